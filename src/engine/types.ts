@@ -1,0 +1,126 @@
+/**
+ * The scan report: what the engine hands to every formatter. Field names are the public JSON contract
+ * (`schemas/report.schema.json`, README "JSON report"). Formatters are pure functions of this object.
+ */
+import type { Location, SocketRecord, SsSummary, UnparsedLine } from '../snapshot/types';
+
+export type Level = 'error' | 'warning' | 'note';
+
+export interface RuleMeta {
+  id: string;
+  title: string;
+  description: string;
+  level: Level;
+  /** security | health | hygiene ... (first tag-like classification) */
+  kind: 'security' | 'health';
+  /** 0.1–10 for security rules (SARIF `security-severity`). */
+  securitySeverity?: number;
+  tags: string[];
+  /** CIS / CWE ids or URLs. */
+  references: string[];
+  /** Markdown help with remediation. */
+  help: string;
+  helpUri?: string;
+  /** Where the rule was defined (for diagnostics). */
+  source?: string;
+}
+
+/** One socket cited by an aggregate finding. */
+export interface Offender {
+  location: Location;
+  /** Compact one-line rendering, e.g. `tcp 10.0.0.1:443 -> 10.0.0.9:51234 nginx[812]`. */
+  summary: string;
+}
+
+export interface Suppression {
+  kind: 'waiver' | 'baseline';
+  reason: string;
+  expires?: string;
+  owner?: string;
+  ticket?: string;
+}
+
+export interface Finding {
+  ruleId: string;
+  level: Level;
+  message: string;
+  /** The snapshot file as given and the line of the socket (or of the first offender for aggregates). */
+  location: Location;
+  host: string;
+  /** Per-socket findings: the parsed record. */
+  socket?: SocketRecord;
+  /** Aggregate findings: the group (e.g. {state: 'CLOSE-WAIT', process: 'java'}), the value and the limit. */
+  group?: Record<string, string | number | null>;
+  observed?: number;
+  threshold?: number;
+  offenders?: Offender[];
+  /** Number of sockets in the group beyond the listed offenders. */
+  offendersOmitted?: number;
+  fingerprint: string;
+  suppressed?: Suppression;
+}
+
+export interface NotEvaluated {
+  ruleId: string;
+  host: string;
+  file: string;
+  reason: string;
+}
+
+export interface Omitted {
+  ruleId: string;
+  host: string;
+  file: string;
+  /** Findings beyond the per-rule cap that were counted but not listed. */
+  count: number;
+}
+
+export interface SnapshotReport {
+  file: string;
+  host: string;
+  labels?: Record<string, string>;
+  /** Capture metadata from `# key: value` lines (time, kernel, ss version, flags, netns ...). */
+  meta?: Record<string, string>;
+  sockets: number;
+  lines: number;
+  unparsed: number;
+  /** The first unparsed lines (capped); `unparsed` is the full count. */
+  unparsedLines: UnparsedLine[];
+  states: Record<string, number>;
+  /** Rule ids evaluated on this snapshot (passing or failing); not-evaluated ones are in `notEvaluated`. */
+  rulesEvaluated: string[];
+  summary?: SsSummary;
+}
+
+export interface WaiverReport {
+  ruleId: string;
+  reason: string;
+  expires: string;
+  owner?: string;
+  ticket?: string;
+  /** Where the waiver is written (config file:line). */
+  location?: Location;
+  status: 'expired' | 'unused';
+}
+
+export interface ScanReport {
+  tool: { name: 'socklint'; version: string; informationUri?: string };
+  startedAt: string;
+  durationMs: number;
+  rules: RuleMeta[];
+  snapshots: SnapshotReport[];
+  findings: Finding[];
+  notEvaluated: NotEvaluated[];
+  omitted: Omitted[];
+  waivers: WaiverReport[];
+  summary: {
+    findings: number;
+    suppressed: number;
+    byLevel: Record<Level, number>;
+    notEvaluated: number;
+    omitted: number;
+    sockets: number;
+    unparsed: number;
+    snapshots: number;
+  };
+}
