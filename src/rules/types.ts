@@ -1,0 +1,41 @@
+/**
+ * The contract between the rule language (src/rules) and the engine (src/engine).
+ * Rules are compiled once per (rule, variable set) into plain predicates; the engine streams sockets
+ * through them and never looks at YAML.
+ */
+import type { FieldGroup, SocketRecord } from '../snapshot/types';
+import type { Level, RuleMeta } from '../engine/types';
+
+export type AggregateFunction = 'count' | 'sum' | 'max';
+export type CompareOp = 'gt' | 'gte' | 'lt' | 'lte' | 'eq';
+/** What an aggregate may be grouped by. */
+export type GroupKey = 'state' | 'process' | 'localPort' | 'peerAddress' | 'netid' | 'localAddress';
+
+export interface CompiledAggregate {
+  fn: AggregateFunction;
+  /** For sum/max: reads the numeric field from a socket (undefined when the socket lacks it). */
+  value?: (s: SocketRecord) => number | undefined;
+  /** Field name as written in the rule (for messages). */
+  field?: string;
+  groupBy: GroupKey[];
+  op: CompareOp;
+  threshold: number;
+  /** Offenders listed per finding. */
+  top: number;
+  /** Render the finding message for one breaking group. */
+  message(group: Record<string, string | number | null>, observed: number, threshold: number): string;
+}
+
+export interface CompiledRule {
+  meta: RuleMeta;
+  /** Field groups the rule reads; a snapshot lacking one makes the rule "not evaluated" with a reason. */
+  requires: FieldGroup[];
+  /** Per-socket condition (for aggregates: which sockets are counted). */
+  match(s: SocketRecord): boolean;
+  /** Per-socket rules: the finding message for a matching socket. */
+  message(s: SocketRecord): string;
+  /** Present for aggregate rules. */
+  aggregate?: CompiledAggregate;
+  /** Effective level after config overrides. */
+  level: Level;
+}
