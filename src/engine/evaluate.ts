@@ -1,0 +1,201 @@
+/**
+ * Streaming evaluation of compiled rules over one snapshot. Sockets are seen once, as they are parsed;
+ * per-socket rules keep at most `maxFindingsPerRule` findings (the rest are counted), aggregates keep
+ * counters and a few offenders per group — never the sockets themselves — so memory stays flat.
+ */
+import type { FieldGroup, Location, SocketRecord } from '../snapshot/types';
+import type { CompiledRule, CompareOp, GroupKey } from '../rules/types';
+import type { Finding, NotEvaluated, Offender, Omitted } from './types';
+import { describeSocket } from '../snapshot/describe';
+import { groupFingerprint, socketFingerprint } from './fingerprint';
+
+export interface EvaluatorContext {
+  file: string;
+  host: string;
+  /** Field groups the snapshot carries; may be filled in after parsing (see finish). */
+  fields: Set<FieldGroup>;
+  /** Per rule and snapshot; findings past it are counted in `omitted`. Default 1000. */
+  maxFindingsPerRule?: number;
+}
+
+export interface EvaluationResult {
+  findings: Finding[];
+  notEvaluated: NotEvaluated[];
+  omitted: Omitted[];
+  /** Rule ids that were evaluated (passing or failing). */
+  evaluated: string[];
+}
+
+export const DEFAULT_MAX_FINDINGS_PER_RULE = 1000;
+
+const FIELD_NEEDS: Record<FieldGroup, string> = {
+  state: 'the socket state (a State column, or a query that implies it)',
+  queues: 'Recv-Q/Send-Q',
+  processes: 'process information (ss -p, as root)',
+  timer: 'timer information (ss -o or -e)',
+  extended: 'extended socket details (ss -e)',
+  skmem: 'socket memory (ss -m)',
+  tcpinfo: 'TCP internals (ss -i)',
+};
+
+export function missingFieldsReason(missing: FieldGroup[]): string {
+  return `needs ${missing.map((f) => FIELD_NEEDS[f]).join(' and ')}, which this snapshot does not carry`;
+}
+
+export function groupValue(s: SocketRecord, key: GroupKey): string | number | null {
+  switch (key) {
+    case 'state': return s.state ?? null;
+    case 'process': return s.processes?.[0]?.name ?? null;
+    case 'localPort': return s.local.port;
+    case 'peerAddress': return s.peer.address;
+    case 'netid': return s.netid;
+    case 'localAddress': return s.local.address;
+  }
+}
+
+export function compare(op: CompareOp, observed: number, threshold: number): boolean {
+  switch (op) {
+    case 'gt': return observed > threshold;
+    case 'gte': return observed >= threshold;
+    case 'lt': return observed < threshold;
+    case 'lte': return observed <= threshold;
+    case 'eq': return observed === threshold;
+  }
+}
+
+interface GroupState {
+  group: Record<string, string | number | null>;
+  count: number;
+  value: number;
+  /** Offenders with their sort value (largest first for sum/max). */
+  offenders: { value: number; offender: Offender }[];
+}
+
+interface RuleState {
+  rule: CompiledRule;
+  findings: Finding[];
+  omitted: number;
+  groups?: Map<string, GroupState>;
+}
+
+function offenderOf(s: SocketRecord): Offender {
+  return { location: s.location, summary: describeSocket(s) };
+}
+
+export class SnapshotEvaluator {
+  private readonly states: RuleState[];
+  private readonly cap: number;
+  private firstLocation: Location | undefined;
+
+  constructor(rules: CompiledRule[], private readonly ctx: EvaluatorContext) {
+    this.cap = ctx.maxFindingsPerRule ?? DEFAULT_MAX_FINDINGS_PER_RULE;
+    this.states = rules.map((rule) => ({ rule, findings: [], omitted: 0, groups: rule.aggregate ? new Map() : undefined }));
+  }
+
+  add(s: SocketRecord): void {
+    if (this.firstLocation === undefined) this.firstLocation = s.location;
+    for (const st of this.states) {
+      if (!st.rule.match(s)) continue;
+      if (st.groups) this.count(st, s);
+      else if (st.findings.length < this.cap) st.findings.push(this.socketFinding(st.rule, s));
+      else st.omitted++;
+    }
+  }
+
+  private socketFinding(rule: CompiledRule, s: SocketRecord): Finding {
+    return {
+      ruleId: rule.meta.id,
+      level: rule.level,
+      message: rule.message(s),
+      location: s.location,
+      host: this.ctx.host,
+      socket: s,
+      fingerprint: socketFingerprint(rule.meta.id, this.ctx.host, s),
+    };
+  }
+
+  private count(st: RuleState, s: SocketRecord): void {
+    const agg = st.rule.aggregate!;
+    let value = 1;
+    if (agg.fn !== 'count') {
+      const v = agg.value?.(s);
+      if (v === undefined) return;
+      value = v;
+    }
+    const groupKeyParts: (string | number | null)[] = agg.groupBy.map((k) => groupValue(s, k));
+    const key = JSON.stringify(groupKeyParts);
+    let g = st.groups!.get(key);
+    if (!g) {
+      const group: Record<string, string | number | null> = {};
+      agg.groupBy.forEach((k, i) => { group[k] = groupKeyParts[i]; });
+      g = { group, count: 0, value: agg.fn === 'max' ? -Infinity : 0, offenders: [] };
+      st.groups!.set(key, g);
+    }
+    g.count++;
+    if (agg.fn === 'count') g.value++;
+    else if (agg.fn === 'sum') g.value += value;
+    else if (value > g.value) g.value = value;
+    // Keep the `top` offenders: the first ones for count, the largest values for sum/max.
+    if (g.offenders.length < agg.top) {
+      g.offenders.push({ value, offender: offenderOf(s) });
+      if (agg.fn !== 'count') g.offenders.sort((a, b) => b.value - a.value);
+    } else if (agg.fn !== 'count' && agg.top > 0 && value > g.offenders[g.offenders.length - 1].value) {
+      g.offenders[g.offenders.length - 1] = { value, offender: offenderOf(s) };
+      g.offenders.sort((a, b) => b.value - a.value);
+    }
+  }
+
+  /** Ends the snapshot. `fields` may be given now when they were only known after parsing. */
+  finish(fields?: Set<FieldGroup>): EvaluationResult {
+    const available = fields ?? this.ctx.fields;
+    const result: EvaluationResult = { findings: [], notEvaluated: [], omitted: [], evaluated: [] };
+    for (const st of this.states) {
+      const id = st.rule.meta.id;
+      const missing = st.rule.requires.filter((f) => !available.has(f));
+      if (missing.length > 0) {
+        result.notEvaluated.push({ ruleId: id, host: this.ctx.host, file: this.ctx.file, reason: missingFieldsReason(missing) });
+        continue;
+      }
+      result.evaluated.push(id);
+      const findings = st.groups ? this.aggregateFindings(st) : st.findings;
+      const listed = findings.length > this.cap ? findings.slice(0, this.cap) : findings;
+      const omitted = st.omitted + (findings.length - listed.length);
+      result.findings.push(...listed);
+      if (omitted > 0) result.omitted.push({ ruleId: id, host: this.ctx.host, file: this.ctx.file, count: omitted });
+    }
+    return result;
+  }
+
+  private aggregateFindings(st: RuleState): Finding[] {
+    const agg = st.rule.aggregate!;
+    const groups = st.groups!;
+    // Without grouping there is exactly one group, which exists even when nothing matched
+    // (so "fewer than N listeners" can fire on an empty snapshot).
+    if (agg.groupBy.length === 0 && groups.size === 0) {
+      groups.set('[]', { group: {}, count: 0, value: 0, offenders: [] });
+    }
+    const out: Finding[] = [];
+    for (const g of groups.values()) {
+      const observed = g.value === -Infinity ? 0 : g.value;
+      if (!compare(agg.op, observed, agg.threshold)) continue;
+      const offenders = g.offenders.map((o) => o.offender);
+      out.push({
+        ruleId: st.rule.meta.id,
+        level: st.rule.level,
+        message: agg.message(g.group, observed, agg.threshold),
+        location: offenders[0]?.location ?? this.firstLocation ?? { file: this.ctx.file, line: 1 },
+        host: this.ctx.host,
+        group: g.group,
+        observed,
+        threshold: agg.threshold,
+        offenders,
+        offendersOmitted: g.count - offenders.length,
+        fingerprint: groupFingerprint(st.rule.meta.id, this.ctx.host, g.group),
+      });
+    }
+    // Worst groups first, so a capped list keeps the ones that matter.
+    const descending = agg.op === 'gt' || agg.op === 'gte' || agg.op === 'eq';
+    out.sort((a, b) => (descending ? b.observed! - a.observed! : a.observed! - b.observed!));
+    return out;
+  }
+}
