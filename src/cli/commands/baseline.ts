@@ -1,0 +1,30 @@
+/** `socklint baseline SNAPSHOT... -o FILE`: today's findings, by fingerprint, for `scan --baseline`. */
+import { ExitCode } from '../../diagnostics';
+import { expandSnapshotArgs } from '../../engine/inputs';
+import { runScan } from '../../engine/scan';
+import { buildBaseline } from '../../engine/baseline';
+import { writeFileAtomic } from '../../report';
+import { socklintVersion } from '../version';
+import { loadRulesAndConfig, parseLabelArgs, printDiagnostics } from './shared';
+
+export interface BaselineArgs {
+  snapshots: string[];
+  output: string;
+  rules: string[];
+  defaultRules: boolean;
+  config?: string;
+  host?: string;
+  labels: string[];
+}
+
+export async function baselineCommand(a: BaselineArgs): Promise<number> {
+  const labels = parseLabelArgs(a.labels);
+  const { rules } = loadRulesAndConfig(a);
+  const { report, snapshotErrors } = await runScan({ inputs: expandSnapshotArgs(a.snapshots), rules, host: a.host, labels, version: socklintVersion() });
+  printDiagnostics(snapshotErrors);
+  if (snapshotErrors.length > 0) return ExitCode.snapshot;
+  const baseline = buildBaseline(report);
+  writeFileAtomic(a.output, `${JSON.stringify(baseline, null, 2)}\n`);
+  process.stderr.write(`socklint: recorded ${baseline.findings.length} finding(s) from ${report.snapshots.length} snapshot(s) in ${a.output}\n`);
+  return ExitCode.ok;
+}

@@ -1,0 +1,19 @@
+/** `socklint capture [-o FILE]`: a snapshot of this host (or a namespace) with `#` metadata, for later scans. */
+import { ExitCode } from '../../diagnostics';
+import { parseLabelArgs } from './shared';
+
+export interface CaptureArgs {
+  output?: string;
+  netns?: string;
+  host?: string;
+  labels: string[];
+  proc: boolean;
+}
+
+export async function captureCommand(a: CaptureArgs): Promise<number> {
+  const labels = parseLabelArgs(a.labels);
+  const { captureSnapshot } = await import('../../snapshot/capture');
+  const result = await captureSnapshot({ output: a.output, netns: a.netns, host: a.host, labels, useProc: a.proc });
+  for (const n of result.notices) process.stderr.write(`socklint: ${n}\n`);
+  return ExitCode.ok;
+}

@@ -1,0 +1,58 @@
+/**
+ * `socklint parse`: the parsed records. json = one document per run, ndjson = one socket per line; both are
+ * written while parsing (nothing but the current record is held). Summary and unparsed lines are kept in
+ * the json document; ndjson reports unparsed lines on stderr.
+ */
+import { ExitCode, UserError, formatDiagnostic } from '../../diagnostics';
+import { expandSnapshotArgs } from '../../engine/inputs';
+import { parseSnapshotFile } from '../../snapshot/source';
+import type { SsSummary, UnparsedLine } from '../../snapshot/types';
+import { BufferedStdout } from '../stdout';
+
+export async function parseCommand(args: string[], format: 'json' | 'ndjson'): Promise<number> {
+  const inputs = expandSnapshotArgs(args);
+  const out = new BufferedStdout();
+  let failed = false;
+  if (format === 'json') out.write('{"snapshots":[');
+  let firstSnapshot = true;
+  for (const file of inputs) {
+    const unparsed: UnparsedLine[] = [];
+    const summaries: SsSummary[] = [];
+    let pending: Promise<void> | undefined;
+    let count = 0;
+    if (format === 'json') out.write(`${firstSnapshot ? '' : ','}\n{"file":${JSON.stringify(file)},"sockets":[`);
+    try {
+      const stats = await parseSnapshotFile(file, {
+        socket(rec) {
+          const text = JSON.stringify(rec);
+          pending = out.write(format === 'json' ? `${count === 0 ? '\n' : ',\n'}${text}` : `${text}\n`) ?? pending;
+          count++;
+        },
+        unparsed(u) { unparsed.push(u); },
+        summary(s) { summaries.push(s); },
+      });
+      if (pending) await pending;
+      if (format === 'json') {
+        out.write(`],"unparsed":${JSON.stringify(unparsed.map((u) => ({ line: u.line, text: u.text, reason: u.reason })))}`);
+        if (summaries.length > 0) out.write(`,"summary":${JSON.stringify(summaries[0])}`);
+        if (Object.keys(stats.meta).length > 0) out.write(`,"meta":${JSON.stringify(stats.meta)}`);
+        out.write(`,"stats":{"lines":${stats.lines},"sockets":${stats.sockets},"unparsed":${stats.unparsed}}}`);
+      } else {
+        for (const u of unparsed) process.stderr.write(`socklint: ${file}:${u.line}: unparsed line: ${u.reason}\n`);
+      }
+      if (stats.sockets === 0 && summaries.length === 0) {
+        process.stderr.write(`socklint: ${formatDiagnostic({ file, code: 'no-sockets', message: `holds no parsable socket (${stats.lines} lines, ${stats.unparsed} unparsed)` })}\n`);
+        failed = true;
+      }
+    } catch (e) {
+      if (!(e instanceof UserError)) throw e;
+      for (const d of e.diagnostics) process.stderr.write(`socklint: ${formatDiagnostic(d)}\n`);
+      if (format === 'json') out.write(`],"error":${JSON.stringify(e.diagnostics[0]?.message ?? 'unreadable')}}`);
+      failed = true;
+    }
+    firstSnapshot = false;
+  }
+  if (format === 'json') out.write(']}\n');
+  await out.flush();
+  return failed ? ExitCode.snapshot : ExitCode.ok;
+}

@@ -1,0 +1,128 @@
+/**
+ * `socklint scan`: snapshots (or this host, live) → findings → every requested report, then the exit code:
+ * 3 when a snapshot could not be read or held no socket, else 1 when an unsuppressed finding is at or
+ * above --fail-on, else 0. Reports are written in every case, so a failing CI run still uploads them.
+ */
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { ExitCode, UserError } from '../../diagnostics';
+import { expandSnapshotArgs } from '../../engine/inputs';
+import { runScan, type FindingFilter } from '../../engine/scan';
+import { BaselineFilter, loadBaseline } from '../../engine/baseline';
+import type { Level, ScanReport } from '../../engine/types';
+import { formatNames, formatReport, writeFileAtomic, checkRedactFields, type FormatContext } from '../../report';
+import { prepareReport } from '../../report/redact';
+import { parseFormatSpecs } from '../formats';
+import { socklintVersion } from '../version';
+import { loadRulesAndConfig, parseLabelArgs, printDiagnostics } from './shared';
+
+export interface ScanArgs {
+  snapshots: string[];
+  rules: string[];
+  defaultRules: boolean;
+  config?: string;
+  formats?: string[];
+  failOn: 'error' | 'warning' | 'note' | 'none';
+  baseline?: string;
+  host?: string;
+  labels: string[];
+  redact?: string[];
+  maxFindings?: number;
+  saveSnapshot?: string;
+  netns?: string;
+  proc: boolean;
+  color?: boolean;
+  jobs?: number;
+}
+
+const LEVEL_RANK: Record<Level, number> = { note: 1, warning: 2, error: 3 };
+
+export function failingCount(report: ScanReport, failOn: ScanArgs['failOn']): number {
+  if (failOn === 'none') return 0;
+  const min = LEVEL_RANK[failOn];
+  return report.findings.filter((f) => !f.suppressed && LEVEL_RANK[f.level] >= min).length;
+}
+
+export async function scanCommand(a: ScanArgs): Promise<number> {
+  const outputs = parseFormatSpecs(a.formats, formatNames);
+  const redactFields = a.redact === undefined ? undefined : a.redact.flatMap((r) => r.split(',')).map((r) => r.trim()).filter(Boolean);
+  if (redactFields && redactFields.length > 0) checkRedactFields(redactFields);
+  if (a.maxFindings !== undefined && (!Number.isInteger(a.maxFindings) || a.maxFindings < 1)) {
+    throw new UserError({ file: '--max-findings', code: 'bad-number', message: `"${a.maxFindings}" is not a whole number ≥ 1` }, ExitCode.usage);
+  }
+  const labels = parseLabelArgs(a.labels);
+  const { rules, waivers } = loadRulesAndConfig(a);
+  const filters: FindingFilter[] = [...waivers];
+  if (a.baseline) filters.push(new BaselineFilter(a.baseline, loadBaseline(a.baseline)));
+
+  let inputs: string[];
+  const notices: string[] = [];
+  let cleanup: (() => void) | undefined;
+  if (a.snapshots.length === 0) {
+    const live = await captureLiveForScan(a, outputs.some((o) => o.kind === 'sarif'));
+    inputs = [live.file];
+    notices.push(...live.notices);
+    cleanup = live.cleanup;
+  } else {
+    if (a.netns || a.saveSnapshot || a.proc) {
+      throw new UserError({ file: 'socklint', code: 'usage', message: '--netns, --proc and --save-snapshot apply to live scans only', hint: 'drop the SNAPSHOT arguments to scan this host' }, ExitCode.usage);
+    }
+    inputs = expandSnapshotArgs(a.snapshots);
+  }
+
+  let outcome;
+  try {
+    outcome = await runScan({
+      inputs,
+      rules: a.maxFindings ? withCap(rules, a.maxFindings) : rules,
+      filters,
+      host: a.host,
+      labels,
+      version: socklintVersion(),
+    });
+  } finally {
+    cleanup?.();
+  }
+  const { report, snapshotErrors } = outcome;
+  for (const n of notices) process.stderr.write(`socklint: ${n}\n`);
+  printDiagnostics(snapshotErrors);
+
+  const color = a.color ?? (process.stdout.isTTY === true && !process.env.NO_COLOR);
+  const ctx: FormatContext = { cwd: process.cwd(), color, ...(redactFields ? { redact: { fields: redactFields } } : {}) };
+  const prepared = prepareReport(report, ctx.redact);
+  for (const out of outputs) {
+    const text = formatReport(out.kind, prepared, out.path === undefined ? ctx : { ...ctx, color: false });
+    if (out.path === undefined) process.stdout.write(text);
+    else writeFileAtomic(out.path, text);
+  }
+
+  if (snapshotErrors.length > 0) return ExitCode.snapshot;
+  return failingCount(report, a.failOn) > 0 ? ExitCode.findings : ExitCode.ok;
+}
+
+function withCap(rules: import('../../engine/config').ConfiguredRules, cap: number) {
+  return {
+    allRules: () => rules.allRules(),
+    rulesFor: (id: import('../../engine/scan').SnapshotIdentity) => ({ ...rules.rulesFor(id), maxFindingsPerRule: cap }),
+  };
+}
+
+/**
+ * Live scan: capture this host (ss, or /proc when ss is missing) into a snapshot file, which is then scanned
+ * like any other. The file is the evidence SARIF points at: kept at --save-snapshot, else under the SARIF
+ * output's folder... or a temporary file removed after the scan when no SARIF is written.
+ */
+async function captureLiveForScan(a: ScanArgs, keepEvidence: boolean): Promise<{ file: string; notices: string[]; cleanup?: () => void }> {
+  const { captureSnapshot } = await import('../../snapshot/capture');
+  let file = a.saveSnapshot;
+  let cleanup: (() => void) | undefined;
+  if (!file && keepEvidence) file = `socklint-${(a.host ?? os.hostname()).replace(/[^A-Za-z0-9._-]/g, '_')}.ss`;
+  if (!file) {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'socklint-'));
+    file = path.join(dir, `${(a.host ?? os.hostname()).replace(/[^A-Za-z0-9._-]/g, '_')}.ss`);
+    cleanup = () => fs.rmSync(dir, { recursive: true, force: true });
+  }
+  const result = await captureSnapshot({ output: file, netns: a.netns, host: a.host, useProc: a.proc });
+  return { file, notices: result.notices, cleanup };
+}

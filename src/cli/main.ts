@@ -1,0 +1,178 @@
+#!/usr/bin/env node
+/**
+ * socklint's command line. The only place that prints diagnostics and picks exit codes
+ * (README "Exit codes"). Command modules are loaded lazily to keep start-up fast.
+ */
+import yargs from 'yargs';
+import { ExitCode, UserError, formatDiagnostic } from '../diagnostics';
+import { socklintVersion } from './version';
+
+const FAIL_ON = ['error', 'warning', 'note', 'none'] as const;
+
+function collect(v: unknown): string[] | undefined {
+  if (v === undefined) return undefined;
+  return (Array.isArray(v) ? v : [v]).map(String);
+}
+
+export async function main(argv: string[]): Promise<number> {
+  let exitCode: number = ExitCode.ok;
+  const setExit = (code: number): void => { exitCode = code; };
+  const parser = yargs(argv)
+    .scriptName('socklint')
+    .usage('$0 <command> [options]\n\nAudit Linux sockets (ss snapshots or the live host) against YAML rules.')
+    .version(socklintVersion())
+    .strict()
+    .demandCommand(1, 'name a command: scan, parse, capture, baseline or rules')
+    .recommendCommands()
+    .wrap(Math.min(110, process.stdout.columns || 100))
+    .exitProcess(false)
+    .fail((msg, err) => {
+      if (err instanceof UserError) throw err;
+      if (err) throw err;
+      throw new UserError({ file: 'socklint', code: 'usage', message: msg, hint: 'see socklint --help' }, ExitCode.usage);
+    })
+    .command(
+      'scan [snapshot..]',
+      'scan snapshots (files, folders, globs, - for stdin), or this host live when none is given',
+      (y) => y
+        .positional('snapshot', { type: 'string', array: true, describe: 'ss output files, folders, globs or - (stdin)' })
+        .option('rules', { type: 'string', array: true, describe: 'extra rule file or folder (repeatable)' })
+        .option('default-rules', { type: 'boolean', default: true, describe: 'include the built-in pack (--no-default-rules to leave it out)' })
+        .option('config', { alias: 'c', type: 'string', describe: 'socklint.yaml: packs, overrides, waivers' })
+        .option('format', { alias: 'f', type: 'string', array: true, describe: 'KIND[=PATH]: text, json, sarif, junit, prometheus (repeatable; default text to stdout)' })
+        .option('fail-on', { choices: FAIL_ON, default: 'error' as const, describe: 'lowest unsuppressed severity that makes the exit code 1' })
+        .option('baseline', { type: 'string', describe: 'baseline.json from `socklint baseline`: only new findings fail' })
+        .option('host', { type: 'string', describe: 'host name for the snapshots (default: capture metadata, else the file name)' })
+        .option('label', { type: 'string', array: true, describe: 'KEY=VALUE label for host overrides (repeatable)' })
+        .option('redact', { type: 'string', array: true, describe: 'mask peer addresses (bare --redact) or the named fields in every output' })
+        .option('max-findings', { type: 'number', describe: 'findings listed per rule and snapshot (default 1000); the rest are counted' })
+        .option('save-snapshot', { type: 'string', describe: 'live scan: keep the raw capture here (the file SARIF locations point at)' })
+        .option('netns', { type: 'string', describe: 'live scan: scan this named network namespace' })
+        .option('proc', { type: 'boolean', default: false, describe: 'live scan: read /proc/net instead of running ss' })
+        .option('color', { type: 'boolean', describe: 'force colours on/off in the text report (default: on a TTY unless NO_COLOR)' })
+        .option('jobs', { alias: 'j', type: 'number', describe: 'worker threads for several snapshots (default: cores)' }),
+      async (a) => {
+        const { scanCommand } = await import('./commands/scan');
+        setExit(await scanCommand({
+          snapshots: collect(a.snapshot) ?? [],
+          rules: collect(a.rules) ?? [],
+          defaultRules: a['default-rules'] as boolean,
+          config: a.config,
+          formats: collect(a.format),
+          failOn: a['fail-on'],
+          baseline: a.baseline,
+          host: a.host,
+          labels: collect(a.label) ?? [],
+          redact: collect(a.redact),
+          maxFindings: a['max-findings'],
+          saveSnapshot: a['save-snapshot'],
+          netns: a.netns,
+          proc: a.proc as boolean,
+          color: a.color,
+          jobs: a.jobs,
+        }));
+      },
+    )
+    .command(
+      'parse <snapshot..>',
+      'print the parsed socket records',
+      (y) => y
+        .positional('snapshot', { type: 'string', array: true, demandOption: true })
+        .option('format', { alias: 'f', choices: ['json', 'ndjson'] as const, default: 'json' as const }),
+      async (a) => {
+        const { parseCommand } = await import('./commands/parse');
+        setExit(await parseCommand(collect(a.snapshot) ?? [], a.format));
+      },
+    )
+    .command(
+      'capture',
+      'capture this host (or a namespace) to a snapshot file with metadata, for later scans',
+      (y) => y
+        .option('output', { alias: 'o', type: 'string', describe: 'file to write (default stdout)' })
+        .option('netns', { type: 'string', describe: 'named network namespace' })
+        .option('host', { type: 'string', describe: 'host name to record (default: this host name)' })
+        .option('label', { type: 'string', array: true, describe: 'KEY=VALUE label to record (repeatable)' })
+        .option('proc', { type: 'boolean', default: false, describe: 'read /proc/net instead of running ss' }),
+      async (a) => {
+        const { captureCommand } = await import('./commands/capture');
+        setExit(await captureCommand({ output: a.output, netns: a.netns, host: a.host, labels: collect(a.label) ?? [], proc: a.proc as boolean }));
+      },
+    )
+    .command(
+      'baseline <snapshot..>',
+      "record today's findings so that `scan --baseline` fails only on new ones",
+      (y) => y
+        .positional('snapshot', { type: 'string', array: true, demandOption: true })
+        .option('output', { alias: 'o', type: 'string', demandOption: true, describe: 'baseline file to write' })
+        .option('rules', { type: 'string', array: true })
+        .option('default-rules', { type: 'boolean', default: true })
+        .option('config', { alias: 'c', type: 'string' })
+        .option('host', { type: 'string' })
+        .option('label', { type: 'string', array: true }),
+      async (a) => {
+        const { baselineCommand } = await import('./commands/baseline');
+        setExit(await baselineCommand({
+          snapshots: collect(a.snapshot) ?? [], output: a.output, rules: collect(a.rules) ?? [], defaultRules: a['default-rules'] as boolean,
+          config: a.config, host: a.host, labels: collect(a.label) ?? [],
+        }));
+      },
+    )
+    .command('rules', 'list, validate, test and document rules', (y) => y
+      .command('list [path..]', 'list rules (id, severity, title)', (yy) => yy
+        .positional('path', { type: 'string', array: true })
+        .option('default-rules', { type: 'boolean', default: true }),
+      async (a) => {
+        const { rulesList } = await import('./commands/rules');
+        setExit(await rulesList(collect(a.path) ?? [], a['default-rules'] as boolean));
+      })
+      .command('validate <path..>', 'check rule files against the schema and the language', (yy) => yy
+        .positional('path', { type: 'string', array: true, demandOption: true }),
+      async (a) => {
+        const { rulesValidate } = await import('./commands/rules');
+        setExit(await rulesValidate(collect(a.path) ?? []));
+      })
+      .command('test [path..]', 'run the annotated rule fixtures (default: the built-in pack)', (yy) => yy
+        .positional('path', { type: 'string', array: true }),
+      async (a) => {
+        const { rulesTest } = await import('./commands/rules');
+        setExit(await rulesTest(collect(a.path) ?? []));
+      })
+      .command('docs [path..]', 'print the Markdown rule reference (docs/rules.md)', (yy) => yy
+        .positional('path', { type: 'string', array: true }),
+      async (a) => {
+        const { rulesDocs } = await import('./commands/rules');
+        setExit(await rulesDocs(collect(a.path) ?? []));
+      })
+      .demandCommand(1, 'name a rules command: list, validate, test or docs'),
+    () => undefined)
+    .help();
+
+  try {
+    await parser.parseAsync();
+  } catch (e) {
+    return reportError(e);
+  }
+  return exitCode;
+}
+
+function reportError(e: unknown): number {
+  if (e instanceof UserError) {
+    for (const d of e.diagnostics) process.stderr.write(`socklint: ${formatDiagnostic(d)}\n`);
+    if (e.exitCode === ExitCode.usage && e.diagnostics[0]?.code === 'usage') process.stderr.write('Run `socklint --help` for usage.\n');
+    return e.exitCode;
+  }
+  const err = e as NodeJS.ErrnoException;
+  if (err?.code === 'EPIPE') return ExitCode.ok;
+  process.stderr.write(`socklint: internal error: ${err?.message ?? String(e)}\n`);
+  if (process.env.SOCKLINT_DEBUG) process.stderr.write(`${err?.stack ?? ''}\n`);
+  return ExitCode.internal;
+}
+
+if (require.main === module) {
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => { if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0); });
+  main(process.argv.slice(2)).then((code) => {
+    process.exitCode = code;
+  }, (e) => {
+    process.exitCode = reportError(e);
+  });
+}

@@ -1,0 +1,23 @@
+/** Buffered writes to stdout that respect back-pressure, so printing a million records keeps memory flat. */
+export class BufferedStdout {
+  private parts: string[] = [];
+  private size = 0;
+  constructor(private readonly limit = 1 << 16) {}
+
+  /** Queue text; returns a promise only when the buffer was flushed into a full pipe. */
+  write(text: string): Promise<void> | undefined {
+    this.parts.push(text);
+    this.size += text.length;
+    if (this.size >= this.limit) return this.flush();
+    return undefined;
+  }
+
+  flush(): Promise<void> | undefined {
+    if (this.parts.length === 0) return undefined;
+    const chunk = this.parts.join('');
+    this.parts = [];
+    this.size = 0;
+    if (process.stdout.write(chunk)) return undefined;
+    return new Promise((resolve) => process.stdout.once('drain', () => resolve()));
+  }
+}

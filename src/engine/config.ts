@@ -1,0 +1,230 @@
+/**
+ * socklint.yaml: packs, disabled rules, severity and variable overrides (global and per host), waivers.
+ * Validated by schemas/config.schema.json with positions; every mistake is reported at file:line:column
+ * before anything is scanned (exit 2). Produces the RuleSelector and the waiver filter the scan uses.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import picomatch from 'picomatch';
+import { ExitCode, UserError, didYouMean, type Diagnostic } from '../diagnostics';
+import { loadYamlFile, schemaValidator, type PathSegment, type YamlSource } from '../rules/yaml-source';
+import { loadRulePack } from '../rules/pack';
+import { compileCondition, tryCompileRule, type RuleDefinition } from '../rules/compile';
+import type { CompiledRule } from '../rules/types';
+import type { Level, RuleMeta } from './types';
+import type { RuleSelector, SnapshotIdentity } from './scan';
+import type { WaiverSpec } from './waivers';
+
+export interface HostOverride {
+  match: { host?: string; labels?: Record<string, string> };
+  disable?: string[];
+  enable?: string[];
+  severity?: Record<string, Level>;
+  variables?: Record<string, Record<string, unknown>>;
+}
+
+export interface ConfigFile {
+  packs?: string[];
+  defaultRules?: boolean;
+  maxFindingsPerRule?: number;
+  disable?: string[];
+  severity?: Record<string, Level>;
+  variables?: Record<string, Record<string, unknown>>;
+  hosts?: HostOverride[];
+  waivers?: {
+    rule: string; host?: string; where?: Record<string, unknown>; group?: Record<string, string | number | null>;
+    fingerprint?: string; reason: string; expires: string; owner?: string; ticket?: string;
+  }[];
+}
+
+export interface LoadedConfig {
+  file?: string;
+  data: ConfigFile;
+  source?: YamlSource;
+}
+
+let configSchemaCache: object | undefined;
+function configSchema(): object {
+  if (!configSchemaCache) configSchemaCache = JSON.parse(fs.readFileSync(path.resolve(__dirname, '../../schemas/config.schema.json'), 'utf8')) as object;
+  return configSchemaCache;
+}
+
+export function loadConfig(file: string | undefined): LoadedConfig {
+  if (!file) return { data: {} };
+  const source = loadYamlFile(file, schemaValidator(configSchema()));
+  if (source.diagnostics.length > 0) throw new UserError(source.diagnostics, ExitCode.usage);
+  const data = (source.value ?? {}) as ConfigFile;
+  if (typeof data !== 'object' || data === null) {
+    throw new UserError({ file, line: 1, column: 1, code: 'not-a-map', message: 'a config file is a YAML mapping', hint: 'start with e.g. `disable: [unexpected-listener]`' }, ExitCode.usage);
+  }
+  return { file, data, source };
+}
+
+interface Effective {
+  disabled: Set<string>;
+  severity: Map<string, { level: Level; at: PathSegment[] }>;
+  variables: Map<string, { values: Record<string, unknown>; at: PathSegment[] }>;
+}
+
+/** The rule set of a scan: every definition, compiled per host with that host's overrides (cached). */
+export class ConfiguredRules implements RuleSelector {
+  private readonly cache = new Map<string, CompiledRule>();
+  private readonly metas: RuleMeta[];
+
+  private constructor(private readonly definitions: RuleDefinition[], private readonly config: LoadedConfig) {
+    this.metas = definitions.map((d) => this.compile(d, {}, undefined, []).meta);
+  }
+
+  /** Loads packs (CLI `--rules` + config `packs`), checks every override against them; throws UserError(2) listing all problems. */
+  static load(config: LoadedConfig, cliRulePaths: string[], cliDefaultRules: boolean): ConfiguredRules {
+    const base = config.file ? path.dirname(config.file) : '.';
+    const packs = [...cliRulePaths, ...(config.data.packs ?? []).map((p) => path.resolve(base, p))];
+    const includeDefault = cliDefaultRules && config.data.defaultRules !== false;
+    const pack = loadRulePack(packs, { includeDefault });
+    const diagnostics: Diagnostic[] = [...pack.diagnostics];
+    if (pack.diagnostics.length === 0 && pack.definitions.length === 0) {
+      diagnostics.push({ file: config.file ?? 'socklint', code: 'no-rules', message: 'no rules to run', hint: 'drop --no-default-rules or add --rules PATH' });
+    }
+    if (diagnostics.length > 0) throw new UserError(diagnostics, ExitCode.usage);
+    const rules = new ConfiguredRules(pack.definitions, config);
+    rules.checkOverrides();
+    return rules;
+  }
+
+  allRules(): RuleMeta[] {
+    return this.metas;
+  }
+
+  get maxFindingsPerRule(): number | undefined {
+    return this.config.data.maxFindingsPerRule;
+  }
+
+  rulesFor(id: SnapshotIdentity): { rules: CompiledRule[]; maxFindingsPerRule?: number } {
+    const eff = this.effective(id);
+    const rules: CompiledRule[] = [];
+    for (const def of this.definitions) {
+      if (eff.disabled.has(def.id)) continue;
+      const sev = eff.severity.get(def.id);
+      const vars = eff.variables.get(def.id);
+      rules.push(this.compile(def, vars?.values ?? {}, sev?.level, vars?.at ?? []));
+    }
+    return { rules, maxFindingsPerRule: this.config.data.maxFindingsPerRule };
+  }
+
+  private compile(def: RuleDefinition, vars: Record<string, unknown>, level: Level | undefined, at: PathSegment[]): CompiledRule {
+    const key = `${def.id}\u0000${level ?? ''}\u0000${JSON.stringify(vars)}`;
+    let rule = this.cache.get(key);
+    if (!rule) {
+      const r = tryCompileRule(def, vars, level, this.overrideOptions(at));
+      if (!r.rule) throw new UserError(r.diagnostics, ExitCode.usage);
+      rule = r.rule;
+      this.cache.set(key, rule);
+    }
+    return rule;
+  }
+
+  private overrideOptions(at: PathSegment[]) {
+    const src = this.config.source;
+    if (!src || at.length === 0) return {};
+    return {
+      overridesFile: src.file,
+      positionOfOverride: (name: string) => src.keyPositionOf([...at, name]),
+    };
+  }
+
+  private effective(id: SnapshotIdentity): Effective {
+    const d = this.config.data;
+    const eff: Effective = { disabled: new Set(d.disable ?? []), severity: new Map(), variables: new Map() };
+    const apply = (o: { disable?: string[]; enable?: string[]; severity?: Record<string, Level>; variables?: Record<string, Record<string, unknown>> }, at: PathSegment[]) => {
+      for (const r of o.disable ?? []) eff.disabled.add(r);
+      for (const r of o.enable ?? []) eff.disabled.delete(r);
+      for (const [r, level] of Object.entries(o.severity ?? {})) eff.severity.set(r, { level, at: [...at, 'severity', r] });
+      for (const [r, values] of Object.entries(o.variables ?? {})) {
+        const prev = eff.variables.get(r)?.values ?? {};
+        eff.variables.set(r, { values: { ...prev, ...values }, at: [...at, 'variables', r] });
+      }
+    };
+    apply(d, []);
+    (d.hosts ?? []).forEach((h, i) => {
+      if (hostMatches(h.match, id)) apply(h, ['hosts', i]);
+    });
+    return eff;
+  }
+
+  /** Unknown rule ids and bad variable values are errors at load time, not on the first matching host. */
+  private checkOverrides(): void {
+    const src = this.config.source;
+    if (!src) return;
+    const ids = new Set(this.definitions.map((d) => d.id));
+    const diagnostics: Diagnostic[] = [];
+    const checkId = (ruleId: string, at: PathSegment[], keyed: boolean) => {
+      if (ids.has(ruleId)) return true;
+      const pos = keyed ? src.keyPositionOf(at) : src.positionOf(at);
+      const hint = didYouMean(ruleId, ids);
+      diagnostics.push({ file: src.file, ...pos, code: 'unknown-rule', message: `no rule "${ruleId}" is loaded`, hint: hint ? `did you mean "${hint}"?` : 'see `socklint rules list`' });
+      return false;
+    };
+    const d = this.config.data;
+    const checkBlock = (o: HostOverride | ConfigFile, at: PathSegment[]) => {
+      (o.disable ?? []).forEach((r, i) => checkId(r, [...at, 'disable', i], false));
+      ('enable' in o ? o.enable ?? [] : []).forEach((r, i) => checkId(r, [...at, 'enable', i], false));
+      for (const r of Object.keys(o.severity ?? {})) checkId(r, [...at, 'severity', r], true);
+      for (const [r, values] of Object.entries(o.variables ?? {})) {
+        if (!checkId(r, [...at, 'variables', r], true)) continue;
+        const def = this.definitions.find((x) => x.id === r)!;
+        const res = tryCompileRule(def, values, undefined, this.overrideOptions([...at, 'variables', r]));
+        diagnostics.push(...res.diagnostics);
+      }
+    };
+    checkBlock(d, []);
+    (d.hosts ?? []).forEach((h, i) => checkBlock(h, ['hosts', i]));
+    (d.waivers ?? []).forEach((w, i) => {
+      if (!/[*?[\]{}]/.test(w.rule)) checkId(w.rule, ['waivers', i, 'rule'], false);
+    });
+    if (diagnostics.length > 0) throw new UserError(diagnostics, ExitCode.usage);
+  }
+}
+
+function hostMatches(match: HostOverride['match'], id: SnapshotIdentity): boolean {
+  if (match.host && !picomatch.isMatch(id.host, match.host)) return false;
+  for (const [k, v] of Object.entries(match.labels ?? {})) {
+    if (id.labels[k] !== v) return false;
+  }
+  return true;
+}
+
+/** Waivers with compiled `where` conditions; errors (bad operator, bad CIDR ...) at file:line:column. */
+export function configWaivers(config: LoadedConfig): WaiverSpec[] {
+  const src = config.source;
+  const waivers = config.data.waivers ?? [];
+  if (!src || waivers.length === 0) return [];
+  const diagnostics: Diagnostic[] = [];
+  const specs: WaiverSpec[] = [];
+  waivers.forEach((w, i) => {
+    let where: WaiverSpec['where'];
+    if (w.where !== undefined) {
+      const c = compileCondition(w.where, src, ['waivers', i, 'where']);
+      diagnostics.push(...c.diagnostics);
+      where = c.match;
+    }
+    const date = Date.parse(`${w.expires}T00:00:00Z`);
+    if (Number.isNaN(date)) {
+      diagnostics.push({ file: src.file, ...src.positionOf(['waivers', i, 'expires']), code: 'bad-date', message: `"${w.expires}" is not a calendar date`, hint: 'write YYYY-MM-DD, e.g. 2027-01-31' });
+    }
+    const pos = src.positionOf(['waivers', i]);
+    specs.push({
+      rule: w.rule,
+      ...(w.host ? { host: w.host } : {}),
+      ...(where ? { where } : {}),
+      ...(w.group ? { group: w.group } : {}),
+      ...(w.fingerprint ? { fingerprint: w.fingerprint } : {}),
+      reason: w.reason,
+      expires: w.expires,
+      ...(w.owner ? { owner: w.owner } : {}),
+      ...(w.ticket ? { ticket: w.ticket } : {}),
+      location: { file: src.file, line: pos.line },
+    });
+  });
+  if (diagnostics.length > 0) throw new UserError(diagnostics, ExitCode.usage);
+  return specs;
+}

@@ -1,0 +1,56 @@
+/**
+ * Expands the SNAPSHOT arguments of `scan`/`parse`/`baseline`: files, folders (their regular files, sorted,
+ * hidden ones skipped), globs (picomatch, expanded by socklint so they work unquoted or quoted), and `-`.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import picomatch from 'picomatch';
+import { ExitCode, UserError } from '../diagnostics';
+
+const GLOB_CHARS = /[*?[\]{}]/;
+
+function walk(dir: string, out: string[], recursive: boolean): void {
+  let entries: fs.Dirent[];
+  try {
+    entries = fs.readdirSync(dir, { withFileTypes: true });
+  } catch (e) {
+    throw new UserError({ file: dir, code: 'unreadable-folder', message: `cannot read folder: ${(e as NodeJS.ErrnoException).code ?? String(e)}` }, ExitCode.snapshot);
+  }
+  entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  for (const e of entries) {
+    if (e.name.startsWith('.')) continue;
+    const p = path.join(dir, e.name);
+    if (e.isFile()) out.push(p);
+    else if (recursive && e.isDirectory()) walk(p, out, recursive);
+  }
+}
+
+/** Returns the inputs in a stable order, without duplicates. Missing plain paths are kept: reading them reports the error. */
+export function expandSnapshotArgs(args: string[]): string[] {
+  const out: string[] = [];
+  for (const arg of args) {
+    if (arg === '-') { out.push(arg); continue; }
+    let stat: fs.Stats | undefined;
+    try { stat = fs.statSync(arg); } catch { stat = undefined; }
+    if (stat?.isDirectory()) {
+      const files: string[] = [];
+      walk(arg, files, false);
+      if (files.length === 0) throw new UserError({ file: arg, code: 'empty-folder', message: 'folder holds no snapshot files' }, ExitCode.snapshot);
+      out.push(...files);
+      continue;
+    }
+    if (!stat && GLOB_CHARS.test(arg)) {
+      const scan = picomatch.scan(arg);
+      const base = scan.base === '' ? '.' : scan.base;
+      const isMatch = picomatch(arg, { dot: false });
+      const files: string[] = [];
+      if (fs.existsSync(base)) walk(base, files, scan.glob.includes('**') || scan.glob.includes('/'));
+      const matched = files.filter((f) => isMatch(base === '.' ? f : f) || isMatch(path.relative('.', f)));
+      if (matched.length === 0) throw new UserError({ file: arg, code: 'no-match', message: 'pattern matches no file' }, ExitCode.snapshot);
+      out.push(...matched);
+      continue;
+    }
+    out.push(arg);
+  }
+  return [...new Set(out)];
+}

@@ -1,0 +1,97 @@
+/**
+ * Waivers from the config: accepted findings with a reason and an expiry date. A live waiver marks matching
+ * findings suppressed; an expired one stops suppressing and is listed as expired; one that matched nothing
+ * is listed as unused, so stale waivers do not pile up.
+ */
+import picomatch from 'picomatch';
+import type { Location, SocketRecord } from '../snapshot/types';
+import type { Finding, Suppression, WaiverReport } from './types';
+import type { FindingFilter } from './scan';
+
+export interface WaiverSpec {
+  rule: string;
+  host?: string;
+  /** Compiled `where` condition (rule language). */
+  where?: (s: SocketRecord) => boolean;
+  group?: Record<string, string | number | null>;
+  fingerprint?: string;
+  reason: string;
+  expires: string;
+  owner?: string;
+  ticket?: string;
+  location?: Location;
+}
+
+interface WaiverState {
+  spec: WaiverSpec;
+  ruleMatch: (id: string) => boolean;
+  hostMatch: (host: string) => boolean;
+  expired: boolean;
+  matched: number;
+  matchedWhileExpired: number;
+}
+
+/** A waiver is in force through the whole of its `expires` day (UTC). */
+export function isExpired(expires: string, now: Date): boolean {
+  const end = Date.parse(`${expires}T23:59:59.999Z`);
+  return Number.isNaN(end) || now.getTime() > end;
+}
+
+export class WaiverFilter implements FindingFilter {
+  private readonly waivers: WaiverState[];
+  constructor(specs: WaiverSpec[], now: Date) {
+    this.waivers = specs.map((spec) => ({
+      spec,
+      ruleMatch: picomatch(spec.rule),
+      hostMatch: spec.host ? picomatch(spec.host) : () => true,
+      expired: isExpired(spec.expires, now),
+      matched: 0,
+      matchedWhileExpired: 0,
+    }));
+  }
+
+  private matches(w: WaiverState, f: Finding): boolean {
+    const { spec } = w;
+    if (!w.ruleMatch(f.ruleId) || !w.hostMatch(f.host)) return false;
+    if (spec.fingerprint && spec.fingerprint !== f.fingerprint) return false;
+    if (spec.where) {
+      if (!f.socket || !spec.where(f.socket)) return false;
+    }
+    if (spec.group) {
+      if (!f.group) return false;
+      for (const [k, v] of Object.entries(spec.group)) {
+        if (!(k in f.group) || String(f.group[k]) !== String(v)) return false;
+      }
+    }
+    return true;
+  }
+
+  suppress(f: Finding): Suppression | undefined {
+    for (const w of this.waivers) {
+      if (!this.matches(w, f)) continue;
+      if (w.expired) { w.matchedWhileExpired++; continue; }
+      w.matched++;
+      const { spec } = w;
+      return { kind: 'waiver', reason: spec.reason, expires: spec.expires, ...(spec.owner ? { owner: spec.owner } : {}), ...(spec.ticket ? { ticket: spec.ticket } : {}) };
+    }
+    return undefined;
+  }
+
+  report(): WaiverReport[] {
+    const out: WaiverReport[] = [];
+    for (const w of this.waivers) {
+      if (!w.expired && w.matched > 0) continue;
+      const { spec } = w;
+      out.push({
+        ruleId: spec.rule,
+        reason: spec.reason,
+        expires: spec.expires,
+        ...(spec.owner ? { owner: spec.owner } : {}),
+        ...(spec.ticket ? { ticket: spec.ticket } : {}),
+        ...(spec.location ? { location: spec.location } : {}),
+        status: w.expired ? 'expired' : 'unused',
+      });
+    }
+    return out;
+  }
+}

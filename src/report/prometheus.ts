@@ -1,0 +1,161 @@
+/**
+ * Prometheus text exposition for node_exporter's textfile collector (`--collector.textfile.directory`).
+ * Every metric has HELP and TYPE lines and its samples together; label values are escaped as the format
+ * requires (`\\`, `\"`, `\n`). Findings are reported for every evaluated rule, zeros included, so alerts can use
+ * `socklint_findings > 0` and dashboards don't lose a series when a problem goes away.
+ * No sample timestamps: the textfile collector rejects them; the scan time is its own metric.
+ */
+import type { Level, ScanReport } from '../engine/types';
+import { prepareReport } from './redact';
+import type { FormatContext, Formatter } from './types';
+
+type Labels = Record<string, string>;
+
+interface Metric {
+  name: string;
+  help: string;
+  type: 'gauge' | 'counter';
+  samples: { labels: Labels; value: number }[];
+}
+
+/** Label value escaping per the exposition format; other characters (UTF-8) pass as they are. */
+export function escapeLabelValue(value: string): string {
+  return value.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n');
+}
+
+function escapeHelp(text: string): string {
+  return text.replace(/\\/g, '\\\\').replace(/\n/g, '\\n');
+}
+
+function formatValue(value: number): string {
+  if (Number.isNaN(value)) return 'NaN';
+  if (value === Infinity) return '+Inf';
+  if (value === -Infinity) return '-Inf';
+  return String(value);
+}
+
+function render(metrics: Metric[]): string {
+  const out: string[] = [];
+  for (const m of metrics) {
+    out.push(`# HELP ${m.name} ${escapeHelp(m.help)}`);
+    out.push(`# TYPE ${m.name} ${m.type}`);
+    for (const s of m.samples) {
+      const labels = Object.entries(s.labels)
+        .map(([k, v]) => `${k}="${escapeLabelValue(v)}"`)
+        .join(',');
+      out.push(`${m.name}${labels ? `{${labels}}` : ''} ${formatValue(s.value)}`);
+    }
+  }
+  return `${out.join('\n')}\n`;
+}
+
+/** Sum samples with equal labels (several snapshots of one host), keeping first-seen order. */
+class Series {
+  private readonly values = new Map<string, { labels: Labels; value: number }>();
+  add(labels: Labels, value: number): void {
+    const key = JSON.stringify(labels);
+    const existing = this.values.get(key);
+    if (existing) existing.value += value;
+    else this.values.set(key, { labels, value });
+  }
+  samples(): { labels: Labels; value: number }[] {
+    return [...this.values.values()];
+  }
+}
+
+export function formatPrometheus(input: ScanReport, ctx: FormatContext): string {
+  const report = prepareReport(input, ctx.redact);
+  // The level a rule's findings carry (config may override the rule's default); zeros use the same label.
+  const ruleLevel = new Map<string, Level>(report.rules.map((r) => [r.id, r.level]));
+  const seenLevel = new Set<string>();
+  for (const f of report.findings) {
+    if (!seenLevel.has(f.ruleId)) ruleLevel.set(f.ruleId, f.level);
+    seenLevel.add(f.ruleId);
+  }
+  const findings = new Series();
+  const suppressed = new Series();
+  const sockets = new Series();
+  const socketsTotal = new Series();
+  const unparsed = new Series();
+  const notEvaluated = new Series();
+  const snapshotsPerHost = new Series();
+
+  for (const s of report.snapshots) {
+    snapshotsPerHost.add({ host: s.host }, 1);
+    socketsTotal.add({ host: s.host }, s.sockets);
+    unparsed.add({ host: s.host }, s.unparsed);
+    notEvaluated.add({ host: s.host }, 0);
+    for (const [state, count] of Object.entries(s.states)) sockets.add({ host: s.host, state }, count);
+    // Zeros first, so every evaluated rule has a series even when it found nothing.
+    for (const ruleId of s.rulesEvaluated) {
+      findings.add({ host: s.host, rule: ruleId, severity: ruleLevel.get(ruleId) ?? 'warning' }, 0);
+    }
+  }
+  for (const f of report.findings) {
+    if (f.suppressed) suppressed.add({ host: f.host, rule: f.ruleId, kind: f.suppressed.kind }, 1);
+    else findings.add({ host: f.host, rule: f.ruleId, severity: f.level }, 1);
+  }
+  for (const o of report.omitted) {
+    findings.add({ host: o.host, rule: o.ruleId, severity: ruleLevel.get(o.ruleId) ?? 'warning' }, o.count);
+  }
+  for (const n of report.notEvaluated) notEvaluated.add({ host: n.host }, 1);
+
+  const started = new Date(report.startedAt).getTime();
+  const waiverCounts = { expired: 0, unused: 0 };
+  for (const w of report.waivers) waiverCounts[w.status]++;
+
+  const metrics: Metric[] = [
+    {
+      name: 'socklint_findings',
+      help: 'Findings (not waived) by host, rule and severity; 0 for rules evaluated without findings.',
+      type: 'gauge',
+      samples: findings.samples(),
+    },
+    {
+      name: 'socklint_findings_suppressed',
+      help: 'Findings waived by a waiver or accepted by a baseline, by host, rule and kind.',
+      type: 'gauge',
+      samples: suppressed.samples(),
+    },
+    { name: 'socklint_sockets', help: 'Sockets in the scanned snapshots by host and state.', type: 'gauge', samples: sockets.samples() },
+    { name: 'socklint_sockets_scanned', help: 'Sockets parsed from the snapshots of each host.', type: 'gauge', samples: socketsTotal.samples() },
+    { name: 'socklint_unparsed_lines', help: 'Snapshot lines that could not be parsed (not audited), by host.', type: 'gauge', samples: unparsed.samples() },
+    { name: 'socklint_rules_not_evaluated', help: 'Rules not evaluated because a snapshot lacked fields they need, by host.', type: 'gauge', samples: notEvaluated.samples() },
+    { name: 'socklint_snapshots_scanned', help: 'Snapshots scanned, by host.', type: 'gauge', samples: snapshotsPerHost.samples() },
+    {
+      name: 'socklint_waivers',
+      help: 'Waivers needing attention, by status (expired, unused).',
+      type: 'gauge',
+      samples: [
+        { labels: { status: 'expired' }, value: waiverCounts.expired },
+        { labels: { status: 'unused' }, value: waiverCounts.unused },
+      ],
+    },
+    {
+      name: 'socklint_scan_timestamp_seconds',
+      help: 'Unix time the scan started.',
+      type: 'gauge',
+      samples: [{ labels: {}, value: Number.isNaN(started) ? 0 : started / 1000 }],
+    },
+    {
+      name: 'socklint_scan_duration_seconds',
+      help: 'Time the scan took.',
+      type: 'gauge',
+      samples: [{ labels: {}, value: Math.max(0, report.durationMs || 0) / 1000 }],
+    },
+    {
+      name: 'socklint_info',
+      help: 'socklint version that wrote this file (always 1).',
+      type: 'gauge',
+      samples: [{ labels: { version: report.tool.version }, value: 1 }],
+    },
+  ];
+  return render(metrics.filter((m) => m.samples.length > 0));
+}
+
+export const prometheusFormatter: Formatter = {
+  name: 'prometheus',
+  description: 'Prometheus text format for the node_exporter textfile collector',
+  defaultFileName: 'socklint.prom',
+  format: formatPrometheus,
+};

@@ -1,0 +1,334 @@
+/**
+ * SARIF 2.1.0 for GitHub code scanning (and any SARIF viewer), built with node-sarif-builder.
+ *
+ * One run per host (`automationDetails.id` = `socklint/<host>/`, so each host is its own code-scanning
+ * category and re-uploads replace, not duplicate). Every result has a physical location — the snapshot path
+ * relative to cwd and the socket's line — because GitHub rejects a whole file for one result without one, and
+ * `partialFingerprints` carrying the engine's fingerprint, so alerts match across runs even when line numbers
+ * move. GitHub's limits are respected: 25,000 results per run (the rest are counted in a notification and the
+ * run's properties), 1,000 related locations per result, 20 tags per rule.
+ */
+import type * as Sarif from 'sarif';
+import { SarifBuilder, SarifResultBuilder, SarifRuleBuilder, SarifRunBuilder } from 'node-sarif-builder';
+import type { Finding, Level, RuleMeta, ScanReport, SnapshotReport } from '../engine/types';
+import type { Location } from '../snapshot/types';
+import { describeSocket } from '../snapshot/describe';
+import { artifactUri, fileUri } from './paths';
+import { prepareReport } from './redact';
+import { stripControl } from './sanitize';
+import type { FormatContext, Formatter } from './types';
+
+export const SARIF_SCHEMA_URI = 'https://json.schemastore.org/sarif-2.1.0.json';
+/** GitHub code scanning: results per run it accepts. */
+export const SARIF_MAX_RESULTS_PER_RUN = 25_000;
+/** GitHub code scanning: locations per result it accepts (relatedLocations included). */
+export const SARIF_MAX_RELATED_LOCATIONS = 1_000;
+/** GitHub code scanning: tags per rule. */
+export const SARIF_MAX_TAGS = 20;
+/** GitHub: shortDescription/fullDescription are cut at 1024 characters. */
+const SARIF_MAX_DESCRIPTION = 1024;
+/** The engine's fingerprint, versioned so a future change of the algorithm can be told apart. */
+export const FINGERPRINT_KEY = 'socklintFingerprint/v1';
+export const SRCROOT = '%SRCROOT%';
+/** Listed unparsed lines per snapshot that become notifications (the count is always given). */
+const UNPARSED_NOTIFICATIONS = 10;
+
+const LEVEL_RANK: Record<Level, number> = { error: 0, warning: 1, note: 2 };
+/** security-severity for a security rule that did not set one (GitHub: ≥9 critical, ≥7 high, ≥4 medium, else low). */
+const DEFAULT_SECURITY_SEVERITY: Record<Level, number> = { error: 7.5, warning: 5.0, note: 2.0 };
+const PROBLEM_SEVERITY: Record<Level, string> = { error: 'error', warning: 'warning', note: 'recommendation' };
+
+/** Descriptors of the notifications socklint emits (GitHub wants full metadata on these too). */
+const NOTIFICATIONS: Sarif.ReportingDescriptor[] = (
+  [
+    ['not-evaluated', 'A rule was not evaluated', 'The snapshot lacks fields the rule needs (for example process names without `ss -p`); the rule says nothing about that snapshot.', 'Capture the snapshot with the ss flags named in the message.'],
+    ['unparsed-lines', 'Snapshot lines could not be parsed', 'Lines socklint could not parse were not audited; findings may be missing.', 'Check the capture command and the lines cited; report parser gaps with the line attached.'],
+    ['findings-not-listed', 'Findings beyond the per-rule cap', 'A rule produced more findings on one snapshot than the per-rule cap; the rest were counted but not listed.', 'Fix the listed findings first, or raise the cap.'],
+    ['results-capped', 'Results beyond the GitHub limit', 'GitHub code scanning accepts at most 25,000 results per run; waived and lower-level results were left out first.', 'Use the JSON report for the full list.'],
+    ['waiver-expired', 'A waiver has expired', 'The waiver is past its expiry date, so its findings are reported again.', 'Renew the waiver with a new expiry date, or fix the findings.'],
+    ['waiver-unused', 'A waiver matched no finding', 'The waiver matched no finding in this scan; it may be stale.', 'Remove the waiver if the problem is gone.'],
+  ] as const
+).map(([id, short, full, help]) => ({
+  id,
+  name: pascalCase(id),
+  shortDescription: { text: short },
+  fullDescription: { text: full },
+  help: { text: help, markdown: help },
+}));
+
+function text(value: string, fallback: string): string {
+  const clean = stripControl(value, true).trim();
+  return clean === '' ? fallback : clean;
+}
+
+function cut(value: string, max: number): string {
+  return value.length <= max ? value : `${value.slice(0, max - 1)}…`;
+}
+
+/** `no-public-db` → `NoPublicDb`: SARIF wants `name` to be an identifier a person can read. */
+function pascalCase(id: string): string {
+  const name = id
+    .split(/[^A-Za-z0-9]+/)
+    .filter(Boolean)
+    .map((w) => w[0].toUpperCase() + w.slice(1))
+    .join('');
+  return name || 'Rule';
+}
+
+function isUrl(s: string): boolean {
+  return /^https?:\/\/\S+$/.test(s);
+}
+
+function securitySeverity(rule: RuleMeta): string {
+  const value = rule.securitySeverity ?? DEFAULT_SECURITY_SEVERITY[rule.level];
+  return (Math.min(10, Math.max(0.1, Math.round(value * 10) / 10))).toFixed(1);
+}
+
+function ruleDescriptor(rule: RuleMeta): Sarif.ReportingDescriptor {
+  const security = rule.kind === 'security';
+  const tags = [...new Set([...(security ? ['security'] : []), rule.kind, ...rule.tags])].slice(0, SARIF_MAX_TAGS);
+  const helpUri = rule.helpUri ?? rule.references.find(isUrl);
+  const title = text(rule.title, rule.id);
+  const description = text(rule.description, title);
+  const helpMarkdown = [
+    rule.help.trim() || description,
+    rule.references.length > 0 ? `\n**References:**\n\n${rule.references.map((r) => `- ${r}`).join('\n')}` : '',
+  ].join('\n');
+  const properties: Sarif.PropertyBag = { tags, precision: 'high' };
+  if (security) properties['security-severity'] = securitySeverity(rule);
+  else properties['problem.severity'] = PROBLEM_SEVERITY[rule.level];
+  const descriptor: Sarif.ReportingDescriptor = {
+    id: rule.id,
+    name: pascalCase(rule.id),
+    shortDescription: { text: cut(title, SARIF_MAX_DESCRIPTION) },
+    fullDescription: { text: cut(description, SARIF_MAX_DESCRIPTION) },
+    help: { text: text(helpMarkdown, description), markdown: helpMarkdown },
+    defaultConfiguration: { level: rule.level },
+    properties,
+  };
+  if (helpUri) descriptor.helpUri = helpUri;
+  return descriptor;
+}
+
+class Locator {
+  private readonly meta = new Map<string, Record<string, string> | undefined>();
+  constructor(private readonly cwd: string, snapshots: SnapshotReport[]) {
+    for (const s of snapshots) if (!this.meta.has(s.file)) this.meta.set(s.file, s.meta);
+  }
+  artifact(file: string): Sarif.ArtifactLocation {
+    const { uri, relative } = artifactUri(file, this.cwd, this.meta.get(file));
+    return relative ? { uri, uriBaseId: SRCROOT } : { uri };
+  }
+  physical(location: Location): Sarif.PhysicalLocation {
+    return { artifactLocation: this.artifact(location.file), region: { startLine: Math.max(1, location.line || 1) } };
+  }
+  fileOnly(file: string): Sarif.Location {
+    return { physicalLocation: { artifactLocation: this.artifact(file) } };
+  }
+}
+
+function resultFor(f: Finding, rule: RuleMeta | undefined, locator: Locator): Sarif.Result {
+  const result: Sarif.Result = {
+    ruleId: f.ruleId,
+    level: f.level,
+    message: { text: text(f.message, rule ? text(rule.title, f.ruleId) : f.ruleId) },
+    locations: [{ physicalLocation: locator.physical(f.location) }],
+    // GitHub matches alerts on primaryLocationLineHash only; the engine's identity-based fingerprint is a
+    // better one than a hash of the snapshot line (queues and timers change every capture).
+    partialFingerprints: { [FINGERPRINT_KEY]: f.fingerprint, primaryLocationLineHash: f.fingerprint },
+  };
+  const properties: Sarif.PropertyBag = { host: f.host };
+  if (f.socket) properties.socket = stripControl(describeSocket(f.socket));
+  if (f.group) properties.group = f.group;
+  if (f.observed !== undefined) properties.observed = f.observed;
+  if (f.threshold !== undefined) properties.threshold = f.threshold;
+  const offenders = f.offenders ?? [];
+  if (offenders.length > 0) {
+    const listed = offenders.slice(0, SARIF_MAX_RELATED_LOCATIONS);
+    result.relatedLocations = listed.map((o, i) => ({
+      id: i + 1,
+      physicalLocation: locator.physical(o.location),
+      message: { text: text(o.summary, 'offending socket') },
+    }));
+    const notListed = offenders.length - listed.length + (f.offendersOmitted ?? 0);
+    if (notListed > 0) properties.offendersNotListed = notListed;
+  } else if (f.offendersOmitted) {
+    properties.offendersNotListed = f.offendersOmitted;
+  }
+  result.properties = properties;
+  if (f.suppressed) {
+    const s = f.suppressed;
+    const suppressionProps: Sarif.PropertyBag = { socklintKind: s.kind };
+    if (s.owner) suppressionProps.owner = s.owner;
+    if (s.ticket) suppressionProps.ticket = s.ticket;
+    if (s.expires) suppressionProps.expires = s.expires;
+    result.suppressions = [
+      { kind: 'external', status: 'accepted', justification: text(s.reason, s.kind), properties: suppressionProps },
+    ];
+  }
+  return result;
+}
+
+function isoTime(value: string, fallback: Date): Date {
+  const t = new Date(value);
+  return Number.isNaN(t.getTime()) ? fallback : t;
+}
+
+/** Hosts in the order the report first mentions them. */
+function hostsOf(report: ScanReport): string[] {
+  const hosts = new Set<string>();
+  for (const s of report.snapshots) hosts.add(s.host);
+  for (const f of report.findings) hosts.add(f.host);
+  for (const n of report.notEvaluated) hosts.add(n.host);
+  return [...hosts];
+}
+
+export function buildSarifLog(input: ScanReport, ctx: FormatContext): Sarif.Log {
+  const report = prepareReport(input, ctx.redact);
+  const locator = new Locator(ctx.cwd, report.snapshots);
+  const ruleById = new Map(report.rules.map((r) => [r.id, r]));
+  const ruleIndex = new Map(report.rules.map((r, i) => [r.id, i]));
+  const descriptors = report.rules.map(ruleDescriptor);
+  const start = isoTime(report.startedAt, ctx.now ?? new Date(0));
+  const end = new Date(start.getTime() + Math.max(0, report.durationMs || 0));
+  const builder = new SarifBuilder({ $schema: SARIF_SCHEMA_URI, version: '2.1.0', runs: [] });
+  const hosts = hostsOf(report);
+  if (hosts.length === 0) hosts.push('');
+
+  for (const host of hosts) {
+    const snapshots = report.snapshots.filter((s) => s.host === host);
+    const driver: Sarif.ToolComponent = {
+      // Set explicitly: the builder would otherwise fill in the npm package name of whoever runs it.
+      name: 'socklint',
+      version: report.tool.version,
+      rules: [],
+      notifications: NOTIFICATIONS,
+    };
+    if (/^\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?(?:\+[0-9A-Za-z.-]+)?$/.test(report.tool.version)) {
+      driver.semanticVersion = report.tool.version;
+    }
+    if (report.tool.informationUri) driver.informationUri = report.tool.informationUri;
+    const hostLabel = stripControl(host);
+    const runBuilder = new SarifRunBuilder({
+      tool: { driver },
+      automationDetails: { id: `socklint/${hostLabel}/` },
+      originalUriBaseIds: { [SRCROOT]: { uri: fileUri(ctx.cwd, true) } },
+      columnKind: 'utf16CodeUnits',
+      artifacts: snapshots.map((s) => ({
+        location: locator.artifact(s.file),
+        mimeType: 'text/plain',
+        properties: { host: s.host, sockets: s.sockets, lines: s.lines, unparsed: s.unparsed },
+      })),
+    });
+    for (const d of descriptors) runBuilder.addRule(new SarifRuleBuilder(d));
+
+    // Cap at GitHub's limit, keeping what matters most: unsuppressed first, then by level.
+    const findings = report.findings
+      .filter((f) => f.host === host)
+      .map((f, i) => ({ f, i }))
+      .sort(
+        (a, b) =>
+          Number(Boolean(a.f.suppressed)) - Number(Boolean(b.f.suppressed)) ||
+          LEVEL_RANK[a.f.level] - LEVEL_RANK[b.f.level] ||
+          a.i - b.i,
+      )
+      .map(({ f }) => f);
+    const kept = findings.slice(0, SARIF_MAX_RESULTS_PER_RUN);
+    const leftOut = findings.length - kept.length;
+    for (const f of kept) runBuilder.addResult(new SarifResultBuilder(resultFor(f, ruleById.get(f.ruleId), locator)));
+
+    const notifications: Sarif.Notification[] = [];
+    const ruleRef = (id: string): Sarif.ReportingDescriptorReference =>
+      ruleIndex.has(id) ? { id, index: ruleIndex.get(id) } : { id };
+    for (const n of report.notEvaluated.filter((x) => x.host === host)) {
+      notifications.push({
+        level: 'warning',
+        message: { text: `Rule ${n.ruleId} was not evaluated on ${stripControl(n.file)}: ${text(n.reason, 'no reason given')}` },
+        descriptor: { id: 'not-evaluated' },
+        associatedRule: ruleRef(n.ruleId),
+        locations: [locator.fileOnly(n.file)],
+      });
+    }
+    for (const o of report.omitted.filter((x) => x.host === host)) {
+      notifications.push({
+        level: 'warning',
+        message: { text: `${o.count} more findings of rule ${o.ruleId} in ${stripControl(o.file)} were counted but not listed (per-rule cap).` },
+        descriptor: { id: 'findings-not-listed' },
+        associatedRule: ruleRef(o.ruleId),
+        locations: [locator.fileOnly(o.file)],
+        properties: { count: o.count },
+      });
+    }
+    for (const s of snapshots.filter((x) => x.unparsed > 0)) {
+      notifications.push({
+        level: 'warning',
+        message: { text: `${s.unparsed} of ${s.lines} lines of ${stripControl(s.file)} could not be parsed and were not audited.` },
+        descriptor: { id: 'unparsed-lines' },
+        locations: [locator.fileOnly(s.file)],
+        properties: { count: s.unparsed },
+      });
+      for (const u of s.unparsedLines.slice(0, UNPARSED_NOTIFICATIONS)) {
+        notifications.push({
+          level: 'note',
+          message: { text: `Unparsed line: ${text(u.reason, 'not understood')}: ${text(u.text, '(empty)')}` },
+          descriptor: { id: 'unparsed-lines' },
+          locations: [{ physicalLocation: locator.physical({ file: s.file, line: u.line }) }],
+        });
+      }
+    }
+    if (leftOut > 0) {
+      notifications.push({
+        level: 'warning',
+        message: {
+          text: `${leftOut} of ${findings.length} results for host ${hostLabel} were left out: GitHub code scanning accepts at most ${SARIF_MAX_RESULTS_PER_RUN} results per run. Waived and lower-level results were dropped first; the JSON report has them all.`,
+        },
+        descriptor: { id: 'results-capped' },
+        properties: { leftOut, total: findings.length, limit: SARIF_MAX_RESULTS_PER_RUN },
+      });
+    }
+    const configNotifications: Sarif.Notification[] = report.waivers.map((w) => ({
+      level: w.status === 'expired' ? 'warning' : 'note',
+      message: {
+        text:
+          w.status === 'expired'
+            ? `The waiver for ${w.ruleId} expired on ${stripControl(w.expires)}: ${text(w.reason, 'no reason given')}`
+            : `The waiver for ${w.ruleId} matched no finding: ${text(w.reason, 'no reason given')}`,
+      },
+      descriptor: { id: w.status === 'expired' ? 'waiver-expired' : 'waiver-unused' },
+      associatedRule: ruleRef(w.ruleId),
+      ...(w.location ? { locations: [{ physicalLocation: locator.physical(w.location) }] } : {}),
+    }));
+
+    const invocation: Sarif.Invocation = {
+      executionSuccessful: true,
+      startTimeUtc: start.toISOString(),
+      endTimeUtc: end.toISOString(),
+      workingDirectory: { uri: fileUri(ctx.cwd, true) },
+    };
+    if (notifications.length > 0) invocation.toolExecutionNotifications = notifications;
+    if (configNotifications.length > 0) invocation.toolConfigurationNotifications = configNotifications;
+    runBuilder.run.invocations = [invocation];
+    runBuilder.run.properties = {
+      host: hostLabel,
+      snapshots: snapshots.map((s) => locator.artifact(s.file).uri),
+      resultsTotal: findings.length,
+      resultsLeftOut: leftOut,
+      resultsLimit: SARIF_MAX_RESULTS_PER_RUN,
+    };
+    builder.addRun(runBuilder);
+  }
+  // buildSarifOutput, not buildSarifJsonString: the latter throws if any text contains the builder's
+  // placeholder marker, which a hostile process name could.
+  return builder.buildSarifOutput();
+}
+
+export function formatSarif(report: ScanReport, ctx: FormatContext): string {
+  return `${JSON.stringify(buildSarifLog(report, ctx), null, 2)}\n`;
+}
+
+export const sarifFormatter: Formatter = {
+  name: 'sarif',
+  description: 'SARIF 2.1.0 for GitHub code scanning (one run per host)',
+  defaultFileName: 'socklint.sarif',
+  format: formatSarif,
+};

@@ -1,0 +1,186 @@
+/**
+ * The text report, for people at a terminal: findings grouped by severity then rule, each with its socket
+ * and file:line; aggregates with observed vs threshold, the group and top offenders; then waived findings,
+ * rules not evaluated, unparsed lines and a summary line. Everything that came from a snapshot or a config is
+ * escaped, so a process name cannot move the cursor or change colours.
+ */
+import type { Finding, Level, RuleMeta, ScanReport } from '../engine/types';
+import { describeSocket } from '../snapshot/describe';
+import { displayFile } from './paths';
+import { escapeTerminal } from './sanitize';
+import { prepareReport } from './redact';
+import type { FormatContext, Formatter } from './types';
+
+const LEVELS: Level[] = ['error', 'warning', 'note'];
+const LEVEL_COLOUR: Record<Level, string> = { error: '1;31', warning: '1;33', note: '1;36' };
+/** Offenders printed under an aggregate finding; the rest are counted. */
+const TEXT_OFFENDERS = 5;
+
+type Paint = (code: string, text: string) => string;
+
+function painter(color: boolean): Paint {
+  return color ? (code, text) => `\u001b[${code}m${text}\u001b[0m` : (_code, text) => text;
+}
+
+const e = escapeTerminal;
+
+function plural(n: number, one: string, many = `${one}s`): string {
+  return `${n} ${n === 1 ? one : many}`;
+}
+
+function where(f: { location: { file: string; line: number } }): string {
+  return `${e(displayFile(f.location.file))}:${f.location.line}`;
+}
+
+function groupText(group: Record<string, string | number | null>): string {
+  return Object.entries(group)
+    .map(([k, v]) => `${e(k)}=${v === null ? '-' : e(String(v))}`)
+    .join(', ');
+}
+
+function suppressionText(f: Finding): string {
+  const s = f.suppressed;
+  if (!s) return '';
+  const extra = [s.owner && `owner ${s.owner}`, s.ticket && `ticket ${s.ticket}`, s.expires && `expires ${s.expires}`]
+    .filter((x): x is string => Boolean(x))
+    .map(e);
+  return `${s.kind}: ${e(s.reason)}${extra.length ? ` (${extra.join(', ')})` : ''}`;
+}
+
+/** Sort key: rule order as the report lists rules, then host, file, line. */
+function byLocation(a: Finding, b: Finding): number {
+  return (
+    a.host.localeCompare(b.host) ||
+    a.location.file.localeCompare(b.location.file) ||
+    a.location.line - b.location.line
+  );
+}
+
+function renderFinding(f: Finding, paint: Paint, showHost: boolean, lines: string[]): void {
+  const host = showHost ? paint('2', ` (${e(f.host)})`) : '';
+  const loc = paint('2', where(f));
+  if (f.socket) {
+    lines.push(`    ${loc}${host}  ${e(describeSocket(f.socket))}`);
+    lines.push(`      ${e(f.message)}`);
+    return;
+  }
+  const measure =
+    f.observed !== undefined
+      ? `observed ${f.observed}${f.threshold !== undefined ? `, threshold ${f.threshold}` : ''}`
+      : '';
+  const group = f.group && Object.keys(f.group).length > 0 ? `group ${groupText(f.group)}` : '';
+  lines.push(`    ${loc}${host}  ${[measure, group].filter(Boolean).join('  ')}`);
+  lines.push(`      ${e(f.message)}`);
+  const offenders = f.offenders ?? [];
+  if (offenders.length > 0) {
+    lines.push(`      top offenders:`);
+    for (const o of offenders.slice(0, TEXT_OFFENDERS)) {
+      lines.push(`        ${paint('2', `${e(displayFile(o.location.file))}:${o.location.line}`)}  ${e(o.summary)}`);
+    }
+    const more = offenders.length - Math.min(offenders.length, TEXT_OFFENDERS) + (f.offendersOmitted ?? 0);
+    if (more > 0) lines.push(`        … and ${plural(more, 'more socket')}`);
+  }
+}
+
+export function formatText(input: ScanReport, ctx: FormatContext): string {
+  const report = prepareReport(input, ctx.redact);
+  const paint = painter(ctx.color);
+  const lines: string[] = [];
+  const rules = new Map<string, RuleMeta>(report.rules.map((r) => [r.id, r]));
+  const ruleOrder = new Map<string, number>(report.rules.map((r, i) => [r.id, i]));
+  const hosts = [...new Set(report.snapshots.map((s) => s.host))];
+  const showHost = hosts.length > 1;
+
+  lines.push(
+    paint('1', `socklint ${e(report.tool.version)}`) +
+      `  ${plural(report.snapshots.length, 'snapshot')} (${hosts.map(e).join(', ') || 'none'}), ` +
+      `${plural(report.summary.sockets, 'socket')}, ${plural(report.rules.length, 'rule')}`,
+  );
+
+  const active = report.findings.filter((f) => !f.suppressed);
+  const suppressed = report.findings.filter((f) => f.suppressed);
+
+  for (const level of LEVELS) {
+    const atLevel = active.filter((f) => f.level === level);
+    if (atLevel.length === 0) continue;
+    lines.push('');
+    lines.push(paint(LEVEL_COLOUR[level], `${level.toUpperCase()} (${atLevel.length})`));
+    const byRule = new Map<string, Finding[]>();
+    for (const f of atLevel) byRule.set(f.ruleId, [...(byRule.get(f.ruleId) ?? []), f]);
+    const ruleIds = [...byRule.keys()].sort(
+      (a, b) => (ruleOrder.get(a) ?? Infinity) - (ruleOrder.get(b) ?? Infinity) || a.localeCompare(b),
+    );
+    for (const ruleId of ruleIds) {
+      const findings = byRule.get(ruleId)!.sort(byLocation);
+      const title = rules.get(ruleId)?.title;
+      lines.push(`  ${paint('1', e(ruleId))}${title ? `  ${e(title)}` : ''}  ${paint('2', `(${findings.length})`)}`);
+      for (const f of findings) renderFinding(f, paint, showHost, lines);
+    }
+  }
+
+  if (report.omitted.length > 0) {
+    lines.push('');
+    lines.push(paint('1', `Not listed (per-rule cap)`));
+    for (const o of report.omitted) {
+      lines.push(`  ${e(o.ruleId)}  ${e(displayFile(o.file))}${showHost ? ` (${e(o.host)})` : ''}: ${plural(o.count, 'more finding')}`);
+    }
+  }
+
+  if (suppressed.length > 0) {
+    lines.push('');
+    lines.push(paint('1', `Waived (${suppressed.length})`));
+    for (const f of [...suppressed].sort((a, b) => a.ruleId.localeCompare(b.ruleId) || byLocation(a, b))) {
+      const what = f.socket ? e(describeSocket(f.socket)) : f.group ? `group ${groupText(f.group)}` : '';
+      lines.push(`  ${e(f.ruleId)}  ${paint('2', where(f))}  ${what}`);
+      lines.push(`    ${paint('2', suppressionText(f))}`);
+    }
+  }
+
+  if (report.notEvaluated.length > 0) {
+    lines.push('');
+    lines.push(paint('1', `Not evaluated (${report.notEvaluated.length})`));
+    for (const n of report.notEvaluated) {
+      lines.push(`  ${e(n.ruleId)}  ${paint('2', e(displayFile(n.file)))}${showHost ? ` (${e(n.host)})` : ''}: ${e(n.reason)}`);
+    }
+  }
+
+  if (report.waivers.length > 0) {
+    lines.push('');
+    lines.push(paint('1', `Waivers needing attention (${report.waivers.length})`));
+    for (const w of report.waivers) {
+      const at = w.location ? `${e(w.location.file)}:${w.location.line}  ` : '';
+      lines.push(`  ${at}${e(w.ruleId)}: ${w.status === 'expired' ? `expired ${e(w.expires)}` : 'matched nothing'} — ${e(w.reason)}`);
+    }
+  }
+
+  const withUnparsed = report.snapshots.filter((s) => s.unparsed > 0);
+  if (withUnparsed.length > 0) {
+    lines.push('');
+    lines.push(paint('1', `Unparsed lines (${report.summary.unparsed})`));
+    for (const s of withUnparsed) {
+      lines.push(`  ${e(displayFile(s.file))}: ${plural(s.unparsed, 'line')}`);
+      for (const u of s.unparsedLines.slice(0, 3)) {
+        lines.push(`    ${paint('2', `${e(displayFile(s.file))}:${u.line}`)}  ${e(u.reason)}: ${e(u.text)}`);
+      }
+    }
+  }
+
+  const by = report.summary.byLevel;
+  const summary = [
+    `${plural(by.error, 'error')}, ${plural(by.warning, 'warning')}, ${plural(by.note, 'note')}`,
+    `${report.summary.suppressed} waived`,
+    report.summary.omitted > 0 ? `${report.summary.omitted} not listed` : '',
+    `${plural(report.summary.notEvaluated, 'rule')} not evaluated`,
+    `${plural(report.summary.snapshots, 'snapshot')}, ${plural(report.summary.sockets, 'socket')}, ${plural(report.summary.unparsed, 'unparsed line')}`,
+  ].filter(Boolean);
+  const clean = active.length === 0 && report.summary.omitted === 0;
+  lines.push('');
+  lines.push(paint(clean ? '1;32' : '1', `Summary: ${summary.join('; ')}`));
+  return `${lines.join('\n')}\n`;
+}
+
+export const textFormatter: Formatter = {
+  name: 'text',
+  description: 'human-readable report grouped by severity and rule (default)',
+  format: formatText,
+};

@@ -1,0 +1,113 @@
+/**
+ * Writing report files atomically: the content goes to a temporary file in the target's directory, is
+ * fsync'ed, then renamed over the target (and the directory fsync'ed), so a reader — CI uploading a SARIF
+ * file, node_exporter reading a .prom file — sees the old file or the new one, never half of one. On failure
+ * the temporary file is removed and nothing at the target changes.
+ *
+ * A symbolic link at the target path is refused (rename would replace the link itself, not write to where it
+ * points, which is rarely what was meant — and writing through a link is how a shared directory gets a file
+ * clobbered elsewhere). Write to the link's target path instead.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { ExitCode, UserError } from '../diagnostics';
+
+export interface WriteOptions {
+  /** File mode for a new file (before umask). An existing file keeps its mode. Default 0o644. */
+  mode?: number;
+}
+
+function fail(file: string, code: string, message: string, hint?: string): never {
+  throw new UserError({ file, code, message, ...(hint ? { hint } : {}) }, ExitCode.usage);
+}
+
+/** Turn an fs error into a diagnostic that names the path and says what to do. */
+function explain(error: unknown, file: string, directory: string): never {
+  const code = (error as NodeJS.ErrnoException).code;
+  switch (code) {
+    case 'ENOENT':
+      return fail(file, 'report-folder-missing', `cannot write report: folder '${directory}' does not exist`, 'create it first, or choose another path');
+    case 'ENOTDIR':
+      return fail(file, 'report-folder-not-a-folder', `cannot write report: a part of '${directory}' is a file, not a folder`);
+    case 'EACCES':
+    case 'EPERM':
+      return fail(file, 'report-permission-denied', `cannot write report: no permission to write in folder '${directory}'`);
+    case 'EROFS':
+      return fail(file, 'report-read-only', `cannot write report: '${directory}' is on a read-only file system`);
+    case 'ENOSPC':
+    case 'EDQUOT':
+      return fail(file, 'report-disk-full', `cannot write report: no space left on the device holding '${directory}'`);
+    case 'EISDIR':
+      return fail(file, 'report-target-is-folder', `cannot write report: '${file}' is a folder`, 'name a file inside it');
+    default:
+      return fail(file, 'report-write-failed', `cannot write report '${file}': ${(error as Error).message}`);
+  }
+}
+
+/** Atomically replace `file` with `content` (UTF-8). Throws UserError (exit 2) naming the path on failure. */
+export function writeFileAtomic(file: string, content: string | Uint8Array, options: WriteOptions = {}): void {
+  const target = path.resolve(file);
+  const directory = path.dirname(target);
+  let mode = options.mode ?? 0o644;
+  try {
+    const existing = fs.lstatSync(target);
+    if (existing.isSymbolicLink()) {
+      fail(file, 'report-target-is-symlink', `refusing to replace '${file}': it is a symbolic link`, `write to the file it points to (${safeReadlink(target)}) instead`);
+    }
+    if (existing.isDirectory()) fail(file, 'report-target-is-folder', `cannot write report: '${file}' is a folder`, 'name a file inside it');
+    mode = existing.mode & 0o7777;
+  } catch (error) {
+    if (error instanceof UserError) throw error;
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code !== 'ENOENT') explain(error, file, directory);
+  }
+
+  const temporary = path.join(directory, `.${path.basename(target)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
+  let fd: number | undefined;
+  try {
+    fd = fs.openSync(temporary, fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_EXCL, mode);
+    fs.writeFileSync(fd, content);
+    fs.fchmodSync(fd, mode);
+    fs.fsyncSync(fd);
+    fs.closeSync(fd);
+    fd = undefined;
+    fs.renameSync(temporary, target);
+  } catch (error) {
+    if (fd !== undefined) {
+      try {
+        fs.closeSync(fd);
+      } catch {
+        // already failing; the original error is the one to report
+      }
+    }
+    try {
+      fs.unlinkSync(temporary);
+    } catch {
+      // never created, or already renamed
+    }
+    explain(error, file, directory);
+  }
+  syncDirectory(directory);
+}
+
+/** Make the rename durable; some file systems refuse fsync on a directory, which is harmless here. */
+function syncDirectory(directory: string): void {
+  let fd: number | undefined;
+  try {
+    fd = fs.openSync(directory, 'r');
+    fs.fsyncSync(fd);
+  } catch {
+    // best effort
+  } finally {
+    if (fd !== undefined) fs.closeSync(fd);
+  }
+}
+
+function safeReadlink(target: string): string {
+  try {
+    return fs.readlinkSync(target);
+  } catch {
+    return 'its target';
+  }
+}

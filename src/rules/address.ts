@@ -1,0 +1,192 @@
+/**
+ * Address facts rules ask about: scope (loopback, wildcard, private, ...), family (dual-stack
+ * wildcards), CIDR membership. Pure functions over the address text the parser stores
+ * (no brackets, no `%iface`): `0.0.0.0`, `*`, `::`, `::ffff:127.0.0.1`, `fe80::1`, `localhost`.
+ */
+
+export type AddressScope = 'loopback' | 'wildcard' | 'private' | 'link-local' | 'multicast' | 'public' | 'none';
+export const ADDRESS_SCOPES: readonly AddressScope[] = ['loopback', 'wildcard', 'private', 'link-local', 'multicast', 'public', 'none'];
+
+export type AddressFamily = 'ipv4' | 'ipv6' | 'dual' | 'unix' | 'other';
+export const ADDRESS_FAMILIES: readonly AddressFamily[] = ['ipv4', 'ipv6', 'dual', 'unix', 'other'];
+
+/** An IP address as a 128-bit big integer; IPv4 stored as IPv4-mapped IPv6 (::ffff:a.b.c.d). */
+export interface IpAddress {
+  value: bigint;
+  /** True when written as IPv4 or as IPv4-mapped IPv6. */
+  v4: boolean;
+}
+
+export interface Cidr {
+  text: string;
+  network: bigint;
+  /** Prefix length in the 128-bit space (IPv4 /n becomes /96+n). */
+  prefix: number;
+  v4: boolean;
+}
+
+const V4_MAPPED_PREFIX = 0xffffn << 32n;
+const ALL_ONES = (1n << 128n) - 1n;
+
+export function parseIPv4(text: string): bigint | undefined {
+  const parts = text.split('.');
+  if (parts.length !== 4) return undefined;
+  let v = 0n;
+  for (const p of parts) {
+    if (!/^\d{1,3}$/.test(p)) return undefined;
+    const n = Number(p);
+    if (n > 255) return undefined;
+    v = (v << 8n) | BigInt(n);
+  }
+  return v;
+}
+
+export function parseIPv6(text: string): bigint | undefined {
+  if (!/^[0-9a-fA-F:.]+$/.test(text) || !text.includes(':')) return undefined;
+  let head = text;
+  let tailV4: bigint | undefined;
+  const lastColon = text.lastIndexOf(':');
+  if (text.slice(lastColon + 1).includes('.')) {
+    tailV4 = parseIPv4(text.slice(lastColon + 1));
+    if (tailV4 === undefined) return undefined;
+    head = `${text.slice(0, lastColon + 1)}0:0`;
+  }
+  const halves = head.split('::');
+  if (halves.length > 2) return undefined;
+  const parseGroups = (s: string): number[] | undefined => {
+    if (s === '') return [];
+    const out: number[] = [];
+    for (const g of s.split(':')) {
+      if (!/^[0-9a-fA-F]{1,4}$/.test(g)) return undefined;
+      out.push(parseInt(g, 16));
+    }
+    return out;
+  };
+  const left = parseGroups(halves[0]);
+  const right = halves.length === 2 ? parseGroups(halves[1]) : [];
+  if (!left || !right) return undefined;
+  let groups: number[];
+  if (halves.length === 2) {
+    const missing = 8 - left.length - right.length;
+    if (missing < 1) return undefined;
+    groups = [...left, ...new Array<number>(missing).fill(0), ...right];
+  } else {
+    if (left.length !== 8) return undefined;
+    groups = left;
+  }
+  let v = 0n;
+  for (const g of groups) v = (v << 16n) | BigInt(g);
+  if (tailV4 !== undefined) v = (v & ~0xffffffffn) | tailV4;
+  return v;
+}
+
+/** Parse an IPv4 or IPv6 address (no brackets, optional `%zone` ignored). */
+export function parseIp(text: string): IpAddress | undefined {
+  const t = stripZone(text.startsWith('[') && text.endsWith(']') ? text.slice(1, -1) : text);
+  const v4 = parseIPv4(t);
+  if (v4 !== undefined) return { value: V4_MAPPED_PREFIX | v4, v4: true };
+  const v6 = parseIPv6(t);
+  if (v6 === undefined) return undefined;
+  return { value: v6, v4: (v6 >> 32n) === 0xffffn };
+}
+
+function stripZone(t: string): string {
+  const i = t.indexOf('%');
+  return i >= 0 ? t.slice(0, i) : t;
+}
+
+/**
+ * Parse `10.0.0.0/8`, `fc00::/7`, `::ffff:10.0.0.0/104` or a bare address (a /32 or /128 host).
+ * Returns an error text for diagnostics instead of throwing.
+ */
+export function parseCidr(text: string): Cidr | { error: string } {
+  const t = text.trim();
+  const slash = t.indexOf('/');
+  const addrText = slash >= 0 ? t.slice(0, slash) : t;
+  const ip = parseIp(addrText);
+  if (!ip) return { error: `'${addrText}' is not an IPv4 or IPv6 address` };
+  const isV4Text = parseIPv4(stripZone(addrText)) !== undefined;
+  const max = isV4Text ? 32 : 128;
+  let len = max;
+  if (slash >= 0) {
+    const lenText = t.slice(slash + 1);
+    if (!/^\d{1,3}$/.test(lenText) || Number(lenText) > max) return { error: `prefix length '/${lenText}' must be a number from 0 to ${max}` };
+    len = Number(lenText);
+  }
+  const prefix = isV4Text ? 96 + len : len;
+  const mask = prefix === 0 ? 0n : (ALL_ONES << BigInt(128 - prefix)) & ALL_ONES;
+  const network = ip.value & mask;
+  if (network !== ip.value) {
+    return { error: `'${t}' has host bits set; the network is ${formatNetwork(network, isV4Text)}/${len}` };
+  }
+  return { text: t, network, prefix, v4: isV4Text };
+}
+
+function formatNetwork(v: bigint, v4: boolean): string {
+  if (v4) {
+    const n = Number(v & 0xffffffffn);
+    return [24, 16, 8, 0].map((s) => (n >>> s) & 255).join('.');
+  }
+  const groups: string[] = [];
+  for (let i = 7; i >= 0; i--) groups.push(((v >> BigInt(i * 16)) & 0xffffn).toString(16));
+  return groups.join(':').replace(/(^|:)0(:0)+(:|$)/, '::');
+}
+
+/** Membership test; an IPv4 network matches IPv4-mapped IPv6 addresses too (same 128-bit space). */
+export function cidrContains(cidr: Cidr, ip: IpAddress): boolean {
+  const mask = cidr.prefix === 0 ? 0n : (ALL_ONES << BigInt(128 - cidr.prefix)) & ALL_ONES;
+  return (ip.value & mask) === cidr.network;
+}
+
+function mustCidr(t: string): Cidr {
+  const c = parseCidr(t);
+  if ('error' in c) throw new Error(c.error);
+  return c;
+}
+
+const LOOPBACK = [mustCidr('127.0.0.0/8'), mustCidr('::1/128')];
+const LINK_LOCAL = [mustCidr('169.254.0.0/16'), mustCidr('fe80::/10')];
+/** RFC 1918, RFC 6598 shared address space (CGNAT; not reachable from the internet), IPv6 ULA. */
+const PRIVATE = [mustCidr('10.0.0.0/8'), mustCidr('172.16.0.0/12'), mustCidr('192.168.0.0/16'), mustCidr('100.64.0.0/10'), mustCidr('fc00::/7')];
+const MULTICAST = [mustCidr('224.0.0.0/4'), mustCidr('ff00::/8')];
+const WILDCARD_V4 = mustCidr('0.0.0.0/32');
+const WILDCARD_V6 = mustCidr('::/128');
+
+/** Host names `ss -r` prints for loopback. */
+const LOOPBACK_NAMES = new Set(['localhost', 'localhost.localdomain', 'localhost6', 'localhost6.localdomain6', 'ip6-localhost', 'ip6-loopback']);
+
+/**
+ * Scope of an address as printed by ss. `*` and `::`/`0.0.0.0` are `wildcard`; IPv4-mapped addresses
+ * are classified by their IPv4 part; names other than localhost, unix paths, netlink/packet
+ * addresses are `none`.
+ */
+export function addressScope(address: string | undefined): AddressScope {
+  if (address === undefined || address === '') return 'none';
+  if (address === '*') return 'wildcard';
+  const ip = parseIp(address);
+  if (!ip) return LOOPBACK_NAMES.has(address.toLowerCase()) ? 'loopback' : 'none';
+  if (cidrContains(WILDCARD_V4, ip) || cidrContains(WILDCARD_V6, ip)) return 'wildcard';
+  if (LOOPBACK.some((c) => cidrContains(c, ip))) return 'loopback';
+  if (LINK_LOCAL.some((c) => cidrContains(c, ip))) return 'link-local';
+  if (MULTICAST.some((c) => cidrContains(c, ip))) return 'multicast';
+  if (PRIVATE.some((c) => cidrContains(c, ip))) return 'private';
+  return 'public';
+}
+
+const INET_NETIDS = new Set(['tcp', 'udp', 'raw', 'dccp', 'sctp', 'mptcp', 'icmp6', '???', '']);
+
+/**
+ * Which IP family can reach a local address. `*` (dual-stack, ss 4.14+) and `::` unless the socket
+ * is known to be v6only are `dual`: reachable over IPv4 too. Auditing prefers the reading that
+ * exposes more.
+ */
+export function addressFamily(netid: string, address: string | undefined, v6only?: boolean): AddressFamily {
+  if (netid.startsWith('u_')) return 'unix';
+  if (address === undefined) return 'other';
+  if (address === '*') return INET_NETIDS.has(netid) ? 'dual' : 'other';
+  const ip = parseIp(address);
+  if (!ip) return LOOPBACK_NAMES.has(address.toLowerCase()) ? 'ipv4' : 'other';
+  if (ip.v4) return 'ipv4';
+  if (ip.value === 0n) return v6only === true ? 'ipv6' : 'dual';
+  return 'ipv6';
+}

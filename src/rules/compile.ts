@@ -1,0 +1,852 @@
+/**
+ * Rule definitions (validated YAML) → CompiledRule: predicates built once, variables substituted,
+ * message templates parsed, and the field groups the rule needs computed from what it reads.
+ * Every semantic problem (bad CIDR, bad regex, unknown variable, wrong variable type, unknown
+ * placeholder, ...) becomes a Diagnostic at the exact position in the rule file.
+ */
+import picomatch from 'picomatch';
+import type { FieldGroup, SocketRecord } from '../snapshot/types';
+import type { Level, RuleMeta } from '../engine/types';
+import type { CompareOp, CompiledAggregate, CompiledRule, GroupKey, AggregateFunction } from './types';
+import { ExitCode, UserError, didYouMean, escapeControl, type Diagnostic, type Position } from '../diagnostics';
+import { describeSocket, formatEndpoint } from '../snapshot/describe';
+import { FIELD_BY_NAME, FIELDS, FIELD_GROUPS, type FieldDef, type FieldValue } from './fields';
+import { cidrContains, parseCidr, parseIp, type Cidr, type IpAddress } from './address';
+import { compileRegex } from './regex';
+import type { PathSegment } from './yaml-source';
+import { VARIABLE_TYPES, GROUP_KEYS } from './schema-build';
+
+export type VariableType = (typeof VARIABLE_TYPES)[number];
+
+export interface VariableDef {
+  name: string;
+  type: VariableType;
+  default: unknown;
+  description?: string;
+}
+
+/** Positions in the file a definition came from. */
+export interface PositionSource {
+  file: string;
+  positionOf(path: readonly PathSegment[]): Position;
+  keyPositionOf(path: readonly PathSegment[]): Position;
+}
+
+/** One rule as written (schema-valid), with what is needed to compile it and to cite positions. */
+export interface RuleDefinition {
+  id: string;
+  /** The rule's mapping as plain data. */
+  raw: RawRule;
+  /** Where it came from, and the path of the rule inside the file (e.g. ['rules', 0]). */
+  source: PositionSource;
+  path: PathSegment[];
+  vars: Record<string, VariableDef>;
+}
+
+export interface RawRule {
+  id: string;
+  title: string;
+  description: string;
+  kind: 'security' | 'health';
+  severity: Level;
+  securitySeverity?: number;
+  tags?: string[];
+  references?: string[];
+  help: string;
+  helpUri?: string;
+  vars?: Record<string, { type: VariableType; default: unknown; description?: string }>;
+  match: Record<string, unknown>;
+  aggregate?: RawAggregate;
+  message: string;
+}
+
+export interface RawAggregate {
+  function?: AggregateFunction;
+  field?: string;
+  groupBy?: GroupKey[];
+  gt?: unknown; gte?: unknown; lt?: unknown; lte?: unknown; eq?: unknown;
+  top?: number;
+}
+
+export interface CompileOptions {
+  /** The file the variable overrides were written in (a config file), for diagnostics. */
+  overridesFile?: string;
+  /** Position of an override value in that file. */
+  positionOfOverride?(name: string): Position | undefined;
+  /** Offenders listed per aggregate finding, overriding the rule's `top` (the test runner lists all). */
+  top?: number;
+}
+
+export interface CompileResult {
+  rule?: CompiledRule;
+  diagnostics: Diagnostic[];
+}
+
+/**
+ * Compile a rule with variable overrides (config) and an optional level override.
+ * Throws UserError (exit 2) with every diagnostic when the rule or the overrides are wrong.
+ */
+export function compileRule(def: RuleDefinition, variableOverrides: Record<string, unknown> = {}, levelOverride?: Level, opts: CompileOptions = {}): CompiledRule {
+  const r = tryCompileRule(def, variableOverrides, levelOverride, opts);
+  if (!r.rule || r.diagnostics.length > 0) throw new UserError(r.diagnostics, ExitCode.usage);
+  return r.rule;
+}
+
+export function tryCompileRule(def: RuleDefinition, variableOverrides: Record<string, unknown> = {}, levelOverride?: Level, opts: CompileOptions = {}): CompileResult {
+  const c = new RuleCompiler(def, opts);
+  c.bindVariables(variableOverrides);
+  const rule = c.compile(levelOverride);
+  return { rule: c.diagnostics.length ? undefined : rule, diagnostics: c.diagnostics };
+}
+
+/**
+ * Compile a stand-alone condition (the config's waiver `where:`), written in the rule language at
+ * `path` of `source`. Variables are not available there.
+ */
+export function compileCondition(value: unknown, source: PositionSource, path: PathSegment[]): { match?: (s: SocketRecord) => boolean; requires: FieldGroup[]; diagnostics: Diagnostic[] } {
+  const def: RuleDefinition = { id: '', raw: { match: value } as unknown as RawRule, source, path: [], vars: {} };
+  const c = new RuleCompiler(def, {});
+  const match = c.condition(value, path);
+  return { match: c.diagnostics.length ? undefined : match, requires: c.requires(), diagnostics: c.diagnostics };
+}
+
+/** Check a variable value against its declared type; returns the reason it does not fit. */
+export function checkVariableValue(type: VariableType, value: unknown): string | undefined {
+  const isNum = (v: unknown) => typeof v === 'number' && Number.isFinite(v);
+  switch (type) {
+    case 'number': return isNum(value) ? undefined : `must be a number, not ${describeValue(value)}`;
+    case 'string': return typeof value === 'string' ? undefined : `must be a string, not ${describeValue(value)}`;
+    case 'boolean': return typeof value === 'boolean' ? undefined : `must be true or false, not ${describeValue(value)}`;
+    case 'string-list':
+      if (!Array.isArray(value)) return `must be a list of strings, not ${describeValue(value)}`;
+      for (const [i, v] of value.entries()) if (typeof v !== 'string') return `item ${i + 1} must be a string, not ${describeValue(v)}`;
+      return undefined;
+    case 'number-list':
+    case 'port-list': {
+      if (!Array.isArray(value)) return `must be a list of ${type === 'port-list' ? 'ports' : 'numbers'} or "lo-hi" ranges, not ${describeValue(value)}`;
+      for (const [i, v] of value.entries()) {
+        const range = typeof v === 'string' ? parseRange(v) : undefined;
+        if (!isNum(v) && !range) return `item ${i + 1} must be a number or a "lo-hi" range, not ${describeValue(v)}`;
+        if (range && range[0] > range[1]) return `item ${i + 1}: range "${v}" is empty (low > high)`;
+        if (type === 'port-list') {
+          const nums = range ?? [v as number];
+          if (nums.some((n) => !Number.isInteger(n) || n < 0 || n > 65535)) return `item ${i + 1}: ${String(v)} is not a port (0–65535)`;
+        }
+      }
+      return undefined;
+    }
+    case 'cidr-list': {
+      if (!Array.isArray(value)) return `must be a list of CIDRs, not ${describeValue(value)}`;
+      for (const [i, v] of value.entries()) {
+        if (typeof v !== 'string') return `item ${i + 1} must be a CIDR string, not ${describeValue(v)}`;
+        const c = parseCidr(v);
+        if ('error' in c) return `item ${i + 1}: ${c.error}`;
+      }
+      return undefined;
+    }
+  }
+}
+
+function describeValue(v: unknown): string {
+  if (v === null || v === undefined) return 'empty';
+  if (Array.isArray(v)) return 'a list';
+  if (typeof v === 'object') return 'a mapping';
+  if (typeof v === 'string') return `the string '${v.length > 40 ? `${v.slice(0, 37)}...` : v}'`;
+  return `${typeof v} ${String(v)}`;
+}
+
+function parseRange(text: string): [number, number] | undefined {
+  const m = /^\s*(\d+)\s*-\s*(\d+)\s*$/.exec(text);
+  return m ? [Number(m[1]), Number(m[2])] : undefined;
+}
+
+const VAR_REF = /^\$([A-Za-z_][A-Za-z0-9_]*)$/;
+
+type Pred = (s: SocketRecord) => boolean;
+type ValuePred = (v: FieldValue, s: SocketRecord) => boolean;
+type NumberOperand = (s: SocketRecord) => number | undefined;
+type Matcher = (values: FieldValue[] | undefined, s: SocketRecord) => boolean;
+
+interface BoundVariable {
+  def: VariableDef;
+  value: unknown;
+  overridden: boolean;
+}
+
+class RuleCompiler {
+  readonly diagnostics: Diagnostic[] = [];
+  private readonly groups = new Set<FieldGroup>();
+  private readonly vars = new Map<string, BoundVariable>();
+  private readonly usedVars = new Set<string>();
+
+  constructor(private readonly def: RuleDefinition, private readonly opts: CompileOptions) {}
+
+  private at(path: readonly PathSegment[], code: string, message: string, hint?: string, key = false): void {
+    const p = key ? this.def.source.keyPositionOf(path) : this.def.source.positionOf(path);
+    this.diagnostics.push({ file: this.def.source.file, line: p.line, column: p.column, code, message, ...(hint ? { hint } : {}) });
+  }
+
+  private rulePath(...rest: PathSegment[]): PathSegment[] {
+    return [...this.def.path, ...rest];
+  }
+
+  requires(): FieldGroup[] {
+    return FIELD_GROUPS.filter((g) => this.groups.has(g));
+  }
+
+  bindVariables(overrides: Record<string, unknown>): void {
+    for (const [name, v] of Object.entries(this.def.vars)) {
+      const problem = checkVariableValue(v.type, v.default);
+      if (problem) this.at(this.rulePath('vars', name, 'default'), 'bad-variable', `default of variable '${name}' (${v.type}) ${problem}`);
+      this.vars.set(name, { def: v, value: v.default, overridden: false });
+    }
+    for (const [name, value] of Object.entries(overrides)) {
+      const bound = this.vars.get(name);
+      const pos = this.opts.positionOfOverride?.(name);
+      const file = this.opts.overridesFile ?? this.def.source.file;
+      const where = pos ? { file, line: pos.line, column: pos.column } : { file };
+      if (!bound) {
+        const known = [...this.vars.keys()];
+        const suggestion = didYouMean(name, known);
+        this.diagnostics.push({
+          ...where, code: 'unknown-variable',
+          message: `rule '${this.def.id}' has no variable '${name}'`,
+          hint: suggestion ? `did you mean '${suggestion}'?` : known.length ? `its variables: ${known.join(', ')}` : 'this rule declares no variables',
+        });
+        continue;
+      }
+      const problem = checkVariableValue(bound.def.type, value);
+      if (problem) {
+        this.diagnostics.push({ ...where, code: 'bad-variable', message: `variable '${name}' of rule '${this.def.id}' (${bound.def.type}) ${problem}` });
+        continue;
+      }
+      this.vars.set(name, { def: bound.def, value, overridden: true });
+    }
+  }
+
+  compile(levelOverride?: Level): CompiledRule {
+    const raw = this.def.raw;
+    const match = this.condition(raw.match, this.rulePath('match'));
+    const aggregate = raw.aggregate ? this.aggregate(raw.aggregate) : undefined;
+    const level = levelOverride ?? raw.severity;
+    const idPos = this.def.source.positionOf(this.rulePath('id'));
+    const meta: RuleMeta = {
+      id: raw.id,
+      title: raw.title,
+      description: raw.description.trim(),
+      level,
+      kind: raw.kind,
+      ...(raw.securitySeverity !== undefined ? { securitySeverity: raw.securitySeverity } : {}),
+      tags: raw.tags ?? [],
+      references: raw.references ?? [],
+      help: raw.help.trim(),
+      ...(raw.helpUri ? { helpUri: raw.helpUri } : {}),
+      source: `${this.def.source.file}:${idPos.line}`,
+    };
+    const socketMessage = aggregate ? undefined : this.socketTemplate(raw.message, this.rulePath('message'));
+    for (const name of this.vars.keys()) {
+      if (!this.usedVars.has(name)) {
+        // Declared but never used: almost always a typo in a reference or a leftover.
+        this.at(this.rulePath('vars', name), 'unused-variable', `variable '${name}' is declared but never used`, 'reference it as $' + name + ' or remove it', true);
+      }
+    }
+    return {
+      meta,
+      requires: this.requires(),
+      match,
+      message: socketMessage ?? ((s) => `${raw.title}: ${describeSocket(s)}`),
+      ...(aggregate ? { aggregate } : {}),
+      level,
+    };
+  }
+
+  // ------------------------------------------------------------------------------- conditions
+
+  condition(value: unknown, path: PathSegment[]): Pred {
+    if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+      this.at(path, 'wrong-type', 'a condition must be a mapping of fields and all/any/not');
+      return () => false;
+    }
+    const preds: Pred[] = [];
+    for (const [key, spec] of Object.entries(value as Record<string, unknown>)) {
+      const p = [...path, key];
+      if (key === 'all' || key === 'any') {
+        if (!Array.isArray(spec) || spec.length === 0) {
+          this.at(p, 'wrong-type', `'${key}' must be a non-empty list of conditions`);
+          continue;
+        }
+        const parts = spec.map((c, i) => this.condition(c, [...p, i]));
+        preds.push(key === 'all' ? (s) => parts.every((f) => f(s)) : (s) => parts.some((f) => f(s)));
+      } else if (key === 'not') {
+        const inner = this.condition(spec, p);
+        preds.push((s) => !inner(s));
+      } else {
+        const field = FIELD_BY_NAME.get(key);
+        if (!field) {
+          const suggestion = didYouMean(key, FIELD_BY_NAME.keys()) ?? FIELDS.find((f) => f.name.endsWith(`.${key}`))?.name;
+          this.at(p, 'unknown-field', `unknown field '${key}'`, suggestion ? `did you mean '${suggestion}'?` : undefined, true);
+          continue;
+        }
+        if (field.group) this.groups.add(field.group);
+        const m = this.matcher(field, spec, p);
+        const get = field.get;
+        preds.push((s) => {
+          const v = get(s);
+          return m(v === undefined ? undefined : Array.isArray(v) ? v : [v], s);
+        });
+      }
+    }
+    if (preds.length === 1) return preds[0];
+    return (s) => preds.every((f) => f(s));
+  }
+
+  /** A field matcher: shorthand scalar (eq), list (in), range string, or a mapping of operators (all must hold). */
+  private matcher(field: FieldDef, spec: unknown, path: PathSegment[]): Matcher {
+    if (spec !== null && typeof spec === 'object' && !Array.isArray(spec)) {
+      const ops = spec as Record<string, unknown>;
+      const elem: ValuePred[] = [];
+      const negations: Matcher[] = [];
+      let exists: boolean | undefined;
+      for (const [op, operand] of Object.entries(ops)) {
+        const p = [...path, op];
+        if (op === 'exists') {
+          if (typeof operand !== 'boolean') this.at(p, 'wrong-type', "'exists' must be true or false");
+          else exists = operand;
+        } else if (op === 'not') {
+          negations.push(this.matcher(field, operand, p));
+        } else {
+          const pred = this.operator(field, op, operand, p);
+          if (pred) elem.push(pred);
+        }
+      }
+      if (Object.keys(ops).length === 0) this.at(path, 'wrong-type', `field '${field.name}' needs an operator`);
+      return (values, s) => {
+        if (values === undefined || values.length === 0) {
+          // Missing field: only `exists: false` holds (a list field with no entries counts as missing).
+          return exists === false && elem.length === 0 && negations.length === 0;
+        }
+        if (exists === false) return false;
+        if (elem.length > 0 && !values.some((v) => elem.every((f) => f(v, s)))) return false;
+        for (const n of negations) if (n(values, s)) return false;
+        return true;
+      };
+    }
+    let pred: ValuePred | undefined;
+    if (Array.isArray(spec)) pred = this.operator(field, 'in', spec, path);
+    else if (field.type === 'number' && typeof spec === 'string' && parseRange(spec)) pred = this.operator(field, 'in', [spec], path);
+    else pred = this.operator(field, 'eq', spec, path);
+    const f = pred ?? (() => false);
+    return (values, s) => values !== undefined && values.some((v) => f(v, s));
+  }
+
+  private operator(field: FieldDef, op: string, operand: unknown, path: PathSegment[]): ValuePred | undefined {
+    const allowed = operatorsFor(field);
+    if (!allowed.includes(op)) {
+      const suggestion = didYouMean(op, allowed);
+      this.at(path, 'unknown-operator', `unknown operator '${op}' for ${field.type} field '${field.name}'`, suggestion ? `did you mean '${suggestion}'?` : `operators: ${allowed.join(', ')}`, true);
+      return undefined;
+    }
+    if (field.type === 'number') return this.numberOperator(field, op, operand, path);
+    switch (op) {
+      case 'eq': {
+        const v = this.scalar(field, operand, path);
+        if (v === undefined) return undefined;
+        return (x) => x === v;
+      }
+      case 'in': {
+        const list = this.scalarList(field, operand, path);
+        if (!list) return undefined;
+        const set = new Set<FieldValue>(list);
+        return (x) => set.has(x);
+      }
+      case 'matches': {
+        const src = this.stringOperand(operand, path, 'a regular expression');
+        if (src === undefined) return undefined;
+        const r = compileRegex(src);
+        if ('error' in r) {
+          this.at(path, 'bad-regex', r.error);
+          return undefined;
+        }
+        const re = r.regex;
+        return (x) => re.test(String(x));
+      }
+      case 'glob': {
+        const src = this.stringOperand(operand, path, 'a glob pattern');
+        if (src === undefined) return undefined;
+        let isMatch: (s: string) => boolean;
+        try {
+          isMatch = picomatch(src, { dot: true });
+        } catch (e) {
+          this.at(path, 'bad-glob', `bad glob pattern: ${(e as Error).message}`);
+          return undefined;
+        }
+        return (x) => typeof x === 'string' && isMatch(x);
+      }
+      case 'cidr': {
+        const items = this.cidrs(operand, path);
+        if (!items) return undefined;
+        return (x) => {
+          if (typeof x !== 'string') return false;
+          const ip = cachedIp(x);
+          return ip !== undefined && items.some((c) => cidrContains(c, ip));
+        };
+      }
+    }
+    return undefined;
+  }
+
+  private numberOperator(field: FieldDef, op: string, operand: unknown, path: PathSegment[]): ValuePred | undefined {
+    switch (op) {
+      case 'eq': case 'gt': case 'gte': case 'lt': case 'lte': {
+        const r = this.numberOperand(operand, path);
+        if (!r) return undefined;
+        const cmp = COMPARATORS[op as CompareOp];
+        return (x, s) => {
+          if (typeof x !== 'number') return false;
+          const y = r(s);
+          return y !== undefined && cmp(x, y);
+        };
+      }
+      case 'between': {
+        if (!Array.isArray(operand) || operand.length !== 2) {
+          this.at(path, 'wrong-type', "'between' needs a list of two bounds: [low, high]");
+          return undefined;
+        }
+        const lo = this.numberOperand(operand[0], [...path, 0]);
+        const hi = this.numberOperand(operand[1], [...path, 1]);
+        if (!lo || !hi) return undefined;
+        const dummy = {} as SocketRecord;
+        if (isConst(operand[0], this.vars) && isConst(operand[1], this.vars) && lo(dummy)! > hi(dummy)!) {
+          this.at(path, 'bad-range', `'between' range is empty: ${lo(dummy)} > ${hi(dummy)}`, 'write [low, high]');
+        }
+        return (x, s) => {
+          if (typeof x !== 'number') return false;
+          const a = lo(s);
+          const b = hi(s);
+          return a !== undefined && b !== undefined && x >= a && x <= b;
+        };
+      }
+      case 'in': {
+        const items = this.numberList(operand, path);
+        if (!items) return undefined;
+        const set = new Set<number>();
+        const ranges: [number, number][] = [];
+        for (const it of items) (typeof it === 'number' ? set.add(it) : ranges.push(it));
+        return (x) => typeof x === 'number' && (set.has(x) || ranges.some(([a, b]) => x >= a && x <= b));
+      }
+    }
+    return undefined;
+  }
+
+  private variable(name: string, path: PathSegment[]): BoundVariable | undefined {
+    const bound = this.vars.get(name);
+    if (!bound) {
+      const suggestion = didYouMean(name, this.vars.keys());
+      const known = [...this.vars.keys()];
+      this.at(path, 'unknown-variable', `unknown variable '$${name}'`, suggestion ? `did you mean '$${suggestion}'?` : known.length ? `declared: ${known.map((k) => `$${k}`).join(', ')}` : 'declare it under vars:');
+      return undefined;
+    }
+    this.usedVars.add(name);
+    return bound;
+  }
+
+  private numberOperand(operand: unknown, path: PathSegment[]): NumberOperand | undefined {
+    if (typeof operand === 'number' && Number.isFinite(operand)) return () => operand;
+    if (typeof operand === 'string') {
+      const m = VAR_REF.exec(operand);
+      if (m) {
+        const b = this.variable(m[1], path);
+        if (!b) return undefined;
+        if (typeof b.value !== 'number') {
+          this.at(path, 'wrong-type', `variable '$${m[1]}' is a ${b.def.type}; a number is needed here`);
+          return undefined;
+        }
+        const v = b.value;
+        return () => v;
+      }
+    }
+    if (operand !== null && typeof operand === 'object' && !Array.isArray(operand) && 'field' in operand) {
+      const name = (operand as { field: unknown }).field;
+      const f = typeof name === 'string' ? FIELD_BY_NAME.get(name) : undefined;
+      if (!f || f.type !== 'number' || f.list) {
+        const suggestion = typeof name === 'string' ? didYouMean(name, FIELDS.filter((x) => x.type === 'number' && !x.list).map((x) => x.name)) : undefined;
+        this.at([...path, 'field'], 'unknown-field', `'${String(name)}' is not a numeric field of the socket`, suggestion ? `did you mean '${suggestion}'?` : undefined);
+        return undefined;
+      }
+      if (f.group) this.groups.add(f.group);
+      const get = f.get;
+      return (s) => {
+        const v = get(s);
+        return typeof v === 'number' ? v : undefined;
+      };
+    }
+    this.at(path, 'wrong-type', `must be a number, a $variable or {field: <numeric field>}, not ${describeValue(operand)}`);
+    return undefined;
+  }
+
+  /** Items of a numeric `in`: numbers, "lo-hi" ranges, and $variables (lists are spliced in). */
+  private numberList(operand: unknown, path: PathSegment[]): (number | [number, number])[] | undefined {
+    let items: unknown[];
+    if (typeof operand === 'string' && VAR_REF.test(operand)) {
+      const b = this.variable(VAR_REF.exec(operand)![1], path);
+      if (!b) return undefined;
+      if (b.def.type !== 'port-list' && b.def.type !== 'number-list' && b.def.type !== 'number') {
+        this.at(path, 'wrong-type', `variable '${operand}' is a ${b.def.type}; a list of numbers is needed here`);
+        return undefined;
+      }
+      items = Array.isArray(b.value) ? b.value : [b.value];
+      return this.numberItems(items, path, true);
+    }
+    if (!Array.isArray(operand)) {
+      this.at(path, 'wrong-type', `'in' needs a list of numbers or ranges, not ${describeValue(operand)}`);
+      return undefined;
+    }
+    return this.numberItems(operand, path, false);
+  }
+
+  private numberItems(items: unknown[], path: PathSegment[], fromVariable: boolean): (number | [number, number])[] | undefined {
+    const out: (number | [number, number])[] = [];
+    let ok = true;
+    items.forEach((it, i) => {
+      const p = fromVariable ? path : [...path, i];
+      if (typeof it === 'number' && Number.isFinite(it)) out.push(it);
+      else if (typeof it === 'string' && parseRange(it)) {
+        const r = parseRange(it)!;
+        if (r[0] > r[1]) {
+          this.at(p, 'bad-range', `range "${it}" is empty (low > high)`);
+          ok = false;
+        } else out.push(r);
+      } else if (!fromVariable && typeof it === 'string' && VAR_REF.test(it)) {
+        const inner = this.numberList(it, p);
+        if (inner) out.push(...inner);
+        else ok = false;
+      } else {
+        this.at(p, 'wrong-type', `list item must be a number, a "lo-hi" range or a $variable, not ${describeValue(it)}`);
+        ok = false;
+      }
+    });
+    return ok ? out : undefined;
+  }
+
+  private resolveVar(operand: unknown, path: PathSegment[]): { value: unknown; name?: string; type?: VariableType } | undefined {
+    if (typeof operand === 'string' && VAR_REF.test(operand)) {
+      const name = VAR_REF.exec(operand)![1];
+      const b = this.variable(name, path);
+      if (!b) return undefined;
+      return { value: b.value, name, type: b.def.type };
+    }
+    return { value: operand };
+  }
+
+  private scalar(field: FieldDef, operand: unknown, path: PathSegment[]): FieldValue | undefined {
+    const r = this.resolveVar(operand, path);
+    if (!r) return undefined;
+    const v = r.value;
+    const what = r.name ? `variable '$${r.name}'` : 'value';
+    if (field.type === 'boolean') {
+      if (typeof v !== 'boolean') {
+        this.at(path, 'wrong-type', `${what} must be true or false for field '${field.name}', not ${describeValue(v)}`);
+        return undefined;
+      }
+      return v;
+    }
+    if (typeof v !== 'string') {
+      this.at(path, 'wrong-type', `${what} must be a string for field '${field.name}', not ${describeValue(v)}`);
+      return undefined;
+    }
+    if (field.values && !field.values.includes(v)) {
+      const suggestion = didYouMean(v, field.values);
+      this.at(path, 'unknown-value', `'${v}' is not a valid ${field.name}`, suggestion ? `did you mean '${suggestion}'?` : `expected one of: ${field.values.join(', ')}`);
+      return undefined;
+    }
+    return v;
+  }
+
+  private scalarList(field: FieldDef, operand: unknown, path: PathSegment[]): FieldValue[] | undefined {
+    if (typeof operand === 'string' && VAR_REF.test(operand)) {
+      const r = this.resolveVar(operand, path);
+      if (!r) return undefined;
+      if (!Array.isArray(r.value)) return [this.scalar(field, operand, path)].filter((x): x is FieldValue => x !== undefined);
+      const out: FieldValue[] = [];
+      for (const v of r.value) {
+        const x = this.scalar(field, v, path);
+        if (x === undefined) return undefined;
+        out.push(x);
+      }
+      return out;
+    }
+    if (!Array.isArray(operand)) {
+      this.at(path, 'wrong-type', `'in' needs a list, not ${describeValue(operand)}`);
+      return undefined;
+    }
+    const out: FieldValue[] = [];
+    let ok = true;
+    operand.forEach((it, i) => {
+      if (typeof it === 'string' && VAR_REF.test(it)) {
+        const inner = this.scalarList(field, it, [...path, i]);
+        if (inner) out.push(...inner);
+        else ok = false;
+        return;
+      }
+      const x = this.scalar(field, it, [...path, i]);
+      if (x === undefined) ok = false;
+      else out.push(x);
+    });
+    return ok ? out : undefined;
+  }
+
+  private stringOperand(operand: unknown, path: PathSegment[], what: string): string | undefined {
+    const r = this.resolveVar(operand, path);
+    if (!r) return undefined;
+    if (typeof r.value !== 'string') {
+      this.at(path, 'wrong-type', `must be ${what} (a string), not ${describeValue(r.value)}`);
+      return undefined;
+    }
+    return r.value;
+  }
+
+  private cidrs(operand: unknown, path: PathSegment[]): Cidr[] | undefined {
+    const r = this.resolveVar(operand, path);
+    if (!r) return undefined;
+    const list = Array.isArray(r.value) ? r.value : [r.value];
+    const out: Cidr[] = [];
+    let ok = true;
+    list.forEach((item, i) => {
+      const p = Array.isArray(r.value) && !r.name ? [...path, i] : path;
+      if (typeof item === 'string' && VAR_REF.test(item) && !r.name) {
+        const inner = this.cidrs(item, p);
+        if (inner) out.push(...inner);
+        else ok = false;
+        return;
+      }
+      if (typeof item !== 'string') {
+        this.at(p, 'bad-cidr', `CIDR must be a string like 10.0.0.0/8, not ${describeValue(item)}`);
+        ok = false;
+        return;
+      }
+      const c = parseCidr(item);
+      if ('error' in c) {
+        this.at(p, 'bad-cidr', `bad CIDR '${item}': ${c.error}`);
+        ok = false;
+      } else out.push(c);
+    });
+    return ok ? out : undefined;
+  }
+
+  // ------------------------------------------------------------------------------- aggregates
+
+  private aggregate(raw: RawAggregate): CompiledAggregate | undefined {
+    const base = this.rulePath('aggregate');
+    const fn: AggregateFunction = raw.function ?? 'count';
+    const ops = (['gt', 'gte', 'lt', 'lte', 'eq'] as const).filter((o) => raw[o] !== undefined);
+    if (ops.length !== 1) {
+      this.at(ops.length ? [...base, ops[1]] : base, ops.length ? 'conflicting-keys' : 'missing-key',
+        ops.length ? `aggregate has several comparisons (${ops.join(', ')}); give exactly one` : 'aggregate needs a comparison: one of gt, gte, lt, lte, eq',
+        ops.length ? undefined : 'e.g. gt: $threshold', !!ops.length);
+    }
+    const op: CompareOp = ops[0] ?? 'gt';
+    let threshold = 0;
+    if (raw[op] !== undefined) {
+      const r = this.resolveVar(raw[op], [...base, op]);
+      if (r) {
+        if (typeof r.value === 'number' && Number.isFinite(r.value)) threshold = r.value;
+        else this.at([...base, op], 'wrong-type', r.name ? `variable '$${r.name}' is a ${r.type}; the threshold must be a number` : `threshold must be a number, not ${describeValue(r.value)}`);
+      }
+    }
+    let value: ((s: SocketRecord) => number | undefined) | undefined;
+    if (fn === 'count') {
+      if (raw.field !== undefined) this.at([...base, 'field'], 'conflicting-keys', "'field' is only used by sum and max", 'remove it, or set function: sum / max', true);
+    } else {
+      const f = raw.field !== undefined ? FIELD_BY_NAME.get(raw.field) : undefined;
+      if (!f || f.type !== 'number') {
+        this.at(raw.field !== undefined ? [...base, 'field'] : base, raw.field !== undefined ? 'unknown-field' : 'missing-key', raw.field !== undefined ? `'${raw.field}' is not a numeric field` : `function '${fn}' needs a numeric 'field'`);
+      } else {
+        if (f.group) this.groups.add(f.group);
+        const get = f.get;
+        value = (s) => {
+          const v = get(s);
+          if (Array.isArray(v)) return v.reduce<number | undefined>((m, x) => (typeof x === 'number' && (m === undefined || x > m) ? x : m), undefined);
+          return typeof v === 'number' ? v : undefined;
+        };
+      }
+    }
+    const groupBy = (raw.groupBy ?? []).filter((k): k is GroupKey => (GROUP_KEYS as readonly string[]).includes(k));
+    const top = this.opts.top ?? raw.top ?? 5;
+    const template = this.groupTemplate(this.def.raw.message, this.rulePath('message'), groupBy, raw.field);
+    return {
+      fn,
+      ...(value ? { value } : {}),
+      ...(raw.field !== undefined ? { field: raw.field } : {}),
+      groupBy,
+      op,
+      threshold,
+      top,
+      message: template ?? (() => this.def.raw.title),
+    };
+  }
+
+  // ------------------------------------------------------------------------------- templates
+
+  private parseTemplate(text: string, path: PathSegment[], resolve: (name: string) => Renderer<unknown> | string): ((ctx: unknown) => string) | undefined {
+    const parts: (string | Renderer<unknown>)[] = [];
+    let ok = true;
+    let i = 0;
+    let literal = '';
+    while (i < text.length) {
+      const c = text[i];
+      if (c === '{' && text[i + 1] === '{') { literal += '{'; i += 2; continue; }
+      if (c === '}' && text[i + 1] === '}') { literal += '}'; i += 2; continue; }
+      if (c === '{') {
+        const end = text.indexOf('}', i);
+        if (end < 0) {
+          this.at(path, 'bad-template', `unclosed '{' in message at character ${i + 1}`, 'write {{ for a literal brace');
+          ok = false;
+          break;
+        }
+        const name = text.slice(i + 1, end).trim();
+        const r = resolve(name);
+        if (typeof r === 'string') {
+          this.at(path, 'unknown-placeholder', `unknown placeholder '{${name}}' in message`, r || undefined);
+          ok = false;
+        } else {
+          if (literal) parts.push(literal);
+          literal = '';
+          parts.push(r);
+        }
+        i = end + 1;
+        continue;
+      }
+      literal += c;
+      i++;
+    }
+    if (literal) parts.push(literal);
+    if (!ok) return undefined;
+    return (ctx) => parts.map((p) => (typeof p === 'string' ? p : p(ctx))).join('');
+  }
+
+  private variablePlaceholder(name: string): Renderer<unknown> | undefined {
+    const varName = name.startsWith('var.') ? name.slice(4) : name;
+    const b = this.vars.get(varName);
+    if (!b) return undefined;
+    this.usedVars.add(varName);
+    const text = Array.isArray(b.value) ? b.value.join(', ') : String(b.value);
+    return () => text;
+  }
+
+  private socketTemplate(text: string, path: PathSegment[]): ((s: SocketRecord) => string) | undefined {
+    const names = [...SOCKET_PLACEHOLDERS.keys(), ...FIELD_BY_NAME.keys(), ...this.vars.keys()];
+    return this.parseTemplate(text, path, (name) => {
+      const special = SOCKET_PLACEHOLDERS.get(name);
+      if (special) return special as Renderer<unknown>;
+      const v = this.variablePlaceholder(name);
+      if (v) return v;
+      const f = FIELD_BY_NAME.get(name);
+      if (f) {
+        const get = f.get;
+        return ((s: SocketRecord) => renderValue(get(s))) as Renderer<unknown>;
+      }
+      if (name === 'observed' || name === 'threshold' || name === 'group' || name.startsWith('group.')) {
+        return `{${name}} is only available in aggregate rules`;
+      }
+      const suggestion = didYouMean(name, names);
+      return suggestion ? `did you mean '{${suggestion}}'?` : '';
+    }) as ((s: SocketRecord) => string) | undefined;
+  }
+
+  private groupTemplate(text: string, path: PathSegment[], groupBy: GroupKey[], field?: string): CompiledAggregate['message'] | undefined {
+    type Ctx = { group: Record<string, string | number | null>; observed: number; threshold: number };
+    const specials: Record<string, Renderer<Ctx>> = {
+      observed: (c) => formatNumber(c.observed),
+      threshold: (c) => formatNumber(c.threshold),
+      field: () => field ?? 'sockets',
+      group: (c) => (groupBy.length ? groupBy.map((k) => `${k}=${renderGroupValue(c.group[k])}`).join(', ') : 'all sockets'),
+    };
+    for (const k of groupBy) specials[`group.${k}`] = (c) => renderGroupValue(c.group[k]);
+    const names = [...Object.keys(specials), ...this.vars.keys()];
+    const render = this.parseTemplate(text, path, (name) => {
+      if (specials[name]) return specials[name] as Renderer<unknown>;
+      const v = this.variablePlaceholder(name);
+      if (v) return v;
+      if (name.startsWith('group.')) {
+        const key = name.slice(6);
+        if ((GROUP_KEYS as readonly string[]).includes(key)) return `the rule does not group by '${key}' (groupBy: [${groupBy.join(', ')}])`;
+        const suggestion = didYouMean(key, groupBy);
+        return suggestion ? `did you mean '{group.${suggestion}}'?` : `group keys: ${groupBy.join(', ') || 'none (no groupBy)'}`;
+      }
+      if (FIELD_BY_NAME.has(name) || SOCKET_PLACEHOLDERS.has(name)) return `socket fields like {${name}} are not available in aggregate messages; use {group.*}, {observed}, {threshold}`;
+      const suggestion = didYouMean(name, names);
+      return suggestion ? `did you mean '{${suggestion}}'?` : `available: ${names.map((n) => `{${n}}`).join(' ')}`;
+    });
+    if (!render) return undefined;
+    return (group, observed, threshold) => render({ group, observed, threshold });
+  }
+}
+
+type Renderer<C> = (ctx: C) => string;
+
+const COMPARATORS: Record<CompareOp, (a: number, b: number) => boolean> = {
+  eq: (a, b) => a === b,
+  gt: (a, b) => a > b,
+  gte: (a, b) => a >= b,
+  lt: (a, b) => a < b,
+  lte: (a, b) => a <= b,
+};
+
+function isConst(operand: unknown, vars: Map<string, BoundVariable>): boolean {
+  if (typeof operand === 'number') return true;
+  if (typeof operand === 'string' && VAR_REF.test(operand)) return vars.has(VAR_REF.exec(operand)![1]);
+  return false;
+}
+
+export function operatorsFor(field: FieldDef): string[] {
+  switch (field.type) {
+    case 'number': return ['eq', 'in', 'gt', 'gte', 'lt', 'lte', 'between', 'exists', 'not'];
+    case 'boolean': return ['eq', 'in', 'exists', 'not'];
+    case 'enum': return ['eq', 'in', 'matches', 'exists', 'not'];
+    case 'address': return ['eq', 'in', 'matches', 'cidr', 'exists', 'not'];
+    case 'string': return ['eq', 'in', 'matches', 'glob', 'exists', 'not'];
+  }
+}
+
+const ipCache = new Map<string, IpAddress | null>();
+function cachedIp(text: string): IpAddress | undefined {
+  let v = ipCache.get(text);
+  if (v === undefined) {
+    v = parseIp(text) ?? null;
+    if (ipCache.size > 10000) ipCache.clear();
+    ipCache.set(text, v);
+  }
+  return v ?? undefined;
+}
+
+function formatNumber(n: number): string {
+  return Number.isInteger(n) ? String(n) : String(Math.round(n * 1000) / 1000);
+}
+
+/** Socket text is attacker-controlled (process names, unix paths): control characters are escaped. */
+function renderValue(v: FieldValue | FieldValue[] | undefined): string {
+  if (v === undefined) return '?';
+  if (Array.isArray(v)) return v.length ? escapeControl([...new Set(v.map(String))].join(',')) : '?';
+  return typeof v === 'number' ? formatNumber(v) : escapeControl(String(v));
+}
+
+function renderGroupValue(v: string | number | null | undefined): string {
+  return v === null || v === undefined ? 'unknown' : escapeControl(String(v));
+}
+
+const SOCKET_PLACEHOLDERS = new Map<string, Renderer<SocketRecord>>([
+  ['local', (s) => escapeControl(formatEndpoint(s.local, s.netid))],
+  ['peer', (s) => escapeControl(formatEndpoint(s.peer, s.netid))],
+  ['process', (s) => {
+    if (!s.processes || s.processes.length === 0) return 'unknown process';
+    const seen = new Set<string>();
+    const shown: string[] = [];
+    for (const p of s.processes) {
+      const t = `${p.name}[${p.pid}]`;
+      if (!seen.has(t)) { seen.add(t); shown.push(t); }
+    }
+    const more = shown.length > 3 ? `,+${shown.length - 3}` : '';
+    return escapeControl(shown.slice(0, 3).join(',') + more);
+  }],
+  ['socket', (s) => escapeControl(describeSocket(s))],
+]);

@@ -1,0 +1,178 @@
+/**
+ * Rule packs: YAML files (or directories of them) → validated rule definitions. All files are read
+ * and all problems collected before anyone fails, so a user fixes everything in one go.
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import type { Diagnostic } from '../diagnostics';
+import type { FieldGroup } from '../snapshot/types';
+import type { Level } from '../engine/types';
+import { loadYamlFile, loadYamlText, schemaValidator, type ValidateFunction, type YamlLoadOptions, type YamlSource } from './yaml-source';
+import { tryCompileRule, type RawRule, type RuleDefinition, type VariableDef } from './compile';
+
+/** The built-in pack; resolves from both src/rules and dist/rules. */
+export const DEFAULT_PACK_DIR = path.resolve(__dirname, '../../rules');
+export const RULE_FILE_EXTENSIONS = ['.yaml', '.yml'];
+
+let ruleSchemaCache: object | undefined;
+/** The rule JSON Schema (schemas/rule.schema.json), read once. */
+export function ruleSchema(): object {
+  if (!ruleSchemaCache) ruleSchemaCache = JSON.parse(fs.readFileSync(path.resolve(__dirname, '../../schemas/rule.schema.json'), 'utf8')) as object;
+  return ruleSchemaCache;
+}
+
+export function ruleValidator(): ValidateFunction {
+  return schemaValidator(ruleSchema());
+}
+
+export interface RulePack {
+  definitions: RuleDefinition[];
+  diagnostics: Diagnostic[];
+}
+
+export interface LoadRulePackOptions {
+  includeDefault: boolean;
+  yaml?: YamlLoadOptions;
+}
+
+/** Rule files under the given paths: files as named, directories searched recursively (sorted). */
+export function ruleFiles(paths: readonly string[]): { files: string[]; diagnostics: Diagnostic[] } {
+  const files: string[] = [];
+  const diagnostics: Diagnostic[] = [];
+  const walk = (dir: string, depth: number) => {
+    if (depth > 8) return;
+    let entries: fs.Dirent[];
+    try {
+      entries = fs.readdirSync(dir, { withFileTypes: true });
+    } catch (e) {
+      diagnostics.push({ file: dir, code: 'unreadable-file', message: `cannot read directory (${(e as NodeJS.ErrnoException).code ?? 'error'})` });
+      return;
+    }
+    for (const ent of entries.sort((a, b) => a.name.localeCompare(b.name))) {
+      const full = path.join(dir, ent.name);
+      if (ent.isDirectory()) {
+        if (!ent.name.startsWith('.') && ent.name !== 'node_modules') walk(full, depth + 1);
+      } else if (RULE_FILE_EXTENSIONS.includes(path.extname(ent.name).toLowerCase())) files.push(full);
+    }
+  };
+  for (const p of paths) {
+    let st: fs.Stats;
+    try {
+      st = fs.statSync(p);
+    } catch {
+      diagnostics.push({ file: p, code: 'unreadable-file', message: 'no such file or directory' });
+      continue;
+    }
+    if (st.isDirectory()) walk(p, 0);
+    else files.push(p);
+  }
+  return { files, diagnostics };
+}
+
+/**
+ * Load rule files and directories (+ the default pack). Returns the definitions that are valid and
+ * every diagnostic (schema, semantics, duplicate ids across files). The CLI exits 2 when
+ * `diagnostics` is not empty.
+ */
+export function loadRulePack(paths: readonly string[], opts: LoadRulePackOptions = { includeDefault: true }): RulePack {
+  const all = opts.includeDefault ? [DEFAULT_PACK_DIR, ...paths.filter((p) => path.resolve(p) !== DEFAULT_PACK_DIR)] : [...paths];
+  const { files, diagnostics } = ruleFiles(all);
+  const definitions: RuleDefinition[] = [];
+  const seen = new Map<string, { file: string; line: number; column: number }>();
+  const seenFiles = new Set<string>();
+  for (const file of files) {
+    const resolved = path.resolve(file);
+    if (seenFiles.has(resolved)) continue;
+    seenFiles.add(resolved);
+    const src = loadYamlFile(displayPath(file), ruleValidator(), opts.yaml);
+    collect(src, definitions, diagnostics, seen);
+  }
+  return { definitions, diagnostics };
+}
+
+/** Load rules from text (tests, editors). */
+export function loadRuleText(text: string, file: string, opts: YamlLoadOptions = {}): RulePack {
+  const definitions: RuleDefinition[] = [];
+  const diagnostics: Diagnostic[] = [];
+  collect(loadYamlText(text, file, ruleValidator(), opts), definitions, diagnostics, new Map());
+  return { definitions, diagnostics };
+}
+
+function displayPath(file: string): string {
+  const rel = path.relative(process.cwd(), file);
+  return rel && !rel.startsWith('..') && !path.isAbsolute(rel) ? rel : file;
+}
+
+function collect(src: YamlSource, definitions: RuleDefinition[], diagnostics: Diagnostic[], seen: Map<string, { file: string; line: number; column: number }>): void {
+  if (src.diagnostics.length > 0) {
+    diagnostics.push(...src.diagnostics);
+    return;
+  }
+  const rules = (src.value as { rules: RawRule[] }).rules;
+  rules.forEach((raw, index) => {
+    const rulePath = ['rules', index];
+    const vars: Record<string, VariableDef> = {};
+    for (const [name, v] of Object.entries(raw.vars ?? {})) vars[name] = { name, type: v.type, default: v.default, ...(v.description ? { description: v.description } : {}) };
+    const def: RuleDefinition = { id: raw.id, raw, source: src, path: rulePath, vars };
+    const idPos = src.positionOf([...rulePath, 'id']);
+    const first = seen.get(raw.id);
+    if (first) {
+      diagnostics.push({
+        file: src.file, line: idPos.line, column: idPos.column, code: 'duplicate-id',
+        message: `rule id '${raw.id}' is already defined`,
+        hint: `first defined at ${first.file}:${first.line}:${first.column}; ids must be unique`,
+      });
+      return;
+    }
+    seen.set(raw.id, { file: src.file, ...idPos });
+    // Compile with the defaults now, so semantic errors surface at load time.
+    const r = tryCompileRule(def);
+    if (r.diagnostics.length) {
+      diagnostics.push(...r.diagnostics);
+      return;
+    }
+    definitions.push(def);
+  });
+}
+
+export interface RuleSummary {
+  id: string;
+  title: string;
+  kind: 'security' | 'health';
+  severity: Level;
+  securitySeverity?: number;
+  tags: string[];
+  aggregate: boolean;
+  requires: FieldGroup[];
+  variables: { name: string; type: string; default: unknown; description?: string }[];
+  source: string;
+}
+
+/** One line of facts per rule, sorted by id (for `socklint rules list`). */
+export function listRules(definitions: readonly RuleDefinition[]): RuleSummary[] {
+  return definitions
+    .map((def) => {
+      const compiled = tryCompileRule(def).rule;
+      const pos = def.source.positionOf([...def.path, 'id']);
+      return {
+        id: def.id,
+        title: def.raw.title,
+        kind: def.raw.kind,
+        severity: def.raw.severity,
+        ...(def.raw.securitySeverity !== undefined ? { securitySeverity: def.raw.securitySeverity } : {}),
+        tags: def.raw.tags ?? [],
+        aggregate: !!def.raw.aggregate,
+        requires: compiled?.requires ?? [],
+        variables: Object.values(def.vars).map((v) => ({ name: v.name, type: v.type, default: v.default, ...(v.description ? { description: v.description } : {}) })),
+        source: `${def.source.file}:${pos.line}`,
+      };
+    })
+    .sort((a, b) => a.id.localeCompare(b.id));
+}
+
+/** Plain-text table for `rules list`. */
+export function formatRuleList(rules: readonly RuleSummary[]): string {
+  const rows = rules.map((r) => [r.id, r.severity, r.kind + (r.aggregate ? '/aggregate' : ''), r.title]);
+  const widths = [0, 1, 2].map((i) => Math.max(...rows.map((row) => row[i].length), 2));
+  return rows.map((row) => `${row[0].padEnd(widths[0])}  ${row[1].padEnd(widths[1])}  ${row[2].padEnd(widths[2])}  ${row[3]}`).join('\n') + (rows.length ? '\n' : '');
+}

@@ -1,0 +1,36 @@
+/**
+ * Regular expressions in user files are RE2 (re2js): matching time is linear in the input, so no
+ * rule or waiver can hang a scan with catastrophic backtracking. Backreferences and lookarounds are
+ * refused at load time with a diagnostic.
+ */
+import { RE2JS } from 're2js';
+
+export interface CompiledRegex {
+  source: string;
+  /** Unanchored search, like grep: use `^…$` to match the whole value. */
+  test(input: string): boolean;
+}
+
+export type RegexResult = { regex: CompiledRegex } | { error: string };
+
+export interface RegexOptions {
+  caseInsensitive?: boolean;
+}
+
+/** Longest pattern accepted; RE2 programs grow with the pattern, and no rule needs more. */
+export const MAX_REGEX_LENGTH = 1000;
+
+export function compileRegex(source: string, opts: RegexOptions = {}): RegexResult {
+  if (source.length > MAX_REGEX_LENGTH) return { error: `regular expression longer than ${MAX_REGEX_LENGTH} characters` };
+  try {
+    const re = RE2JS.compile(source, opts.caseInsensitive ? RE2JS.CASE_INSENSITIVE : 0);
+    return { regex: { source, test: (input: string) => re.test(input) } };
+  } catch (e) {
+    const err = e as { error?: string; message?: string };
+    let reason = err.message ?? String(e);
+    reason = reason.replace(/^error parsing regexp: /, '');
+    if (/\\[1-9]/.test(source) && /escape/.test(reason)) reason += ' (backreferences are not supported: patterns are RE2, linear time)';
+    else if (/\(\?[=!<]/.test(source)) reason += ' (lookarounds are not supported: patterns are RE2, linear time)';
+    return { error: `bad regular expression: ${reason}` };
+  }
+}

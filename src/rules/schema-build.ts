@@ -1,0 +1,234 @@
+/**
+ * Builds `schemas/rule.schema.json` from the field table, so the schema's condition keys, operator
+ * sets and enums can never drift from what the compiler reads. The JSON file is committed (editors
+ * and the runtime read it); `test/rules/schema.test.ts` fails when it is stale. Regenerate with:
+ *   npx ts-node-free: node -e "require('./dist/rules/schema-build').writeRuleSchema()"  (after `npm run build`)
+ * or from the tests: `UPDATE_SCHEMA=1 npx jest test/rules/schema.test.ts`.
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import { FIELDS, NUMERIC_FIELDS, type FieldDef, type FieldType } from './fields';
+import { FIELD_GROUPS } from './fields';
+
+export const RULE_SCHEMA_PATH = path.resolve(__dirname, '../../schemas/rule.schema.json');
+export const RULE_SCHEMA_ID = 'https://github.com/socklint/socklint/schemas/rule.schema.json';
+
+export const VARIABLE_TYPES = ['number', 'string', 'boolean', 'port-list', 'number-list', 'string-list', 'cidr-list'] as const;
+export const GROUP_KEYS = ['state', 'process', 'localPort', 'peerAddress', 'netid', 'localAddress'] as const;
+export const AGGREGATE_FUNCTIONS = ['count', 'sum', 'max'] as const;
+export const COMPARE_OPS = ['gt', 'gte', 'lt', 'lte', 'eq'] as const;
+
+const VAR_PATTERN = '^\\$[A-Za-z_][A-Za-z0-9_]*$';
+const RANGE_PATTERN = '^\\s*\\d+\\s*-\\s*\\d+\\s*$';
+
+type Json = Record<string, unknown>;
+
+const varRef: Json = { type: 'string', pattern: VAR_PATTERN, description: 'A variable reference: `$name` (declared under `vars`).' };
+
+function numberOperand(): Json {
+  return {
+    'x-expected': 'a number, a $variable or {field: <numeric field>}',
+    anyOf: [
+      { type: 'number' },
+      varRef,
+      {
+        type: 'object', additionalProperties: false, required: ['field'], 'x-key-kind': 'key',
+        description: 'Compare with another field of the same socket, e.g. `{field: sendQ}`.',
+        properties: { field: { enum: [...NUMERIC_FIELDS], description: 'A numeric field of the same socket.' } },
+      },
+    ],
+  };
+}
+
+const numberItem: Json = {
+  'x-expected': 'a number, a range like "8000-8999" or a $variable',
+  anyOf: [{ type: 'number' }, { type: 'string', pattern: RANGE_PATTERN }, varRef],
+};
+
+function stringScalar(f: FieldDef): Json {
+  if (f.type === 'enum') return { 'x-expected': `one of ${f.values!.join(', ')} or a $variable`, anyOf: [{ enum: [...f.values!] }, varRef] };
+  if (f.type === 'boolean') return { 'x-expected': 'true, false or a $variable', anyOf: [{ type: 'boolean' }, varRef] };
+  return { type: 'string' };
+}
+
+const existsOp: Json = { type: 'boolean', description: '`true`: the socket carries the field; `false`: it does not.' };
+const matchesOp: Json = { type: 'string', description: 'RE2 regular expression (linear time, no backreferences/lookarounds), searched anywhere in the value; anchor with ^…$. `(?i)` for case-insensitive.' };
+
+function operators(f: FieldDef, self: string): Json {
+  const not = { $ref: `#/definitions/${self}`, description: 'Holds when the field is present and the inner matcher does not hold.' };
+  if (f.type === 'number') {
+    return {
+      eq: { ...numberOperand(), description: 'Equal to.' },
+      in: { description: 'One of these numbers or ranges ("8000-8999"), or a list $variable.', 'x-expected': 'a list of numbers/ranges or a $variable', anyOf: [{ type: 'array', minItems: 1, items: numberItem }, varRef] },
+      gt: { ...numberOperand(), description: 'Greater than.' },
+      gte: { ...numberOperand(), description: 'Greater than or equal to.' },
+      lt: { ...numberOperand(), description: 'Less than.' },
+      lte: { ...numberOperand(), description: 'Less than or equal to.' },
+      between: { type: 'array', minItems: 2, maxItems: 2, items: numberOperand(), description: 'Inclusive range [low, high].' },
+      exists: existsOp,
+      not,
+    };
+  }
+  const scalar = stringScalar(f);
+  const ops: Json = {
+    eq: { ...scalar, description: 'Equal to.' },
+    in: { description: 'One of these values, or a list $variable.', 'x-expected': 'a list or a $variable', anyOf: [{ type: 'array', minItems: 1, items: scalar }, varRef] },
+    exists: existsOp,
+    not,
+  };
+  if (f.type !== 'boolean') ops.matches = matchesOp;
+  if (f.type === 'string') ops.glob = { type: 'string', description: 'Shell-style glob (picomatch): `/tmp/**`, `*.sock`.' };
+  if (f.type === 'address') {
+    ops.cidr = {
+      description: 'In this network or any of these networks: `10.0.0.0/8`, `fc00::/7`; IPv4 networks match IPv4-mapped IPv6 addresses.',
+      'x-expected': 'a CIDR, a list of CIDRs or a $variable',
+      anyOf: [{ type: 'string' }, { type: 'array', minItems: 1, items: { type: 'string' } }],
+    };
+  }
+  return ops;
+}
+
+function matcherDefinition(f: FieldDef, name: string): Json {
+  const ops = operators(f, name);
+  const shorthand: Json[] = [];
+  let expected: string;
+  if (f.type === 'number') {
+    shorthand.push({ type: 'number' }, { type: 'string', pattern: RANGE_PATTERN }, varRef, { type: 'array', minItems: 1, items: numberItem });
+    expected = 'a number, a range like "1024-65535", a list, a $variable or a mapping of operators';
+  } else if (f.type === 'boolean') {
+    shorthand.push({ type: 'boolean' }, varRef);
+    expected = 'true, false, a $variable or a mapping of operators';
+  } else if (f.type === 'enum') {
+    shorthand.push({ enum: [...f.values!] }, varRef, { type: 'array', minItems: 1, items: { anyOf: [{ enum: [...f.values!] }, varRef], 'x-expected': `one of ${f.values!.join(', ')}` } });
+    expected = `one of ${f.values!.join(', ')}, a list of them, a $variable or a mapping of operators`;
+  } else {
+    shorthand.push({ type: 'string' }, { type: 'array', minItems: 1, items: { type: 'string' } });
+    expected = 'a string, a list of strings, a $variable or a mapping of operators';
+  }
+  return {
+    'x-expected': expected,
+    anyOf: [
+      ...shorthand,
+      { type: 'object', additionalProperties: false, minProperties: 1, 'x-key-kind': 'operator', 'x-expected': 'an operator', properties: ops },
+    ],
+  };
+}
+
+function matcherName(t: FieldType, f: FieldDef): string {
+  if (t === 'enum') return `matcher-enum-${f.name.replace(/\./g, '-')}`;
+  return `matcher-${t}`;
+}
+
+function fieldDescription(f: FieldDef): string {
+  const req = f.group ? ` Needs the \`${f.group}\` field group.` : '';
+  const unit = f.unit ? ` Unit: ${f.unit}.` : '';
+  return `${f.description}${unit}${req}`;
+}
+
+export function buildRuleSchema(): Json {
+  const definitions: Json = {};
+  const fieldProps: Json = {};
+  for (const f of FIELDS) {
+    const name = matcherName(f.type, f);
+    if (!definitions[name]) definitions[name] = matcherDefinition(f, name);
+    fieldProps[f.name] = { $ref: `#/definitions/${name}`, description: fieldDescription(f) };
+  }
+  definitions.condition = {
+    type: 'object',
+    description: 'A condition: field matchers and/or combinators. All keys of one mapping must hold (implicit all).',
+    'x-key-kind': 'field',
+    'x-expected': 'a mapping of fields and all/any/not',
+    additionalProperties: false,
+    minProperties: 1,
+    properties: {
+      all: { type: 'array', minItems: 1, items: { $ref: '#/definitions/condition' }, description: 'Every condition in the list holds.' },
+      any: { type: 'array', minItems: 1, items: { $ref: '#/definitions/condition' }, description: 'At least one condition in the list holds.' },
+      not: { $ref: '#/definitions/condition', description: 'The condition does not hold (plain negation: also true when the fields are missing).' },
+      ...fieldProps,
+    },
+  };
+  definitions.variable = {
+    type: 'object',
+    additionalProperties: false,
+    'x-key-kind': 'key',
+    required: ['type', 'default'],
+    description: 'A rule variable: config files may override its value per host.',
+    properties: {
+      type: { enum: [...VARIABLE_TYPES], description: 'number, string, boolean, port-list (numbers 0–65535 and "lo-hi" ranges), number-list, string-list, cidr-list.' },
+      default: { description: 'Value used when the config does not override it; must fit `type`.' },
+      description: { type: 'string', description: 'What the variable controls (shown in docs/rules.md).' },
+    },
+  };
+  definitions.aggregate = {
+    type: 'object',
+    additionalProperties: false,
+    'x-key-kind': 'key',
+    description: 'Count (or sum/max a field) over the sockets that match, per group, and fire for groups beyond the threshold. Give exactly one of gt/gte/lt/lte/eq.',
+    properties: {
+      function: { enum: [...AGGREGATE_FUNCTIONS], default: 'count', description: 'count sockets (default), or sum/max of `field`.' },
+      field: { enum: [...NUMERIC_FIELDS], description: 'Numeric field summed or maximised (sum/max only).' },
+      groupBy: { type: 'array', uniqueItems: true, items: { enum: [...GROUP_KEYS] }, description: 'Group sockets by these keys; one finding per breaking group. A socket without the key (e.g. no -p) groups under null.' },
+      gt: { ...numberOperandNoField(), description: 'Fire when the aggregate is greater than this.' },
+      gte: { ...numberOperandNoField(), description: 'Fire when the aggregate is at least this.' },
+      lt: { ...numberOperandNoField(), description: 'Fire when the aggregate is less than this.' },
+      lte: { ...numberOperandNoField(), description: 'Fire when the aggregate is at most this.' },
+      eq: { ...numberOperandNoField(), description: 'Fire when the aggregate equals this.' },
+      top: { type: 'integer', minimum: 1, maximum: 1000, default: 5, description: 'Offending sockets listed per finding (largest first for sum/max).' },
+    },
+  };
+  definitions.rule = {
+    type: 'object',
+    additionalProperties: false,
+    'x-key-kind': 'key',
+    required: ['id', 'title', 'description', 'kind', 'severity', 'help', 'match', 'message'],
+    properties: {
+      id: { type: 'string', pattern: '^[a-z0-9]+(-[a-z0-9]+)*$', maxLength: 80, 'x-expected': 'a kebab-case id (lower-case words joined by -)', 'x-error-code': 'bad-id', description: 'Stable kebab-case identifier; used in reports, waivers and baselines. Never reuse or rename.' },
+      title: { type: 'string', minLength: 1, maxLength: 120, description: 'One-line summary (SARIF shortDescription).' },
+      description: { type: 'string', minLength: 1, description: 'What fires and why it matters (SARIF fullDescription).' },
+      kind: { enum: ['security', 'health'], description: 'security: exposure/attack surface; health: operational trouble.' },
+      severity: { enum: ['error', 'warning', 'note'], description: 'Default level; config files may override it.' },
+      securitySeverity: { type: 'number', minimum: 0.1, maximum: 10, description: 'CVSS-like 0.1–10 for security rules (SARIF security-severity): ≥9 critical, ≥7 high, ≥4 medium.' },
+      tags: { type: 'array', uniqueItems: true, items: { type: 'string', pattern: '^[a-z0-9]+([-/.][a-z0-9]+)*$', 'x-expected': 'a lower-case tag' }, description: 'Lower-case tags for filtering (exposure, tcp, cis, ...).' },
+      references: { type: 'array', items: { type: 'string', minLength: 1 }, description: 'CIS control ids, CWE ids (CWE-200) or URLs.' },
+      help: { type: 'string', minLength: 1, description: 'Markdown: why it matters and how to fix it (remediation).' },
+      helpUri: { type: 'string', format: 'uri', description: 'Link to a longer explanation.' },
+      vars: {
+        type: 'object', description: 'Variables with defaults; reference them as `$name` in conditions and aggregates, `{name}` in messages.',
+        propertyNames: { pattern: '^[A-Za-z_][A-Za-z0-9_]*$' },
+        additionalProperties: { $ref: '#/definitions/variable' },
+      },
+      match: { $ref: '#/definitions/condition', description: 'Which sockets the rule is about. Per-socket rules fire for each match; aggregates count the matches.' },
+      aggregate: { $ref: '#/definitions/aggregate' },
+      message: { type: 'string', minLength: 1, description: 'Finding message template: {local} {peer} {local.port} {process} {state} any field, {var} variables; aggregates: {group} {group.process} {observed} {threshold} {field}.' },
+    },
+    if: { properties: { kind: { const: 'security' } }, required: ['kind'] },
+    then: { required: ['securitySeverity'] },
+  };
+  return {
+    $schema: 'http://json-schema.org/draft-07/schema#',
+    $id: RULE_SCHEMA_ID,
+    title: 'socklint rule file',
+    description: 'socklint rules: conditions over sockets parsed from `ss` output. Docs: docs/rule-language.md',
+    type: 'object',
+    additionalProperties: false,
+    'x-key-kind': 'key',
+    required: ['rules'],
+    properties: {
+      rules: { type: 'array', minItems: 1, items: { $ref: '#/definitions/rule' }, description: 'The rules of this file.' },
+    },
+    definitions,
+    'x-field-groups': [...FIELD_GROUPS],
+  };
+}
+
+function numberOperandNoField(): Json {
+  return { 'x-expected': 'a number or a $variable', anyOf: [{ type: 'number' }, varRef] };
+}
+
+export function renderRuleSchema(): string {
+  return `${JSON.stringify(buildRuleSchema(), null, 2)}\n`;
+}
+
+export function writeRuleSchema(file = RULE_SCHEMA_PATH): void {
+  fs.writeFileSync(file, renderRuleSchema());
+}

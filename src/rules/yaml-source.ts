@@ -1,0 +1,528 @@
+/**
+ * YAML with positions: parse a user's file, refuse hostile input quickly (size, nesting, alias bombs),
+ * validate it with a JSON Schema (ajv) and turn every problem into a Diagnostic that cites
+ * file:line:column. Generic: the rule loader and the config loader both use it.
+ */
+import * as fs from 'fs';
+import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
+import { LineCounter, parseDocument, isAlias, isMap, isPair, isScalar, isSeq, type Document, type Node } from 'yaml';
+import { didYouMean, type Diagnostic, type Position } from '../diagnostics';
+
+export type PathSegment = string | number;
+export type { ValidateFunction };
+
+export interface YamlLoadOptions {
+  /** Refuse files larger than this many bytes (default 1 MiB). */
+  maxBytes?: number;
+  /** Refuse documents that expand more aliases than this (default 100; yaml's own guard). */
+  maxAliasCount?: number;
+  /** Refuse documents nested deeper than this many collections (default 64). */
+  maxDepth?: number;
+}
+
+export interface YamlSource {
+  file: string;
+  /** The plain JS value (undefined when the file could not be parsed at all). */
+  value: unknown;
+  /** Every problem found: YAML syntax, resource limits, schema violations. Empty when all is well. */
+  diagnostics: Diagnostic[];
+  /** Where the value at `path` starts (the closest existing ancestor when the path does not exist). */
+  positionOf(path: readonly PathSegment[]): Position;
+  /** Where the key of the map entry at `path` starts (falls back to positionOf). */
+  keyPositionOf(path: readonly PathSegment[]): Position;
+}
+
+export const DEFAULT_MAX_BYTES = 1024 * 1024;
+export const DEFAULT_MAX_ALIAS_COUNT = 100;
+export const DEFAULT_MAX_DEPTH = 64;
+/** A line indented further than this is nesting no rule needs; refusing it early avoids deep recursion in the parser. */
+const MAX_INDENT_COLUMNS = 256;
+
+const START: Position = { line: 1, column: 1 };
+
+/** Read and load a YAML file. A file that cannot be read becomes a diagnostic, never an exception. */
+export function loadYamlFile(file: string, validate?: ValidateFunction, opts: YamlLoadOptions = {}): YamlSource {
+  const maxBytes = opts.maxBytes ?? DEFAULT_MAX_BYTES;
+  let text: string;
+  try {
+    const st = fs.statSync(file);
+    if (st.isDirectory()) return failed(file, { file, code: 'not-a-file', message: 'is a directory, expected a YAML file' });
+    if (st.size > maxBytes) return failed(file, tooLarge(file, st.size, maxBytes));
+    text = fs.readFileSync(file, 'utf8');
+  } catch (e) {
+    const err = e as NodeJS.ErrnoException;
+    const reason = err.code === 'ENOENT' ? 'file not found' : err.code === 'EACCES' ? 'permission denied' : `cannot read file (${err.code ?? err.message})`;
+    return failed(file, { file, code: 'unreadable-file', message: reason });
+  }
+  return loadYamlText(text, file, validate, opts);
+}
+
+/** Load YAML from text (tests, stdin). `file` is only used in diagnostics. */
+export function loadYamlText(text: string, file: string, validate?: ValidateFunction, opts: YamlLoadOptions = {}): YamlSource {
+  const maxBytes = opts.maxBytes ?? DEFAULT_MAX_BYTES;
+  const maxDepth = opts.maxDepth ?? DEFAULT_MAX_DEPTH;
+  const size = Buffer.byteLength(text, 'utf8');
+  if (size > maxBytes) return failed(file, tooLarge(file, size, maxBytes));
+
+  const lineCounter = new LineCounter();
+  const pos = (offset: number): Position => {
+    const p = lineCounter.linePos(offset);
+    return { line: p.line, column: p.col };
+  };
+
+  // Cheap structural pre-scan: the yaml parser recurses per nesting level, so absurd nesting costs
+  // seconds and the stack before it fails. Refuse it from the raw text first.
+  const deep = scanNesting(text, maxDepth);
+  if (deep) {
+    return failed(file, {
+      file, line: deep.line, column: deep.column, code: 'too-deep',
+      message: `nesting deeper than ${deep.limit} levels is refused`,
+      hint: 'flatten the document',
+    });
+  }
+
+  let doc: Document.Parsed;
+  try {
+    doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true, logLevel: 'error', keepSourceTokens: false });
+  } catch (e) {
+    return failed(file, { file, code: 'yaml-syntax', message: `cannot parse YAML: ${(e as Error).message}` });
+  }
+
+  const positionOf = (path: readonly PathSegment[]): Position => {
+    const found = findNode(doc, path);
+    const range = found.node?.range ?? found.key?.range;
+    return range ? pos(range[0]) : START;
+  };
+  const keyPositionOf = (path: readonly PathSegment[]): Position => {
+    const found = findNode(doc, path);
+    if (found.exact && found.key?.range) return pos(found.key.range[0]);
+    return positionOf(path);
+  };
+  const source = (value: unknown, diagnostics: Diagnostic[]): YamlSource => ({ file, value, diagnostics, positionOf, keyPositionOf });
+
+  const syntax: Diagnostic[] = [];
+  for (const err of doc.errors) {
+    const p = pos(err.pos[0]);
+    const resource = err.code === 'RESOURCE_EXHAUSTION' || /call stack/i.test(err.message);
+    syntax.push({
+      file, line: p.line, column: p.column,
+      code: resource ? 'too-deep' : err.code === 'DUPLICATE_KEY' ? 'duplicate-key' : 'yaml-syntax',
+      message: resource ? 'nesting too deep to parse' : firstLine(err.message),
+    });
+    if (resource) break;
+  }
+  if (syntax.length > 0) return source(undefined, dedupe(syntax));
+
+  const depthProblem = checkDepth(doc.contents, maxDepth);
+  if (depthProblem && depthProblem.range) {
+    const p = pos(depthProblem.range[0]);
+    return source(undefined, [{ file, line: p.line, column: p.column, code: 'too-deep', message: `nesting deeper than ${maxDepth} levels is refused`, hint: 'flatten the document' }]);
+  }
+
+  let value: unknown;
+  try {
+    value = doc.toJS({ maxAliasCount: opts.maxAliasCount ?? DEFAULT_MAX_ALIAS_COUNT });
+  } catch (e) {
+    const msg = (e as Error).message;
+    if (/alias/i.test(msg) && /exhaustion|excessive/i.test(msg)) {
+      const firstAlias = findFirstAlias(doc.contents);
+      const p = firstAlias?.range ? pos(firstAlias.range[0]) : START;
+      return source(undefined, [{
+        file, line: p.line, column: p.column, code: 'alias-bomb',
+        message: `too many alias expansions (more than ${opts.maxAliasCount ?? DEFAULT_MAX_ALIAS_COUNT}); refusing a possible YAML alias bomb`,
+        hint: 'write the values out instead of nesting aliases',
+      }]);
+    }
+    if (/alias/i.test(msg)) {
+      const firstAlias = findFirstAlias(doc.contents);
+      const p = firstAlias?.range ? pos(firstAlias.range[0]) : START;
+      return source(undefined, [{ file, line: p.line, column: p.column, code: 'yaml-syntax', message: firstLine(msg) }]);
+    }
+    return source(undefined, [{ file, code: 'yaml-syntax', message: `cannot read YAML value: ${firstLine(msg)}` }]);
+  }
+
+  const diagnostics: Diagnostic[] = [];
+  if (validate && !validate(value)) {
+    diagnostics.push(...ajvErrorsToDiagnostics(validate.errors ?? [], { file, positionOf, keyPositionOf, value }));
+  }
+  return source(value, diagnostics);
+}
+
+// ---------------------------------------------------------------------------------------------------
+// ajv: one instance, schemas compiled once and cached.
+
+let ajvInstance: Ajv | undefined;
+const validators = new WeakMap<object, ValidateFunction>();
+
+/** Annotation keywords our schemas carry for editors and for error mapping. */
+export const SCHEMA_ANNOTATIONS = ['x-key-kind', 'x-expected', 'x-error-code', 'x-group', 'x-type', 'markdownDescription', 'defaultSnippets'];
+
+function ajv(): Ajv {
+  if (!ajvInstance) {
+    ajvInstance = new Ajv({ allErrors: true, verbose: true, strict: false, allowUnionTypes: true });
+    ajvInstance.addVocabulary(SCHEMA_ANNOTATIONS);
+    // Formats are only needed by schemas that use them (config: dates, URIs); load lazily.
+    // eslint-disable-next-line @typescript-eslint/no-var-requires
+    const addFormats = require('ajv-formats') as (a: Ajv) => Ajv;
+    addFormats(ajvInstance);
+  }
+  return ajvInstance;
+}
+
+/** Compile a JSON Schema once per process (cached by schema object). */
+export function schemaValidator(schema: object): ValidateFunction {
+  let v = validators.get(schema);
+  if (!v) {
+    v = ajv().compile(schema);
+    validators.set(schema, v);
+  }
+  return v;
+}
+
+interface ErrorContext {
+  file: string;
+  value: unknown;
+  positionOf(path: readonly PathSegment[]): Position;
+  keyPositionOf(path: readonly PathSegment[]): Position;
+}
+
+type SchemaLike = Record<string, unknown> | undefined;
+
+/**
+ * Turn ajv errors into one diagnostic per real problem: union (anyOf/oneOf) noise collapsed to the
+ * branch that got furthest, additionalProperties pointing at the offending key, required at the map.
+ */
+export function ajvErrorsToDiagnostics(errors: readonly ErrorObject[], ctx: ErrorContext): Diagnostic[] {
+  const errs = collapseUnions(errors.filter((e) => e.keyword !== 'if'));
+  const out: Diagnostic[] = [];
+  const seen = new Set<string>();
+  for (const e of errs) {
+    const d = describeError(e, ctx);
+    const key = `${d.line}:${d.column}:${d.code}:${d.message}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    out.push(d);
+  }
+  return out.sort((a, b) => (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0));
+}
+
+export function parsePointer(pointer: string): string[] {
+  if (pointer === '') return [];
+  return pointer.slice(1).split('/').map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
+}
+
+function pathFromPointer(pointer: string, value: unknown): PathSegment[] {
+  const out: PathSegment[] = [];
+  let cur: unknown = value;
+  for (const seg of parsePointer(pointer)) {
+    if (Array.isArray(cur) && /^\d+$/.test(seg)) {
+      out.push(Number(seg));
+      cur = cur[Number(seg)];
+    } else {
+      out.push(seg);
+      cur = cur && typeof cur === 'object' ? (cur as Record<string, unknown>)[seg] : undefined;
+    }
+  }
+  return out;
+}
+
+function depthOf(pointer: string): number {
+  return pointer === '' ? 0 : pointer.split('/').length - 1;
+}
+
+function collapseUnions(input: readonly ErrorObject[]): ErrorObject[] {
+  let errs = input.slice();
+  const unions = errs
+    .filter((e) => e.keyword === 'anyOf' || e.keyword === 'oneOf')
+    .sort((a, b) => b.schemaPath.length - a.schemaPath.length || depthOf(b.instancePath) - depthOf(a.instancePath));
+  for (const u of unions) {
+    if (!errs.includes(u)) continue;
+    const prefix = `${u.schemaPath}/`;
+    const inBranch = (e: ErrorObject) => e !== u && e.schemaPath.startsWith(prefix)
+      && (e.instancePath === u.instancePath || e.instancePath.startsWith(`${u.instancePath}/`));
+    const branchErrs = errs.filter(inBranch);
+    if (branchErrs.length === 0) continue; // oneOf matched several branches: keep ajv's own message
+    const byBranch = new Map<string, ErrorObject[]>();
+    for (const e of branchErrs) {
+      const idx = e.schemaPath.slice(prefix.length).split('/')[0];
+      const list = byBranch.get(idx) ?? [];
+      list.push(e);
+      byBranch.set(idx, list);
+    }
+    const baseDepth = depthOf(u.instancePath);
+    let best: ErrorObject[] | undefined;
+    let bestDepth = baseDepth;
+    for (const list of byBranch.values()) {
+      const d = Math.max(...list.map((e) => depthOf(e.instancePath)));
+      // A branch whose errors are not plain type mismatches at the union's own level also "got further".
+      const typeOnly = list.every((e) => depthOf(e.instancePath) === baseDepth && (e.keyword === 'type' || e.keyword === 'const' || e.keyword === 'anyOf' || e.keyword === 'oneOf' || e.keyword === 'union'));
+      const score = typeOnly ? baseDepth : Math.max(d, baseDepth + 0.5);
+      if (score > bestDepth || (score === bestDepth && best && list.length < best.length && score > baseDepth)) {
+        best = list;
+        bestDepth = score;
+      }
+    }
+    errs = errs.filter((e) => e !== u && !inBranch(e));
+    if (best) {
+      errs.push(...best);
+    } else {
+      const types = new Set<string>();
+      for (const e of branchErrs) {
+        if (e.keyword === 'type') String(e.params.type).split(',').forEach((t) => types.add(t));
+        else if (e.keyword === 'pattern') types.add('string');
+      }
+      errs.push({
+        keyword: 'union',
+        instancePath: u.instancePath,
+        schemaPath: u.schemaPath,
+        params: { types: [...types] },
+        parentSchema: u.parentSchema,
+        data: u.data,
+        message: `must be ${joinOr([...types].map(article))}`,
+      });
+    }
+  }
+  return errs;
+}
+
+function article(t: string): string {
+  return t === 'integer' ? 'an integer' : t === 'array' ? 'a list' : t === 'object' ? 'a mapping' : t === 'null' ? 'null' : `a ${t}`;
+}
+
+function joinOr(items: string[]): string {
+  if (items.length <= 1) return items[0] ?? 'something else';
+  return `${items.slice(0, -1).join(', ')} or ${items[items.length - 1]}`;
+}
+
+function describeError(e: ErrorObject, ctx: ErrorContext): Diagnostic {
+  const path = pathFromPointer(e.instancePath, ctx.value);
+  const parent = e.parentSchema as SchemaLike;
+  const name = describePath(path);
+  const at = (p: Position) => ({ file: ctx.file, line: p.line, column: p.column });
+  const expected = typeof parent?.['x-expected'] === 'string' ? (parent['x-expected'] as string) : undefined;
+  const codeOverride = typeof parent?.['x-error-code'] === 'string' ? (parent['x-error-code'] as string) : undefined;
+
+  switch (e.keyword) {
+    case 'additionalProperties': {
+      const key = String(e.params.additionalProperty);
+      const kind = (parent?.['x-key-kind'] as string | undefined) ?? 'key';
+      const candidates = Object.keys((parent?.properties as object | undefined) ?? {});
+      const suggestion = didYouMean(key, candidates);
+      const where = path.length ? ` in ${name}` : '';
+      const code = kind === 'field' ? 'unknown-field' : kind === 'operator' ? 'unknown-operator' : 'unknown-key';
+      const noun = kind === 'field' ? 'field' : kind === 'operator' ? 'operator' : 'key';
+      return {
+        ...at(ctx.keyPositionOf([...path, key])), code,
+        message: `unknown ${noun} '${key}'${kind === 'key' ? where : ''}`,
+        hint: suggestion ? `did you mean '${suggestion}'?` : candidates.length && candidates.length <= 12 ? `expected one of: ${candidates.join(', ')}` : undefined,
+      };
+    }
+    case 'required': {
+      const missing = String(e.params.missingProperty);
+      return { ...at(ctx.positionOf(path)), code: 'missing-key', message: `missing required key '${missing}'${path.length ? ` in ${name}` : ''}` };
+    }
+    case 'type':
+      return { ...at(ctx.positionOf(path)), code: codeOverride ?? 'wrong-type', message: `${name} must be ${expected ?? joinOr(String(e.params.type).split(',').map(article))}, not ${typeName(e.data)}` };
+    case 'union':
+      return { ...at(ctx.positionOf(path)), code: codeOverride ?? 'wrong-type', message: `${name} must be ${expected ?? joinOr((e.params.types as string[]).map(article))}, not ${typeName(e.data)}` };
+    case 'enum': {
+      const allowed = (e.params.allowedValues as unknown[]).map(String);
+      const suggestion = typeof e.data === 'string' ? didYouMean(e.data, allowed) : undefined;
+      const list = allowed.length > 10 ? `${allowed.slice(0, 10).join(', ')}, …` : allowed.join(', ');
+      return {
+        ...at(ctx.positionOf(path)), code: codeOverride ?? 'unknown-value',
+        message: `${name}: '${shortValue(e.data)}' is not allowed`,
+        hint: suggestion ? `did you mean '${suggestion}'?` : `expected one of: ${list}`,
+      };
+    }
+    case 'const':
+      return { ...at(ctx.positionOf(path)), code: codeOverride ?? 'unknown-value', message: `${name} must be ${JSON.stringify(e.params.allowedValue)}` };
+    case 'pattern':
+    case 'format':
+      return { ...at(ctx.positionOf(path)), code: codeOverride ?? 'bad-format', message: `${name}: '${shortValue(e.data)}' is not ${expected ?? (e.keyword === 'format' ? `a valid ${e.params.format}` : `in the expected format (${e.params.pattern})`)}` };
+    case 'minimum': case 'maximum': case 'exclusiveMinimum': case 'exclusiveMaximum':
+      return { ...at(ctx.positionOf(path)), code: codeOverride ?? 'out-of-range', message: `${name} must be ${e.params.comparison} ${e.params.limit}, not ${shortValue(e.data)}` };
+    case 'minItems': case 'maxItems':
+      return { ...at(ctx.positionOf(path)), code: codeOverride ?? 'bad-value', message: `${name} must have ${e.keyword === 'minItems' ? 'at least' : 'at most'} ${e.params.limit} item${e.params.limit === 1 ? '' : 's'}` };
+    case 'minProperties':
+      return { ...at(ctx.positionOf(path)), code: codeOverride ?? 'bad-value', message: `${name} must not be empty${expected ? ` (expected ${expected})` : ''}` };
+    case 'minLength': case 'maxLength':
+      return { ...at(ctx.positionOf(path)), code: codeOverride ?? 'bad-value', message: `${name} must be ${e.keyword === 'minLength' ? 'at least' : 'at most'} ${e.params.limit} characters long` };
+    case 'uniqueItems':
+      return { ...at(ctx.positionOf([...path, e.params.i as number])), code: codeOverride ?? 'duplicate-item', message: `${name} lists the same item twice (items ${e.params.j} and ${e.params.i})` };
+    case 'not':
+      return { ...at(ctx.positionOf(path)), code: codeOverride ?? 'bad-value', message: `${name} is not allowed here${expected ? ` (${expected})` : ''}` };
+    default:
+      return { ...at(ctx.positionOf(path)), code: codeOverride ?? 'schema', message: `${name} ${e.message ?? 'is invalid'}` };
+  }
+}
+
+function describePath(path: readonly PathSegment[]): string {
+  if (path.length === 0) return 'the document';
+  let s = '';
+  for (const seg of path) s += typeof seg === 'number' ? `[${seg}]` : s ? `.${seg}` : seg;
+  return `'${s}'`;
+}
+
+function typeName(v: unknown): string {
+  if (v === null || v === undefined) return 'empty';
+  if (Array.isArray(v)) return 'a list';
+  if (typeof v === 'object') return 'a mapping';
+  if (typeof v === 'string') return `the string '${shortValue(v)}'`;
+  return `${typeof v} ${String(v)}`;
+}
+
+export function shortValue(v: unknown): string {
+  const s = typeof v === 'string' ? v : JSON.stringify(v) ?? String(v);
+  return s.length > 60 ? `${s.slice(0, 57)}...` : s;
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Node lookup and resource checks.
+
+interface Found {
+  node: Node | null | undefined;
+  key: Node | null | undefined;
+  exact: boolean;
+}
+
+function findNode(doc: Document.Parsed, path: readonly PathSegment[]): Found {
+  let node: unknown = doc.contents;
+  let key: Node | null | undefined;
+  for (let i = 0; i < path.length; i++) {
+    if (isAlias(node)) node = node.resolve(doc);
+    const seg = path[i];
+    if (isMap(node)) {
+      const pair = node.items.find((p) => isPair(p) && (isScalar(p.key) ? String(p.key.value) === String(seg) : String(p.key) === String(seg)));
+      if (!pair) return { node: node as Node, key, exact: false };
+      key = pair.key as Node;
+      // A key with no value (`key:`) has no value node; point at the key.
+      node = pair.value ?? pair.key;
+    } else if (isSeq(node) && typeof seg === 'number') {
+      const item = node.items[seg];
+      if (item === undefined) return { node: node as Node, key, exact: false };
+      key = undefined;
+      node = item;
+    } else {
+      return { node: node as Node, key, exact: false };
+    }
+  }
+  return { node: node as Node, key, exact: true };
+}
+
+function checkDepth(root: unknown, maxDepth: number): Node | undefined {
+  const stack: Array<[unknown, number]> = [[root, 0]];
+  while (stack.length) {
+    const [n, d] = stack.pop()!;
+    if (isMap(n) || isSeq(n)) {
+      if (d >= maxDepth) return n;
+      for (const item of n.items) {
+        if (isPair(item)) {
+          stack.push([item.value, d + 1]);
+          stack.push([item.key, d + 1]);
+        } else stack.push([item, d + 1]);
+      }
+    }
+  }
+  return undefined;
+}
+
+function findFirstAlias(root: unknown): Node | undefined {
+  const stack: unknown[] = [root];
+  let first: Node | undefined;
+  while (stack.length) {
+    const n = stack.pop();
+    if (isAlias(n)) {
+      if (!first || (n.range && first.range && n.range[0] < first.range[0])) first = n;
+    } else if (isMap(n) || isSeq(n)) {
+      for (const item of n.items) {
+        if (isPair(item)) stack.push(item.key, item.value);
+        else stack.push(item);
+      }
+    }
+  }
+  return first;
+}
+
+/**
+ * Approximate nesting from the raw text: flow brackets outside quotes and comments, and indentation.
+ * Over-approximates only for odd plain scalars full of brackets, which no rule needs.
+ */
+function scanNesting(text: string, maxDepth: number): { line: number; column: number; limit: number } | undefined {
+  let depth = 0;
+  let line = 1;
+  let col = 0;
+  let lineStart = true;
+  let indent = 0;
+  let blockIndicators = 0;
+  let quote: '"' | "'" | null = null;
+  let comment = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    col++;
+    if (c === '\n') {
+      line++; col = 0; lineStart = true; indent = 0; blockIndicators = 0; comment = false;
+      if (quote === "'") { /* single-quoted scalars may span lines */ }
+      continue;
+    }
+    if (comment) continue;
+    if (lineStart) {
+      if (c === ' ') {
+        indent++;
+        if (indent > MAX_INDENT_COLUMNS) return { line, column: col, limit: maxDepth };
+        continue;
+      }
+      if ((c === '-' || c === '?') && (text[i + 1] === ' ' || text[i + 1] === '\n')) {
+        blockIndicators++;
+        indent++;
+        if (blockIndicators > maxDepth || indent > MAX_INDENT_COLUMNS) return { line, column: col, limit: maxDepth };
+        continue;
+      }
+      lineStart = false;
+    }
+    if (quote) {
+      if (c === '\\' && quote === '"') { i++; col++; continue; }
+      if (c === quote) quote = null;
+      continue;
+    }
+    if (c === '"' || c === "'") {
+      const prev = text[i - 1];
+      if (prev === undefined || /[\s,[{:]/.test(prev)) quote = c;
+      continue;
+    }
+    if (c === '#' && (i === 0 || /\s/.test(text[i - 1]))) { comment = true; continue; }
+    if (c === '[' || c === '{') {
+      depth++;
+      if (depth > maxDepth) return { line, column: col, limit: maxDepth };
+    } else if ((c === ']' || c === '}') && depth > 0) depth--;
+  }
+  return undefined;
+}
+
+function failed(file: string, d: Diagnostic): YamlSource {
+  return { file, value: undefined, diagnostics: [d], positionOf: () => START, keyPositionOf: () => START };
+}
+
+function tooLarge(file: string, size: number, max: number): Diagnostic {
+  return { file, code: 'file-too-large', message: `file is ${formatBytes(size)}, larger than the ${formatBytes(max)} limit`, hint: 'split it into several files' };
+}
+
+function formatBytes(n: number): string {
+  if (n >= 1024 * 1024) return `${(n / (1024 * 1024)).toFixed(n % (1024 * 1024) === 0 ? 0 : 1)} MiB`;
+  if (n >= 1024) return `${(n / 1024).toFixed(n % 1024 === 0 ? 0 : 1)} KiB`;
+  return `${n} bytes`;
+}
+
+function firstLine(s: string): string {
+  return s.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
+}
+
+function dedupe(ds: Diagnostic[]): Diagnostic[] {
+  const seen = new Set<string>();
+  return ds.filter((d) => {
+    const k = `${d.line}:${d.column}:${d.message}`;
+    if (seen.has(k)) return false;
+    seen.add(k);
+    return true;
+  });
+}

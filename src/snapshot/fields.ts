@@ -1,0 +1,639 @@
+/**
+ * Parsers for the detail items of an `ss` row (docs: shared/docs/ss-format.md §9–§13): `users:(…)`,
+ * `timer:(…)`, `skmem:(…)`, TCP info and the other extension items. Pure functions on strings;
+ * they scan with indexOf/charCodeAt and never throw on malformed text.
+ */
+import type { ProcessRef, SkMem, SocketRecord, TcpInfo, Timer } from './types';
+
+// ───────────────────────────── numbers ─────────────────────────────
+
+/** Decimal integer (optionally negative) or undefined. */
+export function parseIntStrict(s: string): number | undefined {
+  const n = s.length;
+  if (n === 0 || n > 20) return undefined;
+  let i = 0;
+  if (s.charCodeAt(0) === 45 /* - */) {
+    if (n === 1) return undefined;
+    i = 1;
+  }
+  for (; i < n; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 48 || c > 57) return undefined;
+  }
+  const v = Number(s);
+  return Number.isSafeInteger(v) ? v : undefined;
+}
+
+/** `%g`-style number (`92427.6`, `1.23457e+06`, `0.005`) or undefined. */
+export function parseNumber(s: string): number | undefined {
+  if (s.length === 0 || s.length > 40) return undefined;
+  const c = s.charCodeAt(0);
+  if (!((c >= 48 && c <= 57) || c === 45 || c === 46)) return undefined;
+  const v = Number(s);
+  return Number.isFinite(v) ? v : undefined;
+}
+
+// ───────────────────────────── timer ─────────────────────────────
+
+/** Largest believable timer (1 day); above that the kernel reported a wrapped value. */
+const MAX_TIMER_MS = 24 * 3600 * 1000;
+
+/**
+ * TIME of `timer:(NAME,TIME,COUNT)` in ms: `""` → 0, `010ms`, `238ms`, `1sec`, `3.050sec`,
+ * `3.500ms` (pre-6.11: the fraction form always ended in `ms` and meant seconds), `12sec`, `1min`,
+ * `1min59sec`, `119min`. Null when unreadable or absurd.
+ */
+export function parseTimerTime(t: string): number | null {
+  if (t.length === 0) return 0;
+  let i = 0;
+  let ms = 0;
+  const n = t.length;
+  const readDigits = (): string => {
+    const s = i;
+    while (i < n) {
+      const c = t.charCodeAt(i);
+      if (c < 48 || c > 57) break;
+      i++;
+    }
+    return t.slice(s, i);
+  };
+  let d = readDigits();
+  if (d.length === 0) return null;
+  if (t.startsWith('min', i)) {
+    ms += Number(d) * 60000;
+    i += 3;
+    if (i === n) return ms > MAX_TIMER_MS ? null : ms;
+    d = readDigits();
+    if (d.length === 0) return null;
+  }
+  // d is now seconds (if followed by '.' or 'sec') or milliseconds (if followed by 'ms' with no '.')
+  if (i < n && t.charCodeAt(i) === 46 /* . */) {
+    i++;
+    const f = readDigits();
+    if (f.length === 0) return null;
+    const rest = t.slice(i);
+    if (rest !== 'sec' && rest !== 'ms') return null;
+    ms += Number(d) * 1000 + Math.round(Number('0.' + f) * 1000);
+  } else {
+    const rest = t.slice(i);
+    if (rest === 'sec') ms += Number(d) * 1000;
+    else if (rest === 'ms') ms += Number(d);
+    else return null;
+  }
+  return ms > MAX_TIMER_MS ? null : ms;
+}
+
+/** Inner text of `timer:(…)` → Timer; undefined when not of the `NAME,TIME,COUNT` shape. */
+export function parseTimer(inner: string): Timer | undefined {
+  const a = inner.indexOf(',');
+  const b = inner.lastIndexOf(',');
+  if (a < 0 || b === a) return undefined;
+  const name = inner.slice(0, a);
+  const retrans = parseIntStrict(inner.slice(b + 1));
+  if (!name || retrans === undefined) return undefined;
+  return { name, expiresMs: parseTimerTime(inner.slice(a + 1, b)), retrans };
+}
+
+// ───────────────────────────── rates ─────────────────────────────
+
+/** `511.3Mbps`, `9.92Mbps`, `55Gbps`, `8kbps`, `1e+03kbps`, `524288000000bps` → bits per second. */
+export function parseRate(s: string): number | undefined {
+  if (!s.endsWith('bps')) return undefined;
+  let end = s.length - 3;
+  let mult = 1;
+  const u = s.charCodeAt(end - 1);
+  switch (u) {
+    case 107: // k
+    case 75: // K
+      mult = 1e3;
+      end--;
+      break;
+    case 77: // M
+      mult = 1e6;
+      end--;
+      break;
+    case 71: // G
+      mult = 1e9;
+      end--;
+      break;
+    case 84: // T
+      mult = 1e12;
+      end--;
+      break;
+    default:
+      break;
+  }
+  const v = parseNumber(s.slice(0, end));
+  if (v === undefined) return undefined;
+  // round away binary noise (1022.6 * 1e6)
+  return Math.round(v * mult * 1000) / 1000;
+}
+
+// ───────────────────────────── skmem ─────────────────────────────
+
+const SKMEM_KEYS = ['rb', 'tb', 'bl', 'r', 't', 'f', 'w', 'o', 'd'] as const;
+
+/** Inner text of `skmem:(r0,rb2227595,t0,…)` (longest prefix first) → SkMem. Unknown items go to `unknown`. */
+export function parseSkmem(inner: string, unknown?: string[]): SkMem {
+  const m: SkMem = {};
+  let start = 0;
+  while (start <= inner.length) {
+    let end = inner.indexOf(',', start);
+    if (end < 0) end = inner.length;
+    const item = inner.slice(start, end);
+    if (item) {
+      let done = false;
+      for (const k of SKMEM_KEYS) {
+        if (item.startsWith(k)) {
+          const v = parseIntStrict(item.slice(k.length));
+          if (v !== undefined) {
+            m[k] = v;
+            done = true;
+          }
+          break;
+        }
+      }
+      if (!done && unknown) unknown.push(item);
+    }
+    start = end + 1;
+  }
+  return m;
+}
+
+/** Old `mem:(r0,w0,f0,t0)`: r=rmem_alloc, w=wmem_queued… mapped onto SkMem letters (t = total → `t`). */
+export function parseOldMem(inner: string): SkMem {
+  return parseSkmem(inner);
+}
+
+// ───────────────────────────── users ─────────────────────────────
+
+export interface UsersResult {
+  processes: ProcessRef[];
+  /** Index just after the closing `)` of the group, or -1 when the line ended inside the group. */
+  end: number;
+}
+
+/**
+ * Parse `users:(ENTRY,ENTRY…)` starting at `start` (the index of `users:(`). An entry runs from its `(`
+ * to the next `)` (ss cuts COMM at the first `)`); COMM is everything before the last `",pid=`
+ * (or, in the ≤3.13 positional form `("comm",PID,FD)`, before the last `",`).
+ */
+export function parseUsers(s: string, start: number): UsersResult {
+  const processes: ProcessRef[] = [];
+  let i = start + 7; // after 'users:('
+  const n = s.length;
+  for (;;) {
+    if (i >= n) return { processes, end: -1 };
+    const c = s.charCodeAt(i);
+    if (c === 41 /* ) */) return { processes, end: i + 1 };
+    if (c === 44 /* , */) {
+      i++;
+      continue;
+    }
+    if (c !== 40 /* ( */) return { processes, end: i }; // malformed: stop here
+    const close = s.indexOf(')', i + 1);
+    if (close < 0) return { processes, end: -1 };
+    const p = parseUserEntry(s.slice(i + 1, close));
+    if (p) processes.push(p);
+    i = close + 1;
+  }
+}
+
+function parseUserEntry(e: string): ProcessRef | undefined {
+  if (e.charCodeAt(0) !== 34 /* " */) return undefined;
+  let q = e.lastIndexOf('",pid=');
+  if (q >= 0) {
+    const p: ProcessRef = { name: e.slice(1, q), pid: NaN };
+    // key=value pairs; proc_ctx / sock_ctx values may contain ','
+    const kv = e.slice(q + 2);
+    let key = '';
+    let val = '';
+    const commit = (): void => {
+      switch (key) {
+        case 'pid': p.pid = parseIntStrict(val) ?? NaN; break;
+        case 'tid': { const v = parseIntStrict(val); if (v !== undefined) p.tid = v; break; }
+        case 'fd': { const v = parseIntStrict(val); if (v !== undefined) p.fd = v; break; }
+        case 'proc_ctx': p.procCtx = val; break;
+        case 'sock_ctx': p.sockCtx = val; break;
+        default: break;
+      }
+    };
+    let from = 0;
+    while (from <= kv.length) {
+      let comma = kv.indexOf(',', from);
+      if (comma < 0) comma = kv.length;
+      const piece = kv.slice(from, comma);
+      const eq = piece.indexOf('=');
+      const k = eq > 0 ? piece.slice(0, eq) : '';
+      if (k === 'pid' || k === 'tid' || k === 'fd' || k === 'proc_ctx' || k === 'sock_ctx') {
+        if (key) commit();
+        key = k;
+        val = piece.slice(eq + 1);
+      } else if (key) {
+        val += ',' + piece;
+      }
+      from = comma + 1;
+    }
+    if (key) commit();
+    return Number.isNaN(p.pid) ? undefined : p;
+  }
+  // ≤3.13: ("comm",PID,FD)
+  q = e.lastIndexOf('",');
+  if (q < 0) return undefined;
+  const rest = e.slice(q + 2);
+  const comma = rest.indexOf(',');
+  const pid = parseIntStrict(comma < 0 ? rest : rest.slice(0, comma));
+  if (pid === undefined) return undefined;
+  const p: ProcessRef = { name: e.slice(1, q), pid };
+  if (comma >= 0) {
+    const fd = parseIntStrict(rest.slice(comma + 1));
+    if (fd !== undefined) p.fd = fd;
+  }
+  return p;
+}
+
+// ───────────────────────────── extension items ─────────────────────────────
+
+/** TCP info numeric keys (snake_case as printed → camelCase in TcpInfo). */
+const TCP_NUMERIC: Record<string, string> = {
+  rto: 'rto', backoff: 'backoff', ato: 'ato', qack: 'qack', mss: 'mss', pmtu: 'pmtu', rcvmss: 'rcvmss',
+  advmss: 'advmss', cwnd: 'cwnd', ssthresh: 'ssthresh', bytes_sent: 'bytesSent', bytes_retrans: 'bytesRetrans',
+  bytes_acked: 'bytesAcked', bytes_received: 'bytesReceived', segs_out: 'segsOut', segs_in: 'segsIn',
+  data_segs_out: 'dataSegsOut', data_segs_in: 'dataSegsIn', lastsnd: 'lastsnd', lastrcv: 'lastrcv',
+  lastack: 'lastack', delivered: 'delivered', delivered_ce: 'deliveredCe', unacked: 'unacked', lost: 'lost',
+  sacked: 'sacked', dsack_dups: 'dsackDups', fackets: 'fackets', reordering: 'reordering',
+  reord_seen: 'reordSeen', rcv_rtt: 'rcvRtt', rcv_space: 'rcvSpace', rcv_ssthresh: 'rcvSsthresh',
+  notsent: 'notsent', minrtt: 'minrtt', rcv_ooopack: 'rcvOoopack', snd_wnd: 'sndWnd', rcv_wnd: 'rcvWnd',
+  rehash: 'rehash',
+};
+
+/** Bare TCP flags printed by `-i` with `-o`/`-e` (and `app_limited`, `/proc` `bidir`). */
+const TCP_FLAGS = new Set(['ts', 'usec_ts', 'sack', 'ecn', 'ecnseen', 'fastopen', 'app_limited', 'bidir']);
+
+/** Congestion-control module names seen in the wild (any other bare word is kept in `extra`). */
+export const CONGESTION = new Set([
+  'cubic', 'reno', 'bbr', 'bbr2', 'bbr3', 'dctcp', 'westwood', 'vegas', 'htcp', 'hybla', 'illinois', 'scalable',
+  'lp', 'veno', 'yeah', 'cdg', 'nv', 'bic', 'highspeed', 'lia', 'olia', 'balia', 'wvegas', 'prague', 'brutal',
+]);
+
+const RATE_KEYS: Record<string, string> = { send: 'send', pacing_rate: 'pacingRate', delivery_rate: 'deliveryRate' };
+
+const SHUTDOWN = new Set(['<->', '-->', '<--', '---']);
+
+/** Which field groups an extension pass touched (bit flags, cheap to OR into parser stats). */
+export const SEEN_PROCESSES = 1;
+export const SEEN_TIMER = 2;
+export const SEEN_EXTENDED = 4;
+export const SEEN_SKMEM = 8;
+export const SEEN_TCPINFO = 16;
+/** A `users:((` group ran to the end of the text without its closing `)`. */
+export const SEEN_UNTERMINATED = 32;
+
+function isWs(c: number): boolean {
+  return c === 32 || c === 9 || c === 13 || c === 10 || c === 11 || c === 12;
+}
+
+/** End of the token starting at `i`: whitespace ends it, except inside balanced `(…)` (xdp `stats(rx dropped:N,…)`). */
+function tokenEnd(s: string, i: number, n: number): number {
+  let depth = 0;
+  for (; i < n; i++) {
+    const c = s.charCodeAt(i);
+    if (c === 40) depth++;
+    else if (c === 41) {
+      if (depth > 0) depth--;
+    } else if (depth === 0 && isWs(c)) return i;
+  }
+  return n;
+}
+
+function tcpOf(rec: SocketRecord): TcpInfo {
+  let t = rec.tcp;
+  if (!t) {
+    t = {};
+    rec.tcp = t;
+  }
+  return t;
+}
+
+function extraOf(rec: SocketRecord): Record<string, string | boolean> {
+  let x = rec.extra;
+  if (!x) {
+    x = {};
+    rec.extra = x;
+  }
+  return x;
+}
+
+/** Put a value into extra without losing an earlier item of the same key. */
+function putExtra(rec: SocketRecord, key: string, value: string | boolean): void {
+  const x = extraOf(rec);
+  if (!(key in x)) {
+    x[key] = value;
+    return;
+  }
+  let i = 2;
+  while (`${key}#${i}` in x) i++;
+  x[`${key}#${i}`] = value;
+}
+
+/** True when the token at s[i..] starts an extension item (used to find where unix/netlink addresses end). */
+export function looksLikeExtension(tok: string): boolean {
+  if (SHUTDOWN.has(tok)) return true;
+  if (tok.startsWith('users:(')) return true;
+  const colon = tok.indexOf(':');
+  if (colon > 0) {
+    // key:value with a lower-case key: ino:, dev:, peers:, uid:, sk:, skmem:(, timer:(, cgroup:
+    for (let i = 0; i < colon; i++) {
+      const c = tok.charCodeAt(i);
+      if (!((c >= 97 && c <= 122) || c === 95 || c === 45 || (c >= 48 && c <= 57))) return false;
+    }
+    return true;
+  }
+  const eq = tok.indexOf('=');
+  return eq > 0 && /^[a-z_]+$/.test(tok.slice(0, eq));
+}
+
+/**
+ * Scan extension text s[from..to) into `rec` (users, timer, -e items, skmem, tcp info, unknown → extra).
+ * Returns SEEN_* bits. `unix` switches `ino:`/`dev:` to the unix meaning (filesystem inode → extra).
+ */
+export function parseExtensions(rec: SocketRecord, s: string, from: number, to: number, unix: boolean): number {
+  let seen = 0;
+  let i = from;
+  let ulp = ''; // inside `tcp-ulp-NAME` block: `key: value` items belong to it
+  while (i < to) {
+    let c = s.charCodeAt(i);
+    if (isWs(c)) {
+      i++;
+      continue;
+    }
+    // users:( has its own grammar (COMM may hold unbalanced parens/quotes)
+    if (c === 117 /* u */ && s.startsWith('users:(', i)) {
+      const u = parseUsers(s, i);
+      if (u.processes.length) {
+        if (rec.processes) rec.processes.push(...u.processes);
+        else rec.processes = u.processes;
+      }
+      seen |= SEEN_PROCESSES;
+      if (u.end < 0 || u.end > to) {
+        if (u.end < 0) seen |= SEEN_UNTERMINATED;
+        i = to;
+        break;
+      }
+      i = u.end;
+      continue;
+    }
+    const end = tokenEnd(s, i, to);
+    const tok = s.slice(i, end);
+    i = end;
+    const colon = tok.indexOf(':');
+    const paren = tok.indexOf('(');
+    if (colon > 0 && (paren < 0 || colon < paren)) {
+      const key = tok.slice(0, colon);
+      let val = tok.slice(colon + 1);
+      if (val.length === 0) {
+        // `key: value` (kTLS, unix `peers:` list, inet-sockopt: ( … ))
+        if (key === 'peers' && unix) {
+          const list: string[] = [];
+          for (;;) {
+            let j = i;
+            while (j < to && isWs(s.charCodeAt(j))) j++;
+            const e2 = tokenEnd(s, j, to);
+            const t2 = s.slice(j, e2);
+            if (t2.length === 0 || parseIntStrict(t2) === undefined) break;
+            list.push(t2);
+            i = e2;
+          }
+          putExtra(rec, 'peers', list.join(' '));
+          seen |= SEEN_EXTENDED;
+          continue;
+        }
+        let j = i;
+        while (j < to && isWs(s.charCodeAt(j))) j++;
+        if (j < to) {
+          const e2 = tokenEnd(s, j, to);
+          val = s.slice(j, e2);
+          i = e2;
+        }
+        putExtra(rec, ulp ? `${ulp}.${key}` : key, val);
+        continue;
+      }
+      c = val.charCodeAt(0);
+      const inner = c === 40 && val.charCodeAt(val.length - 1) === 41 ? val.slice(1, -1) : undefined;
+      switch (key) {
+        case 'timer': {
+          const t = inner !== undefined ? parseTimer(inner) : undefined;
+          if (t) {
+            rec.timer = t;
+            seen |= SEEN_TIMER;
+          } else putExtra(rec, key, val);
+          continue;
+        }
+        case 'skmem':
+        case 'mem':
+          if (inner !== undefined) {
+            const unknown: string[] = [];
+            const m = key === 'skmem' ? parseSkmem(inner, unknown) : parseOldMem(inner);
+            rec.skmem = rec.skmem ? Object.assign(rec.skmem, m) : m;
+            if (unknown.length) putExtra(rec, 'skmem', unknown.join(','));
+            seen |= SEEN_SKMEM;
+          } else putExtra(rec, key, val);
+          continue;
+        case 'uid': {
+          const v = parseIntStrict(val);
+          if (v !== undefined && !unix) {
+            rec.uid = v;
+            seen |= SEEN_EXTENDED;
+          } else putExtra(rec, key, val);
+          continue;
+        }
+        case 'ino': {
+          const v = parseIntStrict(val);
+          if (v !== undefined && !unix) rec.inode = v;
+          else putExtra(rec, key, val); // unix: the filesystem inode of the bound path
+          seen |= SEEN_EXTENDED;
+          continue;
+        }
+        case 'sk':
+          rec.sk = val;
+          seen |= SEEN_EXTENDED;
+          continue;
+        case 'fwmark':
+          rec.fwmark = val;
+          seen |= SEEN_EXTENDED;
+          continue;
+        case 'cgroup':
+          rec.cgroup = val;
+          seen |= SEEN_EXTENDED;
+          continue;
+        case 'v6only':
+          if (val === '0' || val === '1') {
+            rec.v6only = val === '1';
+            seen |= SEEN_EXTENDED;
+          } else putExtra(rec, key, val);
+          continue;
+        case 'rtt': {
+          const slash = val.indexOf('/');
+          const a = parseNumber(slash < 0 ? val : val.slice(0, slash));
+          if (a !== undefined) {
+            const t = tcpOf(rec);
+            t.rtt = a;
+            if (slash >= 0) {
+              const b = parseNumber(val.slice(slash + 1));
+              if (b !== undefined) t.rttvar = b;
+            }
+            seen |= SEEN_TCPINFO;
+          } else putExtra(rec, key, val);
+          continue;
+        }
+        case 'retrans': {
+          const slash = val.indexOf('/');
+          const a = parseIntStrict(slash < 0 ? val : val.slice(0, slash));
+          if (a !== undefined) {
+            const t = tcpOf(rec);
+            t.retrans = a;
+            if (slash >= 0) {
+              const b = parseIntStrict(val.slice(slash + 1));
+              if (b !== undefined) t.retransTotal = b;
+            }
+            seen |= SEEN_TCPINFO;
+          } else putExtra(rec, key, val);
+          continue;
+        }
+        case 'wscale': {
+          const comma = val.indexOf(',');
+          const a = parseIntStrict(comma < 0 ? val : val.slice(0, comma));
+          const b = comma < 0 ? undefined : parseIntStrict(val.slice(comma + 1));
+          if (a !== undefined) {
+            const t = tcpOf(rec);
+            t.wscaleSnd = a;
+            if (b !== undefined) t.wscaleRcv = b;
+            seen |= SEEN_TCPINFO;
+          } else putExtra(rec, key, val);
+          continue;
+        }
+        case 'busy': {
+          const v = val.endsWith('ms') ? parseNumber(val.slice(0, -2)) : undefined;
+          if (v !== undefined) {
+            tcpOf(rec).busy = v;
+            seen |= SEEN_TCPINFO;
+          } else putExtra(rec, key, val);
+          continue;
+        }
+        case 'rwnd_limited':
+        case 'sndbuf_limited': {
+          // 12ms(3.4%)
+          const ms = val.indexOf('ms');
+          const v = ms > 0 ? parseNumber(val.slice(0, ms)) : undefined;
+          if (v !== undefined) {
+            const t = tcpOf(rec);
+            const camel = key === 'rwnd_limited' ? 'rwndLimited' : 'sndbufLimited';
+            t[camel] = v;
+            const open = val.indexOf('(');
+            const pct = val.indexOf('%');
+            if (open > 0 && pct > open) {
+              const p = parseNumber(val.slice(open + 1, pct));
+              if (p !== undefined) t[camel + 'Pct'] = p;
+            }
+            seen |= SEEN_TCPINFO;
+          } else putExtra(rec, key, val);
+          continue;
+        }
+        case 'bbr':
+        case 'dctcp': {
+          const t = tcpOf(rec);
+          if (inner !== undefined) {
+            const o: Record<string, number | string> = {};
+            for (const item of inner.split(',')) {
+              const k = item.indexOf(':');
+              if (k <= 0) continue;
+              const name = item.slice(0, k).replace(/_([a-z])/g, (_m, ch: string) => ch.toUpperCase());
+              const raw = item.slice(k + 1);
+              const v = raw.endsWith('bps') ? parseRate(raw) : parseNumber(raw);
+              o[name] = v !== undefined ? v : raw;
+            }
+            t[key] = o;
+          } else t[key] = val;
+          seen |= SEEN_TCPINFO;
+          continue;
+        }
+        default: {
+          const camel = TCP_NUMERIC[key];
+          if (camel !== undefined && !unix) {
+            const v = parseNumber(val);
+            if (v !== undefined) {
+              tcpOf(rec)[camel] = v;
+              seen |= SEEN_TCPINFO;
+              continue;
+            }
+          }
+          putExtra(rec, ulp ? `${ulp}.${key}` : key, val);
+          continue;
+        }
+      }
+    }
+    // not key:value
+    const rateKey = RATE_KEYS[tok];
+    if (rateKey !== undefined) {
+      let j = i;
+      while (j < to && isWs(s.charCodeAt(j))) j++;
+      const e2 = tokenEnd(s, j, to);
+      const v = s.slice(j, e2);
+      const slash = v.indexOf('/');
+      const r = parseRate(slash < 0 ? v : v.slice(0, slash));
+      if (r !== undefined) {
+        const t = tcpOf(rec);
+        t[rateKey] = r;
+        if (slash >= 0 && rateKey === 'pacingRate') {
+          const mx = parseRate(v.slice(slash + 1));
+          if (mx !== undefined) t.pacingRateMax = mx;
+        }
+        seen |= SEEN_TCPINFO;
+        i = e2;
+      } else putExtra(rec, tok, true);
+      continue;
+    }
+    if (SHUTDOWN.has(tok)) {
+      rec.shutdown = tok;
+      seen |= SEEN_EXTENDED;
+      continue;
+    }
+    if (TCP_FLAGS.has(tok)) {
+      const t = tcpOf(rec);
+      if (t.flags) t.flags.push(tok);
+      else t.flags = [tok];
+      seen |= SEEN_TCPINFO;
+      continue;
+    }
+    if (CONGESTION.has(tok)) {
+      const t = tcpOf(rec);
+      if (t.congestion === undefined) t.congestion = tok;
+      else putExtra(rec, tok, true);
+      seen |= SEEN_TCPINFO;
+      continue;
+    }
+    if (tok.startsWith('tcp-ulp-')) {
+      ulp = tok.slice(8);
+      putExtra(rec, 'tcp-ulp', ulp);
+      seen |= SEEN_TCPINFO;
+      continue;
+    }
+    const eq = tok.indexOf('=');
+    if (eq > 0 && paren < 0) {
+      putExtra(rec, tok.slice(0, eq), tok.slice(eq + 1)); // netlink sk= cb= groups=, proc_ctx=
+      seen |= SEEN_EXTENDED;
+      continue;
+    }
+    if (paren > 0 && tok.charCodeAt(tok.length - 1) === 41) {
+      // packet ring_rx(…), fanout(…), xdp rx(…) stats(…); flags( running ) arrives as one balanced token
+      putExtra(rec, tok.slice(0, paren), tok.slice(paren + 1, -1).trim());
+      continue;
+    }
+    if (ulp && (tok === 'zc_ro_tx' || tok === 'no_pad_rx')) {
+      putExtra(rec, `${ulp}.${tok}`, true);
+      continue;
+    }
+    putExtra(rec, tok, true);
+  }
+  return seen;
+}

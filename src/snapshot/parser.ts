@@ -1,0 +1,1172 @@
+/**
+ * Streaming parser for `ss` text output (reference: shared/docs/ss-format.md). Bytes in, SocketRecords,
+ * summaries, comments and unparsed lines out. Lines are split on the Buffer; only the current record
+ * (plus, when the Netid column is missing, a bounded queue of rows whose table is still undecided) is kept.
+ * Never throws on input.
+ */
+import {
+  SEEN_EXTENDED, SEEN_PROCESSES, SEEN_SKMEM, SEEN_TCPINFO, SEEN_TIMER, SEEN_UNTERMINATED, looksLikeExtension,
+  parseExtensions, parseIntStrict,
+} from './fields';
+import { PROTOCOLS, defaultServices, protocolNumber, type ServiceTable } from './services';
+import type { Endpoint, FieldGroup, SocketRecord, SsSummary, UnparsedLine } from './types';
+
+export interface ParserOptions {
+  /** As the user named it; goes into every record's location.file. */
+  file: string;
+  /** Defaults to the built-in table (+ /etc/services when present). */
+  services?: ServiceTable;
+  /** Hint when the Netid column is absent, e.g. from capture metadata flags ('-tan' → tcp). */
+  flags?: string;
+}
+
+export interface ParseSink {
+  socket(rec: SocketRecord): void;
+  unparsed(u: UnparsedLine): void;
+  summary?(s: SsSummary): void;
+  /** `#` comment lines (metadata and annotations). line is 1-based. */
+  comment?(line: number, text: string): void;
+}
+
+/** How each physical line was used; the counts add up to `lines`. */
+export interface LineKinds {
+  /** Socket main rows. */
+  socket: number;
+  /** TAB-led (tipc: space-led) continuation lines, and `-O`-less extension lines. */
+  continuation: number;
+  /** Physical lines joined onto the previous row (newline inside a `users:((` COMM). */
+  joined: number;
+  header: number;
+  comment: number;
+  /** `ss -s` lines (incl. its blank lines). */
+  summary: number;
+  blank: number;
+  unparsed: number;
+}
+
+export interface ParseStats {
+  lines: number;
+  sockets: number;
+  unparsed: number;
+  fields: Set<FieldGroup>;
+  meta: Record<string, string>;
+  kinds: LineKinds;
+}
+
+// ───────────────────────────── vocabularies ─────────────────────────────
+
+const NETIDS = new Set([
+  'tcp', 'udp', 'raw', 'icmp6', '???', 'mptcp', 'dccp', 'sctp', 'u_str', 'u_dgr', 'u_seq', 'p_raw', 'p_dgr', 'nl',
+  'v_str', 'v_dgr', 'ti_st', 'ti_dg', 'ti_rd', 'ti_sq', 'ti_un', 'xdp', 'unknown',
+]);
+/** Longest first, for glued `u_strESTAB`. */
+const NETIDS_BY_LENGTH = [...NETIDS].sort((a, b) => b.length - a.length);
+
+const STATES = new Set([
+  'ESTAB', 'SYN-SENT', 'SYN-RECV', 'FIN-WAIT-1', 'FIN-WAIT-2', 'TIME-WAIT', 'UNCONN', 'CLOSE-WAIT', 'LAST-ACK',
+  'LISTEN', 'CLOSING', 'UNKNOWN', 'UNDEF', 'CLOSED', 'NEW-SYN-RECV', 'BOUND-INACTIVE',
+]);
+const STATES_BY_LENGTH = [...STATES].sort((a, b) => b.length - a.length);
+
+/** States that only stream (connection-oriented) sockets have. */
+const STREAM_ONLY = new Set([
+  'LISTEN', 'SYN-SENT', 'SYN-RECV', 'FIN-WAIT-1', 'FIN-WAIT-2', 'TIME-WAIT', 'CLOSE-WAIT', 'LAST-ACK', 'CLOSING',
+  'NEW-SYN-RECV',
+]);
+
+const NL_PROTOS = new Set([
+  'rtnl', 'unused', 'usersock', 'fw', 'tcpdiag', 'sock_diag', 'nflog', 'xfrm', 'selinux', 'iscsi', 'audit',
+  'fiblookup', 'connector', 'nft', 'ip6fw', 'dec-rt', 'uevent', 'genl', 'scsi-trans', 'ecryptfs', 'rdma',
+  'crypto', 'smc',
+]);
+
+/** `state FILTER` names → the state ss prints. */
+const STATE_FILTERS: Record<string, string> = {
+  established: 'ESTAB', 'syn-sent': 'SYN-SENT', 'syn-recv': 'SYN-RECV', 'fin-wait-1': 'FIN-WAIT-1',
+  'fin-wait-2': 'FIN-WAIT-2', 'time-wait': 'TIME-WAIT', closed: 'UNCONN', 'close-wait': 'CLOSE-WAIT',
+  'last-ack': 'LAST-ACK', listening: 'LISTEN', listen: 'LISTEN', closing: 'CLOSING', unconnected: 'UNCONN',
+  'bound-inactive': 'UNCONN',
+};
+
+const enum Cls { INET, UNIX, NL, PACKET, VSOCK, TIPC, XDP }
+
+function classOf(netid: string): Cls {
+  switch (netid) {
+    case 'u_str': case 'u_dgr': case 'u_seq': return Cls.UNIX;
+    case 'nl': return Cls.NL;
+    case 'p_raw': case 'p_dgr': return Cls.PACKET;
+    case 'v_str': case 'v_dgr': return Cls.VSOCK;
+    case 'xdp': return Cls.XDP;
+    default:
+      return netid.startsWith('ti_') ? Cls.TIPC : Cls.INET;
+  }
+}
+
+const MAX_LINE_BYTES = 1 << 20; // longer lines are reported 'line too long'
+const REPORT_CHARS = 300; // text kept in UnparsedLine
+const MAX_JOINS = 16; // COMM is ≤ 15 bytes: at most 15 embedded newlines
+const MAX_PENDING = 10000; // rows held while the table (Netid) of a Netid-less section is undecided
+
+function isWs(c: number): boolean {
+  return c === 32 || c === 9 || c === 13 || c === 11 || c === 12;
+}
+
+function cut(text: string): string {
+  return text.length > REPORT_CHARS ? text.slice(0, REPORT_CHARS) + '…' : text;
+}
+
+// ───────────────────────────── flags ─────────────────────────────
+
+interface FlagInfo {
+  letters: Set<string>;
+  /** The single socket table the flags select, if exactly one. */
+  table?: string;
+  /** The single state a `state X` filter selects. */
+  state?: string;
+  raw: string;
+}
+
+const LONG_FLAGS: Record<string, string> = {
+  '--tcp': 't', '--udp': 'u', '--raw': 'w', '--unix': 'x', '--sctp': 'S', '--mptcp': 'M', '--dccp': 'd',
+  '--packet': '0', '--processes': 'p', '--info': 'i', '--memory': 'm', '--extended': 'e', '--options': 'o',
+  '--all': 'a', '--listening': 'l', '--numeric': 'n', '--no-header': 'H', '--oneline': 'O',
+};
+const TABLE_LETTERS: Record<string, string> = { t: 'tcp', u: 'udp', w: 'raw', S: 'sctp', M: 'mptcp', d: 'dccp' };
+
+export function parseFlags(raw: string): FlagInfo {
+  const letters = new Set<string>();
+  const tables = new Set<string>();
+  const states: string[] = [];
+  const words = raw.trim().split(/\s+/);
+  for (let i = 0; i < words.length; i++) {
+    const w = words[i];
+    if (w.startsWith('--')) {
+      const l = LONG_FLAGS[w.split('=')[0]];
+      if (l) letters.add(l);
+      if (w === '--query' || w === '--family') i++;
+      continue;
+    }
+    if (w.startsWith('-') && w.length > 1) {
+      for (const ch of w.slice(1)) letters.add(ch);
+      const last = w[w.length - 1];
+      if (last === 'A' || last === 'f') {
+        const arg = words[i + 1] ?? '';
+        i++;
+        for (const t of arg.split(',')) {
+          if (t === 'tcp' || t === 'udp' || t === 'raw' || t === 'sctp' || t === 'mptcp' || t === 'dccp') tables.add(t);
+          else if (t === 'netlink') tables.add('nl');
+          else if (t) tables.add('*' + t); // multi-table families (unix, inet, packet…)
+        }
+      }
+      continue;
+    }
+    if ((w === 'state' || w === 'exclude') && i + 1 < words.length) {
+      if (w === 'state') states.push(words[i + 1].toLowerCase());
+      else states.push('*');
+      i++;
+    }
+  }
+  for (const l of letters) if (TABLE_LETTERS[l]) tables.add(TABLE_LETTERS[l]);
+  if (letters.has('x')) tables.add('*unix');
+  if (letters.has('0')) tables.add('*packet');
+  const info: FlagInfo = { letters, raw };
+  if (tables.size === 1) {
+    const t = [...tables][0];
+    if (!t.startsWith('*')) info.table = t;
+  }
+  if (states.length === 1 && STATE_FILTERS[states[0]]) info.state = STATE_FILTERS[states[0]];
+  return info;
+}
+
+// ───────────────────────────── parser ─────────────────────────────
+
+interface Layout {
+  netid: boolean;
+  state: boolean;
+  queues: boolean;
+  process: boolean;
+}
+
+type Ev =
+  | { k: 0; rec: SocketRecord; weak: boolean }
+  | { k: 1; u: UnparsedLine }
+  | { k: 2; line: number; text: string }
+  | { k: 3; s: SsSummary };
+
+interface Decision {
+  netid: string;
+  line: number;
+  reason: string;
+}
+
+export class SsParser {
+  private readonly opts: ParserOptions;
+  private readonly sink: ParseSink;
+  private readonly services: ServiceTable;
+  private flags?: FlagInfo;
+
+  // line assembly
+  private parts: Buffer[] = [];
+  private partLen = 0;
+  private overlong = false;
+  private lineNo = 0;
+  private ended = false;
+
+  // record state
+  private cur?: SocketRecord;
+  private join?: { text: string; line: number; joins: number };
+  private layout?: Layout;
+  private inTop = true; // still in the leading `#` metadata block
+  private summary?: SsSummary;
+  private summaryRows = false;
+
+  // Netid inference for Netid-less sections
+  private decision?: Decision;
+  private queue: Ev[] = [];
+
+  private readonly stats: ParseStats = {
+    lines: 0,
+    sockets: 0,
+    unparsed: 0,
+    fields: new Set(),
+    meta: {},
+    kinds: { socket: 0, continuation: 0, joined: 0, header: 0, comment: 0, summary: 0, blank: 0, unparsed: 0 },
+  };
+  private seen = 0;
+
+  constructor(opts: ParserOptions, sink: ParseSink) {
+    this.opts = opts;
+    this.sink = sink;
+    this.services = opts.services ?? defaultServices();
+    if (opts.flags) this.flags = parseFlags(opts.flags);
+  }
+
+  write(chunk: Buffer | string): void {
+    if (this.ended) return;
+    try {
+      const buf = typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk;
+      let start = 0;
+      const n = buf.length;
+      while (start <= n) {
+        const nl = buf.indexOf(10, start);
+        if (nl < 0) {
+          if (start < n) this.appendPart(buf, start, n);
+          break;
+        }
+        if (this.partLen > 0 || this.overlong) {
+          this.appendPart(buf, start, nl);
+          this.takeLine();
+        } else if (nl - start > MAX_LINE_BYTES) {
+          this.appendPart(buf, start, nl);
+          this.takeLine();
+        } else {
+          this.onLine(buf.toString('utf8', start, nl), false);
+        }
+        start = nl + 1;
+      }
+    } catch (e) {
+      this.internalError(e);
+    }
+  }
+
+  end(): ParseStats {
+    if (!this.ended) {
+      try {
+        if (this.partLen > 0 || this.overlong) this.takeLine();
+        if (this.join) {
+          const j = this.join;
+          this.join = undefined;
+          this.mainLine(j.text, j.line, true);
+        }
+        this.flushRecord();
+        this.endSummary();
+        this.flushQueue();
+      } catch (e) {
+        this.internalError(e);
+      }
+      this.ended = true;
+      this.finishFields();
+    }
+    return this.stats;
+  }
+
+  // ── line assembly ──
+
+  private appendPart(buf: Buffer, from: number, to: number): void {
+    if (this.overlong) {
+      this.partLen += to - from;
+      return;
+    }
+    if (this.partLen + (to - from) > MAX_LINE_BYTES) {
+      const keep = Math.max(0, REPORT_CHARS * 4 - this.partLen);
+      if (keep > 0) this.parts.push(Buffer.from(buf.subarray(from, Math.min(to, from + keep))));
+      this.overlong = true;
+      this.partLen += to - from;
+      return;
+    }
+    // copy: the caller may reuse its buffer
+    this.parts.push(Buffer.from(buf.subarray(from, to)));
+    this.partLen += to - from;
+  }
+
+  private takeLine(): void {
+    const text = Buffer.concat(this.parts).toString('utf8');
+    const overlong = this.overlong;
+    this.parts = [];
+    this.partLen = 0;
+    this.overlong = false;
+    this.onLine(text, overlong);
+  }
+
+  private internalError(e: unknown): void {
+    // A parser bug must not take the run down: report it against the current line.
+    this.unparsed(this.lineNo, '', `internal parser error: ${e instanceof Error ? e.message : String(e)}`, false);
+  }
+
+  // ── output ──
+
+  private deliver(ev: Ev): void {
+    if (this.queue.length > 0 || (ev.k === 0 && ev.weak)) {
+      this.queue.push(ev);
+      if (this.queue.length >= MAX_PENDING) this.flushQueue();
+      return;
+    }
+    this.emit(ev);
+  }
+
+  private emit(ev: Ev): void {
+    switch (ev.k) {
+      case 0:
+        this.stats.sockets++;
+        this.sink.socket(ev.rec);
+        break;
+      case 1:
+        this.stats.unparsed++;
+        this.sink.unparsed(ev.u);
+        break;
+      case 2:
+        if (this.sink.comment) this.sink.comment(ev.line, ev.text);
+        break;
+      case 3:
+        if (this.sink.summary) this.sink.summary(ev.s);
+        break;
+    }
+  }
+
+  private flushQueue(): void {
+    if (this.queue.length === 0) return;
+    const q = this.queue;
+    this.queue = [];
+    for (const ev of q) this.emit(ev);
+  }
+
+  private unparsed(line: number, text: string, reason: string, count = true): void {
+    if (count) this.stats.kinds.unparsed++;
+    this.deliver({ k: 1, u: { line, text: cut(text), reason } });
+  }
+
+  // ── line dispatch ──
+
+  private onLine(raw: string, overlong: boolean): void {
+    const lineNo = ++this.lineNo;
+    this.stats.lines++;
+    let text = raw;
+    let e = text.length;
+    if (e > 0 && text.charCodeAt(e - 1) === 13) text = text.slice(0, --e);
+    if (lineNo === 1 && text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+    if (overlong) {
+      this.flushJoin();
+      this.flushRecord();
+      this.unparsed(lineNo, text, 'line too long');
+      return;
+    }
+    if (this.join) {
+      if (this.tryJoin(text, lineNo)) return;
+    }
+    const c0 = text.charCodeAt(0);
+    if (c0 === 35 /* # */) {
+      this.flushRecord();
+      this.stats.kinds.comment++;
+      if (this.inTop) {
+        const m = /^#\s*([A-Za-z0-9_.-]+):\s?(.*)$/.exec(text);
+        if (m) {
+          this.stats.meta[m[1]] = m[2].trim();
+          if (m[1] === 'flags' && !this.opts.flags) this.flags = parseFlags(m[2]);
+        }
+      }
+      this.deliver({ k: 2, line: lineNo, text });
+      return;
+    }
+    if (c0 === 9 /* TAB */) {
+      if (this.cur) {
+        this.stats.kinds.continuation++;
+        this.extend(this.cur, text, 1, false);
+      } else {
+        this.unparsed(lineNo, text, 'continuation line without a socket row');
+      }
+      return;
+    }
+    // whitespace-only
+    let p = 0;
+    while (p < text.length && isWs(text.charCodeAt(p))) p++;
+    if (p === text.length) {
+      if (this.summary) {
+        this.stats.kinds.summary++;
+        if (this.summaryRows) this.endSummary();
+      } else this.stats.kinds.blank++;
+      return;
+    }
+    this.inTop = false;
+    if (c0 === 32 && this.cur && this.cur.netid.startsWith('ti_') && text.startsWith('type:', p)) {
+      this.stats.kinds.continuation++;
+      this.extend(this.cur, text, p, false);
+      return;
+    }
+    if (this.summary) {
+      if (this.summaryLine(text, p)) {
+        this.stats.kinds.summary++;
+        return;
+      }
+      this.endSummary();
+    }
+    if (text.startsWith('Total:', p)) {
+      this.flushRecord();
+      this.flushQueue();
+      this.summary = { location: { file: this.opts.file, line: lineNo } };
+      this.summaryRows = false;
+      this.summaryLine(text, p);
+      this.stats.kinds.summary++;
+      return;
+    }
+    if (this.isHeader(text, p)) {
+      this.flushRecord();
+      this.flushQueue();
+      this.decision = undefined;
+      this.layout = {
+        netid: text.startsWith('Netid', p),
+        state: text.includes('State'),
+        queues: text.includes('Recv-Q'),
+        process: text.includes('Process'),
+      };
+      this.stats.kinds.header++;
+      return;
+    }
+    this.mainLine(text, lineNo, false);
+  }
+
+  private isHeader(s: string, p: number): boolean {
+    const c = s.charCodeAt(p);
+    if (c !== 78 && c !== 83 && c !== 82 && c !== 76) return false; // N S R L
+    return (
+      (s.startsWith('Netid', p) || s.startsWith('State', p) || s.startsWith('Recv-Q', p) ||
+        s.startsWith('Send-Q', p) || s.startsWith('Local', p)) &&
+      (s.includes('Address:Port') || s.includes('Local Address'))
+    );
+  }
+
+  private flushRecord(): void {
+    const r = this.cur;
+    if (!r) return;
+    this.cur = undefined;
+    this.finishRecord(r);
+  }
+
+  private flushJoin(): void {
+    if (!this.join) return;
+    const j = this.join;
+    this.join = undefined;
+    this.mainLine(j.text, j.line, true);
+  }
+
+  /** A row ended inside `users:((`: join the next physical line if it plausibly continues the COMM. */
+  private tryJoin(text: string, lineNo: number): boolean {
+    const j = this.join!;
+    const close = text.indexOf(')');
+    const c0 = text.charCodeAt(0);
+    const plausible = c0 === 35 || c0 === 9 ? false :
+      close >= 0
+        ? /",(pid=|-?\d+,)/.test(text.slice(0, close + 1))
+        : text.length <= 16;
+    if (!plausible || j.joins >= MAX_JOINS) {
+      this.join = undefined;
+      this.mainLine(j.text, j.line, true);
+      return false;
+    }
+    j.text += '\n' + text;
+    j.joins++;
+    this.stats.kinds.joined++;
+    if (close >= 0) {
+      this.join = undefined;
+      this.mainLine(j.text, j.line, true, j.joins);
+    }
+    return true;
+  }
+
+  // ── summary (`ss -s`) ──
+
+  private summaryLine(s: string, p: number): boolean {
+    const sum = this.summary!;
+    const t = s.slice(p);
+    let m: RegExpExecArray | null;
+    if ((m = /^Total:\s+(-?\d+)(?:\s+\(kernel\s+(-?\d+)\))?\s*$/.exec(t))) {
+      if (sum.total !== undefined) return false;
+      sum.total = Number(m[1]);
+      if (m[2] !== undefined) sum.kernel = Number(m[2]);
+      return true;
+    }
+    if ((m = /^TCP:\s+(-?\d+)\s+\(([^)]*)\)(?:,\s*ports\s+(-?\d+))?\s*$/.exec(t))) {
+      const tcp: NonNullable<SsSummary['tcp']> = { total: Number(m[1]) };
+      for (const item of m[2].split(',')) {
+        const mm = /^\s*([a-z]+)\s+(-?\d+)(?:\/(-?\d+))?\s*$/.exec(item);
+        if (!mm) continue;
+        const v = Number(mm[2]);
+        switch (mm[1]) {
+          case 'estab': tcp.estab = v; break;
+          case 'closed': tcp.closed = v; break;
+          case 'orphaned': tcp.orphaned = v; break;
+          case 'synrecv': tcp.synrecv = v; break;
+          case 'timewait':
+            tcp.timewait = v;
+            if (mm[3] !== undefined) tcp.timewait2 = Number(mm[3]);
+            break;
+          default: break;
+        }
+      }
+      if (m[3] !== undefined) tcp.ports = Number(m[3]);
+      sum.tcp = tcp;
+      return true;
+    }
+    if (/^Transport\s+Total\s+IP\s+IPv6\s*$/.test(t)) {
+      sum.transport = sum.transport ?? {};
+      return true;
+    }
+    if (sum.transport && (m = /^(\*|[A-Z][A-Z0-9]*)\s+(-?\d+|-)\s+(-?\d+|-)\s+(-?\d+|-)\s*$/.exec(t))) {
+      const num = (x: string): number | null => (x === '-' ? null : Number(x));
+      sum.transport[m[1]] = { total: num(m[2]), ip: num(m[3]), ipv6: num(m[4]) };
+      this.summaryRows = true;
+      return true;
+    }
+    return false;
+  }
+
+  private endSummary(): void {
+    const s = this.summary;
+    if (!s) return;
+    this.summary = undefined;
+    this.summaryRows = false;
+    this.deliver({ k: 3, s });
+  }
+
+  // ── socket rows ──
+
+  private extend(rec: SocketRecord, s: string, from: number, unix: boolean): void {
+    this.seen |= parseExtensions(rec, s, from, s.length, unix || classOf(rec.netid) === Cls.UNIX);
+  }
+
+  private finishRecord(rec: SocketRecord): void {
+    let weak = false;
+    const pr = rec as PendingRec;
+    if (pr._cls !== undefined) {
+      this.inferNetid(rec, pr._cls);
+      if (pr._weak !== undefined) weak = this.decide(rec);
+      if (rec.state === undefined) this.inferState(rec);
+      delete pr._cls;
+      delete pr._weak;
+    }
+    if (rec.state !== undefined) this.stats.fields.add('state');
+    if (rec.recvQ !== undefined) this.stats.fields.add('queues');
+    this.deliver({ k: 0, rec, weak });
+  }
+
+  /**
+   * Netid-less inet row: settle its table from the section's decision, or make a strong decision for the
+   * section (and re-label the queued rows), or queue it as weak. Returns true when the row stays weak.
+   */
+  private decide(rec: SocketRecord): boolean {
+    const p = rec as PendingRec;
+    const strong = p._weak === false;
+    if (this.decision) {
+      if (!strong && rec.netid !== this.decision.netid) {
+        rec.netid = this.decision.netid;
+        rec.netidInferred = `${this.decision.netid}: same table as line ${this.decision.line} (${this.decision.reason})`;
+      }
+      return false;
+    }
+    if (strong) {
+      this.decision = { netid: rec.netid, line: rec.location.line, reason: rec.netidInferred! };
+      for (const ev of this.queue) {
+        if (ev.k === 0 && ev.weak) {
+          ev.weak = false;
+          ev.rec.netid = rec.netid;
+          ev.rec.netidInferred = `${rec.netid}: same table as line ${rec.location.line} (${rec.netidInferred})`;
+        }
+      }
+      this.flushQueue();
+      return false;
+    }
+    return true;
+  }
+
+  private mainLine(s: string, lineNo: number, joined: boolean, joins = 0): void {
+    const cur = this.cur as PendingRec | undefined;
+    if (cur && cur._cls !== undefined && s.trimStart().startsWith('`- ')) cur._sctp = lineNo;
+    this.flushRecord();
+    let rec: SocketRecord | string;
+    try {
+      rec = this.parseRow(s, lineNo, joined);
+    } catch (e) {
+      rec = `internal parser error: ${e instanceof Error ? e.message : String(e)}`;
+    }
+    if (rec === JOIN) {
+      this.join = { text: s, line: lineNo, joins };
+      return;
+    }
+    if (typeof rec === 'string') {
+      // a joined row that failed: its extra physical lines were counted as joined; report the first
+      this.unparsed(lineNo, s, rec);
+      return;
+    }
+    this.stats.kinds.socket++;
+    this.cur = rec;
+  }
+
+  /** Parse one main row. Returns a record, the JOIN marker, or a reason string. */
+  private parseRow(s0: string, lineNo: number, joined: boolean): SocketRecord | string {
+    let s = s0;
+    let n = s.length;
+    while (n > 0 && isWs(s.charCodeAt(n - 1))) n--;
+    let p = 0;
+    while (p < n && isWs(s.charCodeAt(p))) p++;
+    if (p >= n) return 'empty row';
+
+    // token 1: Netid (or State / queue when the Netid column is absent)
+    let e = tokEnd(s, p, n);
+    let tok = s.slice(p, e);
+    let netid: string | undefined;
+    let association = false;
+    if (NETIDS.has(tok)) {
+      netid = tok;
+      p = e;
+    } else if (tok !== '`-' && !STATES.has(tok) && parseIntStrict(tok) === undefined) {
+      // 4.15–4.19 glued `u_strESTAB`
+      for (const id of NETIDS_BY_LENGTH) {
+        if (tok.length > id.length && tok.startsWith(id) && startsWithState(tok.slice(id.length))) {
+          s = s.slice(0, p + id.length) + ' ' + s.slice(p + id.length);
+          n++;
+          netid = id;
+          p += id.length;
+          break;
+        }
+      }
+    }
+
+    // State
+    let state: string | undefined;
+    p = skipWs(s, p, n);
+    e = tokEnd(s, p, n);
+    tok = s.slice(p, e);
+    if (tok === '`-') {
+      association = true;
+      p = skipWs(s, e, n);
+      e = tokEnd(s, p, n);
+      tok = s.slice(p, e);
+      state = tok;
+      p = e;
+    } else if (STATES.has(tok)) {
+      state = tok;
+      p = e;
+    } else {
+      for (const st of STATES_BY_LENGTH) {
+        if (tok.length > st.length && tok.startsWith(st) && parseIntStrict(tok.slice(st.length)) !== undefined) {
+          // glued `LISTEN0`
+          s = s.slice(0, p + st.length) + ' ' + s.slice(p + st.length);
+          n++;
+          state = st;
+          p += st.length;
+          break;
+        }
+      }
+    }
+
+    // Recv-Q Send-Q
+    let recvQ: number | undefined;
+    let sendQ: number | undefined;
+    if (!this.layout || this.layout.queues) {
+      const p1 = skipWs(s, p, n);
+      const e1 = tokEnd(s, p1, n);
+      const q1 = parseIntStrict(s.slice(p1, e1));
+      if (q1 !== undefined) {
+        const p2 = skipWs(s, e1, n);
+        const e2 = tokEnd(s, p2, n);
+        const q2 = parseIntStrict(s.slice(p2, e2));
+        if (q2 !== undefined) {
+          recvQ = q1;
+          sendQ = q2;
+          p = e2;
+        }
+      }
+    }
+    if (netid === undefined && state === undefined && recvQ === undefined && !association) {
+      const l = this.layout;
+      if (!l || l.netid || l.state || l.queues) return unrecognised(s0);
+    }
+
+    // addresses
+    p = skipWs(s, p, n);
+    if (p >= n) return 'row ends before the local address';
+    let cls: Cls;
+    if (association) {
+      netid = 'sctp'; // only SCTP prints association rows
+      cls = Cls.INET;
+    } else if (netid !== undefined) {
+      cls = classOf(netid);
+    } else {
+      cls = guessClass(s, p, n);
+    }
+
+    const rec: SocketRecord = {
+      netid: netid ?? 'unknown',
+      local: EMPTY_EP,
+      peer: EMPTY_EP,
+      location: { file: this.opts.file, line: lineNo },
+    };
+    if (state !== undefined) rec.state = state;
+    if (recvQ !== undefined) {
+      rec.recvQ = recvQ;
+      rec.sendQ = sendQ;
+    }
+
+    let extStart: number;
+    const proto = netid === 'udp' ? 'udp' : netid === 'sctp' ? 'sctp' : netid === 'dccp' ? 'dccp' : 'tcp';
+    switch (cls) {
+      case Cls.UNIX: {
+        const r = this.unixAddresses(rec, s, p, n);
+        if (typeof r === 'string') return r;
+        extStart = r;
+        break;
+      }
+      case Cls.NL: {
+        const r = netlinkAddresses(rec, s, p, n);
+        if (typeof r === 'string') return r;
+        extStart = r;
+        break;
+      }
+      default: {
+        const e1 = tokEnd(s, p, n);
+        const localTok = s.slice(p, e1);
+        const p2 = skipWs(s, e1, n);
+        const e2 = tokEnd(s, p2, n);
+        if (p2 >= n) return 'row has no peer address';
+        const peerTok = s.slice(p2, e2);
+        extStart = e2;
+        const raw = netid === 'raw' || netid === 'icmp6' || netid === '???';
+        const l = this.endpoint(cls, localTok, proto, raw);
+        const r = this.endpoint(cls, peerTok, proto, raw);
+        if (!l || !r) return cls === Cls.INET ? unrecognised(s0) : `unrecognised ${netid} address`;
+        rec.local = l;
+        rec.peer = r;
+        break;
+      }
+    }
+
+    if (extStart < n) {
+      const bits = parseExtensions(rec, s, extStart, n, cls === Cls.UNIX);
+      if (bits & SEEN_UNTERMINATED) {
+        if (!joined) return JOIN;
+        (rec.extra ??= {})['users-truncated'] = true;
+      }
+      this.seen |= bits;
+    }
+
+    // Netid / State inference
+    if (association) {
+      rec.netidInferred = 'sctp: association row (`- STATE, empty Netid) under its endpoint row';
+      (rec.extra ??= {}).association = true;
+    } else if (netid === undefined) {
+      // decided in finishRecord, once continuation lines (TCP info) are in
+      (rec as PendingRec)._cls = cls;
+    } else {
+      if (rec.state === undefined) this.inferState(rec);
+    }
+    return rec;
+  }
+
+  private unixAddresses(rec: SocketRecord, s: string, p: number, n: number): number | string {
+    // tokens up to `users:(` (right-anchored rule: NAME INODE PEERNAME PEERINODE [ext])
+    const starts: number[] = [];
+    const ends: number[] = [];
+    let i = p;
+    while (i < n) {
+      i = skipWs(s, i, n);
+      if (i >= n) break;
+      if (s.startsWith('users:(', i)) break;
+      const e = tokEnd(s, i, n);
+      starts.push(i);
+      ends.push(e);
+      i = e;
+      if (starts.length > 4096) break;
+    }
+    const m = starts.length;
+    for (let j = 1; j + 2 < m; j++) {
+      const li = parseIntStrict(s.slice(starts[j], ends[j]));
+      if (li === undefined) continue;
+      const pi = parseIntStrict(s.slice(starts[j + 2], ends[j + 2]));
+      if (pi === undefined) continue;
+      if (j + 3 < m && !looksLikeExtension(s.slice(starts[j + 3], ends[j + 3]))) continue;
+      const name = s.slice(starts[0], ends[j - 1]);
+      const peerName = s.slice(starts[j + 1], ends[j + 1]);
+      rec.local = unixEndpoint(name, li);
+      rec.peer = unixEndpoint(peerName, pi);
+      return j + 3 < m ? starts[j + 3] : j + 2 < m ? ends[j + 2] : n;
+    }
+    return 'unrecognised unix address (expected NAME INODE PEER INODE)';
+  }
+
+  private endpoint(cls: Cls, tok: string, proto: string, raw: boolean): Endpoint | undefined {
+    switch (cls) {
+      case Cls.PACKET: {
+        if (tok === '*') return { address: '*', port: null };
+        const c = tok.lastIndexOf(':');
+        if (c <= 0) return undefined;
+        const ep: Endpoint = { address: tok.slice(0, c), port: null };
+        const dev = tok.slice(c + 1);
+        if (dev && dev !== '*') ep.iface = dev;
+        return ep;
+      }
+      case Cls.XDP: {
+        if (tok === '*') return { address: '*', port: null };
+        const c = tok.lastIndexOf(':');
+        if (c <= 0) return { address: tok, port: null };
+        const dev = tok.slice(0, c);
+        const q = tok.slice(c + 1);
+        const ep: Endpoint = { address: dev, port: null, iface: dev };
+        if (q.startsWith('q')) {
+          const v = parseIntStrict(q.slice(1));
+          if (v !== undefined) ep.port = v;
+        }
+        ep.portName = q;
+        return ep;
+      }
+      case Cls.VSOCK:
+      case Cls.TIPC: {
+        if (tok === '*' || tok === '-') return { address: tok, port: null };
+        const c = tok.lastIndexOf(':');
+        if (c <= 0) return undefined;
+        return portOf({ address: tok.slice(0, c), port: null }, tok.slice(c + 1), undefined, proto, false);
+      }
+      default:
+        return this.inetEndpoint(tok, proto, raw);
+    }
+  }
+
+  private inetEndpoint(tok: string, proto: string, raw: boolean): Endpoint | undefined {
+    let addr: string;
+    let iface: string | undefined;
+    let port: string;
+    if (tok.charCodeAt(0) === 91 /* [ */) {
+      const close = tok.indexOf(']');
+      if (close < 0) return undefined;
+      addr = tok.slice(1, close);
+      const rest = tok.slice(close + 1);
+      const c = rest.lastIndexOf(':');
+      if (c < 0) return undefined;
+      if (rest.charCodeAt(0) === 37 /* % */) iface = rest.slice(1, c);
+      else if (c !== 0) return undefined;
+      port = rest.slice(c + 1);
+    } else {
+      const c = tok.lastIndexOf(':');
+      if (c < 0) return undefined;
+      addr = tok.slice(0, c);
+      port = tok.slice(c + 1);
+    }
+    const pct = addr.indexOf('%');
+    if (pct >= 0) {
+      if (iface === undefined) iface = addr.slice(pct + 1);
+      addr = addr.slice(0, pct);
+    }
+    if (addr.length === 0 || port.length === 0) return undefined;
+    const ep: Endpoint = { address: addr, port: null };
+    if (iface) ep.iface = iface;
+    return portOf(ep, port, this.services, proto, raw);
+  }
+
+  private inferNetid(rec: SocketRecord, cls: Cls): void {
+    const f = this.flags;
+    if (f && f.table) {
+      rec.netid = f.table;
+      rec.netidInferred = `${f.table}: the capture flags "${f.raw.trim()}" select only that table`;
+      return;
+    }
+    const pr = rec as PendingRec;
+    if (pr._sctp !== undefined) {
+      rec.netid = 'sctp';
+      rec.netidInferred = `sctp: followed by an SCTP association row (line ${pr._sctp})`;
+      pr._weak = false;
+      delete pr._sctp;
+      return;
+    }
+    switch (cls) {
+      case Cls.UNIX:
+        rec.netid = 'unknown';
+        rec.netidInferred = 'unix socket without a Netid column: stream, datagram and seqpacket cannot be told apart';
+        return;
+      case Cls.NL:
+        rec.netid = 'nl';
+        rec.netidInferred = 'nl: netlink address form PROTOCOL:PORTID with peer *';
+        return;
+      case Cls.PACKET:
+        rec.netid = 'unknown';
+        rec.netidInferred = 'packet socket address form (PROTO:IFACE, peer *) without a Netid column: p_raw or p_dgr';
+        return;
+      case Cls.XDP:
+        rec.netid = 'xdp';
+        rec.netidInferred = 'xdp: address form IFACE:qN';
+        return;
+      default:
+        break;
+    }
+    const st = rec.state;
+    if (st !== undefined && STREAM_ONLY.has(st)) {
+      rec.netid = 'tcp';
+      rec.netidInferred = `tcp: state ${st} exists only for stream sockets (mptcp/dccp/sctp print the same)`;
+      pr._weak = false;
+      return;
+    }
+    if (rec.tcp !== undefined || (rec.timer !== undefined && rec.timer.name !== 'unknown')) {
+      rec.netid = 'tcp';
+      rec.netidInferred = rec.tcp !== undefined ? 'tcp: the row carries TCP info' : `tcp: the row carries a ${rec.timer!.name} timer`;
+      pr._weak = false;
+      return;
+    }
+    const lp = rec.local.portName;
+    if (lp !== undefined && (lp.startsWith('ipproto-') || lp === 'icmp' || lp === 'ipv6-icmp')) {
+      rec.netid = 'raw';
+      rec.netidInferred = `raw: the port field holds the IP protocol ${lp}`;
+      pr._weak = false;
+      return;
+    }
+    if (st === 'UNCONN') {
+      rec.netid = 'udp';
+      rec.netidInferred = 'udp (assumed): UNCONN inet socket without a Netid column could also be raw or a closed tcp socket';
+    } else if (st === 'ESTAB') {
+      rec.netid = 'unknown';
+      rec.netidInferred = 'ESTAB inet socket without a Netid column: tcp or connected udp (pass the ss flags to decide)';
+    } else {
+      rec.netid = 'unknown';
+      rec.netidInferred = 'inet socket without Netid and State columns: the table cannot be told from the row';
+    }
+    pr._weak = true;
+  }
+
+  private inferState(rec: SocketRecord): void {
+    // only when the State column is absent (not merely empty on a row of a table that has it)
+    if (this.layout && this.layout.state) return;
+    const f = this.flags;
+    if (f && f.state) {
+      rec.state = f.state;
+      rec.stateInferred = `the capture flags "${f.raw.trim()}" filter on a single state`;
+      return;
+    }
+    const id = rec.netid;
+    if (id === 'nl' || id === 'p_raw' || id === 'p_dgr') {
+      rec.state = 'UNCONN';
+      rec.stateInferred = `${id} sockets are listed as UNCONN unless a state filter is given`;
+      return;
+    }
+    if (id === 'udp' && f && !f.letters.has('a') && !f.letters.has('l')) {
+      rec.state = 'ESTAB';
+      rec.stateInferred = 'ss -u without -a/-l lists only connected (ESTAB) udp sockets';
+    }
+  }
+
+  private finishFields(): void {
+    const f = this.stats.fields;
+    const b = this.seen;
+    if (b & SEEN_PROCESSES) f.add('processes');
+    if (b & SEEN_TIMER) f.add('timer');
+    if (b & SEEN_EXTENDED) f.add('extended');
+    if (b & SEEN_SKMEM) f.add('skmem');
+    if (b & SEEN_TCPINFO) f.add('tcpinfo');
+    const flags = this.flags;
+    if (flags) {
+      const l = flags.letters;
+      if (l.has('p')) f.add('processes');
+      if (l.has('o') || l.has('e')) f.add('timer');
+      if (l.has('e')) f.add('extended');
+      if (l.has('m')) f.add('skmem');
+      if (l.has('i')) f.add('tcpinfo');
+    }
+  }
+}
+
+type PendingRec = SocketRecord & { _weak?: boolean; _cls?: Cls; _sctp?: number };
+
+const JOIN = '\u0000join';
+const EMPTY_EP: Endpoint = { address: '', port: null };
+
+function unrecognised(s: string): string {
+  const t = s.trimStart();
+  if (t.startsWith('RTNETLINK answers')) return 'ss error message (stderr): RTNETLINK answers';
+  if (t.startsWith('Unexpected EOF reading')) return 'ss error message (stderr): truncated TCPDIAG_FILE replay';
+  if (t.startsWith('TCPDIAG answered')) return 'ss error message (stderr): TCPDIAG answered';
+  if (t.startsWith('ss:') || t.startsWith('Usage:')) return 'ss error or usage message';
+  return 'not an ss socket row';
+}
+
+function skipWs(s: string, p: number, n: number): number {
+  while (p < n && isWs(s.charCodeAt(p))) p++;
+  return p;
+}
+
+function tokEnd(s: string, p: number, n: number): number {
+  while (p < n && !isWs(s.charCodeAt(p))) p++;
+  return p;
+}
+
+function startsWithState(t: string): boolean {
+  for (const st of STATES_BY_LENGTH) {
+    if (t.startsWith(st)) {
+      const rest = t.slice(st.length);
+      return rest.length === 0 || parseIntStrict(rest) !== undefined;
+    }
+  }
+  return false;
+}
+
+function guessClass(s: string, p: number, n: number): Cls {
+  const e1 = tokEnd(s, p, n);
+  const a = s.slice(p, e1);
+  const p2 = skipWs(s, e1, n);
+  const b = s.slice(p2, tokEnd(s, p2, n));
+  if (parseIntStrict(b) !== undefined) return Cls.UNIX;
+  const colon = a.indexOf(':');
+  if (colon > 0) {
+    const pre = a.slice(0, colon);
+    if (NL_PROTOS.has(pre) || (parseIntStrict(pre) !== undefined && pre.charCodeAt(0) !== 45)) return Cls.NL;
+  }
+  if (b === '*' || b === '-') {
+    if (/:q\d+$/.test(a)) return Cls.XDP;
+    return Cls.PACKET;
+  }
+  return Cls.INET;
+}
+
+function unixEndpoint(name: string, inode: number): Endpoint {
+  const ep: Endpoint = { address: name, port: inode };
+  if (name.charCodeAt(0) === 47 /* / */) ep.path = name;
+  return ep;
+}
+
+/** Netlink: local `PROTO:PORT` (PORT may be `COMM/PID` with spaces in COMM), peer `*` or `G:P`. */
+function netlinkAddresses(rec: SocketRecord, s: string, p: number, n: number): number | string {
+  const starts: number[] = [];
+  const ends: number[] = [];
+  let i = p;
+  while (i < n && starts.length < 4096) {
+    i = skipWs(s, i, n);
+    if (i >= n) break;
+    const e = tokEnd(s, i, n);
+    starts.push(i);
+    ends.push(e);
+    i = e;
+  }
+  const m = starts.length;
+  for (let k = 1; k < m; k++) {
+    const t = s.slice(starts[k], ends[k]);
+    if (t !== '*' && !/^-?\d+:-?\d+$/.test(t)) continue;
+    let ok = true;
+    for (let x = k + 1; x < m; x++) {
+      const u = s.slice(starts[x], ends[x]);
+      if (!looksLikeExtension(u)) {
+        ok = false;
+        break;
+      }
+    }
+    if (!ok) continue;
+    const local = s.slice(starts[0], ends[k - 1]);
+    const c = local.indexOf(':');
+    if (c <= 0) return 'unrecognised netlink address';
+    rec.local = netlinkEndpoint(local.slice(0, c), local.slice(c + 1));
+    if (t === '*') rec.peer = { address: '*', port: null };
+    else {
+      const c2 = t.indexOf(':', 1);
+      rec.peer = { address: t.slice(0, c2), port: Number(t.slice(c2 + 1)) };
+    }
+    return k + 1 < m ? starts[k + 1] : n;
+  }
+  return 'unrecognised netlink address';
+}
+
+function netlinkEndpoint(proto: string, port: string): Endpoint {
+  const ep: Endpoint = { address: proto, port: null };
+  const v = parseIntStrict(port);
+  if (v !== undefined) {
+    ep.port = v;
+    return ep;
+  }
+  if (port === '*') return ep; // port id -1: unbound
+  ep.portName = port;
+  if (port === 'kernel') ep.port = 0;
+  else {
+    const slash = port.lastIndexOf('/');
+    if (slash >= 0) {
+      const pid = parseIntStrict(port.slice(slash + 1));
+      if (pid !== undefined) ep.port = pid;
+    }
+  }
+  return ep;
+}
+
+function portOf(ep: Endpoint, port: string, services: ServiceTable | undefined, proto: string, raw: boolean): Endpoint {
+  if (port === '*') return ep;
+  const v = parseIntStrict(port);
+  if (v !== undefined) {
+    ep.port = v;
+    return ep;
+  }
+  ep.portName = port;
+  if (raw) {
+    const pn = protocolNumber(port);
+    if (pn !== undefined) {
+      ep.port = pn;
+      return ep;
+    }
+  }
+  if (services && !port.startsWith('rpc.')) {
+    const sv = services.lookup(port, proto);
+    if (sv !== undefined) ep.port = sv;
+    else if (port.startsWith('ipproto-') || port === 'ipv6-icmp' || port === 'icmp') {
+      const pn = protocolNumber(port);
+      if (pn !== undefined) ep.port = pn;
+    }
+  }
+  return ep;
+}
+
+/** Convenience for tests/small inputs. */
+export function parseSsText(
+  text: string,
+  opts: ParserOptions,
+): {
+  sockets: SocketRecord[];
+  unparsed: UnparsedLine[];
+  summaries: SsSummary[];
+  comments: { line: number; text: string }[];
+  stats: ParseStats;
+} {
+  const sockets: SocketRecord[] = [];
+  const unparsed: UnparsedLine[] = [];
+  const summaries: SsSummary[] = [];
+  const comments: { line: number; text: string }[] = [];
+  const p = new SsParser(opts, {
+    socket: (r) => sockets.push(r),
+    unparsed: (u) => unparsed.push(u),
+    summary: (s) => summaries.push(s),
+    comment: (line, t) => comments.push({ line, text: t }),
+  });
+  p.write(text);
+  const stats = p.end();
+  return { sockets, unparsed, summaries, comments, stats };
+}
+
+export { PROTOCOLS };

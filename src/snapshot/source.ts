@@ -1,0 +1,150 @@
+/**
+ * Snapshot sources: a file, `-` (stdin) or any Readable, plain or gzip (detected by magic bytes), streamed
+ * through an SsParser. Problems with the input as a whole (missing, directory, unreadable, binary, corrupt
+ * gzip) become one-line UserErrors with exit code 3; an empty file or one without sockets is not an error
+ * here (the engine decides).
+ */
+import * as fs from 'fs';
+import * as zlib from 'zlib';
+import type { Readable } from 'stream';
+import { ExitCode, UserError } from '../diagnostics';
+import { SsParser, type ParseSink, type ParseStats, type ParserOptions } from './parser';
+
+export interface SourceOptions extends Partial<ParserOptions> {
+  /** Stream to read instead of opening `file` (tests; stdin is used for `-` when absent). */
+  input?: Readable | AsyncIterable<Buffer | string>;
+}
+
+/** How much of the (decompressed) start is checked for binary data. */
+const SNIFF_BYTES = 64 * 1024;
+
+function fail(file: string, code: string, message: string): UserError {
+  return new UserError({ file, code, message }, ExitCode.snapshot);
+}
+
+/** Why the first chunk is not text, or undefined when it looks like text. */
+export function binaryReason(buf: Buffer): string | undefined {
+  const n = Math.min(buf.length, SNIFF_BYTES);
+  if (n === 0) return undefined;
+  let control = 0;
+  for (let i = 0; i < n; i++) {
+    const c = buf[i];
+    if (c === 0) return 'binary data (NUL bytes), not ss text output';
+    if (c < 32 && c !== 9 && c !== 10 && c !== 13 && c !== 27 && c !== 12 && c !== 11) control++;
+  }
+  if (control * 10 > n) return 'binary data (mostly control bytes), not ss text output';
+  return undefined;
+}
+
+function describeFsError(file: string, e: NodeJS.ErrnoException): UserError {
+  switch (e.code) {
+    case 'ENOENT':
+      return fail(file, 'snapshot-missing', 'snapshot file not found');
+    case 'EISDIR':
+      return fail(file, 'snapshot-directory', 'is a directory, not a snapshot file');
+    case 'EACCES':
+    case 'EPERM':
+      return fail(file, 'snapshot-unreadable', 'cannot read the snapshot file (permission denied)');
+    default:
+      return fail(file, 'snapshot-unreadable', `cannot read the snapshot file (${e.code ?? e.message})`);
+  }
+}
+
+async function* chunks(src: AsyncIterable<Buffer | string>): AsyncGenerator<Buffer> {
+  for await (const c of src) yield typeof c === 'string' ? Buffer.from(c, 'utf8') : c;
+}
+
+/** Streams a file (or '-' = stdin, or a .gz file) through an SsParser. */
+export async function parseSnapshotFile(file: string, sink: ParseSink, opts?: SourceOptions): Promise<ParseStats> {
+  let input: AsyncIterable<Buffer | string>;
+  if (opts?.input) {
+    input = opts.input;
+  } else if (file === '-') {
+    input = process.stdin;
+  } else {
+    let st: fs.Stats;
+    try {
+      st = await fs.promises.stat(file);
+    } catch (e) {
+      throw describeFsError(file, e as NodeJS.ErrnoException);
+    }
+    if (st.isDirectory()) throw fail(file, 'snapshot-directory', 'is a directory, not a snapshot file');
+    try {
+      await fs.promises.access(file, fs.constants.R_OK);
+    } catch (e) {
+      throw describeFsError(file, e as NodeJS.ErrnoException);
+    }
+    input = fs.createReadStream(file, { highWaterMark: 256 * 1024 });
+  }
+
+  const { input: _omit, ...rest } = opts ?? {};
+  void _omit;
+  const parser = new SsParser({ ...rest, file: opts?.file ?? file }, sink);
+
+  const it = chunks(input)[Symbol.asyncIterator]();
+  let first: IteratorResult<Buffer>;
+  try {
+    first = await it.next();
+    // accumulate at least 2 bytes for the magic check
+    while (!first.done && first.value.length < 2) {
+      const more = await it.next();
+      if (more.done) break;
+      first = { done: false, value: Buffer.concat([first.value, more.value]) };
+    }
+  } catch (e) {
+    throw describeFsError(file, e as NodeJS.ErrnoException);
+  }
+  if (first.done) return parser.end();
+
+  const head = first.value;
+  const gz = head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b;
+  let body: AsyncIterable<Buffer>;
+  if (gz) {
+    const gunzip = zlib.createGunzip();
+    const feed = async (): Promise<void> => {
+      try {
+        if (!gunzip.write(head)) await new Promise((r) => gunzip.once('drain', r));
+        for (;;) {
+          const r = await it.next();
+          if (r.done) break;
+          if (!gunzip.write(r.value)) await new Promise((res) => gunzip.once('drain', res));
+        }
+        gunzip.end();
+      } catch (e) {
+        gunzip.destroy(e as Error);
+      }
+    };
+    void feed();
+    body = gunzip;
+  } else {
+    body = (async function* () {
+      yield head;
+      for (;;) {
+        const r = await it.next();
+        if (r.done) return;
+        yield r.value;
+      }
+    })();
+  }
+
+  let sniffed = 0;
+  try {
+    for await (const c of body) {
+      const buf = c as Buffer;
+      if (sniffed < SNIFF_BYTES) {
+        const why = binaryReason(buf.subarray(0, SNIFF_BYTES - sniffed));
+        sniffed += buf.length;
+        if (why) throw fail(file, 'snapshot-binary', why);
+      }
+      parser.write(buf);
+    }
+  } catch (e) {
+    if (e instanceof UserError) throw e;
+    const err = e as NodeJS.ErrnoException;
+    if (gz || (err.code && err.code.startsWith('Z_'))) {
+      throw fail(file, 'snapshot-gzip', `corrupt gzip data (${err.message})`);
+    }
+    throw describeFsError(file, err);
+  }
+  return parser.end();
+}

@@ -1,0 +1,115 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { formatters } from '../../src/report';
+import { classSafe, junitTimestamp } from '../../src/report/junit';
+import { CTX, HOSTILE_PROCESS, sampleReport } from './fixtures';
+import { SHARED, announceSkip, tempDir, which } from './helpers';
+
+const XSD = path.join(SHARED, 'schemas/junit.xsd');
+const xmllint = which('xmllint');
+if (!xmllint) announceSkip('JUnit XSD validation and XPath checks', 'xmllint not found (Debian/Ubuntu: apt-get install libxml2-utils)');
+
+function junit(report = sampleReport()): string {
+  return formatters.junit.format(report, CTX);
+}
+
+/** The library always writes `skipped` on <testsuites>, which this XSD does not allow (shared/schemas/README.md). */
+function withoutRootSkipped(xml: string): string {
+  return xml.replace(/(<testsuites\b[^>]*?) skipped="\d+"/, '$1');
+}
+
+function xpath(xml: string, expression: string): string {
+  const dir = tempDir();
+  const file = path.join(dir, 'report.xml');
+  fs.writeFileSync(file, xml);
+  const r = spawnSync(xmllint!, ['--xpath', expression, file], { encoding: 'utf8' });
+  return r.stdout.trim();
+}
+
+describe('JUnit XML', () => {
+  (xmllint ? test : test.skip)('is valid against the Jenkins junit XSD (root skipped attribute aside)', () => {
+    const dir = tempDir();
+    const file = path.join(dir, 'TEST-socklint.xml');
+    fs.writeFileSync(file, withoutRootSkipped(junit()));
+    const r = spawnSync(xmllint!, ['--noout', '--schema', XSD, file], { encoding: 'utf8' });
+    expect(r.stderr).toContain('validates');
+    expect(r.status).toBe(0);
+  });
+
+  (xmllint ? test : test.skip)('one testsuite per snapshot, one testcase per rule evaluated or not evaluated', () => {
+    const xml = junit();
+    expect(xpath(xml, 'count(/testsuites/testsuite)')).toBe('4');
+    expect(xpath(xml, 'count(/testsuites/testsuite[1]/testcase)')).toBe('5');
+    expect(xpath(xml, 'string(/testsuites/testsuite[3]/@name)')).toBe('socklint edge (<stdin>)');
+    // edge: 4 evaluated + 1 not evaluated
+    expect(xpath(xml, 'count(/testsuites/testsuite[3]/testcase)')).toBe('5');
+    expect(xpath(xml, 'string(/testsuites/testsuite[1]/testcase[1]/@classname)')).toBe('socklint.web-1_example_com');
+    expect(xpath(xml, 'string(/testsuites/testsuite[1]/testcase[2]/@name)')).toBe('telnet-listening: Telnet is listening');
+    expect(xpath(xml, 'string(/testsuites/testsuite[1]/@timestamp)')).toBe('2026-11-25T18:30:00');
+  });
+
+  (xmllint ? test : test.skip)('failures carry the message attribute and the offending sockets with file:line', () => {
+    const xml = junit();
+    const failure = '/testsuites/testsuite[2]/testcase[@name="no-public-db: Database port reachable from everywhere"]/failure';
+    expect(xpath(xml, `string(${failure}/@message)`)).toBe('3 findings: mysqld listens on 0.0.0.0:3306 (all IPv4 addresses)');
+    const text = xpath(xml, `string(${failure})`);
+    expect(text).toContain('snapshots/db-1.ss:14  tcp LISTEN 0.0.0.0:3306 mysqld[812]');
+    expect(text).toContain('snapshots/db-1.ss:30');
+    const agg = xpath(xml, 'string(/testsuites/testsuite[1]/testcase[@name="close-wait-excess: Too many CLOSE-WAIT sockets"]/failure)');
+    expect(agg).toContain('observed 57; threshold 20; group state=CLOSE-WAIT, process=java');
+    expect(agg).toContain('snapshots/web 1/web-1.ss:41  tcp CLOSE-WAIT 10.0.0.1:8080 -> [2001:db8:77::9]:40000 java[900]');
+    expect(agg).toContain('… and 54 more sockets');
+    // per-rule cap: 1 listed + 3 counted
+    expect(xpath(xml, 'string(/testsuites/testsuite[1]/testcase[2]/failure/@message)')).toBe('4 findings: in.telnetd listens on 0.0.0.0:23');
+  });
+
+  (xmllint ? test : test.skip)('passing rules pass; waived and not-evaluated rules are skipped with the reason', () => {
+    const xml = junit();
+    expect(xpath(xml, 'count(/testsuites/testsuite[2]/testcase[@name="telnet-listening: Telnet is listening"]/*)')).toBe('0');
+    const waived = xpath(xml, 'string(/testsuites/testsuite[1]/testcase[1]/skipped)');
+    expect(waived).toContain('waived (waiver): Legacy reporting DB, firewalled "hidden"');
+    expect(waived).toContain('owner dba-team');
+    const notEvaluated = xpath(xml, 'string(/testsuites/testsuite[3]/testcase[@name="close-wait-excess: Too many CLOSE-WAIT sockets"]/skipped)');
+    expect(notEvaluated).toMatch(/^not evaluated: needs the socket state/);
+    expect(xpath(xml, 'string(/testsuites/testsuite[1]/@skipped)')).toBe('1');
+    expect(xpath(xml, 'string(/testsuites/testsuite[3]/@skipped)')).toBe('1');
+  });
+
+  test('control characters are stripped, ANSI sequences removed whole; XML specials escaped', () => {
+    const xml = junit();
+    expect(xml).not.toMatch(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u202e]/);
+    expect(xml).not.toContain('[2J');
+    expect(xml).not.toContain('[31;1m');
+    expect(xml).not.toContain('0;pwned');
+    expect(xml).not.toContain('[8m');
+    expect(xml).toContain('evil"proc\'<&>SARIF_BUILDER_INVALID[901]'); // inside CDATA
+    expect(xml).toContain('message="3 findings: mysqld');
+    expect(xml).not.toContain(HOSTILE_PROCESS);
+  });
+
+  test('a fresh builder per call: two calls give the same document', () => {
+    expect(junit()).toBe(junit());
+  });
+
+  test('timestamps are UTC; classnames are dot-safe', () => {
+    expect(junitTimestamp('2026-11-25T23:59:59.900+02:00', new Date(0))).toBe('2026-11-25T21:59:59');
+    expect(classSafe('db.prod.example.com')).toBe('db_prod_example_com');
+    expect(classSafe('\u001b[31mx')).toBe('x');
+  });
+
+  test('a host scanned twice gets distinct classnames', () => {
+    const report = sampleReport();
+    report.snapshots.push({ ...report.snapshots[1], file: 'snapshots/db-1-later.ss' });
+    const xml = junit(report);
+    expect(xml).toContain('classname="socklint.db-1.snapshots_db-1_ss"');
+    expect(xml).toContain('classname="socklint.db-1.snapshots_db-1-later_ss"');
+  });
+});
+
+test('CDATA terminators in snapshot text cannot break the document', () => {
+  const xml = junit();
+  const cdata = [...xml.matchAll(/<!\[CDATA\[([\s\S]*?)\]\]>/g)].map((m) => m[1]);
+  for (const c of cdata) expect(c).not.toContain(']]>');
+  expect(xml).toContain('app<&>]] >.sock');
+});

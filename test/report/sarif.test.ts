@@ -1,0 +1,236 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { spawnSync } from 'node:child_process';
+import type * as Sarif from 'sarif';
+import { formatters } from '../../src/report';
+import { FINGERPRINT_KEY, SARIF_MAX_RELATED_LOCATIONS, SARIF_MAX_RESULTS_PER_RUN, buildSarifLog } from '../../src/report/sarif';
+import { CTX, HOSTILE_PROCESS, bigReport, sampleReport } from './fixtures';
+import { announceSkip, sarifValidator, tempDir } from './helpers';
+
+const validate = sarifValidator();
+
+function sarif(report = sampleReport(), ctx = CTX): Sarif.Log {
+  return JSON.parse(formatters.sarif.format(report, ctx)) as Sarif.Log;
+}
+
+describe('SARIF', () => {
+  test('is valid against the official SARIF 2.1.0 schema', () => {
+    const log = sarif();
+    const result = validate(log);
+    expect(result.errors).toBeNull();
+    expect(result.valid).toBe(true);
+    expect(log.version).toBe('2.1.0');
+  });
+
+  test('one run per host, each its own code-scanning category', () => {
+    const log = sarif();
+    const ids = log.runs.map((r) => r.automationDetails?.id);
+    expect(ids).toEqual(['socklint/web-1.example.com/', 'socklint/db-1/', 'socklint/edge/', 'socklint/bastion/']);
+    expect(new Set(ids).size).toBe(ids.length);
+  });
+
+  test('tool.driver is socklint with its version, whatever package runs it', () => {
+    const saved = process.env.npm_package_name;
+    process.env.npm_package_name = 'someone-elses-package';
+    try {
+      for (const run of sarif().runs) {
+        expect(run.tool.driver.name).toBe('socklint');
+        expect(run.tool.driver.version).toBe('0.1.0');
+        expect(run.tool.driver.semanticVersion).toBe('0.1.0');
+        expect(run.tool.driver.informationUri).toBe('https://socklint.dev');
+      }
+    } finally {
+      if (saved === undefined) delete process.env.npm_package_name;
+      else process.env.npm_package_name = saved;
+    }
+  });
+
+  test('every result has what GitHub requires: ruleId, message, level, location with startLine, fingerprints', () => {
+    const report = sampleReport();
+    const log = sarif(report);
+    const results = log.runs.flatMap((r) => r.results ?? []);
+    expect(results).toHaveLength(report.findings.length);
+    for (const run of log.runs) {
+      const ruleIds = run.tool.driver.rules!.map((r) => r.id);
+      for (const r of run.results ?? []) {
+        expect(typeof r.ruleId).toBe('string');
+        expect(ruleIds[r.ruleIndex!]).toBe(r.ruleId);
+        expect(r.message.text?.length).toBeGreaterThan(0);
+        expect(['error', 'warning', 'note']).toContain(r.level);
+        const loc = r.locations?.[0]?.physicalLocation;
+        expect(loc?.artifactLocation?.uri).toBeTruthy();
+        expect(loc?.region?.startLine).toBeGreaterThanOrEqual(1);
+        expect(r.partialFingerprints?.[FINGERPRINT_KEY]).toMatch(/^[0-9a-f]{32}$/);
+        expect(r.partialFingerprints?.primaryLocationLineHash).toBe(r.partialFingerprints?.[FINGERPRINT_KEY]);
+      }
+    }
+    // fingerprints are the engine's, one to one
+    expect(results.map((r) => r.partialFingerprints![FINGERPRINT_KEY]).sort()).toEqual(report.findings.map((f) => f.fingerprint).sort());
+  });
+
+  test('locations: relative to cwd, POSIX, percent-encoded; stdin and live get stable pseudo-paths', () => {
+    const log = sarif();
+    const uriOf = (host: string): string[] =>
+      log.runs.find((r) => r.automationDetails?.id === `socklint/${host}/`)!.results!.map((r) => r.locations![0].physicalLocation!.artifactLocation!.uri!);
+    expect(uriOf('web-1.example.com')).toContain('snapshots/web%201/web-1.ss');
+    expect(uriOf('db-1')).toEqual(expect.arrayContaining(['snapshots/db-1.ss']));
+    expect(uriOf('edge')).toEqual(['stdin.ss']);
+    expect(uriOf('bastion')).toEqual(['live/bastion.ss']);
+    const web = log.runs[0].results!.find((r) => r.ruleId === 'telnet-listening')!;
+    expect(web.locations![0].physicalLocation!.region!.startLine).toBe(9);
+    expect(web.locations![0].physicalLocation!.artifactLocation!.uriBaseId).toBe('%SRCROOT%');
+    expect(log.runs[0].originalUriBaseIds!['%SRCROOT%'].uri).toBe('file:///work/project/');
+  });
+
+  test('a snapshot outside cwd gets an absolute file URI; a live capture with a saved path cites it', () => {
+    const report = sampleReport();
+    report.snapshots[3].meta = { saved: 'captures/bastion-2026-11-25.ss' };
+    const outside = '/srv/snaps/db 1.ss';
+    report.snapshots[1].file = outside;
+    for (const f of report.findings) if (f.location.file === 'snapshots/db-1.ss') f.location = { ...f.location, file: outside };
+    const log = sarif(report);
+    const uris = log.runs.flatMap((r) => r.results!.map((x) => x.locations![0].physicalLocation!.artifactLocation!.uri));
+    expect(uris).toContain('file:///srv/snaps/db%201.ss');
+    expect(uris).toContain('captures/bastion-2026-11-25.ss');
+    expect(validate(log).valid).toBe(true);
+  });
+
+  test('rules carry GitHub metadata; security rules have security-severity as a string', () => {
+    const run = sarif().runs[0];
+    const rules = run.tool.driver.rules!;
+    expect(rules.map((r) => r.id)).toEqual(sampleReport().rules.map((r) => r.id));
+    for (const r of rules) {
+      expect(r.shortDescription?.text).toBeTruthy();
+      expect(r.fullDescription?.text).toBeTruthy();
+      expect(r.help?.text).toBeTruthy();
+      expect(r.help?.markdown).toBeTruthy();
+      expect(['error', 'warning', 'note']).toContain(r.defaultConfiguration?.level);
+      expect(Array.isArray(r.properties?.tags)).toBe(true);
+      expect(r.properties!.tags!.length).toBeLessThanOrEqual(20);
+    }
+    const db = rules.find((r) => r.id === 'no-public-db')!;
+    expect(db.properties!['security-severity']).toBe('8.1');
+    expect(db.properties!.tags).toEqual(expect.arrayContaining(['security', 'database']));
+    expect(db.helpUri).toBe('https://socklint.dev/rules/no-public-db');
+    const telnet = rules.find((r) => r.id === 'telnet-listening')!;
+    expect(typeof telnet.properties!['security-severity']).toBe('string');
+    expect(telnet.helpUri).toBeUndefined();
+    const health = rules.find((r) => r.id === 'close-wait-excess')!;
+    expect(health.properties!['security-severity']).toBeUndefined();
+    expect(health.properties!.tags).not.toContain('security');
+  });
+
+  test('waived findings are suppressions (external, accepted, with the reason)', () => {
+    const results = sarif().runs.flatMap((r) => r.results!);
+    const waived = results.filter((r) => r.suppressions);
+    expect(waived).toHaveLength(1);
+    expect(waived[0].suppressions![0]).toMatchObject({ kind: 'external', status: 'accepted' });
+    expect(waived[0].suppressions![0].justification).toContain('Legacy reporting DB');
+    expect(waived[0].suppressions![0].justification).not.toMatch(/\u001b/);
+  });
+
+  test('aggregate offenders become relatedLocations', () => {
+    const run = sarif().runs[0];
+    const agg = run.results!.find((r) => r.ruleId === 'close-wait-excess')!;
+    expect(agg.relatedLocations).toHaveLength(3);
+    expect(agg.relatedLocations![0]).toMatchObject({ id: 1, physicalLocation: { region: { startLine: 40 } } });
+    expect(agg.properties).toMatchObject({ observed: 57, threshold: 20, offendersNotListed: 54 });
+  });
+
+  test('relatedLocations are capped at 1000 (GitHub), the rest counted', () => {
+    const log = sarif(bigReport(1, 1500));
+    const agg = log.runs[0].results!.find((r) => r.ruleId === 'close-wait-excess')!;
+    expect(agg.relatedLocations).toHaveLength(SARIF_MAX_RELATED_LOCATIONS);
+    expect(agg.properties!.offendersNotListed).toBe(500);
+  });
+
+  test('more than 25,000 results: capped per run, errors kept first, the rest counted in a notification', () => {
+    const report = bigReport(SARIF_MAX_RESULTS_PER_RUN + 1200);
+    const log = buildSarifLog(report, CTX);
+    const run = log.runs[0];
+    expect(run.results).toHaveLength(SARIF_MAX_RESULTS_PER_RUN);
+    expect(run.properties).toMatchObject({ resultsTotal: 26200, resultsLeftOut: 1200 });
+    const notes = run.results!.filter((r) => r.level === 'note').length;
+    // 2,620 notes in the input; all 23,580 errors kept, so only 1,420 notes fit.
+    expect(notes).toBe(SARIF_MAX_RESULTS_PER_RUN - 23580);
+    const capped = run.invocations![0].toolExecutionNotifications!.find((n) => n.descriptor?.id === 'results-capped')!;
+    expect(capped.message.text).toContain('1200 of 26200');
+    expect(validate(log).valid).toBe(true);
+  });
+
+  test('invocations: executionSuccessful and notifications for not-evaluated rules, unparsed lines, caps, waivers', () => {
+    const log = sarif();
+    const edge = log.runs.find((r) => r.automationDetails?.id === 'socklint/edge/')!;
+    const inv = edge.invocations![0];
+    expect(inv.executionSuccessful).toBe(true);
+    expect(inv.startTimeUtc).toBe('2026-11-25T18:30:00.000Z');
+    expect(inv.endTimeUtc).toBe('2026-11-25T18:30:01.234Z');
+    const ne = inv.toolExecutionNotifications!.find((n) => n.descriptor?.id === 'not-evaluated')!;
+    expect(ne.associatedRule).toEqual({ id: 'close-wait-excess', index: 2 });
+    expect(ne.message.text).toContain('needs the socket state');
+    const db = log.runs.find((r) => r.automationDetails?.id === 'socklint/db-1/')!;
+    const unparsed = db.invocations![0].toolExecutionNotifications!.filter((n) => n.descriptor?.id === 'unparsed-lines');
+    expect(unparsed[0].message.text).toContain('2 of 46 lines');
+    expect(unparsed[1].locations![0].physicalLocation!.region!.startLine).toBe(44);
+    const web = log.runs[0].invocations![0];
+    expect(web.toolExecutionNotifications!.some((n) => n.descriptor?.id === 'findings-not-listed')).toBe(true);
+    expect(web.toolConfigurationNotifications![0].descriptor!.id).toBe('waiver-expired');
+  });
+
+  test('hostile strings: valid JSON, no control characters in messages, no builder placeholder trap', () => {
+    const out = formatters.sarif.format(sampleReport(), CTX);
+    const log = JSON.parse(out) as Sarif.Log;
+    const messages = log.runs.flatMap((r) => r.results!.map((x) => x.message.text!));
+    const hostile = messages.find((m) => m.includes('SARIF_BUILDER_INVALID'))!;
+    expect(hostile).toBeDefined();
+    for (const m of messages) expect(m).not.toMatch(/[\u0000-\u001f\u007f-\u009f\u202e]/);
+    expect(hostile).toContain('evil"proc\'<&>');
+    expect(hostile).not.toContain('[2J');
+    expect(out).not.toContain(HOSTILE_PROCESS);
+  });
+
+  test('a report with no snapshots still gives a valid log', () => {
+    const report = { ...sampleReport(), snapshots: [], findings: [], notEvaluated: [], omitted: [], waivers: [] };
+    const log = sarif(report);
+    expect(log.runs).toHaveLength(1);
+    expect(validate(log).valid).toBe(true);
+  });
+});
+
+/**
+ * Microsoft's SARIF Multitool with GitHub's ingestion rules (`--rule-kind Gh;Sarif`). Runs when the tool is
+ * installed (devDependency @microsoft/sarif-multitool, or SARIF_MULTITOOL=/path/to/Sarif.Multitool).
+ */
+function findMultitool(): string | undefined {
+  if (process.env.SARIF_MULTITOOL && fs.existsSync(process.env.SARIF_MULTITOOL)) return process.env.SARIF_MULTITOOL;
+  try {
+    const pkg = require.resolve(`@microsoft/sarif-multitool-${process.platform}/package.json`);
+    const bin = path.join(path.dirname(pkg), process.platform === 'win32' ? 'Sarif.Multitool.exe' : 'Sarif.Multitool');
+    return fs.existsSync(bin) ? bin : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+const multitool = findMultitool();
+if (!multitool) announceSkip('SARIF Multitool (GitHub ingestion rules)', 'install @microsoft/sarif-multitool or set SARIF_MULTITOOL');
+(multitool ? describe : describe.skip)('SARIF Multitool validate --rule-kind Gh;Sarif', () => {
+  test('no errors or warnings under GitHub ingestion rules', () => {
+    const dir = tempDir();
+    const input = path.join(dir, 'socklint.sarif');
+    const output = path.join(dir, 'validation.sarif');
+    fs.writeFileSync(input, formatters.sarif.format(sampleReport(), CTX));
+    const run = spawnSync(multitool!, ['validate', input, '--rule-kind', 'Gh;Sarif', '--output', output, '--log', 'ForceOverwrite'], {
+      encoding: 'utf8',
+      env: { ...process.env, DOTNET_CLI_TELEMETRY_OPTOUT: '1', DOTNET_SYSTEM_GLOBALIZATION_INVARIANT: '1' },
+      timeout: 120_000,
+    });
+    expect(run.error).toBeUndefined();
+    const validation = JSON.parse(fs.readFileSync(output, 'utf8')) as Sarif.Log;
+    const problems = (validation.runs[0].results ?? [])
+      .filter((r) => r.level === 'error' || r.level === 'warning' || r.level === undefined)
+      .map((r) => `${r.ruleId}: ${r.message.text ?? JSON.stringify(r.message.arguments)}`);
+    expect(run.status).toBe(0);
+    expect(problems).toEqual([]);
+  });
+});

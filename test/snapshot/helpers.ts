@@ -1,0 +1,35 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { parseSsText, type ParseStats } from '../../src/snapshot/parser';
+import { builtinServices } from '../../src/snapshot/services';
+
+export const SHARED = path.resolve(__dirname, '../../../shared');
+export const CORPUS = path.join(SHARED, 'corpus');
+export const SYNTHETIC = path.resolve(__dirname, '../../fixtures/synthetic');
+
+/** Parse with the built-in service table only, so results do not depend on the host's /etc/services. */
+export function parse(text: string, file = 'test.out', flags?: string) {
+  return parseSsText(text, { file, services: builtinServices(), flags });
+}
+
+export function parseFile(p: string, flags?: string) {
+  return parse(fs.readFileSync(p, 'utf8'), path.basename(p), flags);
+}
+
+/** Every physical line is accounted for exactly once. */
+export function expectAccounted(stats: ParseStats): void {
+  const k = stats.kinds;
+  const sum = k.socket + k.continuation + k.joined + k.header + k.comment + k.summary + k.blank + k.unparsed;
+  expect(sum).toBe(stats.lines);
+  expect(stats.unparsed).toBe(k.unparsed);
+}
+
+export function listOut(dir: string): string[] {
+  const out: string[] = [];
+  for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+    const p = path.join(dir, e.name);
+    if (e.isDirectory()) out.push(...listOut(p));
+    else if (e.name.endsWith('.out')) out.push(p);
+  }
+  return out.sort();
+}
