@@ -32,8 +32,18 @@ export interface FindingFilter {
   report(): WaiverReport[];
 }
 
+/** A snapshot to read: where it is, and how reports name it (`live:web-01` for a temporary live capture). */
+export interface ScanInput {
+  path: string;
+  label: string;
+}
+
+export function fileInputs(paths: string[]): ScanInput[] {
+  return paths.map((p) => ({ path: p, label: p }));
+}
+
 export interface ScanOptions {
-  inputs: string[];
+  inputs: ScanInput[];
   rules: RuleSelector;
   filters?: FindingFilter[];
   /** --host: overrides the host name of every snapshot (else capture metadata, else the file name). */
@@ -76,7 +86,8 @@ interface SnapshotResult {
   omitted: Omitted[];
 }
 
-async function scanSnapshot(file: string, opts: ScanOptions): Promise<SnapshotResult | Diagnostic> {
+async function scanSnapshot(input: ScanInput, opts: ScanOptions): Promise<SnapshotResult | Diagnostic> {
+  const file = input.label;
   const states: Record<string, number> = {};
   const unparsedLines: UnparsedLine[] = [];
   let summary: SsSummary | undefined;
@@ -102,7 +113,7 @@ async function scanSnapshot(file: string, opts: ScanOptions): Promise<SnapshotRe
 
   let stats;
   try {
-    stats = await parseSnapshotFile(file, {
+    stats = await parseSnapshotFile(input.path, {
       socket(rec: SocketRecord) {
         const st = rec.state ?? 'unknown';
         states[st] = (states[st] ?? 0) + 1;
@@ -119,7 +130,7 @@ async function scanSnapshot(file: string, opts: ScanOptions): Promise<SnapshotRe
         const m = /^#\s*([a-z][a-z0-9_-]*):\s?(.*)$/i.exec(text);
         if (m && !evaluator && meta[m[1].toLowerCase()] === undefined) meta[m[1].toLowerCase()] = m[2].trim();
       },
-    });
+    }, { file });
   } catch (e) {
     if (e instanceof UserError) return e.diagnostics[0];
     throw e;
@@ -161,8 +172,8 @@ export async function runScan(opts: ScanOptions): Promise<ScanOutcome> {
   const omitted: Omitted[] = [];
   const snapshotErrors: Diagnostic[] = [];
 
-  for (const file of opts.inputs) {
-    const r = await scanSnapshot(file, opts);
+  for (const input of opts.inputs) {
+    const r = await scanSnapshot(input, opts);
     if ('code' in r) { snapshotErrors.push(r); continue; }
     snapshots.push(r.snapshot);
     findings.push(...r.findings);

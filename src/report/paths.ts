@@ -1,6 +1,5 @@
 /** Where a snapshot "is", for reports that need a file: SARIF artifact URIs, JUnit/text locations. */
 import * as path from 'node:path';
-import type { SnapshotReport } from '../engine/types';
 
 /** Pseudo-path for a snapshot read from stdin (`-`): stable, so alerts keep matching across runs. */
 export const STDIN_PSEUDO_PATH = 'stdin.ss';
@@ -59,11 +58,4 @@ export function fileUri(absolute: string, directory = false): string {
   const segments = absolute.split(path.sep).map(encodeSegment).join('/');
   const withRoot = segments.startsWith('/') ? segments : `/${segments}`;
   return `file://${withRoot}${directory && !withRoot.endsWith('/') ? '/' : ''}`;
-}
-
-/** Lookup of snapshot metadata by file name, for formatters that only see a Location. */
-export function snapshotsByFile(snapshots: SnapshotReport[]): Map<string, SnapshotReport> {
-  const byFile = new Map<string, SnapshotReport>();
-  for (const s of snapshots) if (!byFile.has(s.file)) byFile.set(s.file, s);
-  return byFile;
 }

@@ -37,6 +37,12 @@ const GROUP_FIELDS: Record<string, string> = {
 };
 
 const DEFAULT_SALT = 'socklint-redact/v1';
+const TAG = /^redacted-[0-9a-f]{8}$/;
+
+/** Masked already (a tag) or nothing to mask (a wildcard): redaction is idempotent. */
+function leaveAlone(value: string): boolean {
+  return WILDCARDS.has(value) || TAG.test(value);
+}
 
 export function redactionTag(value: string, salt?: string): string {
   return `redacted-${createHmac('sha256', salt || DEFAULT_SALT).update(value).digest('hex').slice(0, 8)}`;
@@ -80,7 +86,7 @@ class Masker {
   note(value: string | number | null | undefined): void {
     if (value === null || value === undefined) return;
     const text = String(value);
-    if (!WILDCARDS.has(text) && !text.startsWith('redacted-')) this.tag(text);
+    if (!leaveAlone(text)) this.tag(text);
   }
 
   /** Mask the value at `segments` under `container[key]` in place. */
@@ -102,7 +108,7 @@ class Masker {
   private maskWhole(container: Record<string, unknown>, key: string): void {
     const value = container[key];
     if (typeof value === 'string') {
-      if (WILDCARDS.has(value)) return;
+      if (leaveAlone(value)) return;
       container[key] = this.tag(value);
     } else if (typeof value === 'number') {
       this.note(value);
@@ -199,7 +205,7 @@ export function redactReport(report: ScanReport, options: RedactOptions = {}): S
     if (finding.group) {
       for (const [key, value] of Object.entries(finding.group)) {
         const field = GROUP_FIELDS[key];
-        if (field && isRedacted(field) && value !== null && !WILDCARDS.has(String(value))) {
+        if (field && isRedacted(field) && value !== null && !leaveAlone(String(value))) {
           finding.group[key] = masker.tag(String(value));
         }
       }
@@ -259,7 +265,7 @@ function redactFindingText(masker: Masker, finding: Finding): void {
 }
 
 function maskAddressTokens(masker: Masker, text: string): string {
-  const mask = (m: string): string => (WILDCARDS.has(m) ? m : masker.tag(m));
+  const mask = (m: string): string => (leaveAlone(m) ? m : masker.tag(m));
   return text.replace(IPV4, mask).replace(IPV6, (m) => (/^[0-9:]*$/.test(m) && !m.includes('::') && m.split(':').length < 4 ? m : mask(m)));
 }
 
@@ -268,8 +274,10 @@ function maskAddressTokens(masker: Masker, text: string): string {
  * Formatters call this, so a caller cannot forget redaction for one of several formats.
  */
 const cache = new WeakMap<ScanReport, Map<string, ScanReport>>();
+/** Reports this module produced: preparing one again (the CLI prepares once, formatters again) is a no-op. */
+const redactedReports = new WeakSet<ScanReport>();
 export function prepareReport(report: ScanReport, redact: RedactOptions | undefined): ScanReport {
-  if (!redact) return report;
+  if (!redact || redactedReports.has(report)) return report;
   const key = JSON.stringify([redact.fields ?? [], redact.salt ?? '']);
   let byOptions = cache.get(report);
   if (!byOptions) {
@@ -279,6 +287,7 @@ export function prepareReport(report: ScanReport, redact: RedactOptions | undefi
   let redacted = byOptions.get(key);
   if (!redacted) {
     redacted = redactReport(report, redact);
+    redactedReports.add(redacted);
     byOptions.set(key, redacted);
   }
   return redacted;

@@ -194,6 +194,7 @@ export function buildSarifLog(input: ScanReport, ctx: FormatContext): Sarif.Log 
   const builder = new SarifBuilder({ $schema: SARIF_SCHEMA_URI, version: '2.1.0', runs: [] });
   const hosts = hostsOf(report);
   if (hosts.length === 0) hosts.push('');
+  const category = stripControl(ctx.sarifCategory ?? 'socklint').replace(/\/+$/, '') || 'socklint';
 
   for (const host of hosts) {
     const snapshots = report.snapshots.filter((s) => s.host === host);
@@ -211,7 +212,7 @@ export function buildSarifLog(input: ScanReport, ctx: FormatContext): Sarif.Log 
     const hostLabel = stripControl(host);
     const runBuilder = new SarifRunBuilder({
       tool: { driver },
-      automationDetails: { id: `socklint/${hostLabel}/` },
+      automationDetails: { id: `${category}/${hostLabel}/` },
       originalUriBaseIds: { [SRCROOT]: { uri: fileUri(ctx.cwd, true) } },
       columnKind: 'utf16CodeUnits',
       artifacts: snapshots.map((s) => ({

@@ -22,6 +22,11 @@ export interface FormatContext {
   color: boolean;
   /** Mask socket fields in every output; fingerprints are kept as the engine computed them. */
   redact?: RedactOptions;
+  /**
+   * SARIF: the code-scanning category prefix; each host's run gets `automationDetails.id` = `<prefix>/<host>/`.
+   * Default `socklint`. (upload-sarif's `category` input does not apply to runs that carry their own id.)
+   */
+  sarifCategory?: string;
   /** Clock for anything "as of now" (tests pin it); reports otherwise use report.startedAt. */
   now?: Date;
 }

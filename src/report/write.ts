@@ -8,7 +8,8 @@
  * points, which is rarely what was meant — and writing through a link is how a shared directory gets a file
  * clobbered elsewhere). Write to the link's target path instead.
  */
-import * as fs from 'node:fs';
+// Default import: calls go through the module object at call time (tests can spy on fs).
+import fs from 'node:fs';
 import * as path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { ExitCode, UserError } from '../diagnostics';

@@ -21,8 +21,18 @@ export function ruleSchema(): object {
   return ruleSchemaCache;
 }
 
+let ruleValidatorCache: ValidateFunction | undefined;
+/** The precompiled rule validator (generated from the schema; see schema-build.ts). */
 export function ruleValidator(): ValidateFunction {
-  return schemaValidator(ruleSchema());
+  if (!ruleValidatorCache) {
+    try {
+      // eslint-disable-next-line @typescript-eslint/no-var-requires
+      ruleValidatorCache = require('./rule-validator.generated') as ValidateFunction;
+    } catch {
+      ruleValidatorCache = schemaValidator(ruleSchema());
+    }
+  }
+  return ruleValidatorCache;
 }
 
 export interface RulePack {

@@ -4,7 +4,8 @@
  * file:line:column. Generic: the rule loader and the config loader both use it.
  */
 import * as fs from 'fs';
-import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
+import type Ajv from 'ajv';
+import type { ErrorObject, ValidateFunction } from 'ajv';
 import { LineCounter, parseDocument, isAlias, isMap, isPair, isScalar, isSeq, type Document, type Node } from 'yaml';
 import { didYouMean, type Diagnostic, type Position } from '../diagnostics';
 
@@ -157,9 +158,15 @@ const validators = new WeakMap<object, ValidateFunction>();
 /** Annotation keywords our schemas carry for editors and for error mapping. */
 export const SCHEMA_ANNOTATIONS = ['x-key-kind', 'x-expected', 'x-error-code', 'x-group', 'x-type', 'markdownDescription', 'defaultSnippets'];
 
+/** allErrors: report everything at once; verbose: errors carry parentSchema (for x-key-kind / x-expected). */
+export const AJV_OPTIONS = { allErrors: true, verbose: true, strict: false, allowUnionTypes: true } as const;
+
 function ajv(): Ajv {
   if (!ajvInstance) {
-    ajvInstance = new Ajv({ allErrors: true, verbose: true, strict: false, allowUnionTypes: true });
+    // Loaded on first use: the rule loader runs on a precompiled validator and never pays for ajv.
+    // eslint-disable-next-line @typescript-eslint/no-var-requires
+    const AjvCtor = require('ajv').default as typeof Ajv;
+    ajvInstance = new AjvCtor({ ...AJV_OPTIONS });
     ajvInstance.addVocabulary(SCHEMA_ANNOTATIONS);
     // Formats are only needed by schemas that use them (config: dates, URIs); load lazily.
     // eslint-disable-next-line @typescript-eslint/no-var-requires
@@ -193,7 +200,7 @@ type SchemaLike = Record<string, unknown> | undefined;
  * branch that got furthest, additionalProperties pointing at the offending key, required at the map.
  */
 export function ajvErrorsToDiagnostics(errors: readonly ErrorObject[], ctx: ErrorContext): Diagnostic[] {
-  const errs = collapseUnions(errors.filter((e) => e.keyword !== 'if'));
+  const errs = mergeRequired(collapseUnions(errors.filter((e) => e.keyword !== 'if')));
   const out: Diagnostic[] = [];
   const seen = new Set<string>();
   for (const e of errs) {
@@ -204,6 +211,28 @@ export function ajvErrorsToDiagnostics(errors: readonly ErrorObject[], ctx: Erro
     out.push(d);
   }
   return out.sort((a, b) => (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0));
+}
+
+/** One "missing required keys" error per map instead of one per key. */
+function mergeRequired(errs: ErrorObject[]): ErrorObject[] {
+  const byPath = new Map<string, ErrorObject>();
+  const out: ErrorObject[] = [];
+  for (const e of errs) {
+    if (e.keyword !== 'required') {
+      out.push(e);
+      continue;
+    }
+    const prev = byPath.get(e.instancePath);
+    if (prev) {
+      const list = prev.params.missing as string[];
+      if (!list.includes(String(e.params.missingProperty))) list.push(String(e.params.missingProperty));
+    } else {
+      const merged = { ...e, params: { ...e.params, missing: [String(e.params.missingProperty)] } };
+      byPath.set(e.instancePath, merged);
+      out.push(merged);
+    }
+  }
+  return out;
 }
 
 export function parsePointer(pointer: string): string[] {
@@ -307,19 +336,17 @@ function describeError(e: ErrorObject, ctx: ErrorContext): Diagnostic {
       const key = String(e.params.additionalProperty);
       const kind = (parent?.['x-key-kind'] as string | undefined) ?? 'key';
       const candidates = Object.keys((parent?.properties as object | undefined) ?? {});
-      const suggestion = didYouMean(key, candidates);
+      const suggestion = didYouMean(key, candidates) ?? (kind === 'field' ? candidates.find((c) => c.endsWith(`.${key}`)) : undefined);
       const where = path.length ? ` in ${name}` : '';
       const code = kind === 'field' ? 'unknown-field' : kind === 'operator' ? 'unknown-operator' : 'unknown-key';
       const noun = kind === 'field' ? 'field' : kind === 'operator' ? 'operator' : 'key';
-      return {
-        ...at(ctx.keyPositionOf([...path, key])), code,
-        message: `unknown ${noun} '${key}'${kind === 'key' ? where : ''}`,
-        hint: suggestion ? `did you mean '${suggestion}'?` : candidates.length && candidates.length <= 12 ? `expected one of: ${candidates.join(', ')}` : undefined,
-      };
+      const hint = suggestion ? `did you mean '${suggestion}'?` : candidates.length && candidates.length <= 12 ? `expected one of: ${candidates.join(', ')}` : undefined;
+      return { ...at(ctx.keyPositionOf([...path, key])), code, message: `unknown ${noun} '${key}'${kind === 'key' ? where : ''}`, ...(hint ? { hint } : {}) };
     }
     case 'required': {
-      const missing = String(e.params.missingProperty);
-      return { ...at(ctx.positionOf(path)), code: 'missing-key', message: `missing required key '${missing}'${path.length ? ` in ${name}` : ''}` };
+      const missing = (e.params.missing as string[] | undefined) ?? [String(e.params.missingProperty)];
+      const keys = missing.map((k) => `'${k}'`).join(', ');
+      return { ...at(ctx.positionOf(path)), code: 'missing-key', message: `missing required key${missing.length > 1 ? 's' : ''} ${keys}${path.length ? ` in ${name}` : ''}` };
     }
     case 'type':
       return { ...at(ctx.positionOf(path)), code: codeOverride ?? 'wrong-type', message: `${name} must be ${expected ?? joinOr(String(e.params.type).split(',').map(article))}, not ${typeName(e.data)}` };

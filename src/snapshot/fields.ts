@@ -9,19 +9,28 @@ import type { ProcessRef, SkMem, SocketRecord, TcpInfo, Timer } from './types';
 
 /** Decimal integer (optionally negative) or undefined. */
 export function parseIntStrict(s: string): number | undefined {
-  const n = s.length;
-  if (n === 0 || n > 20) return undefined;
-  let i = 0;
-  if (s.charCodeAt(0) === 45 /* - */) {
-    if (n === 1) return undefined;
-    i = 1;
+  const v = parseIntRange(s, 0, s.length);
+  return v === v ? v : undefined; // NaN check
+}
+
+/** Decimal integer in s[from..to) (optionally negative), NaN when not one. No allocation. */
+export function parseIntRange(s: string, from: number, to: number): number {
+  let i = from;
+  let neg = false;
+  if (i < to && s.charCodeAt(i) === 45 /* - */) {
+    neg = true;
+    i++;
   }
-  for (; i < n; i++) {
-    const c = s.charCodeAt(i);
-    if (c < 48 || c > 57) return undefined;
+  const digits = to - i;
+  if (digits <= 0 || digits > 20) return NaN;
+  let v = 0;
+  for (; i < to; i++) {
+    const c = s.charCodeAt(i) - 48;
+    if (c < 0 || c > 9) return NaN;
+    v = v * 10 + c;
   }
-  const v = Number(s);
-  return Number.isSafeInteger(v) ? v : undefined;
+  if (digits > 15 && !Number.isSafeInteger(v)) return NaN;
+  return neg ? -v : v;
 }
 
 /** `%g`-style number (`92427.6`, `1.23457e+06`, `0.005`) or undefined. */
@@ -44,40 +53,53 @@ const MAX_TIMER_MS = 24 * 3600 * 1000;
  * `1min59sec`, `119min`. Null when unreadable or absurd.
  */
 export function parseTimerTime(t: string): number | null {
-  if (t.length === 0) return 0;
+  const n = t.length;
+  if (n === 0) return 0;
   let i = 0;
   let ms = 0;
-  const n = t.length;
-  const readDigits = (): string => {
-    const s = i;
+  // first number
+  let d = 0;
+  let nd = 0;
+  while (i < n) {
+    const c = t.charCodeAt(i) - 48;
+    if (c < 0 || c > 9) break;
+    d = d * 10 + c;
+    nd++;
+    i++;
+  }
+  if (nd === 0 || nd > 12) return null;
+  if (t.startsWith('min', i)) {
+    ms += d * 60000;
+    i += 3;
+    if (i === n) return ms > MAX_TIMER_MS ? null : ms;
+    d = 0;
+    nd = 0;
+    while (i < n) {
+      const c = t.charCodeAt(i) - 48;
+      if (c < 0 || c > 9) break;
+      d = d * 10 + c;
+      nd++;
+      i++;
+    }
+    if (nd === 0 || nd > 12) return null;
+  }
+  // d is seconds (before '.' or 'sec') or milliseconds (before 'ms' with no '.')
+  if (i < n && t.charCodeAt(i) === 46 /* . */) {
+    i++;
+    const fs = i;
     while (i < n) {
       const c = t.charCodeAt(i);
       if (c < 48 || c > 57) break;
       i++;
     }
-    return t.slice(s, i);
-  };
-  let d = readDigits();
-  if (d.length === 0) return null;
-  if (t.startsWith('min', i)) {
-    ms += Number(d) * 60000;
-    i += 3;
-    if (i === n) return ms > MAX_TIMER_MS ? null : ms;
-    d = readDigits();
-    if (d.length === 0) return null;
-  }
-  // d is now seconds (if followed by '.' or 'sec') or milliseconds (if followed by 'ms' with no '.')
-  if (i < n && t.charCodeAt(i) === 46 /* . */) {
-    i++;
-    const f = readDigits();
-    if (f.length === 0) return null;
-    const rest = t.slice(i);
-    if (rest !== 'sec' && rest !== 'ms') return null;
-    ms += Number(d) * 1000 + Math.round(Number('0.' + f) * 1000);
+    if (i === fs) return null;
+    const rest = n - i;
+    if (!((rest === 3 && t.startsWith('sec', i)) || (rest === 2 && t.startsWith('ms', i)))) return null;
+    ms += d * 1000 + Math.round(Number('0.' + t.slice(fs, i)) * 1000);
   } else {
-    const rest = t.slice(i);
-    if (rest === 'sec') ms += Number(d) * 1000;
-    else if (rest === 'ms') ms += Number(d);
+    const rest = n - i;
+    if (rest === 3 && t.startsWith('sec', i)) ms += d * 1000;
+    else if (rest === 2 && t.startsWith('ms', i)) ms += d;
     else return null;
   }
   return ms > MAX_TIMER_MS ? null : ms;
@@ -199,55 +221,67 @@ export function parseUsers(s: string, start: number): UsersResult {
   }
 }
 
+const USER_KEYS = ['pid', 'tid', 'fd', 'proc_ctx', 'sock_ctx'];
+
+/** Which of USER_KEYS starts at e[i] followed by '=' (index), or -1. */
+function userKeyAt(e: string, i: number): number {
+  for (let k = 0; k < USER_KEYS.length; k++) {
+    const key = USER_KEYS[k];
+    if (e.startsWith(key, i) && e.charCodeAt(i + key.length) === 61 /* = */) return k;
+  }
+  return -1;
+}
+
+function setUserKey(p: ProcessRef, k: number, e: string, from: number, to: number): void {
+  switch (k) {
+    case 0: p.pid = parseIntRange(e, from, to); break;
+    case 1: { const v = parseIntRange(e, from, to); if (v === v) p.tid = v; break; }
+    case 2: { const v = parseIntRange(e, from, to); if (v === v) p.fd = v; break; }
+    case 3: p.procCtx = e.slice(from, to); break;
+    default: p.sockCtx = e.slice(from, to); break;
+  }
+}
+
 function parseUserEntry(e: string): ProcessRef | undefined {
   if (e.charCodeAt(0) !== 34 /* " */) return undefined;
   let q = e.lastIndexOf('",pid=');
   if (q >= 0) {
     const p: ProcessRef = { name: e.slice(1, q), pid: NaN };
-    // key=value pairs; proc_ctx / sock_ctx values may contain ','
-    const kv = e.slice(q + 2);
-    let key = '';
-    let val = '';
-    const commit = (): void => {
-      switch (key) {
-        case 'pid': p.pid = parseIntStrict(val) ?? NaN; break;
-        case 'tid': { const v = parseIntStrict(val); if (v !== undefined) p.tid = v; break; }
-        case 'fd': { const v = parseIntStrict(val); if (v !== undefined) p.fd = v; break; }
-        case 'proc_ctx': p.procCtx = val; break;
-        case 'sock_ctx': p.sockCtx = val; break;
-        default: break;
+    // key=value pairs from q+2; proc_ctx / sock_ctx values may contain ',': a value runs to the next ",key="
+    let i = q + 2;
+    const n = e.length;
+    let k = userKeyAt(e, i);
+    while (k >= 0) {
+      const vs = i + USER_KEYS[k].length + 1;
+      let j = vs;
+      let next = -1;
+      for (;;) {
+        j = e.indexOf(',', j);
+        if (j < 0) {
+          j = n;
+          break;
+        }
+        next = userKeyAt(e, j + 1);
+        if (next >= 0) break;
+        j++;
       }
-    };
-    let from = 0;
-    while (from <= kv.length) {
-      let comma = kv.indexOf(',', from);
-      if (comma < 0) comma = kv.length;
-      const piece = kv.slice(from, comma);
-      const eq = piece.indexOf('=');
-      const k = eq > 0 ? piece.slice(0, eq) : '';
-      if (k === 'pid' || k === 'tid' || k === 'fd' || k === 'proc_ctx' || k === 'sock_ctx') {
-        if (key) commit();
-        key = k;
-        val = piece.slice(eq + 1);
-      } else if (key) {
-        val += ',' + piece;
-      }
-      from = comma + 1;
+      setUserKey(p, k, e, vs, j);
+      if (j >= n) break;
+      i = j + 1;
+      k = next;
     }
-    if (key) commit();
-    return Number.isNaN(p.pid) ? undefined : p;
+    return p.pid === p.pid ? p : undefined;
   }
   // ≤3.13: ("comm",PID,FD)
   q = e.lastIndexOf('",');
   if (q < 0) return undefined;
-  const rest = e.slice(q + 2);
-  const comma = rest.indexOf(',');
-  const pid = parseIntStrict(comma < 0 ? rest : rest.slice(0, comma));
-  if (pid === undefined) return undefined;
+  const comma = e.indexOf(',', q + 2);
+  const pid = parseIntRange(e, q + 2, comma < 0 ? e.length : comma);
+  if (pid !== pid) return undefined;
   const p: ProcessRef = { name: e.slice(1, q), pid };
   if (comma >= 0) {
-    const fd = parseIntStrict(rest.slice(comma + 1));
-    if (fd !== undefined) p.fd = fd;
+    const fd = parseIntRange(e, comma + 1, e.length);
+    if (fd === fd) p.fd = fd;
   }
   return p;
 }
@@ -324,16 +358,32 @@ function extraOf(rec: SocketRecord): Record<string, string | boolean> {
   return x;
 }
 
-/** Put a value into extra without losing an earlier item of the same key. */
+/** Most `extra` items kept per record (a hostile line could hold hundreds of thousands of tokens). */
+export const MAX_EXTRA_ITEMS = 256;
+
+const extraBook = new WeakMap<object, { n: number; dup: Map<string, number> }>();
+
+/** Put a value into extra without losing an earlier item of the same key (`key#2`, `key#3`…). */
 function putExtra(rec: SocketRecord, key: string, value: string | boolean): void {
   const x = extraOf(rec);
+  let book = extraBook.get(x);
+  if (!book) {
+    book = { n: Object.keys(x).length, dup: new Map() };
+    extraBook.set(x, book);
+  }
+  if (book.n >= MAX_EXTRA_ITEMS) {
+    x['extra-truncated'] = true;
+    return;
+  }
+  book.n++;
   if (!(key in x)) {
     x[key] = value;
     return;
   }
-  let i = 2;
+  let i = book.dup.get(key) ?? 2;
   while (`${key}#${i}` in x) i++;
   x[`${key}#${i}`] = value;
+  book.dup.set(key, i + 1);
 }
 
 /** True when the token at s[i..] starts an extension item (used to find where unix/netlink addresses end). */
@@ -383,8 +433,23 @@ export function parseExtensions(rec: SocketRecord, s: string, from: number, to: 
       i = u.end;
       continue;
     }
-    const end = tokenEnd(s, i, to);
-    const tok = s.slice(i, end);
+    // `-b`: `bpf filter (N):  0x28 0 0 12, …` — keep the program text as one item
+    if (c === 98 /* b */ && s.startsWith('bpf filter', i)) {
+      putExtra(rec, 'bpf', s.slice(i + 10, to).trim());
+      i = to;
+      break;
+    }
+    let end = tokenEnd(s, i, to);
+    let tok = s.slice(i, end);
+    // `key:"quoted value with spaces"` (/proc fallback `opt:"…"`)
+    const q = tok.indexOf(':"');
+    if (q > 0 && (q + 2 === tok.length || tok.charCodeAt(tok.length - 1) !== 34)) {
+      const close = s.indexOf('"', i + q + 2);
+      if (close > 0 && close < to) {
+        end = close + 1;
+        tok = s.slice(i, end);
+      }
+    }
     i = end;
     const colon = tok.indexOf(':');
     const paren = tok.indexOf('(');

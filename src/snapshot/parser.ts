@@ -6,7 +6,7 @@
  */
 import {
   SEEN_EXTENDED, SEEN_PROCESSES, SEEN_SKMEM, SEEN_TCPINFO, SEEN_TIMER, SEEN_UNTERMINATED, looksLikeExtension,
-  parseExtensions, parseIntStrict,
+  parseExtensions, parseIntRange, parseIntStrict,
 } from './fields';
 import { PROTOCOLS, defaultServices, protocolNumber, type ServiceTable } from './services';
 import type { Endpoint, FieldGroup, SocketRecord, SsSummary, UnparsedLine } from './types';
@@ -89,6 +89,8 @@ const STATE_FILTERS: Record<string, string> = {
 };
 
 const enum Cls { INET, UNIX, NL, PACKET, VSOCK, TIPC, XDP }
+
+const TIPC_TYPES: Record<string, string> = { STREAM: 'ti_st', DGRAM: 'ti_dg', RDM: 'ti_rd', SEQPACKET: 'ti_sq' };
 
 function classOf(netid: string): Cls {
   switch (netid) {
@@ -417,7 +419,10 @@ export class SsParser {
       return;
     }
     this.inTop = false;
-    if (c0 === 32 && this.cur && this.cur.netid.startsWith('ti_') && text.startsWith('type:', p)) {
+    if (
+      c0 === 32 && this.cur && text.startsWith('type:', p) &&
+      (this.cur.netid.startsWith('ti_') || (this.cur as PendingRec)._cls === Cls.TIPC)
+    ) {
       this.stats.kinds.continuation++;
       this.extend(this.cur, text, p, false);
       return;
@@ -694,12 +699,12 @@ export class SsParser {
     if (!this.layout || this.layout.queues) {
       const p1 = skipWs(s, p, n);
       const e1 = tokEnd(s, p1, n);
-      const q1 = parseIntStrict(s.slice(p1, e1));
-      if (q1 !== undefined) {
+      const q1 = parseIntRange(s, p1, e1);
+      if (q1 === q1) {
         const p2 = skipWs(s, e1, n);
         const e2 = tokEnd(s, p2, n);
-        const q2 = parseIntStrict(s.slice(p2, e2));
-        if (q2 !== undefined) {
+        const q2 = parseIntRange(s, p2, e2);
+        if (q2 === q2) {
           recvQ = q1;
           sendQ = q2;
           p = e2;
@@ -808,10 +813,10 @@ export class SsParser {
     }
     const m = starts.length;
     for (let j = 1; j + 2 < m; j++) {
-      const li = parseIntStrict(s.slice(starts[j], ends[j]));
-      if (li === undefined) continue;
-      const pi = parseIntStrict(s.slice(starts[j + 2], ends[j + 2]));
-      if (pi === undefined) continue;
+      const li = parseIntRange(s, starts[j], ends[j]);
+      if (li !== li) continue;
+      const pi = parseIntRange(s, starts[j + 2], ends[j + 2]);
+      if (pi !== pi) continue;
       if (j + 3 < m && !looksLikeExtension(s.slice(starts[j + 3], ends[j + 3]))) continue;
       const name = s.slice(starts[0], ends[j - 1]);
       const peerName = s.slice(starts[j + 1], ends[j + 1]);
@@ -892,7 +897,7 @@ export class SsParser {
 
   private inferNetid(rec: SocketRecord, cls: Cls): void {
     const f = this.flags;
-    if (f && f.table) {
+    if (f && f.table && (cls === Cls.INET || (cls === Cls.NL && f.table === 'nl'))) {
       rec.netid = f.table;
       rec.netidInferred = `${f.table}: the capture flags "${f.raw.trim()}" select only that table`;
       return;
@@ -922,6 +927,15 @@ export class SsParser {
         rec.netid = 'xdp';
         rec.netidInferred = 'xdp: address form IFACE:qN';
         return;
+      case Cls.TIPC: {
+        const t = rec.extra?.type;
+        const id = typeof t === 'string' ? TIPC_TYPES[t] : undefined;
+        rec.netid = id ?? 'unknown';
+        rec.netidInferred = id
+          ? `${id}: tipc address form NODE:REF and --tipcinfo type:${t as string}`
+          : 'tipc socket (NODE:REF, peer -) without a Netid column: ti_st/ti_dg/ti_rd/ti_sq cannot be told apart';
+        return;
+      }
       default:
         break;
     }
@@ -1039,12 +1053,13 @@ function guessClass(s: string, p: number, n: number): Cls {
   const p2 = skipWs(s, e1, n);
   const b = s.slice(p2, tokEnd(s, p2, n));
   if (parseIntStrict(b) !== undefined) return Cls.UNIX;
+  if (b === '-') return Cls.TIPC;
   const colon = a.indexOf(':');
   if (colon > 0) {
     const pre = a.slice(0, colon);
     if (NL_PROTOS.has(pre) || (parseIntStrict(pre) !== undefined && pre.charCodeAt(0) !== 45)) return Cls.NL;
   }
-  if (b === '*' || b === '-') {
+  if (b === '*') {
     if (/:q\d+$/.test(a)) return Cls.XDP;
     return Cls.PACKET;
   }
@@ -1071,18 +1086,13 @@ function netlinkAddresses(rec: SocketRecord, s: string, p: number, n: number): n
     i = e;
   }
   const m = starts.length;
+  // extFrom = first index from which every token is an extension item
+  let extFrom = m;
+  while (extFrom > 0 && looksLikeExtension(s.slice(starts[extFrom - 1], ends[extFrom - 1]))) extFrom--;
   for (let k = 1; k < m; k++) {
+    if (k + 1 < extFrom) continue;
     const t = s.slice(starts[k], ends[k]);
     if (t !== '*' && !/^-?\d+:-?\d+$/.test(t)) continue;
-    let ok = true;
-    for (let x = k + 1; x < m; x++) {
-      const u = s.slice(starts[x], ends[x]);
-      if (!looksLikeExtension(u)) {
-        ok = false;
-        break;
-      }
-    }
-    if (!ok) continue;
     const local = s.slice(starts[0], ends[k - 1]);
     const c = local.indexOf(':');
     if (c <= 0) return 'unrecognised netlink address';

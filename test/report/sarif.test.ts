@@ -234,3 +234,13 @@ if (!multitool) announceSkip('SARIF Multitool (GitHub ingestion rules)', 'instal
     expect(problems).toEqual([]);
   });
 });
+
+test('SARIF category prefix is configurable (several socklint uploads per commit)', () => {
+  const log = JSON.parse(formatters.sarif.format(sampleReport(), { ...CTX, sarifCategory: 'socklint-prod/' })) as Sarif.Log;
+  expect(log.runs.map((r) => r.automationDetails!.id)).toEqual([
+    'socklint-prod/web-1.example.com/',
+    'socklint-prod/db-1/',
+    'socklint-prod/edge/',
+    'socklint-prod/bastion/',
+  ]);
+});

@@ -1,7 +1,7 @@
 /** `socklint baseline SNAPSHOT... -o FILE`: today's findings, by fingerprint, for `scan --baseline`. */
 import { ExitCode } from '../../diagnostics';
 import { expandSnapshotArgs } from '../../engine/inputs';
-import { runScan } from '../../engine/scan';
+import { fileInputs, runScan } from '../../engine/scan';
 import { buildBaseline } from '../../engine/baseline';
 import { writeFileAtomic } from '../../report';
 import { socklintVersion } from '../version';
@@ -20,7 +20,7 @@ export interface BaselineArgs {
 export async function baselineCommand(a: BaselineArgs): Promise<number> {
   const labels = parseLabelArgs(a.labels);
   const { rules } = loadRulesAndConfig(a);
-  const { report, snapshotErrors } = await runScan({ inputs: expandSnapshotArgs(a.snapshots), rules, host: a.host, labels, version: socklintVersion() });
+  const { report, snapshotErrors } = await runScan({ inputs: fileInputs(expandSnapshotArgs(a.snapshots)), rules, host: a.host, labels, version: socklintVersion() });
   printDiagnostics(snapshotErrors);
   if (snapshotErrors.length > 0) return ExitCode.snapshot;
   const baseline = buildBaseline(report);

@@ -13,7 +13,7 @@ export interface CaptureArgs {
 export async function captureCommand(a: CaptureArgs): Promise<number> {
   const labels = parseLabelArgs(a.labels);
   const { captureSnapshot } = await import('../../snapshot/capture');
-  const result = await captureSnapshot({ output: a.output, netns: a.netns, host: a.host, labels, useProc: a.proc });
+  const result = await captureSnapshot({ ...(a.output && a.output !== '-' ? { output: a.output } : { stream: process.stdout }), netns: a.netns, host: a.host, labels, useProc: a.proc });
   for (const n of result.notices) process.stderr.write(`socklint: ${n}\n`);
   return ExitCode.ok;
 }

@@ -3,12 +3,11 @@
  * 3 when a snapshot could not be read or held no socket, else 1 when an unsuppressed finding is at or
  * above --fail-on, else 0. Reports are written in every case, so a failing CI run still uploads them.
  */
-import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { ExitCode, UserError } from '../../diagnostics';
 import { expandSnapshotArgs } from '../../engine/inputs';
-import { runScan, type FindingFilter } from '../../engine/scan';
+import { fileInputs, runScan, type FindingFilter, type ScanInput } from '../../engine/scan';
 import { BaselineFilter, loadBaseline } from '../../engine/baseline';
 import type { Level, ScanReport } from '../../engine/types';
 import { formatNames, formatReport, writeFileAtomic, checkRedactFields, type FormatContext } from '../../report';
@@ -56,19 +55,20 @@ export async function scanCommand(a: ScanArgs): Promise<number> {
   const filters: FindingFilter[] = [...waivers];
   if (a.baseline) filters.push(new BaselineFilter(a.baseline, loadBaseline(a.baseline)));
 
-  let inputs: string[];
+  let inputs: ScanInput[];
   const notices: string[] = [];
-  let cleanup: (() => void) | undefined;
+  let cleanup: (() => Promise<void>) | undefined;
   if (a.snapshots.length === 0) {
-    const live = await captureLiveForScan(a, outputs.some((o) => o.kind === 'sarif'));
-    inputs = [live.file];
+    const sarif = outputs.find((o) => o.kind === 'sarif');
+    const live = await captureLiveForScan(a, labels, sarif ? (sarif.path ?? 'stdout.sarif') : undefined);
+    inputs = [{ path: live.file, label: live.label }];
     notices.push(...live.notices);
     cleanup = live.cleanup;
   } else {
     if (a.netns || a.saveSnapshot || a.proc) {
       throw new UserError({ file: 'socklint', code: 'usage', message: '--netns, --proc and --save-snapshot apply to live scans only', hint: 'drop the SNAPSHOT arguments to scan this host' }, ExitCode.usage);
     }
-    inputs = expandSnapshotArgs(a.snapshots);
+    inputs = fileInputs(expandSnapshotArgs(a.snapshots));
   }
 
   let outcome;
@@ -82,7 +82,7 @@ export async function scanCommand(a: ScanArgs): Promise<number> {
       version: socklintVersion(),
     });
   } finally {
-    cleanup?.();
+    await cleanup?.();
   }
   const { report, snapshotErrors } = outcome;
   for (const n of notices) process.stderr.write(`socklint: ${n}\n`);
@@ -110,19 +110,16 @@ function withCap(rules: import('../../engine/config').ConfiguredRules, cap: numb
 
 /**
  * Live scan: capture this host (ss, or /proc when ss is missing) into a snapshot file, which is then scanned
- * like any other. The file is the evidence SARIF points at: kept at --save-snapshot, else under the SARIF
- * output's folder... or a temporary file removed after the scan when no SARIF is written.
+ * like any other. That file is the evidence SARIF locations point at: kept at --save-snapshot, or next to
+ * the SARIF report when one is written; otherwise a temporary file removed after the scan.
  */
-async function captureLiveForScan(a: ScanArgs, keepEvidence: boolean): Promise<{ file: string; notices: string[]; cleanup?: () => void }> {
-  const { captureSnapshot } = await import('../../snapshot/capture');
-  let file = a.saveSnapshot;
-  let cleanup: (() => void) | undefined;
-  if (!file && keepEvidence) file = `socklint-${(a.host ?? os.hostname()).replace(/[^A-Za-z0-9._-]/g, '_')}.ss`;
-  if (!file) {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'socklint-'));
-    file = path.join(dir, `${(a.host ?? os.hostname()).replace(/[^A-Za-z0-9._-]/g, '_')}.ss`);
-    cleanup = () => fs.rmSync(dir, { recursive: true, force: true });
+async function captureLiveForScan(a: ScanArgs, labels: Record<string, string>, sarifPath: string | undefined) {
+  const { liveSnapshot } = await import('../../snapshot/capture');
+  let saveTo = a.saveSnapshot;
+  if (!saveTo && sarifPath) {
+    const host = (a.host ?? os.hostname()).replace(/[^A-Za-z0-9._-]/g, '_');
+    saveTo = path.join(path.dirname(sarifPath), `socklint-${host}.ss`);
   }
-  const result = await captureSnapshot({ output: file, netns: a.netns, host: a.host, useProc: a.proc });
-  return { file, notices: result.notices, cleanup };
+  const live = await liveSnapshot({ saveTo, netns: a.netns, host: a.host, labels, useProc: a.proc });
+  return { file: live.file, label: live.label, notices: live.notices, cleanup: live.dispose };
 }

@@ -1,0 +1,314 @@
+/**
+ * Semgrep-style rule tests. A fixture is real `ss` output with annotations in `#` comment lines:
+ *
+ *   # ruleid: close-wait-excess        the socket on the next line must fire (per-socket rules) or be
+ *                                      counted among the offenders of a breaking group (aggregates)
+ *   # ok: close-wait-excess            it must not
+ *   # todoruleid: / # todook:          known gaps: reported, never failing
+ *   # vars: threshold=2, ports=[22, 80]       (header) variable overrides for this fixture;
+ *   # vars: close-wait-excess.threshold=2     a `rule-id.` prefix targets one rule
+ *
+ * Several ids may be given, comma-separated. Fixtures are parsed by the real parser and evaluated by
+ * the real engine. Every rule needs at least one firing and one passing case, and a finding on a
+ * socket that is not annotated `ruleid` fails the test (no silent false positives).
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import { parse as parseYaml } from 'yaml';
+import type { Diagnostic } from '../diagnostics';
+import { formatDiagnostic } from '../diagnostics';
+import { parseSsText } from '../snapshot/parser';
+import { SnapshotEvaluator } from '../engine/evaluate';
+import type { CompiledRule } from './types';
+import { tryCompileRule, type RuleDefinition } from './compile';
+import { DEFAULT_PACK_DIR, loadRulePack } from './pack';
+
+export const FIXTURE_EXTENSIONS = ['.ss'];
+
+export type AnnotationKind = 'ruleid' | 'ok' | 'todoruleid' | 'todook';
+
+export interface RuleTestFailure {
+  file: string;
+  line: number;
+  message: string;
+  expected?: string;
+  actual?: string;
+}
+
+export interface RuleTestResult {
+  ruleId: string;
+  /** Where the rule is defined (file:line). */
+  source?: string;
+  fixtures: string[];
+  firing: number;
+  passing: number;
+  todo: number;
+  failures: RuleTestFailure[];
+  passed: boolean;
+}
+
+export interface RuleTestRun {
+  results: RuleTestResult[];
+  /** Problems loading rules or fixtures (each also counts as a failure). */
+  diagnostics: Diagnostic[];
+  passed: number;
+  failed: number;
+}
+
+interface Annotation {
+  kind: AnnotationKind;
+  ruleId: string;
+  line: number;
+  socketLine?: number;
+}
+
+const ANNOTATION = /^#\s*(ruleid|ok|todoruleid|todook)\s*:\s*(.*)$/;
+const VARS = /^#\s*vars\s*:\s*(.*)$/;
+
+/** Fixture files under the given paths (directories searched recursively). */
+export function fixtureFiles(paths: readonly string[]): string[] {
+  const out: string[] = [];
+  const walk = (p: string, depth: number) => {
+    let st: fs.Stats;
+    try {
+      st = fs.statSync(p);
+    } catch {
+      return;
+    }
+    if (st.isDirectory()) {
+      if (depth > 8) return;
+      for (const name of fs.readdirSync(p).sort()) if (!name.startsWith('.')) walk(path.join(p, name), depth + 1);
+    } else if (FIXTURE_EXTENSIONS.includes(path.extname(p))) out.push(p);
+  };
+  for (const p of paths) walk(p, 0);
+  return out;
+}
+
+/** `a=1, b=[22, 80], r.c="x"` → { a: 1, b: [22, 80], 'r.c': 'x' } (values are YAML flow scalars/lists). */
+export function parseVarsDirective(text: string): { vars: Record<string, unknown>; error?: string } {
+  const vars: Record<string, unknown> = {};
+  const parts: string[] = [];
+  let depth = 0;
+  let cur = '';
+  let quote: string | null = null;
+  for (const c of text) {
+    if (quote) {
+      if (c === quote) quote = null;
+    } else if (c === '"' || c === "'") quote = c;
+    else if (c === '[' || c === '{') depth++;
+    else if (c === ']' || c === '}') depth--;
+    else if (c === ',' && depth === 0) {
+      parts.push(cur);
+      cur = '';
+      continue;
+    }
+    cur += c;
+  }
+  if (cur.trim()) parts.push(cur);
+  for (const part of parts) {
+    const m = /^\s*([A-Za-z0-9_.-]+)\s*=\s*(.*?)\s*$/.exec(part);
+    if (!m) return { vars, error: `cannot read '${part.trim()}': write name=value` };
+    try {
+      vars[m[1]] = parseYaml(m[2] === '' ? '""' : m[2]);
+    } catch (e) {
+      return { vars, error: `cannot read the value of '${m[1]}': ${(e as Error).message.split('\n')[0]}` };
+    }
+  }
+  return { vars };
+}
+
+/** Run the fixtures under `paths` against the rules under `paths` (default: the built-in pack). */
+export function runRuleTests(paths: readonly string[] = []): RuleTestRun {
+  const roots = paths.length ? [...paths] : [DEFAULT_PACK_DIR];
+  const pack = loadRulePack(roots, { includeDefault: false });
+  const diagnostics: Diagnostic[] = [...pack.diagnostics];
+  const byId = new Map<string, RuleDefinition>(pack.definitions.map((d) => [d.id, d]));
+  const results = new Map<string, RuleTestResult>();
+  for (const d of pack.definitions) {
+    const pos = d.source.positionOf([...d.path, 'id']);
+    results.set(d.id, { ruleId: d.id, source: `${d.source.file}:${pos.line}`, fixtures: [], firing: 0, passing: 0, todo: 0, failures: [], passed: true });
+  }
+  const strayFailures: RuleTestFailure[] = [];
+
+  for (const file of fixtureFiles(roots)) {
+    const shown = displayPath(file);
+    let text: string;
+    try {
+      text = fs.readFileSync(file, 'utf8');
+    } catch (e) {
+      diagnostics.push({ file: shown, code: 'unreadable-file', message: `cannot read fixture (${(e as NodeJS.ErrnoException).code ?? 'error'})` });
+      continue;
+    }
+    runFixture(shown, text, byId, results, strayFailures, diagnostics);
+  }
+
+  for (const r of results.values()) {
+    if (r.firing === 0) r.failures.push({ file: r.source?.split(':')[0] ?? '', line: Number(r.source?.split(':')[1] ?? 0), message: 'no firing case: add a fixture line annotated `# ruleid: ' + r.ruleId + '`' });
+    if (r.passing === 0) r.failures.push({ file: r.source?.split(':')[0] ?? '', line: Number(r.source?.split(':')[1] ?? 0), message: 'no passing case: add a fixture line annotated `# ok: ' + r.ruleId + '`' });
+    r.passed = r.failures.length === 0;
+  }
+  const list = [...results.values()].sort((a, b) => a.ruleId.localeCompare(b.ruleId));
+  if (strayFailures.length) {
+    list.push({ ruleId: '(fixtures)', fixtures: [], firing: 0, passing: 0, todo: 0, failures: strayFailures, passed: false });
+  }
+  const passed = list.filter((r) => r.passed).length;
+  const failed = list.length - passed + (diagnostics.length ? 1 : 0);
+  return { results: list, diagnostics, passed, failed };
+}
+
+function runFixture(
+  file: string,
+  text: string,
+  byId: Map<string, RuleDefinition>,
+  results: Map<string, RuleTestResult>,
+  stray: RuleTestFailure[],
+  diagnostics: Diagnostic[],
+): void {
+  const parsed = parseSsText(text, { file });
+  const commentLines = new Set(parsed.comments.map((c) => c.line));
+  const socketLines = parsed.sockets.map((s) => s.location.line).sort((a, b) => a - b);
+
+  // Directives and annotations.
+  const globalVars: Record<string, unknown> = {};
+  const ruleVars = new Map<string, Record<string, unknown>>();
+  const annotations: Annotation[] = [];
+  for (const c of parsed.comments) {
+    const v = VARS.exec(c.text);
+    if (v) {
+      const r = parseVarsDirective(v[1]);
+      if (r.error) stray.push({ file, line: c.line, message: `bad vars directive: ${r.error}` });
+      for (const [k, val] of Object.entries(r.vars)) {
+        const dot = k.lastIndexOf('.');
+        if (dot > 0) {
+          const id = k.slice(0, dot);
+          const m = ruleVars.get(id) ?? {};
+          m[k.slice(dot + 1)] = val;
+          ruleVars.set(id, m);
+        } else globalVars[k] = val;
+      }
+      continue;
+    }
+    const a = ANNOTATION.exec(c.text);
+    if (!a) continue;
+    for (const id of a[2].split(',').map((x) => x.trim()).filter(Boolean)) {
+      annotations.push({ kind: a[1] as AnnotationKind, ruleId: id, line: c.line });
+    }
+  }
+
+  // Attach each annotation to the socket right below it (only comment lines in between).
+  for (const an of annotations) {
+    const next = socketLines.find((l) => l > an.line);
+    let ok = next !== undefined;
+    if (next !== undefined) for (let l = an.line + 1; l < next; l++) if (!commentLines.has(l)) { ok = false; break; }
+    if (!ok) {
+      const unparsed = parsed.unparsed.find((u) => u.line > an.line);
+      stray.push({
+        file, line: an.line,
+        message: `annotation '${an.kind}: ${an.ruleId}' is not followed by a socket line`
+          + (unparsed ? ` (line ${unparsed.line} did not parse: ${unparsed.reason})` : ''),
+      });
+    } else an.socketLine = next;
+  }
+
+  // Rules under test: those annotated here.
+  const ids = [...new Set(annotations.map((a) => a.ruleId))];
+  const compiled: CompiledRule[] = [];
+  for (const id of ids) {
+    const def = byId.get(id);
+    const line = annotations.find((a) => a.ruleId === id)!.line;
+    if (!def) {
+      stray.push({ file, line, message: `unknown rule id '${id}' in annotation` });
+      continue;
+    }
+    const overrides: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(globalVars)) if (k in def.vars) overrides[k] = v;
+    Object.assign(overrides, ruleVars.get(id) ?? {});
+    const r = tryCompileRule(def, overrides, undefined, { overridesFile: file, top: 1_000_000 });
+    if (!r.rule) {
+      diagnostics.push(...r.diagnostics);
+      continue;
+    }
+    compiled.push(r.rule);
+    const res = results.get(id)!;
+    if (!res.fixtures.includes(file)) res.fixtures.push(file);
+  }
+  for (const k of Object.keys(globalVars)) {
+    if (!ids.some((id) => byId.get(id) && k in byId.get(id)!.vars)) {
+      stray.push({ file, line: 1, message: `vars directive sets '${k}', which no annotated rule declares` });
+    }
+  }
+  for (const id of ruleVars.keys()) if (!ids.includes(id)) stray.push({ file, line: 1, message: `vars directive targets rule '${id}', which is not annotated in this fixture` });
+  if (compiled.length === 0) return;
+
+  const evaluator = new SnapshotEvaluator(compiled, { file, host: 'fixture', fields: parsed.stats.fields });
+  for (const s of parsed.sockets) evaluator.add(s);
+  const outcome = evaluator.finish(parsed.stats.fields);
+
+  for (const rule of compiled) {
+    const id = rule.meta.id;
+    const res = results.get(id)!;
+    const ne = outcome.notEvaluated.find((n) => n.ruleId === id);
+    if (ne) {
+      res.failures.push({ file, line: annotations.find((a) => a.ruleId === id)!.line, message: `rule was not evaluated on this fixture: ${ne.reason}` });
+      continue;
+    }
+    const fired = new Map<number, string>();
+    for (const f of outcome.findings) {
+      if (f.ruleId !== id) continue;
+      if (rule.aggregate) for (const o of f.offenders ?? []) fired.set(o.location.line, f.message);
+      else fired.set(f.location.line, f.message);
+    }
+    const what = rule.aggregate ? 'be counted among the offenders of a breaking group' : 'fire';
+    const expectedFire = new Set<number>();
+    for (const an of annotations) {
+      if (an.ruleId !== id || an.socketLine === undefined) continue;
+      const hit = fired.has(an.socketLine);
+      switch (an.kind) {
+        case 'ruleid':
+          res.firing++;
+          expectedFire.add(an.socketLine);
+          if (!hit) res.failures.push({ file, line: an.socketLine, message: `expected ${id} to ${what} on this socket`, expected: 'finding', actual: 'no finding' });
+          break;
+        case 'ok':
+          res.passing++;
+          if (hit) res.failures.push({ file, line: an.socketLine, message: `expected ${id} not to ${what} on this socket`, expected: 'no finding', actual: fired.get(an.socketLine) });
+          break;
+        case 'todoruleid':
+        case 'todook':
+          res.todo++;
+          expectedFire.add(an.socketLine);
+          break;
+      }
+    }
+    for (const [line, message] of fired) {
+      const todoOk = annotations.some((a) => a.ruleId === id && a.socketLine === line && a.kind === 'todook');
+      if (!expectedFire.has(line) && !todoOk) {
+        res.failures.push({ file, line, message: `unexpected ${id} ${rule.aggregate ? 'offender' : 'finding'} on a socket not annotated \`# ruleid: ${id}\``, expected: 'no finding', actual: message });
+      }
+    }
+  }
+}
+
+function displayPath(file: string): string {
+  const rel = path.relative(process.cwd(), file);
+  return rel && !rel.startsWith('..') && !path.isAbsolute(rel) ? rel : file;
+}
+
+/** Test-runner style report; the last line is exactly `N passed, M failed`. */
+export function formatRuleTestRun(run: RuleTestRun): string {
+  const lines: string[] = [];
+  for (const d of run.diagnostics) lines.push(`✗ ${formatDiagnostic(d)}`);
+  for (const r of run.results) {
+    const counts = r.ruleId === '(fixtures)' ? '' : ` (${r.firing} firing, ${r.passing} passing${r.todo ? `, ${r.todo} todo` : ''})`;
+    lines.push(`${r.passed ? '✓' : '✗'} ${r.ruleId}${counts}`);
+    for (const f of r.failures) {
+      lines.push(`    ${f.file}:${f.line}: ${f.message}`);
+      if (f.expected !== undefined || f.actual !== undefined) {
+        lines.push(`      expected: ${f.expected ?? '-'}`);
+        lines.push(`      actual:   ${f.actual ?? '-'}`);
+      }
+    }
+  }
+  lines.push(`${run.passed} passed, ${run.failed} failed`);
+  return `${lines.join('\n')}\n`;
+}

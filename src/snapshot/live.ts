@@ -1,0 +1,256 @@
+/**
+ * Running `ss` on the live host (or inside a network namespace): version detection, the flag set to
+ * ask for, namespace targets, and streaming ss's stdout to a sink. Never goes through a shell.
+ * Orchestration (metadata, files, /proc fallback) is in capture.ts.
+ */
+import { execFile, spawn } from 'child_process';
+import * as fs from 'fs';
+import * as path from 'path';
+import type { Writable } from 'stream';
+import { ExitCode, UserError, didYouMean } from '../diagnostics';
+
+export interface SsVersion {
+  /** As `ss -V` printed it after "ss utility, ": `iproute2-6.1.0`, `iproute2-ss130716`. */
+  text: string;
+  /** Release as [major, minor, patch] when it can be told (date-stamped builds are mapped by date). */
+  release?: [number, number, number];
+}
+
+/**
+ * iproute2 releases that changed what we ask for, with their release dates, for old builds whose
+ * `ss -V` prints a snapshot date (`iproute2-ss190708`) instead of a version (dates kept by ≤ 5.x).
+ */
+const DATED_RELEASES: [string, [number, number, number]][] = [
+  ['190708', [5, 2, 0]],
+  ['190924', [5, 3, 0]],
+  ['191125', [5, 4, 0]],
+  ['200127', [5, 5, 0]],
+  ['200330', [5, 6, 0]],
+  ['200602', [5, 7, 0]],
+  ['200803', [5, 8, 0]],
+];
+
+export function parseSsVersion(output: string): SsVersion | undefined {
+  const m = /iproute2-[^\s,]+/.exec(output);
+  if (!m) return undefined;
+  const text = m[0];
+  const v = /^iproute2-v?(\d+)\.(\d+)(?:\.(\d+))?/.exec(text);
+  if (v) return { text, release: [Number(v[1]), Number(v[2]), Number(v[3] ?? 0)] };
+  const d = /^iproute2-ss(\d{6})/.exec(text);
+  if (d) {
+    let release: [number, number, number] = [4, 0, 0];
+    for (const [date, rel] of DATED_RELEASES) if (d[1] >= date) release = rel;
+    // before 2019-07 we only need to know "older than 5.2"; 4.0 stands for all of them
+    return { text, release: d[1] < '150000' ? [3, 0, 0] : release };
+  }
+  return { text };
+}
+
+function atLeast(v: SsVersion | undefined, major: number, minor: number): boolean {
+  const r = v?.release;
+  if (!r) return false;
+  return r[0] > major || (r[0] === major && r[1] >= minor);
+}
+
+/**
+ * The richest flag set this ss supports: tcp+udp+unix, all states, numeric, processes, memory, tcp
+ * info, timers, extended; `-O` (5.2+) keeps each socket on one line. `-p` is always included: 6.7 drops
+ * every -o/-e/-m/-i item when -p is absent (fixed in 6.8). Unknown versions get the pre-5.2 set.
+ */
+export function chooseSsFlags(v: SsVersion | undefined): string {
+  return atLeast(v, 5, 2) ? '-tuaxnpmioeO' : '-tuaxnpmioe';
+}
+
+// ───────────────────────────── network namespaces ─────────────────────────────
+
+export interface NetnsTarget {
+  /** As the user gave it. */
+  spec: string;
+  /** The namespace file: /run/netns/NAME, /proc/PID/ns/net, or the path given. */
+  nsPath: string;
+  /** Set for `ip netns` names. */
+  name?: string;
+  /** Set when the namespace is a process's (`pid:N` or /proc/N/ns/net): /proc/N/net is that namespace's view. */
+  pid?: number;
+}
+
+const NETNS_DIR = '/run/netns';
+
+function netnsError(spec: string, message: string, hint?: string): UserError {
+  return new UserError({ file: '--netns', code: 'netns-not-found', message: `${spec}: ${message}`, hint }, ExitCode.usage);
+}
+
+/**
+ * `--netns` accepts an `ip netns` name (`/run/netns/NAME`), `pid:PID` (that process's namespace — e.g. a
+ * container's, PID from `docker inspect -f '{{.State.Pid}}' NAME`), or a namespace file path
+ * (`/proc/PID/ns/net`, a bind mount). Throws a UserError (exit 2) when it does not exist.
+ */
+export function resolveNetns(spec: string, netnsDir = NETNS_DIR): NetnsTarget {
+  const pidForm = /^pid:(\d+)$/.exec(spec);
+  if (pidForm) {
+    const nsPath = `/proc/${pidForm[1]}/ns/net`;
+    if (!fs.existsSync(nsPath)) throw netnsError(spec, `no process ${pidForm[1]} (or its namespace is not readable)`);
+    return { spec, nsPath, pid: Number(pidForm[1]) };
+  }
+  if (spec.includes('/')) {
+    if (!fs.existsSync(spec)) throw netnsError(spec, 'no such namespace file');
+    const procForm = /^\/proc\/(\d+)\/ns\/net$/.exec(spec);
+    return { spec, nsPath: spec, pid: procForm ? Number(procForm[1]) : undefined };
+  }
+  if (!/^[A-Za-z0-9_][A-Za-z0-9_.-]*$/.test(spec)) {
+    throw netnsError(spec, 'not a namespace name', 'use an `ip netns list` name, pid:PID or a /proc/PID/ns/net path');
+  }
+  const nsPath = path.join(netnsDir, spec);
+  if (!fs.existsSync(nsPath)) {
+    let names: string[] = [];
+    try {
+      names = fs.readdirSync(netnsDir);
+    } catch { /* no named namespaces at all */ }
+    const near = didYouMean(spec, names);
+    const hint = near ? `did you mean "${near}"?` : names.length ? `known: ${names.slice(0, 10).join(', ')}` : '`ip netns list` shows none; for a container use pid:PID';
+    throw netnsError(spec, 'no such network namespace', hint);
+  }
+  return { spec, nsPath, name: spec };
+}
+
+let nsenterMissing = false;
+
+/**
+ * argv that runs `cmd args` inside the namespace: `nsenter --net=PATH` (util-linux; enters only the
+ * network namespace, so ss still sees the host's cgroup mount), else `ip netns exec NAME` (which also
+ * remounts /sys: ss -e then prints "Failed to find cgroup2 mount" per socket on stderr).
+ */
+export function inNetns(target: NetnsTarget | undefined, cmd: string, args: string[]): [string, string[]] {
+  if (!target) return [cmd, args];
+  if (nsenterMissing && target.name) return ['ip', ['netns', 'exec', target.name, cmd, ...args]];
+  return ['nsenter', [`--net=${target.nsPath}`, cmd, ...args]];
+}
+
+/** execFile in the namespace, retrying through `ip netns exec` when nsenter is not installed. */
+export async function execInNetns(
+  target: NetnsTarget | undefined, cmd: string, args: string[], timeoutMs = 10000,
+): Promise<{ stdout: string; stderr: string }> {
+  const [file, argv] = inNetns(target, cmd, args);
+  try {
+    return await execFileAsync(file, argv, timeoutMs);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT' && file === 'nsenter' && target?.name) {
+      nsenterMissing = true;
+      return execInNetns(target, cmd, args, timeoutMs);
+    }
+    throw e;
+  }
+}
+
+function execFileAsync(file: string, args: string[], timeoutMs: number): Promise<{ stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    execFile(file, args, { timeout: timeoutMs, maxBuffer: 64 * 1024 * 1024, encoding: 'utf8' }, (err, stdout, stderr) => {
+      if (err) reject(Object.assign(err, { stdout, stderr }));
+      else resolve({ stdout, stderr });
+    });
+  });
+}
+
+// ───────────────────────────── running ss ─────────────────────────────
+
+/**
+ * `ss -V`; undefined when ss is not installed (ENOENT) — the caller falls back to /proc. Version
+ * detection runs on the host: the namespace shares the filesystem, so it is the same binary.
+ */
+export async function detectSs(ssPath = 'ss'): Promise<SsVersion | undefined> {
+  try {
+    const { stdout, stderr } = await execFileAsync(ssPath, ['-V'], 10000);
+    return parseSsVersion(stdout + stderr) ?? { text: (stdout + stderr).trim().slice(0, 80) || 'unknown' };
+  } catch (e) {
+    const err = e as NodeJS.ErrnoException & { stdout?: string };
+    if (err.code === 'ENOENT') return undefined;
+    // ss present but `-V` failed: very old builds; run it anyway with the conservative flags
+    return parseSsVersion(err.stdout ?? '') ?? { text: 'unknown' };
+  }
+}
+
+export interface RunSsOptions {
+  flags: string;
+  netns?: NetnsTarget;
+  ssPath?: string;
+  /** Receives every stdout chunk, in order (backpressure respected). */
+  out: Writable;
+  /** Optional observer of the same chunks (e.g. an SsParser). */
+  tee?: (chunk: Buffer) => void;
+  timeoutMs?: number;
+}
+
+export interface RunSsResult {
+  bytes: number;
+  /** Distinct stderr lines with repeat counts ("Failed to find cgroup2 mount (×1250)"). */
+  stderr: string[];
+}
+
+/**
+ * Streams `ss FLAGS` (in the namespace when given) into `out`. Rejects with a UserError (exit 3) when ss
+ * cannot run or exits non-zero; an ENOENT error keeps `code: 'ENOENT'` so the caller can fall back.
+ */
+export function runSs(opts: RunSsOptions): Promise<RunSsResult> {
+  const [file, argv] = inNetns(opts.netns, opts.ssPath ?? 'ss', [opts.flags]);
+  return new Promise((resolve, reject) => {
+    const child = spawn(file, argv, { stdio: ['ignore', 'pipe', 'pipe'] });
+    let bytes = 0;
+    let errText = '';
+    let settled = false;
+    const done = (err?: Error) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      if (err) {
+        child.kill('SIGKILL');
+        reject(err);
+      } else {
+        resolve({ bytes, stderr: summariseStderr(errText) });
+      }
+    };
+    const timer = setTimeout(
+      () => done(captureError(`ss did not finish within ${(opts.timeoutMs ?? 120000) / 1000} s`)),
+      opts.timeoutMs ?? 120000,
+    );
+    child.stderr!.on('data', (d: Buffer) => {
+      if (errText.length < 1 << 20) errText += d.toString('utf8');
+    });
+    child.stdout!.on('data', (chunk: Buffer) => {
+      bytes += chunk.length;
+      opts.tee?.(chunk);
+      if (!opts.out.write(chunk)) {
+        child.stdout!.pause();
+        opts.out.once('drain', () => child.stdout!.resume());
+      }
+    });
+    opts.out.once('error', (e) => done(e));
+    child.once('error', (e: NodeJS.ErrnoException) => {
+      if (e.code === 'ENOENT' && file === 'nsenter' && opts.netns?.name) {
+        settled = true;
+        clearTimeout(timer);
+        nsenterMissing = true;
+        runSs(opts).then(resolve, reject);
+        return;
+      }
+      done(e.code === 'ENOENT' ? Object.assign(captureError(`${file} not found`), { code: 'ENOENT' }) : captureError(`cannot run ${file}: ${e.message}`));
+    });
+    child.once('close', (code, signal) => {
+      if (code === 0) return done();
+      const first = summariseStderr(errText)[0];
+      done(captureError(`${file === 'nsenter' || file === 'ip' ? `${file} … ss` : 'ss'} ${opts.flags} failed (${code ?? signal})${first ? `: ${first}` : ''}`));
+    });
+  });
+}
+
+function captureError(message: string): UserError {
+  return new UserError({ file: 'live', code: 'live-capture-failed', message }, ExitCode.snapshot);
+}
+
+export function summariseStderr(text: string): string[] {
+  const counts = new Map<string, number>();
+  for (const raw of text.split('\n')) {
+    const line = raw.trim();
+    if (line) counts.set(line, (counts.get(line) ?? 0) + 1);
+  }
+  return [...counts].slice(0, 10).map(([l, n]) => (n > 1 ? `${l} (×${n})` : l));
+}

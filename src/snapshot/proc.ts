@@ -1,0 +1,367 @@
+/**
+ * `/proc/net` fallback for hosts without `ss`: reads /proc/net/{tcp,tcp6,udp,udp6,unix}, maps socket
+ * inodes to processes through /proc/PID/fd links (`socket:[INODE]`) and /proc/PID/comm, and renders the
+ * result as ss-compatible text (the layout of `ss -tuaxnpoe`: Netid column, `users:((…))`,
+ * `timer:(…)`, `uid:N ino:N`) so it goes through the same parser, can be saved as evidence and
+ * re-scanned. Kernel formats: net/ipv4/tcp_ipv4.c (get_tcp4_sock, get_timewait4_sock, get_openreq4),
+ * net/ipv4/udp.c, net/unix/af_unix.c (unix_seq_show).
+ *
+ * What /proc cannot tell (documented in docs/live-capture.md): no -m/-i data, no v6only (an IPv6
+ * wildcard is printed `*`, as ss's own /proc path does), no cgroup/sk cookie/shutdown state, no unix
+ * queues or peer inodes, and a LISTEN socket's Send-Q (its backlog) is unknown — printed 0, as ss does.
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import type { ProcessRef } from './types';
+
+/** What the rendered text carries, for the `# flags:` metadata line (no -m/-i: skmem/tcpinfo not evaluated). */
+export const PROC_FLAGS = '-tuaxnpoe';
+
+/** The kernel prints timer expiry in clock ticks (USER_HZ), which is 100 on every Linux architecture. */
+const USER_HZ = 100;
+
+const TCP_STATES: Record<number, string> = {
+  0x01: 'ESTAB', 0x02: 'SYN-SENT', 0x03: 'SYN-RECV', 0x04: 'FIN-WAIT-1', 0x05: 'FIN-WAIT-2', 0x06: 'TIME-WAIT',
+  0x07: 'UNCONN', 0x08: 'CLOSE-WAIT', 0x09: 'LAST-ACK', 0x0a: 'LISTEN', 0x0b: 'CLOSING', 0x0c: 'SYN-RECV',
+  0x0d: 'UNCONN',
+};
+
+/** `tr` column → ss timer name (1 retransmit/probe/TLP, 2 keepalive, 3 TIME-WAIT, 4 zero-window probe). */
+const TIMER_NAMES: Record<number, string> = { 1: 'on', 2: 'keepalive', 3: 'timewait', 4: 'persist' };
+
+export interface ProcInetSocket {
+  netid: 'tcp' | 'udp';
+  family: 4 | 6;
+  local: { address: string; port: number };
+  peer: { address: string; port: number };
+  /** `st` column, kernel TCP state number (UDP uses 7 unconnected, 1 connected). */
+  stateCode: number;
+  state: string;
+  recvQ: number;
+  sendQ: number;
+  /** Timer as ss shows it; absent when no timer is pending. */
+  timer?: { name: string; expiresMs: number; retrans: number };
+  uid: number;
+  inode: number;
+}
+
+export interface ProcUnixSocket {
+  netid: 'u_str' | 'u_dgr' | 'u_seq';
+  state: string;
+  inode: number;
+  /** Bound name: `/path` (may contain spaces), `@abstract`, or `*` when unnamed. */
+  name: string;
+}
+
+/** Hex `01020304` (little-endian u32 as /proc prints it) → dotted quad. */
+export function decodeIPv4(hex: string): string {
+  if (!/^[0-9A-Fa-f]{8}$/.test(hex)) throw new Error(`bad IPv4 hex "${hex}"`);
+  const b = Buffer.from(hex, 'hex');
+  return `${b[3]}.${b[2]}.${b[1]}.${b[0]}`;
+}
+
+/** 32 hex digits = four u32 words, each printed in host (little-endian) order → 16 network-order bytes. */
+export function decodeIPv6Bytes(hex: string): Buffer {
+  if (!/^[0-9A-Fa-f]{32}$/.test(hex)) throw new Error(`bad IPv6 hex "${hex}"`);
+  const out = Buffer.alloc(16);
+  for (let w = 0; w < 4; w++) {
+    const word = Buffer.from(hex.slice(w * 8, w * 8 + 8), 'hex');
+    for (let i = 0; i < 4; i++) out[w * 4 + i] = word[3 - i];
+  }
+  return out;
+}
+
+/** Text form of 16 IPv6 bytes the way glibc's inet_ntop prints it (what ss shows). */
+export function formatIPv6(b: Buffer): string {
+  const words: number[] = [];
+  for (let i = 0; i < 8; i++) words.push(b.readUInt16BE(i * 2));
+  // longest run (≥ 2) of zero words, first one on ties
+  let bestStart = -1;
+  let bestLen = 0;
+  for (let i = 0; i < 8; ) {
+    if (words[i] !== 0) { i++; continue; }
+    let j = i;
+    while (j < 8 && words[j] === 0) j++;
+    if (j - i > bestLen) { bestStart = i; bestLen = j - i; }
+    i = j;
+  }
+  if (bestLen < 2) bestStart = -1;
+  const v4 = `${b[12]}.${b[13]}.${b[14]}.${b[15]}`;
+  // IPv4-mapped (::ffff:a.b.c.d) and IPv4-compatible (::a.b.c.d, not ::/::1) keep the dotted tail
+  if (bestStart === 0 && (bestLen === 6 || (bestLen === 5 && words[5] === 0xffff))) {
+    return bestLen === 6 ? `::${v4}` : `::ffff:${v4}`;
+  }
+  let s = '';
+  for (let i = 0; i < 8; i++) {
+    if (i === bestStart) {
+      s += i === 0 ? '::' : ':';
+      i += bestLen - 1;
+      continue;
+    }
+    s += words[i].toString(16) + (i < 7 ? ':' : '');
+  }
+  return s;
+}
+
+function parseHex(s: string | undefined, what: string): number {
+  if (s === undefined || !/^[0-9A-Fa-f]+$/.test(s)) throw new Error(`bad ${what} "${s ?? ''}"`);
+  return parseInt(s, 16);
+}
+
+function parseDec(s: string | undefined, what: string): number {
+  if (s === undefined || !/^-?\d+$/.test(s)) throw new Error(`bad ${what} "${s ?? ''}"`);
+  return parseInt(s, 10);
+}
+
+function splitAddr(field: string, family: 4 | 6): { address: string; port: number } {
+  const colon = field.indexOf(':');
+  if (colon < 0) throw new Error(`bad address "${field}"`);
+  const hex = field.slice(0, colon);
+  const address = family === 4 ? decodeIPv4(hex) : formatIPv6(decodeIPv6Bytes(hex));
+  return { address, port: parseHex(field.slice(colon + 1), 'port') };
+}
+
+/**
+ * One data line of /proc/net/{tcp,tcp6,udp,udp6}. Throws on a malformed line (the caller reports it).
+ * Columns: sl local rem st tx_queue:rx_queue tr:tm->when retrnsmt uid timeout inode …
+ * - tm->when is clock ticks (USER_HZ) until expiry, 0 once expired;
+ * - retrnsmt = icsk_retransmits, `timeout` = icsk_probes_out: the count ss shows is the former for the
+ *   retransmit timer and the latter for keepalive/persist, as inet_diag reports it;
+ * - LISTEN: rx_queue is the accept-queue length; tx_queue is 0 (the backlog is not in /proc).
+ */
+export function parseProcInetLine(line: string, netid: 'tcp' | 'udp', family: 4 | 6): ProcInetSocket {
+  const f = line.trim().split(/\s+/);
+  if (f.length < 10 || !f[0].endsWith(':')) throw new Error('not a /proc/net socket line');
+  const local = splitAddr(f[1], family);
+  const peer = splitAddr(f[2], family);
+  const stateCode = parseHex(f[3], 'state');
+  const [txHex, rxHex] = f[4].split(':');
+  const [trHex, whenHex] = f[5].split(':');
+  const tr = parseHex(trHex, 'timer');
+  const when = parseHex(whenHex, 'timer expiry');
+  const retrnsmt = parseHex(f[6], 'retransmit count');
+  const uid = parseDec(f[7], 'uid');
+  const probes = parseDec(f[8], 'probe count');
+  const inode = parseDec(f[9], 'inode');
+  const state = netid === 'udp'
+    ? (stateCode === 0x01 ? 'ESTAB' : stateCode === 0x07 ? 'UNCONN' : TCP_STATES[stateCode] ?? 'UNKNOWN')
+    : TCP_STATES[stateCode] ?? 'UNKNOWN';
+  const sock: ProcInetSocket = {
+    netid, family, local, peer, stateCode, state,
+    recvQ: parseHex(rxHex, 'rx_queue'), sendQ: parseHex(txHex, 'tx_queue'), uid, inode,
+  };
+  if (tr !== 0) {
+    sock.timer = {
+      name: TIMER_NAMES[tr] ?? 'unknown',
+      expiresMs: Math.round((when * 1000) / USER_HZ),
+      retrans: tr === 1 ? retrnsmt : tr === 3 ? 0 : probes,
+    };
+  }
+  return sock;
+}
+
+const UNIX_TYPES: Record<number, ProcUnixSocket['netid']> = { 1: 'u_str', 2: 'u_dgr', 5: 'u_seq' };
+/** socket_state: SS_UNCONNECTED 1, SS_CONNECTING 2, SS_CONNECTED 3, SS_DISCONNECTING 4. */
+const UNIX_STATES: Record<number, string> = { 1: 'UNCONN', 2: 'SYN-SENT', 3: 'ESTAB', 4: 'CLOSING' };
+const SO_ACCEPTCON = 0x10000;
+
+/**
+ * One data line of /proc/net/unix: `Num RefCount Protocol Flags Type St Inode [Path]`. The path is the
+ * rest of the line, so names with spaces survive (ss's own /proc reader cuts them at the first space);
+ * a path containing a newline cannot be told apart from the next line (the kernel does not escape it).
+ * Abstract names are printed with `@` for the leading (and every) NUL.
+ */
+export function parseProcUnixLine(line: string): ProcUnixSocket {
+  const m = /^\s*[0-9A-Fa-f]+:\s+([0-9A-Fa-f]+)\s+([0-9A-Fa-f]+)\s+([0-9A-Fa-f]+)\s+([0-9A-Fa-f]+)\s+([0-9A-Fa-f]+)\s+(\d+)(?: (.*))?$/.exec(line);
+  if (!m) throw new Error('not a /proc/net/unix line');
+  const flags = parseInt(m[3], 16);
+  const type = parseInt(m[4], 16);
+  const st = parseInt(m[5], 16);
+  const name = m[7] !== undefined && m[7] !== '' ? m[7] : '*';
+  return {
+    netid: UNIX_TYPES[type] ?? 'u_dgr',
+    state: flags & SO_ACCEPTCON ? 'LISTEN' : UNIX_STATES[st] ?? 'UNKNOWN',
+    inode: parseInt(m[6], 10),
+    name,
+  };
+}
+
+/** Reads one /proc/net table as seen from the target network namespace; undefined when it does not exist. */
+export type NetTableReader = (table: string) => Promise<string | undefined>;
+
+/** Reader for `<root>/net/<table>` (root = /proc, /proc/PID for another namespace, or a test tree). */
+export function fileTableReader(root: string): NetTableReader {
+  return async (table) => {
+    try {
+      return await fs.promises.readFile(path.join(root, 'net', table), 'utf8');
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+      throw e;
+    }
+  };
+}
+
+export interface ProcScanResult {
+  inet: ProcInetSocket[];
+  unix: ProcUnixSocket[];
+  processes: Map<number, ProcessRef[]>;
+  /** Lines that could not be decoded: `table: reason: text`. */
+  problems: string[];
+  /** /proc/PID/fd directories that could not be read (other users' processes when not root). */
+  unreadableFdDirs: number;
+}
+
+const INET_TABLES: [string, 'tcp' | 'udp', 4 | 6][] = [['tcp', 'tcp', 4], ['tcp6', 'tcp', 6], ['udp', 'udp', 4], ['udp6', 'udp', 6]];
+
+/**
+ * Walk `<procRoot>/[0-9]*\/fd` for `socket:[INODE]` links; only inodes in `wanted` are kept. Names come
+ * from `<procRoot>/PID/comm` (what ss reads from /proc/PID/stat), cut at the first `)` and with control
+ * characters replaced by `.` exactly as ss 7.0 prints them, so a hostile name cannot break the row.
+ */
+export function mapSocketProcesses(procRoot: string, wanted: Set<number>): { processes: Map<number, ProcessRef[]>; unreadable: number } {
+  const processes = new Map<number, ProcessRef[]>();
+  let unreadable = 0;
+  let pids: string[];
+  try {
+    pids = fs.readdirSync(procRoot).filter((n) => /^\d+$/.test(n));
+  } catch {
+    return { processes, unreadable };
+  }
+  pids.sort((a, b) => Number(a) - Number(b));
+  for (const pid of pids) {
+    const fdDir = path.join(procRoot, pid, 'fd');
+    let fds: string[];
+    try {
+      fds = fs.readdirSync(fdDir);
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code === 'EACCES' || code === 'EPERM') unreadable++;
+      continue; // exited meanwhile, or not ours
+    }
+    let name: string | undefined;
+    fds.sort((a, b) => Number(a) - Number(b));
+    for (const fd of fds) {
+      let target: string;
+      try {
+        target = fs.readlinkSync(path.join(fdDir, fd));
+      } catch {
+        continue;
+      }
+      const m = /^socket:\[(\d+)\]$/.exec(target);
+      if (!m) continue;
+      const inode = Number(m[1]);
+      if (!wanted.has(inode)) continue;
+      name ??= readComm(procRoot, pid);
+      let list = processes.get(inode);
+      if (!list) processes.set(inode, (list = []));
+      list.push({ name, pid: Number(pid), fd: Number(fd) });
+    }
+  }
+  return { processes, unreadable };
+}
+
+function readComm(procRoot: string, pid: string): string {
+  let comm: string;
+  try {
+    comm = fs.readFileSync(path.join(procRoot, pid, 'comm'), 'utf8').replace(/\n$/, '');
+  } catch {
+    comm = '';
+  }
+  const paren = comm.indexOf(')');
+  if (paren >= 0) comm = comm.slice(0, paren);
+  return comm.replace(/[\u0000-\u001f\u007f]/g, '.');
+}
+
+/** Read and decode every table; malformed lines become `problems`, never exceptions. */
+export async function scanProc(readTable: NetTableReader, procRoot = '/proc'): Promise<ProcScanResult> {
+  const inet: ProcInetSocket[] = [];
+  const unix: ProcUnixSocket[] = [];
+  const problems: string[] = [];
+  for (const [table, netid, family] of INET_TABLES) {
+    const text = await readTable(table);
+    if (text === undefined) continue;
+    for (const line of text.split('\n').slice(1)) {
+      if (line.trim() === '') continue;
+      try {
+        inet.push(parseProcInetLine(line, netid, family));
+      } catch (e) {
+        problems.push(`${table}: ${(e as Error).message}: ${line.trim().slice(0, 200)}`);
+      }
+    }
+  }
+  const unixText = await readTable('unix');
+  for (const line of unixText?.split('\n').slice(1) ?? []) {
+    if (line.trim() === '') continue;
+    try {
+      unix.push(parseProcUnixLine(line));
+    } catch (e) {
+      problems.push(`unix: ${(e as Error).message}: ${line.trim().slice(0, 200)}`);
+    }
+  }
+  const wanted = new Set<number>();
+  for (const s of inet) if (s.inode) wanted.add(s.inode);
+  for (const s of unix) if (s.inode) wanted.add(s.inode);
+  const { processes, unreadable } = mapSocketProcesses(procRoot, wanted);
+  return { inet, unix, processes, problems, unreadableFdDirs: unreadable };
+}
+
+// ───────────────────────────── rendering ─────────────────────────────
+
+/** Milliseconds → ss's TIME text (6.11+ form: `3.500sec`, never the old ambiguous `3.500ms`). */
+export function formatTimerTime(ms: number): string {
+  if (!(ms > 0)) return '';
+  const m = Math.floor(ms / 60000);
+  let s = Math.floor((ms % 60000) / 1000);
+  let f = ms % 1000;
+  let out = '';
+  if (m > 0) {
+    out += `${m}min`;
+    f = 0;
+    if (m >= 10) s = 0;
+  }
+  if (s > 0) {
+    out += String(s);
+    if (s >= 10) f = 0;
+    out += f !== 0 ? '.' : 'sec';
+  }
+  if (f > 0) out += String(f).padStart(3, '0') + (s > 0 ? 'sec' : 'ms');
+  return out;
+}
+
+function inetEndpoint(e: { address: string; port: number }, family: 4 | 6): string {
+  const port = e.port === 0 ? '*' : String(e.port);
+  if (family === 6 && e.address === '::') return `*:${port}`; // v6only is unknown: ss's /proc path prints `*`
+  return family === 6 ? `[${e.address}]:${port}` : `${e.address}:${port}`;
+}
+
+function usersField(procs: ProcessRef[] | undefined): string {
+  if (!procs || procs.length === 0) return '';
+  return ` users:(${procs.map((p) => `("${p.name}",pid=${p.pid},fd=${p.fd})`).join(',')})`;
+}
+
+/**
+ * ss-compatible text (`ss -tuaxnpoe` layout, compact columns): header, then unix, udp and tcp rows.
+ * Every row is one line; no continuation lines (no -m/-i).
+ */
+export function renderProcAsSs(scan: ProcScanResult): string {
+  const rows: string[][] = [];
+  for (const u of scan.unix) {
+    rows.push([u.netid, u.state, '0', '0', `${u.name} ${u.inode}`, '* 0', usersField(scan.processes.get(u.inode))]);
+  }
+  const order = (s: ProcInetSocket) => (s.netid === 'udp' ? 0 : 1);
+  const inet = [...scan.inet].sort((a, b) => order(a) - order(b));
+  for (const s of inet) {
+    let ext = usersField(scan.processes.get(s.inode));
+    if (s.timer) ext += ` timer:(${s.timer.name},${formatTimerTime(s.timer.expiresMs)},${s.timer.retrans})`;
+    if (s.uid !== 0) ext += ` uid:${s.uid}`;
+    ext += ` ino:${s.inode}`;
+    rows.push([s.netid, s.state, String(s.recvQ), String(s.sendQ), inetEndpoint(s.local, s.family), inetEndpoint(s.peer, s.family), ext]);
+  }
+  const header = ['Netid', 'State', 'Recv-Q', 'Send-Q', 'Local Address:Port', 'Peer Address:Port'];
+  const width = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  const line = (cells: string[], process: string) =>
+    cells.map((c, i) => (i === 4 || i === 5 ? c.padStart(width[i]) : c.padEnd(width[i]))).join(' ') + process;
+  const out = [line(header, ' Process')];
+  for (const r of rows) out.push(line(r.slice(0, 6), r[6]).trimEnd());
+  return out.join('\n') + '\n';
+}

@@ -1,0 +1,198 @@
+/**
+ * Config, host overrides, waivers (with expiry), baselines and exit codes, end to end through the built CLI
+ * on a real capture (fixtures/real/small.tanpmioe.ss: 0.0.0.0:3306 mysqld, 5 CLOSE-WAIT of leaky-app, ...).
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { ROOT, jsonReport, runCli, tmpDir } from './cli';
+
+const SNAP = path.join(ROOT, 'fixtures/real/small.tanpmioe.ss');
+let dir: string;
+beforeAll(() => { dir = tmpDir(); });
+afterAll(() => { fs.rmSync(dir, { recursive: true, force: true }); });
+
+function config(name: string, text: string): string {
+  const p = path.join(dir, name);
+  fs.writeFileSync(p, text);
+  return p;
+}
+
+async function scan(args: string[]) {
+  const r = await runCli(['scan', SNAP, '--format', 'json', ...args]);
+  return { r, report: jsonReport(r) };
+}
+
+describe('exit codes and --fail-on', () => {
+  it('exits 1 on an error finding, 0 with --fail-on none, and reports the findings either way', async () => {
+    const a = await scan([]);
+    expect(a.r.code).toBe(1);
+    const b = await scan(['--fail-on', 'none']);
+    expect(b.r.code).toBe(0);
+    expect(b.report.findings.length).toBe(a.report.findings.length);
+  });
+  it('exits 0 at --fail-on error when the error rules are disabled, 1 at --fail-on note', async () => {
+    const c = config('disable.yaml', 'disable: [dangerous-port-exposed, listen-queue-overflow]\n');
+    const a = await scan(['--config', c]);
+    expect(a.report.findings.some((f) => f.ruleId === 'dangerous-port-exposed')).toBe(false);
+    expect(a.report.findings.every((f) => f.level !== 'error')).toBe(true);
+    expect(a.r.code).toBe(0);
+    expect((await scan(['--config', c, '--fail-on', 'note'])).r.code).toBe(1);
+  });
+});
+
+describe('host overrides', () => {
+  const cfg = () => config('hosts.yaml', [
+    'variables:',
+    '  close-wait-excess: {threshold: 100}',
+    'hosts:',
+    '  - match: {host: "lb-*"}',
+    '    variables:',
+    '      close-wait-excess: {threshold: 2}',
+    '  - match: {labels: {role: db}}',
+    '    severity: {dangerous-port-exposed: warning}',
+    '',
+  ].join('\n'));
+
+  it('applies a host-glob override only to matching hosts', async () => {
+    const lb = await scan(['--config', cfg(), '--host', 'lb-07']);
+    const cw = lb.report.findings.filter((f) => f.ruleId === 'close-wait-excess');
+    expect(cw).toHaveLength(1);
+    expect(cw[0].threshold).toBe(2);
+    expect(cw[0].observed).toBe(5);
+    expect(cw[0].group).toEqual({ process: 'leaky-app' });
+    const web = await scan(['--config', cfg(), '--host', 'web-01']);
+    expect(web.report.findings.filter((f) => f.ruleId === 'close-wait-excess')).toHaveLength(0);
+  });
+
+  it('applies a label override (severity) only to labelled snapshots', async () => {
+    const db = await scan(['--config', cfg(), '--label', 'role=db']);
+    expect(db.report.findings.filter((f) => f.ruleId === 'dangerous-port-exposed').map((f) => f.level)).toEqual(['warning']);
+    const plain = await scan(['--config', cfg()]);
+    expect(plain.report.findings.filter((f) => f.ruleId === 'dangerous-port-exposed').map((f) => f.level)).toEqual(['error']);
+  });
+});
+
+describe('waivers', () => {
+  // listen-queue-overflow (also an error here) is disabled so that the waiver alone decides the exit code.
+  const waiver = (expires: string, extra = '') => config(`waiver-${expires}.yaml`, [
+    'disable: [listen-queue-overflow]',
+    'waivers:',
+    '  - rule: dangerous-port-exposed',
+    '    where: {local.port: 3306}',
+    '    reason: "MySQL replication port, firewalled at the VPC edge"',
+    `    expires: ${expires}`,
+    '    owner: dba-team',
+    '    ticket: OPS-1234',
+    extra,
+  ].join('\n'));
+
+  it('reports a waived finding as suppressed with its reason, and it no longer fails the run', async () => {
+    const { r, report } = await scan(['--config', waiver('2099-12-31')]);
+    const f = report.findings.filter((x) => x.ruleId === 'dangerous-port-exposed');
+    expect(f).toHaveLength(1);
+    expect(f[0].suppressed).toEqual({ kind: 'waiver', reason: 'MySQL replication port, firewalled at the VPC edge', expires: '2099-12-31', owner: 'dba-team', ticket: 'OPS-1234' });
+    expect(report.summary.suppressed).toBe(1);
+    expect(r.code).toBe(0);
+    expect(report.waivers).toEqual([]);
+  });
+
+  it('stops suppressing once expired and reports the expired waiver', async () => {
+    const { r, report } = await scan(['--config', waiver('2020-01-31')]);
+    const f = report.findings.filter((x) => x.ruleId === 'dangerous-port-exposed');
+    expect(f[0].suppressed).toBeUndefined();
+    expect(r.code).toBe(1);
+    expect(report.waivers).toEqual([expect.objectContaining({ ruleId: 'dangerous-port-exposed', status: 'expired', expires: '2020-01-31' })]);
+  });
+
+  it('lists waivers that matched nothing', async () => {
+    const c = config('unused.yaml', [
+      'waivers:',
+      '  - rule: dangerous-port-exposed',
+      '    where: {local.port: 5432}',
+      '    reason: "no postgres here any more"',
+      '    expires: 2099-01-01',
+    ].join('\n'));
+    const { report } = await scan(['--config', c]);
+    expect(report.waivers).toEqual([expect.objectContaining({ status: 'unused', location: { file: c, line: 2 } })]);
+  });
+
+  it('waives an aggregate group', async () => {
+    const c = config('group.yaml', [
+      'variables: {close-wait-excess: {threshold: 1}}',
+      'waivers:',
+      '  - rule: close-wait-excess',
+      '    group: {process: leaky-app}',
+      '    reason: "vendor bug, fix in 2.4"',
+      '    expires: 2099-01-01',
+    ].join('\n'));
+    const { report } = await scan(['--config', c]);
+    const cw = report.findings.filter((f) => f.ruleId === 'close-wait-excess');
+    expect(cw).toHaveLength(1);
+    expect(cw[0].suppressed?.reason).toBe('vendor bug, fix in 2.4');
+  });
+});
+
+describe('baseline', () => {
+  it('fails only on findings whose fingerprint is new', async () => {
+    const base = path.join(dir, 'baseline.json');
+    const b = await runCli(['baseline', SNAP, '-o', base]);
+    expect(b.code).toBe(0);
+    const recorded = JSON.parse(fs.readFileSync(base, 'utf8'));
+    expect(recorded.findings.length).toBeGreaterThan(0);
+
+    const same = await scan(['--baseline', base]);
+    expect(same.r.code).toBe(0);
+    expect(same.report.findings.every((f) => f.suppressed?.kind === 'baseline')).toBe(true);
+
+    // The same host later: a new exposure (postgres on the wildcard) appears; its PID and line differ.
+    const text = fs.readFileSync(SNAP, 'utf8').split('\n');
+    text.splice(3, 0, 'LISTEN     0      244                0.0.0.0:5432             0.0.0.0:*     users:(("postgres",pid=999,fd=5)) ino:1 sk:1 cgroup:/ <->');
+    const drifted = path.join(dir, 'small.tanpmioe.ss');
+    fs.writeFileSync(drifted, text.join('\n'));
+    const r = await runCli(['scan', drifted, '--format', 'json', '--baseline', base]);
+    const report = jsonReport(r);
+    expect(r.code).toBe(1);
+    const fresh = report.findings.filter((f) => !f.suppressed);
+    expect(fresh.map((f) => `${f.ruleId} ${f.socket?.local.port}`)).toEqual(expect.arrayContaining(['dangerous-port-exposed 5432']));
+    expect(fresh.filter((f) => f.ruleId === 'dangerous-port-exposed')).toHaveLength(1);
+  });
+
+  it('refuses a file that is not a baseline, with exit 2', async () => {
+    const bad = config('bad-baseline.json', '{"hello": 1}');
+    const r = await runCli(['scan', SNAP, '--baseline', bad]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/bad-baseline\.json: not a socklint baseline/);
+  });
+});
+
+describe('config errors name file:line:column', () => {
+  it('an unknown key, with did-you-mean', async () => {
+    const c = config('typo.yaml', 'disable: [unexpected-listener]\nwaviers: []\n');
+    const r = await runCli(['scan', SNAP, '--config', c]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(`${c}:2:1`);
+    expect(r.stderr).toMatch(/waivers/);
+    expect(r.stderr).not.toMatch(/\[object Object\]|at .*\.js:\d+/);
+  });
+  it('an unknown rule id, with did-you-mean', async () => {
+    const c = config('unknown-rule.yaml', 'disable:\n  - close-wait-exces\n');
+    const r = await runCli(['scan', SNAP, '--config', c]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(`${c}:2:5`);
+    expect(r.stderr).toMatch(/did you mean "close-wait-excess"/);
+  });
+  it('a variable of the wrong type', async () => {
+    const c = config('bad-var.yaml', 'variables:\n  time-wait-excess:\n    threshold: lots\n');
+    const r = await runCli(['scan', SNAP, '--config', c]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(new RegExp(`${c.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:3:\\d+`));
+    expect(r.stderr).toMatch(/number/);
+  });
+  it('a waiver without a reason', async () => {
+    const c = config('no-reason.yaml', 'waivers:\n  - rule: high-rtt\n    expires: 2030-01-01\n');
+    const r = await runCli(['scan', SNAP, '--config', c]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(`${c}:2:5`);
+    expect(r.stderr).toMatch(/reason/);
+  });
+});

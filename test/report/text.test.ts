@@ -1,0 +1,87 @@
+import { formatters } from '../../src/report';
+import { escapeTerminal, stripControl } from '../../src/report/sanitize';
+import { CTX, sampleReport } from './fixtures';
+
+const text = (color = false): string => formatters.text.format(sampleReport(), { ...CTX, color });
+
+describe('text report', () => {
+  test('grouped by severity, then rule; each finding with its socket and file:line', () => {
+    const out = text();
+    const error = out.indexOf('ERROR (3)');
+    const warning = out.indexOf('WARNING (2)');
+    const note = out.indexOf('NOTE (2)');
+    expect(error).toBeGreaterThan(0);
+    expect(warning).toBeGreaterThan(error);
+    expect(note).toBeGreaterThan(warning);
+    expect(out.indexOf('telnet-listening')).toBeLessThan(out.indexOf('close-wait-excess  Too many'));
+    expect(out).toContain('snapshots/db-1.ss:14 (db-1)  tcp LISTEN 0.0.0.0:3306 mysqld[812]');
+    expect(out).toContain('tcp LISTEN [::]:5432');
+    expect(out).toContain('<stdin>:3 (edge)  tcp LISTEN [fe80::1]%eth0:8443');
+    expect(out).toContain('u_str LISTEN /run/');
+  });
+
+  test('aggregates show observed vs threshold, the group and top offenders', () => {
+    const out = text();
+    expect(out).toContain('observed 57, threshold 20  group state=CLOSE-WAIT, process=java');
+    expect(out).toContain('top offenders:');
+    expect(out).toContain('snapshots/web 1/web-1.ss:41  tcp CLOSE-WAIT 10.0.0.1:8080 -> [2001:db8:77::9]:40000 java[900]');
+    expect(out).toContain('… and 54 more sockets');
+  });
+
+  test('waived findings, not-evaluated rules, per-rule caps, waivers, unparsed lines and a summary line', () => {
+    const out = text();
+    expect(out).toMatch(/Waived \(1\)\n  no-public-db  snapshots\/web 1\/web-1.ss:11  tcp LISTEN 10.0.0.5:27017 mongod\[450\]\n    waiver: Legacy reporting DB/);
+    expect(out).toContain('owner dba-team, ticket OPS-1234, expires 2027-01-31');
+    expect(out).toContain('Not evaluated (1)\n  close-wait-excess  <stdin> (edge): needs the socket state');
+    expect(out).toContain('telnet-listening  snapshots/web 1/web-1.ss (web-1.example.com): 3 more findings');
+    expect(out).toContain('socklint.yaml:12  telnet-listening: expired 2025-01-01 — old lab box');
+    expect(out).toContain('Unparsed lines (2)');
+    expect(out.trimEnd().split('\n').pop()).toBe(
+      'Summary: 3 errors, 2 warnings, 2 notes; 1 waived; 3 not listed; 1 rule not evaluated; 4 snapshots, 88 sockets, 2 unparsed lines',
+    );
+  });
+
+  test('snapshot text is escaped: no raw control characters, no bidi overrides', () => {
+    const out = text();
+    expect(out).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u202e]/);
+    expect(out).toContain('evil\\x1b[2J\\x1b[31;1m"proc\'<&>\\x00\\u202eSARIF_BUILDER_INVALID[901]');
+    expect(out).toContain('/run/\\x1b]0;pwned\\x07app');
+    expect(out).toContain('firewalled \\x1b[8m"hidden"');
+  });
+
+  test('colours only when asked; with colour, the only escapes are our own SGR sequences', () => {
+    expect(text(false)).not.toContain('\u001b');
+    const coloured = text(true);
+    expect(coloured).toContain('\u001b[1;31mERROR (3)\u001b[0m');
+    const escapes = coloured.match(/\u001b[^m]*m/g) ?? [];
+    for (const esc of escapes) expect(esc).toMatch(/^\u001b\[(?:0|1|2|1;3[1236])m$/);
+    // stripping our colours gives the plain report back
+    expect(coloured.replace(/\u001b\[[0-9;]*m/g, '')).toBe(text(false));
+  });
+
+  test('a clean scan says so', () => {
+    const report = { ...sampleReport(), findings: [], omitted: [], notEvaluated: [], waivers: [] };
+    report.summary = { ...report.summary, findings: 0, suppressed: 0, byLevel: { error: 0, warning: 0, note: 0 }, omitted: 0, notEvaluated: 0 };
+    const out = formatters.text.format(report, CTX);
+    expect(out).not.toContain('ERROR');
+    expect(out).toContain('Summary: 0 errors, 0 warnings, 0 notes; 0 waived; 0 rules not evaluated');
+  });
+});
+
+describe('sanitizers', () => {
+  test('stripControl removes ANSI sequences whole (CSI, OSC, 8-bit CSI, two-byte ESC)', () => {
+    expect(stripControl('a\u001b[1;31mred\u001b[0m')).toBe('ared');
+    expect(stripControl('x\u001b]0;title\u0007y')).toBe('xy');
+    expect(stripControl('x\u001b]8;;http://e\u001b\\link\u001b]8;;\u001b\\y')).toBe('xlinky');
+    expect(stripControl('x\u009b2Jy')).toBe('xy');
+    expect(stripControl('x\u001bcy')).toBe('xy');
+    expect(stripControl('tab\tnl\nnul\u0000')).toBe('tab nl nul');
+    expect(stripControl('l1\r\nl2\u0007', true)).toBe('l1\nl2');
+    expect(stripControl('\u202eevil\u2066')).toBe('evil');
+    expect(stripControl('bad\ud800')).toBe('bad\ufffd');
+  });
+
+  test('escapeTerminal makes every control visible', () => {
+    expect(escapeTerminal('a\u001b[2Jb\u202ec')).toBe('a\\x1b[2Jb\\u202ec');
+  });
+});

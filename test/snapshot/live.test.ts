@@ -1,0 +1,281 @@
+/** Live capture: ss version/flags, namespaces, the capture file, and ss vs. the /proc fallback on real sockets. */
+import { execFileSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { UserError } from '../../src/diagnostics';
+import { captureSnapshot, findPidInNetns, formatMeta, liveSnapshot } from '../../src/snapshot/capture';
+import { chooseSsFlags, parseSsVersion, resolveNetns, summariseStderr } from '../../src/snapshot/live';
+import { parseSsText } from '../../src/snapshot/parser';
+import { parseSnapshotFile } from '../../src/snapshot/source';
+import type { SocketRecord } from '../../src/snapshot/types';
+import { createScenario, netnsUnavailableReason, Scenario, SMALL_SCENARIO, STANDARD_SCENARIO } from '../helpers/netns';
+
+const unavailable = netnsUnavailableReason();
+const describeNetns = unavailable ? describe.skip : describe;
+if (unavailable) console.warn(`namespace tests skipped: ${unavailable}`);
+
+let tmp: string;
+beforeAll(() => { tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'socklint-live-test-')); });
+afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
+
+/** An executable standing in for ss: `-V` prints the version, anything else prints `body` (and exits `code`). */
+function fakeSs(name: string, body: string, opts: { version?: string; code?: number; stderr?: string } = {}): string {
+  const file = path.join(tmp, name);
+  const data = path.join(tmp, `${name}.out`);
+  fs.writeFileSync(data, body);
+  fs.writeFileSync(file, [
+    '#!/bin/sh',
+    `if [ "$1" = "-V" ]; then echo "ss utility, ${opts.version ?? 'iproute2-6.1.0'}"; exit 0; fi`,
+    `echo "$@" > '${data}.args'`,
+    `cat '${data}'`,
+    opts.stderr ? `printf '%s' '${opts.stderr}' >&2` : '',
+    `exit ${opts.code ?? 0}`,
+  ].join('\n') + '\n', { mode: 0o755 });
+  return file;
+}
+
+const SS_TEXT = [
+  'Netid State  Recv-Q Send-Q Local Address:Port Peer Address:PortProcess',
+  'tcp   LISTEN 0      128          0.0.0.0:22        0.0.0.0:*    users:(("sshd",pid=1,fd=3)) ino:1 sk:1 cgroup:/ <->',
+  'tcp   ESTAB  0      0          10.0.0.1:22      10.0.0.2:5000 users:(("sshd",pid=9,fd=4)) timer:(keepalive,119min,0) ino:2 sk:2 cgroup:/ <->',
+  '',
+].join('\n');
+
+describe('ss version and flags', () => {
+  it('reads current and date-stamped version strings', () => {
+    expect(parseSsVersion('ss utility, iproute2-6.1.0\n')).toEqual({ text: 'iproute2-6.1.0', release: [6, 1, 0] });
+    expect(parseSsVersion('ss utility, iproute2-v5.10.0-12-gabc')).toEqual({ text: 'iproute2-v5.10.0-12-gabc', release: [5, 10, 0] });
+    expect(parseSsVersion('ss utility, iproute2-ss130716')).toEqual({ text: 'iproute2-ss130716', release: [3, 0, 0] });
+    expect(parseSsVersion('ss utility, iproute2-ss180129')).toEqual({ text: 'iproute2-ss180129', release: [4, 0, 0] });
+    expect(parseSsVersion('ss utility, iproute2-ss200127')).toEqual({ text: 'iproute2-ss200127', release: [5, 5, 0] });
+    expect(parseSsVersion('BusyBox v1.36')).toBeUndefined();
+  });
+
+  it('asks for -O only where ss has it (5.2+), always with -p (6.7 drops -o/-e/-m/-i output without it)', () => {
+    expect(chooseSsFlags(parseSsVersion('iproute2-6.1.0'))).toBe('-tuaxnpmioeO');
+    expect(chooseSsFlags(parseSsVersion('iproute2-6.7.0'))).toBe('-tuaxnpmioeO');
+    expect(chooseSsFlags(parseSsVersion('iproute2-5.2.0'))).toBe('-tuaxnpmioeO');
+    expect(chooseSsFlags(parseSsVersion('iproute2-ss190708'))).toBe('-tuaxnpmioeO');
+    expect(chooseSsFlags(parseSsVersion('iproute2-ss190107'))).toBe('-tuaxnpmioe');
+    expect(chooseSsFlags(parseSsVersion('iproute2-4.9.0'))).toBe('-tuaxnpmioe');
+    expect(chooseSsFlags(undefined)).toBe('-tuaxnpmioe');
+  });
+
+  it('summarises repeated stderr lines', () => {
+    expect(summariseStderr('Failed to find cgroup2 mount\nFailed to find cgroup2 mount\nother\n')).toEqual(['Failed to find cgroup2 mount (×2)', 'other']);
+  });
+});
+
+describe('--netns targets', () => {
+  let dir: string;
+  beforeAll(() => {
+    dir = path.join(tmp, 'netns');
+    fs.mkdirSync(dir);
+    fs.writeFileSync(path.join(dir, 'blue'), '');
+  });
+
+  it('accepts an ip-netns name, pid:N and a namespace file', () => {
+    expect(resolveNetns('blue', dir)).toEqual({ spec: 'blue', nsPath: path.join(dir, 'blue'), name: 'blue' });
+    expect(resolveNetns(`pid:${process.pid}`)).toEqual({ spec: `pid:${process.pid}`, nsPath: `/proc/${process.pid}/ns/net`, pid: process.pid });
+    expect(resolveNetns(`/proc/${process.pid}/ns/net`)).toMatchObject({ nsPath: `/proc/${process.pid}/ns/net`, pid: process.pid });
+  });
+
+  it('says what is wrong, with a suggestion, as a usage error', () => {
+    const err = (spec: string) => { try { resolveNetns(spec, dir); } catch (e) { return e as UserError; } throw new Error('no error'); };
+    expect(err('bleu')).toBeInstanceOf(UserError);
+    expect(err('bleu').exitCode).toBe(2);
+    expect(err('bleu').diagnostics[0]).toMatchObject({ code: 'netns-not-found', hint: 'did you mean "blue"?' });
+    expect(err('-x').message).toMatch(/not a namespace name/);
+    expect(err('../etc').message).toMatch(/no such namespace file/);
+    expect(err('pid:999999999').message).toMatch(/no process/);
+  });
+});
+
+describe('capture files', () => {
+  it('formats the metadata block in a fixed order, one line per key, no line breaks inside values', () => {
+    expect(formatMeta({
+      'socklint-snapshot': '1', host: 'db\n1', time: 't', kernel: 'k', ss: 'iproute2-6.1.0', flags: '-tan', netns: '', socklint: '0.1.0', labels: 'a=b',
+    })).toBe('# socklint-snapshot: 1\n# host: db 1\n# time: t\n# kernel: k\n# ss: iproute2-6.1.0\n# flags: -tan\n# netns:\n# socklint: 0.1.0\n# labels: a=b\n');
+  });
+
+  it('writes metadata + the raw ss output atomically; the saved lines are exactly what parses', async () => {
+    const ss = fakeSs('ss-ok', SS_TEXT);
+    const out = path.join(tmp, 'cap1.ss');
+    const teed: Buffer[] = [];
+    const r = await captureSnapshot({ output: out, ssPath: ss, host: 'web-1', labels: { role: 'db' }, tee: (c) => teed.push(c) });
+    const text = fs.readFileSync(out, 'utf8');
+    expect(Buffer.concat(teed).toString('utf8')).toBe(text);
+    expect(r).toMatchObject({ path: out, bytes: Buffer.byteLength(text), meta: { host: 'web-1', ss: 'iproute2-6.1.0', flags: '-tuaxnpmioeO', netns: '', labels: 'role=db' } });
+    expect(fs.readFileSync(`${ss}.out.args`, 'utf8').trim()).toBe('-tuaxnpmioeO');
+    const lines = text.split('\n');
+    expect(lines.slice(0, 9).map((l) => l.replace(/: .*/, ''))).toEqual([
+      '# socklint-snapshot', '# host', '# time', '# kernel', '# ss', '# flags', '# netns:', '# socklint', '# labels',
+    ]);
+    expect(lines[2]).toMatch(/^# time: \d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+    expect(lines.slice(9).join('\n')).toBe(SS_TEXT);
+    expect(fs.readdirSync(tmp).filter((f) => f.includes('cap1') && f.endsWith('.tmp'))).toEqual([]);
+
+    const sockets: SocketRecord[] = [];
+    const stats = await parseSnapshotFile(out, { socket: (s) => sockets.push(s), unparsed: () => { throw new Error('unparsed'); } });
+    expect(stats.meta).toMatchObject({ host: 'web-1', flags: '-tuaxnpmioeO', labels: 'role=db' });
+    expect(sockets.map((s) => s.location.line)).toEqual([11, 12]);
+    expect(lines[sockets[1].location.line - 1]).toContain('10.0.0.2:5000');
+  });
+
+  it('reports ss failure as a snapshot error and leaves no file behind', async () => {
+    const ss = fakeSs('ss-bad', 'partial\n', { code: 1, stderr: 'ss: bad option' });
+    const out = path.join(tmp, 'cap2.ss');
+    await expect(captureSnapshot({ output: out, ssPath: ss })).rejects.toMatchObject({ exitCode: 3, message: expect.stringContaining('ss: bad option') });
+    expect(fs.readdirSync(tmp).filter((f) => f.includes('cap2'))).toEqual([]);
+  });
+
+  it('an unwritable output is a usage error', async () => {
+    await expect(captureSnapshot({ output: path.join(tmp, 'no/such/dir/x.ss'), ssPath: fakeSs('ss-ok2', SS_TEXT) }))
+      .rejects.toMatchObject({ exitCode: 2, diagnostics: [{ code: 'snapshot-write' }] });
+  });
+
+  it('passes ss stderr on as notices, once per distinct line', async () => {
+    const r = await captureSnapshot({ ssPath: fakeSs('ss-noisy', SS_TEXT, { stderr: 'warn\nwarn\n' }) });
+    expect(r.notices).toContain('ss: warn (×2)');
+    expect(r.text!.endsWith(SS_TEXT)).toBe(true);
+  });
+
+  it('falls back to /proc when ss is not installed, and says so', async () => {
+    const r = await captureSnapshot({ ssPath: path.join(tmp, 'no-such-ss') });
+    expect(r.meta).toMatchObject({ ss: 'none (proc fallback)', source: 'proc', flags: '-tuaxnpoe' });
+    expect(r.notices[0]).toMatch(/^ss not found: read \/proc\/net directly/);
+    expect(parseSsText(r.text!, { file: 'x' }).unparsed).toEqual([]);
+  });
+
+  it('rejects labels that would not read back', async () => {
+    await expect(captureSnapshot({ labels: { a: 'x,y' }, ssPath: fakeSs('ss-ok3', SS_TEXT) })).rejects.toMatchObject({ exitCode: 2 });
+  });
+
+  it('liveSnapshot: temp file removed by dispose(); a saved one stays and is its own label', async () => {
+    const ss = fakeSs('ss-ok4', SS_TEXT);
+    const t = await liveSnapshot({ ssPath: ss, host: 'h' });
+    expect(t).toMatchObject({ label: 'live:h', temporary: true });
+    expect(fs.existsSync(t.file)).toBe(true);
+    await t.dispose();
+    expect(fs.existsSync(t.file)).toBe(false);
+    const saved = path.join(tmp, 'saved.ss');
+    const s = await liveSnapshot({ ssPath: ss, saveTo: saved });
+    await s.dispose();
+    expect(s).toMatchObject({ file: saved, label: saved, temporary: false });
+    expect(fs.existsSync(saved)).toBe(true);
+  });
+
+  it('captures this host with the real ss (whatever sockets it has)', async () => {
+    const r = await captureSnapshot({});
+    const { unparsed, stats } = parseSsText(r.text!, { file: 'live' });
+    expect(r.meta.ss).toMatch(/^iproute2-/);
+    expect(unparsed).toEqual([]);
+    expect(stats.meta.flags).toBe(r.meta.flags);
+  });
+});
+
+/** (netid state local) of inet sockets; `[::]` → `*` because /proc cannot tell v6only (ss prints `*` there too). */
+function inetKeys(sockets: SocketRecord[]): string[] {
+  return sockets
+    .filter((s) => s.netid === 'tcp' || s.netid === 'udp')
+    .map((s) => `${s.netid} ${s.state} ${s.local.address === '::' ? '*' : s.local.address}:${s.local.port ?? '*'}`)
+    .sort();
+}
+
+describeNetns('live capture in a namespace scenario', () => {
+  let sc: Scenario;
+  beforeAll(async () => { sc = await createScenario(SMALL_SCENARIO); });
+  afterAll(async () => { await sc?.cleanup(); });
+
+  async function capture(opts: { netns: string; useProc?: boolean }) {
+    const r = await captureSnapshot(opts);
+    const parsed = parseSsText(r.text!, { file: 'live' });
+    expect(parsed.unparsed).toEqual([]);
+    return { ...r, parsed };
+  }
+
+  it('ss and the /proc fallback see the same inet sockets, both with processes', async () => {
+    const viaSs = await capture({ netns: sc.ns });
+    const viaProc = await capture({ netns: sc.ns, useProc: true });
+    expect(viaSs.meta).toMatchObject({ netns: sc.ns, ss: expect.stringMatching(/^iproute2-/) });
+    expect(viaProc.meta).toMatchObject({ netns: sc.ns, source: 'proc' });
+    expect(viaSs.notices.filter((n) => n.startsWith('ss:'))).toEqual([]); // nsenter: no "Failed to find cgroup2 mount"
+    expect(inetKeys(viaProc.parsed.sockets)).toEqual(inetKeys(viaSs.parsed.sockets));
+    for (const { parsed } of [viaSs, viaProc]) {
+      const mysql = parsed.sockets.find((s) => s.state === 'LISTEN' && s.local.port === 3306)!;
+      expect(mysql.processes).toEqual([expect.objectContaining({ name: 'mysqld', pid: sc.info.pids.mysqld })]);
+      expect(parsed.sockets.filter((s) => s.state === 'CLOSE-WAIT' && s.processes?.[0]?.name === 'leaky-app')).toHaveLength(5);
+      expect(parsed.sockets.filter((s) => s.state === 'TIME-WAIT')).toHaveLength(5);
+      expect(parsed.sockets.find((s) => s.local.port === 9001 && s.state === 'LISTEN')).toMatchObject({ recvQ: 3 });
+      expect(parsed.sockets.find((s) => s.peer.port === 9002 && s.timer)?.timer).toMatchObject({ name: 'on', retrans: expect.any(Number) });
+      expect(parsed.sockets.find((s) => s.peer.port === 9002 && s.timer)!.timer!.retrans).toBeGreaterThanOrEqual(1);
+      expect(parsed.sockets.find((s) => s.local.path === `${sc.unixDir}/app.sock` && s.state === 'LISTEN')).toBeDefined();
+    }
+    // what only ss knows
+    expect(viaSs.parsed.sockets.find((s) => s.local.port === 9001 && s.state === 'LISTEN')).toMatchObject({ sendQ: 2 });
+    expect(viaSs.parsed.stats.fields.has('skmem')).toBe(true);
+    expect(viaProc.parsed.stats.fields.has('skmem')).toBe(false);
+  });
+
+  it('pid:N and /proc/N/ns/net name the same namespace', async () => {
+    const pid = sc.info.pids.mysqld;
+    const byName = inetKeys((await capture({ netns: sc.ns })).parsed.sockets);
+    expect(inetKeys((await capture({ netns: `pid:${pid}` })).parsed.sockets)).toEqual(byName);
+    expect(inetKeys((await capture({ netns: `/proc/${pid}/ns/net`, useProc: true })).parsed.sockets)).toEqual(byName);
+    expect(findPidInNetns(`/run/netns/${sc.ns}`)).toEqual(expect.any(Number));
+  });
+
+  it('the host capture does not see the namespace sockets', async () => {
+    const host = parseSsText((await captureSnapshot({})).text!, { file: 'live' });
+    expect(host.sockets.some((s) => s.processes?.some((p) => p.pid === sc.info.pids.mysqld))).toBe(false);
+  });
+});
+
+describeNetns('/proc fallback in a namespace without processes', () => {
+  it('reads the tables from inside the namespace (nsenter cat) when no process is in it', async () => {
+    const ns = `socklint-test-empty-${process.pid}`;
+    execFileSync('ip', ['netns', 'add', ns]);
+    try {
+      execFileSync('ip', ['-n', ns, 'link', 'set', 'lo', 'up']);
+      // three TIME-WAIT sockets outlive the process that made them
+      execFileSync('ip', ['netns', 'exec', ns, 'python3', '-c', [
+        'import socket', 'l = socket.socket(); l.bind(("127.0.0.1", 7001)); l.listen(8)',
+        'for _ in range(3):', '    c = socket.create_connection(("127.0.0.1", 7001)); s, _ = l.accept(); c.close(); s.recv(1); s.close()',
+      ].join('\n')]);
+      expect(findPidInNetns(`/run/netns/${ns}`)).toBeUndefined();
+      const r = await captureSnapshot({ netns: ns, useProc: true });
+      const { sockets, unparsed } = parseSsText(r.text!, { file: 'x' });
+      expect(unparsed).toEqual([]);
+      expect(sockets.filter((s) => s.state === 'TIME-WAIT' && s.peer.port === 7001)).toHaveLength(3);
+    } finally {
+      execFileSync('ip', ['netns', 'del', ns]);
+    }
+  });
+});
+
+describeNetns('standard scenario through the snapshot file path', () => {
+  let sc: Scenario;
+  beforeAll(async () => { sc = await createScenario(STANDARD_SCENARIO); });
+  afterAll(async () => { await sc?.cleanup(); });
+
+  it('a saved live capture parses back with every socket of the issue scenario', async () => {
+    const saved = path.join(tmp, 'standard.ss');
+    const live = await liveSnapshot({ netns: sc.ns, saveTo: saved, host: 'scenario' });
+    const sockets: SocketRecord[] = [];
+    const unparsed: unknown[] = [];
+    const stats = await parseSnapshotFile(live.file, { socket: (s) => sockets.push(s), unparsed: (u) => unparsed.push(u) }, { file: live.label });
+    expect(unparsed).toEqual([]);
+    expect(stats.meta).toMatchObject({ host: 'scenario', netns: sc.ns });
+    const count = (pred: (s: SocketRecord) => boolean) => sockets.filter(pred).length;
+    expect(count((s) => s.state === 'CLOSE-WAIT' && s.processes?.[0]?.name === 'leaky-app')).toBe(150);
+    expect(count((s) => s.state === 'TIME-WAIT' && s.peer.port === 8081)).toBe(1100);
+    expect(sockets.find((s) => s.state === 'LISTEN' && s.local.port === 6379)).toMatchObject({ local: { address: '127.0.0.1' }, processes: [{ name: 'redis-server' }] });
+    expect(sockets.find((s) => s.state === 'ESTAB' && s.local.port === 9000)).toMatchObject({ recvQ: 4096 });
+    expect(sockets.find((s) => s.state === 'LISTEN' && s.local.port === 9001)).toMatchObject({ recvQ: 3, sendQ: 2 });
+    expect(sockets.find((s) => s.peer.port === 9003)?.timer).toMatchObject({ name: 'on', retrans: 0 });
+    expect(sockets.find((s) => s.local.port === 161 && s.netid === 'udp')).toMatchObject({ state: 'UNCONN', processes: [{ name: 'snmpd' }] });
+    expect(sockets.every((s) => s.location.file === saved)).toBe(true);
+    expect(fs.readFileSync(saved, 'utf8').split('\n')[sockets[0].location.line - 1]).not.toMatch(/^#/);
+  });
+});

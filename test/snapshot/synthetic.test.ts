@@ -1,0 +1,375 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { SsParser, parseSsText } from '../../src/snapshot/parser';
+import { builtinServices } from '../../src/snapshot/services';
+import type { SocketRecord, UnparsedLine } from '../../src/snapshot/types';
+import { SYNTHETIC, expectAccounted, parse } from './helpers';
+
+function load(name: string) {
+  const text = fs.readFileSync(path.join(SYNTHETIC, name), 'utf8');
+  const r = parse(text, name);
+  expectAccounted(r.stats);
+  return r;
+}
+const at = (socks: SocketRecord[], line: number): SocketRecord => {
+  const s = socks.find((x) => x.location.line === line);
+  if (!s) throw new Error(`no socket at line ${line}`);
+  return s;
+};
+
+describe('fixtures/synthetic', () => {
+  it('every fixture has its comment file', () => {
+    const files = fs.readdirSync(SYNTHETIC);
+    for (const f of files.filter((x) => x.endsWith('.out'))) expect(files).toContain(f.replace(/\.out$/, '.md'));
+  });
+
+  it('hostile COMM names', () => {
+    const { sockets, unparsed, stats } = load('hostile-comm.out');
+    expect(unparsed).toEqual([]);
+    expect(sockets.length).toBe(8);
+    expect(at(sockets, 2).processes).toEqual([
+      { name: 'child two', pid: 10, fd: 3 },
+      { name: 'my "odd",(x', pid: 10313, fd: 6 },
+    ]);
+    expect(at(sockets, 3).processes).toEqual([{ name: 'a",pid=5,fd=9', pid: 123, fd: 4 }]);
+    expect(at(sockets, 4).processes).toEqual([
+      { name: 'nginx', pid: 10, fd: 6 }, { name: 'nginx', pid: 10, fd: 7 }, { name: '(sd-pam', pid: 900, fd: 1 },
+    ]);
+    expect(at(sockets, 5).processes).toEqual([{ name: 'sshd', pid: 1234, tid: 1234, fd: 3 }]);
+    expect(at(sockets, 6).processes).toEqual([
+      { name: 'sshd', pid: 1234, procCtx: 'system_u:system_r:sshd_t:s0-s0:c0,c1023', fd: 3, sockCtx: 'unavailable' },
+    ]);
+    // newline inside COMM: joined with the next physical line, record keeps its first line
+    expect(at(sockets, 7)).toMatchObject({ processes: [{ name: 'ev\nil', pid: 77, fd: 5 }], inode: 4242, shutdown: '<->' });
+    expect(at(sockets, 9).processes).toEqual([{ name: 'a\nb\nc', pid: 78, fd: 6 }]);
+    expect(at(sockets, 12)).toMatchObject({ processes: [{ name: 'comma,name', pid: 79, fd: 7 }], timer: { name: 'keepalive', expiresMs: 60000 } });
+    expect(stats.kinds.joined).toBe(3);
+    expect(stats.fields.has('processes')).toBe(true);
+  });
+
+  it('ANSI escapes, NUL and invalid UTF-8 do not break parsing', () => {
+    const { sockets, unparsed } = load('ansi-nul.out');
+    expect(sockets.map((s) => s.processes![0].pid)).toEqual([31, 32, 33]);
+    expect(sockets[0].processes![0].name).toBe('\u001b[31mred\u001b[0m');
+    expect(sockets[1].processes![0].name).toBe('nul\u0000byte');
+    expect(sockets[2].processes![0].name.startsWith('café')).toBe(true);
+    expect(unparsed).toHaveLength(1);
+    expect(unparsed[0].line).toBe(5);
+  });
+
+  it('CRLF line endings', () => {
+    const { sockets } = load('crlf.out');
+    expect(sockets.map((s) => [s.state, s.local.port, s.peer.port])).toEqual([['LISTEN', 22, null], ['ESTAB', 22, 50312]]);
+    expect(JSON.stringify(sockets)).not.toContain('\\r');
+  });
+
+  it('4.15–4.19 glued columns', () => {
+    const { sockets, unparsed, stats } = load('glued-4.15.out');
+    expect(unparsed).toEqual([]);
+    expect(stats.kinds.header).toBe(1);
+    expect(sockets[0]).toMatchObject({ netid: 'u_str', state: 'ESTAB', local: { address: '/run/systemd/journal/stdout', port: 21607 }, peer: { address: '*', port: 21606 } });
+    expect(sockets[1]).toMatchObject({ netid: 'tcp', state: 'LISTEN', recvQ: 0, sendQ: 128 });
+    expect(sockets[2]).toMatchObject({ netid: 'tcp', state: 'LISTEN', recvQ: 0, sendQ: 128, local: { address: '::', port: 22 } });
+  });
+
+  it('SCTP endpoints and association rows', () => {
+    const { sockets, unparsed } = load('sctp.out');
+    expect(unparsed).toEqual([]);
+    expect(sockets.map((s) => [s.netid, s.state, s.extra?.association ?? false])).toEqual([
+      ['sctp', 'LISTEN', false], ['sctp', 'ESTAB', true], ['sctp', 'COOKIE_WAIT', true], ['sctp', 'LISTEN', false], ['sctp', 'ESTAB', true],
+    ]);
+    expect(sockets[0].netidInferred).toMatch(/association row \(line 3\)/);
+    expect(sockets[1]).toMatchObject({ local: { address: '10.0.0.1', port: 5000, iface: 'eth0' }, extra: { locals: '10.0.0.1,10.0.0.3', peers: '10.0.0.2' } });
+    expect(sockets[1].skmem!.rb).toBe(212992);
+    expect(sockets[4].timer).toEqual({ name: 'T3_RTX', expiresMs: 3500, retrans: 2 });
+  });
+
+  it('every timer format, converted to ms', () => {
+    const { sockets } = load('timers.out');
+    expect(sockets.map((s) => s.timer)).toEqual([
+      { name: 'on', expiresMs: 0, retrans: 0 },
+      { name: 'on', expiresMs: 10, retrans: 1 },
+      { name: 'on', expiresMs: 238, retrans: 0 },
+      { name: 'keepalive', expiresMs: 1000, retrans: 0 },
+      { name: 'on', expiresMs: 3050, retrans: 2 },
+      { name: 'on', expiresMs: 3500, retrans: 0 },
+      { name: 'keepalive', expiresMs: 9604, retrans: 0 },
+      { name: 'keepalive', expiresMs: 12000, retrans: 0 },
+      { name: 'keepalive', expiresMs: 60000, retrans: 0 },
+      { name: 'keepalive', expiresMs: 119000, retrans: 0 },
+      { name: 'keepalive', expiresMs: 119 * 60000, retrans: 0 },
+      { name: 'timewait', expiresMs: 54000, retrans: 0 },
+      { name: 'persist', expiresMs: 61000, retrans: 3 },
+      { name: 'delack', expiresMs: 40, retrans: 0 },
+      { name: 'unknown', expiresMs: 9373, retrans: 0 },
+      { name: 'on', expiresMs: null, retrans: 0 },
+      { name: 'on', expiresMs: 60000, retrans: 0 },
+    ]);
+    expect(sockets[16].processes).toEqual([{ name: 'x', pid: 1, fd: 2 }]);
+  });
+
+  it('rates, bbr/dctcp, kTLS and unknown items', () => {
+    const { sockets } = load('rates.out');
+    expect(sockets[0].tcp).toMatchObject({ congestion: 'cubic', rtt: 0.005, rttvar: 0.002, send: 511.3e6, pacingRate: 1022.6e6, pacingRateMax: 2045.2e6, deliveryRate: 74837.7e3 });
+    expect(sockets[1].tcp).toMatchObject({
+      congestion: 'bbr', backoff: 2, rtt: 1234570, rttvar: 0.5, send: 9.92e6, pacingRate: 55e9, deliveryRate: 8000,
+      bbr: { bw: 1.5e12, mrtt: 0.017, pacingGain: 2.88672, cwndGain: 2.88672 }, retrans: 1, retransTotal: 7, busy: 12,
+      rwndLimited: 12, rwndLimitedPct: 3.4, sndbufLimited: 4, flags: ['app_limited'], lost: 2, sacked: 1, dsackDups: 1,
+      reordSeen: 3, rcvOoopack: 4, sndWnd: 65535, rcvWnd: 65536, rehash: 1, notsent: 100, unacked: 3,
+    });
+    expect(sockets[2].tcp).toMatchObject({ congestion: 'dctcp', send: 1e6, pacingRate: 524288000000, deliveryRate: 512, dctcp: { ceState: 0, alpha: 1024, abEcn: 0, abTot: 0 }, flags: ['ecnseen'] });
+    expect(sockets[2].extra).toMatchObject({ 'tcp-ulp': 'tls', 'tls.version': '1.3', 'tls.cipher': 'aes-gcm-256', 'tls.rxconf': 'sw', 'tls.txconf': 'hw', 'tls.zc_ro_tx': true, weirdtoken: true });
+    expect(sockets[3].tcp).toMatchObject({ congestion: 'reno', send: 123.456, dctcp: 'fallback_mode' });
+    expect(sockets[3].extra!.md5keys).toBe('10.0.0.0/8=key\\040x');
+    expect(sockets.every((s) => s.netid === 'tcp' && /TCP info/.test(s.netidInferred!))).toBe(true);
+  });
+
+  it('ss -s then a table; old summary at EOF', () => {
+    const { sockets, summaries, stats } = load('ss-s-then-table.out');
+    expect(summaries).toHaveLength(2);
+    expect(summaries[0]).toMatchObject({ total: 13, tcp: { total: 9, estab: 0, closed: 8, orphaned: 8, timewait: 0 }, location: { line: 1 } });
+    expect(summaries[0].transport!.TCP).toEqual({ total: 1, ip: 1, ipv6: 0 });
+    expect(summaries[1]).toMatchObject({ total: 5, kernel: 9, tcp: { closed: -2, timewait: 1, timewait2: 0, ports: 0 }, location: { line: 13 } });
+    expect(sockets).toHaveLength(1);
+    expect(stats.kinds.summary).toBe(16);
+  });
+
+  it('stderr noise and junk are reported unparsed with line numbers and reasons', () => {
+    const { sockets, unparsed } = load('stderr-noise.out');
+    expect(sockets.map((s) => s.location.line)).toEqual([3]);
+    expect(unparsed.map((u) => u.line)).toEqual([1, 4, 5, 6, 7, 8, 9, 10, 11]);
+    expect(unparsed[0].reason).toMatch(/RTNETLINK/);
+    expect(unparsed[2].reason).toMatch(/TCPDIAG/);
+    expect(unparsed[3].reason).toMatch(/continuation/);
+    expect(unparsed[7].reason).toMatch(/peer/);
+  });
+
+  it('every family and address form', () => {
+    const { sockets, unparsed, stats } = load('families.out');
+    expect(unparsed).toEqual([]);
+    expect(stats.kinds.blank).toBe(1);
+    const by = (l: number) => at(sockets, l);
+    expect(by(2)).toMatchObject({ netid: 'mptcp', extra: { subflows_max: '2', fallback: true, token: '1a2b' } });
+    expect(by(4)).toMatchObject({ netid: 'dccp', local: { address: '::', port: 5001 } });
+    expect(by(5)).toMatchObject({ netid: 'p_dgr', local: { address: '[2048]', port: null }, peer: { address: '*', port: null } });
+    expect(by(5).local.iface).toBeUndefined();
+    expect(by(6)).toMatchObject({ netid: 'p_raw', local: { address: '*', iface: 'eth0' }, uid: 0, inode: 1234, extra: { flags: 'running auxdata', fanout: 'id:1,type:hash' } });
+    expect(by(10)).toMatchObject({ netid: 'v_dgr', local: { address: '*', port: 1234 }, peer: { address: '*', port: null } });
+    expect(by(11).local).toEqual({ address: '2', port: 1024 });
+    expect(by(12)).toMatchObject({ netid: 'ti_rd', local: { address: '0', port: 3204448256 }, peer: { address: '-', port: null }, processes: [{ name: 'tipcd' }], extra: { type: 'RDM', cong: 'none', drop: '0' } });
+    expect(by(14)).toMatchObject({ netid: 'xdp', local: { address: 'eth0', iface: 'eth0', port: 0, portName: 'q0' } });
+    expect(by(14).extra!.stats).toContain('rx queue full:0');
+    expect(by(17).local).toEqual({ address: '0.0.0.0', port: 253, portName: 'ipproto-253' });
+    expect(by(18).local).toEqual({ address: '*', port: 58, portName: 'ipv6-icmp', iface: 'eth0' });
+    expect(by(19).local).toEqual({ address: '0.0.0.0', port: 1, portName: 'icmp' });
+    expect(by(20)).toMatchObject({ netid: 'nl', local: { address: 'rtnl', port: 4242, portName: 'Web Content/4242' }, extra: { sk: '0', cb: '0', groups: '0x00000011' } });
+    expect(by(21)).toMatchObject({ local: { address: 'audit', port: -1100095455 }, skmem: { rb: 212992 } });
+    expect(by(22)).toMatchObject({ local: { address: 'genl', port: null }, peer: { address: '0', port: 1 } });
+    expect(by(23)).toMatchObject({ local: { address: '/run/demo/sock with  space', port: 26017, path: '/run/demo/sock with  space' }, peer: { address: '*', port: 0 }, shutdown: '<->', extra: { ino: '1588', dev: '0/25', peers: '30001 30002' } });
+    expect(by(23).inode).toBeUndefined(); // unix `ino:` is the filesystem inode
+    expect(by(24)).toMatchObject({ local: { address: '/x', port: -6 }, peer: { port: -7 }, shutdown: '-->', extra: { peers: '' } });
+    expect(by(25).local).toEqual({ address: '@abs@name', port: 26019 });
+    expect(by(26)).toMatchObject({ local: { address: '::ffff:127.0.0.1', port: 45001 }, extra: { 'inet-sockopt': '( recverr is_icsk freebind )' } });
+    expect(by(29)).toMatchObject({ local: { address: 'fe80::1', port: 546, iface: 'eth0' }, peer: { address: 'fe80::2', port: 547 }, fwmark: '0x2a', cgroup: 'unreachable:1f2', extra: { tos: '0x10', class_id: '0' } });
+    expect(by(30)).toMatchObject({ local: { address: 'localhost', port: 53, portName: 'domain' }, skmem: { r: 0, w: 0, f: 4096, t: 0 } });
+  });
+
+  it('Netid-less rows are held until the section shows its table', () => {
+    const { sockets } = load('no-netid-deferred.out');
+    expect(sockets.map((s) => s.location.line)).toEqual([1, 2, 3, 4, 6, 7, 9]);
+    expect(sockets.slice(0, 4).map((s) => s.netid)).toEqual(['tcp', 'tcp', 'tcp', 'tcp']);
+    expect(sockets[0].netidInferred).toMatch(/same table as line 3/);
+    expect(sockets[4]).toMatchObject({ netid: 'udp' });
+    expect(sockets[4].netidInferred).toMatch(/assumed/);
+    expect(sockets[5].netid).toBe('unknown');
+    expect(sockets[6]).toMatchObject({ netid: 'raw', local: { port: 58 } });
+  });
+
+  it('/proc fallback style rows', () => {
+    const { sockets } = load('proc-fallback.out');
+    expect(sockets[0]).toMatchObject({ timer: { name: 'timewait', expiresMs: 54000 }, tcp: { rto: 0.2, ato: 40, qack: 1, cwnd: 2, reordering: 0, flags: ['bidir'] }, sk: 'ffff9d2a' });
+    expect(sockets[1].peer).toEqual({ address: '/run/b', port: 112, path: '/run/b' });
+    expect(sockets[2].peer).toEqual({ address: '?', port: 114 });
+  });
+
+  it('capture metadata: meta, flags hint, fields, comments', () => {
+    const { sockets, comments, stats } = load('metadata.out');
+    expect(stats.meta).toEqual({
+      'socklint-snapshot': '1', host: 'web-01', time: '2026-11-25T19:00:00Z', kernel: '6.1.0', ss: 'iproute2-6.1.0',
+      flags: '-tan', netns: 'x', labels: 'role=db,env=prod', socklint: '0.1.0',
+    });
+    expect(comments.map((c) => c.line)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 11, 13]);
+    expect(comments[9].text).toBe('# ruleid: close-wait-leak');
+    expect(sockets.map((s) => s.netid)).toEqual(['tcp', 'tcp']);
+    expect(sockets[1].netidInferred).toMatch(/-tan/);
+    expect([...stats.fields].sort()).toEqual(['queues', 'state']);
+    // -p -m -i -e flags mark their field groups as present even with no data
+    const r = parse('# flags: -tuaxnpmioe\n', 'x');
+    expect([...r.stats.fields].sort()).toEqual(['extended', 'processes', 'skmem', 'tcpinfo', 'timer']);
+  });
+
+  it('sink order: comments and sockets interleave in line order', () => {
+    const events: string[] = [];
+    const p = new SsParser({ file: 'x', services: builtinServices() }, {
+      socket: (r) => events.push(`s${r.location.line}`),
+      unparsed: (u) => events.push(`u${u.line}`),
+      comment: (l) => events.push(`c${l}`),
+    });
+    p.write('ESTAB 0 0 10.0.0.1:1 10.0.0.2:2\n# ruleid: x\nbogus\nLISTEN 0 1 0.0.0.0:1 0.0.0.0:*\n');
+    p.end();
+    expect(events).toEqual(['s1', 'c2', 'u3', 's4']);
+  });
+
+  it('-O oneline with several sockets', () => {
+    const { sockets, stats } = load('oneline-multi.out');
+    expect(sockets[0]).toMatchObject({ sendQ: 36, processes: [{ name: 'sshd' }], timer: { name: 'on', expiresMs: 208 }, cgroup: '/system.slice/ssh.service', skmem: { f: 2780, w: 1316 }, tcp: { rtt: 4.5, rttvar: 2.25, send: 25.7e6, pacingRate: 51.4e6, minrtt: 0.041 } });
+    expect(sockets[1].tcp).toBeUndefined();
+    expect(sockets[2]).toMatchObject({ v6only: true, tcp: { congestion: 'cubic', rto: 1000 } });
+    expect([...stats.fields].sort()).toEqual(['extended', 'processes', 'queues', 'skmem', 'state', 'tcpinfo', 'timer']);
+  });
+
+  it('-Q: queues absent, not 0', () => {
+    const { sockets } = load('no-queues.out');
+    expect(sockets[0]).toMatchObject({ netid: 'tcp', state: 'LISTEN' });
+    expect('recvQ' in sockets[0]).toBe(false);
+    expect(sockets[1]).toMatchObject({ netid: 'u_str', local: { address: '*', port: 555 } });
+  });
+});
+
+describe('parser edge cases', () => {
+  it('same result for any chunking, incl. multi-byte chars split across chunks', () => {
+    const text = fs.readFileSync(path.join(SYNTHETIC, 'families.out'), 'utf8') + 'tcp LISTEN 0 1 0.0.0.0:1 0.0.0.0:* users:(("caféé",pid=1,fd=2))\n';
+    const whole = parse(text);
+    const buf = Buffer.from(text, 'utf8');
+    for (const size of [1, 2, 3, 7, 64]) {
+      const sockets: SocketRecord[] = [];
+      const unparsed: UnparsedLine[] = [];
+      const p = new SsParser({ file: 'test.out', services: builtinServices() }, { socket: (r) => sockets.push(r), unparsed: (u) => unparsed.push(u) });
+      for (let i = 0; i < buf.length; i += size) p.write(buf.subarray(i, i + size));
+      const stats = p.end();
+      expect(sockets).toEqual(whole.sockets);
+      expect(unparsed).toEqual(whole.unparsed);
+      expect(stats.lines).toBe(whole.stats.lines);
+    }
+  });
+
+  it('last line without newline; empty input; only whitespace', () => {
+    expect(parse('LISTEN 0 1 0.0.0.0:22 0.0.0.0:*').sockets).toHaveLength(1);
+    const e = parse('');
+    expect(e.stats).toMatchObject({ lines: 0, sockets: 0, unparsed: 0 });
+    const w = parse('\n   \n\t\n');
+    expect(w.unparsed.map((u) => u.line)).toEqual([3]); // TAB line with no socket before it
+    expectAccounted(w.stats);
+  });
+
+  it('a 50 MB single line is capped and reported "line too long"', () => {
+    const p = new SsParser({ file: 'big', services: builtinServices() }, { socket: () => undefined, unparsed: (u) => got.push(u) });
+    const got: UnparsedLine[] = [];
+    p.write('LISTEN 0 1 0.0.0.0:22 0.0.0.0:*\ntcp ESTAB 0 0 1.1.1.1:1 2.2.2.2:2 users:((');
+    const chunk = Buffer.alloc(1 << 20, 0x61);
+    for (let i = 0; i < 50; i++) p.write(chunk);
+    p.write('\nLISTEN 0 1 0.0.0.0:23 0.0.0.0:*\n');
+    const stats = p.end();
+    expect(stats.sockets).toBe(2);
+    expect(got).toHaveLength(1);
+    expect(got[0]).toMatchObject({ line: 2, reason: 'line too long' });
+    expect(got[0].text.length).toBeLessThan(1000);
+    expect(process.memoryUsage().heapUsed).toBeLessThan(400 * (1 << 20));
+  });
+
+  it('a 50 MB line in one write() call', () => {
+    const big = 'x'.repeat(50 * (1 << 20));
+    const r = parseSsText(`${big}\nLISTEN 0 1 0.0.0.0:22 0.0.0.0:*\n`, { file: 'big', services: builtinServices() });
+    expect(r.unparsed.map((u) => [u.line, u.reason])).toEqual([[1, 'line too long']]);
+    expect(r.sockets).toHaveLength(1);
+  });
+
+  it('unterminated users:(( at EOF and before an unrelated row', () => {
+    const r = parse('tcp LISTEN 0 1 0.0.0.0:1 0.0.0.0:* users:(("abc\ntcp LISTEN 0 1 0.0.0.0:2 0.0.0.0:*\ntcp LISTEN 0 1 0.0.0.0:3 0.0.0.0:* users:(("x');
+    expect(r.sockets.map((s) => s.local.port)).toEqual([1, 2, 3]);
+    expect(r.sockets[0].extra).toEqual({ 'users-truncated': true });
+    expect(r.sockets[2].extra).toEqual({ 'users-truncated': true });
+    expectAccounted(r.stats);
+  });
+
+  it('services: built-in names, /etc/services extension, protocol-specific lookup', () => {
+    const t = builtinServices();
+    for (const [n, p] of Object.entries({ ssh: 22, domain: 53, http: 80, https: 443, mysql: 3306, postgresql: 5432, ipp: 631, bootpc: 68, bootps: 67, sunrpc: 111, x11: 6000, 'x11-6': 6006, 'http-alt': 8080, 'microsoft-ds': 445, 'netbios-ssn': 139, 'ms-sql-s': 1433, 'ms-wbt-server': 3389, redis: 6379 })) {
+      expect([n, t.lookup(n, 'tcp')]).toEqual([n, p]);
+    }
+    expect(t.size).toBeGreaterThan(300);
+    expect(t.lookup('no-such-service')).toBeUndefined();
+    const r = parse('tcp LISTEN 0 1 0.0.0.0:mysql 0.0.0.0:*\ntcp LISTEN 0 1 0.0.0.0:frobnicate 0.0.0.0:*\n');
+    expect(r.sockets[0].local).toEqual({ address: '0.0.0.0', port: 3306, portName: 'mysql' });
+    expect(r.sockets[1].local).toEqual({ address: '0.0.0.0', port: null, portName: 'frobnicate' });
+  });
+
+  it('never throws on arbitrary bytes', () => {
+    const p = new SsParser({ file: 'x' }, { socket: () => undefined, unparsed: () => undefined });
+    for (let i = 0; i < 200; i++) {
+      const b = Buffer.alloc(97);
+      for (let j = 0; j < b.length; j++) b[j] = (i * 31 + j * 17) & 0xff;
+      expect(() => p.write(b)).not.toThrow();
+    }
+    expect(() => p.end()).not.toThrow();
+    expect(() => p.write('more')).not.toThrow();
+  });
+});
+
+describe('extension scanner details', () => {
+  it('packet -b filter text and quoted /proc opt values', () => {
+    const r = parse('p_raw UNCONN 0 0 *:eth0 *\n\tbpf filter (3):  0x28 0 0 12, 0x15 0 1 2048, 0x6 0 0 0,\ntcp ESTAB 0 0 1.1.1.1:1 2.2.2.2:2 opt:"a b c" ino:5\n');
+    expect(r.sockets[0].extra).toEqual({ bpf: '(3):  0x28 0 0 12, 0x15 0 1 2048, 0x6 0 0 0,' });
+    expect(r.sockets[1].extra).toEqual({ opt: '"a b c"' });
+    expect(r.sockets[1].inode).toBe(5);
+  });
+});
+
+describe('hostile sizes stay linear', () => {
+  it('a row with 300k unknown extension tokens', () => {
+    const t0 = Date.now();
+    const r = parse('tcp ESTAB 0 0 1.1.1.1:1 2.2.2.2:2 ' + 'x '.repeat(300000) + '\n');
+    expect(r.sockets).toHaveLength(1);
+    expect(Object.keys(r.sockets[0].extra!).length).toBeLessThanOrEqual(257);
+    expect(r.sockets[0].extra!['extra-truncated']).toBe(true);
+    expect(Date.now() - t0).toBeLessThan(5000);
+  });
+
+  it('netlink and unix rows with many tokens', () => {
+    const t0 = Date.now();
+    const nl = parse('nl UNCONN 0 0 rtnl:' + 'a '.repeat(3000) + 'b/1 * ' + 'sk=0 '.repeat(3000) + '\n');
+    expect(nl.sockets[0].local.port).toBe(1);
+    const ux = parse('u_str ESTAB 0 0 /p' + ' q'.repeat(3000) + ' 5 * 6\n');
+    expect(ux.sockets[0].local.port).toBe(5);
+    // beyond 4096 address tokens the row is given up, not parsed slowly
+    const huge = parse('u_str ESTAB 0 0 /p' + ' q'.repeat(100000) + ' 5 * 6\n');
+    expect(huge.unparsed.map((u) => u.line)).toEqual([1]);
+    expect(Date.now() - t0).toBeLessThan(5000);
+  });
+
+  it('users:(( with 40k entries (just under the 1 MiB line cap)', () => {
+    const r = parse('tcp LISTEN 0 1 0.0.0.0:1 0.0.0.0:* users:(' + Array.from({ length: 40000 }, (_, i) => `("w",pid=${i + 1},fd=3)`).join(',') + ')\n');
+    expect(r.sockets[0].processes).toHaveLength(40000);
+  });
+});
+
+describe('Netid/State inference without columns', () => {
+  it('tipc without Netid: the --tipcinfo type decides', () => {
+    const r = parse('Recv-Q Send-Q Local Address:Port Peer Address:Port\n0 0 0:3204448256 - users:(("t",pid=1,fd=2))\n type:STREAM cong:none  drop:0\n0 0 1:2 -\n');
+    expect(r.sockets.map((s) => s.netid)).toEqual(['ti_st', 'unknown']);
+    expect(r.stats.kinds.continuation).toBe(1);
+  });
+
+  it('ss -u (no -a/-l): udp from flags, ESTAB from the default filter', () => {
+    const r = parse('Recv-Q Send-Q Local Address:Port Peer Address:Port Process\n0 0 10.0.0.1:5000 10.0.0.3:53\n', 'x', '-un');
+    expect(r.sockets[0]).toMatchObject({ netid: 'udp', state: 'ESTAB' });
+    expect(r.sockets[0].stateInferred).toMatch(/-a\/-l/);
+  });
+
+  it('ss -f netlink: nl rows, UNCONN inferred; flags for one table never relabel other families', () => {
+    const r = parse('Recv-Q Send-Q Local Address:Port    Peer Address:Port\n0 0 rtnl:kernel *\n0 0 /x 5 * 6\n', 'x', '-t');
+    expect(r.sockets[0]).toMatchObject({ netid: 'nl', state: 'UNCONN', local: { address: 'rtnl', port: 0 } });
+    expect(r.sockets[1].netid).toBe('unknown');
+    expect(r.sockets[1].netidInferred).toMatch(/unix/);
+  });
+});
