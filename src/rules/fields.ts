@@ -169,11 +169,11 @@ export const FIELD_GROUPS: readonly FieldGroup[] = ['state', 'queues', 'processe
 
 /** The ss flag that produces each field group (for docs and "not evaluated" reasons). */
 export const GROUP_FLAGS: Readonly<Record<FieldGroup, string>> = {
-  state: 'a multi-state query (-a or -l) so the State column is printed',
-  queues: 'Recv-Q/Send-Q columns (omitted only by -Q)',
-  processes: '-p',
-  timer: '-o',
-  extended: '-e',
-  skmem: '-m',
-  tcpinfo: '-i',
+  state: 'the State column: ss -a / -l, or a single-state query the parser can infer',
+  queues: 'the Recv-Q/Send-Q columns (absent only with -Q)',
+  processes: 'ss -p, as root',
+  timer: 'ss -o or -e',
+  extended: 'ss -e',
+  skmem: 'ss -m',
+  tcpinfo: 'ss -i',
 };

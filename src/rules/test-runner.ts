@@ -312,3 +312,6 @@ export function formatRuleTestRun(run: RuleTestRun): string {
   lines.push(`${run.passed} passed, ${run.failed} failed`);
   return `${lines.join('\n')}\n`;
 }
+
+/** Alias used by the CLI (`socklint rules test`). */
+export const formatRuleTestResults = formatRuleTestRun;

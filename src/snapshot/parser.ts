@@ -235,6 +235,8 @@ export class SsParser {
     kinds: { socket: 0, continuation: 0, joined: 0, header: 0, comment: 0, summary: 0, blank: 0, unparsed: 0 },
   };
   private seen = 0;
+  /** An exception thrown by the sink, passed through untouched. */
+  private sinkError: unknown;
 
   constructor(opts: ParserOptions, sink: ParseSink) {
     this.opts = opts;
@@ -245,29 +247,27 @@ export class SsParser {
 
   write(chunk: Buffer | string): void {
     if (this.ended) return;
-    try {
-      const buf = typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk;
-      let start = 0;
-      const n = buf.length;
-      while (start <= n) {
-        const nl = buf.indexOf(10, start);
-        if (nl < 0) {
-          if (start < n) this.appendPart(buf, start, n);
-          break;
-        }
-        if (this.partLen > 0 || this.overlong) {
-          this.appendPart(buf, start, nl);
-          this.takeLine();
-        } else if (nl - start > MAX_LINE_BYTES) {
+    const buf = typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk;
+    let start = 0;
+    const n = buf.length;
+    while (start <= n) {
+      const nl = buf.indexOf(10, start);
+      if (nl < 0) {
+        if (start < n) this.appendPart(buf, start, n);
+        break;
+      }
+      try {
+        if (this.partLen > 0 || this.overlong || nl - start > MAX_LINE_BYTES) {
           this.appendPart(buf, start, nl);
           this.takeLine();
         } else {
           this.onLine(buf.toString('utf8', start, nl), false);
         }
-        start = nl + 1;
+      } catch (e) {
+        if (e === this.sinkError) throw e; // the consumer's own exception: not ours to hide
+        this.internalError(e);
       }
-    } catch (e) {
-      this.internalError(e);
+      start = nl + 1;
     }
   }
 
@@ -284,6 +284,7 @@ export class SsParser {
         this.endSummary();
         this.flushQueue();
       } catch (e) {
+        if (e === this.sinkError) throw e;
         this.internalError(e);
       }
       this.ended = true;
@@ -322,6 +323,8 @@ export class SsParser {
 
   private internalError(e: unknown): void {
     // A parser bug must not take the run down: report it against the current line.
+    this.cur = undefined;
+    this.join = undefined;
     this.unparsed(this.lineNo, '', `internal parser error: ${e instanceof Error ? e.message : String(e)}`, false);
   }
 
@@ -337,6 +340,15 @@ export class SsParser {
   }
 
   private emit(ev: Ev): void {
+    try {
+      this.emitTo(ev);
+    } catch (e) {
+      this.sinkError = e;
+      throw e;
+    }
+  }
+
+  private emitTo(ev: Ev): void {
     switch (ev.k) {
       case 0:
         this.stats.sockets++;

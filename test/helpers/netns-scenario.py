@@ -5,13 +5,14 @@ Run as:  ip netns exec NS python3 netns-scenario.py '<spec JSON>'
 (test/helpers/netns.ts and fixtures/make-fixtures.sh do this; spec keys are the part
 names below, each `true` or an options object; absent/false skips the part).
 
-Every server side runs in its own process, started with exec (so it inherits no client
-sockets) and renamed with prctl(PR_SET_NAME): the kernel `comm`, which `ss -p` and
-/proc/PID/comm show, becomes `mysqld`, `redis-server`, `leaky-app`, ... The driver
-process (comm `loadgen`) owns the client sides that must stay open. The driver prints
-one line `READY {json}` when every socket is in place, then waits until its stdin
-closes or SIGTERM arrives; role processes exit when the driver's pipe closes and get
-SIGKILL through PR_SET_PDEATHSIG. Only loopback and wildcard binds are used.
+Every server side runs in its own process, forked before the driver opens any socket (so
+it holds no client socket) and renamed with prctl(PR_SET_NAME): the kernel `comm`, which
+`ss -p` and /proc/PID/comm show, becomes `mysqld`, `redis-server`, `leaky-app`, ... The
+driver process (comm `loadgen`) owns the client sides that must stay open. The driver
+prints one line `READY {json}` when every socket is in place, then waits until its stdin
+closes or SIGTERM arrives, and then kills and reaps the role processes (which also get
+SIGKILL through PR_SET_PDEATHSIG if the driver dies). Only loopback and wildcard binds
+are used.
 """
 import ctypes, json, os, resource, signal, socket, subprocess, sys, time
 
@@ -146,28 +147,69 @@ PARTS = {  # key: (default comm, setup)
 }
 
 
-def role_main(key, p):
+def role_main(key, p, ready_fd, stop_fd):
     libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
     set_comm(p.get('name', PARTS[key][0]))
     work = PARTS[key][1](p)
-    print('L', flush=True)
+    os.write(ready_fd, b'L\n')
     if work:
         work()
-    print('D', flush=True)
-    while sys.stdin.buffer.read(4096):  # until the driver goes away
+    os.write(ready_fd, b'D\n')
+    while os.read(stop_fd, 4096):  # until the driver closes its end (or dies)
         pass
 
 
 class Role:
+    """A forked server process. Forked (not exec'd: interpreter start-up for a dozen roles costs
+    seconds) before the driver opens any socket, so it inherits none; it closes every other
+    inherited descriptor too and talks to the driver over two pipes."""
+
     def __init__(self, key, p):
         self.key = key
-        self.proc = subprocess.Popen([sys.executable, __file__, '--role', key, json.dumps(p)],
-                                     stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+        ready_r, ready_w = os.pipe()
+        stop_r, stop_w = os.pipe()
+        pid = os.fork()
+        if pid == 0:
+            try:
+                devnull = os.open(os.devnull, os.O_RDWR)
+                for std in (0, 1, 2):  # errors travel over the ready pipe
+                    os.dup2(devnull, std)
+                keep = {0, 1, 2, ready_w, stop_r}
+                for fd in [int(f) for f in os.listdir('/proc/self/fd')]:
+                    if fd not in keep:
+                        try:
+                            os.close(fd)
+                        except OSError:
+                            pass
+                role_main(key, p, ready_w, stop_r)
+            except BaseException as e:
+                try:
+                    os.write(ready_w, ('E %r\n' % e).encode())
+                except OSError:
+                    pass
+            os._exit(0)
+        os.close(ready_w)
+        os.close(stop_r)
+        self.pid = pid
+        self.ready = os.fdopen(ready_r, 'r')
+        self.stop_w = stop_w
 
     def wait(self, what):
-        line = self.proc.stdout.readline().strip()
+        line = self.ready.readline().strip()
         if line != what:
-            raise RuntimeError('role %s did not get to %s (exit %s)' % (self.key, what, self.proc.poll()))
+            raise RuntimeError('role %s did not get to %s: %s' % (self.key, what, line or 'exited'))
+
+    def kill(self):
+        try:
+            os.kill(self.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+
+    def reap(self):
+        try:
+            os.waitpid(self.pid, 0)
+        except ChildProcessError:
+            pass
 
 
 # ---- client sides (driver) ----
@@ -280,14 +322,14 @@ def main():
     if part(spec, 'retransmit') is not None and part(spec, 'retransmit').get('pending', True):
         run('ip', 'route', 'add', 'local', '127.0.0.3', 'dev', 'lo', 'table', 'local', 'rto_min', '60s')
     parts = [(k, part(spec, k)) for k in PARTS if part(spec, k) is not None]
-    roles = {k: Role(k, p) for k, p in parts}  # start all server processes in parallel
+    roles = {k: Role(k, p) for k, p in parts}  # fork every server before the driver opens a socket
     held = []
     info = {'pids': {client_name: os.getpid()}, 'parts': {}}
     for k, p in parts:
         roles[k].wait('L')
         name = p.get('name', PARTS[k][0])
-        info['pids'][name] = roles[k].proc.pid
-        info['parts'][k] = {'name': name, 'pid': roles[k].proc.pid}
+        info['pids'][name] = roles[k].pid
+        info['parts'][k] = {'name': name, 'pid': roles[k].pid}
     for k, p in parts:  # retransmit last: its qdisc slows nothing else down, but keep it simple
         drive(k, p, roles[k], held)
     sys.stdout.write('READY ' + json.dumps(info) + '\n')
@@ -295,9 +337,9 @@ def main():
 
     def stop(*_):
         for r in roles.values():
-            r.proc.kill()
+            r.kill()
         for r in roles.values():
-            r.proc.wait()  # reaped before we exit: cleanup() returns with every process gone
+            r.reap()  # reaped before we exit: cleanup() returns with every process gone
         os._exit(0)
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
@@ -310,9 +352,6 @@ def main():
 
 
 if __name__ == '__main__':
-    if len(sys.argv) > 3 and sys.argv[1] == '--role':
-        role_main(sys.argv[2], json.loads(sys.argv[3]))
-        sys.exit(0)
     try:
         main()
     except Exception as e:

@@ -435,3 +435,19 @@ describe('corpus: wild', () => {
     expect(all[2].state).toBe('ESTAB');
   });
 });
+
+describe('fixtures/real (captured by fixtures/make-fixtures.sh with iproute2 6.1)', () => {
+  const dir = path.resolve(__dirname, '../../fixtures/real');
+  const real = fs.existsSync(dir) ? fs.readdirSync(dir).filter((f) => f.endsWith('.ss')) : [];
+  it.each(real)('%s parses without unparsed lines', (f) => {
+    const r = parseFile(path.join(dir, f));
+    expectAccounted(r.stats);
+    expect(r.unparsed).toEqual([]);
+    if (/\.s\.ss$/.test(f)) expect(r.summaries).toHaveLength(1);
+    else expect(r.sockets.length).toBeGreaterThan(0);
+    for (const s of r.sockets) {
+      if (s.netid === 'unknown') expect(s.netidInferred).toBeDefined();
+      if (s.netid.startsWith('u_')) expect(typeof s.local.port).toBe('number');
+    }
+  });
+});

@@ -1,0 +1,76 @@
+/**
+ * docs/rules.md: the rule reference generated from the pack's own metadata, so the page cannot drift
+ * from the rules (test/rules/reference.test.ts fails when it is stale).
+ */
+import * as path from 'path';
+import type { RuleDefinition } from './compile';
+import { tryCompileRule } from './compile';
+import { GROUP_FLAGS } from './fields';
+
+export const REGENERATE_COMMAND = 'node dist/cli/main.js rules docs > docs/rules.md';
+
+function referenceLink(ref: string): string {
+  const cwe = /^CWE-(\d+)$/i.exec(ref.trim());
+  if (cwe) return `[${ref}](https://cwe.mitre.org/data/definitions/${cwe[1]}.html)`;
+  if (/^https?:\/\//.test(ref)) return `<${ref}>`;
+  return ref;
+}
+
+function cell(text: string): string {
+  return text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+}
+
+function code(v: unknown): string {
+  const s = Array.isArray(v) ? `[${v.map((x) => (typeof x === 'string' ? JSON.stringify(x) : String(x))).join(', ')}]` : typeof v === 'string' ? JSON.stringify(v) : String(v);
+  return `\`${s.replace(/`/g, "'")}\``;
+}
+
+function evaluates(def: RuleDefinition): string {
+  const a = def.raw.aggregate;
+  if (!a) return 'per socket: one finding for each matching socket';
+  const fn = a.function ?? 'count';
+  const what = fn === 'count' ? 'count of matching sockets' : `${fn} of \`${a.field}\` over matching sockets`;
+  const op = (['gt', 'gte', 'lt', 'lte', 'eq'] as const).find((o) => a[o] !== undefined)!;
+  const sym = { gt: '>', gte: '≥', lt: '<', lte: '≤', eq: '=' }[op];
+  const limit = typeof a[op] === 'string' ? `\`${String(a[op]).slice(1)}\`` : String(a[op]);
+  const groups = a.groupBy?.length ? `, per ${a.groupBy.join(' and ')}` : ' on the host';
+  return `aggregate: ${what}${groups}; fires when ${sym} ${limit}`;
+}
+
+/** Markdown reference of the given rules (sorted by id). */
+export function renderRulesReference(definitions: readonly RuleDefinition[]): string {
+  const defs = [...definitions].sort((a, b) => a.id.localeCompare(b.id));
+  const out: string[] = [];
+  out.push('# socklint rule reference', '');
+  out.push(`<!-- Generated from the rule pack's metadata; do not edit. Regenerate: \`${REGENERATE_COMMAND}\` -->`, '');
+  out.push('The rule language is described in [rule-language.md](rule-language.md). Variables can be overridden per host in the config file.', '');
+  out.push('| id | severity | kind | title |', '|---|---|---|---|');
+  for (const d of defs) out.push(`| [\`${d.id}\`](#${d.id}) | ${d.raw.severity} | ${d.raw.kind}${d.raw.aggregate ? ' (aggregate)' : ''} | ${cell(d.raw.title)} |`);
+  out.push('');
+  for (const d of defs) {
+    const r = d.raw;
+    const compiled = tryCompileRule(d).rule;
+    const needs = compiled?.requires.length ? compiled.requires.map((g) => `\`${g}\` (${GROUP_FLAGS[g]})`).join(', ') : 'nothing beyond the basic columns';
+    out.push(`## ${d.id}`, '');
+    out.push(`**${r.title}**`, '');
+    out.push('| | |', '|---|---|');
+    out.push(`| Severity | ${r.severity}${r.securitySeverity !== undefined ? ` (security severity ${r.securitySeverity})` : ''} |`);
+    out.push(`| Kind | ${r.kind} |`);
+    out.push(`| Evaluates | ${cell(evaluates(d))} |`);
+    out.push(`| Needs | ${cell(needs)}; otherwise reported as not evaluated |`);
+    if (r.tags?.length) out.push(`| Tags | ${r.tags.map((t) => `\`${t}\``).join(' ')} |`);
+    if (r.references?.length) out.push(`| References | ${r.references.map((x) => cell(referenceLink(x))).join('<br>')} |`);
+    out.push(`| Defined in | \`${path.basename(d.source.file)}\` |`);
+    out.push('');
+    out.push('### What fires', '', r.description.trim(), '');
+    out.push('### Why it matters and how to fix it', '', r.help.trim(), '');
+    const vars = Object.values(d.vars);
+    if (vars.length) {
+      out.push('### Variables', '', '| name | type | default | description |', '|---|---|---|---|');
+      for (const v of vars) out.push(`| \`${v.name}\` | ${v.type} | ${code(v.default)} | ${cell(v.description ?? '')} |`);
+      out.push('');
+    }
+    out.push(`Message: ${code(r.message)}`, '');
+  }
+  return `${out.join('\n').replace(/\n{3,}/g, '\n\n').trimEnd()}\n`;
+}
