@@ -29,7 +29,7 @@ export async function main(argv: string[]): Promise<number> {
     .fail((msg, err) => {
       if (err instanceof UserError) throw err;
       if (err) throw err;
-      throw new UserError({ file: 'socklint', code: 'usage', message: msg, hint: 'see socklint --help' }, ExitCode.usage);
+      throw new UserError({ file: '', code: 'usage', message: msg }, ExitCode.usage);
     })
     .command(
       'scan [snapshot..]',
@@ -158,7 +158,9 @@ export async function main(argv: string[]): Promise<number> {
 function reportError(e: unknown): number {
   if (e instanceof UserError) {
     for (const d of e.diagnostics) process.stderr.write(`socklint: ${formatDiagnostic(d)}\n`);
-    if (e.exitCode === ExitCode.usage && e.diagnostics[0]?.code === 'usage') process.stderr.write('Run `socklint --help` for usage.\n');
+    if (e.exitCode === ExitCode.usage && e.diagnostics[0]?.code === 'usage') {
+      process.stderr.write('Usage: socklint <scan|parse|capture|baseline|rules> [options]; `socklint --help` or `socklint COMMAND --help` for more.\n');
+    }
     return e.exitCode;
   }
   const err = e as NodeJS.ErrnoException;

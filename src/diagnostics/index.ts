@@ -33,6 +33,7 @@ export interface Diagnostic {
 
 export function formatDiagnostic(d: Diagnostic): string {
   let where = d.file;
+  if (where === '') return `${d.message}${d.hint ? ` (${d.hint})` : ''}`;
   if (d.line !== undefined) {
     where += `:${d.line}`;
     if (d.column !== undefined) where += `:${d.column}`;

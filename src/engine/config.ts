@@ -83,7 +83,7 @@ export class ConfiguredRules implements RuleSelector {
     const pack = loadRulePack(packs, { includeDefault });
     const diagnostics: Diagnostic[] = [...pack.diagnostics];
     if (pack.diagnostics.length === 0 && pack.definitions.length === 0) {
-      diagnostics.push({ file: config.file ?? 'socklint', code: 'no-rules', message: 'no rules to run', hint: 'drop --no-default-rules or add --rules PATH' });
+      diagnostics.push({ file: config.file ?? '', code: 'no-rules', message: 'no rules to run', hint: 'drop --no-default-rules or add --rules PATH' });
     }
     if (diagnostics.length > 0) throw new UserError(diagnostics, ExitCode.usage);
     const rules = new ConfiguredRules(pack.definitions, config);

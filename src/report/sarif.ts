@@ -195,6 +195,7 @@ export function buildSarifLog(input: ScanReport, ctx: FormatContext): Sarif.Log 
   const hosts = hostsOf(report);
   if (hosts.length === 0) hosts.push('');
   const category = stripControl(ctx.sarifCategory ?? 'socklint').replace(/\/+$/, '') || 'socklint';
+  const usedIds = new Set<string>();
 
   for (const host of hosts) {
     const snapshots = report.snapshots.filter((s) => s.host === host);
@@ -210,9 +211,13 @@ export function buildSarifLog(input: ScanReport, ctx: FormatContext): Sarif.Log 
     }
     if (report.tool.informationUri) driver.informationUri = report.tool.informationUri;
     const hostLabel = stripControl(host);
+    // Two host names that differ only in stripped control characters must still get distinct categories.
+    let automationId = `${category}/${hostLabel}/`;
+    for (let n = 2; usedIds.has(automationId); n++) automationId = `${category}/${hostLabel}~${n}/`;
+    usedIds.add(automationId);
     const runBuilder = new SarifRunBuilder({
       tool: { driver },
-      automationDetails: { id: `${category}/${hostLabel}/` },
+      automationDetails: { id: automationId },
       originalUriBaseIds: { [SRCROOT]: { uri: fileUri(ctx.cwd, true) } },
       columnKind: 'utf16CodeUnits',
       artifacts: snapshots.map((s) => ({

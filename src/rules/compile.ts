@@ -171,6 +171,8 @@ interface BoundVariable {
   def: VariableDef;
   value: unknown;
   overridden: boolean;
+  /** The declared default is wrong (already reported): uses stay silent. */
+  invalid?: boolean;
 }
 
 class RuleCompiler {
@@ -198,7 +200,7 @@ class RuleCompiler {
     for (const [name, v] of Object.entries(this.def.vars)) {
       const problem = checkVariableValue(v.type, v.default);
       if (problem) this.at(this.rulePath('vars', name, 'default'), 'bad-variable', `default of variable '${name}' (${v.type}) ${problem}`);
-      this.vars.set(name, { def: v, value: v.default, overridden: false });
+      this.vars.set(name, { def: v, value: v.default, overridden: false, invalid: !!problem });
     }
     for (const [name, value] of Object.entries(overrides)) {
       const bound = this.vars.get(name);
@@ -220,7 +222,7 @@ class RuleCompiler {
         this.diagnostics.push({ ...where, code: 'bad-variable', message: `variable '${name}' of rule '${this.def.id}' (${bound.def.type}) ${problem}` });
         continue;
       }
-      this.vars.set(name, { def: bound.def, value, overridden: true });
+      this.vars.set(name, { def: bound.def, value, overridden: true, invalid: false });
     }
   }
 
@@ -244,8 +246,9 @@ class RuleCompiler {
       source: `${this.def.source.file}:${idPos.line}`,
     };
     const socketMessage = aggregate ? undefined : this.socketTemplate(raw.message, this.rulePath('message'));
+    const typos = this.diagnostics.some((d) => d.code === 'unknown-variable');
     for (const name of this.vars.keys()) {
-      if (!this.usedVars.has(name)) {
+      if (!typos && !this.usedVars.has(name)) {
         // Declared but never used: almost always a typo in a reference or a leftover.
         this.at(this.rulePath('vars', name), 'unused-variable', `variable '${name}' is declared but never used`, 'reference it as $' + name + ' or remove it', true);
       }
@@ -447,7 +450,7 @@ class RuleCompiler {
       return undefined;
     }
     this.usedVars.add(name);
-    return bound;
+    return bound.invalid ? undefined : bound;
   }
 
   private numberOperand(operand: unknown, path: PathSegment[]): NumberOperand | undefined {

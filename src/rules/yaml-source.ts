@@ -108,7 +108,7 @@ export function loadYamlText(text: string, file: string, validate?: ValidateFunc
     syntax.push({
       file, line: p.line, column: p.column,
       code: resource ? 'too-deep' : err.code === 'DUPLICATE_KEY' ? 'duplicate-key' : 'yaml-syntax',
-      message: resource ? 'nesting too deep to parse' : firstLine(err.message),
+      message: resource ? 'nesting too deep to parse' : err.code === 'DUPLICATE_KEY' ? duplicateKeyMessage(text, err.pos[0]) : firstLine(err.message),
     });
     if (resource) break;
   }
@@ -259,6 +259,8 @@ function depthOf(pointer: string): number {
   return pointer === '' ? 0 : pointer.split('/').length - 1;
 }
 
+const TYPE_LIKE = new Set(['type', 'const', 'pattern', 'anyOf', 'oneOf', 'union']);
+
 function collapseUnions(input: readonly ErrorObject[]): ErrorObject[] {
   let errs = input.slice();
   const unions = errs
@@ -284,7 +286,9 @@ function collapseUnions(input: readonly ErrorObject[]): ErrorObject[] {
     for (const list of byBranch.values()) {
       const d = Math.max(...list.map((e) => depthOf(e.instancePath)));
       // A branch whose errors are not plain type mismatches at the union's own level also "got further".
-      const typeOnly = list.every((e) => depthOf(e.instancePath) === baseDepth && (e.keyword === 'type' || e.keyword === 'const' || e.keyword === 'anyOf' || e.keyword === 'oneOf' || e.keyword === 'union'));
+      // Type mismatches (and a string that is not a $variable, a range, ...) say "wrong kind of value";
+      // anything else (an unknown key, a bad enum value, a deeper error) says this branch was meant.
+      const typeOnly = list.every((e) => depthOf(e.instancePath) === baseDepth && TYPE_LIKE.has(e.keyword));
       const score = typeOnly ? baseDepth : Math.max(d, baseDepth + 0.5);
       if (score > bestDepth || (score === bestDepth && best && list.length < best.length && score > baseDepth)) {
         best = list;
@@ -336,7 +340,8 @@ function describeError(e: ErrorObject, ctx: ErrorContext): Diagnostic {
       const key = String(e.params.additionalProperty);
       const kind = (parent?.['x-key-kind'] as string | undefined) ?? 'key';
       const candidates = Object.keys((parent?.properties as object | undefined) ?? {});
-      const suggestion = didYouMean(key, candidates) ?? (kind === 'field' ? candidates.find((c) => c.endsWith(`.${key}`)) : undefined);
+      const suffixed = kind === 'field' ? candidates.filter((c) => c.endsWith(`.${key}`)) : [];
+      const suggestion = suffixed.length ? suffixed.slice(0, 3).join("' or '") : didYouMean(key, candidates);
       const where = path.length ? ` in ${name}` : '';
       const code = kind === 'field' ? 'unknown-field' : kind === 'operator' ? 'unknown-operator' : 'unknown-key';
       const noun = kind === 'field' ? 'field' : kind === 'operator' ? 'operator' : 'key';
@@ -349,6 +354,9 @@ function describeError(e: ErrorObject, ctx: ErrorContext): Diagnostic {
       return { ...at(ctx.positionOf(path)), code: 'missing-key', message: `missing required key${missing.length > 1 ? 's' : ''} ${keys}${path.length ? ` in ${name}` : ''}` };
     }
     case 'type':
+      if (path.length === 0 && (e.data === null || e.data === undefined)) {
+        return { ...at(START), code: 'empty-file', message: `the file is empty; expected a mapping${expected ? ` (${expected})` : ''}` };
+      }
       return { ...at(ctx.positionOf(path)), code: codeOverride ?? 'wrong-type', message: `${name} must be ${expected ?? joinOr(String(e.params.type).split(',').map(article))}, not ${typeName(e.data)}` };
     case 'union':
       return { ...at(ctx.positionOf(path)), code: codeOverride ?? 'wrong-type', message: `${name} must be ${expected ?? joinOr((e.params.types as string[]).map(article))}, not ${typeName(e.data)}` };
@@ -538,6 +546,11 @@ function formatBytes(n: number): string {
   if (n >= 1024 * 1024) return `${(n / (1024 * 1024)).toFixed(n % (1024 * 1024) === 0 ? 0 : 1)} MiB`;
   if (n >= 1024) return `${(n / 1024).toFixed(n % 1024 === 0 ? 0 : 1)} KiB`;
   return `${n} bytes`;
+}
+
+function duplicateKeyMessage(text: string, offset: number): string {
+  const m = /^["']?([^"':\n]{1,80})["']?\s*:/.exec(text.slice(offset, offset + 100));
+  return m ? `duplicate key '${m[1].trim()}' in this mapping` : 'duplicate key in this mapping';
 }
 
 function firstLine(s: string): string {

@@ -236,7 +236,7 @@ export class SsParser {
   };
   private seen = 0;
   /** An exception thrown by the sink, passed through untouched. */
-  private sinkError: unknown;
+  private sinkError: unknown = NO_SINK_ERROR;
 
   constructor(opts: ParserOptions, sink: ParseSink) {
     this.opts = opts;
@@ -1027,6 +1027,7 @@ export class SsParser {
 
 type PendingRec = SocketRecord & { _weak?: boolean; _cls?: Cls; _sctp?: number };
 
+const NO_SINK_ERROR = Symbol("no sink error");
 const JOIN = '\u0000join';
 const EMPTY_EP: Endpoint = { address: '', port: null };
 

@@ -373,3 +373,11 @@ describe('Netid/State inference without columns', () => {
     expect(r.sockets[1].netidInferred).toMatch(/unix/);
   });
 });
+
+describe('sink errors', () => {
+  it('an exception thrown by the sink propagates (the parser only hides its own bugs)', () => {
+    const p = new SsParser({ file: 'x', services: builtinServices() }, { socket: () => { throw new Error('stop'); }, unparsed: () => undefined });
+    p.write('tcp LISTEN 0 1 0.0.0.0:1 0.0.0.0:*\n');
+    expect(() => p.write('tcp LISTEN 0 1 0.0.0.0:2 0.0.0.0:*\n')).toThrow('stop');
+  });
+});

@@ -66,7 +66,7 @@ export async function scanCommand(a: ScanArgs): Promise<number> {
     cleanup = live.cleanup;
   } else {
     if (a.netns || a.saveSnapshot || a.proc) {
-      throw new UserError({ file: 'socklint', code: 'usage', message: '--netns, --proc and --save-snapshot apply to live scans only', hint: 'drop the SNAPSHOT arguments to scan this host' }, ExitCode.usage);
+      throw new UserError({ file: '', code: 'usage', message: '--netns, --proc and --save-snapshot apply to live scans only', hint: 'drop the SNAPSHOT arguments to scan this host' }, ExitCode.usage);
     }
     inputs = fileInputs(expandSnapshotArgs(a.snapshots));
   }
