@@ -45,6 +45,7 @@ export async function main(argv: string[]): Promise<number> {
         .option('host', { type: 'string', describe: 'host name for the snapshots (default: capture metadata, else the file name)' })
         .option('label', { type: 'string', array: true, describe: 'KEY=VALUE label for host overrides (repeatable)' })
         .option('redact', { type: 'string', array: true, describe: 'mask peer addresses (bare --redact) or the named fields in every output' })
+        .option('sarif-category', { type: 'string', describe: 'SARIF automationDetails.id prefix (default socklint): runs are <category>/<host>/' })
         .option('max-findings', { type: 'number', describe: 'findings listed per rule and snapshot (default 1000); the rest are counted' })
         .option('save-snapshot', { type: 'string', describe: 'live scan: keep the raw capture here (the file SARIF locations point at)' })
         .option('netns', { type: 'string', describe: 'live scan: scan this named network namespace' })
@@ -65,6 +66,7 @@ export async function main(argv: string[]): Promise<number> {
           labels: collect(a.label) ?? [],
           redact: collect(a.redact),
           maxFindings: a['max-findings'],
+          sarifCategory: a['sarif-category'],
           saveSnapshot: a['save-snapshot'],
           netns: a.netns,
           proc: a.proc as boolean,

@@ -228,24 +228,24 @@ class RuleCompiler {
 
   compile(levelOverride?: Level): CompiledRule {
     const raw = this.def.raw;
-    const match = this.condition(raw.match, this.rulePath('match'));
+    const match = raw.match === undefined ? () => false : this.condition(raw.match, this.rulePath('match'));
     const aggregate = raw.aggregate ? this.aggregate(raw.aggregate) : undefined;
     const level = levelOverride ?? raw.severity;
     const idPos = this.def.source.positionOf(this.rulePath('id'));
     const meta: RuleMeta = {
       id: raw.id,
       title: raw.title,
-      description: raw.description.trim(),
+      description: String(raw.description ?? '').trim(),
       level,
       kind: raw.kind,
       ...(raw.securitySeverity !== undefined ? { securitySeverity: raw.securitySeverity } : {}),
       tags: raw.tags ?? [],
       references: raw.references ?? [],
-      help: raw.help.trim(),
+      help: String(raw.help ?? '').trim(),
       ...(raw.helpUri ? { helpUri: raw.helpUri } : {}),
       source: `${this.def.source.file}:${idPos.line}`,
     };
-    const socketMessage = aggregate ? undefined : this.socketTemplate(raw.message, this.rulePath('message'));
+    const socketMessage = aggregate || typeof raw.message !== 'string' ? undefined : this.socketTemplate(raw.message, this.rulePath('message'));
     const typos = this.diagnostics.some((d) => d.code === 'unknown-variable');
     for (const name of this.vars.keys()) {
       if (!typos && !this.usedVars.has(name)) {
@@ -675,7 +675,7 @@ class RuleCompiler {
     }
     const groupBy = (raw.groupBy ?? []).filter((k): k is GroupKey => (GROUP_KEYS as readonly string[]).includes(k));
     const top = this.opts.top ?? raw.top ?? 5;
-    const template = this.groupTemplate(this.def.raw.message, this.rulePath('message'), groupBy, raw.field);
+    const template = typeof this.def.raw.message === 'string' ? this.groupTemplate(this.def.raw.message, this.rulePath('message'), groupBy, raw.field) : undefined;
     return {
       fn,
       ...(value ? { value } : {}),

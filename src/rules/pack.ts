@@ -115,7 +115,10 @@ function displayPath(file: string): string {
 
 function collect(src: YamlSource, definitions: RuleDefinition[], diagnostics: Diagnostic[], seen: Map<string, { file: string; line: number; column: number }>): void {
   if (src.diagnostics.length > 0) {
-    diagnostics.push(...src.diagnostics);
+    const found = [...src.diagnostics];
+    semanticProblems(src, found);
+    found.sort((a, b) => (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0));
+    diagnostics.push(...found);
     return;
   }
   const rules = (src.value as { rules: RawRule[] }).rules;
@@ -142,6 +145,37 @@ function collect(src: YamlSource, definitions: RuleDefinition[], diagnostics: Di
       return;
     }
     definitions.push(def);
+  });
+}
+
+/**
+ * A file with schema errors still gets the semantic checks (CIDRs, regexes, variables, placeholders)
+ * on whatever is well-formed, so the user sees every problem at once. Problems at a position the
+ * schema already reported are left out.
+ */
+function semanticProblems(src: YamlSource, diagnostics: Diagnostic[]): void {
+  const rules = (src.value as { rules?: unknown } | undefined)?.rules;
+  if (!Array.isArray(rules)) return;
+  const taken = new Set(src.diagnostics.map((d) => `${d.line}:${d.column}`));
+  rules.forEach((raw, index) => {
+    if (!raw || typeof raw !== 'object' || Array.isArray(raw)) return;
+    const r = raw as RawRule;
+    const vars: Record<string, VariableDef> = {};
+    const declared = r.vars && typeof r.vars === 'object' ? r.vars : {};
+    for (const [name, v] of Object.entries(declared)) {
+      if (v && typeof v === 'object' && typeof v.type === 'string') vars[name] = { name, type: v.type, default: v.default };
+    }
+    try {
+      const res = tryCompileRule({ id: String(r.id), raw: r, source: src, path: ['rules', index], vars });
+      for (const d of res.diagnostics) {
+        const key = `${d.line}:${d.column}`;
+        if (taken.has(key) || d.code === 'unused-variable') continue;
+        taken.add(key);
+        diagnostics.push(d);
+      }
+    } catch {
+      // Too malformed to check further; the schema diagnostics say why.
+    }
   });
 }
 

@@ -223,8 +223,13 @@ async function captureProc(target: NetnsTarget | undefined, procRoot?: string): 
       : async (table) => {
         try {
           return (await execInNetns(target, 'cat', [`/proc/self/net/${table}`])).stdout;
-        } catch {
-          return undefined;
+        } catch (e) {
+          const err = e as NodeJS.ErrnoException & { stderr?: string };
+          if (/No such file/.test(err.stderr ?? '')) return undefined; // e.g. tcp6 with IPv6 disabled
+          throw new UserError({
+            file: 'live', code: 'live-capture-failed',
+            message: `cannot read /proc/net/${table} inside namespace ${target.spec} (${(err.stderr ?? '').trim() || err.code || err.message})`,
+          }, ExitCode.snapshot);
         }
       };
   }

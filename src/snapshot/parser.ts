@@ -1193,3 +1193,4 @@ export function parseSsText(
 }
 
 export { PROTOCOLS };
+export type { ServiceTable };

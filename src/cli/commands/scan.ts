@@ -28,6 +28,7 @@ export interface ScanArgs {
   labels: string[];
   redact?: string[];
   maxFindings?: number;
+  sarifCategory?: string;
   saveSnapshot?: string;
   netns?: string;
   proc: boolean;
@@ -89,7 +90,14 @@ export async function scanCommand(a: ScanArgs): Promise<number> {
   printDiagnostics(snapshotErrors);
 
   const color = a.color ?? (process.stdout.isTTY === true && !process.env.NO_COLOR);
-  const ctx: FormatContext = { cwd: process.cwd(), color, ...(redactFields ? { redact: { fields: redactFields } } : {}) };
+  // The salt keeps redaction tags of small spaces (IPv4 addresses) from being reversed by brute force.
+  const salt = process.env.SOCKLINT_REDACT_SALT;
+  const ctx: FormatContext = {
+    cwd: process.cwd(),
+    color,
+    ...(redactFields ? { redact: { fields: redactFields, ...(salt ? { salt } : {}) } } : {}),
+    ...(a.sarifCategory ? { sarifCategory: a.sarifCategory } : {}),
+  };
   const prepared = prepareReport(report, ctx.redact);
   for (const out of outputs) {
     const text = formatReport(out.kind, prepared, out.path === undefined ? ctx : { ...ctx, color: false });

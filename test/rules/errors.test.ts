@@ -1,0 +1,282 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { loadRulePack, loadRuleText } from '../../src/rules/pack';
+import { compileRule, tryCompileRule } from '../../src/rules/compile';
+import { loadYamlFile, loadYamlText } from '../../src/rules/yaml-source';
+import { ExitCode, UserError, formatDiagnostic } from '../../src/diagnostics';
+import { formatted, ruleYaml } from './helpers';
+
+/** Rule lines 1–8 are the fixed header from ruleYaml; the case's own lines start at 9. */
+describe('every malformed rule is rejected at file:line:column with one clear reason', () => {
+  it('unknown key, with did-you-mean', () => {
+    expect(formatted(ruleYaml('    match: {state: LISTEN}\n    severty: error'))).toEqual([
+      "r.yaml:10:5: unknown key 'severty' in 'rules[0]' (did you mean 'severity'?) [unknown-key]",
+    ]);
+  });
+
+  it('unknown operator', () => {
+    expect(formatted(ruleYaml('    match:\n      recvQ: {gtt: 5}'))).toEqual([
+      "r.yaml:10:15: unknown operator 'gtt' (did you mean 'gt'?) [unknown-operator]",
+    ]);
+  });
+
+  it('unknown field, by spelling and by suffix', () => {
+    expect(formatted(ruleYaml('    match:\n      local.prot: 22'))).toEqual([
+      "r.yaml:10:7: unknown field 'local.prot' (did you mean 'local.port'?) [unknown-field]",
+    ]);
+    expect(formatted(ruleYaml('    match:\n      all:\n        - port: 22'))).toEqual([
+      "r.yaml:11:11: unknown field 'port' (did you mean 'local.port' or 'peer.port'?) [unknown-field]",
+    ]);
+  });
+
+  it('wrong type: one message for the union, not a dump of every branch', () => {
+    expect(formatted(ruleYaml('    match:\n      recvQ: {gt: abc}'))).toEqual([
+      "r.yaml:10:19: 'rules[0].match.recvQ.gt' must be a number, a $variable or {field: <numeric field>}, not the string 'abc' [wrong-type]",
+    ]);
+    expect(formatted(ruleYaml('    match:\n      local.port: ssh'))).toEqual([
+      "r.yaml:10:19: 'rules[0].match.local.port' must be a number, a range like \"1024-65535\", a list, a $variable or a mapping of operators, not the string 'ssh' [wrong-type]",
+    ]);
+    expect(formatted(ruleYaml('    match: {state: LISTEN}').replace('severity: warning', 'severity: [error]'))).toEqual([
+      "r.yaml:6:15: 'rules[0].severity': '[\"error\"]' is not allowed (expected one of: error, warning, note) [unknown-value]",
+    ]);
+  });
+
+  it('unknown enum value, with did-you-mean', () => {
+    expect(formatted(ruleYaml('    match:\n      state: LISTENING'))).toEqual([
+      "r.yaml:10:14: 'rules[0].match.state': 'LISTENING' is not allowed (did you mean 'LISTEN'?) [unknown-value]",
+    ]);
+  });
+
+  it('bad CIDR, alone and in a list', () => {
+    expect(formatted(ruleYaml('    match:\n      peer.address: {cidr: 10.0.0.0/33}'))).toEqual([
+      "r.yaml:10:28: bad CIDR '10.0.0.0/33': prefix length '/33' must be a number from 0 to 32 [bad-cidr]",
+    ]);
+    expect(formatted(ruleYaml('    match:\n      peer.address: {cidr: [10.0.0.0/8, 300.1.1.1/32]}'))).toEqual([
+      "r.yaml:10:41: bad CIDR '300.1.1.1/32': '300.1.1.1' is not an IPv4 or IPv6 address [bad-cidr]",
+    ]);
+  });
+
+  it('bad regex, and backreferences refused (RE2)', () => {
+    expect(formatted(ruleYaml('    match:\n      process.name: {matches: "(java"}'))).toEqual([
+      'r.yaml:10:31: bad regular expression: missing closing ): `(java` [bad-regex]',
+    ]);
+    expect(formatted(ruleYaml('    match:\n      process.name: {matches: "(a)\\\\1"}'))).toEqual([
+      'r.yaml:10:31: bad regular expression: invalid escape sequence: `\\1` (backreferences are not supported: patterns are RE2, linear time) [bad-regex]',
+    ]);
+  });
+
+  it('a catastrophic-backtracking pattern compiles and runs in linear time', () => {
+    const text = ruleYaml('    match:\n      process.name: {matches: "^(a|a)*(a+)+$"}');
+    const pack = loadRuleText(text, 'r.yaml');
+    expect(pack.diagnostics).toEqual([]);
+    const rule = tryCompileRule(pack.definitions[0]).rule!;
+    const s = { netid: 'tcp', local: { address: '*', port: 1 }, peer: { address: '*', port: null }, processes: [{ name: `${'a'.repeat(100_000)}b`, pid: 1 }], location: { file: 'x', line: 1 } };
+    const t0 = Date.now();
+    expect(rule.match(s)).toBe(false);
+    expect(Date.now() - t0).toBeLessThan(2000);
+  });
+
+  it('unknown variable, with did-you-mean (and no noise about the variable it meant)', () => {
+    expect(formatted(ruleYaml('    vars:\n      threshold: {type: number, default: 1}\n    match:\n      recvQ: {gt: $treshold}'))).toEqual([
+      "r.yaml:12:19: unknown variable '$treshold' (did you mean '$threshold'?) [unknown-variable]",
+    ]);
+  });
+
+  it('threshold that is not a number: in the default, and written in the aggregate', () => {
+    expect(formatted(ruleYaml('    vars:\n      threshold: {type: number, default: "100"}\n    match:\n      recvQ: {gt: $threshold}'))).toEqual([
+      "r.yaml:10:42: default of variable 'threshold' (number) must be a number, not the string '100' [bad-variable]",
+    ]);
+    expect(formatted(ruleYaml('    match: {state: LISTEN}\n    aggregate:\n      gt: lots').replace('{local} {process}', '{observed}'))).toEqual([
+      "r.yaml:11:11: 'rules[0].aggregate.gt' must be a number or a $variable, not the string 'lots' [wrong-type]",
+    ]);
+    expect(formatted(ruleYaml('    vars:\n      ports: {type: port-list, default: [22]}\n    match: {state: LISTEN}\n    aggregate:\n      gt: $ports').replace('{local} {process}', '{observed}'))).toEqual([
+      "r.yaml:13:11: variable '$ports' is a port-list; the threshold must be a number [wrong-type]",
+    ]);
+  });
+
+  it('missing keys are reported once, at the rule', () => {
+    expect(formatted('rules:\n  - id: x\n    title: t\n')).toEqual([
+      "r.yaml:2:5: missing required keys 'description', 'kind', 'severity', 'help', 'match', 'message' in 'rules[0]' [missing-key]",
+    ]);
+    expect(formatted(ruleYaml('    match: {state: LISTEN}').replace('kind: health', 'kind: security'))).toEqual([
+      "r.yaml:2:5: missing required key 'securitySeverity' in 'rules[0]' [missing-key]",
+    ]);
+  });
+
+  it('ids must be kebab-case', () => {
+    expect(formatted(ruleYaml('    match: {state: LISTEN}').replace('id: test-rule', 'id: Test_Rule'))).toEqual([
+      "r.yaml:2:9: 'rules[0].id': 'Test_Rule' is not a kebab-case id (lower-case words joined by -) [bad-id]",
+    ]);
+  });
+
+  it('message placeholders are checked', () => {
+    expect(formatted(ruleYaml('    match: {state: LISTEN}').replace('{local} {process}', '{locl} {observed}'))).toEqual([
+      "r.yaml:8:14: unknown placeholder '{locl}' in message (did you mean '{local}'?) [unknown-placeholder]",
+      "r.yaml:8:14: unknown placeholder '{observed}' in message ({observed} is only available in aggregate rules) [unknown-placeholder]",
+    ]);
+  });
+
+  it('field references, ranges, aggregates', () => {
+    expect(formatted(ruleYaml('    match:\n      recvQ: {gte: {field: sendq}}'))).toEqual([
+      "r.yaml:10:28: 'rules[0].match.recvQ.gte.field': 'sendq' is not allowed (did you mean 'sendQ'?) [unknown-value]",
+    ]);
+    expect(formatted(ruleYaml('    match:\n      recvQ: {between: [10, 1]}'))).toEqual([
+      "r.yaml:10:24: 'between' range is empty: 10 > 1 (write [low, high]) [bad-range]",
+    ]);
+    expect(formatted(ruleYaml('    match: {state: LISTEN}\n    aggregate:\n      groupBy: [process]').replace('{local} {process}', '{observed}'))).toEqual([
+      'r.yaml:11:7: aggregate needs a comparison: one of gt, gte, lt, lte, eq (e.g. gt: $threshold) [missing-key]',
+    ]);
+  });
+
+  it('YAML syntax: tabs, duplicate keys, empty files', () => {
+    expect(formatted('rules:\n\t- id: x\n')).toEqual(['r.yaml:2:1: Tabs are not allowed as indentation [yaml-syntax]']);
+    expect(formatted(ruleYaml('    match: {state: LISTEN}\n    title: again'))).toEqual([
+      "r.yaml:10:5: duplicate key 'title' in this mapping [duplicate-key]",
+    ]);
+    expect(formatted('')).toEqual(['r.yaml:1:1: the file is empty; expected a mapping [empty-file]']);
+  });
+
+  it('collects every error of a file before failing, and never prints [object Object]', () => {
+    const text = [
+      'rules:',
+      '  - id: Bad_Id',
+      '    title: t',
+      '    description: d',
+      '    kind: health',
+      '    severity: fatal',
+      '    help: h',
+      '    message: "{nope}"',
+      '    match:',
+      '      state: LISTENING',
+      '      peer.address: {cidr: 1.2.3.4/40}',
+      '      process.name: {matches: "["}',
+      '      recvQ: {gtt: 1}',
+      '',
+    ].join('\n');
+    const out = formatted(text);
+    expect(out.map((l) => l.split(': ')[0])).toEqual([
+      'r.yaml:2:9', // bad id
+      'r.yaml:6:15', // severity
+      'r.yaml:8:14', // placeholder
+      'r.yaml:10:14', // state
+      'r.yaml:11:28', // CIDR
+      'r.yaml:12:31', // regex
+      'r.yaml:13:15', // operator
+    ]);
+    for (const l of out) expect(l).not.toMatch(/\[object Object\]|undefined/);
+  });
+});
+
+describe('resource limits', () => {
+  it('refuses alias bombs quickly', () => {
+    let text = 'a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n';
+    for (let i = 1; i < 12; i++) text += `a${i}: &a${i} [${Array(10).fill(`*a${i - 1}`).join(', ')}]\n`;
+    const t0 = Date.now();
+    const src = loadYamlText(text, 'bomb.yaml');
+    expect(Date.now() - t0).toBeLessThan(2000);
+    expect(src.diagnostics.map(formatDiagnostic)).toEqual([
+      'bomb.yaml:2:10: too many alias expansions (more than 100); refusing a possible YAML alias bomb (write the values out instead of nesting aliases) [alias-bomb]',
+    ]);
+  });
+
+  it('refuses absurd nesting (flow and block) before the parser recurses', () => {
+    const flow = `rules: ${'['.repeat(100_000)}${']'.repeat(100_000)}\n`;
+    let t0 = Date.now();
+    expect(loadYamlText(flow, 'deep.yaml').diagnostics.map(formatDiagnostic)).toEqual([
+      'deep.yaml:1:72: nesting deeper than 64 levels is refused (flatten the document) [too-deep]',
+    ]);
+    expect(Date.now() - t0).toBeLessThan(500);
+    const block = `rules:\n${'- '.repeat(5000)}x\n`;
+    t0 = Date.now();
+    expect(loadYamlText(block, 'deep.yaml').diagnostics.map(formatDiagnostic)).toEqual([
+      'deep.yaml:2:129: nesting deeper than 64 levels is refused (flatten the document) [too-deep]',
+    ]);
+    let indented = '';
+    for (let i = 0; i < 70; i++) indented += `${'  '.repeat(i)}k${i}:\n`;
+    expect(loadYamlText(indented, 'deep.yaml').diagnostics.map(formatDiagnostic)).toEqual([
+      'deep.yaml:65:129: nesting deeper than 64 levels is refused (flatten the document) [too-deep]',
+    ]);
+    expect(Date.now() - t0).toBeLessThan(500);
+  });
+
+  it('refuses huge files without parsing them', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'socklint-rules-'));
+    const file = path.join(dir, 'huge.yaml');
+    fs.writeFileSync(file, `rules:\n${'  # padding padding padding padding padding padding padding padding\n'.repeat(20_000)}`);
+    const t0 = Date.now();
+    const src = loadYamlFile(file);
+    expect(Date.now() - t0).toBeLessThan(200);
+    expect(src.diagnostics.map(formatDiagnostic)).toEqual([
+      `${file}: file is 1.3 MiB, larger than the 1 MiB limit (split it into several files) [file-too-large]`,
+    ]);
+    expect(loadYamlText('x'.repeat(2048), 't.yaml', undefined, { maxBytes: 1024 }).diagnostics[0].code).toBe('file-too-large');
+    fs.rmSync(dir, { recursive: true });
+  });
+
+  it('reports unreadable files as diagnostics', () => {
+    expect(loadYamlFile('/nonexistent/socklint.yaml').diagnostics.map(formatDiagnostic)).toEqual([
+      '/nonexistent/socklint.yaml: file not found [unreadable-file]',
+    ]);
+  });
+});
+
+describe('across files', () => {
+  let dir: string;
+  beforeAll(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'socklint-pack-'));
+    fs.writeFileSync(path.join(dir, 'a.yaml'), ruleYaml('    match: {state: LISTEN}'));
+    fs.writeFileSync(path.join(dir, 'b.yaml'), `# another file\n${ruleYaml('    match: {state: ESTAB}')}`);
+    fs.writeFileSync(path.join(dir, 'c.yaml'), ruleYaml('    match: {state: LISTN}').replace('test-rule', 'other-rule'));
+  });
+  afterAll(() => fs.rmSync(dir, { recursive: true }));
+
+  it('duplicate ids point at the second definition and name the first; all files are checked', () => {
+    const pack = loadRulePack([dir], { includeDefault: false });
+    expect(pack.diagnostics.map(formatDiagnostic)).toEqual([
+      `${path.join(dir, 'b.yaml')}:3:9: rule id 'test-rule' is already defined (first defined at ${path.join(dir, 'a.yaml')}:2:9; ids must be unique) [duplicate-id]`,
+      `${path.join(dir, 'c.yaml')}:9:20: 'rules[0].match.state': 'LISTN' is not allowed (did you mean 'LISTEN'?) [unknown-value]`,
+    ]);
+    expect(pack.definitions.map((d) => d.id)).toEqual(['test-rule']);
+  });
+
+  it('a pack rule id that clashes with the default pack is a duplicate too', () => {
+    const clash = path.join(dir, 'clash');
+    fs.mkdirSync(clash);
+    fs.writeFileSync(path.join(clash, 'x.yaml'), ruleYaml('    match: {state: LISTEN}').replace('test-rule', 'high-rtt'));
+    const pack = loadRulePack([clash], { includeDefault: true });
+    expect(pack.diagnostics.map((d) => d.code)).toEqual(['duplicate-id']);
+  });
+});
+
+describe('variable and level overrides (config)', () => {
+  const text = ruleYaml('    vars:\n      threshold: {type: number, default: 100}\n      ports: {type: port-list, default: [22]}\n    match:\n      recvQ: {gt: $threshold}\n      local.port: {in: $ports}');
+  const def = () => loadRuleText(text, 'r.yaml').definitions[0];
+  const opts = { overridesFile: 'socklint.yaml', positionOfOverride: (name: string) => ({ line: name === 'treshold' ? 7 : 8, column: 9 }) };
+
+  it('applies valid overrides and the level override', () => {
+    const r = compileRule(def(), { threshold: 5, ports: [22, '8000-8080'] }, 'error', opts);
+    expect(r.level).toBe('error');
+    expect(r.meta.level).toBe('error');
+  });
+
+  it('rejects unknown variables and wrong types with the config position', () => {
+    const r = tryCompileRule(def(), { treshold: 5, ports: [22, 70000] }, undefined, opts);
+    expect(r.rule).toBeUndefined();
+    expect(r.diagnostics.map(formatDiagnostic)).toEqual([
+      "socklint.yaml:7:9: rule 'test-rule' has no variable 'treshold' (did you mean 'threshold'?) [unknown-variable]",
+      "socklint.yaml:8:9: variable 'ports' of rule 'test-rule' (port-list) item 2: 70000 is not a port (0–65535) [bad-variable]",
+    ]);
+  });
+
+  it('compileRule throws a UserError with exit code 2', () => {
+    try {
+      compileRule(def(), { threshold: 'many' }, undefined, opts);
+      throw new Error('expected a UserError');
+    } catch (e) {
+      expect(e).toBeInstanceOf(UserError);
+      expect((e as UserError).exitCode).toBe(ExitCode.usage);
+      expect((e as UserError).diagnostics[0].message).toBe("variable 'threshold' of rule 'test-rule' (number) must be a number, not the string 'many'");
+    }
+  });
+});

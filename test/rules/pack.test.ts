@@ -1,0 +1,122 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { DEFAULT_PACK_DIR, formatRuleList, listRules, loadRulePack } from '../../src/rules/pack';
+import { formatRuleTestRun, parseVarsDirective, runRuleTests } from '../../src/rules/test-runner';
+import { ruleYaml } from './helpers';
+
+const REQUIRED = [
+  'dangerous-port-exposed', 'unexpected-listener', 'close-wait-excess', 'time-wait-excess', 'syn-sent-excess',
+  'listen-queue-overflow', 'recv-queue-backlog', 'send-queue-backlog', 'high-rtt', 'retransmitting', 'socket-memory-pressure',
+];
+
+describe('default pack', () => {
+  it('loads without diagnostics, fast, and holds the required rules', () => {
+    const t0 = Date.now();
+    const pack = loadRulePack([], { includeDefault: true });
+    expect(Date.now() - t0).toBeLessThan(1000);
+    expect(pack.diagnostics).toEqual([]);
+    const ids = pack.definitions.map((d) => d.id);
+    for (const id of REQUIRED) expect(ids).toContain(id);
+  });
+
+  it('lists rules with what they need', () => {
+    const list = listRules(loadRulePack([], { includeDefault: true }).definitions);
+    const byId = Object.fromEntries(list.map((r) => [r.id, r]));
+    expect(byId['high-rtt'].requires).toEqual(['tcpinfo']);
+    expect(byId['close-wait-excess'].requires).toEqual(['state']);
+    expect(byId['close-wait-excess'].aggregate).toBe(true);
+    expect(byId['dangerous-port-exposed'].securitySeverity).toBe(8.6);
+    expect(formatRuleList(list).split('\n')[0]).toMatch(/^close-wait-excess\s+warning\s+health\/aggregate\s+Too many CLOSE-WAIT/);
+  });
+
+  it('passes its own annotated fixtures (parsed by the real parser, evaluated by the real engine)', () => {
+    const run = runRuleTests([DEFAULT_PACK_DIR]);
+    const text = formatRuleTestRun(run);
+    expect(run.diagnostics).toEqual([]);
+    expect(run.failed).toBe(0);
+    expect(text.trimEnd().split('\n').pop()).toBe(`${run.passed} passed, 0 failed`);
+    for (const r of run.results) {
+      expect(r.firing).toBeGreaterThan(0);
+      expect(r.passing).toBeGreaterThan(0);
+    }
+  });
+});
+
+describe('rule test runner', () => {
+  let dir: string;
+  const header = 'Netid State  Recv-Q Send-Q Local Address:Port Peer Address:Port';
+  const rule = ruleYaml('    vars:\n      threshold: {type: number, default: 10}\n    match:\n      netid: tcp\n      state: LISTEN\n      recvQ: {gt: $threshold}').replace('{local} {process}', '{local} has {recvQ}');
+  beforeEach(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'socklint-rt-'));
+    fs.writeFileSync(path.join(dir, 'test-rule.yaml'), rule);
+  });
+  afterEach(() => fs.rmSync(dir, { recursive: true }));
+  const fixture = (lines: string[]) => fs.writeFileSync(path.join(dir, 'test-rule.test.ss'), `${lines.join('\n')}\n`);
+
+  it('reports expected vs actual with file:line, and an exact summary line', () => {
+    fixture([
+      '# flags: -tan',
+      '# vars: threshold=2',
+      header,
+      '# ruleid: test-rule',
+      'tcp   LISTEN 5      4      0.0.0.0:22   0.0.0.0:*',
+      '# ruleid: test-rule',
+      'tcp   LISTEN 1      4      0.0.0.0:80   0.0.0.0:*',
+      '# ok: test-rule',
+      'tcp   LISTEN 9      4      0.0.0.0:443  0.0.0.0:*',
+      'tcp   LISTEN 7      4      0.0.0.0:8080 0.0.0.0:*',
+    ]);
+    const run = runRuleTests([dir]);
+    const out = formatRuleTestRun(run);
+    const f = path.join(dir, 'test-rule.test.ss');
+    expect(out).toContain('✗ test-rule (2 firing, 1 passing)');
+    expect(out).toContain(`${f}:7: expected test-rule to fire on this socket`);
+    expect(out).toContain(`${f}:9: expected test-rule not to fire on this socket`);
+    expect(out).toContain('      actual:   0.0.0.0:443 has 9');
+    expect(out).toContain(`${f}:10: unexpected test-rule finding on a socket not annotated \`# ruleid: test-rule\``);
+    expect(out.trimEnd().split('\n').pop()).toBe('0 passed, 1 failed');
+  });
+
+  it('fails a rule without a firing or a passing case', () => {
+    fixture([header, '# ruleid: test-rule', 'tcp   LISTEN 50     4      0.0.0.0:22   0.0.0.0:*']);
+    const run = runRuleTests([dir]);
+    expect(run.failed).toBe(1);
+    expect(run.results[0].failures.map((x) => x.message)).toEqual(['no passing case: add a fixture line annotated `# ok: test-rule`']);
+  });
+
+  it('flags annotations that are not followed by a socket, unknown ids and unused vars', () => {
+    fixture([
+      '# vars: nope=3',
+      header,
+      '# ruleid: test-rule',
+      'tcp   LISTEN 50     4      0.0.0.0:22   0.0.0.0:*',
+      '# ok: test-rule',
+      'tcp   LISTEN 0      4      0.0.0.0:23   0.0.0.0:*',
+      '# ruleid: no-such-rule',
+      'tcp   LISTEN 0      4      0.0.0.0:24   0.0.0.0:*',
+      '# ok: test-rule',
+    ]);
+    const run = runRuleTests([dir]);
+    const msgs = run.results.flatMap((r) => r.failures.map((x) => `${x.line}: ${x.message}`));
+    expect(msgs).toEqual(expect.arrayContaining([
+      '9: annotation \'ok: test-rule\' is not followed by a socket line',
+      "7: unknown rule id 'no-such-rule' in annotation",
+      "1: vars directive sets 'nope', which no annotated rule declares",
+    ]));
+  });
+
+  it('reports a rule the fixture cannot evaluate (missing field groups)', () => {
+    fs.writeFileSync(path.join(dir, 'test-rule.yaml'), rule.replace('recvQ: {gt: $threshold}', 'recvQ: {gt: $threshold}\n      tcp.rtt: {gt: 1}'));
+    fixture([header, '# ruleid: test-rule', 'tcp   LISTEN 50     4      0.0.0.0:22   0.0.0.0:*', '# ok: test-rule', 'tcp   LISTEN 0      4      0.0.0.0:23   0.0.0.0:*']);
+    const run = runRuleTests([dir]);
+    expect(run.results[0].failures[0].message).toMatch(/^rule was not evaluated on this fixture: needs TCP internals/);
+  });
+
+  it('parses vars directives', () => {
+    expect(parseVarsDirective('threshold=2, ports=[22, 80], close-wait-excess.threshold=5, name="a,b"')).toEqual({
+      vars: { threshold: 2, ports: [22, 80], 'close-wait-excess.threshold': 5, name: 'a,b' },
+    });
+    expect(parseVarsDirective('oops').error).toBe("cannot read 'oops': write name=value");
+  });
+});
