@@ -71,12 +71,12 @@ export class ConfiguredRules implements RuleSelector {
   private readonly cache = new Map<string, CompiledRule>();
   private readonly metas: RuleMeta[];
 
-  private constructor(private readonly definitions: RuleDefinition[], private readonly config: LoadedConfig) {
+  private constructor(private readonly definitions: RuleDefinition[], private readonly config: LoadedConfig, private readonly capOverride?: number) {
     this.metas = definitions.map((d) => this.compile(d, {}, undefined, []).meta);
   }
 
   /** Loads packs (CLI `--rules` + config `packs`), checks every override against them; throws UserError(2) listing all problems. */
-  static load(config: LoadedConfig, cliRulePaths: string[], cliDefaultRules: boolean): ConfiguredRules {
+  static load(config: LoadedConfig, cliRulePaths: string[], cliDefaultRules: boolean, maxFindingsPerRule?: number): ConfiguredRules {
     const base = config.file ? path.dirname(config.file) : '.';
     const packs = [...cliRulePaths, ...(config.data.packs ?? []).map((p) => path.resolve(base, p))];
     const includeDefault = cliDefaultRules && config.data.defaultRules !== false;
@@ -86,7 +86,7 @@ export class ConfiguredRules implements RuleSelector {
       diagnostics.push({ file: config.file ?? '', code: 'no-rules', message: 'no rules to run', hint: 'drop --no-default-rules or add --rules PATH' });
     }
     if (diagnostics.length > 0) throw new UserError(diagnostics, ExitCode.usage);
-    const rules = new ConfiguredRules(pack.definitions, config);
+    const rules = new ConfiguredRules(pack.definitions, config, maxFindingsPerRule);
     rules.checkOverrides();
     return rules;
   }
@@ -95,8 +95,9 @@ export class ConfiguredRules implements RuleSelector {
     return this.metas;
   }
 
+  /** `--max-findings` wins over the config's `maxFindingsPerRule`. */
   get maxFindingsPerRule(): number | undefined {
-    return this.config.data.maxFindingsPerRule;
+    return this.capOverride ?? this.config.data.maxFindingsPerRule;
   }
 
   rulesFor(id: SnapshotIdentity): { rules: CompiledRule[]; maxFindingsPerRule?: number } {
@@ -108,7 +109,7 @@ export class ConfiguredRules implements RuleSelector {
       const vars = eff.variables.get(def.id);
       rules.push(this.compile(def, vars?.values ?? {}, sev?.level, vars?.at ?? []));
     }
-    return { rules, maxFindingsPerRule: this.config.data.maxFindingsPerRule };
+    return { rules, maxFindingsPerRule: this.maxFindingsPerRule };
   }
 
   private compile(def: RuleDefinition, vars: Record<string, unknown>, level: Level | undefined, at: PathSegment[]): CompiledRule {

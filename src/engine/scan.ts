@@ -42,9 +42,20 @@ export function fileInputs(paths: string[]): ScanInput[] {
   return paths.map((p) => ({ path: p, label: p }));
 }
 
+/** How a worker thread rebuilds the rule set (compiled predicates cannot cross threads; their sources can). */
+export interface RuleSetup {
+  rules: string[];
+  defaultRules: boolean;
+  config?: string;
+  maxFindingsPerRule?: number;
+}
+
 export interface ScanOptions {
   inputs: ScanInput[];
   rules: RuleSelector;
+  /** Scan several snapshots on this many worker threads (needs `ruleSetup`); 1 = in this thread. */
+  jobs?: number;
+  ruleSetup?: RuleSetup;
   filters?: FindingFilter[];
   /** --host: overrides the host name of every snapshot (else capture metadata, else the file name). */
   host?: string;
@@ -79,14 +90,15 @@ export function parseLabels(text: string | undefined): Record<string, string> {
   return labels;
 }
 
-interface SnapshotResult {
+export interface SnapshotResult {
   snapshot: SnapshotReport;
   findings: Finding[];
   notEvaluated: NotEvaluated[];
   omitted: Omitted[];
 }
 
-async function scanSnapshot(input: ScanInput, opts: ScanOptions): Promise<SnapshotResult | Diagnostic> {
+/** Scans one snapshot; a snapshot that cannot be read or holds no socket comes back as a Diagnostic. */
+export async function scanSnapshot(input: ScanInput, opts: Pick<ScanOptions, 'rules' | 'host' | 'labels'>): Promise<SnapshotResult | Diagnostic> {
   const file = input.label;
   const states: Record<string, number> = {};
   const unparsedLines: UnparsedLine[] = [];
@@ -172,8 +184,11 @@ export async function runScan(opts: ScanOptions): Promise<ScanOutcome> {
   const omitted: Omitted[] = [];
   const snapshotErrors: Diagnostic[] = [];
 
-  for (const input of opts.inputs) {
-    const r = await scanSnapshot(input, opts);
+  const jobs = Math.min(opts.jobs ?? 1, opts.inputs.length);
+  const results = jobs > 1 && opts.ruleSetup
+    ? await scanInWorkers(opts.inputs, jobs, { setup: opts.ruleSetup, host: opts.host, labels: opts.labels })
+    : await scanInThread(opts);
+  for (const r of results) {
     if ('code' in r) { snapshotErrors.push(r); continue; }
     snapshots.push(r.snapshot);
     findings.push(...r.findings);
@@ -201,6 +216,46 @@ export async function runScan(opts: ScanOptions): Promise<ScanOutcome> {
     summary: summarize(snapshots, findings, notEvaluated, omitted),
   };
   return { report, snapshotErrors };
+}
+
+async function scanInThread(opts: ScanOptions): Promise<(SnapshotResult | Diagnostic)[]> {
+  const results: (SnapshotResult | Diagnostic)[] = [];
+  for (const input of opts.inputs) results.push(await scanSnapshot(input, opts));
+  return results;
+}
+
+export interface WorkerTask {
+  setup: RuleSetup;
+  host?: string;
+  labels?: Record<string, string>;
+}
+
+/**
+ * Scans snapshots on `jobs` worker threads, each handed the next file as it finishes one; results keep the
+ * order of the inputs. A worker rebuilds the rule set from the same packs and config (already validated here).
+ */
+async function scanInWorkers(inputs: ScanInput[], jobs: number, task: WorkerTask): Promise<(SnapshotResult | Diagnostic)[]> {
+  const { Worker } = await import('node:worker_threads');
+  const results = new Array<SnapshotResult | Diagnostic>(inputs.length);
+  let next = 0;
+  const runWorker = () => new Promise<void>((resolve, reject) => {
+    const worker = new Worker(path.join(__dirname, 'worker.js'), { workerData: task });
+    let current = -1;
+    const feed = () => {
+      if (next >= inputs.length) { void worker.terminate().then(() => resolve()); return; }
+      current = next++;
+      worker.postMessage(inputs[current]);
+    };
+    worker.on('message', (msg: { result?: SnapshotResult | Diagnostic; error?: string }) => {
+      if (msg.error !== undefined) { void worker.terminate(); reject(new Error(`${inputs[current].label}: ${msg.error}`)); return; }
+      results[current] = msg.result!;
+      feed();
+    });
+    worker.on('error', reject);
+    worker.once('online', feed);
+  });
+  await Promise.all(Array.from({ length: jobs }, runWorker));
+  return results;
 }
 
 export function summarize(snapshots: SnapshotReport[], findings: Finding[], notEvaluated: NotEvaluated[], omitted: Omitted[]): ScanReport['summary'] {

@@ -4,7 +4,7 @@
  * Every semantic problem (bad CIDR, bad regex, unknown variable, wrong variable type, unknown
  * placeholder, ...) becomes a Diagnostic at the exact position in the rule file.
  */
-import picomatch from 'picomatch';
+import type picomatchType from 'picomatch';
 import type { FieldGroup, SocketRecord } from '../snapshot/types';
 import type { Level, RuleMeta } from '../engine/types';
 import type { CompareOp, CompiledAggregate, CompiledRule, GroupKey, AggregateFunction } from './types';
@@ -374,11 +374,13 @@ class RuleCompiler {
         return (x) => re.test(String(x));
       }
       case 'glob': {
-        const src = this.stringOperand(operand, path, 'a glob pattern');
-        if (src === undefined) return undefined;
+        const globs = this.stringList(operand, path, 'a glob pattern');
+        if (!globs) return undefined;
         let isMatch: (s: string) => boolean;
         try {
-          isMatch = picomatch(src, { dot: true });
+          // eslint-disable-next-line @typescript-eslint/no-var-requires
+          const picomatch = require('picomatch') as typeof picomatchType;
+          isMatch = picomatch(globs, { dot: true });
         } catch (e) {
           this.at(path, 'bad-glob', `bad glob pattern: ${(e as Error).message}`);
           return undefined;
@@ -606,6 +608,28 @@ class RuleCompiler {
       return undefined;
     }
     return r.value;
+  }
+
+  /** A string, a list of strings, or a $variable holding either (lists in lists are spliced). */
+  private stringList(operand: unknown, path: PathSegment[], what: string): string[] | undefined {
+    const r = this.resolveVar(operand, path);
+    if (!r) return undefined;
+    const items = Array.isArray(r.value) ? r.value : [r.value];
+    const out: string[] = [];
+    let ok = true;
+    items.forEach((it, i) => {
+      const p = Array.isArray(r.value) && !r.name ? [...path, i] : path;
+      if (typeof it === 'string' && VAR_REF.test(it) && !r.name) {
+        const inner = this.stringList(it, p, what);
+        if (inner) out.push(...inner);
+        else ok = false;
+      } else if (typeof it === 'string') out.push(it);
+      else {
+        this.at(p, 'wrong-type', `must be ${what} (a string), not ${describeValue(it)}`);
+        ok = false;
+      }
+    });
+    return ok && out.length ? out : undefined;
   }
 
   private cidrs(operand: unknown, path: PathSegment[]): Cidr[] | undefined {

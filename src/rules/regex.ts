@@ -3,7 +3,11 @@
  * rule or waiver can hang a scan with catastrophic backtracking. Backreferences and lookarounds are
  * refused at load time with a diagnostic.
  */
-import { RE2JS } from 're2js';
+import type { RE2JS as RE2JSClass } from 're2js';
+
+/** re2js is loaded on first use (~40 ms), and each pattern compiled once per process. */
+let re2: typeof RE2JSClass | undefined;
+const compiled = new Map<string, RegexResult>();
 
 export interface CompiledRegex {
   source: string;
@@ -21,7 +25,21 @@ export interface RegexOptions {
 export const MAX_REGEX_LENGTH = 1000;
 
 export function compileRegex(source: string, opts: RegexOptions = {}): RegexResult {
+  const key = `${opts.caseInsensitive ? 'i' : '-'}${source}`;
+  let r = compiled.get(key);
+  if (!r) {
+    r = compileUncached(source, opts);
+    if (compiled.size > 1000) compiled.clear();
+    compiled.set(key, r);
+  }
+  return r;
+}
+
+function compileUncached(source: string, opts: RegexOptions): RegexResult {
   if (source.length > MAX_REGEX_LENGTH) return { error: `regular expression longer than ${MAX_REGEX_LENGTH} characters` };
+  // eslint-disable-next-line @typescript-eslint/no-var-requires
+  if (!re2) re2 = (require('re2js') as { RE2JS: typeof RE2JSClass }).RE2JS;
+  const RE2JS = re2;
   try {
     const re = RE2JS.compile(source, opts.caseInsensitive ? RE2JS.CASE_INSENSITIVE : 0);
     return { regex: { source, test: (input: string) => re.test(input) } };

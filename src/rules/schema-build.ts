@@ -78,7 +78,13 @@ function operators(f: FieldDef, self: string): Json {
     not,
   };
   if (f.type !== 'boolean') ops.matches = matchesOp;
-  if (f.type === 'string') ops.glob = { type: 'string', description: 'Shell-style glob (picomatch): `/tmp/**`, `*.sock`.' };
+  if (f.type === 'string') {
+    ops.glob = {
+      description: 'Shell-style glob (picomatch, dot files included), a list of globs or a $variable: `/tmp/**`, `*.sock`.',
+      'x-expected': 'a glob, a list of globs or a $variable',
+      anyOf: [{ type: 'string' }, { type: 'array', minItems: 1, items: { type: 'string' } }],
+    };
+  }
   if (f.type === 'address') {
     ops.cidr = {
       description: 'In this network or any of these networks: `10.0.0.0/8`, `fc00::/7`; IPv4 networks match IPv4-mapped IPv6 addresses.',

@@ -6,7 +6,7 @@
 import * as fs from 'fs';
 import type Ajv from 'ajv';
 import type { ErrorObject, ValidateFunction } from 'ajv';
-import { LineCounter, parseDocument, isAlias, isMap, isPair, isScalar, isSeq, type Document, type Node } from 'yaml';
+import type { Document, Node } from 'yaml';
 import { didYouMean, type Diagnostic, type Position } from '../diagnostics';
 
 export type PathSegment = string | number;
@@ -41,6 +41,14 @@ const MAX_INDENT_COLUMNS = 256;
 
 const START: Position = { line: 1, column: 1 };
 
+/** yaml is loaded on first use: a cached default pack never needs it (startup time matters). */
+let yamlModule: typeof import('yaml') | undefined;
+function Y(): typeof import('yaml') {
+  // eslint-disable-next-line @typescript-eslint/no-var-requires
+  if (!yamlModule) yamlModule = require('yaml') as typeof import('yaml');
+  return yamlModule;
+}
+
 /** Read and load a YAML file. A file that cannot be read becomes a diagnostic, never an exception. */
 export function loadYamlFile(file: string, validate?: ValidateFunction, opts: YamlLoadOptions = {}): YamlSource {
   const maxBytes = opts.maxBytes ?? DEFAULT_MAX_BYTES;
@@ -65,6 +73,7 @@ export function loadYamlText(text: string, file: string, validate?: ValidateFunc
   const size = Buffer.byteLength(text, 'utf8');
   if (size > maxBytes) return failed(file, tooLarge(file, size, maxBytes));
 
+  const { LineCounter, parseDocument } = Y();
   const lineCounter = new LineCounter();
   const pos = (offset: number): Position => {
     const p = lineCounter.linePos(offset);
@@ -422,6 +431,7 @@ interface Found {
 }
 
 function findNode(doc: Document.Parsed, path: readonly PathSegment[]): Found {
+  const { isAlias, isMap, isPair, isScalar, isSeq } = Y();
   let node: unknown = doc.contents;
   let key: Node | null | undefined;
   for (let i = 0; i < path.length; i++) {
@@ -446,6 +456,7 @@ function findNode(doc: Document.Parsed, path: readonly PathSegment[]): Found {
 }
 
 function checkDepth(root: unknown, maxDepth: number): Node | undefined {
+  const { isAlias, isMap, isPair, isScalar, isSeq } = Y();
   const stack: Array<[unknown, number]> = [[root, 0]];
   while (stack.length) {
     const [n, d] = stack.pop()!;
@@ -463,6 +474,7 @@ function checkDepth(root: unknown, maxDepth: number): Node | undefined {
 }
 
 function findFirstAlias(root: unknown): Node | undefined {
+  const { isAlias, isMap, isPair, isScalar, isSeq } = Y();
   const stack: unknown[] = [root];
   let first: Node | undefined;
   while (stack.length) {

@@ -173,7 +173,7 @@ export async function captureSnapshot(opts: CaptureOptions = {}): Promise<Captur
       notices.push(...procNotices);
       write(Buffer.from(text, 'utf8'));
     } else {
-      const r = await runSs({ flags: meta.flags, netns: target, ssPath: opts.ssPath, out: sink, tee: opts.tee });
+      const r = await runSs({ flags: meta.flags, netns: target, ssPath: version!.path, out: sink, tee: opts.tee });
       bytes += r.bytes;
       for (const l of r.stderr) notices.push(`ss: ${l}`);
     }

@@ -125,7 +125,7 @@ export function parseRate(s: string): number | undefined {
   let mult = 1;
   const u = s.charCodeAt(end - 1);
   switch (u) {
-    case 107: // k
+    case 107: /* k */
     case 75: // K
       mult = 1e3;
       end--;
@@ -312,7 +312,37 @@ export const CONGESTION = new Set([
 
 const RATE_KEYS: Record<string, string> = { send: 'send', pacing_rate: 'pacingRate', delivery_rate: 'deliveryRate' };
 
-const SHUTDOWN = new Set(['<->', '-->', '<--', '---']);
+const SHUTDOWN_MARKERS = ['<->', '-->', '<--', '---'];
+const SHUTDOWN = new Set(SHUTDOWN_MARKERS);
+
+/** Bare-token kinds: 1 rate key, 2 shutdown marker, 3 TCP flag, 4 congestion algorithm. */
+const BARE_KIND = new Map<string, number>([
+  ...Object.keys(RATE_KEYS).map((k): [string, number] => [k, 1]),
+  ...[...SHUTDOWN_MARKERS].map((k): [string, number] => [k, 2]),
+  ...[...TCP_FLAGS].map((k): [string, number] => [k, 3]),
+  ...[...CONGESTION].map((k): [string, number] => [k, 4]),
+]);
+
+/** key:value dispatch: one hash lookup instead of a chain of string compares. */
+const KEY_KIND = new Map<string, number>([
+  ['timer', 1],
+  ['skmem', 2],
+  ['mem', 3],
+  ['uid', 4],
+  ['ino', 5],
+  ['sk', 6],
+  ['fwmark', 7],
+  ['cgroup', 8],
+  ['rtt', 9],
+  ['retrans', 10],
+  ['wscale', 11],
+  ['busy', 12],
+  ['rwnd_limited', 13],
+  ['sndbuf_limited', 14],
+  ['bbr', 15],
+  ['dctcp', 16],
+]);
+
 
 /** Which field groups an extension pass touched (bit flags, cheap to OR into parser stats). */
 export const SEEN_PROCESSES = 1;
@@ -485,8 +515,8 @@ export function parseExtensions(rec: SocketRecord, s: string, from: number, to: 
       }
       c = val.charCodeAt(0);
       const inner = c === 40 && val.charCodeAt(val.length - 1) === 41 ? val.slice(1, -1) : undefined;
-      switch (key) {
-        case 'timer': {
+      switch (KEY_KIND.get(key) ?? 0) {
+        case 1: /* timer */ {
           const t = inner !== undefined ? parseTimer(inner) : undefined;
           if (t) {
             rec.timer = t;
@@ -494,8 +524,8 @@ export function parseExtensions(rec: SocketRecord, s: string, from: number, to: 
           } else putExtra(rec, key, val);
           continue;
         }
-        case 'skmem':
-        case 'mem':
+        case 2: /* skmem */
+        case 3: /* mem */
           if (inner !== undefined) {
             const unknown: string[] = [];
             const m = key === 'skmem' ? parseSkmem(inner, unknown) : parseOldMem(inner);
@@ -504,7 +534,7 @@ export function parseExtensions(rec: SocketRecord, s: string, from: number, to: 
             seen |= SEEN_SKMEM;
           } else putExtra(rec, key, val);
           continue;
-        case 'uid': {
+        case 4: /* uid */ {
           const v = parseIntStrict(val);
           if (v !== undefined && !unix) {
             rec.uid = v;
@@ -512,22 +542,22 @@ export function parseExtensions(rec: SocketRecord, s: string, from: number, to: 
           } else putExtra(rec, key, val);
           continue;
         }
-        case 'ino': {
+        case 5: /* ino */ {
           const v = parseIntStrict(val);
           if (v !== undefined && !unix) rec.inode = v;
           else putExtra(rec, key, val); // unix: the filesystem inode of the bound path
           seen |= SEEN_EXTENDED;
           continue;
         }
-        case 'sk':
+        case 6: /* sk */
           rec.sk = val;
           seen |= SEEN_EXTENDED;
           continue;
-        case 'fwmark':
+        case 7: /* fwmark */
           rec.fwmark = val;
           seen |= SEEN_EXTENDED;
           continue;
-        case 'cgroup':
+        case 8: /* cgroup */
           rec.cgroup = val;
           seen |= SEEN_EXTENDED;
           continue;
@@ -537,7 +567,7 @@ export function parseExtensions(rec: SocketRecord, s: string, from: number, to: 
             seen |= SEEN_EXTENDED;
           } else putExtra(rec, key, val);
           continue;
-        case 'rtt': {
+        case 9: /* rtt */ {
           const slash = val.indexOf('/');
           const a = parseNumber(slash < 0 ? val : val.slice(0, slash));
           if (a !== undefined) {
@@ -551,7 +581,7 @@ export function parseExtensions(rec: SocketRecord, s: string, from: number, to: 
           } else putExtra(rec, key, val);
           continue;
         }
-        case 'retrans': {
+        case 10: /* retrans */ {
           const slash = val.indexOf('/');
           const a = parseIntStrict(slash < 0 ? val : val.slice(0, slash));
           if (a !== undefined) {
@@ -565,7 +595,7 @@ export function parseExtensions(rec: SocketRecord, s: string, from: number, to: 
           } else putExtra(rec, key, val);
           continue;
         }
-        case 'wscale': {
+        case 11: /* wscale */ {
           const comma = val.indexOf(',');
           const a = parseIntStrict(comma < 0 ? val : val.slice(0, comma));
           const b = comma < 0 ? undefined : parseIntStrict(val.slice(comma + 1));
@@ -577,7 +607,7 @@ export function parseExtensions(rec: SocketRecord, s: string, from: number, to: 
           } else putExtra(rec, key, val);
           continue;
         }
-        case 'busy': {
+        case 12: /* busy */ {
           const v = val.endsWith('ms') ? parseNumber(val.slice(0, -2)) : undefined;
           if (v !== undefined) {
             tcpOf(rec).busy = v;
@@ -585,8 +615,8 @@ export function parseExtensions(rec: SocketRecord, s: string, from: number, to: 
           } else putExtra(rec, key, val);
           continue;
         }
-        case 'rwnd_limited':
-        case 'sndbuf_limited': {
+        case 13: /* rwnd_limited */
+        case 14: /* sndbuf_limited */ {
           // 12ms(3.4%)
           const ms = val.indexOf('ms');
           const v = ms > 0 ? parseNumber(val.slice(0, ms)) : undefined;
@@ -604,8 +634,8 @@ export function parseExtensions(rec: SocketRecord, s: string, from: number, to: 
           } else putExtra(rec, key, val);
           continue;
         }
-        case 'bbr':
-        case 'dctcp': {
+        case 15: /* bbr */
+        case 16: /* dctcp */ {
           const t = tcpOf(rec);
           if (inner !== undefined) {
             const o: Record<string, number | string> = {};
@@ -638,7 +668,8 @@ export function parseExtensions(rec: SocketRecord, s: string, from: number, to: 
       }
     }
     // not key:value
-    const rateKey = RATE_KEYS[tok];
+    const bare = BARE_KIND.get(tok) ?? 0;
+    const rateKey = bare === 1 ? RATE_KEYS[tok] : undefined;
     if (rateKey !== undefined) {
       let j = i;
       while (j < to && isWs(s.charCodeAt(j))) j++;
@@ -658,19 +689,19 @@ export function parseExtensions(rec: SocketRecord, s: string, from: number, to: 
       } else putExtra(rec, tok, true);
       continue;
     }
-    if (SHUTDOWN.has(tok)) {
+    if (bare === 2) {
       rec.shutdown = tok;
       seen |= SEEN_EXTENDED;
       continue;
     }
-    if (TCP_FLAGS.has(tok)) {
+    if (bare === 3) {
       const t = tcpOf(rec);
       if (t.flags) t.flags.push(tok);
       else t.flags = [tok];
       seen |= SEEN_TCPINFO;
       continue;
     }
-    if (CONGESTION.has(tok)) {
+    if (bare === 4) {
       const t = tcpOf(rec);
       if (t.congestion === undefined) t.congestion = tok;
       else putExtra(rec, tok, true);

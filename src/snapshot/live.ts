@@ -12,6 +12,8 @@ import { ExitCode, UserError, didYouMean } from '../diagnostics';
 export interface SsVersion {
   /** As `ss -V` printed it after "ss utility, ": `iproute2-6.1.0`, `iproute2-ss130716`. */
   text: string;
+  /** The binary that answered (`ss` from PATH, or an absolute path when PATH lacked it). */
+  path?: string;
   /** Release as [major, minor, patch] when it can be told (date-stamped builds are mapped by date). */
   release?: [number, number, number];
 }
@@ -153,20 +155,29 @@ function execFileAsync(file: string, args: string[], timeoutMs: number): Promise
 
 // ───────────────────────────── running ss ─────────────────────────────
 
+/** Where ss lives when PATH lacks it (sudo/cron PATHs without /usr/sbin on RHEL-likes). */
+const SS_FALLBACK_PATHS = ['/usr/sbin/ss', '/sbin/ss', '/usr/bin/ss', '/bin/ss'];
+
 /**
- * `ss -V`; undefined when ss is not installed (ENOENT) — the caller falls back to /proc. Version
- * detection runs on the host: the namespace shares the filesystem, so it is the same binary.
+ * `ss -V`; undefined when ss is not installed (ENOENT) — the caller falls back to /proc. Without an
+ * explicit ssPath, `ss` from PATH, then the usual sbin/bin locations. Runs on the host: a namespace
+ * shares the filesystem, so it is the same binary.
  */
-export async function detectSs(ssPath = 'ss'): Promise<SsVersion | undefined> {
-  try {
-    const { stdout, stderr } = await execFileAsync(ssPath, ['-V'], 10000);
-    return parseSsVersion(stdout + stderr) ?? { text: (stdout + stderr).trim().slice(0, 80) || 'unknown' };
-  } catch (e) {
-    const err = e as NodeJS.ErrnoException & { stdout?: string };
-    if (err.code === 'ENOENT') return undefined;
-    // ss present but `-V` failed: very old builds; run it anyway with the conservative flags
-    return parseSsVersion(err.stdout ?? '') ?? { text: 'unknown' };
+export async function detectSs(ssPath?: string): Promise<SsVersion | undefined> {
+  const candidates = ssPath ? [ssPath] : ['ss', ...SS_FALLBACK_PATHS];
+  for (const candidate of candidates) {
+    try {
+      const { stdout, stderr } = await execFileAsync(candidate, ['-V'], 10000);
+      const v = parseSsVersion(stdout + stderr) ?? { text: (stdout + stderr).trim().slice(0, 80) || 'unknown' };
+      return { ...v, path: candidate };
+    } catch (e) {
+      const err = e as NodeJS.ErrnoException & { stdout?: string };
+      if (err.code === 'ENOENT' || err.code === 'EACCES') continue;
+      // ss present but `-V` failed: very old builds; run it anyway with the conservative flags
+      return { ...(parseSsVersion(err.stdout ?? '') ?? { text: 'unknown' }), path: candidate };
+    }
   }
+  return undefined;
 }
 
 export interface RunSsOptions {

@@ -53,14 +53,15 @@ export interface ScenarioSpec {
    * 8 bit/s tbf for those two addresses) holds the client's data segment forever, so no ACK
    * comes: towards 127.0.0.2 the client really retransmits (`timer:(on,…,N)`, N ≥ 1 after
    * `waitMs`=700); towards 127.0.0.3 (local route with `rto_min 60s`) the timer runs without a
-   * retransmission yet (`timer:(on,~59sec,0)`). netem is not needed (this kernel has none).
+   * retransmission yet (`timer:(on,~59sec,0)` — only during the first 60 s; then it retransmits too).
+   * netem is not needed (the development kernel has none); needs `tc` (iproute2) and htb/tbf/u32.
    */
   retransmit?: boolean | { name?: string; port?: number; pendingPort?: number; retransmitting?: boolean; pending?: boolean; waitMs?: number };
   /** comm of the driver process holding the client sides (default `loadgen`). */
   clientName?: string;
 }
 
-/** The issue's standard scenario: every part, full size (150 CLOSE-WAIT, 1100 TIME-WAIT). Sets up in ~1–2 s. */
+/** The issue's standard scenario: every part, full size (150 CLOSE-WAIT, 1100 TIME-WAIT). Sets up in ~2 s; capture within 60 s (TIME-WAIT expiry). */
 export const STANDARD_SCENARIO: ScenarioSpec = {
   mysql: true, redis: true, udp: true, closeWait: { count: 150 }, timeWait: { count: 1100 },
   unreadRecvQ: true, zeroWindow: true, acceptQueueFull: true, ipv6: true, unix: true, retransmit: true,
@@ -81,7 +82,7 @@ export interface Scenario {
   info: ScenarioInfo;
   /** Directory of the unix socket paths (when the unix part is on). */
   unixDir?: string;
-  /** Run `ss FLAGS…` inside the namespace; resolves to stdout (stderr is ignored: `-e` in a netns prints "Failed to find cgroup2 mount" per socket). */
+  /** Run `ss FLAGS…` inside the namespace (via nsenter when installed); resolves to stdout. */
   ss(flags: string[]): Promise<string>;
   /** Run any command inside the namespace. */
   exec(cmd: string, args: string[]): Promise<{ stdout: string; stderr: string }>;
@@ -115,6 +116,19 @@ function run(cmd: string, args: string[], maxBuffer = 256 * 1024 * 1024): Promis
   });
 }
 
+let nsenter: boolean | undefined;
+function hasNsenter(): boolean {
+  if (nsenter === undefined) {
+    try {
+      execFileSync('nsenter', ['--version'], { stdio: 'ignore' });
+      nsenter = true;
+    } catch {
+      nsenter = false;
+    }
+  }
+  return nsenter;
+}
+
 let python: string | undefined;
 /** The real interpreter behind `python3` (skips pyenv-style shims, which are slow to start). */
 function pythonPath(): string {
@@ -123,14 +137,26 @@ function pythonPath(): string {
   return python;
 }
 
-const live = new Set<string>();
-process.once('exit', () => {
-  // Last resort if a test forgot cleanup(): the driver exits when its stdin closes (our
-  // process ending closes it); the namespace must go too.
-  for (const ns of live) {
-    try { execFileSync('ip', ['netns', 'del', ns], { stdio: 'ignore' }); } catch { /* gone */ }
+/**
+ * Namespaces this process created and has not deleted yet. One registry (and one exit hook) per
+ * process, however many test files load this module (jest gives each file its own module registry).
+ */
+const live: Set<string> = (() => {
+  const key = Symbol.for('socklint.test.netns.live');
+  const holder = process as unknown as Record<symbol, Set<string> | undefined>;
+  let set = holder[key];
+  if (!set) {
+    const created = (set = holder[key] = new Set<string>());
+    process.once('exit', () => {
+      // Last resort if a test forgot cleanup(): the driver exits when its stdin closes (our
+      // process ending closes it); the namespace must go too.
+      for (const ns of created) {
+        try { execFileSync('ip', ['netns', 'del', ns], { stdio: 'ignore' }); } catch { /* gone */ }
+      }
+    });
   }
-});
+  return set;
+})();
 
 /**
  * Delete `socklint-test-*` namespaces left behind by crashed runs: only those older than
@@ -196,7 +222,11 @@ export async function createScenario(spec: ScenarioSpec, opts: { timeoutMs?: num
     await run('ip', ['-n', ns, 'link', 'set', 'lo', 'up']);
     child = spawn('ip', ['netns', 'exec', ns, pythonPath(), SCRIPT, JSON.stringify(pySpec)], { stdio: ['pipe', 'pipe', 'pipe'] });
     const info = await waitForReady(child, opts.timeoutMs ?? 30000);
-    const exec = (cmd: string, args: string[]) => run('ip', ['netns', 'exec', ns, cmd, ...args]);
+    // nsenter enters only the network namespace (ss -e then finds the host's cgroup2 mount, as in
+    // fixtures/real); `ip netns exec` also remounts /sys.
+    const exec = (cmd: string, args: string[]) => (hasNsenter()
+      ? run('nsenter', [`--net=/run/netns/${ns}`, cmd, ...args])
+      : run('ip', ['netns', 'exec', ns, cmd, ...args]));
     return {
       ns,
       info,

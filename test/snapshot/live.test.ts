@@ -148,6 +148,18 @@ describe('capture files', () => {
     expect(parseSsText(r.text!, { file: 'x' }).unparsed).toEqual([]);
   });
 
+  it('not root: one notice that process information is incomplete', async () => {
+    const spy = jest.spyOn(process, 'getuid').mockReturnValue(1000);
+    try {
+      const r = await captureSnapshot({ ssPath: fakeSs('ss-user', SS_TEXT) });
+      expect(r.notices.filter((n) => n.includes('uid 1000'))).toEqual([expect.stringMatching(/ss shows processes only for your own sockets/)]);
+      const p = await captureSnapshot({ useProc: true });
+      expect(p.notices.filter((n) => n.includes('uid 1000'))).toHaveLength(1);
+    } finally {
+      spy.mockRestore();
+    }
+  });
+
   it('rejects labels that would not read back', async () => {
     await expect(captureSnapshot({ labels: { a: 'x,y' }, ssPath: fakeSs('ss-ok3', SS_TEXT) })).rejects.toMatchObject({ exitCode: 2 });
   });

@@ -48,8 +48,10 @@ export async function scanCommand(a: ScanArgs): Promise<number> {
   const outputs = parseFormatSpecs(a.formats, formatNames);
   const redactFields = a.redact === undefined ? undefined : a.redact.flatMap((r) => r.split(',')).map((r) => r.trim()).filter(Boolean);
   if (redactFields && redactFields.length > 0) checkRedactFields(redactFields);
-  if (a.maxFindings !== undefined && (!Number.isInteger(a.maxFindings) || a.maxFindings < 1)) {
-    throw new UserError({ file: '--max-findings', code: 'bad-number', message: `"${a.maxFindings}" is not a whole number ≥ 1` }, ExitCode.usage);
+  for (const [flag, value] of [['--max-findings', a.maxFindings], ['--jobs', a.jobs]] as const) {
+    if (value !== undefined && (!Number.isInteger(value) || value < 1)) {
+      throw new UserError({ file: flag, code: 'bad-number', message: `"${value}" is not a whole number ≥ 1` }, ExitCode.usage);
+    }
   }
   const labels = parseLabelArgs(a.labels);
   const { rules, waivers } = loadRulesAndConfig(a);
@@ -76,7 +78,9 @@ export async function scanCommand(a: ScanArgs): Promise<number> {
   try {
     outcome = await runScan({
       inputs,
-      rules: a.maxFindings ? withCap(rules, a.maxFindings) : rules,
+      rules,
+      jobs: a.jobs ?? os.availableParallelism(),
+      ruleSetup: { rules: a.rules, defaultRules: a.defaultRules, config: a.config, maxFindingsPerRule: a.maxFindings },
       filters,
       host: a.host,
       labels,
@@ -107,13 +111,6 @@ export async function scanCommand(a: ScanArgs): Promise<number> {
 
   if (snapshotErrors.length > 0) return ExitCode.snapshot;
   return failingCount(report, a.failOn) > 0 ? ExitCode.findings : ExitCode.ok;
-}
-
-function withCap(rules: import('../../engine/config').ConfiguredRules, cap: number) {
-  return {
-    allRules: () => rules.allRules(),
-    rulesFor: (id: import('../../engine/scan').SnapshotIdentity) => ({ ...rules.rulesFor(id), maxFindingsPerRule: cap }),
-  };
 }
 
 /**

@@ -1,0 +1,16 @@
+/** Worker thread of a multi-snapshot scan: rebuilds the rule set once, then scans each file it is sent. */
+import { parentPort, workerData } from 'node:worker_threads';
+import { UserError } from '../diagnostics';
+import { ConfiguredRules, loadConfig } from './config';
+import { scanSnapshot, type ScanInput, type WorkerTask } from './scan';
+
+const task = workerData as WorkerTask;
+const config = loadConfig(task.setup.config);
+const rules = ConfiguredRules.load(config, task.setup.rules, task.setup.defaultRules, task.setup.maxFindingsPerRule);
+
+parentPort!.on('message', (input: ScanInput) => {
+  scanSnapshot(input, { rules, host: task.host, labels: task.labels }).then(
+    (result) => parentPort!.postMessage({ result }),
+    (e: unknown) => parentPort!.postMessage({ error: e instanceof UserError ? e.message : (e as Error)?.message ?? String(e) }),
+  );
+});
