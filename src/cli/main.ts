@@ -48,7 +48,7 @@ export async function main(argv: string[]): Promise<number> {
         .option('sarif-category', { type: 'string', describe: 'SARIF automationDetails.id prefix (default socklint): runs are <category>/<host>/' })
         .option('max-findings', { type: 'number', describe: 'findings listed per rule and snapshot (default 1000); the rest are counted' })
         .option('save-snapshot', { type: 'string', describe: 'live scan: keep the raw capture here (the file SARIF locations point at)' })
-        .option('netns', { type: 'string', describe: 'live scan: scan this named network namespace' })
+        .option('netns', { type: 'string', describe: 'live scan: a network namespace (ip netns name, pid:PID or /proc/PID/ns/net)' })
         .option('proc', { type: 'boolean', default: false, describe: 'live scan: read /proc/net instead of running ss' })
         .option('color', { type: 'boolean', describe: 'force colours on/off in the text report (default: on a TTY unless NO_COLOR)' })
         .option('jobs', { alias: 'j', type: 'number', describe: 'worker threads for several snapshots (default: cores)' }),
@@ -91,7 +91,7 @@ export async function main(argv: string[]): Promise<number> {
       'capture this host (or a namespace) to a snapshot file with metadata, for later scans',
       (y) => y
         .option('output', { alias: 'o', type: 'string', describe: 'file to write (default stdout)' })
-        .option('netns', { type: 'string', describe: 'named network namespace' })
+        .option('netns', { type: 'string', describe: 'network namespace: ip netns name, pid:PID or /proc/PID/ns/net' })
         .option('host', { type: 'string', describe: 'host name to record (default: this host name)' })
         .option('label', { type: 'string', array: true, describe: 'KEY=VALUE label to record (repeatable)' })
         .option('proc', { type: 'boolean', default: false, describe: 'read /proc/net instead of running ss' }),

@@ -190,3 +190,10 @@ export function addressFamily(netid: string, address: string | undefined, v6only
   if (ip.value === 0n) return v6only === true ? 'ipv6' : 'dual';
   return 'ipv6';
 }
+
+/** parseCidr for callers that report at a position (config waivers): the error as a Diagnostic. */
+export function parseCidrAt(text: string, where: { file: string; line?: number; column?: number }): { cidr: Cidr } | { diagnostic: { file: string; line?: number; column?: number; code: string; message: string } } {
+  const c = parseCidr(text);
+  if ('error' in c) return { diagnostic: { ...where, code: 'bad-cidr', message: `bad CIDR '${text}': ${c.error}` } };
+  return { cidr: c };
+}

@@ -92,11 +92,24 @@ export function compileRule(def: RuleDefinition, variableOverrides: Record<strin
   return r.rule;
 }
 
+/** Rules compiled with their defaults, per definition: loading checks them, the engine reuses them. */
+const compiledWithDefaults = new WeakMap<RuleDefinition, CompileResult>();
+
 export function tryCompileRule(def: RuleDefinition, variableOverrides: Record<string, unknown> = {}, levelOverride?: Level, opts: CompileOptions = {}): CompileResult {
-  const c = new RuleCompiler(def, opts);
-  c.bindVariables(variableOverrides);
-  const rule = c.compile(levelOverride);
-  return { rule: c.diagnostics.length ? undefined : rule, diagnostics: c.diagnostics };
+  const plain = Object.keys(variableOverrides).length === 0 && opts.top === undefined;
+  let result = plain ? compiledWithDefaults.get(def) : undefined;
+  if (!result) {
+    const c = new RuleCompiler(def, opts);
+    c.bindVariables(variableOverrides);
+    const rule = c.compile(plain ? undefined : levelOverride);
+    result = { rule: c.diagnostics.length ? undefined : rule, diagnostics: c.diagnostics };
+    if (!plain) return result;
+    compiledWithDefaults.set(def, result);
+  }
+  if (result.rule && levelOverride && levelOverride !== result.rule.level) {
+    return { rule: { ...result.rule, level: levelOverride, meta: { ...result.rule.meta, level: levelOverride } }, diagnostics: result.diagnostics };
+  }
+  return result;
 }
 
 /**

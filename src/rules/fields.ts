@@ -26,8 +26,9 @@ export interface FieldDef {
   get(s: SocketRecord): FieldValue | FieldValue[] | undefined;
 }
 
-export const STATES = ['ESTAB', 'SYN-SENT', 'SYN-RECV', 'FIN-WAIT-1', 'FIN-WAIT-2', 'TIME-WAIT', 'UNCONN', 'CLOSE-WAIT', 'LAST-ACK', 'LISTEN', 'CLOSING', 'UNKNOWN', 'UNDEF'] as const;
-export const NETIDS = ['tcp', 'udp', 'raw', 'icmp6', '???', 'mptcp', 'dccp', 'sctp', 'u_str', 'u_dgr', 'u_seq', 'p_raw', 'p_dgr', 'nl', 'v_str', 'v_dgr', 'ti_st', 'ti_dg', 'ti_rd', 'ti_sq', 'xdp', 'unknown'] as const;
+/** Kept equal to the parser's vocabularies (src/snapshot/parser.ts). */
+export const STATES = ['ESTAB', 'SYN-SENT', 'SYN-RECV', 'FIN-WAIT-1', 'FIN-WAIT-2', 'TIME-WAIT', 'UNCONN', 'CLOSE-WAIT', 'LAST-ACK', 'LISTEN', 'CLOSING', 'UNKNOWN', 'UNDEF', 'CLOSED', 'NEW-SYN-RECV', 'BOUND-INACTIVE'] as const;
+export const NETIDS = ['tcp', 'udp', 'raw', 'icmp6', '???', 'mptcp', 'dccp', 'sctp', 'u_str', 'u_dgr', 'u_seq', 'p_raw', 'p_dgr', 'nl', 'v_str', 'v_dgr', 'ti_st', 'ti_dg', 'ti_rd', 'ti_sq', 'ti_un', 'xdp', 'unknown'] as const;
 export const TIMER_NAMES = ['on', 'keepalive', 'timewait', 'persist', 'delack', 'unknown', 'T3_RTX'] as const;
 export const SHUTDOWN_MARKERS = ['<->', '-->', '<--', '---'] as const;
 

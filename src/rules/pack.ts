@@ -4,10 +4,11 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import type { Diagnostic } from '../diagnostics';
+import { createHash } from 'crypto';
+import type { Diagnostic, Position } from '../diagnostics';
 import type { FieldGroup } from '../snapshot/types';
 import type { Level } from '../engine/types';
-import { loadYamlFile, loadYamlText, schemaValidator, type ValidateFunction, type YamlLoadOptions, type YamlSource } from './yaml-source';
+import { DEFAULT_MAX_BYTES, loadYamlFile, loadYamlText, schemaValidator, type PathSegment, type ValidateFunction, type YamlLoadOptions, type YamlSource } from './yaml-source';
 import { tryCompileRule, type RawRule, type RuleDefinition, type VariableDef } from './compile';
 
 /** The built-in pack; resolves from both src/rules and dist/rules. */
@@ -94,10 +95,80 @@ export function loadRulePack(paths: readonly string[], opts: LoadRulePackOptions
     const resolved = path.resolve(file);
     if (seenFiles.has(resolved)) continue;
     seenFiles.add(resolved);
-    const src = loadYamlFile(displayPath(file), ruleValidator(), opts.yaml);
+    const src = (path.dirname(resolved) === DEFAULT_PACK_DIR && cachedSource(resolved, displayPath(file), opts.yaml))
+      || loadYamlFile(displayPath(file), ruleValidator(), opts.yaml);
     collect(src, definitions, diagnostics, seen);
   }
   return { definitions, diagnostics };
+}
+
+// ---------------------------------------------------------------------------------------------------
+// The default pack's cache: its files, already parsed and validated, keyed by content hash. Loading
+// the pack then needs neither yaml nor the schema validator (~100 ms of startup). A file whose hash
+// differs (edited, not regenerated) is simply parsed: the cache can make loading faster, never wrong.
+// test/rules/pack.test.ts fails when the cache is stale; regenerate with
+// `UPDATE_GENERATED=1 npx jest test/rules`.
+
+export const DEFAULT_PACK_CACHE = path.join(DEFAULT_PACK_DIR, 'default-pack.cache.json');
+
+interface PackCacheEntry {
+  sha256: string;
+  value: unknown;
+  /** Positions of the rule ids (`rules/0/id` → position), the only ones a valid pack needs. */
+  positions: Record<string, Position>;
+}
+interface PackCache {
+  files: Record<string, PackCacheEntry>;
+}
+
+let packCache: PackCache | null | undefined;
+
+function sha256(text: string): string {
+  return createHash('sha256').update(text).digest('hex');
+}
+
+function cachedSource(resolved: string, shown: string, yaml: YamlLoadOptions | undefined): YamlSource | undefined {
+  if (packCache === undefined) {
+    try {
+      packCache = JSON.parse(fs.readFileSync(DEFAULT_PACK_CACHE, 'utf8')) as PackCache;
+    } catch {
+      packCache = null;
+    }
+  }
+  const entry = packCache?.files[path.basename(resolved)];
+  if (!entry) return undefined;
+  let text: string;
+  try {
+    text = fs.readFileSync(resolved, 'utf8');
+  } catch {
+    return undefined;
+  }
+  if (text.length > (yaml?.maxBytes ?? DEFAULT_MAX_BYTES) || sha256(text) !== entry.sha256) return undefined;
+  let parsed: YamlSource | undefined;
+  const real = () => (parsed ??= loadYamlText(text, shown, undefined, yaml));
+  return {
+    file: shown,
+    value: entry.value,
+    diagnostics: [],
+    positionOf: (p: readonly PathSegment[]) => entry.positions[p.join('/')] ?? real().positionOf(p),
+    keyPositionOf: (p: readonly PathSegment[]) => real().keyPositionOf(p),
+  };
+}
+
+/** The cache file's content for the current default pack (only files without diagnostics). */
+export function renderDefaultPackCache(): string {
+  const files: Record<string, PackCacheEntry> = {};
+  for (const file of ruleFiles([DEFAULT_PACK_DIR]).files) {
+    if (path.dirname(path.resolve(file)) !== DEFAULT_PACK_DIR) continue;
+    const text = fs.readFileSync(file, 'utf8');
+    const src = loadYamlText(text, file, ruleValidator());
+    if (src.diagnostics.length) continue;
+    const positions: Record<string, Position> = {};
+    const rules = (src.value as { rules: unknown[] }).rules;
+    rules.forEach((_, i) => { positions[`rules/${i}/id`] = src.positionOf(['rules', i, 'id']); });
+    files[path.basename(file)] = { sha256: sha256(text), value: src.value, positions };
+  }
+  return `${JSON.stringify({ files }, null, 1)}\n`;
 }
 
 /** Load rules from text (tests, editors). */

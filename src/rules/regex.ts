@@ -4,6 +4,7 @@
  * refused at load time with a diagnostic.
  */
 import type { RE2JS as RE2JSClass } from 're2js';
+import type { Diagnostic } from '../diagnostics';
 
 /** re2js is loaded on first use (~40 ms), and each pattern compiled once per process. */
 let re2: typeof RE2JSClass | undefined;
@@ -51,4 +52,11 @@ function compileUncached(source: string, opts: RegexOptions): RegexResult {
     else if (/\(\?[=!<]/.test(source)) reason += ' (lookarounds are not supported: patterns are RE2, linear time)';
     return { error: `bad regular expression: ${reason}` };
   }
+}
+
+/** compileRegex for callers that report at a position (config waivers): the error as a Diagnostic. */
+export function compileRegexAt(source: string, where: { file: string; line?: number; column?: number }, opts: RegexOptions = {}): { regex: CompiledRegex } | { diagnostic: Diagnostic } {
+  const r = compileRegex(source, opts);
+  if ('regex' in r) return r;
+  return { diagnostic: { ...where, code: 'bad-regex', message: r.error } };
 }

@@ -81,8 +81,10 @@ export interface CaptureOptions {
   useProc?: boolean;
   /** Alternate proc root for the fallback (tests); default /proc, or /proc/PID for a process's namespace. */
   procRoot?: string;
-  /** ss binary (tests); default `ss` from PATH. */
+  /** ss binary (tests); default `ss` from PATH, then /usr/sbin, /sbin, /usr/bin, /bin. */
   ssPath?: string;
+  /** nsenter binary (tests); default `nsenter` from PATH. */
+  nsenterPath?: string;
   /** Observer of every byte written (metadata first), e.g. SsParser.write. */
   tee?: (chunk: Buffer) => void;
   /** Override the clock (tests). */
@@ -108,9 +110,20 @@ function notRootNotice(proc: boolean): string | undefined {
     : `running as uid ${process.getuid()}: ss shows processes only for your own sockets; run as root for complete process information`;
 }
 
+function writeError(file: string, e: unknown): UserError {
+  const why = (e as NodeJS.ErrnoException).code ?? (e as Error).message;
+  return new UserError({ file, code: 'snapshot-write', message: `cannot write the snapshot (${why})` }, ExitCode.usage);
+}
+
 /** Capture the live host (or namespace) into a file, a stream or a string. */
 export async function captureSnapshot(opts: CaptureOptions = {}): Promise<CaptureResult> {
-  const target = opts.netns ? resolveNetns(opts.netns) : undefined;
+  const labels = Object.entries(opts.labels ?? {});
+  for (const [k, v] of labels) {
+    if (/[,=\r\n]/.test(k) || /[,\r\n]/.test(v)) {
+      throw new UserError({ file: '--label', code: 'bad-label', message: `"${k}=${v}": a capture label cannot contain "," or a line break (nor "=" in its key)` }, ExitCode.usage);
+    }
+  }
+  const target = opts.netns ? resolveNetns(opts.netns, { nsenter: opts.nsenterPath }) : undefined;
   const version = opts.useProc ? undefined : await detectSs(opts.ssPath);
   const useProc = opts.useProc === true || version === undefined;
   const notices: string[] = [];
@@ -127,12 +140,6 @@ export async function captureSnapshot(opts: CaptureOptions = {}): Promise<Captur
     netns: opts.netns ?? '',
     socklint: socklintVersion(),
   };
-  const labels = Object.entries(opts.labels ?? {});
-  for (const [k, v] of labels) {
-    if (/[,=\r\n]/.test(k) || /[,\r\n]/.test(v)) {
-      throw new UserError({ file: '--label', code: 'bad-label', message: `"${k}=${v}": a capture label cannot contain "," or a line break (nor "=" in its key)` }, ExitCode.usage);
-    }
-  }
   if (labels.length) meta.labels = labels.map(([k, v]) => `${k}=${v}`).join(',');
   if (useProc) meta.source = 'proc';
   const root = notRootNotice(useProc);
@@ -148,7 +155,7 @@ export async function captureSnapshot(opts: CaptureOptions = {}): Promise<Captur
       sink = fs.createWriteStream(tmp, { flags: 'wx' });
       await new Promise<void>((resolve, reject) => sink.once('open', () => resolve()).once('error', reject));
     } catch (e) {
-      throw new UserError({ file: opts.output, code: 'snapshot-write', message: `cannot write the snapshot (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})` }, ExitCode.usage);
+      throw writeError(opts.output, e);
     }
   } else if (opts.stream) {
     sink = opts.stream;
@@ -179,7 +186,11 @@ export async function captureSnapshot(opts: CaptureOptions = {}): Promise<Captur
     }
     if (sink !== opts.stream) await endStream(sink);
     if (tmp) {
-      fs.renameSync(tmp, opts.output!);
+      try {
+        fs.renameSync(tmp, opts.output!);
+      } catch (e) {
+        throw writeError(opts.output!, e);
+      }
       tmp = undefined;
     }
   } catch (e) {
@@ -235,6 +246,10 @@ async function captureProc(target: NetnsTarget | undefined, procRoot?: string): 
   }
   const scan = await scanProc(reader, root);
   const notices: string[] = [];
+  if (scan.unreadableFdDirs > 0 && process.getuid?.() === 0) {
+    // root without CAP_SYS_PTRACE (some containers); non-root users get the not-root notice instead
+    notices.push(`could not read /proc/PID/fd of ${scan.unreadableFdDirs} process(es): their sockets have no process`);
+  }
   if (scan.problems.length) {
     notices.push(`/proc/net: ${scan.problems.length} line(s) could not be decoded, first: ${scan.problems[0]}`);
   }
@@ -276,6 +291,7 @@ export interface LiveSnapshotOptions {
   procRoot?: string;
   flags?: string;
   ssPath?: string;
+  nsenterPath?: string;
   tee?: (chunk: Buffer) => void;
 }
 

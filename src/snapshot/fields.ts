@@ -310,6 +310,11 @@ export const CONGESTION = new Set([
   'lp', 'veno', 'yeah', 'cdg', 'nv', 'bic', 'highspeed', 'lia', 'olia', 'balia', 'wvegas', 'prague', 'brutal',
 ]);
 
+const SUBKEY_CAMEL: Record<string, string> = {
+  bw: 'bw', mrtt: 'mrtt', pacing_gain: 'pacingGain', cwnd_gain: 'cwndGain', ce_state: 'ceState', alpha: 'alpha',
+  ab_ecn: 'abEcn', ab_tot: 'abTot',
+};
+
 const RATE_KEYS: Record<string, string> = { send: 'send', pacing_rate: 'pacingRate', delivery_rate: 'deliveryRate' };
 
 const SHUTDOWN_MARKERS = ['<->', '-->', '<--', '---'];
@@ -341,6 +346,7 @@ const KEY_KIND = new Map<string, number>([
   ['sndbuf_limited', 14],
   ['bbr', 15],
   ['dctcp', 16],
+  ['v6only', 17],
 ]);
 
 
@@ -561,7 +567,7 @@ export function parseExtensions(rec: SocketRecord, s: string, from: number, to: 
           rec.cgroup = val;
           seen |= SEEN_EXTENDED;
           continue;
-        case 'v6only':
+        case 17: /* v6only */
           if (val === '0' || val === '1') {
             rec.v6only = val === '1';
             seen |= SEEN_EXTENDED;
@@ -642,7 +648,8 @@ export function parseExtensions(rec: SocketRecord, s: string, from: number, to: 
             for (const item of inner.split(',')) {
               const k = item.indexOf(':');
               if (k <= 0) continue;
-              const name = item.slice(0, k).replace(/_([a-z])/g, (_m, ch: string) => ch.toUpperCase());
+              const rawName = item.slice(0, k);
+              const name = SUBKEY_CAMEL[rawName] ?? rawName.replace(/_([a-z])/g, (_m, ch: string) => ch.toUpperCase());
               const raw = item.slice(k + 1);
               const v = raw.endsWith('bps') ? parseRate(raw) : parseNumber(raw);
               o[name] = v !== undefined ? v : raw;

@@ -74,6 +74,17 @@ export interface NetnsTarget {
   name?: string;
   /** Set when the namespace is a process's (`pid:N` or /proc/N/ns/net): /proc/N/net is that namespace's view. */
   pid?: number;
+  /** The nsenter binary that enters it. */
+  nsenter: string;
+  /** Set once nsenter turned out to be missing: named namespaces are then entered with `ip netns exec`. */
+  viaIp?: boolean;
+}
+
+export interface ResolveNetnsOptions {
+  /** Where `ip netns` keeps its names (default /run/netns). */
+  netnsDir?: string;
+  /** nsenter binary (default `nsenter` from PATH). */
+  nsenter?: string;
 }
 
 const NETNS_DIR = '/run/netns';
@@ -87,17 +98,19 @@ function netnsError(spec: string, message: string, hint?: string): UserError {
  * container's, PID from `docker inspect -f '{{.State.Pid}}' NAME`), or a namespace file path
  * (`/proc/PID/ns/net`, a bind mount). Throws a UserError (exit 2) when it does not exist.
  */
-export function resolveNetns(spec: string, netnsDir = NETNS_DIR): NetnsTarget {
+export function resolveNetns(spec: string, opts: ResolveNetnsOptions = {}): NetnsTarget {
+  const netnsDir = opts.netnsDir ?? NETNS_DIR;
+  const nsenter = opts.nsenter ?? 'nsenter';
   const pidForm = /^pid:(\d+)$/.exec(spec);
   if (pidForm) {
     const nsPath = `/proc/${pidForm[1]}/ns/net`;
     if (!fs.existsSync(nsPath)) throw netnsError(spec, `no process ${pidForm[1]} (or its namespace is not readable)`);
-    return { spec, nsPath, pid: Number(pidForm[1]) };
+    return { spec, nsPath, pid: Number(pidForm[1]), nsenter };
   }
   if (spec.includes('/')) {
     if (!fs.existsSync(spec)) throw netnsError(spec, 'no such namespace file');
     const procForm = /^\/proc\/(\d+)\/ns\/net$/.exec(spec);
-    return { spec, nsPath: spec, pid: procForm ? Number(procForm[1]) : undefined };
+    return { spec, nsPath: spec, ...(procForm ? { pid: Number(procForm[1]) } : {}), nsenter };
   }
   if (!/^[A-Za-z0-9_][A-Za-z0-9_.-]*$/.test(spec)) {
     throw netnsError(spec, 'not a namespace name', 'use an `ip netns list` name, pid:PID or a /proc/PID/ns/net path');
@@ -112,10 +125,8 @@ export function resolveNetns(spec: string, netnsDir = NETNS_DIR): NetnsTarget {
     const hint = near ? `did you mean "${near}"?` : names.length ? `known: ${names.slice(0, 10).join(', ')}` : '`ip netns list` shows none; for a container use pid:PID';
     throw netnsError(spec, 'no such network namespace', hint);
   }
-  return { spec, nsPath, name: spec };
+  return { spec, nsPath, name: spec, nsenter };
 }
-
-let nsenterMissing = false;
 
 /**
  * argv that runs `cmd args` inside the namespace: `nsenter --net=PATH` (util-linux; enters only the
@@ -124,8 +135,8 @@ let nsenterMissing = false;
  */
 export function inNetns(target: NetnsTarget | undefined, cmd: string, args: string[]): [string, string[]] {
   if (!target) return [cmd, args];
-  if (nsenterMissing && target.name) return ['ip', ['netns', 'exec', target.name, cmd, ...args]];
-  return ['nsenter', [`--net=${target.nsPath}`, cmd, ...args]];
+  if (target.viaIp && target.name) return ['ip', ['netns', 'exec', target.name, cmd, ...args]];
+  return [target.nsenter, [`--net=${target.nsPath}`, cmd, ...args]];
 }
 
 /** execFile in the namespace, retrying through `ip netns exec` when nsenter is not installed. */
@@ -136,8 +147,8 @@ export async function execInNetns(
   try {
     return await execFileAsync(file, argv, timeoutMs);
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT' && file === 'nsenter' && target?.name) {
-      nsenterMissing = true;
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT' && target?.name && !target.viaIp) {
+      target.viaIp = true;
       return execInNetns(target, cmd, args, timeoutMs);
     }
     throw e;
@@ -236,19 +247,23 @@ export function runSs(opts: RunSsOptions): Promise<RunSsResult> {
     });
     opts.out.once('error', (e) => done(e));
     child.once('error', (e: NodeJS.ErrnoException) => {
-      if (e.code === 'ENOENT' && file === 'nsenter' && opts.netns?.name) {
+      if (e.code === 'ENOENT' && opts.netns?.name && !opts.netns.viaIp) {
         settled = true;
         clearTimeout(timer);
-        nsenterMissing = true;
+        opts.netns.viaIp = true;
         runSs(opts).then(resolve, reject);
         return;
       }
-      done(e.code === 'ENOENT' ? Object.assign(captureError(`${file} not found`), { code: 'ENOENT' }) : captureError(`cannot run ${file}: ${e.message}`));
+      if (e.code !== 'ENOENT') return done(captureError(`cannot run ${file}: ${e.message}`));
+      const why = opts.netns && file === opts.netns.nsenter
+        ? `${file} (util-linux) not found: needed to enter ${opts.netns.spec} (or give the namespace a name: ip netns attach NAME PID)`
+        : `${file} not found`;
+      done(Object.assign(captureError(why), { code: 'ENOENT' }));
     });
     child.once('close', (code, signal) => {
       if (code === 0) return done();
       const first = summariseStderr(errText)[0];
-      done(captureError(`${file === 'nsenter' || file === 'ip' ? `${file} … ss` : 'ss'} ${opts.flags} failed (${code ?? signal})${first ? `: ${first}` : ''}`));
+      done(captureError(`${opts.netns ? `${file} … ss` : 'ss'} ${opts.flags} failed (${code ?? signal})${first ? `: ${first}` : ''}`));
     });
   });
 }

@@ -235,6 +235,12 @@ export class SsParser {
     kinds: { socket: 0, continuation: 0, joined: 0, header: 0, comment: 0, summary: 0, blank: 0, unparsed: 0 },
   };
   private seen = 0;
+  /** Address class of `cur` when its Netid column was absent (netid decided in finishRecord), else -1. */
+  private curCls = -1;
+  /** Line of an SCTP association row that followed `cur` (0: none). */
+  private curSctp = 0;
+  /** Set by parseRow for a Netid-less row. */
+  private rowCls = -1;
   /** An exception thrown by the sink, passed through untouched. */
   private sinkError: unknown = NO_SINK_ERROR;
 
@@ -324,6 +330,7 @@ export class SsParser {
   private internalError(e: unknown): void {
     // A parser bug must not take the run down: report it against the current line.
     this.cur = undefined;
+    this.curCls = -1;
     this.join = undefined;
     this.unparsed(this.lineNo, '', `internal parser error: ${e instanceof Error ? e.message : String(e)}`, false);
   }
@@ -395,7 +402,7 @@ export class SsParser {
       return;
     }
     if (this.join) {
-      if (this.tryJoin(text, lineNo)) return;
+      if (this.tryJoin(text)) return;
     }
     const c0 = text.charCodeAt(0);
     if (c0 === 35 /* # */) {
@@ -433,7 +440,7 @@ export class SsParser {
     this.inTop = false;
     if (
       c0 === 32 && this.cur && text.startsWith('type:', p) &&
-      (this.cur.netid.startsWith('ti_') || (this.cur as PendingRec)._cls === Cls.TIPC)
+      (this.cur.netid.startsWith('ti_') || this.curCls === Cls.TIPC)
     ) {
       this.stats.kinds.continuation++;
       this.extend(this.cur, text, p, false);
@@ -496,14 +503,15 @@ export class SsParser {
   }
 
   /** A row ended inside `users:((`: join the next physical line if it plausibly continues the COMM. */
-  private tryJoin(text: string, lineNo: number): boolean {
+  private tryJoin(text: string): boolean {
     const j = this.join!;
     const close = text.indexOf(')');
     const c0 = text.charCodeAt(0);
-    const plausible = c0 === 35 || c0 === 9 ? false :
+    // the rest of a COMM with an embedded newline: `…",pid=N,fd=N))…` (a TAB or space may start it)
+    const plausible = c0 === 35 ? false :
       close >= 0
         ? /",(pid=|-?\d+,)/.test(text.slice(0, close + 1))
-        : text.length <= 16;
+        : text.length <= 16 && c0 !== 9;
     if (!plausible || j.joins >= MAX_JOINS) {
       this.join = undefined;
       this.mainLine(j.text, j.line, true);
@@ -577,18 +585,17 @@ export class SsParser {
   // ── socket rows ──
 
   private extend(rec: SocketRecord, s: string, from: number, unix: boolean): void {
-    this.seen |= parseExtensions(rec, s, from, s.length, unix || classOf(rec.netid) === Cls.UNIX);
+    this.seen |= parseExtensions(rec, s, from, s.length, unix || classOf(rec.netid) === Cls.UNIX || this.curCls === Cls.UNIX);
   }
 
   private finishRecord(rec: SocketRecord): void {
     let weak = false;
-    const pr = rec as PendingRec;
-    if (pr._cls !== undefined) {
-      this.inferNetid(rec, pr._cls);
-      if (pr._weak !== undefined) weak = this.decide(rec);
+    if (this.curCls >= 0) {
+      const strength = this.inferNetid(rec, this.curCls as Cls, this.curSctp);
+      if (strength !== Strength.NA) weak = this.decide(rec, strength === Strength.STRONG);
       if (rec.state === undefined) this.inferState(rec);
-      delete pr._cls;
-      delete pr._weak;
+      this.curCls = -1;
+      this.curSctp = 0;
     }
     if (rec.state !== undefined) this.stats.fields.add('state');
     if (rec.recvQ !== undefined) this.stats.fields.add('queues');
@@ -599,9 +606,7 @@ export class SsParser {
    * Netid-less inet row: settle its table from the section's decision, or make a strong decision for the
    * section (and re-label the queued rows), or queue it as weak. Returns true when the row stays weak.
    */
-  private decide(rec: SocketRecord): boolean {
-    const p = rec as PendingRec;
-    const strong = p._weak === false;
+  private decide(rec: SocketRecord, strong: boolean): boolean {
     if (this.decision) {
       if (!strong && rec.netid !== this.decision.netid) {
         rec.netid = this.decision.netid;
@@ -625,8 +630,7 @@ export class SsParser {
   }
 
   private mainLine(s: string, lineNo: number, joined: boolean, joins = 0): void {
-    const cur = this.cur as PendingRec | undefined;
-    if (cur && cur._cls !== undefined && s.trimStart().startsWith('`- ')) cur._sctp = lineNo;
+    if (this.cur && this.curCls >= 0 && s.trimStart().startsWith('`- ')) this.curSctp = lineNo;
     this.flushRecord();
     let rec: SocketRecord | string;
     try {
@@ -645,10 +649,13 @@ export class SsParser {
     }
     this.stats.kinds.socket++;
     this.cur = rec;
+    this.curCls = this.rowCls;
+    this.curSctp = 0;
   }
 
   /** Parse one main row. Returns a record, the JOIN marker, or a reason string. */
   private parseRow(s0: string, lineNo: number, joined: boolean): SocketRecord | string {
+    this.rowCls = -1;
     let s = s0;
     let n = s.length;
     while (n > 0 && isWs(s.charCodeAt(n - 1))) n--;
@@ -687,6 +694,7 @@ export class SsParser {
       p = skipWs(s, e, n);
       e = tokEnd(s, p, n);
       tok = s.slice(p, e);
+      if (tok.length === 0) return 'SCTP association row without a state';
       state = tok;
       p = e;
     } else if (STATES.has(tok)) {
@@ -801,7 +809,7 @@ export class SsParser {
       (rec.extra ??= {}).association = true;
     } else if (netid === undefined) {
       // decided in finishRecord, once continuation lines (TCP info) are in
-      (rec as PendingRec)._cls = cls;
+      this.rowCls = cls;
     } else {
       if (rec.state === undefined) this.inferState(rec);
     }
@@ -907,38 +915,35 @@ export class SsParser {
     return portOf(ep, port, this.services, proto, raw);
   }
 
-  private inferNetid(rec: SocketRecord, cls: Cls): void {
+  private inferNetid(rec: SocketRecord, cls: Cls, sctpLine: number): Strength {
     const f = this.flags;
     if (f && f.table && (cls === Cls.INET || (cls === Cls.NL && f.table === 'nl'))) {
       rec.netid = f.table;
       rec.netidInferred = `${f.table}: the capture flags "${f.raw.trim()}" select only that table`;
-      return;
+      return Strength.NA;
     }
-    const pr = rec as PendingRec;
-    if (pr._sctp !== undefined) {
+    if (sctpLine > 0) {
       rec.netid = 'sctp';
-      rec.netidInferred = `sctp: followed by an SCTP association row (line ${pr._sctp})`;
-      pr._weak = false;
-      delete pr._sctp;
-      return;
+      rec.netidInferred = `sctp: followed by an SCTP association row (line ${sctpLine})`;
+      return Strength.STRONG;
     }
     switch (cls) {
       case Cls.UNIX:
         rec.netid = 'unknown';
         rec.netidInferred = 'unix socket without a Netid column: stream, datagram and seqpacket cannot be told apart';
-        return;
+        return Strength.NA;
       case Cls.NL:
         rec.netid = 'nl';
         rec.netidInferred = 'nl: netlink address form PROTOCOL:PORTID with peer *';
-        return;
+        return Strength.NA;
       case Cls.PACKET:
         rec.netid = 'unknown';
         rec.netidInferred = 'packet socket address form (PROTO:IFACE, peer *) without a Netid column: p_raw or p_dgr';
-        return;
+        return Strength.NA;
       case Cls.XDP:
         rec.netid = 'xdp';
         rec.netidInferred = 'xdp: address form IFACE:qN';
-        return;
+        return Strength.NA;
       case Cls.TIPC: {
         const t = rec.extra?.type;
         const id = typeof t === 'string' ? TIPC_TYPES[t] : undefined;
@@ -946,7 +951,7 @@ export class SsParser {
         rec.netidInferred = id
           ? `${id}: tipc address form NODE:REF and --tipcinfo type:${t as string}`
           : 'tipc socket (NODE:REF, peer -) without a Netid column: ti_st/ti_dg/ti_rd/ti_sq cannot be told apart';
-        return;
+        return Strength.NA;
       }
       default:
         break;
@@ -955,21 +960,18 @@ export class SsParser {
     if (st !== undefined && STREAM_ONLY.has(st)) {
       rec.netid = 'tcp';
       rec.netidInferred = `tcp: state ${st} exists only for stream sockets (mptcp/dccp/sctp print the same)`;
-      pr._weak = false;
-      return;
+      return Strength.STRONG;
     }
     if (rec.tcp !== undefined || (rec.timer !== undefined && rec.timer.name !== 'unknown')) {
       rec.netid = 'tcp';
       rec.netidInferred = rec.tcp !== undefined ? 'tcp: the row carries TCP info' : `tcp: the row carries a ${rec.timer!.name} timer`;
-      pr._weak = false;
-      return;
+      return Strength.STRONG;
     }
     const lp = rec.local.portName;
     if (lp !== undefined && (lp.startsWith('ipproto-') || lp === 'icmp' || lp === 'ipv6-icmp')) {
       rec.netid = 'raw';
       rec.netidInferred = `raw: the port field holds the IP protocol ${lp}`;
-      pr._weak = false;
-      return;
+      return Strength.STRONG;
     }
     if (st === 'UNCONN') {
       rec.netid = 'udp';
@@ -981,7 +983,7 @@ export class SsParser {
       rec.netid = 'unknown';
       rec.netidInferred = 'inet socket without Netid and State columns: the table cannot be told from the row';
     }
-    pr._weak = true;
+    return Strength.WEAK;
   }
 
   private inferState(rec: SocketRecord): void {
@@ -1025,7 +1027,7 @@ export class SsParser {
   }
 }
 
-type PendingRec = SocketRecord & { _weak?: boolean; _cls?: Cls; _sctp?: number };
+const enum Strength { NA, STRONG, WEAK }
 
 const NO_SINK_ERROR = Symbol("no sink error");
 const JOIN = '\u0000join';

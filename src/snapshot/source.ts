@@ -101,17 +101,32 @@ export async function parseSnapshotFile(file: string, sink: ParseSink, opts?: So
   let body: AsyncIterable<Buffer>;
   if (gz) {
     const gunzip = zlib.createGunzip();
+    // wait for room in the gunzip buffer, or for it to go away (consumer stopped / error)
+    const room = (): Promise<void> =>
+      new Promise((res) => {
+        const done = (): void => {
+          gunzip.off('drain', done);
+          gunzip.off('close', done);
+          res();
+        };
+        gunzip.on('drain', done);
+        gunzip.on('close', done);
+      });
     const feed = async (): Promise<void> => {
       try {
-        if (!gunzip.write(head)) await new Promise((r) => gunzip.once('drain', r));
+        if (!gunzip.write(head)) await room();
         for (;;) {
+          if (gunzip.destroyed) break;
           const r = await it.next();
           if (r.done) break;
-          if (!gunzip.write(r.value)) await new Promise((res) => gunzip.once('drain', res));
+          if (gunzip.destroyed) break;
+          if (!gunzip.write(r.value)) await room();
         }
-        gunzip.end();
+        if (!gunzip.destroyed) gunzip.end();
       } catch (e) {
         gunzip.destroy(e as Error);
+      } finally {
+        await it.return?.(undefined);
       }
     };
     void feed();
@@ -139,6 +154,7 @@ export async function parseSnapshotFile(file: string, sink: ParseSink, opts?: So
       parser.write(buf);
     }
   } catch (e) {
+    await it.return?.(undefined);
     if (e instanceof UserError) throw e;
     const err = e as NodeJS.ErrnoException;
     if (gz || (err.code && err.code.startsWith('Z_'))) {

@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { DEFAULT_PACK_DIR, formatRuleList, listRules, loadRulePack } from '../../src/rules/pack';
+import { DEFAULT_PACK_CACHE, DEFAULT_PACK_DIR, formatRuleList, listRules, loadRulePack, renderDefaultPackCache } from '../../src/rules/pack';
 import { formatRuleTestRun, parseVarsDirective, runRuleTests } from '../../src/rules/test-runner';
 import { ruleYaml } from './helpers';
 
@@ -11,6 +11,12 @@ const REQUIRED = [
 ];
 
 describe('default pack', () => {
+  if (process.env.UPDATE_GENERATED) fs.writeFileSync(DEFAULT_PACK_CACHE, renderDefaultPackCache());
+
+  it('has an up-to-date cache (regenerate: UPDATE_GENERATED=1 npx jest test/rules)', () => {
+    expect(fs.readFileSync(DEFAULT_PACK_CACHE, 'utf8')).toBe(renderDefaultPackCache());
+  });
+
   it('loads without diagnostics, fast, and holds the required rules', () => {
     const t0 = Date.now();
     const pack = loadRulePack([], { includeDefault: true });

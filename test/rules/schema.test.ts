@@ -6,10 +6,10 @@ import { operatorsFor } from '../../src/rules/compile';
 import { ruleFiles, ruleValidator, DEFAULT_PACK_DIR } from '../../src/rules/pack';
 import { loadYamlFile, schemaValidator } from '../../src/rules/yaml-source';
 
-const REGENERATE = 'UPDATE_SCHEMA=1 npx jest test/rules/schema.test.ts';
+const REGENERATE = 'UPDATE_GENERATED=1 npx jest test/rules';
 
 describe('schemas/rule.schema.json', () => {
-  if (process.env.UPDATE_SCHEMA) {
+  if (process.env.UPDATE_GENERATED) {
     fs.writeFileSync(RULE_SCHEMA_PATH, renderRuleSchema());
     fs.writeFileSync(RULE_VALIDATOR_PATH, renderRuleValidatorSource());
   }

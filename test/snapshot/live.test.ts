@@ -76,13 +76,13 @@ describe('--netns targets', () => {
   });
 
   it('accepts an ip-netns name, pid:N and a namespace file', () => {
-    expect(resolveNetns('blue', dir)).toEqual({ spec: 'blue', nsPath: path.join(dir, 'blue'), name: 'blue' });
-    expect(resolveNetns(`pid:${process.pid}`)).toEqual({ spec: `pid:${process.pid}`, nsPath: `/proc/${process.pid}/ns/net`, pid: process.pid });
+    expect(resolveNetns('blue', { netnsDir: dir })).toEqual({ spec: 'blue', nsPath: path.join(dir, 'blue'), name: 'blue', nsenter: 'nsenter' });
+    expect(resolveNetns(`pid:${process.pid}`)).toEqual({ spec: `pid:${process.pid}`, nsPath: `/proc/${process.pid}/ns/net`, pid: process.pid, nsenter: 'nsenter' });
     expect(resolveNetns(`/proc/${process.pid}/ns/net`)).toMatchObject({ nsPath: `/proc/${process.pid}/ns/net`, pid: process.pid });
   });
 
   it('says what is wrong, with a suggestion, as a usage error', () => {
-    const err = (spec: string) => { try { resolveNetns(spec, dir); } catch (e) { return e as UserError; } throw new Error('no error'); };
+    const err = (spec: string) => { try { resolveNetns(spec, { netnsDir: dir }); } catch (e) { return e as UserError; } throw new Error('no error'); };
     expect(err('bleu')).toBeInstanceOf(UserError);
     expect(err('bleu').exitCode).toBe(2);
     expect(err('bleu').diagnostics[0]).toMatchObject({ code: 'netns-not-found', hint: 'did you mean "blue"?' });
@@ -236,6 +236,19 @@ describeNetns('live capture in a namespace scenario', () => {
     expect(inetKeys((await capture({ netns: `pid:${pid}` })).parsed.sockets)).toEqual(byName);
     expect(inetKeys((await capture({ netns: `/proc/${pid}/ns/net`, useProc: true })).parsed.sockets)).toEqual(byName);
     expect(findPidInNetns(`/run/netns/${sc.ns}`)).toEqual(expect.any(Number));
+  });
+
+  it('without nsenter, a named namespace is entered with `ip netns exec` (ss -e then warns about cgroup2)', async () => {
+    const expected = inetKeys((await capture({ netns: sc.ns })).parsed.sockets);
+    const r = await captureSnapshot({ netns: sc.ns, nsenterPath: path.join(tmp, 'no-nsenter') });
+    expect(r.meta.ss).toMatch(/^iproute2-/);
+    expect(inetKeys(parseSsText(r.text!, { file: 'x' }).sockets)).toEqual(expected);
+    expect(r.notices).toContainEqual(expect.stringMatching(/^ss: Failed to find cgroup2 mount \(×\d+\)$/));
+    const p = await captureSnapshot({ netns: sc.ns, nsenterPath: path.join(tmp, 'no-nsenter'), useProc: true });
+    expect(inetKeys(parseSsText(p.text!, { file: 'x' }).sockets)).toEqual(expected);
+    // a namespace file has no ip-netns name to fall back to
+    await expect(captureSnapshot({ netns: `pid:${sc.info.pids.mysqld}`, nsenterPath: path.join(tmp, 'no-nsenter') }))
+      .rejects.toMatchObject({ exitCode: 3, message: expect.stringContaining('not found') });
   });
 
   it('the host capture does not see the namespace sockets', async () => {

@@ -26,7 +26,7 @@ describe('fixtures/synthetic', () => {
   it('hostile COMM names', () => {
     const { sockets, unparsed, stats } = load('hostile-comm.out');
     expect(unparsed).toEqual([]);
-    expect(sockets.length).toBe(8);
+    expect(sockets.length).toBe(9);
     expect(at(sockets, 2).processes).toEqual([
       { name: 'child two', pid: 10, fd: 3 },
       { name: 'my "odd",(x', pid: 10313, fd: 6 },
@@ -43,7 +43,8 @@ describe('fixtures/synthetic', () => {
     expect(at(sockets, 7)).toMatchObject({ processes: [{ name: 'ev\nil', pid: 77, fd: 5 }], inode: 4242, shutdown: '<->' });
     expect(at(sockets, 9).processes).toEqual([{ name: 'a\nb\nc', pid: 78, fd: 6 }]);
     expect(at(sockets, 12)).toMatchObject({ processes: [{ name: 'comma,name', pid: 79, fd: 7 }], timer: { name: 'keepalive', expiresMs: 60000 } });
-    expect(stats.kinds.joined).toBe(3);
+    expect(at(sockets, 13)).toMatchObject({ processes: [{ name: 'x\n\ty', pid: 80, fd: 8 }], inode: 88 });
+    expect(stats.kinds.joined).toBe(4);
     expect(stats.fields.has('processes')).toBe(true);
   });
 
