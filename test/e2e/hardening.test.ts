@@ -1,0 +1,202 @@
+/**
+ * Hostile and broken input through the built CLI: each case asserts the exit code, one clear message naming
+ * the file (and line where there is one), no stack trace, and a time bound.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { ROOT, jsonReport, runCli, tmpDir, type RunResult } from './cli';
+
+const SNAP = path.join(ROOT, 'fixtures/real/small.tanpmioe.ss');
+let dir: string;
+beforeAll(() => { dir = tmpDir(); });
+afterAll(() => { fs.rmSync(dir, { recursive: true, force: true }); });
+
+function file(name: string, content: string | Buffer): string {
+  const p = path.join(dir, name);
+  fs.writeFileSync(p, content);
+  return p;
+}
+
+function noStack(r: RunResult): void {
+  expect(r.stderr).not.toMatch(/\n\s+at .+:\d+:\d+/);
+  expect(r.stderr).not.toMatch(/\[object Object\]|TypeError|ReferenceError|internal error/);
+}
+
+function oneLineNaming(r: RunResult, what: string): void {
+  noStack(r);
+  const lines = r.stderr.trim().split('\n');
+  expect(lines).toHaveLength(1);
+  expect(lines[0]).toContain(what);
+}
+
+describe('unreadable snapshots exit 3 with one line naming the file', () => {
+  it('binary junk', async () => {
+    const junk = Buffer.alloc(64 * 1024);
+    for (let i = 0; i < junk.length; i++) junk[i] = (i * 7919 + 13) % 256;
+    const p = file('junk.bin', junk);
+    const r = await runCli(['scan', p]);
+    expect(r.code).toBe(3);
+    oneLineNaming(r, p);
+    expect(r.ms).toBeLessThan(10000);
+  });
+  it('an empty file', async () => {
+    const p = file('empty.ss', '');
+    const r = await runCli(['scan', p]);
+    expect(r.code).toBe(3);
+    oneLineNaming(r, p);
+  });
+  it('a missing file', async () => {
+    const p = path.join(dir, 'missing.ss');
+    const r = await runCli(['scan', p]);
+    expect(r.code).toBe(3);
+    oneLineNaming(r, p);
+  });
+  it('a directory given to parse', async () => {
+    const d = path.join(dir, 'a-folder');
+    fs.mkdirSync(d);
+    const r = await runCli(['parse', d]);
+    expect(r.code).toBe(3);
+    oneLineNaming(r, d);
+  });
+  it('a corrupt gzip file', async () => {
+    const gz = require('node:zlib').gzipSync(fs.readFileSync(SNAP)) as Buffer;
+    const p = file('cut.ss.gz', gz.subarray(0, Math.floor(gz.length / 2)));
+    const r = await runCli(['scan', p]);
+    expect(r.code).toBe(3);
+    noStack(r);
+    expect(r.stderr).toContain(p);
+  });
+});
+
+describe('damaged snapshots still scan; bad lines are counted, not fatal', () => {
+  it('noise lines interleaved with real ones: findings still found, noise counted with line numbers', async () => {
+    const lines = fs.readFileSync(SNAP, 'utf8').split('\n');
+    const noisy: string[] = [];
+    // stderr noise lands between records (before a main row), as `ss ... 2>&1` interleaves it
+    lines.forEach((l, i) => {
+      if (i > 0 && i % 10 === 5 && !l.startsWith('\t')) noisy.push('RTNETLINK answers: Invalid argument');
+      noisy.push(l);
+    });
+    const p = file('noisy.ss', noisy.join('\n'));
+    const r = await runCli(['scan', p, '--format', 'json']);
+    expect(r.code).toBe(1);
+    const rep = jsonReport(r);
+    expect(rep.findings.some((f) => f.ruleId === 'dangerous-port-exposed')).toBe(true);
+    const noise = noisy.filter((l) => l.startsWith('RTNETLINK')).length;
+    expect(rep.snapshots[0].unparsed).toBe(noise);
+    expect(rep.snapshots[0].unparsedLines[0]).toEqual(expect.objectContaining({ line: noisy.indexOf('RTNETLINK answers: Invalid argument') + 1, text: 'RTNETLINK answers: Invalid argument' }));
+  });
+  it('a snapshot cut in the middle of a line', async () => {
+    const text = fs.readFileSync(SNAP, 'utf8');
+    // cut in the middle of a main row, about two thirds into the file
+    const at = text.indexOf('\nLISTEN', Math.floor(text.length * 0.6)) + 15;
+    const p = file('cut.ss', text.slice(0, at));
+    const r = await runCli(['scan', p, '--format', 'json']);
+    noStack(r);
+    const rep = jsonReport(r);
+    expect(rep.snapshots[0].sockets).toBeGreaterThan(5);
+    expect(rep.snapshots[0].unparsed).toBe(1);
+  });
+  it('CRLF line endings parse like LF', async () => {
+    const p = file('crlf.ss', fs.readFileSync(SNAP, 'utf8').replace(/\n/g, '\r\n'));
+    const a = jsonReport(await runCli(['scan', SNAP, '--format', 'json', '--host', 'h']));
+    const b = jsonReport(await runCli(['scan', p, '--format', 'json', '--host', 'h']));
+    expect(b.snapshots[0].sockets).toBe(a.snapshots[0].sockets);
+    expect(b.snapshots[0].unparsed).toBe(0);
+    expect(b.findings.map((f) => f.fingerprint)).toEqual(a.findings.map((f) => f.fingerprint));
+  });
+  it('invalid UTF-8 in a process name is kept, and the JSON stays valid', async () => {
+    const text = fs.readFileSync(SNAP);
+    const at = text.indexOf('"mysqld"') + 1;
+    const bad = Buffer.concat([text.subarray(0, at), Buffer.from([0xff, 0xfe]), text.subarray(at)]);
+    const p = file('utf8.ss', bad);
+    const r = await runCli(['scan', p, '--format', 'json']);
+    const rep = jsonReport(r);
+    const f = rep.findings.find((x) => x.ruleId === 'dangerous-port-exposed')!;
+    expect(f.socket!.processes![0].name).toMatch(/mysqld$/);
+  });
+  it('a 50 MB single line is reported unparsed quickly, with flat memory', async () => {
+    const p = path.join(dir, 'long.ss');
+    const fd = fs.openSync(p, 'w');
+    fs.writeSync(fd, fs.readFileSync(SNAP));
+    const chunk = Buffer.alloc(1 << 20, 'A');
+    for (let i = 0; i < 50; i++) fs.writeSync(fd, chunk);
+    fs.writeSync(fd, '\n');
+    fs.closeSync(fd);
+    const r = await runCli(['scan', p, '--format', 'json']);
+    const rep = jsonReport(r);
+    expect(rep.snapshots[0].unparsed).toBe(1);
+    expect(rep.snapshots[0].unparsedLines[0].reason).toMatch(/too long/);
+    expect(rep.snapshots[0].unparsedLines[0].text.length).toBeLessThan(1000);
+    expect(r.ms).toBeLessThan(20000);
+  });
+  it('100k unparsable lines: counted, the first few listed, and the run finishes', async () => {
+    const junk = Array.from({ length: 100000 }, (_, i) => `garbage line ${i} ~~~`).join('\n');
+    const p = file('many-bad.ss', fs.readFileSync(SNAP, 'utf8') + junk + '\n');
+    const r = await runCli(['scan', p, '--format', 'json']);
+    const rep = jsonReport(r);
+    expect(rep.snapshots[0].unparsed).toBe(100000);
+    expect(rep.snapshots[0].unparsedLines.length).toBeLessThanOrEqual(50);
+    expect(r.ms).toBeLessThan(30000);
+  });
+});
+
+describe('hostile strings are printed escaped', () => {
+  it('an ANSI escape in a process name cannot reach the terminal through the text report', async () => {
+    const text = fs.readFileSync(SNAP, 'utf8').replace('"mysqld"', '"my\x1b[2Jsql\x07d"');
+    const p = file('ansi.ss', text);
+    const r = await runCli(['scan', p], { env: { NO_COLOR: '' } });
+    expect(r.stdout).not.toContain('\x1b[2J');
+    expect(r.stdout).not.toContain('\x07');
+    expect(r.stdout).toContain('my\\x1b[2Jsql\\x07d');
+  });
+});
+
+describe('the command line', () => {
+  it('an unknown command exits 2 with usage', async () => {
+    const r = await runCli(['scna']);
+    expect(r.code).toBe(2);
+    noStack(r);
+    expect(r.stderr).toMatch(/Usage: socklint/);
+  });
+  it('an unknown flag exits 2 with usage', async () => {
+    const r = await runCli(['scan', SNAP, '--formt', 'json']);
+    expect(r.code).toBe(2);
+    noStack(r);
+    expect(r.stderr).toMatch(/Unknown argument: formt/);
+  });
+  it('an unknown format exits 2 with did-you-mean', async () => {
+    const r = await runCli(['scan', SNAP, '--format', 'sarf=x.sarif']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/did you mean "sarif"/);
+  });
+  it('two outputs to stdout exit 2', async () => {
+    const r = await runCli(['scan', SNAP, '--format', 'json', '--format', 'text']);
+    expect(r.code).toBe(2);
+  });
+});
+
+describe('output paths', () => {
+  it('a folder that does not exist: exit 2 naming it, nothing written', async () => {
+    const out = path.join(dir, 'no', 'such', 'out.sarif');
+    const r = await runCli(['scan', SNAP, '--format', `sarif=${out}`]);
+    expect(r.code).toBe(2);
+    oneLineNaming(r, out);
+  });
+  it('a symlink target is refused', async () => {
+    const real = file('real.json', '{}');
+    const link = path.join(dir, 'link.json');
+    fs.symlinkSync(real, link);
+    const r = await runCli(['scan', SNAP, '--format', `json=${link}`]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/symbolic link/);
+    expect(fs.readFileSync(real, 'utf8')).toBe('{}');
+  });
+  it('several reports at once, no temporary files left behind', async () => {
+    const out = fs.mkdtempSync(path.join(dir, 'out-'));
+    const r = await runCli(['scan', SNAP, '--format', `sarif=${out}/a.sarif`, '--format', `junit=${out}/TEST-a.xml`, '--format', `json=${out}/a.json`, '--format', `prometheus=${out}/a.prom`, '--format', 'text']);
+    expect(r.code).toBe(1);
+    expect(fs.readdirSync(out).sort()).toEqual(['TEST-a.xml', 'a.json', 'a.prom', 'a.sarif']);
+    expect(r.stdout).toMatch(/Summary:/);
+  });
+});
