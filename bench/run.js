@@ -5,6 +5,7 @@
  *
  *   node bench/run.js [--quick] [--sizes 10k,100k,250k,1m] [--layouts tanp,tanpmioe,tuanp]
  *                     [--repeat N] [--root DIR] [--no-jc] [--jc-max 1m] [--no-multi] [--no-startup]
+ *                     [--mioe-max 250k] [--note TEXT]
  *
  * Builds nothing: it runs DIR/dist/cli/main.js (DIR = --root, default the repository this file is in),
  * so run `npm run build` first. Snapshots are generated into bench/out/ (gitignored) when missing.
@@ -46,6 +47,7 @@ function parseArgs(argv) {
     startup: true,
     quick: false,
     mioeMax: 250000,
+    note: null,
   };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
@@ -63,6 +65,7 @@ function parseArgs(argv) {
     else if (a === '--no-multi') o.multi = false;
     else if (a === '--no-startup') o.startup = false;
     else if (a === '--mioe-max') o.mioeMax = parseCount(v());
+    else if (a === '--note') o.note = v();
     else if (a === '--help' || a === '-h') {
       process.stdout.write(fs.readFileSync(__filename, 'utf8').split('\n').slice(2, 15).join('\n') + '\n');
       process.exit(0);
@@ -399,6 +402,7 @@ function renderMarkdown({ env, rows, multi, startup, o, cores, scanBroken }) {
   L.push(`- repeat: ${o.repeat} (median); wall = monotonic clock around the process, RSS = GNU time %M (max RSS of the process tree's largest member)`);
   L.push('- MB = 10^6 bytes; "vs awk" = wall time / awk-checks.sh wall time on the same file (lower is better);');
   L.push('  "× jc" = sockets/s ÷ jc --ss sockets/s on the -tuanp file of the same size (higher is better; * = jc rate from the largest size jc ran on)');
+  if (o.note) L.push(`- note: ${o.note}`);
   if (scanBroken) L.push(`- **socklint scan failed its preflight on this tree**: ${scanBroken}`);
   L.push('');
   L.push('| file | sockets | MB | tool | wall s | sockets/s | MB/s | peak RSS MiB | vs awk | × jc |');

@@ -1,7 +1,7 @@
 # Rule fixture for close-wait-excess (see docs/rule-language.md, "Rule tests").
 # Real ss output: iproute2 ss 6.1.0, `ss -tanoe`, captured in a private network namespace by
-# test/rules/capture/landscape.py (full capture: test/rules/capture/phase2-no-p.ss); rows selected,
-# trailing padding stripped.
+# test/rules/capture/landscape.py (full capture: test/rules/capture/phase2-no-p.ss); rows selected by
+# test/rules/capture/select-fixtures.py, trailing padding stripped.
 # Without -p every socket groups under process "unknown" (null): the rule is still evaluated
 # and the group is the host total (5 > 4).
 # flags: -tanoe

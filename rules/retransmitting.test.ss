@@ -1,7 +1,7 @@
 # Rule fixture for retransmitting (see docs/rule-language.md, "Rule tests").
 # Real ss output: iproute2 ss 6.1.0, `ss -tuanpoeim`, captured in a private network namespace by
-# test/rules/capture/landscape.py (full capture: test/rules/capture/phase2.ss); rows selected,
-# trailing padding stripped.
+# test/rules/capture/landscape.py (full capture: test/rules/capture/phase2.ss); rows selected by
+# test/rules/capture/select-fixtures.py, trailing padding stripped.
 # rsync: timer:(on,…,3) backoff:3 (peer link down); SYN-SENT retries count too.
 # walreceiver: timer:(on,268ms,0) only, data in flight — normal, must not fire.
 # bulk-writer: backoff:5 of the persist (zero-window probe) timer — a slow reader, not loss.

@@ -1,7 +1,7 @@
 # Rule fixture for root-listener-exposed (see docs/rule-language.md, "Rule tests").
 # Real ss output: iproute2 ss 6.1.0, `ss -tuanpoeim`, captured in a private network namespace by
-# test/rules/capture/landscape.py (full capture: test/rules/capture/phase2.ss); rows selected,
-# trailing padding stripped.
+# test/rules/capture/landscape.py (full capture: test/rules/capture/phase2.ss); rows selected by
+# test/rules/capture/select-fixtures.py, trailing padding stripped.
 # ss -e omits uid: for root; slowapp (uid 1000), mysqld (27), postgres (999) are not root.
 # flags: -tuanpoeim
 Netid State      Recv-Q Send-Q       Local Address:Port  Peer Address:Port Process

@@ -1,7 +1,7 @@
 # Rule fixture for send-queue-backlog (see docs/rule-language.md, "Rule tests").
 # Real ss output: iproute2 ss 6.1.0, `ss -tuanpoeim`, captured in a private network namespace by
-# test/rules/capture/landscape.py (full capture: test/rules/capture/phase2.ss); rows selected,
-# trailing padding stripped.
+# test/rules/capture/landscape.py (full capture: test/rules/capture/phase2.ss); rows selected by
+# test/rules/capture/select-fixtures.py, trailing padding stripped.
 # flags: -tuanpoeim
 Netid State      Recv-Q Send-Q       Local Address:Port  Peer Address:Port Process
 # ruleid: send-queue-backlog

@@ -1,7 +1,7 @@
 # Rule fixture for socket-drops (see docs/rule-language.md, "Rule tests").
 # Real ss output: iproute2 ss 6.1.0, `ss -tuanpoeim`, captured in a private network namespace by
-# test/rules/capture/landscape.py (full capture: test/rules/capture/phase2.ss); rows selected,
-# trailing padding stripped.
+# test/rules/capture/landscape.py (full capture: test/rules/capture/phase2.ss); rows selected by
+# test/rules/capture/select-fixtures.py, trailing padding stripped.
 # rsyslogd (tiny SO_RCVBUF) dropped 299 datagrams; the full accept queue of slowapp dropped 14 SYNs.
 # flags: -tuanpoeim
 Netid State      Recv-Q Send-Q       Local Address:Port  Peer Address:Port Process

@@ -1,7 +1,7 @@
 # Rule fixture for time-wait-excess (see docs/rule-language.md, "Rule tests").
 # Real ss output: iproute2 ss 6.1.0, `ss -tuanpoeim`, captured in a private network namespace by
-# test/rules/capture/landscape.py (full capture: test/rules/capture/phase2.ss); rows selected,
-# trailing padding stripped.
+# test/rules/capture/landscape.py (full capture: test/rules/capture/phase2.ss); rows selected by
+# test/rules/capture/select-fixtures.py, trailing padding stripped.
 # FIN-WAIT-2 sockets with a timewait timer are not TIME-WAIT and are not counted.
 # flags: -tuanpoeim
 # vars: threshold=2

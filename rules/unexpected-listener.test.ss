@@ -1,8 +1,9 @@
 # Rule fixture for unexpected-listener (see docs/rule-language.md, "Rule tests").
 # Real ss output: iproute2 ss 6.1.0, `ss -tuanpoeim`, captured in a private network namespace by
-# test/rules/capture/landscape.py (full capture: test/rules/capture/phase2.ss); rows selected,
-# trailing padding stripped.
-# Dangerous ports (3306, 53) are left to dangerous-port-exposed; link-local [fe80::] still counts as reachable.
+# test/rules/capture/landscape.py (full capture: test/rules/capture/phase2.ss); rows selected by
+# test/rules/capture/select-fixtures.py, trailing padding stripped.
+# Dangerous ports (3306, 53) are left to dangerous-port-exposed; link-local [fe80::] still counts as reachable;
+# the unconnected UDP socket of logger on ephemeral port 58751 is a client.
 # flags: -tuanpoeim
 Netid State      Recv-Q Send-Q       Local Address:Port  Peer Address:Port Process
 # ruleid: unexpected-listener
@@ -50,3 +51,6 @@ udp   UNCONN     0      0                    [::1]:323           [::]:*     user
 # ok: unexpected-listener
 tcp   LISTEN     0      128     [::ffff:127.0.0.1]:9200             *:*     users:(("java",pid=68,fd=8)) uid:112 ino:137628 sk:91cd cgroup:/ v6only:0 <->
 	 skmem:(r0,rb131072,t0,tb16384,f0,w0,o0,bl0,d0) bbr cwnd:10
+# ok: unexpected-listener
+udp   UNCONN     0      0                  0.0.0.0:58751      0.0.0.0:*     users:(("logger",pid=91,fd=29)) ino:137686 sk:9199 cgroup:/ <->
+	 skmem:(r0,rb212992,t0,tb212992,f0,w0,o0,bl0,d0)

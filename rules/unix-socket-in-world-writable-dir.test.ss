@@ -1,7 +1,7 @@
 # Rule fixture for unix-socket-in-world-writable-dir (see docs/rule-language.md, "Rule tests").
 # Real ss output: iproute2 ss 6.1.0, `ss -xapme`, captured in a private network namespace by
-# test/rules/capture/landscape.py (full capture: test/rules/capture/unix.ss); rows selected,
-# trailing padding stripped.
+# test/rules/capture/landscape.py (full capture: test/rules/capture/unix.ss); rows selected by
+# test/rules/capture/select-fixtures.py, trailing padding stripped.
 # flags: -xapme
 Netid State  Recv-Q Send-Q        Local Address:Port   Peer Address:PortProcess
 # ruleid: unix-socket-in-world-writable-dir

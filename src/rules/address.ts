@@ -160,8 +160,21 @@ const LOOPBACK_NAMES = new Set(['localhost', 'localhost.localdomain', 'localhost
  * are classified by their IPv4 part; names other than localhost, unix paths, netlink/packet
  * addresses are `none`.
  */
+const scopeCache = new Map<string, AddressScope>();
+
 export function addressScope(address: string | undefined): AddressScope {
   if (address === undefined || address === '') return 'none';
+  let scope = scopeCache.get(address);
+  if (scope === undefined) {
+    scope = classify(address);
+    // Bounded: a snapshot has few distinct addresses, a hostile one must not grow memory without end.
+    if (scopeCache.size > 50_000) scopeCache.clear();
+    scopeCache.set(address, scope);
+  }
+  return scope;
+}
+
+function classify(address: string): AddressScope {
   if (address === '*') return 'wildcard';
   const ip = parseIp(address);
   if (!ip) return LOOPBACK_NAMES.has(address.toLowerCase()) ? 'loopback' : 'none';

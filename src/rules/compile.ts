@@ -174,6 +174,7 @@ function parseRange(text: string): [number, number] | undefined {
 }
 
 const VAR_REF = /^\$([A-Za-z_][A-Za-z0-9_]*)$/;
+const MAX_GLOB_LENGTH = 1000;
 
 type Pred = (s: SocketRecord) => boolean;
 type ValuePred = (v: FieldValue, s: SocketRecord) => boolean;
@@ -292,7 +293,7 @@ class RuleCompiler {
           continue;
         }
         const parts = spec.map((c, i) => this.condition(c, [...p, i]));
-        preds.push(key === 'all' ? (s) => parts.every((f) => f(s)) : (s) => parts.some((f) => f(s)));
+        preds.push(key === 'all' ? allOf(parts) : anyOf(parts));
       } else if (key === 'not') {
         const inner = this.condition(spec, p);
         preds.push((s) => !inner(s));
@@ -306,14 +307,21 @@ class RuleCompiler {
         if (field.group) this.groups.add(field.group);
         const m = this.matcher(field, spec, p);
         const get = field.get;
-        preds.push((s) => {
-          const v = get(s);
-          return m(v === undefined ? undefined : Array.isArray(v) ? v : [v], s);
-        });
+        if (field.list) {
+          preds.push((s) => m(get(s) as FieldValue[] | undefined, s));
+        } else {
+          // One reusable box per field matcher: no allocation per socket on the hot path.
+          const box: FieldValue[] = [0];
+          preds.push((s) => {
+            const v = get(s) as FieldValue | undefined;
+            if (v === undefined) return m(undefined, s);
+            box[0] = v;
+            return m(box, s);
+          });
+        }
       }
     }
-    if (preds.length === 1) return preds[0];
-    return (s) => preds.every((f) => f(s));
+    return allOf(preds);
   }
 
   /** A field matcher: shorthand scalar (eq), list (in), range string, or a mapping of operators (all must hold). */
@@ -336,14 +344,21 @@ class RuleCompiler {
         }
       }
       if (Object.keys(ops).length === 0) this.at(path, 'wrong-type', `field '${field.name}' needs an operator`);
+      const onlyAbsent = exists === false && elem.length === 0 && negations.length === 0;
       return (values, s) => {
-        if (values === undefined || values.length === 0) {
-          // Missing field: only `exists: false` holds (a list field with no entries counts as missing).
-          return exists === false && elem.length === 0 && negations.length === 0;
-        }
+        // Missing field: only `exists: false` holds (a list field with no entries counts as missing).
+        if (values === undefined || values.length === 0) return onlyAbsent;
         if (exists === false) return false;
-        if (elem.length > 0 && !values.some((v) => elem.every((f) => f(v, s)))) return false;
-        for (const n of negations) if (n(values, s)) return false;
+        if (elem.length > 0) {
+          let any = false;
+          for (let i = 0; i < values.length && !any; i++) {
+            let all = true;
+            for (let j = 0; j < elem.length && all; j++) all = elem[j](values[i], s);
+            any = all;
+          }
+          if (!any) return false;
+        }
+        for (let j = 0; j < negations.length; j++) if (negations[j](values, s)) return false;
         return true;
       };
     }
@@ -352,7 +367,11 @@ class RuleCompiler {
     else if (field.type === 'number' && typeof spec === 'string' && parseRange(spec)) pred = this.operator(field, 'in', [spec], path);
     else pred = this.operator(field, 'eq', spec, path);
     const f = pred ?? (() => false);
-    return (values, s) => values !== undefined && values.some((v) => f(v, s));
+    return (values, s) => {
+      if (values === undefined) return false;
+      for (let i = 0; i < values.length; i++) if (f(values[i], s)) return true;
+      return false;
+    };
   }
 
   private operator(field: FieldDef, op: string, operand: unknown, path: PathSegment[]): ValuePred | undefined {
@@ -389,16 +408,27 @@ class RuleCompiler {
       case 'glob': {
         const globs = this.stringList(operand, path, 'a glob pattern');
         if (!globs) return undefined;
-        let isMatch: (s: string) => boolean;
-        try {
-          // eslint-disable-next-line @typescript-eslint/no-var-requires
-          const picomatch = require('picomatch') as typeof picomatchType;
-          isMatch = picomatch(globs, { dot: true });
-        } catch (e) {
-          this.at(path, 'bad-glob', `bad glob pattern: ${(e as Error).message}`);
-          return undefined;
+        // Validated now, compiled on first use: most snapshots of most hosts have no unix paths.
+        for (const g of globs) {
+          if (g.length > MAX_GLOB_LENGTH) {
+            this.at(path, 'bad-glob', `glob pattern longer than ${MAX_GLOB_LENGTH} characters`);
+            return undefined;
+          }
         }
-        return (x) => typeof x === 'string' && isMatch(x);
+        let isMatch: ((s: string) => boolean) | undefined;
+        return (x) => {
+          if (typeof x !== 'string') return false;
+          if (!isMatch) {
+            // eslint-disable-next-line @typescript-eslint/no-var-requires
+            const picomatch = require('picomatch') as typeof picomatchType;
+            try {
+              isMatch = picomatch(globs, { dot: true });
+            } catch {
+              isMatch = () => false; // picomatch accepts any pattern under its length limit; never crash a scan
+            }
+          }
+          return isMatch(x);
+        };
       }
       case 'cidr': {
         const items = this.cidrs(operand, path);
@@ -823,6 +853,21 @@ class RuleCompiler {
 }
 
 type Renderer<C> = (ctx: C) => string;
+
+function allOf(preds: Pred[]): Pred {
+  if (preds.length === 1) return preds[0];
+  return (s) => {
+    for (let i = 0; i < preds.length; i++) if (!preds[i](s)) return false;
+    return true;
+  };
+}
+
+function anyOf(preds: Pred[]): Pred {
+  return (s) => {
+    for (let i = 0; i < preds.length; i++) if (preds[i](s)) return true;
+    return false;
+  };
+}
 
 const COMPARATORS: Record<CompareOp, (a: number, b: number) => boolean> = {
   eq: (a, b) => a === b,

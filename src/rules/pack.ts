@@ -59,7 +59,8 @@ export function ruleFiles(paths: readonly string[]): { files: string[]; diagnost
       diagnostics.push({ file: dir, code: 'unreadable-file', message: `cannot read directory (${(e as NodeJS.ErrnoException).code ?? 'error'})` });
       return;
     }
-    for (const ent of entries.sort((a, b) => a.name.localeCompare(b.name))) {
+    // Byte order, not localeCompare: stable everywhere, and no ICU collator to load at startup.
+    for (const ent of entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
       const full = path.join(dir, ent.name);
       if (ent.isDirectory()) {
         if (!ent.name.startsWith('.') && ent.name !== 'node_modules') walk(full, depth + 1);
@@ -75,7 +76,7 @@ export function ruleFiles(paths: readonly string[]): { files: string[]; diagnost
       continue;
     }
     if (st.isDirectory()) walk(p, 0);
-    else files.push(p);
+    else if (!p.endsWith('.ss')) files.push(p); // fixtures named next to rules are not rule files
   }
   return { files, diagnostics };
 }
@@ -210,7 +211,12 @@ function collect(src: YamlSource, definitions: RuleDefinition[], diagnostics: Di
     }
     seen.set(raw.id, { file: src.file, ...idPos });
     // Compile with the defaults now, so semantic errors surface at load time.
-    const r = tryCompileRule(def);
+    let r: ReturnType<typeof tryCompileRule>;
+    try {
+      r = tryCompileRule(def);
+    } catch (e) {
+      r = { diagnostics: [{ file: src.file, line: idPos.line, column: idPos.column, code: 'rule-compile', message: `cannot compile rule '${raw.id}': ${(e as Error).message}` }] };
+    }
     if (r.diagnostics.length) {
       diagnostics.push(...r.diagnostics);
       return;
@@ -282,7 +288,7 @@ export function listRules(definitions: readonly RuleDefinition[]): RuleSummary[]
         source: `${def.source.file}:${pos.line}`,
       };
     })
-    .sort((a, b) => a.id.localeCompare(b.id));
+    .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 }
 
 /** Plain-text table for `rules list`. */

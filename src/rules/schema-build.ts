@@ -47,9 +47,23 @@ const numberItem: Json = {
 };
 
 function stringScalar(f: FieldDef): Json {
-  if (f.type === 'enum') return { 'x-expected': `one of ${f.values!.join(', ')} or a $variable`, anyOf: [{ enum: [...f.values!] }, varRef] };
+  if (f.type === 'enum') return { 'x-expected': `one of ${f.values!.join(', ')} or a $variable`, anyOf: [enumOf(f), varRef] };
   if (f.type === 'boolean') return { 'x-expected': 'true, false or a $variable', anyOf: [{ type: 'boolean' }, varRef] };
   return { type: 'string' };
+}
+
+/**
+ * ss filter names (`ss state established`) differ from what ss prints (ESTAB); `x-aliases` lets the
+ * error say which value was meant.
+ */
+const STATE_ALIASES: Record<string, string> = {
+  established: 'ESTAB', listening: 'LISTEN', unconnected: 'UNCONN', closed: 'UNCONN', 'bound-inactive': 'BOUND-INACTIVE',
+  'syn-received': 'SYN-RECV', 'time_wait': 'TIME-WAIT', 'close_wait': 'CLOSE-WAIT', 'syn_sent': 'SYN-SENT', 'syn_recv': 'SYN-RECV',
+  'fin_wait1': 'FIN-WAIT-1', 'fin_wait2': 'FIN-WAIT-2', 'last_ack': 'LAST-ACK', 'fin-wait1': 'FIN-WAIT-1', 'fin-wait2': 'FIN-WAIT-2',
+};
+
+function enumOf(f: FieldDef): Json {
+  return f.name === 'state' ? { enum: [...f.values!], 'x-aliases': STATE_ALIASES } : { enum: [...f.values!] };
 }
 
 const existsOp: Json = { type: 'boolean', description: '`true`: the socket carries the field; `false`: it does not.' };
@@ -106,7 +120,7 @@ function matcherDefinition(f: FieldDef, name: string): Json {
     shorthand.push({ type: 'boolean' }, varRef);
     expected = 'true, false, a $variable or a mapping of operators';
   } else if (f.type === 'enum') {
-    shorthand.push({ enum: [...f.values!] }, varRef, { type: 'array', minItems: 1, items: { anyOf: [{ enum: [...f.values!] }, varRef], 'x-expected': `one of ${f.values!.join(', ')}` } });
+    shorthand.push(enumOf(f), varRef, { type: 'array', minItems: 1, items: { anyOf: [enumOf(f), varRef], 'x-expected': `one of ${f.values!.join(', ')}` } });
     expected = `one of ${f.values!.join(', ')}, a list of them, a $variable or a mapping of operators`;
   } else {
     shorthand.push({ type: 'string' }, { type: 'array', minItems: 1, items: { type: 'string' } });
@@ -208,6 +222,30 @@ export function buildRuleSchema(): Json {
       aggregate: { $ref: '#/definitions/aggregate' },
       message: { type: 'string', minLength: 1, description: 'Finding message template: {local} {peer} {local.port} {process} {state} any field, {var} variables; aggregates: {group} {group.process} {observed} {threshold} {field}.' },
     },
+    defaultSnippets: [
+      {
+        label: 'per-socket rule',
+        description: 'A rule that fires for every matching socket',
+        body: {
+          id: '${1:my-rule-id}', title: '${2:Title}', kind: '${3|security,health|}', severity: '${4|error,warning,note|}',
+          description: '${5:What fires and why.}', help: '${6:Why it matters and how to fix it.}',
+          match: { netid: 'tcp', state: 'LISTEN', 'local.scope': { not: 'loopback' } },
+          message: '${7:{local\\} ({process\\})}',
+        },
+      },
+      {
+        label: 'aggregate rule',
+        description: 'Count matching sockets per group and fire over a threshold',
+        body: {
+          id: '${1:my-rule-id}', title: '${2:Title}', kind: 'health', severity: '${3|warning,error,note|}',
+          description: '${4:What fires and why.}', help: '${5:Why it matters and how to fix it.}',
+          vars: { threshold: { type: 'number', default: 100 } },
+          match: { netid: 'tcp', state: 'CLOSE-WAIT' },
+          aggregate: { groupBy: ['process'], gt: '\\$threshold' },
+          message: '{observed} sockets of {group.process} (more than {threshold})',
+        },
+      },
+    ],
     if: { properties: { kind: { const: 'security' } }, required: ['kind'] },
     then: { required: ['securitySeverity'] },
   };

@@ -79,9 +79,17 @@ export function fixtureFiles(paths: readonly string[]): string[] {
       if (depth > 8) return;
       for (const name of fs.readdirSync(p).sort()) if (!name.startsWith('.')) walk(path.join(p, name), depth + 1);
     } else if (FIXTURE_EXTENSIONS.includes(path.extname(p))) out.push(p);
+    else if (depth === 0 && /\.ya?ml$/i.test(p)) {
+      // A rule file named alone brings its fixtures: <name>.test.ss, <name>.<variant>.test.ss.
+      const base = path.basename(p).replace(/\.ya?ml$/i, '');
+      const dir = path.dirname(p);
+      for (const name of fs.readdirSync(dir).sort()) {
+        if (name.startsWith(`${base}.`) && FIXTURE_EXTENSIONS.includes(path.extname(name))) out.push(path.join(dir, name));
+      }
+    }
   };
   for (const p of paths) walk(p, 0);
-  return out;
+  return [...new Set(out.map((f) => path.resolve(f)))].map((f) => out.find((o) => path.resolve(o) === f)!);
 }
 
 /** `a=1, b=[22, 80], r.c="x"` → { a: 1, b: [22, 80], 'r.c': 'x' } (values are YAML flow scalars/lists). */

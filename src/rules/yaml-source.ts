@@ -165,7 +165,7 @@ let ajvInstance: Ajv | undefined;
 const validators = new WeakMap<object, ValidateFunction>();
 
 /** Annotation keywords our schemas carry for editors and for error mapping. */
-export const SCHEMA_ANNOTATIONS = ['x-key-kind', 'x-expected', 'x-error-code', 'x-group', 'x-type', 'markdownDescription', 'defaultSnippets'];
+export const SCHEMA_ANNOTATIONS = ['x-key-kind', 'x-expected', 'x-error-code', 'x-aliases', 'x-group', 'x-type', 'markdownDescription', 'defaultSnippets'];
 
 /** allErrors: report everything at once; verbose: errors carry parentSchema (for x-key-kind / x-expected). */
 export const AJV_OPTIONS = { allErrors: true, verbose: true, strict: false, allowUnionTypes: true } as const;
@@ -270,6 +270,12 @@ function depthOf(pointer: string): number {
 
 const TYPE_LIKE = new Set(['type', 'const', 'pattern', 'anyOf', 'oneOf', 'union']);
 
+/** Errors that only say "this is the wrong kind of value" (an enum checked against a mapping is one). */
+function typeLike(e: ErrorObject): boolean {
+  if (TYPE_LIKE.has(e.keyword)) return true;
+  return e.keyword === 'enum' && e.data !== null && typeof e.data === 'object';
+}
+
 function collapseUnions(input: readonly ErrorObject[]): ErrorObject[] {
   let errs = input.slice();
   const unions = errs
@@ -297,7 +303,7 @@ function collapseUnions(input: readonly ErrorObject[]): ErrorObject[] {
       // A branch whose errors are not plain type mismatches at the union's own level also "got further".
       // Type mismatches (and a string that is not a $variable, a range, ...) say "wrong kind of value";
       // anything else (an unknown key, a bad enum value, a deeper error) says this branch was meant.
-      const typeOnly = list.every((e) => depthOf(e.instancePath) === baseDepth && TYPE_LIKE.has(e.keyword));
+      const typeOnly = list.every((e) => depthOf(e.instancePath) === baseDepth && typeLike(e));
       const score = typeOnly ? baseDepth : Math.max(d, baseDepth + 0.5);
       if (score > bestDepth || (score === bestDepth && best && list.length < best.length && score > baseDepth)) {
         best = list;
@@ -306,7 +312,10 @@ function collapseUnions(input: readonly ErrorObject[]): ErrorObject[] {
     }
     errs = errs.filter((e) => e !== u && !inBranch(e));
     if (best) {
-      errs.push(...best);
+      // Recursive definitions (a matcher's `not:`) can file deeper errors under the wrong branch
+      // index; a plain type mismatch at the union's level is noise next to them.
+      const deeper = best.some((e) => depthOf(e.instancePath) > baseDepth);
+      errs.push(...(deeper ? best.filter((e) => !(depthOf(e.instancePath) === baseDepth && typeLike(e))) : best));
     } else {
       const types = new Set<string>();
       for (const e of branchErrs) {
@@ -371,7 +380,9 @@ function describeError(e: ErrorObject, ctx: ErrorContext): Diagnostic {
       return { ...at(ctx.positionOf(path)), code: codeOverride ?? 'wrong-type', message: `${name} must be ${expected ?? joinOr((e.params.types as string[]).map(article))}, not ${typeName(e.data)}` };
     case 'enum': {
       const allowed = (e.params.allowedValues as unknown[]).map(String);
-      const suggestion = typeof e.data === 'string' ? didYouMean(e.data, allowed) : undefined;
+      const aliases = (parent?.['x-aliases'] ?? {}) as Record<string, string>;
+      const alias = typeof e.data === 'string' ? aliases[e.data.toLowerCase()] : undefined;
+      const suggestion = alias ?? (typeof e.data === 'string' ? didYouMean(e.data, allowed) : undefined);
       const list = allowed.length > 10 ? `${allowed.slice(0, 10).join(', ')}, …` : allowed.join(', ');
       return {
         ...at(ctx.positionOf(path)), code: codeOverride ?? 'unknown-value',

@@ -376,15 +376,6 @@ function tokenEnd(s: string, i: number, n: number): number {
   return n;
 }
 
-function tcpOf(rec: SocketRecord): TcpInfo {
-  let t = rec.tcp;
-  if (!t) {
-    t = {};
-    rec.tcp = t;
-  }
-  return t;
-}
-
 function extraOf(rec: SocketRecord): Record<string, string | boolean> {
   let x = rec.extra;
   if (!x) {
@@ -439,11 +430,116 @@ export function looksLikeExtension(tok: string): boolean {
   return eq > 0 && /^[a-z_]+$/.test(tok.slice(0, eq));
 }
 
+// ── TCP info accumulation ──
+// Numeric TCP info items are collected into a scratch array and turned into the `tcp` object in one go by a
+// per-key-set builder that returns an object literal: dynamic `obj[key] = v` stores for ~25 keys per socket
+// are the single biggest cost of `-i` captures. The builder source is made only from the constant key names
+// below, never from input.
+
+const TCP_NUM_KEYS: string[] = [
+  ...new Set([
+    ...Object.values(TCP_NUMERIC), 'rtt', 'rttvar', 'retrans', 'retransTotal', 'wscaleSnd', 'wscaleRcv', 'busy',
+    'rwndLimited', 'rwndLimitedPct', 'sndbufLimited', 'sndbufLimitedPct', 'send', 'pacingRate', 'pacingRateMax',
+    'deliveryRate',
+  ]),
+];
+const TCP_NUM_ID = new Map<string, number>(TCP_NUM_KEYS.map((k, i) => [k, i]));
+if (TCP_NUM_KEYS.length > 64) throw new Error('TCP_NUM_KEYS exceeds the 64-bit presence mask');
+/** KEY_KIND values ≥ this are numeric TCP info keys: TCP_KIND_BASE + their TCP_NUM_ID. */
+const TCP_KIND_BASE = 1000;
+for (const [printed, camel] of Object.entries(TCP_NUMERIC)) KEY_KIND.set(printed, TCP_KIND_BASE + TCP_NUM_ID.get(camel)!);
+
+const accVals = new Float64Array(64);
+let accLo = 0;
+let accHi = 0;
+let accCongestion: string | undefined;
+let accFlags: string[] | undefined;
+let accObj: Record<string, unknown> | undefined; // bbr / dctcp objects
+
+type TcpBuilder = (v: Float64Array) => TcpInfo;
+const builders = new Map<number, Map<number, TcpBuilder>>();
+let builderCount = 0;
+
+function setTcpNum(key: string, v: number): void {
+  setTcpId(TCP_NUM_ID.get(key)!, v);
+}
+
+function setTcpId(id: number, v: number): void {
+  accVals[id] = v;
+  if (id < 32) accLo |= 1 << id;
+  else accHi |= 1 << (id - 32);
+}
+
+function builderFor(lo: number, hi: number): TcpBuilder | undefined {
+  let m = builders.get(lo);
+  let b = m?.get(hi);
+  if (b) return b;
+  if (builderCount >= 4096) return undefined; // pathological variety: fall back to plain stores
+  const fields: string[] = [];
+  for (let id = 0; id < TCP_NUM_KEYS.length; id++) {
+    const on = id < 32 ? (lo >>> id) & 1 : (hi >>> (id - 32)) & 1;
+    if (on) fields.push(`${JSON.stringify(TCP_NUM_KEYS[id])}: v[${id}]`);
+  }
+  // eslint-disable-next-line @typescript-eslint/no-implied-eval
+  b = new Function('v', `return { ${fields.join(', ')} };`) as TcpBuilder;
+  if (!m) {
+    m = new Map();
+    builders.set(lo, m);
+  }
+  m.set(hi, b);
+  builderCount++;
+  return b;
+}
+
+function flushTcp(rec: SocketRecord): void {
+  if (accLo === 0 && accHi === 0 && accCongestion === undefined && accFlags === undefined && accObj === undefined) return;
+  let t = rec.tcp;
+  if (accLo !== 0 || accHi !== 0) {
+    const b = t ? undefined : builderFor(accLo, accHi);
+    if (b) {
+      t = b(accVals);
+      rec.tcp = t;
+    } else {
+      t ??= rec.tcp = {};
+      for (let id = 0; id < TCP_NUM_KEYS.length; id++) {
+        const on = id < 32 ? (accLo >>> id) & 1 : (accHi >>> (id - 32)) & 1;
+        if (on) t[TCP_NUM_KEYS[id]] = accVals[id];
+      }
+    }
+  }
+  t ??= rec.tcp = {};
+  if (accCongestion !== undefined) {
+    if (t.congestion === undefined) t.congestion = accCongestion;
+    else putExtra(rec, accCongestion, true);
+  }
+  if (accFlags !== undefined) {
+    if (t.flags) for (const f of accFlags) t.flags.push(f);
+    else t.flags = accFlags;
+  }
+  if (accObj !== undefined) for (const k of Object.keys(accObj)) t[k] = accObj[k];
+  accLo = 0;
+  accHi = 0;
+  accCongestion = undefined;
+  accFlags = undefined;
+  accObj = undefined;
+}
+
 /**
  * Scan extension text s[from..to) into `rec` (users, timer, -e items, skmem, tcp info, unknown → extra).
  * Returns SEEN_* bits. `unix` switches `ino:`/`dev:` to the unix meaning (filesystem inode → extra).
  */
 export function parseExtensions(rec: SocketRecord, s: string, from: number, to: number, unix: boolean): number {
+  accLo = 0;
+  accHi = 0;
+  accCongestion = undefined;
+  accFlags = undefined;
+  accObj = undefined;
+  const seen = scanExtensions(rec, s, from, to, unix);
+  flushTcp(rec);
+  return seen;
+}
+
+function scanExtensions(rec: SocketRecord, s: string, from: number, to: number, unix: boolean): number {
   let seen = 0;
   let i = from;
   let ulp = ''; // inside `tcp-ulp-NAME` block: `key: value` items belong to it
@@ -457,7 +553,7 @@ export function parseExtensions(rec: SocketRecord, s: string, from: number, to: 
     if (c === 117 /* u */ && s.startsWith('users:(', i)) {
       const u = parseUsers(s, i);
       if (u.processes.length) {
-        if (rec.processes) rec.processes.push(...u.processes);
+        if (rec.processes) for (const pr of u.processes) rec.processes.push(pr);
         else rec.processes = u.processes;
       }
       seen |= SEEN_PROCESSES;
@@ -478,7 +574,8 @@ export function parseExtensions(rec: SocketRecord, s: string, from: number, to: 
     let end = tokenEnd(s, i, to);
     let tok = s.slice(i, end);
     // `key:"quoted value with spaces"` (/proc fallback `opt:"…"`)
-    const q = tok.indexOf(':"');
+    const dq = tok.indexOf('"');
+    const q = dq > 0 && tok.charCodeAt(dq - 1) === 58 /* : */ ? dq - 1 : -1;
     if (q > 0 && (q + 2 === tok.length || tok.charCodeAt(tok.length - 1) !== 34)) {
       const close = s.indexOf('"', i + q + 2);
       if (close > 0 && close < to) {
@@ -521,7 +618,8 @@ export function parseExtensions(rec: SocketRecord, s: string, from: number, to: 
       }
       c = val.charCodeAt(0);
       const inner = c === 40 && val.charCodeAt(val.length - 1) === 41 ? val.slice(1, -1) : undefined;
-      switch (KEY_KIND.get(key) ?? 0) {
+      const kind = KEY_KIND.get(key) ?? 0;
+      switch (kind < TCP_KIND_BASE ? kind : TCP_KIND_BASE) {
         case 1: /* timer */ {
           const t = inner !== undefined ? parseTimer(inner) : undefined;
           if (t) {
@@ -577,11 +675,10 @@ export function parseExtensions(rec: SocketRecord, s: string, from: number, to: 
           const slash = val.indexOf('/');
           const a = parseNumber(slash < 0 ? val : val.slice(0, slash));
           if (a !== undefined) {
-            const t = tcpOf(rec);
-            t.rtt = a;
+            setTcpNum('rtt', a);
             if (slash >= 0) {
               const b = parseNumber(val.slice(slash + 1));
-              if (b !== undefined) t.rttvar = b;
+              if (b !== undefined) setTcpNum('rttvar', b);
             }
             seen |= SEEN_TCPINFO;
           } else putExtra(rec, key, val);
@@ -591,11 +688,10 @@ export function parseExtensions(rec: SocketRecord, s: string, from: number, to: 
           const slash = val.indexOf('/');
           const a = parseIntStrict(slash < 0 ? val : val.slice(0, slash));
           if (a !== undefined) {
-            const t = tcpOf(rec);
-            t.retrans = a;
+            setTcpNum('retrans', a);
             if (slash >= 0) {
               const b = parseIntStrict(val.slice(slash + 1));
-              if (b !== undefined) t.retransTotal = b;
+              if (b !== undefined) setTcpNum('retransTotal', b);
             }
             seen |= SEEN_TCPINFO;
           } else putExtra(rec, key, val);
@@ -606,9 +702,8 @@ export function parseExtensions(rec: SocketRecord, s: string, from: number, to: 
           const a = parseIntStrict(comma < 0 ? val : val.slice(0, comma));
           const b = comma < 0 ? undefined : parseIntStrict(val.slice(comma + 1));
           if (a !== undefined) {
-            const t = tcpOf(rec);
-            t.wscaleSnd = a;
-            if (b !== undefined) t.wscaleRcv = b;
+            setTcpNum('wscaleSnd', a);
+            if (b !== undefined) setTcpNum('wscaleRcv', b);
             seen |= SEEN_TCPINFO;
           } else putExtra(rec, key, val);
           continue;
@@ -616,7 +711,7 @@ export function parseExtensions(rec: SocketRecord, s: string, from: number, to: 
         case 12: /* busy */ {
           const v = val.endsWith('ms') ? parseNumber(val.slice(0, -2)) : undefined;
           if (v !== undefined) {
-            tcpOf(rec).busy = v;
+            setTcpNum('busy', v);
             seen |= SEEN_TCPINFO;
           } else putExtra(rec, key, val);
           continue;
@@ -627,14 +722,13 @@ export function parseExtensions(rec: SocketRecord, s: string, from: number, to: 
           const ms = val.indexOf('ms');
           const v = ms > 0 ? parseNumber(val.slice(0, ms)) : undefined;
           if (v !== undefined) {
-            const t = tcpOf(rec);
             const camel = key === 'rwnd_limited' ? 'rwndLimited' : 'sndbufLimited';
-            t[camel] = v;
+            setTcpNum(camel, v);
             const open = val.indexOf('(');
             const pct = val.indexOf('%');
             if (open > 0 && pct > open) {
               const p = parseNumber(val.slice(open + 1, pct));
-              if (p !== undefined) t[camel + 'Pct'] = p;
+              if (p !== undefined) setTcpNum(camel + 'Pct', p);
             }
             seen |= SEEN_TCPINFO;
           } else putExtra(rec, key, val);
@@ -642,7 +736,7 @@ export function parseExtensions(rec: SocketRecord, s: string, from: number, to: 
         }
         case 15: /* bbr */
         case 16: /* dctcp */ {
-          const t = tcpOf(rec);
+          const t = (accObj ??= {});
           if (inner !== undefined) {
             const o: Record<string, number | string> = {};
             for (const item of inner.split(',')) {
@@ -659,19 +753,20 @@ export function parseExtensions(rec: SocketRecord, s: string, from: number, to: 
           seen |= SEEN_TCPINFO;
           continue;
         }
-        default: {
-          const camel = TCP_NUMERIC[key];
-          if (camel !== undefined && !unix) {
-            const v = parseNumber(val);
-            if (v !== undefined) {
-              tcpOf(rec)[camel] = v;
-              seen |= SEEN_TCPINFO;
-              continue;
-            }
+        case TCP_KIND_BASE: {
+          // numeric TCP info item (rto, mss, cwnd, bytes_acked …)
+          const v = unix ? undefined : parseNumber(val);
+          if (v !== undefined) {
+            setTcpId(kind - TCP_KIND_BASE, v);
+            seen |= SEEN_TCPINFO;
+            continue;
           }
           putExtra(rec, ulp ? `${ulp}.${key}` : key, val);
           continue;
         }
+        default:
+          putExtra(rec, ulp ? `${ulp}.${key}` : key, val);
+          continue;
       }
     }
     // not key:value
@@ -685,11 +780,10 @@ export function parseExtensions(rec: SocketRecord, s: string, from: number, to: 
       const slash = v.indexOf('/');
       const r = parseRate(slash < 0 ? v : v.slice(0, slash));
       if (r !== undefined) {
-        const t = tcpOf(rec);
-        t[rateKey] = r;
+        setTcpNum(rateKey, r);
         if (slash >= 0 && rateKey === 'pacingRate') {
           const mx = parseRate(v.slice(slash + 1));
-          if (mx !== undefined) t.pacingRateMax = mx;
+          if (mx !== undefined) setTcpNum('pacingRateMax', mx);
         }
         seen |= SEEN_TCPINFO;
         i = e2;
@@ -702,15 +796,13 @@ export function parseExtensions(rec: SocketRecord, s: string, from: number, to: 
       continue;
     }
     if (bare === 3) {
-      const t = tcpOf(rec);
-      if (t.flags) t.flags.push(tok);
-      else t.flags = [tok];
+      if (accFlags) accFlags.push(tok);
+      else accFlags = [tok];
       seen |= SEEN_TCPINFO;
       continue;
     }
     if (bare === 4) {
-      const t = tcpOf(rec);
-      if (t.congestion === undefined) t.congestion = tok;
+      if (accCongestion === undefined && rec.tcp?.congestion === undefined) accCongestion = tok;
       else putExtra(rec, tok, true);
       seen |= SEEN_TCPINFO;
       continue;

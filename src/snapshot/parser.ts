@@ -585,7 +585,10 @@ export class SsParser {
   // ── socket rows ──
 
   private extend(rec: SocketRecord, s: string, from: number, unix: boolean): void {
-    this.seen |= parseExtensions(rec, s, from, s.length, unix || classOf(rec.netid) === Cls.UNIX || this.curCls === Cls.UNIX);
+    // padded continuation lines: the native trimEnd is much faster than scanning the padding
+    const to = s.trimEnd().length;
+    if (to <= from) return;
+    this.seen |= parseExtensions(rec, s, from, to, unix || classOf(rec.netid) === Cls.UNIX || this.curCls === Cls.UNIX);
   }
 
   private finishRecord(rec: SocketRecord): void {
@@ -657,8 +660,7 @@ export class SsParser {
   private parseRow(s0: string, lineNo: number, joined: boolean): SocketRecord | string {
     this.rowCls = -1;
     let s = s0;
-    let n = s.length;
-    while (n > 0 && isWs(s.charCodeAt(n - 1))) n--;
+    let n = s.trimEnd().length;
     let p = 0;
     while (p < n && isWs(s.charCodeAt(p))) p++;
     if (p >= n) return 'empty row';

@@ -42,9 +42,15 @@ describe('every malformed rule is rejected at file:line:column with one clear re
     ]);
   });
 
-  it('unknown enum value, with did-you-mean', () => {
+  it('unknown enum value, with did-you-mean (ss filter names too)', () => {
     expect(formatted(ruleYaml('    match:\n      state: LISTENING'))).toEqual([
       "r.yaml:10:14: 'rules[0].match.state': 'LISTENING' is not allowed (did you mean 'LISTEN'?) [unknown-value]",
+    ]);
+    expect(formatted(ruleYaml('    match:\n      state: {in: [LISTEN, established]}'))).toEqual([
+      "r.yaml:10:28: 'rules[0].match.state.in[1]': 'established' is not allowed (did you mean 'ESTAB'?) [unknown-value]",
+    ]);
+    expect(formatted(ruleYaml('    match:\n      local.scope: {not: {in: [loopback, nne]}}'))).toEqual([
+      "r.yaml:10:42: 'rules[0].match.local.scope.not.in[1]': 'nne' is not allowed (did you mean 'none'?) [unknown-value]",
     ]);
   });
 

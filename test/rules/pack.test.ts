@@ -126,3 +126,10 @@ describe('rule test runner', () => {
     expect(parseVarsDirective('oops').error).toBe("cannot read 'oops': write name=value");
   });
 });
+
+describe('rule test runner on single files', () => {
+  it('a rule file named alone brings its fixtures', () => {
+    const run = runRuleTests([path.join(DEFAULT_PACK_DIR, 'close-wait-excess.yaml')]);
+    expect(run.results.map((r) => [r.ruleId, r.passed, r.fixtures.length])).toEqual([['close-wait-excess', true, 2]]);
+  });
+});

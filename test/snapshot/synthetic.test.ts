@@ -382,3 +382,23 @@ describe('sink errors', () => {
     expect(() => p.write('tcp LISTEN 0 1 0.0.0.0:2 0.0.0.0:*\n')).toThrow('stop');
   });
 });
+
+describe('tcp info assembly', () => {
+  it('merges TCP info from the main line and a continuation line', () => {
+    const r = parse('tcp ESTAB 0 0 1.1.1.1:1 2.2.2.2:2 cwnd:2 ts\n\t rto:204 cubic sack rtt:1/0.5 reno\n');
+    expect(r.sockets[0].tcp).toEqual({ cwnd: 2, rto: 204, congestion: 'cubic', flags: ['ts', 'sack'], rtt: 1, rttvar: 0.5 });
+    expect(r.sockets[0].extra).toEqual({ reno: true });
+  });
+
+  it('many different key sets give the same objects as plain assignment', () => {
+    const keys = ['rto:1', 'ato:2', 'mss:3', 'cwnd:4', 'lost:5', 'rehash:6', 'notsent:7', 'minrtt:0.5', 'busy:9ms', 'retrans:1/2', 'send 1Mbps'];
+    for (let mask = 1; mask < 1 << keys.length; mask += 37) {
+      const items = keys.filter((_, i) => mask & (1 << i));
+      const r = parse(`tcp ESTAB 0 0 1.1.1.1:1 2.2.2.2:2\n\t ${items.join(' ')}\n`);
+      const t = r.sockets[0].tcp!;
+      expect(Object.keys(t).length).toBe(items.length + (items.includes('retrans:1/2') ? 1 : 0));
+      if (items.includes('send 1Mbps')) expect(t.send).toBe(1e6);
+      if (items.includes('retrans:1/2')) expect([t.retrans, t.retransTotal]).toEqual([1, 2]);
+    }
+  });
+});

@@ -1,6 +1,13 @@
 #!/usr/bin/env python3
-"""Builds a small, realistic socket landscape inside a private network namespace (unshare -n) and
-captures it with the real ss (iproute2 6.1). Run: unshare -n python3 capture.py OUTDIR"""
+"""Builds a small, realistic socket landscape inside private network and PID namespaces and captures
+it with the real ss (iproute2 6.1.0). The default pack's fixtures (rules/*.test.ss) are rows of
+these captures. Needs root, veth and the tbf qdisc; everything it starts dies with the namespace.
+
+  mkdir -p out && unshare -n -p -f -m --mount-proc python3 landscape.py out
+
+Writes phase2.ss (ss -tuanpoeim), phase2-no-p.ss (ss -tanoe), unix.ss (ss -xapme) and more.
+A veth peer in a second namespace (peer.py) gives a 64 kbit/s token-bucket path (high RTT) and a
+link that goes down (retransmissions, SYN-SENT); loopback gives the rest."""
 import ctypes, os, socket, subprocess, sys, time, signal
 import encodings.idna  # noqa: F401  (children drop to uids that cannot read the stdlib under /root)
 
@@ -314,7 +321,7 @@ subprocess.run(['ss', '-xapme'], stdout=open(f'{OUT}/unix.ss', 'w'))
 subprocess.run(['ss', '-tano'], stdout=open(f'{OUT}/phase2-tano.ss', 'w'))
 subprocess.run(['ss', '-s'], stdout=open(f'{OUT}/summary.ss', 'w'))
 
-for p in ['/tmp/app.sock', '/dev/shm/worker.sock', '/var/tmp/agent.sock']:
+for p in ['/tmp/app.sock', '/dev/shm/worker.sock', '/var/tmp/agent.sock', '/tmp/.X11-unix/X0']:
     try:
         os.unlink(p)
     except FileNotFoundError:
