@@ -93,7 +93,7 @@ const TIME_OUT = path.join(os.tmpdir(), `socklint-bench-time-${process.pid}.txt`
 
 /**
  * Run argv under GNU time. stdout goes to `stdoutFile` (default /dev/null).
- * Returns { wall (s, monotonic), timeE (s, GNU time %e), rssKiB, code, stderr (tail) }.
+ * Returns { wall (s, monotonic), timeE (s, GNU time %e), rssKiB, cpu (user+sys s), code, stderr (tail) }.
  */
 function timed(argv, { stdoutFile = '/dev/null', cwd = REPO, stdinFile = null } = {}) {
   const outFd = fs.openSync(stdoutFile, 'w');
@@ -101,7 +101,7 @@ function timed(argv, { stdoutFile = '/dev/null', cwd = REPO, stdinFile = null } 
   try {
     fs.rmSync(TIME_OUT, { force: true });
     const t0 = process.hrtime.bigint();
-    const r = spawnSync('/usr/bin/time', ['-f', '%e %M', '-o', TIME_OUT, ...argv], {
+    const r = spawnSync('/usr/bin/time', ['-f', '%e %M %U %S', '-o', TIME_OUT, ...argv], {
       cwd,
       stdio: [inFd, outFd, 'pipe'],
       maxBuffer: 256 << 20,
@@ -109,18 +109,20 @@ function timed(argv, { stdoutFile = '/dev/null', cwd = REPO, stdinFile = null } 
     });
     const wall = Number(process.hrtime.bigint() - t0) / 1e9;
     let timeE = null,
-      rssKiB = null;
+      rssKiB = null,
+      cpu = null;
     try {
       const lines = fs.readFileSync(TIME_OUT, 'utf8').trim().split('\n');
       const last = lines[lines.length - 1].trim().split(/\s+/);
       timeE = Number(last[0]);
       rssKiB = Number(last[1]);
+      cpu = Number(last[2]) + Number(last[3]);
       // "Command exited with non-zero status N" precedes the figures
     } catch {
       /* time failed */
     }
     const stderr = String(r.stderr || '');
-    return { wall, timeE, rssKiB, code: r.status, signal: r.signal, stderr: stderr.slice(-2000), error: r.error };
+    return { wall, timeE, rssKiB, cpu, code: r.status, signal: r.signal, stderr: stderr.slice(-2000), error: r.error };
   } finally {
     fs.closeSync(outFd);
     if (typeof inFd === 'number') fs.closeSync(inFd);
@@ -333,6 +335,7 @@ function summarise(r) {
   const ok = r.runs.every((m) => okExit(r.tool, m.code));
   const wall = ok ? median(r.runs.map((m) => m.wall)) : null;
   const rss = ok ? median(r.runs.map((m) => m.rssKiB)) : null;
+  const cpu = ok ? median(r.runs.map((m) => m.cpu)) : null;
   return {
     file: r.file,
     layout: r.layout,
@@ -343,6 +346,7 @@ function summarise(r) {
     ok,
     wall,
     rssMiB: rss != null ? rss / 1024 : null,
+    cpu,
     sps: ok ? r.n / wall : null,
     mbps: ok ? r.bytes / 1e6 / wall : null,
     error: ok ? null : `exit ${r.runs.map((m) => m.code).join('/')}: ${firstLine(r.runs.find((m) => !okExit(r.tool, m.code)).stderr)}`.slice(0, 200),
@@ -361,7 +365,8 @@ function runMulti(o, node, CLI, scanArgs, rows, cores) {
   const res = { count, dir: path.relative(REPO, dir), bigFile: path.relative(REPO, big.file), bigWall: big.wall, bigRssMiB: big.rssMiB, cores, runs: {} };
   for (const j of [1, cores]) {
     const walls = [],
-      rss = [];
+      rss = [],
+      cpus = [];
     let code = null,
       err = null;
     for (let rep = 0; rep < o.repeat; rep++) {
@@ -376,8 +381,9 @@ function runMulti(o, node, CLI, scanArgs, rows, cores) {
       process.stderr.write(`${m.wall.toFixed(2)} s\n`);
       walls.push(m.wall);
       rss.push(m.rssKiB);
+      cpus.push(m.cpu);
     }
-    res.runs[j] = err ? { error: err, code } : { wall: median(walls), rssMiB: median(rss) / 1024 };
+    res.runs[j] = err ? { error: err, code } : { wall: median(walls), rssMiB: median(rss) / 1024, cpu: median(cpus) };
   }
   return res;
 }
@@ -399,22 +405,22 @@ function renderMarkdown({ env, rows, multi, startup, o, cores, scanBroken }) {
   L.push(`- date: ${env.date}; ${env.cpu}, ${env.memGiB} GiB RAM; node ${env.node}`);
   L.push(`- socklint ${env.socklint || '?'} from \`${env.root}\`${env.git ? ` (git ${env.git})` : ''}`);
   L.push(`- awk: ${env.awk}; jc: ${env.jc || 'not installed — jc column empty'}`);
-  L.push(`- repeat: ${o.repeat} (median); wall = monotonic clock around the process, RSS = GNU time %M (max RSS of the process tree's largest member)`);
+  L.push(`- repeat: ${o.repeat} (median, runs interleaved); wall = monotonic clock around the process; CPU = GNU time %U+%S; RSS = GNU time %M (largest single process of the tree)`);
   L.push('- MB = 10^6 bytes; "vs awk" = wall time / awk-checks.sh wall time on the same file (lower is better);');
   L.push('  "× jc" = sockets/s ÷ jc --ss sockets/s on the -tuanp file of the same size (higher is better; * = jc rate from the largest size jc ran on)');
   if (o.note) L.push(`- note: ${o.note}`);
   if (scanBroken) L.push(`- **socklint scan failed its preflight on this tree**: ${scanBroken}`);
   L.push('');
-  L.push('| file | sockets | MB | tool | wall s | sockets/s | MB/s | peak RSS MiB | vs awk | × jc |');
-  L.push('| --- | ---: | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: |');
+  L.push('| file | sockets | MB | tool | wall s | CPU s | sockets/s | MB/s | peak RSS MiB | vs awk | × jc |');
+  L.push('| --- | ---: | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
   for (const r of rows) {
     const name = path.basename(r.file);
     if (!r.ok) {
-      L.push(`| ${name} | ${fint(r.n)} | ${f2(r.bytes / 1e6, 1)} | ${r.label} | FAILED | ${String(r.error).replace(/\|/g, '\\|')} | | | | |`);
+      L.push(`| ${name} | ${fint(r.n)} | ${f2(r.bytes / 1e6, 1)} | ${r.label} | FAILED | | ${String(r.error).replace(/\|/g, '\\|')} | | | | |`);
       continue;
     }
     L.push(
-      `| ${name} | ${fint(r.n)} | ${f2(r.bytes / 1e6, 1)} | ${r.label} | ${f2(r.wall, r.wall < 10 ? 2 : 1)} | ${fint(r.sps)} | ${f2(r.mbps, 1)} | ${f2(r.rssMiB, 0)} | ${f2(r.vsAwk)} | ${r.xJc == null ? '–' : f2(r.xJc, 1) + (r.jcEstimated ? '*' : '')} |`,
+      `| ${name} | ${fint(r.n)} | ${f2(r.bytes / 1e6, 1)} | ${r.label} | ${f2(r.wall, r.wall < 10 ? 2 : 1)} | ${f2(r.cpu, r.cpu < 10 ? 2 : 1)} | ${fint(r.sps)} | ${f2(r.mbps, 1)} | ${f2(r.rssMiB, 0)} | ${f2(r.vsAwk)} | ${r.xJc == null ? '–' : f2(r.xJc, 1) + (r.jcEstimated ? '*' : '')} |`,
     );
   }
   L.push('');
@@ -425,11 +431,11 @@ function renderMarkdown({ env, rows, multi, startup, o, cores, scanBroken }) {
     else {
       const ideal = multi.bigWall / cores;
       L.push(`${multi.count} × 10k-socket -tanp snapshots in \`${multi.dir}/\` scanned by one \`socklint scan DIR -j N\` (SARIF+JUnit+JSON), vs one scan of \`${multi.bigFile}\` (${f2(multi.bigWall)} s). Target: -j ${cores} ≈ big-file time / ${cores} cores = ${f2(ideal)} s.`, '');
-      L.push('| run | wall s | peak RSS MiB | vs big file | vs big file / cores |');
-      L.push('| --- | ---: | ---: | ---: | ---: |');
+      L.push('| run | wall s | CPU s (user+sys) | CPU/wall | peak RSS MiB | vs big file | vs big file / cores |');
+      L.push('| --- | ---: | ---: | ---: | ---: | ---: | ---: |');
       for (const [j, r] of Object.entries(multi.runs)) {
-        if (r.error) L.push(`| -j ${j} | not available: ${String(r.error).replace(/\|/g, '\\|')} | | | |`);
-        else L.push(`| -j ${j} | ${f2(r.wall)} | ${f2(r.rssMiB, 0)} | ${f2(r.wall / multi.bigWall)} | ${f2(r.wall / ideal)} |`);
+        if (r.error) L.push(`| -j ${j} | not available: ${String(r.error).replace(/\|/g, '\\|')} | | | | | |`);
+        else L.push(`| -j ${j} | ${f2(r.wall)} | ${f2(r.cpu)} | ${f2(r.cpu / r.wall)} | ${f2(r.rssMiB, 0)} | ${f2(r.wall / multi.bigWall)} | ${f2(r.wall / ideal)} |`);
       }
       L.push('');
     }
@@ -463,7 +469,7 @@ function renderMarkdown({ env, rows, multi, startup, o, cores, scanBroken }) {
   }
   const s100 = get('tanp', 1e5, 'scan'),
     s1m = get('tanp', 1e6, 'scan');
-  t.push(['flat memory: RSS(1M tanp) ≤ 1.2 × RSS(100k tanp)', s100 && s1m ? `${f2(s1m.rssMiB / s100.rssMiB)}×` : 'not measured', s100 && s1m ? s1m.rssMiB <= 1.2 * s100.rssMiB : null]);
+  t.push(['flat memory: RSS(1M tanp) ≤ 1.2 × RSS(100k tanp)', s100 && s1m ? `${f2(s1m.rssMiB / s100.rssMiB, 3)}× (${f2(s1m.rssMiB, 0)} vs ${f2(s100.rssMiB, 0)} MiB)` : 'not measured', s100 && s1m ? s1m.rssMiB <= 1.2 * s100.rssMiB : null]);
   if (multi && !multi.skipped) {
     const r = multi.runs[cores];
     const ideal = multi.bigWall / cores;

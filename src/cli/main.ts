@@ -9,15 +9,22 @@ import { socklintVersion } from './version';
 
 const FAIL_ON = ['error', 'warning', 'note', 'none'] as const;
 
+/** yargs drops a bare `-` positional; it travels through the parser under this name and is restored here. */
+const DASH = '\u0000-';
+
 function collect(v: unknown): string[] | undefined {
   if (v === undefined) return undefined;
-  return (Array.isArray(v) ? v : [v]).map(String);
+  return (Array.isArray(v) ? v : [v]).map((x) => (String(x) === DASH ? '-' : String(x)));
+}
+
+function undash(v: string | undefined): string | undefined {
+  return v === DASH ? '-' : v;
 }
 
 export async function main(argv: string[]): Promise<number> {
   let exitCode: number = ExitCode.ok;
   const setExit = (code: number): void => { exitCode = code; };
-  const parser = yargs(argv)
+  const parser = yargs(argv.map((a) => (a === '-' ? DASH : a)))
     .scriptName('socklint')
     .usage('$0 <command> [options]\n\nAudit Linux sockets (ss snapshots or the live host) against YAML rules.')
     .version(socklintVersion())
@@ -97,7 +104,7 @@ export async function main(argv: string[]): Promise<number> {
         .option('proc', { type: 'boolean', default: false, describe: 'read /proc/net instead of running ss' }),
       async (a) => {
         const { captureCommand } = await import('./commands/capture');
-        setExit(await captureCommand({ output: a.output, netns: a.netns, host: a.host, labels: collect(a.label) ?? [], proc: a.proc as boolean }));
+        setExit(await captureCommand({ output: undash(a.output), netns: a.netns, host: a.host, labels: collect(a.label) ?? [], proc: a.proc as boolean }));
       },
     )
     .command(
@@ -114,7 +121,7 @@ export async function main(argv: string[]): Promise<number> {
       async (a) => {
         const { baselineCommand } = await import('./commands/baseline');
         setExit(await baselineCommand({
-          snapshots: collect(a.snapshot) ?? [], output: a.output, rules: collect(a.rules) ?? [], defaultRules: a['default-rules'] as boolean,
+          snapshots: collect(a.snapshot) ?? [], output: undash(a.output) ?? '', rules: collect(a.rules) ?? [], defaultRules: a['default-rules'] as boolean,
           config: a.config, host: a.host, labels: collect(a.label) ?? [],
         }));
       },

@@ -151,7 +151,7 @@ export class SnapshotEvaluator {
     const result: EvaluationResult = { findings: [], notEvaluated: [], omitted: [], evaluated: [] };
     for (const st of this.states) {
       const id = st.rule.meta.id;
-      const missing = st.rule.requires.filter((f) => !available.has(f));
+      const missing = st.rule.missingFields(available);
       if (missing.length > 0) {
         result.notEvaluated.push({ ruleId: id, host: this.ctx.host, file: this.ctx.file, reason: missingFieldsReason(missing) });
         continue;

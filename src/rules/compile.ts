@@ -189,9 +189,35 @@ interface BoundVariable {
   invalid?: boolean;
 }
 
+/**
+ * What a condition needs to be evaluable: every group it reads directly, and for each `any`, at least one
+ * branch whose own needs are met (so `retransmitting` runs on an `-o` capture through its timer branch).
+ */
+interface Requirement {
+  groups: Set<FieldGroup>;
+  anyOf: Requirement[][];
+}
+
+function newRequirement(): Requirement {
+  return { groups: new Set(), anyOf: [] };
+}
+
+/** Groups whose absence keeps the requirement from being met (empty when it is met). */
+export function missingGroups(req: Requirement, available: ReadonlySet<FieldGroup>): FieldGroup[] {
+  const out = new Set<FieldGroup>([...req.groups].filter((g) => !available.has(g)));
+  for (const branches of req.anyOf) {
+    const missing = branches.map((b) => missingGroups(b, available));
+    if (missing.some((m) => m.length === 0)) continue;
+    for (const g of missing.reduce((a, b) => (a.length <= b.length ? a : b))) out.add(g);
+  }
+  return FIELD_GROUPS.filter((g) => out.has(g));
+}
+
 class RuleCompiler {
   readonly diagnostics: Diagnostic[] = [];
+  /** Every group the rule reads (for listings); `requirement` says which of them are really needed. */
   private readonly groups = new Set<FieldGroup>();
+  private requirement: Requirement = newRequirement();
   private readonly vars = new Map<string, BoundVariable>();
   private readonly usedVars = new Set<string>();
 
@@ -208,6 +234,17 @@ class RuleCompiler {
 
   requires(): FieldGroup[] {
     return FIELD_GROUPS.filter((g) => this.groups.has(g));
+  }
+
+  private need(group: FieldGroup | null | undefined): void {
+    if (!group) return;
+    this.groups.add(group);
+    this.requirement.groups.add(group);
+  }
+
+  missingFieldsFn(): (available: ReadonlySet<FieldGroup>) => FieldGroup[] {
+    const req = this.requirement;
+    return (available) => missingGroups(req, available);
   }
 
   bindVariables(overrides: Record<string, unknown>): void {
@@ -270,6 +307,7 @@ class RuleCompiler {
     return {
       meta,
       requires: this.requires(),
+      missingFields: this.missingFieldsFn(),
       match,
       message: socketMessage ?? ((s) => `${raw.title}: ${describeSocket(s)}`),
       ...(aggregate ? { aggregate } : {}),
@@ -292,8 +330,21 @@ class RuleCompiler {
           this.at(p, 'wrong-type', `'${key}' must be a non-empty list of conditions`);
           continue;
         }
-        const parts = spec.map((c, i) => this.condition(c, [...p, i]));
-        preds.push(key === 'all' ? allOf(parts) : anyOf(parts));
+        if (key === 'all') {
+          preds.push(allOf(spec.map((c, i) => this.condition(c, [...p, i]))));
+        } else {
+          const outer = this.requirement;
+          const branches: Requirement[] = [];
+          const parts = spec.map((c, i) => {
+            this.requirement = newRequirement();
+            const pred = this.condition(c, [...p, i]);
+            branches.push(this.requirement);
+            return pred;
+          });
+          this.requirement = outer;
+          outer.anyOf.push(branches);
+          preds.push(anyOf(parts));
+        }
       } else if (key === 'not') {
         const inner = this.condition(spec, p);
         preds.push((s) => !inner(s));
@@ -304,7 +355,7 @@ class RuleCompiler {
           this.at(p, 'unknown-field', `unknown field '${key}'`, suggestion ? `did you mean '${suggestion}'?` : undefined, true);
           continue;
         }
-        if (field.group) this.groups.add(field.group);
+        this.need(field.group);
         const m = this.matcher(field, spec, p);
         const get = field.get;
         if (field.list) {
@@ -521,7 +572,7 @@ class RuleCompiler {
         this.at([...path, 'field'], 'unknown-field', `'${String(name)}' is not a numeric field of the socket`, suggestion ? `did you mean '${suggestion}'?` : undefined);
         return undefined;
       }
-      if (f.group) this.groups.add(f.group);
+      this.need(f.group);
       const get = f.get;
       return (s) => {
         const v = get(s);
@@ -731,7 +782,7 @@ class RuleCompiler {
       if (!f || f.type !== 'number') {
         this.at(raw.field !== undefined ? [...base, 'field'] : base, raw.field !== undefined ? 'unknown-field' : 'missing-key', raw.field !== undefined ? `'${raw.field}' is not a numeric field` : `function '${fn}' needs a numeric 'field'`);
       } else {
-        if (f.group) this.groups.add(f.group);
+        this.need(f.group);
         const get = f.get;
         value = (s) => {
           const v = get(s);

@@ -28,8 +28,13 @@ export interface CompiledAggregate {
 
 export interface CompiledRule {
   meta: RuleMeta;
-  /** Field groups the rule reads; a snapshot lacking one makes the rule "not evaluated" with a reason. */
+  /** Field groups the rule reads (for listings and docs). */
   requires: FieldGroup[];
+  /**
+   * The groups a snapshot lacks for this rule to be evaluated (empty: evaluable). Stricter than `requires`
+   * for `any`: one evaluable branch is enough. A non-empty answer makes the rule "not evaluated".
+   */
+  missingFields(available: ReadonlySet<FieldGroup>): FieldGroup[];
   /** Per-socket condition (for aggregates: which sockets are counted). */
   match(s: SocketRecord): boolean;
   /** Per-socket rules: the finding message for a matching socket. */
