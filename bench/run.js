@@ -363,6 +363,18 @@ function runMulti(o, node, CLI, scanArgs, rows, cores) {
   fs.mkdirSync(dir, { recursive: true });
   for (let i = 0; i < count; i++) ensureSnapshot('tanp', 1e4, path.join(dir, `snap-${String(i).padStart(3, '0')}.ss`), 1000 + i);
   const res = { count, dir: path.relative(REPO, dir), bigFile: path.relative(REPO, big.file), bigWall: big.wall, bigRssMiB: big.rssMiB, cores, runs: {} };
+  // calibration: how many cores does this (shared) machine give us right now? The same fixed
+  // CPU-bound work in 1 and in `cores` worker threads; effective cores = cores × wall(1) / wall(cores).
+  const burn = (j) =>
+    timed([
+      node,
+      '-e',
+      `const {Worker}=require('worker_threads');let d=0;for(let k=0;k<${j};k++)new Worker("let x=0;for(let i=0;i<1.5e8;i++)x=(x+i*7)%1000003;require('worker_threads').parentPort.postMessage(x)",{eval:true}).on('message',()=>{if(++d===${j})process.exit(0)})`,
+    ]).wall;
+  const w1 = median(Array.from({ length: Math.max(1, o.repeat) }, () => burn(1)));
+  const wj = median(Array.from({ length: Math.max(1, o.repeat) }, () => burn(cores)));
+  res.calibration = { wall1: w1, wallN: wj, effectiveCores: (cores * w1) / wj };
+  process.stderr.write(`parallel calibration: effective cores ${res.calibration.effectiveCores.toFixed(2)} of ${cores}\n`);
   for (const j of [1, cores]) {
     const walls = [],
       rss = [],
@@ -431,6 +443,10 @@ function renderMarkdown({ env, rows, multi, startup, o, cores, scanBroken }) {
     else {
       const ideal = multi.bigWall / cores;
       L.push(`${multi.count} × 10k-socket -tanp snapshots in \`${multi.dir}/\` scanned by one \`socklint scan DIR -j N\` (SARIF+JUnit+JSON), vs one scan of \`${multi.bigFile}\` (${f2(multi.bigWall)} s). Target: -j ${cores} ≈ big-file time / ${cores} cores = ${f2(ideal)} s.`, '');
+      if (multi.calibration) {
+        const c = multi.calibration;
+        L.push(`Parallel capacity right now (same CPU-bound loop in 1 vs ${cores} worker threads): ${f2(c.wall1)} s vs ${f2(c.wallN)} s → **${f2(c.effectiveCores)} effective cores** of ${cores}. On a shared machine the -j target is only meaningful when this is close to ${cores}.`, '');
+      }
       L.push('| run | wall s | CPU s (user+sys) | CPU/wall | peak RSS MiB | vs big file | vs big file / cores |');
       L.push('| --- | ---: | ---: | ---: | ---: | ---: | ---: |');
       for (const [j, r] of Object.entries(multi.runs)) {
@@ -475,7 +491,7 @@ function renderMarkdown({ env, rows, multi, startup, o, cores, scanBroken }) {
     const ideal = multi.bigWall / cores;
     t.push([
       `${multi.count} × 10k with -j ${cores} ≈ big file / ${cores} (≤ 1.2× that)`,
-      r && !r.error ? `${f2(r.wall)} s vs ${f2(ideal)} s (${f2(r.wall / ideal)}×)` : `not available${r && r.error ? ': ' + r.error : ''}`,
+      r && !r.error ? `${f2(r.wall)} s vs ${f2(ideal)} s (${f2(r.wall / ideal)}×)${multi.calibration ? `; machine gave ${f2(multi.calibration.effectiveCores)} effective cores` : ''}` : `not available${r && r.error ? ': ' + r.error : ''}`,
       r && !r.error ? r.wall <= 1.2 * ideal : false,
     ]);
   }

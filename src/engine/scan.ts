@@ -137,10 +137,9 @@ export async function scanSnapshot(input: ScanInput, opts: Pick<ScanOptions, 'ru
       summary(s: SsSummary) {
         summary = s;
       },
-      comment(_line: number, text: string) {
-        // Capture metadata (`# key: value`) precedes the table; the host must be known before the first socket.
-        const m = /^#\s*([a-z][a-z0-9_-]*):\s?(.*)$/i.exec(text);
-        if (m && !evaluator && meta[m[1].toLowerCase()] === undefined) meta[m[1].toLowerCase()] = m[2].trim();
+      meta(key: string, value: string) {
+        // Capture metadata precedes the table: the host must be known before the first socket.
+        if (!evaluator) meta[key.toLowerCase()] = value;
       },
     }, { file });
   } catch (e) {

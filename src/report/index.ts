@@ -3,26 +3,31 @@
  * of the ScanReport; `writeFileAtomic` is how the CLI puts one in a file.
  */
 import type { ScanReport } from '../engine/types';
-import { jsonFormatter } from './json';
-import { junitFormatter } from './junit';
-import { prometheusFormatter } from './prometheus';
-import { sarifFormatter } from './sarif';
-import { textFormatter } from './text';
 import type { FormatContext, Formatter } from './types';
 
 export type { FormatContext, Formatter, RedactOptions } from './types';
 export { writeFileAtomic } from './write';
 export { redactReport, checkRedactFields, DEFAULT_REDACT_FIELDS } from './redact';
 
-export const formatters: Record<string, Formatter> = {
-  text: textFormatter,
-  json: jsonFormatter,
-  sarif: sarifFormatter,
-  junit: junitFormatter,
-  prometheus: prometheusFormatter,
+/*
+ * Formatters are loaded on first use: the SARIF and JUnit builders cost tens of milliseconds to load, which a
+ * text-only scan (and every start-up) should not pay.
+ */
+/* eslint-disable @typescript-eslint/no-require-imports */
+const loaders: Record<string, () => Formatter> = {
+  text: () => (require('./text') as typeof import('./text')).textFormatter,
+  json: () => (require('./json') as typeof import('./json')).jsonFormatter,
+  sarif: () => (require('./sarif') as typeof import('./sarif')).sarifFormatter,
+  junit: () => (require('./junit') as typeof import('./junit')).junitFormatter,
+  prometheus: () => (require('./prometheus') as typeof import('./prometheus')).prometheusFormatter,
 };
 
-export const formatNames = Object.keys(formatters);
+export const formatNames = Object.keys(loaders);
+
+export const formatters: Readonly<Record<string, Formatter>> = Object.defineProperties(
+  {},
+  Object.fromEntries(formatNames.map((name) => [name, { enumerable: true, get: loaders[name] }])),
+);
 
 /** Render one format by name (an unknown name is a programming error: the CLI restricts choices). */
 export function formatReport(name: string, report: ScanReport, ctx: FormatContext): string {

@@ -26,6 +26,8 @@ export interface ParseSink {
   summary?(s: SsSummary): void;
   /** `#` comment lines (metadata and annotations). line is 1-based. */
   comment?(line: number, text: string): void;
+  /** Capture metadata (`# key: value` lines before the table), as each is read. */
+  meta?(key: string, value: string): void;
 }
 
 /** How each physical line was used; the counts add up to `lines`. */
@@ -412,6 +414,7 @@ export class SsParser {
         const m = /^#\s*([A-Za-z0-9_.-]+):\s?(.*)$/.exec(text);
         if (m) {
           this.stats.meta[m[1]] = m[2].trim();
+          this.sink.meta?.(m[1], m[2].trim());
           if (m[1] === 'flags' && !this.opts.flags) this.flags = parseFlags(m[2]);
         }
       }
@@ -760,7 +763,9 @@ export class SsParser {
     if (state !== undefined) rec.state = state;
     if (recvQ !== undefined) {
       rec.recvQ = recvQ;
-      rec.sendQ = sendQ;
+      // Read from /proc, a listener's Send-Q is its (empty) transmit queue, not the backlog: leave it out
+      // rather than let `Recv-Q >= backlog` compare against a 0 that means nothing.
+      if (!(state === 'LISTEN' && this.stats.meta.source === 'proc')) rec.sendQ = sendQ;
     }
 
     let extStart: number;
