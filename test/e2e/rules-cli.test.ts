@@ -1,0 +1,66 @@
+/** `socklint rules …` as a user runs it: the default pack's own fixture tests, listing, validation, docs. */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { ROOT, runCli, tmpDir } from './cli';
+
+it('`rules test` runs every default rule\'s annotated fixtures and passes', async () => {
+  const r = await runCli(['rules', 'test']);
+  expect(r.stderr).toBe('');
+  expect(r.code).toBe(0);
+  const last = r.stdout.trim().split('\n').pop()!;
+  const m = /^(\d+) passed, (\d+) failed$/.exec(last);
+  expect(m).not.toBeNull();
+  expect(Number(m![2])).toBe(0);
+  const ids = fs.readdirSync(path.join(ROOT, 'rules')).filter((f) => f.endsWith('.yaml')).length;
+  expect(Number(m![1])).toBeGreaterThanOrEqual(ids);
+});
+
+it('`rules test` fails (exit 1) on a rule whose fixture expectation is wrong', async () => {
+  const dir = tmpDir();
+  fs.writeFileSync(path.join(dir, 'no-telnet.yaml'), [
+    'rules:',
+    '  - id: no-telnet',
+    '    title: Telnet listener',
+    '    kind: security',
+    '    severity: error',
+    '    securitySeverity: 9',
+    '    description: Telnet sends credentials in clear text.',
+    '    help: Remove telnetd.',
+    '    match: {netid: tcp, state: LISTEN, local.port: 23}',
+    '    message: "telnet on {local}"',
+  ].join('\n'));
+  fs.writeFileSync(path.join(dir, 'no-telnet.test.ss'), [
+    'Netid State  Recv-Q Send-Q Local Address:Port Peer Address:PortProcess',
+    '# ruleid: no-telnet',
+    'tcp   LISTEN 0      128          0.0.0.0:23        0.0.0.0:*',
+    '# ruleid: no-telnet',
+    'tcp   LISTEN 0      128          0.0.0.0:22        0.0.0.0:*',
+  ].join('\n') + '\n');
+  const r = await runCli(['rules', 'test', dir]);
+  expect(r.code).toBe(1);
+  expect(r.stdout).toMatch(/no-telnet\.test\.ss:5/);
+  expect(r.stdout.trim().split('\n').pop()).toBe('0 passed, 1 failed');
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+it('`rules list` shows every default rule; `rules docs` is what docs/rules.md holds', async () => {
+  const list = await runCli(['rules', 'list']);
+  expect(list.code).toBe(0);
+  for (const id of ['dangerous-port-exposed', 'unexpected-listener', 'close-wait-excess', 'time-wait-excess', 'syn-sent-excess',
+    'listen-queue-overflow', 'recv-queue-backlog', 'send-queue-backlog', 'high-rtt', 'retransmitting', 'socket-memory-pressure']) {
+    expect(list.stdout).toMatch(new RegExp(`^${id}\\s`, 'm'));
+  }
+  const docs = await runCli(['rules', 'docs']);
+  expect(docs.stdout).toBe(fs.readFileSync(path.join(ROOT, 'docs/rules.md'), 'utf8'));
+});
+
+it('`rules validate` cites every error at file:line:column and exits 2', async () => {
+  const dir = tmpDir();
+  const f = path.join(dir, 'bad.yaml');
+  fs.writeFileSync(f, 'rules:\n  - id: Bad_Id\n    titel: x\n');
+  const r = await runCli(['rules', 'validate', f]);
+  expect(r.code).toBe(2);
+  expect(r.stderr).toMatch(new RegExp(`${f.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:\\d+:\\d+`));
+  expect(r.stderr).not.toMatch(/\[object Object\]/);
+  fs.rmSync(dir, { recursive: true, force: true });
+});
