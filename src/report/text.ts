@@ -15,6 +15,8 @@ const LEVELS: Level[] = ['error', 'warning', 'note'];
 const LEVEL_COLOUR: Record<Level, string> = { error: '1;31', warning: '1;33', note: '1;36' };
 /** Offenders printed under an aggregate finding; the rest are counted. */
 const TEXT_OFFENDERS = 5;
+/** Findings shown per rule and severity: a person reads a screenful; JSON and SARIF list them all. */
+const TEXT_FINDINGS_PER_RULE = 25;
 
 type Paint = (code: string, text: string) => string;
 
@@ -106,7 +108,11 @@ export function formatText(input: ScanReport, ctx: FormatContext): string {
     lines.push('');
     lines.push(paint(LEVEL_COLOUR[level], `${level.toUpperCase()} (${atLevel.length})`));
     const byRule = new Map<string, Finding[]>();
-    for (const f of atLevel) byRule.set(f.ruleId, [...(byRule.get(f.ruleId) ?? []), f]);
+    for (const f of atLevel) {
+      const list = byRule.get(f.ruleId);
+      if (list) list.push(f);
+      else byRule.set(f.ruleId, [f]);
+    }
     const ruleIds = [...byRule.keys()].sort(
       (a, b) => (ruleOrder.get(a) ?? Infinity) - (ruleOrder.get(b) ?? Infinity) || a.localeCompare(b),
     );
@@ -114,7 +120,10 @@ export function formatText(input: ScanReport, ctx: FormatContext): string {
       const findings = byRule.get(ruleId)!.sort(byLocation);
       const title = rules.get(ruleId)?.title;
       lines.push(`  ${paint('1', e(ruleId))}${title ? `  ${e(title)}` : ''}  ${paint('2', `(${findings.length})`)}`);
-      for (const f of findings) renderFinding(f, paint, showHost, lines);
+      for (const f of findings.slice(0, TEXT_FINDINGS_PER_RULE)) renderFinding(f, paint, showHost, lines);
+      if (findings.length > TEXT_FINDINGS_PER_RULE) {
+        lines.push(`    … and ${plural(findings.length - TEXT_FINDINGS_PER_RULE, 'more finding')} of this rule (--format json or sarif lists them all)`);
+      }
     }
   }
 

@@ -85,3 +85,13 @@ describe('sanitizers', () => {
     expect(escapeTerminal('a\u001b[2Jb\u202ec')).toBe('a\\x1b[2Jb\\u202ec');
   });
 });
+
+test('lists at most 25 findings per rule and says how many more there are', () => {
+  const base = sampleReport();
+  const one = base.findings.find((f) => f.socket)!;
+  const many = Array.from({ length: 60 }, (_, i) => ({ ...one, ruleId: 'bulk-rule', location: { ...one.location, line: i + 1 }, fingerprint: `f${i}` }));
+  const report = { ...base, findings: many, rules: [...base.rules, { ...base.rules[0], id: 'bulk-rule', title: 'Bulk' }] };
+  const out = formatters.text.format(report, { cwd: process.cwd(), color: false });
+  expect(out.match(/bulk-rule/g)).toHaveLength(1);
+  expect(out).toContain('… and 35 more findings of this rule');
+});
