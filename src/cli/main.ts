@@ -5,7 +5,7 @@
  */
 import yargs from 'yargs';
 import { ExitCode, UserError, formatDiagnostic } from '../diagnostics';
-import { socklintVersion } from './version';
+import { socklintVersion } from '../version';
 
 const FAIL_ON = ['error', 'warning', 'note', 'none'] as const;
 

@@ -14,6 +14,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { PassThrough, type Writable } from 'stream';
 import { ExitCode, UserError } from '../diagnostics';
+import { socklintVersion } from '../version';
 import { chooseSsFlags, detectSs, execInNetns, resolveNetns, runSs, type NetnsTarget } from './live';
 import { PROC_FLAGS, fileTableReader, renderProcAsSs, scanProc, type NetTableReader } from './proc';
 
@@ -47,21 +48,6 @@ export function formatMeta(meta: CaptureMeta): string {
     out += `# ${k}: ${String(v).replace(/[\r\n]+/g, ' ')}`.trimEnd() + '\n';
   }
   return out;
-}
-
-let cachedVersion: string | undefined;
-/** socklint's version from package.json (found upwards from this file: works from src/ and dist/). */
-export function socklintVersion(): string {
-  if (cachedVersion) return cachedVersion;
-  let dir = __dirname;
-  for (let i = 0; i < 5; i++) {
-    try {
-      const pkg = JSON.parse(fs.readFileSync(path.join(dir, 'package.json'), 'utf8')) as { name?: string; version?: string };
-      if (pkg.name === 'socklint' && pkg.version) return (cachedVersion = pkg.version);
-    } catch { /* keep looking */ }
-    dir = path.dirname(dir);
-  }
-  return (cachedVersion = 'unknown');
 }
 
 export interface CaptureOptions {

@@ -4,7 +4,7 @@ import { expandSnapshotArgs } from '../../engine/inputs';
 import { fileInputs, runScan } from '../../engine/scan';
 import { buildBaseline } from '../../engine/baseline';
 import { writeFileAtomic } from '../../report';
-import { socklintVersion } from '../version';
+import { socklintVersion } from '../../version';
 import { loadRulesAndConfig, parseLabelArgs, printDiagnostics } from './shared';
 
 export interface BaselineArgs {

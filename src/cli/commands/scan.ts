@@ -13,7 +13,7 @@ import type { Level, ScanReport } from '../../engine/types';
 import { formatNames, formatReport, writeFileAtomic, checkRedactFields, type FormatContext } from '../../report';
 import { prepareReport } from '../../report/redact';
 import { parseFormatSpecs } from '../formats';
-import { socklintVersion } from '../version';
+import { socklintVersion } from '../../version';
 import { loadRulesAndConfig, parseLabelArgs, printDiagnostics } from './shared';
 
 export interface ScanArgs {
