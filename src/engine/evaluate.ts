@@ -5,6 +5,7 @@
  */
 import type { FieldGroup, Location, SocketRecord } from '../snapshot/types';
 import type { CompiledRule, CompareOp, GroupKey } from '../rules/types';
+import { socketFilterOf, type SocketFilter } from '../rules/compile';
 import type { Finding, NotEvaluated, Offender, Omitted } from './types';
 import { describeSocket } from '../snapshot/describe';
 import { groupFingerprint, socketFingerprint } from './fingerprint';
@@ -73,6 +74,8 @@ interface GroupState {
 
 interface RuleState {
   rule: CompiledRule;
+  /** Netids/states outside which the rule cannot match (from its condition), if known. */
+  filter?: SocketFilter;
   findings: Finding[];
   omitted: number;
   groups?: Map<string, GroupState>;
@@ -82,19 +85,47 @@ function offenderOf(s: SocketRecord): Offender {
   return { location: s.location, summary: describeSocket(s) };
 }
 
+/** Distinct (netid, state) pairs whose rule lists are cached; more (hostile association states) are not. */
+const MAX_DISPATCH = 512;
+
+function accepts(f: SocketFilter | undefined, netid: string, state: string | undefined): boolean {
+  if (!f) return true;
+  if (f.netids && !f.netids.has(netid)) return false;
+  if (f.states && (state === undefined || !f.states.has(state))) return false;
+  return true;
+}
+
 export class SnapshotEvaluator {
   private readonly states: RuleState[];
   private readonly cap: number;
   private firstLocation: Location | undefined;
+  /** netid → state → the rules (in rule order) that can match such a socket. */
+  private readonly dispatch = new Map<string, Map<string | undefined, RuleState[]>>();
+  private dispatchSize = 0;
 
   constructor(rules: CompiledRule[], private readonly ctx: EvaluatorContext) {
     this.cap = ctx.maxFindingsPerRule ?? DEFAULT_MAX_FINDINGS_PER_RULE;
-    this.states = rules.map((rule) => ({ rule, findings: [], omitted: 0, groups: rule.aggregate ? new Map() : undefined }));
+    this.states = rules.map((rule) => ({ rule, filter: socketFilterOf(rule.match), findings: [], omitted: 0, groups: rule.aggregate ? new Map() : undefined }));
+  }
+
+  private rulesFor(netid: string, state: string | undefined): RuleState[] {
+    let byState = this.dispatch.get(netid);
+    let list = byState?.get(state);
+    if (list) return list;
+    list = this.states.filter((st) => accepts(st.filter, netid, state));
+    if (this.dispatchSize < MAX_DISPATCH) {
+      if (!byState) this.dispatch.set(netid, (byState = new Map()));
+      byState.set(state, list);
+      this.dispatchSize++;
+    }
+    return list;
   }
 
   add(s: SocketRecord): void {
     if (this.firstLocation === undefined) this.firstLocation = s.location;
-    for (const st of this.states) {
+    const states = this.rulesFor(s.netid, s.state);
+    for (let i = 0; i < states.length; i++) {
+      const st = states[i];
       if (!st.rule.match(s)) continue;
       if (st.groups) this.count(st, s);
       else if (st.findings.length < this.cap) st.findings.push(this.socketFinding(st.rule, s));

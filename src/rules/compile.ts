@@ -322,7 +322,7 @@ class RuleCompiler {
       this.at(path, 'wrong-type', 'a condition must be a mapping of fields and all/any/not');
       return () => false;
     }
-    const preds: Pred[] = [];
+    const preds: CostedPred[] = [];
     for (const [key, spec] of Object.entries(value as Record<string, unknown>)) {
       const p = [...path, key];
       if (key === 'all' || key === 'any') {
@@ -331,7 +331,7 @@ class RuleCompiler {
           continue;
         }
         if (key === 'all') {
-          preds.push(allOf(spec.map((c, i) => this.condition(c, [...p, i]))));
+          preds.push({ pred: allOf(spec.map((c, i) => this.condition(c, [...p, i]))), cost: COST_COMPOUND });
         } else {
           const outer = this.requirement;
           const branches: Requirement[] = [];
@@ -343,11 +343,11 @@ class RuleCompiler {
           });
           this.requirement = outer;
           outer.anyOf.push(branches);
-          preds.push(anyOf(parts));
+          preds.push({ pred: anyOf(parts), cost: COST_COMPOUND });
         }
       } else if (key === 'not') {
         const inner = this.condition(spec, p);
-        preds.push((s) => !inner(s));
+        preds.push({ pred: (s) => !inner(s), cost: COST_COMPOUND });
       } else {
         const field = FIELD_BY_NAME.get(key);
         if (!field) {
@@ -356,23 +356,89 @@ class RuleCompiler {
           continue;
         }
         this.need(field.group);
-        const m = this.matcher(field, spec, p);
         const get = field.get;
         if (field.list) {
-          preds.push((s) => m(get(s) as FieldValue[] | undefined, s));
+          const m = this.matcher(field, spec, p);
+          preds.push({ pred: (s) => m(get(s) as FieldValue[] | undefined, s), cost: COST_LIST });
         } else {
-          // One reusable box per field matcher: no allocation per socket on the hot path.
-          const box: FieldValue[] = [0];
-          preds.push((s) => {
-            const v = get(s) as FieldValue | undefined;
-            if (v === undefined) return m(undefined, s);
-            box[0] = v;
-            return m(box, s);
-          });
+          preds.push(this.scalarFieldPred(field, spec, p));
         }
       }
     }
-    return allOf(preds);
+    // Conjuncts are pure: evaluate the cheap, selective ones (netid, state) first.
+    preds.sort((a, b) => a.cost - b.cost);
+    const pred = allOf(preds.map((x) => x.pred));
+    const filter = this.socketFilter(value as Record<string, unknown>);
+    if (filter) SOCKET_FILTERS.set(pred, filter);
+    return pred;
+  }
+
+  /**
+   * What the top level of a condition demands of netid and state (shorthand `netid: tcp`, `state: {in: […]}`),
+   * so the engine can skip the rule for sockets that cannot match. Undefined when nothing is demanded.
+   */
+  private socketFilter(cond: Record<string, unknown>): SocketFilter | undefined {
+    const values = (key: 'netid' | 'state'): ReadonlySet<string> | undefined => {
+      if (!Object.prototype.hasOwnProperty.call(cond, key)) return undefined;
+      let spec = cond[key];
+      if (spec !== null && typeof spec === 'object' && !Array.isArray(spec)) {
+        const ops = Object.keys(spec);
+        if (ops.length !== 1) return undefined;
+        if (ops[0] === 'eq') spec = (spec as Record<string, unknown>).eq;
+        else if (ops[0] === 'in') spec = (spec as Record<string, unknown>).in;
+        else return undefined;
+      }
+      const list = Array.isArray(spec) ? spec : [spec];
+      if (list.length === 0 || !list.every((x) => typeof x === 'string' && !x.startsWith('$'))) return undefined;
+      return new Set(list as string[]);
+    };
+    const netids = values('netid');
+    const states = values('state');
+    if (!netids && !states) return undefined;
+    return { ...(netids ? { netids } : {}), ...(states ? { states } : {}) };
+  }
+
+  /** A condition on one non-list field, read once per socket; the shorthand forms become direct compares. */
+  private scalarFieldPred(field: FieldDef, spec: unknown, path: PathSegment[]): CostedPred {
+    const get = field.get as (s: SocketRecord) => FieldValue | undefined;
+    const cost = FIELD_COSTS[field.name] ?? (field.type === 'address' || field.name.endsWith('.scope') || field.name.endsWith('.family') ? COST_ADDRESS : COST_FIELD);
+    if (spec === null || typeof spec !== 'object' || Array.isArray(spec)) {
+      if (field.type !== 'number' && !Array.isArray(spec)) {
+        // `state: LISTEN`: one string compare
+        const v = this.operator(field, 'eq', spec, path) ? this.scalarValueOf(field, spec) : undefined;
+        if (v === undefined) return { pred: () => false, cost };
+        return { pred: (s) => get(s) === v, cost };
+      }
+      const m = this.matcher(field, spec, path);
+      const box: FieldValue[] = [0];
+      return {
+        pred: (s) => {
+          const v = get(s);
+          if (v === undefined) return false;
+          box[0] = v;
+          return m(box, s);
+        },
+        cost,
+      };
+    }
+    const m = this.matcher(field, spec, path);
+    // One reusable box per field matcher: no allocation per socket on the hot path.
+    const box: FieldValue[] = [0];
+    return {
+      pred: (s) => {
+        const v = get(s);
+        if (v === undefined) return m(undefined, s);
+        box[0] = v;
+        return m(box, s);
+      },
+      cost: cost + COST_OPERATORS,
+    };
+  }
+
+  /** The value of a shorthand scalar already checked by operator('eq') (no second diagnostic). */
+  private scalarValueOf(field: FieldDef, spec: unknown): FieldValue | undefined {
+    const v = typeof spec === 'string' && VAR_REF.test(spec) ? this.vars.get(VAR_REF.exec(spec)![1])?.value : spec;
+    return typeof v === 'string' || typeof v === 'boolean' ? v : undefined;
   }
 
   /** A field matcher: shorthand scalar (eq), list (in), range string, or a mapping of operators (all must hold). */
@@ -905,8 +971,44 @@ class RuleCompiler {
 
 type Renderer<C> = (ctx: C) => string;
 
+interface CostedPred {
+  pred: Pred;
+  /** Relative cost of evaluating it (conjuncts are ordered by it). */
+  cost: number;
+}
+const COST_FIELD = 1;
+const COST_OPERATORS = 1;
+const COST_LIST = 3;
+const COST_ADDRESS = 4;
+const COST_COMPOUND = 5;
+/** The socket's table and state: plain properties, and the most selective conditions of the default pack. */
+const FIELD_COSTS: Record<string, number> = { netid: 0, state: 0 };
+
+/** The netids / states a condition (by its top-level conjuncts) can match at all. */
+export interface SocketFilter {
+  netids?: ReadonlySet<string>;
+  states?: ReadonlySet<string>;
+}
+const SOCKET_FILTERS = new WeakMap<Pred, SocketFilter>();
+
+/**
+ * The netids/states a compiled rule's condition requires (a socket outside them never matches), or
+ * undefined. Lets the engine dispatch sockets only to rules that can match them.
+ */
+export function socketFilterOf(match: (s: SocketRecord) => boolean): SocketFilter | undefined {
+  return SOCKET_FILTERS.get(match);
+}
+
 function allOf(preds: Pred[]): Pred {
   if (preds.length === 1) return preds[0];
+  if (preds.length === 2) {
+    const [a, b] = preds;
+    return (s) => a(s) && b(s);
+  }
+  if (preds.length === 3) {
+    const [a, b, c] = preds;
+    return (s) => a(s) && b(s) && c(s);
+  }
   return (s) => {
     for (let i = 0; i < preds.length; i++) if (!preds[i](s)) return false;
     return true;
