@@ -61,6 +61,8 @@ const NETIDS = new Set([
   'tcp', 'udp', 'raw', 'icmp6', '???', 'mptcp', 'dccp', 'sctp', 'u_str', 'u_dgr', 'u_seq', 'p_raw', 'p_dgr', 'nl',
   'v_str', 'v_dgr', 'ti_st', 'ti_dg', 'ti_rd', 'ti_sq', 'ti_un', 'xdp', 'unknown',
 ]);
+/** Each name → its one interned string (fast compares and Map lookups downstream). */
+const NETID_CANON = new Map([...NETIDS].map((x) => [x, x]));
 /** Longest first, for glued `u_strESTAB`. */
 const NETIDS_BY_LENGTH = [...NETIDS].sort((a, b) => b.length - a.length);
 
@@ -69,6 +71,7 @@ const STATES = new Set([
   'LISTEN', 'CLOSING', 'UNKNOWN', 'UNDEF', 'CLOSED', 'NEW-SYN-RECV', 'BOUND-INACTIVE',
 ]);
 const STATES_BY_LENGTH = [...STATES].sort((a, b) => b.length - a.length);
+const STATE_CANON = new Map([...STATES].map((x) => [x, x]));
 
 /** States that only stream (connection-oriented) sockets have. */
 const STREAM_ONLY = new Set([
@@ -104,6 +107,11 @@ function classOf(netid: string): Cls {
     default:
       return netid.startsWith('ti_') ? Cls.TIPC : Cls.INET;
   }
+}
+
+/** Buffer's own decoder, without toString's per-call encoding lookup (same output as toString('utf8')). */
+interface Utf8Sliceable {
+  utf8Slice(start: number, end: number): string;
 }
 
 const MAX_LINE_BYTES = 1 << 20; // longer lines are reported 'line too long'
@@ -269,7 +277,7 @@ export class SsParser {
           this.appendPart(buf, start, nl);
           this.takeLine();
         } else {
-          this.onLine(buf.toString('utf8', start, nl), false);
+          this.onLine((buf as Utf8Sliceable).utf8Slice(start, nl), false);
         }
       } catch (e) {
         if (e === this.sinkError) throw e; // the consumer's own exception: not ours to hide
@@ -671,10 +679,9 @@ export class SsParser {
     // token 1: Netid (or State / queue when the Netid column is absent)
     let e = tokEnd(s, p, n);
     let tok = s.slice(p, e);
-    let netid: string | undefined;
+    let netid: string | undefined = NETID_CANON.get(tok);
     let association = false;
-    if (NETIDS.has(tok)) {
-      netid = tok;
+    if (netid !== undefined) {
       p = e;
     } else if (tok !== '`-' && !STATES.has(tok) && parseIntStrict(tok) === undefined) {
       // 4.15–4.19 glued `u_strESTAB`
@@ -694,15 +701,16 @@ export class SsParser {
     p = skipWs(s, p, n);
     e = tokEnd(s, p, n);
     tok = s.slice(p, e);
-    if (tok === '`-') {
+    const canonState = STATE_CANON.get(tok);
+    if (canonState !== undefined) {
+      state = canonState;
+      p = e;
+    } else if (tok === '`-') {
       association = true;
       p = skipWs(s, e, n);
       e = tokEnd(s, p, n);
       tok = s.slice(p, e);
       if (tok.length === 0) return 'SCTP association row without a state';
-      state = tok;
-      p = e;
-    } else if (STATES.has(tok)) {
       state = tok;
       p = e;
     } else {
@@ -1071,18 +1079,24 @@ function startsWithState(t: string): boolean {
 
 function guessClass(s: string, p: number, n: number): Cls {
   const e1 = tokEnd(s, p, n);
-  const a = s.slice(p, e1);
   const p2 = skipWs(s, e1, n);
-  const b = s.slice(p2, tokEnd(s, p2, n));
-  if (parseIntStrict(b) !== undefined) return Cls.UNIX;
-  if (b === '-') return Cls.TIPC;
-  const colon = a.indexOf(':');
-  if (colon > 0) {
-    const pre = a.slice(0, colon);
-    if (NL_PROTOS.has(pre) || (parseIntStrict(pre) !== undefined && pre.charCodeAt(0) !== 45)) return Cls.NL;
+  const e2 = tokEnd(s, p2, n);
+  const b0 = s.charCodeAt(p2);
+  if (b0 === 45 /* - */ || (b0 >= 48 && b0 <= 57)) {
+    const v = parseIntRange(s, p2, e2);
+    if (v === v) return Cls.UNIX;
+    if (e2 - p2 === 1) return Cls.TIPC; // `-`
   }
-  if (b === '*') {
-    if (/:q\d+$/.test(a)) return Cls.XDP;
+  const colon = s.indexOf(':', p);
+  if (colon > p && colon < e1) {
+    const c0 = s.charCodeAt(p);
+    if (c0 >= 48 && c0 <= 57) {
+      const v = parseIntRange(s, p, colon);
+      if (v === v) return Cls.NL;
+    } else if (c0 >= 97 && c0 <= 122 /* a-z */ && NL_PROTOS.has(s.slice(p, colon))) return Cls.NL;
+  }
+  if (e2 - p2 === 1 && b0 === 42 /* * */) {
+    if (/:q\d+$/.test(s.slice(p, e1))) return Cls.XDP;
     return Cls.PACKET;
   }
   return Cls.INET;
