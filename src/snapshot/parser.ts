@@ -79,6 +79,10 @@ const STREAM_ONLY = new Set([
   'NEW-SYN-RECV',
 ]);
 
+const STREAM_ONLY_REASON = new Map(
+  [...STREAM_ONLY].map((st) => [st, `tcp: state ${st} exists only for stream sockets (mptcp/dccp/sctp print the same)`]),
+);
+
 const NL_PROTOS = new Set([
   'rtnl', 'unused', 'usersock', 'fw', 'tcpdiag', 'sock_diag', 'nflog', 'xfrm', 'selinux', 'iscsi', 'audit',
   'fiblookup', 'connector', 'nft', 'ip6fw', 'dec-rt', 'uevent', 'genl', 'scsi-trans', 'ecryptfs', 'rdma',
@@ -136,6 +140,10 @@ interface FlagInfo {
   /** The single state a `state X` filter selects. */
   state?: string;
   raw: string;
+  /** netidInferred of rows whose table the flags settle (built once). */
+  tableReason?: string;
+  /** stateInferred of rows whose state the flags settle (built once). */
+  stateReason?: string;
 }
 
 const LONG_FLAGS: Record<string, string> = {
@@ -209,6 +217,8 @@ interface Decision {
   netid: string;
   line: number;
   reason: string;
+  /** netidInferred of the rows it settles (one string for all of them). */
+  sameTable: string;
 }
 
 export class SsParser {
@@ -624,17 +634,18 @@ export class SsParser {
     if (this.decision) {
       if (!strong && rec.netid !== this.decision.netid) {
         rec.netid = this.decision.netid;
-        rec.netidInferred = `${this.decision.netid}: same table as line ${this.decision.line} (${this.decision.reason})`;
+        rec.netidInferred = this.decision.sameTable;
       }
       return false;
     }
     if (strong) {
-      this.decision = { netid: rec.netid, line: rec.location.line, reason: rec.netidInferred! };
+      const sameTable = `${rec.netid}: same table as line ${rec.location.line} (${rec.netidInferred})`;
+      this.decision = { netid: rec.netid, line: rec.location.line, reason: rec.netidInferred!, sameTable };
       for (const ev of this.queue) {
         if (ev.k === 0 && ev.weak) {
           ev.weak = false;
           ev.rec.netid = rec.netid;
-          ev.rec.netidInferred = `${rec.netid}: same table as line ${rec.location.line} (${rec.netidInferred})`;
+          ev.rec.netidInferred = sameTable;
         }
       }
       this.flushQueue();
@@ -934,7 +945,7 @@ export class SsParser {
     const f = this.flags;
     if (f && f.table && (cls === Cls.INET || (cls === Cls.NL && f.table === 'nl'))) {
       rec.netid = f.table;
-      rec.netidInferred = `${f.table}: the capture flags "${f.raw.trim()}" select only that table`;
+      rec.netidInferred = f.tableReason ??= `${f.table}: the capture flags "${f.raw.trim()}" select only that table`;
       return Strength.NA;
     }
     if (sctpLine > 0) {
@@ -974,7 +985,7 @@ export class SsParser {
     const st = rec.state;
     if (st !== undefined && STREAM_ONLY.has(st)) {
       rec.netid = 'tcp';
-      rec.netidInferred = `tcp: state ${st} exists only for stream sockets (mptcp/dccp/sctp print the same)`;
+      rec.netidInferred = STREAM_ONLY_REASON.get(st)!;
       return Strength.STRONG;
     }
     if (rec.tcp !== undefined || (rec.timer !== undefined && rec.timer.name !== 'unknown')) {
@@ -1007,7 +1018,7 @@ export class SsParser {
     const f = this.flags;
     if (f && f.state) {
       rec.state = f.state;
-      rec.stateInferred = `the capture flags "${f.raw.trim()}" filter on a single state`;
+      rec.stateInferred = f.stateReason ??= `the capture flags "${f.raw.trim()}" filter on a single state`;
       return;
     }
     const id = rec.netid;

@@ -64,7 +64,7 @@ describeNetns('live scans of a private namespace', () => {
     expect(viaProc.snapshots[0].meta?.source).toBe('proc');
     // /proc cannot show IPV6_V6ONLY, so the v6only [::]:8443 listener reads as the dual-stack `*` there
     // (docs/live-capture.md); everything else is identical.
-    const v6any = (keys: string[]) => keys.map((k) => k.replace(' :::', ' *:'));
+    const v6any = (keys: string[]) => keys.map((k) => k.replace(' :::', ' *:')).sort();
     expect(exposureAndState(viaProc)).toContain('unexpected-listener tcp *:8443');
     expect(v6any(exposureAndState(viaProc))).toEqual(v6any(exposureAndState(viaSs)));
     // /proc has no skmem or tcp_info: those rules are not evaluated, with the reason, never passed
