@@ -58,6 +58,25 @@ describe('unreadable snapshots exit 3 with one line naming the file', () => {
     expect(r.code).toBe(3);
     oneLineNaming(r, d);
   });
+  it('a file this user may not read (run as nobody through setpriv)', async () => {
+    const p = file('secret.ss', fs.readFileSync(SNAP));
+    fs.chmodSync(p, 0o600);
+    fs.chmodSync(dir, 0o755);
+    const { execFileSync } = require('node:child_process') as typeof import('node:child_process');
+    let out = '';
+    let code = 0;
+    try {
+      execFileSync('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, require('./cli').CLI, 'scan', p], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+    } catch (e) {
+      const err = e as { status: number; stderr: string };
+      code = err.status;
+      out = err.stderr;
+    }
+    expect(code).toBe(3);
+    expect(out.trim().split('\n')).toHaveLength(1);
+    expect(out).toContain(p);
+    expect(out).toMatch(/permission/i);
+  });
   it('a corrupt gzip file', async () => {
     const gz = require('node:zlib').gzipSync(fs.readFileSync(SNAP)) as Buffer;
     const p = file('cut.ss.gz', gz.subarray(0, Math.floor(gz.length / 2)));
