@@ -23,6 +23,15 @@ export const REDACTABLE_FIELDS = [
   'skmem', 'tcp', 'shutdown', 'recvQ', 'sendQ', 'v6only', 'netidInferred', 'stateInferred',
 ] as const;
 
+/** Sub-fields of the structured fields (tcp and extra are open-ended and take any key). */
+const SUBFIELDS: Record<string, readonly string[]> = {
+  local: ['address', 'port', 'portName', 'iface', 'path'],
+  peer: ['address', 'port', 'portName', 'iface', 'path'],
+  processes: ['name', 'pid', 'fd', 'tid', 'procCtx', 'sockCtx'],
+  timer: ['name', 'expiresMs', 'retrans'],
+  skmem: ['r', 'rb', 't', 'tb', 'f', 'w', 'o', 'bl', 'd'],
+};
+
 /** Values that say "no address" rather than name one: masking them would only hide that a socket is unconnected. */
 const WILDCARDS = new Set(['', '*', '0.0.0.0', '::', '[::]', '0']);
 
@@ -48,22 +57,24 @@ export function redactionTag(value: string, salt?: string): string {
   return `redacted-${createHmac('sha256', salt || DEFAULT_SALT).update(value).digest('hex').slice(0, 8)}`;
 }
 
+function unknownField(field: string, hint: string): never {
+  throw new UserError({ file: '--redact', code: 'unknown-redact-field', message: `unknown socket field '${field}'`, hint }, ExitCode.usage);
+}
+
 /** Check user-named field paths; throws a UserError (exit 2) naming the bad one with a suggestion. */
 export function checkRedactFields(fields: string[]): void {
   const known: readonly string[] = REDACTABLE_FIELDS;
   for (const field of fields) {
-    const root = field.split('.')[0];
+    const [root, sub] = field.split('.');
     if (!known.includes(root) || field.split('.').some((s) => s === '')) {
       const suggestion = didYouMean(root, known);
-      throw new UserError(
-        {
-          file: '--redact',
-          code: 'unknown-redact-field',
-          message: `unknown socket field '${field}'`,
-          hint: suggestion ? `did you mean '${suggestion}'?` : `fields start with one of: ${known.join(', ')}`,
-        },
-        ExitCode.usage,
-      );
+      unknownField(field, suggestion ? `did you mean '${suggestion}'?` : `fields start with one of: ${known.join(', ')}`);
+    }
+    const subs = SUBFIELDS[root];
+    if (sub !== undefined && subs && !subs.includes(sub)) {
+      const candidates = subs.map((x) => `${root}.${x}`);
+      const suggestion = didYouMean(field, candidates);
+      unknownField(field, suggestion ? `did you mean '${suggestion}'?` : `${root} has: ${candidates.join(', ')}`);
     }
   }
 }

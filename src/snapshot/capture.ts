@@ -34,9 +34,11 @@ export interface CaptureMeta {
   labels?: string;
   /** Only for the /proc fallback: `proc`. */
   source?: string;
+  /** The capturing user's uid when not root: other users' sockets then carry no process (scans treat -p as absent). */
+  uid?: string;
 }
 
-const META_KEYS: (keyof CaptureMeta)[] = ['socklint-snapshot', 'host', 'time', 'kernel', 'ss', 'flags', 'netns', 'socklint', 'labels', 'source'];
+const META_KEYS: (keyof CaptureMeta)[] = ['socklint-snapshot', 'host', 'time', 'kernel', 'ss', 'flags', 'netns', 'socklint', 'labels', 'source', 'uid'];
 
 /** `# key: value` lines, one per key, in the fixed order (an empty value keeps its line: `# netns: `). */
 export function formatMeta(meta: CaptureMeta): string {
@@ -128,6 +130,7 @@ export async function captureSnapshot(opts: CaptureOptions = {}): Promise<Captur
   };
   if (labels.length) meta.labels = labels.map(([k, v]) => `${k}=${v}`).join(',');
   if (useProc) meta.source = 'proc';
+  if (typeof process.getuid === 'function' && process.getuid() !== 0) meta.uid = String(process.getuid());
   const root = notRootNotice(useProc);
   if (root) notices.push(root);
 
