@@ -21,6 +21,7 @@ export interface HostOverride {
   enable?: string[];
   severity?: Record<string, Level>;
   variables?: Record<string, Record<string, unknown>>;
+  globals?: Record<string, unknown>;
 }
 
 export interface ConfigFile {
@@ -30,6 +31,7 @@ export interface ConfigFile {
   disable?: string[];
   severity?: Record<string, Level>;
   variables?: Record<string, Record<string, unknown>>;
+  globals?: Record<string, unknown>;
   hosts?: HostOverride[];
   waivers?: {
     rule: string; host?: string; where?: Record<string, unknown>; group?: Record<string, string | number | null>;
@@ -64,7 +66,11 @@ interface Effective {
   disabled: Set<string>;
   severity: Map<string, { level: Level; at: PathSegment[] }>;
   variables: Map<string, { values: Record<string, unknown>; at: PathSegment[] }>;
+  /** name → value and where it was written (for diagnostics). */
+  globals: Map<string, { value: unknown; at: PathSegment[] }>;
 }
+
+type OverrideBlock = Pick<HostOverride, 'disable' | 'enable' | 'severity' | 'variables' | 'globals'>;
 
 /** The rule set of a scan: every definition, compiled per host with that host's overrides (cached). */
 export class ConfiguredRules implements RuleSelector {
@@ -107,7 +113,12 @@ export class ConfiguredRules implements RuleSelector {
       if (eff.disabled.has(def.id)) continue;
       const sev = eff.severity.get(def.id);
       const vars = eff.variables.get(def.id);
-      rules.push(this.compile(def, vars?.values ?? {}, sev?.level, vars?.at ?? []));
+      const values: Record<string, unknown> = {};
+      for (const name of Object.keys(def.vars)) {
+        const g = eff.globals.get(name);
+        if (g) values[name] = g.value;
+      }
+      rules.push(this.compile(def, { ...values, ...(vars?.values ?? {}) }, sev?.level, vars?.at ?? []));
     }
     return { rules, maxFindingsPerRule: this.maxFindingsPerRule };
   }
@@ -135,8 +146,9 @@ export class ConfiguredRules implements RuleSelector {
 
   private effective(id: SnapshotIdentity): Effective {
     const d = this.config.data;
-    const eff: Effective = { disabled: new Set(d.disable ?? []), severity: new Map(), variables: new Map() };
-    const apply = (o: { disable?: string[]; enable?: string[]; severity?: Record<string, Level>; variables?: Record<string, Record<string, unknown>> }, at: PathSegment[]) => {
+    const eff: Effective = { disabled: new Set(d.disable ?? []), severity: new Map(), variables: new Map(), globals: new Map() };
+    const apply = (o: OverrideBlock, at: PathSegment[]) => {
+      for (const [name, value] of Object.entries(o.globals ?? {})) eff.globals.set(name, { value, at: [...at, 'globals', name] });
       for (const r of o.disable ?? []) eff.disabled.add(r);
       for (const r of o.enable ?? []) eff.disabled.delete(r);
       for (const [r, level] of Object.entries(o.severity ?? {})) eff.severity.set(r, { level, at: [...at, 'severity', r] });
@@ -166,7 +178,23 @@ export class ConfiguredRules implements RuleSelector {
       return false;
     };
     const d = this.config.data;
-    const checkBlock = (o: HostOverride | ConfigFile, at: PathSegment[]) => {
+    const declared = new Map<string, RuleDefinition[]>();
+    for (const def of this.definitions) {
+      for (const name of Object.keys(def.vars)) declared.set(name, [...(declared.get(name) ?? []), def]);
+    }
+    const checkBlock = (o: OverrideBlock, at: PathSegment[]) => {
+      for (const [name, value] of Object.entries(o.globals ?? {})) {
+        const defs = declared.get(name);
+        if (!defs) {
+          const hint = didYouMean(name, declared.keys());
+          diagnostics.push({ file: src.file, ...src.keyPositionOf([...at, 'globals', name]), code: 'unknown-variable', message: `no loaded rule declares a variable "${name}"`, hint: hint ? `did you mean "${hint}"?` : 'see the variables in docs/rules.md' });
+          continue;
+        }
+        // the value must suit every rule that declares the name; one report is enough
+        const problem = defs.map((def) => tryCompileRule(def, { [name]: value }, undefined, { overridesFile: src.file, positionOfOverride: () => src.positionOf([...at, 'globals', name]) }))
+          .find((r) => r.diagnostics.length > 0);
+        if (problem) diagnostics.push(problem.diagnostics[0]);
+      }
       (o.disable ?? []).forEach((r, i) => checkId(r, [...at, 'disable', i], false));
       ('enable' in o ? o.enable ?? [] : []).forEach((r, i) => checkId(r, [...at, 'enable', i], false));
       for (const r of Object.keys(o.severity ?? {})) checkId(r, [...at, 'severity', r], true);

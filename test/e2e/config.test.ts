@@ -72,6 +72,36 @@ describe('host overrides', () => {
   });
 });
 
+describe('globals: one variable shared by every rule that declares it', () => {
+  it('taking 3306 off the dangerous list moves it to unexpected-listener instead of hiding it', async () => {
+    const c = config('globals.yaml', [
+      'hosts:',
+      '  - match: {labels: {role: db}}',
+      '    globals:',
+      '      dangerous_tcp_ports: [21, 23, 6379]',
+    ].join('\n'));
+    const db = await scan(['--config', c, '--label', 'role=db']);
+    const ports = (rule: string) => db.report.findings.filter((f) => f.ruleId === rule).map((f) => f.socket!.local.port);
+    expect(ports('dangerous-port-exposed')).toEqual([]);
+    expect(ports('unexpected-listener')).toContain(3306);
+    const web = await scan(['--config', c]);
+    expect(web.report.findings.filter((f) => f.ruleId === 'dangerous-port-exposed').map((f) => f.socket!.local.port)).toEqual([3306]);
+  });
+  it('an unknown global is an error with did-you-mean', async () => {
+    const c = config('bad-global.yaml', 'globals:\n  dangerous_tcp_port: [22]\n');
+    const r = await runCli(['scan', SNAP, '--config', c]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(`${c}:2:3`);
+    expect(r.stderr).toMatch(/did you mean "dangerous_tcp_ports"/);
+  });
+  it('a global of the wrong type is an error at its position', async () => {
+    const c = config('bad-global-type.yaml', 'globals:\n  dangerous_tcp_ports: lots\n');
+    const r = await runCli(['scan', SNAP, '--config', c]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(`${c}:2:24`);
+  });
+});
+
 describe('waivers', () => {
   // listen-queue-overflow (also an error here) is disabled so that the waiver alone decides the exit code.
   const waiver = (expires: string, extra = '') => config(`waiver-${expires}.yaml`, [
