@@ -66,6 +66,15 @@ function cut(value: string, max: number): string {
 }
 
 /** `no-public-db` → `NoPublicDb`: SARIF wants `name` to be an identifier a person can read. */
+/**
+ * A rule's SARIF `name`: its id in PascalCase, which the SARIF Multitool (SARIF1001) requires to differ from
+ * the id — for a one-word id (`retransmitting`) the rule's kind is put in front (`HealthRetransmitting`).
+ */
+function ruleName(rule: RuleMeta): string {
+  const name = pascalCase(rule.id);
+  return name.toLowerCase() === rule.id.toLowerCase() ? pascalCase(`${rule.kind}-${rule.id}`) : name;
+}
+
 function pascalCase(id: string): string {
   const name = id
     .split(/[^A-Za-z0-9]+/)
@@ -99,7 +108,7 @@ function ruleDescriptor(rule: RuleMeta): Sarif.ReportingDescriptor {
   else properties['problem.severity'] = PROBLEM_SEVERITY[rule.level];
   const descriptor: Sarif.ReportingDescriptor = {
     id: rule.id,
-    name: pascalCase(rule.id),
+    name: ruleName(rule),
     shortDescription: { text: cut(title, SARIF_MAX_DESCRIPTION) },
     fullDescription: { text: cut(description, SARIF_MAX_DESCRIPTION) },
     help: { text: text(helpMarkdown, description), markdown: helpMarkdown },
@@ -172,6 +181,30 @@ function resultFor(f: Finding, rule: RuleMeta | undefined, locator: Locator): Sa
 function isoTime(value: string, fallback: Date): Date {
   const t = new Date(value);
   return Number.isNaN(t.getTime()) ? fallback : t;
+}
+
+/** GitHub code scanning rejects a SARIF file with more than this many runs (one run per host here). */
+export const SARIF_MAX_RUNS_PER_FILE = 20;
+
+/**
+ * Splits a report into reports of at most SARIF_MAX_RUNS_PER_FILE hosts each, for one SARIF file apiece
+ * (the CLI names them out.sarif, out.2.sarif, ...). A report with few hosts comes back whole.
+ */
+export function splitByHosts(report: ScanReport, maxHosts = SARIF_MAX_RUNS_PER_FILE): ScanReport[] {
+  const hosts = hostsOf(report);
+  if (hosts.length <= maxHosts) return [report];
+  const parts: ScanReport[] = [];
+  for (let i = 0; i < hosts.length; i += maxHosts) {
+    const group = new Set(hosts.slice(i, i + maxHosts));
+    parts.push({
+      ...report,
+      snapshots: report.snapshots.filter((s) => group.has(s.host)),
+      findings: report.findings.filter((f) => group.has(f.host)),
+      notEvaluated: report.notEvaluated.filter((n) => group.has(n.host)),
+      omitted: report.omitted.filter((o) => group.has(o.host)),
+    });
+  }
+  return parts;
 }
 
 /** Hosts in the order the report first mentions them. */

@@ -4,8 +4,9 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { spawnSync } from 'node:child_process';
 
-export const SHARED = process.env.SOCKLINT_SHARED ?? '/work/shared';
 export const ROOT = path.resolve(__dirname, '../..');
+/** The shared material sits beside the repository (`../shared`), in a developer's tree and in CI alike. */
+export const SHARED = process.env.SOCKLINT_SHARED ?? path.resolve(ROOT, '../shared');
 
 export function sarifValidator(): (doc: unknown) => { valid: boolean; errors: unknown } {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -38,3 +39,40 @@ export function announceSkip(what: string, why: string): void {
   // eslint-disable-next-line no-console
   console.warn(`SKIPPED ${what}: ${why}`);
 }
+
+/**
+ * Microsoft's SARIF Multitool (GitHub's ingestion rules: `--rule-kind Gh;Sarif`): the devDependency
+ * @microsoft/sarif-multitool, or SARIF_MULTITOOL=/path/to/Sarif.Multitool.
+ */
+export function findMultitool(): string | undefined {
+  if (process.env.SARIF_MULTITOOL && fs.existsSync(process.env.SARIF_MULTITOOL)) return process.env.SARIF_MULTITOOL;
+  try {
+    const pkg = require.resolve(`@microsoft/sarif-multitool-${process.platform}/package.json`);
+    const bin = path.join(path.dirname(pkg), process.platform === 'win32' ? 'Sarif.Multitool.exe' : 'Sarif.Multitool');
+    return fs.existsSync(bin) ? bin : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Runs `Sarif.Multitool validate`; returns its exit status and every error/warning it reported. */
+export function multitoolValidate(multitool: string, input: string, output: string): { status: number | null; problems: string[] } {
+  const run = spawnSync(multitool, ['validate', input, '--rule-kind', 'Gh;Sarif', '--output', output, '--log', 'ForceOverwrite'], {
+    encoding: 'utf8',
+    env: { ...process.env, DOTNET_CLI_TELEMETRY_OPTOUT: '1', DOTNET_SYSTEM_GLOBALIZATION_INVARIANT: '1' },
+    timeout: 120_000,
+  });
+  if (run.error) throw run.error;
+  const validation = JSON.parse(fs.readFileSync(output, 'utf8')) as { runs: { results?: { level?: string; ruleId?: string; message: { text?: string; arguments?: unknown } }[] }[] };
+  const problems = (validation.runs[0].results ?? [])
+    .filter((r) => r.level === 'error' || r.level === 'warning' || r.level === undefined)
+    .map((r) => `${r.ruleId}: ${r.message.text ?? JSON.stringify(r.message.arguments)}`);
+  return { status: run.status, problems };
+}
+
+/** The JUnit XSD allows no `skipped` on <testsuites>; junit-report-builder always writes it (the known exception). */
+export function withoutRootSkipped(xml: string): string {
+  return xml.replace(/(<testsuites\b[^>]*?) skipped="\d+"/, '$1');
+}
+
+export const JUNIT_XSD = path.join(SHARED, 'schemas/junit.xsd');

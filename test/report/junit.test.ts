@@ -4,9 +4,8 @@ import { spawnSync } from 'node:child_process';
 import { formatters } from '../../src/report';
 import { classSafe, junitTimestamp } from '../../src/report/junit';
 import { CTX, HOSTILE_PROCESS, sampleReport } from './fixtures';
-import { SHARED, announceSkip, tempDir, which } from './helpers';
+import { JUNIT_XSD as XSD, announceSkip, tempDir, which, withoutRootSkipped } from './helpers';
 
-const XSD = path.join(SHARED, 'schemas/junit.xsd');
 const xmllint = which('xmllint');
 if (!xmllint) announceSkip('JUnit XSD validation and XPath checks', 'xmllint not found (Debian/Ubuntu: apt-get install libxml2-utils)');
 
@@ -15,10 +14,6 @@ function junit(report = sampleReport()): string {
 }
 
 /** The library always writes `skipped` on <testsuites>, which this XSD does not allow (shared/schemas/README.md). */
-function withoutRootSkipped(xml: string): string {
-  return xml.replace(/(<testsuites\b[^>]*?) skipped="\d+"/, '$1');
-}
-
 function xpath(xml: string, expression: string): string {
   const dir = tempDir();
   const file = path.join(dir, 'report.xml');

@@ -5,7 +5,7 @@ import type * as Sarif from 'sarif';
 import { formatters } from '../../src/report';
 import { FINGERPRINT_KEY, SARIF_MAX_RELATED_LOCATIONS, SARIF_MAX_RESULTS_PER_RUN, buildSarifLog } from '../../src/report/sarif';
 import { CTX, HOSTILE_PROCESS, bigReport, sampleReport } from './fixtures';
-import { announceSkip, sarifValidator, tempDir } from './helpers';
+import { announceSkip, findMultitool, multitoolValidate, sarifValidator, tempDir } from './helpers';
 
 const validate = sarifValidator();
 
@@ -197,21 +197,6 @@ describe('SARIF', () => {
   });
 });
 
-/**
- * Microsoft's SARIF Multitool with GitHub's ingestion rules (`--rule-kind Gh;Sarif`). Runs when the tool is
- * installed (devDependency @microsoft/sarif-multitool, or SARIF_MULTITOOL=/path/to/Sarif.Multitool).
- */
-function findMultitool(): string | undefined {
-  if (process.env.SARIF_MULTITOOL && fs.existsSync(process.env.SARIF_MULTITOOL)) return process.env.SARIF_MULTITOOL;
-  try {
-    const pkg = require.resolve(`@microsoft/sarif-multitool-${process.platform}/package.json`);
-    const bin = path.join(path.dirname(pkg), process.platform === 'win32' ? 'Sarif.Multitool.exe' : 'Sarif.Multitool');
-    return fs.existsSync(bin) ? bin : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
 const multitool = findMultitool();
 if (!multitool) announceSkip('SARIF Multitool (GitHub ingestion rules)', 'install @microsoft/sarif-multitool or set SARIF_MULTITOOL');
 (multitool ? describe : describe.skip)('SARIF Multitool validate --rule-kind Gh;Sarif', () => {
@@ -220,17 +205,8 @@ if (!multitool) announceSkip('SARIF Multitool (GitHub ingestion rules)', 'instal
     const input = path.join(dir, 'socklint.sarif');
     const output = path.join(dir, 'validation.sarif');
     fs.writeFileSync(input, formatters.sarif.format(sampleReport(), CTX));
-    const run = spawnSync(multitool!, ['validate', input, '--rule-kind', 'Gh;Sarif', '--output', output, '--log', 'ForceOverwrite'], {
-      encoding: 'utf8',
-      env: { ...process.env, DOTNET_CLI_TELEMETRY_OPTOUT: '1', DOTNET_SYSTEM_GLOBALIZATION_INVARIANT: '1' },
-      timeout: 120_000,
-    });
-    expect(run.error).toBeUndefined();
-    const validation = JSON.parse(fs.readFileSync(output, 'utf8')) as Sarif.Log;
-    const problems = (validation.runs[0].results ?? [])
-      .filter((r) => r.level === 'error' || r.level === 'warning' || r.level === undefined)
-      .map((r) => `${r.ruleId}: ${r.message.text ?? JSON.stringify(r.message.arguments)}`);
-    expect(run.status).toBe(0);
+    const { status, problems } = multitoolValidate(multitool!, input, output);
+    expect(status).toBe(0);
     expect(problems).toEqual([]);
   });
 });

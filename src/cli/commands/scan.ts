@@ -104,6 +104,10 @@ export async function scanCommand(a: ScanArgs): Promise<number> {
   };
   const prepared = prepareReport(report, ctx.redact);
   for (const out of outputs) {
+    if (out.kind === 'sarif' && out.path !== undefined) {
+      writeSarifFiles(out.path, prepared, ctx);
+      continue;
+    }
     const text = formatReport(out.kind, prepared, out.path === undefined ? ctx : { ...ctx, color: false });
     if (out.path === undefined) process.stdout.write(text);
     else writeFileAtomic(out.path, text);
@@ -111,6 +115,22 @@ export async function scanCommand(a: ScanArgs): Promise<number> {
 
   if (snapshotErrors.length > 0) return ExitCode.snapshot;
   return failingCount(report, a.failOn) > 0 ? ExitCode.findings : ExitCode.ok;
+}
+
+/**
+ * GitHub rejects a SARIF file with more than 20 runs (one per host): past that, the report is written as
+ * out.sarif, out.2.sarif, ... (upload-sarif takes the folder) and the user is told.
+ */
+function writeSarifFiles(file: string, report: ScanReport, ctx: FormatContext): void {
+  const { splitByHosts, SARIF_MAX_RUNS_PER_FILE } = require('../../report/sarif') as typeof import('../../report/sarif');
+  const parts = splitByHosts(report);
+  const ext = path.extname(file);
+  const stem = ext ? file.slice(0, -ext.length) : file;
+  const names = parts.map((_, i) => (i === 0 ? file : `${stem}.${i + 1}${ext}`));
+  parts.forEach((part, i) => writeFileAtomic(names[i], formatReport('sarif', part, { ...ctx, color: false })));
+  if (parts.length > 1) {
+    process.stderr.write(`socklint: ${report.snapshots.length} hosts are more than GitHub's ${SARIF_MAX_RUNS_PER_FILE} runs per SARIF file: wrote ${names.join(', ')} (upload each, or their folder)\n`);
+  }
 }
 
 /**
