@@ -2,6 +2,8 @@
 export class BufferedStdout {
   private parts: string[] = [];
   private size = 0;
+  /** One shared wait for 'drain' (a listener per flush would pile up while the pipe stays full). */
+  private drained: Promise<void> | undefined;
   constructor(private readonly limit = 1 << 16) {}
 
   /** Queue text; returns a promise only when the buffer was flushed into a full pipe. */
@@ -17,7 +19,11 @@ export class BufferedStdout {
     const chunk = this.parts.join('');
     this.parts = [];
     this.size = 0;
-    if (process.stdout.write(chunk)) return undefined;
-    return new Promise((resolve) => process.stdout.once('drain', () => resolve()));
+    if (process.stdout.write(chunk)) return this.drained;
+    this.drained ??= new Promise((resolve) => process.stdout.once('drain', () => {
+      this.drained = undefined;
+      resolve();
+    }));
+    return this.drained;
   }
 }
