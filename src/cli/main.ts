@@ -3,7 +3,6 @@
  * socklint's command line. The only place that prints diagnostics and picks exit codes
  * (README "Exit codes"). Command modules are loaded lazily to keep start-up fast.
  */
-import yargs from 'yargs';
 import { ExitCode, UserError, formatDiagnostic } from '../diagnostics';
 import { socklintVersion } from '../version';
 
@@ -22,6 +21,7 @@ function undash(v: string | undefined): string | undefined {
 }
 
 export async function main(argv: string[]): Promise<number> {
+  const { default: yargs } = await import('yargs');
   let exitCode: number = ExitCode.ok;
   const setExit = (code: number): void => { exitCode = code; };
   const parser = yargs(argv.map((a) => (a === '-' ? DASH : a)))
@@ -179,7 +179,10 @@ function reportError(e: unknown): number {
   return ExitCode.internal;
 }
 
-if (require.main === module) {
+if (require.main === module && process.argv.length === 3 && process.argv[2] === '--version') {
+  // The one call scripts make in a loop: answered before yargs and the command modules load.
+  process.stdout.write(`${socklintVersion()}\n`);
+} else if (require.main === module) {
   process.stdout.on('error', (e: NodeJS.ErrnoException) => { if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0); });
   main(process.argv.slice(2)).then((code) => {
     process.exitCode = code;

@@ -6,6 +6,7 @@ import * as fs from 'node:fs';
 import { ExitCode, UserError } from '../diagnostics';
 import type { Finding, ScanReport, Suppression, WaiverReport } from './types';
 import type { FindingFilter } from './scan';
+import { compareText } from '../compare';
 
 export const BASELINE_FORMAT = 1;
 
@@ -31,7 +32,7 @@ export function buildBaseline(report: ScanReport): BaselineFile {
     seen.add(f.fingerprint);
     findings.push({ fingerprint: f.fingerprint, ruleId: f.ruleId, host: f.host, message: f.message });
   }
-  findings.sort((a, b) => (a.host + a.ruleId + a.fingerprint).localeCompare(b.host + b.ruleId + b.fingerprint));
+  findings.sort((a, b) => compareText(a.host + a.ruleId + a.fingerprint, b.host + b.ruleId + b.fingerprint));
   return { socklintBaseline: BASELINE_FORMAT, tool: { name: report.tool.name, version: report.tool.version }, createdAt: report.startedAt, findings };
 }
 

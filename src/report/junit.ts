@@ -14,6 +14,7 @@ import { displayFile } from './paths';
 import { prepareReport } from './redact';
 import { stripControl } from './sanitize';
 import type { FormatContext, Formatter } from './types';
+import { compareText } from '../compare';
 
 /** Offending sockets listed in a failure's text per finding (the rest are counted). */
 const JUNIT_OFFENDERS = 20;
@@ -120,7 +121,7 @@ function addCases(
   const omitted = report.omitted.filter(mine);
   const ruleIds = [...new Set([...snapshot.rulesEvaluated, ...notEvaluated.map((n) => n.ruleId)])];
   const order = new Map(report.rules.map((r, i) => [r.id, i]));
-  ruleIds.sort((a, b) => (order.get(a) ?? Infinity) - (order.get(b) ?? Infinity) || a.localeCompare(b));
+  ruleIds.sort((a, b) => (order.get(a) ?? Infinity) - (order.get(b) ?? Infinity) || compareText(a, b));
 
   for (const ruleId of ruleIds) {
     const rule = rules.get(ruleId);

@@ -10,6 +10,7 @@ import { displayFile } from './paths';
 import { escapeTerminal } from './sanitize';
 import { prepareReport } from './redact';
 import type { FormatContext, Formatter } from './types';
+import { compareText } from '../compare';
 
 const LEVELS: Level[] = ['error', 'warning', 'note'];
 const LEVEL_COLOUR: Record<Level, string> = { error: '1;31', warning: '1;33', note: '1;36' };
@@ -52,8 +53,8 @@ function suppressionText(f: Finding): string {
 /** Sort key: rule order as the report lists rules, then host, file, line. */
 function byLocation(a: Finding, b: Finding): number {
   return (
-    a.host.localeCompare(b.host) ||
-    a.location.file.localeCompare(b.location.file) ||
+    compareText(a.host, b.host) ||
+    compareText(a.location.file, b.location.file) ||
     a.location.line - b.location.line
   );
 }
@@ -114,7 +115,7 @@ export function formatText(input: ScanReport, ctx: FormatContext): string {
       else byRule.set(f.ruleId, [f]);
     }
     const ruleIds = [...byRule.keys()].sort(
-      (a, b) => (ruleOrder.get(a) ?? Infinity) - (ruleOrder.get(b) ?? Infinity) || a.localeCompare(b),
+      (a, b) => (ruleOrder.get(a) ?? Infinity) - (ruleOrder.get(b) ?? Infinity) || compareText(a, b),
     );
     for (const ruleId of ruleIds) {
       const findings = byRule.get(ruleId)!.sort(byLocation);
@@ -138,7 +139,7 @@ export function formatText(input: ScanReport, ctx: FormatContext): string {
   if (suppressed.length > 0) {
     lines.push('');
     lines.push(paint('1', `Waived (${suppressed.length})`));
-    for (const f of [...suppressed].sort((a, b) => a.ruleId.localeCompare(b.ruleId) || byLocation(a, b))) {
+    for (const f of [...suppressed].sort((a, b) => compareText(a.ruleId, b.ruleId) || byLocation(a, b))) {
       const what = f.socket ? e(describeSocket(f.socket)) : f.group ? `group ${groupText(f.group)}` : '';
       lines.push(`  ${e(f.ruleId)}  ${paint('2', where(f))}  ${what}`);
       lines.push(`    ${paint('2', suppressionText(f))}`);
