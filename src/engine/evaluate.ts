@@ -81,6 +81,18 @@ interface RuleState {
   groups?: Map<string, GroupState>;
 }
 
+/**
+ * What an evaluator saw of a part of a snapshot (a byte range scanned on another thread), in a form that
+ * crosses threads (structured clone) and merges into the evaluator of the part before it.
+ */
+export interface EvaluatorPartial {
+  ruleIds: string[];
+  rules: { findings: Finding[]; omitted: number; groups?: [string, GroupState][] }[];
+  firstLocation?: Location;
+}
+
+const NO_PARTS: (string | number | null)[] = [];
+
 function offenderOf(s: SocketRecord): Offender {
   return { location: s.location, summary: describeSocket(s) };
 }
@@ -153,8 +165,9 @@ export class SnapshotEvaluator {
       if (v === undefined) return;
       value = v;
     }
-    const groupKeyParts: (string | number | null)[] = agg.groupBy.map((k) => groupValue(s, k));
-    const key = JSON.stringify(groupKeyParts);
+    const ungrouped = agg.groupBy.length === 0;
+    const groupKeyParts: (string | number | null)[] = ungrouped ? NO_PARTS : agg.groupBy.map((k) => groupValue(s, k));
+    const key = ungrouped ? '[]' : JSON.stringify(groupKeyParts);
     let g = st.groups!.get(key);
     if (!g) {
       const group: Record<string, string | number | null> = {};
@@ -174,6 +187,56 @@ export class SnapshotEvaluator {
       g.offenders[g.offenders.length - 1] = { value, offender: offenderOf(s) };
       g.offenders.sort((a, b) => b.value - a.value);
     }
+  }
+
+  /** Whether some rule sums a field (float sums are not associative: such scans are not split). */
+  hasSums(): boolean {
+    return this.states.some((st) => st.rule.aggregate?.fn === 'sum');
+  }
+
+  /** The state so far, for merging into the evaluator of the preceding part (see mergeFollowing). */
+  partial(): EvaluatorPartial {
+    return {
+      ruleIds: this.states.map((st) => st.rule.meta.id),
+      rules: this.states.map((st) => ({ findings: st.findings, omitted: st.omitted, ...(st.groups ? { groups: [...st.groups] } : {}) })),
+      ...(this.firstLocation ? { firstLocation: this.firstLocation } : {}),
+    };
+  }
+
+  /**
+   * Adds what another evaluator (same rules) saw of the sockets that follow this one's, with the result
+   * the sequential scan has: findings capped in socket order, group counters added in first-seen group
+   * order, offenders the first (count) or the largest, earliest first (sum/max) `top`. False when the rules differ.
+   */
+  mergeFollowing(p: EvaluatorPartial): boolean {
+    if (p.ruleIds.length !== this.states.length || p.ruleIds.some((id, i) => id !== this.states[i].rule.meta.id)) return false;
+    if (this.firstLocation === undefined) this.firstLocation = p.firstLocation;
+    this.states.forEach((st, i) => {
+      const r = p.rules[i];
+      if (!st.groups) {
+        for (const f of r.findings) {
+          if (st.findings.length < this.cap) st.findings.push(f);
+          else st.omitted++;
+        }
+        st.omitted += r.omitted;
+        return;
+      }
+      const agg = st.rule.aggregate!;
+      for (const [key, g2] of r.groups ?? []) {
+        const g = st.groups.get(key);
+        if (!g) {
+          st.groups.set(key, g2);
+          continue;
+        }
+        g.count += g2.count;
+        if (agg.fn === 'max') g.value = Math.max(g.value, g2.value);
+        else g.value += g2.value;
+        const all = g.offenders.concat(g2.offenders);
+        if (agg.fn !== 'count') all.sort((a, b) => b.value - a.value); // stable: earlier first among equals
+        g.offenders = all.slice(0, agg.top);
+      }
+    });
+    return true;
   }
 
   /** Ends the snapshot. `fields` may be given now when they were only known after parsing. */

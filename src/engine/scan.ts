@@ -3,14 +3,16 @@
  * that applies to its host, then waivers and the baseline mark what is accepted. Produces the ScanReport
  * every formatter reads. Snapshot problems are collected (exit 3), not thrown, so other snapshots still scan.
  */
+import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Diagnostic } from '../diagnostics';
 import { UserError } from '../diagnostics';
 import type { FieldGroup, SocketRecord, SsSummary, UnparsedLine } from '../snapshot/types';
 import { parseSnapshotFile } from '../snapshot/source';
+import type { ParseSink, ParseStats, ParserSeed } from '../snapshot/parser';
 import type { CompiledRule } from '../rules/types';
 import type { Finding, NotEvaluated, Omitted, RuleMeta, ScanReport, SnapshotReport, Suppression, WaiverReport } from './types';
-import { SnapshotEvaluator } from './evaluate';
+import { SnapshotEvaluator, type EvaluatorPartial } from './evaluate';
 
 export const MAX_UNPARSED_LISTED = 50;
 
@@ -63,6 +65,8 @@ export interface ScanOptions {
   labels?: Record<string, string>;
   version: string;
   now?: () => Date;
+  /** A single snapshot file at least this large is scanned on two threads when jobs > 1 (default 8 MiB). */
+  splitMinBytes?: number;
 }
 
 export interface ScanOutcome {
@@ -97,80 +101,228 @@ export interface SnapshotResult {
   omitted: Omitted[];
 }
 
-/** Scans one snapshot; a snapshot that cannot be read or holds no socket comes back as a Diagnostic. */
-export async function scanSnapshot(input: ScanInput, opts: Pick<ScanOptions, 'rules' | 'host' | 'labels'>): Promise<SnapshotResult | Diagnostic> {
-  const file = input.label;
-  const states: Record<string, number> = {};
-  const unparsedLines: UnparsedLine[] = [];
-  let summary: SsSummary | undefined;
-  let evaluator: SnapshotEvaluator | undefined;
-  let identity: SnapshotIdentity | undefined;
-  const meta: Record<string, string> = {};
+/**
+ * What a scan gathers from the sockets of one snapshot (or of a byte range of it): state counts, the first
+ * unparsed lines, the `ss -s` summary and the rule evaluator.
+ */
+class SnapshotCollector {
+  readonly states: Record<string, number> = {};
+  readonly unparsedLines: UnparsedLine[] = [];
+  summary: SsSummary | undefined;
+  evaluator: SnapshotEvaluator | undefined;
+  identity: SnapshotIdentity | undefined;
+  readonly meta: Record<string, string> = {};
 
-  const resolveIdentity = (): SnapshotIdentity => {
-    if (!identity) {
-      const host = opts.host ?? meta.host ?? hostFromFile(file);
-      identity = { host, labels: { ...parseLabels(meta.labels), ...(opts.labels ?? {}) } };
-    }
-    return identity;
-  };
-  const startEvaluator = (): SnapshotEvaluator => {
-    if (!evaluator) {
-      const id = resolveIdentity();
-      const chosen = opts.rules.rulesFor(id);
-      evaluator = new SnapshotEvaluator(chosen.rules, { file, host: id.host, fields: new Set(), maxFindingsPerRule: chosen.maxFindingsPerRule });
-    }
-    return evaluator;
-  };
+  constructor(readonly file: string, private readonly opts: Pick<ScanOptions, 'rules' | 'host' | 'labels'>, identity?: SnapshotIdentity) {
+    this.identity = identity;
+  }
 
-  let stats;
-  try {
-    stats = await parseSnapshotFile(input.path, {
-      socket(rec: SocketRecord) {
+  resolveIdentity(): SnapshotIdentity {
+    if (!this.identity) {
+      const host = this.opts.host ?? this.meta.host ?? hostFromFile(this.file);
+      this.identity = { host, labels: { ...parseLabels(this.meta.labels), ...(this.opts.labels ?? {}) } };
+    }
+    return this.identity;
+  }
+
+  startEvaluator(): SnapshotEvaluator {
+    if (!this.evaluator) {
+      const id = this.resolveIdentity();
+      const chosen = this.opts.rules.rulesFor(id);
+      this.evaluator = new SnapshotEvaluator(chosen.rules, { file: this.file, host: id.host, fields: new Set(), maxFindingsPerRule: chosen.maxFindingsPerRule });
+    }
+    return this.evaluator;
+  }
+
+  sink(): ParseSink {
+    const states = this.states;
+    return {
+      socket: (rec: SocketRecord) => {
         const st = rec.state ?? 'unknown';
         states[st] = (states[st] ?? 0) + 1;
-        startEvaluator().add(rec);
+        (this.evaluator ?? this.startEvaluator()).add(rec);
       },
-      unparsed(u: UnparsedLine) {
-        if (unparsedLines.length < MAX_UNPARSED_LISTED) unparsedLines.push(u);
+      unparsed: (u: UnparsedLine) => {
+        if (this.unparsedLines.length < MAX_UNPARSED_LISTED) this.unparsedLines.push(u);
       },
-      summary(s: SsSummary) {
-        summary = s;
+      summary: (sum: SsSummary) => {
+        this.summary = sum;
       },
-      meta(key: string, value: string) {
+      meta: (key: string, value: string) => {
         // Capture metadata precedes the table: the host must be known before the first socket.
-        if (!evaluator) meta[key.toLowerCase()] = value;
+        if (!this.evaluator) this.meta[key.toLowerCase()] = value;
       },
-    }, { file });
+    };
+  }
+
+  /** Adds what a collector of the following byte range gathered (see split.ts). */
+  mergeFollowing(next: RangeResult): boolean {
+    if (!this.startEvaluator().mergeFollowing(next.partial)) return false;
+    for (const [k, v] of Object.entries(next.states)) this.states[k] = (this.states[k] ?? 0) + v;
+    for (const u of next.unparsedLines) if (this.unparsedLines.length < MAX_UNPARSED_LISTED) this.unparsedLines.push(u);
+    if (next.summary) this.summary = next.summary;
+    return true;
+  }
+
+  result(stats: ParseStats): SnapshotResult | Diagnostic {
+    const { file, unparsedLines, summary, meta } = this;
+    if (stats.sockets === 0 && !summary) {
+      return {
+        file,
+        code: 'no-sockets',
+        message: `holds no parsable socket (${stats.lines} lines, ${stats.unparsed} unparsed)`,
+        hint: stats.unparsed > 0 && unparsedLines[0] ? `first unparsed line ${unparsedLines[0].line}: ${unparsedLines[0].reason}` : 'is this the output of ss?',
+      };
+    }
+    Object.assign(meta, stats.meta, meta);
+    const id = this.resolveIdentity();
+    const result = this.startEvaluator().finish(stats.fields as Set<FieldGroup>);
+    const snapshot: SnapshotReport = {
+      file,
+      host: id.host,
+      ...(Object.keys(id.labels).length ? { labels: id.labels } : {}),
+      ...(Object.keys(meta).length ? { meta } : {}),
+      sockets: stats.sockets,
+      lines: stats.lines,
+      unparsed: stats.unparsed,
+      unparsedLines,
+      states: this.states,
+      rulesEvaluated: result.evaluated,
+      ...(summary ? { summary } : {}),
+    };
+    return { snapshot, findings: result.findings, notEvaluated: result.notEvaluated, omitted: result.omitted };
+  }
+}
+
+/** What scanning the second byte range of a split snapshot (on a worker thread) hands back. */
+export interface RangeResult {
+  partial: EvaluatorPartial;
+  states: Record<string, number>;
+  unparsedLines: UnparsedLine[];
+  summary?: SsSummary;
+  stats: Omit<ParseStats, 'fields'> & { fields: FieldGroup[] };
+}
+
+/** Scans the second byte range of a split snapshot (on a worker thread; in tests, in this one). */
+export interface RangeRunner {
+  scan(task: RangeTask): Promise<RangeResult>;
+  cancel(): void;
+}
+
+/** A byte range of a snapshot to scan from a parser seed, with the identity the whole snapshot has. */
+export interface RangeTask {
+  input: ScanInput;
+  range: { start: number; end: number };
+  seed: ParserSeed;
+  identity: SnapshotIdentity;
+}
+
+/** Scans the byte range of a split snapshot that follows the first one (see split.ts). */
+export async function scanRange(task: RangeTask, rules: RuleSelector): Promise<RangeResult> {
+  const c = new SnapshotCollector(task.input.label, { rules }, task.identity);
+  const stats = await parseSnapshotFile(task.input.path, c.sink(), { file: task.input.label, range: task.range, seed: task.seed });
+  return {
+    partial: c.startEvaluator().partial(),
+    states: c.states,
+    unparsedLines: c.unparsedLines,
+    ...(c.summary ? { summary: c.summary } : {}),
+    stats: { ...stats, fields: [...stats.fields] },
+  };
+}
+
+export interface SnapshotScanOptions extends Pick<ScanOptions, 'rules' | 'host' | 'labels'> {
+  /** Scan a large plain file as two byte ranges, the second on a worker thread (needs the rule sources). */
+  split?: { setup: RuleSetup; minBytes?: number };
+}
+
+/** Scans one snapshot; a snapshot that cannot be read or holds no socket comes back as a Diagnostic. */
+export async function scanSnapshot(input: ScanInput, opts: SnapshotScanOptions): Promise<SnapshotResult | Diagnostic> {
+  const split = opts.split;
+  if (split && input.path !== '-') {
+    const { startRangeWorker } = await import('./split');
+    const r = await scanSplit(input, opts, split.minBytes, () => startRangeWorker({ setup: split.setup, host: opts.host, labels: opts.labels }));
+    if (r) return r;
+  }
+  return scanWhole(input, opts);
+}
+
+/**
+ * A large plain file as two byte ranges, the second on a worker thread (see split.ts). Undefined when the
+ * file is not split, or when the first range did not end in the state the second was parsed from: the
+ * caller then scans it whole, so the result is always the sequential scan's.
+ */
+export async function scanSplit(
+  input: ScanInput,
+  opts: Pick<ScanOptions, 'rules' | 'host' | 'labels'>,
+  minBytes: number | undefined,
+  startRunner: () => RangeRunner,
+): Promise<SnapshotResult | Diagnostic | undefined> {
+  const { planSplit, sameSeed, splittableSize } = await import('./split');
+  const size = await splittableSize(input.path, minBytes);
+  if (size === undefined) return undefined;
+  const worker = startRunner(); // a worker thread boots while the split is planned
+  const plan = await planSplit(input.path, size);
+  const head = new SnapshotCollector(input.label, opts);
+  if (plan) Object.assign(head.meta, lowerKeys(plan.meta));
+  const identity = head.resolveIdentity();
+  // Sums of floats depend on the order of addition: such rule sets are scanned in one thread.
+  if (!plan || opts.rules.rulesFor(identity).rules.some((r) => r.aggregate?.fn === 'sum')) {
+    worker.cancel();
+    return undefined;
+  }
+  const second = worker.scan({ input, range: { start: plan.split, end: plan.size }, seed: plan.seed, identity });
+  const first = new SnapshotCollector(input.label, opts);
+  let boundary: ParserSeed | undefined;
+  let stats: ParseStats;
+  try {
+    stats = await parseSnapshotFile(input.path, first.sink(), {
+      file: input.label, range: { start: 0, end: plan.split }, checkpoint: (b) => { boundary = b; },
+    });
+  } catch (e) {
+    worker.cancel();
+    if (e instanceof UserError) return e.diagnostics[0];
+    throw e;
+  }
+  if (!boundary || !sameSeed(boundary, plan.seed) || JSON.stringify(first.resolveIdentity()) !== JSON.stringify(identity)) {
+    worker.cancel();
+    return undefined;
+  }
+  let next: RangeResult;
+  try {
+    next = await second;
+  } catch {
+    return undefined;
+  }
+  if (!first.mergeFollowing(next)) return undefined;
+  const s2 = next.stats;
+  const kinds = { ...stats.kinds };
+  for (const k of Object.keys(kinds) as (keyof typeof kinds)[]) kinds[k] += s2.kinds[k];
+  return first.result({
+    lines: stats.lines + s2.lines,
+    sockets: stats.sockets + s2.sockets,
+    unparsed: stats.unparsed + s2.unparsed,
+    fields: new Set([...stats.fields, ...s2.fields]),
+    meta: stats.meta,
+    kinds,
+  });
+}
+
+function lowerKeys(meta: Record<string, string>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(meta)) out[k.toLowerCase()] = v;
+  return out;
+}
+
+async function scanWhole(input: ScanInput, opts: Pick<ScanOptions, 'rules' | 'host' | 'labels'>): Promise<SnapshotResult | Diagnostic> {
+  const c = new SnapshotCollector(input.label, opts);
+  let stats;
+  try {
+    stats = await parseSnapshotFile(input.path, c.sink(), { file: input.label });
   } catch (e) {
     if (e instanceof UserError) return e.diagnostics[0];
     throw e;
   }
-  if (stats.sockets === 0 && !summary) {
-    return {
-      file,
-      code: 'no-sockets',
-      message: `holds no parsable socket (${stats.lines} lines, ${stats.unparsed} unparsed)`,
-      hint: stats.unparsed > 0 && unparsedLines[0] ? `first unparsed line ${unparsedLines[0].line}: ${unparsedLines[0].reason}` : 'is this the output of ss?',
-    };
-  }
-  Object.assign(meta, stats.meta, meta);
-  const id = resolveIdentity();
-  const result = startEvaluator().finish(stats.fields as Set<FieldGroup>);
-  const snapshot: SnapshotReport = {
-    file,
-    host: id.host,
-    ...(Object.keys(id.labels).length ? { labels: id.labels } : {}),
-    ...(Object.keys(meta).length ? { meta } : {}),
-    sockets: stats.sockets,
-    lines: stats.lines,
-    unparsed: stats.unparsed,
-    unparsedLines,
-    states,
-    rulesEvaluated: result.evaluated,
-    ...(summary ? { summary } : {}),
-  };
-  return { snapshot, findings: result.findings, notEvaluated: result.notEvaluated, omitted: result.omitted };
+  return c.result(stats);
 }
 
 export async function runScan(opts: ScanOptions): Promise<ScanOutcome> {
@@ -219,7 +371,11 @@ export async function runScan(opts: ScanOptions): Promise<ScanOutcome> {
 
 async function scanInThread(opts: ScanOptions): Promise<(SnapshotResult | Diagnostic)[]> {
   const results: (SnapshotResult | Diagnostic)[] = [];
-  for (const input of opts.inputs) results.push(await scanSnapshot(input, opts));
+  // One file and a second core: split the file itself (see split.ts).
+  const split = opts.ruleSetup && (opts.jobs ?? 1) > 1 && opts.inputs.length === 1 && os.availableParallelism() > 1
+    ? { setup: opts.ruleSetup, minBytes: opts.splitMinBytes }
+    : undefined;
+  for (const input of opts.inputs) results.push(await scanSnapshot(input, { ...opts, split }));
   return results;
 }
 

@@ -169,9 +169,18 @@ export function addressScope(address: string | undefined): AddressScope {
     scope = classify(address);
     // Bounded: a snapshot has few distinct addresses, a hostile one must not grow memory without end.
     if (scopeCache.size > 50_000) scopeCache.clear();
-    scopeCache.set(address, scope);
+    scopeCache.set(ownCopy(address), scope);
   }
   return scope;
+}
+
+/**
+ * The address as a string of its own: a parsed address is usually a slice of its whole `ss` line, and a
+ * cache key must not keep that line alive.
+ */
+export function ownCopy(text: string): string {
+  // the concatenation is flattened into a new string; the slice of it keeps only that (exact for any text)
+  return text.length < 13 ? text : (' ' + text).slice(1);
 }
 
 function classify(address: string): AddressScope {

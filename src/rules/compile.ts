@@ -11,7 +11,7 @@ import type { CompareOp, CompiledAggregate, CompiledRule, GroupKey, AggregateFun
 import { ExitCode, UserError, didYouMean, escapeControl, type Diagnostic, type Position } from '../diagnostics';
 import { describeSocket, formatEndpoint } from '../snapshot/describe';
 import { FIELD_BY_NAME, FIELDS, FIELD_GROUPS, type FieldDef, type FieldValue } from './fields';
-import { cidrContains, parseCidr, parseIp, type Cidr, type IpAddress } from './address';
+import { cidrContains, ownCopy, parseCidr, parseIp, type Cidr, type IpAddress } from './address';
 import { compileRegex } from './regex';
 import type { PathSegment } from './yaml-source';
 import { VARIABLE_TYPES, GROUP_KEYS } from './schema-build';
@@ -220,6 +220,8 @@ class RuleCompiler {
   private requirement: Requirement = newRequirement();
   private readonly vars = new Map<string, BoundVariable>();
   private readonly usedVars = new Set<string>();
+  /** Cost of the first conjunct of the condition compiled last (how cheaply it can reject a socket). */
+  private rejectCost = 0;
 
   constructor(private readonly def: RuleDefinition, private readonly opts: CompileOptions) {}
 
@@ -331,19 +333,28 @@ class RuleCompiler {
           continue;
         }
         if (key === 'all') {
-          preds.push({ pred: allOf(spec.map((c, i) => this.condition(c, [...p, i]))), cost: COST_COMPOUND });
+          let cost = COST_COMPOUND;
+          const items = spec.map((c, i) => {
+            const pred = this.condition(c, [...p, i]);
+            cost = Math.min(cost, this.rejectCost);
+            return pred;
+          });
+          preds.push({ pred: allOf(items), cost: cost + 0.5 });
         } else {
           const outer = this.requirement;
           const branches: Requirement[] = [];
+          let cost = 0;
           const parts = spec.map((c, i) => {
             this.requirement = newRequirement();
             const pred = this.condition(c, [...p, i]);
             branches.push(this.requirement);
+            cost = Math.max(cost, this.rejectCost);
             return pred;
           });
           this.requirement = outer;
           outer.anyOf.push(branches);
-          preds.push({ pred: anyOf(parts), cost: COST_COMPOUND });
+          // as cheap to reject as its dearest branch is (`any` of netid/state branches: very cheap)
+          preds.push({ pred: anyOf(parts), cost: Math.min(cost, COST_COMPOUND) + 0.5 });
         }
       } else if (key === 'not') {
         const inner = this.condition(spec, p);
@@ -367,6 +378,7 @@ class RuleCompiler {
     }
     // Conjuncts are pure: evaluate the cheap, selective ones (netid, state) first.
     preds.sort((a, b) => a.cost - b.cost);
+    this.rejectCost = preds.length ? preds[0].cost : 0;
     const pred = allOf(preds.map((x) => x.pred));
     const filter = this.socketFilter(value as Record<string, unknown>);
     if (filter) SOCKET_FILTERS.set(pred, filter);
@@ -392,8 +404,17 @@ class RuleCompiler {
       if (list.length === 0 || !list.every((x) => typeof x === 'string' && !x.startsWith('$'))) return undefined;
       return new Set(list as string[]);
     };
-    const netids = values('netid');
-    const states = values('state');
+    let netids = values('netid');
+    let states = values('state');
+    // `any` of branches that each demand a netid (state): the socket has one of theirs
+    const any = cond.any;
+    if (Array.isArray(any) && any.length > 0 && (!netids || !states)) {
+      const branches = any.map((b) => (b !== null && typeof b === 'object' && !Array.isArray(b) ? this.socketFilter(b as Record<string, unknown>) : undefined));
+      const union = (k: 'netids' | 'states'): ReadonlySet<string> | undefined =>
+        branches.every((f) => f?.[k]) ? new Set(branches.flatMap((f) => [...f![k]!])) : undefined;
+      netids ??= union('netids');
+      states ??= union('states');
+    }
     if (!netids && !states) return undefined;
     return { ...(netids ? { netids } : {}), ...(states ? { states } : {}) };
   }
@@ -1052,7 +1073,7 @@ function cachedIp(text: string): IpAddress | undefined {
   if (v === undefined) {
     v = parseIp(text) ?? null;
     if (ipCache.size > 10000) ipCache.clear();
-    ipCache.set(text, v);
+    ipCache.set(ownCopy(text), v);
   }
   return v ?? undefined;
 }

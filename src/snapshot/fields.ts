@@ -572,20 +572,31 @@ function scanExtensions(rec: SocketRecord, s: string, from: number, to: number, 
       break;
     }
     let end = tokenEnd(s, i, to);
+    // first `"`, `:` and `(` of the token, in one pass (offsets in the token)
+    let dq = -1;
+    let colon = -1;
+    let paren = -1;
+    for (let j = i; j < end; j++) {
+      const cj = s.charCodeAt(j);
+      if (cj === 58 /* : */) {
+        if (colon < 0) colon = j - i;
+      } else if (cj === 40 /* ( */) {
+        if (paren < 0) paren = j - i;
+      } else if (cj === 34 /* " */ && dq < 0) dq = j - i;
+    }
     let tok = s.slice(i, end);
     // `key:"quoted value with spaces"` (/proc fallback `opt:"…"`)
-    const dq = tok.indexOf('"');
     const q = dq > 0 && tok.charCodeAt(dq - 1) === 58 /* : */ ? dq - 1 : -1;
     if (q > 0 && (q + 2 === tok.length || tok.charCodeAt(tok.length - 1) !== 34)) {
       const close = s.indexOf('"', i + q + 2);
       if (close > 0 && close < to) {
         end = close + 1;
         tok = s.slice(i, end);
+        // the first ':' is at or before q, in the part already scanned; a '(' may be inside the quotes
+        if (paren < 0) paren = tok.indexOf('(');
       }
     }
     i = end;
-    const colon = tok.indexOf(':');
-    const paren = tok.indexOf('(');
     if (colon > 0 && (paren < 0 || colon < paren)) {
       const key = tok.slice(0, colon);
       let val = tok.slice(colon + 1);

@@ -18,6 +18,22 @@ export interface ParserOptions {
   services?: ServiceTable;
   /** Hint when the Netid column is absent, e.g. from capture metadata flags ('-tan' → tcp). */
   flags?: string;
+  /** Start as if the lines before had been read (a byte range of a snapshot that starts at a record boundary). */
+  seed?: ParserSeed;
+}
+
+/**
+ * What a parser carries from one record to the next, at a clean record boundary: enough to parse the rest
+ * of the file in another parser exactly as this one would (see SsParser.checkpoint).
+ */
+export interface ParserSeed {
+  /** Lines read so far. */
+  lineNo: number;
+  layout?: Layout;
+  /** Raw ss flags in effect (options or `# flags:` metadata). */
+  flags?: string;
+  decision?: Decision;
+  meta: Record<string, string>;
 }
 
 export interface ParseSink {
@@ -200,7 +216,8 @@ export function parseFlags(raw: string): FlagInfo {
 
 // ───────────────────────────── parser ─────────────────────────────
 
-interface Layout {
+/** The columns the last table header announced. */
+export interface Layout {
   netid: boolean;
   state: boolean;
   queues: boolean;
@@ -213,7 +230,8 @@ type Ev =
   | { k: 2; line: number; text: string }
   | { k: 3; s: SsSummary };
 
-interface Decision {
+/** The table of a Netid-less section, settled by one of its rows. */
+export interface Decision {
   netid: string;
   line: number;
   reason: string;
@@ -269,6 +287,39 @@ export class SsParser {
     this.sink = sink;
     this.services = opts.services ?? defaultServices();
     if (opts.flags) this.flags = parseFlags(opts.flags);
+    const seed = opts.seed;
+    if (seed) {
+      this.lineNo = seed.lineNo;
+      if (seed.layout) this.layout = { ...seed.layout };
+      this.flags = seed.flags !== undefined ? parseFlags(seed.flags) : undefined;
+      if (seed.decision) this.decision = { ...seed.decision };
+      this.inTop = false;
+      Object.assign(this.stats.meta, seed.meta);
+    }
+  }
+
+  /**
+   * Ends the current record and returns the state the next line would be parsed with, or undefined when
+   * that state is not a clean record boundary (a joined line, an `ss -s` summary or undecided Netid-less
+   * rows still pending, or still in the leading metadata). Call between lines, before end().
+   */
+  checkpoint(): ParserSeed | undefined {
+    if (this.ended || this.partLen > 0 || this.overlong || this.join || this.inTop) return undefined;
+    try {
+      this.flushRecord();
+    } catch (e) {
+      if (e === this.sinkError) throw e;
+      this.internalError(e);
+    }
+    if (this.queue.length > 0 || this.summary) return undefined;
+    const d = this.decision;
+    return {
+      lineNo: this.lineNo,
+      ...(this.layout ? { layout: { ...this.layout } } : {}),
+      ...(this.flags ? { flags: this.flags.raw } : {}),
+      ...(d ? { decision: { netid: d.netid, line: d.line, reason: d.reason, sameTable: d.sameTable } } : {}),
+      meta: { ...this.stats.meta },
+    };
   }
 
   write(chunk: Buffer | string): void {
@@ -287,7 +338,7 @@ export class SsParser {
           this.appendPart(buf, start, nl);
           this.takeLine();
         } else {
-          this.onLine((buf as Utf8Sliceable).utf8Slice(start, nl), false);
+          this.onLine((buf as unknown as Utf8Sliceable).utf8Slice(start, nl), false);
         }
       } catch (e) {
         if (e === this.sinkError) throw e; // the consumer's own exception: not ours to hide
@@ -692,9 +743,11 @@ export class SsParser {
     let tok = s.slice(p, e);
     let netid: string | undefined = NETID_CANON.get(tok);
     let association = false;
+    // the first token is already the State when the Netid column is absent
+    let canonState = netid === undefined ? STATE_CANON.get(tok) : undefined;
     if (netid !== undefined) {
       p = e;
-    } else if (tok !== '`-' && !STATES.has(tok) && parseIntStrict(tok) === undefined) {
+    } else if (canonState === undefined && tok !== '`-' && parseIntStrict(tok) === undefined) {
       // 4.15–4.19 glued `u_strESTAB`
       for (const id of NETIDS_BY_LENGTH) {
         if (tok.length > id.length && tok.startsWith(id) && startsWithState(tok.slice(id.length))) {
@@ -709,10 +762,12 @@ export class SsParser {
 
     // State
     let state: string | undefined;
-    p = skipWs(s, p, n);
-    e = tokEnd(s, p, n);
-    tok = s.slice(p, e);
-    const canonState = STATE_CANON.get(tok);
+    if (canonState === undefined) {
+      p = skipWs(s, p, n);
+      e = tokEnd(s, p, n);
+      tok = s.slice(p, e);
+      canonState = STATE_CANON.get(tok);
+    }
     if (canonState !== undefined) {
       state = canonState;
       p = e;
@@ -803,10 +858,12 @@ export class SsParser {
         break;
       }
       default: {
-        const e1 = tokEnd(s, p, n);
+        // guessClass already found the two address tokens of a Netid-less row
+        const guessed = netid === undefined && !association;
+        const e1 = guessed ? guessedE1 : tokEnd(s, p, n);
         const localTok = s.slice(p, e1);
-        const p2 = skipWs(s, e1, n);
-        const e2 = tokEnd(s, p2, n);
+        const p2 = guessed ? guessedP2 : skipWs(s, e1, n);
+        const e2 = guessed ? guessedE2 : tokEnd(s, p2, n);
         if (p2 >= n) return 'row has no peer address';
         const peerTok = s.slice(p2, e2);
         extStart = e2;
@@ -919,18 +976,24 @@ export class SsParser {
       if (close < 0) return undefined;
       addr = tok.slice(1, close);
       const rest = tok.slice(close + 1);
-      const c = rest.lastIndexOf(':');
+      const c = lastColon(rest);
       if (c < 0) return undefined;
       if (rest.charCodeAt(0) === 37 /* % */) iface = rest.slice(1, c);
       else if (c !== 0) return undefined;
       port = rest.slice(c + 1);
     } else {
-      const c = tok.lastIndexOf(':');
+      const c = lastColon(tok);
       if (c < 0) return undefined;
       addr = tok.slice(0, c);
       port = tok.slice(c + 1);
     }
-    const pct = addr.indexOf('%');
+    let pct = -1;
+    for (let i = 0; i < addr.length; i++) {
+      if (addr.charCodeAt(i) === 37 /* % */) {
+        pct = i;
+        break;
+      }
+    }
     if (pct >= 0) {
       if (iface === undefined) iface = addr.slice(pct + 1);
       addr = addr.slice(0, pct);
@@ -1078,6 +1141,13 @@ function tokEnd(s: string, p: number, n: number): number {
   return p;
 }
 
+/** lastIndexOf(':') without the runtime call (addresses are short). */
+function lastColon(t: string): number {
+  let i = t.length - 1;
+  while (i >= 0 && t.charCodeAt(i) !== 58) i--;
+  return i;
+}
+
 function startsWithState(t: string): boolean {
   for (const st of STATES_BY_LENGTH) {
     if (t.startsWith(st)) {
@@ -1088,10 +1158,18 @@ function startsWithState(t: string): boolean {
   return false;
 }
 
+/** Token bounds guessClass found (the local and peer address tokens), for the row it was called for. */
+let guessedE1 = 0;
+let guessedP2 = 0;
+let guessedE2 = 0;
+
 function guessClass(s: string, p: number, n: number): Cls {
   const e1 = tokEnd(s, p, n);
   const p2 = skipWs(s, e1, n);
   const e2 = tokEnd(s, p2, n);
+  guessedE1 = e1;
+  guessedP2 = p2;
+  guessedE2 = e2;
   const b0 = s.charCodeAt(p2);
   if (b0 === 45 /* - */ || (b0 >= 48 && b0 <= 57)) {
     const v = parseIntRange(s, p2, e2);

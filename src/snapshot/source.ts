@@ -8,11 +8,19 @@ import * as fs from 'fs';
 import * as zlib from 'zlib';
 import type { Readable } from 'stream';
 import { ExitCode, UserError } from '../diagnostics';
-import { SsParser, type ParseSink, type ParseStats, type ParserOptions } from './parser';
+import { SsParser, type ParseSink, type ParseStats, type ParserOptions, type ParserSeed } from './parser';
 
 export interface SourceOptions extends Partial<ParserOptions> {
   /** Stream to read instead of opening `file` (tests; stdin is used for `-` when absent). */
   input?: Readable | AsyncIterable<Buffer | string>;
+  /**
+   * Read only bytes [start, end) of a plain (uncompressed) file. A range that does not start at 0 starts at
+   * a record boundary and is parsed from `seed`; it is neither sniffed for binary data nor for gzip (the
+   * whole file's start was).
+   */
+  range?: { start: number; end: number };
+  /** Called after the last line, before the parser ends, with its checkpoint (see SsParser.checkpoint). */
+  checkpoint?: (seed: ParserSeed | undefined) => void;
 }
 
 /** How much of the (decompressed) start is checked for binary data. */
@@ -74,11 +82,18 @@ export async function parseSnapshotFile(file: string, sink: ParseSink, opts?: So
     } catch (e) {
       throw describeFsError(file, e as NodeJS.ErrnoException);
     }
-    input = fs.createReadStream(file, { highWaterMark: 256 * 1024 });
+    const r = opts?.range;
+    input = fs.createReadStream(file, { highWaterMark: 256 * 1024, ...(r ? { start: r.start, end: r.end - 1 } : {}) });
   }
+  const inner = opts?.range !== undefined && opts.range.start > 0;
 
-  const { input: _omit, ...rest } = opts ?? {};
+  const { input: _omit, range: _range, checkpoint, ...rest } = opts ?? {};
   void _omit;
+  void _range;
+  const finish = (): ParseStats => {
+    if (checkpoint) checkpoint(parser.checkpoint());
+    return parser.end();
+  };
   const parser = new SsParser({ ...rest, file: opts?.file ?? file }, sink);
 
   const it = chunks(input)[Symbol.asyncIterator]();
@@ -94,10 +109,10 @@ export async function parseSnapshotFile(file: string, sink: ParseSink, opts?: So
   } catch (e) {
     throw describeFsError(file, e as NodeJS.ErrnoException);
   }
-  if (first.done) return parser.end();
+  if (first.done) return finish();
 
   const head = first.value;
-  const gz = head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b;
+  const gz = !inner && head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b;
   let body: AsyncIterable<Buffer>;
   if (gz) {
     const gunzip = zlib.createGunzip();
@@ -142,7 +157,7 @@ export async function parseSnapshotFile(file: string, sink: ParseSink, opts?: So
     })();
   }
 
-  let sniffed = 0;
+  let sniffed = inner ? SNIFF_BYTES : 0;
   try {
     for await (const c of body) {
       const buf = c as Buffer;
@@ -162,5 +177,5 @@ export async function parseSnapshotFile(file: string, sink: ParseSink, opts?: So
     }
     throw describeFsError(file, err);
   }
-  return parser.end();
+  return finish();
 }

@@ -1,0 +1,134 @@
+/**
+ * Intra-file parallelism (src/engine/split.ts): a snapshot scanned as two byte ranges gives exactly the
+ * report of the one-thread scan — line numbers, inferred Netids, capped findings, group counters and
+ * offenders — and a file whose first range does not end in the predicted parser state is scanned whole.
+ * The second range runs in this thread here (the CLI runs it on a worker; test/e2e/inputs.test.ts).
+ */
+import { execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { ConfiguredRules, loadConfig } from '../../src/engine/config';
+import { planSplit } from '../../src/engine/split';
+import { scanRange, scanSnapshot, scanSplit, type RangeRunner } from '../../src/engine/scan';
+
+const ROOT = path.resolve(__dirname, '../..');
+let dir: string;
+
+/** Aggregates the default pack lacks: max with offenders by value, count per port with a small top. */
+const EXTRA_RULES = `rules:
+  - id: test-max-recvq
+    title: Largest receive queue per state
+    kind: health
+    severity: note
+    description: test
+    help: test
+    match:
+      netid: tcp
+    aggregate:
+      function: max
+      field: recvQ
+      groupBy: [state]
+      gte: 0
+      top: 3
+    message: "{group.state}: {observed}"
+  - id: test-count-port
+    title: Sockets per local port
+    kind: health
+    severity: note
+    description: test
+    help: test
+    match:
+      state: {in: [ESTAB, TIME-WAIT]}
+    aggregate:
+      function: count
+      groupBy: [localPort]
+      gt: 10
+      top: 2
+    message: "{group.localPort}: {observed}"
+`;
+
+function generate(name: string, layout: string, sockets: number, seed = 1): string {
+  const out = path.join(dir, name);
+  execFileSync(process.execPath, [path.join(ROOT, 'bench/generate.js'), '--sockets', String(sockets), '--layout', layout, '--seed', String(seed), '--out', out], { stdio: 'ignore' });
+  return out;
+}
+
+beforeAll(() => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'socklint-split-'));
+  fs.writeFileSync(path.join(dir, 'extra.yaml'), EXTRA_RULES);
+});
+afterAll(() => { fs.rmSync(dir, { recursive: true, force: true }); });
+
+function rulesWith(cap: number): ConfiguredRules {
+  return ConfiguredRules.load(loadConfig(undefined), [path.join(dir, 'extra.yaml')], true, cap);
+}
+
+function inThread(rules: ConfiguredRules): () => RangeRunner {
+  return () => ({ scan: (task) => scanRange(task, rules), cancel() {} });
+}
+
+it.each([
+  ['tanp', 1, 50],
+  ['tanp', 2, 1000],
+  ['tanpmioe', 1, 20],
+  ['tuanp', 3, 50],
+])('a %s snapshot (seed %d, cap %d) scanned as two ranges gives the one-thread report', async (layout, seed, cap) => {
+  const file = generate(`${layout}-${seed}.ss`, layout as string, 12000, seed as number);
+  const rules = rulesWith(cap as number);
+  const input = { path: file, label: file };
+  expect(await planSplit(file, fs.statSync(file).size)).toBeDefined();
+  const whole = await scanSnapshot(input, { rules });
+  const split = await scanSplit(input, { rules }, 0, inThread(rules));
+  expect(split).toBeDefined();
+  expect(JSON.parse(JSON.stringify(split))).toEqual(JSON.parse(JSON.stringify(whole)));
+  const r = split as Exclude<typeof split, undefined>;
+  expect('snapshot' in r && r.findings.length).toBeGreaterThan(0);
+});
+
+it('scans the file whole when the first range does not end in the state the second was parsed from', async () => {
+  const src = fs.readFileSync(generate('base.ss', 'tanp', 12000), 'utf8').split('\n');
+  // a second table header a quarter in: it resets the Netid decision, so line numbers in inferred Netids change
+  const q = Math.floor(src.length / 4);
+  const file = path.join(dir, 'two-tables.ss');
+  fs.writeFileSync(file, [...src.slice(0, q), src[0], ...src.slice(q)].join('\n'));
+  const rules = rulesWith(50);
+  const input = { path: file, label: file };
+  let cancelled = false;
+  const split = await scanSplit(input, { rules }, 0, () => ({ scan: (task) => scanRange(task, rules), cancel() { cancelled = true; } }));
+  expect(split).toBeUndefined();
+  expect(cancelled).toBe(true);
+});
+
+it('does not split small files, gzip or stdin', async () => {
+  const file = generate('small.ss', 'tanp', 200);
+  const rules = rulesWith(50);
+  expect(await scanSplit({ path: file, label: file }, { rules }, undefined, inThread(rules))).toBeUndefined();
+  const gz = path.join(dir, 'big.ss.gz');
+  fs.writeFileSync(gz, require('node:zlib').gzipSync(fs.readFileSync(generate('big.ss', 'tanp', 12000))));
+  expect(await scanSplit({ path: gz, label: gz }, { rules }, 0, inThread(rules))).toBeUndefined();
+});
+
+it('every fixture snapshot, split at any size, is either scanned whole or gives the one-thread report', async () => {
+  const files: string[] = [];
+  const walk = (d: string) => {
+    for (const e of fs.readdirSync(d, { withFileTypes: true })) {
+      const p = path.join(d, e.name);
+      if (e.isDirectory()) walk(p);
+      else if (/\.(ss|out)$/.test(e.name)) files.push(p);
+    }
+  };
+  walk(path.join(ROOT, 'fixtures'));
+  expect(files.length).toBeGreaterThan(10);
+  const rules = rulesWith(50);
+  let split = 0;
+  for (const file of files) {
+    const input = { path: file, label: file };
+    const whole = await scanSnapshot(input, { rules });
+    const r = await scanSplit(input, { rules }, 0, inThread(rules));
+    if (r === undefined) continue;
+    split++;
+    expect({ file, report: JSON.parse(JSON.stringify(r)) }).toEqual({ file, report: JSON.parse(JSON.stringify(whole)) });
+  }
+  expect(split).toBeGreaterThan(0);
+});
