@@ -8,9 +8,17 @@ import type { Endpoint, SocketRecord } from '../snapshot/types';
 /** Linux's default ephemeral range starts at 32768; ports at/above it on the client side are not identity. */
 const EPHEMERAL_START = 32768;
 
+/**
+ * `*` (dual-stack) and `::` (v6only) are the same IPv6 wildcard bind; only the v6only flag differs, which
+ * the /proc fallback cannot see. One identity for both keeps a baseline valid across ss and /proc captures.
+ */
+function addressKey(address: string): string {
+  return address === '*' ? '::' : address;
+}
+
 function endpointKey(e: Endpoint): string {
   const port = e.port === null ? (e.portName ?? '*') : String(e.port);
-  return `${e.address}|${port}`;
+  return `${addressKey(e.address)}|${port}`;
 }
 
 /**

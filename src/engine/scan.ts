@@ -176,7 +176,7 @@ class SnapshotCollector {
     }
     Object.assign(meta, stats.meta, meta);
     const id = this.resolveIdentity();
-    const result = this.startEvaluator().finish(stats.fields as Set<FieldGroup>);
+    const result = this.startEvaluator().finish(availableFields(stats.fields as Set<FieldGroup>, meta));
     const snapshot: SnapshotReport = {
       file,
       host: id.host,
@@ -192,6 +192,17 @@ class SnapshotCollector {
     };
     return { snapshot, findings: result.findings, notEvaluated: result.notEvaluated, omitted: result.omitted };
   }
+}
+
+/**
+ * The field groups rules may rely on. A capture made without root (`# uid: N`, N ≠ 0) lists processes only for
+ * the capturing user's own sockets, so process information counts as absent: rules that need it are
+ * reported as not evaluated instead of passing on sockets whose owner was hidden.
+ */
+export function availableFields(seen: ReadonlySet<FieldGroup>, meta: Record<string, string>): Set<FieldGroup> {
+  const fields = new Set(seen);
+  if (meta.uid !== undefined && meta.uid.trim() !== '0') fields.delete('processes');
+  return fields;
 }
 
 /** What scanning the second byte range of a split snapshot (on a worker thread) hands back. */

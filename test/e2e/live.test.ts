@@ -67,6 +67,9 @@ describeNetns('live scans of a private namespace', () => {
     const v6any = (keys: string[]) => keys.map((k) => k.replace(' :::', ' *:')).sort();
     expect(exposureAndState(viaProc)).toContain('unexpected-listener tcp *:8443');
     expect(v6any(exposureAndState(viaProc))).toEqual(v6any(exposureAndState(viaSs)));
+    // ... and the fingerprints agree, so a baseline taken through ss holds for a /proc capture
+    const fps = (r: ScanReport) => r.findings.filter((f) => f.ruleId === 'dangerous-port-exposed' || f.ruleId === 'unexpected-listener').map((f) => f.fingerprint).sort();
+    expect(fps(viaProc)).toEqual(fps(viaSs));
     // /proc has no skmem or tcp_info: those rules are not evaluated, with the reason, never passed
     const ne = viaProc.notEvaluated.map((n) => n.ruleId);
     expect(ne).toEqual(expect.arrayContaining(['high-rtt', 'socket-memory-pressure']));
