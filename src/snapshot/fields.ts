@@ -464,6 +464,22 @@ function setTcpNum(key: string, v: number): void {
   setTcpId(TCP_NUM_ID.get(key)!, v);
 }
 
+/**
+ * `A/B` (rtt/rttvar, retrans/total) or `A,B` (wscale): sets `first` (and `second` when B parses);
+ * false when A is not a number, so the caller keeps the item verbatim.
+ */
+function setTcpPair(val: string, sep: string, parse: (t: string) => number | undefined, first: string, second: string): boolean {
+  const at = val.indexOf(sep);
+  const a = parse(at < 0 ? val : val.slice(0, at));
+  if (a === undefined) return false;
+  setTcpNum(first, a);
+  if (at >= 0) {
+    const b = parse(val.slice(at + 1));
+    if (b !== undefined) setTcpNum(second, b);
+  }
+  return true;
+}
+
 function setTcpId(id: number, v: number): void {
   accVals[id] = v;
   if (id < 32) accLo |= 1 << id;
@@ -682,43 +698,18 @@ function scanExtensions(rec: SocketRecord, s: string, from: number, to: number, 
             seen |= SEEN_EXTENDED;
           } else putExtra(rec, key, val);
           continue;
-        case 9: /* rtt */ {
-          const slash = val.indexOf('/');
-          const a = parseNumber(slash < 0 ? val : val.slice(0, slash));
-          if (a !== undefined) {
-            setTcpNum('rtt', a);
-            if (slash >= 0) {
-              const b = parseNumber(val.slice(slash + 1));
-              if (b !== undefined) setTcpNum('rttvar', b);
-            }
-            seen |= SEEN_TCPINFO;
-          } else putExtra(rec, key, val);
+        case 9: /* rtt */
+          if (setTcpPair(val, '/', parseNumber, 'rtt', 'rttvar')) seen |= SEEN_TCPINFO;
+          else putExtra(rec, key, val);
           continue;
-        }
-        case 10: /* retrans */ {
-          const slash = val.indexOf('/');
-          const a = parseIntStrict(slash < 0 ? val : val.slice(0, slash));
-          if (a !== undefined) {
-            setTcpNum('retrans', a);
-            if (slash >= 0) {
-              const b = parseIntStrict(val.slice(slash + 1));
-              if (b !== undefined) setTcpNum('retransTotal', b);
-            }
-            seen |= SEEN_TCPINFO;
-          } else putExtra(rec, key, val);
+        case 10: /* retrans */
+          if (setTcpPair(val, '/', parseIntStrict, 'retrans', 'retransTotal')) seen |= SEEN_TCPINFO;
+          else putExtra(rec, key, val);
           continue;
-        }
-        case 11: /* wscale */ {
-          const comma = val.indexOf(',');
-          const a = parseIntStrict(comma < 0 ? val : val.slice(0, comma));
-          const b = comma < 0 ? undefined : parseIntStrict(val.slice(comma + 1));
-          if (a !== undefined) {
-            setTcpNum('wscaleSnd', a);
-            if (b !== undefined) setTcpNum('wscaleRcv', b);
-            seen |= SEEN_TCPINFO;
-          } else putExtra(rec, key, val);
+        case 11: /* wscale */
+          if (setTcpPair(val, ',', parseIntStrict, 'wscaleSnd', 'wscaleRcv')) seen |= SEEN_TCPINFO;
+          else putExtra(rec, key, val);
           continue;
-        }
         case 12: /* busy */ {
           const v = val.endsWith('ms') ? parseNumber(val.slice(0, -2)) : undefined;
           if (v !== undefined) {
