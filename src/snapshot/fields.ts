@@ -33,6 +33,30 @@ export function parseIntRange(s: string, from: number, to: number): number {
   return neg ? -v : v;
 }
 
+/** parseRate of s[from..to) reading the number from char codes when it is a plain decimal. */
+function rateRange(s: string, from: number, to: number): number | undefined {
+  if (to - from < 4 || s.charCodeAt(to - 3) !== 98 || s.charCodeAt(to - 2) !== 112 || s.charCodeAt(to - 1) !== 115) {
+    return parseRate(s.slice(from, to));
+  }
+  let end = to - 3;
+  let mult = 1;
+  const u = s.charCodeAt(end - 1);
+  if (u === 107 || u === 75) mult = 1e3;
+  else if (u === 77) mult = 1e6;
+  else if (u === 71) mult = 1e9;
+  else if (u === 84) mult = 1e12;
+  if (mult !== 1) end--;
+  const v = fastNumber(s, from, end);
+  if (v !== v) return parseRate(s.slice(from, to));
+  return Math.round(v * mult * 1000) / 1000;
+}
+
+/** parseNumber of s[from..to), from char codes when it is a plain decimal; NaN when not a number. */
+function numberRange(s: string, from: number, to: number): number {
+  const v = fastNumber(s, from, to);
+  return v === v ? v : parseNumber(s.slice(from, to)) ?? NaN;
+}
+
 /** `%g`-style number (`92427.6`, `1.23457e+06`, `0.005`) or undefined. */
 export function parseNumber(s: string): number | undefined {
   if (s.length === 0 || s.length > 40) return undefined;
@@ -176,6 +200,36 @@ export function parseSkmem(inner: string, unknown?: string[]): SkMem {
         }
       }
       if (!done && unknown) unknown.push(item);
+    }
+    start = end + 1;
+  }
+  return m;
+}
+
+/** parseSkmem on s[from..to) without slicing each item (same result, same key order). */
+function parseSkmemRange(s: string, from: number, to: number, unknown: string[]): SkMem {
+  const m: SkMem = {};
+  let start = from;
+  while (start <= to) {
+    let end = s.indexOf(',', start);
+    if (end < 0 || end > to) end = to;
+    if (end > start) {
+      const c0 = s.charCodeAt(start);
+      const c1 = start + 1 < end ? s.charCodeAt(start + 1) : -1;
+      let k: (typeof SKMEM_KEYS)[number] | undefined;
+      let kl = 1;
+      if (c0 === 114 /* r */ && c1 === 98 /* b */) (k = 'rb'), (kl = 2);
+      else if (c0 === 116 /* t */ && c1 === 98 /* b */) (k = 'tb'), (kl = 2);
+      else if (c0 === 98 /* b */ && c1 === 108 /* l */) (k = 'bl'), (kl = 2);
+      else if (c0 === 114) k = 'r';
+      else if (c0 === 116) k = 't';
+      else if (c0 === 102) k = 'f';
+      else if (c0 === 119) k = 'w';
+      else if (c0 === 111) k = 'o';
+      else if (c0 === 100) k = 'd';
+      const v = k === undefined ? NaN : parseIntRange(s, start + kl, end);
+      if (v === v) m[k!] = v;
+      else unknown.push(s.slice(start, end));
     }
     start = end + 1;
   }
@@ -449,6 +503,92 @@ if (TCP_NUM_KEYS.length > 64) throw new Error('TCP_NUM_KEYS exceeds the 64-bit p
 const TCP_KIND_BASE = 1000;
 for (const [printed, camel] of Object.entries(TCP_NUMERIC)) KEY_KIND.set(printed, TCP_KIND_BASE + TCP_NUM_ID.get(camel)!);
 
+// ── allocation-free token dispatch ──
+// Open-addressing tables over char codes: a recognised key/bare token is found (and its interned name reused)
+// without slicing a string out of the line first.
+
+interface CharTable {
+  names: string[];
+  kinds: Int32Array;
+  mask: number;
+  maxLen: number;
+}
+
+function hashRange(s: string, from: number, to: number): number {
+  let h = to - from;
+  for (let j = from; j < to; j++) h = (Math.imul(h, 31) + s.charCodeAt(j)) | 0;
+  return h;
+}
+
+function makeTable(m: Map<string, number>): CharTable {
+  let size = 16;
+  while (size < m.size * 4) size *= 2;
+  const t: CharTable = { names: new Array<string>(size).fill(''), kinds: new Int32Array(size), mask: size - 1, maxLen: 0 };
+  for (const [k, kind] of m) {
+    let p = hashRange(k, 0, k.length) & t.mask;
+    while (t.names[p] !== '') p = (p + 1) & t.mask;
+    t.names[p] = k;
+    t.kinds[p] = kind;
+    if (k.length > t.maxLen) t.maxLen = k.length;
+  }
+  return t;
+}
+
+/** Slot of s[from..to) in `t`, or -1. */
+function lookupRange(t: CharTable, s: string, from: number, to: number): number {
+  const len = to - from;
+  if (len <= 0 || len > t.maxLen) return -1;
+  let p = hashRange(s, from, to) & t.mask;
+  for (;;) {
+    const k = t.names[p];
+    if (k.length === 0) return -1;
+    if (k.length === len) {
+      let j = 0;
+      while (j < len && k.charCodeAt(j) === s.charCodeAt(from + j)) j++;
+      if (j === len) return p;
+    }
+    p = (p + 1) & t.mask;
+  }
+}
+
+const KEY_TABLE = makeTable(KEY_KIND);
+/** TCP_NUM_ID of the fields set by kinds 9…12 (rtt, retrans, wscale, busy). */
+const PAIR_FIRST_ID = ['rtt', 'retrans', 'wscaleSnd', 'busy'].map((k) => TCP_NUM_ID.get(k)!);
+const PAIR_SECOND_ID = ['rttvar', 'retransTotal', 'wscaleRcv', 'busy'].map((k) => TCP_NUM_ID.get(k)!);
+const BARE_TABLE = makeTable(BARE_KIND);
+
+const POW10 = [1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16];
+
+/**
+ * Plain decimal (`-`? digits `.` digits, ≤ 15 significant digits) in s[from..to), read from char codes;
+ * NaN when the text is outside that fast path (the caller then uses parseNumber). Exact integer mantissa
+ * divided by an exact power of ten is correctly rounded, so this equals Number() of the same text.
+ */
+function fastNumber(s: string, from: number, to: number): number {
+  if (to - from > 16) return NaN;
+  let i = from;
+  let neg = false;
+  if (i < to && s.charCodeAt(i) === 45 /* - */) {
+    neg = true;
+    i++;
+  }
+  let m = 0;
+  let digits = 0;
+  let frac = -1;
+  for (; i < to; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 48 && c <= 57) {
+      m = m * 10 + (c - 48);
+      digits++;
+      if (frac >= 0) frac++;
+    } else if (c === 46 /* . */ && frac < 0) frac = 0;
+    else return NaN;
+  }
+  if (digits === 0 || digits > 15) return NaN;
+  const v = frac > 0 ? m / POW10[frac] : m;
+  return neg ? -v : v;
+}
+
 const accVals = new Float64Array(64);
 let accLo = 0;
 let accHi = 0;
@@ -587,36 +727,51 @@ function scanExtensions(rec: SocketRecord, s: string, from: number, to: number, 
       i = to;
       break;
     }
-    let end = tokenEnd(s, i, to);
-    // first `"`, `:` and `(` of the token, in one pass (offsets in the token)
+    // token end (whitespace outside balanced `(…)`) and its first `"`, `:` and `(` (offsets), in one pass
+    const start = i;
+    let end = to;
     let dq = -1;
     let colon = -1;
     let paren = -1;
-    for (let j = i; j < end; j++) {
-      const cj = s.charCodeAt(j);
-      if (cj === 58 /* : */) {
-        if (colon < 0) colon = j - i;
-      } else if (cj === 40 /* ( */) {
-        if (paren < 0) paren = j - i;
-      } else if (cj === 34 /* " */ && dq < 0) dq = j - i;
+    {
+      let depth = 0;
+      for (let j = i; j < to; j++) {
+        const cj = s.charCodeAt(j);
+        if (cj > 41) {
+          // letters, digits and most punctuation: only ':' matters
+          if (cj === 58 /* : */ && colon < 0) colon = j - start;
+        } else if (cj === 40 /* ( */) {
+          if (paren < 0) paren = j - start;
+          depth++;
+        } else if (cj === 41 /* ) */) {
+          if (depth > 0) depth--;
+        } else if (cj === 34 /* " */) {
+          if (dq < 0) dq = j - start;
+        } else if (depth === 0 && isWs(cj)) {
+          end = j;
+          break;
+        }
+      }
     }
-    let tok = s.slice(i, end);
     // `key:"quoted value with spaces"` (/proc fallback `opt:"…"`)
-    const q = dq > 0 && tok.charCodeAt(dq - 1) === 58 /* : */ ? dq - 1 : -1;
-    if (q > 0 && (q + 2 === tok.length || tok.charCodeAt(tok.length - 1) !== 34)) {
-      const close = s.indexOf('"', i + q + 2);
+    const q = dq > 0 && s.charCodeAt(start + dq - 1) === 58 /* : */ ? dq - 1 : -1;
+    if (q > 0 && (q + 2 === end - start || s.charCodeAt(end - 1) !== 34)) {
+      const close = s.indexOf('"', start + q + 2);
       if (close > 0 && close < to) {
         end = close + 1;
-        tok = s.slice(i, end);
         // the first ':' is at or before q, in the part already scanned; a '(' may be inside the quotes
-        if (paren < 0) paren = tok.indexOf('(');
+        if (paren < 0) {
+          const pp = s.indexOf('(', start);
+          paren = pp >= 0 && pp < end ? pp - start : -1;
+        }
       }
     }
     i = end;
     if (colon > 0 && (paren < 0 || colon < paren)) {
-      const key = tok.slice(0, colon);
-      let val = tok.slice(colon + 1);
-      if (val.length === 0) {
+      const vs = start + colon + 1;
+      if (vs === end) {
+        const key = s.slice(start, vs - 1);
+        let val = '';
         // `key: value` (kTLS, unix `peers:` list, inet-sockopt: ( … ))
         if (key === 'peers' && unix) {
           const list: string[] = [];
@@ -643,9 +798,50 @@ function scanExtensions(rec: SocketRecord, s: string, from: number, to: number, 
         putExtra(rec, ulp ? `${ulp}.${key}` : key, val);
         continue;
       }
+      const slot = lookupRange(KEY_TABLE, s, start, vs - 1);
+      const kind = slot < 0 ? 0 : KEY_TABLE.kinds[slot];
+      if (kind >= TCP_KIND_BASE && !unix) {
+        // numeric TCP info item (rto, mss, cwnd, bytes_acked …): no strings made when it reads
+        const v = numberRange(s, vs, end);
+        if (v === v) {
+          setTcpId(kind - TCP_KIND_BASE, v);
+          seen |= SEEN_TCPINFO;
+          continue;
+        }
+      } else if (kind === 2 /* skmem */ && s.charCodeAt(vs) === 40 && s.charCodeAt(end - 1) === 41 && end - vs >= 2) {
+        const unknown: string[] = [];
+        const m = parseSkmemRange(s, vs + 1, end - 1, unknown);
+        rec.skmem = rec.skmem ? Object.assign(rec.skmem, m) : m;
+        if (unknown.length) putExtra(rec, 'skmem', unknown.join(','));
+        seen |= SEEN_SKMEM;
+        continue;
+      } else if (kind >= 9 && kind <= 12) {
+        // rtt:A/B, retrans:A/B, wscale:A,B, busy:Nms read in place; anything unusual takes the general path
+        let a = NaN;
+        let b = NaN;
+        let sep = -1;
+        if (kind === 12) {
+          if (end - vs > 2 && s.charCodeAt(end - 2) === 109 /* m */ && s.charCodeAt(end - 1) === 115 /* s */) {
+            a = fastNumber(s, vs, end - 2);
+          }
+        } else {
+          sep = s.indexOf(kind === 11 ? ',' : '/', vs);
+          if (sep >= end) sep = -1;
+          const ae = sep < 0 ? end : sep;
+          a = kind === 9 ? fastNumber(s, vs, ae) : parseIntRange(s, vs, ae);
+          if (sep >= 0) b = kind === 9 ? fastNumber(s, sep + 1, end) : parseIntRange(s, sep + 1, end);
+        }
+        if (a === a && (sep < 0 || b === b)) {
+          setTcpId(PAIR_FIRST_ID[kind - 9], a);
+          if (sep >= 0) setTcpId(PAIR_SECOND_ID[kind - 9], b);
+          seen |= SEEN_TCPINFO;
+          continue;
+        }
+      }
+      const key = slot < 0 ? s.slice(start, vs - 1) : KEY_TABLE.names[slot];
+      const val = s.slice(vs, end);
       c = val.charCodeAt(0);
       const inner = c === 40 && val.charCodeAt(val.length - 1) === 41 ? val.slice(1, -1) : undefined;
-      const kind = KEY_KIND.get(key) ?? 0;
       switch (kind < TCP_KIND_BASE ? kind : TCP_KIND_BASE) {
         case 1: /* timer */ {
           const t = inner !== undefined ? parseTimer(inner) : undefined;
@@ -757,12 +953,7 @@ function scanExtensions(rec: SocketRecord, s: string, from: number, to: number, 
         }
         case TCP_KIND_BASE: {
           // numeric TCP info item (rto, mss, cwnd, bytes_acked …)
-          const v = unix ? undefined : parseNumber(val);
-          if (v !== undefined) {
-            setTcpId(kind - TCP_KIND_BASE, v);
-            seen |= SEEN_TCPINFO;
-            continue;
-          }
+          // (the readable case was taken above)
           putExtra(rec, ulp ? `${ulp}.${key}` : key, val);
           continue;
         }
@@ -772,19 +963,21 @@ function scanExtensions(rec: SocketRecord, s: string, from: number, to: number, 
       }
     }
     // not key:value
-    const bare = BARE_KIND.get(tok) ?? 0;
+    const bslot = lookupRange(BARE_TABLE, s, start, end);
+    const bare = bslot < 0 ? 0 : BARE_TABLE.kinds[bslot];
+    const tok = bslot < 0 ? s.slice(start, end) : BARE_TABLE.names[bslot];
     const rateKey = bare === 1 ? RATE_KEYS[tok] : undefined;
     if (rateKey !== undefined) {
       let j = i;
       while (j < to && isWs(s.charCodeAt(j))) j++;
       const e2 = tokenEnd(s, j, to);
-      const v = s.slice(j, e2);
-      const slash = v.indexOf('/');
-      const r = parseRate(slash < 0 ? v : v.slice(0, slash));
+      let slash = s.indexOf('/', j);
+      if (slash >= e2) slash = -1;
+      const r = rateKey === undefined ? undefined : rateRange(s, j, slash < 0 ? e2 : slash);
       if (r !== undefined) {
         setTcpNum(rateKey, r);
         if (slash >= 0 && rateKey === 'pacingRate') {
-          const mx = parseRate(v.slice(slash + 1));
+          const mx = rateRange(s, slash + 1, e2);
           if (mx !== undefined) setTcpNum('pacingRateMax', mx);
         }
         seen |= SEEN_TCPINFO;

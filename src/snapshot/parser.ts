@@ -706,7 +706,7 @@ export class SsParser {
   }
 
   private mainLine(s: string, lineNo: number, joined: boolean, joins = 0): void {
-    if (this.cur && this.curCls >= 0 && s.trimStart().startsWith('`- ')) this.curSctp = lineNo;
+    if (this.cur && this.curCls >= 0 && startsAssociation(s)) this.curSctp = lineNo;
     this.flushRecord();
     let rec: SocketRecord | string;
     try {
@@ -1129,6 +1129,15 @@ function unrecognised(s: string): string {
   if (t.startsWith('TCPDIAG answered')) return 'ss error message (stderr): TCPDIAG answered';
   if (t.startsWith('ss:') || t.startsWith('Usage:')) return 'ss error or usage message';
   return 'not an ss socket row';
+}
+
+/** s.trimStart().startsWith('`- ') without making the trimmed string (non-ASCII leading space: the slow way). */
+function startsAssociation(s: string): boolean {
+  let k = 0;
+  let c = s.charCodeAt(0);
+  while (k < s.length && (isWs(c) || c === 10)) c = s.charCodeAt(++k);
+  if (c > 127) return s.trimStart().startsWith('`- ');
+  return c === 96 /* ` */ && s.startsWith('`- ', k);
 }
 
 function skipWs(s: string, p: number, n: number): number {
