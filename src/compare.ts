@@ -1,5 +1,5 @@
 /**
- * Ordering of text in reports: by UTF-16 code unit, the same on every machine and locale (localeCompare
+ * Ordering of text (reports, rule lists, folder walks): by UTF-16 code unit, the same on every machine and locale (localeCompare
  * depends on ICU data and the locale, and loading ICU costs start-up time).
  */
 export function compareText(a: string, b: string): number {

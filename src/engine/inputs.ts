@@ -6,6 +6,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import picomatch from 'picomatch';
 import { ExitCode, UserError } from '../diagnostics';
+import { compareText } from '../compare';
 
 const GLOB_CHARS = /[*?[\]{}]/;
 
@@ -16,7 +17,7 @@ function walk(dir: string, out: string[], recursive: boolean): void {
   } catch (e) {
     throw new UserError({ file: dir, code: 'unreadable-folder', message: `cannot read folder: ${(e as NodeJS.ErrnoException).code ?? String(e)}` }, ExitCode.snapshot);
   }
-  entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  entries.sort((a, b) => compareText(a.name, b.name));
   for (const e of entries) {
     if (e.name.startsWith('.')) continue;
     const p = path.join(dir, e.name);
@@ -45,7 +46,7 @@ export function expandSnapshotArgs(args: string[]): string[] {
       const isMatch = picomatch(arg, { dot: false });
       const files: string[] = [];
       if (fs.existsSync(base)) walk(base, files, scan.glob.includes('**') || scan.glob.includes('/'));
-      const matched = files.filter((f) => isMatch(base === '.' ? f : f) || isMatch(path.relative('.', f)));
+      const matched = files.filter((f) => isMatch(f) || isMatch(path.relative('.', f)));
       if (matched.length === 0) throw new UserError({ file: arg, code: 'no-match', message: 'pattern matches no file' }, ExitCode.snapshot);
       out.push(...matched);
       continue;

@@ -10,6 +10,7 @@ import type { FieldGroup } from '../snapshot/types';
 import type { Level } from '../engine/types';
 import { DEFAULT_MAX_BYTES, loadYamlFile, loadYamlText, schemaValidator, type PathSegment, type ValidateFunction, type YamlLoadOptions, type YamlSource } from './yaml-source';
 import { tryCompileRule, type RawRule, type RuleDefinition, type VariableDef } from './compile';
+import { compareText } from '../compare';
 
 /** The built-in pack; resolves from both src/rules and dist/rules. */
 export const DEFAULT_PACK_DIR = path.resolve(__dirname, '../../rules');
@@ -59,8 +60,7 @@ export function ruleFiles(paths: readonly string[]): { files: string[]; diagnost
       diagnostics.push({ file: dir, code: 'unreadable-file', message: `cannot read directory (${(e as NodeJS.ErrnoException).code ?? 'error'})` });
       return;
     }
-    // Byte order, not localeCompare: stable everywhere, and no ICU collator to load at startup.
-    for (const ent of entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
+    for (const ent of entries.sort((a, b) => compareText(a.name, b.name))) {
       const full = path.join(dir, ent.name);
       if (ent.isDirectory()) {
         if (!ent.name.startsWith('.') && ent.name !== 'node_modules') walk(full, depth + 1);
@@ -288,7 +288,7 @@ export function listRules(definitions: readonly RuleDefinition[]): RuleSummary[]
         source: `${def.source.file}:${pos.line}`,
       };
     })
-    .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+    .sort((a, b) => compareText(a.id, b.id));
 }
 
 /** Plain-text table for `rules list`. */

@@ -6,6 +6,7 @@ import * as path from 'path';
 import type { RuleDefinition } from './compile';
 import { tryCompileRule } from './compile';
 import { GROUP_FLAGS } from './fields';
+import { compareText } from '../compare';
 
 export const REGENERATE_COMMAND = 'node dist/cli/main.js rules docs > docs/rules.md';
 
@@ -39,7 +40,7 @@ function evaluates(def: RuleDefinition): string {
 
 /** Markdown reference of the given rules (sorted by id). */
 export function renderRulesReference(definitions: readonly RuleDefinition[]): string {
-  const defs = [...definitions].sort((a, b) => a.id.localeCompare(b.id));
+  const defs = [...definitions].sort((a, b) => compareText(a.id, b.id));
   const out: string[] = [];
   out.push('# socklint rule reference', '');
   out.push(`<!-- Generated from the rule pack's metadata; do not edit. Regenerate: \`${REGENERATE_COMMAND}\` -->`, '');

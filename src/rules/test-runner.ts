@@ -22,6 +22,7 @@ import { SnapshotEvaluator } from '../engine/evaluate';
 import type { CompiledRule } from './types';
 import { tryCompileRule, type RuleDefinition } from './compile';
 import { DEFAULT_PACK_DIR, loadRulePack } from './pack';
+import { compareText } from '../compare';
 
 export const FIXTURE_EXTENSIONS = ['.ss'];
 
@@ -155,7 +156,7 @@ export function runRuleTests(paths: readonly string[] = []): RuleTestRun {
     if (r.passing === 0) r.failures.push({ file: r.source?.split(':')[0] ?? '', line: Number(r.source?.split(':')[1] ?? 0), message: 'no passing case: add a fixture line annotated `# ok: ' + r.ruleId + '`' });
     r.passed = r.failures.length === 0;
   }
-  const list = [...results.values()].sort((a, b) => a.ruleId.localeCompare(b.ruleId));
+  const list = [...results.values()].sort((a, b) => compareText(a.ruleId, b.ruleId));
   if (strayFailures.length) {
     list.push({ ruleId: '(fixtures)', fixtures: [], firing: 0, passing: 0, todo: 0, failures: strayFailures, passed: false });
   }

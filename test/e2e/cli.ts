@@ -6,7 +6,7 @@ import * as path from 'node:path';
 
 export const ROOT = path.resolve(__dirname, '../..');
 export const CLI = path.join(ROOT, 'dist/cli/main.js');
-export const SHARED = path.resolve(ROOT, '../shared');
+export { SHARED } from '../report/helpers';
 
 export interface RunResult {
   code: number;
