@@ -8,6 +8,7 @@ import type { CompiledRule, CompareOp, GroupKey } from '../rules/types';
 import { socketFilterOf, type SocketFilter } from '../rules/compile';
 import type { Finding, NotEvaluated, Offender, Omitted } from './types';
 import { describeSocket } from '../snapshot/describe';
+import { ALL_WANTED, completeExtensions, extensionWants, type ExtensionWants } from '../snapshot/fields';
 import { groupFingerprint, socketFingerprint } from './fingerprint';
 
 export interface EvaluatorContext {
@@ -114,10 +115,16 @@ export class SnapshotEvaluator {
   /** netid → state → the rules (in rule order) that can match such a socket. */
   private readonly dispatch = new Map<string, Map<string | undefined, RuleState[]>>();
   private dispatchSize = 0;
+  /**
+   * The extension items the rules read: the parser may leave others unread (lazy records), and a record is
+   * completed before a finding shows it.
+   */
+  readonly wants: ExtensionWants;
 
   constructor(rules: CompiledRule[], private readonly ctx: EvaluatorContext) {
     this.cap = ctx.maxFindingsPerRule ?? DEFAULT_MAX_FINDINGS_PER_RULE;
     this.states = rules.map((rule) => ({ rule, filter: socketFilterOf(rule.match), findings: [], omitted: 0, groups: rule.aggregate ? new Map() : undefined }));
+    this.wants = rules.every((r) => r.reads) ? extensionWants(rules.flatMap((r) => r.reads!)) : ALL_WANTED;
   }
 
   private rulesFor(netid: string, state: string | undefined): RuleState[] {
@@ -146,6 +153,7 @@ export class SnapshotEvaluator {
   }
 
   private socketFinding(rule: CompiledRule, s: SocketRecord): Finding {
+    completeExtensions(s);
     return {
       ruleId: rule.meta.id,
       level: rule.level,

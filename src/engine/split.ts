@@ -15,8 +15,8 @@ import type { RangeResult, RangeRunner, WorkerTask } from './scan';
 export const SPLIT_MIN_BYTES = 8 * 1024 * 1024;
 /** How much of the head is parsed to learn the state the second range starts from. */
 const HEAD_BYTES = 32 * 1024;
-/** Share of the bytes scanned in this thread. */
-const FIRST_SHARE = 0.54;
+/** Share of the bytes scanned in this thread (measured: both threads parse at the same rate). */
+const FIRST_SHARE = 0.5;
 /** How far past the middle a record boundary is looked for. */
 const WINDOW_BYTES = 256 * 1024;
 
@@ -69,7 +69,8 @@ export async function planSplit(file: string, size: number): Promise<SplitPlan |
     const seed = pre.checkpoint();
     if (!seed) return undefined;
 
-    // The first range a little larger: the worker thread starts later (it boots and builds its rule set).
+    // Halves: the worker boots and builds its rule set while this thread plans the split, so both start
+    // parsing within milliseconds of each other and parse at the same rate.
     const mid = Math.floor(size * FIRST_SHARE);
     const win = Buffer.alloc(Math.min(WINDOW_BYTES, size - mid + 1));
     const n = (await fh.read(win, 0, win.length, mid - 1)).bytesRead;

@@ -198,6 +198,11 @@ interface Requirement {
   anyOf: Requirement[][];
 }
 
+/** The socket field each aggregate group key reads (groupValue in src/engine/evaluate.ts). */
+const GROUP_KEY_FIELD: Record<GroupKey, string> = {
+  state: 'state', process: 'process.name', localPort: 'local.port', peerAddress: 'peer.address', netid: 'netid', localAddress: 'local.address',
+};
+
 function newRequirement(): Requirement {
   return { groups: new Set(), anyOf: [] };
 }
@@ -217,6 +222,8 @@ class RuleCompiler {
   readonly diagnostics: Diagnostic[] = [];
   /** Every group the rule reads (for listings); `requirement` says which of them are really needed. */
   private readonly groups = new Set<FieldGroup>();
+  /** Every socket field the condition and the aggregate read (the engine parses no more than these). */
+  private readonly reads = new Set<string>();
   private requirement: Requirement = newRequirement();
   private readonly vars = new Map<string, BoundVariable>();
   private readonly usedVars = new Set<string>();
@@ -236,6 +243,12 @@ class RuleCompiler {
 
   requires(): FieldGroup[] {
     return FIELD_GROUPS.filter((g) => this.groups.has(g));
+  }
+
+  /** The rule reads `field` of a socket. */
+  private read(field: FieldDef): void {
+    this.reads.add(field.name);
+    this.need(field.group);
   }
 
   private need(group: FieldGroup | null | undefined): void {
@@ -306,9 +319,11 @@ class RuleCompiler {
         this.at(this.rulePath('vars', name), 'unused-variable', `variable '${name}' is declared but never used`, 'reference it as $' + name + ' or remove it', true);
       }
     }
+    if (aggregate) for (const k of aggregate.groupBy) this.reads.add(GROUP_KEY_FIELD[k]);
     return {
       meta,
       requires: this.requires(),
+      reads: [...this.reads],
       missingFields: this.missingFieldsFn(),
       match,
       message: socketMessage ?? ((s) => `${raw.title}: ${describeSocket(s)}`),
@@ -366,7 +381,7 @@ class RuleCompiler {
           this.at(p, 'unknown-field', `unknown field '${key}'`, suggestion ? `did you mean '${suggestion}'?` : undefined, true);
           continue;
         }
-        this.need(field.group);
+        this.read(field);
         const get = field.get;
         if (field.list) {
           const m = this.matcher(field, spec, p);
@@ -659,7 +674,7 @@ class RuleCompiler {
         this.at([...path, 'field'], 'unknown-field', `'${String(name)}' is not a numeric field of the socket`, suggestion ? `did you mean '${suggestion}'?` : undefined);
         return undefined;
       }
-      this.need(f.group);
+      this.read(f);
       const get = f.get;
       return (s) => {
         const v = get(s);
@@ -869,7 +884,7 @@ class RuleCompiler {
       if (!f || f.type !== 'number') {
         this.at(raw.field !== undefined ? [...base, 'field'] : base, raw.field !== undefined ? 'unknown-field' : 'missing-key', raw.field !== undefined ? `'${raw.field}' is not a numeric field` : `function '${fn}' needs a numeric 'field'`);
       } else {
-        this.need(f.group);
+        this.read(f);
         const get = f.get;
         value = (s) => {
           const v = get(s);

@@ -31,6 +31,11 @@ export interface CompiledRule {
   /** Field groups the rule reads (for listings and docs). */
   requires: FieldGroup[];
   /**
+   * Socket fields (src/rules/fields.ts names) the condition and the aggregate read — not the message, which
+   * is rendered from a complete record. Absent: unknown (the parser then reads everything).
+   */
+  reads?: string[];
+  /**
    * The groups a snapshot lacks for this rule to be evaluated (empty: evaluable). Stricter than `requires`
    * for `any`: one evaluable branch is enough. A non-empty answer makes the rule "not evaluated".
    */

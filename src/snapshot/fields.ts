@@ -412,6 +412,8 @@ export const SEEN_SKMEM = 8;
 export const SEEN_TCPINFO = 16;
 /** A `users:((` group ran to the end of the text without its closing `)`. */
 export const SEEN_UNTERMINATED = 32;
+/** A lazy pass (see ExtensionWants) left items unread: the record must be completed before it is shown. */
+export const SEEN_SKIPPED = 64;
 
 function isWs(c: number): boolean {
   return c === 32 || c === 9 || c === 13 || c === 10 || c === 11 || c === 12;
@@ -680,16 +682,146 @@ function flushTcp(rec: SocketRecord): void {
   accObj = undefined;
 }
 
+// ── lazy extension parsing ──
+// A scan only needs the extension items its rules read; TCP info is most of an `-i` capture and most of it
+// is read by no rule. A lazy pass tokenizes exactly as the full one but leaves unread the items no rule
+// wants, as long as that changes nothing a rule can observe: the values of wanted items, whether the record
+// has a `tcp` object at all (absent TCP info items read as their defaults only when it exists), the timer
+// (Netid inference reads it) and the field groups the snapshot shows (SEEN_* bits already known).
+// Records shown in a report are completed first (completeExtensions): the full pass over the same text.
+
+/** Which extension items a rule set reads (built by extensionWants from field names). */
+export interface ExtensionWants {
+  /** By KEY_KIND (< TCP_KIND_BASE). */
+  keys: boolean[];
+  /** Bit per TCP_NUM_ID of numeric TCP info items. */
+  tcpLo: number;
+  tcpHi: number;
+  /** By bare-token kind (2 shutdown, 3 flag, 4 congestion; rates are always read). */
+  bare: boolean[];
+}
+
+/** The items behind rule fields (src/rules/fields.ts names) other than the main columns, users and timer. */
+const WANTED_KEY_KINDS: Record<string, number[]> = {
+  uid: [4, 5], // uid reads 0 when -e items (ino) are present and uid is not
+  inode: [5],
+  fwmark: [7],
+  cgroup: [8],
+  v6only: [17],
+  'local.family': [17],
+  'peer.family': [17],
+  'tcp.rtt': [9],
+  'tcp.rttvar': [9],
+  'tcp.retrans': [10],
+  'tcp.retransTotal': [10],
+  'tcp.wscaleSnd': [11],
+  'tcp.wscaleRcv': [11],
+  'tcp.busy': [12],
+  'tcp.rwndLimited': [13],
+  'tcp.rwndLimitedPct': [13],
+  'tcp.sndbufLimited': [14],
+  'tcp.sndbufLimitedPct': [14],
+};
+const MAIN_FIELD = /^(netid|state|recvQ|sendQ|(local|peer)\.(address|port|portName|iface|path|scope)|process\.[a-z]+|timer\.[a-zA-Z]+|tcp\.(send|pacingRate|pacingRateMax|deliveryRate))$/;
+
+/**
+ * What a rule set reading `fields` (rule field names) needs from extension text, or undefined when some field
+ * is not known here (then everything is parsed).
+ */
+export function extensionWants(fields: Iterable<string>): ExtensionWants {
+  const w: ExtensionWants = { keys: new Array<boolean>(18).fill(false), tcpLo: 0, tcpHi: 0, bare: new Array<boolean>(5).fill(false) };
+  for (const f of fields) {
+    if (MAIN_FIELD.test(f)) continue; // main columns; users, timer and rates are always read
+    const kinds = WANTED_KEY_KINDS[f];
+    if (kinds) {
+      for (const k of kinds) w.keys[k] = true;
+      continue;
+    }
+    if (f.startsWith('skmem.')) w.keys[2] = w.keys[3] = true;
+    else if (f === 'shutdown') w.bare[2] = true;
+    else if (f === 'tcp.flags') w.bare[3] = true;
+    else if (f === 'tcp.congestion') w.bare[4] = true;
+    else {
+      const id = f.startsWith('tcp.') ? TCP_NUM_ID.get(f.slice(4)) : undefined;
+      if (id === undefined) return ALL_WANTED;
+      if (id < 32) w.tcpLo |= 1 << id;
+      else w.tcpHi |= 1 << (id - 32);
+    }
+  }
+  return w;
+}
+
+/** Every item wanted: a lazy pass is the full one. */
+export const ALL_WANTED: ExtensionWants = { keys: new Array<boolean>(18).fill(true), tcpLo: -1, tcpHi: -1, bare: new Array<boolean>(5).fill(true) };
+
+/** Set for the duration of a lazy pass. */
+let want: ExtensionWants | null = null;
+/** SEEN_* bits the snapshot has shown before this pass (a skipped item must not be the first of its group). */
+let known = 0;
+
+function tcpPresent(rec: SocketRecord): boolean {
+  return rec.tcp !== undefined || accLo !== 0 || accHi !== 0 || accCongestion !== undefined || accFlags !== undefined || accObj !== undefined;
+}
+
+/** Whether the lazy pass may leave key:value item `kind` unread (bits: SEEN_* so far). */
+function skipKey(kind: number, rec: SocketRecord, bits: number): boolean {
+  const w = want!;
+  if (kind >= TCP_KIND_BASE) {
+    const id = kind - TCP_KIND_BASE;
+    if (((id < 32 ? w.tcpLo >>> id : w.tcpHi >>> (id - 32)) & 1) !== 0) return false;
+    return (bits & SEEN_TCPINFO) !== 0 && tcpPresent(rec);
+  }
+  if (kind === 0) return true; // unknown key → extra, which no rule field reads
+  if (kind === 1 || w.keys[kind]) return false; // timer: Netid inference reads it
+  if (kind <= 3) return (bits & SEEN_SKMEM) !== 0;
+  if (kind <= 8 || kind === 17) return (bits & SEEN_EXTENDED) !== 0;
+  return (bits & SEEN_TCPINFO) !== 0 && tcpPresent(rec); // rtt, retrans, wscale, busy, *_limited, bbr, dctcp
+}
+
+/** Whether the lazy pass may leave bare token kind `bare` (from BARE_TABLE) unread. */
+function skipBare(bare: number, rec: SocketRecord, bits: number): boolean {
+  if (bare <= 1 || want!.bare[bare]) return false; // a rate consumes the next token only when it reads
+  if (bare === 2) return (bits & SEEN_EXTENDED) !== 0;
+  return (bits & SEEN_TCPINFO) !== 0 && tcpPresent(rec);
+}
+
+/** Items every lazy or full pass may set on a record (what completeExtensions resets). */
+const EXTENSION_FIELDS = ['processes', 'timer', 'uid', 'inode', 'sk', 'fwmark', 'cgroup', 'v6only', 'shutdown', 'skmem', 'tcp', 'extra'] as const;
+
+/** Where a lazily parsed record keeps its extension text: [text, from, to, …] in the order it was read. */
+export const DEFERRED_EXTENSIONS = Symbol('socklint.deferredExtensions');
+
+type Deferred = SocketRecord & { [DEFERRED_EXTENSIONS]?: (string | number)[] };
+
+/** Marks `rec` as parsed lazily from these segments (see completeExtensions). */
+export function deferExtensions(rec: SocketRecord, segments: (string | number)[]): void {
+  (rec as Deferred)[DEFERRED_EXTENSIONS] = segments;
+}
+
+/** Parses the items a lazy pass left unread, so `rec` is what the full parse makes of it. No-op otherwise. */
+export function completeExtensions(rec: SocketRecord): void {
+  const d = rec as Deferred;
+  const segs = d[DEFERRED_EXTENSIONS];
+  if (segs === undefined) return;
+  d[DEFERRED_EXTENSIONS] = undefined;
+  for (const k of EXTENSION_FIELDS) delete rec[k];
+  for (let i = 0; i < segs.length; i += 3) parseExtensions(rec, segs[i] as string, segs[i + 1] as number, segs[i + 2] as number, false);
+}
+
 /**
  * Scan extension text s[from..to) into `rec` (users, timer, -e items, skmem, tcp info, unknown → extra).
  * Returns SEEN_* bits. `unix` switches `ino:`/`dev:` to the unix meaning (filesystem inode → extra).
+ * With `lazy`, items `lazy.want` does not name may be left unread (SEEN_SKIPPED then says so; `lazy.known`:
+ * the SEEN_* bits of what was parsed before). Never lazy for unix text.
  */
-export function parseExtensions(rec: SocketRecord, s: string, from: number, to: number, unix: boolean): number {
+export function parseExtensions(rec: SocketRecord, s: string, from: number, to: number, unix: boolean, lazy?: { want: ExtensionWants; known: number }): number {
   accLo = 0;
   accHi = 0;
   accCongestion = undefined;
   accFlags = undefined;
   accObj = undefined;
+  want = lazy !== undefined && !unix && lazy.want !== ALL_WANTED ? lazy.want : null;
+  known = lazy !== undefined ? lazy.known : 0;
   const seen = scanExtensions(rec, s, from, to, unix);
   flushTcp(rec);
   return seen;
@@ -800,6 +932,10 @@ function scanExtensions(rec: SocketRecord, s: string, from: number, to: number, 
       }
       const slot = lookupRange(KEY_TABLE, s, start, vs - 1);
       const kind = slot < 0 ? 0 : KEY_TABLE.kinds[slot];
+      if (want !== null && skipKey(kind, rec, known | seen)) {
+        seen |= SEEN_SKIPPED;
+        continue;
+      }
       if (kind >= TCP_KIND_BASE && !unix) {
         // numeric TCP info item (rto, mss, cwnd, bytes_acked …): no strings made when it reads
         const v = numberRange(s, vs, end);
@@ -965,6 +1101,10 @@ function scanExtensions(rec: SocketRecord, s: string, from: number, to: number, 
     // not key:value
     const bslot = lookupRange(BARE_TABLE, s, start, end);
     const bare = bslot < 0 ? 0 : BARE_TABLE.kinds[bslot];
+    if (want !== null && bare !== 0 && skipBare(bare, rec, known | seen)) {
+      seen |= SEEN_SKIPPED;
+      continue;
+    }
     const tok = bslot < 0 ? s.slice(start, end) : BARE_TABLE.names[bslot];
     const rateKey = bare === 1 ? RATE_KEYS[tok] : undefined;
     if (rateKey !== undefined) {

@@ -5,8 +5,8 @@
  * Never throws on input.
  */
 import {
-  SEEN_EXTENDED, SEEN_PROCESSES, SEEN_SKMEM, SEEN_TCPINFO, SEEN_TIMER, SEEN_UNTERMINATED, looksLikeExtension,
-  parseExtensions, parseIntRange, parseIntStrict,
+  ALL_WANTED, SEEN_EXTENDED, SEEN_PROCESSES, SEEN_SKIPPED, SEEN_SKMEM, SEEN_TCPINFO, SEEN_TIMER, SEEN_UNTERMINATED,
+  deferExtensions, looksLikeExtension, parseExtensions, parseIntRange, parseIntStrict, type ExtensionWants,
 } from './fields';
 import { PROTOCOLS, defaultServices, protocolNumber, type ServiceTable } from './services';
 import type { Endpoint, FieldGroup, SocketRecord, SsSummary, UnparsedLine } from './types';
@@ -44,6 +44,12 @@ export interface ParseSink {
   comment?(line: number, text: string): void;
   /** Capture metadata (`# key: value` lines before the table), as each is read. */
   meta?(key: string, value: string): void;
+  /**
+   * The extension items the consumer reads (undefined: not known yet; asked again for later rows). Inet records
+   * are then parsed lazily: items nobody reads may be left unread until completeExtensions (fields.ts) is
+   * called on the record, which a consumer must do before it shows or keeps one.
+   */
+  extensionWants?(): ExtensionWants | undefined;
 }
 
 /** How each physical line was used; the counts add up to `lines`. */
@@ -281,6 +287,15 @@ export class SsParser {
   private rowCls = -1;
   /** An exception thrown by the sink, passed through untouched. */
   private sinkError: unknown = NO_SINK_ERROR;
+  /** What the sink reads of extension items, once it says (see ParseSink.extensionWants). */
+  private wants?: ExtensionWants;
+  private readonly lazyArg = { want: ALL_WANTED, known: 0 };
+  /** Extension text of the row parseRow made last / of `cur`, when parsed lazily: [text, from, to, …]. */
+  private segs: (string | number)[] = [];
+  private rowLazy = false;
+  private rowSkipped = false;
+  private curLazy = false;
+  private curSkipped = false;
 
   constructor(opts: ParserOptions, sink: ParseSink) {
     this.opts = opts;
@@ -402,6 +417,7 @@ export class SsParser {
     // A parser bug must not take the run down: report it against the current line.
     this.cur = undefined;
     this.curCls = -1;
+    this.curLazy = false;
     this.join = undefined;
     this.unparsed(this.lineNo, '', `internal parser error: ${e instanceof Error ? e.message : String(e)}`, false);
   }
@@ -420,6 +436,16 @@ export class SsParser {
   private emit(ev: Ev): void {
     try {
       this.emitTo(ev);
+    } catch (e) {
+      this.sinkError = e;
+      throw e;
+    }
+  }
+
+  private emitSocket(rec: SocketRecord): void {
+    this.stats.sockets++;
+    try {
+      this.sink.socket(rec);
     } catch (e) {
       this.sinkError = e;
       throw e;
@@ -660,10 +686,35 @@ export class SsParser {
     // padded continuation lines: the native trimEnd is much faster than scanning the padding
     const to = s.trimEnd().length;
     if (to <= from) return;
+    if (this.curLazy) {
+      // an inet record (parseRow): its text is kept for completeExtensions
+      const bits = parseExtensions(rec, s, from, to, false, this.lazyArgs());
+      this.segs.push(s, from, to);
+      if (bits & SEEN_SKIPPED) this.curSkipped = true;
+      this.seen |= bits;
+      return;
+    }
     this.seen |= parseExtensions(rec, s, from, to, unix || classOf(rec.netid) === Cls.UNIX || this.curCls === Cls.UNIX);
   }
 
+  /** Arguments of a lazy extension pass, or undefined while the sink has not said what it reads. */
+  private lazyArgs(): { want: ExtensionWants; known: number } | undefined {
+    const w = (this.wants ??= this.sink.extensionWants?.());
+    if (w === undefined || w === ALL_WANTED) return undefined;
+    this.lazyArg.want = w;
+    this.lazyArg.known = this.seen;
+    return this.lazyArg;
+  }
+
   private finishRecord(rec: SocketRecord): void {
+    if (this.curLazy) {
+      if (this.curSkipped) {
+        deferExtensions(rec, this.segs);
+        this.segs = [];
+      }
+      this.curLazy = false;
+      this.curSkipped = false;
+    }
     let weak = false;
     if (this.curCls >= 0) {
       const strength = this.inferNetid(rec, this.curCls as Cls, this.curSctp);
@@ -672,9 +723,10 @@ export class SsParser {
       this.curCls = -1;
       this.curSctp = 0;
     }
-    if (rec.state !== undefined) this.stats.fields.add('state');
-    if (rec.recvQ !== undefined) this.stats.fields.add('queues');
-    this.deliver({ k: 0, rec, weak });
+    if (rec.state !== undefined) this.seen |= SEEN_STATE;
+    if (rec.recvQ !== undefined) this.seen |= SEEN_QUEUES;
+    if (!weak && this.queue.length === 0) this.emitSocket(rec); // the common case, without an event object
+    else this.deliver({ k: 0, rec, weak });
   }
 
   /**
@@ -725,6 +777,8 @@ export class SsParser {
     }
     this.stats.kinds.socket++;
     this.cur = rec;
+    this.curLazy = this.rowLazy;
+    this.curSkipped = this.rowSkipped;
     this.curCls = this.rowCls;
     this.curSctp = 0;
   }
@@ -877,8 +931,17 @@ export class SsParser {
       }
     }
 
+    // Inet rows whose sink says what it reads are parsed lazily (a joined or association row never is).
+    const lazy = cls === Cls.INET && !joined && !association ? this.lazyArgs() : undefined;
+    this.rowLazy = lazy !== undefined;
+    this.rowSkipped = false;
+    if (this.segs.length !== 0) this.segs = [];
     if (extStart < n) {
-      const bits = parseExtensions(rec, s, extStart, n, cls === Cls.UNIX);
+      const bits = parseExtensions(rec, s, extStart, n, cls === Cls.UNIX, lazy);
+      if (lazy) {
+        this.segs.push(s, extStart, n);
+        if (bits & SEEN_SKIPPED) this.rowSkipped = true;
+      }
       if (bits & SEEN_UNTERMINATED) {
         if (!joined) return JOIN;
         (rec.extra ??= {})['users-truncated'] = true;
@@ -1099,6 +1162,8 @@ export class SsParser {
   private finishFields(): void {
     const f = this.stats.fields;
     const b = this.seen;
+    if (b & SEEN_STATE) f.add('state');
+    if (b & SEEN_QUEUES) f.add('queues');
     if (b & SEEN_PROCESSES) f.add('processes');
     if (b & SEEN_TIMER) f.add('timer');
     if (b & SEEN_EXTENDED) f.add('extended');
@@ -1117,6 +1182,10 @@ export class SsParser {
 }
 
 const enum Strength { NA, STRONG, WEAK }
+
+/** Field groups of the main columns, in the same bit set as fields.ts SEEN_* (which use bits 0–6). */
+const SEEN_STATE = 1 << 8;
+const SEEN_QUEUES = 1 << 9;
 
 const NO_SINK_ERROR = Symbol("no sink error");
 const JOIN = '\u0000join';
