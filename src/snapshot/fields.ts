@@ -516,9 +516,17 @@ interface CharTable {
   maxLen: number;
 }
 
+/**
+ * Hash of s[from..to): its characters above `)` (41) folded, then its length. scanExtensions folds the same
+ * characters while it looks for the end of a token, so a lookup reads a key only once more, to compare it.
+ * A name with characters ≤ 41 is never in a table, so skipping them can only miss, never mismatch.
+ */
 function hashRange(s: string, from: number, to: number): number {
-  let h = to - from;
-  for (let j = from; j < to; j++) h = (Math.imul(h, 31) + s.charCodeAt(j)) | 0;
+  let h = 0;
+  for (let j = from; j < to; j++) {
+    const c = s.charCodeAt(j);
+    if (c > 41) h = (Math.imul(h, 31) + c) | 0;
+  }
   return h;
 }
 
@@ -527,7 +535,7 @@ function makeTable(m: Map<string, number>): CharTable {
   while (size < m.size * 4) size *= 2;
   const t: CharTable = { names: new Array<string>(size).fill(''), kinds: new Int32Array(size), mask: size - 1, maxLen: 0 };
   for (const [k, kind] of m) {
-    let p = hashRange(k, 0, k.length) & t.mask;
+    let p = (hashRange(k, 0, k.length) + k.length) & t.mask;
     while (t.names[p] !== '') p = (p + 1) & t.mask;
     t.names[p] = k;
     t.kinds[p] = kind;
@@ -536,11 +544,11 @@ function makeTable(m: Map<string, number>): CharTable {
   return t;
 }
 
-/** Slot of s[from..to) in `t`, or -1. */
-function lookupRange(t: CharTable, s: string, from: number, to: number): number {
+/** Slot of s[from..to) in `t`, or -1; `h` is hashRange(s, from, to). */
+function lookupRange(t: CharTable, h: number, s: string, from: number, to: number): number {
   const len = to - from;
   if (len <= 0 || len > t.maxLen) return -1;
-  let p = hashRange(s, from, to) & t.mask;
+  let p = (h + len) & t.mask;
   for (;;) {
     const k = t.names[p];
     if (k.length === 0) return -1;
@@ -865,13 +873,17 @@ function scanExtensions(rec: SocketRecord, s: string, from: number, to: number, 
     let dq = -1;
     let colon = -1;
     let paren = -1;
+    let h = 0; // hashRange of the token up to its first ':' (the key), or of the whole token
     {
       let depth = 0;
       for (let j = i; j < to; j++) {
         const cj = s.charCodeAt(j);
         if (cj > 41) {
           // letters, digits and most punctuation: only ':' matters
-          if (cj === 58 /* : */ && colon < 0) colon = j - start;
+          if (colon < 0) {
+            if (cj === 58 /* : */) colon = j - start;
+            else h = (Math.imul(h, 31) + cj) | 0;
+          }
         } else if (cj === 40 /* ( */) {
           if (paren < 0) paren = j - start;
           depth++;
@@ -930,7 +942,7 @@ function scanExtensions(rec: SocketRecord, s: string, from: number, to: number, 
         putExtra(rec, ulp ? `${ulp}.${key}` : key, val);
         continue;
       }
-      const slot = lookupRange(KEY_TABLE, s, start, vs - 1);
+      const slot = lookupRange(KEY_TABLE, h, s, start, vs - 1);
       const kind = slot < 0 ? 0 : KEY_TABLE.kinds[slot];
       if (want !== null && skipKey(kind, rec, known | seen)) {
         seen |= SEEN_SKIPPED;
@@ -1099,7 +1111,7 @@ function scanExtensions(rec: SocketRecord, s: string, from: number, to: number, 
       }
     }
     // not key:value
-    const bslot = lookupRange(BARE_TABLE, s, start, end);
+    const bslot = colon < 0 ? lookupRange(BARE_TABLE, h, s, start, end) : -1; // no bare name holds a ':'
     const bare = bslot < 0 ? 0 : BARE_TABLE.kinds[bslot];
     if (want !== null && bare !== 0 && skipBare(bare, rec, known | seen)) {
       seen |= SEEN_SKIPPED;

@@ -787,7 +787,7 @@ export class SsParser {
   private parseRow(s0: string, lineNo: number, joined: boolean): SocketRecord | string {
     this.rowCls = -1;
     let s = s0;
-    let n = s.trimEnd().length;
+    let n = trimmedLength(s);
     let p = 0;
     while (p < n && isWs(s.charCodeAt(p))) p++;
     if (p >= n) return 'empty row';
@@ -1207,6 +1207,14 @@ function startsAssociation(s: string): boolean {
   while (k < s.length && (isWs(c) || c === 10)) c = s.charCodeAt(++k);
   if (c > 127) return s.trimStart().startsWith('`- ');
   return c === 96 /* ` */ && s.startsWith('`- ', k);
+}
+
+/** s.trimEnd().length without making the trimmed copy (a row's ASCII padding; anything else: trimEnd). */
+function trimmedLength(s: string): number {
+  let n = s.length;
+  let c = n > 0 ? s.charCodeAt(n - 1) : 0;
+  while (c === 32 || (c >= 9 && c <= 13)) c = --n > 0 ? s.charCodeAt(n - 1) : 0;
+  return c > 127 ? s.trimEnd().length : n;
 }
 
 function skipWs(s: string, p: number, n: number): number {
