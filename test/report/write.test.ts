@@ -103,4 +103,78 @@ describe('writeFileAtomic', () => {
     const e = error(() => writeFileAtomic(dir, 'x'));
     expect(e.diagnostics[0].code).toBe('report-target-is-folder');
   });
+
+  describe('content in pieces', () => {
+    const MB = 1 << 20;
+    /** Pieces of text totalling a few megabytes (batches are about one), multi-byte characters included. */
+    function* pieces(count: number, failAt = -1): Generator<string> {
+      for (let i = 0; i < count; i++) {
+        if (i === failAt) throw new Error('the report could not be produced');
+        yield `${i} é ☃ 😀 ${'x'.repeat(1000)}\n`;
+      }
+    }
+    const expected = [...pieces(4000)].join('');
+
+    test('are written whole, in a few large writes', () => {
+      const dir = tempDir();
+      const file = path.join(dir, 'out.json');
+      const spy = jest.spyOn(fs, 'writeSync');
+      try {
+        writeFileAtomic(file, pieces(4000));
+        expect(spy.mock.calls.length).toBeLessThanOrEqual(Math.ceil(expected.length / MB) + 1);
+      } finally {
+        spy.mockRestore();
+      }
+      expect(fs.readFileSync(file, 'utf8')).toBe(expected);
+      expect(fs.readdirSync(dir)).toEqual(['out.json']);
+    });
+
+    test('a surrogate pair split between two pieces at a batch boundary stays one character', () => {
+      const dir = tempDir();
+      const file = path.join(dir, 'out.json');
+      writeFileAtomic(file, [`${'x'.repeat(MB - 1)}\ud83d`, '\ude00 end']);
+      expect(fs.readFileSync(file).equals(Buffer.from(`${'x'.repeat(MB - 1)}😀 end`))).toBe(true);
+      writeFileAtomic(file, new TextEncoder().encode('bytes'));
+      expect(fs.readFileSync(file, 'utf8')).toBe('bytes');
+    });
+
+    test('an error while producing them is passed on as it is; old file kept, no temporary file', () => {
+      const dir = tempDir();
+      const file = path.join(dir, 'out.json');
+      fs.writeFileSync(file, 'old');
+      // Fails after more than a batch is in the temporary file.
+      let thrown: unknown;
+      try {
+        writeFileAtomic(file, pieces(4000, 3000));
+      } catch (e) {
+        thrown = e;
+      }
+      expect(thrown).not.toBeInstanceOf(UserError);
+      expect((thrown as Error).message).toBe('the report could not be produced');
+      expect(fs.readdirSync(dir)).toEqual(['out.json']);
+      expect(fs.readFileSync(file, 'utf8')).toBe('old');
+    });
+
+    test('a write failing midway is explained; old file kept, no temporary file', () => {
+      const dir = tempDir();
+      const file = path.join(dir, 'out.json');
+      fs.writeFileSync(file, 'old');
+      const write = fs.writeSync;
+      let calls = 0;
+      const spy = jest.spyOn(fs, 'writeSync').mockImplementation((...args: unknown[]) => {
+        if (++calls === 2) throw Object.assign(new Error('ENOSPC: no space left on device'), { code: 'ENOSPC' });
+        return (write as (...a: unknown[]) => number)(...args);
+      });
+      try {
+        const e = error(() => writeFileAtomic(file, pieces(4000)));
+        expect(e.diagnostics[0].code).toBe('report-disk-full');
+      } finally {
+        spy.mockRestore();
+      }
+      expect(calls).toBe(2);
+      expect(fs.readdirSync(dir)).toEqual(['out.json']);
+      expect(fs.readFileSync(file, 'utf8')).toBe('old');
+    });
+  });
 });
+
