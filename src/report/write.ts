@@ -8,8 +8,8 @@
  * points, which is rarely what was meant — and writing through a link is how a shared directory gets a file
  * clobbered elsewhere). Write to the link's target path instead.
  *
- * Content given in pieces (a large report as it is produced) is written in batches of about a megabyte, so the
- * whole text never exists at once and the pieces do not cost a system call each.
+ * Content given in pieces (a large report as it is produced) is written in batches of a megabyte, so the whole
+ * text never exists at once and the pieces do not cost a system call each.
  */
 // Default import: calls go through the module object at call time (tests can spy on fs).
 import fs from 'node:fs';
@@ -20,10 +20,8 @@ import { ExitCode, UserError } from '../diagnostics';
 /** Text, bytes, or text in pieces. */
 export type FileContent = string | Uint8Array | Iterable<string>;
 
-/** Pieces are gathered into writes of about this many characters. */
+/** Pieces are gathered into writes of this many bytes (a larger piece is written on its own). */
 const BATCH = 1 << 20;
-/** Text ending in the first half of a surrogate pair: a batch may not end there (each is encoded on its own). */
-const HIGH_SURROGATE_AT_END = /[\ud800-\udbff]$/;
 
 export interface WriteOptions {
   /** File mode for a new file (before umask). An existing file keeps its mode. Default 0o644. */
@@ -84,18 +82,30 @@ function writeContent(fd: number, content: FileContent): void {
     writeAll(fd, content);
     return;
   }
-  let batch: string[] = [];
-  let size = 0;
-  for (const piece of produced(content)) {
-    batch.push(piece);
-    size += piece.length;
-    if (size >= BATCH && !HIGH_SURROGATE_AT_END.test(piece)) {
-      writeAll(fd, batch.join(''));
-      batch = [];
-      size = 0;
+  // Each piece is encoded straight into one reusable buffer (joining them first would copy every byte once
+  // more), which is written whenever the next piece would not fit.
+  const buffer = Buffer.allocUnsafe(BATCH);
+  let used = 0;
+  const put = (text: string): void => {
+    const bytes = Buffer.byteLength(text);
+    if (used + bytes > buffer.length) {
+      writeAll(fd, buffer.subarray(0, used));
+      used = 0;
     }
+    if (bytes > buffer.length) writeAll(fd, text);
+    else used += buffer.write(text, used);
+  };
+  // A piece ending in the first half of a surrogate pair keeps it back for the next piece: encoded apart,
+  // the two halves would each become U+FFFD.
+  let held = '';
+  for (const piece of produced(content)) {
+    const text = held + piece;
+    const last = text.charCodeAt(text.length - 1);
+    held = last >= 0xd800 && last <= 0xdbff ? text.slice(-1) : '';
+    put(held ? text.slice(0, -1) : text);
   }
-  writeAll(fd, batch.join(''));
+  put(held);
+  writeAll(fd, buffer.subarray(0, used));
 }
 
 /**
