@@ -27,3 +27,13 @@ export class BufferedStdout {
     return this.drained;
   }
 }
+
+/** Write text given in pieces to stdout, waiting whenever the pipe is full. */
+export async function writeStdout(pieces: Iterable<string>): Promise<void> {
+  const out = new BufferedStdout();
+  for (const piece of pieces) {
+    const full = out.write(piece);
+    if (full) await full;
+  }
+  await out.flush();
+}

@@ -1,6 +1,7 @@
 /**
  * The report formatters, by `--format` name (the CLI uses these keys as its choices). Each is a pure function
- * of the ScanReport; `writeFileAtomic` is how the CLI puts one in a file.
+ * of the ScanReport; `writeFileAtomic` is how the CLI puts one in a file (`formatChunks` hands it the text in
+ * pieces where the format can produce them).
  */
 import type { ScanReport } from '../engine/types';
 import type { FormatContext, Formatter } from './types';
@@ -29,9 +30,12 @@ export const formatters: Readonly<Record<string, Formatter>> = Object.defineProp
   Object.fromEntries(formatNames.map((name) => [name, { enumerable: true, get: loaders[name] }])),
 );
 
-/** Render one format by name (an unknown name is a programming error: the CLI restricts choices). */
-export function formatReport(name: string, report: ScanReport, ctx: FormatContext): string {
+/**
+ * Render one format by name, as pieces of text to write in order: the formatter's own pieces where it makes
+ * them, else its whole text as the one piece. (An unknown name is a programming error: the CLI restricts choices.)
+ */
+export function formatChunks(name: string, report: ScanReport, ctx: FormatContext): Iterable<string> {
   const formatter = formatters[name];
   if (!formatter) throw new Error(`unknown report format '${name}'`);
-  return formatter.format(report, ctx);
+  return formatter.chunks ? formatter.chunks(report, ctx) : [formatter.format(report, ctx)];
 }

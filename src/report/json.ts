@@ -3,6 +3,9 @@
  * runs over the same input diff cleanly: top-level keys in a fixed order, nested object keys sorted.
  * Arrays keep the engine's order. JSON.stringify escapes control characters and lone surrogates, so hostile
  * strings still give valid JSON.
+ *
+ * The text is produced in pieces (`jsonChunks`): a report of thousands of findings, each with its socket, is
+ * ten megabytes of JSON, and neither a sorted copy of the whole report nor the whole text need exist at once.
  */
 import type { ScanReport } from '../engine/types';
 import { prepareReport } from './redact';
@@ -27,19 +30,51 @@ function sortKeys(value: unknown): unknown {
   return value;
 }
 
-/** The report as a plain object in output key order (also what tests validate against the schema). */
-export function reportDocument(report: ScanReport): Record<string, unknown> {
-  const doc: Record<string, unknown> = {};
-  for (const key of TOP_LEVEL_ORDER) doc[key] = sortKeys(report[key]);
+/** Top-level keys in output order (an object's key order, as JSON.stringify of the whole document would see it). */
+function topLevelKeys(report: ScanReport): string[] {
+  const order: Record<string, true> = {};
+  for (const key of TOP_LEVEL_ORDER) order[key] = true;
   // Anything the engine adds later still appears (sorted after the known keys) rather than being dropped.
   for (const key of Object.keys(report).sort()) {
-    if (!(key in doc)) doc[key] = sortKeys((report as unknown as Record<string, unknown>)[key]);
+    if (!(key in order)) order[key] = true;
   }
-  return doc;
+  return Object.keys(order);
+}
+
+/**
+ * `JSON.stringify(value, null, 2)` with keys sorted, indented as if nested `depth` levels deep (strings hold no
+ * raw newline: JSON escapes it); undefined where JSON leaves the value out.
+ */
+function stringifyAt(value: unknown, depth: number): string | undefined {
+  return JSON.stringify(sortKeys(value), null, 2)?.replaceAll('\n', `\n${'  '.repeat(depth)}`);
+}
+
+/**
+ * The JSON report in pieces whose concatenation is the report's text: a non-empty top-level array (findings,
+ * snapshots, rules ...) comes one element at a time, every other top-level value whole.
+ */
+export function* jsonChunks(input: ScanReport, ctx: FormatContext): Generator<string, void, undefined> {
+  const report = prepareReport(input, ctx.redact);
+  let opened = false;
+  for (const key of topLevelKeys(report)) {
+    const value = (report as unknown as Record<string, unknown>)[key];
+    const name = `${opened ? ',' : '{'}\n  ${JSON.stringify(key)}: `;
+    if (Array.isArray(value) && value.length > 0) {
+      yield `${name}[`;
+      for (let i = 0; i < value.length; i++) yield `${i === 0 ? '' : ','}\n    ${stringifyAt(value[i], 2) ?? 'null'}`;
+      yield '\n  ]';
+    } else {
+      const text = stringifyAt(value, 1);
+      if (text === undefined) continue;
+      yield `${name}${text}`;
+    }
+    opened = true;
+  }
+  yield opened ? '\n}\n' : '{}\n';
 }
 
 export function formatJson(input: ScanReport, ctx: FormatContext): string {
-  return `${JSON.stringify(reportDocument(prepareReport(input, ctx.redact)), null, 2)}\n`;
+  return [...jsonChunks(input, ctx)].join('');
 }
 
 export const jsonFormatter: Formatter = {
@@ -47,4 +82,5 @@ export const jsonFormatter: Formatter = {
   description: 'the full report as JSON (schemas/report.schema.json)',
   defaultFileName: 'socklint.json',
   format: formatJson,
+  chunks: jsonChunks,
 };

@@ -39,4 +39,6 @@ export interface Formatter {
   /** File name used when `--format NAME` is given without `=FILE` and the format is not meant for a terminal. */
   defaultFileName?: string;
   format(report: ScanReport, ctx: FormatContext): string;
+  /** The same text in pieces, for formats whose reports get large: written as produced, never held whole. */
+  chunks?(report: ScanReport, ctx: FormatContext): Iterable<string>;
 }

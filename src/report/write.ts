@@ -7,12 +7,21 @@
  * A symbolic link at the target path is refused (rename would replace the link itself, not write to where it
  * points, which is rarely what was meant — and writing through a link is how a shared directory gets a file
  * clobbered elsewhere). Write to the link's target path instead.
+ *
+ * Content given in pieces (a large report as it is produced) is written in batches of a megabyte, so the whole
+ * text never exists at once and the pieces do not cost a system call each.
  */
 // Default import: calls go through the module object at call time (tests can spy on fs).
 import fs from 'node:fs';
 import * as path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { ExitCode, UserError } from '../diagnostics';
+
+/** Text, bytes, or text in pieces. */
+export type FileContent = string | Uint8Array | Iterable<string>;
+
+/** Pieces are gathered into writes of this many bytes (a larger piece is written on its own). */
+const BATCH = 1 << 20;
 
 export interface WriteOptions {
   /** File mode for a new file (before umask). An existing file keeps its mode. Default 0o644. */
@@ -46,8 +55,64 @@ function explain(error: unknown, file: string, directory: string): never {
   }
 }
 
-/** Atomically replace `file` with `content` (UTF-8). Throws UserError (exit 2) naming the path on failure. */
-export function writeFileAtomic(file: string, content: string | Uint8Array, options: WriteOptions = {}): void {
+/**
+ * Thrown in place of an error raised while producing the content (a bug, or the producer's own UserError)
+ * rather than by the file system: it is passed on as it was, not explained as a failure to write.
+ */
+class ContentFailure {
+  constructor(readonly error: unknown) {}
+}
+
+function* produced(pieces: Iterable<string>): Generator<string, void, undefined> {
+  try {
+    yield* pieces;
+  } catch (error) {
+    throw new ContentFailure(error);
+  }
+}
+
+/** Write all of `data` at the file position (a write may take less than it is given). */
+function writeAll(fd: number, data: string | Uint8Array): void {
+  const bytes = typeof data === 'string' ? Buffer.from(data) : data;
+  for (let done = 0; done < bytes.length;) done += fs.writeSync(fd, bytes, done, bytes.length - done);
+}
+
+function writeContent(fd: number, content: FileContent): void {
+  if (typeof content === 'string' || content instanceof Uint8Array) {
+    writeAll(fd, content);
+    return;
+  }
+  // Each piece is encoded straight into one reusable buffer (joining them first would copy every byte once
+  // more), which is written whenever the next piece would not fit.
+  const buffer = Buffer.allocUnsafe(BATCH);
+  let used = 0;
+  const put = (text: string): void => {
+    const bytes = Buffer.byteLength(text);
+    if (used + bytes > buffer.length) {
+      writeAll(fd, buffer.subarray(0, used));
+      used = 0;
+    }
+    if (bytes > buffer.length) writeAll(fd, text);
+    else used += buffer.write(text, used);
+  };
+  // A piece ending in the first half of a surrogate pair keeps it back for the next piece: encoded apart,
+  // the two halves would each become U+FFFD.
+  let held = '';
+  for (const piece of produced(content)) {
+    const text = held + piece;
+    const last = text.charCodeAt(text.length - 1);
+    held = last >= 0xd800 && last <= 0xdbff ? text.slice(-1) : '';
+    put(held ? text.slice(0, -1) : text);
+  }
+  put(held);
+  writeAll(fd, buffer.subarray(0, used));
+}
+
+/**
+ * Atomically replace `file` with `content` (UTF-8). Throws UserError (exit 2) naming the path on failure; an
+ * error thrown by `content` while it is iterated is passed on unchanged. Either way the target is untouched.
+ */
+export function writeFileAtomic(file: string, content: FileContent, options: WriteOptions = {}): void {
   const target = path.resolve(file);
   const directory = path.dirname(target);
   let mode = options.mode ?? 0o644;
@@ -68,7 +133,7 @@ export function writeFileAtomic(file: string, content: string | Uint8Array, opti
   let fd: number | undefined;
   try {
     fd = fs.openSync(temporary, fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_EXCL, mode);
-    fs.writeFileSync(fd, content);
+    writeContent(fd, content);
     fs.fchmodSync(fd, mode);
     fs.fsyncSync(fd);
     fs.closeSync(fd);
@@ -87,6 +152,7 @@ export function writeFileAtomic(file: string, content: string | Uint8Array, opti
     } catch {
       // never created, or already renamed
     }
+    if (error instanceof ContentFailure) throw error.error;
     explain(error, file, directory);
   }
   syncDirectory(directory);

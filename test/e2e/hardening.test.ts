@@ -4,7 +4,8 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { ROOT, jsonReport, runCli, tmpDir, type RunResult } from './cli';
+import { spawnSync } from 'node:child_process';
+import { CLI, ROOT, jsonReport, runCli, tmpDir, type RunResult } from './cli';
 
 const SNAP = path.join(ROOT, 'fixtures/real/small.tanpmioe.ss');
 let dir: string;
@@ -217,5 +218,15 @@ describe('output paths', () => {
     expect(r.code).toBe(1);
     expect(fs.readdirSync(out).sort()).toEqual(['TEST-a.xml', 'a.json', 'a.prom', 'a.sarif']);
     expect(r.stdout).toMatch(/Summary:/);
+  });
+  it('a reader that stops early (| head) on a report streamed to stdout: every file written, exit code the scan\'s', () => {
+    const out = fs.mkdtempSync(path.join(dir, 'out-'));
+    // Far more JSON than a pipe holds, so the CLI is still writing when head exits.
+    const inputs = fs.readdirSync(path.join(ROOT, 'fixtures/real')).filter((f) => f.endsWith('.ss')).map((f) => path.join(ROOT, 'fixtures/real', f));
+    const args = [CLI, 'scan', ...inputs, '--format', 'json', '--format', `prometheus=${out}/a.prom`];
+    const r = spawnSync('bash', ['-c', 'set -o pipefail; "$@" | head -c 1 > /dev/null', 'bash', process.execPath, ...args], { encoding: 'utf8' });
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(1);
+    expect(fs.readdirSync(out)).toEqual(['a.prom']);
   });
 });

@@ -2,8 +2,13 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import Ajv from 'ajv';
 import addFormats from 'ajv-formats';
+import fc from 'fast-check';
 import { formatters } from '../../src/report';
-import { CTX, HOSTILE_PROCESS, sampleReport } from './fixtures';
+import { jsonChunks } from '../../src/report/json';
+import { prepareReport } from '../../src/report/redact';
+import type { ScanReport } from '../../src/engine/types';
+import type { FormatContext } from '../../src/report/types';
+import { CTX, HOSTILE_PROCESS, bigReport, sampleReport } from './fixtures';
 import { ROOT } from './helpers';
 
 const SOCKET_SCHEMA_ID = 'https://socklint.dev/schemas/socket.schema.json';
@@ -60,5 +65,89 @@ describe('JSON report', () => {
     const doc = JSON.parse(formatters.json.format(sampleReport(), CTX));
     delete doc.findings[0].fingerprint;
     expect(validate(doc)).toBe(false);
+  });
+});
+
+/**
+ * The report's text by another route: one JSON.stringify of the whole (redacted) report, keys put in order by
+ * a replacer (fixed top level, then any other top-level key sorted; nested keys sorted).
+ */
+function wholeText(input: ScanReport, ctx: FormatContext): string {
+  const top = ['tool', 'startedAt', 'durationMs', 'summary', 'snapshots', 'rules', 'findings', 'notEvaluated', 'omitted', 'waivers'];
+  const report = prepareReport(input, ctx.redact);
+  const text = JSON.stringify(report, (_key, value: unknown) => {
+    if (!value || typeof value !== 'object' || Array.isArray(value)) return value;
+    const own = Object.keys(value).sort();
+    const keys = value === report ? [...top, ...own.filter((k) => !top.includes(k))] : own;
+    return Object.fromEntries(keys.map((k) => [k, (value as Record<string, unknown>)[k]]));
+  }, 2);
+  return `${text}\n`;
+}
+
+function expectSameText(report: ScanReport, ctx: FormatContext = CTX): void {
+  const expected = wholeText(report, ctx);
+  expect([...jsonChunks(report, ctx)].join('')).toBe(expected);
+  expect(formatters.json.format(report, ctx)).toBe(expected);
+}
+
+describe('JSON report in pieces', () => {
+  test('joined, they are the whole text: fixtures, redacted, capped', () => {
+    expectSameText(sampleReport());
+    expectSameText(sampleReport(), { ...CTX, redact: { fields: ['peer.address', 'processes.name'] } });
+    expectSameText(bigReport(40, 5));
+  });
+
+  test('empty arrays and objects, undefined values, keys the engine may add later, an empty report', () => {
+    const report = sampleReport();
+    report.findings = [];
+    report.waivers = [];
+    report.snapshots[0].labels = {};
+    report.snapshots[1].meta = { kernel: undefined as unknown as string };
+    report.rules[0].helpUri = undefined;
+    (report as unknown as Record<string, unknown>).omitted = undefined;
+    Object.assign(report, { zeta: { b: [], a: {} }, alpha: [1, undefined, 'x'], empty: [], nothing: undefined });
+    expectSameText(report);
+    expect(Object.keys(JSON.parse(formatters.json.format(report, CTX)))).toEqual([
+      'tool', 'startedAt', 'durationMs', 'summary', 'snapshots', 'rules', 'findings', 'notEvaluated', 'waivers', 'alpha', 'empty', 'zeta',
+    ]);
+    expectSameText({} as ScanReport);
+    expect(formatters.json.format({} as ScanReport, CTX)).toBe('{}\n');
+  });
+
+  test('hostile strings anywhere, keys included', () => {
+    const unit = fc.oneof(
+      fc.integer({ min: 0, max: 0xffff }).map((n) => String.fromCharCode(n)),
+      fc.constantFrom('\n', '\r\n', '\u2028', '\u2029', '"', '\\', '\ud83d\ude00', '\u001b[2J', '  ', ',\n  ]'),
+    );
+    const nasty = fc.string({ unit, maxLength: 16 });
+    // `__proto__` as a key is not data (assigning it sets the prototype), whichever way the text is made.
+    const key = nasty.filter((k) => k !== '__proto__');
+    const nested = fc.letrec((tie) => ({
+      value: fc.oneof({ depthSize: 'small' }, nasty, fc.integer(), fc.constant(null), fc.array(tie('value'), { maxLength: 3 }), fc.dictionary(key, tie('value'), { maxKeys: 3 })),
+    })).value;
+    fc.assert(
+      fc.property(fc.array(nasty, { minLength: 6, maxLength: 6 }), key, nested, (s, labelKey, extra) => {
+        const report = sampleReport();
+        report.snapshots[0].host = s[0];
+        report.snapshots[0].labels = { [labelKey]: s[1] };
+        report.snapshots[1].unparsedLines[0].text = s[2];
+        for (const f of report.findings) {
+          f.message = `${f.message}${s[3]}`;
+          if (f.socket?.processes) f.socket.processes[0].name = s[4];
+          if (f.group) f.group[labelKey] = s[5];
+        }
+        Object.assign(report, { extra });
+        expectSameText(report);
+      }),
+      { numRuns: 150 },
+    );
+  });
+
+  test('a large report comes in pieces of one finding each, not as one string', () => {
+    const report = bigReport(300, 20);
+    const pieces = [...jsonChunks(report, CTX)];
+    const total = pieces.reduce((n, p) => n + p.length, 0);
+    expect(pieces.length).toBeGreaterThan(report.findings.length);
+    expect(Math.max(...pieces.map((p) => p.length))).toBeLessThan(total / 50);
   });
 });

@@ -103,4 +103,87 @@ describe('writeFileAtomic', () => {
     const e = error(() => writeFileAtomic(dir, 'x'));
     expect(e.diagnostics[0].code).toBe('report-target-is-folder');
   });
+
+  describe('content in pieces', () => {
+    const MB = 1 << 20;
+    /** Pieces of text totalling a few megabytes (batches are about one), multi-byte characters included. */
+    function* pieces(count: number, failAt = -1): Generator<string> {
+      for (let i = 0; i < count; i++) {
+        if (i === failAt) throw new Error('the report could not be produced');
+        yield `${i} é ☃ 😀 ${'x'.repeat(1000)}\n`;
+      }
+    }
+    const expected = [...pieces(4000)].join('');
+
+    test('are written whole, in a few large writes', () => {
+      const dir = tempDir();
+      const file = path.join(dir, 'out.json');
+      const spy = jest.spyOn(fs, 'writeSync');
+      try {
+        writeFileAtomic(file, pieces(4000));
+        expect(spy.mock.calls.length).toBeLessThanOrEqual(Math.ceil(Buffer.byteLength(expected) / MB) + 1);
+      } finally {
+        spy.mockRestore();
+      }
+      expect(fs.readFileSync(file, 'utf8')).toBe(expected);
+      expect(fs.readdirSync(dir)).toEqual(['out.json']);
+    });
+
+    test('the bytes are those of the joined text: surrogate pairs split between pieces, at a batch boundary or not', () => {
+      const dir = tempDir();
+      const file = path.join(dir, 'out.json');
+      const cases = [
+        [`${'x'.repeat(MB - 1)}\ud83d`, '\ude00 end'],
+        ['a\ud83d', '\ude00b', '', '\ud83d', '', '\ude00'],
+        ['lone at the end \ud83d'],
+        ['lone \ude00', '\ud83d then text'],
+        ['', 'x'.repeat(3 * MB), 'y'],
+      ];
+      for (const pieces of cases) {
+        writeFileAtomic(file, pieces);
+        expect(fs.readFileSync(file).equals(Buffer.from(pieces.join('')))).toBe(true);
+      }
+      writeFileAtomic(file, new TextEncoder().encode('bytes'));
+      expect(fs.readFileSync(file, 'utf8')).toBe('bytes');
+    });
+
+    test('an error while producing them is passed on as it is; old file kept, no temporary file', () => {
+      const dir = tempDir();
+      const file = path.join(dir, 'out.json');
+      fs.writeFileSync(file, 'old');
+      // Fails after more than a batch is in the temporary file.
+      let thrown: unknown;
+      try {
+        writeFileAtomic(file, pieces(4000, 3000));
+      } catch (e) {
+        thrown = e;
+      }
+      expect(thrown).not.toBeInstanceOf(UserError);
+      expect((thrown as Error).message).toBe('the report could not be produced');
+      expect(fs.readdirSync(dir)).toEqual(['out.json']);
+      expect(fs.readFileSync(file, 'utf8')).toBe('old');
+    });
+
+    test('a write failing midway is explained; old file kept, no temporary file', () => {
+      const dir = tempDir();
+      const file = path.join(dir, 'out.json');
+      fs.writeFileSync(file, 'old');
+      const write = fs.writeSync;
+      let calls = 0;
+      const spy = jest.spyOn(fs, 'writeSync').mockImplementation((...args: unknown[]) => {
+        if (++calls === 2) throw Object.assign(new Error('ENOSPC: no space left on device'), { code: 'ENOSPC' });
+        return (write as (...a: unknown[]) => number)(...args);
+      });
+      try {
+        const e = error(() => writeFileAtomic(file, pieces(4000)));
+        expect(e.diagnostics[0].code).toBe('report-disk-full');
+      } finally {
+        spy.mockRestore();
+      }
+      expect(calls).toBe(2);
+      expect(fs.readdirSync(dir)).toEqual(['out.json']);
+      expect(fs.readFileSync(file, 'utf8')).toBe('old');
+    });
+  });
 });
+

@@ -10,9 +10,10 @@ import { expandSnapshotArgs } from '../../engine/inputs';
 import { fileInputs, runScan, type FindingFilter, type ScanInput } from '../../engine/scan';
 import { BaselineFilter, loadBaseline } from '../../engine/baseline';
 import type { Level, ScanReport } from '../../engine/types';
-import { formatNames, formatReport, writeFileAtomic, checkRedactFields, type FormatContext } from '../../report';
+import { formatNames, formatChunks, writeFileAtomic, checkRedactFields, type FormatContext } from '../../report';
 import { prepareReport } from '../../report/redact';
 import { parseFormatSpecs } from '../formats';
+import { writeStdout } from '../stdout';
 import { socklintVersion } from '../../version';
 import { loadRulesAndConfig, parseLabelArgs, printDiagnostics } from './shared';
 
@@ -103,18 +104,19 @@ export async function scanCommand(a: ScanArgs): Promise<number> {
     ...(a.sarifCategory ? { sarifCategory: a.sarifCategory } : {}),
   };
   const prepared = prepareReport(report, ctx.redact);
+  const code = snapshotErrors.length > 0 ? ExitCode.snapshot : failingCount(report, a.failOn) > 0 ? ExitCode.findings : ExitCode.ok;
+  // Reports are written as they are produced (a large JSON report never exists as one string). Files first,
+  // and the exit code set, before stdout: a reader that stops early (`| head`) ends the process (cli/main.ts),
+  // and by then every file is written and the exit code is the scan's.
+  process.exitCode = code;
   for (const out of outputs) {
-    if (out.kind === 'sarif' && out.path !== undefined) {
-      writeSarifFiles(out.path, prepared, ctx);
-      continue;
-    }
-    const text = formatReport(out.kind, prepared, out.path === undefined ? ctx : { ...ctx, color: false });
-    if (out.path === undefined) process.stdout.write(text);
-    else writeFileAtomic(out.path, text);
+    if (out.path === undefined) continue;
+    if (out.kind === 'sarif') writeSarifFiles(out.path, prepared, ctx);
+    else writeFileAtomic(out.path, formatChunks(out.kind, prepared, { ...ctx, color: false }));
   }
-
-  if (snapshotErrors.length > 0) return ExitCode.snapshot;
-  return failingCount(report, a.failOn) > 0 ? ExitCode.findings : ExitCode.ok;
+  const toStdout = outputs.find((out) => out.path === undefined);
+  if (toStdout) await writeStdout(formatChunks(toStdout.kind, prepared, ctx));
+  return code;
 }
 
 /**
@@ -127,7 +129,7 @@ function writeSarifFiles(file: string, report: ScanReport, ctx: FormatContext): 
   const ext = path.extname(file);
   const stem = ext ? file.slice(0, -ext.length) : file;
   const names = parts.map((_, i) => (i === 0 ? file : `${stem}.${i + 1}${ext}`));
-  parts.forEach((part, i) => writeFileAtomic(names[i], formatReport('sarif', part, { ...ctx, color: false })));
+  parts.forEach((part, i) => writeFileAtomic(names[i], formatChunks('sarif', part, { ...ctx, color: false })));
   if (parts.length > 1) {
     process.stderr.write(`socklint: ${report.snapshots.length} hosts are more than GitHub's ${SARIF_MAX_RUNS_PER_FILE} runs per SARIF file: wrote ${names.join(', ')} (upload each, or their folder)\n`);
   }
