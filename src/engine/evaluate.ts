@@ -95,6 +95,7 @@ export interface EvaluatorPartial {
 const NO_PARTS: (string | number | null)[] = [];
 
 function offenderOf(s: SocketRecord): Offender {
+  completeExtensions(s);
   return { location: s.location, summary: describeSocket(s) };
 }
 
@@ -120,6 +121,7 @@ export class SnapshotEvaluator {
    * completed before a finding shows it.
    */
   readonly wants: ExtensionWants;
+  private readonly wantsByState = new Map<string, ExtensionWants>();
 
   constructor(rules: CompiledRule[], private readonly ctx: EvaluatorContext) {
     this.cap = ctx.maxFindingsPerRule ?? DEFAULT_MAX_FINDINGS_PER_RULE;
@@ -138,6 +140,19 @@ export class SnapshotEvaluator {
       this.dispatchSize++;
     }
     return list;
+  }
+
+  /** What the rules that can match a socket in `state` read (undefined: any state; see ParseSink.extensionWants). */
+  wantsFor(state: string | undefined): ExtensionWants {
+    if (state === undefined || this.wants === ALL_WANTED) return this.wants;
+    let w = this.wantsByState.get(state);
+    if (w === undefined) {
+      if (this.wantsByState.size >= MAX_DISPATCH) return this.wants;
+      const reads = this.states.filter((st) => !st.filter?.states || st.filter.states.has(state)).flatMap((st) => st.rule.reads!);
+      w = extensionWants(reads);
+      this.wantsByState.set(state, w);
+    }
+    return w;
   }
 
   add(s: SocketRecord): void {

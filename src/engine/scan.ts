@@ -152,7 +152,7 @@ class SnapshotCollector {
         // Capture metadata precedes the table: the host must be known before the first socket.
         if (!this.evaluator) this.meta[key.toLowerCase()] = value;
       },
-      extensionWants: () => this.evaluator?.wants,
+      extensionWants: (state: string | undefined) => this.evaluator?.wantsFor(state),
     };
   }
 

@@ -250,11 +250,12 @@ export interface UsersResult {
 }
 
 /**
- * Parse `users:(ENTRY,ENTRY…)` starting at `start` (the index of `users:(`). An entry runs from its `(`
+ * Parse `users:(ENTRY,ENTRY…)` starting at `start` (the index of `users:(`) — only its end when `entries` is
+ * false (a lazy pass that no rule needs processes from). An entry runs from its `(`
  * to the next `)` (ss cuts COMM at the first `)`); COMM is everything before the last `",pid=`
  * (or, in the ≤3.13 positional form `("comm",PID,FD)`, before the last `",`).
  */
-export function parseUsers(s: string, start: number): UsersResult {
+export function parseUsers(s: string, start: number, entries = true): UsersResult {
   const processes: ProcessRef[] = [];
   let i = start + 7; // after 'users:('
   const n = s.length;
@@ -269,8 +270,10 @@ export function parseUsers(s: string, start: number): UsersResult {
     if (c !== 40 /* ( */) return { processes, end: i }; // malformed: stop here
     const close = s.indexOf(')', i + 1);
     if (close < 0) return { processes, end: -1 };
-    const p = parseUserEntry(s.slice(i + 1, close));
-    if (p) processes.push(p);
+    if (entries) {
+      const p = parseUserEntry(s.slice(i + 1, close));
+      if (p) processes.push(p);
+    }
     i = close + 1;
   }
 }
@@ -707,6 +710,8 @@ export interface ExtensionWants {
   tcpHi: number;
   /** By bare-token kind (2 shutdown, 3 flag, 4 congestion; rates are always read). */
   bare: boolean[];
+  /** The processes of `users:(…)`. */
+  users: boolean;
 }
 
 /** The items behind rule fields (src/rules/fields.ts names) other than the main columns, users and timer. */
@@ -730,16 +735,20 @@ const WANTED_KEY_KINDS: Record<string, number[]> = {
   'tcp.sndbufLimited': [14],
   'tcp.sndbufLimitedPct': [14],
 };
-const MAIN_FIELD = /^(netid|state|recvQ|sendQ|(local|peer)\.(address|port|portName|iface|path|scope)|process\.[a-z]+|timer\.[a-zA-Z]+|tcp\.(send|pacingRate|pacingRateMax|deliveryRate))$/;
+const MAIN_FIELD = /^(netid|state|recvQ|sendQ|(local|peer)\.(address|port|portName|iface|path|scope)|timer\.[a-zA-Z]+|tcp\.(send|pacingRate|pacingRateMax|deliveryRate))$/;
 
 /**
  * What a rule set reading `fields` (rule field names) needs from extension text, or undefined when some field
  * is not known here (then everything is parsed).
  */
 export function extensionWants(fields: Iterable<string>): ExtensionWants {
-  const w: ExtensionWants = { keys: new Array<boolean>(18).fill(false), tcpLo: 0, tcpHi: 0, bare: new Array<boolean>(5).fill(false) };
+  const w: ExtensionWants = { keys: new Array<boolean>(18).fill(false), tcpLo: 0, tcpHi: 0, bare: new Array<boolean>(5).fill(false), users: false };
   for (const f of fields) {
-    if (MAIN_FIELD.test(f)) continue; // main columns; users, timer and rates are always read
+    if (MAIN_FIELD.test(f)) continue; // main columns; timer and rates are always read
+    if (f.startsWith('process.')) {
+      w.users = true;
+      continue;
+    }
     const kinds = WANTED_KEY_KINDS[f];
     if (kinds) {
       for (const k of kinds) w.keys[k] = true;
@@ -760,7 +769,7 @@ export function extensionWants(fields: Iterable<string>): ExtensionWants {
 }
 
 /** Every item wanted: a lazy pass is the full one. */
-export const ALL_WANTED: ExtensionWants = { keys: new Array<boolean>(18).fill(true), tcpLo: -1, tcpHi: -1, bare: new Array<boolean>(5).fill(true) };
+export const ALL_WANTED: ExtensionWants = { keys: new Array<boolean>(18).fill(true), tcpLo: -1, tcpHi: -1, bare: new Array<boolean>(5).fill(true), users: true };
 
 /** Set for the duration of a lazy pass. */
 let want: ExtensionWants | null = null;
@@ -847,7 +856,8 @@ function scanExtensions(rec: SocketRecord, s: string, from: number, to: number, 
     }
     // users:( has its own grammar (COMM may hold unbalanced parens/quotes)
     if (c === 117 /* u */ && s.startsWith('users:(', i)) {
-      const u = parseUsers(s, i);
+      const u = parseUsers(s, i, want === null || want.users);
+      if (want !== null && !want.users) seen |= SEEN_SKIPPED;
       if (u.processes.length) {
         if (rec.processes) for (const pr of u.processes) rec.processes.push(pr);
         else rec.processes = u.processes;

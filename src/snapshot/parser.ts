@@ -45,11 +45,12 @@ export interface ParseSink {
   /** Capture metadata (`# key: value` lines before the table), as each is read. */
   meta?(key: string, value: string): void;
   /**
-   * The extension items the consumer reads (undefined: not known yet; asked again for later rows). Inet records
-   * are then parsed lazily: items nobody reads may be left unread until completeExtensions (fields.ts) is
-   * called on the record, which a consumer must do before it shows or keeps one.
+   * The extension items the consumer reads of a socket in `state` (undefined: any state) — undefined while
+   * it cannot say yet (asked again for later rows). Inet records are then parsed lazily: items nobody reads
+   * may be left unread until completeExtensions (fields.ts) is called on the record, which a consumer must
+   * do before it shows or keeps one.
    */
-  extensionWants?(): ExtensionWants | undefined;
+  extensionWants?(state: string | undefined): ExtensionWants | undefined;
 }
 
 /** How each physical line was used; the counts add up to `lines`. */
@@ -287,8 +288,6 @@ export class SsParser {
   private rowCls = -1;
   /** An exception thrown by the sink, passed through untouched. */
   private sinkError: unknown = NO_SINK_ERROR;
-  /** What the sink reads of extension items, once it says (see ParseSink.extensionWants). */
-  private wants?: ExtensionWants;
   private readonly lazyArg = { want: ALL_WANTED, known: 0 };
   /** Extension text of the row parseRow made last / of `cur`, when parsed lazily: [text, from, to, …]. */
   private segs: (string | number)[] = [];
@@ -688,7 +687,7 @@ export class SsParser {
     if (to <= from) return;
     if (this.curLazy) {
       // an inet record (parseRow): its text is kept for completeExtensions
-      const bits = parseExtensions(rec, s, from, to, false, this.lazyArgs());
+      const bits = parseExtensions(rec, s, from, to, false, this.lazyArgs(rec));
       this.segs.push(s, from, to);
       if (bits & SEEN_SKIPPED) this.curSkipped = true;
       this.seen |= bits;
@@ -697,9 +696,12 @@ export class SsParser {
     this.seen |= parseExtensions(rec, s, from, to, unix || classOf(rec.netid) === Cls.UNIX || this.curCls === Cls.UNIX);
   }
 
-  /** Arguments of a lazy extension pass, or undefined while the sink has not said what it reads. */
-  private lazyArgs(): { want: ExtensionWants; known: number } | undefined {
-    const w = (this.wants ??= this.sink.extensionWants?.());
+  /**
+   * Arguments of a lazy extension pass over `rec`'s text, or undefined while the sink has not said what it
+   * reads. A state still undefined (it may be inferred later) asks for what any state needs.
+   */
+  private lazyArgs(rec: SocketRecord): { want: ExtensionWants; known: number } | undefined {
+    const w = this.sink.extensionWants?.(rec.state);
     if (w === undefined || w === ALL_WANTED) return undefined;
     this.lazyArg.want = w;
     this.lazyArg.known = this.seen;
@@ -932,7 +934,7 @@ export class SsParser {
     }
 
     // Inet rows whose sink says what it reads are parsed lazily (a joined or association row never is).
-    const lazy = cls === Cls.INET && !joined && !association ? this.lazyArgs() : undefined;
+    const lazy = cls === Cls.INET && !joined && !association ? this.lazyArgs(rec) : undefined;
     this.rowLazy = lazy !== undefined;
     this.rowSkipped = false;
     if (this.segs.length !== 0) this.segs = [];

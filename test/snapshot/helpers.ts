@@ -33,3 +33,14 @@ export function listOut(dir: string): string[] {
   }
   return out.sort();
 }
+
+/** `v` with object keys sorted at every level and undefined values dropped (the JSON report's form). */
+export function sortedKeys(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(sortedKeys);
+  if (v && typeof v === 'object') {
+    const o: Record<string, unknown> = {};
+    for (const k of Object.keys(v).sort()) if ((v as Record<string, unknown>)[k] !== undefined) o[k] = sortedKeys((v as Record<string, unknown>)[k]);
+    return o;
+  }
+  return v;
+}

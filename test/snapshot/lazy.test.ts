@@ -14,7 +14,7 @@ import type { SocketRecord } from '../../src/snapshot/types';
 import { FIELDS } from '../../src/rules/fields';
 import { loadRulePack } from '../../src/rules/pack';
 import { compileRule } from '../../src/rules/compile';
-import { CORPUS, SYNTHETIC, listOut } from './helpers';
+import { CORPUS, SYNTHETIC, listOut, sortedKeys as sorted } from './helpers';
 
 const services = builtinServices();
 const REAL = path.resolve(__dirname, '../../fixtures/real');
@@ -28,16 +28,6 @@ function run(text: string, wants?: ExtensionWants): { recs: SocketRecord[]; stat
   });
   p.write(text);
   return { recs, stats: p.end() };
-}
-
-function sorted(v: unknown): unknown {
-  if (Array.isArray(v)) return v.map(sorted);
-  if (v && typeof v === 'object') {
-    const o: Record<string, unknown> = {};
-    for (const k of Object.keys(v).sort()) if ((v as Record<string, unknown>)[k] !== undefined) o[k] = sorted((v as Record<string, unknown>)[k]);
-    return o;
-  }
-  return v;
 }
 
 /** The lazy parse of `text` for a rule set reading `fields` agrees with the full parse. */
