@@ -402,11 +402,11 @@ export interface WorkerTask {
  * order of the inputs. A worker rebuilds the rule set from the same packs and config (already validated here).
  */
 async function scanInWorkers(inputs: ScanInput[], jobs: number, task: WorkerTask): Promise<(SnapshotResult | Diagnostic)[]> {
-  const { Worker } = await import('node:worker_threads');
+  const { startScanWorker } = await import('./threads');
   const results = new Array<SnapshotResult | Diagnostic>(inputs.length);
   let next = 0;
   const runWorker = () => new Promise<void>((resolve, reject) => {
-    const worker = new Worker(path.join(__dirname, 'worker.js'), { workerData: task });
+    const worker = startScanWorker(task);
     let current = -1;
     const feed = () => {
       if (next >= inputs.length) { void worker.terminate().then(() => resolve()); return; }

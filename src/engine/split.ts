@@ -6,10 +6,10 @@
  * first range really ended in that state, and scans the whole file in one thread when it did not.
  */
 import * as fs from 'node:fs';
-import * as path from 'node:path';
 import { SsParser, type ParserSeed } from '../snapshot/parser';
 import { binaryReason } from '../snapshot/source';
 import type { RangeResult, RangeRunner, WorkerTask } from './scan';
+import { startScanWorker } from './threads';
 
 /** Files smaller than this are scanned in one thread (a worker's start-up costs more than it saves). */
 export const SPLIT_MIN_BYTES = 8 * 1024 * 1024;
@@ -111,9 +111,7 @@ export function sameSeed(a: ParserSeed, b: ParserSeed): boolean {
  * thread plans the split); `scan` sends it the range.
  */
 export function startRangeWorker(task: WorkerTask): RangeRunner {
-  // eslint-disable-next-line @typescript-eslint/no-var-requires
-  const { Worker } = require('node:worker_threads') as typeof import('node:worker_threads');
-  const worker = new Worker(path.join(__dirname, 'worker.js'), { workerData: task });
+  const worker = startScanWorker(task);
   let settled = false;
   const result = new Promise<RangeResult>((resolve, reject) => {
     worker.on('message', (msg: { range?: RangeResult; error?: string }) => {
