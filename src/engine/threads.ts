@@ -7,10 +7,11 @@ import type { WorkerTask } from './scan';
 
 /**
  * Young generation of a worker's heap, in MiB. V8 lets it grow to ~48 MiB on a long scan: parsing makes a
- * lot of short-lived garbage, and a larger nursery only holds more of it. Capped, a 100-snapshot scan peaks
- * at ~135 MiB instead of ~170 MiB at the same speed (bench/README.md).
+ * lot of short-lived garbage, and a larger nursery mostly holds more of it. Measured on 100 × 10k snapshots
+ * with -j 2 (3 rounds, medians): 6 MiB 136 MiB peak RSS but ~10% slower; 12 MiB 151 MiB at the speed of
+ * 24 MiB (165 MiB) and of the default (170 MiB).
  */
-const YOUNG_GENERATION_MB = 6;
+const YOUNG_GENERATION_MB = 12;
 
 /** A worker thread running worker.js for `task` (it rebuilds the rule set, then waits for inputs). */
 export function startScanWorker(task: WorkerTask): Worker {
