@@ -917,15 +917,14 @@ export class SsParser {
         // guessClass already found the two address tokens of a Netid-less row
         const guessed = netid === undefined && !association;
         const e1 = guessed ? guessedE1 : tokEnd(s, p, n);
-        const localTok = s.slice(p, e1);
         const p2 = guessed ? guessedP2 : skipWs(s, e1, n);
         const e2 = guessed ? guessedE2 : tokEnd(s, p2, n);
         if (p2 >= n) return 'row has no peer address';
-        const peerTok = s.slice(p2, e2);
         extStart = e2;
         const raw = netid === 'raw' || netid === 'icmp6' || netid === '???';
-        const l = this.endpoint(cls, localTok, proto, raw);
-        const r = this.endpoint(cls, peerTok, proto, raw);
+        // inet addresses are read in place (the common case: no token strings made)
+        const l = cls === Cls.INET ? this.inetEndpoint(s, p, e1, proto, raw) : this.endpoint(cls, s.slice(p, e1), proto, raw);
+        const r = cls === Cls.INET ? this.inetEndpoint(s, p2, e2, proto, raw) : this.endpoint(cls, s.slice(p2, e2), proto, raw);
         if (!l || !r) return cls === Cls.INET ? unrecognised(s0) : `unrecognised ${netid} address`;
         rec.local = l;
         rec.peer = r;
@@ -1028,45 +1027,46 @@ export class SsParser {
         return portOf({ address: tok.slice(0, c), port: null }, tok.slice(c + 1), undefined, proto, false);
       }
       default:
-        return this.inetEndpoint(tok, proto, raw);
+        return this.inetEndpoint(tok, 0, tok.length, proto, raw);
     }
   }
 
-  private inetEndpoint(tok: string, proto: string, raw: boolean): Endpoint | undefined {
-    let addr: string;
+  /** The inet endpoint s[from..to): `ADDR:PORT`, `[V6]:PORT`, `[V6]%IFACE:PORT`, `ADDR%IFACE:PORT`. */
+  private inetEndpoint(s: string, from: number, to: number, proto: string, raw: boolean): Endpoint | undefined {
+    let addrTo: number;
+    let addrFrom = from;
     let iface: string | undefined;
-    let port: string;
-    if (tok.charCodeAt(0) === 91 /* [ */) {
-      const close = tok.indexOf(']');
-      if (close < 0) return undefined;
-      addr = tok.slice(1, close);
-      const rest = tok.slice(close + 1);
-      const c = lastColon(rest);
+    let c: number;
+    if (s.charCodeAt(from) === 91 /* [ */) {
+      const close = s.indexOf(']', from);
+      if (close < 0 || close >= to) return undefined;
+      addrFrom = from + 1;
+      addrTo = close;
+      c = lastColon(s, close + 1, to);
       if (c < 0) return undefined;
-      if (rest.charCodeAt(0) === 37 /* % */) iface = rest.slice(1, c);
-      else if (c !== 0) return undefined;
-      port = rest.slice(c + 1);
+      if (s.charCodeAt(close + 1) === 37 /* % */) iface = s.slice(close + 2, c);
+      else if (c !== close + 1) return undefined;
     } else {
-      const c = lastColon(tok);
+      c = lastColon(s, from, to);
       if (c < 0) return undefined;
-      addr = tok.slice(0, c);
-      port = tok.slice(c + 1);
+      addrTo = c;
     }
-    let pct = -1;
-    for (let i = 0; i < addr.length; i++) {
-      if (addr.charCodeAt(i) === 37 /* % */) {
-        pct = i;
+    for (let i = addrFrom; i < addrTo; i++) {
+      if (s.charCodeAt(i) === 37 /* % */) {
+        if (iface === undefined) iface = s.slice(i + 1, addrTo);
+        addrTo = i;
         break;
       }
     }
-    if (pct >= 0) {
-      if (iface === undefined) iface = addr.slice(pct + 1);
-      addr = addr.slice(0, pct);
-    }
-    if (addr.length === 0 || port.length === 0) return undefined;
-    const ep: Endpoint = { address: addr, port: null };
+    if (addrTo === addrFrom || c + 1 === to) return undefined;
+    const ep: Endpoint = { address: s.slice(addrFrom, addrTo), port: null };
     if (iface) ep.iface = iface;
-    return portOf(ep, port, this.services, proto, raw);
+    const v = parseIntRange(s, c + 1, to);
+    if (v === v) {
+      ep.port = v; // what portOf makes of a number, without the port's string
+      return ep;
+    }
+    return portOf(ep, s.slice(c + 1, to), this.services, proto, raw);
   }
 
   private inferNetid(rec: SocketRecord, cls: Cls, sctpLine: number): Strength {
@@ -1229,11 +1229,11 @@ function tokEnd(s: string, p: number, n: number): number {
   return p;
 }
 
-/** lastIndexOf(':') without the runtime call (addresses are short). */
-function lastColon(t: string): number {
-  let i = t.length - 1;
-  while (i >= 0 && t.charCodeAt(i) !== 58) i--;
-  return i;
+/** The last ':' in s[from..to), or -1 (lastIndexOf without the runtime call: addresses are short). */
+function lastColon(s: string, from: number, to: number): number {
+  let i = to - 1;
+  while (i >= from && s.charCodeAt(i) !== 58) i--;
+  return i >= from ? i : -1;
 }
 
 function startsWithState(t: string): boolean {
