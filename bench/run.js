@@ -375,6 +375,22 @@ function runMulti(o, node, CLI, scanArgs, rows, cores) {
   const wj = median(Array.from({ length: Math.max(1, o.repeat) }, () => burn(cores)));
   res.calibration = { wall1: w1, wallN: wj, effectiveCores: (cores * w1) / wj };
   process.stderr.write(`parallel calibration: effective cores ${res.calibration.effectiveCores.toFixed(2)} of ${cores}\n`);
+  // The same for this workload: every thread parses the same 20 snapshots with socklint's parser. Parsing is
+  // memory-bound, and cores that share caches and memory bandwidth give less than the ALU loop says.
+  const sample = fs.readdirSync(dir).sort().slice(0, 20).map((f) => path.join(dir, f));
+  const parseBurn = (j) =>
+    timed([
+      node,
+      '-e',
+      `const {Worker}=require('worker_threads');let d=0;const code=${JSON.stringify(
+        `const {parseSnapshotFile}=require(${JSON.stringify(path.join(o.root, 'dist/snapshot/source.js'))});` +
+          `(async()=>{for(const f of ${JSON.stringify(sample)})await parseSnapshotFile(f,{socket(){},unparsed(){}},{});require('worker_threads').parentPort.postMessage(1)})()`,
+      )};for(let k=0;k<${j};k++)new Worker(code,{eval:true}).on('message',()=>{if(++d===${j})process.exit(0)})`,
+    ]).wall;
+  const p1 = median(Array.from({ length: Math.max(1, o.repeat) }, () => parseBurn(1)));
+  const pj = median(Array.from({ length: Math.max(1, o.repeat) }, () => parseBurn(cores)));
+  res.parseCalibration = { wall1: p1, wallN: pj, effectiveCores: (cores * p1) / pj };
+  process.stderr.write(`parser calibration: effective cores ${res.parseCalibration.effectiveCores.toFixed(2)} of ${cores}\n`);
   for (const j of [1, cores]) {
     const walls = [],
       rss = [],
@@ -446,6 +462,10 @@ function renderMarkdown({ env, rows, multi, startup, o, cores, scanBroken }) {
       if (multi.calibration) {
         const c = multi.calibration;
         L.push(`Parallel capacity right now (same CPU-bound loop in 1 vs ${cores} worker threads): ${f2(c.wall1)} s vs ${f2(c.wallN)} s → **${f2(c.effectiveCores)} effective cores** of ${cores}. On a shared machine the -j target is only meaningful when this is close to ${cores}.`, '');
+      }
+      if (multi.parseCalibration) {
+        const c = multi.parseCalibration;
+        L.push(`For this workload (socklint's parser over the same 20 snapshots in 1 vs ${cores} worker threads): ${f2(c.wall1)} s vs ${f2(c.wallN)} s → **${f2(c.effectiveCores)} effective cores**: the most -j ${cores} can gain over -j 1 on this machine.`, '');
       }
       L.push('| run | wall s | CPU s (user+sys) | CPU/wall | peak RSS MiB | vs big file | vs big file / cores |');
       L.push('| --- | ---: | ---: | ---: | ---: | ---: | ---: |');

@@ -65,7 +65,7 @@ export interface ScanOptions {
   labels?: Record<string, string>;
   version: string;
   now?: () => Date;
-  /** A single snapshot file at least this large is scanned on two threads when jobs > 1 (default 8 MiB). */
+  /** A single snapshot file at least this large is scanned on two threads when jobs > 1 (default: threads.ts). */
   splitMinBytes?: number;
 }
 
@@ -348,7 +348,7 @@ export async function runScan(opts: ScanOptions): Promise<ScanOutcome> {
   const snapshotErrors: Diagnostic[] = [];
 
   const jobs = Math.min(opts.jobs ?? 1, opts.inputs.length);
-  const results = jobs > 1 && opts.ruleSetup
+  const results = jobs > 1 && opts.ruleSetup && (await worthWorkers(opts.inputs))
     ? await scanInWorkers(opts.inputs, jobs, { setup: opts.ruleSetup, host: opts.host, labels: opts.labels })
     : await scanInThread(opts);
   for (const r of results) {
@@ -379,6 +379,12 @@ export async function runScan(opts: ScanOptions): Promise<ScanOutcome> {
     summary: summarize(snapshots, findings, notEvaluated, omitted),
   };
   return { report, snapshotErrors };
+}
+
+/** Whether several snapshots hold enough text for worker threads to pay for their start (threads.ts). */
+async function worthWorkers(inputs: readonly ScanInput[]): Promise<boolean> {
+  const { inputBytes, parallelMinBytes } = await import('./threads');
+  return (await inputBytes(inputs)) >= parallelMinBytes();
 }
 
 async function scanInThread(opts: ScanOptions): Promise<(SnapshotResult | Diagnostic)[]> {

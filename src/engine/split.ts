@@ -9,10 +9,8 @@ import * as fs from 'node:fs';
 import { SsParser, type ParserSeed } from '../snapshot/parser';
 import { binaryReason } from '../snapshot/source';
 import type { RangeResult, RangeRunner, WorkerTask } from './scan';
-import { startScanWorker } from './threads';
+import { parallelMinBytes, startScanWorker } from './threads';
 
-/** Files smaller than this are scanned in one thread (a worker's start-up costs more than it saves). */
-export const SPLIT_MIN_BYTES = 8 * 1024 * 1024;
 /** How much of the head is parsed to learn the state the second range starts from. */
 const HEAD_BYTES = 32 * 1024;
 /** Share of the bytes scanned in this thread (measured: both threads parse at the same rate). */
@@ -36,7 +34,7 @@ function startsRecord(c: number): boolean {
 }
 
 /** The size of `file` when it is a plain (not gzip) regular file worth splitting, else undefined. */
-export async function splittableSize(file: string, minBytes = SPLIT_MIN_BYTES): Promise<number | undefined> {
+export async function splittableSize(file: string, minBytes = parallelMinBytes()): Promise<number | undefined> {
   let fh: fs.promises.FileHandle | undefined;
   try {
     const st = await fs.promises.stat(file);

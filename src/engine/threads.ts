@@ -1,9 +1,37 @@
 /**
- * The worker threads of a scan (several snapshots, or the second half of a large one): one way to start them.
+ * The worker threads of a scan (several snapshots, or the second half of a large one): when they pay off, and
+ * one way to start them.
  */
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Worker } from 'node:worker_threads';
-import type { WorkerTask } from './scan';
+import type { ScanInput, WorkerTask } from './scan';
+
+/**
+ * Total snapshot size from which a scan uses worker threads (default 32 MiB; SOCKLINT_PARALLEL_MIN_BYTES
+ * overrides it). A worker costs ~0.1–0.15 s to start (boot, rule compilation) and two threads give ~1.6× on
+ * two cores (bench/README.md), so smaller scans are faster in one thread: measured with -j 1 vs -j 2, 100k
+ * `-tanp` sockets (12 MB) 0.50 s vs 0.59 s, 10 × 10k snapshots 0.54 s vs 0.67 s, 250k (30 MB) even, 1M
+ * (120 MB) 1.9 s vs 1.4 s.
+ */
+export function parallelMinBytes(): number {
+  const raw = process.env.SOCKLINT_PARALLEL_MIN_BYTES?.trim();
+  return raw !== undefined && /^\d+$/.test(raw) ? Number(raw) : 32 * 1024 * 1024;
+}
+
+/** Roughly how much text the inputs hold: file sizes, gzip files ×10, stdin and unreadable paths 0. */
+export async function inputBytes(inputs: readonly ScanInput[]): Promise<number> {
+  const sizes = await Promise.all(inputs.map(async (i) => {
+    if (i.path === '-') return 0;
+    try {
+      const st = await fs.promises.stat(i.path);
+      return /\.gz$/i.test(i.path) ? st.size * 10 : st.size;
+    } catch {
+      return 0; // the scan reports it
+    }
+  }));
+  return sizes.reduce((a, b) => a + b, 0);
+}
 
 /**
  * Young generation of a worker's heap, in MiB. V8 lets it grow to ~48 MiB on a long scan: parsing makes a

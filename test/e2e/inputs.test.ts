@@ -24,7 +24,8 @@ const stable = (r: ScanReport) => ({
 
 it('scans a folder (with a .gz file) per host, the same on worker threads as in one thread', async () => {
   const one = await runCli(['scan', path.join(dir, 'fleet'), '--format', 'json', '-j', '1']);
-  const two = await runCli(['scan', path.join(dir, 'fleet'), '--format', 'json', '-j', '2']);
+  // small inputs stay in one thread by default: force the worker threads
+  const two = await runCli(['scan', path.join(dir, 'fleet'), '--format', 'json', '-j', '2'], { env: { SOCKLINT_PARALLEL_MIN_BYTES: '0' } });
   expect(one.code).toBe(1);
   expect(two.code).toBe(1);
   const a = jsonReport(one);
