@@ -712,6 +712,12 @@ export interface ExtensionWants {
   bare: boolean[];
   /** The processes of `users:(…)`. */
   users: boolean;
+  /**
+   * `key:` of every wanted key:value item and of `timer:` — what a lazy pass searches for instead of walking
+   * every token, once nothing else in the text can matter (see searchRest); null when a wanted item is a bare
+   * token (flags, congestion, shutdown, rates), which no search finds.
+   */
+  search: RegExp | null;
 }
 
 /** The items behind rule fields (src/rules/fields.ts names) other than the main columns, users and timer. */
@@ -735,16 +741,23 @@ const WANTED_KEY_KINDS: Record<string, number[]> = {
   'tcp.sndbufLimited': [14],
   'tcp.sndbufLimitedPct': [14],
 };
-const MAIN_FIELD = /^(netid|state|recvQ|sendQ|(local|peer)\.(address|port|portName|iface|path|scope)|timer\.[a-zA-Z]+|tcp\.(send|pacingRate|pacingRateMax|deliveryRate))$/;
+const MAIN_FIELD = /^(netid|state|recvQ|sendQ|(local|peer)\.(address|port|portName|iface|path|scope)|timer\.[a-zA-Z]+)$/;
+/** Rates are read from a bare key and the token after it: always parsed, and never searched for. */
+const RATE_FIELD = /^tcp\.(send|pacingRate|pacingRateMax|deliveryRate)$/;
 
 /**
  * What a rule set reading `fields` (rule field names) needs from extension text, or undefined when some field
  * is not known here (then everything is parsed).
  */
 export function extensionWants(fields: Iterable<string>): ExtensionWants {
-  const w: ExtensionWants = { keys: new Array<boolean>(18).fill(false), tcpLo: 0, tcpHi: 0, bare: new Array<boolean>(5).fill(false), users: false };
+  const w: ExtensionWants = { keys: new Array<boolean>(18).fill(false), tcpLo: 0, tcpHi: 0, bare: new Array<boolean>(5).fill(false), users: false, search: null };
+  let rates = false;
   for (const f of fields) {
     if (MAIN_FIELD.test(f)) continue; // main columns; timer and rates are always read
+    if (RATE_FIELD.test(f)) {
+      rates = true;
+      continue;
+    }
     if (f.startsWith('process.')) {
       w.users = true;
       continue;
@@ -765,11 +778,20 @@ export function extensionWants(fields: Iterable<string>): ExtensionWants {
       else w.tcpHi |= 1 << (id - 32);
     }
   }
+  if (!rates && !w.bare.some(Boolean)) {
+    const keys = ['timer'];
+    for (const [key, kind] of KEY_KIND) {
+      const id = kind - TCP_KIND_BASE;
+      if (kind < TCP_KIND_BASE ? w.keys[kind] : ((id < 32 ? w.tcpLo >>> id : w.tcpHi >>> (id - 32)) & 1) !== 0) keys.push(key);
+    }
+    // a key (names are [a-z0-9_]) at a token start: after whitespace (isWs) or at the start of the text
+    w.search = new RegExp(`(?:^|[\\t\\n\\v\\f\\r ])(?:${keys.join('|')}):`, 'g');
+  }
   return w;
 }
 
 /** Every item wanted: a lazy pass is the full one. */
-export const ALL_WANTED: ExtensionWants = { keys: new Array<boolean>(18).fill(true), tcpLo: -1, tcpHi: -1, bare: new Array<boolean>(5).fill(true), users: true };
+export const ALL_WANTED: ExtensionWants = { keys: new Array<boolean>(18).fill(true), tcpLo: -1, tcpHi: -1, bare: new Array<boolean>(5).fill(true), users: true, search: null };
 
 /** Set for the duration of a lazy pass. */
 let want: ExtensionWants | null = null;
@@ -778,6 +800,42 @@ let known = 0;
 
 function tcpPresent(rec: SocketRecord): boolean {
   return rec.tcp !== undefined || accLo !== 0 || accHi !== 0 || accCongestion !== undefined || accFlags !== undefined || accObj !== undefined;
+}
+
+/** Every field group extension text can show: once all are known, no unread item can be the first of one. */
+const ALL_GROUPS = SEEN_PROCESSES | SEEN_TIMER | SEEN_EXTENDED | SEEN_SKMEM | SEEN_TCPINFO;
+
+/**
+ * Text in which tokens are exactly the runs between whitespace and a `key:` after whitespace starts a key:value
+ * item: none of the tokenizer's special cases — quotes, `key: value`, users:(…), a bpf program, a tcp-ulp block,
+ * a `(` without its `)` before whitespace or another `(`.
+ */
+const NOT_SIMPLE = /"|:\s|users:\(|bpf filter|tcp-ulp-|\([^()\s]*(?:[\s(]|$)/;
+
+/** Set while searchRest reads the items it found (each is scanned alone). */
+let searching = false;
+
+/**
+ * The rest s[from..to) of a lazy pass, when everything in it but the wanted items may stay unread (the
+ * record has its tcp object, the snapshot has shown every field group): the wanted `key:` items are found
+ * by search and read in text order. False (nothing read) when the text is not simple enough to search.
+ */
+function searchRest(rec: SocketRecord, s: string, from: number, to: number, keys: RegExp): number | false {
+  const r = s.slice(from, to);
+  if (NOT_SIMPLE.test(r)) return false;
+  let seen = SEEN_SKIPPED;
+  searching = true;
+  keys.lastIndex = 0;
+  for (let m = keys.exec(r); m !== null; m = keys.exec(r)) {
+    let k = m.index;
+    if (isWs(r.charCodeAt(k))) k++;
+    let e = k;
+    while (e < r.length && !isWs(r.charCodeAt(e))) e++;
+    keys.lastIndex = e; // the next item starts after this one's token
+    seen |= scanExtensions(rec, s, from + k, from + e, false);
+  }
+  searching = false;
+  return seen;
 }
 
 /** Whether the lazy pass may leave key:value item `kind` unread (bits: SEEN_* so far). */
@@ -848,11 +906,17 @@ function scanExtensions(rec: SocketRecord, s: string, from: number, to: number, 
   let seen = 0;
   let i = from;
   let ulp = ''; // inside `tcp-ulp-NAME` block: `key: value` items belong to it
+  let searchable = want !== null && want.search !== null && !searching;
   while (i < to) {
     let c = s.charCodeAt(i);
     if (isWs(c)) {
       i++;
       continue;
+    }
+    if (searchable && ulp === '' && ((known | seen) & ALL_GROUPS) === ALL_GROUPS && tcpPresent(rec)) {
+      const found = searchRest(rec, s, i, to, want!.search!);
+      if (found !== false) return seen | found;
+      searchable = false; // not simple: walk it
     }
     // users:( has its own grammar (COMM may hold unbalanced parens/quotes)
     if (c === 117 /* u */ && s.startsWith('users:(', i)) {
