@@ -9,7 +9,7 @@ import type { ScanInput, WorkerTask } from './scan';
 
 /**
  * Total snapshot size from which a scan uses worker threads (default 32 MiB; SOCKLINT_PARALLEL_MIN_BYTES
- * overrides it). A worker costs ~0.1–0.15 s to start (boot, rule compilation) and two threads give ~1.6× on
+ * overrides it). A worker costs ~0.1–0.15 s to start (boot, rule compilation) and two threads give 1.5–1.9× on
  * two cores (bench/README.md), so smaller scans are faster in one thread: measured with -j 1 vs -j 2, 100k
  * `-tanp` sockets (12 MB) 0.50 s vs 0.59 s, 10 × 10k snapshots 0.54 s vs 0.67 s, 250k (30 MB) even, 1M
  * (120 MB) 1.9 s vs 1.4 s.
