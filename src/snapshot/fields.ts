@@ -520,9 +520,9 @@ interface CharTable {
 }
 
 /**
- * Hash of s[from..to): its characters above `)` (41) folded, then its length. scanExtensions folds the same
- * characters while it looks for the end of a token, so a lookup reads a key only once more, to compare it.
- * A name with characters ≤ 41 is never in a table, so skipping them can only miss, never mismatch.
+ * Hash of s[from..to): its characters above `)` (41) folded (tables and lookups add the length). scanExtensions
+ * folds the same characters while it looks for the end of a token, so a lookup reads a key only once more, to
+ * compare it. A name with characters ≤ 41 is never in a table, so skipping them can only miss, never mismatch.
  */
 function hashRange(s: string, from: number, to: number): number {
   let h = 0;
@@ -746,7 +746,7 @@ const MAIN_FIELD = /^(netid|state|recvQ|sendQ|(local|peer)\.(address|port|portNa
 const RATE_FIELD = /^tcp\.(send|pacingRate|pacingRateMax|deliveryRate)$/;
 
 /**
- * What a rule set reading `fields` (rule field names) needs from extension text, or undefined when some field
+ * What a rule set reading `fields` (rule field names) needs from extension text; ALL_WANTED when some field
  * is not known here (then everything is parsed).
  */
 export function extensionWants(fields: Iterable<string>): ExtensionWants {

@@ -441,9 +441,10 @@ export class SsParser {
     }
   }
 
+  /** emit({k: 0, rec}) without making the event (finishRecord's common case). */
   private emitSocket(rec: SocketRecord): void {
-    this.stats.sockets++;
     try {
+      this.stats.sockets++;
       this.sink.socket(rec);
     } catch (e) {
       this.sinkError = e;
@@ -454,8 +455,7 @@ export class SsParser {
   private emitTo(ev: Ev): void {
     switch (ev.k) {
       case 0:
-        this.stats.sockets++;
-        this.sink.socket(ev.rec);
+        this.emitSocket(ev.rec);
         break;
       case 1:
         this.stats.unparsed++;
