@@ -77,6 +77,8 @@ interface RuleState {
   rule: CompiledRule;
   /** Netids/states outside which the rule cannot match (from its condition), if known. */
   filter?: SocketFilter;
+  /** The rule's condition for a socket the filter admits. */
+  test: (s: SocketRecord) => boolean;
   findings: Finding[];
   omitted: number;
   groups?: Map<string, GroupState>;
@@ -125,7 +127,11 @@ export class SnapshotEvaluator {
 
   constructor(rules: CompiledRule[], private readonly ctx: EvaluatorContext) {
     this.cap = ctx.maxFindingsPerRule ?? DEFAULT_MAX_FINDINGS_PER_RULE;
-    this.states = rules.map((rule) => ({ rule, filter: socketFilterOf(rule.match), findings: [], omitted: 0, groups: rule.aggregate ? new Map() : undefined }));
+    this.states = rules.map((rule) => {
+      const filter = socketFilterOf(rule.match);
+      // dispatch (rulesFor) only offers a rule sockets its filter admits: test what is left of its condition
+      return { rule, filter, test: filter?.residual ?? rule.match, findings: [], omitted: 0, groups: rule.aggregate ? new Map() : undefined };
+    });
     this.wants = rules.every((r) => r.reads) ? extensionWants(rules.flatMap((r) => r.reads!)) : ALL_WANTED;
   }
 
@@ -160,7 +166,7 @@ export class SnapshotEvaluator {
     const states = this.rulesFor(s.netid, s.state);
     for (let i = 0; i < states.length; i++) {
       const st = states[i];
-      if (!st.rule.match(s)) continue;
+      if (!st.test(s)) continue;
       if (st.groups) this.count(st, s);
       else if (st.findings.length < this.cap) st.findings.push(this.socketFinding(st.rule, s));
       else st.omitted++;

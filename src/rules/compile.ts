@@ -385,9 +385,9 @@ class RuleCompiler {
         const get = field.get;
         if (field.list) {
           const m = this.matcher(field, spec, p);
-          preds.push({ pred: (s) => m(get(s) as FieldValue[] | undefined, s), cost: COST_LIST });
+          preds.push({ pred: (s) => m(get(s) as FieldValue[] | undefined, s), cost: COST_LIST, key });
         } else {
-          preds.push(this.scalarFieldPred(field, spec, p));
+          preds.push({ ...this.scalarFieldPred(field, spec, p), key });
         }
       }
     }
@@ -395,9 +395,31 @@ class RuleCompiler {
     preds.sort((a, b) => a.cost - b.cost);
     this.rejectCost = preds.length ? preds[0].cost : 0;
     const pred = allOf(preds.map((x) => x.pred));
-    const filter = this.socketFilter(value as Record<string, unknown>);
-    if (filter) SOCKET_FILTERS.set(pred, filter);
+    const cond = value as Record<string, unknown>;
+    const filter = this.socketFilter(cond);
+    if (filter) {
+      // What is left to test of a socket the filter admits: the netid/state conjuncts the filter is made of hold.
+      const decided = (key: string): boolean => (key === 'netid' || key === 'state') && this.filterValues(cond, key) !== undefined;
+      const rest = preds.filter((x) => x.key === undefined || !decided(x.key));
+      SOCKET_FILTERS.set(pred, rest.length < preds.length ? { ...filter, residual: allOf(rest.map((x) => x.pred)) } : filter);
+    }
     return pred;
+  }
+
+  /** The netids/states a top-level `netid:`/`state:` of a condition admits, when it is a plain list of names. */
+  private filterValues(cond: Record<string, unknown>, key: 'netid' | 'state'): ReadonlySet<string> | undefined {
+    if (!Object.prototype.hasOwnProperty.call(cond, key)) return undefined;
+    let spec = cond[key];
+    if (spec !== null && typeof spec === 'object' && !Array.isArray(spec)) {
+      const ops = Object.keys(spec);
+      if (ops.length !== 1) return undefined;
+      if (ops[0] === 'eq') spec = (spec as Record<string, unknown>).eq;
+      else if (ops[0] === 'in') spec = (spec as Record<string, unknown>).in;
+      else return undefined;
+    }
+    const list = Array.isArray(spec) ? spec : [spec];
+    if (list.length === 0 || !list.every((x) => typeof x === 'string' && !x.startsWith('$'))) return undefined;
+    return new Set(list as string[]);
   }
 
   /**
@@ -405,22 +427,8 @@ class RuleCompiler {
    * so the engine can skip the rule for sockets that cannot match. Undefined when nothing is demanded.
    */
   private socketFilter(cond: Record<string, unknown>): SocketFilter | undefined {
-    const values = (key: 'netid' | 'state'): ReadonlySet<string> | undefined => {
-      if (!Object.prototype.hasOwnProperty.call(cond, key)) return undefined;
-      let spec = cond[key];
-      if (spec !== null && typeof spec === 'object' && !Array.isArray(spec)) {
-        const ops = Object.keys(spec);
-        if (ops.length !== 1) return undefined;
-        if (ops[0] === 'eq') spec = (spec as Record<string, unknown>).eq;
-        else if (ops[0] === 'in') spec = (spec as Record<string, unknown>).in;
-        else return undefined;
-      }
-      const list = Array.isArray(spec) ? spec : [spec];
-      if (list.length === 0 || !list.every((x) => typeof x === 'string' && !x.startsWith('$'))) return undefined;
-      return new Set(list as string[]);
-    };
-    let netids = values('netid');
-    let states = values('state');
+    let netids = this.filterValues(cond, 'netid');
+    let states = this.filterValues(cond, 'state');
     // `any` of branches that each demand a netid (state): the socket has one of theirs
     const any = cond.any;
     if (Array.isArray(any) && any.length > 0 && (!netids || !states)) {
@@ -1011,6 +1019,8 @@ interface CostedPred {
   pred: Pred;
   /** Relative cost of evaluating it (conjuncts are ordered by it). */
   cost: number;
+  /** The field a plain field conjunct tests. */
+  key?: string;
 }
 const COST_FIELD = 1;
 const COST_OPERATORS = 1;
@@ -1024,6 +1034,8 @@ const FIELD_COSTS: Record<string, number> = { netid: 0, state: 0 };
 export interface SocketFilter {
   netids?: ReadonlySet<string>;
   states?: ReadonlySet<string>;
+  /** The condition less the conjuncts that test what the filter admits: the test for a socket it admits. */
+  residual?: (s: SocketRecord) => boolean;
 }
 const SOCKET_FILTERS = new WeakMap<Pred, SocketFilter>();
 

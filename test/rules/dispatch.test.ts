@@ -49,3 +49,31 @@ it('the evaluator finds with dispatch what the predicate alone finds', () => {
   expect(found).toEqual(socks.filter((s) => rule.match(s)));
   expect(found).toHaveLength(2);
 });
+
+it('leaves out of the residual test exactly the conjuncts the filter decides', () => {
+  const conditions = [
+    'netid: tcp\nstate: ESTAB\nrecvQ: {gt: 0}',
+    'netid: [tcp, udp]\nstate: {in: [LISTEN, UNCONN]}\nlocal.port: 53',
+    'netid: tcp\nany:\n  - {state: LISTEN}\n  - {recvQ: {gt: 0}}',
+    'state: {eq: CLOSE-WAIT}\nnot: {netid: udp}',
+    'any:\n  - {netid: tcp, state: LISTEN}\n  - {netid: udp, state: UNCONN}',
+    'netid: tcp\nstate: {not: LISTEN}',
+  ];
+  const socks = [];
+  for (const netid of ['tcp', 'udp', 'u_str']) {
+    for (const state of ['ESTAB', 'LISTEN', 'UNCONN', 'CLOSE-WAIT', undefined]) {
+      for (const recvQ of [0, 5]) socks.push(sock({ netid, state, recvQ, local: { port: recvQ ? 53 : 22 } }));
+    }
+  }
+  let residuals = 0;
+  for (const c of conditions) {
+    const rule = matcher(c);
+    const f = socketFilterOf(rule.match);
+    if (f?.residual) residuals++;
+    for (const s of socks) {
+      const admitted = !f || ((!f.netids || f.netids.has(s.netid)) && (!f.states || (s.state !== undefined && f.states.has(s.state))));
+      if (admitted) expect({ c, s, test: (f?.residual ?? rule.match)(s) }).toEqual({ c, s, test: rule.match(s) });
+    }
+  }
+  expect(residuals).toBeGreaterThanOrEqual(4);
+});
