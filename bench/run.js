@@ -95,7 +95,7 @@ const TIME_OUT = path.join(os.tmpdir(), `socklint-bench-time-${process.pid}.txt`
  * Run argv under GNU time. stdout goes to `stdoutFile` (default /dev/null).
  * Returns { wall (s, monotonic), timeE (s, GNU time %e), rssKiB, cpu (user+sys s), code, stderr (tail) }.
  */
-function timed(argv, { stdoutFile = '/dev/null', cwd = REPO, stdinFile = null } = {}) {
+function timed(argv, { stdoutFile = '/dev/null', cwd = REPO, stdinFile = null, env = null } = {}) {
   const outFd = fs.openSync(stdoutFile, 'w');
   const inFd = stdinFile ? fs.openSync(stdinFile, 'r') : 'ignore';
   try {
@@ -103,6 +103,7 @@ function timed(argv, { stdoutFile = '/dev/null', cwd = REPO, stdinFile = null } 
     const t0 = process.hrtime.bigint();
     const r = spawnSync('/usr/bin/time', ['-f', '%e %M %U %S', '-o', TIME_OUT, ...argv], {
       cwd,
+      ...(env ? { env: { ...process.env, ...env } } : {}),
       stdio: [inFd, outFd, 'pipe'],
       maxBuffer: 256 << 20,
       encoding: 'utf8',
@@ -280,6 +281,19 @@ function main() {
     row.xJc = row.ok && jr ? row.sps / jr : null;
   }
 
+  // ---- memory with V8's young generation capped (a start-up flag socklint cannot set for itself)
+  let semi = null;
+  const small100 = rows.find((r) => r.layout === 'tanp' && r.tool === 'scan' && r.n === 1e5 && r.ok);
+  const big1m = rows.find((r) => r.layout === 'tanp' && r.tool === 'scan' && r.n === 1e6 && r.ok);
+  if (small100 && big1m) {
+    semi = {};
+    for (const [key, row] of [['small', small100], ['big', big1m]]) {
+      const runs = Array.from({ length: o.repeat }, () => timed(scanArgs(row.file, `semi-${key}`), { env: { NODE_OPTIONS: '--max-semi-space-size=4' } }));
+      semi[key] = { file: path.basename(row.file), rssMiB: median(runs.map((x) => x.rssKiB)) / 1024, wall: median(runs.map((x) => x.wall)), defaultRssMiB: row.rssMiB, defaultWall: row.wall };
+    }
+    process.stderr.write(`NODE_OPTIONS=--max-semi-space-size=4: ${semi.big.rssMiB.toFixed(0)} vs ${semi.small.rssMiB.toFixed(0)} MiB\n`);
+  }
+
   // ---- multi-file (worker threads)
   let multi = null;
   if (o.multi) multi = runMulti(o, node, CLI, scanArgs, rows, cores);
@@ -313,12 +327,12 @@ function main() {
     };
   }
 
-  const md = renderMarkdown({ env, rows, multi, startup, o, cores, scanBroken });
+  const md = renderMarkdown({ env, rows, multi, startup, o, cores, scanBroken, semi });
   process.stdout.write(md);
   fs.writeFileSync(path.join(OUT, 'results.md'), md);
   fs.writeFileSync(
     path.join(OUT, 'results.json'),
-    JSON.stringify({ env, rows: rows.map(({ runs, ...r }) => ({ ...r, runs: runs.map(({ stderr, error, ...x }) => x) })), multi, startup }, null, 2) + '\n',
+    JSON.stringify({ env, rows: rows.map(({ runs, ...r }) => ({ ...r, runs: runs.map(({ stderr, error, ...x }) => x) })), multi, startup, semi }, null, 2) + '\n',
   );
   process.stderr.write(`\nwritten ${path.relative(process.cwd(), path.join(OUT, 'results.md'))} and results.json\n`);
   fs.rmSync(TIME_OUT, { force: true });
@@ -427,7 +441,7 @@ function mark(ok) {
   return ok == null ? '? (not measured)' : ok ? 'MET' : '**NOT MET**';
 }
 
-function renderMarkdown({ env, rows, multi, startup, o, cores, scanBroken }) {
+function renderMarkdown({ env, rows, multi, startup, o, cores, scanBroken, semi }) {
   const L = [];
   L.push('# socklint benchmark results', '');
   L.push(`- date: ${env.date}; ${env.cpu}, ${env.memGiB} GiB RAM; node ${env.node}`);
@@ -506,6 +520,14 @@ function renderMarkdown({ env, rows, multi, startup, o, cores, scanBroken }) {
   const s100 = get('tanp', 1e5, 'scan'),
     s1m = get('tanp', 1e6, 'scan');
   t.push(['flat memory: RSS(1M tanp) ≤ 1.2 × RSS(100k tanp)', s100 && s1m ? `${f2(s1m.rssMiB / s100.rssMiB, 3)}× (${f2(s1m.rssMiB, 0)} vs ${f2(s100.rssMiB, 0)} MiB)` : 'not measured', s100 && s1m ? s1m.rssMiB <= 1.2 * s100.rssMiB : null]);
+  if (semi) {
+    const slower = (x) => `${f2((x.wall / x.defaultWall - 1) * 100, 0)} %`;
+    t.push([
+      '(same, with NODE_OPTIONS=--max-semi-space-size=4)',
+      `${f2(semi.big.rssMiB / semi.small.rssMiB, 3)}× (${f2(semi.big.rssMiB, 0)} vs ${f2(semi.small.rssMiB, 0)} MiB; wall ${slower(semi.big)} / ${slower(semi.small)} vs default)`,
+      semi.big.rssMiB <= 1.2 * semi.small.rssMiB,
+    ]);
+  }
   if (multi && !multi.skipped) {
     const r = multi.runs[cores];
     const ideal = multi.bigWall / cores;
