@@ -884,18 +884,19 @@ export class SsParser {
       cls = guessClass(s, p, n);
     }
 
-    const rec: SocketRecord = {
-      netid: netid ?? 'unknown',
-      local: EMPTY_EP,
-      peer: EMPTY_EP,
-      location: { file: this.opts.file, line: lineNo },
-    };
-    if (state !== undefined) rec.state = state;
-    if (recvQ !== undefined) {
-      rec.recvQ = recvQ;
-      // Read from /proc, a listener's Send-Q is its (empty) transmit queue, not the backlog: leave it out
-      // rather than let `Recv-Q >= backlog` compare against a 0 that means nothing.
-      if (!(state === 'LISTEN' && this.stats.meta.source === 'proc')) rec.sendQ = sendQ;
+    const location = { file: this.opts.file, line: lineNo };
+    // Read from /proc, a listener's Send-Q is its (empty) transmit queue, not the backlog: leave it out
+    // rather than let `Recv-Q >= backlog` compare against a 0 that means nothing.
+    const withSendQ = recvQ !== undefined && !(state === 'LISTEN' && this.stats.meta.source === 'proc');
+    let rec: SocketRecord;
+    if (state !== undefined && withSendQ) {
+      // the usual row, made in its final shape at once (the keys in the order the other branch adds them)
+      rec = { netid: netid ?? 'unknown', local: EMPTY_EP, peer: EMPTY_EP, location, state, recvQ, sendQ };
+    } else {
+      rec = { netid: netid ?? 'unknown', local: EMPTY_EP, peer: EMPTY_EP, location };
+      if (state !== undefined) rec.state = state;
+      if (recvQ !== undefined) rec.recvQ = recvQ;
+      if (withSendQ) rec.sendQ = sendQ;
     }
 
     let extStart: number;
