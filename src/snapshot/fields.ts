@@ -633,6 +633,16 @@ function setTcpPair(val: string, sep: string, parse: (t: string) => number | und
   return true;
 }
 
+/** Whether TCP_NUM_ID `id` is set in the 64-bit mask lo/hi. */
+function hasId(lo: number, hi: number, id: number): boolean {
+  return ((id < 32 ? lo >>> id : hi >>> (id - 32)) & 1) !== 0;
+}
+
+/** Whether this pass has TCP info to put in the record's tcp object. */
+function tcpAccumulated(): boolean {
+  return accLo !== 0 || accHi !== 0 || accCongestion !== undefined || accFlags !== undefined || accObj !== undefined;
+}
+
 function setTcpId(id: number, v: number): void {
   accVals[id] = v;
   if (id < 32) accLo |= 1 << id;
@@ -646,8 +656,7 @@ function builderFor(lo: number, hi: number): TcpBuilder | undefined {
   if (builderCount >= 4096) return undefined; // pathological variety: fall back to plain stores
   const fields: string[] = [];
   for (let id = 0; id < TCP_NUM_KEYS.length; id++) {
-    const on = id < 32 ? (lo >>> id) & 1 : (hi >>> (id - 32)) & 1;
-    if (on) fields.push(`${JSON.stringify(TCP_NUM_KEYS[id])}: v[${id}]`);
+    if (hasId(lo, hi, id)) fields.push(`${JSON.stringify(TCP_NUM_KEYS[id])}: v[${id}]`);
   }
   // eslint-disable-next-line @typescript-eslint/no-implied-eval
   b = new Function('v', `return { ${fields.join(', ')} };`) as TcpBuilder;
@@ -661,7 +670,7 @@ function builderFor(lo: number, hi: number): TcpBuilder | undefined {
 }
 
 function flushTcp(rec: SocketRecord): void {
-  if (accLo === 0 && accHi === 0 && accCongestion === undefined && accFlags === undefined && accObj === undefined) return;
+  if (!tcpAccumulated()) return;
   let t = rec.tcp;
   if (accLo !== 0 || accHi !== 0) {
     const b = t ? undefined : builderFor(accLo, accHi);
@@ -671,8 +680,7 @@ function flushTcp(rec: SocketRecord): void {
     } else {
       t ??= rec.tcp = {};
       for (let id = 0; id < TCP_NUM_KEYS.length; id++) {
-        const on = id < 32 ? (accLo >>> id) & 1 : (accHi >>> (id - 32)) & 1;
-        if (on) t[TCP_NUM_KEYS[id]] = accVals[id];
+        if (hasId(accLo, accHi, id)) t[TCP_NUM_KEYS[id]] = accVals[id];
       }
     }
   }
@@ -713,9 +721,9 @@ export interface ExtensionWants {
   /** The processes of `users:(…)`. */
   users: boolean;
   /**
-   * `key:` of every wanted key:value item and of `timer:` — what a lazy pass searches for instead of walking
-   * every token, once nothing else in the text can matter (see searchRest); null when a wanted item is a bare
-   * token (flags, congestion, shutdown, rates), which no search finds.
+   * Finds the `key:` of every wanted key:value item and of `timer:` at a token start — what a lazy pass
+   * searches for instead of walking every token, once nothing else in the text can matter (see searchRest);
+   * null when a wanted item is a bare token (flags, congestion, shutdown, rates), which no search finds.
    */
   search: RegExp | null;
 }
@@ -782,7 +790,7 @@ export function extensionWants(fields: Iterable<string>): ExtensionWants {
     const keys = ['timer'];
     for (const [key, kind] of KEY_KIND) {
       const id = kind - TCP_KIND_BASE;
-      if (kind < TCP_KIND_BASE ? w.keys[kind] : ((id < 32 ? w.tcpLo >>> id : w.tcpHi >>> (id - 32)) & 1) !== 0) keys.push(key);
+      if (kind < TCP_KIND_BASE ? w.keys[kind] : hasId(w.tcpLo, w.tcpHi, id)) keys.push(key);
     }
     // a key (names are [a-z0-9_]) at a token start: after whitespace (isWs) or at the start of the text
     w.search = new RegExp(`(?:^|[\\t\\n\\v\\f\\r ])(?:${keys.join('|')}):`, 'g');
@@ -798,8 +806,9 @@ let want: ExtensionWants | null = null;
 /** SEEN_* bits the snapshot has shown before this pass (a skipped item must not be the first of its group). */
 let known = 0;
 
+/** Whether the record has (or this pass will give it) a tcp object. */
 function tcpPresent(rec: SocketRecord): boolean {
-  return rec.tcp !== undefined || accLo !== 0 || accHi !== 0 || accCongestion !== undefined || accFlags !== undefined || accObj !== undefined;
+  return rec.tcp !== undefined || tcpAccumulated();
 }
 
 /** Every field group extension text can show: once all are known, no unread item can be the first of one. */
@@ -843,7 +852,7 @@ function skipKey(kind: number, rec: SocketRecord, bits: number): boolean {
   const w = want!;
   if (kind >= TCP_KIND_BASE) {
     const id = kind - TCP_KIND_BASE;
-    if (((id < 32 ? w.tcpLo >>> id : w.tcpHi >>> (id - 32)) & 1) !== 0) return false;
+    if (hasId(w.tcpLo, w.tcpHi, id)) return false;
     return (bits & SEEN_TCPINFO) !== 0 && tcpPresent(rec);
   }
   if (kind === 0) return true; // unknown key → extra, which no rule field reads
