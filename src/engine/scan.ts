@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import type { Diagnostic } from '../diagnostics';
 import { UserError } from '../diagnostics';
 import type { FieldGroup, SocketRecord, SsSummary, UnparsedLine } from '../snapshot/types';
-import { parseSnapshotFile } from '../snapshot/source';
+import { parseSnapshotFile, type ByteRange } from '../snapshot/source';
 import type { ParseSink, ParseStats, ParserSeed } from '../snapshot/parser';
 import type { CompiledRule } from '../rules/types';
 import type { Finding, NotEvaluated, Omitted, RuleMeta, ScanReport, SnapshotReport, Suppression, WaiverReport } from './types';
@@ -208,6 +208,8 @@ export function availableFields(seen: ReadonlySet<FieldGroup>, meta: Record<stri
 
 /** What scanning the second byte range of a split snapshot (on a worker thread) hands back. */
 export interface RangeResult {
+  /** Lines before the range (the worker counts them: its parser started from the seed with this lineNo). */
+  linesBefore: number;
   partial: EvaluatorPartial;
   states: Record<string, number>;
   unparsedLines: UnparsedLine[];
@@ -217,11 +219,16 @@ export interface RangeResult {
 
 /** Scans the second byte range of a split snapshot (on a worker thread; in tests, in this one). */
 export interface RangeRunner {
+  /** Resolves when the runner can start at once (a worker thread has booted and built its rule set). */
+  ready: Promise<void>;
   scan(task: RangeTask): Promise<RangeResult>;
   cancel(): void;
 }
 
-/** A byte range of a snapshot to scan from a parser seed, with the identity the whole snapshot has. */
+/**
+ * A byte range of a snapshot to scan from a parser seed, with the identity the whole snapshot has. The seed's
+ * lineNo is ignored: the lines before the range are counted by the scan.
+ */
 export interface RangeTask {
   input: ScanInput;
   range: { start: number; end: number };
@@ -231,9 +238,13 @@ export interface RangeTask {
 
 /** Scans the byte range of a split snapshot that follows the first one (see split.ts). */
 export async function scanRange(task: RangeTask, rules: RuleSelector): Promise<RangeResult> {
+  const { linesBefore: count } = await import('./split');
+  const linesBefore = count(task.input.path, task.range.start);
   const c = new SnapshotCollector(task.input.label, { rules }, task.identity);
-  const stats = await parseSnapshotFile(task.input.path, c.sink(), { file: task.input.label, range: task.range, seed: task.seed });
+  const seed = { ...task.seed, lineNo: linesBefore };
+  const stats = await parseSnapshotFile(task.input.path, c.sink(), { file: task.input.label, range: task.range, seed });
   return {
+    linesBefore,
     partial: c.startEvaluator().partial(),
     states: c.states,
     unparsedLines: c.unparsedLines,
@@ -261,7 +272,8 @@ export async function scanSnapshot(input: ScanInput, opts: SnapshotScanOptions):
 /**
  * A large plain file as two byte ranges, the second on a worker thread (see split.ts). Undefined when the
  * file is not split, or when the first range did not end in the state the second was parsed from: the
- * caller then scans it whole, so the result is always the sequential scan's.
+ * caller then scans it whole, so the result is always the sequential scan's. This thread starts at once;
+ * the file is cut when the worker is ready (the rest in halves), or not at all when it never is.
  */
 export async function scanSplit(
   input: ScanInput,
@@ -269,11 +281,11 @@ export async function scanSplit(
   minBytes: number | undefined,
   startRunner: () => RangeRunner,
 ): Promise<SnapshotResult | Diagnostic | undefined> {
-  const { planSplit, sameSeed, splittableSize } = await import('./split');
+  const { planHead, cutPoint, sameSeed, splittableSize } = await import('./split');
   const size = await splittableSize(input.path, minBytes);
   if (size === undefined) return undefined;
-  const worker = startRunner(); // a worker thread boots while the split is planned
-  const plan = await planSplit(input.path, size);
+  const worker = startRunner(); // a worker thread boots while this one starts on the file
+  const plan = await planHead(input.path, size);
   const head = new SnapshotCollector(input.label, opts);
   if (plan) Object.assign(head.meta, lowerKeys(plan.meta));
   const identity = head.resolveIdentity();
@@ -282,20 +294,40 @@ export async function scanSplit(
     worker.cancel();
     return undefined;
   }
-  const second = worker.scan({ input, range: { start: plan.split, end: plan.size }, seed: plan.seed, identity });
+  const range: ByteRange = { start: 0, end: size };
+  let parsing = true;
+  let second: Promise<RangeResult> | undefined;
+  void worker.ready.then(() => {
+    const at = range.fed ?? 0;
+    const cut = parsing ? cutPoint(input.path, at, size, minBytes) : undefined;
+    if (cut === undefined || !parsing || cut < at) {
+      worker.cancel();
+      return;
+    }
+    range.end = cut;
+    second = worker.scan({ input, range: { start: cut, end: size }, seed: plan.seed, identity });
+  });
   const first = new SnapshotCollector(input.label, opts);
   let boundary: ParserSeed | undefined;
   let stats: ParseStats;
   try {
     stats = await parseSnapshotFile(input.path, first.sink(), {
-      file: input.label, range: { start: 0, end: plan.split }, checkpoint: (b) => { boundary = b; },
+      file: input.label, range, checkpoint: (b) => { boundary = b; },
     });
   } catch (e) {
     worker.cancel();
     if (e instanceof UserError) return e.diagnostics[0];
     throw e;
+  } finally {
+    parsing = false;
   }
-  if (!boundary || !sameSeed(boundary, plan.seed) || JSON.stringify(first.resolveIdentity()) !== JSON.stringify(identity)) {
+  if (!second) {
+    // the worker was not ready before the end: this thread parsed the whole file
+    worker.cancel();
+    return first.result(stats);
+  }
+  // the worker counts the lines before the cut: the rest of the state is compared now, the line count after
+  if (!boundary || !sameSeed(boundary, { ...plan.seed, lineNo: boundary.lineNo }) || JSON.stringify(first.resolveIdentity()) !== JSON.stringify(identity)) {
     worker.cancel();
     return undefined;
   }
@@ -305,6 +337,7 @@ export async function scanSplit(
   } catch {
     return undefined;
   }
+  if (next.linesBefore !== boundary.lineNo) return undefined;
   if (!first.mergeFollowing(next)) return undefined;
   const s2 = next.stats;
   const kinds = { ...stats.kinds };
@@ -419,13 +452,13 @@ async function scanInWorkers(inputs: ScanInput[], jobs: number, task: WorkerTask
       current = next++;
       worker.postMessage(inputs[current]);
     };
-    worker.on('message', (msg: { result?: SnapshotResult | Diagnostic; error?: string }) => {
+    worker.on('message', (msg: { ready?: true; result?: SnapshotResult | Diagnostic; error?: string }) => {
+      if (msg.ready) { feed(); return; } // booted, rule set built
       if (msg.error !== undefined) { void worker.terminate(); reject(new Error(`${inputs[current].label}: ${msg.error}`)); return; }
       results[current] = msg.result!;
       feed();
     });
     worker.on('error', reject);
-    worker.once('online', feed);
   });
   await Promise.all(Array.from({ length: jobs }, runWorker));
   return results;

@@ -1,9 +1,12 @@
 /**
  * Intra-file parallelism: a large plain snapshot is scanned as two byte ranges, the first in this thread and
- * the second on a worker thread, split at a record boundary. The second range's parser starts from the state
- * a parse of the file's head settles (table layout, flags, the Netid decision, metadata) and the line count
- * of the first range, so line numbers and inferred fields are exact; the scan checks afterwards that the
- * first range really ended in that state, and scans the whole file in one thread when it did not.
+ * the second on a worker thread, split at a record boundary. This thread starts parsing at once while the
+ * worker boots; when the worker is ready, the rest of the file is cut in two halves at a record boundary, so
+ * both threads finish together whatever the worker's start cost. The second range's parser starts from the
+ * state a parse of the file's head settles (table layout, flags, the Netid decision, metadata) and the number
+ * of lines before the cut (counted by the worker), so line numbers and inferred fields are exact; the scan
+ * checks afterwards that the first range really ended in that state, and scans the whole file in one thread
+ * when it did not.
  */
 import * as fs from 'node:fs';
 import { SsParser, type ParserSeed } from '../snapshot/parser';
@@ -13,16 +16,14 @@ import { parallelMinBytes, startScanWorker } from './threads';
 
 /** How much of the head is parsed to learn the state the second range starts from. */
 const HEAD_BYTES = 32 * 1024;
-/** Share of the bytes scanned in this thread (measured: both threads parse at the same rate). */
-const FIRST_SHARE = 0.5;
 /** How far past the middle a record boundary is looked for. */
 const WINDOW_BYTES = 256 * 1024;
+/** Less than this left to parse when the worker is ready: this thread parses it alone (at most). */
+const MIN_REST_BYTES = 4 * 1024 * 1024;
 
-export interface SplitPlan {
-  /** Offset of the first byte of the second range (the start of a line that starts a record). */
-  split: number;
+export interface HeadPlan {
   size: number;
-  /** Parser state at `split`, as predicted from the head (lineNo: lines before `split`). */
+  /** Parser state after the head, which the second range starts from (its lineNo is set by the worker). */
   seed: ParserSeed;
   /** Capture metadata of the head (`# key: value`). */
   meta: Record<string, string>;
@@ -50,8 +51,8 @@ export async function splittableSize(file: string, minBytes = parallelMinBytes()
   }
 }
 
-/** Where and from which parser state to split `file` (of `size` bytes), or undefined when it should be scanned whole. */
-export async function planSplit(file: string, size: number): Promise<SplitPlan | undefined> {
+/** The parser state after the head of `file` (of `size` bytes), or undefined when it should be scanned whole. */
+export async function planHead(file: string, size: number): Promise<HeadPlan | undefined> {
   let fh: fs.promises.FileHandle | undefined;
   try {
     fh = await fs.promises.open(file, 'r');
@@ -66,36 +67,53 @@ export async function planSplit(file: string, size: number): Promise<SplitPlan |
     pre.write(head.subarray(0, cut + 1));
     const seed = pre.checkpoint();
     if (!seed) return undefined;
-
-    // Halves: the worker boots and builds its rule set while this thread plans the split, so both start
-    // parsing within milliseconds of each other and parse at the same rate.
-    const mid = Math.floor(size * FIRST_SHARE);
-    const win = Buffer.alloc(Math.min(WINDOW_BYTES, size - mid + 1));
-    const n = (await fh.read(win, 0, win.length, mid - 1)).bytesRead;
-    let split = -1;
-    for (let i = win.indexOf(10); i >= 0 && i + 1 < n; i = win.indexOf(10, i + 1)) {
-      if (startsRecord(win[i + 1])) {
-        split = mid - 1 + i + 1;
-        break;
-      }
-    }
-    if (split <= cut + 1 || split >= size) return undefined;
-
-    // lines before the split
-    let lines = 0;
-    const buf = Buffer.allocUnsafe(1 << 20);
-    for (let pos = 0; pos < split;) {
-      const want = Math.min(buf.length, split - pos);
-      const r = (await fh.read(buf, 0, want, pos)).bytesRead;
-      if (r <= 0) return undefined;
-      for (let i = buf.indexOf(10); i >= 0 && i < r; i = buf.indexOf(10, i + 1)) lines++;
-      pos += r;
-    }
-    return { split, size, seed: { ...seed, lineNo: lines }, meta: seed.meta };
+    return { size, seed, meta: seed.meta };
   } catch {
     return undefined; // unreadable: the whole-file scan reports it
   } finally {
     await fh?.close().catch(() => undefined);
+  }
+}
+
+/**
+ * Where to cut the rest of `file` after `from` (the first thread's position) so that both threads get the
+ * same number of bytes: the start of the first record line at or after the middle; undefined when too little
+ * is left (less than an eighth of the size from which files are split, at most 4 MiB) or no record starts there.
+ */
+export function cutPoint(file: string, from: number, size: number, minBytes = parallelMinBytes()): number | undefined {
+  if (size - from < Math.min(MIN_REST_BYTES, minBytes / 8) || size - from < 2) return undefined;
+  const mid = from + Math.floor((size - from) / 2);
+  let fd: number | undefined;
+  try {
+    fd = fs.openSync(file, 'r');
+    const win = Buffer.alloc(Math.min(WINDOW_BYTES, size - mid + 1));
+    const n = fs.readSync(fd, win, 0, win.length, mid - 1);
+    for (let i = win.indexOf(10); i >= 0 && i + 1 < n; i = win.indexOf(10, i + 1)) {
+      if (startsRecord(win[i + 1])) return mid + i;
+    }
+    return undefined;
+  } catch {
+    return undefined;
+  } finally {
+    if (fd !== undefined) fs.closeSync(fd);
+  }
+}
+
+/** The number of lines (newlines) in bytes [0, end) of `file`. */
+export function linesBefore(file: string, end: number): number {
+  const fd = fs.openSync(file, 'r');
+  try {
+    const buf = Buffer.allocUnsafe(4 << 20);
+    let lines = 0;
+    for (let pos = 0; pos < end;) {
+      const r = fs.readSync(fd, buf, 0, Math.min(buf.length, end - pos), pos);
+      if (r <= 0) throw new Error(`${file}: shorter than ${end} bytes`);
+      for (let i = buf.indexOf(10); i >= 0 && i < r; i = buf.indexOf(10, i + 1)) lines++;
+      pos += r;
+    }
+    return lines;
+  } finally {
+    fs.closeSync(fd);
   }
 }
 
@@ -111,8 +129,14 @@ export function sameSeed(a: ParserSeed, b: ParserSeed): boolean {
 export function startRangeWorker(task: WorkerTask): RangeRunner {
   const worker = startScanWorker(task);
   let settled = false;
+  let onReady: () => void = () => undefined;
+  const ready = new Promise<void>((resolve) => { onReady = resolve; });
   const result = new Promise<RangeResult>((resolve, reject) => {
-    worker.on('message', (msg: { range?: RangeResult; error?: string }) => {
+    worker.on('message', (msg: { ready?: true; range?: RangeResult; error?: string }) => {
+      if (msg.ready) {
+        onReady();
+        return;
+      }
       settled = true;
       void worker.terminate();
       if (msg.range) resolve(msg.range);
@@ -128,6 +152,7 @@ export function startRangeWorker(task: WorkerTask): RangeRunner {
   });
   result.catch(() => undefined); // a cancelled scan does not wait for it
   return {
+    ready,
     scan(range) {
       worker.postMessage(range);
       return result;

@@ -11,6 +11,8 @@ const task = workerData as WorkerTask;
 const config = loadConfig(task.setup.config);
 const rules = ConfiguredRules.load(config, task.setup.rules, task.setup.defaultRules, task.setup.maxFindingsPerRule);
 
+parentPort!.postMessage({ ready: true });
+
 parentPort!.on('message', (input: ScanInput | RangeTask) => {
   if ('range' in input) {
     // the second byte range of one large snapshot (split.ts)

@@ -18,9 +18,20 @@ export interface SourceOptions extends Partial<ParserOptions> {
    * a record boundary and is parsed from `seed`; it is neither sniffed for binary data nor for gzip (the
    * whole file's start was).
    */
-  range?: { start: number; end: number };
+  range?: ByteRange;
   /** Called after the last line, before the parser ends, with its checkpoint (see SsParser.checkpoint). */
   checkpoint?: (seed: ParserSeed | undefined) => void;
+}
+
+/**
+ * Bytes [start, end) of a plain file. `end` may be lowered while the parse runs, to no less than `fed`: the
+ * offset just past the bytes handed to the parser so far, kept up to date during the parse (split.ts cuts a
+ * large file where the first thread has got to when the second is ready).
+ */
+export interface ByteRange {
+  start: number;
+  end: number;
+  fed?: number;
 }
 
 /** How much of the (decompressed) start is checked for binary data. */
@@ -158,13 +169,27 @@ export async function parseSnapshotFile(file: string, sink: ParseSink, opts?: So
   }
 
   let sniffed = inner ? SNIFF_BYTES : 0;
+  const range = gz ? undefined : opts?.range;
+  if (range) range.fed = range.start;
   try {
     for await (const c of body) {
-      const buf = c as Buffer;
+      let buf = c as Buffer;
       if (sniffed < SNIFF_BYTES) {
         const why = binaryReason(buf.subarray(0, SNIFF_BYTES - sniffed));
         sniffed += buf.length;
         if (why) throw fail(file, 'snapshot-binary', why);
+      }
+      if (range) {
+        const room = range.end - range.fed!;
+        if (buf.length >= room) {
+          // the end was moved in: this chunk reaches it
+          buf = buf.subarray(0, Math.max(0, room));
+          range.fed = range.end;
+          parser.write(buf);
+          await it.return?.(undefined);
+          break;
+        }
+        range.fed! += buf.length;
       }
       parser.write(buf);
     }

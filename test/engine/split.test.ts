@@ -9,7 +9,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { ConfiguredRules, loadConfig } from '../../src/engine/config';
-import { planSplit } from '../../src/engine/split';
+import { cutPoint, linesBefore, planHead } from '../../src/engine/split';
 import { scanRange, scanSnapshot, scanSplit, type RangeRunner } from '../../src/engine/scan';
 
 const ROOT = path.resolve(__dirname, '../..');
@@ -64,8 +64,9 @@ function rulesWith(cap: number): ConfiguredRules {
   return ConfiguredRules.load(loadConfig(undefined), [path.join(dir, 'extra.yaml')], true, cap);
 }
 
-function inThread(rules: ConfiguredRules): () => RangeRunner {
-  return () => ({ scan: (task) => scanRange(task, rules), cancel() {} });
+let rangesScanned = 0;
+function inThread(rules: ConfiguredRules, ready: Promise<void> = Promise.resolve()): () => RangeRunner {
+  return () => ({ ready, scan: (task) => { rangesScanned++; return scanRange(task, rules); }, cancel() {} });
 }
 
 it.each([
@@ -77,10 +78,12 @@ it.each([
   const file = generate(`${layout}-${seed}.ss`, layout as string, 12000, seed as number);
   const rules = rulesWith(cap as number);
   const input = { path: file, label: file };
-  expect(await planSplit(file, fs.statSync(file).size)).toBeDefined();
+  expect(await planHead(file, fs.statSync(file).size)).toBeDefined();
   const whole = await scanSnapshot(input, { rules });
+  const before = rangesScanned;
   const split = await scanSplit(input, { rules }, 0, inThread(rules));
   expect(split).toBeDefined();
+  expect(rangesScanned).toBe(before + 1);
   expect(JSON.parse(JSON.stringify(split))).toEqual(JSON.parse(JSON.stringify(whole)));
   const r = split as Exclude<typeof split, undefined>;
   expect('snapshot' in r && r.findings.length).toBeGreaterThan(0);
@@ -95,9 +98,56 @@ it('scans the file whole when the first range does not end in the state the seco
   const rules = rulesWith(50);
   const input = { path: file, label: file };
   let cancelled = false;
-  const split = await scanSplit(input, { rules }, 0, () => ({ scan: (task) => scanRange(task, rules), cancel() { cancelled = true; } }));
+  const split = await scanSplit(input, { rules }, 0, () => ({ ready: Promise.resolve(), scan: (task) => scanRange(task, rules), cancel() { cancelled = true; } }));
   expect(split).toBeUndefined();
   expect(cancelled).toBe(true);
+});
+
+it('cuts the rest of the file where the first thread has got to when the worker is ready, or parses it all', async () => {
+  const file = generate('late.ss', 'tanp', 60000, 4);
+  const size = fs.statSync(file).size;
+  const rules = rulesWith(50);
+  const input = { path: file, label: file };
+  const whole = JSON.parse(JSON.stringify(await scanSnapshot(input, { rules })));
+  // ready after this thread has read some chunks: the cut is past the middle of the file
+  let cutAt = -1;
+  let release: () => void = () => undefined;
+  const late = new Promise<void>((r) => { release = r; });
+  setTimeout(() => release(), 30);
+  const r1 = await scanSplit(input, { rules }, 0, () => ({
+    ready: late,
+    scan: (task) => { cutAt = task.range.start; return scanRange(task, rules); },
+    cancel() {},
+  }));
+  expect(JSON.parse(JSON.stringify(r1))).toEqual(whole);
+  if (cutAt >= 0) expect(cutAt).toBeGreaterThan(size / 2);
+  // never ready: no cut, the one-thread report, the runner cancelled
+  let cancelled = false;
+  let scanned = false;
+  const r2 = await scanSplit(input, { rules }, 0, () => ({
+    ready: new Promise<void>(() => undefined),
+    scan: (task) => { scanned = true; return scanRange(task, rules); },
+    cancel() { cancelled = true; },
+  }));
+  expect(JSON.parse(JSON.stringify(r2))).toEqual(whole);
+  expect(scanned).toBe(false);
+  expect(cancelled).toBe(true);
+});
+
+it('cuts at the start of a record line and counts the lines before it', () => {
+  const file = path.join(dir, 'cut.ss');
+  const head = 'State Recv-Q Send-Q Local Address:Port Peer Address:Port\n';
+  const row = 'ESTAB 0 0 10.0.0.1:22 10.0.0.2:5000\n\tcubic rtt:1/1\n';
+  fs.writeFileSync(file, head + row.repeat(200000));
+  const size = fs.statSync(file).size;
+  const cut = cutPoint(file, 0, size, 0)!;
+  const text = fs.readFileSync(file, 'latin1');
+  expect(cut).toBeGreaterThanOrEqual(size / 2);
+  expect(text[cut - 1]).toBe('\n');
+  expect(text.startsWith('ESTAB', cut)).toBe(true);
+  expect(linesBefore(file, cut)).toBe(text.slice(0, cut).split('\n').length - 1);
+  expect(cutPoint(file, size - 1000, size)).toBeUndefined(); // too little left
+  expect(cutPoint(file, size - 1000, size, 0)).toBeGreaterThan(size - 1000);
 });
 
 it('does not split small files, gzip or stdin', async () => {
@@ -125,9 +175,10 @@ it('every fixture snapshot, split at any size, is either scanned whole or gives 
   for (const file of files) {
     const input = { path: file, label: file };
     const whole = await scanSnapshot(input, { rules });
+    const before = rangesScanned;
     const r = await scanSplit(input, { rules }, 0, inThread(rules));
     if (r === undefined) continue;
-    split++;
+    if (rangesScanned > before) split++;
     expect({ file, report: JSON.parse(JSON.stringify(r)) }).toEqual({ file, report: JSON.parse(JSON.stringify(whole)) });
   }
   expect(split).toBeGreaterThan(0);
