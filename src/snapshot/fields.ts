@@ -3,7 +3,7 @@
  * `timer:(…)`, `skmem:(…)`, TCP info and the other extension items. Pure functions on strings;
  * they scan with indexOf/charCodeAt and never throw on malformed text.
  */
-import type { ProcessRef, SkMem, SocketRecord, TcpInfo, Timer } from './types';
+import type { Endpoint, ProcessRef, SkMem, SocketRecord, TcpInfo, Timer } from './types';
 
 // ───────────────────────────── numbers ─────────────────────────────
 
@@ -720,6 +720,8 @@ export interface ExtensionWants {
   bare: boolean[];
   /** The processes of `users:(…)`. */
   users: boolean;
+  /** The addresses and ports of the main row (else a plain row may be read without them: see thinRow in parser.ts). */
+  row: boolean;
   /**
    * Finds the `key:` of every wanted key:value item and of `timer:` at a token start — what a lazy pass
    * searches for instead of walking every token, once nothing else in the text can matter (see searchRest);
@@ -758,9 +760,10 @@ const RATE_FIELD = /^tcp\.(send|pacingRate|pacingRateMax|deliveryRate)$/;
  * is not known here (then everything is parsed).
  */
 export function extensionWants(fields: Iterable<string>): ExtensionWants {
-  const w: ExtensionWants = { keys: new Array<boolean>(18).fill(false), tcpLo: 0, tcpHi: 0, bare: new Array<boolean>(5).fill(false), users: false, search: null };
+  const w: ExtensionWants = { keys: new Array<boolean>(18).fill(false), tcpLo: 0, tcpHi: 0, bare: new Array<boolean>(5).fill(false), users: false, row: false, search: null };
   let rates = false;
   for (const f of fields) {
+    if (f.startsWith('local.') || f.startsWith('peer.')) w.row = true;
     if (MAIN_FIELD.test(f)) continue; // main columns; timer and rates are always read
     if (RATE_FIELD.test(f)) {
       rates = true;
@@ -799,7 +802,7 @@ export function extensionWants(fields: Iterable<string>): ExtensionWants {
 }
 
 /** Every item wanted: a lazy pass is the full one. */
-export const ALL_WANTED: ExtensionWants = { keys: new Array<boolean>(18).fill(true), tcpLo: -1, tcpHi: -1, bare: new Array<boolean>(5).fill(true), users: true, search: null };
+export const ALL_WANTED: ExtensionWants = { keys: new Array<boolean>(18).fill(true), tcpLo: -1, tcpHi: -1, bare: new Array<boolean>(5).fill(true), users: true, row: true, search: null };
 
 /** Set for the duration of a lazy pass. */
 let want: ExtensionWants | null = null;
@@ -872,14 +875,34 @@ function skipBare(bare: number, rec: SocketRecord, bits: number): boolean {
 /** Items every lazy or full pass may set on a record (what completeExtensions resets). */
 const EXTENSION_FIELDS = ['processes', 'timer', 'uid', 'inode', 'sk', 'fwmark', 'cgroup', 'v6only', 'shutdown', 'skmem', 'tcp', 'extra'] as const;
 
-/** Where a lazily parsed record keeps its extension text: [text, from, to, …] in the order it was read. */
+/**
+ * Where a lazily parsed record keeps what it left unread: its extension text [text, from, to, …] in the order
+ * it was read, or for a thin row (parser.ts, thinRow) the row's bytes (ThinRow).
+ */
 export const DEFERRED_EXTENSIONS = Symbol('socklint.deferredExtensions');
 
-type Deferred = SocketRecord & { [DEFERRED_EXTENSIONS]?: (string | number)[] };
+/**
+ * A plain inet row read without its addresses and processes: [bytes, row start, row end, local start, local
+ * end, peer start, peer end, users start, users end] (users -1 when the row has none). Offsets index bytes.
+ */
+export type ThinRow = [Buffer, number, number, number, number, number, number, number, number];
 
-/** Marks `rec` as parsed lazily from these segments (see completeExtensions). */
-export function deferExtensions(rec: SocketRecord, segments: (string | number)[]): void {
+type Deferred = SocketRecord & { [DEFERRED_EXTENSIONS]?: (string | number)[] | ThinRow };
+
+/** Marks `rec` as parsed lazily from these segments, or as a thin row (see completeExtensions). */
+export function deferExtensions(rec: SocketRecord, segments: (string | number)[] | ThinRow): void {
   (rec as Deferred)[DEFERRED_EXTENSIONS] = segments;
+}
+
+/** The endpoint a thin row's `ADDR:PORT`, `[V6]:PORT`, `ADDR:*` token reads as (what the full parse makes of it). */
+function thinEndpoint(b: Buffer, from: number, to: number): Endpoint {
+  let c = to - 1;
+  while (b[c] !== 58 /* : */) c--;
+  const address = b[from] === 91 /* [ */ ? b.toString('latin1', from + 1, c - 1) : b.toString('latin1', from, c);
+  if (b[c + 1] === 42 /* * */) return { address, port: null };
+  let port = 0;
+  for (let i = c + 1; i < to; i++) port = port * 10 + b[i] - 48;
+  return { address, port };
 }
 
 /** Parses the items a lazy pass left unread, so `rec` is what the full parse makes of it. No-op otherwise. */
@@ -888,6 +911,16 @@ export function completeExtensions(rec: SocketRecord): void {
   const segs = d[DEFERRED_EXTENSIONS];
   if (segs === undefined) return;
   d[DEFERRED_EXTENSIONS] = undefined;
+  if (typeof segs[0] !== 'string') {
+    const t = segs as ThinRow;
+    rec.local = thinEndpoint(t[0], t[3], t[4]);
+    rec.peer = thinEndpoint(t[0], t[5], t[6]);
+    if (t[7] >= 0) {
+      const text = t[0].toString('utf8', t[7], t[8]);
+      parseExtensions(rec, text, 0, text.length, false);
+    }
+    return;
+  }
   for (const k of EXTENSION_FIELDS) delete rec[k];
   for (let i = 0; i < segs.length; i += 3) parseExtensions(rec, segs[i] as string, segs[i + 1] as number, segs[i + 2] as number, false);
 }

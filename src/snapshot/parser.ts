@@ -5,7 +5,7 @@
  * Never throws on input.
  */
 import {
-  ALL_WANTED, SEEN_EXTENDED, SEEN_PROCESSES, SEEN_SKIPPED, SEEN_SKMEM, SEEN_TCPINFO, SEEN_TIMER, SEEN_UNTERMINATED,
+  ALL_WANTED, SEEN_EXTENDED, type ThinRow, SEEN_PROCESSES, SEEN_SKIPPED, SEEN_SKMEM, SEEN_TCPINFO, SEEN_TIMER, SEEN_UNTERMINATED,
   deferExtensions, looksLikeExtension, parseExtensions, parseIntRange, parseIntStrict, type ExtensionWants,
 } from './fields';
 import { PROTOCOLS, defaultServices, protocolNumber, type ServiceTable } from './services';
@@ -295,6 +295,10 @@ export class SsParser {
   private rowSkipped = false;
   private curLazy = false;
   private curSkipped = false;
+  /** Per state: whether the sink reads nothing of a plain row beyond netid, state and queues (thinRow). */
+  private readonly thinStates = new Map<string, boolean>();
+  /** The ThinRow `cur` was read as (its bytes are copied before write() returns), else undefined. */
+  private curThin: ThinRow | undefined;
 
   constructor(opts: ParserOptions, sink: ParseSink) {
     this.opts = opts;
@@ -351,7 +355,7 @@ export class SsParser {
         if (this.partLen > 0 || this.overlong || nl - start > MAX_LINE_BYTES) {
           this.appendPart(buf, start, nl);
           this.takeLine();
-        } else {
+        } else if (!this.thinRow(buf, start, nl)) {
           this.onLine((buf as unknown as Utf8Sliceable).utf8Slice(start, nl), false);
         }
       } catch (e) {
@@ -360,6 +364,101 @@ export class SsParser {
       }
       start = nl + 1;
     }
+    const t = this.curThin;
+    if (t !== undefined && t[0] === buf) {
+      // the record is still open: keep its row, not the caller's buffer
+      const from = t[1];
+      t[0] = Buffer.from(buf.subarray(from, t[2]));
+      for (let i = 1; i < 9; i++) if ((t[i] as number) >= 0) (t[i] as number) -= from;
+    }
+  }
+
+  /**
+   * A plain inet row — `[tcp|udp] STATE RECVQ SENDQ ADDR:PORT ADDR:PORT [users:(("comm",pid=N,fd=N),…)]`, single
+   * spaces or padding, ASCII, numeric ports — of a table with State and queue columns, in a state whose rules
+   * (the sink's extensionWants) read nothing but netid, state, queues and extension items: made into a record
+   * straight from the bytes, without its addresses and processes, which completeExtensions adds from the
+   * bytes kept (a consumer completes a record it keeps before socket() returns, as the evaluator does).
+   * Anything else (and the last row of a chunk, or one a continuation line follows) is left to the full parse:
+   * returns false, having changed nothing. The record is the full parse's in every field a rule reads.
+   */
+  private thinRow(b: Buffer, start: number, end: number): boolean {
+    const l = this.layout;
+    if (
+      l === undefined || !l.state || !l.queues || this.summary !== undefined || this.join !== undefined ||
+      this.queue.length !== 0 || this.sink.extensionWants === undefined || end + 1 >= b.length
+    ) return false;
+    const next = b[end + 1];
+    if (next === 9 || next === 32) return false; // a continuation line follows
+    let p = start;
+    let netid: string | undefined;
+    if (l.netid) {
+      if (b[p + 3] !== 32) return false;
+      if (b[p] === 116 && b[p + 1] === 99 && b[p + 2] === 112) netid = 'tcp';
+      else if (b[p] === 117 && b[p + 1] === 100 && b[p + 2] === 112) netid = 'udp';
+      else return false;
+      p = spaces(b, p + 3, end);
+    }
+    let e = p;
+    while (e < end && b[e] !== 32) e++;
+    const state = stateOf(b, p, e);
+    if (state === undefined) return false;
+    let thin = this.thinStates.get(state);
+    if (thin === undefined) {
+      const w = this.sink.extensionWants(state);
+      if (w === undefined) return false;
+      thin = w !== ALL_WANTED && !w.users && !w.row;
+      this.thinStates.set(state, thin);
+    }
+    if (!thin) return false;
+    // a Netid-less row must not wait in the queue: its table is decided, or its state decides it
+    if (netid === undefined && this.decision === undefined && !STREAM_ONLY.has(state)) return false;
+    if (state === 'LISTEN' && this.stats.meta.source === 'proc') return false;
+    // Recv-Q Send-Q
+    p = spaces(b, e, end);
+    e = digits(b, p, end);
+    if (e === p || e - p > 15 || b[e] !== 32) return false;
+    let recvQ = 0;
+    for (let i = p; i < e; i++) recvQ = recvQ * 10 + b[i] - 48;
+    p = spaces(b, e, end);
+    e = digits(b, p, end);
+    if (e === p || e - p > 15 || b[e] !== 32) return false;
+    let sendQ = 0;
+    for (let i = p; i < e; i++) sendQ = sendQ * 10 + b[i] - 48;
+    // addresses
+    const lS = spaces(b, e, end);
+    const lE = inetToken(b, lS, end);
+    if (lE < 0 || b[lE] !== 32) return false;
+    const pS = spaces(b, lE, end);
+    const pE = inetToken(b, pS, end);
+    if (pE < 0) return false;
+    let uS = spaces(b, pE, end);
+    let uE = -1;
+    if (uS < end) {
+      if (uS === pE) return false;
+      uE = usersBlock(b, uS, end);
+      if (uE < 0 || spaces(b, uE, end) !== end) return false;
+    } else uS = -1;
+
+    // the row is the full parse's plain socket row (onLine → mainLine → parseRow)
+    const lineNo = ++this.lineNo;
+    this.stats.lines++;
+    this.inTop = false;
+    this.flushRecord();
+    const rec: SocketRecord = {
+      netid: netid ?? 'unknown', local: EMPTY_EP, peer: EMPTY_EP, location: { file: this.opts.file, line: lineNo }, state, recvQ, sendQ,
+    };
+    const t: ThinRow = [b, start, end, lS, lE, pS, pE, uS, uE];
+    deferExtensions(rec, t);
+    this.stats.kinds.socket++;
+    if (uS >= 0) this.seen |= SEEN_PROCESSES;
+    this.cur = rec;
+    this.curThin = t;
+    this.curLazy = false;
+    this.curSkipped = false;
+    this.curCls = netid === undefined ? Cls.INET : -1;
+    this.curSctp = 0;
+    return true;
   }
 
   end(): ParseStats {
@@ -415,6 +514,7 @@ export class SsParser {
   private internalError(e: unknown): void {
     // A parser bug must not take the run down: report it against the current line.
     this.cur = undefined;
+    this.curThin = undefined;
     this.curCls = -1;
     this.curLazy = false;
     this.join = undefined;
@@ -589,6 +689,7 @@ export class SsParser {
     const r = this.cur;
     if (!r) return;
     this.cur = undefined;
+    this.curThin = undefined;
     this.finishRecord(r);
   }
 
@@ -1202,6 +1303,116 @@ function unrecognised(s: string): string {
   if (t.startsWith('ss:') || t.startsWith('Usage:')) return 'ss error or usage message';
   return 'not an ss socket row';
 }
+
+// ── thin rows (bytes) ──
+
+/** Each state's bytes, by length (and the state). */
+const STATE_BYTES: Buffer[][] = [];
+const STATE_NAMES: string[][] = [];
+for (const st of STATES) {
+  (STATE_BYTES[st.length] ??= []).push(Buffer.from(st, 'latin1'));
+  (STATE_NAMES[st.length] ??= []).push(st);
+}
+
+/** The state b[p..e) spells, or undefined. */
+function stateOf(b: Buffer, p: number, e: number): string | undefined {
+  const cands = STATE_BYTES[e - p];
+  if (cands === undefined) return undefined;
+  next: for (let k = 0; k < cands.length; k++) {
+    const c = cands[k];
+    for (let i = 0; i < c.length; i++) if (b[p + i] !== c[i]) continue next;
+    return STATE_NAMES[e - p][k];
+  }
+  return undefined;
+}
+
+function spaces(b: Buffer, p: number, end: number): number {
+  while (p < end && b[p] === 32) p++;
+  return p;
+}
+
+function digits(b: Buffer, p: number, end: number): number {
+  while (p < end && b[p] >= 48 && b[p] <= 57) p++;
+  return p;
+}
+
+/**
+ * The end of an inet endpoint token at p — `A.B.C.D:PORT`, `*:PORT`, `[V6]:PORT` (hex, ':' and '.' inside),
+ * PORT digits (≤ 5) or `*` — followed by a space or the end; -1 for anything else (service names, `%iface`,
+ * bare IPv6, a number before the colon: all left to the full parse).
+ */
+function inetToken(b: Buffer, p: number, end: number): number {
+  let i = p;
+  const c0 = b[i];
+  if (c0 === 42 /* * */) {
+    i++;
+  } else if (c0 === 91 /* [ */) {
+    i++;
+    for (;;) {
+      const c = b[i];
+      if ((c >= 48 && c <= 58) || (c >= 97 && c <= 102) || (c >= 65 && c <= 70) || c === 46) i++;
+      else break;
+    }
+    if (i === p + 1 || b[i] !== 93 /* ] */) return -1;
+    i++;
+  } else {
+    let dots = 0;
+    for (;;) {
+      const c = b[i];
+      if (c >= 48 && c <= 57) i++;
+      else if (c === 46) {
+        dots++;
+        i++;
+      } else break;
+    }
+    if (dots === 0 || i === p) return -1;
+  }
+  if (i >= end || b[i] !== 58 /* : */) return -1;
+  i++;
+  if (b[i] === 42 /* * */) i++;
+  else {
+    const d = digits(b, i, end);
+    if (d === i || d - i > 5) return -1;
+    i = d;
+  }
+  return i === end || b[i] === 32 ? i : -1;
+}
+
+/**
+ * The end of a plain `users:(("comm",pid=N,fd=N),…)` block at p (COMM of printable ASCII without space,
+ * quote, parentheses, comma or backslash), or -1.
+ */
+function usersBlock(b: Buffer, p: number, end: number): number {
+  let i = p;
+  for (let k = 0; k < USERS_OPEN.length; k++) if (b[i++] !== USERS_OPEN[k]) return -1;
+  for (;;) {
+    if (b[i] !== 40 /* ( */ || b[i + 1] !== 34 /* " */) return -1;
+    i += 2;
+    const c0 = i;
+    for (;;) {
+      const c = b[i];
+      if (c > 32 && c < 127 && c !== 34 && c !== 40 && c !== 41 && c !== 44 && c !== 92) i++;
+      else break;
+    }
+    if (i === c0 || i >= end) return -1;
+    for (let k = 0; k < PID_KEY.length; k++) if (b[i++] !== PID_KEY[k]) return -1;
+    let d = digits(b, i, end);
+    if (d === i || d - i > 10) return -1;
+    i = d;
+    for (let k = 0; k < FD_KEY.length; k++) if (b[i++] !== FD_KEY[k]) return -1;
+    d = digits(b, i, end);
+    if (d === i || d - i > 10) return -1;
+    i = d;
+    if (b[i] !== 41 /* ) */) return -1;
+    i++;
+    if (b[i] === 41) return i + 1 <= end ? i + 1 : -1;
+    if (b[i] !== 44 /* , */) return -1;
+    i++;
+  }
+}
+const USERS_OPEN = Buffer.from('users:(', 'latin1');
+const PID_KEY = Buffer.from('",pid=', 'latin1');
+const FD_KEY = Buffer.from(',fd=', 'latin1');
 
 /** s.trimStart().startsWith('`- ') without making the trimmed string (non-ASCII leading space: the slow way). */
 function startsAssociation(s: string): boolean {
