@@ -897,7 +897,7 @@ export function deferExtensions(rec: SocketRecord, segments: (string | number)[]
 /** The endpoint a thin row's `ADDR:PORT`, `[V6]:PORT`, `ADDR:*` token reads as (what the full parse makes of it). */
 function thinEndpoint(b: Buffer, from: number, to: number): Endpoint {
   let c = to - 1;
-  while (b[c] !== 58 /* : */) c--;
+  while (c > from && b[c] !== 58 /* : */) c--;
   const address = b[from] === 91 /* [ */ ? b.toString('latin1', from + 1, c - 1) : b.toString('latin1', from, c);
   if (b[c + 1] === 42 /* * */) return { address, port: null };
   let port = 0;

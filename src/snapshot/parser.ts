@@ -47,8 +47,10 @@ export interface ParseSink {
   /**
    * The extension items the consumer reads of a socket in `state` (undefined: any state) — undefined while
    * it cannot say yet (asked again for later rows). Inet records are then parsed lazily: items nobody reads
-   * may be left unread until completeExtensions (fields.ts) is called on the record, which a consumer must
-   * do before it shows or keeps one.
+   * (and, for a plain row whose state's rules read only netid, state and queues, its addresses and
+   * processes: thinRow) may be left unread until completeExtensions (fields.ts) is called on the record,
+   * which a consumer must do before it shows or keeps one — before socket() returns, as a thin record
+   * reads the chunk passed to write(), which the caller may reuse afterwards.
    */
   extensionWants?(state: string | undefined): ExtensionWants | undefined;
 }
@@ -380,7 +382,8 @@ export class SsParser {
    * straight from the bytes, without its addresses and processes, which completeExtensions adds from the
    * bytes kept (a consumer completes a record it keeps before socket() returns, as the evaluator does).
    * Anything else (and the last row of a chunk, or one a continuation line follows) is left to the full parse:
-   * returns false, having changed nothing. The record is the full parse's in every field a rule reads.
+   * returns false, having changed nothing but perhaps ended the record before (which the full parse of the
+   * row does first). The record is the full parse's in every field a rule reads.
    */
   private thinRow(b: Buffer, start: number, end: number): boolean {
     const l = this.layout;
@@ -410,10 +413,7 @@ export class SsParser {
       thin = w !== ALL_WANTED && !w.users && !w.row;
       this.thinStates.set(state, thin);
     }
-    if (!thin) return false;
-    // a Netid-less row must not wait in the queue: its table is decided, or its state decides it
-    if (netid === undefined && this.decision === undefined && !STREAM_ONLY.has(state)) return false;
-    if (state === 'LISTEN' && this.stats.meta.source === 'proc') return false;
+    if (!thin || (state === 'LISTEN' && this.stats.meta.source === 'proc')) return false;
     // Recv-Q Send-Q
     p = spaces(b, e, end);
     e = digits(b, p, end);
@@ -440,11 +440,15 @@ export class SsParser {
       if (uE < 0 || spaces(b, uE, end) !== end) return false;
     } else uS = -1;
 
+    // The record before ends here, as the full parse would end it first (mainLine). Then this one must not
+    // wait in the queue (it is emitted while `b` is valid): no rows wait, and its table is known or decided.
+    this.flushRecord();
+    if (this.queue.length !== 0 || (netid === undefined && this.decision === undefined && !STREAM_ONLY.has(state))) return false;
+
     // the row is the full parse's plain socket row (onLine → mainLine → parseRow)
     const lineNo = ++this.lineNo;
     this.stats.lines++;
     this.inTop = false;
-    this.flushRecord();
     const rec: SocketRecord = {
       netid: netid ?? 'unknown', local: EMPTY_EP, peer: EMPTY_EP, location: { file: this.opts.file, line: lineNo }, state, recvQ, sendQ,
     };
