@@ -67,6 +67,11 @@ export interface ScanOptions {
   now?: () => Date;
   /** A single snapshot file at least this large is scanned on two threads when jobs > 1 (default: threads.ts). */
   splitMinBytes?: number;
+  /**
+   * Called (at most once) when this thread has nothing left to do but wait for worker threads: a chance to
+   * load what comes after the scan (the CLI loads the report formatters it will use).
+   */
+  whileWaiting?: () => void;
 }
 
 export interface ScanOutcome {
@@ -253,7 +258,7 @@ export async function scanRange(task: RangeTask, rules: RuleSelector): Promise<R
   };
 }
 
-export interface SnapshotScanOptions extends Pick<ScanOptions, 'rules' | 'host' | 'labels'> {
+export interface SnapshotScanOptions extends Pick<ScanOptions, 'rules' | 'host' | 'labels' | 'whileWaiting'> {
   /** Scan a large plain file as two byte ranges, the second on a worker thread (needs the rule sources). */
   split?: { setup: RuleSetup; minBytes?: number };
 }
@@ -277,7 +282,7 @@ export async function scanSnapshot(input: ScanInput, opts: SnapshotScanOptions):
  */
 export async function scanSplit(
   input: ScanInput,
-  opts: Pick<ScanOptions, 'rules' | 'host' | 'labels'>,
+  opts: Pick<ScanOptions, 'rules' | 'host' | 'labels' | 'whileWaiting'>,
   minBytes: number | undefined,
   startRunner: () => RangeRunner,
 ): Promise<SnapshotResult | Diagnostic | undefined> {
@@ -331,6 +336,7 @@ export async function scanSplit(
     worker.cancel();
     return undefined;
   }
+  opts.whileWaiting?.();
   let next: RangeResult;
   try {
     next = await second;
@@ -382,7 +388,7 @@ export async function runScan(opts: ScanOptions): Promise<ScanOutcome> {
 
   const jobs = Math.min(opts.jobs ?? 1, opts.inputs.length);
   const results = jobs > 1 && opts.ruleSetup && (await worthWorkers(opts.inputs))
-    ? await scanInWorkers(opts.inputs, jobs, { setup: opts.ruleSetup, host: opts.host, labels: opts.labels })
+    ? await scanInWorkers(opts.inputs, jobs, { setup: opts.ruleSetup, host: opts.host, labels: opts.labels }, opts.whileWaiting)
     : await scanInThread(opts);
   for (const r of results) {
     if ('code' in r) { snapshotErrors.push(r); continue; }
@@ -440,7 +446,7 @@ export interface WorkerTask {
  * Scans snapshots on `jobs` worker threads, each handed the next file as it finishes one; results keep the
  * order of the inputs. A worker rebuilds the rule set from the same packs and config (already validated here).
  */
-async function scanInWorkers(inputs: ScanInput[], jobs: number, task: WorkerTask): Promise<(SnapshotResult | Diagnostic)[]> {
+async function scanInWorkers(inputs: ScanInput[], jobs: number, task: WorkerTask, whileWaiting?: () => void): Promise<(SnapshotResult | Diagnostic)[]> {
   const { startScanWorker } = await import('./threads');
   const results = new Array<SnapshotResult | Diagnostic>(inputs.length);
   let next = 0;
@@ -460,7 +466,9 @@ async function scanInWorkers(inputs: ScanInput[], jobs: number, task: WorkerTask
     });
     worker.on('error', reject);
   });
-  await Promise.all(Array.from({ length: jobs }, runWorker));
+  const all = Promise.all(Array.from({ length: jobs }, runWorker));
+  whileWaiting?.();
+  await all;
   return results;
 }
 

@@ -4,6 +4,7 @@
  * they scan with indexOf/charCodeAt and never throw on malformed text.
  */
 import type { Endpoint, ProcessRef, SkMem, SocketRecord, TcpInfo, Timer } from './types';
+import { thinTokens, type ThinRow } from './thin';
 
 // ───────────────────────────── numbers ─────────────────────────────
 
@@ -881,12 +882,6 @@ const EXTENSION_FIELDS = ['processes', 'timer', 'uid', 'inode', 'sk', 'fwmark', 
  */
 export const DEFERRED_EXTENSIONS = Symbol('socklint.deferredExtensions');
 
-/**
- * A plain inet row read without its addresses and processes: [bytes, row start, row end, local start, local
- * end, peer start, peer end, users start, users end] (users -1 when the row has none). Offsets index bytes.
- */
-export type ThinRow = [Buffer, number, number, number, number, number, number, number, number];
-
 type Deferred = SocketRecord & { [DEFERRED_EXTENSIONS]?: (string | number)[] | ThinRow };
 
 /** Marks `rec` as parsed lazily from these segments, or as a thin row (see completeExtensions). */
@@ -913,10 +908,11 @@ export function completeExtensions(rec: SocketRecord): void {
   d[DEFERRED_EXTENSIONS] = undefined;
   if (typeof segs[0] !== 'string') {
     const t = segs as ThinRow;
-    rec.local = thinEndpoint(t[0], t[3], t[4]);
-    rec.peer = thinEndpoint(t[0], t[5], t[6]);
-    if (t[7] >= 0) {
-      const text = t[0].toString('utf8', t[7], t[8]);
+    const [lS, lE, pS, pE, uS, uE] = thinTokens(t);
+    rec.local = thinEndpoint(t[0], lS, lE);
+    rec.peer = thinEndpoint(t[0], pS, pE);
+    if (uS >= 0) {
+      const text = t[0].toString('utf8', uS, uE);
       parseExtensions(rec, text, 0, text.length, false);
     }
     return;

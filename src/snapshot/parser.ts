@@ -5,9 +5,10 @@
  * Never throws on input.
  */
 import {
-  ALL_WANTED, SEEN_EXTENDED, type ThinRow, SEEN_PROCESSES, SEEN_SKIPPED, SEEN_SKMEM, SEEN_TCPINFO, SEEN_TIMER, SEEN_UNTERMINATED,
-  deferExtensions, looksLikeExtension, parseExtensions, parseIntRange, parseIntStrict, type ExtensionWants,
+  ALL_WANTED, SEEN_EXTENDED, SEEN_PROCESSES, SEEN_SKIPPED, SEEN_SKMEM, SEEN_TCPINFO, SEEN_TIMER, SEEN_UNTERMINATED,
+  DEFERRED_EXTENSIONS, deferExtensions, looksLikeExtension, parseExtensions, parseIntRange, parseIntStrict, type ExtensionWants,
 } from './fields';
+import { digits, inetToken, spaces, stateOf, thinStates, usersBlock, type ThinRow } from './thin';
 import { PROTOCOLS, defaultServices, protocolNumber, type ServiceTable } from './services';
 import type { Endpoint, FieldGroup, SocketRecord, SsSummary, UnparsedLine } from './types';
 
@@ -96,6 +97,7 @@ const STATES = new Set([
   'LISTEN', 'CLOSING', 'UNKNOWN', 'UNDEF', 'CLOSED', 'NEW-SYN-RECV', 'BOUND-INACTIVE',
 ]);
 const STATES_BY_LENGTH = [...STATES].sort((a, b) => b.length - a.length);
+thinStates(STATES);
 const STATE_CANON = new Map([...STATES].map((x) => [x, x]));
 
 /** States that only stream (connection-oriented) sockets have. */
@@ -369,9 +371,9 @@ export class SsParser {
     const t = this.curThin;
     if (t !== undefined && t[0] === buf) {
       // the record is still open: keep its row, not the caller's buffer
-      const from = t[1];
-      t[0] = Buffer.from(buf.subarray(from, t[2]));
-      for (let i = 1; i < 9; i++) if ((t[i] as number) >= 0) (t[i] as number) -= from;
+      t[0] = Buffer.from(buf.subarray(t[1], t[2]));
+      t[2] -= t[1];
+      t[1] = 0;
     }
   }
 
@@ -449,11 +451,12 @@ export class SsParser {
     const lineNo = ++this.lineNo;
     this.stats.lines++;
     this.inTop = false;
-    const rec: SocketRecord = {
-      netid: netid ?? 'unknown', local: EMPTY_EP, peer: EMPTY_EP, location: { file: this.opts.file, line: lineNo }, state, recvQ, sendQ,
-    };
-    const t: ThinRow = [b, start, end, lS, lE, pS, pE, uS, uE];
-    deferExtensions(rec, t);
+    const t: ThinRow = [b, start, end, netid === undefined ? 0 : 1];
+    const location = { file: this.opts.file, line: lineNo };
+    // made in its final shape: a Netid-less row always gets netidInferred (finishRecord), and the deferral
+    const rec: SocketRecord = netid === undefined
+      ? { netid: 'unknown', local: EMPTY_EP, peer: EMPTY_EP, location, state, recvQ, sendQ, netidInferred: undefined, [DEFERRED_EXTENSIONS]: t } as SocketRecord
+      : { netid, local: EMPTY_EP, peer: EMPTY_EP, location, state, recvQ, sendQ, [DEFERRED_EXTENSIONS]: t } as SocketRecord;
     this.stats.kinds.socket++;
     if (uS >= 0) this.seen |= SEEN_PROCESSES;
     this.cur = rec;
@@ -1308,115 +1311,6 @@ function unrecognised(s: string): string {
   return 'not an ss socket row';
 }
 
-// ── thin rows (bytes) ──
-
-/** Each state's bytes, by length (and the state). */
-const STATE_BYTES: Buffer[][] = [];
-const STATE_NAMES: string[][] = [];
-for (const st of STATES) {
-  (STATE_BYTES[st.length] ??= []).push(Buffer.from(st, 'latin1'));
-  (STATE_NAMES[st.length] ??= []).push(st);
-}
-
-/** The state b[p..e) spells, or undefined. */
-function stateOf(b: Buffer, p: number, e: number): string | undefined {
-  const cands = STATE_BYTES[e - p];
-  if (cands === undefined) return undefined;
-  next: for (let k = 0; k < cands.length; k++) {
-    const c = cands[k];
-    for (let i = 0; i < c.length; i++) if (b[p + i] !== c[i]) continue next;
-    return STATE_NAMES[e - p][k];
-  }
-  return undefined;
-}
-
-function spaces(b: Buffer, p: number, end: number): number {
-  while (p < end && b[p] === 32) p++;
-  return p;
-}
-
-function digits(b: Buffer, p: number, end: number): number {
-  while (p < end && b[p] >= 48 && b[p] <= 57) p++;
-  return p;
-}
-
-/**
- * The end of an inet endpoint token at p — `A.B.C.D:PORT`, `*:PORT`, `[V6]:PORT` (hex, ':' and '.' inside),
- * PORT digits (≤ 5) or `*` — followed by a space or the end; -1 for anything else (service names, `%iface`,
- * bare IPv6, a number before the colon: all left to the full parse).
- */
-function inetToken(b: Buffer, p: number, end: number): number {
-  let i = p;
-  const c0 = b[i];
-  if (c0 === 42 /* * */) {
-    i++;
-  } else if (c0 === 91 /* [ */) {
-    i++;
-    for (;;) {
-      const c = b[i];
-      if ((c >= 48 && c <= 58) || (c >= 97 && c <= 102) || (c >= 65 && c <= 70) || c === 46) i++;
-      else break;
-    }
-    if (i === p + 1 || b[i] !== 93 /* ] */) return -1;
-    i++;
-  } else {
-    let dots = 0;
-    for (;;) {
-      const c = b[i];
-      if (c >= 48 && c <= 57) i++;
-      else if (c === 46) {
-        dots++;
-        i++;
-      } else break;
-    }
-    if (dots === 0 || i === p) return -1;
-  }
-  if (i >= end || b[i] !== 58 /* : */) return -1;
-  i++;
-  if (b[i] === 42 /* * */) i++;
-  else {
-    const d = digits(b, i, end);
-    if (d === i || d - i > 5) return -1;
-    i = d;
-  }
-  return i === end || b[i] === 32 ? i : -1;
-}
-
-/**
- * The end of a plain `users:(("comm",pid=N,fd=N),…)` block at p (COMM of printable ASCII without space,
- * quote, parentheses, comma or backslash), or -1.
- */
-function usersBlock(b: Buffer, p: number, end: number): number {
-  let i = p;
-  for (let k = 0; k < USERS_OPEN.length; k++) if (b[i++] !== USERS_OPEN[k]) return -1;
-  for (;;) {
-    if (b[i] !== 40 /* ( */ || b[i + 1] !== 34 /* " */) return -1;
-    i += 2;
-    const c0 = i;
-    for (;;) {
-      const c = b[i];
-      if (c > 32 && c < 127 && c !== 34 && c !== 40 && c !== 41 && c !== 44 && c !== 92) i++;
-      else break;
-    }
-    if (i === c0 || i >= end) return -1;
-    for (let k = 0; k < PID_KEY.length; k++) if (b[i++] !== PID_KEY[k]) return -1;
-    let d = digits(b, i, end);
-    if (d === i || d - i > 10) return -1;
-    i = d;
-    for (let k = 0; k < FD_KEY.length; k++) if (b[i++] !== FD_KEY[k]) return -1;
-    d = digits(b, i, end);
-    if (d === i || d - i > 10) return -1;
-    i = d;
-    if (b[i] !== 41 /* ) */) return -1;
-    i++;
-    if (b[i] === 41) return i + 1 <= end ? i + 1 : -1;
-    if (b[i] !== 44 /* , */) return -1;
-    i++;
-  }
-}
-const USERS_OPEN = Buffer.from('users:(', 'latin1');
-const PID_KEY = Buffer.from('",pid=', 'latin1');
-const FD_KEY = Buffer.from(',fd=', 'latin1');
 
 /** s.trimStart().startsWith('`- ') without making the trimmed string (non-ASCII leading space: the slow way). */
 function startsAssociation(s: string): boolean {

@@ -10,7 +10,7 @@ import { expandSnapshotArgs } from '../../engine/inputs';
 import { fileInputs, runScan, type FindingFilter, type ScanInput } from '../../engine/scan';
 import { BaselineFilter, loadBaseline } from '../../engine/baseline';
 import type { Level, ScanReport } from '../../engine/types';
-import { formatNames, formatChunks, writeFileAtomic, checkRedactFields, type FormatContext } from '../../report';
+import { formatNames, formatChunks, formatters, writeFileAtomic, checkRedactFields, type FormatContext } from '../../report';
 import { prepareReport } from '../../report/redact';
 import { parseFormatSpecs } from '../formats';
 import { writeStdout } from '../stdout';
@@ -86,6 +86,8 @@ export async function scanCommand(a: ScanArgs): Promise<number> {
       host: a.host,
       labels,
       version: socklintVersion(),
+      // while worker threads scan, load the formatters (SARIF and JUnit builders take tens of milliseconds)
+      whileWaiting: () => { for (const out of outputs) void formatters[out.kind]; },
     });
   } finally {
     await cleanup?.();
