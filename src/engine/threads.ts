@@ -8,15 +8,16 @@ import type { Worker } from 'node:worker_threads';
 import type { ScanInput, WorkerTask } from './scan';
 
 /**
- * Total snapshot size from which a scan uses worker threads (default 32 MiB; SOCKLINT_PARALLEL_MIN_BYTES
- * overrides it). A worker costs ~0.1–0.15 s to start (boot, rule compilation) and two threads give 1.5–1.9× on
- * two cores (bench/README.md), so smaller scans are faster in one thread: measured with -j 1 vs -j 2, 100k
- * `-tanp` sockets (12 MB) 0.50 s vs 0.59 s, 10 × 10k snapshots 0.54 s vs 0.67 s, 250k (30 MB) even, 1M
- * (120 MB) 1.9 s vs 1.4 s.
+ * Total snapshot size from which a scan uses worker threads (default 64 MiB; SOCKLINT_PARALLEL_MIN_BYTES
+ * overrides it). A worker needs ~0.2 s from its start to its first row (thread boot, rule compilation) and
+ * two threads give 1.5–1.9× on two cores (bench/README.md), so smaller scans are faster in one thread.
+ * Measured with -j 1 vs two threads (SARIF + JSON, medians of 3) since thin rows (session 3): 100k `-tanp`
+ * sockets (12 MB) 0.36 s vs 0.44 s, 250k (30 MB) 0.54 s vs 0.60 s, 500k (60 MB) even (0.83 s vs 0.84 s),
+ * 1M (120 MB) ~1.15 s vs ~1.05 s. (Before thin rows the crossover was at ~30 MB.)
  */
 export function parallelMinBytes(): number {
   const raw = process.env.SOCKLINT_PARALLEL_MIN_BYTES?.trim();
-  return raw !== undefined && /^\d+$/.test(raw) ? Number(raw) : 32 * 1024 * 1024;
+  return raw !== undefined && /^\d+$/.test(raw) ? Number(raw) : 64 * 1024 * 1024;
 }
 
 /** Roughly how much text the inputs hold: file sizes, gzip files ×10, stdin and unreadable paths 0. */

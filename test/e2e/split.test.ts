@@ -12,7 +12,7 @@ it('scans a snapshot split across two threads with the same report as -j 1', asy
   const file = path.join(dir, 'big.ss');
   execFileSync(process.execPath, [path.join(ROOT, 'bench/generate.js'), '--sockets', '80000', '--layout', 'tanp', '--out', file], { stdio: 'ignore' });
   const one = await runCli(['scan', file, '--format', 'json', '-j', '1']);
-  // files below 32 MiB stay in one thread by default: split this one
+  // files below 64 MiB stay in one thread by default: split this one
   const two = await runCli(['scan', file, '--format', 'json', '-j', '2'], { env: { SOCKLINT_PARALLEL_MIN_BYTES: String(8 * 1024 * 1024) } });
   expect(one.code).toBe(1);
   expect(two.code).toBe(1);

@@ -10,16 +10,16 @@ afterEach(() => {
   else process.env.SOCKLINT_PARALLEL_MIN_BYTES = saved;
 });
 
-it('uses threads from 32 MiB of input unless SOCKLINT_PARALLEL_MIN_BYTES says otherwise', () => {
+it('uses threads from 64 MiB of input unless SOCKLINT_PARALLEL_MIN_BYTES says otherwise', () => {
   delete process.env.SOCKLINT_PARALLEL_MIN_BYTES;
-  expect(parallelMinBytes()).toBe(32 * 1024 * 1024);
+  expect(parallelMinBytes()).toBe(64 * 1024 * 1024);
   process.env.SOCKLINT_PARALLEL_MIN_BYTES = '0';
   expect(parallelMinBytes()).toBe(0);
   process.env.SOCKLINT_PARALLEL_MIN_BYTES = '1048576';
   expect(parallelMinBytes()).toBe(1048576);
   for (const bad of ['', 'lots', '-5']) {
     process.env.SOCKLINT_PARALLEL_MIN_BYTES = bad;
-    expect(parallelMinBytes()).toBe(32 * 1024 * 1024);
+    expect(parallelMinBytes()).toBe(64 * 1024 * 1024);
   }
 });
 
