@@ -8,7 +8,7 @@ import type { CompiledRule, CompareOp, GroupKey } from '../rules/types';
 import { socketFilterOf, type SocketFilter } from '../rules/compile';
 import type { Finding, NotEvaluated, Offender, Omitted } from './types';
 import { describeSocket } from '../snapshot/describe';
-import { ALL_WANTED, completeExtensions, extensionWants, type ExtensionWants } from '../snapshot/fields';
+import { ALL_WANTED, completeExtensions, extensionWants, isThin, type ExtensionWants } from '../snapshot/fields';
 import { groupFingerprint, socketFingerprint } from './fingerprint';
 
 export interface EvaluatorContext {
@@ -79,6 +79,11 @@ interface RuleState {
   filter?: SocketFilter;
   /** The rule's condition for a socket the filter admits. */
   test: (s: SocketRecord) => boolean;
+  /**
+   * The rule reads nothing but netid, state and TCP info, skmem and timer fields: on a thin record (which has
+   * none of those items) its outcome depends on netid and state only, and is computed once per dispatch list.
+   */
+  bareConstant: boolean;
   findings: Finding[];
   omitted: number;
   groups?: Map<string, GroupState>;
@@ -101,6 +106,17 @@ function offenderOf(s: SocketRecord): Offender {
   return { location: s.location, summary: describeSocket(s) };
 }
 
+/** The rules that can match a (netid, state), and their outcome on thin records (-1: not known yet; 0/1). */
+interface Dispatch {
+  rules: RuleState[];
+  bare: Int8Array;
+}
+
+/** Fields whose value on a thin record is the same for every record (they read items a thin row never has). */
+function bareField(f: string): boolean {
+  return f === 'netid' || f === 'state' || f.startsWith('tcp.') || f.startsWith('skmem.') || f.startsWith('timer.');
+}
+
 /** Distinct (netid, state) pairs whose rule lists are cached; more (hostile association states) are not. */
 const MAX_DISPATCH = 512;
 
@@ -116,7 +132,7 @@ export class SnapshotEvaluator {
   private readonly cap: number;
   private firstLocation: Location | undefined;
   /** netid → state → the rules (in rule order) that can match such a socket. */
-  private readonly dispatch = new Map<string, Map<string | undefined, RuleState[]>>();
+  private readonly dispatch = new Map<string, Map<string | undefined, Dispatch>>();
   private dispatchSize = 0;
   /**
    * The extension items the rules read: the parser may leave others unread (lazy records), and a record is
@@ -130,22 +146,24 @@ export class SnapshotEvaluator {
     this.states = rules.map((rule) => {
       const filter = socketFilterOf(rule.match);
       // dispatch (rulesFor) only offers a rule sockets its filter admits: test what is left of its condition
-      return { rule, filter, test: filter?.residual ?? rule.match, findings: [], omitted: 0, groups: rule.aggregate ? new Map() : undefined };
+      const bareConstant = rule.reads !== undefined && rule.reads.every(bareField);
+      return { rule, filter, test: filter?.residual ?? rule.match, bareConstant, findings: [], omitted: 0, groups: rule.aggregate ? new Map() : undefined };
     });
     this.wants = rules.every((r) => r.reads) ? extensionWants(rules.flatMap((r) => r.reads!)) : ALL_WANTED;
   }
 
-  private rulesFor(netid: string, state: string | undefined): RuleState[] {
+  private rulesFor(netid: string, state: string | undefined): Dispatch {
     let byState = this.dispatch.get(netid);
-    let list = byState?.get(state);
-    if (list) return list;
-    list = this.states.filter((st) => accepts(st.filter, netid, state));
+    let d = byState?.get(state);
+    if (d) return d;
+    const rules = this.states.filter((st) => accepts(st.filter, netid, state));
+    d = { rules, bare: new Int8Array(rules.length).fill(-1) };
     if (this.dispatchSize < MAX_DISPATCH) {
       if (!byState) this.dispatch.set(netid, (byState = new Map()));
-      byState.set(state, list);
+      byState.set(state, d);
       this.dispatchSize++;
     }
-    return list;
+    return d;
   }
 
   /** What the rules that can match a socket in `state` read (undefined: any state; see ParseSink.extensionWants). */
@@ -163,10 +181,16 @@ export class SnapshotEvaluator {
 
   add(s: SocketRecord): void {
     if (this.firstLocation === undefined) this.firstLocation = s.location;
-    const states = this.rulesFor(s.netid, s.state);
+    const d = this.rulesFor(s.netid, s.state);
+    const states = d.rules;
+    const thin = isThin(s);
     for (let i = 0; i < states.length; i++) {
       const st = states[i];
-      if (!st.test(s)) continue;
+      if (thin && st.bareConstant) {
+        let b = d.bare[i];
+        if (b < 0) d.bare[i] = b = st.test(s) ? 1 : 0;
+        if (b === 0) continue;
+      } else if (!st.test(s)) continue;
       if (st.groups) this.count(st, s);
       else if (st.findings.length < this.cap) st.findings.push(this.socketFinding(st.rule, s));
       else st.omitted++;

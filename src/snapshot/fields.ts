@@ -884,6 +884,15 @@ export const DEFERRED_EXTENSIONS = Symbol('socklint.deferredExtensions');
 
 type Deferred = SocketRecord & { [DEFERRED_EXTENSIONS]?: (string | number)[] | ThinRow };
 
+/**
+ * Whether `rec` is a thin record not completed yet: a plain row without any extension item (no TCP info,
+ * skmem, timer, -e items) whose addresses and processes are still unread.
+ */
+export function isThin(rec: SocketRecord): boolean {
+  const d = (rec as Deferred)[DEFERRED_EXTENSIONS];
+  return d !== undefined && typeof d[0] !== 'string';
+}
+
 /** Marks `rec` as parsed lazily from these segments, or as a thin row (see completeExtensions). */
 export function deferExtensions(rec: SocketRecord, segments: (string | number)[] | ThinRow): void {
   (rec as Deferred)[DEFERRED_EXTENSIONS] = segments;

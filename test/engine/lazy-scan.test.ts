@@ -55,6 +55,31 @@ rules:
     message: "{group.process}: {observed}"
 `;
 
+/**
+ * Rules whose outcome on a thin row depends on its netid and state only (evaluated once per dispatch list),
+ * true there: what a snapshot without TCP info, skmem or timers makes of them must not change.
+ */
+const BARE_RULES = `
+rules:
+  - id: no-tcp-info
+    title: t
+    kind: health
+    severity: note
+    description: d
+    help: h
+    match: {netid: tcp, state: [ESTAB, TIME-WAIT], tcp.rtt: {exists: false}, not: {skmem.d: {gt: 0}}}
+    aggregate: {function: count, groupBy: [state], gt: 0, top: 3}
+    message: "{group.state}: {observed}"
+  - id: timerless
+    title: t
+    kind: health
+    severity: note
+    description: d
+    help: h
+    match: {any: [{timer.name: {exists: false}}, {tcp.backoff: {gt: 0}}], netid: tcp}
+    message: "{local} {timer.name}"
+`;
+
 function rulesOf(text?: string): CompiledRule[] {
   const pack = text ? loadRuleText(text, 'extra.yaml') : loadRulePack([]);
   expect(pack.diagnostics).toEqual([]);
@@ -94,12 +119,21 @@ function inputs(): [string, string][] {
   for (const layout of ['tanp', 'tanpmioe']) {
     out.push([`generated ${layout}`, execFileSync(process.execPath, [gen, '--sockets', '3000', '--layout', layout, '--seed', '11'], { encoding: 'utf8', maxBuffer: 64 << 20 })]);
   }
+  // plain rows (read thin) among rows with TCP info, skmem and timers: the snapshot has those field groups
+  const rows = ['State Recv-Q Send-Q Local Address:Port Peer Address:Port Process', 'LISTEN 0 128 0.0.0.0:22 0.0.0.0:* users:(("sshd",pid=1,fd=3))'];
+  for (let i = 0; i < 300; i++) {
+    const peer = `10.0.${i % 7}.${i % 250}:${5000 + i}`;
+    if (i % 5 === 0) rows.push(`ESTAB 0 ${i} 10.0.0.1:22 ${peer} users:(("sshd",pid=${i},fd=4)) timer:(on,200ms,${i % 3})`, `\tskmem:(r0,rb1,t0,tb2,f0,w0,o0,bl0,d${i % 2}) cubic rtt:${i}/1 backoff:${i % 2}`);
+    else if (i % 3 === 0) rows.push(`TIME-WAIT 0 0 10.0.0.1:22 ${peer}`);
+    else rows.push(`ESTAB ${i % 4} 0 10.0.0.1:22 ${peer} users:(("sshd",pid=${i},fd=4))`);
+  }
+  out.push(['thin rows among detailed ones', rows.join('\n') + '\n']);
   return out;
 }
 
 describe('lazy parsing in a scan', () => {
   const all = inputs();
-  it.each([['the default pack', undefined], ['rules reading other items', EXTRA_RULES]])('evaluates as a full parse does, in any chunks (%s)', (_name, text) => {
+  it.each([['the default pack', undefined], ['rules reading other items', EXTRA_RULES], ['rules true on thin rows', BARE_RULES]])('evaluates as a full parse does, in any chunks (%s)', (_name, text) => {
     const rules = rulesOf(text);
     for (const [name, input] of all) {
       const lazy = evaluate(input, rules, true);
