@@ -388,7 +388,7 @@ export async function runScan(opts: ScanOptions): Promise<ScanOutcome> {
 
   const jobs = Math.min(opts.jobs ?? 1, opts.inputs.length);
   const results = jobs > 1 && opts.ruleSetup && (await worthWorkers(opts.inputs))
-    ? await scanInWorkers(opts.inputs, jobs, { setup: opts.ruleSetup, host: opts.host, labels: opts.labels }, opts.whileWaiting)
+    ? await scanInWorkers(opts.inputs, jobs, { ...opts, ruleSetup: opts.ruleSetup })
     : await scanInThread(opts);
   for (const r of results) {
     if ('code' in r) { snapshotErrors.push(r); continue; }
@@ -443,15 +443,20 @@ export interface WorkerTask {
 }
 
 /**
- * Scans snapshots on `jobs` worker threads, each handed the next file as it finishes one; results keep the
- * order of the inputs. A worker rebuilds the rule set from the same packs and config (already validated here).
+ * Scans snapshots on `jobs` threads — this one and `jobs - 1` workers — each taking the next file as it
+ * finishes one; results keep the order of the inputs. A worker rebuilds the rule set from the same packs and
+ * config (already validated here). This thread scans too (it would otherwise only wait): one worker fewer to
+ * boot and fewer results to copy between threads.
  */
-async function scanInWorkers(inputs: ScanInput[], jobs: number, task: WorkerTask, whileWaiting?: () => void): Promise<(SnapshotResult | Diagnostic)[]> {
+async function scanInWorkers(inputs: ScanInput[], jobs: number, opts: ScanOptions & { ruleSetup: RuleSetup }): Promise<(SnapshotResult | Diagnostic)[]> {
   const { startScanWorker } = await import('./threads');
+  const task: WorkerTask = { setup: opts.ruleSetup, host: opts.host, labels: opts.labels };
   const results = new Array<SnapshotResult | Diagnostic>(inputs.length);
   let next = 0;
+  const workers: { terminate(): Promise<number> }[] = [];
   const runWorker = () => new Promise<void>((resolve, reject) => {
     const worker = startScanWorker(task);
+    workers.push(worker);
     let current = -1;
     const feed = () => {
       if (next >= inputs.length) { void worker.terminate().then(() => resolve()); return; }
@@ -466,9 +471,21 @@ async function scanInWorkers(inputs: ScanInput[], jobs: number, task: WorkerTask
     });
     worker.on('error', reject);
   });
-  const all = Promise.all(Array.from({ length: jobs }, runWorker));
-  whileWaiting?.();
-  await all;
+  const here = async (): Promise<void> => {
+    // between this thread's reads, the workers' messages are handled (they are fed as they finish)
+    while (next < inputs.length) {
+      const i = next++;
+      results[i] = await scanSnapshot(inputs[i], { rules: opts.rules, host: opts.host, labels: opts.labels });
+    }
+    opts.whileWaiting?.();
+  };
+  try {
+    await Promise.all([here(), ...Array.from({ length: jobs - 1 }, runWorker)]);
+  } catch (e) {
+    next = inputs.length; // this thread stops after its current file
+    for (const w of workers) void w.terminate();
+    throw e;
+  }
   return results;
 }
 

@@ -32,6 +32,9 @@ it('scans a folder (with a .gz file) per host, the same on worker threads as in 
   const b = jsonReport(two);
   expect(a.snapshots.map((s) => s.host)).toEqual(['db-01', 'db-02', 'lb-01', 'web-01', 'web-02']);
   expect(stable(b)).toEqual(stable(a));
+  // this thread and two workers take files as they finish: the same report
+  const three = await runCli(['scan', path.join(dir, 'fleet'), '--format', 'json', '-j', '3'], { env: { SOCKLINT_PARALLEL_MIN_BYTES: '0' } });
+  expect(stable(jsonReport(three))).toEqual(stable(a));
   const perHost = (h: string) => a.findings.filter((f) => f.host === h).length;
   expect(perHost('lb-01')).toBe(perHost('web-01'));
   expect(perHost('lb-01')).toBeGreaterThan(0);
