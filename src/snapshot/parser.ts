@@ -8,7 +8,7 @@ import {
   ALL_WANTED, SEEN_EXTENDED, SEEN_PROCESSES, SEEN_SKIPPED, SEEN_SKMEM, SEEN_TCPINFO, SEEN_TIMER, SEEN_UNTERMINATED,
   DEFERRED_EXTENSIONS, deferExtensions, looksLikeExtension, parseExtensions, parseIntRange, parseIntStrict, type ExtensionWants,
 } from './fields';
-import { digits, inetToken, spaces, stateOf, thinStates, usersBlock, type ThinRow } from './thin';
+import { declareStates, digits, inetToken, spaces, stateOf, usersBlock, type ThinRow } from './thin';
 import { PROTOCOLS, defaultServices, protocolNumber, type ServiceTable } from './services';
 import type { Endpoint, FieldGroup, SocketRecord, SsSummary, UnparsedLine } from './types';
 
@@ -97,7 +97,7 @@ const STATES = new Set([
   'LISTEN', 'CLOSING', 'UNKNOWN', 'UNDEF', 'CLOSED', 'NEW-SYN-RECV', 'BOUND-INACTIVE',
 ]);
 const STATES_BY_LENGTH = [...STATES].sort((a, b) => b.length - a.length);
-thinStates(STATES);
+declareStates(STATES);
 const STATE_CANON = new Map([...STATES].map((x) => [x, x]));
 
 /** States that only stream (connection-oriented) sockets have. */

@@ -9,7 +9,7 @@ const STATE_BYTES: Buffer[][] = [];
 const STATE_NAMES: string[][] = [];
 
 /** Declares the state names stateOf knows (the parser's, once). */
-export function thinStates(states: Iterable<string>): void {
+export function declareStates(states: Iterable<string>): void {
   for (const st of states) {
     (STATE_BYTES[st.length] ??= []).push(Buffer.from(st, 'latin1'));
     (STATE_NAMES[st.length] ??= []).push(st);
