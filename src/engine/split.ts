@@ -3,10 +3,11 @@
  * the second on a worker thread, split at a record boundary. This thread starts parsing at once while the
  * worker boots; when the worker is ready, the rest of the file is cut in two halves at a record boundary, so
  * both threads finish together whatever the worker's start cost. The second range's parser starts from the
- * state a parse of the file's head settles (table layout, flags, the Netid decision, metadata) and the number
- * of lines before the cut (counted by the worker), so line numbers and inferred fields are exact; the scan
- * checks afterwards that the first range really ended in that state, and scans the whole file in one thread
- * when it did not.
+ * state a parse of the file's head settles (table layout, flags, the Netid decision, metadata), numbering its
+ * lines from a base that the merge replaces by the line count the first range ends with (scan.ts,
+ * shiftLines), so line numbers and inferred fields are exact; the scan checks afterwards that the first range
+ * really ended in that state, and scans the whole file in one thread when it did not (or when the second
+ * range wrote a line number into a text: a new table's Netid decision, an SCTP note).
  */
 import * as fs from 'node:fs';
 import { SsParser, type ParserSeed } from '../snapshot/parser';
@@ -19,10 +20,9 @@ const HEAD_BYTES = 32 * 1024;
 /** How far past the middle a record boundary is looked for. */
 const WINDOW_BYTES = 256 * 1024;
 /**
- * Share of the rest this thread keeps when the worker is ready: a little over half, because the worker first
- * counts the lines before its range (~1/20 of the parse cost per byte) and its results then cross threads.
- * Measured on 1M `-tanp`: at 0.5 this thread waited 40–145 ms for the worker (which counted 60 MB of lines in
- * 40–80 ms, then parsed ~10 % slower per byte); at 0.52, 30–60 ms.
+ * Share of the rest this thread keeps when the worker is ready: a little over half, because the worker parses
+ * ~10 % slower per byte (its code is not warm yet) and its results then cross threads. Measured on 1M
+ * `-tanp`: at 0.5 this thread waited 40–145 ms for the worker; at 0.52, 30–110 ms.
  */
 const FIRST_SHARE = 0.52;
 /** Less than this left to parse when the worker is ready: this thread parses it alone (at most). */
@@ -103,24 +103,6 @@ export function cutPoint(file: string, from: number, size: number, minBytes = pa
     return undefined;
   } finally {
     if (fd !== undefined) fs.closeSync(fd);
-  }
-}
-
-/** The number of lines (newlines) in bytes [0, end) of `file`. */
-export function linesBefore(file: string, end: number): number {
-  const fd = fs.openSync(file, 'r');
-  try {
-    const buf = Buffer.allocUnsafe(4 << 20);
-    let lines = 0;
-    for (let pos = 0; pos < end;) {
-      const r = fs.readSync(fd, buf, 0, Math.min(buf.length, end - pos), pos);
-      if (r <= 0) throw new Error(`${file}: shorter than ${end} bytes`);
-      for (let i = buf.indexOf(10); i >= 0 && i < r; i = buf.indexOf(10, i + 1)) lines++;
-      pos += r;
-    }
-    return lines;
-  } finally {
-    fs.closeSync(fd);
   }
 }
 

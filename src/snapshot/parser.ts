@@ -76,6 +76,11 @@ export interface ParseStats {
   lines: number;
   sockets: number;
   unparsed: number;
+  /**
+   * Texts made that name a line number (a Netid decision's reason, an SCTP association note): a byte range
+   * parsed with line numbers relative to its start (split.ts) is only exact without them.
+   */
+  lineNotes: number;
   fields: Set<FieldGroup>;
   meta: Record<string, string>;
   kinds: LineKinds;
@@ -279,6 +284,7 @@ export class SsParser {
     lines: 0,
     sockets: 0,
     unparsed: 0,
+    lineNotes: 0,
     fields: new Set(),
     meta: {},
     kinds: { socket: 0, continuation: 0, joined: 0, header: 0, comment: 0, summary: 0, blank: 0, unparsed: 0 },
@@ -852,6 +858,7 @@ export class SsParser {
       return false;
     }
     if (strong) {
+      this.stats.lineNotes++;
       const sameTable = `${rec.netid}: same table as line ${rec.location.line} (${rec.netidInferred})`;
       this.decision = { netid: rec.netid, line: rec.location.line, reason: rec.netidInferred!, sameTable };
       for (const ev of this.queue) {
@@ -1186,6 +1193,7 @@ export class SsParser {
       return Strength.NA;
     }
     if (sctpLine > 0) {
+      this.stats.lineNotes++;
       rec.netid = 'sctp';
       rec.netidInferred = `sctp: followed by an SCTP association row (line ${sctpLine})`;
       return Strength.STRONG;
