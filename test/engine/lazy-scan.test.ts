@@ -13,6 +13,8 @@ import { loadRulePack, loadRuleText } from '../../src/rules/pack';
 import { compileRule } from '../../src/rules/compile';
 import type { CompiledRule } from '../../src/rules/types';
 import { CORPUS, SYNTHETIC, listOut, sortedKeys } from '../snapshot/helpers';
+import { FIELDS } from '../../src/rules/fields';
+import type { SocketRecord } from '../../src/snapshot/types';
 
 const services = builtinServices();
 
@@ -140,6 +142,15 @@ describe('lazy parsing in a scan', () => {
       const full = evaluate(input, rules, false);
       if (lazy !== full) throw new Error(`${name}: lazy evaluation differs from the full parse`);
     }
+  });
+
+  it('treats as constant on thin rows only fields that read TCP info, skmem or timers (evaluate.ts, bareField)', () => {
+    // two thin-like records (no extension items) that differ in every main column
+    const a: SocketRecord = { netid: 'tcp', local: { address: '10.0.0.1', port: 22 }, peer: { address: '10.0.0.2', port: 5000 }, location: { file: 'a', line: 1 }, state: 'ESTAB', recvQ: 0, sendQ: 0 };
+    const b: SocketRecord = { netid: 'tcp', local: { address: '0.0.0.0', port: 3306 }, peer: { address: '*', port: null }, location: { file: 'b', line: 9 }, state: 'ESTAB', recvQ: 70000, sendQ: 12 };
+    const bare = FIELDS.filter((f) => /^(tcp|skmem|timer)\./.test(f.name));
+    expect(bare.length).toBeGreaterThan(20);
+    for (const f of bare) expect({ field: f.name, value: f.get(b) }).toEqual({ field: f.name, value: f.get(a) });
   });
 
   it('reads less for sockets in states fewer rules look at', () => {
