@@ -3,8 +3,8 @@
  * `timer:(…)`, `skmem:(…)`, TCP info and the other extension items. Pure functions on strings;
  * they scan with indexOf/charCodeAt and never throw on malformed text.
  */
-import type { Endpoint, ProcessRef, SkMem, SocketRecord, TcpInfo, Timer } from './types';
-import { thinTokens, type ThinRow } from './thin';
+import type { ProcessRef, SkMem, SocketRecord, TcpInfo, Timer } from './types';
+import { thinEndpoint, thinTokens, type ThinRow } from './thin';
 
 // ───────────────────────────── numbers ─────────────────────────────
 
@@ -898,17 +898,6 @@ export function deferExtensions(rec: SocketRecord, segments: (string | number)[]
   (rec as Deferred)[DEFERRED_EXTENSIONS] = segments;
 }
 
-/** The endpoint a thin row's `ADDR:PORT`, `[V6]:PORT`, `ADDR:*` token reads as (what the full parse makes of it). */
-function thinEndpoint(b: Buffer, from: number, to: number): Endpoint {
-  let c = to - 1;
-  while (c > from && b[c] !== 58 /* : */) c--;
-  const address = b[from] === 91 /* [ */ ? b.toString('latin1', from + 1, c - 1) : b.toString('latin1', from, c);
-  if (b[c + 1] === 42 /* * */) return { address, port: null };
-  let port = 0;
-  for (let i = c + 1; i < to; i++) port = port * 10 + b[i] - 48;
-  return { address, port };
-}
-
 /** Parses the items a lazy pass left unread, so `rec` is what the full parse makes of it. No-op otherwise. */
 export function completeExtensions(rec: SocketRecord): void {
   const d = rec as Deferred;
@@ -917,11 +906,11 @@ export function completeExtensions(rec: SocketRecord): void {
   d[DEFERRED_EXTENSIONS] = undefined;
   if (typeof segs[0] !== 'string') {
     const t = segs as ThinRow;
-    const [lS, lE, pS, pE, uS, uE] = thinTokens(t);
-    rec.local = thinEndpoint(t[0], lS, lE);
-    rec.peer = thinEndpoint(t[0], pS, pE);
-    if (uS >= 0) {
-      const text = t[0].toString('utf8', uS, uE);
+    const k = thinTokens(t);
+    rec.local = thinEndpoint(t[0], k.localStart, k.localEnd);
+    rec.peer = thinEndpoint(t[0], k.peerStart, k.peerEnd);
+    if (k.usersStart >= 0) {
+      const text = t[0].toString('utf8', k.usersStart, k.usersEnd);
       parseExtensions(rec, text, 0, text.length, false);
     }
     return;

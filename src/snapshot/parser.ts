@@ -8,7 +8,7 @@ import {
   ALL_WANTED, SEEN_EXTENDED, SEEN_PROCESSES, SEEN_SKIPPED, SEEN_SKMEM, SEEN_TCPINFO, SEEN_TIMER, SEEN_UNTERMINATED,
   DEFERRED_EXTENSIONS, deferExtensions, looksLikeExtension, parseExtensions, parseIntRange, parseIntStrict, type ExtensionWants,
 } from './fields';
-import { declareStates, digits, inetToken, spaces, stateOf, usersBlock, type ThinRow } from './thin';
+import { declareStates, newThinTail, readThinTail, stateOf, stateStart, tokenEnd, type ThinRow } from './thin';
 import { PROTOCOLS, defaultServices, protocolNumber, type ServiceTable } from './services';
 import type { Endpoint, FieldGroup, SocketRecord, SsSummary, UnparsedLine } from './types';
 
@@ -309,6 +309,8 @@ export class SsParser {
   private readonly thinStates = new Map<string, boolean>();
   /** The ThinRow `cur` was read as (its bytes are copied before write() returns), else undefined. */
   private curThin: ThinRow | undefined;
+  /** What thinRow reads of a row's tail (one object, reused). */
+  private readonly thinTail = newThinTail();
 
   constructor(opts: ParserOptions, sink: ParseSink) {
     this.opts = opts;
@@ -401,17 +403,15 @@ export class SsParser {
     ) return false;
     const next = b[end + 1];
     if (next === 9 || next === 32) return false; // a continuation line follows
-    let p = start;
     let netid: string | undefined;
     if (l.netid) {
-      if (b[p + 3] !== 32) return false;
-      if (b[p] === 116 && b[p + 1] === 99 && b[p + 2] === 112) netid = 'tcp';
-      else if (b[p] === 117 && b[p + 1] === 100 && b[p + 2] === 112) netid = 'udp';
+      if (b[start + 3] !== 32) return false;
+      if (b[start] === 116 && b[start + 1] === 99 && b[start + 2] === 112) netid = 'tcp';
+      else if (b[start] === 117 && b[start + 1] === 100 && b[start + 2] === 112) netid = 'udp';
       else return false;
-      p = spaces(b, p + 3, end);
     }
-    let e = p;
-    while (e < end && b[e] !== 32) e++;
+    const p = stateStart(b, start, end, l.netid);
+    const e = tokenEnd(b, p, end);
     const state = stateOf(b, p, e);
     if (state === undefined) return false;
     let thin = this.thinStates.get(state);
@@ -422,31 +422,8 @@ export class SsParser {
       this.thinStates.set(state, thin);
     }
     if (!thin || (state === 'LISTEN' && this.stats.meta.source === 'proc')) return false;
-    // Recv-Q Send-Q
-    p = spaces(b, e, end);
-    e = digits(b, p, end);
-    if (e === p || e - p > 15 || b[e] !== 32) return false;
-    let recvQ = 0;
-    for (let i = p; i < e; i++) recvQ = recvQ * 10 + b[i] - 48;
-    p = spaces(b, e, end);
-    e = digits(b, p, end);
-    if (e === p || e - p > 15 || b[e] !== 32) return false;
-    let sendQ = 0;
-    for (let i = p; i < e; i++) sendQ = sendQ * 10 + b[i] - 48;
-    // addresses
-    const lS = spaces(b, e, end);
-    const lE = inetToken(b, lS, end);
-    if (lE < 0 || b[lE] !== 32) return false;
-    const pS = spaces(b, lE, end);
-    const pE = inetToken(b, pS, end);
-    if (pE < 0) return false;
-    let uS = spaces(b, pE, end);
-    let uE = -1;
-    if (uS < end) {
-      if (uS === pE) return false;
-      uE = usersBlock(b, uS, end);
-      if (uE < 0 || spaces(b, uE, end) !== end) return false;
-    } else uS = -1;
+    const tail = this.thinTail;
+    if (!readThinTail(b, e, end, tail)) return false;
 
     // The record before ends here, as the full parse would end it first (mainLine). Then this one must not
     // wait in the queue (it is emitted while `b` is valid): no rows wait, and its table is known or decided.
@@ -460,11 +437,12 @@ export class SsParser {
     const t: ThinRow = [b, start, end, netid === undefined ? 0 : 1];
     const location = { file: this.opts.file, line: lineNo };
     // made in its final shape: a Netid-less row always gets netidInferred (finishRecord), and the deferral
+    const { recvQ, sendQ } = tail;
     const rec: SocketRecord = netid === undefined
       ? { netid: 'unknown', local: EMPTY_EP, peer: EMPTY_EP, location, state, recvQ, sendQ, netidInferred: undefined, [DEFERRED_EXTENSIONS]: t } as SocketRecord
       : { netid, local: EMPTY_EP, peer: EMPTY_EP, location, state, recvQ, sendQ, [DEFERRED_EXTENSIONS]: t } as SocketRecord;
     this.stats.kinds.socket++;
-    if (uS >= 0) this.seen |= SEEN_PROCESSES;
+    if (tail.usersStart >= 0) this.seen |= SEEN_PROCESSES;
     this.cur = rec;
     this.curThin = t;
     this.curLazy = false;

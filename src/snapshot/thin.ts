@@ -28,12 +28,12 @@ export function stateOf(b: Buffer, p: number, e: number): string | undefined {
   return undefined;
 }
 
-export function spaces(b: Buffer, p: number, end: number): number {
+function spaces(b: Buffer, p: number, end: number): number {
   while (p < end && b[p] === 32) p++;
   return p;
 }
 
-export function digits(b: Buffer, p: number, end: number): number {
+function digits(b: Buffer, p: number, end: number): number {
   while (p < end && b[p] >= 48 && b[p] <= 57) p++;
   return p;
 }
@@ -43,7 +43,7 @@ export function digits(b: Buffer, p: number, end: number): number {
  * PORT digits (≤ 5) or `*` — followed by a space or the end; -1 for anything else (service names, `%iface`,
  * bare IPv6, a number before the colon: all left to the full parse).
  */
-export function inetToken(b: Buffer, p: number, end: number): number {
+function inetToken(b: Buffer, p: number, end: number): number {
   let i = p;
   const c0 = b[i];
   if (c0 === 42 /* * */) {
@@ -84,7 +84,7 @@ export function inetToken(b: Buffer, p: number, end: number): number {
  * The end of a plain `users:(("comm",pid=N,fd=N),…)` block at p (COMM of printable ASCII without space,
  * quote, parentheses, comma or backslash), or -1.
  */
-export function usersBlock(b: Buffer, p: number, end: number): number {
+function usersBlock(b: Buffer, p: number, end: number): number {
   let i = p;
   for (let k = 0; k < USERS_OPEN.length; k++) if (b[i++] !== USERS_OPEN[k]) return -1;
   for (;;) {
@@ -122,17 +122,89 @@ const FD_KEY = Buffer.from(',fd=', 'latin1');
  */
 export type ThinRow = [Buffer, number, number, number];
 
-/** The token bounds of a thin row (already checked by the parser): [local start, local end, peer start, peer end, users start, users end] (users -1 when absent). */
-export function thinTokens(t: ThinRow): number[] {
-  const [b, start, end, netid] = t;
-  let p = netid ? spaces(b, start + 3, end) : start;
-  while (p < end && b[p] !== 32) p++; // state
-  p = digits(b, spaces(b, p, end), end);
-  p = digits(b, spaces(b, p, end), end);
-  const lS = spaces(b, p, end);
+/** What readThinTail finds: the queues and the token bounds (users -1 when the row has none). */
+export interface ThinTail {
+  recvQ: number;
+  sendQ: number;
+  localStart: number;
+  localEnd: number;
+  peerStart: number;
+  peerEnd: number;
+  usersStart: number;
+  usersEnd: number;
+}
+
+export function newThinTail(): ThinTail {
+  return { recvQ: 0, sendQ: 0, localStart: 0, localEnd: 0, peerStart: 0, peerEnd: 0, usersStart: -1, usersEnd: -1 };
+}
+
+/** The decimal number b[p..e) (digits, already checked). */
+function value(b: Buffer, p: number, e: number): number {
+  let v = 0;
+  for (let i = p; i < e; i++) v = v * 10 + b[i] - 48;
+  return v;
+}
+
+/**
+ * The rest of a thin row after its State token (p: just past it): `RECVQ SENDQ LOCAL PEER [USERS]`, then
+ * nothing but spaces up to `end`. Fills `out`; false for anything else (`out` is then partly filled).
+ */
+export function readThinTail(b: Buffer, p: number, end: number, out: ThinTail): boolean {
+  p = spaces(b, p, end);
+  let e = digits(b, p, end);
+  if (e === p || e - p > 15 || b[e] !== 32) return false;
+  out.recvQ = value(b, p, e);
+  p = spaces(b, e, end);
+  e = digits(b, p, end);
+  if (e === p || e - p > 15 || b[e] !== 32) return false;
+  out.sendQ = value(b, p, e);
+  const lS = spaces(b, e, end);
   const lE = inetToken(b, lS, end);
+  if (lE < 0 || b[lE] !== 32) return false;
   const pS = spaces(b, lE, end);
   const pE = inetToken(b, pS, end);
+  if (pE < 0) return false;
+  out.localStart = lS;
+  out.localEnd = lE;
+  out.peerStart = pS;
+  out.peerEnd = pE;
   const uS = spaces(b, pE, end);
-  return uS < end ? [lS, lE, pS, pE, uS, usersBlock(b, uS, end)] : [lS, lE, pS, pE, -1, -1];
+  if (uS === end) {
+    out.usersStart = out.usersEnd = -1;
+    return true;
+  }
+  if (uS === pE) return false;
+  const uE = usersBlock(b, uS, end);
+  if (uE < 0 || spaces(b, uE, end) !== end) return false;
+  out.usersStart = uS;
+  out.usersEnd = uE;
+  return true;
+}
+
+/** Where the State token of a row that starts at `start` begins: after `tcp `/`udp ` when it has a Netid. */
+export function stateStart(b: Buffer, start: number, end: number, netid: boolean): number {
+  return netid ? spaces(b, start + 3, end) : start;
+}
+
+/** The end of the token at p (the next space or `end`). */
+export function tokenEnd(b: Buffer, p: number, end: number): number {
+  while (p < end && b[p] !== 32) p++;
+  return p;
+}
+
+/** The tokens of a thin row (the parser has read it with readThinTail already). */
+export function thinTokens(t: ThinRow): ThinTail {
+  const [b, start, end, netid] = t;
+  const out = newThinTail();
+  readThinTail(b, tokenEnd(b, stateStart(b, start, end, netid === 1), end), end, out);
+  return out;
+}
+
+/** The endpoint a thin row's `ADDR:PORT`, `[V6]:PORT`, `ADDR:*` token reads as (what the full parse makes of it). */
+export function thinEndpoint(b: Buffer, from: number, to: number): { address: string; port: number | null } {
+  let c = to - 1;
+  while (c > from && b[c] !== 58 /* : */) c--;
+  const address = b[from] === 91 /* [ */ ? b.toString('latin1', from + 1, c - 1) : b.toString('latin1', from, c);
+  if (b[c + 1] === 42 /* * */) return { address, port: null };
+  return { address, port: value(b, c + 1, to) };
 }
