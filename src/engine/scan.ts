@@ -304,7 +304,8 @@ export async function scanSnapshot(input: ScanInput, opts: SnapshotScanOptions):
  * A large plain file as two byte ranges, the second on a worker thread (see split.ts). Undefined when the
  * file is not split, or when the first range did not end in the state the second was parsed from: the
  * caller then scans it whole, so the result is always the sequential scan's. This thread starts at once;
- * the file is cut when the worker is ready (the rest in halves), or not at all when it never is.
+ * the file is cut when the worker is ready (a little over half of the rest kept here), or not at all when it
+ * never is.
  */
 export async function scanSplit(
   input: ScanInput,
@@ -316,12 +317,12 @@ export async function scanSplit(
   const size = await splittableSize(input.path, minBytes);
   if (size === undefined) return undefined;
   const worker = startRunner(); // a worker thread boots while this one starts on the file
-  const plan = await planHead(input.path, size);
+  const seed = await planHead(input.path, size);
   const head = new SnapshotCollector(input.label, opts);
-  if (plan) Object.assign(head.meta, lowerKeys(plan.meta));
+  if (seed) Object.assign(head.meta, lowerKeys(seed.meta));
   const identity = head.resolveIdentity();
   // Sums of floats depend on the order of addition: such rule sets are scanned in one thread.
-  if (!plan || opts.rules.rulesFor(identity).rules.some((r) => r.aggregate?.fn === 'sum')) {
+  if (!seed || opts.rules.rulesFor(identity).rules.some((r) => r.aggregate?.fn === 'sum')) {
     worker.cancel();
     return undefined;
   }
@@ -329,14 +330,14 @@ export async function scanSplit(
   let parsing = true;
   let second: Promise<RangeResult> | undefined;
   void worker.ready.then(() => {
-    const at = range.fed ?? 0;
-    const cut = parsing ? cutPoint(input.path, at, size, minBytes) : undefined;
-    if (cut === undefined || !parsing || cut < at) {
+    // past where this thread has got to (range.fed), or undefined: too little left, or parsing is over
+    const cut = parsing ? cutPoint(input.path, range.fed ?? 0, size, minBytes) : undefined;
+    if (cut === undefined) {
       worker.cancel();
       return;
     }
     range.end = cut;
-    second = worker.scan({ input, range: { start: cut, end: size }, seed: plan.seed, identity });
+    second = worker.scan({ input, range: { start: cut, end: size }, seed, identity });
   });
   const first = new SnapshotCollector(input.label, opts);
   let boundary: ParserSeed | undefined;
@@ -358,7 +359,7 @@ export async function scanSplit(
     return first.result(stats);
   }
   // the line count is the first range's (the second one's numbers are shifted to follow it)
-  if (!boundary || !sameSeed(boundary, { ...plan.seed, lineNo: boundary.lineNo }) || JSON.stringify(first.resolveIdentity()) !== JSON.stringify(identity)) {
+  if (!boundary || !sameSeed(boundary, { ...seed, lineNo: boundary.lineNo }) || JSON.stringify(first.resolveIdentity()) !== JSON.stringify(identity)) {
     worker.cancel();
     return undefined;
   }

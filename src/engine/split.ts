@@ -1,7 +1,7 @@
 /**
  * Intra-file parallelism: a large plain snapshot is scanned as two byte ranges, the first in this thread and
  * the second on a worker thread, split at a record boundary. This thread starts parsing at once while the
- * worker boots; when the worker is ready, the rest of the file is cut in two halves at a record boundary, so
+ * worker boots; when the worker is ready, the rest of the file is cut at a record boundary (FIRST_SHARE), so
  * both threads finish together whatever the worker's start cost. The second range's parser starts from the
  * state a parse of the file's head settles (table layout, flags, the Netid decision, metadata), numbering its
  * lines from a base that the merge replaces by the line count the first range ends with (scan.ts,
@@ -28,14 +28,6 @@ const FIRST_SHARE = 0.52;
 /** Less than this left to parse when the worker is ready: this thread parses it alone (at most). */
 const MIN_REST_BYTES = 4 * 1024 * 1024;
 
-export interface HeadPlan {
-  size: number;
-  /** Parser state after the head, which the second range starts from (its lineNo is set by the worker). */
-  seed: ParserSeed;
-  /** Capture metadata of the head (`# key: value`). */
-  meta: Record<string, string>;
-}
-
 /** A line that starts a socket row: a Netid, a State or a number (never a continuation, comment or blank). */
 function startsRecord(c: number): boolean {
   return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57);
@@ -58,8 +50,11 @@ export async function splittableSize(file: string, minBytes = parallelMinBytes()
   }
 }
 
-/** The parser state after the head of `file` (of `size` bytes), or undefined when it should be scanned whole. */
-export async function planHead(file: string, size: number): Promise<HeadPlan | undefined> {
+/**
+ * The parser state after the head of `file` (of `size` bytes) — which the second range starts from, but for
+ * its lineNo (scanRange) — or undefined when the file should be scanned whole.
+ */
+export async function planHead(file: string, size: number): Promise<ParserSeed | undefined> {
   let fh: fs.promises.FileHandle | undefined;
   try {
     fh = await fs.promises.open(file, 'r');
@@ -72,9 +67,7 @@ export async function planHead(file: string, size: number): Promise<HeadPlan | u
     if (cut < 0) return undefined;
     const pre = new SsParser({ file }, { socket() {}, unparsed() {} });
     pre.write(head.subarray(0, cut + 1));
-    const seed = pre.checkpoint();
-    if (!seed) return undefined;
-    return { size, seed, meta: seed.meta };
+    return pre.checkpoint();
   } catch {
     return undefined; // unreadable: the whole-file scan reports it
   } finally {
