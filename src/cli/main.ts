@@ -58,7 +58,7 @@ export async function main(argv: string[]): Promise<number> {
         .option('netns', { type: 'string', describe: 'live scan: a network namespace (ip netns name, pid:PID or /proc/PID/ns/net)' })
         .option('proc', { type: 'boolean', default: false, describe: 'live scan: read /proc/net instead of running ss' })
         .option('color', { type: 'boolean', describe: 'force colours on/off in the text report (default: on a TTY unless NO_COLOR)' })
-        .option('jobs', { alias: 'j', type: 'number', describe: 'worker threads for several snapshots or one large one (default: cores; used from 64 MiB of input, SOCKLINT_PARALLEL_MIN_BYTES)' }),
+        .option('jobs', { alias: 'j', type: 'number', describe: 'threads for several snapshots (this one and N-1 workers) or one large one (two) (default: cores; used from 64 MiB of input, SOCKLINT_PARALLEL_MIN_BYTES)' }),
       async (a) => {
         const { scanCommand } = await import('./commands/scan');
         setExit(await scanCommand({

@@ -179,19 +179,15 @@ export async function parseSnapshotFile(file: string, sink: ParseSink, opts?: So
         sniffed += buf.length;
         if (why) throw fail(file, 'snapshot-binary', why);
       }
-      if (range) {
-        const room = range.end - range.fed!;
-        if (buf.length >= room) {
-          // the end was moved in: this chunk reaches it
-          buf = buf.subarray(0, Math.max(0, room));
-          range.fed = range.end;
-          parser.write(buf);
-          await it.return?.(undefined);
-          break;
-        }
-        range.fed! += buf.length;
-      }
+      // this chunk may reach the end of the range (which may have been moved in meanwhile)
+      const room = range ? range.end - range.fed! : Infinity;
+      if (buf.length >= room) buf = buf.subarray(0, Math.max(0, room));
+      if (range) range.fed! += buf.length;
       parser.write(buf);
+      if (buf.length >= room) {
+        await it.return?.(undefined);
+        break;
+      }
     }
   } catch (e) {
     await it.return?.(undefined);
