@@ -729,6 +729,8 @@ export interface ExtensionWants {
    * null when a wanted item is a bare token (flags, congestion, shutdown, rates), which no search finds.
    */
   search: RegExp | null;
+  /** The keys `search` finds (null with it). */
+  searchKeys: string[] | null;
 }
 
 /** The items behind rule fields (src/rules/fields.ts names) other than the main columns, users and timer. */
@@ -761,7 +763,9 @@ const RATE_FIELD = /^tcp\.(send|pacingRate|pacingRateMax|deliveryRate)$/;
  * is not known here (then everything is parsed).
  */
 export function extensionWants(fields: Iterable<string>): ExtensionWants {
-  const w: ExtensionWants = { keys: new Array<boolean>(18).fill(false), tcpLo: 0, tcpHi: 0, bare: new Array<boolean>(5).fill(false), users: false, row: false, search: null };
+  const w: ExtensionWants = {
+    keys: new Array<boolean>(18).fill(false), tcpLo: 0, tcpHi: 0, bare: new Array<boolean>(5).fill(false), users: false, row: false, search: null, searchKeys: null,
+  };
   let rates = false;
   for (const f of fields) {
     if (f.startsWith('local.') || f.startsWith('peer.')) w.row = true;
@@ -798,12 +802,13 @@ export function extensionWants(fields: Iterable<string>): ExtensionWants {
     }
     // a key (names are [a-z0-9_]) at a token start: after whitespace (isWs) or at the start of the text
     w.search = new RegExp(`(?:^|[\\t\\n\\v\\f\\r ])(?:${keys.join('|')}):`, 'g');
+    w.searchKeys = keys;
   }
   return w;
 }
 
 /** Every item wanted: a lazy pass is the full one. */
-export const ALL_WANTED: ExtensionWants = { keys: new Array<boolean>(18).fill(true), tcpLo: -1, tcpHi: -1, bare: new Array<boolean>(5).fill(true), users: true, row: true, search: null };
+export const ALL_WANTED: ExtensionWants = { keys: new Array<boolean>(18).fill(true), tcpLo: -1, tcpHi: -1, bare: new Array<boolean>(5).fill(true), users: true, row: true, search: null, searchKeys: null };
 
 /** Set for the duration of a lazy pass. */
 let want: ExtensionWants | null = null;
@@ -885,12 +890,12 @@ export const DEFERRED_EXTENSIONS = Symbol('socklint.deferredExtensions');
 type Deferred = SocketRecord & { [DEFERRED_EXTENSIONS]?: (string | number)[] | ThinRow };
 
 /**
- * Whether `rec` is a thin record not completed yet: a plain row without any extension item (no TCP info,
- * skmem, timer, -e items) whose addresses and processes are still unread.
+ * Whether `rec` is a thin record not completed yet without any extension item (no TCP info, skmem, timer,
+ * -e items): a plain row whose addresses and processes are still unread.
  */
 export function isThin(rec: SocketRecord): boolean {
   const d = (rec as Deferred)[DEFERRED_EXTENSIONS];
-  return d !== undefined && typeof d[0] !== 'string';
+  return d !== undefined && d.length === 4 && typeof d[0] !== 'string';
 }
 
 /** Marks `rec` as parsed lazily from these segments, or as a thin row (see completeExtensions). */
@@ -906,17 +911,42 @@ export function completeExtensions(rec: SocketRecord): void {
   d[DEFERRED_EXTENSIONS] = undefined;
   if (typeof segs[0] !== 'string') {
     const t = segs as ThinRow;
+    const b = t[0];
     const k = thinTokens(t);
-    rec.local = thinEndpoint(t[0], k.localStart, k.localEnd);
-    rec.peer = thinEndpoint(t[0], k.peerStart, k.peerEnd);
-    if (k.usersStart >= 0) {
-      const text = t[0].toString('utf8', k.usersStart, k.usersEnd);
-      parseExtensions(rec, text, 0, text.length, false);
+    rec.local = thinEndpoint(b, k.localStart, k.localEnd);
+    rec.peer = thinEndpoint(b, k.peerStart, k.peerEnd);
+    if (t.length === 4) {
+      if (k.usersStart >= 0) {
+        const text = b.toString('utf8', k.usersStart, k.usersEnd);
+        parseExtensions(rec, text, 0, text.length, false);
+      }
+      return;
+    }
+    // the row's extension text and its continuation line, as the full parse reads them (parseRow, extend)
+    for (const f of EXTENSION_FIELDS) delete rec[f];
+    const row = b.toString('utf8', k.peerEnd, t[2]).trimEnd();
+    parseExtensions(rec, row, 0, row.length, false);
+    if (t[4] >= 0) {
+      const cont = b.toString('utf8', t[4], t[5]).trimEnd();
+      parseExtensions(rec, cont, 0, cont.length, false);
     }
     return;
   }
   for (const k of EXTENSION_FIELDS) delete rec[k];
   for (let i = 0; i < segs.length; i += 3) parseExtensions(rec, segs[i] as string, segs[i + 1] as number, segs[i + 2] as number, false);
+}
+
+/**
+ * Reads the tokens s[found[2i] - base, found[2i + 1] - base) for i in [from, to) — the wanted items of a thin
+ * row's extension text (thinItems in thin.ts), which `s` holds from offset `base` — into `rec`, as one
+ * extension text whose tokens they are. Returns SEEN_* bits.
+ */
+export function readThinItems(rec: SocketRecord, s: string, base: number, found: readonly number[], from: number, to: number): number {
+  beginPass(null, 0);
+  let seen = 0;
+  for (let i = from; i < to; i++) seen |= scanExtensions(rec, s, found[2 * i] - base, found[2 * i + 1] - base, false);
+  flushTcp(rec);
+  return seen;
 }
 
 /**
@@ -926,16 +956,21 @@ export function completeExtensions(rec: SocketRecord): void {
  * the SEEN_* bits of what was parsed before). Never lazy for unix text.
  */
 export function parseExtensions(rec: SocketRecord, s: string, from: number, to: number, unix: boolean, lazy?: { want: ExtensionWants; known: number }): number {
+  beginPass(lazy !== undefined && !unix && lazy.want !== ALL_WANTED ? lazy.want : null, lazy !== undefined ? lazy.known : 0);
+  const seen = scanExtensions(rec, s, from, to, unix);
+  flushTcp(rec);
+  return seen;
+}
+
+/** Starts a pass over one extension text: nothing accumulated; what a lazy pass wants (null: everything). */
+function beginPass(w: ExtensionWants | null, k: number): void {
   accLo = 0;
   accHi = 0;
   accCongestion = undefined;
   accFlags = undefined;
   accObj = undefined;
-  want = lazy !== undefined && !unix && lazy.want !== ALL_WANTED ? lazy.want : null;
-  known = lazy !== undefined ? lazy.known : 0;
-  const seen = scanExtensions(rec, s, from, to, unix);
-  flushTcp(rec);
-  return seen;
+  want = w;
+  known = k;
 }
 
 function scanExtensions(rec: SocketRecord, s: string, from: number, to: number, unix: boolean): number {

@@ -6,9 +6,12 @@
  */
 import {
   ALL_WANTED, SEEN_EXTENDED, SEEN_PROCESSES, SEEN_SKIPPED, SEEN_SKMEM, SEEN_TCPINFO, SEEN_TIMER, SEEN_UNTERMINATED,
-  DEFERRED_EXTENSIONS, deferExtensions, looksLikeExtension, parseExtensions, parseIntRange, parseIntStrict, type ExtensionWants,
+  DEFERRED_EXTENSIONS, deferExtensions, looksLikeExtension, parseExtensions, parseIntRange, parseIntStrict, readThinItems, type ExtensionWants,
 } from './fields';
-import { declareStates, newThinTail, readThinTail, stateOf, stateStart, tokenEnd, type ThinRow } from './thin';
+import {
+  NEEDS_EXTENDED, NEEDS_SKMEM, NEEDS_TCP, declareStates, newThinItems, newThinTail, readThinTail, spaceWords, stateOf, stateStart, thinItems,
+  thinKeys, tokenEnd, trimSpaces, type KeyTable, type ThinRow,
+} from './thin';
 import { PROTOCOLS, defaultServices, protocolNumber, type ServiceTable } from './services';
 import type { Endpoint, FieldGroup, SocketRecord, SsSummary, UnparsedLine } from './types';
 
@@ -148,6 +151,11 @@ function classOf(netid: string): Cls {
 /** Buffer's own decoder, without toString's per-call encoding lookup (same output as toString('utf8')). */
 interface Utf8Sliceable {
   utf8Slice(start: number, end: number): string;
+}
+
+/** The same for latin1 (thinRow's items are printable ASCII, where both decoders agree). */
+interface Latin1Sliceable {
+  latin1Slice(start: number, end: number): string;
 }
 
 const MAX_LINE_BYTES = 1 << 20; // longer lines are reported 'line too long'
@@ -305,12 +313,21 @@ export class SsParser {
   private rowSkipped = false;
   private curLazy = false;
   private curSkipped = false;
-  /** Per state: whether the sink reads nothing of a plain row beyond netid, state and queues (thinRow). */
-  private readonly thinStates = new Map<string, boolean>();
+  /**
+   * Per state: null when rows must be parsed in full, else the keys thinRow searches a row's extension text
+   * for (the sink reads nothing of a plain row beyond netid, state, queues and extension items); `keys` null
+   * when extension text cannot be searched (rows with it are then parsed in full).
+   */
+  private readonly thinStates = new Map<string, { keys: KeyTable | null } | null>();
+  /** What thinRow finds in extension text (one object, reused). */
+  private readonly thinFound = newThinItems();
   /** The ThinRow `cur` was read as (its bytes are copied before write() returns), else undefined. */
   private curThin: ThinRow | undefined;
   /** What thinRow reads of a row's tail (one object, reused). */
   private readonly thinTail = newThinTail();
+  /** spaceWords of the chunk thinRow reads (trimSpaces), and that chunk's memory. */
+  private words: Float64Array<ArrayBufferLike> = new Float64Array(0);
+  private wordsOf: ArrayBufferLike | undefined;
 
   constructor(opts: ParserOptions, sink: ParseSink) {
     this.opts = opts;
@@ -358,7 +375,7 @@ export class SsParser {
     let start = 0;
     const n = buf.length;
     while (start <= n) {
-      const nl = buf.indexOf(10, start);
+      let nl = buf.indexOf(10, start);
       if (nl < 0) {
         if (start < n) this.appendPart(buf, start, n);
         break;
@@ -367,8 +384,10 @@ export class SsParser {
         if (this.partLen > 0 || this.overlong || nl - start > MAX_LINE_BYTES) {
           this.appendPart(buf, start, nl);
           this.takeLine();
-        } else if (!this.thinRow(buf, start, nl)) {
-          this.onLine((buf as unknown as Utf8Sliceable).utf8Slice(start, nl), false);
+        } else {
+          const thin = this.thinRow(buf, start, nl);
+          if (thin < 0) this.onLine((buf as unknown as Utf8Sliceable).utf8Slice(start, nl), false);
+          else nl = thin;
         }
       } catch (e) {
         if (e === this.sinkError) throw e; // the consumer's own exception: not ours to hide
@@ -378,78 +397,139 @@ export class SsParser {
     }
     const t = this.curThin;
     if (t !== undefined && t[0] === buf) {
-      // the record is still open: keep its row, not the caller's buffer
-      t[0] = Buffer.from(buf.subarray(t[1], t[2]));
-      t[2] -= t[1];
+      // the record is still open: keep its row (and continuation line), not the caller's buffer
+      const from = t[1];
+      const to = t.length === 6 && t[4] >= 0 ? t[5] : t[2];
+      t[0] = Buffer.from(buf.subarray(from, to));
+      t[2] -= from;
       t[1] = 0;
+      if (t.length === 6 && t[4] >= 0) {
+        t[4] -= from;
+        t[5] -= from;
+      }
     }
   }
 
   /**
-   * A plain inet row — `[tcp|udp] STATE RECVQ SENDQ ADDR:PORT ADDR:PORT [users:(("comm",pid=N,fd=N),…)]`, single
-   * spaces or padding, ASCII, numeric ports — of a table with State and queue columns, in a state whose rules
-   * (the sink's extensionWants) read nothing but netid, state, queues and extension items: made into a record
-   * straight from the bytes, without its addresses and processes, which completeExtensions adds from the
-   * bytes kept (a consumer completes a record it keeps before socket() returns, as the evaluator does).
-   * Anything else (and the last row of a chunk, or one a continuation line follows) is left to the full parse:
-   * returns false, having changed nothing but perhaps ended the record before (which the full parse of the
-   * row does first). The record is the full parse's in every field a rule reads.
+   * A plain inet row — `[tcp|udp] STATE RECVQ SENDQ ADDR:PORT ADDR:PORT [users:(("comm",pid=N,fd=N),…)] [EXT]`,
+   * single spaces or padding, ASCII, numeric ports — of a table with State and queue columns, in a state whose
+   * rules (the sink's extensionWants) read nothing but netid, state, queues and extension items: made into a
+   * record straight from the bytes, without its addresses and processes, which completeExtensions adds from
+   * the bytes kept (a consumer completes a record it keeps before socket() returns, as the evaluator does).
+   * Extension text — EXT, and a TAB continuation line (`-i -m` items) that follows in the same chunk — is
+   * searched for the items the rules read (thinItems), as a lazy pass would search it (searchRest in
+   * fields.ts); its row then is kept with its continuation line.
+   * Returns the end of the last line used (the row's, or its continuation line's), or -1 for anything else
+   * (and for the last row of a chunk, or one more than one continuation line follows): left to the full
+   * parse, with nothing changed but perhaps the record before ended (which the full parse of the row does
+   * first). The record is the full parse's in every field a rule reads.
    */
-  private thinRow(b: Buffer, start: number, end: number): boolean {
+  private thinRow(b: Buffer, start: number, nl: number): number {
     const l = this.layout;
     if (
       l === undefined || !l.state || !l.queues || this.summary !== undefined || this.join !== undefined ||
-      this.queue.length !== 0 || this.sink.extensionWants === undefined || end + 1 >= b.length
-    ) return false;
-    const next = b[end + 1];
-    if (next === 9 || next === 32) return false; // a continuation line follows
+      this.queue.length !== 0 || this.sink.extensionWants === undefined || nl + 1 >= b.length
+    ) return -1;
     let netid: string | undefined;
     if (l.netid) {
-      if (b[start + 3] !== 32) return false;
+      if (b[start + 3] !== 32) return -1;
       if (b[start] === 116 && b[start + 1] === 99 && b[start + 2] === 112) netid = 'tcp';
       else if (b[start] === 117 && b[start + 1] === 100 && b[start + 2] === 112) netid = 'udp';
-      else return false;
+      else return -1;
     }
+    if (b.buffer !== this.wordsOf) {
+      this.wordsOf = b.buffer;
+      this.words = spaceWords(b);
+    }
+    const end = trimSpaces(b, start, nl, this.words);
     const p = stateStart(b, start, end, l.netid);
     const e = tokenEnd(b, p, end);
     const state = stateOf(b, p, e);
-    if (state === undefined) return false;
+    if (state === undefined) return -1;
     let thin = this.thinStates.get(state);
     if (thin === undefined) {
       const w = this.sink.extensionWants(state);
-      if (w === undefined) return false;
-      thin = w !== ALL_WANTED && !w.users && !w.row;
+      if (w === undefined) return -1;
+      thin = w !== ALL_WANTED && !w.users && !w.row ? { keys: w.searchKeys ? thinKeys(w.searchKeys) : null } : null;
       this.thinStates.set(state, thin);
     }
-    if (!thin || (state === 'LISTEN' && this.stats.meta.source === 'proc')) return false;
+    if (thin === null || (state === 'LISTEN' && this.stats.meta.source === 'proc')) return -1;
     const tail = this.thinTail;
-    if (!readThinTail(b, e, end, tail)) return false;
+    if (!readThinTail(b, e, end, tail)) return -1;
+
+    // a continuation line: the whole of it in this chunk, and no second one after it
+    let last = nl;
+    let contStart = -1;
+    let contEnd = -1;
+    if (b[nl + 1] === 9 /* TAB */) {
+      contStart = nl + 2;
+      last = b.indexOf(10, nl + 1);
+      if (last < 0 || last + 1 >= b.length || last - contStart > MAX_LINE_BYTES) return -1;
+      contEnd = trimSpaces(b, contStart, last, this.words);
+    }
+    const next = b[last + 1];
+    if (next === 9 || next === 32) return -1; // (another) continuation line follows
+    const detailed = contStart >= 0 || tail.extStart >= 0;
+    const found = this.thinFound;
+    let rowItems = 0;
+    if (detailed) {
+      // extension text: found items are read below; skipped ones must belong to groups the snapshot has shown
+      const keys = thin.keys;
+      if (keys === null) return -1;
+      found.n = 0;
+      found.needs = 0;
+      if (tail.extStart >= 0 && !thinItems(b, tail.extStart, end, keys, found)) return -1;
+      rowItems = found.n;
+      if (contStart >= 0 && !thinItems(b, contStart, contEnd, keys, found)) return -1;
+    }
 
     // The record before ends here, as the full parse would end it first (mainLine). Then this one must not
     // wait in the queue (it is emitted while `b` is valid): no rows wait, and its table is known or decided.
     this.flushRecord();
-    if (this.queue.length !== 0 || (netid === undefined && this.decision === undefined && !STREAM_ONLY.has(state))) return false;
+    if (this.queue.length !== 0 || (netid === undefined && this.decision === undefined && !STREAM_ONLY.has(state))) return -1;
 
-    // the row is the full parse's plain socket row (onLine → mainLine → parseRow)
-    const lineNo = ++this.lineNo;
-    this.stats.lines++;
-    this.inTop = false;
-    const t: ThinRow = [b, start, end, netid === undefined ? 0 : 1];
+    const t: ThinRow = detailed ? [b, start, end, netid === undefined ? 0 : 1, contStart, contEnd] : [b, start, end, netid === undefined ? 0 : 1];
+    const lineNo = this.lineNo + 1;
     const location = { file: this.opts.file, line: lineNo };
     // made in its final shape: a Netid-less row always gets netidInferred (finishRecord), and the deferral
     const { recvQ, sendQ } = tail;
     const rec: SocketRecord = netid === undefined
       ? { netid: 'unknown', local: EMPTY_EP, peer: EMPTY_EP, location, state, recvQ, sendQ, netidInferred: undefined, [DEFERRED_EXTENSIONS]: t } as SocketRecord
       : { netid, local: EMPTY_EP, peer: EMPTY_EP, location, state, recvQ, sendQ, [DEFERRED_EXTENSIONS]: t } as SocketRecord;
+    let seen = tail.usersStart >= 0 ? SEEN_PROCESSES : 0;
+    if (detailed) {
+      // the found items, as a lazy pass reads them (each line's as one extension text)
+      const f = found.found;
+      const n = found.n;
+      if (rowItems > 0) {
+        const text = (b as unknown as Latin1Sliceable).latin1Slice(f[0], f[2 * rowItems - 1]);
+        seen |= readThinItems(rec, text, f[0], f, 0, rowItems);
+      }
+      if (n > rowItems) {
+        const text = (b as unknown as Latin1Sliceable).latin1Slice(f[2 * rowItems], f[2 * n - 1]);
+        seen |= readThinItems(rec, text, f[2 * rowItems], f, rowItems, n);
+      }
+      // skipped items: of groups shown before (or by the found ones), and TCP info only beside a tcp object
+      // (the full parse would make one of it)
+      const needs = (found.needs & NEEDS_EXTENDED ? SEEN_EXTENDED : 0) | (found.needs & NEEDS_SKMEM ? SEEN_SKMEM : 0) |
+        (found.needs & NEEDS_TCP ? SEEN_TCPINFO : 0);
+      if (((this.seen | seen) & needs) !== needs || (found.needs & NEEDS_TCP && rec.tcp === undefined)) return -1;
+    }
+
+    // the rows are the full parse's plain socket row and continuation line (onLine → mainLine → parseRow, extend)
+    this.lineNo = contStart >= 0 ? lineNo + 1 : lineNo;
+    this.stats.lines += contStart >= 0 ? 2 : 1;
+    if (contStart >= 0) this.stats.kinds.continuation++;
+    this.inTop = false;
     this.stats.kinds.socket++;
-    if (tail.usersStart >= 0) this.seen |= SEEN_PROCESSES;
+    this.seen |= seen;
     this.cur = rec;
     this.curThin = t;
     this.curLazy = false;
     this.curSkipped = false;
     this.curCls = netid === undefined ? Cls.INET : -1;
     this.curSctp = 0;
-    return true;
+    return last;
   }
 
   end(): ParseStats {

@@ -117,12 +117,17 @@ const PID_KEY = Buffer.from('",pid=', 'latin1');
 const FD_KEY = Buffer.from(',fd=', 'latin1');
 
 /**
- * A thin row as a record keeps it: [bytes, row start, row end, 1 when the row starts with a Netid (tcp/udp)].
- * The tokens are found again on completion (rare: only findings and offenders are completed).
+ * A thin row as a record keeps it: [bytes, row start, row end, 1 when the row starts with a Netid (tcp/udp)],
+ * and for a row whose extension items were searched (thinItems) also [continuation start, continuation end]
+ * (-1, -1 without a continuation line). The tokens are found again on completion (rare: only findings and
+ * offenders are completed).
  */
-export type ThinRow = [Buffer, number, number, number];
+export type ThinRow = [Buffer, number, number, number] | [Buffer, number, number, number, number, number];
 
-/** What readThinTail finds: the queues and the token bounds (users -1 when the row has none). */
+/**
+ * What readThinTail finds: the queues and the token bounds (users -1 when the row has none; extStart -1 when
+ * nothing follows the addresses and users, else where the extension text after them starts).
+ */
 export interface ThinTail {
   recvQ: number;
   sendQ: number;
@@ -132,10 +137,11 @@ export interface ThinTail {
   peerEnd: number;
   usersStart: number;
   usersEnd: number;
+  extStart: number;
 }
 
 export function newThinTail(): ThinTail {
-  return { recvQ: 0, sendQ: 0, localStart: 0, localEnd: 0, peerStart: 0, peerEnd: 0, usersStart: -1, usersEnd: -1 };
+  return { recvQ: 0, sendQ: 0, localStart: 0, localEnd: 0, peerStart: 0, peerEnd: 0, usersStart: -1, usersEnd: -1, extStart: -1 };
 }
 
 /** The decimal number b[p..e) (digits, already checked). */
@@ -146,8 +152,9 @@ function value(b: Buffer, p: number, e: number): number {
 }
 
 /**
- * The rest of a thin row after its State token (p: just past it): `RECVQ SENDQ LOCAL PEER [USERS]`, then
- * nothing but spaces up to `end`. Fills `out`; false for anything else (`out` is then partly filled).
+ * The rest of a thin row after its State token (p: just past it): `RECVQ SENDQ LOCAL PEER [USERS] [EXT]`, and
+ * spaces up to `end`. EXT (extension text: -e, -o, -O items), when present, is not read here (see
+ * thinItems). Fills `out`; false for anything else (`out` is then partly filled).
  */
 export function readThinTail(b: Buffer, p: number, end: number, out: ThinTail): boolean {
   p = spaces(b, p, end);
@@ -168,16 +175,22 @@ export function readThinTail(b: Buffer, p: number, end: number, out: ThinTail): 
   out.localEnd = lE;
   out.peerStart = pS;
   out.peerEnd = pE;
+  out.usersStart = out.usersEnd = out.extStart = -1;
   const uS = spaces(b, pE, end);
-  if (uS === end) {
-    out.usersStart = out.usersEnd = -1;
-    return true;
-  }
+  if (uS === end) return true;
   if (uS === pE) return false;
-  const uE = usersBlock(b, uS, end);
-  if (uE < 0 || spaces(b, uE, end) !== end) return false;
-  out.usersStart = uS;
-  out.usersEnd = uE;
+  let xS = uS;
+  if (b[uS] === 117 /* u */) {
+    const uE = usersBlock(b, uS, end);
+    if (uE >= 0) {
+      out.usersStart = uS;
+      out.usersEnd = uE;
+      xS = spaces(b, uE, end);
+      if (xS === end) return true;
+      if (xS === uE) return false;
+    }
+  }
+  out.extStart = xS;
   return true;
 }
 
@@ -207,4 +220,138 @@ export function thinEndpoint(b: Buffer, from: number, to: number): { address: st
   const address = b[from] === 91 /* [ */ ? b.toString('latin1', from + 1, c - 1) : b.toString('latin1', from, c);
   if (b[c + 1] === 42 /* * */) return { address, port: null };
   return { address, port: value(b, c + 1, to) };
+}
+
+/** Eight spaces read as one float64 (a padded line is compared eight bytes at a time). */
+const SPACES8 = new Float64Array(new Uint8Array(8).fill(32).buffer)[0];
+
+/** The float64 view of a Buffer's memory that trimSpaces reads (made once per chunk). */
+export function spaceWords(b: Buffer): Float64Array<ArrayBufferLike> {
+  return new Float64Array(b.buffer, 0, b.buffer.byteLength >> 3);
+}
+
+/**
+ * The end of b[p..end) without its trailing spaces. `ss` pads rows and continuation lines to the terminal's
+ * width: long padding is compared eight bytes at a time through `words` (spaceWords(b)).
+ */
+export function trimSpaces(b: Buffer, p: number, end: number, words: Float64Array<ArrayBufferLike>): number {
+  if (end - p >= 32 && b[end - 1] === 32) {
+    const base = b.byteOffset;
+    while (((base + end) & 7) !== 0) {
+      if (b[end - 1] !== 32) return end;
+      end--;
+    }
+    let w = (base + end) / 8;
+    const lo = Math.ceil((base + p) / 8);
+    while (w > lo && words[w - 1] === SPACES8) w--;
+    end = w * 8 - base;
+  }
+  while (end > p && b[end - 1] === 32) end--;
+  return end;
+}
+
+// ── extension items of a thin row (parser.ts, thinRow) ──
+
+/** What a thin row's extension text needs, besides its wanted items (ThinItems.needs). */
+export const NEEDS_EXTENDED = 1;
+export const NEEDS_SKMEM = 2;
+/** A skipped token may be a TCP info item: the record must have a tcp object, and TCP info must be known. */
+export const NEEDS_TCP = 4;
+
+/** The tokens thinItems found and what the ones it skipped need. */
+export interface ThinItems {
+  /** [start, end) of each token a wanted key starts, in text order: `n` pairs. */
+  found: number[];
+  n: number;
+  /** NEEDS_* bits of the skipped tokens. */
+  needs: number;
+}
+
+export function newThinItems(): ThinItems {
+  return { found: [], n: 0, needs: 0 };
+}
+
+/** `key:` prefixes as bytes, by their first byte. */
+export type KeyTable = (Buffer[] | undefined)[];
+
+/** The wanted `key:` prefixes of a state (ExtensionWants.searchKeys), as thinItems looks them up. */
+export function thinKeys(keys: readonly string[]): KeyTable {
+  const t: KeyTable = new Array<Buffer[] | undefined>(128).fill(undefined);
+  for (const k of keys) (t[k.charCodeAt(0)] ??= []).push(Buffer.from(`${k}:`, 'latin1'));
+  return t;
+}
+
+/** Items of the -e group (SEEN_EXTENDED) and of skmem (SEEN_SKMEM): never TCP info. */
+const EXTENDED_KEYS = thinKeys(['ino', 'sk', 'cgroup', 'uid', 'fwmark', 'v6only']);
+const SKMEM_KEYS = thinKeys(['skmem', 'mem']);
+const SHUTDOWN_TOKENS = ['<->', '-->', '<--', '---'].map((t) => Buffer.from(t, 'latin1'));
+const BPF_TOKEN = Buffer.from('bpf', 'latin1');
+const ULP_TOKEN = Buffer.from('tcp-ulp-', 'latin1');
+
+/** How thinItems treats each byte: 0 part of a token, or one of these. */
+const SPACE = 1;
+const BAD = 2; // not printable ASCII, or `"`
+const COLON = 3;
+const OPEN = 4;
+const BYTE_CLASS = new Uint8Array(256).map((_, c) =>
+  c === 32 ? SPACE : c < 33 || c > 126 || c === 34 ? BAD : c === 58 ? COLON : c === 40 ? OPEN : 0);
+
+function startsWith(b: Buffer, p: number, e: number, prefix: Buffer): boolean {
+  if (e - p < prefix.length) return false;
+  for (let k = 0; k < prefix.length; k++) if (b[p + k] !== prefix[k]) return false;
+  return true;
+}
+
+function startsWithAny(b: Buffer, p: number, e: number, prefixes: readonly Buffer[] | undefined): boolean {
+  if (prefixes === undefined) return false;
+  for (let k = 0; k < prefixes.length; k++) if (startsWith(b, p, e, prefixes[k])) return true;
+  return false;
+}
+
+/**
+ * Extension text b[p..end) of a thin row (after its users, or a continuation line after its TAB), trimmed:
+ * appends the tokens that start with one of `keys` to `out.found` and ORs into `out.needs` what the others
+ * need to be left unread. False when the text is not simple enough for that — what searchRest (fields.ts)
+ * requires of text it searches (NOT_SIMPLE), and stricter: printable ASCII and spaces only, no `"`, no `:`
+ * before a space or the end, every `(` closed before a space or another `(` (so tokens are exactly the runs
+ * between spaces, and no `users:((` block), no bpf program or tcp-ulp block.
+ */
+export function thinItems(b: Buffer, p: number, end: number, keys: KeyTable, out: ThinItems): boolean {
+  for (;;) {
+    while (p < end && b[p] === 32) p++;
+    if (p >= end) return true;
+    const s = p;
+    let colon = -1;
+    for (; p < end; p++) {
+      const k = BYTE_CLASS[b[p]];
+      if (k === 0) continue;
+      if (k === SPACE) break;
+      if (k === BAD) return false;
+      if (k === COLON) {
+        if (p + 1 >= end || b[p + 1] === 32) return false;
+        if (colon < 0) colon = p;
+      } else if (k === OPEN) {
+        // closed before a space or another `(`
+        let q = p + 1;
+        while (q < end && b[q] !== 41 && b[q] !== 40 && b[q] !== 32) q++;
+        if (q >= end || b[q] !== 41 /* ) */) return false;
+      }
+    }
+    // (a `users:((` block fails the parenthesis rule)
+    const c0 = b[s];
+    if ((c0 === 98 && startsWith(b, s, p, BPF_TOKEN)) || (c0 === 116 && startsWith(b, s, p, ULP_TOKEN))) return false;
+    if (colon > 0 && startsWithAny(b, s, p, keys[c0])) {
+      out.found[out.n * 2] = s;
+      out.found[out.n * 2 + 1] = p;
+      out.n++;
+    } else if (colon > 0 && startsWithAny(b, s, colon + 1, EXTENDED_KEYS[c0])) {
+      out.needs |= NEEDS_EXTENDED;
+    } else if (colon > 0 && startsWithAny(b, s, colon + 1, SKMEM_KEYS[c0])) {
+      out.needs |= NEEDS_SKMEM;
+    } else if (colon < 0 && p - s === 3 && startsWithAny(b, s, p, SHUTDOWN_TOKENS)) {
+      out.needs |= NEEDS_EXTENDED;
+    } else {
+      out.needs |= NEEDS_TCP | NEEDS_EXTENDED; // TCP info, or an unknown item (`a=b` ones are -e items)
+    }
+  }
 }

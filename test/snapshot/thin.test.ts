@@ -1,8 +1,10 @@
 /**
- * Thin rows (parser.ts, thinRow): a plain inet row, in a state whose rules read only netid, state and the
- * queues, is made into a record straight from the bytes and completed from them later. Whatever the input and
- * however it is cut into chunks, every record must read as the full parse's in those fields, the snapshot
- * must show the same field groups and line kinds, and a completed record must be the full parse's record.
+ * Thin rows (parser.ts, thinRow): a plain inet row, in a state whose rules read only netid, state, the queues
+ * and extension items, is made into a record straight from the bytes (its extension text and continuation
+ * line searched for those items) and completed from them later. Whatever the input and however it is cut
+ * into chunks, every record must read as the full parse's in the fields the rules read before it is
+ * completed, the snapshot must show the same field groups and line kinds, and a completed record must be the
+ * full parse's record.
  */
 import * as fs from 'fs';
 import * as path from 'path';
@@ -12,11 +14,20 @@ import { SsParser, type ParseStats } from '../../src/snapshot/parser';
 import { builtinServices } from '../../src/snapshot/services';
 import { DEFERRED_EXTENSIONS, completeExtensions, extensionWants, type ExtensionWants } from '../../src/snapshot/fields';
 import type { SocketRecord } from '../../src/snapshot/types';
+import { FIELD_BY_NAME } from '../../src/rules/fields';
 import { CORPUS, SYNTHETIC, listOut, sortedKeys } from './helpers';
 
 const services = builtinServices();
-const THIN_FIELDS = ['netid', 'state', 'recvQ', 'sendQ', 'tcp.rtt', 'skmem.d', 'timer.name'];
+/** What the default pack reads of ESTAB sockets, and a set that also reads -e items (found on the main row). */
+const THIN_FIELDS = ['netid', 'state', 'recvQ', 'sendQ', 'tcp.rtt', 'tcp.rttvar', 'tcp.retrans', 'tcp.backoff', 'skmem.d', 'skmem.r', 'timer.name', 'timer.retrans'];
 const WANTS = extensionWants(THIN_FIELDS);
+const EXT_FIELDS = [...THIN_FIELDS, 'uid', 'inode', 'cgroup'];
+const EXT_WANTS = extensionWants(EXT_FIELDS);
+
+/** The values of `fields` a rule would read of `r` (JSON). */
+function reads(r: SocketRecord, fields: readonly string[]): string {
+  return JSON.stringify(fields.map((f) => FIELD_BY_NAME.get(f)!.get(r) ?? null));
+}
 
 /** Deterministic chunk sizes (mulberry32), 1 byte to 4 KiB. */
 function chunker(seed: number): () => number {
@@ -31,13 +42,29 @@ function chunker(seed: number): () => number {
   };
 }
 
-function run(text: string, wants?: ExtensionWants, seed?: number): { recs: SocketRecord[]; thin: number; stats: ParseStats } {
+interface Run {
+  recs: SocketRecord[];
+  /** What the rules read of each record before it was completed. */
+  before: string[];
+  /** Records read thin: plain rows, and rows whose extension text was searched. */
+  thin: number;
+  detailed: number;
+  stats: ParseStats;
+}
+
+function run(text: string, wants?: ExtensionWants, seed?: number, fields: readonly string[] = THIN_FIELDS): Run {
   const recs: SocketRecord[] = [];
+  const before: string[] = [];
   let thin = 0;
+  let detailed = 0;
   const p = new SsParser({ file: 'x.ss', services }, {
     socket: (r) => {
       const d = (r as { [DEFERRED_EXTENSIONS]?: unknown[] })[DEFERRED_EXTENSIONS];
-      if (d && typeof d[0] !== 'string') thin++;
+      if (d && typeof d[0] !== 'string') {
+        if (d.length === 4) thin++;
+        else detailed++;
+      }
+      before.push(reads(r, fields));
       // as the evaluator does: a record kept is completed before socket() returns (the chunk is reused after)
       completeExtensions(r);
       recs.push(r);
@@ -58,13 +85,19 @@ function run(text: string, wants?: ExtensionWants, seed?: number): { recs: Socke
       i += n;
     }
   }
-  return { recs, thin, stats: p.end() };
+  return { recs, before, thin, detailed, stats: p.end() };
 }
 
-/** The thin parse of `text` agrees with the full parse; returns how many records were thin. */
-function check(text: string, label: string, seed?: number): number {
-  const full = run(text);
-  const got = run(text, WANTS, seed);
+/** The thin parse of `text` agrees with the full parse (with either set of wants); returns its counts. */
+function check(text: string, label: string, seed?: number): { thin: number; detailed: number } {
+  const a = checkWith(text, label, WANTS, THIN_FIELDS, seed);
+  const b = checkWith(text, `${label} (-e items read)`, EXT_WANTS, EXT_FIELDS, seed);
+  return { thin: a.thin + b.thin, detailed: a.detailed + b.detailed };
+}
+
+function checkWith(text: string, label: string, wants: ExtensionWants, fields: readonly string[], seed?: number): Run {
+  const full = run(text, undefined, undefined, fields);
+  const got = run(text, wants, seed, fields);
   expect({ label, n: got.recs.length }).toEqual({ label, n: full.recs.length });
   expect({ label, fields: [...got.stats.fields].sort(), kinds: got.stats.kinds, lines: got.stats.lines })
     .toEqual({ label, fields: [...full.stats.fields].sort(), kinds: full.stats.kinds, lines: full.stats.lines });
@@ -74,9 +107,13 @@ function check(text: string, label: string, seed?: number): number {
     const want = { netid: e.netid, state: e.state, recvQ: e.recvQ, sendQ: e.sendQ, location: e.location, netidInferred: e.netidInferred };
     if (JSON.stringify(main) !== JSON.stringify(want)) throw new Error(`${label}: line ${e.location.line}: ${JSON.stringify(main)} vs ${JSON.stringify(want)}`);
   });
+  // before completion, as the rules read them
+  got.before.forEach((r, i) => {
+    if (r !== full.before[i]) throw new Error(`${label}: line ${full.recs[i].location.line}: reads ${r} before completion, the full parse ${full.before[i]}`);
+  });
   // completed: the full parse's records
   expect({ label, recs: sortedKeys(got.recs) }).toEqual({ label, recs: sortedKeys(full.recs) });
-  return got.thin;
+  return got;
 }
 
 function generated(layout: string, sockets: number, seed: number): string {
@@ -95,9 +132,10 @@ describe('thin rows', () => {
 
   it.each([['tanp', 1], ['tuanp', 2], ['tanpmioe', 3]])('agree with the full parse on a generated -%s capture, in any chunks', (layout, seed) => {
     const text = generated(layout as string, 4000, seed as number);
-    const thin = check(text, `${layout} whole`);
-    if (layout !== 'tanpmioe') expect(thin).toBeGreaterThan(3000); // all but the listeners and process-grouped states
-    else expect(thin).toBe(0); // every record has a continuation line
+    const { thin, detailed } = check(text, `${layout} whole`);
+    // all but the listeners and process-grouped states (twice: once per set of wants)
+    if (layout !== 'tanpmioe') expect(thin).toBeGreaterThan(6000);
+    else expect(detailed).toBeGreaterThan(6000); // every record has extension items and a continuation line
     for (const s of [1, 2, 3]) check(text, `${layout} chunks ${s}`, s);
   });
 
@@ -107,18 +145,60 @@ describe('thin rows', () => {
       for (const f of fs.readdirSync(dir)) if (/\.(ss|out|txt)$/.test(f)) files.push(path.join(dir, f));
     }
     let thin = 0;
+    let detailed = 0;
     for (const f of files.sort()) {
       const text = fs.readFileSync(f, 'utf8');
-      thin += check(text, path.basename(f));
+      const n = check(text, path.basename(f));
+      thin += n.thin;
+      detailed += n.detailed;
       check(text, `${path.basename(f)} in chunks`, 7);
     }
     expect(thin).toBeGreaterThan(20);
+    expect(detailed).toBeGreaterThan(20);
   });
 
   it('never leave a record waiting in the queue (a weak Netid-less row before a thin one)', () => {
     const text = 'Netid State  Recv-Q Send-Q Local Address:Port Peer Address:Port Process\n' +
       'ESTAB 0 0 10.0.0.1:22 10.0.0.1:22\ntcp ESTAB 0 0 10.0.0.1:22 10.0.0.1:22\nESTAB\t0 0 10.0.0.1:22\t10.0.0.1:22\n';
     for (const seed of [undefined, 1, 2, 3]) check(text, 'queued', seed);
+  });
+
+  it('read the extension text of a row only where a lazy pass may search it', () => {
+    const header = 'State  Recv-Q Send-Q Local Address:Port Peer Address:Port Process\n';
+    // shows every field group first, so that only the text itself decides
+    const first = 'ESTAB 0 0 10.0.0.1:22 10.0.0.2:5 users:(("a",pid=1,fd=2)) timer:(on,1s,0) uid:0 ino:1 sk:1 <->\n' +
+      '\t skmem:(r0,rb1,t0,tb2,f0,w0,o0,bl0,d3) cubic rtt:1/2\n';
+    const row = (ext: string, cont?: string) => `ESTAB 0 0 10.0.0.1:22 10.0.0.2:5 ${ext}\n${cont === undefined ? '' : `\t ${cont}\n`}`;
+    const cases: [string, string | undefined, boolean][] = [
+      // [row's extension text, continuation line, read thin]
+      ['ino:1 sk:1 cgroup:/a <->', 'skmem:(r0,rb1,t0,tb2,f0,w0,o0,bl0,d3) ts cubic rtt:7/3 retrans:0/2', true],
+      ['timer:(keepalive,1min,0) ino:1 sk:1', undefined, true],
+      ['ino:1 sk:1', 'skmem:(r0,rb1,t0,tb2,f0,w0,o0,bl0,d3)', true], // no TCP info at all
+      ['ino:1 sk:1 cgroup:/ü <->', 'rtt:1/2', false], // not ASCII: read as latin1 it would differ
+      ['ino:1', 'foo:"a rtt:5/6 b" rtt:1/2', false], // a quoted value holds what looks like an item
+      ['ino:1', 'foo: rtt:5/6', false], // `key: value` takes the next token
+      ['ino:1', 'x(a rtt:5/6) rtt:1/2', false], // a token with a space inside parentheses
+      ['ino:1', 'rtt:1/2\tretrans:0/3', false], // whitespace other than spaces
+      ['ino:1', 'cubic cwnd:10', false], // TCP info without an item that makes the tcp object here
+      ['ino:1', 'tcp-ulp-tls rtt:3/4', false],
+      ['ino:1\r', 'rtt:1/2', false],
+      ['ino:1', 'rtt:1/2 foo:', false],
+      ['bpf filter (1): 0x28', undefined, false],
+      ['ino:1', 'bpf filter (1):0x28 rtt:1/2', false], // a bpf program runs to the end of the text
+    ];
+    for (const [ext, cont, thin] of cases) {
+      const text = header + first + row(ext, cont) + row('ino:2');
+      const label = JSON.stringify([ext, cont]);
+      for (const seed of [undefined, 3]) check(text, label, seed);
+      // the first row and the last one (read in full: the last row of the input) aside
+      const n = run(text, EXT_WANTS, undefined, EXT_FIELDS).detailed;
+      expect({ label, thin: n === 1 }).toEqual({ label, thin });
+    }
+    // an unread item of a group the snapshot has not shown yet (skmem, when no rule reads it): read in full
+    const noSkmem = ['netid', 'state', 'tcp.rtt'];
+    const text = header + row('ino:1 sk:1', 'cubic rtt:1/2') + row('ino:1 sk:1', 'skmem:(r0,rb1,t0,tb2,f0,w0,o0,bl0,d3) cubic rtt:1/2') +
+      row('ino:1 sk:1', 'skmem:(r0,rb1,t0,tb2,f0,w0,o0,bl0,d3) cubic rtt:1/2') + row('ino:2');
+    expect(checkWith(text, 'skmem not shown before', extensionWants(noSkmem), noSkmem).detailed).toBe(1);
   });
 
   // SEED=n varies the inputs (fixed by default so that CI is repeatable)
@@ -140,10 +220,29 @@ describe('thin rows', () => {
       ],
     );
     const sep = mostly([' ', '   '], ['\t', ' \t']);
-    const tail = mostly(['', '  '], ['\r', ' \t', ' x']);
-    const row = fc.tuple(fc.boolean(), state, q, q, addr, addr, users, sep, tail, fc.boolean()).map(
-      ([tcp, st, r, s, l, p, u, sp, t, cont]) =>
-        `${tcp ? 'tcp' + sp : ''}${st}${sp}${r} ${s} ${l}${sp}${p}${u ? ' ' + u : ''}${t}\n${cont ? '\tcubic rtt:150/1 skmem:(r0,rb1,t0,tb2,f0,w0,o0,bl0,d3)\n' : ''}`,
+    const tail = mostly(['', '  ', ' '.repeat(70)], ['\r', ' \t', ' x']);
+    // -e / -o items after the users (or the peer), as `ss -tanpeo` prints them
+    const ext = mostly(
+      ['', 'timer:(timewait,4.5ms,0) ino:0 sk:1', 'ino:23793545 sk:3397a cgroup:/system.slice/ssh.service <->', 'timer:(keepalive,1min,0) uid:1000 ino:5 sk:3 <->'],
+      ['ino:1 sk:2 -->', 'timer:(on,200ms,3)', 'fwmark:0x1 v6only:1', 'cubic rtt:1/2', 'ino:"a b"', 'x=y', 'cgroup:/ü', 'uid: 0', 'timer:(on,1s', 'bpf filter (1): 0x28', 'weird'],
+    );
+    // a continuation line (`-m -i`), sometimes two, sometimes padded
+    const contLine = mostly(
+      [
+        '', 'skmem:(r0,rb131072,t0,tb16384,f0,w0,o0,bl0,d0) cubic cwnd:10',
+        'skmem:(r0,rb1,t0,tb2,f0,w0,o0,bl0,d3) ts sack cubic wscale:7,7 rto:204 rtt:150/1 ato:40 mss:1448 send 4746345bps lastsnd:67465 pacing_rate 9492690bps app_limited retrans:0/3',
+        'cubic rtt:150/1 skmem:(r0,rb1,t0,tb2,f0,w0,o0,bl0,d3)', 'skmem:(r0,rb1,t0,tb2,f0,w0,o0,bl0,d3)',
+      ],
+      [
+        'cubic cwnd:10', 'rtt: 5', 'rtt:"5 6"', 'foo(bar baz) rtt:1/2', 'tcp-ulp-tls rtt:3/4 rtt:5/6', 'bpf filter (1): x', 'rtt:1/2\tretrans:0/3',
+        'retrans:0/3 timer:(on,1sec,2) backoff:2', 'rtt:é', '<-> rtt:1/2', 'ino:5 sk:1 rtt:1/2', 'send 100bps', 'unknown_thing rtt:2/1', 'x:y', 'rtt:',
+        'users:(("a",pid=1,fd=2))', 'skmem:(r0,rb1 rtt:1/2', 'mem:(r0,w0,f0,t0) rtt:1/1', 'rtt:1/2 rtt:3/4', 'rtt:1/2 skmem:(r5,rb1,t0,tb2,f0,w0,o0,bl0,d1)\n\trtt:9/9',
+      ],
+    );
+    const pad = fc.constantFrom('', '', '   ', ' '.repeat(100));
+    const row = fc.tuple(fc.boolean(), state, q, q, addr, addr, users, ext, sep, tail, fc.option(fc.tuple(contLine, pad), { freq: 2 })).map(
+      ([tcp, st, r, s, l, p, u, x, sp, t, cont]) =>
+        `${tcp ? 'tcp' + sp : ''}${st}${sp}${r} ${s} ${l}${sp}${p}${u ? ' ' + u : ''}${x ? ' ' + x : ''}${t}\n${cont ? `\t ${cont[0]}${cont[1]}\n` : ''}`,
     );
     const header = fc.constantFrom(
       'State  Recv-Q Send-Q Local Address:Port Peer Address:Port Process\n',
