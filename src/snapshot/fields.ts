@@ -915,6 +915,7 @@ export function completeExtensions(rec: SocketRecord): void {
     const k = thinTokens(t);
     rec.local = thinEndpoint(b, k.localStart, k.localEnd);
     rec.peer = thinEndpoint(b, k.peerStart, k.peerEnd);
+    if (rec.processes !== undefined) delete rec.processes; // read already (the rules read processes)
     if (t.length === 4) {
       if (k.usersStart >= 0) {
         const text = b.toString('utf8', k.usersStart, k.usersEnd);

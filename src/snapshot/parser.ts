@@ -6,7 +6,7 @@
  */
 import {
   ALL_WANTED, SEEN_EXTENDED, SEEN_PROCESSES, SEEN_SKIPPED, SEEN_SKMEM, SEEN_TCPINFO, SEEN_TIMER, SEEN_UNTERMINATED,
-  DEFERRED_EXTENSIONS, deferExtensions, looksLikeExtension, parseExtensions, parseIntRange, parseIntStrict, readThinItems, type ExtensionWants,
+  DEFERRED_EXTENSIONS, deferExtensions, looksLikeExtension, parseExtensions, parseIntRange, parseIntStrict, parseUsers, readThinItems, type ExtensionWants,
 } from './fields';
 import {
   NEEDS_EXTENDED, NEEDS_SKMEM, NEEDS_TCP, declareStates, newThinItems, newThinTail, readThinTail, spaceWords, stateOf, stateStart, thinItems,
@@ -315,10 +315,11 @@ export class SsParser {
   private curSkipped = false;
   /**
    * Per state: null when rows must be parsed in full, else the keys thinRow searches a row's extension text
-   * for (the sink reads nothing of a plain row beyond netid, state, queues and extension items); `keys` null
-   * when extension text cannot be searched (rows with it are then parsed in full).
+   * for (the sink reads nothing of a plain row beyond netid, state, queues, processes and extension items);
+   * `keys` null when extension text cannot be searched (rows with it are then parsed in full); `users` when
+   * the processes are read.
    */
-  private readonly thinStates = new Map<string, { keys: KeyTable | null } | null>();
+  private readonly thinStates = new Map<string, { keys: KeyTable | null; users: boolean } | null>();
   /** What thinRow finds in extension text (one object, reused). */
   private readonly thinFound = newThinItems();
   /** The ThinRow `cur` was read as (its bytes are copied before write() returns), else undefined. */
@@ -413,9 +414,9 @@ export class SsParser {
   /**
    * A plain inet row — `[tcp|udp] STATE RECVQ SENDQ ADDR:PORT ADDR:PORT [users:(("comm",pid=N,fd=N),…)] [EXT]`,
    * single spaces or padding, ASCII, numeric ports — of a table with State and queue columns, in a state whose
-   * rules (the sink's extensionWants) read nothing but netid, state, queues and extension items: made into a
-   * record straight from the bytes, without its addresses and processes, which completeExtensions adds from
-   * the bytes kept (a consumer completes a record it keeps before socket() returns, as the evaluator does).
+   * rules (the sink's extensionWants) read nothing but netid, state, queues, processes and extension items:
+   * made into a record straight from the bytes, without its addresses (and processes, unless read), which
+   * completeExtensions adds from the bytes kept (a consumer completes a record it keeps before socket() returns, as the evaluator does).
    * Extension text — EXT, and a TAB continuation line (`-i -m` items) that follows in the same chunk — is
    * searched for the items the rules read (thinItems), as a lazy pass would search it (searchRest in
    * fields.ts); its row then is kept with its continuation line.
@@ -450,7 +451,7 @@ export class SsParser {
     if (thin === undefined) {
       const w = this.sink.extensionWants(state);
       if (w === undefined) return -1;
-      thin = w !== ALL_WANTED && !w.users && !w.row ? { keys: w.searchKeys ? thinKeys(w.searchKeys) : null } : null;
+      thin = w !== ALL_WANTED && !w.row ? { keys: w.searchKeys ? thinKeys(w.searchKeys) : null, users: w.users } : null;
       this.thinStates.set(state, thin);
     }
     if (thin === null || (state === 'LISTEN' && this.stats.meta.source === 'proc')) return -1;
@@ -496,7 +497,15 @@ export class SsParser {
     const rec: SocketRecord = netid === undefined
       ? { netid: 'unknown', local: EMPTY_EP, peer: EMPTY_EP, location, state, recvQ, sendQ, netidInferred: undefined, [DEFERRED_EXTENSIONS]: t } as SocketRecord
       : { netid, local: EMPTY_EP, peer: EMPTY_EP, location, state, recvQ, sendQ, [DEFERRED_EXTENSIONS]: t } as SocketRecord;
-    let seen = tail.usersStart >= 0 ? SEEN_PROCESSES : 0;
+    let seen = 0;
+    if (tail.usersStart >= 0) {
+      seen = SEEN_PROCESSES;
+      // a plain users:(…) block (readThinTail), read as the full parse reads it
+      if (thin.users) {
+        const processes = parseUsers((b as unknown as Latin1Sliceable).latin1Slice(tail.usersStart, tail.usersEnd), 0).processes;
+        if (processes.length > 0) rec.processes = processes;
+      }
+    }
     if (detailed) {
       // the found items, as a lazy pass reads them (each line's as one extension text)
       const f = found.found;

@@ -18,10 +18,10 @@ import { FIELD_BY_NAME } from '../../src/rules/fields';
 import { CORPUS, SYNTHETIC, listOut, sortedKeys } from './helpers';
 
 const services = builtinServices();
-/** What the default pack reads of ESTAB sockets, and a set that also reads -e items (found on the main row). */
+/** What the default pack reads of ESTAB sockets, and a set that also reads processes and -e items (found on the main row). */
 const THIN_FIELDS = ['netid', 'state', 'recvQ', 'sendQ', 'tcp.rtt', 'tcp.rttvar', 'tcp.retrans', 'tcp.backoff', 'skmem.d', 'skmem.r', 'timer.name', 'timer.retrans'];
 const WANTS = extensionWants(THIN_FIELDS);
-const EXT_FIELDS = [...THIN_FIELDS, 'uid', 'inode', 'cgroup'];
+const EXT_FIELDS = [...THIN_FIELDS, 'uid', 'inode', 'cgroup', 'process.name', 'process.pid'];
 const EXT_WANTS = extensionWants(EXT_FIELDS);
 
 /** The values of `fields` a rule would read of `r` (JSON). */
