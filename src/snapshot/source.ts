@@ -73,6 +73,57 @@ async function* chunks(src: AsyncIterable<Buffer | string>): AsyncGenerator<Buff
   for await (const c of src) yield typeof c === 'string' ? Buffer.from(c, 'utf8') : c;
 }
 
+/** Bytes read at a time. */
+const READ_BYTES = 256 * 1024;
+/** A plain file is read without giving other events a turn for at most this many bytes. */
+const YIELD_BYTES = 1024 * 1024;
+
+/** Whether a regular file starts with the gzip magic (a range past the start never does: see SourceOptions.range). */
+function isGzipFile(file: string, range: ByteRange | undefined): boolean {
+  if (range !== undefined && range.start > 0) return false;
+  let fd: number | undefined;
+  try {
+    fd = fs.openSync(file, 'r');
+    const head = Buffer.alloc(2);
+    return fs.readSync(fd, head, 0, 2, 0) === 2 && head[0] === 0x1f && head[1] === 0x8b;
+  } catch {
+    return false; // the read proper reports it
+  } finally {
+    if (fd !== undefined) fs.closeSync(fd);
+  }
+}
+
+/**
+ * A regular (uncompressed) file, or bytes [range.start, range.end) of it (range.end read as each chunk is
+ * read: split.ts may lower it), in chunks of one buffer read again for each (the parser keeps nothing of a
+ * chunk after write() returns). Read synchronously: a thread that parses while another does (split.ts,
+ * several snapshots) would otherwise wait for each read to come back through libuv's thread pool, whose
+ * threads compete with both for the cores; other events (a worker's messages) get a turn every megabyte.
+ */
+async function* fileChunks(file: string, range: ByteRange | undefined): AsyncGenerator<Buffer> {
+  const fd = fs.openSync(file, 'r');
+  try {
+    const buf = Buffer.allocUnsafe(READ_BYTES);
+    let pos = range?.start ?? 0;
+    let sinceYield = 0;
+    for (;;) {
+      const want = range ? Math.min(READ_BYTES, range.end - pos) : READ_BYTES;
+      if (want <= 0) return;
+      const n = fs.readSync(fd, buf, 0, want, pos);
+      if (n <= 0) return;
+      pos += n;
+      yield buf.subarray(0, n);
+      sinceYield += n;
+      if (sinceYield >= YIELD_BYTES) {
+        sinceYield = 0;
+        await new Promise<void>((resolve) => setImmediate(resolve));
+      }
+    }
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
 /** Streams a file (or '-' = stdin, or a .gz file) through an SsParser. */
 export async function parseSnapshotFile(file: string, sink: ParseSink, opts?: SourceOptions): Promise<ParseStats> {
   let input: AsyncIterable<Buffer | string>;
@@ -94,7 +145,9 @@ export async function parseSnapshotFile(file: string, sink: ParseSink, opts?: So
       throw describeFsError(file, e as NodeJS.ErrnoException);
     }
     const r = opts?.range;
-    input = fs.createReadStream(file, { highWaterMark: 256 * 1024, ...(r ? { start: r.start, end: r.end - 1 } : {}) });
+    input = st.isFile() && !isGzipFile(file, r)
+      ? fileChunks(file, r)
+      : fs.createReadStream(file, { highWaterMark: READ_BYTES, ...(r ? { start: r.start, end: r.end - 1 } : {}) });
   }
   const inner = opts?.range !== undefined && opts.range.start > 0;
 

@@ -114,4 +114,56 @@ describe('parseSnapshotFile', () => {
     expect(n).toBe(200000);
     expect(stats.unparsed).toBe(0);
   });
+
+  it('gives other events a turn while it reads a large plain file (a worker\'s messages, split.ts)', async () => {
+    const f = path.join(tmp, 'turns.out');
+    const line = 'tcp   ESTAB 0      0      10.0.0.1:22 10.0.0.2:50000\n';
+    fs.writeFileSync(f, 'Netid State Recv-Q Send-Q Local Address:Port Peer Address:Port\n' + line.repeat(150000)); // ~7 MB
+    let n = 0;
+    let seenAt = -1;
+    const socket = () => {
+      if (n++ === 0) setImmediate(() => { seenAt = n; }); // once reading has begun
+    };
+    const stats = await parseSnapshotFile(f, { socket, unparsed: () => undefined });
+    expect(stats.sockets).toBe(150000);
+    expect(seenAt).toBeGreaterThan(1); // the callback ran after more rows were read, not after all of them
+    expect(seenAt).toBeLessThan(100000);
+  });
+
+  it('reads a named pipe (`<(ss -tan)`) as a stream', async () => {
+    if (process.platform === 'win32') return;
+    const fifo = path.join(tmp, 'pipe.ss');
+    require('child_process').execFileSync('mkfifo', [fifo]);
+    const text = fs.readFileSync(TANE);
+    const writer = new Promise<void>((resolve, reject) => {
+      const w = fs.createWriteStream(fifo);
+      w.on('error', reject);
+      w.end(text, () => resolve());
+    });
+    const c = collector();
+    const [stats] = await Promise.all([parseSnapshotFile(fifo, c.sink), writer]);
+    expect(stats.sockets).toBe(4);
+    const plain = collector();
+    await parseSnapshotFile(TANE, plain.sink, { file: fifo });
+    expect(c.sockets).toEqual(plain.sockets);
+  });
+
+  it('reads a byte range of a plain file, whose end may be lowered while it reads', async () => {
+    const f = path.join(tmp, 'range.out');
+    const head = 'Netid State Recv-Q Send-Q Local Address:Port Peer Address:Port\n';
+    const line = (i: number) => `tcp   ESTAB 0      0      10.0.0.1:22 10.0.0.2:${String(10000 + i)}\n`;
+    const rows = Array.from({ length: 60000 }, (_, i) => line(i)).join(''); // ~3 MB, fixed-width rows
+    fs.writeFileSync(f, head + rows);
+    const size = fs.statSync(f).size;
+    const range = { start: 0, end: size };
+    let n = 0;
+    // lowered at the first turn (after the first megabyte), to a row boundary
+    const cut = head.length + line(0).length * 40000;
+    const socket = () => {
+      if (n++ === 0) setImmediate(() => { range.end = cut; });
+    };
+    const stats = await parseSnapshotFile(f, { socket, unparsed: () => undefined }, { range });
+    expect(stats.sockets).toBe(40000);
+    expect(range.fed).toBe(cut);
+  });
 });
