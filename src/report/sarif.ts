@@ -121,11 +121,18 @@ function ruleDescriptor(rule: RuleMeta): Sarif.ReportingDescriptor {
 
 class Locator {
   private readonly meta = new Map<string, Record<string, string> | undefined>();
+  /** artifactUri of each file (every finding and offender names one of a few files). */
+  private readonly uris = new Map<string, { uri: string; relative: boolean }>();
   constructor(private readonly cwd: string, snapshots: SnapshotReport[]) {
     for (const s of snapshots) if (!this.meta.has(s.file)) this.meta.set(s.file, s.meta);
   }
   artifact(file: string): Sarif.ArtifactLocation {
-    const { uri, relative } = artifactUri(file, this.cwd, this.meta.get(file));
+    let known = this.uris.get(file);
+    if (known === undefined) {
+      known = artifactUri(file, this.cwd, this.meta.get(file));
+      this.uris.set(file, known);
+    }
+    const { uri, relative } = known;
     return relative ? { uri, uriBaseId: SRCROOT } : { uri };
   }
   physical(location: Location): Sarif.PhysicalLocation {
