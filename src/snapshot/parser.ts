@@ -416,7 +416,8 @@ export class SsParser {
    * single spaces or padding, ASCII, numeric ports — of a table with State and queue columns, in a state whose
    * rules (the sink's extensionWants) read nothing but netid, state, queues, processes and extension items:
    * made into a record straight from the bytes, without its addresses (and processes, unless read), which
-   * completeExtensions adds from the bytes kept (a consumer completes a record it keeps before socket() returns, as the evaluator does).
+   * completeExtensions adds from the bytes kept (a consumer completes a record it keeps before socket()
+   * returns, as the evaluator does).
    * Extension text — EXT, and a TAB continuation line (`-i -m` items) that follows in the same chunk — is
    * searched for the items the rules read (thinItems), as a lazy pass would search it (searchRest in
    * fields.ts); its row then is kept with its continuation line.
@@ -485,9 +486,13 @@ export class SsParser {
     }
 
     // The record before ends here, as the full parse would end it first (mainLine). Then this one must not
-    // wait in the queue (it is emitted while `b` is valid): no rows wait, and its table is known or decided.
+    // wait in the queue (it is emitted while `b` is valid): no rows wait, and its table is known, decided or
+    // given by the capture flags (`# flags: -tanp`).
     this.flushRecord();
-    if (this.queue.length !== 0 || (netid === undefined && this.decision === undefined && !STREAM_ONLY.has(state))) return -1;
+    if (
+      this.queue.length !== 0 ||
+      (netid === undefined && this.decision === undefined && this.flags?.table === undefined && !STREAM_ONLY.has(state))
+    ) return -1;
 
     const t: ThinRow = detailed ? [b, start, end, netid === undefined ? 0 : 1, contStart, contEnd] : [b, start, end, netid === undefined ? 0 : 1];
     const lineNo = this.lineNo + 1;

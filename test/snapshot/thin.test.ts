@@ -201,6 +201,15 @@ describe('thin rows', () => {
     expect(checkWith(text, 'skmem not shown before', extensionWants(noSkmem), noSkmem).detailed).toBe(1);
   });
 
+  it('read rows of a Netid-less table thin when the capture flags name the table (`# flags: -tanp`)', () => {
+    const rows = Array.from({ length: 20 }, (_, i) => `ESTAB 0 0 10.0.0.1:22 10.0.0.2:${5000 + i} users:(("sshd",pid=1,fd=${i + 3}))\n`).join('');
+    const text = '# host: h1\n# flags: -tanp\nState  Recv-Q Send-Q Local Address:Port Peer Address:Port Process\n' + rows;
+    const { thin } = check(text, 'flags');
+    expect(thin).toBe(2 * 19); // all but the last row, once per set of wants
+    // without the flags, an ESTAB row could be UDP: the table stays undecided and no row is read thin
+    expect(check(text.replace('# flags: -tanp\n', ''), 'no flags').thin).toBe(0);
+  });
+
   // SEED=n varies the inputs (fixed by default so that CI is repeatable)
   it('agree with the full parse on rows at the edge of the plain form (property)', () => {
     // mostly the plain form, each part sometimes just outside it
