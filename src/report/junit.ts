@@ -8,9 +8,10 @@
  */
 import junitReportBuilder from 'junit-report-builder';
 import type { TestCase } from 'junit-report-builder';
-import type { Finding, Omitted, RuleMeta, ScanReport, SnapshotReport } from '../engine/types';
+import type { Finding, NotEvaluated, Omitted, RuleMeta, ScanReport, SnapshotReport } from '../engine/types';
 import { describeSocket } from '../snapshot/describe';
 import { displayFile } from './paths';
+import { groupBy } from './group';
 import { prepareReport } from './redact';
 import { stripControl } from './sanitize';
 import type { FormatContext, Formatter } from './types';
@@ -87,6 +88,12 @@ export function formatJunit(input: ScanReport, ctx: FormatContext): string {
   const hostCount = new Map<string, number>();
   for (const s of report.snapshots) hostCount.set(s.host, (hostCount.get(s.host) ?? 0) + 1);
 
+  // each snapshot's findings (and rules not evaluated, findings not listed), grouped once
+  const bySnapshot = {
+    findings: groupBy(report.findings, (f) => snapshotKey(f.host, f.location.file)),
+    notEvaluated: groupBy(report.notEvaluated, (n) => snapshotKey(n.host, n.file)),
+    omitted: groupBy(report.omitted, (o) => snapshotKey(o.host, o.file)),
+  };
   for (const snapshot of report.snapshots) {
     const suite = builder.testSuite();
     suite.name(attr(`socklint ${snapshot.host} (${displayFile(snapshot.file)})`));
@@ -101,24 +108,27 @@ export function formatJunit(input: ScanReport, ctx: FormatContext): string {
       (hostCount.get(snapshot.host) ?? 0) > 1
         ? `socklint.${classSafe(snapshot.host)}.${classSafe(snapshot.file)}`
         : `socklint.${classSafe(snapshot.host)}`;
-    addCases(suite, classname, snapshot, report, rules);
+    const key = snapshotKey(snapshot.host, snapshot.file);
+    const of = { findings: bySnapshot.findings.get(key) ?? [], notEvaluated: bySnapshot.notEvaluated.get(key) ?? [], omitted: bySnapshot.omitted.get(key) ?? [] };
+    addCases(suite, classname, snapshot, of, report, rules);
   }
   return builder.build();
 }
 
 type Suite = ReturnType<ReturnType<typeof junitReportBuilder.newBuilder>['testSuite']>;
 
+function snapshotKey(host: string, file: string): string {
+  return JSON.stringify([host, file]);
+}
+
 function addCases(
   suite: Suite,
   classname: string,
   snapshot: SnapshotReport,
+  { findings, notEvaluated, omitted }: { findings: Finding[]; notEvaluated: NotEvaluated[]; omitted: Omitted[] },
   report: ScanReport,
   rules: Map<string, RuleMeta>,
 ): void {
-  const mine = (x: { host: string; file: string }): boolean => x.host === snapshot.host && x.file === snapshot.file;
-  const findings = report.findings.filter((f) => f.host === snapshot.host && f.location.file === snapshot.file);
-  const notEvaluated = report.notEvaluated.filter(mine);
-  const omitted = report.omitted.filter(mine);
   const ruleIds = [...new Set([...snapshot.rulesEvaluated, ...notEvaluated.map((n) => n.ruleId)])];
   const order = new Map(report.rules.map((r, i) => [r.id, i]));
   ruleIds.sort((a, b) => (order.get(a) ?? Infinity) - (order.get(b) ?? Infinity) || compareText(a, b));

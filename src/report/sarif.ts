@@ -14,6 +14,7 @@ import type { Finding, Level, RuleMeta, ScanReport, SnapshotReport } from '../en
 import type { Location } from '../snapshot/types';
 import { describeSocket } from '../snapshot/describe';
 import { artifactUri, fileUri } from './paths';
+import { groupBy } from './group';
 import { prepareReport } from './redact';
 import { stripControl } from './sanitize';
 import type { FormatContext, Formatter } from './types';
@@ -201,14 +202,20 @@ export function splitByHosts(report: ScanReport, maxHosts = SARIF_MAX_RUNS_PER_F
   const hosts = hostsOf(report);
   if (hosts.length <= maxHosts) return [report];
   const parts: ScanReport[] = [];
-  for (let i = 0; i < hosts.length; i += maxHosts) {
-    const group = new Set(hosts.slice(i, i + maxHosts));
+  const partOf = new Map(hosts.map((h, i) => [h, Math.floor(i / maxHosts)]));
+  const part = (x: { host: string }): string => String(partOf.get(x.host));
+  const snapshots = groupBy(report.snapshots, part);
+  const findings = groupBy(report.findings, part);
+  const notEvaluated = groupBy(report.notEvaluated, part);
+  const omitted = groupBy(report.omitted, part);
+  for (let i = 0; i * maxHosts < hosts.length; i++) {
+    const k = String(i);
     parts.push({
       ...report,
-      snapshots: report.snapshots.filter((s) => group.has(s.host)),
-      findings: report.findings.filter((f) => group.has(f.host)),
-      notEvaluated: report.notEvaluated.filter((n) => group.has(n.host)),
-      omitted: report.omitted.filter((o) => group.has(o.host)),
+      snapshots: snapshots.get(k) ?? [],
+      findings: findings.get(k) ?? [],
+      notEvaluated: notEvaluated.get(k) ?? [],
+      omitted: omitted.get(k) ?? [],
     });
   }
   return parts;
@@ -236,9 +243,14 @@ export function buildSarifLog(input: ScanReport, ctx: FormatContext): Sarif.Log 
   if (hosts.length === 0) hosts.push('');
   const category = stripControl(ctx.sarifCategory ?? 'socklint').replace(/\/+$/, '') || 'socklint';
   const usedIds = new Set<string>();
+  const byHost = (x: { host: string }): string => x.host;
+  const snapshotsOf = groupBy(report.snapshots, byHost);
+  const findingsOf = groupBy(report.findings, byHost);
+  const notEvaluatedOf = groupBy(report.notEvaluated, byHost);
+  const omittedOf = groupBy(report.omitted, byHost);
 
   for (const host of hosts) {
-    const snapshots = report.snapshots.filter((s) => s.host === host);
+    const snapshots = snapshotsOf.get(host) ?? [];
     const driver: Sarif.ToolComponent = {
       // Set explicitly: the builder would otherwise fill in the npm package name of whoever runs it.
       name: 'socklint',
@@ -269,8 +281,7 @@ export function buildSarifLog(input: ScanReport, ctx: FormatContext): Sarif.Log 
     for (const d of descriptors) runBuilder.addRule(new SarifRuleBuilder(d));
 
     // Cap at GitHub's limit, keeping what matters most: unsuppressed first, then by level.
-    const findings = report.findings
-      .filter((f) => f.host === host)
+    const findings = (findingsOf.get(host) ?? [])
       .map((f, i) => ({ f, i }))
       .sort(
         (a, b) =>
@@ -286,7 +297,7 @@ export function buildSarifLog(input: ScanReport, ctx: FormatContext): Sarif.Log 
     const notifications: Sarif.Notification[] = [];
     const ruleRef = (id: string): Sarif.ReportingDescriptorReference =>
       ruleIndex.has(id) ? { id, index: ruleIndex.get(id) } : { id };
-    for (const n of report.notEvaluated.filter((x) => x.host === host)) {
+    for (const n of notEvaluatedOf.get(host) ?? []) {
       notifications.push({
         level: 'warning',
         message: { text: `Rule ${n.ruleId} was not evaluated on ${stripControl(n.file)}: ${text(n.reason, 'no reason given')}` },
@@ -295,7 +306,7 @@ export function buildSarifLog(input: ScanReport, ctx: FormatContext): Sarif.Log 
         locations: [locator.fileOnly(n.file)],
       });
     }
-    for (const o of report.omitted.filter((x) => x.host === host)) {
+    for (const o of omittedOf.get(host) ?? []) {
       notifications.push({
         level: 'warning',
         message: { text: `${o.count} more findings of rule ${o.ruleId} in ${stripControl(o.file)} were counted but not listed (per-rule cap).` },
