@@ -127,6 +127,29 @@ function accepts(f: SocketFilter | undefined, netid: string, state: string | und
   return true;
 }
 
+/**
+ * What a rule list reads, overall and per state, shared by the evaluators of every snapshot with the same
+ * rules (a fleet scan has thousands of snapshots and the same few rule lists): keyed by the rules' identities.
+ */
+const wantsOf = new Map<string, { wants: ExtensionWants; byState: Map<string, ExtensionWants> }>();
+const ruleIds = new WeakMap<CompiledRule, number>();
+let nextRuleId = 0;
+const MAX_SHARED_WANTS = 256;
+
+function sharedWants(rules: readonly CompiledRule[]): { wants: ExtensionWants; byState: Map<string, ExtensionWants> } {
+  const key = rules.map((r) => {
+    let id = ruleIds.get(r);
+    if (id === undefined) ruleIds.set(r, (id = nextRuleId++));
+    return id;
+  }).join(',');
+  let w = wantsOf.get(key);
+  if (w === undefined) {
+    w = { wants: rules.every((r) => r.reads) ? extensionWants(rules.flatMap((r) => r.reads!)) : ALL_WANTED, byState: new Map() };
+    if (wantsOf.size < MAX_SHARED_WANTS) wantsOf.set(key, w);
+  }
+  return w;
+}
+
 export class SnapshotEvaluator {
   private readonly states: RuleState[];
   private readonly cap: number;
@@ -139,7 +162,8 @@ export class SnapshotEvaluator {
    * completed before a finding shows it.
    */
   readonly wants: ExtensionWants;
-  private readonly wantsByState = new Map<string, ExtensionWants>();
+  /** What the rules that can match a socket in each state read: shared by evaluators of the same rules. */
+  private readonly wantsByState: Map<string, ExtensionWants>;
 
   constructor(rules: CompiledRule[], private readonly ctx: EvaluatorContext) {
     this.cap = ctx.maxFindingsPerRule ?? DEFAULT_MAX_FINDINGS_PER_RULE;
@@ -149,7 +173,9 @@ export class SnapshotEvaluator {
       const bareConstant = rule.reads !== undefined && rule.reads.every(bareField);
       return { rule, filter, test: filter?.residual ?? rule.match, bareConstant, findings: [], omitted: 0, groups: rule.aggregate ? new Map() : undefined };
     });
-    this.wants = rules.every((r) => r.reads) ? extensionWants(rules.flatMap((r) => r.reads!)) : ALL_WANTED;
+    const shared = sharedWants(rules);
+    this.wants = shared.wants;
+    this.wantsByState = shared.byState;
   }
 
   private rulesFor(netid: string, state: string | undefined): Dispatch {

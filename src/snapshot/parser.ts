@@ -158,6 +158,15 @@ interface Latin1Sliceable {
   latin1Slice(start: number, end: number): string;
 }
 
+/** The KeyTable of a state's wants (shared by the parsers of a scan's snapshots, as the wants are). */
+const KEY_TABLES = new WeakMap<ExtensionWants, KeyTable | null>();
+
+function keysOf(w: ExtensionWants): KeyTable | null {
+  let t = KEY_TABLES.get(w);
+  if (t === undefined) KEY_TABLES.set(w, (t = w.searchKeys ? thinKeys(w.searchKeys) : null));
+  return t;
+}
+
 const MAX_LINE_BYTES = 1 << 20; // longer lines are reported 'line too long'
 const REPORT_CHARS = 300; // text kept in UnparsedLine
 const MAX_JOINS = 16; // COMM is ≤ 15 bytes: at most 15 embedded newlines
@@ -452,7 +461,7 @@ export class SsParser {
     if (thin === undefined) {
       const w = this.sink.extensionWants(state);
       if (w === undefined) return -1;
-      thin = w !== ALL_WANTED && !w.row ? { keys: w.searchKeys ? thinKeys(w.searchKeys) : null, users: w.users } : null;
+      thin = w !== ALL_WANTED && !w.row ? { keys: keysOf(w), users: w.users } : null;
       this.thinStates.set(state, thin);
     }
     if (thin === null || (state === 'LISTEN' && this.stats.meta.source === 'proc')) return -1;
