@@ -285,6 +285,7 @@ export function thinKeys(keys: readonly string[]): KeyTable {
 const EXTENDED_KEYS = thinKeys(['ino', 'sk', 'cgroup', 'uid', 'fwmark', 'v6only']);
 const SKMEM_KEYS = thinKeys(['skmem', 'mem']);
 const SHUTDOWN_TOKENS = ['<->', '-->', '<--', '---'].map((t) => Buffer.from(t, 'latin1'));
+const USERS_TOKEN = Buffer.from('users:(', 'latin1');
 const BPF_TOKEN = Buffer.from('bpf', 'latin1');
 const ULP_TOKEN = Buffer.from('tcp-ulp-', 'latin1');
 
@@ -314,7 +315,7 @@ function startsWithAny(b: Buffer, p: number, e: number, prefixes: readonly Buffe
  * need to be left unread. False when the text is not simple enough for that — what searchRest (fields.ts)
  * requires of text it searches (NOT_SIMPLE), and stricter: printable ASCII and spaces only, no `"`, no `:`
  * before a space or the end, every `(` closed before a space or another `(` (so tokens are exactly the runs
- * between spaces, and no `users:((` block), no bpf program or tcp-ulp block.
+ * between spaces), no `users:(` block, bpf program or tcp-ulp block.
  */
 export function thinItems(b: Buffer, p: number, end: number, keys: KeyTable, out: ThinItems): boolean {
   for (;;) {
@@ -337,9 +338,11 @@ export function thinItems(b: Buffer, p: number, end: number, keys: KeyTable, out
         if (q >= end || b[q] !== 41 /* ) */) return false;
       }
     }
-    // (a `users:((` block fails the parenthesis rule)
+    // a users:(…) block readThinTail did not take (malformed, or a second one) is the full parse's to read
     const c0 = b[s];
-    if ((c0 === 98 && startsWith(b, s, p, BPF_TOKEN)) || (c0 === 116 && startsWith(b, s, p, ULP_TOKEN))) return false;
+    if ((c0 === 117 && startsWith(b, s, p, USERS_TOKEN)) || (c0 === 98 && startsWith(b, s, p, BPF_TOKEN)) || (c0 === 116 && startsWith(b, s, p, ULP_TOKEN))) {
+      return false;
+    }
     if (colon > 0 && startsWithAny(b, s, p, keys[c0])) {
       out.found[out.n * 2] = s;
       out.found[out.n * 2 + 1] = p;

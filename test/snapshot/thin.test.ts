@@ -194,6 +194,9 @@ describe('thin rows', () => {
       const n = run(text, EXT_WANTS, undefined, EXT_FIELDS).detailed;
       expect({ label, thin: n === 1 }).toEqual({ label, thin });
     }
+    // a users block readThinTail did not take, before processes were shown: the full parse's (it shows the group)
+    const malformed = header + row('ino:2 sk:2', 'cubic rtt:1/2') + row('users:(x) ino:1 sk:1', 'cubic rtt:1/2') + row('ino:2');
+    for (const seed of [undefined, 2]) check(malformed, 'malformed users block', seed);
     // an unread item of a group the snapshot has not shown yet (skmem, when no rule reads it): read in full
     const noSkmem = ['netid', 'state', 'tcp.rtt'];
     const text = header + row('ino:1 sk:1', 'cubic rtt:1/2') + row('ino:1 sk:1', 'skmem:(r0,rb1,t0,tb2,f0,w0,o0,bl0,d3) cubic rtt:1/2') +
@@ -233,7 +236,10 @@ describe('thin rows', () => {
     // -e / -o items after the users (or the peer), as `ss -tanpeo` prints them
     const ext = mostly(
       ['', 'timer:(timewait,4.5ms,0) ino:0 sk:1', 'ino:23793545 sk:3397a cgroup:/system.slice/ssh.service <->', 'timer:(keepalive,1min,0) uid:1000 ino:5 sk:3 <->'],
-      ['ino:1 sk:2 -->', 'timer:(on,200ms,3)', 'fwmark:0x1 v6only:1', 'cubic rtt:1/2', 'ino:"a b"', 'x=y', 'cgroup:/ü', 'uid: 0', 'timer:(on,1s', 'bpf filter (1): 0x28', 'weird'],
+      [
+        'ino:1 sk:2 -->', 'timer:(on,200ms,3)', 'fwmark:0x1 v6only:1', 'cubic rtt:1/2', 'ino:"a b"', 'x=y', 'cgroup:/ü', 'uid: 0', 'timer:(on,1s',
+        'bpf filter (1): 0x28', 'weird', 'users:(x) ino:1', 'users:(("a",1,2)) sk:1',
+      ],
     );
     // a continuation line (`-m -i`), sometimes two, sometimes padded
     const contLine = mostly(
