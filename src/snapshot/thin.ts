@@ -324,8 +324,9 @@ export function thinItems(b: Buffer, p: number, end: number, keys: KeyTable, out
     const s = p;
     let colon = -1;
     for (; p < end; p++) {
-      const k = BYTE_CLASS[b[p]];
-      if (k === 0) continue;
+      const c = b[p];
+      if (c > 58 ? c < 127 : c > 41 && c < 58) continue; // letters, digits, most punctuation: BYTE_CLASS 0
+      const k = BYTE_CLASS[c];
       if (k === SPACE) break;
       if (k === BAD) return false;
       if (k === COLON) {
