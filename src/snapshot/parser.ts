@@ -57,6 +57,11 @@ export interface ParseSink {
    * reads the chunk passed to write(), which the caller may reuse afterwards.
    */
   extensionWants?(state: string | undefined): ExtensionWants | undefined;
+  /**
+   * Back-pressure: a promise to wait for before more input is parsed (the consumer's output is full), or
+   * undefined. Asked by parseSnapshotFile (source.ts) after each chunk; the parser itself never waits.
+   */
+  wait?(): Promise<void> | undefined;
 }
 
 /** How each physical line was used; the counts add up to `lines`. */

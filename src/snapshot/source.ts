@@ -239,6 +239,8 @@ export async function parseSnapshotFile(file: string, sink: ParseSink, opts?: So
       if (buf.length >= room) buf = buf.subarray(0, Math.max(0, room));
       if (range) range.fed! += buf.length;
       parser.write(buf);
+      const full = sink.wait?.();
+      if (full) await full;
       if (buf.length >= room) {
         await it.return?.(undefined);
         break;

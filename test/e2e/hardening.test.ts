@@ -4,7 +4,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { CLI, ROOT, jsonReport, runCli, tmpDir, type RunResult } from './cli';
 
 const SNAP = path.join(ROOT, 'fixtures/real/small.tanpmioe.ss');
@@ -149,6 +149,27 @@ describe('damaged snapshots still scan; bad lines are counted, not fatal', () =>
     expect(rep.snapshots[0].unparsedLines[0].reason).toMatch(/too long/);
     expect(rep.snapshots[0].unparsedLines[0].text.length).toBeLessThan(1000);
     expect(r.ms).toBeLessThan(20000);
+  });
+  it('parse to a reader that does not keep up: the parse waits, its memory stays flat', async () => {
+    if (!fs.existsSync('/proc/self/status')) return; // RSS read from /proc (Linux)
+    const p = path.join(dir, 'many.ss');
+    execFileSync(process.execPath, [path.join(ROOT, 'bench/generate.js'), '--sockets', '300000', '--layout', 'tanp', '--seed', '3', '--out', p], { stdio: 'ignore' });
+    const child = spawn(process.execPath, [CLI, 'parse', p, '--format', 'ndjson'], { stdio: ['ignore', 'pipe', 'inherit'] });
+    child.stdout.pause(); // nobody reads for a while: ~150 MB of NDJSON would pile up in the process
+    const rssKb = (): number => Number(/VmRSS:\s+(\d+)/.exec(fs.readFileSync(`/proc/${child.pid}/status`, 'utf8'))?.[1] ?? 0);
+    let peak = 0;
+    for (let i = 0; i < 15; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      peak = Math.max(peak, rssKb());
+    }
+    let lines = 0;
+    child.stdout.on('data', (d: Buffer) => { for (let i = d.indexOf(10); i >= 0; i = d.indexOf(10, i + 1)) lines++; });
+    child.stdout.resume();
+    const code = await new Promise<number | null>((r) => child.on('close', r));
+    expect(code).toBe(0);
+    expect(lines).toBe(300000);
+    expect(peak).toBeGreaterThan(0);
+    expect(peak).toBeLessThan(160 * 1024); // KiB; ~200 MiB after 1.5 s, and growing, when the output was queued
   });
   it('100k unparsable lines: counted, the first few listed, and the run finishes', async () => {
     const junk = Array.from({ length: 100000 }, (_, i) => `garbage line ${i} ~~~`).join('\n');

@@ -1,6 +1,6 @@
 /**
  * `socklint parse`: the parsed records. json = one document per run, ndjson = one socket per line; both are
- * written while parsing (nothing but the current record is held). Summary and unparsed lines are kept in
+ * written while parsing (nothing but the current record is held; a slow reader pauses the parse). Summary and unparsed lines are kept in
  * the json document; ndjson reports unparsed lines on stderr.
  */
 import { ExitCode, UserError, formatDiagnostic } from '../../diagnostics';
@@ -30,6 +30,12 @@ export async function parseCommand(args: string[], format: 'json' | 'ndjson'): P
         },
         unparsed(u) { unparsed.push(u); },
         summary(s) { summaries.push(s); },
+        // a full stdout pipe (a slow reader) pauses the reading, so the output is never held in memory
+        wait() {
+          const p = pending;
+          pending = undefined;
+          return p;
+        },
       });
       if (pending) await pending;
       if (format === 'json') {
