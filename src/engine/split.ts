@@ -22,9 +22,12 @@ const WINDOW_BYTES = 256 * 1024;
 /**
  * Share of the rest this thread keeps when the worker is ready: a little over half, because the worker parses
  * ~10 % slower per byte (its code is not warm yet) and its results then cross threads. Measured on 1M
- * `-tanp`: at 0.5 this thread waited 40–145 ms for the worker; at 0.52, 30–110 ms.
+ * `-tanp`: at 0.5 this thread waited 40–145 ms for the worker; at 0.52, 30–110 ms. Since this thread reads
+ * synchronously (session 4; 8 interleaved runs per value, time to the end of the scan): 1M `-tanp` 0.52
+ * 823 ms (waiting 33 ms on average), 0.54 820 ms (11 ms), 0.56 829 ms, 0.58 846 ms (the worker idles
+ * instead); 250k `-tanpmioe` 0.52 1227 ms (waiting 91 ms), 0.54 1195 ms (33 ms), 0.56 1268 ms.
  */
-const FIRST_SHARE = 0.52;
+const FIRST_SHARE = 0.54;
 /** Less than this left to parse when the worker is ready: this thread parses it alone (at most). */
 const MIN_REST_BYTES = 4 * 1024 * 1024;
 
