@@ -281,7 +281,11 @@ export function thinKeys(keys: readonly string[]): KeyTable {
   return t;
 }
 
-/** Items of the -e group (SEEN_EXTENDED) and of skmem (SEEN_SKMEM): never TCP info. */
+/**
+ * Items of the -e group (SEEN_EXTENDED) and of skmem (SEEN_SKMEM), never TCP info: KEY_KIND's kinds 4–8 and
+ * 17, and 2–3, in fields.ts (which imports this file). An item missing here counts as TCP info: stricter,
+ * never wrong.
+ */
 const EXTENDED_KEYS = thinKeys(['ino', 'sk', 'cgroup', 'uid', 'fwmark', 'v6only']);
 const SKMEM_KEYS = thinKeys(['skmem', 'mem']);
 const SHUTDOWN_TOKENS = ['<->', '-->', '<--', '---'].map((t) => Buffer.from(t, 'latin1'));
