@@ -3,6 +3,7 @@
  * socklint's command line. The only place that prints diagnostics and picks exit codes
  * (README "Exit codes"). Command modules are loaded lazily to keep start-up fast.
  */
+import * as os from 'node:os';
 import { ExitCode, UserError, formatDiagnostic } from '../diagnostics';
 import { socklintVersion } from '../version';
 
@@ -60,26 +61,48 @@ export async function main(argv: string[]): Promise<number> {
         .option('color', { type: 'boolean', describe: 'force colours on/off in the text report (default: on a TTY unless NO_COLOR)' })
         .option('jobs', { alias: 'j', type: 'number', describe: 'threads for several snapshots (this one and N-1 workers) or one large one (two) (default: cores; used from 64 MiB of input, SOCKLINT_PARALLEL_MIN_BYTES)' }),
       async (a) => {
-        const { scanCommand } = await import('./commands/scan');
-        setExit(await scanCommand({
-          snapshots: collect(a.snapshot) ?? [],
-          rules: collect(a.rules) ?? [],
-          defaultRules: a['default-rules'] as boolean,
-          config: a.config,
-          formats: collect(a.format),
-          failOn: a['fail-on'],
-          baseline: a.baseline,
-          host: a.host,
-          labels: collect(a.label) ?? [],
-          redact: collect(a.redact),
-          maxFindings: a['max-findings'],
-          sarifCategory: a['sarif-category'],
-          saveSnapshot: a['save-snapshot'],
-          netns: a.netns,
-          proc: a.proc as boolean,
-          color: a.color,
-          jobs: a.jobs,
-        }));
+        const snapshots = collect(a.snapshot) ?? [];
+        const rules = collect(a.rules) ?? [];
+        const labels = collect(a.label) ?? [];
+        // One large file is split across two threads: its worker boots and builds its rules while this thread
+        // loads the scan (engine/threads.ts). The scan takes it, or it is dropped here.
+        const threads = await import('../engine/threads');
+        if (snapshots.length === 1) {
+          let parsed: Record<string, string> | undefined;
+          try {
+            parsed = (await import('./labels')).parseLabelArgs(labels);
+          } catch {
+            parsed = undefined; // the scan reports the bad label
+          }
+          if (parsed) {
+            const setup = { rules, defaultRules: a['default-rules'] as boolean, config: a.config, maxFindingsPerRule: a['max-findings'] };
+            threads.startEarlyRangeWorker({ setup, host: a.host, labels: parsed }, snapshots[0], a.jobs ?? os.availableParallelism());
+          }
+        }
+        try {
+          const { scanCommand } = await import('./commands/scan');
+          setExit(await scanCommand({
+            snapshots,
+            rules,
+            defaultRules: a['default-rules'] as boolean,
+            config: a.config,
+            formats: collect(a.format),
+            failOn: a['fail-on'],
+            baseline: a.baseline,
+            host: a.host,
+            labels,
+            redact: collect(a.redact),
+            maxFindings: a['max-findings'],
+            sarifCategory: a['sarif-category'],
+            saveSnapshot: a['save-snapshot'],
+            netns: a.netns,
+            proc: a.proc as boolean,
+            color: a.color,
+            jobs: a.jobs,
+          }));
+        } finally {
+          threads.dropEarlyRangeWorker();
+        }
       },
     )
     .command(

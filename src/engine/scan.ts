@@ -293,8 +293,8 @@ export interface SnapshotScanOptions extends Pick<ScanOptions, 'rules' | 'host' 
 export async function scanSnapshot(input: ScanInput, opts: SnapshotScanOptions): Promise<SnapshotResult | Diagnostic> {
   const split = opts.split;
   if (split && input.path !== '-') {
-    const { startRangeWorker } = await import('./split');
-    const r = await scanSplit(input, opts, split.minBytes, () => startRangeWorker({ setup: split.setup, host: opts.host, labels: opts.labels }));
+    const { rangeWorker } = await import('./threads');
+    const r = await scanSplit(input, opts, split.minBytes, () => rangeWorker({ setup: split.setup, host: opts.host, labels: opts.labels }));
     if (r) return r;
   }
   return scanWhole(input, opts);

@@ -12,8 +12,7 @@
 import * as fs from 'node:fs';
 import { SsParser, type ParserSeed } from '../snapshot/parser';
 import { binaryReason } from '../snapshot/source';
-import type { RangeResult, RangeRunner, WorkerTask } from './scan';
-import { parallelMinBytes, startScanWorker } from './threads';
+import { parallelMinBytes } from './threads';
 
 /** How much of the head is parsed to learn the state the second range starts from. */
 const HEAD_BYTES = 32 * 1024;
@@ -105,46 +104,4 @@ export function cutPoint(file: string, from: number, size: number, minBytes = pa
 /** Whether the first range ended in the state the second one was started from. */
 export function sameSeed(a: ParserSeed, b: ParserSeed): boolean {
   return JSON.stringify(a) === JSON.stringify(b);
-}
-
-/**
- * A worker thread for the second range, started early (it rebuilds the rule set from its sources while this
- * thread plans the split); `scan` sends it the range.
- */
-export function startRangeWorker(task: WorkerTask): RangeRunner {
-  const worker = startScanWorker(task);
-  let settled = false;
-  let onReady: () => void = () => undefined;
-  const ready = new Promise<void>((resolve) => { onReady = resolve; });
-  const result = new Promise<RangeResult>((resolve, reject) => {
-    worker.on('message', (msg: { ready?: true; range?: RangeResult; error?: string }) => {
-      if (msg.ready) {
-        onReady();
-        return;
-      }
-      settled = true;
-      void worker.terminate();
-      if (msg.range) resolve(msg.range);
-      else reject(new Error(msg.error ?? 'range scan failed'));
-    });
-    worker.on('error', (e) => {
-      settled = true;
-      reject(e);
-    });
-    worker.on('exit', () => {
-      if (!settled) reject(new Error('range worker exited'));
-    });
-  });
-  result.catch(() => undefined); // a cancelled scan does not wait for it
-  return {
-    ready,
-    scan(range) {
-      worker.postMessage(range);
-      return result;
-    },
-    cancel() {
-      settled = true;
-      void worker.terminate();
-    },
-  };
 }

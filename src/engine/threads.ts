@@ -3,9 +3,10 @@
  * one way to start them.
  */
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Worker } from 'node:worker_threads';
-import type { ScanInput, WorkerTask } from './scan';
+import type { RangeResult, RangeRunner, ScanInput, WorkerTask } from './scan';
 
 /**
  * Total snapshot size from which a scan uses worker threads (default 64 MiB; SOCKLINT_PARALLEL_MIN_BYTES
@@ -47,4 +48,103 @@ export function startScanWorker(task: WorkerTask): Worker {
   // eslint-disable-next-line @typescript-eslint/no-var-requires
   const { Worker: W } = require('node:worker_threads') as typeof import('node:worker_threads');
   return new W(path.join(__dirname, 'worker.js'), { workerData: task, resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB } });
+}
+
+/**
+ * A worker thread for the second range, started early (it rebuilds the rule set from its sources while this
+ * thread plans the split); `scan` sends it the range.
+ */
+export function startRangeWorker(task: WorkerTask): RangeRunner {
+  const worker = startScanWorker(task);
+  let settled = false;
+  let onReady: () => void = () => undefined;
+  const ready = new Promise<void>((resolve) => { onReady = resolve; });
+  const result = new Promise<RangeResult>((resolve, reject) => {
+    worker.on('message', (msg: { ready?: true; range?: RangeResult; error?: string }) => {
+      if (msg.ready) {
+        onReady();
+        return;
+      }
+      settled = true;
+      void worker.terminate();
+      if (msg.range) resolve(msg.range);
+      else reject(new Error(msg.error ?? 'range scan failed'));
+    });
+    worker.on('error', (e) => {
+      settled = true;
+      reject(e);
+    });
+    worker.on('exit', () => {
+      if (!settled) reject(new Error('range worker exited'));
+    });
+  });
+  result.catch(() => undefined); // a cancelled scan does not wait for it
+  return {
+    ready,
+    scan(range) {
+      worker.postMessage(range);
+      return result;
+    },
+    cancel() {
+      settled = true;
+      void worker.terminate();
+    },
+  };
+}
+
+/**
+ * A range worker started before this thread has loaded the scan's modules and rules (cli/main.ts): booting a
+ * worker and building its rules takes ~0.1 s, and split.ts cuts the file when it is ready. Measured on 1M
+ * `-tanp` (8 interleaved runs): the scan ends ~25 ms sooner.
+ */
+let early: { key: string; runner: RangeRunner } | undefined;
+
+/**
+ * Starts the range worker of a scan of `snapshot` now, when that scan will split it (scan.ts, scanSnapshot):
+ * a regular plain file of at least parallelMinBytes, more than one job and more than one core. The scan
+ * takes it (rangeWorker) or, at its end, drops it (dropEarlyRangeWorker).
+ */
+export function startEarlyRangeWorker(task: WorkerTask, snapshot: string, jobs: number): void {
+  if (early !== undefined || !(jobs >= 2) || os.availableParallelism() < 2 || snapshot === '-') return;
+  let fd: number | undefined;
+  try {
+    const st = fs.statSync(snapshot);
+    if (!st.isFile() || st.size < Math.max(parallelMinBytes(), 2)) return;
+    fd = fs.openSync(snapshot, 'r');
+    const magic = Buffer.alloc(2);
+    if (fs.readSync(fd, magic, 0, 2, 0) < 2 || (magic[0] === 0x1f && magic[1] === 0x8b)) return; // gzip: one stream
+  } catch {
+    return; // the scan reports it
+  } finally {
+    if (fd !== undefined) fs.closeSync(fd);
+  }
+  early = { key: taskKey(task), runner: startRangeWorker(task) };
+}
+
+/** What a worker is started with, whatever the order its task's fields were written in. */
+function taskKey(t: WorkerTask): string {
+  const s = t.setup;
+  const labels = Object.entries(t.labels ?? {}).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return JSON.stringify([s.rules, s.defaultRules, s.config ?? null, s.maxFindingsPerRule ?? null, t.host ?? null, labels]);
+}
+
+/** The range worker for `task`: the one started early for it, or a new one. */
+export function rangeWorker(task: WorkerTask): RangeRunner {
+  const e = early;
+  if (e !== undefined && e.key === taskKey(task)) {
+    early = undefined;
+    return e.runner;
+  }
+  return startRangeWorker(task);
+}
+
+/** Whether a range worker started early waits to be taken. */
+export function earlyRangeWorkerWaiting(): boolean {
+  return early !== undefined;
+}
+
+/** Ends a range worker started early that no scan took (the scan did not split, or failed first). */
+export function dropEarlyRangeWorker(): void {
+  early?.runner.cancel();
+  early = undefined;
 }

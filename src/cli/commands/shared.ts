@@ -1,5 +1,5 @@
 /** Pieces the scan and baseline commands share: loading config + rules, parsing labels, printing diagnostics. */
-import { ExitCode, UserError, formatDiagnostic, type Diagnostic } from '../../diagnostics';
+import { formatDiagnostic, type Diagnostic } from '../../diagnostics';
 import { ConfiguredRules, configWaivers, loadConfig, type LoadedConfig } from '../../engine/config';
 import type { FindingFilter } from '../../engine/scan';
 import { WaiverFilter } from '../../engine/waivers';
@@ -18,15 +18,7 @@ export function loadRulesAndConfig(o: RuleOptions): { config: LoadedConfig; rule
   return { config, rules, waivers: specs.length > 0 ? [new WaiverFilter(specs, new Date())] : [] };
 }
 
-export function parseLabelArgs(values: string[]): Record<string, string> {
-  const labels: Record<string, string> = {};
-  for (const v of values) {
-    const eq = v.indexOf('=');
-    if (eq <= 0) throw new UserError({ file: '--label', code: 'bad-label', message: `"${v}" is not KEY=VALUE`, hint: 'e.g. --label role=db' }, ExitCode.usage);
-    labels[v.slice(0, eq)] = v.slice(eq + 1);
-  }
-  return labels;
-}
+export { parseLabelArgs } from '../labels';
 
 export function printDiagnostics(list: Diagnostic[]): void {
   for (const d of list) process.stderr.write(`socklint: ${formatDiagnostic(d)}\n`);
