@@ -1,6 +1,6 @@
 /**
- * The worker threads of a scan (several snapshots, or the second half of a large one): when they pay off, and
- * one way to start them.
+ * The worker threads of a scan (several snapshots, or the second range of a large one): when they pay off,
+ * how they are started, and the range worker started before the scan is loaded (startEarlyRangeWorker).
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -51,8 +51,8 @@ export function startScanWorker(task: WorkerTask): Worker {
 }
 
 /**
- * A worker thread for the second range, started early (it rebuilds the rule set from its sources while this
- * thread plans the split); `scan` sends it the range.
+ * A worker thread for the second range of a split file (split.ts), started before the split is planned (it
+ * rebuilds the rule set from its sources meanwhile); `scan` sends it the range.
  */
 export function startRangeWorker(task: WorkerTask): RangeRunner {
   const worker = startScanWorker(task);
