@@ -316,8 +316,9 @@ export async function scanSplit(
   minBytes: number | undefined,
   startRunner: () => RangeRunner,
 ): Promise<SnapshotResult | Diagnostic | undefined> {
-  const { planHead, cutPoint, sameSeed, splittableSize } = await import('./split');
-  const size = await splittableSize(input.path, minBytes);
+  const { planHead, cutPoint, sameSeed } = await import('./split');
+  const { splittableSize } = await import('./threads');
+  const size = splittableSize(input.path, minBytes);
   if (size === undefined) return undefined;
   const worker = startRunner(); // a worker thread boots while this one starts on the file
   opts.whileWaiting?.();

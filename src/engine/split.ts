@@ -35,23 +35,6 @@ function startsRecord(c: number): boolean {
   return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57);
 }
 
-/** The size of `file` when it is a plain (not gzip) regular file worth splitting, else undefined. */
-export async function splittableSize(file: string, minBytes = parallelMinBytes()): Promise<number | undefined> {
-  let fh: fs.promises.FileHandle | undefined;
-  try {
-    const st = await fs.promises.stat(file);
-    if (!st.isFile() || st.size < Math.max(minBytes, 2)) return undefined;
-    fh = await fs.promises.open(file, 'r');
-    const magic = Buffer.alloc(2);
-    await fh.read(magic, 0, 2, 0);
-    return magic[0] === 0x1f && magic[1] === 0x8b ? undefined : st.size; // gzip: one stream
-  } catch {
-    return undefined; // the whole-file scan reports it
-  } finally {
-    await fh?.close().catch(() => undefined);
-  }
-}
-
 /**
  * The parser state after the head of `file` (of `size` bytes) — which the second range starts from, but for
  * its lineNo (scanRange) — or undefined when the file should be scanned whole.

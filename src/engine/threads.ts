@@ -6,6 +6,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Worker } from 'node:worker_threads';
+import { fileStartsGzip } from '../snapshot/gzip';
 import type { RangeResult, RangeRunner, ScanInput, WorkerTask } from './scan';
 
 /**
@@ -19,6 +20,17 @@ import type { RangeResult, RangeRunner, ScanInput, WorkerTask } from './scan';
 export function parallelMinBytes(): number {
   const raw = process.env.SOCKLINT_PARALLEL_MIN_BYTES?.trim();
   return raw !== undefined && /^\d+$/.test(raw) ? Number(raw) : 64 * 1024 * 1024;
+}
+
+/** The size of `file` when it is a plain (not gzip) regular file worth splitting (split.ts), else undefined. */
+export function splittableSize(file: string, minBytes = parallelMinBytes()): number | undefined {
+  try {
+    const st = fs.statSync(file);
+    if (!st.isFile() || st.size < Math.max(minBytes, 2)) return undefined;
+    return fileStartsGzip(file) === false ? st.size : undefined; // gzip: one stream
+  } catch {
+    return undefined; // the whole-file scan reports it
+  }
 }
 
 /** Roughly how much text the inputs hold: file sizes, gzip files ×10, stdin and unreadable paths 0. */
@@ -106,18 +118,7 @@ let early: { key: string; runner: RangeRunner } | undefined;
  */
 export function startEarlyRangeWorker(task: WorkerTask, snapshot: string, jobs: number): void {
   if (early !== undefined || !(jobs >= 2) || os.availableParallelism() < 2 || snapshot === '-') return;
-  let fd: number | undefined;
-  try {
-    const st = fs.statSync(snapshot);
-    if (!st.isFile() || st.size < Math.max(parallelMinBytes(), 2)) return;
-    fd = fs.openSync(snapshot, 'r');
-    const magic = Buffer.alloc(2);
-    if (fs.readSync(fd, magic, 0, 2, 0) < 2 || (magic[0] === 0x1f && magic[1] === 0x8b)) return; // gzip: one stream
-  } catch {
-    return; // the scan reports it
-  } finally {
-    if (fd !== undefined) fs.closeSync(fd);
-  }
+  if (splittableSize(snapshot) === undefined) return;
   early = { key: taskKey(task), runner: startRangeWorker(task) };
 }
 

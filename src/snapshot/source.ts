@@ -8,6 +8,7 @@ import * as fs from 'fs';
 import * as zlib from 'zlib';
 import type { Readable } from 'stream';
 import { ExitCode, UserError } from '../diagnostics';
+import { fileStartsGzip, startsGzip } from './gzip';
 import { SsParser, type ParseSink, type ParseStats, type ParserOptions, type ParserSeed } from './parser';
 
 export interface SourceOptions extends Partial<ParserOptions> {
@@ -78,21 +79,6 @@ const READ_BYTES = 256 * 1024;
 /** A plain file is read without giving other events a turn for at most this many bytes. */
 const YIELD_BYTES = 1024 * 1024;
 
-/** Whether a regular file starts with the gzip magic (a range past the start never does: see SourceOptions.range). */
-function isGzipFile(file: string, range: ByteRange | undefined): boolean {
-  if (range !== undefined && range.start > 0) return false;
-  let fd: number | undefined;
-  try {
-    fd = fs.openSync(file, 'r');
-    const head = Buffer.alloc(2);
-    return fs.readSync(fd, head, 0, 2, 0) === 2 && head[0] === 0x1f && head[1] === 0x8b;
-  } catch {
-    return false; // the read proper reports it
-  } finally {
-    if (fd !== undefined) fs.closeSync(fd);
-  }
-}
-
 /**
  * A regular (uncompressed) file, or bytes [range.start, range.end) of it (range.end read as each chunk is
  * read: split.ts may lower it), in chunks of one buffer read again for each (the parser keeps nothing of a
@@ -147,7 +133,7 @@ export async function parseSnapshotFile(file: string, sink: ParseSink, opts?: So
       throw describeFsError(file, e as NodeJS.ErrnoException);
     }
     const r = opts?.range;
-    input = st.isFile() && !isGzipFile(file, r)
+    input = st.isFile() && fileStartsGzip(file) === false
       ? fileChunks(file, r)
       : fs.createReadStream(file, { highWaterMark: READ_BYTES, ...(r ? { start: r.start, end: r.end - 1 } : {}) });
   }
@@ -178,7 +164,7 @@ export async function parseSnapshotFile(file: string, sink: ParseSink, opts?: So
   if (first.done) return finish();
 
   const head = first.value;
-  const gz = !inner && head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b;
+  const gz = !inner && startsGzip(head);
   let body: AsyncIterable<Buffer>;
   if (gz) {
     const gunzip = zlib.createGunzip();
