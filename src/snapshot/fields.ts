@@ -909,32 +909,31 @@ export function completeExtensions(rec: SocketRecord): void {
   const segs = d[DEFERRED_EXTENSIONS];
   if (segs === undefined) return;
   d[DEFERRED_EXTENSIONS] = undefined;
+  let texts = segs as (string | number)[];
   if (typeof segs[0] !== 'string') {
     const t = segs as ThinRow;
     const b = t[0];
     const k = thinTokens(t);
     rec.local = thinEndpoint(b, k.localStart, k.localEnd);
     rec.peer = thinEndpoint(b, k.peerStart, k.peerEnd);
-    if (rec.processes !== undefined) delete rec.processes; // read already (the rules read processes)
     if (t.length === 4) {
       if (k.usersStart >= 0) {
+        if (rec.processes !== undefined) delete rec.processes; // read already (the rules read processes)
         const text = b.toString('utf8', k.usersStart, k.usersEnd);
         parseExtensions(rec, text, 0, text.length, false);
       }
       return;
     }
-    // the row's extension text and its continuation line, as the full parse reads them (parseRow, extend)
-    for (const f of EXTENSION_FIELDS) delete rec[f];
-    const row = b.toString('utf8', k.peerEnd, t[2]).trimEnd();
-    parseExtensions(rec, row, 0, row.length, false);
+    // the row's extension text and its continuation line (both end trimmed), as the full parse reads them
+    const row = b.toString('utf8', k.peerEnd, t[2]);
+    texts = [row, 0, row.length];
     if (t[4] >= 0) {
-      const cont = b.toString('utf8', t[4], t[5]).trimEnd();
-      parseExtensions(rec, cont, 0, cont.length, false);
+      const cont = b.toString('utf8', t[4], t[5]);
+      texts.push(cont, 0, cont.length);
     }
-    return;
   }
   for (const k of EXTENSION_FIELDS) delete rec[k];
-  for (let i = 0; i < segs.length; i += 3) parseExtensions(rec, segs[i] as string, segs[i + 1] as number, segs[i + 2] as number, false);
+  for (let i = 0; i < texts.length; i += 3) parseExtensions(rec, texts[i] as string, texts[i + 1] as number, texts[i + 2] as number, false);
 }
 
 /**

@@ -1,7 +1,7 @@
 /**
  * `socklint parse`: the parsed records. json = one document per run, ndjson = one socket per line; both are
- * written while parsing (nothing but the current record is held; a slow reader pauses the parse). Summary and unparsed lines are kept in
- * the json document; ndjson reports unparsed lines on stderr.
+ * written while parsing (nothing but the current record is held; a slow reader pauses the parse). Summary
+ * and unparsed lines are kept in the json document; ndjson reports unparsed lines on stderr.
  */
 import { ExitCode, UserError, formatDiagnostic } from '../../diagnostics';
 import { expandSnapshotArgs } from '../../engine/inputs';
