@@ -51,8 +51,8 @@ export interface ParseSink {
   /**
    * The extension items the consumer reads of a socket in `state` (undefined: any state) — undefined while
    * it cannot say yet (asked again for later rows). Inet records are then parsed lazily: items nobody reads
-   * (and, for a plain row whose state's rules read only netid, state and queues, its addresses and
-   * processes: thinRow) may be left unread until completeExtensions (fields.ts) is called on the record,
+   * (and, for a plain row whose state's rules read nothing of its addresses, those, and its processes unless
+   * read: thinRow) may be left unread until completeExtensions (fields.ts) is called on the record,
    * which a consumer must do before it shows or keeps one — before socket() returns, as a thin record
    * reads the chunk passed to write(), which the caller may reuse afterwards.
    */
@@ -469,7 +469,7 @@ export class SsParser {
       thin = w !== ALL_WANTED && !w.row ? { keys: keysOf(w), users: w.users } : null;
       this.thinStates.set(state, thin);
     }
-    if (thin === null || (state === 'LISTEN' && this.stats.meta.source === 'proc')) return -1;
+    if (thin === null || this.noSendQ(state)) return -1;
     const tail = this.thinTail;
     if (!readThinTail(b, e, end, tail)) return -1;
 
@@ -986,6 +986,15 @@ export class SsParser {
     this.curSctp = 0;
   }
 
+  /**
+   * Whether a row in `state` gets no Send-Q: read from /proc, a listener's Send-Q is its (empty) transmit
+   * queue, not the backlog; it is left out rather than let `Recv-Q >= backlog` compare against a 0 that means
+   * nothing.
+   */
+  private noSendQ(state: string | undefined): boolean {
+    return state === 'LISTEN' && this.stats.meta.source === 'proc';
+  }
+
   /** Parse one main row. Returns a record, the JOIN marker, or a reason string. */
   private parseRow(s0: string, lineNo: number, joined: boolean): SocketRecord | string {
     this.rowCls = -1;
@@ -1086,9 +1095,7 @@ export class SsParser {
     }
 
     const location = { file: this.opts.file, line: lineNo };
-    // Read from /proc, a listener's Send-Q is its (empty) transmit queue, not the backlog: leave it out
-    // rather than let `Recv-Q >= backlog` compare against a 0 that means nothing.
-    const withSendQ = recvQ !== undefined && !(state === 'LISTEN' && this.stats.meta.source === 'proc');
+    const withSendQ = recvQ !== undefined && !this.noSendQ(state);
     let rec: SocketRecord;
     if (state !== undefined && withSendQ) {
       // the usual row, made in its final shape at once (the keys in the order the other branch adds them)
@@ -1404,7 +1411,6 @@ function unrecognised(s: string): string {
   if (t.startsWith('ss:') || t.startsWith('Usage:')) return 'ss error or usage message';
   return 'not an ss socket row';
 }
-
 
 /** s.trimStart().startsWith('`- ') without making the trimmed string (non-ASCII leading space: the slow way). */
 function startsAssociation(s: string): boolean {
