@@ -4,7 +4,7 @@
  * they scan with indexOf/charCodeAt and never throw on malformed text.
  */
 import type { ProcessRef, SkMem, SocketRecord, TcpInfo, Timer } from './types';
-import { thinEndpoint, thinTokens, type ThinRow } from './thin';
+import { SHUTDOWN_MARKERS, thinEndpoint, thinTokens, type ThinRow } from './thin';
 
 // ───────────────────────────── numbers ─────────────────────────────
 
@@ -375,7 +375,6 @@ const SUBKEY_CAMEL: Record<string, string> = {
 
 const RATE_KEYS: Record<string, string> = { send: 'send', pacing_rate: 'pacingRate', delivery_rate: 'deliveryRate' };
 
-const SHUTDOWN_MARKERS = ['<->', '-->', '<--', '---'];
 const SHUTDOWN = new Set(SHUTDOWN_MARKERS);
 
 /** Bare-token kinds: 1 rate key, 2 shutdown marker, 3 TCP flag, 4 congestion algorithm. */

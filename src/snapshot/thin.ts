@@ -38,6 +38,13 @@ function digits(b: Buffer, p: number, end: number): number {
   return p;
 }
 
+/** Whether b[p..e) starts with `prefix`. */
+function startsWith(b: Buffer, p: number, e: number, prefix: Buffer): boolean {
+  if (e - p < prefix.length) return false;
+  for (let k = 0; k < prefix.length; k++) if (b[p + k] !== prefix[k]) return false;
+  return true;
+}
+
 /**
  * The end of an inet endpoint token at p — `A.B.C.D:PORT`, `*:PORT`, `[V6]:PORT` (hex, ':' and '.' inside),
  * PORT digits (≤ 5) or `*` — followed by a space or the end; -1 for anything else (service names, `%iface`,
@@ -85,8 +92,8 @@ function inetToken(b: Buffer, p: number, end: number): number {
  * quote, parentheses, comma or backslash), or -1.
  */
 function usersBlock(b: Buffer, p: number, end: number): number {
-  let i = p;
-  for (let k = 0; k < USERS_OPEN.length; k++) if (b[i++] !== USERS_OPEN[k]) return -1;
+  if (!startsWith(b, p, end, USERS_OPEN)) return -1;
+  let i = p + USERS_OPEN.length;
   for (;;) {
     if (b[i] !== 40 /* ( */ || b[i + 1] !== 34 /* " */) return -1;
     i += 2;
@@ -96,12 +103,13 @@ function usersBlock(b: Buffer, p: number, end: number): number {
       if (c > 32 && c < 127 && c !== 34 && c !== 40 && c !== 41 && c !== 44 && c !== 92) i++;
       else break;
     }
-    if (i === c0 || i >= end) return -1;
-    for (let k = 0; k < PID_KEY.length; k++) if (b[i++] !== PID_KEY[k]) return -1;
+    if (i === c0 || !startsWith(b, i, end, PID_KEY)) return -1;
+    i += PID_KEY.length;
     let d = digits(b, i, end);
     if (d === i || d - i > 10) return -1;
     i = d;
-    for (let k = 0; k < FD_KEY.length; k++) if (b[i++] !== FD_KEY[k]) return -1;
+    if (!startsWith(b, i, end, FD_KEY)) return -1;
+    i += FD_KEY.length;
     d = digits(b, i, end);
     if (d === i || d - i > 10) return -1;
     i = d;
@@ -288,8 +296,9 @@ export function thinKeys(keys: readonly string[]): KeyTable {
  */
 const EXTENDED_KEYS = thinKeys(['ino', 'sk', 'cgroup', 'uid', 'fwmark', 'v6only']);
 const SKMEM_KEYS = thinKeys(['skmem', 'mem']);
-const SHUTDOWN_TOKENS = ['<->', '-->', '<--', '---'].map((t) => Buffer.from(t, 'latin1'));
-const USERS_TOKEN = Buffer.from('users:(', 'latin1');
+/** `ss -e`'s shutdown state of a socket (fields.ts reads them; thinItems skips them). */
+export const SHUTDOWN_MARKERS = ['<->', '-->', '<--', '---'];
+const SHUTDOWN_TOKENS = SHUTDOWN_MARKERS.map((t) => Buffer.from(t, 'latin1'));
 const BPF_TOKEN = Buffer.from('bpf', 'latin1');
 const ULP_TOKEN = Buffer.from('tcp-ulp-', 'latin1');
 
@@ -300,12 +309,6 @@ const COLON = 3;
 const OPEN = 4;
 const BYTE_CLASS = new Uint8Array(256).map((_, c) =>
   c === 32 ? SPACE : c < 33 || c > 126 || c === 34 ? BAD : c === 58 ? COLON : c === 40 ? OPEN : 0);
-
-function startsWith(b: Buffer, p: number, e: number, prefix: Buffer): boolean {
-  if (e - p < prefix.length) return false;
-  for (let k = 0; k < prefix.length; k++) if (b[p + k] !== prefix[k]) return false;
-  return true;
-}
 
 function startsWithAny(b: Buffer, p: number, e: number, prefixes: readonly Buffer[] | undefined): boolean {
   if (prefixes === undefined) return false;
@@ -345,7 +348,7 @@ export function thinItems(b: Buffer, p: number, end: number, keys: KeyTable, out
     }
     // a users:(…) block readThinTail did not take (malformed, or a second one) is the full parse's to read
     const c0 = b[s];
-    if ((c0 === 117 && startsWith(b, s, p, USERS_TOKEN)) || (c0 === 98 && startsWith(b, s, p, BPF_TOKEN)) || (c0 === 116 && startsWith(b, s, p, ULP_TOKEN))) {
+    if ((c0 === 117 && startsWith(b, s, p, USERS_OPEN)) || (c0 === 98 && startsWith(b, s, p, BPF_TOKEN)) || (c0 === 116 && startsWith(b, s, p, ULP_TOKEN))) {
       return false;
     }
     if (colon > 0 && startsWithAny(b, s, p, keys[c0])) {
