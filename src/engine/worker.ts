@@ -1,11 +1,12 @@
 /**
- * Worker thread of a multi-snapshot scan (rebuilds the rule set once, then scans each file it is sent), or
- * of one large snapshot split in two (scans the second byte range it is sent, see split.ts).
+ * Worker thread of a multi-snapshot scan (rebuilds the rule set once, then scans the files it takes from the
+ * queue it is sent, see scanInWorkers), or of one large snapshot split in two (scans the second byte range it
+ * is sent, see split.ts).
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { UserError } from '../diagnostics';
 import { ConfiguredRules, loadConfig } from './config';
-import { scanRange, scanSnapshot, type RangeTask, type ScanInput, type WorkerTask } from './scan';
+import { claimNext, scanRange, scanSnapshot, type QueueTask, type RangeTask, type WorkerTask } from './scan';
 
 const task = workerData as WorkerTask;
 const config = loadConfig(task.setup.config);
@@ -13,17 +14,29 @@ const rules = ConfiguredRules.load(config, task.setup.rules, task.setup.defaultR
 
 parentPort!.postMessage({ ready: true });
 
-parentPort!.on('message', (input: ScanInput | RangeTask) => {
-  if ('range' in input) {
+/** Scans the queue's files this thread takes, one result message each, then says it is done. */
+async function scanQueue(q: QueueTask): Promise<void> {
+  const shared = { queue: q.queue, claim: new Int32Array(q.claim) };
+  for (let i = claimNext(shared); i !== undefined; i = claimNext(shared)) {
+    try {
+      const result = await scanSnapshot(q.queue[i], { rules, host: task.host, labels: task.labels });
+      parentPort!.postMessage({ index: i, result });
+    } catch (e) {
+      parentPort!.postMessage({ index: i, error: e instanceof UserError ? e.message : (e as Error)?.message ?? String(e) });
+      return;
+    }
+  }
+  parentPort!.postMessage({ done: true });
+}
+
+parentPort!.on('message', (msg: QueueTask | RangeTask) => {
+  if ('range' in msg) {
     // the second byte range of one large snapshot (split.ts)
-    scanRange(input, rules).then(
+    scanRange(msg, rules).then(
       (range) => parentPort!.postMessage({ range }),
       (e: unknown) => parentPort!.postMessage({ error: (e as Error)?.message ?? String(e) }),
     );
     return;
   }
-  scanSnapshot(input, { rules, host: task.host, labels: task.labels }).then(
-    (result) => parentPort!.postMessage({ result }),
-    (e: unknown) => parentPort!.postMessage({ error: e instanceof UserError ? e.message : (e as Error)?.message ?? String(e) }),
-  );
+  void scanQueue(msg);
 });

@@ -2,6 +2,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as zlib from 'node:zlib';
+import { execFileSync } from 'node:child_process';
 import { ROOT, jsonReport, runCli, tmpDir } from './cli';
 import type { ScanReport } from '../../src/engine/types';
 
@@ -67,4 +68,61 @@ it('caps listed findings per rule and says how many were left out', async () => 
   const omitted = r.omitted.find((o) => o.ruleId === 'unexpected-listener');
   expect(omitted?.count).toBeGreaterThan(0);
   expect(r.summary.omitted).toBe(r.omitted.reduce((n, o) => n + o.count, 0));
+});
+
+describe('the queue of a scan on several threads (scanInWorkers)', () => {
+  // the built modules: a worker runs dist/engine/worker.js
+  /* eslint-disable @typescript-eslint/no-require-imports */
+  const threads = require(path.join(ROOT, 'dist/engine/threads')) as typeof import('../../src/engine/threads');
+  const scan = require(path.join(ROOT, 'dist/engine/scan')) as typeof import('../../src/engine/scan');
+  /* eslint-enable @typescript-eslint/no-require-imports */
+  const setup = { rules: [], defaultRules: true, config: undefined, maxFindingsPerRule: undefined };
+
+  type Message = { ready?: true; index?: number; result?: { snapshot?: { file: string; sockets: number }; code?: string }; error?: string; done?: true };
+  /** What a worker sends for the queue `inputs` when this thread has already taken the first `taken` files. */
+  function workerMessages(inputs: { path: string; label: string }[], taken: number): Promise<Message[]> {
+    const queue = { queue: inputs, claim: new SharedArrayBuffer(4) };
+    new Int32Array(queue.claim)[0] = taken;
+    const worker = threads.startScanWorker({ setup, labels: {} });
+    const got: Message[] = [];
+    return new Promise((resolve, reject) => {
+      worker.on('error', reject);
+      worker.on('message', (msg: Message) => {
+        if (msg.ready) { worker.postMessage(queue); return; }
+        got.push(msg);
+        if (msg.done || msg.error !== undefined) void worker.terminate().then(() => resolve(got));
+      });
+    });
+  }
+
+  it('takes each index once, from a counter shared by the threads', () => {
+    const shared = { queue: ['a', 'b', 'c'], claim: new Int32Array(new SharedArrayBuffer(4)) };
+    expect([scan.claimNext(shared), scan.claimNext(shared), scan.claimNext(shared), scan.claimNext(shared), scan.claimNext(shared)])
+      .toEqual([0, 1, 2, undefined, undefined]);
+  });
+
+  it('a worker scans the files no thread has taken yet, in order, says which each result is for, then that it is done', async () => {
+    const files = ['db-01.ss', 'db-02.ss', 'web-01.ss', 'missing.ss', 'web-02.ss'].map((f) => ({ path: path.join(dir, 'fleet', f), label: f }));
+    const got = await workerMessages(files, 2);
+    expect(got.map((m) => m.index ?? 'done')).toEqual([2, 3, 4, 'done']);
+    expect(got[0].result?.snapshot).toEqual(expect.objectContaining({ file: 'web-01.ss', sockets: 45 }));
+    // an unreadable file is that file's result (a diagnostic), and the queue goes on
+    expect(got[1].result).toEqual(expect.objectContaining({ code: 'snapshot-missing' }));
+    expect(got[2].result?.snapshot).toEqual(expect.objectContaining({ file: 'web-02.ss', sockets: 45 }));
+    // nothing left: done at once
+    expect(await workerMessages(files, files.length)).toEqual([{ done: true }]);
+  });
+
+  it('scans a fleet shared by this thread and a worker as one thread does', async () => {
+    // files large enough that this thread is still scanning when the worker has booted
+    const fleet = path.join(dir, 'fleet-big');
+    fs.mkdirSync(fleet);
+    const one = path.join(fleet, 'h00.ss');
+    execFileSync(process.execPath, [path.join(ROOT, 'bench/generate.js'), '--sockets', '20000', '--layout', 'tanp', '--out', one], { stdio: 'ignore' });
+    for (let i = 1; i < 16; i++) fs.copyFileSync(one, path.join(fleet, `h${String(i).padStart(2, '0')}.ss`));
+    const a = jsonReport(await runCli(['scan', fleet, '--format', 'json', '-j', '1'], { timeoutMs: 30000 }));
+    const b = jsonReport(await runCli(['scan', fleet, '--format', 'json', '-j', '2'], { env: { SOCKLINT_PARALLEL_MIN_BYTES: '0' }, timeoutMs: 30000 }));
+    expect(b.snapshots.map((s) => s.host)).toHaveLength(16);
+    expect(stable(b)).toEqual(stable(a));
+  });
 });
