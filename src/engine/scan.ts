@@ -506,26 +506,31 @@ async function scanInWorkers(inputs: ScanInput[], jobs: number, opts: ScanOption
   const { startScanWorker } = await import('./threads');
   const task: WorkerTask = { setup: opts.ruleSetup, host: opts.host, labels: opts.labels };
   const results = new Array<SnapshotResult | Diagnostic>(inputs.length);
-  const shared: QueueTask = { queue: inputs, claim: new SharedArrayBuffer(4) };
+  // stdin (`-`) is this thread's to read: a worker's process.stdin is not the process's (it reads as empty)
+  const own: number[] = [];
+  const queued: number[] = [];
+  inputs.forEach((input, i) => (input.path === '-' ? own : queued).push(i));
+  const shared: QueueTask = { queue: queued.map((i) => inputs[i]), claim: new SharedArrayBuffer(4) };
   const claim = new Int32Array(shared.claim);
-  const stop = () => Atomics.store(claim, 0, inputs.length);
+  const stop = () => Atomics.store(claim, 0, shared.queue.length);
   const workers: { terminate(): Promise<number> }[] = [];
   const runWorker = () => new Promise<void>((resolve, reject) => {
     const worker = startScanWorker(task);
     workers.push(worker);
     worker.on('message', (msg: { ready?: true; index?: number; result?: SnapshotResult | Diagnostic; error?: string; done?: true }) => {
       if (msg.ready) { worker.postMessage(shared); return; } // booted, rule set built
-      if (msg.error !== undefined) { void worker.terminate(); reject(new Error(`${inputs[msg.index!].label}: ${msg.error}`)); return; }
+      if (msg.error !== undefined) { void worker.terminate(); reject(new Error(`${shared.queue[msg.index!].label}: ${msg.error}`)); return; }
       if (msg.done) { void worker.terminate().then(() => resolve()); return; }
-      results[msg.index!] = msg.result!;
+      results[queued[msg.index!]] = msg.result!;
     });
     worker.on('error', reject);
   });
   const here = async (): Promise<void> => {
     // between this thread's reads, the workers' results are received
-    for (let i = claimNext({ queue: inputs, claim }); i !== undefined; i = claimNext({ queue: inputs, claim })) {
-      results[i] = await scanSnapshot(inputs[i], { rules: opts.rules, host: opts.host, labels: opts.labels });
-    }
+    const scan = (i: number) => scanSnapshot(inputs[i], { rules: opts.rules, host: opts.host, labels: opts.labels });
+    for (const i of own) results[i] = await scan(i);
+    const mine = { queue: shared.queue, claim };
+    for (let k = claimNext(mine); k !== undefined; k = claimNext(mine)) results[queued[k]] = await scan(queued[k]);
     opts.whileWaiting?.();
   };
   try {

@@ -113,6 +113,21 @@ describe('the queue of a scan on several threads (scanInWorkers)', () => {
     expect(await workerMessages(files, files.length)).toEqual([{ done: true }]);
   });
 
+  it('reads stdin in this thread, also when a worker is free to take it', async () => {
+    // this thread is busy with a large first file while the worker boots and takes files: a worker's
+    // process.stdin is not the process's (it read as empty: "holds no parsable socket")
+    const big = path.join(dir, 'first-big.ss');
+    execFileSync(process.execPath, [path.join(ROOT, 'bench/generate.js'), '--sockets', '100000', '--layout', 'tanp', '--out', big], { stdio: 'ignore' });
+    const small = (h: string) => path.join(dir, 'fleet', `${h}.ss`);
+    const r = await runCli(['scan', big, small('db-01'), '-', small('db-02'), small('web-01'), '--format', 'json', '-j', '2'], {
+      input: fs.readFileSync(SNAP, 'utf8'), env: { SOCKLINT_PARALLEL_MIN_BYTES: '0' }, timeoutMs: 30000,
+    });
+    expect(r.stderr).toBe('');
+    expect(jsonReport(r).snapshots.map((s) => [s.file, s.sockets])).toEqual([
+      [big, 100000], [small('db-01'), 45], ['-', 45], [small('db-02'), 45], [small('web-01'), 45],
+    ]);
+  });
+
   it('scans a fleet shared by this thread and a worker as one thread does', async () => {
     // files large enough that this thread is still scanning when the worker has booted
     const fleet = path.join(dir, 'fleet-big');
