@@ -54,29 +54,32 @@ export async function main(argv: string[]): Promise<number> {
         .option('label', { type: 'string', array: true, describe: 'KEY=VALUE label for host overrides (repeatable)' })
         .option('redact', { type: 'string', array: true, describe: 'mask peer addresses (bare --redact) or the named fields in every output' })
         .option('sarif-category', { type: 'string', describe: 'SARIF automationDetails.id prefix (default socklint): runs are <category>/<host>/' })
-        .option('max-findings', { type: 'number', describe: 'findings listed per rule and snapshot (default 1000); the rest are counted' })
+        .option('max-findings', { type: 'string', describe: 'findings listed per rule and snapshot (default 1000); the rest are counted' })
         .option('save-snapshot', { type: 'string', describe: 'live scan: keep the raw capture here (the file SARIF locations point at)' })
         .option('netns', { type: 'string', describe: 'live scan: a network namespace (ip netns name, pid:PID or /proc/PID/ns/net)' })
         .option('proc', { type: 'boolean', default: false, describe: 'live scan: read /proc/net instead of running ss' })
         .option('color', { type: 'boolean', describe: 'force colours on/off in the text report (default: on a TTY unless NO_COLOR)' })
-        .option('jobs', { alias: 'j', type: 'number', describe: 'threads for several snapshots (this one and N-1 workers) or one large one (two) (default: cores; used from 64 MiB of input, SOCKLINT_PARALLEL_MIN_BYTES)' }),
+        .option('jobs', { alias: 'j', type: 'string', describe: 'threads for several snapshots (this one and N-1 workers) or one large one (two) (default: cores; used from 64 MiB of input, SOCKLINT_PARALLEL_MIN_BYTES)' }),
       async (a) => {
         const snapshots = collect(a.snapshot) ?? [];
         const rules = collect(a.rules) ?? [];
         const labels = collect(a.label) ?? [];
+        const { parseLabelArgs, wholeNumberArg } = await import('./args');
+        const jobs = wholeNumberArg('--jobs', a.jobs);
+        const maxFindings = wholeNumberArg('--max-findings', a['max-findings']);
         // One large file is split across two threads: its worker boots and builds its rules while this thread
         // loads the scan (engine/threads.ts). The scan takes it, or it is dropped here.
         const threads = await import('../engine/threads');
         if (snapshots.length === 1) {
           let parsed: Record<string, string> | undefined;
           try {
-            parsed = (await import('./labels')).parseLabelArgs(labels);
+            parsed = parseLabelArgs(labels);
           } catch {
             parsed = undefined; // the scan reports the bad label
           }
           if (parsed) {
-            const setup = { rules, defaultRules: a['default-rules'] as boolean, config: a.config, maxFindingsPerRule: a['max-findings'] };
-            threads.startEarlyRangeWorker({ setup, host: a.host, labels: parsed }, snapshots[0], a.jobs ?? os.availableParallelism());
+            const setup = { rules, defaultRules: a['default-rules'] as boolean, config: a.config, maxFindingsPerRule: maxFindings };
+            threads.startEarlyRangeWorker({ setup, host: a.host, labels: parsed }, snapshots[0], jobs ?? os.availableParallelism());
           }
         }
         try {
@@ -92,13 +95,13 @@ export async function main(argv: string[]): Promise<number> {
             host: a.host,
             labels,
             redact: collect(a.redact),
-            maxFindings: a['max-findings'],
+            maxFindings,
             sarifCategory: a['sarif-category'],
             saveSnapshot: a['save-snapshot'],
             netns: a.netns,
             proc: a.proc as boolean,
             color: a.color,
-            jobs: a.jobs,
+            jobs,
           }));
         } finally {
           threads.dropEarlyRangeWorker();

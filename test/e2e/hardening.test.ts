@@ -215,6 +215,21 @@ describe('the command line', () => {
     const r = await runCli(['scan', SNAP, '--format', 'json', '--format', 'text']);
     expect(r.code).toBe(2);
   });
+  it('a count that is not a whole number ≥ 1 exits 2 quoting what was written', async () => {
+    for (const [args, line] of [
+      [['-j', 'abc'], 'socklint: --jobs: "abc" is not a whole number ≥ 1 [bad-number]'],
+      [['--jobs', '0'], 'socklint: --jobs: "0" is not a whole number ≥ 1 [bad-number]'],
+      [['-j', '1.5'], 'socklint: --jobs: "1.5" is not a whole number ≥ 1 [bad-number]'],
+      [['--max-findings', '-3'], 'socklint: --max-findings: "-3" is not a whole number ≥ 1 [bad-number]'],
+      [['--max-findings', 'ten'], 'socklint: --max-findings: "ten" is not a whole number ≥ 1 [bad-number]'],
+    ] as const) {
+      const r = await runCli(['scan', SNAP, ...args]);
+      expect({ args, code: r.code, stderr: r.stderr.trim() }).toEqual({ args, code: 2, stderr: line });
+    }
+    const ok = await runCli(['scan', SNAP, '-j', '2', '--max-findings', '1', '--format', 'json']);
+    expect(ok.code).toBe(1);
+    expect(jsonReport(ok).findings.filter((f) => f.ruleId === 'unexpected-listener')).toHaveLength(1);
+  });
 });
 
 describe('output paths', () => {

@@ -49,11 +49,6 @@ export async function scanCommand(a: ScanArgs): Promise<number> {
   const outputs = parseFormatSpecs(a.formats, formatNames);
   const redactFields = a.redact === undefined ? undefined : a.redact.flatMap((r) => r.split(',')).map((r) => r.trim()).filter(Boolean);
   if (redactFields && redactFields.length > 0) checkRedactFields(redactFields);
-  for (const [flag, value] of [['--max-findings', a.maxFindings], ['--jobs', a.jobs]] as const) {
-    if (value !== undefined && (!Number.isInteger(value) || value < 1)) {
-      throw new UserError({ file: flag, code: 'bad-number', message: `"${value}" is not a whole number ≥ 1` }, ExitCode.usage);
-    }
-  }
   const labels = parseLabelArgs(a.labels);
   const { rules, waivers } = loadRulesAndConfig(a);
   const filters: FindingFilter[] = [...waivers];

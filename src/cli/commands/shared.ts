@@ -18,7 +18,7 @@ export function loadRulesAndConfig(o: RuleOptions): { config: LoadedConfig; rule
   return { config, rules, waivers: specs.length > 0 ? [new WaiverFilter(specs, new Date())] : [] };
 }
 
-export { parseLabelArgs } from '../labels';
+export { parseLabelArgs } from '../args';
 
 export function printDiagnostics(list: Diagnostic[]): void {
   for (const d of list) process.stderr.write(`socklint: ${formatDiagnostic(d)}\n`);
