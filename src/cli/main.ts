@@ -3,7 +3,6 @@
  * socklint's command line. The only place that prints diagnostics and picks exit codes
  * (README "Exit codes"). Command modules are loaded lazily to keep start-up fast.
  */
-import * as os from 'node:os';
 import { ExitCode, UserError, formatDiagnostic } from '../diagnostics';
 import { socklintVersion } from '../version';
 
@@ -59,7 +58,7 @@ export async function main(argv: string[]): Promise<number> {
         .option('netns', { type: 'string', describe: 'live scan: a network namespace (ip netns name, pid:PID or /proc/PID/ns/net)' })
         .option('proc', { type: 'boolean', default: false, describe: 'live scan: read /proc/net instead of running ss' })
         .option('color', { type: 'boolean', describe: 'force colours on/off in the text report (default: on a TTY unless NO_COLOR)' })
-        .option('jobs', { alias: 'j', type: 'string', describe: 'threads for several snapshots (this one and N-1 workers) or one large one (two) (default: cores; used from 64 MiB of input, SOCKLINT_PARALLEL_MIN_BYTES)' }),
+        .option('jobs', { alias: 'j', type: 'string', describe: 'threads for several snapshots (this one and N-1 workers) or one large one (two) (default: the cores this process may use, within a cgroup CPU quota; used from 64 MiB of input, SOCKLINT_PARALLEL_MIN_BYTES)' }),
       async (a) => {
         const snapshots = collect(a.snapshot) ?? [];
         const rules = collect(a.rules) ?? [];
@@ -79,7 +78,7 @@ export async function main(argv: string[]): Promise<number> {
           }
           if (parsed) {
             const setup = { rules, defaultRules: a['default-rules'] as boolean, config: a.config, maxFindingsPerRule: maxFindings };
-            threads.startEarlyRangeWorker({ setup, host: a.host, labels: parsed }, snapshots[0], jobs ?? os.availableParallelism());
+            threads.startEarlyRangeWorker({ setup, host: a.host, labels: parsed }, snapshots[0], jobs ?? threads.usableCores());
           }
         }
         try {

@@ -3,7 +3,6 @@
  * that applies to its host, then waivers and the baseline mark what is accepted. Produces the ScanReport
  * every formatter reads. Snapshot problems are collected (exit 3), not thrown, so other snapshots still scan.
  */
-import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Diagnostic } from '../diagnostics';
 import { UserError } from '../diagnostics';
@@ -463,7 +462,7 @@ async function worthWorkers(inputs: readonly ScanInput[]): Promise<boolean> {
 async function scanInThread(opts: ScanOptions): Promise<(SnapshotResult | Diagnostic)[]> {
   const results: (SnapshotResult | Diagnostic)[] = [];
   // One file and a second core: split the file itself (see split.ts).
-  const split = opts.ruleSetup && (opts.jobs ?? 1) > 1 && opts.inputs.length === 1 && os.availableParallelism() > 1
+  const split = opts.ruleSetup && (opts.jobs ?? 1) > 1 && opts.inputs.length === 1 && (await import('./threads')).usableCores() > 1
     ? { setup: opts.ruleSetup, minBytes: opts.splitMinBytes }
     : undefined;
   for (const input of opts.inputs) results.push(await scanSnapshot(input, { ...opts, split }));

@@ -10,6 +10,73 @@ import { fileStartsGzip } from '../snapshot/gzip';
 import type { RangeResult, RangeRunner, ScanInput, WorkerTask } from './scan';
 
 /**
+ * CPU time this process may use, in cores, from its cgroup's CPU quota (`root`: for tests), or undefined when
+ * none applies or it cannot be read. A container's `--cpus=1` or a systemd unit's `CPUQuota=100%` does not
+ * change os.availableParallelism() in Node 20 (its libuv reads the CPU affinity only): a fleet scan in a
+ * one-CPU container on a 64-core host would start 63 workers (~25 MiB each) to share one core. cgroup v2:
+ * `cpu.max` (`QUOTA PERIOD`, or `max`) of the process's cgroup and of each one above it; v1: `cpu.cfs_quota_us`
+ * (-1: none) / `cpu.cfs_period_us`, where the cpu controller is mounted. The smallest limit applies.
+ */
+export function cgroupCpuLimit(root = '/'): number | undefined {
+  const read = (p: string): string | undefined => {
+    try {
+      return fs.readFileSync(path.join(root, p), 'latin1').trim();
+    } catch {
+      return undefined;
+    }
+  };
+  const lines = read('proc/self/cgroup')?.split('\n') ?? [];
+  let limit = Infinity;
+  const within = (mount: string, cgroup: string, quota: (dir: string) => number | undefined): void => {
+    // the cgroup's directory and each one above it up to the mount point (a container may see its own
+    // cgroup as the mount's root while /proc/self/cgroup names the host's path: the walk reaches it anyway)
+    for (let dir = path.posix.join(mount, cgroup); ; dir = path.posix.dirname(dir)) {
+      const q = quota(dir);
+      if (q !== undefined && q > 0) limit = Math.min(limit, q);
+      if (dir === mount || !dir.startsWith(`${mount}/`)) break;
+    }
+  };
+  for (const line of lines) {
+    const m = /^(\d+):([^:]*):(\/.*)$/.exec(line);
+    if (!m) continue;
+    const [, id, controllers, cgroup] = m;
+    if (id === '0' && controllers === '') {
+      for (const mount of ['sys/fs/cgroup', 'sys/fs/cgroup/unified']) {
+        within(mount, cgroup, (dir) => {
+          const [quota, period] = (read(`${dir}/cpu.max`) ?? '').split(/\s+/);
+          return /^\d+$/.test(quota) && /^\d+$/.test(period) && Number(period) > 0 ? Number(quota) / Number(period) : undefined;
+        });
+      }
+    } else if (controllers.split(',').includes('cpu')) {
+      for (const mount of ['sys/fs/cgroup/cpu', 'sys/fs/cgroup/cpu,cpuacct', 'sys/fs/cgroup/cpuacct,cpu']) {
+        within(mount, cgroup, (dir) => {
+          const quota = read(`${dir}/cpu.cfs_quota_us`);
+          const period = read(`${dir}/cpu.cfs_period_us`);
+          return quota !== undefined && /^\d+$/.test(quota) && period !== undefined && /^\d+$/.test(period) && Number(period) > 0
+            ? Number(quota) / Number(period)
+            : undefined;
+        });
+      }
+    }
+  }
+  return limit === Infinity ? undefined : limit;
+}
+
+let cores: number | undefined;
+
+/**
+ * The cores a scan may use (the default for `-j`): the CPUs this process may run on, and no more than its
+ * cgroup's CPU quota allows (rounded up; at least 1).
+ */
+export function usableCores(): number {
+  if (cores === undefined) {
+    const quota = cgroupCpuLimit();
+    cores = Math.max(1, Math.min(os.availableParallelism(), quota === undefined ? Infinity : Math.ceil(quota)));
+  }
+  return cores;
+}
+
+/**
  * Total snapshot size from which a scan uses worker threads (default 64 MiB; SOCKLINT_PARALLEL_MIN_BYTES
  * overrides it). A worker needs ~0.2 s from its start to its first row (thread boot, rule compilation) and
  * two threads give 1.5–1.9× on two cores (bench/README.md), so smaller scans are faster in one thread.
@@ -117,7 +184,7 @@ let early: { key: string; runner: RangeRunner } | undefined;
  * takes it (rangeWorker) or, at its end, drops it (dropEarlyRangeWorker).
  */
 export function startEarlyRangeWorker(task: WorkerTask, snapshot: string, jobs: number): void {
-  if (early !== undefined || !(jobs >= 2) || os.availableParallelism() < 2 || snapshot === '-') return;
+  if (early !== undefined || !(jobs >= 2) || usableCores() < 2 || snapshot === '-') return;
   if (splittableSize(snapshot) === undefined) return;
   early = { key: taskKey(task), runner: startRangeWorker(task) };
 }

@@ -2,7 +2,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { inputBytes, parallelMinBytes } from '../../src/engine/threads';
+import { cgroupCpuLimit, inputBytes, parallelMinBytes, usableCores } from '../../src/engine/threads';
 
 const saved = process.env.SOCKLINT_PARALLEL_MIN_BYTES;
 afterEach(() => {
@@ -33,4 +33,61 @@ it('counts file sizes, gzip files as ten times their size, and nothing for stdin
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
+});
+
+describe('the cores a scan may use: CPU affinity, lowered to a cgroup CPU quota', () => {
+  /** A fake filesystem root holding `files` (path → content). */
+  function root(files: Record<string, string>): string {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'socklint-cgroup-'));
+    for (const [p, text] of Object.entries(files)) {
+      fs.mkdirSync(path.dirname(path.join(dir, p)), { recursive: true });
+      fs.writeFileSync(path.join(dir, p), text);
+    }
+    return dir;
+  }
+  const cases: [string, Record<string, string>, number | undefined][] = [
+    ['cgroup v2, a systemd unit with CPUQuota=150%', {
+      'proc/self/cgroup': '0::/system.slice/socklint.service\n',
+      'sys/fs/cgroup/system.slice/socklint.service/cpu.max': '150000 100000\n',
+      'sys/fs/cgroup/system.slice/cpu.max': 'max 100000\n',
+    }, 1.5],
+    ['cgroup v2, a stricter limit above the process\'s cgroup', {
+      'proc/self/cgroup': '0::/kubepods/pod1/c1\n',
+      'sys/fs/cgroup/kubepods/pod1/c1/cpu.max': '200000 100000',
+      'sys/fs/cgroup/kubepods/pod1/cpu.max': '50000 100000',
+    }, 0.5],
+    ['cgroup v2 in a container (its cgroup is the root)', {
+      'proc/self/cgroup': '0::/\n',
+      'sys/fs/cgroup/cpu.max': '200000 100000\n',
+    }, 2],
+    ['cgroup v2 without a quota', { 'proc/self/cgroup': '0::/user.slice\n', 'sys/fs/cgroup/user.slice/cpu.max': 'max 100000' }, undefined],
+    ['cgroup v1 in a container: /proc/self/cgroup names the host\'s path, the mount shows its own cgroup', {
+      'proc/self/cgroup': '12:memory:/docker/abc\n4:cpu,cpuacct:/docker/abc\n0::/docker/abc\n',
+      'sys/fs/cgroup/cpu,cpuacct/cpu.cfs_quota_us': '100000\n',
+      'sys/fs/cgroup/cpu,cpuacct/cpu.cfs_period_us': '100000\n',
+    }, 1],
+    ['cgroup v1 without a quota (-1), hybrid v2 without cpu.max', {
+      'proc/self/cgroup': '1:cpu:/\n0::/\n',
+      'sys/fs/cgroup/cpu/cpu.cfs_quota_us': '-1\n',
+      'sys/fs/cgroup/cpu/cpu.cfs_period_us': '100000\n',
+      'sys/fs/cgroup/unified/cgroup.controllers': '',
+    }, undefined],
+    ['garbage', { 'proc/self/cgroup': 'nonsense\n0::/\n', 'sys/fs/cgroup/cpu.max': 'lots of cpu' }, undefined],
+    ['nothing readable', {}, undefined],
+  ];
+  it.each(cases)('%s', (_name, files, limit) => {
+    const dir = root(files);
+    try {
+      expect(cgroupCpuLimit(dir)).toBe(limit);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('uses at least one core and no more than the CPUs it may run on', () => {
+    expect(usableCores()).toBeGreaterThanOrEqual(1);
+    expect(usableCores()).toBeLessThanOrEqual(os.availableParallelism());
+    const quota = cgroupCpuLimit();
+    if (quota !== undefined) expect(usableCores()).toBeLessThanOrEqual(Math.max(1, Math.ceil(quota)));
+  });
 });

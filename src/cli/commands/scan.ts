@@ -75,7 +75,7 @@ export async function scanCommand(a: ScanArgs): Promise<number> {
     outcome = await runScan({
       inputs,
       rules,
-      jobs: a.jobs ?? os.availableParallelism(),
+      jobs: a.jobs ?? (await import('../../engine/threads')).usableCores(),
       ruleSetup: { rules: a.rules, defaultRules: a.defaultRules, config: a.config, maxFindingsPerRule: a.maxFindings },
       filters,
       host: a.host,
