@@ -207,8 +207,51 @@ export function parseSkmem(inner: string, unknown?: string[]): SkMem {
   return m;
 }
 
+/** Where skmemItem's item ended: just past its `,` (or `to` + 1). */
+let skmemNext = 0;
+
+/**
+ * The value of the skmem item at s[p..] when its key is the char k0 (and k1, unless -1), read up to the next
+ * `,` or `to` as parseSkmemRange reads it (NaN otherwise); skmemNext is then just past it.
+ */
+function skmemItem(s: string, p: number, to: number, k0: number, k1: number): number {
+  if (p > to || s.charCodeAt(p) !== k0) return NaN;
+  let v = p + 1;
+  if (k1 >= 0) {
+    if (s.charCodeAt(v) !== k1) return NaN;
+    v++;
+  }
+  let end = s.indexOf(',', v);
+  if (end < 0 || end > to) end = to;
+  skmemNext = end + 1;
+  return parseIntRange(s, v, end);
+}
+
+/**
+ * `r…,rb…,t…,tb…,f…,w…,o…,bl…,d…` — what every kernel since 4.x prints — as one object literal (one shape for
+ * every socket, which the rules' reads of skmem.r, .t, .d find at once), or undefined for anything else.
+ */
+function standardSkmem(s: string, from: number, to: number): SkMem | undefined {
+  const r = skmemItem(s, from, to, 114, -1);
+  const rb = skmemItem(s, skmemNext, to, 114, 98);
+  const t = skmemItem(s, skmemNext, to, 116, -1);
+  const tb = skmemItem(s, skmemNext, to, 116, 98);
+  const f = skmemItem(s, skmemNext, to, 102, -1);
+  const w = skmemItem(s, skmemNext, to, 119, -1);
+  const o = skmemItem(s, skmemNext, to, 111, -1);
+  const bl = skmemItem(s, skmemNext, to, 98, 108);
+  const d = skmemItem(s, skmemNext, to, 100, -1);
+  // every item read (NaN is the only value unequal to itself), and nothing after the last
+  if (r !== r || rb !== rb || t !== t || tb !== tb || f !== f || w !== w || o !== o || bl !== bl || d !== d || skmemNext !== to + 1) {
+    return undefined;
+  }
+  return { r, rb, t, tb, f, w, o, bl, d };
+}
+
 /** parseSkmem on s[from..to) without slicing each item (same result, same key order). */
 function parseSkmemRange(s: string, from: number, to: number, unknown: string[]): SkMem {
+  const std = standardSkmem(s, from, to);
+  if (std !== undefined) return std;
   const m: SkMem = {};
   let start = from;
   while (start <= to) {
@@ -649,7 +692,23 @@ function setTcpId(id: number, v: number): void {
   else accHi |= 1 << (id - 32);
 }
 
+/** The last builder builderFor returned, and for which fields (rows of a snapshot mostly have the same). */
+let lastBuilder: TcpBuilder | undefined;
+let lastLo = 0;
+let lastHi = 0;
+
 function builderFor(lo: number, hi: number): TcpBuilder | undefined {
+  if (lastBuilder !== undefined && lo === lastLo && hi === lastHi) return lastBuilder;
+  const b = builderForFields(lo, hi);
+  if (b !== undefined) {
+    lastBuilder = b;
+    lastLo = lo;
+    lastHi = hi;
+  }
+  return b;
+}
+
+function builderForFields(lo: number, hi: number): TcpBuilder | undefined {
   let m = builders.get(lo);
   let b = m?.get(hi);
   if (b) return b;
