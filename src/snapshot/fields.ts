@@ -1002,7 +1002,20 @@ export function completeExtensions(rec: SocketRecord): void {
 export function readThinItems(rec: SocketRecord, s: string, base: number, found: readonly number[], from: number, to: number): number {
   beginPass(null, 0);
   let seen = 0;
-  for (let i = from; i < to; i++) seen |= scanExtensions(rec, s, found[2 * i] - base, found[2 * i + 1] - base, false);
+  for (let i = from; i < to; i++) {
+    // a `key:value` token (thinItems found it by its key) whose bounds are known: hashed as scanExtensions
+    // hashes a key, and read as it reads one, without walking the token again to find them
+    const start = found[2 * i] - base;
+    const end = found[2 * i + 1] - base;
+    let h = 0;
+    let j = start;
+    for (; j < end; j++) {
+      const c = s.charCodeAt(j);
+      if (c === 58 /* : */) break;
+      if (c > 41) h = (Math.imul(h, 31) + c) | 0;
+    }
+    seen |= keyValueItem(rec, s, start, j + 1, end, h, false, '', seen);
+  }
   flushTcp(rec);
   return seen;
 }
@@ -1029,6 +1042,174 @@ function beginPass(w: ExtensionWants | null, k: number): void {
   accObj = undefined;
   want = w;
   known = k;
+}
+
+/**
+ * The `key:value` item s[start..end) — its key hashed to `h` (as scanExtensions hashes it), its value from
+ * `vs` — read into `rec`, or left unread by a lazy pass (`before`: the SEEN_* bits of the items before it in
+ * this text). Returns its SEEN_* bits.
+ */
+function keyValueItem(rec: SocketRecord, s: string, start: number, vs: number, end: number, h: number, unix: boolean, ulp: string, before: number): number {
+  let seen = 0;
+  const slot = lookupRange(KEY_TABLE, h, s, start, vs - 1);
+  const kind = slot < 0 ? 0 : KEY_TABLE.kinds[slot];
+  if (want !== null && skipKey(kind, rec, known | before)) {
+    return SEEN_SKIPPED;
+  }
+  if (kind >= TCP_KIND_BASE && !unix) {
+    // numeric TCP info item (rto, mss, cwnd, bytes_acked …): no strings made when it reads
+    const v = numberRange(s, vs, end);
+    if (v === v) {
+      setTcpId(kind - TCP_KIND_BASE, v);
+      return SEEN_TCPINFO;
+    }
+  } else if (kind === 2 /* skmem */ && s.charCodeAt(vs) === 40 && s.charCodeAt(end - 1) === 41 && end - vs >= 2) {
+    const unknown: string[] = [];
+    const m = parseSkmemRange(s, vs + 1, end - 1, unknown);
+    rec.skmem = rec.skmem ? Object.assign(rec.skmem, m) : m;
+    if (unknown.length) putExtra(rec, 'skmem', unknown.join(','));
+    return SEEN_SKMEM;
+  } else if (kind >= 9 && kind <= 12) {
+    // rtt:A/B, retrans:A/B, wscale:A,B, busy:Nms read in place; anything unusual takes the general path
+    let a = NaN;
+    let b = NaN;
+    let sep = -1;
+    if (kind === 12) {
+      if (end - vs > 2 && s.charCodeAt(end - 2) === 109 /* m */ && s.charCodeAt(end - 1) === 115 /* s */) {
+        a = fastNumber(s, vs, end - 2);
+      }
+    } else {
+      sep = s.indexOf(kind === 11 ? ',' : '/', vs);
+      if (sep >= end) sep = -1;
+      const ae = sep < 0 ? end : sep;
+      a = kind === 9 ? fastNumber(s, vs, ae) : parseIntRange(s, vs, ae);
+      if (sep >= 0) b = kind === 9 ? fastNumber(s, sep + 1, end) : parseIntRange(s, sep + 1, end);
+    }
+    if (a === a && (sep < 0 || b === b)) {
+      setTcpId(PAIR_FIRST_ID[kind - 9], a);
+      if (sep >= 0) setTcpId(PAIR_SECOND_ID[kind - 9], b);
+      return SEEN_TCPINFO;
+    }
+  }
+  const key = slot < 0 ? s.slice(start, vs - 1) : KEY_TABLE.names[slot];
+  const val = s.slice(vs, end);
+  const c = val.charCodeAt(0);
+  const inner = c === 40 && val.charCodeAt(val.length - 1) === 41 ? val.slice(1, -1) : undefined;
+  switch (kind < TCP_KIND_BASE ? kind : TCP_KIND_BASE) {
+    case 1: /* timer */ {
+      const t = inner !== undefined ? parseTimer(inner) : undefined;
+      if (t) {
+        rec.timer = t;
+        seen |= SEEN_TIMER;
+      } else putExtra(rec, key, val);
+      return seen;
+    }
+    case 2: /* skmem */
+    case 3: /* mem */
+      if (inner !== undefined) {
+        const unknown: string[] = [];
+        const m = key === 'skmem' ? parseSkmem(inner, unknown) : parseOldMem(inner);
+        rec.skmem = rec.skmem ? Object.assign(rec.skmem, m) : m;
+        if (unknown.length) putExtra(rec, 'skmem', unknown.join(','));
+        seen |= SEEN_SKMEM;
+      } else putExtra(rec, key, val);
+      return seen;
+    case 4: /* uid */ {
+      const v = parseIntStrict(val);
+      if (v !== undefined && !unix) {
+        rec.uid = v;
+        seen |= SEEN_EXTENDED;
+      } else putExtra(rec, key, val);
+      return seen;
+    }
+    case 5: /* ino */ {
+      const v = parseIntStrict(val);
+      if (v !== undefined && !unix) rec.inode = v;
+      else putExtra(rec, key, val); // unix: the filesystem inode of the bound path
+      return SEEN_EXTENDED;
+    }
+    case 6: /* sk */
+      rec.sk = val;
+      return SEEN_EXTENDED;
+    case 7: /* fwmark */
+      rec.fwmark = val;
+      return SEEN_EXTENDED;
+    case 8: /* cgroup */
+      rec.cgroup = val;
+      return SEEN_EXTENDED;
+    case 17: /* v6only */
+      if (val === '0' || val === '1') {
+        rec.v6only = val === '1';
+        seen |= SEEN_EXTENDED;
+      } else putExtra(rec, key, val);
+      return seen;
+    case 9: /* rtt */
+      if (setTcpPair(val, '/', parseNumber, 'rtt', 'rttvar')) seen |= SEEN_TCPINFO;
+      else putExtra(rec, key, val);
+      return seen;
+    case 10: /* retrans */
+      if (setTcpPair(val, '/', parseIntStrict, 'retrans', 'retransTotal')) seen |= SEEN_TCPINFO;
+      else putExtra(rec, key, val);
+      return seen;
+    case 11: /* wscale */
+      if (setTcpPair(val, ',', parseIntStrict, 'wscaleSnd', 'wscaleRcv')) seen |= SEEN_TCPINFO;
+      else putExtra(rec, key, val);
+      return seen;
+    case 12: /* busy */ {
+      const v = val.endsWith('ms') ? parseNumber(val.slice(0, -2)) : undefined;
+      if (v !== undefined) {
+        setTcpNum('busy', v);
+        seen |= SEEN_TCPINFO;
+      } else putExtra(rec, key, val);
+      return seen;
+    }
+    case 13: /* rwnd_limited */
+    case 14: /* sndbuf_limited */ {
+      // 12ms(3.4%)
+      const ms = val.indexOf('ms');
+      const v = ms > 0 ? parseNumber(val.slice(0, ms)) : undefined;
+      if (v !== undefined) {
+        const camel = key === 'rwnd_limited' ? 'rwndLimited' : 'sndbufLimited';
+        setTcpNum(camel, v);
+        const open = val.indexOf('(');
+        const pct = val.indexOf('%');
+        if (open > 0 && pct > open) {
+          const p = parseNumber(val.slice(open + 1, pct));
+          if (p !== undefined) setTcpNum(camel + 'Pct', p);
+        }
+        seen |= SEEN_TCPINFO;
+      } else putExtra(rec, key, val);
+      return seen;
+    }
+    case 15: /* bbr */
+    case 16: /* dctcp */ {
+      const t = (accObj ??= {});
+      if (inner !== undefined) {
+        const o: Record<string, number | string> = {};
+        for (const item of inner.split(',')) {
+          const k = item.indexOf(':');
+          if (k <= 0) return seen;
+          const rawName = item.slice(0, k);
+          const name = SUBKEY_CAMEL[rawName] ?? rawName.replace(/_([a-z])/g, (_m, ch: string) => ch.toUpperCase());
+          const raw = item.slice(k + 1);
+          const v = raw.endsWith('bps') ? parseRate(raw) : parseNumber(raw);
+          o[name] = v !== undefined ? v : raw;
+        }
+        t[key] = o;
+      } else t[key] = val;
+      return SEEN_TCPINFO;
+    }
+    case TCP_KIND_BASE: {
+      // numeric TCP info item (rto, mss, cwnd, bytes_acked …)
+      // (the readable case was taken above)
+      putExtra(rec, ulp ? `${ulp}.${key}` : key, val);
+      return seen;
+    }
+    default:
+      putExtra(rec, ulp ? `${ulp}.${key}` : key, val);
+      return seen;
+  }
+  return seen;
 }
 
 function scanExtensions(rec: SocketRecord, s: string, from: number, to: number, unix: boolean): number {
@@ -1145,173 +1326,8 @@ function scanExtensions(rec: SocketRecord, s: string, from: number, to: number, 
         putExtra(rec, ulp ? `${ulp}.${key}` : key, val);
         continue;
       }
-      const slot = lookupRange(KEY_TABLE, h, s, start, vs - 1);
-      const kind = slot < 0 ? 0 : KEY_TABLE.kinds[slot];
-      if (want !== null && skipKey(kind, rec, known | seen)) {
-        seen |= SEEN_SKIPPED;
-        continue;
-      }
-      if (kind >= TCP_KIND_BASE && !unix) {
-        // numeric TCP info item (rto, mss, cwnd, bytes_acked …): no strings made when it reads
-        const v = numberRange(s, vs, end);
-        if (v === v) {
-          setTcpId(kind - TCP_KIND_BASE, v);
-          seen |= SEEN_TCPINFO;
-          continue;
-        }
-      } else if (kind === 2 /* skmem */ && s.charCodeAt(vs) === 40 && s.charCodeAt(end - 1) === 41 && end - vs >= 2) {
-        const unknown: string[] = [];
-        const m = parseSkmemRange(s, vs + 1, end - 1, unknown);
-        rec.skmem = rec.skmem ? Object.assign(rec.skmem, m) : m;
-        if (unknown.length) putExtra(rec, 'skmem', unknown.join(','));
-        seen |= SEEN_SKMEM;
-        continue;
-      } else if (kind >= 9 && kind <= 12) {
-        // rtt:A/B, retrans:A/B, wscale:A,B, busy:Nms read in place; anything unusual takes the general path
-        let a = NaN;
-        let b = NaN;
-        let sep = -1;
-        if (kind === 12) {
-          if (end - vs > 2 && s.charCodeAt(end - 2) === 109 /* m */ && s.charCodeAt(end - 1) === 115 /* s */) {
-            a = fastNumber(s, vs, end - 2);
-          }
-        } else {
-          sep = s.indexOf(kind === 11 ? ',' : '/', vs);
-          if (sep >= end) sep = -1;
-          const ae = sep < 0 ? end : sep;
-          a = kind === 9 ? fastNumber(s, vs, ae) : parseIntRange(s, vs, ae);
-          if (sep >= 0) b = kind === 9 ? fastNumber(s, sep + 1, end) : parseIntRange(s, sep + 1, end);
-        }
-        if (a === a && (sep < 0 || b === b)) {
-          setTcpId(PAIR_FIRST_ID[kind - 9], a);
-          if (sep >= 0) setTcpId(PAIR_SECOND_ID[kind - 9], b);
-          seen |= SEEN_TCPINFO;
-          continue;
-        }
-      }
-      const key = slot < 0 ? s.slice(start, vs - 1) : KEY_TABLE.names[slot];
-      const val = s.slice(vs, end);
-      c = val.charCodeAt(0);
-      const inner = c === 40 && val.charCodeAt(val.length - 1) === 41 ? val.slice(1, -1) : undefined;
-      switch (kind < TCP_KIND_BASE ? kind : TCP_KIND_BASE) {
-        case 1: /* timer */ {
-          const t = inner !== undefined ? parseTimer(inner) : undefined;
-          if (t) {
-            rec.timer = t;
-            seen |= SEEN_TIMER;
-          } else putExtra(rec, key, val);
-          continue;
-        }
-        case 2: /* skmem */
-        case 3: /* mem */
-          if (inner !== undefined) {
-            const unknown: string[] = [];
-            const m = key === 'skmem' ? parseSkmem(inner, unknown) : parseOldMem(inner);
-            rec.skmem = rec.skmem ? Object.assign(rec.skmem, m) : m;
-            if (unknown.length) putExtra(rec, 'skmem', unknown.join(','));
-            seen |= SEEN_SKMEM;
-          } else putExtra(rec, key, val);
-          continue;
-        case 4: /* uid */ {
-          const v = parseIntStrict(val);
-          if (v !== undefined && !unix) {
-            rec.uid = v;
-            seen |= SEEN_EXTENDED;
-          } else putExtra(rec, key, val);
-          continue;
-        }
-        case 5: /* ino */ {
-          const v = parseIntStrict(val);
-          if (v !== undefined && !unix) rec.inode = v;
-          else putExtra(rec, key, val); // unix: the filesystem inode of the bound path
-          seen |= SEEN_EXTENDED;
-          continue;
-        }
-        case 6: /* sk */
-          rec.sk = val;
-          seen |= SEEN_EXTENDED;
-          continue;
-        case 7: /* fwmark */
-          rec.fwmark = val;
-          seen |= SEEN_EXTENDED;
-          continue;
-        case 8: /* cgroup */
-          rec.cgroup = val;
-          seen |= SEEN_EXTENDED;
-          continue;
-        case 17: /* v6only */
-          if (val === '0' || val === '1') {
-            rec.v6only = val === '1';
-            seen |= SEEN_EXTENDED;
-          } else putExtra(rec, key, val);
-          continue;
-        case 9: /* rtt */
-          if (setTcpPair(val, '/', parseNumber, 'rtt', 'rttvar')) seen |= SEEN_TCPINFO;
-          else putExtra(rec, key, val);
-          continue;
-        case 10: /* retrans */
-          if (setTcpPair(val, '/', parseIntStrict, 'retrans', 'retransTotal')) seen |= SEEN_TCPINFO;
-          else putExtra(rec, key, val);
-          continue;
-        case 11: /* wscale */
-          if (setTcpPair(val, ',', parseIntStrict, 'wscaleSnd', 'wscaleRcv')) seen |= SEEN_TCPINFO;
-          else putExtra(rec, key, val);
-          continue;
-        case 12: /* busy */ {
-          const v = val.endsWith('ms') ? parseNumber(val.slice(0, -2)) : undefined;
-          if (v !== undefined) {
-            setTcpNum('busy', v);
-            seen |= SEEN_TCPINFO;
-          } else putExtra(rec, key, val);
-          continue;
-        }
-        case 13: /* rwnd_limited */
-        case 14: /* sndbuf_limited */ {
-          // 12ms(3.4%)
-          const ms = val.indexOf('ms');
-          const v = ms > 0 ? parseNumber(val.slice(0, ms)) : undefined;
-          if (v !== undefined) {
-            const camel = key === 'rwnd_limited' ? 'rwndLimited' : 'sndbufLimited';
-            setTcpNum(camel, v);
-            const open = val.indexOf('(');
-            const pct = val.indexOf('%');
-            if (open > 0 && pct > open) {
-              const p = parseNumber(val.slice(open + 1, pct));
-              if (p !== undefined) setTcpNum(camel + 'Pct', p);
-            }
-            seen |= SEEN_TCPINFO;
-          } else putExtra(rec, key, val);
-          continue;
-        }
-        case 15: /* bbr */
-        case 16: /* dctcp */ {
-          const t = (accObj ??= {});
-          if (inner !== undefined) {
-            const o: Record<string, number | string> = {};
-            for (const item of inner.split(',')) {
-              const k = item.indexOf(':');
-              if (k <= 0) continue;
-              const rawName = item.slice(0, k);
-              const name = SUBKEY_CAMEL[rawName] ?? rawName.replace(/_([a-z])/g, (_m, ch: string) => ch.toUpperCase());
-              const raw = item.slice(k + 1);
-              const v = raw.endsWith('bps') ? parseRate(raw) : parseNumber(raw);
-              o[name] = v !== undefined ? v : raw;
-            }
-            t[key] = o;
-          } else t[key] = val;
-          seen |= SEEN_TCPINFO;
-          continue;
-        }
-        case TCP_KIND_BASE: {
-          // numeric TCP info item (rto, mss, cwnd, bytes_acked …)
-          // (the readable case was taken above)
-          putExtra(rec, ulp ? `${ulp}.${key}` : key, val);
-          continue;
-        }
-        default:
-          putExtra(rec, ulp ? `${ulp}.${key}` : key, val);
-          continue;
-      }
+      seen |= keyValueItem(rec, s, start, vs, end, h, unix, ulp, seen);
+      continue;
     }
     // not key:value
     const bslot = colon < 0 ? lookupRange(BARE_TABLE, h, s, start, end) : -1; // no bare name holds a ':'
