@@ -113,7 +113,12 @@ export interface SnapshotResult {
  * unparsed lines, the `ss -s` summary and the rule evaluator.
  */
 class SnapshotCollector {
-  readonly states: Record<string, number> = {};
+  /**
+   * Sockets per state, in the order the states were first seen. A counter object per state, found by Map:
+   * counting into a plain object keyed by the state (a property access whose key changes from row to row)
+   * cost ~3 % of a 1M-row scan.
+   */
+  private readonly stateCounts = new Map<string, { n: number }>();
   readonly unparsedLines: UnparsedLine[] = [];
   summary: SsSummary | undefined;
   evaluator: SnapshotEvaluator | undefined;
@@ -122,6 +127,13 @@ class SnapshotCollector {
 
   constructor(readonly file: string, private readonly opts: Pick<ScanOptions, 'rules' | 'host' | 'labels'>, identity?: SnapshotIdentity) {
     this.identity = identity;
+  }
+
+  /** Sockets per state (first seen first). */
+  states(): Record<string, number> {
+    const out: Record<string, number> = {};
+    for (const [k, c] of this.stateCounts) out[k] = c.n;
+    return out;
   }
 
   resolveIdentity(): SnapshotIdentity {
@@ -142,11 +154,13 @@ class SnapshotCollector {
   }
 
   sink(): ParseSink {
-    const states = this.states;
+    const counts = this.stateCounts;
     return {
       socket: (rec: SocketRecord) => {
         const st = rec.state ?? 'unknown';
-        states[st] = (states[st] ?? 0) + 1;
+        const c = counts.get(st);
+        if (c !== undefined) c.n++;
+        else counts.set(st, { n: 1 });
         (this.evaluator ?? this.startEvaluator()).add(rec);
       },
       unparsed: (u: UnparsedLine) => {
@@ -166,7 +180,11 @@ class SnapshotCollector {
   /** Adds what a collector of the following byte range gathered (see split.ts). */
   mergeFollowing(next: RangeResult): boolean {
     if (!this.startEvaluator().mergeFollowing(next.partial)) return false;
-    for (const [k, v] of Object.entries(next.states)) this.states[k] = (this.states[k] ?? 0) + v;
+    for (const [k, v] of Object.entries(next.states)) {
+      const c = this.stateCounts.get(k);
+      if (c !== undefined) c.n += v;
+      else this.stateCounts.set(k, { n: v });
+    }
     for (const u of next.unparsedLines) if (this.unparsedLines.length < MAX_UNPARSED_LISTED) this.unparsedLines.push(u);
     if (next.summary) this.summary = next.summary;
     return true;
@@ -194,7 +212,7 @@ class SnapshotCollector {
       lines: stats.lines,
       unparsed: stats.unparsed,
       unparsedLines,
-      states: this.states,
+      states: this.states(),
       rulesEvaluated: result.evaluated,
       ...(summary ? { summary } : {}),
     };
@@ -279,7 +297,7 @@ export async function scanRange(task: RangeTask, rules: RuleSelector): Promise<R
   const stats = await parseSnapshotFile(task.input.path, c.sink(), { file: task.input.label, range: task.range, seed });
   return {
     partial: c.startEvaluator().partial(),
-    states: c.states,
+    states: c.states(),
     unparsedLines: c.unparsedLines,
     ...(c.summary ? { summary: c.summary } : {}),
     stats: { ...stats, fields: [...stats.fields] },
