@@ -6,6 +6,7 @@
 import * as path from 'node:path';
 import type { Diagnostic } from '../diagnostics';
 import { UserError } from '../diagnostics';
+import { checkFindingsMemory } from './memory';
 import type { FieldGroup, Location, SocketRecord, SsSummary, UnparsedLine } from '../snapshot/types';
 import { parseSnapshotFile, type ByteRange } from '../snapshot/source';
 import type { ParseSink, ParseStats, ParserSeed } from '../snapshot/parser';
@@ -74,6 +75,11 @@ export interface ScanOptions {
    * after this thread's range; 8 interleaved runs, twice).
    */
   whileWaiting?: () => void;
+  /**
+   * Share of the heap limit the findings of several snapshots may fill before the scan stops with an error
+   * (memory.ts): less when a report builds a large document of them in memory (JUnit).
+   */
+  findingsHeapShare?: number;
 }
 
 export interface ScanOutcome {
@@ -477,13 +483,29 @@ async function worthWorkers(inputs: readonly ScanInput[]): Promise<boolean> {
   return (await inputBytes(inputs)) >= parallelMinBytes();
 }
 
+/**
+ * Keeps the result of one snapshot of several; stops the scan (checkFindingsMemory) when the findings kept so
+ * far leave the reports too little memory.
+ */
+function keeper(share: number | undefined): (input: ScanInput, r: SnapshotResult | Diagnostic) => SnapshotResult | Diagnostic {
+  let snapshots = 0;
+  let findings = 0;
+  return (input, r) => {
+    snapshots++;
+    if ('findings' in r) findings += r.findings.length;
+    checkFindingsMemory(input.label, snapshots, findings, share);
+    return r;
+  };
+}
+
 async function scanInThread(opts: ScanOptions): Promise<(SnapshotResult | Diagnostic)[]> {
   const results: (SnapshotResult | Diagnostic)[] = [];
   // One file and a second core: split the file itself (see split.ts).
   const split = opts.ruleSetup && (opts.jobs ?? 1) > 1 && opts.inputs.length === 1 && (await import('./threads')).usableCores() > 1
     ? { setup: opts.ruleSetup, minBytes: opts.splitMinBytes }
     : undefined;
-  for (const input of opts.inputs) results.push(await scanSnapshot(input, { ...opts, split }));
+  const keep = keeper(opts.findingsHeapShare);
+  for (const input of opts.inputs) results.push(keep(input, await scanSnapshot(input, { ...opts, split })));
   return results;
 }
 
@@ -531,6 +553,7 @@ async function scanInWorkers(inputs: ScanInput[], jobs: number, opts: ScanOption
   const claim = new Int32Array(shared.claim);
   const stop = () => Atomics.store(claim, 0, shared.queue.length);
   const workers: { terminate(): Promise<number> }[] = [];
+  const keep = keeper(opts.findingsHeapShare);
   const runWorker = () => new Promise<void>((resolve, reject) => {
     const worker = startScanWorker(task);
     workers.push(worker);
@@ -538,16 +561,21 @@ async function scanInWorkers(inputs: ScanInput[], jobs: number, opts: ScanOption
       if (msg.ready) { worker.postMessage(shared); return; } // booted, rule set built
       if (msg.error !== undefined) { void worker.terminate(); reject(new Error(`${shared.queue[msg.index!].label}: ${msg.error}`)); return; }
       if (msg.done) { void worker.terminate().then(() => resolve()); return; }
-      results[queued[msg.index!]] = msg.result!;
+      try {
+        results[queued[msg.index!]] = keep(shared.queue[msg.index!], msg.result!);
+      } catch (e) {
+        void worker.terminate();
+        reject(e);
+      }
     });
     worker.on('error', reject);
   });
   const here = async (): Promise<void> => {
     // between this thread's reads, the workers' results are received
     const scan = (i: number) => scanSnapshot(inputs[i], { rules: opts.rules, host: opts.host, labels: opts.labels });
-    for (const i of own) results[i] = await scan(i);
+    for (const i of own) results[i] = keep(inputs[i], await scan(i));
     const mine = { queue: shared.queue, claim };
-    for (let k = claimNext(mine); k !== undefined; k = claimNext(mine)) results[queued[k]] = await scan(queued[k]);
+    for (let k = claimNext(mine); k !== undefined; k = claimNext(mine)) results[queued[k]] = keep(inputs[queued[k]], await scan(queued[k]));
     opts.whileWaiting?.();
   };
   try {

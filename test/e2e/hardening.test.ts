@@ -182,6 +182,29 @@ describe('damaged snapshots still scan; bad lines are counted, not fatal', () =>
   });
 });
 
+describe('a fleet too large for the memory Node.js may use', () => {
+  it('stops with one line naming the snapshot and what to do, exit 2, instead of V8 aborting', async () => {
+    // 1,500 snapshots of 20 findings each into a 64 MiB old generation: the findings would not leave the
+    // reports room (V8 aborted with a native stack trace, exit 134, before the check)
+    const fleet = path.join(dir, 'fleet');
+    fs.mkdirSync(fleet);
+    for (let i = 0; i < 1500; i++) fs.copyFileSync(SNAP, path.join(fleet, `h${String(i).padStart(4, '0')}.ss`));
+    const env = { NODE_OPTIONS: '--max-old-space-size=64' };
+    for (const format of [['--format', 'json=' + path.join(dir, 'fleet.json')], ['--format', 'junit=' + path.join(dir, 'fleet.xml')]]) {
+      const r = await runCli(['scan', fleet, '-j', '1', ...format], { env, timeoutMs: 60000 });
+      expect({ format, code: r.code }).toEqual({ format, code: 2 });
+      oneLineNaming(r, '[out-of-memory]');
+      expect(r.stderr).toMatch(/^socklint: .*h\d{4}\.ss: after \d+ snapshots, their \d+ findings fill \d+ MiB of the \d+ MiB Node\.js may use/);
+      expect(r.stderr).toContain('--max-findings');
+      expect(r.stderr).not.toMatch(/FATAL|heap out of memory/);
+    }
+    // with the memory to spare, the same fleet is scanned and reported
+    const ok = await runCli(['scan', fleet, '-j', '1', '--format', 'prometheus=' + path.join(dir, 'fleet.prom')], { timeoutMs: 60000 });
+    expect(ok.code).toBe(1);
+    expect(fs.readFileSync(path.join(dir, 'fleet.prom'), 'utf8').match(/^socklint_snapshots_scanned\{/gm)).toHaveLength(1500);
+  }, 120000);
+});
+
 describe('hostile strings are printed escaped', () => {
   it('an ANSI escape in a process name cannot reach the terminal through the text report', async () => {
     const text = fs.readFileSync(SNAP, 'utf8').replace('"mysqld"', '"my\x1b[2Jsql\x07d"');
