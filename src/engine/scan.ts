@@ -504,7 +504,8 @@ async function scanInThread(opts: ScanOptions): Promise<(SnapshotResult | Diagno
   const split = opts.ruleSetup && (opts.jobs ?? 1) > 1 && opts.inputs.length === 1 && (await import('./threads')).usableCores() > 1
     ? { setup: opts.ruleSetup, minBytes: opts.splitMinBytes }
     : undefined;
-  const keep = keeper(opts.findingsHeapShare);
+  // one snapshot's findings are capped per rule: only several snapshots' can outgrow the heap
+  const keep = opts.inputs.length > 1 ? keeper(opts.findingsHeapShare) : (_: ScanInput, r: SnapshotResult | Diagnostic) => r;
   for (const input of opts.inputs) results.push(keep(input, await scanSnapshot(input, { ...opts, split })));
   return results;
 }
