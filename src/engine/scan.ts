@@ -540,7 +540,8 @@ export function claimNext(task: { queue: readonly unknown[]; claim: Int32Array }
  * The threads take files from a counter in shared memory, not from messages: this thread reads a file
  * without a break (source.ts gives other events a turn only every megabyte), so a worker fed by messages
  * waited for this thread's turn after each of its files — on 100 × 10k snapshots the worker sat idle ~23 %
- * of its time and two threads were hardly faster than one.
+ * of its time and two threads were hardly faster than one. Stdin (`-`) is always this thread's; after each
+ * snapshot the findings kept so far are checked against the heap (memory.ts).
  */
 async function scanInWorkers(inputs: ScanInput[], jobs: number, opts: ScanOptions & { ruleSetup: RuleSetup }): Promise<(SnapshotResult | Diagnostic)[]> {
   const { startScanWorker } = await import('./threads');

@@ -1,6 +1,7 @@
 /**
- * The worker threads of a scan (several snapshots, or the second range of a large one): when they pay off,
- * how they are started, and the range worker started before the scan is loaded (startEarlyRangeWorker).
+ * The worker threads of a scan (several snapshots, or the second range of a large one): how many cores there
+ * are for them (usableCores), when they pay off, how they are started, and the range worker started before
+ * the scan is loaded (startEarlyRangeWorker).
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
