@@ -244,13 +244,22 @@ export class SnapshotEvaluator {
       if (v === undefined) return;
       value = v;
     }
-    const ungrouped = agg.groupBy.length === 0;
-    const groupKeyParts: (string | number | null)[] = ungrouped ? NO_PARTS : agg.groupBy.map((k) => groupValue(s, k));
-    const key = ungrouped ? '[]' : JSON.stringify(groupKeyParts);
+    const by = agg.groupBy;
+    // the group's key: '[]' without groupBy; one field's value as JSON (strings quoted, so never equal to a
+    // number's), or the values' JSON array — one key form per rule, so they cannot be confused. (One field
+    // is the common case, and a rule grouping by a field with many values, say peerAddress, builds a key per
+    // socket: no array for it.)
+    let single: string | number | null = null;
+    let parts: (string | number | null)[] = NO_PARTS;
+    let key: string;
+    if (by.length === 0) key = '[]';
+    else if (by.length === 1) key = JSON.stringify((single = groupValue(s, by[0])));
+    else key = JSON.stringify((parts = by.map((k) => groupValue(s, k))));
     let g = st.groups!.get(key);
     if (!g) {
       const group: Record<string, string | number | null> = {};
-      agg.groupBy.forEach((k, i) => { group[k] = groupKeyParts[i]; });
+      if (by.length === 1) group[by[0]] = single;
+      else by.forEach((k, i) => { group[k] = parts[i]; });
       g = { group, count: 0, value: agg.fn === 'max' ? -Infinity : 0, offenders: [] };
       st.groups!.set(key, g);
     }
