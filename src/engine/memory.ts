@@ -1,32 +1,71 @@
 /**
- * The memory a scan of many snapshots keeps. Sockets are dropped as they are evaluated, but findings are kept
- * for the reports (a few KB each, with their sockets), so a fleet large enough fills the heap Node.js may use —
- * and V8 then aborts the process with a native stack trace instead of a message. The scan checks after each
- * snapshot and stops with a one-line error while the reports could still be written.
+ * What a scan keeps in memory, checked against the heap Node.js may use. Sockets are dropped as they are
+ * evaluated, but findings are kept for the reports (a few KB each, with their sockets), and an aggregate rule
+ * keeps a counter (and its first offenders) per group. A fleet large enough, or a snapshot with a very large
+ * number of groups (a rule grouping by a field with very many distinct values, or a hostile capture with a
+ * distinct process name on every socket), fills the heap — and V8 then aborts the process with a native stack
+ * trace instead of a message. The scan checks after each snapshot of several, and every CHECK_EVERY sockets
+ * within one, and stops with a one-line error (OutOfMemoryError, exit 2) while the reports could still be
+ * written.
  */
 import * as v8 from 'node:v8';
-import { ExitCode, UserError } from '../diagnostics';
+import { ExitCode, UserError, type Diagnostic } from '../diagnostics';
 
 /**
- * Share of the heap limit the kept findings may fill by default: the JSON report is written finding by
- * finding and SARIF one file (20 hosts) at a time, so the reports need a fraction more on top of them.
+ * Share of the heap limit what the scan keeps may fill by default: the JSON report is written finding by
+ * finding and SARIF one file (20 hosts) at a time, so the reports need a fraction more on top of it.
  */
 export const FINDINGS_HEAP_SHARE = 0.5;
 /** The same when a JUnit report is written: junit-report-builder holds its whole XML document (~ the findings again). */
 export const FINDINGS_HEAP_SHARE_JUNIT = 0.3;
 
+/** Sockets of one snapshot between two checks (a check reads V8's heap statistics: a few microseconds). */
+export const CHECK_EVERY = 65536;
+
+/** The scan keeps more than the heap allows: the whole scan stops (not one snapshot's error among others). */
+export class OutOfMemoryError extends UserError {
+  constructor(diagnostic: Diagnostic) {
+    super(diagnostic, ExitCode.usage);
+  }
+}
+
+/** The heap's use and limit in MiB when it holds more than `share` of its limit, else undefined. */
+function heapOver(share: number): { used: number; limit: number } | undefined {
+  const { used_heap_size: used, heap_size_limit: limit } = v8.getHeapStatistics();
+  if (used <= share * limit) return undefined;
+  return { used: Math.round(used / 1048576), limit: Math.round(limit / 1048576) };
+}
+
+const MORE_MEMORY = 'give Node.js more memory (NODE_OPTIONS=--max-old-space-size=MiB)';
+
 /**
- * Throws a usage error naming `last` (the snapshot just scanned) when the heap holds more than `share` of its
- * limit after `snapshots` snapshots with `findings` findings kept.
+ * Throws OutOfMemoryError naming `last` (the snapshot just scanned) when the heap holds more than `share` of
+ * its limit after `snapshots` snapshots with `findings` findings kept.
  */
 export function checkFindingsMemory(last: string, snapshots: number, findings: number, share = FINDINGS_HEAP_SHARE): void {
-  const { used_heap_size: used, heap_size_limit: limit } = v8.getHeapStatistics();
-  if (used <= share * limit) return;
-  const mib = (n: number) => Math.round(n / 1048576);
-  throw new UserError({
+  const over = heapOver(share);
+  if (over === undefined) return;
+  throw new OutOfMemoryError({
     file: last,
     code: 'out-of-memory',
-    message: `after ${snapshots} snapshots, their ${findings} findings fill ${mib(used)} MiB of the ${mib(limit)} MiB Node.js may use: the reports would not fit`,
-    hint: 'lower --max-findings, scan fewer snapshots per run, or give Node.js more memory (NODE_OPTIONS=--max-old-space-size=MiB)',
-  }, ExitCode.usage);
+    message: `after ${snapshots} snapshots, their ${findings} findings fill ${over.used} MiB of the ${over.limit} MiB Node.js may use: the reports would not fit`,
+    hint: `lower --max-findings, scan fewer snapshots per run, or ${MORE_MEMORY}`,
+  });
+}
+
+/**
+ * Throws OutOfMemoryError naming `file`:`line` when, `sockets` sockets into one snapshot, the heap holds more
+ * than `share` of its limit: what the rules keep of that snapshot (findings are capped per rule, so in
+ * practice the groups of an aggregate rule) does not leave the reports room.
+ */
+export function checkRuleStateMemory(file: string, line: number, sockets: number, share = FINDINGS_HEAP_SHARE): void {
+  const over = heapOver(share);
+  if (over === undefined) return;
+  throw new OutOfMemoryError({
+    file,
+    line,
+    code: 'out-of-memory',
+    message: `${sockets} sockets in, what the rules keep of this snapshot fills ${over.used} MiB of the ${over.limit} MiB Node.js may use: the reports would not fit`,
+    hint: `an aggregate rule grouping by a field with very many distinct values keeps a counter per value: group by fewer, or ${MORE_MEMORY}`,
+  });
 }

@@ -6,7 +6,7 @@
 import * as path from 'node:path';
 import type { Diagnostic } from '../diagnostics';
 import { UserError } from '../diagnostics';
-import { checkFindingsMemory } from './memory';
+import { CHECK_EVERY, OutOfMemoryError, checkFindingsMemory, checkRuleStateMemory } from './memory';
 import type { FieldGroup, Location, SocketRecord, SsSummary, UnparsedLine } from '../snapshot/types';
 import { parseSnapshotFile, type ByteRange } from '../snapshot/source';
 import type { ParseSink, ParseStats, ParserSeed } from '../snapshot/parser';
@@ -131,7 +131,7 @@ class SnapshotCollector {
   identity: SnapshotIdentity | undefined;
   readonly meta: Record<string, string> = {};
 
-  constructor(readonly file: string, private readonly opts: Pick<ScanOptions, 'rules' | 'host' | 'labels'>, identity?: SnapshotIdentity) {
+  constructor(readonly file: string, private readonly opts: Pick<ScanOptions, 'rules' | 'host' | 'labels' | 'findingsHeapShare'>, identity?: SnapshotIdentity) {
     this.identity = identity;
   }
 
@@ -161,8 +161,10 @@ class SnapshotCollector {
 
   sink(): ParseSink {
     const counts = this.stateCounts;
+    let sockets = 0;
     return {
       socket: (rec: SocketRecord) => {
+        if (++sockets % CHECK_EVERY === 0) checkRuleStateMemory(this.file, rec.location.line, sockets, this.opts.findingsHeapShare);
         const st = rec.state ?? 'unknown';
         const c = counts.get(st);
         if (c !== undefined) c.n++;
@@ -310,7 +312,7 @@ export async function scanRange(task: RangeTask, rules: RuleSelector): Promise<R
   };
 }
 
-export interface SnapshotScanOptions extends Pick<ScanOptions, 'rules' | 'host' | 'labels' | 'whileWaiting'> {
+export interface SnapshotScanOptions extends Pick<ScanOptions, 'rules' | 'host' | 'labels' | 'whileWaiting' | 'findingsHeapShare'> {
   /** Scan a large plain file as two byte ranges, the second on a worker thread (needs the rule sources). */
   split?: { setup: RuleSetup; minBytes?: number };
 }
@@ -335,7 +337,7 @@ export async function scanSnapshot(input: ScanInput, opts: SnapshotScanOptions):
  */
 export async function scanSplit(
   input: ScanInput,
-  opts: Pick<ScanOptions, 'rules' | 'host' | 'labels' | 'whileWaiting'>,
+  opts: Pick<ScanOptions, 'rules' | 'host' | 'labels' | 'whileWaiting' | 'findingsHeapShare'>,
   minBytes: number | undefined,
   startRunner: () => RangeRunner,
 ): Promise<SnapshotResult | Diagnostic | undefined> {
@@ -376,7 +378,8 @@ export async function scanSplit(
     });
   } catch (e) {
     worker.cancel();
-    if (e instanceof UserError) return e.diagnostics[0];
+    // a snapshot's own problem is its result; running out of memory ends the scan
+    if (e instanceof UserError && !(e instanceof OutOfMemoryError)) return e.diagnostics[0];
     throw e;
   } finally {
     parsing = false;
@@ -421,13 +424,14 @@ function lowerKeys(meta: Record<string, string>): Record<string, string> {
   return out;
 }
 
-async function scanWhole(input: ScanInput, opts: Pick<ScanOptions, 'rules' | 'host' | 'labels'>): Promise<SnapshotResult | Diagnostic> {
+async function scanWhole(input: ScanInput, opts: Pick<ScanOptions, 'rules' | 'host' | 'labels' | 'findingsHeapShare'>): Promise<SnapshotResult | Diagnostic> {
   const c = new SnapshotCollector(input.label, opts);
   let stats;
   try {
     stats = await parseSnapshotFile(input.path, c.sink(), { file: input.label });
   } catch (e) {
-    if (e instanceof UserError) return e.diagnostics[0];
+    // a snapshot's own problem is its result; running out of memory ends the scan
+    if (e instanceof UserError && !(e instanceof OutOfMemoryError)) return e.diagnostics[0];
     throw e;
   }
   return c.result(stats);
@@ -559,8 +563,9 @@ async function scanInWorkers(inputs: ScanInput[], jobs: number, opts: ScanOption
   const runWorker = () => new Promise<void>((resolve, reject) => {
     const worker = startScanWorker(task);
     workers.push(worker);
-    worker.on('message', (msg: { ready?: true; index?: number; result?: SnapshotResult | Diagnostic; error?: string; done?: true }) => {
+    worker.on('message', (msg: { ready?: true; index?: number; result?: SnapshotResult | Diagnostic; error?: string; outOfMemory?: Diagnostic; done?: true }) => {
       if (msg.ready) { worker.postMessage(shared); return; } // booted, rule set built
+      if (msg.outOfMemory !== undefined) { void worker.terminate(); reject(new OutOfMemoryError(msg.outOfMemory)); return; }
       if (msg.error !== undefined) { void worker.terminate(); reject(new Error(`${shared.queue[msg.index!].label}: ${msg.error}`)); return; }
       if (msg.done) { void worker.terminate().then(() => resolve()); return; }
       try {
@@ -574,7 +579,7 @@ async function scanInWorkers(inputs: ScanInput[], jobs: number, opts: ScanOption
   });
   const here = async (): Promise<void> => {
     // between this thread's reads, the workers' results are received
-    const scan = (i: number) => scanSnapshot(inputs[i], { rules: opts.rules, host: opts.host, labels: opts.labels });
+    const scan = (i: number) => scanSnapshot(inputs[i], { rules: opts.rules, host: opts.host, labels: opts.labels, findingsHeapShare: opts.findingsHeapShare });
     for (const i of own) results[i] = keep(inputs[i], await scan(i));
     const mine = { queue: shared.queue, claim };
     for (let k = claimNext(mine); k !== undefined; k = claimNext(mine)) results[queued[k]] = keep(inputs[queued[k]], await scan(queued[k]));

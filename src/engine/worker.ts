@@ -6,6 +6,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { UserError } from '../diagnostics';
 import { ConfiguredRules, loadConfig } from './config';
+import { OutOfMemoryError } from './memory';
 import { claimNext, scanRange, scanSnapshot, type QueueTask, type RangeTask, type WorkerTask } from './scan';
 
 const task = workerData as WorkerTask;
@@ -22,7 +23,8 @@ async function scanQueue(q: QueueTask): Promise<void> {
       const result = await scanSnapshot(q.queue[i], { rules, host: task.host, labels: task.labels });
       parentPort!.postMessage({ index: i, result });
     } catch (e) {
-      parentPort!.postMessage({ index: i, error: e instanceof UserError ? e.message : (e as Error)?.message ?? String(e) });
+      if (e instanceof OutOfMemoryError) parentPort!.postMessage({ index: i, outOfMemory: e.diagnostics[0] });
+      else parentPort!.postMessage({ index: i, error: e instanceof UserError ? e.message : (e as Error)?.message ?? String(e) });
       return;
     }
   }

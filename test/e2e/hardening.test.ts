@@ -205,6 +205,24 @@ describe('a fleet too large for the memory Node.js may use', () => {
   }, 120000);
 });
 
+describe('a snapshot whose aggregate groups outgrow the memory Node.js may use', () => {
+  it('stops with one line naming the file and line, exit 2, instead of V8 aborting', async () => {
+    // a distinct process name on each of 300k CLOSE-WAIT sockets: close-wait-excess (grouped by process) keeps
+    // a group per name; with a 96 MiB old generation V8 aborted (exit 134) before the check
+    const lines = ['State      Recv-Q Send-Q Local Address:Port Peer Address:Port Process'];
+    for (let i = 0; i < 300000; i++) {
+      lines.push(`CLOSE-WAIT 1 0 10.0.0.1:${1024 + (i % 60000)} 10.0.0.2:${2000 + (i >> 10)} users:(("p${i.toString(36)}",pid=${1000 + i},fd=3))`);
+    }
+    const f = file('groups.ss', `${lines.join('\n')}\n`);
+    const r = await runCli(['scan', f, '--format', 'json=' + path.join(dir, 'groups.json')], { env: { NODE_OPTIONS: '--max-old-space-size=96' }, timeoutMs: 60000 });
+    expect(r.code).toBe(2);
+    oneLineNaming(r, '[out-of-memory]');
+    expect(r.stderr).toMatch(/^socklint: .*groups\.ss:\d+: \d+ sockets in, what the rules keep of this snapshot fills \d+ MiB of the \d+ MiB/);
+    expect(r.stderr).toContain('grouping by a field with very many distinct values');
+    expect(r.stderr).not.toMatch(/FATAL|heap out of memory/);
+  }, 90000);
+});
+
 describe('hostile strings are printed escaped', () => {
   it('an ANSI escape in a process name cannot reach the terminal through the text report', async () => {
     const text = fs.readFileSync(SNAP, 'utf8').replace('"mysqld"', '"my\x1b[2Jsql\x07d"');

@@ -1,6 +1,6 @@
 /** The check that stops a fleet scan before its findings leave the reports no memory (src/engine/memory.ts). */
 import { ExitCode, UserError } from '../../src/diagnostics';
-import { checkFindingsMemory, FINDINGS_HEAP_SHARE, FINDINGS_HEAP_SHARE_JUNIT } from '../../src/engine/memory';
+import { checkFindingsMemory, checkRuleStateMemory, FINDINGS_HEAP_SHARE, FINDINGS_HEAP_SHARE_JUNIT, OutOfMemoryError } from '../../src/engine/memory';
 
 it('passes while the heap holds less than the share of its limit, and names the snapshot, the counts and the way out past it', () => {
   expect(() => checkFindingsMemory('web-01.ss', 10, 200, 1)).not.toThrow(); // the whole limit: never reached
@@ -11,6 +11,7 @@ it('passes while the heap holds less than the share of its limit, and names the 
     error = e;
   }
   expect(error).toBeInstanceOf(UserError);
+  expect(error).toBeInstanceOf(OutOfMemoryError); // ends the scan (scan.ts does not make it one snapshot's error)
   const u = error as UserError;
   expect(u.exitCode).toBe(ExitCode.usage);
   expect(u.diagnostics[0]).toEqual(expect.objectContaining({ file: 'fleet/web-02.ss', code: 'out-of-memory' }));
@@ -21,4 +22,19 @@ it('passes while the heap holds less than the share of its limit, and names the 
 it('leaves a JUnit report (its whole XML document in memory) more room than the others', () => {
   expect(FINDINGS_HEAP_SHARE_JUNIT).toBeLessThan(FINDINGS_HEAP_SHARE);
   expect(FINDINGS_HEAP_SHARE).toBeLessThanOrEqual(0.5);
+});
+
+it('within one snapshot: names its file and line, and the likely cause', () => {
+  expect(() => checkRuleStateMemory('big.ss', 70000, 65536, 1)).not.toThrow();
+  let error: unknown;
+  try {
+    checkRuleStateMemory('big.ss', 70000, 65536, 0);
+  } catch (e) {
+    error = e;
+  }
+  expect(error).toBeInstanceOf(OutOfMemoryError);
+  const d = (error as UserError).diagnostics[0];
+  expect(d).toEqual(expect.objectContaining({ file: 'big.ss', line: 70000, code: 'out-of-memory' }));
+  expect(d.message).toMatch(/^65536 sockets in, what the rules keep of this snapshot fills \d+ MiB/);
+  expect(d.hint).toMatch(/grouping by a field with very many distinct values.*--max-old-space-size/);
 });
