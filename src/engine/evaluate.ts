@@ -277,6 +277,17 @@ export class SnapshotEvaluator {
     }
   }
 
+  /** How much it keeps: findings listed so far and aggregate groups (memory.ts). */
+  kept(): { findings: number; groups: number } {
+    let findings = 0;
+    let groups = 0;
+    for (const st of this.states) {
+      findings += st.findings.length;
+      groups += st.groups?.size ?? 0;
+    }
+    return { findings, groups };
+  }
+
   /** Whether some rule sums a field (float sums are not associative: such scans are not split). */
   hasSums(): boolean {
     return this.states.some((st) => st.rule.aggregate?.fn === 'sum');

@@ -164,7 +164,9 @@ class SnapshotCollector {
     let sockets = 0;
     return {
       socket: (rec: SocketRecord) => {
-        if (++sockets % CHECK_EVERY === 0) checkRuleStateMemory(this.file, rec.location.line, sockets, this.opts.findingsHeapShare);
+        if (++sockets % CHECK_EVERY === 0 && this.evaluator) {
+          checkRuleStateMemory(this.file, rec.location.line, sockets, this.evaluator.kept(), this.opts.findingsHeapShare);
+        }
         const st = rec.state ?? 'unknown';
         const c = counts.get(st);
         if (c !== undefined) c.n++;
