@@ -1003,18 +1003,12 @@ export function readThinItems(rec: SocketRecord, s: string, base: number, found:
   beginPass(null, 0);
   let seen = 0;
   for (let i = from; i < to; i++) {
-    // a `key:value` token (thinItems found it by its key) whose bounds are known: hashed as scanExtensions
-    // hashes a key, and read as it reads one, without walking the token again to find them
+    // a `key:value` token (thinItems found it by its key, so it has a `:`) whose bounds are known: read as
+    // scanExtensions reads one, without walking the token again to find them
     const start = found[2 * i] - base;
     const end = found[2 * i + 1] - base;
-    let h = 0;
-    let j = start;
-    for (; j < end; j++) {
-      const c = s.charCodeAt(j);
-      if (c === 58 /* : */) break;
-      if (c > 41) h = (Math.imul(h, 31) + c) | 0;
-    }
-    seen |= keyValueItem(rec, s, start, j + 1, end, h, false, '', seen);
+    const colon = s.indexOf(':', start);
+    seen |= keyValueItem(rec, s, start, colon + 1, end, hashRange(s, start, colon), false, '', seen);
   }
   flushTcp(rec);
   return seen;
