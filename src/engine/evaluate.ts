@@ -288,11 +288,6 @@ export class SnapshotEvaluator {
     return { findings, groups };
   }
 
-  /** Whether some rule sums a field (float sums are not associative: such scans are not split). */
-  hasSums(): boolean {
-    return this.states.some((st) => st.rule.aggregate?.fn === 'sum');
-  }
-
   /** The state so far, for merging into the evaluator of the preceding part (see mergeFollowing). */
   partial(): EvaluatorPartial {
     return {

@@ -135,6 +135,12 @@ class SnapshotCollector {
     this.identity = identity;
   }
 
+  private countState(state: string, n: number): void {
+    const c = this.stateCounts.get(state);
+    if (c !== undefined) c.n += n;
+    else this.stateCounts.set(state, { n });
+  }
+
   /** Sockets per state (first seen first). */
   states(): Record<string, number> {
     const out: Record<string, number> = {};
@@ -160,17 +166,13 @@ class SnapshotCollector {
   }
 
   sink(): ParseSink {
-    const counts = this.stateCounts;
     let sockets = 0;
     return {
       socket: (rec: SocketRecord) => {
         if (++sockets % CHECK_EVERY === 0 && this.evaluator) {
           checkRuleStateMemory(this.file, rec.location.line, sockets, this.evaluator.kept(), this.opts.findingsHeapShare);
         }
-        const st = rec.state ?? 'unknown';
-        const c = counts.get(st);
-        if (c !== undefined) c.n++;
-        else counts.set(st, { n: 1 });
+        this.countState(rec.state ?? 'unknown', 1);
         (this.evaluator ?? this.startEvaluator()).add(rec);
       },
       unparsed: (u: UnparsedLine) => {
@@ -190,11 +192,7 @@ class SnapshotCollector {
   /** Adds what a collector of the following byte range gathered (see split.ts). */
   mergeFollowing(next: RangeResult): boolean {
     if (!this.startEvaluator().mergeFollowing(next.partial)) return false;
-    for (const [k, v] of Object.entries(next.states)) {
-      const c = this.stateCounts.get(k);
-      if (c !== undefined) c.n += v;
-      else this.stateCounts.set(k, { n: v });
-    }
+    for (const [k, v] of Object.entries(next.states)) this.countState(k, v);
     for (const u of next.unparsedLines) if (this.unparsedLines.length < MAX_UNPARSED_LISTED) this.unparsedLines.push(u);
     if (next.summary) this.summary = next.summary;
     return true;
@@ -380,9 +378,7 @@ export async function scanSplit(
     });
   } catch (e) {
     worker.cancel();
-    // a snapshot's own problem is its result; running out of memory ends the scan
-    if (e instanceof UserError && !(e instanceof OutOfMemoryError)) return e.diagnostics[0];
-    throw e;
+    return snapshotProblem(e);
   } finally {
     parsing = false;
   }
@@ -420,6 +416,15 @@ export async function scanSplit(
   });
 }
 
+/**
+ * What a failed scan of one snapshot returns: its own problem (unreadable, binary, ...) as its result, so the
+ * other snapshots are still scanned; anything else — running out of memory ends the whole scan — is thrown on.
+ */
+function snapshotProblem(e: unknown): Diagnostic {
+  if (e instanceof UserError && !(e instanceof OutOfMemoryError)) return e.diagnostics[0];
+  throw e;
+}
+
 function lowerKeys(meta: Record<string, string>): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [k, v] of Object.entries(meta)) out[k.toLowerCase()] = v;
@@ -432,9 +437,7 @@ async function scanWhole(input: ScanInput, opts: Pick<ScanOptions, 'rules' | 'ho
   try {
     stats = await parseSnapshotFile(input.path, c.sink(), { file: input.label });
   } catch (e) {
-    // a snapshot's own problem is its result; running out of memory ends the scan
-    if (e instanceof UserError && !(e instanceof OutOfMemoryError)) return e.diagnostics[0];
-    throw e;
+    return snapshotProblem(e);
   }
   return c.result(stats);
 }
