@@ -7,6 +7,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Worker } from 'node:worker_threads';
+import { compareText } from '../compare';
 import { fileStartsGzip } from '../snapshot/gzip';
 import type { RangeResult, RangeRunner, ScanInput, WorkerTask } from './scan';
 
@@ -26,6 +27,11 @@ export function cgroupCpuLimit(root = '/'): number | undefined {
       return undefined;
     }
   };
+  // QUOTA / PERIOD, both whole numbers (cgroup v2 writes `max` for no quota, v1 -1)
+  const ratio = (quota: string | undefined, period: string | undefined): number | undefined =>
+    quota !== undefined && period !== undefined && /^\d+$/.test(quota) && /^\d+$/.test(period) && Number(period) > 0
+      ? Number(quota) / Number(period)
+      : undefined;
   const lines = read('proc/self/cgroup')?.split('\n') ?? [];
   let limit = Infinity;
   const within = (mount: string, cgroup: string, quota: (dir: string) => number | undefined): void => {
@@ -45,18 +51,12 @@ export function cgroupCpuLimit(root = '/'): number | undefined {
       for (const mount of ['sys/fs/cgroup', 'sys/fs/cgroup/unified']) {
         within(mount, cgroup, (dir) => {
           const [quota, period] = (read(`${dir}/cpu.max`) ?? '').split(/\s+/);
-          return /^\d+$/.test(quota) && /^\d+$/.test(period) && Number(period) > 0 ? Number(quota) / Number(period) : undefined;
+          return ratio(quota, period);
         });
       }
     } else if (controllers.split(',').includes('cpu')) {
       for (const mount of ['sys/fs/cgroup/cpu', 'sys/fs/cgroup/cpu,cpuacct', 'sys/fs/cgroup/cpuacct,cpu']) {
-        within(mount, cgroup, (dir) => {
-          const quota = read(`${dir}/cpu.cfs_quota_us`);
-          const period = read(`${dir}/cpu.cfs_period_us`);
-          return quota !== undefined && /^\d+$/.test(quota) && period !== undefined && /^\d+$/.test(period) && Number(period) > 0
-            ? Number(quota) / Number(period)
-            : undefined;
-        });
+        within(mount, cgroup, (dir) => ratio(read(`${dir}/cpu.cfs_quota_us`), read(`${dir}/cpu.cfs_period_us`)));
       }
     }
   }
@@ -193,7 +193,7 @@ export function startEarlyRangeWorker(task: WorkerTask, snapshot: string, jobs: 
 /** What a worker is started with, whatever the order its task's fields were written in. */
 function taskKey(t: WorkerTask): string {
   const s = t.setup;
-  const labels = Object.entries(t.labels ?? {}).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  const labels = Object.entries(t.labels ?? {}).sort(([a], [b]) => compareText(a, b));
   return JSON.stringify([s.rules, s.defaultRules, s.config ?? null, s.maxFindingsPerRule ?? null, t.host ?? null, labels]);
 }
 
