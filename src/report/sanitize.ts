@@ -22,8 +22,17 @@ const BIDI = /[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
 /** Lone UTF-16 surrogates: not encodable as UTF-8, not legal in XML. */
 const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
 
+/**
+ * A character stripControl may change (a C0, DEL or C1 control — which every escape sequence starts with — a
+ * bidi control, a surrogate): text without one is returned as it is. Most text (every message of a report of
+ * thousands of findings) has none, and one test is ~5× cheaper than the five replacements finding nothing.
+ */
+// eslint-disable-next-line no-control-regex
+const MAY_CHANGE = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\ud800-\udfff]/;
+
 /** Remove escape sequences whole and every other control character; keeps `\n` and `\t` when multiline. */
 export function stripControl(text: string, multiline = false): string {
+  if (!MAY_CHANGE.test(text)) return text;
   const noAnsi = text.replace(ANSI_SEQUENCE, '');
   const noControl = multiline
     ? noAnsi.replace(/\r\n?/g, '\n').replace(CONTROL_EXCEPT_TAB_NL, '')

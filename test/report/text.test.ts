@@ -81,6 +81,19 @@ describe('sanitizers', () => {
     expect(stripControl('bad\ud800')).toBe('bad\ufffd');
   });
 
+  test('stripControl changes every code unit it should, text without one coming back as it is', () => {
+    const bidi = new Set([0x061c, 0x200e, 0x200f, 0x202a, 0x202b, 0x202c, 0x202d, 0x202e, 0x2066, 0x2067, 0x2068, 0x2069]);
+    for (let u = 0; u <= 0xffff; u++) {
+      const c = String.fromCharCode(u);
+      const control = u <= 0x1f || (u >= 0x7f && u <= 0x9f);
+      const expected = u >= 0xd800 && u <= 0xdfff ? 'a\ufffd' : u === 9 || u === 10 || u === 13 ? 'a ' : control || bidi.has(u) ? 'a' : `a${c}`;
+      if (stripControl(`a${c}`) !== expected) throw new Error(`U+${u.toString(16)}: ${JSON.stringify(stripControl(`a${c}`))}`);
+    }
+    const clean = 'tcp ESTAB 10.0.0.1:22 -> 10.0.0.2:5555 sshd[1] “quoted” 😀';
+    expect(stripControl(clean)).toBe(clean);
+    expect(stripControl('pair 😀 and lone \ud83d', true)).toBe('pair 😀 and lone \ufffd');
+  });
+
   test('escapeTerminal makes every control visible', () => {
     expect(escapeTerminal('a\u001b[2Jb\u202ec')).toBe('a\\x1b[2Jb\\u202ec');
   });
