@@ -68,11 +68,13 @@ export interface ScanOptions {
   /** A single snapshot file at least this large is scanned on two threads when jobs > 1 (default: threads.ts). */
   splitMinBytes?: number;
   /**
-   * Called (at most once) to load what comes after the scan (the CLI loads the report formatters it will use):
-   * when this thread has nothing left to do but wait for worker threads, or, for a split file, as soon as its
-   * worker is started — the split cuts the file where this thread has got to when the worker is ready, so
-   * what it does meanwhile is shared between the two threads (1M `-tanp`: ~50 ms sooner than loading them
-   * after this thread's range; 8 interleaved runs, twice).
+   * Called (at most once) to load what comes after the scan (the CLI loads the report formatters it will use)
+   * when this thread has nothing left to do but wait for worker threads (several snapshots). Not for a split
+   * file: loading them as its worker boots saved ~11–16 ms of 0.95 s on 1M `-tanp` (8–10 interleaved runs), but
+   * the builders' objects, made while this thread parses, made V8 double its young generation (16 → 32 MiB)
+   * while the worker's heap was alive too. Without it the peak RSS is bimodal — 97–98 MiB when V8 does not grow
+   * that generation, 105–112 MiB when the reports make it — median 110.6 → 107.6 MiB (8 runs each; it was 106–
+   * 112); 250k `-tanpmioe` 146 → 143 MiB, as fast. The reports load them after the worker is gone.
    */
   whileWaiting?: () => void;
   /**
@@ -312,7 +314,7 @@ export async function scanRange(task: RangeTask, rules: RuleSelector): Promise<R
   };
 }
 
-export interface SnapshotScanOptions extends Pick<ScanOptions, 'rules' | 'host' | 'labels' | 'whileWaiting' | 'findingsHeapShare'> {
+export interface SnapshotScanOptions extends Pick<ScanOptions, 'rules' | 'host' | 'labels' | 'findingsHeapShare'> {
   /** Scan a large plain file as two byte ranges, the second on a worker thread (needs the rule sources). */
   split?: { setup: RuleSetup; minBytes?: number };
 }
@@ -337,7 +339,7 @@ export async function scanSnapshot(input: ScanInput, opts: SnapshotScanOptions):
  */
 export async function scanSplit(
   input: ScanInput,
-  opts: Pick<ScanOptions, 'rules' | 'host' | 'labels' | 'whileWaiting' | 'findingsHeapShare'>,
+  opts: Pick<ScanOptions, 'rules' | 'host' | 'labels' | 'findingsHeapShare'>,
   minBytes: number | undefined,
   startRunner: () => RangeRunner,
 ): Promise<SnapshotResult | Diagnostic | undefined> {
@@ -346,7 +348,6 @@ export async function scanSplit(
   const size = splittableSize(input.path, minBytes);
   if (size === undefined) return undefined;
   const worker = startRunner(); // a worker thread boots while this one starts on the file
-  opts.whileWaiting?.();
   const seed = await planHead(input.path, size);
   const head = new SnapshotCollector(input.label, opts);
   if (seed) Object.assign(head.meta, lowerKeys(seed.meta));
