@@ -28,3 +28,33 @@ describe('skmem:(…): the standard nine items as one object, anything else item
     expect(rec.extra?.skmem).toEqual(unknown.length ? unknown.join(',') : undefined);
   });
 });
+
+describe('extra items', () => {
+  const blank = (): SocketRecord => ({ netid: 'u_str', local: { address: '', port: 0 }, peer: { address: '', port: 0 } } as unknown as SocketRecord);
+  const put = (rec: SocketRecord, text: string): void => {
+    parseExtensions(rec, text, 0, text.length, true);
+  };
+
+  it('keep every item of a repeated key, as key#2, key#3 …, whichever record was filled in between', () => {
+    const a = blank();
+    const b = blank();
+    put(a, 'peers:1 zzz=1 zzz=2');
+    put(b, 'zzz=9 zzz=8');
+    put(a, 'zzz=3 peers:2'); // a again, after b: its items are counted from the record itself
+    expect(a.extra).toEqual({ peers: '1', zzz: '1', 'zzz#2': '2', 'zzz#3': '3', 'peers#2': '2' });
+    expect(b.extra).toEqual({ zzz: '9', 'zzz#2': '8' });
+  });
+
+  it('stop at 256 items per record, also when it is filled in two turns', () => {
+    const a = blank();
+    const b = blank();
+    put(a, Array.from({ length: 200 }, (_, i) => `k${i}=1`).join(' '));
+    put(b, 'k=1');
+    put(a, Array.from({ length: 100 }, (_, i) => `m${i}=1`).join(' '));
+    expect(Object.keys(a.extra!)).toHaveLength(257);
+    expect(a.extra!['extra-truncated']).toBe(true);
+    expect(a.extra!.m55).toBe('1');
+    expect(a.extra!.m56).toBeUndefined();
+    expect(b.extra).toEqual({ k: '1' });
+  });
+});
