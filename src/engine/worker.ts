@@ -1,7 +1,7 @@
 /**
  * Worker thread of a multi-snapshot scan (rebuilds the rule set once, then scans the files it takes from the
- * queue it is sent, see scanInWorkers), or of one large snapshot split in two (scans the second byte range it
- * is sent, see split.ts).
+ * queue in its workerData, see scanInWorkers), or of one large snapshot split in two (scans the second byte
+ * range it is sent, see split.ts).
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { UserError } from '../diagnostics';
@@ -14,6 +14,7 @@ const config = loadConfig(task.setup.config);
 const rules = ConfiguredRules.load(config, task.setup.rules, task.setup.defaultRules, task.setup.maxFindingsPerRule);
 
 parentPort!.postMessage({ ready: true });
+if (task.queue) void scanQueue(task.queue);
 
 /** Scans the queue's files this thread takes, one result message each, then says it is done. */
 async function scanQueue(q: QueueTask): Promise<void> {
@@ -31,14 +32,10 @@ async function scanQueue(q: QueueTask): Promise<void> {
   parentPort!.postMessage({ done: true });
 }
 
-parentPort!.on('message', (msg: QueueTask | RangeTask) => {
-  if ('range' in msg) {
-    // the second byte range of one large snapshot (split.ts)
-    scanRange(msg, rules).then(
-      (range) => parentPort!.postMessage({ range }),
-      (e: unknown) => parentPort!.postMessage({ error: (e as Error)?.message ?? String(e) }),
-    );
-    return;
-  }
-  void scanQueue(msg);
+// the second byte range of one large snapshot (split.ts)
+parentPort!.on('message', (msg: RangeTask) => {
+  scanRange(msg, rules).then(
+    (range) => parentPort!.postMessage({ range }),
+    (e: unknown) => parentPort!.postMessage({ error: (e as Error)?.message ?? String(e) }),
+  );
 });

@@ -83,12 +83,12 @@ describe('the queue of a scan on several threads (scanInWorkers)', () => {
   function workerMessages(inputs: { path: string; label: string }[], taken: number): Promise<Message[]> {
     const queue = { queue: inputs, claim: new SharedArrayBuffer(4) };
     new Int32Array(queue.claim)[0] = taken;
-    const worker = threads.startScanWorker({ setup, labels: {} });
+    const worker = threads.startScanWorker({ setup, labels: {}, queue });
     const got: Message[] = [];
     return new Promise((resolve, reject) => {
       worker.on('error', reject);
       worker.on('message', (msg: Message) => {
-        if (msg.ready) { worker.postMessage(queue); return; }
+        if (msg.ready) return;
         got.push(msg);
         if (msg.done || msg.error !== undefined) void worker.terminate().then(() => resolve(got));
       });
@@ -111,6 +111,22 @@ describe('the queue of a scan on several threads (scanInWorkers)', () => {
     expect(got[2].result?.snapshot).toEqual(expect.objectContaining({ file: 'web-02.ss', sockets: 45 }));
     // nothing left: done at once
     expect(await workerMessages(files, files.length)).toEqual([{ done: true }]);
+  });
+
+  it('a worker takes files from its queue while this thread gives the event loop no turn', async () => {
+    // This thread reads small files without a break: a queue sent in answer to the worker's "ready" message
+    // waited for a turn that never came, and the worker sat idle through the scan.
+    const files = ['db-01.ss', 'db-02.ss', 'web-01.ss', 'web-02.ss'].map((f) => ({ path: path.join(dir, 'fleet', f), label: f }));
+    const queue = { queue: files, claim: new SharedArrayBuffer(4) };
+    const claim = new Int32Array(queue.claim);
+    const worker = threads.startScanWorker({ setup, labels: {}, queue });
+    try {
+      const deadline = Date.now() + 20000;
+      while (Atomics.load(claim, 0) < files.length && Date.now() < deadline) Atomics.wait(claim, 0, Atomics.load(claim, 0), 50);
+      expect(Atomics.load(claim, 0)).toBeGreaterThanOrEqual(files.length);
+    } finally {
+      await worker.terminate();
+    }
   });
 
   it('reads stdin in this thread, also when a worker is free to take it', async () => {
