@@ -4,7 +4,7 @@
  * they scan with indexOf/charCodeAt and never throw on malformed text.
  */
 import type { ProcessRef, SkMem, SocketRecord, TcpInfo, Timer } from './types';
-import { SHUTDOWN_MARKERS, thinEndpoint, thinTokens, type ThinRow } from './thin';
+import { EMPTY_EP, SHUTDOWN_MARKERS, thinEndpoint, thinTokens, type ThinRow } from './thin';
 
 // ───────────────────────────── numbers ─────────────────────────────
 
@@ -980,8 +980,9 @@ export function completeExtensions(rec: SocketRecord): void {
     const t = segs as ThinRow;
     const b = t[0];
     const k = thinTokens(t);
-    rec.local = thinEndpoint(b, k.localStart, k.localEnd);
-    rec.peer = thinEndpoint(b, k.peerStart, k.peerEnd);
+    // (a row with a named port has had both read by the parser)
+    if (rec.local === EMPTY_EP) rec.local = thinEndpoint(b, k.localStart, k.localEnd);
+    if (rec.peer === EMPTY_EP) rec.peer = thinEndpoint(b, k.peerStart, k.peerEnd);
     if (t.length === 4) {
       if (k.usersStart >= 0) {
         if (rec.processes !== undefined) delete rec.processes; // read already (the rules read processes)

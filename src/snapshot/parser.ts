@@ -9,7 +9,7 @@ import {
   DEFERRED_EXTENSIONS, deferExtensions, looksLikeExtension, parseExtensions, parseIntRange, parseIntStrict, parseUsers, readThinItems, type ExtensionWants,
 } from './fields';
 import {
-  NEEDS_EXTENDED, NEEDS_SKMEM, NEEDS_TCP, declareStates, newThinItems, newThinTail, readThinTail, spaceWords, stateOf, stateStart, thinItems,
+  EMPTY_EP, NEEDS_EXTENDED, NEEDS_SKMEM, NEEDS_TCP, declareStates, newThinItems, newThinTail, readThinTail, spaceWords, stateOf, stateStart, thinItems,
   thinKeys, tokenEnd, trimSpaces, type KeyTable, type ThinRow,
 } from './thin';
 import { PROTOCOLS, defaultServices, protocolNumber, type ServiceTable } from './services';
@@ -508,14 +508,28 @@ export class SsParser {
       (netid === undefined && this.decision === undefined && this.flags?.table === undefined && !STREAM_ONLY.has(state))
     ) return -1;
 
+    // A service name for a port (ss without -n) is resolved now, by the full parse's own reading of the two
+    // tokens: the service table is the parser's, the protocol the Netid column's (tcp without one).
+    let local = EMPTY_EP;
+    let peer = EMPTY_EP;
+    if (tail.named) {
+      const text = (b as unknown as Latin1Sliceable).latin1Slice(tail.localStart, tail.peerEnd);
+      const proto = netid === 'udp' ? 'udp' : 'tcp';
+      const l = this.inetEndpoint(text, 0, tail.localEnd - tail.localStart, proto, false);
+      const r = this.inetEndpoint(text, tail.peerStart - tail.localStart, text.length, proto, false);
+      if (l === undefined || r === undefined) return -1;
+      local = l;
+      peer = r;
+    }
+
     const t: ThinRow = detailed ? [b, start, end, netid === undefined ? 0 : 1, contStart, contEnd] : [b, start, end, netid === undefined ? 0 : 1];
     const lineNo = this.lineNo + 1;
     const location = { file: this.opts.file, line: lineNo };
     // made in its final shape: a Netid-less row always gets netidInferred (finishRecord), and the deferral
     const { recvQ, sendQ } = tail;
     const rec: SocketRecord = netid === undefined
-      ? { netid: 'unknown', local: EMPTY_EP, peer: EMPTY_EP, location, state, recvQ, sendQ, netidInferred: undefined, [DEFERRED_EXTENSIONS]: t } as SocketRecord
-      : { netid, local: EMPTY_EP, peer: EMPTY_EP, location, state, recvQ, sendQ, [DEFERRED_EXTENSIONS]: t } as SocketRecord;
+      ? { netid: 'unknown', local, peer, location, state, recvQ, sendQ, netidInferred: undefined, [DEFERRED_EXTENSIONS]: t } as SocketRecord
+      : { netid, local, peer, location, state, recvQ, sendQ, [DEFERRED_EXTENSIONS]: t } as SocketRecord;
     let seen = 0;
     if (tail.usersStart >= 0) {
       seen = SEEN_PROCESSES;
@@ -1401,7 +1415,6 @@ const SEEN_QUEUES = 1 << 9;
 
 const NO_SINK_ERROR = Symbol("no sink error");
 const JOIN = '\u0000join';
-const EMPTY_EP: Endpoint = { address: '', port: null };
 
 function unrecognised(s: string): string {
   const t = s.trimStart();

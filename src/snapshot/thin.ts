@@ -3,6 +3,7 @@
  * making strings. Shared by the parser (which reads rows this way) and completeExtensions (fields.ts), which
  * finds the tokens again when a thin record is completed.
  */
+import type { Endpoint } from './types';
 
 /** Each state's bytes, by length (and the state): `states` are the parser's interned names. */
 const STATE_BYTES: Buffer[][] = [];
@@ -45,10 +46,20 @@ function startsWith(b: Buffer, p: number, e: number, prefix: Buffer): boolean {
   return true;
 }
 
+/** A letter: what a service name starts with. */
+function isLetter(c: number): boolean {
+  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90);
+}
+
+/** A byte of a service name after its first: letters, digits, `-`, `_`, `.`, `+`. */
+function isNameByte(c: number): boolean {
+  return isLetter(c) || (c >= 48 && c <= 57) || c === 45 || c === 95 || c === 46 || c === 43;
+}
+
 /**
  * The end of an inet endpoint token at p — `A.B.C.D:PORT`, `*:PORT`, `[V6]:PORT` (hex, ':' and '.' inside),
- * PORT digits (≤ 5) or `*` — followed by a space or the end; -1 for anything else (service names, `%iface`,
- * bare IPv6, a number before the colon: all left to the full parse).
+ * PORT digits (≤ 5), `*` or a service name (ss without -n: `https`, `x11-6`) — followed by a space or the
+ * end; -1 for anything else (`%iface`, bare IPv6, a number before the colon: all left to the full parse).
  */
 function inetToken(b: Buffer, p: number, end: number): number {
   let i = p;
@@ -79,12 +90,22 @@ function inetToken(b: Buffer, p: number, end: number): number {
   if (i >= end || b[i] !== 58 /* : */) return -1;
   i++;
   if (b[i] === 42 /* * */) i++;
-  else {
+  else if (isLetter(b[i])) {
+    i++;
+    while (i < end && isNameByte(b[i])) i++;
+  } else {
     const d = digits(b, i, end);
     if (d === i || d - i > 5) return -1;
     i = d;
   }
   return i === end || b[i] === 32 ? i : -1;
+}
+
+/** Whether the port of the endpoint token b[p..e) (inetToken's) is a service name. */
+function namedPort(b: Buffer, p: number, e: number): boolean {
+  let c = e - 1;
+  while (c > p && b[c] !== 58 /* : */) c--;
+  return isLetter(b[c + 1]);
 }
 
 /**
@@ -134,7 +155,8 @@ export type ThinRow = [Buffer, number, number, number] | [Buffer, number, number
 
 /**
  * What readThinTail finds: the queues and the token bounds (users -1 when the row has none; extStart -1 when
- * nothing follows the addresses and users, else where the extension text after them starts).
+ * nothing follows the addresses and users, else where the extension text after them starts), and whether a
+ * port is a service name.
  */
 export interface ThinTail {
   recvQ: number;
@@ -146,11 +168,19 @@ export interface ThinTail {
   usersStart: number;
   usersEnd: number;
   extStart: number;
+  named: boolean;
 }
 
 export function newThinTail(): ThinTail {
-  return { recvQ: 0, sendQ: 0, localStart: 0, localEnd: 0, peerStart: 0, peerEnd: 0, usersStart: -1, usersEnd: -1, extStart: -1 };
+  return { recvQ: 0, sendQ: 0, localStart: 0, localEnd: 0, peerStart: 0, peerEnd: 0, usersStart: -1, usersEnd: -1, extStart: -1, named: false };
 }
+
+/**
+ * The endpoints of a thin row before it is completed: its addresses are read on completion (thinEndpoint),
+ * unless a port is a service name — then the parser reads both at once, as the full parse does (its service
+ * table, the row's protocol).
+ */
+export const EMPTY_EP: Endpoint = { address: '', port: null };
 
 /** The decimal number b[p..e) (digits, already checked). */
 function value(b: Buffer, p: number, e: number): number {
@@ -183,6 +213,7 @@ export function readThinTail(b: Buffer, p: number, end: number, out: ThinTail): 
   out.localEnd = lE;
   out.peerStart = pS;
   out.peerEnd = pE;
+  out.named = namedPort(b, lS, lE) || namedPort(b, pS, pE);
   out.usersStart = out.usersEnd = out.extStart = -1;
   const uS = spaces(b, pE, end);
   if (uS === end) return true;

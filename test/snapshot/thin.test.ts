@@ -253,8 +253,15 @@ describe('thin rows', () => {
     const state = mostly(['ESTAB', 'TIME-WAIT', 'LISTEN', 'FIN-WAIT-2', 'CLOSE-WAIT', 'UNCONN', 'SYN-SENT'], ['ESTAB0', 'estab', 'TIME-WAIT,', '`-']);
     const q = mostly(['0', '12', '4096', '007'], ['-1', '1e3', '123456789012345678', 'x', '']);
     const addr = mostly(
-      ['10.0.0.1:22', '0.0.0.0:*', '*:*', '*:80', '[::]:22', '[::ffff:10.0.0.1]:443', '10.0.0.1:0080', '192.168.1.1:65535'],
-      ['[fe80::1]%eth0:22', '127.0.0.53%lo:53', '10.0.0.1:ssh', '12345:80', ':::22', '[::1]:123456', '10.0.0.1:', '[::]', '1.2.3.4:5:6', '*', '[]:1', 'a.b:1', 'rtnl:1', '-', '0'],
+      [
+        '10.0.0.1:22', '0.0.0.0:*', '*:*', '*:80', '[::]:22', '[::ffff:10.0.0.1]:443', '10.0.0.1:0080', '192.168.1.1:65535',
+        // service names (ss without -n), resolved per protocol: some only for udp, one unknown, rpc.* never looked up
+        '10.0.0.1:ssh', '[::]:https', '*:domain', '0.0.0.0:bootps', '10.0.0.2:ntp', '10.0.0.1:x11-6', '10.0.0.1:nosuch-svc', '*:rpc.nfsd',
+      ],
+      [
+        '[fe80::1]%eth0:22', '127.0.0.53%lo:53', '12345:80', ':::22', '[::1]:123456', '10.0.0.1:', '[::]', '1.2.3.4:5:6', '*', '[]:1', 'a.b:1',
+        'rtnl:1', '-', '0', '10.0.0.1:ipproto-6', '*:icmp', '[::]:ipv6-icmp', '10.0.0.1:1ssh', '10.0.0.1:ss%h', '10.0.0.1:sshé', 'localhost:ssh',
+      ],
     );
     const users = mostly(
       ['', 'users:(("sshd",pid=812,fd=10))', 'users:(("nginx",pid=1,fd=2),("nginx",pid=3,fd=4))'],
@@ -288,9 +295,10 @@ describe('thin rows', () => {
       ],
     );
     const pad = fc.constantFrom('', '', '   ', ' '.repeat(100));
-    const row = fc.tuple(fc.boolean(), state, q, q, addr, addr, users, ext, sep, tail, fc.option(fc.tuple(contLine, pad), { freq: 2 })).map(
-      ([tcp, st, r, s, l, p, u, x, sp, t, cont]) =>
-        `${tcp ? 'tcp' + sp : ''}${st}${sp}${r} ${s} ${l}${sp}${p}${u ? ' ' + u : ''}${x ? ' ' + x : ''}${t}\n${cont ? `\t ${cont[0]}${cont[1]}\n` : ''}`,
+    const netid = fc.constantFrom('', 'tcp', 'tcp', 'udp');
+    const row = fc.tuple(netid, state, q, q, addr, addr, users, ext, sep, tail, fc.option(fc.tuple(contLine, pad), { freq: 2 })).map(
+      ([id, st, r, s, l, p, u, x, sp, t, cont]) =>
+        `${id ? id + sp : ''}${st}${sp}${r} ${s} ${l}${sp}${p}${u ? ' ' + u : ''}${x ? ' ' + x : ''}${t}\n${cont ? `\t ${cont[0]}${cont[1]}\n` : ''}`,
     );
     const header = fc.constantFrom(
       'State  Recv-Q Send-Q Local Address:Port Peer Address:Port Process\n',
