@@ -252,7 +252,10 @@ export function thinTokens(t: ThinRow): ThinTail {
   return out;
 }
 
-/** The endpoint a thin row's `ADDR:PORT`, `[V6]:PORT`, `ADDR:*` token reads as (what the full parse makes of it). */
+/**
+ * The endpoint a thin row's `ADDR:PORT`, `[V6]:PORT`, `ADDR:*` token reads as (what the full parse makes of it);
+ * numeric ports only: a row with a service name has its endpoints read by the parser (EMPTY_EP).
+ */
 export function thinEndpoint(b: Buffer, from: number, to: number): { address: string; port: number | null } {
   let c = to - 1;
   while (c > from && b[c] !== 58 /* : */) c--;
