@@ -76,6 +76,8 @@ async function* chunks(src: AsyncIterable<Buffer | string>): AsyncGenerator<Buff
 
 /** Bytes read at a time. */
 const READ_BYTES = 256 * 1024;
+/** The smallest read buffer (a file that grows after its size was taken is read in chunks of it). */
+const MIN_READ_BYTES = 4096;
 /** A plain file is read without giving other events a turn for at most this many bytes. */
 const YIELD_BYTES = 1024 * 1024;
 /**
@@ -93,14 +95,19 @@ const GUNZIP_CHUNK_BYTES = 256 * 1024;
  * several snapshots) would otherwise wait for each read to come back through libuv's thread pool, whose
  * threads compete with both for the cores; other events (a worker's messages) get a turn every megabyte.
  */
-async function* fileChunks(file: string, range: ByteRange | undefined): AsyncGenerator<Buffer> {
+async function* fileChunks(file: string, size: number, range: ByteRange | undefined): AsyncGenerator<Buffer> {
   const fd = fs.openSync(file, 'r');
   try {
-    const buf = Buffer.allocUnsafe(READ_BYTES);
+    // No larger than the file (and one byte, for the read that finds its end): a fleet of small snapshots
+    // allocated (and the kernel zeroed) 256 KiB per file — 1,000 files of 45 sockets, -j 1: 1.27 -> 1.19 s.
+    // A file that says it is empty may be a pseudo-file, and one longer than it said has grown: full chunks.
+    const expected = (range ? range.end - range.start : size) + 1;
+    let buf = Buffer.allocUnsafeSlow(size === 0 ? READ_BYTES : Math.min(READ_BYTES, Math.max(expected, MIN_READ_BYTES)));
     let pos = range?.start ?? 0;
     let sinceYield = 0;
     for (;;) {
-      const want = range ? Math.min(READ_BYTES, range.end - pos) : READ_BYTES;
+      if (buf.length < READ_BYTES && pos - (range?.start ?? 0) >= expected) buf = Buffer.allocUnsafeSlow(READ_BYTES);
+      const want = range ? Math.min(buf.length, range.end - pos) : buf.length;
       if (want <= 0) return;
       const n = fs.readSync(fd, buf, 0, want, pos);
       if (n <= 0) return;
@@ -141,7 +148,7 @@ export async function parseSnapshotFile(file: string, sink: ParseSink, opts?: So
     }
     const r = opts?.range;
     input = st.isFile() && fileStartsGzip(file) === false
-      ? fileChunks(file, r)
+      ? fileChunks(file, st.size, r)
       : fs.createReadStream(file, { highWaterMark: READ_BYTES, ...(r ? { start: r.start, end: r.end - 1 } : {}) });
   }
   const inner = opts?.range !== undefined && opts.range.start > 0;

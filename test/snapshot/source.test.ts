@@ -48,6 +48,26 @@ describe('parseSnapshotFile', () => {
     expect(c.sockets[0].location).toEqual({ file: TANE, line: 2 });
   });
 
+  it('reads a plain file to its end when it grows while it is read (past the size it had)', async () => {
+    const f = path.join(tmp, 'growing.ss');
+    const row = (i: number) => `tcp ESTAB 0 0 10.0.0.1:${1000 + i} 10.0.0.2:443\n`;
+    fs.writeFileSync(f, 'Netid State Recv-Q Send-Q Local Address:Port Peer Address:Port\n' + row(0) + row(1));
+    let grown = false;
+    const sockets: SocketRecord[] = [];
+    const stats = await parseSnapshotFile(f, {
+      socket(r) {
+        sockets.push(r);
+        if (!grown) {
+          grown = true; // the first row is out: the file is read, at its old size, already
+          fs.appendFileSync(f, Array.from({ length: 20000 }, (_, i) => row(i + 2)).join(''));
+        }
+      },
+      unparsed() {},
+    }, { services: builtinServices() });
+    expect(stats.sockets).toBe(20002);
+    expect(sockets[20001].local.port).toBe(1000 + 20001);
+  });
+
   it('reads a gzip file (detected by magic bytes, whatever its name)', async () => {
     const gz = path.join(tmp, 'snap.txt');
     fs.writeFileSync(gz, zlib.gzipSync(fs.readFileSync(TANE)));
