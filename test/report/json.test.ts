@@ -143,6 +143,21 @@ describe('JSON report in pieces', () => {
     );
   });
 
+  test('objects of many shapes: the same first key, other keys or another order, more shapes than are kept', () => {
+    const report = sampleReport();
+    const base = report.findings[0];
+    const shapes: Record<string, unknown>[] = [];
+    for (let i = 0; i < 40; i++) {
+      const o: Record<string, unknown> = { first: i };
+      const keys = ['b', 'a', `k${i % 7}`, 'c', `z${i % 3}`];
+      for (const k of i % 2 ? keys : [...keys].reverse()) o[k] = i;
+      if (i % 5 === 0) o.c = undefined;
+      shapes.push(o);
+    }
+    report.findings = shapes.map((group, i) => ({ ...base, fingerprint: `f${i}`, group: group as Record<string, string> }));
+    expectSameText(report);
+  });
+
   test('a large report comes in pieces of one finding each, not as one string', () => {
     const report = bigReport(300, 20);
     const pieces = [...jsonChunks(report, CTX)];
