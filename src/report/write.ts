@@ -87,7 +87,9 @@ function writeContent(fd: number, content: FileContent): void {
   const buffer = Buffer.allocUnsafe(BATCH);
   let used = 0;
   const put = (text: string): void => {
-    const bytes = Buffer.byteLength(text);
+    // a piece longer than the buffer in UTF-16 units is longer in bytes too: written on its own, without
+    // measuring its bytes first (a whole SARIF file is one such piece)
+    const bytes = text.length > buffer.length ? text.length : Buffer.byteLength(text);
     if (used + bytes > buffer.length) {
       writeAll(fd, buffer.subarray(0, used));
       used = 0;
