@@ -12,12 +12,13 @@ import * as v8 from 'node:v8';
 import { ExitCode, UserError, type Diagnostic } from '../diagnostics';
 
 /**
- * Share of the heap limit what the scan keeps may fill by default: the JSON report is written finding by
- * finding and SARIF one file (20 hosts) at a time, so the reports need a fraction more on top of it.
+ * Share of the heap limit what the scan keeps may fill: the JSON report is written finding by finding, SARIF
+ * one file (20 hosts) at a time and JUnit one testsuite's document at a time (its text is kept: ~10 % of the
+ * findings' memory), so the reports need a fraction more on top of it. (JUnit had 0.3 while the library built
+ * one document of every suite; measured again with a 128 MiB old generation and SARIF+JUnit+JSON: 2,330 small
+ * snapshots — just under where the check stops the scan — wrote every report, in a 222 MiB peak.)
  */
 export const FINDINGS_HEAP_SHARE = 0.5;
-/** The same when a JUnit report is written: junit-report-builder holds its whole XML document (~ the findings again). */
-export const FINDINGS_HEAP_SHARE_JUNIT = 0.3;
 
 /** Sockets of one snapshot between two checks (a check reads V8's heap statistics: a few microseconds). */
 export const CHECK_EVERY = 65536;

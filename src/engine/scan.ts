@@ -77,11 +77,6 @@ export interface ScanOptions {
    * 112); 250k `-tanpmioe` 146 → 143 MiB, as fast. The reports load them after the worker is gone.
    */
   whileWaiting?: () => void;
-  /**
-   * Share of the heap limit the findings of several snapshots may fill before the scan stops with an error
-   * (memory.ts): less when a report builds a large document of them in memory (JUnit).
-   */
-  findingsHeapShare?: number;
 }
 
 export interface ScanOutcome {
@@ -133,7 +128,7 @@ class SnapshotCollector {
   identity: SnapshotIdentity | undefined;
   readonly meta: Record<string, string> = {};
 
-  constructor(readonly file: string, private readonly opts: Pick<ScanOptions, 'rules' | 'host' | 'labels' | 'findingsHeapShare'>, identity?: SnapshotIdentity) {
+  constructor(readonly file: string, private readonly opts: Pick<ScanOptions, 'rules' | 'host' | 'labels'>, identity?: SnapshotIdentity) {
     this.identity = identity;
   }
 
@@ -172,7 +167,7 @@ class SnapshotCollector {
     return {
       socket: (rec: SocketRecord) => {
         if (++sockets % CHECK_EVERY === 0 && this.evaluator) {
-          checkRuleStateMemory(this.file, rec.location.line, sockets, this.evaluator.kept(), this.opts.findingsHeapShare);
+          checkRuleStateMemory(this.file, rec.location.line, sockets, this.evaluator.kept());
         }
         this.countState(rec.state ?? 'unknown', 1);
         (this.evaluator ?? this.startEvaluator()).add(rec);
@@ -314,7 +309,7 @@ export async function scanRange(task: RangeTask, rules: RuleSelector): Promise<R
   };
 }
 
-export interface SnapshotScanOptions extends Pick<ScanOptions, 'rules' | 'host' | 'labels' | 'findingsHeapShare'> {
+export interface SnapshotScanOptions extends Pick<ScanOptions, 'rules' | 'host' | 'labels'> {
   /** Scan a large plain file as two byte ranges, the second on a worker thread (needs the rule sources). */
   split?: { setup: RuleSetup; minBytes?: number };
 }
@@ -339,7 +334,7 @@ export async function scanSnapshot(input: ScanInput, opts: SnapshotScanOptions):
  */
 export async function scanSplit(
   input: ScanInput,
-  opts: Pick<ScanOptions, 'rules' | 'host' | 'labels' | 'findingsHeapShare'>,
+  opts: Pick<ScanOptions, 'rules' | 'host' | 'labels'>,
   minBytes: number | undefined,
   startRunner: () => RangeRunner,
 ): Promise<SnapshotResult | Diagnostic | undefined> {
@@ -432,7 +427,7 @@ function lowerKeys(meta: Record<string, string>): Record<string, string> {
   return out;
 }
 
-async function scanWhole(input: ScanInput, opts: Pick<ScanOptions, 'rules' | 'host' | 'labels' | 'findingsHeapShare'>): Promise<SnapshotResult | Diagnostic> {
+async function scanWhole(input: ScanInput, opts: Pick<ScanOptions, 'rules' | 'host' | 'labels'>): Promise<SnapshotResult | Diagnostic> {
   const c = new SnapshotCollector(input.label, opts);
   let stats;
   try {
@@ -497,13 +492,13 @@ async function worthWorkers(inputs: readonly ScanInput[]): Promise<boolean> {
  * Keeps the result of one snapshot of several; stops the scan (checkFindingsMemory) when the findings kept so
  * far leave the reports too little memory.
  */
-function keeper(share: number | undefined): (input: ScanInput, r: SnapshotResult | Diagnostic) => SnapshotResult | Diagnostic {
+function keeper(): (input: ScanInput, r: SnapshotResult | Diagnostic) => SnapshotResult | Diagnostic {
   let snapshots = 0;
   let findings = 0;
   return (input, r) => {
     snapshots++;
     if ('findings' in r) findings += r.findings.length;
-    checkFindingsMemory(input.label, snapshots, findings, share);
+    checkFindingsMemory(input.label, snapshots, findings);
     return r;
   };
 }
@@ -515,7 +510,7 @@ async function scanInThread(opts: ScanOptions): Promise<(SnapshotResult | Diagno
     ? { setup: opts.ruleSetup, minBytes: opts.splitMinBytes }
     : undefined;
   // one snapshot's findings are capped per rule: only several snapshots' can outgrow the heap
-  const keep = opts.inputs.length > 1 ? keeper(opts.findingsHeapShare) : (_: ScanInput, r: SnapshotResult | Diagnostic) => r;
+  const keep = opts.inputs.length > 1 ? keeper() : (_: ScanInput, r: SnapshotResult | Diagnostic) => r;
   for (const input of opts.inputs) results.push(keep(input, await scanSnapshot(input, { ...opts, split })));
   return results;
 }
@@ -571,7 +566,7 @@ async function scanInWorkers(inputs: ScanInput[], jobs: number, opts: ScanOption
   const task: WorkerTask = { setup: opts.ruleSetup, host: opts.host, labels: opts.labels, queue: shared };
   const stop = () => Atomics.store(claim, 0, shared.queue.length);
   const workers: { terminate(): Promise<number> }[] = [];
-  const keep = keeper(opts.findingsHeapShare);
+  const keep = keeper();
   const runWorker = () => new Promise<void>((resolve, reject) => {
     const worker = startScanWorker(task);
     workers.push(worker);
@@ -591,7 +586,7 @@ async function scanInWorkers(inputs: ScanInput[], jobs: number, opts: ScanOption
   });
   const here = async (): Promise<void> => {
     // between this thread's reads, the workers' results are received
-    const scan = (i: number) => scanSnapshot(inputs[i], { rules: opts.rules, host: opts.host, labels: opts.labels, findingsHeapShare: opts.findingsHeapShare });
+    const scan = (i: number) => scanSnapshot(inputs[i], { rules: opts.rules, host: opts.host, labels: opts.labels });
     const turn = () => new Promise<void>((resolve) => setImmediate(resolve));
     for (const i of own) {
       results[i] = keep(inputs[i], await scan(i));

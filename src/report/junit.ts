@@ -79,40 +79,105 @@ function skipWithReason(testCase: TestCase, reason: string): void {
   };
 }
 
-export function formatJunit(input: ScanReport, ctx: FormatContext): string {
+/** What every testsuite of a report is built from (junitSuites). */
+export interface JunitContext {
+  report: ScanReport;
+  rules: Map<string, RuleMeta>;
+  timestamp: string;
+  hostCount: Map<string, number>;
+  bySnapshot: { findings: Map<string, Finding[]>; notEvaluated: Map<string, NotEvaluated[]>; omitted: Map<string, Omitted[]> };
+}
+
+/** The report, prepared (redacted), and what its testsuites are built from. */
+export function junitContext(input: ScanReport, ctx: FormatContext): JunitContext {
   const report = prepareReport(input, ctx.redact);
-  const builder = junitReportBuilder.newBuilder();
-  builder.name(`socklint ${attr(report.tool.version)}`);
-  const rules = new Map<string, RuleMeta>(report.rules.map((r) => [r.id, r]));
-  const timestamp = junitTimestamp(report.startedAt, ctx.now ?? new Date(0));
   const hostCount = new Map<string, number>();
   for (const s of report.snapshots) hostCount.set(s.host, (hostCount.get(s.host) ?? 0) + 1);
-
-  // each snapshot's findings (and rules not evaluated, findings not listed), grouped once
-  const bySnapshot = {
-    findings: groupBy(report.findings, (f) => snapshotKey(f.host, f.location.file)),
-    notEvaluated: groupBy(report.notEvaluated, (n) => snapshotKey(n.host, n.file)),
-    omitted: groupBy(report.omitted, (o) => snapshotKey(o.host, o.file)),
+  return {
+    report,
+    rules: new Map<string, RuleMeta>(report.rules.map((r) => [r.id, r])),
+    timestamp: junitTimestamp(report.startedAt, ctx.now ?? new Date(0)),
+    hostCount,
+    // each snapshot's findings (and rules not evaluated, findings not listed), grouped once
+    bySnapshot: {
+      findings: groupBy(report.findings, (f) => snapshotKey(f.host, f.location.file)),
+      notEvaluated: groupBy(report.notEvaluated, (n) => snapshotKey(n.host, n.file)),
+      omitted: groupBy(report.omitted, (o) => snapshotKey(o.host, o.file)),
+    },
   };
-  for (const snapshot of report.snapshots) {
-    const suite = builder.testSuite();
-    suite.name(attr(`socklint ${snapshot.host} (${displayFile(snapshot.file)})`));
-    suite.timestamp(timestamp);
-    suite.property('host', attr(snapshot.host));
-    suite.property('file', attr(snapshot.file));
-    suite.property('sockets', String(snapshot.sockets));
-    suite.property('unparsedLines', String(snapshot.unparsed));
-    for (const [k, v] of Object.entries(snapshot.labels ?? {})) suite.property(`label.${attr(k)}`, attr(v));
-    // Unique per suite: a host scanned twice gets the file in its classname, so test names don't collide.
-    const classname =
-      (hostCount.get(snapshot.host) ?? 0) > 1
-        ? `socklint.${classSafe(snapshot.host)}.${classSafe(snapshot.file)}`
-        : `socklint.${classSafe(snapshot.host)}`;
-    const key = snapshotKey(snapshot.host, snapshot.file);
-    const of = { findings: bySnapshot.findings.get(key) ?? [], notEvaluated: bySnapshot.notEvaluated.get(key) ?? [], omitted: bySnapshot.omitted.get(key) ?? [] };
-    addCases(suite, classname, snapshot, of, report, rules);
+}
+
+/** The report's name on the root element. */
+export function junitName(report: ScanReport): string {
+  return `socklint ${attr(report.tool.version)}`;
+}
+
+/** Adds `snapshot`'s testsuite to `builder`: its properties, and a testcase per rule. */
+export function addSuite(builder: ReturnType<typeof junitReportBuilder.newBuilder>, snapshot: SnapshotReport, c: JunitContext): void {
+  const suite = builder.testSuite();
+  suite.name(attr(`socklint ${snapshot.host} (${displayFile(snapshot.file)})`));
+  suite.timestamp(c.timestamp);
+  suite.property('host', attr(snapshot.host));
+  suite.property('file', attr(snapshot.file));
+  suite.property('sockets', String(snapshot.sockets));
+  suite.property('unparsedLines', String(snapshot.unparsed));
+  for (const [k, v] of Object.entries(snapshot.labels ?? {})) suite.property(`label.${attr(k)}`, attr(v));
+  // Unique per suite: a host scanned twice gets the file in its classname, so test names don't collide.
+  const classname =
+    (c.hostCount.get(snapshot.host) ?? 0) > 1
+      ? `socklint.${classSafe(snapshot.host)}.${classSafe(snapshot.file)}`
+      : `socklint.${classSafe(snapshot.host)}`;
+  const key = snapshotKey(snapshot.host, snapshot.file);
+  const of = { findings: c.bySnapshot.findings.get(key) ?? [], notEvaluated: c.bySnapshot.notEvaluated.get(key) ?? [], omitted: c.bySnapshot.omitted.get(key) ?? [] };
+  addCases(suite, classname, snapshot, of, c.report, c.rules);
+}
+
+/**
+ * The JUnit XML in pieces: each snapshot's testsuite is built in a junit-report-builder document of its own
+ * and cut out of it, and the root element is the library's own for the report's name, with the suites'
+ * totals. The text is the one document the library builds of them all (a test compares the two), but what is
+ * held is the suites' text, not that document's element tree — which for 5,000 small snapshots took ~290 MB
+ * (1,000 snapshots, JUnit only: peak RSS 193 -> 164 MiB, 1.52 -> 1.40 s).
+ */
+export function* junitChunks(input: ScanReport, ctx: FormatContext): Generator<string, void, undefined> {
+  const c = junitContext(input, ctx);
+  const suites: string[] = [];
+  const totals = { tests: 0, failures: 0, errors: 0, skipped: 0 };
+  for (const snapshot of c.report.snapshots) {
+    const builder = junitReportBuilder.newBuilder();
+    addSuite(builder, snapshot, c);
+    const text = suiteText(builder.build());
+    // the suite's own counts, from its opening tag (attribute values hold no raw `"`: the library escapes it)
+    const tag = text.slice(0, text.indexOf('\n'));
+    for (const m of tag.matchAll(/ (tests|failures|errors|skipped)="(\d+)"/g)) totals[m[1] as keyof typeof totals] += Number(m[2]);
+    suites.push(text);
   }
-  return builder.build();
+  const empty = junitReportBuilder.newBuilder();
+  empty.name(junitName(c.report));
+  const document = empty.build();
+  if (suites.length === 0) {
+    yield document;
+    return;
+  }
+  if (!document.endsWith(EMPTY_ROOT_END)) throw new Error('junit-report-builder wrote an empty report in an unexpected form');
+  yield `${document.slice(0, -EMPTY_ROOT_END.length)} tests="${totals.tests}" failures="${totals.failures}" errors="${totals.errors}" skipped="${totals.skipped}">\n`;
+  yield* suites;
+  yield '</testsuites>';
+}
+
+/** How the library ends the root element of a report without suites. */
+const EMPTY_ROOT_END = ' tests="0" failures="0" errors="0" skipped="0"/>';
+
+/** The one `<testsuite>` element of a document built with one suite, indented as in the whole report, with its newline. */
+function suiteText(document: string): string {
+  const start = document.indexOf('\n  <testsuite ');
+  const end = document.lastIndexOf('</testsuites>');
+  if (start < 0 || end < start) throw new Error('junit-report-builder wrote a testsuite in an unexpected form');
+  return document.slice(start + 1, end);
+}
+
+export function formatJunit(input: ScanReport, ctx: FormatContext): string {
+  return [...junitChunks(input, ctx)].join('');
 }
 
 type Suite = ReturnType<ReturnType<typeof junitReportBuilder.newBuilder>['testSuite']>;
@@ -165,4 +230,5 @@ export const junitFormatter: Formatter = {
   description: 'JUnit XML for CI test views (one testsuite per snapshot, one testcase per rule)',
   defaultFileName: 'TEST-socklint.xml',
   format: formatJunit,
+  chunks: junitChunks,
 };

@@ -2,8 +2,10 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { formatters } from '../../src/report';
-import { classSafe, junitTimestamp } from '../../src/report/junit';
-import { CTX, HOSTILE_PROCESS, sampleReport } from './fixtures';
+import junitReportBuilder from 'junit-report-builder';
+import { addSuite, classSafe, junitChunks, junitContext, junitName, junitTimestamp } from '../../src/report/junit';
+import type { ScanReport } from '../../src/engine/types';
+import { CTX, HOSTILE_PROCESS, bigReport, sampleReport } from './fixtures';
 import { JUNIT_XSD as XSD, announceSkip, tempDir, which, withoutRootSkipped } from './helpers';
 
 const xmllint = which('xmllint');
@@ -99,6 +101,34 @@ describe('JUnit XML', () => {
     const xml = junit(report);
     expect(xml).toContain('classname="socklint.db-1.snapshots_db-1_ss"');
     expect(xml).toContain('classname="socklint.db-1.snapshots_db-1-later_ss"');
+  });
+});
+
+describe('JUnit XML in pieces', () => {
+  /** The document junit-report-builder builds with every testsuite in it. */
+  function wholeDocument(report: ScanReport): string {
+    const c = junitContext(report, CTX);
+    const builder = junitReportBuilder.newBuilder();
+    builder.name(junitName(c.report));
+    for (const snapshot of c.report.snapshots) addSuite(builder, snapshot, c);
+    return builder.build();
+  }
+
+  test('joined, they are the document the library builds of all the testsuites', () => {
+    const twice = sampleReport();
+    twice.snapshots.push({ ...twice.snapshots[1], file: 'snapshots/db-1-later.ss' });
+    const hostile = sampleReport();
+    hostile.tool.version = '1.0 "&<beta>"';
+    hostile.snapshots[0].host = 'h"ost <&> tests="9" failures="9"';
+    const none = sampleReport();
+    none.snapshots = [];
+    for (const report of [sampleReport(), twice, hostile, none, bigReport(60, 5)]) {
+      const pieces = [...junitChunks(report, CTX)];
+      expect(pieces.join('')).toBe(wholeDocument(report));
+      expect(formatters.junit.format(report, CTX)).toBe(wholeDocument(report));
+    }
+    // a testsuite per piece, between the root's opening and closing
+    expect([...junitChunks(sampleReport(), CTX)]).toHaveLength(sampleReport().snapshots.length + 2);
   });
 });
 

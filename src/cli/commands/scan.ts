@@ -8,7 +8,6 @@ import * as path from 'node:path';
 import { ExitCode, UserError } from '../../diagnostics';
 import { expandSnapshotArgs } from '../../engine/inputs';
 import { fileInputs, runScan, type FindingFilter, type ScanInput } from '../../engine/scan';
-import { FINDINGS_HEAP_SHARE, FINDINGS_HEAP_SHARE_JUNIT } from '../../engine/memory';
 import { BaselineFilter, loadBaseline } from '../../engine/baseline';
 import type { Level, ScanReport } from '../../engine/types';
 import { formatNames, formatChunks, formatters, writeFileAtomic, checkRedactFields, type FormatContext } from '../../report';
@@ -84,7 +83,6 @@ export async function scanCommand(a: ScanArgs): Promise<number> {
       version: socklintVersion(),
       // while worker threads scan, load the formatters (SARIF and JUnit builders take tens of milliseconds)
       whileWaiting: () => { for (const out of outputs) void formatters[out.kind]; },
-      findingsHeapShare: outputs.some((o) => o.kind === 'junit') ? FINDINGS_HEAP_SHARE_JUNIT : FINDINGS_HEAP_SHARE,
     });
   } finally {
     await cleanup?.();
