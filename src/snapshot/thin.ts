@@ -56,6 +56,9 @@ function isNameByte(c: number): boolean {
   return isLetter(c) || (c >= 48 && c <= 57) || c === 45 || c === 95 || c === 46 || c === 43;
 }
 
+/** Whether the port of the token inetToken read last is a service name (set by it: no second walk of the token). */
+let portNamed = false;
+
 /**
  * The end of an inet endpoint token at p — `A.B.C.D:PORT`, `*:PORT`, `[V6]:PORT` (hex, ':' and '.' inside),
  * PORT digits (≤ 5), `*` or a service name (ss without -n: `https`, `x11-6`) — followed by a space or the
@@ -89,24 +92,25 @@ function inetToken(b: Buffer, p: number, end: number): number {
   }
   if (i >= end || b[i] !== 58 /* : */) return -1;
   i++;
-  if (b[i] === 42 /* * */) i++;
-  else if (isLetter(b[i])) {
+  const c = b[i];
+  portNamed = false;
+  if (c >= 48 && c <= 57) {
+    const d = digits(b, i, end);
+    if (d - i > 5) return -1;
+    i = d;
+  } else if (c === 42 /* * */) {
+    i++;
+  } else if (isLetter(c)) {
+    portNamed = true;
     i++;
     while (i < end && isNameByte(b[i])) i++;
   } else {
-    const d = digits(b, i, end);
-    if (d === i || d - i > 5) return -1;
-    i = d;
+    return -1;
   }
   return i === end || b[i] === 32 ? i : -1;
 }
 
-/** Whether the port of the endpoint token b[p..e) (inetToken's) is a service name. */
-function namedPort(b: Buffer, p: number, e: number): boolean {
-  let c = e - 1;
-  while (c > p && b[c] !== 58 /* : */) c--;
-  return isLetter(b[c + 1]);
-}
+
 
 /**
  * The end of a plain `users:(("comm",pid=N,fd=N),…)` block at p (COMM of printable ASCII without space,
@@ -206,6 +210,7 @@ export function readThinTail(b: Buffer, p: number, end: number, out: ThinTail): 
   const lS = spaces(b, e, end);
   const lE = inetToken(b, lS, end);
   if (lE < 0 || b[lE] !== 32) return false;
+  const named = portNamed;
   const pS = spaces(b, lE, end);
   const pE = inetToken(b, pS, end);
   if (pE < 0) return false;
@@ -213,7 +218,7 @@ export function readThinTail(b: Buffer, p: number, end: number, out: ThinTail): 
   out.localEnd = lE;
   out.peerStart = pS;
   out.peerEnd = pE;
-  out.named = namedPort(b, lS, lE) || namedPort(b, pS, pE);
+  out.named = named || portNamed;
   out.usersStart = out.usersEnd = out.extStart = -1;
   const uS = spaces(b, pE, end);
   if (uS === end) return true;
