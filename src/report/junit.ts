@@ -1,6 +1,6 @@
 /**
  * JUnit XML for CI test views (Jenkins junit, GitLab `artifacts:reports:junit`, Azure, CircleCI ...), built with
- * junit-report-builder (a fresh builder per call). One testsuite per snapshot, one testcase per rule on it:
+ * junit-report-builder (a fresh builder per testsuite, see junitChunks). One testsuite per snapshot, one testcase per rule on it:
  * passing rules pass; rules with findings fail (message attribute = the finding, element text = the offending
  * sockets with file:line); rules whose findings are all waived, and rules not evaluated, are skipped with the
  * reason as the `<skipped>` text (what Jenkins and GitLab show). Valid against the Jenkins junit-4 XSD
@@ -79,7 +79,7 @@ function skipWithReason(testCase: TestCase, reason: string): void {
   };
 }
 
-/** What every testsuite of a report is built from (junitSuites). */
+/** What every testsuite of a report is built from (addSuite). */
 export interface JunitContext {
   report: ScanReport;
   rules: Map<string, RuleMeta>;
