@@ -6,11 +6,11 @@
  */
 import {
   ALL_WANTED, SEEN_EXTENDED, SEEN_PROCESSES, SEEN_SKIPPED, SEEN_SKMEM, SEEN_TCPINFO, SEEN_TIMER, SEEN_UNTERMINATED,
-  DEFERRED_EXTENSIONS, deferExtensions, looksLikeExtension, parseExtensions, parseIntRange, parseIntStrict, parseUsers, readThinItems, type ExtensionWants,
+  DEFERRED_EXTENSIONS, deferExtensions, looksLikeExtension, parseExtensions, parseIntRange, parseIntStrict, readThinItems, type ExtensionWants,
 } from './fields';
 import {
-  EMPTY_EP, NEEDS_EXTENDED, NEEDS_SKMEM, NEEDS_TCP, declareStates, newThinItems, newThinTail, readThinTail, spaceWords, stateOf, stateStart, thinItems,
-  thinKeys, tokenEnd, trimSpaces, type KeyTable, type ThinRow,
+  EMPTY_EP, NEEDS_EXTENDED, latin1, NEEDS_SKMEM, NEEDS_TCP, declareStates, newThinItems, newThinTail, readThinTail, spaceWords, stateOf, stateStart, thinItems,
+  thinKeys, thinProcesses, tokenEnd, trimSpaces, type KeyTable, type ThinRow,
 } from './thin';
 import { PROTOCOLS, defaultServices, protocolNumber, type ServiceTable } from './services';
 import type { Endpoint, FieldGroup, SocketRecord, SsSummary, UnparsedLine } from './types';
@@ -158,10 +158,6 @@ interface Utf8Sliceable {
   utf8Slice(start: number, end: number): string;
 }
 
-/** The same for latin1 (thinRow's items are printable ASCII, where both decoders agree). */
-interface Latin1Sliceable {
-  latin1Slice(start: number, end: number): string;
-}
 
 /** The KeyTable of a state's wants (shared by the parsers of a scan's snapshots, as the wants are). */
 const KEY_TABLES = new WeakMap<ExtensionWants, KeyTable | null>();
@@ -471,7 +467,7 @@ export class SsParser {
     }
     if (thin === null || this.noSendQ(state)) return -1;
     const tail = this.thinTail;
-    if (!readThinTail(b, e, end, tail)) return -1;
+    if (!readThinTail(b, e, end, tail, thin.users)) return -1;
 
     // a continuation line: the whole of it in this chunk, and no second one after it
     let last = nl;
@@ -513,7 +509,7 @@ export class SsParser {
     let local = EMPTY_EP;
     let peer = EMPTY_EP;
     if (tail.named) {
-      const text = (b as unknown as Latin1Sliceable).latin1Slice(tail.localStart, tail.peerEnd);
+      const text = latin1(b, tail.localStart, tail.peerEnd);
       const proto = netid === 'udp' ? 'udp' : 'tcp';
       const l = this.inetEndpoint(text, 0, tail.localEnd - tail.localStart, proto, false);
       const r = this.inetEndpoint(text, tail.peerStart - tail.localStart, text.length, proto, false);
@@ -535,7 +531,7 @@ export class SsParser {
       seen = SEEN_PROCESSES;
       // a plain users:(…) block (readThinTail), read as the full parse reads it
       if (thin.users) {
-        const processes = parseUsers((b as unknown as Latin1Sliceable).latin1Slice(tail.usersStart, tail.usersEnd), 0).processes;
+        const processes = thinProcesses(b, tail);
         if (processes.length > 0) rec.processes = processes;
       }
     }
@@ -544,11 +540,11 @@ export class SsParser {
       const f = found.found;
       const n = found.n;
       if (rowItems > 0) {
-        const text = (b as unknown as Latin1Sliceable).latin1Slice(f[0], f[2 * rowItems - 1]);
+        const text = latin1(b, f[0], f[2 * rowItems - 1]);
         seen |= readThinItems(rec, text, f[0], f, 0, rowItems);
       }
       if (n > rowItems) {
-        const text = (b as unknown as Latin1Sliceable).latin1Slice(f[2 * rowItems], f[2 * n - 1]);
+        const text = latin1(b, f[2 * rowItems], f[2 * n - 1]);
         seen |= readThinItems(rec, text, f[2 * rowItems], f, rowItems, n);
       }
       // skipped items: of groups shown before (or by the found ones), and TCP info only beside a tcp object

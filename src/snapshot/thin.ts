@@ -3,7 +3,17 @@
  * making strings. Shared by the parser (which reads rows this way) and completeExtensions (fields.ts), which
  * finds the tokens again when a thin record is completed.
  */
-import type { Endpoint } from './types';
+import type { Endpoint, ProcessRef } from './types';
+
+/** Buffer's own latin1 decoder, without toString's per-call encoding lookup. */
+interface Latin1Sliceable {
+  latin1Slice(start: number, end: number): string;
+}
+
+/** b[start..end) as latin1 (a thin row's tokens are printable ASCII, where latin1 and UTF-8 agree). */
+export function latin1(b: Buffer, start: number, end: number): string {
+  return (b as unknown as Latin1Sliceable).latin1Slice(start, end);
+}
 
 /** Each state's bytes, by length (and the state): `states` are the parser's interned names. */
 const STATE_BYTES: Buffer[][] = [];
@@ -110,15 +120,15 @@ function inetToken(b: Buffer, p: number, end: number): number {
   return i === end || b[i] === 32 ? i : -1;
 }
 
-
-
 /**
  * The end of a plain `users:(("comm",pid=N,fd=N),…)` block at p (COMM of printable ASCII without space,
- * quote, parentheses, comma or backslash), or -1.
+ * quote, parentheses, comma or backslash), or -1. Each entry's bounds go into `entries`: COMM start and end,
+ * PID start and end, FD start and end (thinProcesses makes the processes of them).
  */
-function usersBlock(b: Buffer, p: number, end: number): number {
+function usersBlock(b: Buffer, p: number, end: number, entries: number[] | undefined): number {
   if (!startsWith(b, p, end, USERS_OPEN)) return -1;
   let i = p + USERS_OPEN.length;
+  if (entries !== undefined) entries.length = 0;
   for (;;) {
     if (b[i] !== 40 /* ( */ || b[i + 1] !== 34 /* " */) return -1;
     i += 2;
@@ -129,14 +139,17 @@ function usersBlock(b: Buffer, p: number, end: number): number {
       else break;
     }
     if (i === c0 || !startsWith(b, i, end, PID_KEY)) return -1;
+    entries?.push(c0, i);
     i += PID_KEY.length;
     let d = digits(b, i, end);
     if (d === i || d - i > 10) return -1;
+    entries?.push(i, d);
     i = d;
     if (!startsWith(b, i, end, FD_KEY)) return -1;
     i += FD_KEY.length;
     d = digits(b, i, end);
     if (d === i || d - i > 10) return -1;
+    entries?.push(i, d);
     i = d;
     if (b[i] !== 41 /* ) */) return -1;
     i++;
@@ -171,12 +184,27 @@ export interface ThinTail {
   peerEnd: number;
   usersStart: number;
   usersEnd: number;
+  /** The users block's entries, six bounds each (usersBlock), when readThinTail was asked for them. */
+  users: number[];
   extStart: number;
   named: boolean;
 }
 
 export function newThinTail(): ThinTail {
-  return { recvQ: 0, sendQ: 0, localStart: 0, localEnd: 0, peerStart: 0, peerEnd: 0, usersStart: -1, usersEnd: -1, extStart: -1, named: false };
+  return { recvQ: 0, sendQ: 0, localStart: 0, localEnd: 0, peerStart: 0, peerEnd: 0, usersStart: -1, usersEnd: -1, users: [], extStart: -1, named: false };
+}
+
+/**
+ * The processes of a plain users block, from the entries' bounds readThinTail found: `{ name, pid, fd }` each,
+ * as the full parse reads them (parseUsers; COMM is printable ASCII, so latin1 is its UTF-8 reading).
+ */
+export function thinProcesses(b: Buffer, t: ThinTail): ProcessRef[] {
+  const e = t.users;
+  const processes: ProcessRef[] = [];
+  for (let k = 0; k < e.length; k += 6) {
+    processes.push({ name: latin1(b, e[k], e[k + 1]), pid: value(b, e[k + 2], e[k + 3]), fd: value(b, e[k + 4], e[k + 5]) });
+  }
+  return processes;
 }
 
 /**
@@ -196,9 +224,10 @@ function value(b: Buffer, p: number, e: number): number {
 /**
  * The rest of a thin row after its State token (p: just past it): `RECVQ SENDQ LOCAL PEER [USERS] [EXT]`, and
  * spaces up to `end`. EXT (extension text: -e, -o, -O items), when present, is not read here (see
- * thinItems). Fills `out`; false for anything else (`out` is then partly filled).
+ * thinItems). Fills `out` (the users block's entries only when `users`: a rule reads processes); false for
+ * anything else (`out` is then partly filled).
  */
-export function readThinTail(b: Buffer, p: number, end: number, out: ThinTail): boolean {
+export function readThinTail(b: Buffer, p: number, end: number, out: ThinTail, users = false): boolean {
   p = spaces(b, p, end);
   let e = digits(b, p, end);
   if (e === p || e - p > 15 || b[e] !== 32) return false;
@@ -225,7 +254,7 @@ export function readThinTail(b: Buffer, p: number, end: number, out: ThinTail): 
   if (uS === pE) return false;
   let xS = uS;
   if (b[uS] === 117 /* u */) {
-    const uE = usersBlock(b, uS, end);
+    const uE = usersBlock(b, uS, end, users ? out.users : undefined);
     if (uE >= 0) {
       out.usersStart = uS;
       out.usersEnd = uE;
