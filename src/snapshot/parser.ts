@@ -325,11 +325,10 @@ export class SsParser {
   private curSkipped = false;
   /**
    * Per state: null when rows must be parsed in full, else the keys thinRow searches a row's extension text
-   * for (the sink reads nothing of a plain row beyond netid, state, queues, processes and extension items);
-   * `keys` null when extension text cannot be searched (rows with it are then parsed in full); `users` when
-   * the processes are read.
+   * for; `keys` null when extension text cannot be searched (rows with it are then parsed in full); `users`
+   * when the processes are read, `row` when the endpoints are (both are then made at once).
    */
-  private readonly thinStates = new Map<string, { keys: KeyTable | null; users: boolean } | null>();
+  private readonly thinStates = new Map<string, { keys: KeyTable | null; users: boolean; row: boolean } | null>();
   /** What thinRow finds in extension text (one object, reused). */
   private readonly thinFound = newThinItems();
   /** The ThinRow `cur` was read as (its bytes are copied before write() returns), else undefined. */
@@ -423,9 +422,9 @@ export class SsParser {
 
   /**
    * A plain inet row — `[tcp|udp] STATE RECVQ SENDQ ADDR:PORT ADDR:PORT [users:(("comm",pid=N,fd=N),…)] [EXT]`,
-   * single spaces or padding, ASCII, numeric ports — of a table with State and queue columns, in a state whose
-   * rules (the sink's extensionWants) read nothing but netid, state, queues, processes and extension items:
-   * made into a record straight from the bytes, without its addresses (and processes, unless read), which
+   * single spaces or padding, ASCII, numeric or named ports — of a table with State and queue columns, in a
+   * state whose rules (the sink's extensionWants) can be told what they read: made into a record straight
+   * from the bytes, without its addresses and processes unless a rule reads them (or a port is named), which
    * completeExtensions adds from the bytes kept (a consumer completes a record it keeps before socket()
    * returns, as the evaluator does).
    * Extension text — EXT, and a TAB continuation line (`-i -m` items) that follows in the same chunk — is
@@ -462,7 +461,7 @@ export class SsParser {
     if (thin === undefined) {
       const w = this.sink.extensionWants(state);
       if (w === undefined) return -1;
-      thin = w !== ALL_WANTED && !w.row ? { keys: keysOf(w), users: w.users } : null;
+      thin = w !== ALL_WANTED ? { keys: keysOf(w), users: w.users, row: w.row } : null;
       this.thinStates.set(state, thin);
     }
     if (thin === null || this.noSendQ(state)) return -1;
@@ -504,11 +503,12 @@ export class SsParser {
       (netid === undefined && this.decision === undefined && this.flags?.table === undefined && !STREAM_ONLY.has(state))
     ) return -1;
 
-    // A service name for a port (ss without -n) is resolved now, by the full parse's own reading of the two
-    // tokens: the service table is the parser's, the protocol the Netid column's (tcp without one).
+    // The endpoints are read now when a rule reads them, or a port is a service name (ss without -n), by the
+    // full parse's own reading of the two tokens (the parser's service table, the Netid column's protocol,
+    // tcp without one); else on completion, from the bytes (thinEndpoint).
     let local = EMPTY_EP;
     let peer = EMPTY_EP;
-    if (tail.named) {
+    if (tail.named || thin.row) {
       const text = latin1(b, tail.localStart, tail.peerEnd);
       const proto = netid === 'udp' ? 'udp' : 'tcp';
       const l = this.inetEndpoint(text, 0, tail.localEnd - tail.localStart, proto, false);

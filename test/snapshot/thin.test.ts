@@ -23,6 +23,9 @@ const THIN_FIELDS = ['netid', 'state', 'recvQ', 'sendQ', 'tcp.rtt', 'tcp.rttvar'
 const WANTS = extensionWants(THIN_FIELDS);
 const EXT_FIELDS = [...THIN_FIELDS, 'uid', 'inode', 'cgroup', 'process.name', 'process.pid'];
 const EXT_WANTS = extensionWants(EXT_FIELDS);
+/** And one that reads the endpoints (a port or address rule: the row's endpoints are made at once). */
+const ROW_FIELDS = [...THIN_FIELDS, 'local.address', 'local.port', 'local.portName', 'local.scope', 'peer.address', 'peer.port', 'peer.portName', 'peer.scope'];
+const ROW_WANTS = extensionWants(ROW_FIELDS);
 
 /** The values of `fields` a rule would read of `r` (JSON). */
 function reads(r: SocketRecord, fields: readonly string[]): string {
@@ -88,11 +91,12 @@ function run(text: string, wants?: ExtensionWants, seed?: number, fields: readon
   return { recs, before, thin, detailed, stats: p.end() };
 }
 
-/** The thin parse of `text` agrees with the full parse (with either set of wants); returns its counts. */
+/** The thin parse of `text` agrees with the full parse (with each set of wants); returns its counts. */
 function check(text: string, label: string, seed?: number): { thin: number; detailed: number } {
   const a = checkWith(text, label, WANTS, THIN_FIELDS, seed);
   const b = checkWith(text, `${label} (-e items read)`, EXT_WANTS, EXT_FIELDS, seed);
-  return { thin: a.thin + b.thin, detailed: a.detailed + b.detailed };
+  const c = checkWith(text, `${label} (endpoints read)`, ROW_WANTS, ROW_FIELDS, seed);
+  return { thin: a.thin + b.thin + c.thin, detailed: a.detailed + b.detailed + c.detailed };
 }
 
 function checkWith(text: string, label: string, wants: ExtensionWants, fields: readonly string[], seed?: number): Run {
@@ -208,7 +212,7 @@ describe('thin rows', () => {
     const rows = Array.from({ length: 20 }, (_, i) => `ESTAB 0 0 10.0.0.1:22 10.0.0.2:${5000 + i} users:(("sshd",pid=1,fd=${i + 3}))\n`).join('');
     const text = '# host: h1\n# flags: -tanp\nState  Recv-Q Send-Q Local Address:Port Peer Address:Port Process\n' + rows;
     const { thin } = check(text, 'flags');
-    expect(thin).toBe(2 * 19); // all but the last row, once per set of wants
+    expect(thin).toBe(3 * 19); // all but the last row, once per set of wants (endpoints read or not)
     // without the flags, an ESTAB row could be UDP: the table stays undecided and no row is read thin
     expect(check(text.replace('# flags: -tanp\n', ''), 'no flags').thin).toBe(0);
   });
