@@ -1098,7 +1098,7 @@ function keyValueItem(rec: SocketRecord, s: string, start: number, vs: number, e
   const val = s.slice(vs, end);
   const c = val.charCodeAt(0);
   const inner = c === 40 && val.charCodeAt(val.length - 1) === 41 ? val.slice(1, -1) : undefined;
-  switch (kind < TCP_KIND_BASE ? kind : TCP_KIND_BASE) {
+  switch (kind) {
     case 1: /* timer */ {
       const t = inner !== undefined ? parseTimer(inner) : undefined;
       if (t) {
@@ -1191,7 +1191,7 @@ function keyValueItem(rec: SocketRecord, s: string, start: number, vs: number, e
         const o: Record<string, number | string> = {};
         for (const item of inner.split(',')) {
           const k = item.indexOf(':');
-          if (k <= 0) return seen;
+          if (k <= 0) continue;
           const rawName = item.slice(0, k);
           const name = SUBKEY_CAMEL[rawName] ?? rawName.replace(/_([a-z])/g, (_m, ch: string) => ch.toUpperCase());
           const raw = item.slice(k + 1);
@@ -1202,17 +1202,11 @@ function keyValueItem(rec: SocketRecord, s: string, start: number, vs: number, e
       } else t[key] = val;
       return SEEN_TCPINFO;
     }
-    case TCP_KIND_BASE: {
-      // numeric TCP info item (rto, mss, cwnd, bytes_acked …)
-      // (the readable case was taken above)
-      putExtra(rec, ulp ? `${ulp}.${key}` : key, val);
-      return seen;
-    }
     default:
+      // an unknown item, or a numeric TCP info item (rto, mss …) whose value did not read as a number above
       putExtra(rec, ulp ? `${ulp}.${key}` : key, val);
       return seen;
   }
-  return seen;
 }
 
 function scanExtensions(rec: SocketRecord, s: string, from: number, to: number, unix: boolean): number {

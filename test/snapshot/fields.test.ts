@@ -58,3 +58,12 @@ describe('extra items', () => {
     expect(b.extra).toEqual({ k: '1' });
   });
 });
+
+describe('bbr:(…) and dctcp:(…) items', () => {
+  it('keep the well-formed sub-items when one has no `key:`', () => {
+    const rec = { netid: 'tcp', local: { address: '', port: 0 }, peer: { address: '', port: 0 } } as unknown as SocketRecord;
+    const text = 'bbr:(bw:1Mbps,junk,mrtt:2.5) rtt:1/2';
+    parseExtensions(rec, text, 0, text.length, false);
+    expect(rec.tcp).toEqual({ bbr: { bw: 1e6, mrtt: 2.5 }, rtt: 1, rttvar: 2 });
+  });
+});
