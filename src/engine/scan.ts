@@ -570,8 +570,7 @@ async function scanInWorkers(inputs: ScanInput[], jobs: number, opts: ScanOption
   const runWorker = () => new Promise<void>((resolve, reject) => {
     const worker = startScanWorker(task);
     workers.push(worker);
-    worker.on('message', (msg: { ready?: true; index?: number; result?: SnapshotResult | Diagnostic; error?: string; outOfMemory?: Diagnostic; done?: true }) => {
-      if (msg.ready) return; // booted, rule set built: it takes files from the queue in its workerData
+    worker.on('message', (msg: { index?: number; result?: SnapshotResult | Diagnostic; error?: string; outOfMemory?: Diagnostic; done?: true }) => {
       if (msg.outOfMemory !== undefined) { void worker.terminate(); reject(new OutOfMemoryError(msg.outOfMemory)); return; }
       if (msg.error !== undefined) { void worker.terminate(); reject(new Error(`${shared.queue[msg.index!].label}: ${msg.error}`)); return; }
       if (msg.done) { void worker.terminate().then(() => resolve()); return; }
@@ -586,16 +585,15 @@ async function scanInWorkers(inputs: ScanInput[], jobs: number, opts: ScanOption
   });
   const here = async (): Promise<void> => {
     // between this thread's reads, the workers' results are received
-    const scan = (i: number) => scanSnapshot(inputs[i], { rules: opts.rules, host: opts.host, labels: opts.labels });
-    const turn = () => new Promise<void>((resolve) => setImmediate(resolve));
-    for (const i of own) {
-      results[i] = keep(inputs[i], await scan(i));
-      await turn();
-    }
-    const mine = { queue: shared.queue, claim };
-    for (let k = claimNext(mine); k !== undefined; k = claimNext(mine)) {
-      results[queued[k]] = keep(inputs[queued[k]], await scan(queued[k]));
-      await turn();
+    // its own inputs (stdin), then what it takes from the queue
+    const mine = function* (): Generator<number> {
+      yield* own;
+      const q = { queue: shared.queue, claim };
+      for (let k = claimNext(q); k !== undefined; k = claimNext(q)) yield queued[k];
+    };
+    for (const i of mine()) {
+      results[i] = keep(inputs[i], await scanSnapshot(inputs[i], { rules: opts.rules, host: opts.host, labels: opts.labels }));
+      await new Promise<void>((resolve) => setImmediate(resolve)); // the event loop's turn
     }
     opts.whileWaiting?.();
   };

@@ -4,7 +4,6 @@
  * range it is sent, see split.ts).
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { UserError } from '../diagnostics';
 import { ConfiguredRules, loadConfig } from './config';
 import { OutOfMemoryError } from './memory';
 import { claimNext, scanRange, scanSnapshot, type QueueTask, type RangeTask, type WorkerTask } from './scan';
@@ -13,8 +12,9 @@ const task = workerData as WorkerTask;
 const config = loadConfig(task.setup.config);
 const rules = ConfiguredRules.load(config, task.setup.rules, task.setup.defaultRules, task.setup.maxFindingsPerRule);
 
-parentPort!.postMessage({ ready: true });
+// a multi-snapshot worker starts on its queue; a range worker says it is ready for its range
 if (task.queue) void scanQueue(task.queue);
+else parentPort!.postMessage({ ready: true });
 
 /** Scans the queue's files this thread takes, one result message each, then says it is done. */
 async function scanQueue(q: QueueTask): Promise<void> {
@@ -25,7 +25,7 @@ async function scanQueue(q: QueueTask): Promise<void> {
       parentPort!.postMessage({ index: i, result });
     } catch (e) {
       if (e instanceof OutOfMemoryError) parentPort!.postMessage({ index: i, outOfMemory: e.diagnostics[0] });
-      else parentPort!.postMessage({ index: i, error: e instanceof UserError ? e.message : (e as Error)?.message ?? String(e) });
+      else parentPort!.postMessage({ index: i, error: (e as Error)?.message ?? String(e) });
       return;
     }
   }
