@@ -980,7 +980,7 @@ export function completeExtensions(rec: SocketRecord): void {
     const t = segs as ThinRow;
     const b = t[0];
     const k = thinTokens(t);
-    // (a row with a named port has had both read by the parser)
+    // (read by the parser already when a rule reads them or a port is named)
     if (rec.local === EMPTY_EP) rec.local = thinEndpoint(b, k.localStart, k.localEnd);
     if (rec.peer === EMPTY_EP) rec.peer = thinEndpoint(b, k.peerStart, k.peerEnd);
     if (t.length === 4) {

@@ -9,7 +9,7 @@ import {
   DEFERRED_EXTENSIONS, deferExtensions, looksLikeExtension, parseExtensions, parseIntRange, parseIntStrict, readThinItems, type ExtensionWants,
 } from './fields';
 import {
-  EMPTY_EP, NEEDS_EXTENDED, latin1, NEEDS_SKMEM, NEEDS_TCP, declareStates, newThinItems, newThinTail, readThinTail, spaceWords, stateOf, stateStart, thinItems,
+  EMPTY_EP, NEEDS_EXTENDED, NEEDS_SKMEM, NEEDS_TCP, declareStates, latin1, newThinItems, newThinTail, readThinTail, spaceWords, stateOf, stateStart, thinItems,
   thinKeys, thinProcesses, tokenEnd, trimSpaces, type KeyTable, type ThinRow,
 } from './thin';
 import { PROTOCOLS, defaultServices, protocolNumber, type ServiceTable } from './services';
@@ -51,8 +51,8 @@ export interface ParseSink {
   /**
    * The extension items the consumer reads of a socket in `state` (undefined: any state) — undefined while
    * it cannot say yet (asked again for later rows). Inet records are then parsed lazily: items nobody reads
-   * (and, for a plain row whose state's rules read nothing of its addresses, those, and its processes unless
-   * read: thinRow) may be left unread until completeExtensions (fields.ts) is called on the record,
+   * (and, for a plain row, its addresses and processes unless read: thinRow) may be left unread until
+   * completeExtensions (fields.ts) is called on the record,
    * which a consumer must do before it shows or keeps one — before socket() returns, as a thin record
    * reads the chunk passed to write(), which the caller may reuse afterwards.
    */
@@ -157,7 +157,6 @@ function classOf(netid: string): Cls {
 interface Utf8Sliceable {
   utf8Slice(start: number, end: number): string;
 }
-
 
 /** The KeyTable of a state's wants (shared by the parsers of a scan's snapshots, as the wants are). */
 const KEY_TABLES = new WeakMap<ExtensionWants, KeyTable | null>();

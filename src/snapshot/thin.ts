@@ -209,8 +209,8 @@ export function thinProcesses(b: Buffer, t: ThinTail): ProcessRef[] {
 
 /**
  * The endpoints of a thin row before it is completed: its addresses are read on completion (thinEndpoint),
- * unless a port is a service name — then the parser reads both at once, as the full parse does (its service
- * table, the row's protocol).
+ * unless a rule reads them or a port is a service name — then the parser reads both at once, as the full
+ * parse does (its service table, the row's protocol).
  */
 export const EMPTY_EP: Endpoint = { address: '', port: null };
 
@@ -288,7 +288,8 @@ export function thinTokens(t: ThinRow): ThinTail {
 
 /**
  * The endpoint a thin row's `ADDR:PORT`, `[V6]:PORT`, `ADDR:*` token reads as (what the full parse makes of it);
- * numeric ports only: a row with a service name has its endpoints read by the parser (EMPTY_EP).
+ * numeric ports only: a row with a service name has its endpoints read by the parser (EMPTY_EP), as has one
+ * whose endpoints a rule reads.
  */
 export function thinEndpoint(b: Buffer, from: number, to: number): { address: string; port: number | null } {
   let c = to - 1;
