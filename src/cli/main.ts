@@ -204,26 +204,10 @@ function reportError(e: unknown): number {
   return ExitCode.internal;
 }
 
-/**
- * TurboFan's budget of bytecode inlined into one optimized function (V8's default 920). A scan's hot functions
- * (the parser's row readers, the evaluator, the rule predicates) are compiled again in every thread, and the
- * compiler's own threads took ~20 % of a scan's CPU time (perf: 1M `-tanp` rows, two threads) on the two cores
- * that parse. Inlining less makes smaller graphs, compiled sooner, and the code was no slower: wall time, median
- * of per-round ratios of interleaved runs (21 rounds on 1M `-tanp`, 11 on the others), against the default:
- * 1M `-tanp` 0.95, 100k `-tanp` 0.91, 250k `-tanpmioe` 0.95, 100 × 10k snapshots `-j 2` 0.95 (budget 300:
- * 0.96, 1.00, 0.96; 60: 0.99 on the last). Set once for the process: V8's flags are shared by the worker threads.
- */
-const INLINING_BUDGET = 150;
-
-function smallerInlining(): void {
-  (require('node:v8') as typeof import('node:v8')).setFlagsFromString(`--max-inlined-bytecode-size-cumulative=${INLINING_BUDGET}`);
-}
-
 if (require.main === module && process.argv.length === 3 && process.argv[2] === '--version') {
   // The one call scripts make in a loop: answered before yargs and the command modules load.
   process.stdout.write(`${socklintVersion()}\n`);
 } else if (require.main === module) {
-  smallerInlining();
   process.stdout.on('error', (e: NodeJS.ErrnoException) => { if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0); });
   main(process.argv.slice(2)).then((code) => {
     process.exitCode = code;
