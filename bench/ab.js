@@ -1,0 +1,90 @@
+#!/usr/bin/env node
+'use strict';
+/*
+ * Interleaved A/B runs of `socklint scan` between builds: how the figures of bench/README.md ("median of the
+ * per-round ratios") were measured. Not a test and not part of `npm run bench`.
+ *
+ *   node bench/ab.js [--rounds 15] [--args "scan options"] FILE_OR_DIR ROOT_A ROOT_B [ROOT_C ...]
+ *
+ * ROOT_* are checkouts with a build (`ROOT/dist/cli/main.js`), e.g. the previous commit built elsewhere:
+ *
+ *   git worktree add /tmp/prev HEAD~1 && (cd /tmp/prev && npm ci && npm run build)
+ *   node bench/ab.js bench/out/tanp-1m.ss /tmp/prev .
+ *
+ * Each round runs every build once, one after the other, so a neighbour's load on this shared machine falls
+ * on all of them alike; a run's wall time is divided by the first build's in the same round, and the median of
+ * those ratios is what to read (the medians of the wall times are printed too). Default scan options:
+ * SARIF + JUnit + JSON written to a temporary folder, as the benchmark's full scan.
+ */
+const fs = require('fs');
+const os = require('os');
+const path = require('path');
+const { spawnSync } = require('child_process');
+
+function usage(message) {
+  process.stderr.write(`bench/ab.js: ${message}\nusage: node bench/ab.js [--rounds N] [--args "scan options"] FILE_OR_DIR ROOT_A ROOT_B [ROOT_C ...]\n`);
+  process.exit(2);
+}
+
+function parseArgs(argv) {
+  const o = { rounds: 15, args: null, positional: [] };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === '--rounds' || a === '--args') {
+      if (i + 1 >= argv.length) usage(`${a} needs a value`);
+      const v = argv[++i];
+      if (a === '--rounds') {
+        if (!/^\d+$/.test(v) || Number(v) < 1) usage('--rounds takes a whole number ≥ 1');
+        o.rounds = Number(v);
+      } else o.args = v.split(/\s+/).filter(Boolean);
+    } else if (a.startsWith('--')) usage(`unknown option ${a}`);
+    else o.positional.push(a);
+  }
+  if (o.positional.length < 3) usage('name a snapshot (file or folder) and at least two build roots');
+  return o;
+}
+
+function median(xs) {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+}
+
+function main() {
+  const o = parseArgs(process.argv.slice(2));
+  const [input, ...roots] = o.positional;
+  if (!fs.existsSync(input)) usage(`${input}: not found`);
+  const clis = roots.map((r) => {
+    const cli = path.resolve(r, 'dist/cli/main.js');
+    if (!fs.existsSync(cli)) usage(`${cli}: not found (build that checkout first)`);
+    return cli;
+  });
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'socklint-ab-'));
+  const args = o.args ?? ['--format', `sarif=${tmp}/r.sarif`, '--format', `junit=${tmp}/r.xml`, '--format', `json=${tmp}/r.json`];
+  const walls = clis.map(() => []);
+  const ratios = clis.map(() => []);
+  try {
+    for (let round = 0; round < o.rounds; round++) {
+      const times = clis.map((cli) => {
+        const t0 = process.hrtime.bigint();
+        const r = spawnSync(process.execPath, [cli, 'scan', input, ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
+        const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+        // exit 1 = findings: a successful scan
+        if (r.status !== 0 && r.status !== 1) throw new Error(`${cli} exited with ${r.status}: ${String(r.stderr).trim().split('\n')[0]}`);
+        return ms;
+      });
+      times.forEach((ms, k) => {
+        walls[k].push(ms);
+        ratios[k].push(ms / times[0]);
+      });
+      process.stderr.write(`round ${round + 1}/${o.rounds}: ${times.map((t) => t.toFixed(0)).join(' / ')} ms\n`);
+    }
+  } finally {
+    fs.rmSync(tmp, { recursive: true, force: true });
+  }
+  console.log(`${o.rounds} interleaved rounds of \`socklint scan ${input}\`:`);
+  console.log('| build | median wall ms | median of per-round ratios to the first |');
+  console.log('| --- | ---: | ---: |');
+  roots.forEach((r, k) => console.log(`| ${r} | ${median(walls[k]).toFixed(0)} | ${median(ratios[k]).toFixed(3)} |`));
+}
+
+main();
