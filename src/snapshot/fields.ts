@@ -1053,7 +1053,6 @@ function beginPass(w: ExtensionWants | null, k: number): void {
  * this text). Returns its SEEN_* bits.
  */
 function keyValueItem(rec: SocketRecord, s: string, start: number, vs: number, end: number, h: number, unix: boolean, ulp: string, before: number): number {
-  let seen = 0;
   const slot = lookupRange(KEY_TABLE, h, s, start, vs - 1);
   const kind = slot < 0 ? 0 : KEY_TABLE.kinds[slot];
   if (want !== null && skipKey(kind, rec, known | before)) {
@@ -1103,9 +1102,10 @@ function keyValueItem(rec: SocketRecord, s: string, start: number, vs: number, e
       const t = inner !== undefined ? parseTimer(inner) : undefined;
       if (t) {
         rec.timer = t;
-        seen |= SEEN_TIMER;
-      } else putExtra(rec, key, val);
-      return seen;
+        return SEEN_TIMER;
+      }
+      putExtra(rec, key, val);
+      return 0;
     }
     case 2: /* skmem */
     case 3: /* mem */
@@ -1114,16 +1114,18 @@ function keyValueItem(rec: SocketRecord, s: string, start: number, vs: number, e
         const m = key === 'skmem' ? parseSkmem(inner, unknown) : parseOldMem(inner);
         rec.skmem = rec.skmem ? Object.assign(rec.skmem, m) : m;
         if (unknown.length) putExtra(rec, 'skmem', unknown.join(','));
-        seen |= SEEN_SKMEM;
-      } else putExtra(rec, key, val);
-      return seen;
+        return SEEN_SKMEM;
+      }
+      putExtra(rec, key, val);
+      return 0;
     case 4: /* uid */ {
       const v = parseIntStrict(val);
       if (v !== undefined && !unix) {
         rec.uid = v;
-        seen |= SEEN_EXTENDED;
-      } else putExtra(rec, key, val);
-      return seen;
+        return SEEN_EXTENDED;
+      }
+      putExtra(rec, key, val);
+      return 0;
     }
     case 5: /* ino */ {
       const v = parseIntStrict(val);
@@ -1143,28 +1145,30 @@ function keyValueItem(rec: SocketRecord, s: string, start: number, vs: number, e
     case 17: /* v6only */
       if (val === '0' || val === '1') {
         rec.v6only = val === '1';
-        seen |= SEEN_EXTENDED;
-      } else putExtra(rec, key, val);
-      return seen;
+        return SEEN_EXTENDED;
+      }
+      putExtra(rec, key, val);
+      return 0;
     case 9: /* rtt */
-      if (setTcpPair(val, '/', parseNumber, 'rtt', 'rttvar')) seen |= SEEN_TCPINFO;
-      else putExtra(rec, key, val);
-      return seen;
+      if (setTcpPair(val, '/', parseNumber, 'rtt', 'rttvar')) return SEEN_TCPINFO;
+      putExtra(rec, key, val);
+      return 0;
     case 10: /* retrans */
-      if (setTcpPair(val, '/', parseIntStrict, 'retrans', 'retransTotal')) seen |= SEEN_TCPINFO;
-      else putExtra(rec, key, val);
-      return seen;
+      if (setTcpPair(val, '/', parseIntStrict, 'retrans', 'retransTotal')) return SEEN_TCPINFO;
+      putExtra(rec, key, val);
+      return 0;
     case 11: /* wscale */
-      if (setTcpPair(val, ',', parseIntStrict, 'wscaleSnd', 'wscaleRcv')) seen |= SEEN_TCPINFO;
-      else putExtra(rec, key, val);
-      return seen;
+      if (setTcpPair(val, ',', parseIntStrict, 'wscaleSnd', 'wscaleRcv')) return SEEN_TCPINFO;
+      putExtra(rec, key, val);
+      return 0;
     case 12: /* busy */ {
       const v = val.endsWith('ms') ? parseNumber(val.slice(0, -2)) : undefined;
       if (v !== undefined) {
         setTcpNum('busy', v);
-        seen |= SEEN_TCPINFO;
-      } else putExtra(rec, key, val);
-      return seen;
+        return SEEN_TCPINFO;
+      }
+      putExtra(rec, key, val);
+      return 0;
     }
     case 13: /* rwnd_limited */
     case 14: /* sndbuf_limited */ {
@@ -1180,9 +1184,10 @@ function keyValueItem(rec: SocketRecord, s: string, start: number, vs: number, e
           const p = parseNumber(val.slice(open + 1, pct));
           if (p !== undefined) setTcpNum(camel + 'Pct', p);
         }
-        seen |= SEEN_TCPINFO;
-      } else putExtra(rec, key, val);
-      return seen;
+        return SEEN_TCPINFO;
+      }
+      putExtra(rec, key, val);
+      return 0;
     }
     case 15: /* bbr */
     case 16: /* dctcp */ {
@@ -1205,7 +1210,7 @@ function keyValueItem(rec: SocketRecord, s: string, start: number, vs: number, e
     default:
       // an unknown item, or a numeric TCP info item (rto, mss …) whose value did not read as a number above
       putExtra(rec, ulp ? `${ulp}.${key}` : key, val);
-      return seen;
+      return 0;
   }
 }
 
