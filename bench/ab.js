@@ -20,6 +20,7 @@ const fs = require('fs');
 const os = require('os');
 const path = require('path');
 const { spawnSync } = require('child_process');
+const { median, firstLine } = require('./run');
 
 function usage(message) {
   process.stderr.write(`bench/ab.js: ${message}\nusage: node bench/ab.js [--rounds N] [--args "scan options"] FILE_OR_DIR ROOT_A ROOT_B [ROOT_C ...]\n`);
@@ -44,11 +45,6 @@ function parseArgs(argv) {
   return o;
 }
 
-function median(xs) {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-}
-
 function main() {
   const o = parseArgs(process.argv.slice(2));
   const [input, ...roots] = o.positional;
@@ -69,7 +65,7 @@ function main() {
         const r = spawnSync(process.execPath, [cli, 'scan', input, ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
         const ms = Number(process.hrtime.bigint() - t0) / 1e6;
         // exit 1 = findings: a successful scan
-        if (r.status !== 0 && r.status !== 1) throw new Error(`${cli} exited with ${r.status}: ${String(r.stderr).trim().split('\n')[0]}`);
+        if (r.status !== 0 && r.status !== 1) throw new Error(`${cli} exited with ${r.status}: ${firstLine(r.stderr)}`);
         return ms;
       });
       times.forEach((ms, k) => {
@@ -87,4 +83,9 @@ function main() {
   roots.forEach((r, k) => console.log(`| ${r} | ${median(walls[k]).toFixed(0)} | ${median(ratios[k]).toFixed(3)} |`));
 }
 
-main();
+try {
+  main();
+} catch (e) {
+  process.stderr.write(`bench/ab.js: ${e.message}\n`);
+  process.exit(1);
+}

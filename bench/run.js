@@ -554,6 +554,8 @@ function renderMarkdown({ env, rows, multi, startup, o, cores, scanBroken, semi 
   return L.join('\n');
 }
 
+module.exports = { median, firstLine };
+
 if (require.main === module) {
   try {
     main();
