@@ -451,7 +451,8 @@ export class SsParser {
       this.wordsOf = b.buffer;
       this.words = spaceWords(b);
     }
-    const end = trimSpaces(b, start, nl, this.words);
+    // a CRLF line (a capture through a terminal, `ssh -t host ss …`) ends before its CR, as onLine reads it
+    const end = trimSpaces(b, start, nl > start && b[nl - 1] === 13 ? nl - 1 : nl, this.words);
     const p = stateStart(b, start, end, l.netid);
     const e = tokenEnd(b, p, end);
     const state = stateOf(b, p, e);
@@ -475,7 +476,7 @@ export class SsParser {
       contStart = nl + 2;
       last = b.indexOf(10, nl + 1);
       if (last < 0 || last + 1 >= b.length || last - contStart > MAX_LINE_BYTES) return -1;
-      contEnd = trimSpaces(b, contStart, last, this.words);
+      contEnd = trimSpaces(b, contStart, last > contStart && b[last - 1] === 13 ? last - 1 : last, this.words);
     }
     const next = b[last + 1];
     if (next === 9 || next === 32) return -1; // (another) continuation line follows

@@ -143,6 +143,17 @@ describe('thin rows', () => {
     for (const s of [1, 2, 3]) check(text, `${layout} chunks ${s}`, s);
   });
 
+  it('read a CRLF capture (through a terminal: `ssh -t host ss …`) as thin as the same capture with LF', () => {
+    for (const [layout, seed] of [['tanp', 4], ['tuanp', 5], ['tanpmioe', 6]]) {
+      const lf = generated(layout, 1500, seed as number);
+      const crlf = lf.replace(/\n/g, '\r\n');
+      const want = check(lf, `${layout} LF`);
+      expect({ layout, ...check(crlf, `${layout} CRLF`) }).toEqual({ layout, ...want });
+      expect(want.thin + want.detailed).toBeGreaterThan(2000);
+      check(crlf, `${layout} CRLF in chunks`, 2); // a chunk may end between CR and LF
+    }
+  });
+
   it('agree with the full parse on every corpus file and fixture, whole and in chunks', () => {
     const files = [...listOut(CORPUS)];
     for (const dir of [SYNTHETIC, path.resolve(__dirname, '../../fixtures/real')]) {
@@ -185,7 +196,10 @@ describe('thin rows', () => {
       ['ino:1', 'rtt:1/2\tretrans:0/3', false], // whitespace other than spaces
       ['ino:1', 'cubic cwnd:10', false], // TCP info without an item that makes the tcp object here
       ['ino:1', 'tcp-ulp-tls rtt:3/4', false],
-      ['ino:1\r', 'rtt:1/2', false],
+      ['ino:1\r', 'rtt:1/2', true], // a CRLF line ends before its CR, in the full parse too
+      ['ino:1\r sk:1', 'rtt:1/2', false], // a CR inside the line is not an end
+      ['ino:1', 'rtt:1/2\r', true],
+      ['ino:1', 'rtt:1/2 \r', true], // padding before the CR
       ['ino:1', 'rtt:1/2 foo:', false],
       ['bpf filter (1): 0x28', undefined, false],
       ['ino:1', 'bpf filter (1):0x28 rtt:1/2', false], // a bpf program runs to the end of the text
