@@ -421,7 +421,8 @@ export class SsParser {
 
   /**
    * A plain inet row — `[tcp|udp] STATE RECVQ SENDQ ADDR:PORT ADDR:PORT [users:(("comm",pid=N,fd=N),…)] [EXT]`,
-   * single spaces or padding, ASCII, numeric or named ports — of a table with State and queue columns, in a
+   * single spaces or padding, ASCII, numeric or named ports — of a table with State and queue columns (or of
+   * output without a header, `ss -H`, where the full parse reads the tokens of such a row the same way), in a
    * state whose rules (the sink's extensionWants) can be told what they read: made into a record straight
    * from the bytes, without its addresses and processes unless a rule reads them (or a port is named), which
    * completeExtensions adds from the bytes kept (a consumer completes a record it keeps before socket()
@@ -437,23 +438,21 @@ export class SsParser {
   private thinRow(b: Buffer, start: number, nl: number): number {
     const l = this.layout;
     if (
-      l === undefined || !l.state || !l.queues || this.summary !== undefined || this.join !== undefined ||
+      (l !== undefined && (!l.state || !l.queues)) || this.summary !== undefined || this.join !== undefined ||
       this.queue.length !== 0 || this.sink.extensionWants === undefined || nl + 1 >= b.length
     ) return -1;
     let netid: string | undefined;
-    if (l.netid) {
-      if (b[start + 3] !== 32) return -1;
-      if (b[start] === 116 && b[start + 1] === 99 && b[start + 2] === 112) netid = 'tcp';
-      else if (b[start] === 117 && b[start + 1] === 100 && b[start + 2] === 112) netid = 'udp';
-      else return -1;
-    }
+    if (b[start + 3] === 32 && b[start] === 116 && b[start + 1] === 99 && b[start + 2] === 112) netid = 'tcp';
+    else if (b[start + 3] === 32 && b[start] === 117 && b[start + 1] === 100 && b[start + 2] === 112) netid = 'udp';
+    // a Netid column must hold tcp or udp; without a header, a row without one starts with its state
+    else if (l?.netid) return -1;
     if (b.buffer !== this.wordsOf) {
       this.wordsOf = b.buffer;
       this.words = spaceWords(b);
     }
     // a CRLF line (a capture through a terminal, `ssh -t host ss …`) ends before its CR, as onLine reads it
     const end = trimSpaces(b, start, nl > start && b[nl - 1] === 13 ? nl - 1 : nl, this.words);
-    const p = stateStart(b, start, end, l.netid);
+    const p = stateStart(b, start, end, netid !== undefined);
     const e = tokenEnd(b, p, end);
     const state = stateOf(b, p, e);
     if (state === undefined) return -1;
