@@ -1473,6 +1473,22 @@ let guessedE1 = 0;
 let guessedP2 = 0;
 let guessedE2 = 0;
 
+/**
+ * Whether the address token s[p..e), whose first `:` is at `colon`, is an IPv6 address that ss ≤ 4.12 printed
+ * without brackets (`2001:db8::15:443`, `::ffff:10.0.2.15:9200`): a group of 1–4 hex digits, then a second
+ * `:` further on. A netlink address (`4:6364`, `rtnl:kernel`, `0:NetworkManager/878`) has one `:` unless
+ * its process name holds one.
+ */
+function unbracketedV6(s: string, p: number, colon: number, e: number): boolean {
+  if (colon - p > 4) return false;
+  for (let i = p; i < colon; i++) {
+    const c = s.charCodeAt(i) | 0x20;
+    if (!((c >= 48 && c <= 57) || (c >= 97 && c <= 102))) return false;
+  }
+  const second = s.indexOf(':', colon + 1);
+  return second > 0 && second < e;
+}
+
 function guessClass(s: string, p: number, n: number): Cls {
   const e1 = tokEnd(s, p, n);
   const p2 = skipWs(s, e1, n);
@@ -1487,7 +1503,7 @@ function guessClass(s: string, p: number, n: number): Cls {
     if (e2 - p2 === 1) return Cls.TIPC; // `-`
   }
   const colon = s.indexOf(':', p);
-  if (colon > p && colon < e1) {
+  if (colon > p && colon < e1 && !unbracketedV6(s, p, colon, e1)) {
     const c0 = s.charCodeAt(p);
     if (c0 >= 48 && c0 <= 57) {
       const v = parseIntRange(s, p, colon);

@@ -367,6 +367,26 @@ describe('Netid/State inference without columns', () => {
     expect(r.sockets[0].stateInferred).toMatch(/-a\/-l/);
   });
 
+  it('ss ≤ 4.12 without a Netid column: an unbracketed IPv6 address that starts with digits is inet, not netlink', () => {
+    const r = parse(
+      'State Recv-Q Send-Q Local Address:Port Peer Address:Port\n' +
+        'ESTAB 0 0 2001:db8::15:443 2001:db8::99:5555\n' +
+        'LISTEN 0 128 2001:db8::1%eth0:80 :::*\n' +
+        'ESTAB 0 0 ::ffff:10.0.2.15:9200 ::ffff:10.0.2.16:5555\n' +
+        'UNCONN 0 0 4:6364 *\n' +
+        'UNCONN 0 0 0:NetworkManager/878 *\n',
+      'x',
+    );
+    expect(r.unparsed).toEqual([]);
+    expect(r.sockets.map((s) => [s.netid, s.local, s.peer])).toEqual([
+      ['tcp', { address: '2001:db8::15', port: 443 }, { address: '2001:db8::99', port: 5555 }],
+      ['tcp', { address: '2001:db8::1', port: 80, iface: 'eth0' }, { address: '::', port: null }],
+      ['tcp', { address: '::ffff:10.0.2.15', port: 9200 }, { address: '::ffff:10.0.2.16', port: 5555 }],
+      ['nl', { address: '4', port: 6364 }, { address: '*', port: null }],
+      ['nl', { address: '0', port: 878, portName: 'NetworkManager/878' }, { address: '*', port: null }],
+    ]);
+  });
+
   it('ss -f netlink: nl rows, UNCONN inferred; flags for one table never relabel other families', () => {
     const r = parse('Recv-Q Send-Q Local Address:Port    Peer Address:Port\n0 0 rtnl:kernel *\n0 0 /x 5 * 6\n', 'x', '-t');
     expect(r.sockets[0]).toMatchObject({ netid: 'nl', state: 'UNCONN', local: { address: 'rtnl', port: 0 } });
