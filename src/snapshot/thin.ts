@@ -71,8 +71,9 @@ let portNamed = false;
 
 /**
  * The end of an inet endpoint token at p — `A.B.C.D:PORT`, `*:PORT`, `[V6]:PORT` (hex, ':' and '.' inside),
- * PORT digits (≤ 5), `*` or a service name (ss without -n: `https`, `x11-6`) — followed by a space or the
- * end; -1 for anything else (`%iface`, bare IPv6, a number before the colon: all left to the full parse).
+ * `V6:PORT` (unbracketed, ss ≤ 4.12), PORT digits (≤ 5), `*` or a service name (ss without -n: `https`,
+ * `x11-6`) — followed by a space or the end; -1 for anything else (`%iface`, a number before the colon: all
+ * left to the full parse).
  */
 function inetToken(b: Buffer, p: number, end: number): number {
   let i = p;
@@ -98,7 +99,10 @@ function inetToken(b: Buffer, p: number, end: number): number {
         i++;
       } else break;
     }
-    if (dots === 0 || i === p) return -1;
+    if (dots === 0 || i === p) {
+      i = unbracketedV6(b, p, end);
+      if (i < 0) return -1;
+    }
   }
   if (i >= end || b[i] !== 58 /* : */) return -1;
   i++;
@@ -118,6 +122,30 @@ function inetToken(b: Buffer, p: number, end: number): number {
     return -1;
   }
   return i === end || b[i] === 32 ? i : -1;
+}
+
+function isHexDigit(c: number): boolean {
+  return (c >= 48 && c <= 57) || ((c | 0x20) >= 97 && (c | 0x20) <= 102);
+}
+
+/**
+ * An IPv6 address as ss ≤ 4.12 printed it, without brackets (`2001:db8::15:443`, `:::22`, `::ffff:10.0.2.15:9200`):
+ * the index of the token's last `:` (before its port) when the address before it is hex digits, `:` and `.`
+ * with a `:` in it, and its first group is at most four hex digits (what the full parse reads as inet, not as
+ * a netlink `PROTO:PORTID`: parser.ts, guessClass); else -1.
+ */
+function unbracketedV6(b: Buffer, p: number, end: number): number {
+  const e = tokenEnd(b, p, end);
+  let last = e - 1;
+  while (last > p && b[last] !== 58 /* : */) last--;
+  let first = -1;
+  for (let i = p; i < last; i++) {
+    const c = b[i];
+    if (c === 58) {
+      if (first < 0) first = i;
+    } else if (!(isHexDigit(c) || (c === 46 /* . */ && first >= 0))) return -1;
+  }
+  return first >= 0 && first - p <= 4 ? last : -1;
 }
 
 /**
@@ -287,7 +315,7 @@ export function thinTokens(t: ThinRow): ThinTail {
 }
 
 /**
- * The endpoint a thin row's `ADDR:PORT`, `[V6]:PORT`, `ADDR:*` token reads as (what the full parse makes of it);
+ * The endpoint a thin row's `ADDR:PORT`, `[V6]:PORT`, `V6:PORT`, `ADDR:*` token reads as (what the full parse makes of it);
  * numeric ports only: a row with a service name has its endpoints read by the parser (EMPTY_EP), as has one
  * whose endpoints a rule reads.
  */
