@@ -2,8 +2,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as zlib from 'node:zlib';
-import { execFileSync } from 'node:child_process';
-import { ROOT, jsonReport, runCli, tmpDir } from './cli';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { CLI, ROOT, jsonReport, runCli, tmpDir } from './cli';
 import type { ScanReport } from '../../src/engine/types';
 
 const SNAP = path.join(ROOT, 'fixtures/real/small.tanpmioe.ss');
@@ -51,6 +51,30 @@ it('expands globs itself and reads stdin as `-`', async () => {
   const r = jsonReport(stdin);
   expect(r.snapshots).toEqual([expect.objectContaining({ file: '-', host: 'stdin', sockets: 45 })]);
   expect(r.findings.every((f) => f.location.file === '-')).toBe(true);
+});
+
+it('reads a file redirected to stdin (`scan - < file`) from its offset, as a pipe gives it; gzip too', async () => {
+  const text = fs.readFileSync(SNAP);
+  const skipped = Buffer.from('a line the shell script read before socklint ran\n');
+  const file = path.join(dir, 'redirected.ss');
+  fs.writeFileSync(file, Buffer.concat([skipped, text]));
+  const piped = await runCli(['scan', '-', '--format', 'json'], { input: text.toString('utf8') });
+  const run = (f: string, skip: number) => {
+    const fd = fs.openSync(f, 'r');
+    try {
+      if (skip > 0) fs.readSync(fd, Buffer.alloc(skip), 0, skip, null); // moves the offset the child inherits
+      return spawnSync(process.execPath, [CLI, 'scan', '-', '--format', 'json'], { stdio: [fd, 'pipe', 'pipe'], encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+    } finally {
+      fs.closeSync(fd);
+    }
+  };
+  const redirected = run(file, skipped.length);
+  expect(redirected.stderr).toBe('');
+  expect(stable(JSON.parse(redirected.stdout))).toEqual(stable(jsonReport(piped)));
+  expect(JSON.parse(redirected.stdout).summary.sockets).toBe(45);
+  const gz = path.join(dir, 'redirected.ss.gz');
+  fs.writeFileSync(gz, zlib.gzipSync(text));
+  expect(stable(JSON.parse(run(gz, 0).stdout))).toEqual(stable(jsonReport(piped)));
 });
 
 it('exits 3 naming the file when one input is missing, and still reports the others', async () => {
