@@ -72,14 +72,14 @@ let portNamed = false;
 /**
  * The end of an inet endpoint token at p — `A.B.C.D:PORT`, `*:PORT`, `[V6]:PORT` (hex, ':' and '.' inside),
  * `V6:PORT` (unbracketed, ss ≤ 4.12), PORT digits (≤ 5), `*` or a service name (ss without -n: `https`,
- * `x11-6`) — followed by a space or the end; -1 for anything else (`%iface`, a number before the colon: all
- * left to the full parse).
+ * `x11-6`) — each address perhaps with `%IFNAME` before its port's colon — followed by a space or the end; -1
+ * for anything else (a number before the colon, an interface name of other bytes: left to the full parse).
  */
 function inetToken(b: Buffer, p: number, end: number): number {
   let i = p;
   const c0 = b[i];
   if (c0 === 42 /* * */) {
-    i++;
+    i = ifaceEnd(b, i + 1);
   } else if (c0 === 91 /* [ */) {
     i++;
     for (;;) {
@@ -89,6 +89,7 @@ function inetToken(b: Buffer, p: number, end: number): number {
     }
     if (i === p + 1 || b[i] !== 93 /* ] */) return -1;
     i++;
+    i = ifaceEnd(b, i);
   } else {
     let dots = 0;
     for (;;) {
@@ -99,12 +100,10 @@ function inetToken(b: Buffer, p: number, end: number): number {
         i++;
       } else break;
     }
-    if (dots === 0 || i === p) {
-      i = unbracketedV6(b, p, end);
-      if (i < 0) return -1;
-    }
+    if (dots === 0 || i === p) i = unbracketedV6(b, p, end);
+    else i = ifaceEnd(b, i);
   }
-  if (i >= end || b[i] !== 58 /* : */) return -1;
+  if (i < 0 || i >= end || b[i] !== 58 /* : */) return -1;
   i++;
   const c = b[i];
   portNamed = false;
@@ -139,13 +138,33 @@ function unbracketedV6(b: Buffer, p: number, end: number): number {
   let last = e - 1;
   while (last > p && b[last] !== 58 /* : */) last--;
   let first = -1;
-  for (let i = p; i < last; i++) {
+  let i = p;
+  for (; i < last; i++) {
     const c = b[i];
     if (c === 58) {
       if (first < 0) first = i;
+    } else if (c === 37 /* % */) {
+      break;
     } else if (!(isHexDigit(c) || (c === 46 /* . */ && first >= 0))) return -1;
   }
+  if (i < last && ifaceEnd(b, i) !== last) return -1;
   return first >= 0 && first - p <= 4 ? last : -1;
+}
+
+/** A byte of an interface name as thin rows take it (Linux allows more; those rows go to the full parse). */
+function isIfaceByte(c: number): boolean {
+  return isLetter(c) || (c >= 48 && c <= 57) || c === 45 || c === 95 || c === 46 || c === 64;
+}
+
+/**
+ * The end of a `%IFNAME` at i (a socket bound to a device: `127.0.0.53%lo:53`, `[fe80::1]%eth0:546`), i when there
+ * is none, -1 when the name is empty or holds a byte isIfaceByte does not take.
+ */
+function ifaceEnd(b: Buffer, i: number): number {
+  if (b[i] !== 37 /* % */) return i;
+  const s = ++i;
+  while (isIfaceByte(b[i])) i++;
+  return i === s || b[i] !== 58 /* : */ ? -1 : i;
 }
 
 /**
@@ -319,12 +338,15 @@ export function thinTokens(t: ThinRow): ThinTail {
  * numeric ports only: a row with a service name has its endpoints read by the parser (EMPTY_EP), as has one
  * whose endpoints a rule reads.
  */
-export function thinEndpoint(b: Buffer, from: number, to: number): { address: string; port: number | null } {
+export function thinEndpoint(b: Buffer, from: number, to: number): Endpoint {
   let c = to - 1;
   while (c > from && b[c] !== 58 /* : */) c--;
-  const address = b[from] === 91 /* [ */ ? b.toString('latin1', from + 1, c - 1) : b.toString('latin1', from, c);
-  if (b[c + 1] === 42 /* * */) return { address, port: null };
-  return { address, port: value(b, c + 1, to) };
+  let addrEnd = from;
+  while (addrEnd < c && b[addrEnd] !== 37 /* % */) addrEnd++;
+  const address = b[from] === 91 /* [ */ ? b.toString('latin1', from + 1, addrEnd - 1) : b.toString('latin1', from, addrEnd);
+  const ep: Endpoint = { address, port: b[c + 1] === 42 /* * */ ? null : value(b, c + 1, to) };
+  if (addrEnd < c) ep.iface = b.toString('latin1', addrEnd + 1, c);
+  return ep;
 }
 
 /** Eight spaces read as one float64 (a padded line is compared eight bytes at a time). */

@@ -143,7 +143,7 @@ describe('thin rows', () => {
     for (const s of [1, 2, 3]) check(text, `${layout} chunks ${s}`, s);
   });
 
-  it('read a capture with CRLF line ends (through a terminal: `ssh -t host ss …`), without a header (`ss -H`) or with IPv6 unbracketed (ss ≤ 4.12) as thin as the plain one', () => {
+  it('read a capture with CRLF line ends (through a terminal: `ssh -t host ss …`), without a header (`ss -H`), with IPv6 unbracketed (ss ≤ 4.12) or addresses bound to a device (`%eth0`) as thin as the plain one', () => {
     for (const [layout, seed] of [['tanp', 4], ['tuanp', 5], ['tanpmioe', 6]]) {
       const lf = generated(layout, 700, seed as number);
       const want = check(lf, `${layout} LF`);
@@ -151,7 +151,12 @@ describe('thin rows', () => {
       const headerless = lf.slice(lf.indexOf('\n') + 1);
       const unbracketed = lf.replace(/\[([0-9a-f:.]+)\]:/g, '$1:');
       expect(unbracketed).not.toBe(lf);
-      const variants = [['CRLF', lf.replace(/\n/g, '\r\n')], ['no header', headerless], ['no header, CRLF', headerless.replace(/\n/g, '\r\n')], ['IPv6 unbracketed', unbracketed]];
+      const bound = lf.replace(/ 10\.0\.1\.15:/g, ' 10.0.1.15%eth0:');
+      expect(bound).not.toBe(lf);
+      const variants = [
+        ['CRLF', lf.replace(/\n/g, '\r\n')], ['no header', headerless], ['no header, CRLF', headerless.replace(/\n/g, '\r\n')],
+        ['IPv6 unbracketed', unbracketed], ['bound to a device', bound],
+      ];
       for (const [label, text] of variants) {
         expect({ layout, label, ...check(text, `${layout} ${label}`) }).toEqual({ layout, label, ...want });
         check(text, `${layout} ${label} in chunks`, 2); // a chunk may end between CR and LF
@@ -282,9 +287,12 @@ describe('thin rows', () => {
         '10.0.0.1:ssh', '[::]:https', '*:domain', '0.0.0.0:bootps', '10.0.0.2:ntp', '10.0.0.1:x11-6', '10.0.0.1:nosuch-svc', '*:rpc.nfsd',
         // IPv6 without brackets (ss ≤ 4.12)
         ':::22', ':::*', '2001:db8::15:443', '::ffff:10.0.0.1:8080', 'fe80::1:123', '::1:ssh', 'DEAD:beef::1:80',
+        // bound to a device
+        '[fe80::1]%eth0:22', '127.0.0.53%lo:53', 'fe80::1%eth0:123', '*%eth0:80', '0.0.0.0%virbr0:bootps', '[::]%vrf-blue.1:*',
       ],
       [
-        '[fe80::1]%eth0:22', '127.0.0.53%lo:53', '12345:80', '2001:80', 'fe80::1%eth0:123', '1.2::3:4', 'abcde::1:80', ':22', '::g:1', '::1:',
+        '12345:80', '2001:80', '1.2::3:4', 'abcde::1:80', ':22', '::g:1', '::1:', '10.0.0.1%:80', '10.0.0.1%a%b:80', '[::1%lo]:53',
+        '10.0.0.1%eth0', '10.0.0.1%é:1', '2001%eth0:80', '[::1]%:1', '%eth0:1',
         '[::1]:123456', '10.0.0.1:', '[::]', '1.2.3.4:5:6', '*', '[]:1', 'a.b:1',
         'rtnl:1', '-', '0', '10.0.0.1:ipproto-6', '*:icmp', '[::]:ipv6-icmp', '10.0.0.1:1ssh', '10.0.0.1:ss%h', '10.0.0.1:sshé', 'localhost:ssh',
       ],
