@@ -9,8 +9,8 @@ import {
   DEFERRED_EXTENSIONS, deferExtensions, looksLikeExtension, parseExtensions, parseIntRange, parseIntStrict, readThinItems, type ExtensionWants,
 } from './fields';
 import {
-  EMPTY_EP, NEEDS_EXTENDED, NEEDS_SKMEM, NEEDS_TCP, declareStates, latin1, newThinItems, newThinTail, readThinTail, spaceWords, stateOf, stateStart, thinItems,
-  thinKeys, thinProcesses, tokenEnd, trimSpaces, type KeyTable, type ThinRow,
+  EMPTY_EP, NEEDS_EXTENDED, NEEDS_SKMEM, NEEDS_TCP, declareStates, isHexDigit, latin1, lineTextEnd, newThinItems, newThinTail, readThinTail, spaceWords,
+  stateOf, stateStart, thinItems, thinKeys, thinProcesses, tokenEnd, type KeyTable, type ThinRow,
 } from './thin';
 import { PROTOCOLS, defaultServices, protocolNumber, type ServiceTable } from './services';
 import type { Endpoint, FieldGroup, SocketRecord, SsSummary, UnparsedLine } from './types';
@@ -450,8 +450,7 @@ export class SsParser {
       this.wordsOf = b.buffer;
       this.words = spaceWords(b);
     }
-    // a CRLF line (a capture through a terminal, `ssh -t host ss …`) ends before its CR, as onLine reads it
-    const end = trimSpaces(b, start, nl > start && b[nl - 1] === 13 ? nl - 1 : nl, this.words);
+    const end = lineTextEnd(b, start, nl, this.words);
     const p = stateStart(b, start, end, netid !== undefined);
     const e = tokenEnd(b, p, end);
     const state = stateOf(b, p, e);
@@ -475,7 +474,7 @@ export class SsParser {
       contStart = nl + 2;
       last = b.indexOf(10, nl + 1);
       if (last < 0 || last + 1 >= b.length || last - contStart > MAX_LINE_BYTES) return -1;
-      contEnd = trimSpaces(b, contStart, last > contStart && b[last - 1] === 13 ? last - 1 : last, this.words);
+      contEnd = lineTextEnd(b, contStart, last, this.words);
     }
     const next = b[last + 1];
     if (next === 9 || next === 32) return -1; // (another) continuation line follows
@@ -1481,10 +1480,7 @@ let guessedE2 = 0;
  */
 function unbracketedV6(s: string, p: number, colon: number, e: number): boolean {
   if (colon - p > 4) return false;
-  for (let i = p; i < colon; i++) {
-    const c = s.charCodeAt(i) | 0x20;
-    if (!((c >= 48 && c <= 57) || (c >= 97 && c <= 102))) return false;
-  }
+  for (let i = p; i < colon; i++) if (!isHexDigit(s.charCodeAt(i))) return false;
   const second = s.indexOf(':', colon + 1);
   return second > 0 && second < e;
 }

@@ -61,9 +61,19 @@ function isLetter(c: number): boolean {
   return (c >= 97 && c <= 122) || (c >= 65 && c <= 90);
 }
 
-/** A byte of a service name after its first: letters, digits, `-`, `_`, `.`, `+`. */
+/** A letter, a digit, `-`, `_` or `.`: what service and interface names are made of (and one byte more each). */
+function isWordByte(c: number): boolean {
+  return isLetter(c) || (c >= 48 && c <= 57) || c === 45 || c === 95 || c === 46;
+}
+
+/** A byte of a service name after its first: a word byte or `+`. */
 function isNameByte(c: number): boolean {
-  return isLetter(c) || (c >= 48 && c <= 57) || c === 45 || c === 95 || c === 46 || c === 43;
+  return isWordByte(c) || c === 43;
+}
+
+/** A hex digit, either case. */
+export function isHexDigit(c: number): boolean {
+  return (c >= 48 && c <= 57) || ((c | 0x20) >= 97 && (c | 0x20) <= 102);
 }
 
 /** Whether the port of the token inetToken read last is a service name (set by it: no second walk of the token). */
@@ -84,7 +94,7 @@ function inetToken(b: Buffer, p: number, end: number): number {
     i++;
     for (;;) {
       const c = b[i];
-      if ((c >= 48 && c <= 58) || (c >= 97 && c <= 102) || (c >= 65 && c <= 70) || c === 46) i++;
+      if (isHexDigit(c) || c === 58 /* : */ || c === 46 /* . */) i++;
       else break;
     }
     if (i === p + 1 || b[i] !== 93 /* ] */) return -1;
@@ -123,10 +133,6 @@ function inetToken(b: Buffer, p: number, end: number): number {
   return i === end || b[i] === 32 ? i : -1;
 }
 
-function isHexDigit(c: number): boolean {
-  return (c >= 48 && c <= 57) || ((c | 0x20) >= 97 && (c | 0x20) <= 102);
-}
-
 /**
  * An IPv6 address as ss ≤ 4.12 printed it, without brackets (`2001:db8::15:443`, `:::22`, `::ffff:10.0.2.15:9200`):
  * the index of the token's last `:` (before its port) when the address before it is hex digits, `:` and `.`
@@ -151,9 +157,9 @@ function unbracketedV6(b: Buffer, p: number, end: number): number {
   return first >= 0 && first - p <= 4 ? last : -1;
 }
 
-/** A byte of an interface name as thin rows take it (Linux allows more; those rows go to the full parse). */
+/** A byte of an interface name as thin rows take it, a word byte or `@` (Linux allows more; those rows go to the full parse). */
 function isIfaceByte(c: number): boolean {
-  return isLetter(c) || (c >= 48 && c <= 57) || c === 45 || c === 95 || c === 46 || c === 64;
+  return isWordByte(c) || c === 64;
 }
 
 /**
@@ -347,6 +353,15 @@ export function thinEndpoint(b: Buffer, from: number, to: number): Endpoint {
   const ep: Endpoint = { address, port: b[c + 1] === 42 /* * */ ? null : value(b, c + 1, to) };
   if (addrEnd < c) ep.iface = b.toString('latin1', addrEnd + 1, c);
   return ep;
+}
+
+/**
+ * The end of a line's text b[p..nl) (nl: its LF) without a CR before the LF — a CRLF line, as a capture saved
+ * through a terminal has them (`ssh -t host ss …`), ends there as the full parse's onLine reads it — and without
+ * its trailing spaces (trimSpaces).
+ */
+export function lineTextEnd(b: Buffer, p: number, nl: number, words: Float64Array<ArrayBufferLike>): number {
+  return trimSpaces(b, p, nl > p && b[nl - 1] === 13 /* CR */ ? nl - 1 : nl, words);
 }
 
 /** Eight spaces read as one float64 (a padded line is compared eight bytes at a time). */
