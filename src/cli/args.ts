@@ -1,6 +1,6 @@
 /**
  * Scan arguments cli/main.ts reads before loading the scan (a small module of its own): `--label KEY=VALUE`
- * and the whole numbers (`--jobs`, `--max-findings`).
+ * the whole numbers (`--jobs`, `--max-findings`) and `--ss-flags`.
  */
 import { ExitCode, UserError } from '../diagnostics';
 
@@ -25,4 +25,22 @@ export function wholeNumberArg(flag: string, raw: string | string[] | undefined)
     throw new UserError({ file: flag, code: 'bad-number', message: `"${text}" is not a whole number ≥ 1` }, ExitCode.usage);
   }
   return Number(text);
+}
+
+/**
+ * `--ss-flags`: the ss options saved snapshots were captured with (`-tnp`, `tnp`, `"-tn state established"`),
+ * for those without a `# flags:` line; undefined when absent. Checked for the shape of ss options only.
+ */
+export function ssFlagsArg(raw: string | string[] | undefined): string | undefined {
+  if (raw === undefined) return undefined;
+  const text = (Array.isArray(raw) ? raw[raw.length - 1] : String(raw)).trim();
+  const flags = /^[A-Za-z0-9]+$/.test(text) ? `-${text}` : text;
+  const words = flags.split(/\s+/);
+  if (!/^-[A-Za-z0-9]+$|^--[a-z][a-z-]*(=\S+)?$/.test(words[0]) || words.some((w) => !/^[A-Za-z0-9_.:=,/+-]+$/.test(w))) {
+    throw new UserError({
+      file: '--ss-flags', code: 'bad-ss-flags', message: `"${text}" is not a set of ss options`,
+      hint: 'give the options the snapshots were captured with, e.g. --ss-flags=-tnp (with "=", as they start with a dash)',
+    }, ExitCode.usage);
+  }
+  return flags;
 }

@@ -20,6 +20,12 @@ function undash(v: string | undefined): string | undefined {
   return v === DASH ? '-' : v;
 }
 
+/** `--ss-flags` of scan, parse and baseline. */
+const SS_FLAGS_OPTION = {
+  type: 'string', requiresArg: true,
+  describe: 'the ss options the snapshots were captured with, for those without a "# flags:" line (e.g. --ss-flags=-tnp): tells the table of rows without a Netid column',
+} as const;
+
 export async function main(argv: string[]): Promise<number> {
   const { default: yargs } = await import('yargs');
   let exitCode: number = ExitCode.ok;
@@ -35,8 +41,12 @@ export async function main(argv: string[]): Promise<number> {
     .exitProcess(false)
     .fail((msg, err) => {
       if (err instanceof UserError) throw err;
-      if (err) throw err;
-      throw new UserError({ file: '', code: 'usage', message: msg }, ExitCode.usage);
+      if (err && err.name !== 'YError') throw err;
+      const text = msg ?? err?.message ?? 'bad arguments';
+      // `--ss-flags -tnp`: the value starts with a dash, so yargs takes it for options of its own
+      const valueless = /^Not enough arguments following: (\S+)/.exec(text);
+      const hint = valueless ? `give --${valueless[1]} its value after "=" when it starts with a dash: --${valueless[1]}=${valueless[1] === 'ss-flags' ? '-tnp' : 'VALUE'}` : undefined;
+      throw new UserError({ file: '', code: 'usage', message: text, ...(hint ? { hint } : {}) }, ExitCode.usage);
     })
     .command(
       'scan [snapshot..]',
@@ -51,6 +61,7 @@ export async function main(argv: string[]): Promise<number> {
         .option('baseline', { type: 'string', describe: 'baseline.json from `socklint baseline`: only new findings fail' })
         .option('host', { type: 'string', describe: 'host name for the snapshots (default: capture metadata, else the file name)' })
         .option('label', { type: 'string', array: true, describe: 'KEY=VALUE label for host overrides (repeatable)' })
+        .option('ss-flags', SS_FLAGS_OPTION)
         .option('redact', { type: 'string', array: true, describe: 'mask peer addresses (bare --redact) or the named fields in every output' })
         .option('sarif-category', { type: 'string', describe: 'SARIF automationDetails.id prefix (default socklint): runs are <category>/<host>/' })
         .option('max-findings', { type: 'string', describe: 'findings listed per rule and snapshot (default 1000); the rest are counted' })
@@ -63,8 +74,9 @@ export async function main(argv: string[]): Promise<number> {
         const snapshots = collect(a.snapshot) ?? [];
         const rules = collect(a.rules) ?? [];
         const labels = collect(a.label) ?? [];
-        const { parseLabelArgs, wholeNumberArg } = await import('./args');
+        const { parseLabelArgs, ssFlagsArg, wholeNumberArg } = await import('./args');
         const jobs = wholeNumberArg('--jobs', a.jobs);
+        const ssFlags = ssFlagsArg(a['ss-flags']);
         const maxFindings = wholeNumberArg('--max-findings', a['max-findings']);
         // One large file is split across two threads: its worker boots and builds its rules while this thread
         // loads the scan (engine/threads.ts). The scan takes it, or it is dropped here.
@@ -93,6 +105,7 @@ export async function main(argv: string[]): Promise<number> {
             baseline: a.baseline,
             host: a.host,
             labels,
+            ssFlags,
             redact: collect(a.redact),
             maxFindings,
             sarifCategory: a['sarif-category'],
@@ -112,10 +125,12 @@ export async function main(argv: string[]): Promise<number> {
       'print the parsed socket records',
       (y) => y
         .positional('snapshot', { type: 'string', array: true, demandOption: true })
-        .option('format', { alias: 'f', choices: ['json', 'ndjson'] as const, default: 'json' as const }),
+        .option('format', { alias: 'f', choices: ['json', 'ndjson'] as const, default: 'json' as const })
+        .option('ss-flags', SS_FLAGS_OPTION),
       async (a) => {
         const { parseCommand } = await import('./commands/parse');
-        setExit(await parseCommand(collect(a.snapshot) ?? [], a.format));
+        const { ssFlagsArg } = await import('./args');
+        setExit(await parseCommand(collect(a.snapshot) ?? [], a.format, ssFlagsArg(a['ss-flags'])));
       },
     )
     .command(
@@ -142,12 +157,14 @@ export async function main(argv: string[]): Promise<number> {
         .option('default-rules', { type: 'boolean', default: true })
         .option('config', { alias: 'c', type: 'string' })
         .option('host', { type: 'string' })
-        .option('label', { type: 'string', array: true }),
+        .option('label', { type: 'string', array: true })
+        .option('ss-flags', SS_FLAGS_OPTION),
       async (a) => {
         const { baselineCommand } = await import('./commands/baseline');
+        const { ssFlagsArg } = await import('./args');
         setExit(await baselineCommand({
           snapshots: collect(a.snapshot) ?? [], output: undash(a.output) ?? '', rules: collect(a.rules) ?? [], defaultRules: a['default-rules'] as boolean,
-          config: a.config, host: a.host, labels: collect(a.label) ?? [],
+          config: a.config, host: a.host, labels: collect(a.label) ?? [], ssFlags: ssFlagsArg(a['ss-flags']),
         }));
       },
     )

@@ -10,6 +10,7 @@ import type { Finding, NotEvaluated, Offender, Omitted } from './types';
 import { describeSocket } from '../snapshot/describe';
 import { ALL_WANTED, completeExtensions, extensionWants, isThin, type ExtensionWants } from '../snapshot/fields';
 import { groupFingerprint, socketFingerprint } from './fingerprint';
+import { UNDECIDED_NETIDS, type UndecidedKind } from '../snapshot/parser';
 
 export interface EvaluatorContext {
   file: string;
@@ -42,6 +43,32 @@ const FIELD_NEEDS: Record<FieldGroup, string> = {
 
 export function missingFieldsReason(missing: FieldGroup[]): string {
   return `needs ${missing.map((f) => FIELD_NEEDS[f]).join(' and ')}, which this snapshot does not carry`;
+}
+
+/** Why sockets of each undecided kind (netid `unknown`) have no table, and how to give them one. */
+const UNDECIDED_WHY: Record<UndecidedKind, string> = {
+  inet: 'rows without a Netid column that show neither tcp nor udp; give the capture\'s flags (--ss-flags=-tnp, or a first line "# flags: -tnp")',
+  unix: 'unix rows without a Netid column (u_str, u_dgr or u_seq); give the capture\'s -A (--ss-flags="-A unix_stream") or capture with ss -x, which prints the column',
+  packet: 'packet rows without a Netid column (p_raw or p_dgr); give the capture\'s -A (--ss-flags="-A packet_raw") or capture with ss -0, which prints the column',
+  tipc: 'tipc rows without a Netid column: capture with --tipcinfo or with another table beside it',
+  other: 'rows whose table cannot be told from the row',
+};
+const UNDECIDED_KINDS = Object.keys(UNDECIDED_WHY) as UndecidedKind[];
+
+export function undecidedReason(count: number, kinds: readonly UndecidedKind[]): string {
+  return `needs each socket's table (netid), which ${count} socket${count === 1 ? '' : 's'} of this snapshot lack — ${kinds.map((k) => UNDECIDED_WHY[k]).join('; ')}`;
+}
+
+/**
+ * The kinds of undecided sockets (netid `unknown`) a rule's outcome depends on: none when it does not read
+ * the netid, or asks for `unknown` itself; those that may have one of the netids its filter admits; else all.
+ */
+function undecidedConcern(rule: CompiledRule, filter: SocketFilter | undefined): readonly UndecidedKind[] {
+  if (rule.reads !== undefined && !rule.reads.includes('netid')) return [];
+  const netids = filter?.netids;
+  if (!netids) return UNDECIDED_KINDS;
+  if (netids.has('unknown')) return [];
+  return UNDECIDED_KINDS.filter((k) => UNDECIDED_NETIDS[k]?.some((n) => netids.has(n)) ?? true);
 }
 
 export function groupValue(s: SocketRecord, key: GroupKey): string | number | null {
@@ -84,6 +111,8 @@ interface RuleState {
    * none of those items) its outcome depends on netid and state only, and is computed once per dispatch list.
    */
   bareConstant: boolean;
+  /** The kinds of undecided sockets whose table the rule's outcome depends on (undecidedConcern). */
+  concern: readonly UndecidedKind[];
   findings: Finding[];
   omitted: number;
   groups?: Map<string, GroupState>;
@@ -171,7 +200,10 @@ export class SnapshotEvaluator {
       const filter = socketFilterOf(rule.match);
       // dispatch (rulesFor) only offers a rule sockets its filter admits: test what is left of its condition
       const bareConstant = rule.reads !== undefined && rule.reads.every(bareField);
-      return { rule, filter, test: filter?.residual ?? rule.match, bareConstant, findings: [], omitted: 0, groups: rule.aggregate ? new Map() : undefined };
+      return {
+        rule, filter, test: filter?.residual ?? rule.match, bareConstant, concern: undecidedConcern(rule, filter),
+        findings: [], omitted: 0, groups: rule.aggregate ? new Map() : undefined,
+      };
     });
     const shared = sharedWants(rules);
     this.wants = shared.wants;
@@ -333,8 +365,13 @@ export class SnapshotEvaluator {
     return true;
   }
 
-  /** Ends the snapshot. `fields` may be given now when they were only known after parsing. */
-  finish(fields?: Set<FieldGroup>): EvaluationResult {
+  /**
+   * Ends the snapshot. `fields` may be given now when they were only known after parsing; `undecided` counts
+   * the sockets whose table could not be told (ParseStats.undecided). A rule whose outcome depends on their
+   * table is not evaluated — unless it failed anyway on sockets whose table is known (it admits only named
+   * netids, and is per-socket or counts upwards), which the sockets it did not see cannot undo.
+   */
+  finish(fields?: Set<FieldGroup>, undecided: Partial<Record<UndecidedKind, number>> = {}): EvaluationResult {
     const available = fields ?? this.ctx.fields;
     const result: EvaluationResult = { findings: [], notEvaluated: [], omitted: [], evaluated: [] };
     for (const st of this.states) {
@@ -344,8 +381,18 @@ export class SnapshotEvaluator {
         result.notEvaluated.push({ ruleId: id, host: this.ctx.host, file: this.ctx.file, reason: missingFieldsReason(missing) });
         continue;
       }
-      result.evaluated.push(id);
       const findings = st.groups ? this.aggregateFindings(st) : st.findings;
+      const unseen = st.concern.filter((k) => (undecided[k] ?? 0) > 0);
+      if (unseen.length > 0) {
+        const op = st.rule.aggregate?.op;
+        const certain = findings.length > 0 && st.filter?.netids !== undefined && (op === undefined || op === 'gt' || op === 'gte');
+        if (!certain) {
+          const n = unseen.reduce((sum, k) => sum + undecided[k]!, 0);
+          result.notEvaluated.push({ ruleId: id, host: this.ctx.host, file: this.ctx.file, reason: undecidedReason(n, unseen) });
+          continue;
+        }
+      }
+      result.evaluated.push(id);
       const listed = findings.length > this.cap ? findings.slice(0, this.cap) : findings;
       const omitted = st.omitted + (findings.length - listed.length);
       result.findings.push(...listed);

@@ -38,10 +38,12 @@ export interface FindingFilter {
 export interface ScanInput {
   path: string;
   label: string;
+  /** The ss flags it was captured with, unless it says so itself (`--ss-flags`; see ParserOptions.flags). */
+  flags?: string;
 }
 
-export function fileInputs(paths: string[]): ScanInput[] {
-  return paths.map((p) => ({ path: p, label: p }));
+export function fileInputs(paths: string[], flags?: string): ScanInput[] {
+  return paths.map((p) => ({ path: p, label: p, ...(flags ? { flags } : {}) }));
 }
 
 /** How a worker thread rebuilds the rule set (compiled predicates cannot cross threads; their sources can). */
@@ -207,7 +209,7 @@ class SnapshotCollector {
     }
     Object.assign(meta, stats.meta, meta);
     const id = this.resolveIdentity();
-    const result = this.startEvaluator().finish(availableFields(stats.fields as Set<FieldGroup>, meta));
+    const result = this.startEvaluator().finish(availableFields(stats.fields as Set<FieldGroup>, meta), stats.undecided);
     const snapshot: SnapshotReport = {
       file,
       host: id.host,
@@ -343,7 +345,7 @@ export async function scanSplit(
   const size = splittableSize(input.path, minBytes);
   if (size === undefined) return undefined;
   const worker = startRunner(); // a worker thread boots while this one starts on the file
-  const seed = await planHead(input.path, size);
+  const seed = await planHead(input.path, size, input.flags);
   const head = new SnapshotCollector(input.label, opts);
   if (seed) Object.assign(head.meta, lowerKeys(seed.meta));
   const identity = head.resolveIdentity();
@@ -370,7 +372,7 @@ export async function scanSplit(
   let stats: ParseStats;
   try {
     stats = await parseSnapshotFile(input.path, first.sink(), {
-      file: input.label, range, checkpoint: (b) => { boundary = b; },
+      file: input.label, flags: input.flags, range, checkpoint: (b) => { boundary = b; },
     });
   } catch (e) {
     worker.cancel();
@@ -407,6 +409,7 @@ export async function scanSplit(
     unparsed: stats.unparsed + s2.unparsed,
     lineNotes: stats.lineNotes + s2.lineNotes,
     fields: new Set([...stats.fields, ...s2.fields]),
+    undecided: addCounts(stats.undecided, s2.undecided),
     meta: stats.meta,
     kinds,
   });
@@ -421,6 +424,12 @@ function snapshotProblem(e: unknown): Diagnostic {
   throw e;
 }
 
+function addCounts<K extends string>(a: Partial<Record<K, number>>, b: Partial<Record<K, number>>): Partial<Record<K, number>> {
+  const out = { ...a };
+  for (const k of Object.keys(b) as K[]) out[k] = (out[k] ?? 0) + b[k]!;
+  return out;
+}
+
 function lowerKeys(meta: Record<string, string>): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [k, v] of Object.entries(meta)) out[k.toLowerCase()] = v;
@@ -431,7 +440,7 @@ async function scanWhole(input: ScanInput, opts: Pick<ScanOptions, 'rules' | 'ho
   const c = new SnapshotCollector(input.label, opts);
   let stats;
   try {
-    stats = await parseSnapshotFile(input.path, c.sink(), { file: input.label });
+    stats = await parseSnapshotFile(input.path, c.sink(), { file: input.label, flags: input.flags });
   } catch (e) {
     return snapshotProblem(e);
   }

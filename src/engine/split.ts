@@ -39,7 +39,7 @@ function startsRecord(c: number): boolean {
  * The parser state after the head of `file` (of `size` bytes) — which the second range starts from, but for
  * its lineNo (scanRange) — or undefined when the file should be scanned whole.
  */
-export async function planHead(file: string, size: number): Promise<ParserSeed | undefined> {
+export async function planHead(file: string, size: number, flags?: string): Promise<ParserSeed | undefined> {
   let fh: fs.promises.FileHandle | undefined;
   try {
     fh = await fs.promises.open(file, 'r');
@@ -50,7 +50,7 @@ export async function planHead(file: string, size: number): Promise<ParserSeed |
     if (binaryReason(head)) return undefined; // the whole-file scan reports it
     const cut = head.lastIndexOf(10);
     if (cut < 0) return undefined;
-    const pre = new SsParser({ file }, { socket() {}, unparsed() {} });
+    const pre = new SsParser({ file, flags }, { socket() {}, unparsed() {} });
     pre.write(head.subarray(0, cut + 1));
     return pre.checkpoint();
   } catch {

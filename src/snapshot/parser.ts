@@ -20,7 +20,10 @@ export interface ParserOptions {
   file: string;
   /** Defaults to the built-in table (+ /etc/services when present). */
   services?: ServiceTable;
-  /** Hint when the Netid column is absent, e.g. from capture metadata flags ('-tan' → tcp). */
+  /**
+   * The ss flags the snapshot was captured with, when it does not say (a `# flags:` line wins): decides the
+   * table of rows without a Netid column ('-tan' → tcp) and the state of rows without a State column.
+   */
   flags?: string;
   /** Start as if the lines before had been read (a byte range of a snapshot that starts at a record boundary). */
   seed?: ParserSeed;
@@ -90,9 +93,26 @@ export interface ParseStats {
    */
   lineNotes: number;
   fields: Set<FieldGroup>;
+  /**
+   * Sockets whose table could not be told (netid `unknown`: rows without a Netid column that show neither tcp
+   * nor udp, or unix/packet/tipc rows of such a section), by what they may be. Only the kinds that occur.
+   */
+  undecided: Partial<Record<UndecidedKind, number>>;
   meta: Record<string, string>;
   kinds: LineKinds;
 }
+
+/** What a socket whose netid is `unknown` may be. */
+export type UndecidedKind = 'inet' | 'unix' | 'packet' | 'tipc' | 'other';
+
+/** The netids each kind of undecided socket may have (a rule on other netids is not concerned by it). */
+export const UNDECIDED_NETIDS: Readonly<Record<UndecidedKind, readonly string[] | undefined>> = {
+  inet: ['tcp', 'udp', 'raw', 'mptcp', 'dccp', 'sctp', 'icmp6', '???'],
+  unix: ['u_str', 'u_dgr', 'u_seq'],
+  packet: ['p_raw', 'p_dgr'],
+  tipc: ['ti_st', 'ti_dg', 'ti_rd', 'ti_sq', 'ti_un'],
+  other: undefined, // any
+};
 
 // ───────────────────────────── vocabularies ─────────────────────────────
 
@@ -200,6 +220,10 @@ const LONG_FLAGS: Record<string, string> = {
   '--packet': '0', '--processes': 'p', '--info': 'i', '--memory': 'm', '--extended': 'e', '--options': 'o',
   '--all': 'a', '--listening': 'l', '--numeric': 'n', '--no-header': 'H', '--oneline': 'O',
 };
+/** `-A` names of single tables that are not netids themselves. */
+const QUERY_TABLES: Record<string, string> = {
+  unix_stream: 'u_str', unix_dgram: 'u_dgr', unix_seqpacket: 'u_seq', packet_raw: 'p_raw', packet_dgram: 'p_dgr',
+};
 const TABLE_LETTERS: Record<string, string> = { t: 'tcp', u: 'udp', w: 'raw', S: 'sctp', M: 'mptcp', d: 'dccp' };
 
 export function parseFlags(raw: string): FlagInfo {
@@ -224,6 +248,7 @@ export function parseFlags(raw: string): FlagInfo {
         for (const t of arg.split(',')) {
           if (t === 'tcp' || t === 'udp' || t === 'raw' || t === 'sctp' || t === 'mptcp' || t === 'dccp') tables.add(t);
           else if (t === 'netlink') tables.add('nl');
+          else if (QUERY_TABLES[t]) tables.add(QUERY_TABLES[t]);
           else if (t) tables.add('*' + t); // multi-table families (unix, inet, packet…)
         }
       }
@@ -303,6 +328,7 @@ export class SsParser {
     unparsed: 0,
     lineNotes: 0,
     fields: new Set(),
+    undecided: {},
     meta: {},
     kinds: { socket: 0, continuation: 0, joined: 0, header: 0, comment: 0, summary: 0, blank: 0, unparsed: 0 },
   };
@@ -652,11 +678,18 @@ export class SsParser {
   private emitSocket(rec: SocketRecord): void {
     try {
       this.stats.sockets++;
+      if (rec.netid === 'unknown') this.countUndecided(rec);
       this.sink.socket(rec);
     } catch (e) {
       this.sinkError = e;
       throw e;
     }
+  }
+
+  private countUndecided(rec: SocketRecord): void {
+    const kind = (rec.netidInferred !== undefined && UNDECIDED_KIND.get(rec.netidInferred)) || 'other';
+    const u = this.stats.undecided;
+    u[kind] = (u[kind] ?? 0) + 1;
   }
 
   private emitTo(ev: Ev): void {
@@ -716,7 +749,7 @@ export class SsParser {
         if (m) {
           this.stats.meta[m[1]] = m[2].trim();
           this.sink.meta?.(m[1], m[2].trim());
-          if (m[1] === 'flags' && !this.opts.flags) this.flags = parseFlags(m[2]);
+          if (m[1] === 'flags') this.flags = parseFlags(m[2]); // the capture's own record wins over opts.flags
         }
       }
       this.deliver({ k: 2, line: lineNo, text });
@@ -1288,7 +1321,7 @@ export class SsParser {
 
   private inferNetid(rec: SocketRecord, cls: Cls, sctpLine: number): Strength {
     const f = this.flags;
-    if (f && f.table && (cls === Cls.INET || (cls === Cls.NL && f.table === 'nl'))) {
+    if (f && f.table && classOf(f.table) === cls) {
       rec.netid = f.table;
       rec.netidInferred = f.tableReason ??= `${f.table}: the capture flags "${f.raw.trim()}" select only that table`;
       return Strength.NA;
@@ -1302,7 +1335,7 @@ export class SsParser {
     switch (cls) {
       case Cls.UNIX:
         rec.netid = 'unknown';
-        rec.netidInferred = 'unix socket without a Netid column: stream, datagram and seqpacket cannot be told apart';
+        rec.netidInferred = UNIX_UNDECIDED;
         return Strength.NA;
       case Cls.NL:
         rec.netid = 'nl';
@@ -1310,7 +1343,7 @@ export class SsParser {
         return Strength.NA;
       case Cls.PACKET:
         rec.netid = 'unknown';
-        rec.netidInferred = 'packet socket address form (PROTO:IFACE, peer *) without a Netid column: p_raw or p_dgr';
+        rec.netidInferred = PACKET_UNDECIDED;
         return Strength.NA;
       case Cls.XDP:
         rec.netid = 'xdp';
@@ -1322,7 +1355,7 @@ export class SsParser {
         rec.netid = id ?? 'unknown';
         rec.netidInferred = id
           ? `${id}: tipc address form NODE:REF and --tipcinfo type:${t as string}`
-          : 'tipc socket (NODE:REF, peer -) without a Netid column: ti_st/ti_dg/ti_rd/ti_sq cannot be told apart';
+          : TIPC_UNDECIDED;
         return Strength.NA;
       }
       default:
@@ -1350,10 +1383,10 @@ export class SsParser {
       rec.netidInferred = 'udp (assumed): UNCONN inet socket without a Netid column could also be raw or a closed tcp socket';
     } else if (st === 'ESTAB') {
       rec.netid = 'unknown';
-      rec.netidInferred = 'ESTAB inet socket without a Netid column: tcp or connected udp (pass the ss flags to decide)';
+      rec.netidInferred = ESTAB_UNDECIDED;
     } else {
       rec.netid = 'unknown';
-      rec.netidInferred = 'inet socket without Netid and State columns: the table cannot be told from the row';
+      rec.netidInferred = STATELESS_UNDECIDED;
     }
     return Strength.WEAK;
   }
@@ -1402,6 +1435,16 @@ export class SsParser {
 }
 
 const enum Strength { NA, STRONG, WEAK }
+
+// netidInferred of the rows whose table cannot be told (netid `unknown`), and the kind each one counts as
+const UNIX_UNDECIDED = 'unix socket without a Netid column: stream, datagram and seqpacket cannot be told apart';
+const PACKET_UNDECIDED = 'packet socket address form (PROTO:IFACE, peer *) without a Netid column: p_raw or p_dgr';
+const TIPC_UNDECIDED = 'tipc socket (NODE:REF, peer -) without a Netid column: ti_st/ti_dg/ti_rd/ti_sq cannot be told apart';
+const ESTAB_UNDECIDED = 'ESTAB inet socket without a Netid column: tcp or connected udp (give the capture flags to decide: --ss-flags or a "# flags:" line)';
+const STATELESS_UNDECIDED = 'inet socket without Netid and State columns: the table cannot be told from the row (give the capture flags: --ss-flags or a "# flags:" line)';
+const UNDECIDED_KIND = new Map<string, UndecidedKind>([
+  [UNIX_UNDECIDED, 'unix'], [PACKET_UNDECIDED, 'packet'], [TIPC_UNDECIDED, 'tipc'], [ESTAB_UNDECIDED, 'inet'], [STATELESS_UNDECIDED, 'inet'],
+]);
 
 /** Field groups of the main columns, in the same bit set as fields.ts SEEN_* (which use bits 0–6). */
 const SEEN_STATE = 1 << 8;

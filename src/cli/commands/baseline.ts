@@ -15,12 +15,13 @@ export interface BaselineArgs {
   config?: string;
   host?: string;
   labels: string[];
+  ssFlags?: string;
 }
 
 export async function baselineCommand(a: BaselineArgs): Promise<number> {
   const labels = parseLabelArgs(a.labels);
   const { rules } = loadRulesAndConfig(a);
-  const { report, snapshotErrors } = await runScan({ inputs: fileInputs(expandSnapshotArgs(a.snapshots)), rules, host: a.host, labels, version: socklintVersion() });
+  const { report, snapshotErrors } = await runScan({ inputs: fileInputs(expandSnapshotArgs(a.snapshots), a.ssFlags), rules, host: a.host, labels, version: socklintVersion() });
   printDiagnostics(snapshotErrors);
   if (snapshotErrors.length > 0) return ExitCode.snapshot;
   const baseline = buildBaseline(report);

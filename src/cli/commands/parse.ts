@@ -9,7 +9,7 @@ import { parseSnapshotFile } from '../../snapshot/source';
 import type { SsSummary, UnparsedLine } from '../../snapshot/types';
 import { BufferedStdout } from '../stdout';
 
-export async function parseCommand(args: string[], format: 'json' | 'ndjson'): Promise<number> {
+export async function parseCommand(args: string[], format: 'json' | 'ndjson', ssFlags?: string): Promise<number> {
   const inputs = expandSnapshotArgs(args);
   const out = new BufferedStdout();
   let failed = false;
@@ -36,7 +36,7 @@ export async function parseCommand(args: string[], format: 'json' | 'ndjson'): P
           pending = undefined;
           return p;
         },
-      });
+      }, { flags: ssFlags });
       if (pending) await pending;
       if (format === 'json') {
         out.write(`],"unparsed":${JSON.stringify(unparsed.map((u) => ({ line: u.line, text: u.text, reason: u.reason })))}`);

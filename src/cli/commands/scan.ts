@@ -28,6 +28,8 @@ export interface ScanArgs {
   baseline?: string;
   host?: string;
   labels: string[];
+  /** --ss-flags: the capture flags of snapshot files that do not record them. */
+  ssFlags?: string;
   redact?: string[];
   maxFindings?: number;
   sarifCategory?: string;
@@ -77,6 +79,9 @@ export async function scanCommand(a: ScanArgs): Promise<number> {
   const notices: string[] = [];
   let cleanup: (() => Promise<void>) | undefined;
   if (a.snapshots.length === 0) {
+    if (a.ssFlags) {
+      throw new UserError({ file: '', code: 'usage', message: '--ss-flags applies to snapshot files only: a live scan records the flags it captures with', hint: 'name the SNAPSHOT files it is for, or drop it' }, ExitCode.usage);
+    }
     const sarif = outputs.find((o) => o.kind === 'sarif');
     const live = await captureLiveForScan(a, labels, sarif ? (sarif.path ?? 'stdout.sarif') : undefined);
     inputs = [{ path: live.file, label: live.label }];
@@ -86,7 +91,7 @@ export async function scanCommand(a: ScanArgs): Promise<number> {
     if (a.netns || a.saveSnapshot || a.proc) {
       throw new UserError({ file: '', code: 'usage', message: '--netns, --proc and --save-snapshot apply to live scans only', hint: 'drop the SNAPSHOT arguments to scan this host' }, ExitCode.usage);
     }
-    inputs = fileInputs(expandSnapshotArgs(a.snapshots));
+    inputs = fileInputs(expandSnapshotArgs(a.snapshots), a.ssFlags);
   }
 
   let outcome;
