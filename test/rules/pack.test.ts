@@ -84,6 +84,16 @@ describe('rule test runner', () => {
     expect(out.trimEnd().split('\n').pop()).toBe('0 passed, 1 failed');
   });
 
+  it('says when a rule on the netid cannot be evaluated on a fixture whose table is unknown', () => {
+    const rows = ['ESTAB 50 0 10.0.0.1:22 10.0.0.9:5555', '# ok: test-rule', 'ESTAB 0 0 10.0.0.1:22 10.0.0.9:5556'];
+    fixture(['State Recv-Q Send-Q Local Address:Port Peer Address:Port', '# ruleid: test-rule', ...rows]);
+    const rt = 'rules:\n  - id: test-rule\n    title: t\n    description: d\n    kind: health\n    severity: warning\n    help: h\n    message: m\n    match: {netid: tcp, recvQ: {gt: 0}}\n';
+    fs.writeFileSync(path.join(dir, 'test-rule.yaml'), rt);
+    expect(runRuleTests([dir]).results[0].failures[0].message).toMatch(/^rule was not evaluated on this fixture: needs each socket's table \(netid\), which 2 sockets/);
+    fixture(['# flags: -tn', 'State Recv-Q Send-Q Local Address:Port Peer Address:Port', '# ruleid: test-rule', ...rows]);
+    expect(runRuleTests([dir]).failed).toBe(0);
+  });
+
   it('fails a rule without a firing or a passing case', () => {
     fixture([header, '# ruleid: test-rule', 'tcp   LISTEN 50     4      0.0.0.0:22   0.0.0.0:*']);
     const run = runRuleTests([dir]);
