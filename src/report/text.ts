@@ -4,7 +4,7 @@
  * rules not evaluated, unparsed lines and a summary line. Everything that came from a snapshot or a config is
  * escaped, so a process name cannot move the cursor or change colours.
  */
-import type { Finding, Level, RuleMeta, ScanReport } from '../engine/types';
+import type { Finding, Level, NotEvaluated, RuleMeta, ScanReport } from '../engine/types';
 import { describeSocket } from '../snapshot/describe';
 import { displayFile } from './paths';
 import { escapeTerminal } from './sanitize';
@@ -18,6 +18,8 @@ const LEVEL_COLOUR: Record<Level, string> = { error: '1;31', warning: '1;33', no
 const TEXT_OFFENDERS = 5;
 /** Findings shown per rule and severity: a person reads a screenful; JSON and SARIF list them all. */
 const TEXT_FINDINGS_PER_RULE = 25;
+/** Snapshots named under a not-evaluated reason they share; the rest are counted. */
+const MAX_SNAPSHOTS_LISTED = 5;
 
 type Paint = (code: string, text: string) => string;
 
@@ -149,8 +151,30 @@ export function formatText(input: ScanReport, ctx: FormatContext): string {
   if (report.notEvaluated.length > 0) {
     lines.push('');
     lines.push(paint('1', `Not evaluated (${report.notEvaluated.length})`));
+    // One line per reason and set of rules: the rules a snapshot skipped for one reason (a capture without -m
+    // skips two), and the snapshots that skipped them (a fleet captured alike: one line, not one per host).
+    const perSnapshot = new Map<string, { rules: string[]; n: NotEvaluated }>();
     for (const n of report.notEvaluated) {
-      lines.push(`  ${e(n.ruleId)}  ${paint('2', e(displayFile(n.file)))}${showHost ? ` (${e(n.host)})` : ''}: ${e(n.reason)}`);
+      const key = JSON.stringify([n.file, n.host, n.reason]);
+      const g = perSnapshot.get(key);
+      if (g) g.rules.push(n.ruleId);
+      else perSnapshot.set(key, { rules: [n.ruleId], n });
+    }
+    const alike = new Map<string, { rules: string[]; reason: string; where: string[] }>();
+    for (const { rules, n } of perSnapshot.values()) {
+      const key = JSON.stringify([rules, n.reason]);
+      const where = `${e(displayFile(n.file))}${showHost ? ` (${e(n.host)})` : ''}`;
+      const g = alike.get(key);
+      if (g) g.where.push(where);
+      else alike.set(key, { rules, reason: n.reason, where: [where] });
+    }
+    for (const { rules, reason, where } of alike.values()) {
+      const shown = where.length === 1 ? where[0] : `${where.length} snapshots`;
+      lines.push(`  ${rules.map(e).join(', ')}  ${paint('2', shown)}: ${e(reason)}`);
+      if (where.length > 1) {
+        const listed = where.slice(0, MAX_SNAPSHOTS_LISTED).join(', ');
+        lines.push(`    ${paint('2', where.length > MAX_SNAPSHOTS_LISTED ? `${listed} and ${where.length - MAX_SNAPSHOTS_LISTED} more` : listed)}`);
+      }
     }
   }
 

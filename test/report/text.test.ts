@@ -20,6 +20,26 @@ describe('text report', () => {
     expect(out).toContain('u_str LISTEN /run/');
   });
 
+  test('not-evaluated rules: one line per reason and set of rules, naming the snapshots that share it', () => {
+    const report = sampleReport();
+    const ne = (ruleId: string, file: string, reason: string) => ({ ruleId, host: file.replace(/\.ss$/, ''), file, reason });
+    const memory = 'needs socket memory (ss -m), which this snapshot does not carry';
+    report.notEvaluated = [
+      ...['a', 'b', 'c', 'd', 'e', 'f', 'g'].flatMap((h) => [ne('socket-drops', `${h}.ss`, memory), ne('socket-memory-pressure', `${h}.ss`, memory)]),
+      ne('socket-drops', 'h.ss', memory),
+      ne('recv-queue-backlog', 'q.ss', 'needs each socket\'s table (netid), which 2 sockets of this snapshot lack'),
+    ];
+    const out = formatters.text.format(report, { ...CTX, color: false });
+    const section = out.slice(out.indexOf('Not evaluated (16)'), out.indexOf('\n\n', out.indexOf('Not evaluated (16)')));
+    expect(section.split('\n')).toEqual([
+      'Not evaluated (16)',
+      `  socket-drops, socket-memory-pressure  7 snapshots: ${memory}`,
+      '    a.ss (a), b.ss (b), c.ss (c), d.ss (d), e.ss (e) and 2 more',
+      `  socket-drops  h.ss (h): ${memory}`,
+      "  recv-queue-backlog  q.ss (q): needs each socket's table (netid), which 2 sockets of this snapshot lack",
+    ]);
+  });
+
   test('aggregates show observed vs threshold, the group and top offenders', () => {
     const out = text();
     expect(out).toContain('observed 57, threshold 20  group state=CLOSE-WAIT, process=java');
