@@ -20,6 +20,22 @@ function undash(v: string | undefined): string | undefined {
   return v === DASH ? '-' : v;
 }
 
+/** Options that take a value (all but `--redact`, whose bare form means "peer addresses"). */
+const VALUE_OPTIONS = ['rules', 'config', 'format', 'baseline', 'host', 'label', 'sarif-category', 'max-findings', 'save-snapshot', 'netns', 'jobs', 'output', 'ss-flags'];
+
+/**
+ * An option given without its value (`--config` last, `--host=`, `--config $UNSET` in a script) is an error,
+ * not the option left out: a CI job whose config path is empty must not scan without its waivers.
+ */
+function requireValues(argv: Record<string, unknown>): void {
+  for (const key of VALUE_OPTIONS) {
+    const v = argv[key];
+    if (v === '' || (Array.isArray(v) && (v.length === 0 || v.includes('')))) {
+      throw new UserError({ file: '', code: 'usage', message: `--${key} needs a value`, hint: `e.g. --${key}=VALUE; see \`socklint COMMAND --help\`` }, ExitCode.usage);
+    }
+  }
+}
+
 /** `--ss-flags` of scan, parse and baseline. */
 const SS_FLAGS_OPTION = {
   type: 'string', requiresArg: true,
@@ -37,6 +53,7 @@ export async function main(argv: string[]): Promise<number> {
     .strict()
     .demandCommand(1, 'name a command: scan, parse, capture, baseline or rules')
     .recommendCommands()
+    .middleware(requireValues, true)
     .wrap(Math.min(110, process.stdout.columns || 100))
     .exitProcess(false)
     .fail((msg, err) => {

@@ -271,6 +271,16 @@ describe('the command line', () => {
     expect(ok.code).toBe(1);
     expect(jsonReport(ok).findings.filter((f) => f.ruleId === 'unexpected-listener')).toHaveLength(1);
   });
+  it('an option without its value exits 2 instead of being left out (a script\'s unset $CONFIG)', async () => {
+    for (const args of [['--config'], ['--config='], ['-c', ''], ['--host'], ['--baseline', ''], ['--format'], ['--rules'], ['--label=']]) {
+      const r = await runCli(['scan', SNAP, ...args]);
+      const key = args[0].replace(/=$/, '').replace(/^-c$/, '--config');
+      expect({ args, code: r.code, first: r.stderr.split('\n')[0] }).toEqual({ args, code: 2, first: `socklint: ${key} needs a value (e.g. ${key}=VALUE; see \`socklint COMMAND --help\`)` });
+      noStack(r);
+    }
+    const bare = await runCli(['scan', SNAP, '--redact', '--format', 'json']); // bare --redact means "peer addresses"
+    expect(bare.code).toBe(1);
+  });
 });
 
 describe('output paths', () => {
