@@ -48,6 +48,12 @@ it('--ss-flags gives the table of the snapshots that do not record it, and the r
   const own = jsonReport(await runCli(['scan', udp, '--ss-flags=-tnp', '--format', 'json']));
   expect(own.findings).toEqual([]);
   expect(own.notEvaluated.map((n) => n.reason).join('\n')).not.toMatch(/netid/);
+  // a state filter in the flags gives the state of a capture without a State column (`ss -tn state established`)
+  const stateless = path.join(dir, 'stateless.ss');
+  fs.writeFileSync(stateless, 'Recv-Q Send-Q Local Address:Port Peer Address:Port Process\n5000000 0 10.0.0.1:443 10.0.0.9:5556 users:(("nginx",pid=2,fd=3))\n');
+  expect(jsonReport(await runCli(['scan', stateless, '--format', 'json'])).findings).toEqual([]);
+  const filtered = jsonReport(await runCli(['scan', stateless, '--ss-flags=-tn state established', '--format', 'json']));
+  expect(filtered.findings.map((f) => `${f.ruleId} ${f.socket?.netid} ${f.socket?.state}`)).toEqual(['recv-queue-backlog tcp ESTAB']);
   // parse takes it as well
   const parsed = await runCli(['parse', quiet, '--ss-flags', 'tnp', '--format', 'ndjson']);
   expect(parsed.code).toBe(0);
