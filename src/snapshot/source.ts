@@ -6,6 +6,7 @@
  */
 import * as fs from 'fs';
 import * as zlib from 'zlib';
+import { TextDecoder } from 'util';
 import type { Readable } from 'stream';
 import { ExitCode, UserError } from '../diagnostics';
 import { fileStartsGzip, startsGzip } from './gzip';
@@ -54,6 +55,49 @@ export function binaryReason(buf: Buffer): string | undefined {
   }
   if (control * 10 > n) return 'binary data (mostly control bytes), not ss text output';
   return undefined;
+}
+
+/**
+ * The UTF-16 a snapshot's first bytes are in — what Windows PowerShell 5's `>` and `Out-File` write
+ * (`wsl ss -tanp > host.ss`) — from its byte-order mark, or from ASCII text's every other byte being NUL;
+ * undefined for anything else (UTF-8, binary data).
+ */
+export function utf16Of(buf: Uint8Array): 'utf-16le' | 'utf-16be' | undefined {
+  if (buf.length >= 2 && buf[0] === 0xff && buf[1] === 0xfe) return 'utf-16le';
+  if (buf.length >= 2 && buf[0] === 0xfe && buf[1] === 0xff) return 'utf-16be';
+  const n = Math.min(buf.length, UTF16_SNIFF_BYTES) & ~1;
+  if (n < 16) return undefined;
+  let even = 0;
+  let odd = 0;
+  for (let i = 0; i < n; i += 2) {
+    if (buf[i] === 0) even++;
+    if (buf[i + 1] === 0) odd++;
+  }
+  if (even === 0 && odd === n / 2) return 'utf-16le';
+  if (odd === 0 && even === n / 2) return 'utf-16be';
+  return undefined;
+}
+const UTF16_SNIFF_BYTES = 512;
+
+/** The chunks of `src`, re-encoded from UTF-16 to UTF-8 when its first chunk is UTF-16 (byte-order mark dropped). */
+async function* decodeUtf16(src: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
+  let decoder: TextDecoder | undefined;
+  let first = true;
+  for await (const c of src) {
+    if (first) {
+      first = false;
+      const enc = utf16Of(c);
+      if (enc) decoder = new TextDecoder(enc);
+    }
+    if (!decoder) {
+      yield c;
+      continue;
+    }
+    const text = decoder.decode(c, { stream: true });
+    if (text.length > 0) yield Buffer.from(text, 'utf8');
+  }
+  const rest = decoder?.decode() ?? '';
+  if (rest.length > 0) yield Buffer.from(rest, 'utf8');
 }
 
 function describeFsError(file: string, e: NodeJS.ErrnoException): UserError {
@@ -240,6 +284,8 @@ export async function parseSnapshotFile(file: string, sink: ParseSink, opts?: So
     })();
   }
 
+  // a range past the start (split.ts) is plain UTF-8: a UTF-16 file is never split (its NUL bytes stop planHead)
+  if (!inner) body = decodeUtf16(body);
   let sniffed = inner ? SNIFF_BYTES : 0;
   const range = gz ? undefined : opts?.range;
   if (range) range.fed = range.start;

@@ -92,6 +92,33 @@ describe('parseSnapshotFile', () => {
     expect(c2.sockets).toEqual(c.sockets);
   });
 
+  it('reads UTF-16 text (PowerShell 5\'s `>`: little-endian with a byte-order mark; also big-endian, without a mark, gzip) as the UTF-8 it encodes', async () => {
+    const text = fs.readFileSync(path.join(CORPUS, 'wild/08-iproute2-e-shutdown-arrows.out'), 'utf8').replace(/\n/g, '\r\n') + '# é ü ✓\r\n';
+    const utf8 = collector();
+    const plain = await parseSnapshotFile('-', utf8.sink, { input: Readable.from([Buffer.from(text, 'utf8')]) });
+    const le = Buffer.from(text, 'utf16le');
+    const be = Buffer.from(le).swap16();
+    const forms: [string, Buffer][] = [
+      ['le-bom', Buffer.concat([Buffer.from([0xff, 0xfe]), le])],
+      ['be-bom', Buffer.concat([Buffer.from([0xfe, 0xff]), be])],
+      ['le', le],
+      ['le.gz', zlib.gzipSync(Buffer.concat([Buffer.from([0xff, 0xfe]), le]))],
+    ];
+    for (const [name, bytes] of forms) {
+      const f = path.join(tmp, `u16-${name}.ss`);
+      fs.writeFileSync(f, bytes);
+      const c = collector();
+      const stats = await parseSnapshotFile(f, c.sink, { file: '-' });
+      expect({ name, stats: { ...stats, kinds: undefined }, sockets: c.sockets }).toEqual({ name, stats: { ...plain, kinds: undefined }, sockets: utf8.sockets });
+    }
+    // chunks that cut code units (and the byte-order mark) in two
+    const bom = forms[0][1];
+    const cut = collector();
+    await parseSnapshotFile('-', cut.sink, { input: Readable.from([bom.subarray(0, 1), bom.subarray(1, 7), bom.subarray(7, 333), bom.subarray(333)]) });
+    expect(cut.sockets).toEqual(utf8.sockets);
+    expect(utf8.sockets.length).toBe(4);
+  });
+
   it('an empty file is not an error', async () => {
     const f = path.join(tmp, 'empty.out');
     fs.writeFileSync(f, '');
