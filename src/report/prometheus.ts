@@ -120,7 +120,7 @@ export function formatPrometheus(input: ScanReport, ctx: FormatContext): string 
     { name: 'socklint_sockets', help: 'Sockets in the scanned snapshots by host and state.', type: 'gauge', samples: sockets.samples() },
     { name: 'socklint_sockets_scanned', help: 'Sockets parsed from the snapshots of each host.', type: 'gauge', samples: socketsTotal.samples() },
     { name: 'socklint_unparsed_lines', help: 'Snapshot lines that could not be parsed (not audited), by host.', type: 'gauge', samples: unparsed.samples() },
-    { name: 'socklint_rules_not_evaluated', help: 'Rules not evaluated because a snapshot lacked fields they need, by host.', type: 'gauge', samples: notEvaluated.samples() },
+    { name: 'socklint_rules_not_evaluated', help: 'Rules not evaluated because a snapshot lacked fields they need (or its sockets\' tables), by host.', type: 'gauge', samples: notEvaluated.samples() },
     { name: 'socklint_snapshots_scanned', help: 'Snapshots scanned, by host.', type: 'gauge', samples: snapshotsPerHost.samples() },
     {
       name: 'socklint_waivers',
