@@ -90,4 +90,20 @@ it('gives the same report split across two threads as on one', async () => {
   const undecidedTwo = jsonReport(await runCli(['scan', estab, '--format', 'json', '-j', '2'], { env }));
   expect(undecidedOne.notEvaluated.find((n) => n.ruleId === 'recv-queue-backlog')?.reason).toMatch(/which \d+ sockets/);
   expect(strip(undecidedTwo)).toEqual(strip(undecidedOne));
+  // a decided table, then a second capture appended whose rows never show their table: counted in the range
+  // that reads them (the second thread's), and the same report as one thread's
+  const appended = path.join(dir, 'appended.ss');
+  fs.copyFileSync(all, appended);
+  fs.appendFileSync(appended, `${HEADER}\n${ROWS.join('\n')}\n`);
+  const rule = path.join(dir, 'udp-echo.yaml');
+  fs.writeFileSync(rule, [
+    'rules:', '  - id: udp-echo', '    title: Connected UDP echo', '    description: d', '    kind: health', '    severity: note', '    help: h',
+    '    message: m', '    match: {netid: udp, local.port: 7}', '',
+  ].join('\n'));
+  const a1 = jsonReport(await runCli(['scan', appended, '--rules', rule, '--format', 'json', '-j', '1']));
+  const a2 = jsonReport(await runCli(['scan', appended, '--rules', rule, '--format', 'json', '-j', '2'], { env }));
+  expect(a1.notEvaluated.find((n) => n.ruleId === 'udp-echo')?.reason).toMatch(/which 2 sockets of this snapshot lack/);
+  // evaluated: it failed on the rows whose table is known, which the two others cannot undo
+  expect(a1.snapshots[0].rulesEvaluated).toContain('recv-queue-backlog');
+  expect(strip(a2)).toEqual(strip(a1));
 });
