@@ -210,6 +210,7 @@ class SnapshotCollector {
     Object.assign(meta, stats.meta, meta);
     const id = this.resolveIdentity();
     const result = this.startEvaluator().finish(availableFields(stats.fields as Set<FieldGroup>, meta), stats.undecided);
+    const unknownNetid = Object.values(stats.undecided).reduce((n, c) => n + (c ?? 0), 0);
     const snapshot: SnapshotReport = {
       file,
       host: id.host,
@@ -218,6 +219,7 @@ class SnapshotCollector {
       sockets: stats.sockets,
       lines: stats.lines,
       unparsed: stats.unparsed,
+      ...(unknownNetid > 0 ? { unknownNetid } : {}),
       unparsedLines,
       states: this.states(),
       rulesEvaluated: result.evaluated,

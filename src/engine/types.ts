@@ -84,6 +84,11 @@ export interface SnapshotReport {
   sockets: number;
   lines: number;
   unparsed: number;
+  /**
+   * Sockets whose table (netid) could not be told — a capture without a Netid column whose rows do not show it;
+   * rules on netid did not see them (absent when none).
+   */
+  unknownNetid?: number;
   /** The first unparsed lines (capped); `unparsed` is the full count. */
   unparsedLines: UnparsedLine[];
   states: Record<string, number>;

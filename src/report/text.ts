@@ -199,13 +199,14 @@ export function formatText(input: ScanReport, ctx: FormatContext): string {
     }
   }
 
+  const unknownNetid = report.snapshots.reduce((n, s) => n + (s.unknownNetid ?? 0), 0);
   const by = report.summary.byLevel;
   const summary = [
     `${plural(by.error, 'error')}, ${plural(by.warning, 'warning')}, ${plural(by.note, 'note')}`,
     `${report.summary.suppressed} waived`,
     report.summary.omitted > 0 ? `${report.summary.omitted} not listed` : '',
     `${plural(report.summary.notEvaluated, 'rule')} not evaluated`,
-    `${plural(report.summary.snapshots, 'snapshot')}, ${plural(report.summary.sockets, 'socket')}, ${plural(report.summary.unparsed, 'unparsed line')}`,
+    `${plural(report.summary.snapshots, 'snapshot')}, ${plural(report.summary.sockets, 'socket')}${unknownNetid > 0 ? ` (${unknownNetid} of unknown table)` : ''}, ${plural(report.summary.unparsed, 'unparsed line')}`,
   ].filter(Boolean);
   const clean = active.length === 0 && report.summary.omitted === 0;
   lines.push('');

@@ -31,8 +31,10 @@ it('reports the rules on tcp as not evaluated, saying why and what to pass, inst
   expect(ne.get('recv-queue-backlog')).toMatch(/^needs each socket's table \(netid\), which 2 sockets of this snapshot lack — rows without a Netid column .*--ss-flags=-tnp/);
   expect(ne.has('send-queue-backlog')).toBe(true);
   expect(ne.has('unix-socket-in-world-writable-dir')).toBe(false); // undecided inet rows cannot be unix sockets
+  expect(report.snapshots[0].unknownNetid).toBe(2);
   // the text report says it too
   const text = await runCli(['scan', quiet]);
+  expect(text.stdout).toMatch(/; 1 snapshot, 2 sockets \(2 of unknown table\), 0 unparsed lines\n$/);
   expect(text.stdout).toMatch(/\n  close-wait-excess, dangerous-port-exposed, listen-queue-overflow, recv-queue-backlog, .* needs each socket.s table .*--ss-flags=-tnp/);
 });
 
@@ -42,6 +44,7 @@ it('--ss-flags gives the table of the snapshots that do not record it, and the r
   const report = jsonReport(r);
   expect(report.findings.map((f) => `${f.ruleId}:${f.location.line}`).sort()).toEqual(['recv-queue-backlog:3', 'send-queue-backlog:2']);
   expect(report.notEvaluated.map((n) => n.reason).join('\n')).not.toMatch(/netid/);
+  expect(report.snapshots[0].unknownNetid).toBeUndefined();
   // a snapshot's own "# flags:" line wins over the option: these rows are connected udp sockets
   const udp = path.join(dir, 'udp.ss');
   fs.writeFileSync(udp, `# flags: -unp\n${HEADER}\n${ROWS.join('\n')}\n`);

@@ -210,7 +210,7 @@ export function sampleReport(): ScanReport {
           { line: 45, text: '<script>&amp;"\'\u0000', reason: 'not an ss line' },
         ],
       }),
-      snapshot('-', 'edge', { rulesEvaluated: ['no-public-db', 'telnet-listening', 'process-unknown', 'unix-world-socket'], sockets: 3, lines: 4, states: { LISTEN: 3 } }),
+      snapshot('-', 'edge', { rulesEvaluated: ['no-public-db', 'telnet-listening', 'process-unknown', 'unix-world-socket'], sockets: 3, lines: 4, states: { LISTEN: 3 }, unknownNetid: 1 }),
       snapshot('live:bastion', 'bastion', { sockets: 5, lines: 6, states: { LISTEN: 2, UNCONN: 3 } }),
     ],
     findings,

@@ -57,7 +57,7 @@ describe('text report', () => {
     expect(out).toContain('socklint.yaml:12  telnet-listening: expired 2025-01-01 — old lab box');
     expect(out).toContain('Unparsed lines (2)');
     expect(out.trimEnd().split('\n').pop()).toBe(
-      'Summary: 3 errors, 2 warnings, 2 notes; 1 waived; 3 not listed; 1 rule not evaluated; 4 snapshots, 88 sockets, 2 unparsed lines',
+      'Summary: 3 errors, 2 warnings, 2 notes; 1 waived; 3 not listed; 1 rule not evaluated; 4 snapshots, 88 sockets (1 of unknown table), 2 unparsed lines',
     );
   });
 
