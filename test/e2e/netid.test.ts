@@ -63,6 +63,17 @@ it('--ss-flags gives the table of the snapshots that do not record it, and the r
   expect(parsed.stdout.trim().split('\n').map((l) => JSON.parse(l).netid)).toEqual(['tcp', 'tcp']);
 });
 
+it('baseline: records the findings --ss-flags makes visible, and says when rules could not run', async () => {
+  const without = await runCli(['baseline', quiet, '-o', path.join(dir, 'b0.json')]);
+  expect(without.code).toBe(0);
+  expect(without.stderr).toMatch(/^socklint: recorded 0 finding\(s\) from 1 snapshot\(s\) in .*\nsocklint: 13 rule\(s\) could not be evaluated on 1 snapshot\(s\), so the baseline holds none of their findings; `socklint scan` says why\n$/);
+  const base = path.join(dir, 'b1.json');
+  const withFlags = await runCli(['baseline', quiet, '-o', base, '--ss-flags=-tnp']);
+  expect(withFlags.stderr).toMatch(/recorded 2 finding\(s\)/);
+  const again = await runCli(['scan', quiet, '--ss-flags=-tnp', '--baseline', base, '--fail-on', 'warning']);
+  expect(again.code).toBe(0);
+});
+
 it('explains a value yargs would take for options of its own, and a value that is not ss options (exit 2, one line)', async () => {
   const dashed = await runCli(['scan', quiet, '--ss-flags', '-tnp']);
   expect(dashed.code).toBe(2);

@@ -27,5 +27,11 @@ export async function baselineCommand(a: BaselineArgs): Promise<number> {
   const baseline = buildBaseline(report);
   writeFileAtomic(a.output, `${JSON.stringify(baseline, null, 2)}\n`);
   process.stderr.write(`socklint: recorded ${baseline.findings.length} finding(s) from ${report.snapshots.length} snapshot(s) in ${a.output}\n`);
+  if (report.notEvaluated.length > 0) {
+    // a rule that could not run records nothing: once the snapshots carry what it needs, its findings are new
+    const snapshots = new Set(report.notEvaluated.map((n) => n.file)).size;
+    const rules = new Set(report.notEvaluated.map((n) => n.ruleId)).size;
+    process.stderr.write(`socklint: ${rules} rule(s) could not be evaluated on ${snapshots} snapshot(s), so the baseline holds none of their findings; \`socklint scan\` says why\n`);
+  }
   return ExitCode.ok;
 }
