@@ -343,10 +343,11 @@ export async function scanSplit(
   startRunner: () => RangeRunner,
 ): Promise<SnapshotResult | Diagnostic | undefined> {
   const { planHead, cutPoint, sameSeed } = await import('./split');
-  const { splittableSize } = await import('./threads');
+  const { splittableSize, keepYoungGenerationSmall } = await import('./threads');
   const size = splittableSize(input.path, minBytes);
   if (size === undefined) return undefined;
   const worker = startRunner(); // a worker thread boots while this one starts on the file
+  keepYoungGenerationSmall(); // the worker's isolate costs memory: this thread's nursery stops growing
   const seed = await planHead(input.path, size, input.flags);
   const head = new SnapshotCollector(input.label, opts);
   if (seed) Object.assign(head.meta, lowerKeys(seed.meta));
