@@ -322,9 +322,10 @@ export interface SnapshotScanOptions extends Pick<ScanOptions, 'rules' | 'host' 
 export async function scanSnapshot(input: ScanInput, opts: SnapshotScanOptions): Promise<SnapshotResult | Diagnostic> {
   const split = opts.split;
   if (split && input.path !== '-') {
-    const { rangeWorker } = await import('./threads');
+    const { rangeWorker, youngGenerationGrows } = await import('./threads');
     const r = await scanSplit(input, opts, split.minBytes, () => rangeWorker({ setup: split.setup, host: opts.host, labels: opts.labels }));
     if (r) return r;
+    youngGenerationGrows(true); // not split after all: one thread, as fast as V8's default makes it
   }
   return scanWhole(input, opts);
 }
@@ -343,11 +344,11 @@ export async function scanSplit(
   startRunner: () => RangeRunner,
 ): Promise<SnapshotResult | Diagnostic | undefined> {
   const { planHead, cutPoint, sameSeed } = await import('./split');
-  const { splittableSize, keepYoungGenerationSmall } = await import('./threads');
+  const { splittableSize, youngGenerationGrows } = await import('./threads');
   const size = splittableSize(input.path, minBytes);
   if (size === undefined) return undefined;
   const worker = startRunner(); // a worker thread boots while this one starts on the file
-  keepYoungGenerationSmall(); // the worker's isolate costs memory: this thread's nursery stops growing
+  youngGenerationGrows(false); // the worker's isolate costs memory: this thread's nursery stops growing
   const seed = await planHead(input.path, size, input.flags);
   const head = new SnapshotCollector(input.label, opts);
   if (seed) Object.assign(head.meta, lowerKeys(seed.meta));

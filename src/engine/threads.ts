@@ -129,9 +129,14 @@ const YOUNG_GENERATION_MB = 12;
  */
 const RANGE_YOUNG_GENERATION_MB = 6;
 
+/** V8's own (`node --v8-options`), set back when a file meant to be split is scanned in one thread after all. */
+const DEFAULT_SEMI_SPACE_GROWTH = 2;
+
 /**
- * Keeps this thread's young generation at the size it has (V8 grows it, up to 16 MiB semi-spaces, when a
- * thread allocates fast — as a parse does), for the rest of the process. Called when a large file is split:
+ * Whether this thread's young generation may grow. false keeps it at the size it has (V8 grows it, up to
+ * 16 MiB semi-spaces, when a thread allocates fast — as a parse does). Called when a large file is split (as
+ * the split starts: set after planning it, the nursery had grown and the peak was ~4 MiB higher), and set
+ * back when the file is scanned in one thread after all:
  * the range worker's isolate adds ~20 MiB, and the growth this thread's nursery would have bought is the
  * rest of what made a 1M-socket scan need more memory than a 100k one. V8 reads the factor each time it
  * would grow the space (a flag set at run time; V8's flags are process-wide, and the worker's nursery is
@@ -139,8 +144,8 @@ const RANGE_YOUNG_GENERATION_MB = 6;
  * peak 95–99 → 85–90 MiB at 0.88–0.98 → 0.88–0.89 s; 250k `-tanpmioe` 142–144 → 122–126 MiB at 1.39–1.47 →
  * 1.40–1.45 s. For one thread (session 8) it cost ~4 % of speed and saved less: not used there.
  */
-export function keepYoungGenerationSmall(): void {
-  v8.setFlagsFromString('--semi-space-growth-factor=1');
+export function youngGenerationGrows(grows: boolean): void {
+  v8.setFlagsFromString(`--semi-space-growth-factor=${grows ? DEFAULT_SEMI_SPACE_GROWTH : 1}`);
 }
 
 /** A worker thread running worker.js for `task` (it rebuilds the rule set, then waits for inputs). */
