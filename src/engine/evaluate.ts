@@ -10,7 +10,7 @@ import type { Finding, NotEvaluated, Offender, Omitted } from './types';
 import { describeSocket } from '../snapshot/describe';
 import { ALL_WANTED, completeExtensions, extensionWants, isThin, type ExtensionWants } from '../snapshot/fields';
 import { groupFingerprint, socketFingerprint } from './fingerprint';
-import { UNDECIDED_NETIDS, type UndecidedKind } from '../snapshot/parser';
+import { undecidedKindOf, type UndecidedKind } from '../snapshot/parser';
 
 export interface EvaluatorContext {
   file: string;
@@ -68,7 +68,12 @@ function undecidedConcern(rule: CompiledRule, filter: SocketFilter | undefined):
   const netids = filter?.netids;
   if (!netids) return UNDECIDED_KINDS;
   if (netids.has('unknown')) return [];
-  return UNDECIDED_KINDS.filter((k) => UNDECIDED_NETIDS[k]?.some((n) => netids.has(n)) ?? true);
+  const kinds = new Set<UndecidedKind>(['other']); // an `other` socket may have any netid
+  for (const n of netids) {
+    const k = undecidedKindOf(n);
+    if (k !== undefined) kinds.add(k);
+  }
+  return UNDECIDED_KINDS.filter((k) => kinds.has(k));
 }
 
 export function groupValue(s: SocketRecord, key: GroupKey): string | number | null {

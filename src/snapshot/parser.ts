@@ -105,14 +105,6 @@ export interface ParseStats {
 /** What a socket whose netid is `unknown` may be. */
 export type UndecidedKind = 'inet' | 'unix' | 'packet' | 'tipc' | 'other';
 
-/** The netids each kind of undecided socket may have (a rule on other netids is not concerned by it). */
-export const UNDECIDED_NETIDS: Readonly<Record<UndecidedKind, readonly string[] | undefined>> = {
-  inet: ['tcp', 'udp', 'raw', 'mptcp', 'dccp', 'sctp', 'icmp6', '???'],
-  unix: ['u_str', 'u_dgr', 'u_seq'],
-  packet: ['p_raw', 'p_dgr'],
-  tipc: ['ti_st', 'ti_dg', 'ti_rd', 'ti_sq', 'ti_un'],
-  other: undefined, // any
-};
 
 // ───────────────────────────── vocabularies ─────────────────────────────
 
@@ -171,6 +163,17 @@ function classOf(netid: string): Cls {
     default:
       return netid.startsWith('ti_') ? Cls.TIPC : Cls.INET;
   }
+}
+
+/** The kind of undecided socket (netid `unknown`) of each address class. */
+const CLASS_KIND: Partial<Record<Cls, UndecidedKind>> = { [Cls.INET]: 'inet', [Cls.UNIX]: 'unix', [Cls.PACKET]: 'packet', [Cls.TIPC]: 'tipc' };
+
+/**
+ * The kind of undecided socket that may really have `netid` (its address class's), or undefined when only one
+ * of kind `other` may (netlink, vsock and xdp rows always tell their table).
+ */
+export function undecidedKindOf(netid: string): UndecidedKind | undefined {
+  return CLASS_KIND[classOf(netid)];
 }
 
 /** Buffer's own decoder, without toString's per-call encoding lookup (same output as toString('utf8')). */
