@@ -134,11 +134,10 @@ const DEFAULT_SEMI_SPACE_GROWTH = 2;
 
 /**
  * Whether this thread's young generation may grow. false keeps it at the size it has (V8 grows it, up to
- * 16 MiB semi-spaces, when a thread allocates fast — as a parse does). Called when a large file is split (as
- * the split starts: set after planning it, the nursery had grown and the peak was ~4 MiB higher), and set
- * back when the file is scanned in one thread after all:
- * the range worker's isolate adds ~20 MiB, and the growth this thread's nursery would have bought is the
- * rest of what made a 1M-socket scan need more memory than a 100k one. V8 reads the factor each time it
+ * 16 MiB semi-spaces, when a thread allocates fast — as a parse does). Set false as a large file's split
+ * starts (set after planning it, the nursery had grown and the peak was ~4 MiB higher), true again when the
+ * file is scanned in one thread after all. Why: the range worker's isolate adds ~20 MiB, and the growth of
+ * this thread's nursery was the rest of what made a 1M-socket scan need more memory than a 100k one. V8 reads the factor each time it
  * would grow the space (a flag set at run time; V8's flags are process-wide, and the worker's nursery is
  * capped by its resourceLimits anyway). Measured (5 and 4 interleaved runs, SARIF+JUnit+JSON): 1M `-tanp`
  * peak 95–99 → 85–90 MiB at 0.88–0.98 → 0.88–0.89 s; 250k `-tanpmioe` 142–144 → 122–126 MiB at 1.39–1.47 →
