@@ -71,12 +71,11 @@ export interface ScanOptions {
   splitMinBytes?: number;
   /**
    * Called (at most once) to load what comes after the scan (the CLI loads the report formatters it will use)
-   * when this thread has nothing left to do but wait for worker threads (several snapshots). Not for a split
-   * file: loading them as its worker boots saved ~11–16 ms of 0.95 s on 1M `-tanp` (8–10 interleaved runs), but
-   * the builders' objects, made while this thread parses, made V8 double its young generation (16 → 32 MiB)
-   * while the worker's heap was alive too. Without it the peak RSS is bimodal — 97–98 MiB when V8 does not grow
-   * that generation, 105–112 MiB when the reports make it — median 110.6 → 107.6 MiB (8 runs each; it was 106–
-   * 112); 250k `-tanpmioe` 146 → 143 MiB, as fast. The reports load them after the worker is gone.
+   * when this thread has nothing left to do but wait for worker threads: after its files (several snapshots),
+   * or after its range of a split file, before it waits for the worker's range. (Session 4 loaded them as a
+   * split's worker booted, while this thread parses: the builders' objects made V8 double its young generation
+   * while the worker's heap was alive too, for ~11–16 ms; after the range, with the young generation kept from
+   * growing (youngGenerationGrows), they cost no memory, and the ~40 ms of loading overlaps the worker's end.)
    */
   whileWaiting?: () => void;
 }
@@ -315,7 +314,7 @@ export async function scanRange(task: RangeTask, rules: RuleSelector): Promise<R
 
 export interface SnapshotScanOptions extends Pick<ScanOptions, 'rules' | 'host' | 'labels'> {
   /** Scan a large plain file as two byte ranges, the second on a worker thread (needs the rule sources). */
-  split?: { setup: RuleSetup; minBytes?: number };
+  split?: { setup: RuleSetup; minBytes?: number; whileWaiting?: () => void };
 }
 
 /** Scans one snapshot; a snapshot that cannot be read or holds no socket comes back as a Diagnostic. */
@@ -323,7 +322,7 @@ export async function scanSnapshot(input: ScanInput, opts: SnapshotScanOptions):
   const split = opts.split;
   if (split && input.path !== '-') {
     const { rangeWorker, youngGenerationGrows } = await import('./threads');
-    const r = await scanSplit(input, opts, split.minBytes, () => rangeWorker({ setup: split.setup, host: opts.host, labels: opts.labels }));
+    const r = await scanSplit(input, opts, split.minBytes, () => rangeWorker({ setup: split.setup, host: opts.host, labels: opts.labels }), split.whileWaiting);
     if (r) return r;
     youngGenerationGrows(true); // not split after all: one thread, as fast as V8's default makes it
   }
@@ -342,6 +341,7 @@ export async function scanSplit(
   opts: Pick<ScanOptions, 'rules' | 'host' | 'labels'>,
   minBytes: number | undefined,
   startRunner: () => RangeRunner,
+  whileWaiting?: () => void,
 ): Promise<SnapshotResult | Diagnostic | undefined> {
   const { planHead, cutPoint, sameSeed } = await import('./split');
   const { splittableSize, youngGenerationGrows } = await import('./threads');
@@ -394,6 +394,7 @@ export async function scanSplit(
     worker.cancel();
     return undefined;
   }
+  whileWaiting?.();
   let next: RangeResult;
   try {
     next = await second;
@@ -520,7 +521,7 @@ async function scanInThread(opts: ScanOptions): Promise<(SnapshotResult | Diagno
   const results: (SnapshotResult | Diagnostic)[] = [];
   // One file and a second core: split the file itself (see split.ts).
   const split = opts.ruleSetup && (opts.jobs ?? 1) > 1 && opts.inputs.length === 1 && (await import('./threads')).usableCores() > 1
-    ? { setup: opts.ruleSetup, minBytes: opts.splitMinBytes }
+    ? { setup: opts.ruleSetup, minBytes: opts.splitMinBytes, whileWaiting: opts.whileWaiting }
     : undefined;
   // one snapshot's findings are capped per rule: only several snapshots' can outgrow the heap
   const keep = opts.inputs.length > 1 ? keeper() : (_: ScanInput, r: SnapshotResult | Diagnostic) => r;

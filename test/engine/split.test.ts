@@ -81,9 +81,25 @@ it.each([
   expect(await planHead(file, fs.statSync(file).size)).toBeDefined();
   const whole = await scanSnapshot(input, { rules });
   const before = rangesScanned;
-  const split = await scanSplit(input, { rules }, 0, inThread(rules));
+  // what this thread does while the worker finishes (the CLI loads its report formatters) is called once,
+  // before the worker's range is waited for: here that range is held back until it is called
+  // (or by a timer, which fails the test)
+  let waited = 0;
+  let releasedBy = '';
+  let release: () => void = () => undefined;
+  const held = new Promise<void>((r) => { release = r; });
+  const releaseBy = (who: string) => { releasedBy ||= who; release(); };
+  const timer = setTimeout(() => releaseBy('timer'), 3000);
+  const runner = inThread(rules);
+  const split = await scanSplit(input, { rules }, 0, () => {
+    const r = runner();
+    return { ...r, scan: async (task) => { await held; return r.scan(task); } };
+  }, () => { waited++; releaseBy('whileWaiting'); });
+  clearTimeout(timer);
   expect(split).toBeDefined();
   expect(rangesScanned).toBe(before + 1);
+  expect(releasedBy).toBe('whileWaiting');
+  expect(waited).toBe(1);
   expect(JSON.parse(JSON.stringify(split))).toEqual(JSON.parse(JSON.stringify(whole)));
   const r = split as Exclude<typeof split, undefined>;
   expect('snapshot' in r && r.findings.length).toBeGreaterThan(0);
