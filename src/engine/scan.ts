@@ -406,8 +406,6 @@ export async function scanSplit(
   shiftLines(next, boundary.lineNo);
   if (!first.mergeFollowing(next)) return undefined;
   const s2 = next.stats;
-  const kinds = { ...stats.kinds };
-  for (const k of Object.keys(kinds) as (keyof typeof kinds)[]) kinds[k] += s2.kinds[k];
   return first.result({
     lines: stats.lines + s2.lines,
     sockets: stats.sockets + s2.sockets,
@@ -416,7 +414,7 @@ export async function scanSplit(
     fields: new Set([...stats.fields, ...s2.fields]),
     undecided: addCounts(stats.undecided, s2.undecided),
     meta: stats.meta,
-    kinds,
+    kinds: addCounts(stats.kinds, s2.kinds),
   });
 }
 
@@ -429,10 +427,11 @@ function snapshotProblem(e: unknown): Diagnostic {
   throw e;
 }
 
-function addCounts<K extends string>(a: Partial<Record<K, number>>, b: Partial<Record<K, number>>): Partial<Record<K, number>> {
-  const out = { ...a };
-  for (const k of Object.keys(b) as K[]) out[k] = (out[k] ?? 0) + b[k]!;
-  return out;
+/** Counters of both ranges added key by key (a key only one of them has keeps its count). */
+function addCounts<T extends object>(a: T, b: T): T {
+  const out: Record<string, number> = { ...(a as Record<string, number>) };
+  for (const [k, n] of Object.entries(b as Record<string, number>)) out[k] = (out[k] ?? 0) + n;
+  return out as T;
 }
 
 function lowerKeys(meta: Record<string, string>): Record<string, string> {
