@@ -6,6 +6,7 @@
  */
 import type { Finding, Level, NotEvaluated, RuleMeta, ScanReport } from '../engine/types';
 import { describeSocket } from '../snapshot/describe';
+import { groupBy } from './group';
 import { displayFile } from './paths';
 import { escapeTerminal } from './sanitize';
 import { prepareReport } from './redact';
@@ -153,22 +154,13 @@ export function formatText(input: ScanReport, ctx: FormatContext): string {
     lines.push(paint('1', `Not evaluated (${report.notEvaluated.length})`));
     // One line per reason and set of rules: the rules a snapshot skipped for one reason (a capture without -m
     // skips two), and the snapshots that skipped them (a fleet captured alike: one line, not one per host).
-    const perSnapshot = new Map<string, { rules: string[]; n: NotEvaluated }>();
-    for (const n of report.notEvaluated) {
-      const key = JSON.stringify([n.file, n.host, n.reason]);
-      const g = perSnapshot.get(key);
-      if (g) g.rules.push(n.ruleId);
-      else perSnapshot.set(key, { rules: [n.ruleId], n });
-    }
-    const alike = new Map<string, { rules: string[]; reason: string; where: string[] }>();
-    for (const { rules, n } of perSnapshot.values()) {
-      const key = JSON.stringify([rules, n.reason]);
-      const where = `${e(displayFile(n.file))}${showHost ? ` (${e(n.host)})` : ''}`;
-      const g = alike.get(key);
-      if (g) g.where.push(where);
-      else alike.set(key, { rules, reason: n.reason, where: [where] });
-    }
-    for (const { rules, reason, where } of alike.values()) {
+    const perSnapshot = groupBy(report.notEvaluated, (n) => JSON.stringify([n.file, n.host, n.reason]));
+    const ruleIds = (skipped: NotEvaluated[]): string[] => skipped.map((n) => n.ruleId);
+    const alike = groupBy([...perSnapshot.values()], (skipped) => JSON.stringify([ruleIds(skipped), skipped[0].reason]));
+    for (const snapshots of alike.values()) {
+      const rules = ruleIds(snapshots[0]);
+      const { reason } = snapshots[0][0];
+      const where = snapshots.map(([n]) => `${e(displayFile(n.file))}${showHost ? ` (${e(n.host)})` : ''}`);
       const shown = where.length === 1 ? where[0] : `${where.length} snapshots`;
       lines.push(`  ${rules.map(e).join(', ')}  ${paint('2', shown)}: ${e(reason)}`);
       if (where.length > 1) {
