@@ -105,7 +105,6 @@ export interface ParseStats {
 /** What a socket whose netid is `unknown` may be. */
 export type UndecidedKind = 'inet' | 'unix' | 'packet' | 'tipc' | 'other';
 
-
 // ───────────────────────────── vocabularies ─────────────────────────────
 
 const NETIDS = new Set([
