@@ -120,6 +120,8 @@ interface RuleState {
   concern: readonly UndecidedKind[];
   findings: Finding[];
   omitted: number;
+  /** Findings listed at most (the evaluator's cap, or less: what a preceding part leaves, see followOn). */
+  cap: number;
   groups?: Map<string, GroupState>;
 }
 
@@ -127,6 +129,12 @@ interface RuleState {
  * What an evaluator saw of a part of a snapshot (a byte range scanned on another thread), in a form that
  * crosses threads (structured clone) and merges into the evaluator of the part before it.
  */
+/** The findings each rule of an evaluator lists (listed, followOn). */
+export interface FindingsListed {
+  ruleIds: string[];
+  counts: number[];
+}
+
 export interface EvaluatorPartial {
   ruleIds: string[];
   rules: { findings: Finding[]; omitted: number; groups?: [string, GroupState][] }[];
@@ -207,7 +215,7 @@ export class SnapshotEvaluator {
       const bareConstant = rule.reads !== undefined && rule.reads.every(bareField);
       return {
         rule, filter, test: filter?.residual ?? rule.match, bareConstant, concern: undecidedConcern(rule, filter),
-        findings: [], omitted: 0, groups: rule.aggregate ? new Map() : undefined,
+        findings: [], omitted: 0, cap: this.cap, groups: rule.aggregate ? new Map() : undefined,
       };
     });
     const shared = sharedWants(rules);
@@ -255,7 +263,7 @@ export class SnapshotEvaluator {
         if (b === 0) continue;
       } else if (!st.test(s)) continue;
       if (st.groups) this.count(st, s);
-      else if (st.findings.length < this.cap) st.findings.push(this.socketFinding(st.rule, s));
+      else if (st.findings.length < st.cap) st.findings.push(this.socketFinding(st.rule, s));
       else st.omitted++;
     }
   }
@@ -332,6 +340,30 @@ export class SnapshotEvaluator {
       rules: this.states.map((st) => ({ findings: st.findings, omitted: st.omitted, ...(st.groups ? { groups: [...st.groups] } : {}) })),
       ...(this.firstLocation ? { firstLocation: this.firstLocation } : {}),
     };
+  }
+
+  /** How many findings each rule lists so far (an aggregate rule: 0), as a following part's followOn takes it. */
+  listed(): FindingsListed {
+    return { ruleIds: this.states.map((st) => st.rule.meta.id), counts: this.states.map((st) => (st.groups ? 0 : st.findings.length)) };
+  }
+
+  /**
+   * This evaluator sees the sockets that follow those of an evaluator (same rules) that lists `before`
+   * findings: a per-socket rule lists no more than the cap leaves (mergeFollowing would count the rest as
+   * omitted anyway), so those are not made (a finding completes its record and hashes its fingerprint) nor
+   * copied to the thread that merges. The findings listed already past that room are counted as omitted now.
+   * Ignored when the rules differ (the merge then fails).
+   */
+  followOn(before: FindingsListed): void {
+    if (before.ruleIds.length !== this.states.length || before.ruleIds.some((id, i) => id !== this.states[i].rule.meta.id)) return;
+    this.states.forEach((st, i) => {
+      if (st.groups) return;
+      st.cap = Math.max(0, Math.min(st.cap, this.cap - before.counts[i]));
+      if (st.findings.length > st.cap) {
+        st.omitted += st.findings.length - st.cap;
+        st.findings.length = st.cap;
+      }
+    });
   }
 
   /**

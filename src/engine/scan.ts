@@ -12,7 +12,7 @@ import { parseSnapshotFile, type ByteRange } from '../snapshot/source';
 import type { ParseSink, ParseStats, ParserSeed } from '../snapshot/parser';
 import type { CompiledRule } from '../rules/types';
 import type { Finding, NotEvaluated, Omitted, RuleMeta, ScanReport, SnapshotReport, Suppression, WaiverReport } from './types';
-import { SnapshotEvaluator, type EvaluatorPartial } from './evaluate';
+import { SnapshotEvaluator, type EvaluatorPartial, type FindingsListed } from './evaluate';
 
 export const MAX_UNPARSED_LISTED = 50;
 
@@ -159,8 +159,17 @@ class SnapshotCollector {
       const id = this.resolveIdentity();
       const chosen = this.opts.rules.rulesFor(id);
       this.evaluator = new SnapshotEvaluator(chosen.rules, { file: this.file, host: id.host, fields: new Set(), maxFindingsPerRule: chosen.maxFindingsPerRule });
+      if (this.before) this.evaluator.followOn(this.before);
     }
     return this.evaluator;
+  }
+
+  /** What the collector of the preceding byte range lists (SnapshotEvaluator.followOn), once it is known. */
+  private before: FindingsListed | undefined;
+
+  followOn(before: FindingsListed): void {
+    this.before = before;
+    this.evaluator?.followOn(before);
   }
 
   sink(): ParseSink {
@@ -253,6 +262,11 @@ export interface RangeRunner {
   /** Resolves when the runner can start at once (a worker thread has booted and built its rule set). */
   ready: Promise<void>;
   scan(task: RangeTask): Promise<RangeResult>;
+  /**
+   * The findings the first range lists, sent when it is parsed: the second range's rules list no more than
+   * the cap leaves them (SnapshotEvaluator.followOn), and its result is sent once it has this.
+   */
+  followOn(before: FindingsListed): void;
   cancel(): void;
 }
 
@@ -297,12 +311,15 @@ export function shiftLines(r: RangeResult, linesBefore: number): void {
 }
 
 /** Scans the byte range of a split snapshot that follows the first one (see split.ts). */
-export async function scanRange(task: RangeTask, rules: RuleSelector): Promise<RangeResult> {
+export async function scanRange(task: RangeTask, rules: RuleSelector, before?: Promise<FindingsListed>): Promise<RangeResult> {
   const c = new SnapshotCollector(task.input.label, { rules }, task.identity);
   // The lines before the range are not counted here (60 MB of them cost the worker 40–80 ms): they are
   // numbered from a base the merge replaces by the count the first range's parser ends with.
   const seed = { ...task.seed, lineNo: RANGE_LINE_BASE };
+  // what the first range lists, when it arrives (between chunks, or after this range's end: waited for)
+  void before?.then((b) => c.followOn(b));
   const stats = await parseSnapshotFile(task.input.path, c.sink(), { file: task.input.label, range: task.range, seed });
+  if (before) c.followOn(await before);
   return {
     partial: c.startEvaluator().partial(),
     states: c.states(),
@@ -334,7 +351,9 @@ export async function scanSnapshot(input: ScanInput, opts: SnapshotScanOptions):
  * file is not split, or when the first range did not end in the state the second was parsed from: the
  * caller then scans it whole, so the result is always the sequential scan's. This thread starts at once;
  * the file is cut when the worker is ready (a little over half of the rest kept here), or not at all when it
- * never is.
+ * never is. Once its range is parsed, this thread tells the worker how many findings each rule lists here
+ * (followOn): the worker lists no more than the cap leaves, so findings the merge would drop are neither made
+ * nor copied between threads (250k `-tanpmioe`: ~4,000 findings with their sockets; 0.96 of the wall time).
  */
 export async function scanSplit(
   input: ScanInput,
@@ -394,6 +413,7 @@ export async function scanSplit(
     worker.cancel();
     return undefined;
   }
+  worker.followOn(first.startEvaluator().listed());
   whileWaiting?.();
   let next: RangeResult;
   try {

@@ -186,8 +186,11 @@ export function startRangeWorker(task: WorkerTask): RangeRunner {
   return {
     ready,
     scan(range) {
-      worker.postMessage(range);
+      worker.postMessage({ range });
       return result;
+    },
+    followOn(before) {
+      worker.postMessage({ before });
     },
     cancel() {
       settled = true;

@@ -5,6 +5,7 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { ConfiguredRules, loadConfig } from './config';
+import type { FindingsListed } from './evaluate';
 import { OutOfMemoryError } from './memory';
 import { claimNext, scanRange, scanSnapshot, type QueueTask, type RangeTask, type WorkerTask } from './scan';
 
@@ -32,9 +33,15 @@ async function scanQueue(q: QueueTask): Promise<void> {
   parentPort!.postMessage({ done: true });
 }
 
-// the second byte range of one large snapshot (split.ts)
-parentPort!.on('message', (msg: RangeTask) => {
-  scanRange(msg, rules).then(
+// the second byte range of one large snapshot (split.ts), then what the first range lists (scanRange)
+let listedBefore: (before: FindingsListed) => void = () => undefined;
+const before = new Promise<FindingsListed>((resolve) => { listedBefore = resolve; });
+parentPort!.on('message', (msg: { range: RangeTask } | { before: FindingsListed }) => {
+  if ('before' in msg) {
+    listedBefore(msg.before);
+    return;
+  }
+  scanRange(msg.range, rules, before).then(
     (range) => parentPort!.postMessage({ range }),
     (e: unknown) => parentPort!.postMessage({ error: (e as Error)?.message ?? String(e) }),
   );

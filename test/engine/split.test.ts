@@ -10,7 +10,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { ConfiguredRules, loadConfig } from '../../src/engine/config';
 import { cutPoint, planHead } from '../../src/engine/split';
-import { scanRange, scanSnapshot, scanSplit, type RangeRunner } from '../../src/engine/scan';
+import type { FindingsListed } from '../../src/engine/evaluate';
+import { scanRange, scanSnapshot, scanSplit, type RangeResult, type RangeRunner } from '../../src/engine/scan';
 
 const ROOT = path.resolve(__dirname, '../..');
 let dir: string;
@@ -65,8 +66,13 @@ function rulesWith(cap: number): ConfiguredRules {
 }
 
 let rangesScanned = 0;
+/** A runner that scans the second range in this thread, as the worker does (it waits for followOn). */
 function inThread(rules: ConfiguredRules, ready: Promise<void> = Promise.resolve()): () => RangeRunner {
-  return () => ({ ready, scan: (task) => { rangesScanned++; return scanRange(task, rules); }, cancel() {} });
+  return () => {
+    let listed: (before: FindingsListed) => void = () => undefined;
+    const before = new Promise<FindingsListed>((resolve) => { listed = resolve; });
+    return { ready, scan: (task) => { rangesScanned++; return scanRange(task, rules, before); }, followOn: (b) => listed(b), cancel() {} };
+  };
 }
 
 it.each([
@@ -91,9 +97,15 @@ it.each([
   const releaseBy = (who: string) => { releasedBy ||= who; release(); };
   const timer = setTimeout(() => releaseBy('timer'), 3000);
   const runner = inThread(rules);
+  let sent: FindingsListed | undefined;
+  let second: RangeResult | undefined;
   const split = await scanSplit(input, { rules }, 0, () => {
     const r = runner();
-    return { ...r, scan: async (task) => { await held; return r.scan(task); } };
+    return {
+      ...r,
+      scan: async (task) => { await held; return (second = await r.scan(task)); },
+      followOn: (b) => { sent = b; r.followOn(b); },
+    };
   }, () => { waited++; releaseBy('whileWaiting'); });
   clearTimeout(timer);
   expect(split).toBeDefined();
@@ -103,6 +115,13 @@ it.each([
   expect(JSON.parse(JSON.stringify(split))).toEqual(JSON.parse(JSON.stringify(whole)));
   const r = split as Exclude<typeof split, undefined>;
   expect('snapshot' in r && r.findings.length).toBeGreaterThan(0);
+  // the second range listed no more findings per rule than the first range left room for; with a small cap,
+  // a rule filled the room there and counted the rest as omitted
+  const rules2 = second!.partial.rules;
+  const room = (i: number) => (cap as number) - sent!.counts[i];
+  rules2.forEach((x, i) => { if (!x.groups) expect(x.findings.length).toBeLessThanOrEqual(room(i)); });
+  const trimmed = rules2.some((x, i) => !x.groups && x.findings.length === room(i) && x.omitted > 0);
+  expect(trimmed).toBe((cap as number) <= 50);
 });
 
 it('scans the file whole when the first range does not end in the state the second was parsed from', async () => {
@@ -114,7 +133,7 @@ it('scans the file whole when the first range does not end in the state the seco
   const rules = rulesWith(50);
   const input = { path: file, label: file };
   let cancelled = false;
-  const split = await scanSplit(input, { rules }, 0, () => ({ ready: Promise.resolve(), scan: (task) => scanRange(task, rules), cancel() { cancelled = true; } }));
+  const split = await scanSplit(input, { rules }, 0, () => ({ ready: Promise.resolve(), scan: (task) => scanRange(task, rules), followOn() {}, cancel() { cancelled = true; } }));
   expect(split).toBeUndefined();
   expect(cancelled).toBe(true);
 });
@@ -133,6 +152,7 @@ it('cuts the rest of the file where the first thread has got to when the worker 
   const r1 = await scanSplit(input, { rules }, 0, () => ({
     ready: late,
     scan: (task) => { cutAt = task.range.start; return scanRange(task, rules); },
+    followOn() {},
     cancel() {},
   }));
   expect(JSON.parse(JSON.stringify(r1))).toEqual(whole);
@@ -143,6 +163,7 @@ it('cuts the rest of the file where the first thread has got to when the worker 
   const r2 = await scanSplit(input, { rules }, 0, () => ({
     ready: new Promise<void>(() => undefined),
     scan: (task) => { scanned = true; return scanRange(task, rules); },
+    followOn() {},
     cancel() { cancelled = true; },
   }));
   expect(JSON.parse(JSON.stringify(r2))).toEqual(whole);
