@@ -125,16 +125,16 @@ interface RuleState {
   groups?: Map<string, GroupState>;
 }
 
-/**
- * What an evaluator saw of a part of a snapshot (a byte range scanned on another thread), in a form that
- * crosses threads (structured clone) and merges into the evaluator of the part before it.
- */
 /** The findings each rule of an evaluator lists (listed, followOn). */
 export interface FindingsListed {
   ruleIds: string[];
   counts: number[];
 }
 
+/**
+ * What an evaluator saw of a part of a snapshot (a byte range scanned on another thread), in a form that
+ * crosses threads (structured clone) and merges into the evaluator of the part before it.
+ */
 export interface EvaluatorPartial {
   ruleIds: string[];
   rules: { findings: Finding[]; omitted: number; groups?: [string, GroupState][] }[];
