@@ -29,10 +29,13 @@ const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[
  */
 // eslint-disable-next-line no-control-regex
 const MAY_CHANGE = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\ud800-\udfff]/;
+/** The same for multiline text, which keeps its tabs and line feeds (a JUnit failure's lines all have one). */
+// eslint-disable-next-line no-control-regex
+const MAY_CHANGE_MULTILINE = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\ud800-\udfff]/;
 
 /** Remove escape sequences whole and every other control character; keeps `\n` and `\t` when multiline. */
 export function stripControl(text: string, multiline = false): string {
-  if (!MAY_CHANGE.test(text)) return text;
+  if (!(multiline ? MAY_CHANGE_MULTILINE : MAY_CHANGE).test(text)) return text;
   const noAnsi = text.replace(ANSI_SEQUENCE, '');
   const noControl = multiline
     ? noAnsi.replace(/\r\n?/g, '\n').replace(CONTROL_EXCEPT_TAB_NL, '')

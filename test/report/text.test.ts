@@ -114,6 +114,20 @@ describe('sanitizers', () => {
     expect(stripControl('pair 😀 and lone \ud83d', true)).toBe('pair 😀 and lone \ufffd');
   });
 
+  test('stripControl of multiline text keeps tabs and line feeds, makes CR line ends LF, and changes the rest as above', () => {
+    const bidi = new Set([0x061c, 0x200e, 0x200f, 0x202a, 0x202b, 0x202c, 0x202d, 0x202e, 0x2066, 0x2067, 0x2068, 0x2069]);
+    for (let u = 0; u <= 0xffff; u++) {
+      const c = String.fromCharCode(u);
+      const control = u <= 0x1f || (u >= 0x7f && u <= 0x9f);
+      // (last: an unterminated escape string, which C1 controls like U+0090 start, runs to the end of the text)
+      const expected = u >= 0xd800 && u <= 0xdfff ? 'a\tb\n\ufffd' : u === 13 ? 'a\tb\n\n' : control && u !== 9 && u !== 10 || bidi.has(u) ? 'a\tb\n' : `a\tb\n${c}`;
+      const got = stripControl(`a\tb\n${c}`, true);
+      if (got !== expected) throw new Error(`U+${u.toString(16)}: ${JSON.stringify(got)}`);
+    }
+    const lines = 'line one\tcol\nline two “quoted” 😀\n';
+    expect(stripControl(lines, true)).toBe(lines);
+  });
+
   test('escapeTerminal makes every control visible', () => {
     expect(escapeTerminal('a\u001b[2Jb\u202ec')).toBe('a\\x1b[2Jb\\u202ec');
   });
