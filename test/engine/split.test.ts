@@ -218,7 +218,41 @@ it('every fixture snapshot, split at any size, is either scanned whole or gives 
   };
   walk(path.join(ROOT, 'fixtures'));
   expect(files.length).toBeGreaterThan(10);
-  const rules = rulesWith(50);
+  expect(await splitsMatch(files, rulesWith(50))).toBeGreaterThan(0);
+});
+
+it("every corpus capture (other systems' ss, repeated to 64 KiB), split, is either scanned whole or gives the one-thread report", async () => {
+  // the body of each capture (after its header and comment lines) repeated: two ranges of real-world rows,
+  // with a cap of 3 findings per rule so that the second range's room (followOn) is small or none
+  const corpus = path.resolve(ROOT, '../shared/corpus');
+  const files: string[] = [];
+  const walk = (d: string) => {
+    for (const e of fs.readdirSync(d, { withFileTypes: true })) {
+      const p = path.join(d, e.name);
+      if (e.isDirectory()) walk(p);
+      else if (e.name.endsWith('.out')) files.push(p);
+    }
+  };
+  walk(corpus);
+  expect(files.length).toBeGreaterThan(40);
+  const big: string[] = [];
+  for (const f of files) {
+    const lines = fs.readFileSync(f, 'latin1').split('\n');
+    let i = 0;
+    while (i < lines.length && (/^(Netid|State|Recv-Q)\s/.test(lines[i]) || lines[i].startsWith('#'))) i++;
+    const body = lines.slice(i).filter((l) => l.length > 0);
+    if (body.length < 2) continue;
+    const unit = `${body.join('\n')}\n`;
+    const out = path.join(dir, `corpus-${big.length}-${path.basename(f)}`);
+    fs.writeFileSync(out, (i > 0 ? `${lines.slice(0, i).join('\n')}\n` : '') + unit.repeat(Math.ceil(65536 / unit.length)), 'latin1');
+    big.push(out);
+  }
+  expect(big.length).toBeGreaterThan(40);
+  expect(await splitsMatch(big, rulesWith(3))).toBeGreaterThan(30);
+});
+
+/** Each file scanned split (when it is) and whole give the same report; returns how many were split. */
+async function splitsMatch(files: string[], rules: ConfiguredRules): Promise<number> {
   let split = 0;
   for (const file of files) {
     const input = { path: file, label: file };
@@ -229,5 +263,5 @@ it('every fixture snapshot, split at any size, is either scanned whole or gives 
     if (rangesScanned > before) split++;
     expect({ file, report: JSON.parse(JSON.stringify(r)) }).toEqual({ file, report: JSON.parse(JSON.stringify(whole)) });
   }
-  expect(split).toBeGreaterThan(0);
-});
+  return split;
+}
