@@ -342,6 +342,11 @@ export class SnapshotEvaluator {
     };
   }
 
+  /** Whether `ruleIds` are this evaluator's rules, in its order (another part's, for followOn and mergeFollowing). */
+  private hasRules(ruleIds: readonly string[]): boolean {
+    return ruleIds.length === this.states.length && ruleIds.every((id, i) => id === this.states[i].rule.meta.id);
+  }
+
   /** How many findings each rule lists so far (an aggregate rule: 0), as a following part's followOn takes it. */
   listed(): FindingsListed {
     return { ruleIds: this.states.map((st) => st.rule.meta.id), counts: this.states.map((st) => (st.groups ? 0 : st.findings.length)) };
@@ -355,7 +360,7 @@ export class SnapshotEvaluator {
    * Ignored when the rules differ (the merge then fails).
    */
   followOn(before: FindingsListed): void {
-    if (before.ruleIds.length !== this.states.length || before.ruleIds.some((id, i) => id !== this.states[i].rule.meta.id)) return;
+    if (!this.hasRules(before.ruleIds)) return;
     this.states.forEach((st, i) => {
       if (st.groups) return;
       st.cap = Math.max(0, Math.min(st.cap, this.cap - before.counts[i]));
@@ -372,7 +377,7 @@ export class SnapshotEvaluator {
    * order, offenders the first (count) or the largest, earliest first (sum/max) `top`. False when the rules differ.
    */
   mergeFollowing(p: EvaluatorPartial): boolean {
-    if (p.ruleIds.length !== this.states.length || p.ruleIds.some((id, i) => id !== this.states[i].rule.meta.id)) return false;
+    if (!this.hasRules(p.ruleIds)) return false;
     if (this.firstLocation === undefined) this.firstLocation = p.firstLocation;
     this.states.forEach((st, i) => {
       const r = p.rules[i];

@@ -316,10 +316,10 @@ export async function scanRange(task: RangeTask, rules: RuleSelector, before?: P
   // The lines before the range are not counted here (60 MB of them cost the worker 40–80 ms): they are
   // numbered from a base the merge replaces by the count the first range's parser ends with.
   const seed = { ...task.seed, lineNo: RANGE_LINE_BASE };
-  // what the first range lists, when it arrives (between chunks, or after this range's end: waited for)
-  void before?.then((b) => c.followOn(b));
+  // what the first range lists, taken when it arrives (between chunks, or after this range's end: waited for)
+  const followed = before?.then((b) => c.followOn(b));
   const stats = await parseSnapshotFile(task.input.path, c.sink(), { file: task.input.label, range: task.range, seed });
-  if (before) c.followOn(await before);
+  await followed;
   return {
     partial: c.startEvaluator().partial(),
     states: c.states(),
