@@ -12,6 +12,7 @@ import { ConfiguredRules, loadConfig } from '../../src/engine/config';
 import { cutPoint, planHead } from '../../src/engine/split';
 import type { FindingsListed } from '../../src/engine/evaluate';
 import { scanRange, scanSnapshot, scanSplit, type RangeResult, type RangeRunner } from '../../src/engine/scan';
+import { CORPUS } from '../snapshot/helpers';
 
 const ROOT = path.resolve(__dirname, '../..');
 let dir: string;
@@ -208,15 +209,7 @@ it('does not split small files, gzip or stdin', async () => {
 });
 
 it('every fixture snapshot, split at any size, is either scanned whole or gives the one-thread report', async () => {
-  const files: string[] = [];
-  const walk = (d: string) => {
-    for (const e of fs.readdirSync(d, { withFileTypes: true })) {
-      const p = path.join(d, e.name);
-      if (e.isDirectory()) walk(p);
-      else if (/\.(ss|out)$/.test(e.name)) files.push(p);
-    }
-  };
-  walk(path.join(ROOT, 'fixtures'));
+  const files = filesUnder(path.join(ROOT, 'fixtures'), /\.(ss|out)$/);
   expect(files.length).toBeGreaterThan(10);
   expect(await splitsMatch(files, rulesWith(50))).toBeGreaterThan(0);
 });
@@ -224,16 +217,7 @@ it('every fixture snapshot, split at any size, is either scanned whole or gives 
 it("every corpus capture (other systems' ss, repeated to 64 KiB), split, is either scanned whole or gives the one-thread report", async () => {
   // the body of each capture (after its header and comment lines) repeated: two ranges of real-world rows,
   // with a cap of 3 findings per rule so that the second range's room (followOn) is small or none
-  const corpus = path.resolve(ROOT, '../shared/corpus');
-  const files: string[] = [];
-  const walk = (d: string) => {
-    for (const e of fs.readdirSync(d, { withFileTypes: true })) {
-      const p = path.join(d, e.name);
-      if (e.isDirectory()) walk(p);
-      else if (e.name.endsWith('.out')) files.push(p);
-    }
-  };
-  walk(corpus);
+  const files = filesUnder(CORPUS, /\.out$/);
   expect(files.length).toBeGreaterThan(40);
   const big: string[] = [];
   for (const f of files) {
@@ -250,6 +234,15 @@ it("every corpus capture (other systems' ss, repeated to 64 KiB), split, is eith
   expect(big.length).toBeGreaterThan(40);
   expect(await splitsMatch(big, rulesWith(3))).toBeGreaterThan(30);
 });
+
+/** The files under `d` (at any depth) whose names match `name`. */
+function filesUnder(d: string, name: RegExp): string[] {
+  return fs.readdirSync(d, { withFileTypes: true }).flatMap((e) => {
+    const p = path.join(d, e.name);
+    if (e.isDirectory()) return filesUnder(p, name);
+    return name.test(e.name) ? [p] : [];
+  });
+}
 
 /** Each file scanned split (when it is) and whole give the same report; returns how many were split. */
 async function splitsMatch(files: string[], rules: ConfiguredRules): Promise<number> {
