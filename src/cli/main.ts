@@ -48,6 +48,9 @@ export async function main(argv: string[]): Promise<number> {
   const setExit = (code: number): void => { exitCode = code; };
   const parser = yargs(argv.map((a) => (a === '-' ? DASH : a)))
     .scriptName('socklint')
+    // an option that may be repeated takes one value each time: `--rules my-rules/ web-01.ss` scans web-01.ss
+    // with those rules (yargs' default would take web-01.ss as a second rule path and scan this host instead)
+    .parserConfiguration({ 'greedy-arrays': false })
     .usage('$0 <command> [options]\n\nAudit Linux sockets (ss snapshots or the live host) against YAML rules.')
     .version(socklintVersion())
     .strict()

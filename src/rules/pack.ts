@@ -75,8 +75,22 @@ export function ruleFiles(paths: readonly string[]): { files: string[]; diagnost
       diagnostics.push({ file: p, code: 'unreadable-file', message: 'no such file or directory' });
       continue;
     }
-    if (st.isDirectory()) walk(p, 0);
-    else if (!p.endsWith('.ss')) files.push(p); // fixtures named next to rules are not rule files
+    if (st.isDirectory()) {
+      const found = files.length;
+      const problems = diagnostics.length;
+      walk(p, 0);
+      // a rules folder named on the command line or in a config that holds no rules is a wrong path, not "no rules"
+      if (files.length === found && diagnostics.length === problems) {
+        diagnostics.push({ file: p, code: 'no-rule-files', message: `no rule files (${RULE_FILE_EXTENSIONS.join(', ')}) in this directory`, hint: 'name the folder or the YAML files that hold your rules' });
+      }
+    } else if (p.endsWith('.test.ss')) {
+      // a rule's fixture (`rules test` finds it next to its rule), not a rule file
+    } else if (p.endsWith('.ss')) {
+      diagnostics.push({
+        file: p, code: 'not-a-rule-file', message: 'this is a snapshot (.ss), not a rule file',
+        hint: 'snapshots to scan follow the options on their own: socklint scan --rules my-rules/ web-01.ss',
+      });
+    } else files.push(p);
   }
   return { files, diagnostics };
 }

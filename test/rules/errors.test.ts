@@ -253,6 +253,23 @@ describe('across files', () => {
     const pack = loadRulePack([clash], { includeDefault: true });
     expect(pack.diagnostics.map((d) => d.code)).toEqual(['duplicate-id']);
   });
+
+  it('a named snapshot or a folder without rule files is an error, not "no rules" (a rule fixture is skipped)', () => {
+    const empty = path.join(dir, 'empty');
+    fs.mkdirSync(empty);
+    const snap = path.join(dir, 'web-01.ss');
+    const fixture = path.join(dir, 'test-rule.test.ss');
+    fs.writeFileSync(snap, 'State Recv-Q Send-Q Local Address:Port Peer Address:Port\n');
+    fs.writeFileSync(fixture, '# ruleid: test-rule\n');
+    const pack = loadRulePack([empty, snap, fixture, path.join(dir, 'a.yaml')], { includeDefault: false });
+    expect(pack.diagnostics.map(formatDiagnostic)).toEqual([
+      `${empty}: no rule files (.yaml, .yml) in this directory (name the folder or the YAML files that hold your rules) [no-rule-files]`,
+      `${snap}: this is a snapshot (.ss), not a rule file (snapshots to scan follow the options on their own: socklint scan --rules my-rules/ web-01.ss) [not-a-rule-file]`,
+    ]);
+    expect(pack.definitions.map((d) => d.id)).toEqual(['test-rule']);
+    fs.rmSync(snap);
+    fs.rmSync(fixture);
+  });
 });
 
 describe('variable and level overrides (config)', () => {
