@@ -68,7 +68,11 @@ export function checkRedactFields(fields: string[]): void {
     const [root, sub] = field.split('.');
     if (!known.includes(root) || field.split('.').some((s) => s === '')) {
       const suggestion = didYouMean(root, known);
-      unknownField(field, suggestion ? `did you mean '${suggestion}'?` : `fields start with one of: ${known.join(', ')}`);
+      // `--redact web-01.ss`: a bare --redact (peer addresses) took the snapshot that follows it as its value
+      const snapshot = /[/\\]|\.ss(\.gz)?$/.test(field);
+      unknownField(field, suggestion ? `did you mean '${suggestion}'?` : snapshot
+        ? `a bare --redact takes what follows it as its fields: put it after the snapshots, or write --redact=peer.address`
+        : `fields start with one of: ${known.join(', ')}`);
     }
     const subs = SUBFIELDS[root];
     if (sub !== undefined && subs && !subs.includes(sub)) {

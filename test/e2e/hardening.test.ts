@@ -280,6 +280,11 @@ describe('the command line', () => {
     }
     const bare = await runCli(['scan', SNAP, '--redact', '--format', 'json']); // bare --redact means "peer addresses"
     expect(bare.code).toBe(1);
+    // ... and before a snapshot it takes the snapshot as its fields: said so, with the way out
+    const before = await runCli(['scan', '--redact', SNAP]);
+    expect(before.code).toBe(2);
+    expect(before.stderr).toMatch(/a bare --redact takes what follows it as its fields: put it after the snapshots, or write --redact=peer\.address/);
+    noStack(before);
   });
 });
 
