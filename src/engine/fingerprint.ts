@@ -2,7 +2,7 @@
  * Stable fingerprints: the same exposure gets the same id whatever run, PID, ephemeral port, line number
  * or `ss` flag set produced it. Inputs are only facts every flag set carries (netid, addresses, ports).
  */
-import { createHash } from 'node:crypto';
+import { sha256Hex } from '../hash';
 import type { Endpoint, SocketRecord } from '../snapshot/types';
 
 /** Linux's default ephemeral range starts at 32768; ports at/above it on the client side are not identity. */
@@ -38,7 +38,7 @@ export function socketIdentity(s: SocketRecord): string {
 }
 
 export function fingerprint(parts: string[]): string {
-  return createHash('sha256').update(parts.join('\u0000')).digest('hex').slice(0, 32);
+  return sha256Hex(parts.join('\u0000')).slice(0, 32);
 }
 
 export function socketFingerprint(ruleId: string, host: string, s: SocketRecord): string {

@@ -4,7 +4,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { createHash } from 'crypto';
+import { sha256Hex } from '../hash';
 import type { Diagnostic, Position } from '../diagnostics';
 import type { FieldGroup } from '../snapshot/types';
 import type { Level } from '../engine/types';
@@ -138,9 +138,6 @@ interface PackCache {
 
 let packCache: PackCache | null | undefined;
 
-function sha256(text: string): string {
-  return createHash('sha256').update(text).digest('hex');
-}
 
 function cachedSource(resolved: string, shown: string, yaml: YamlLoadOptions | undefined): YamlSource | undefined {
   if (packCache === undefined) {
@@ -158,7 +155,7 @@ function cachedSource(resolved: string, shown: string, yaml: YamlLoadOptions | u
   } catch {
     return undefined;
   }
-  if (text.length > (yaml?.maxBytes ?? DEFAULT_MAX_BYTES) || sha256(text) !== entry.sha256) return undefined;
+  if (text.length > (yaml?.maxBytes ?? DEFAULT_MAX_BYTES) || sha256Hex(text) !== entry.sha256) return undefined;
   let parsed: YamlSource | undefined;
   const real = () => (parsed ??= loadYamlText(text, shown, undefined, yaml));
   return {
@@ -181,7 +178,7 @@ export function renderDefaultPackCache(): string {
     const positions: Record<string, Position> = {};
     const rules = (src.value as { rules: unknown[] }).rules;
     rules.forEach((_, i) => { positions[`rules/${i}/id`] = src.positionOf(['rules', i, 'id']); });
-    files[path.basename(file)] = { sha256: sha256(text), value: src.value, positions };
+    files[path.basename(file)] = { sha256: sha256Hex(text), value: src.value, positions };
   }
   return `${JSON.stringify({ files }, null, 1)}\n`;
 }

@@ -1,0 +1,25 @@
+/**
+ * Fingerprints are a contract: baselines and waivers written by earlier versions name findings by them. The
+ * values below were made by `createHash('sha256')` of the documented inputs; whichever hash call this Node.js
+ * uses (sha256Hex) must keep them.
+ */
+import { createHash } from 'node:crypto';
+import { groupFingerprint, socketFingerprint } from '../../src/engine/fingerprint';
+import { sha256Hex } from '../../src/hash';
+import type { SocketRecord } from '../../src/snapshot/types';
+
+const location = { file: 'web-01.ss', line: 3 };
+
+it('keeps the fingerprints of a connected socket, a wildcard listener and an aggregate group', () => {
+  const client = { netid: 'tcp', state: 'ESTAB', local: { address: '10.0.1.15', port: 41234 }, peer: { address: '10.0.2.30', port: 6379 }, recvQ: 0, sendQ: 0, location } as SocketRecord;
+  const listener = { netid: 'tcp', state: 'LISTEN', local: { address: '*', port: 22 }, peer: { address: '*', port: null }, recvQ: 0, sendQ: 0, location } as SocketRecord;
+  expect(socketFingerprint('recv-queue-backlog', 'web-01', client)).toBe('d68f3dee2ff7b4f2eff6e95010b96095');
+  expect(socketFingerprint('dangerous-port-exposed', 'wéb-01', listener)).toBe('0f6682e754034581becf80c30dc520ee');
+  expect(groupFingerprint('close-wait-excess', 'web-01', { state: null, process: 'java' })).toBe('072119d3cea1a30af40841195fdb9612');
+});
+
+it('hashes as createHash does, for ASCII, other UTF-8 and lone surrogates alike', () => {
+  for (const text of ['', 'socket/v1\u0000r\u0000h\u0000tcp|local|::|22', 'wéb-01 日本 🚀', 'a\ud800b', 'x'.repeat(100000)]) {
+    expect(sha256Hex(text)).toBe(createHash('sha256').update(text).digest('hex'));
+  }
+});
