@@ -40,6 +40,8 @@ export interface ScanInput {
   label: string;
   /** The ss flags it was captured with, unless it says so itself (`--ss-flags`; see ParserOptions.flags). */
   flags?: string;
+  /** The snapshot's bytes as they are captured (a live scan): read from here on this thread, not from `path`. */
+  stream?: AsyncIterable<Buffer>;
 }
 
 export function fileInputs(paths: string[], flags?: string): ScanInput[] {
@@ -337,7 +339,7 @@ export interface SnapshotScanOptions extends Pick<ScanOptions, 'rules' | 'host' 
 /** Scans one snapshot; a snapshot that cannot be read or holds no socket comes back as a Diagnostic. */
 export async function scanSnapshot(input: ScanInput, opts: SnapshotScanOptions): Promise<SnapshotResult | Diagnostic> {
   const split = opts.split;
-  if (split && input.path !== '-') {
+  if (split && input.path !== '-' && input.stream === undefined) {
     const { rangeWorker, youngGenerationGrows } = await import('./threads');
     const r = await scanSplit(input, opts, split.minBytes, () => rangeWorker({ setup: split.setup, host: opts.host, labels: opts.labels }), split.whileWaiting);
     if (r) return r;
@@ -464,7 +466,7 @@ async function scanWhole(input: ScanInput, opts: Pick<ScanOptions, 'rules' | 'ho
   const c = new SnapshotCollector(input.label, opts);
   let stats;
   try {
-    stats = await parseSnapshotFile(input.path, c.sink(), { file: input.label, flags: input.flags });
+    stats = await parseSnapshotFile(input.path, c.sink(), { file: input.label, flags: input.flags, ...(input.stream ? { input: input.stream } : {}) });
   } catch (e) {
     return snapshotProblem(e);
   }

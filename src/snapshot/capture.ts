@@ -4,10 +4,10 @@
  * rendered from /proc/net (proc.ts). The saved file is exactly what gets parsed, so SARIF/report line
  * numbers point into it.
  *
- * Design: capture streams ss's stdout to a file (the user's `--save-snapshot` path, else a temp file),
- * then the normal file-scanning path (`parseSnapshotFile`) parses that file. Memory stays bounded by the
- * parser, not by the host's socket count; the file on disk is bounded by it. `tee` lets a caller feed an
- * SsParser while the capture runs, if it wants to parse in the same pass.
+ * Design: ss writes straight into the snapshot file (the user's `--save-snapshot` path, else a temp file;
+ * its stdout is the file, no copy through this process), after the metadata lines. A live scan reads the
+ * file as ss writes it (CaptureFollower): ss runs on one core while the parse runs on another, and the file
+ * is the buffer between them — memory stays bounded by the parser, not by the host's socket count.
  */
 import * as fs from 'fs';
 import * as os from 'os';
@@ -73,8 +73,8 @@ export interface CaptureOptions {
   ssPath?: string;
   /** nsenter binary (tests); default `nsenter` from PATH. */
   nsenterPath?: string;
-  /** Observer of every byte written (metadata first), e.g. SsParser.write. */
-  tee?: (chunk: Buffer) => void;
+  /** Told when the snapshot file (`output`) has its metadata and ss starts, and when the capture ends. */
+  follow?: CaptureFollower;
   /** Override the clock (tests). */
   now?: Date;
 }
@@ -134,15 +134,15 @@ export async function captureSnapshot(opts: CaptureOptions = {}): Promise<Captur
   const root = notRootNotice(useProc);
   if (root) notices.push(root);
 
-  let sink: Writable;
   let tmp: string | undefined;
+  let fd: number | undefined;
+  let sink: Writable | undefined;
   let collected: Buffer[] | undefined;
   if (opts.output) {
     const dir = path.dirname(path.resolve(opts.output));
     tmp = path.join(dir, `.${path.basename(opts.output)}.${process.pid}.${Date.now().toString(36)}.tmp`);
     try {
-      sink = fs.createWriteStream(tmp, { flags: 'wx' });
-      await new Promise<void>((resolve, reject) => sink.once('open', () => resolve()).once('error', reject));
+      fd = fs.openSync(tmp, 'wx');
     } catch (e) {
       throw writeError(opts.output, e);
     }
@@ -158,22 +158,34 @@ export async function captureSnapshot(opts: CaptureOptions = {}): Promise<Captur
   let bytes = 0;
   const write = (buf: Buffer) => {
     bytes += buf.length;
-    opts.tee?.(buf);
-    sink.write(buf);
+    if (fd === undefined) {
+      sink!.write(buf);
+      return;
+    }
+    try {
+      for (let off = 0; off < buf.length;) off += fs.writeSync(fd, buf, off);
+    } catch (e) {
+      throw writeError(opts.output!, e);
+    }
   };
 
   try {
     write(Buffer.from(formatMeta(meta), 'utf8'));
+    if (tmp) opts.follow?.start(tmp);
     if (useProc) {
       const { text, notices: procNotices } = await captureProc(target, opts.procRoot);
       notices.push(...procNotices);
       write(Buffer.from(text, 'utf8'));
     } else {
-      const r = await runSs({ flags: meta.flags, netns: target, ssPath: version!.path, out: sink, tee: opts.tee });
+      const r = await runSs({ flags: meta.flags, netns: target, ssPath: version!.path, out: fd ?? sink! });
       bytes += r.bytes;
       for (const l of r.stderr) notices.push(`ss: ${l}`);
     }
-    if (sink !== opts.stream) await endStream(sink);
+    if (fd !== undefined) {
+      const f = fd;
+      fd = undefined;
+      fs.closeSync(f);
+    } else if (sink !== opts.stream) await endStream(sink!);
     if (tmp) {
       try {
         fs.renameSync(tmp, opts.output!);
@@ -183,12 +195,12 @@ export async function captureSnapshot(opts: CaptureOptions = {}): Promise<Captur
       tmp = undefined;
     }
   } catch (e) {
-    if (tmp) {
-      sink.destroy();
-      fs.rmSync(tmp, { force: true });
-    }
+    if (fd !== undefined) fs.closeSync(fd);
+    if (tmp) fs.rmSync(tmp, { force: true });
+    opts.follow?.finish(e);
     throw e;
   }
+  opts.follow?.finish();
   return {
     meta,
     notices,
@@ -198,10 +210,77 @@ export async function captureSnapshot(opts: CaptureOptions = {}): Promise<Captur
   };
 }
 
+/**
+ * Reads a capture file while ss writes it: the chunks of the file from its start, waiting (a poll every
+ * FOLLOW_POLL_MS) where it ends until the capture does; the capture's error, if it fails. Hand the same
+ * follower to captureSnapshot (`follow`), which calls start and finish.
+ */
+export class CaptureFollower {
+  private file?: string;
+  private ended = false;
+  private failure: unknown;
+  private wake?: () => void;
+
+  /** The file exists and holds the metadata lines; ss is about to start. */
+  start(file: string): void {
+    this.file = file;
+    this.wake?.();
+  }
+
+  /** The capture is complete (every byte is in the file), or failed with `error`. */
+  finish(error?: unknown): void {
+    this.ended = true;
+    this.failure = error;
+    this.wake?.();
+  }
+
+  async *chunks(): AsyncGenerator<Buffer> {
+    while (this.file === undefined && !this.ended) await this.pause();
+    if (this.failure !== undefined) throw this.failure;
+    if (this.file === undefined) return;
+    const fd = fs.openSync(this.file, 'r');
+    try {
+      for (let pos = 0; ;) {
+        const ended = this.ended; // read first: what was written before the end is then all read below
+        const buf = Buffer.allocUnsafe(FOLLOW_READ_BYTES);
+        const n = fs.readSync(fd, buf, 0, buf.length, pos);
+        if (n > 0) {
+          pos += n;
+          yield buf.subarray(0, n);
+        } else if (this.failure !== undefined) {
+          throw this.failure;
+        } else if (ended) {
+          return;
+        } else {
+          await this.pause();
+        }
+      }
+    } finally {
+      fs.closeSync(fd);
+    }
+  }
+
+  private pause(): Promise<void> {
+    return new Promise((resolve) => {
+      const done = (): void => {
+        clearTimeout(timer);
+        this.wake = undefined;
+        resolve();
+      };
+      const timer = setTimeout(done, FOLLOW_POLL_MS);
+      this.wake = done;
+    });
+  }
+}
+/** How long a follower that has read all ss has written so far waits before it looks again. */
+const FOLLOW_POLL_MS = 2;
+const FOLLOW_READ_BYTES = 256 * 1024;
+
 function endStream(s: Writable): Promise<void> {
   return new Promise((resolve, reject) => {
+    if (s.errored) return reject(s.errored);
     s.once('error', reject);
-    s.end(() => resolve());
+    s.end((e?: Error | null) => (e ? reject(e) : resolve()));
   });
 }
 
@@ -281,7 +360,13 @@ export interface LiveSnapshotOptions {
   flags?: string;
   ssPath?: string;
   nsenterPath?: string;
-  tee?: (chunk: Buffer) => void;
+  /** See CaptureOptions.follow. */
+  follow?: CaptureFollower;
+}
+
+/** What reports call a live snapshot: the saved path, or `live:<host>` for a temp capture. */
+export function liveSnapshotLabel(opts: Pick<LiveSnapshotOptions, 'saveTo' | 'host'>): string {
+  return opts.saveTo ?? `live:${opts.host ?? os.hostname()}`;
 }
 
 export interface LiveSnapshot {
@@ -315,7 +400,7 @@ export async function liveSnapshot(opts: LiveSnapshotOptions = {}): Promise<Live
     const r = await captureSnapshot({ ...opts, output: file });
     return {
       file,
-      label: opts.saveTo ?? `live:${r.meta.host}`,
+      label: liveSnapshotLabel({ saveTo: opts.saveTo, host: r.meta.host }),
       meta: r.meta,
       notices: r.notices,
       temporary: dir !== undefined,

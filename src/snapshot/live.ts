@@ -195,10 +195,11 @@ export interface RunSsOptions {
   flags: string;
   netns?: NetnsTarget;
   ssPath?: string;
-  /** Receives every stdout chunk, in order (backpressure respected). */
-  out: Writable;
-  /** Optional observer of the same chunks (e.g. an SsParser). */
-  tee?: (chunk: Buffer) => void;
+  /**
+   * Where ss's output goes: a file descriptor becomes its stdout (it writes there itself, from the file's
+   * offset); a stream receives every stdout chunk, in order (backpressure respected).
+   */
+  out: Writable | number;
   timeoutMs?: number;
 }
 
@@ -214,8 +215,10 @@ export interface RunSsResult {
  */
 export function runSs(opts: RunSsOptions): Promise<RunSsResult> {
   const [file, argv] = inNetns(opts.netns, opts.ssPath ?? 'ss', [opts.flags]);
+  const out = opts.out;
+  const fileStart = typeof out === 'number' ? fs.fstatSync(out).size : 0;
   return new Promise((resolve, reject) => {
-    const child = spawn(file, argv, { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(file, argv, { stdio: ['ignore', typeof out === 'number' ? out : 'pipe', 'pipe'] });
     let bytes = 0;
     let errText = '';
     let settled = false;
@@ -227,6 +230,7 @@ export function runSs(opts: RunSsOptions): Promise<RunSsResult> {
         child.kill('SIGKILL');
         reject(err);
       } else {
+        if (typeof out === 'number') bytes = fs.fstatSync(out).size - fileStart;
         resolve({ bytes, stderr: summariseStderr(errText) });
       }
     };
@@ -237,15 +241,16 @@ export function runSs(opts: RunSsOptions): Promise<RunSsResult> {
     child.stderr!.on('data', (d: Buffer) => {
       if (errText.length < 1 << 20) errText += d.toString('utf8');
     });
-    child.stdout!.on('data', (chunk: Buffer) => {
-      bytes += chunk.length;
-      opts.tee?.(chunk);
-      if (!opts.out.write(chunk)) {
-        child.stdout!.pause();
-        opts.out.once('drain', () => child.stdout!.resume());
-      }
-    });
-    opts.out.once('error', (e) => done(e));
+    if (typeof out !== 'number') {
+      child.stdout!.on('data', (chunk: Buffer) => {
+        bytes += chunk.length;
+        if (!out.write(chunk)) {
+          child.stdout!.pause();
+          out.once('drain', () => child.stdout!.resume());
+        }
+      });
+      out.once('error', (e) => done(e));
+    }
     child.once('error', (e: NodeJS.ErrnoException) => {
       if (e.code === 'ENOENT' && opts.netns?.name && !opts.netns.viaIp) {
         settled = true;

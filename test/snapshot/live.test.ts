@@ -4,7 +4,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { UserError } from '../../src/diagnostics';
-import { captureSnapshot, findPidInNetns, formatMeta, liveSnapshot } from '../../src/snapshot/capture';
+import { CaptureFollower, captureSnapshot, findPidInNetns, formatMeta, liveSnapshot } from '../../src/snapshot/capture';
 import { chooseSsFlags, parseSsVersion, resolveNetns, summariseStderr } from '../../src/snapshot/live';
 import { parseSsText } from '../../src/snapshot/parser';
 import { parseSnapshotFile } from '../../src/snapshot/source';
@@ -33,6 +33,12 @@ function fakeSs(name: string, body: string, opts: { version?: string; code?: num
     `exit ${opts.code ?? 0}`,
   ].join('\n') + '\n', { mode: 0o755 });
   return file;
+}
+
+async function collect(chunks: AsyncIterable<Buffer>): Promise<Buffer> {
+  const all: Buffer[] = [];
+  for await (const c of chunks) all.push(c);
+  return Buffer.concat(all);
 }
 
 const SS_TEXT = [
@@ -102,10 +108,11 @@ describe('capture files', () => {
   it('writes metadata + the raw ss output atomically; the saved lines are exactly what parses', async () => {
     const ss = fakeSs('ss-ok', SS_TEXT);
     const out = path.join(tmp, 'cap1.ss');
-    const teed: Buffer[] = [];
-    const r = await captureSnapshot({ output: out, ssPath: ss, host: 'web-1', labels: { role: 'db' }, tee: (c) => teed.push(c) });
+    const follow = new CaptureFollower();
+    const followed = collect(follow.chunks());
+    const r = await captureSnapshot({ output: out, ssPath: ss, host: 'web-1', labels: { role: 'db' }, follow });
     const text = fs.readFileSync(out, 'utf8');
-    expect(Buffer.concat(teed).toString('utf8')).toBe(text);
+    expect((await followed).toString('utf8')).toBe(text);
     expect(r).toMatchObject({ path: out, bytes: Buffer.byteLength(text), meta: { host: 'web-1', ss: 'iproute2-6.1.0', flags: '-tuaxnpmioeO', netns: '', labels: 'role=db' } });
     expect(fs.readFileSync(`${ss}.out.args`, 'utf8').trim()).toBe('-tuaxnpmioeO');
     const lines = text.split('\n');
@@ -121,6 +128,39 @@ describe('capture files', () => {
     expect(stats.meta).toMatchObject({ host: 'web-1', flags: '-tuaxnpmioeO', labels: 'role=db' });
     expect(sockets.map((s) => s.location.line)).toEqual([11, 12]);
     expect(lines[sockets[1].location.line - 1]).toContain('10.0.0.2:5000');
+  });
+
+  it('a follower reads the capture while ss still writes it, and ends with it (or with its error)', async () => {
+    // ss prints its first row, then waits until the test has read that row through the follower
+    const go = path.join(tmp, 'follow.go');
+    const ss = path.join(tmp, 'ss-follow');
+    fs.writeFileSync(ss, [
+      '#!/bin/sh',
+      'if [ "$1" = "-V" ]; then echo "ss utility, iproute2-6.1.0"; exit 0; fi',
+      `printf '%s\n' '${SS_TEXT.split('\n').slice(0, 2).join("' '")}'`,
+      `i=0; while [ ! -e '${go}' ] && [ $i -lt 500 ]; do sleep 0.02; i=$((i+1)); done`,
+      `printf '%s\n' '${SS_TEXT.split('\n')[2]}'`,
+    ].join('\n') + '\n', { mode: 0o755 });
+    const out = path.join(tmp, 'follow.ss');
+    const follow = new CaptureFollower();
+    let done = false;
+    const capture = captureSnapshot({ output: out, ssPath: ss, follow }).finally(() => { done = true; });
+    let seen = '';
+    for await (const c of follow.chunks()) {
+      seen += c.toString('utf8');
+      if (seen.includes('0.0.0.0:22') && !fs.existsSync(go)) {
+        expect(done).toBe(false); // the first row arrived before ss was done
+        fs.writeFileSync(go, '');
+      }
+    }
+    await capture;
+    expect(seen).toBe(fs.readFileSync(out, 'utf8'));
+    expect(seen.endsWith(SS_TEXT)).toBe(true);
+
+    const failing = new CaptureFollower();
+    const read = collect(failing.chunks());
+    await expect(captureSnapshot({ output: path.join(tmp, 'follow-bad.ss'), ssPath: fakeSs('ss-follow-bad', 'partial\n', { code: 2 }), follow: failing })).rejects.toMatchObject({ exitCode: 3 });
+    await expect(read).rejects.toMatchObject({ exitCode: 3 });
   });
 
   it('reports ss failure as a snapshot error and leaves no file behind', async () => {

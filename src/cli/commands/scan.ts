@@ -16,6 +16,7 @@ import { prepareReport } from '../../report/redact';
 import { parseFormatSpecs } from '../formats';
 import { writeStdout } from '../stdout';
 import { socklintVersion } from '../../version';
+import type { LiveSnapshot } from '../../snapshot/capture';
 import { loadRulesAndConfig, parseLabelArgs, printDiagnostics } from './shared';
 
 export interface ScanArgs {
@@ -77,16 +78,14 @@ export async function scanCommand(a: ScanArgs): Promise<number> {
 
   let inputs: ScanInput[];
   const notices: string[] = [];
-  let cleanup: (() => Promise<void>) | undefined;
+  let live: LiveScan | undefined;
   if (a.snapshots.length === 0) {
     if (a.ssFlags) {
       throw new UserError({ file: '', code: 'usage', message: '--ss-flags applies to snapshot files only: a live scan records the flags it captures with', hint: 'name the SNAPSHOT files it is for, or drop it' }, ExitCode.usage);
     }
     const sarif = outputs.find((o) => o.kind === 'sarif');
-    const live = await captureLiveForScan(a, labels, sarif ? (sarif.path ?? 'stdout.sarif') : undefined);
-    inputs = [{ path: live.file, label: live.label }];
-    notices.push(...live.notices);
-    cleanup = live.cleanup;
+    live = await startLiveCapture(a, labels, sarif ? (sarif.path ?? 'stdout.sarif') : undefined);
+    inputs = [live.input];
   } else {
     if (a.netns || a.saveSnapshot || a.proc) {
       throw new UserError({ file: '', code: 'usage', message: '--netns, --proc and --save-snapshot apply to live scans only', hint: 'drop the SNAPSHOT arguments to scan this host' }, ExitCode.usage);
@@ -108,9 +107,11 @@ export async function scanCommand(a: ScanArgs): Promise<number> {
       // while worker threads scan, load the formatters (SARIF and JUnit builders take tens of milliseconds)
       whileWaiting: () => { for (const out of outputs) void formatters[out.kind]; },
     });
-  } finally {
-    await cleanup?.();
+  } catch (e) {
+    await live?.capture.then((c) => c.dispose(), () => undefined); // the scan stopped (out of memory)
+    throw e;
   }
+  if (live) notices.push(...await finishLiveCapture(live));
   const { report, snapshotErrors } = outcome;
   for (const n of notices) process.stderr.write(`socklint: ${n}\n`);
   printDiagnostics(snapshotErrors);
@@ -156,18 +157,38 @@ function writeSarifFiles(file: string, report: ScanReport, ctx: FormatContext): 
   }
 }
 
+interface LiveScan {
+  input: ScanInput;
+  /** The capture's end: its notices, and the file to remove after the scan. */
+  capture: Promise<LiveSnapshot>;
+}
+
 /**
- * Live scan: capture this host (ss, or /proc when ss is missing) into a snapshot file, which is then scanned
- * like any other. That file is the evidence SARIF locations point at: kept at --save-snapshot, or next to
- * the SARIF report when one is written; otherwise a temporary file removed after the scan.
+ * Live scan: capture this host (ss, or /proc when ss is missing) into a snapshot file, and scan the file as
+ * ss writes it — ss on one core, the parse on another. The file is the evidence SARIF locations point at:
+ * kept at --save-snapshot, or next to the SARIF report when one is written; otherwise a temporary file
+ * removed after the scan.
  */
-async function captureLiveForScan(a: ScanArgs, labels: Record<string, string>, sarifPath: string | undefined) {
-  const { liveSnapshot } = await import('../../snapshot/capture');
+async function startLiveCapture(a: ScanArgs, labels: Record<string, string>, sarifPath: string | undefined): Promise<LiveScan> {
+  const { CaptureFollower, liveSnapshot, liveSnapshotLabel } = await import('../../snapshot/capture');
   let saveTo = a.saveSnapshot;
   if (!saveTo && sarifPath) {
     const host = (a.host ?? os.hostname()).replace(/[^A-Za-z0-9._-]/g, '_');
     saveTo = path.join(path.dirname(sarifPath), `socklint-${host}.ss`);
   }
-  const live = await liveSnapshot({ saveTo, netns: a.netns, host: a.host, labels, useProc: a.proc });
-  return { file: live.file, label: live.label, notices: live.notices, cleanup: live.dispose };
+  const follow = new CaptureFollower();
+  const capture = liveSnapshot({ saveTo, netns: a.netns, host: a.host, labels, useProc: a.proc, follow });
+  capture.catch(() => undefined); // awaited after the scan; a failure meanwhile ends the parse with its error
+  const label = liveSnapshotLabel({ saveTo, host: a.host });
+  return { input: { path: saveTo ?? label, label, stream: follow.chunks() }, capture };
+}
+
+/**
+ * After the scan: the capture's notices, its temporary file removed. A capture that failed (ss exited
+ * non-zero) fails the scan — exit 3, no report — as it did when the capture came first.
+ */
+async function finishLiveCapture(live: LiveScan): Promise<string[]> {
+  const captured = await live.capture;
+  await captured.dispose();
+  return captured.notices;
 }
