@@ -1,6 +1,7 @@
 /**
  * Expands the SNAPSHOT arguments of `scan`/`parse`/`baseline`: files, folders (their regular files, sorted,
- * hidden ones skipped), globs (picomatch, expanded by socklint so they work unquoted or quoted), and `-`.
+ * hidden ones and NOT_SNAPSHOTS skipped), globs (picomatch, expanded by socklint so they work unquoted or
+ * quoted), and `-`.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -9,6 +10,14 @@ import { ExitCode, UserError } from '../diagnostics';
 import { compareText } from '../compare';
 
 const GLOB_CHARS = /[*?[\]{}]/;
+
+/**
+ * What a folder of snapshots also holds, by extension: socklint's own reports (`--format sarif=out/x.sarif`
+ * keeps its evidence `out/socklint-<host>.ss` beside it), rule and config files, notes. A folder's files with
+ * these are skipped (and listed in `skipped`); a file named on the command line or by a glob is read
+ * whatever its name.
+ */
+export const NOT_SNAPSHOTS = ['.json', '.sarif', '.xml', '.prom', '.md', '.html', '.yaml', '.yml'];
 
 function walk(dir: string, out: string[], recursive: boolean): void {
   let entries: fs.Dirent[];
@@ -26,17 +35,27 @@ function walk(dir: string, out: string[], recursive: boolean): void {
   }
 }
 
-/** Returns the inputs in a stable order, without duplicates. Missing plain paths are kept: reading them reports the error. */
-export function expandSnapshotArgs(args: string[]): string[] {
+/**
+ * Returns the inputs in a stable order, without duplicates. Missing plain paths are kept: reading them reports
+ * the error. A folder's files that are not snapshots by their extension go to `skipped`.
+ */
+export function expandSnapshotArgs(args: string[], skipped: string[] = []): string[] {
   const out: string[] = [];
   for (const arg of args) {
     if (arg === '-') { out.push(arg); continue; }
     let stat: fs.Stats | undefined;
     try { stat = fs.statSync(arg); } catch { stat = undefined; }
     if (stat?.isDirectory()) {
-      const files: string[] = [];
-      walk(arg, files, false);
-      if (files.length === 0) throw new UserError({ file: arg, code: 'empty-folder', message: 'folder holds no snapshot files' }, ExitCode.snapshot);
+      const all: string[] = [];
+      walk(arg, all, false);
+      const files = all.filter((f) => !NOT_SNAPSHOTS.includes(path.extname(f).toLowerCase()));
+      skipped.push(...all.filter((f) => !files.includes(f)));
+      if (files.length === 0) {
+        throw new UserError({
+          file: arg, code: 'empty-folder', message: all.length === 0 ? 'folder holds no snapshot files' : `folder holds no snapshot files, only ${NOT_SNAPSHOTS.filter((x) => all.some((f) => path.extname(f).toLowerCase() === x)).join(', ')} files`,
+          ...(all.length > 0 ? { hint: 'name a file to read it whatever its name' } : {}),
+        }, ExitCode.snapshot);
+      }
       out.push(...files);
       continue;
     }

@@ -44,6 +44,27 @@ it('scans a folder (with a .gz file) per host, the same on worker threads as in 
   expect(new Set(fp).size).toBe(5);
 });
 
+it('skips the reports, configs and notes a folder holds besides its snapshots, and says so; a named one is read', async () => {
+  const folder = path.join(dir, 'with-reports');
+  fs.mkdirSync(folder);
+  fs.copyFileSync(SNAP, path.join(folder, 'web-01.ss'));
+  // a first scan writes its reports (and a README) into the folder it scanned
+  const first = await runCli(['scan', folder, '--format', `json=${path.join(folder, 'report.json')}`, '--format', `sarif=${path.join(folder, 'report.SARIF')}`]);
+  expect(first.code).toBe(1);
+  fs.writeFileSync(path.join(folder, 'README.md'), 'snapshots of the web tier\n');
+  const again = await runCli(['scan', folder, '--format', 'json']);
+  expect(again.code).toBe(1);
+  expect(jsonReport(again).snapshots.map((s) => s.host)).toEqual(['web-01']);
+  expect(again.stderr).toBe(`socklint: not read as snapshots (reports, configs or notes, by their extension): ${['README.md', 'report.SARIF', 'report.json'].map((f) => path.join(folder, f)).join(', ')}\n`);
+  const named = await runCli(['scan', path.join(folder, 'report.json'), '--format', 'json']);
+  expect(named.code).toBe(3);
+  expect(named.stderr).toMatch(/report\.json: holds no parsable socket/);
+  fs.rmSync(path.join(folder, 'web-01.ss'));
+  const none = await runCli(['scan', folder]);
+  expect(none.code).toBe(3);
+  expect(none.stderr).toMatch(/folder holds no snapshot files, only \.json, \.sarif, \.md files \(name a file to read it whatever its name\)/);
+});
+
 it('expands globs itself and reads stdin as `-`', async () => {
   const glob = await runCli(['scan', path.join(dir, 'fleet', 'web-*.ss'), '--format', 'json']);
   expect(jsonReport(glob).snapshots.map((s) => s.host)).toEqual(['web-01', 'web-02']);

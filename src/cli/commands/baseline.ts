@@ -1,11 +1,11 @@
 /** `socklint baseline SNAPSHOT... -o FILE`: today's findings, by fingerprint, for `scan --baseline`. */
 import { ExitCode } from '../../diagnostics';
-import { expandSnapshotArgs } from '../../engine/inputs';
 import { fileInputs, runScan } from '../../engine/scan';
 import { buildBaseline } from '../../engine/baseline';
 import { writeFileAtomic } from '../../report';
 import { socklintVersion } from '../../version';
 import { loadRulesAndConfig, parseLabelArgs, printDiagnostics } from './shared';
+import { snapshotFiles } from '../snapshots';
 
 export interface BaselineArgs {
   snapshots: string[];
@@ -21,7 +21,7 @@ export interface BaselineArgs {
 export async function baselineCommand(a: BaselineArgs): Promise<number> {
   const labels = parseLabelArgs(a.labels);
   const { rules } = loadRulesAndConfig(a);
-  const { report, snapshotErrors } = await runScan({ inputs: fileInputs(expandSnapshotArgs(a.snapshots), a.ssFlags), rules, host: a.host, labels, version: socklintVersion() });
+  const { report, snapshotErrors } = await runScan({ inputs: fileInputs(snapshotFiles(a.snapshots), a.ssFlags), rules, host: a.host, labels, version: socklintVersion() });
   printDiagnostics(snapshotErrors);
   if (snapshotErrors.length > 0) return ExitCode.snapshot;
   const baseline = buildBaseline(report);

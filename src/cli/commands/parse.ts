@@ -4,13 +4,13 @@
  * and unparsed lines are kept in the json document; ndjson reports unparsed lines on stderr.
  */
 import { ExitCode, UserError, formatDiagnostic } from '../../diagnostics';
-import { expandSnapshotArgs } from '../../engine/inputs';
+import { snapshotFiles } from '../snapshots';
 import { parseSnapshotFile } from '../../snapshot/source';
 import type { SsSummary, UnparsedLine } from '../../snapshot/types';
 import { BufferedStdout } from '../stdout';
 
 export async function parseCommand(args: string[], format: 'json' | 'ndjson', ssFlags?: string): Promise<number> {
-  const inputs = expandSnapshotArgs(args);
+  const inputs = snapshotFiles(args);
   const out = new BufferedStdout();
   let failed = false;
   if (format === 'json') out.write('{"snapshots":[');

@@ -7,7 +7,6 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as v8 from 'node:v8';
 import { ExitCode, UserError } from '../../diagnostics';
-import { expandSnapshotArgs } from '../../engine/inputs';
 import { fileInputs, runScan, type FindingFilter, type ScanInput } from '../../engine/scan';
 import { BaselineFilter, loadBaseline } from '../../engine/baseline';
 import type { Level, ScanReport } from '../../engine/types';
@@ -18,6 +17,7 @@ import { writeStdout } from '../stdout';
 import { socklintVersion } from '../../version';
 import type { LiveSnapshot } from '../../snapshot/capture';
 import { loadRulesAndConfig, parseLabelArgs, printDiagnostics } from './shared';
+import { snapshotFiles } from '../snapshots';
 
 export interface ScanArgs {
   snapshots: string[];
@@ -90,7 +90,7 @@ export async function scanCommand(a: ScanArgs): Promise<number> {
     if (a.netns || a.saveSnapshot || a.proc) {
       throw new UserError({ file: '', code: 'usage', message: '--netns, --proc and --save-snapshot apply to live scans only', hint: 'drop the SNAPSHOT arguments to scan this host' }, ExitCode.usage);
     }
-    inputs = fileInputs(expandSnapshotArgs(a.snapshots), a.ssFlags);
+    inputs = fileInputs(snapshotFiles(a.snapshots), a.ssFlags);
   }
 
   let outcome;

@@ -20,6 +20,7 @@ export function loadRulesAndConfig(o: RuleOptions): { config: LoadedConfig; rule
 
 export { parseLabelArgs } from '../args';
 
+
 export function printDiagnostics(list: Diagnostic[]): void {
   for (const d of list) process.stderr.write(`socklint: ${formatDiagnostic(d)}\n`);
 }
