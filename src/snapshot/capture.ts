@@ -12,11 +12,13 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import * as readline from 'readline';
+import { spawn } from 'child_process';
 import { PassThrough, type Writable } from 'stream';
 import { ExitCode, UserError } from '../diagnostics';
 import { socklintVersion } from '../version';
-import { chooseSsFlags, detectSs, execInNetns, resolveNetns, runSs, type NetnsTarget } from './live';
-import { PROC_FLAGS, fileTableReader, renderProcAsSs, scanProc, type NetTableReader } from './proc';
+import { chooseSsFlags, detectSs, inNetns, resolveNetns, runSs, type NetnsTarget } from './live';
+import { PROC_FLAGS, fileTableReader, renderProc, type NetTableReader } from './proc';
 
 export interface CaptureMeta {
   'socklint-snapshot': string;
@@ -173,9 +175,7 @@ export async function captureSnapshot(opts: CaptureOptions = {}): Promise<Captur
     write(Buffer.from(formatMeta(meta), 'utf8'));
     if (tmp) opts.follow?.start(tmp);
     if (useProc) {
-      const { text, notices: procNotices } = await captureProc(target, opts.procRoot);
-      notices.push(...procNotices);
-      write(Buffer.from(text, 'utf8'));
+      notices.push(...await captureProc(target, opts.procRoot, (text) => write(Buffer.from(text, 'utf8'))));
     } else {
       const r = await runSs({ flags: meta.flags, netns: target, ssPath: version!.path, out: fd ?? sink! });
       bytes += r.bytes;
@@ -290,38 +290,55 @@ function endStream(s: Writable): Promise<void> {
  * namespace), else `cat` run in the namespace. Process mapping always scans the host's /proc: socket
  * inodes are unique across namespaces.
  */
-async function captureProc(target: NetnsTarget | undefined, procRoot?: string): Promise<{ text: string; notices: string[] }> {
+/** Writes the /proc fallback's ss-like text (renderProc) to `write`; returns what the user should know. */
+async function captureProc(target: NetnsTarget | undefined, procRoot: string | undefined, write: (text: string) => void): Promise<string[]> {
   const root = procRoot ?? '/proc';
   let reader: NetTableReader;
   if (!target) {
     reader = fileTableReader(root);
   } else {
     const pid = target.pid ?? findPidInNetns(target.nsPath, root);
-    reader = pid !== undefined
-      ? fileTableReader(path.join(root, String(pid)))
-      : async (table) => {
-        try {
-          return (await execInNetns(target, 'cat', [`/proc/self/net/${table}`])).stdout;
-        } catch (e) {
-          const err = e as NodeJS.ErrnoException & { stderr?: string };
-          if (/No such file/.test(err.stderr ?? '')) return undefined; // e.g. tcp6 with IPv6 disabled
-          throw new UserError({
-            file: 'live', code: 'live-capture-failed',
-            message: `cannot read /proc/net/${table} inside namespace ${target.spec} (${(err.stderr ?? '').trim() || err.code || err.message})`,
-          }, ExitCode.snapshot);
-        }
-      };
+    reader = pid !== undefined ? fileTableReader(path.join(root, String(pid))) : netnsTableReader(target);
   }
-  const scan = await scanProc(reader, root);
+  const scan = await renderProc(reader, root, write);
   const notices: string[] = [];
   if (scan.unreadableFdDirs > 0 && process.getuid?.() === 0) {
     // root without CAP_SYS_PTRACE (some containers); non-root users get the not-root notice instead
     notices.push(`could not read /proc/PID/fd of ${scan.unreadableFdDirs} process(es): their sockets have no process`);
   }
-  if (scan.problems.length) {
-    notices.push(`/proc/net: ${scan.problems.length} line(s) could not be decoded, first: ${scan.problems[0]}`);
+  if (scan.problemCount > 0) {
+    notices.push(`/proc/net: ${scan.problemCount} line(s) could not be decoded, first: ${scan.problems[0]}`);
   }
-  return { text: renderProcAsSs(scan), notices };
+  return notices;
+}
+
+/**
+ * A /proc/net table read inside a namespace no process of which is found (`cat /proc/self/net/TABLE` run in
+ * it), line by line as cat prints it; no lines when the table does not exist there.
+ */
+function netnsTableReader(target: NetnsTarget): NetTableReader {
+  return async function* lines(table: string): AsyncGenerator<string> {
+    const [file, argv] = inNetns(target, 'cat', [`/proc/self/net/${table}`]);
+    const child = spawn(file, argv, { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    child.stderr!.on('data', (d: Buffer) => { if (stderr.length < 4096) stderr += d.toString('utf8'); });
+    const exit = new Promise<number | NodeJS.ErrnoException | null>((resolve) => {
+      child.once('error', resolve);
+      child.once('close', resolve);
+    });
+    yield* readline.createInterface({ input: child.stdout!, crlfDelay: Infinity });
+    const r = await exit;
+    if (r instanceof Error && r.code === 'ENOENT' && target.name && !target.viaIp) {
+      target.viaIp = true; // no nsenter: through `ip netns exec`
+      yield* lines(table);
+      return;
+    }
+    if (r === 0 || /No such file/.test(stderr)) return; // e.g. tcp6 with IPv6 disabled
+    throw new UserError({
+      file: 'live', code: 'live-capture-failed',
+      message: `cannot read /proc/net/${table} inside namespace ${target.spec} (${stderr.trim() || (r instanceof Error ? r.code ?? r.message : `exit ${r}`)})`,
+    }, ExitCode.snapshot);
+  };
 }
 
 /** A process whose network namespace is the one at nsPath (same inode), or undefined. */

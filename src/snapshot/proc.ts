@@ -6,12 +6,16 @@
  * re-scanned. Kernel formats: net/ipv4/tcp_ipv4.c (get_tcp4_sock, get_timewait4_sock, get_openreq4),
  * net/ipv4/udp.c, net/unix/af_unix.c (unix_seq_show).
  *
+ * The text is written row by row as the tables are read (renderProc): memory holds the inode → process map,
+ * not the host's sockets (a table of 300,000 sockets used to be read, decoded and padded whole).
+ *
  * What /proc cannot tell (documented in docs/live-capture.md): no -m/-i data, no v6only (an IPv6
  * wildcard is printed `*`, as ss's own /proc path does), no cgroup/sk cookie/shutdown state, no unix
  * queues or peer inodes, and a LISTEN socket's Send-Q (its backlog) is unknown — printed 0, as ss does.
  */
 import * as fs from 'fs';
 import * as path from 'path';
+import * as readline from 'readline';
 import type { ProcessRef } from './types';
 
 /** What the rendered text carries, for the `# flags:` metadata line (no -m/-i: skmem/tcpinfo not evaluated). */
@@ -186,39 +190,51 @@ export function parseProcUnixLine(line: string): ProcUnixSocket {
   };
 }
 
-/** Reads one /proc/net table as seen from the target network namespace; undefined when it does not exist. */
-export type NetTableReader = (table: string) => Promise<string | undefined>;
+/**
+ * The lines of one /proc/net table as seen from the target network namespace, its header line first; none
+ * when the table does not exist (tcp6 with IPv6 disabled).
+ */
+export type NetTableReader = (table: string) => AsyncIterable<string>;
 
 /** Reader for `<root>/net/<table>` (root = /proc, /proc/PID for another namespace, or a test tree). */
 export function fileTableReader(root: string): NetTableReader {
-  return async (table) => {
+  return async function* lines(table) {
+    let input: fs.ReadStream;
     try {
-      return await fs.promises.readFile(path.join(root, 'net', table), 'utf8');
+      input = fs.createReadStream(path.join(root, 'net', table), { encoding: 'utf8', highWaterMark: TABLE_READ_BYTES });
+      await new Promise<void>((resolve, reject) => input.once('ready', () => resolve()).once('error', reject));
     } catch (e) {
-      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return;
       throw e;
     }
+    yield* readline.createInterface({ input, crlfDelay: Infinity });
   };
 }
+const TABLE_READ_BYTES = 256 * 1024;
 
+/** What reading the tables found besides sockets. */
 export interface ProcScanResult {
-  inet: ProcInetSocket[];
-  unix: ProcUnixSocket[];
-  processes: Map<number, ProcessRef[]>;
-  /** Lines that could not be decoded: `table: reason: text`. */
+  /** Lines that could not be decoded (the first few, `table: reason: text`) and how many there were. */
   problems: string[];
+  problemCount: number;
   /** /proc/PID/fd directories that could not be read (other users' processes when not root). */
   unreadableFdDirs: number;
 }
+const PROBLEMS_KEPT = 10;
 
-const INET_TABLES: [string, 'tcp' | 'udp', 4 | 6][] = [['tcp', 'tcp', 4], ['tcp6', 'tcp', 6], ['udp', 'udp', 4], ['udp6', 'udp', 6]];
+/** The tables in the order their rows are written: unix, then udp, then tcp (as ss lists them). */
+const TABLES: { table: string; netid: 'tcp' | 'udp' | 'unix'; family: 4 | 6 }[] = [
+  { table: 'unix', netid: 'unix', family: 4 },
+  { table: 'udp', netid: 'udp', family: 4 }, { table: 'udp6', netid: 'udp', family: 6 },
+  { table: 'tcp', netid: 'tcp', family: 4 }, { table: 'tcp6', netid: 'tcp', family: 6 },
+];
 
 /**
- * Walk `<procRoot>/[0-9]*\/fd` for `socket:[INODE]` links; only inodes in `wanted` are kept. Names come
+ * Walk `<procRoot>/[0-9]*\/fd` for `socket:[INODE]` links (only inodes in `wanted`, when given). Names come
  * from `<procRoot>/PID/comm` (what ss reads from /proc/PID/stat), cut at the first `)` and with control
  * characters replaced by `.` exactly as ss 7.0 prints them, so a hostile name cannot break the row.
  */
-export function mapSocketProcesses(procRoot: string, wanted: Set<number>): { processes: Map<number, ProcessRef[]>; unreadable: number } {
+export function mapSocketProcesses(procRoot: string, wanted?: Set<number>): { processes: Map<number, ProcessRef[]>; unreadable: number } {
   const processes = new Map<number, ProcessRef[]>();
   let unreadable = 0;
   let pids: string[];
@@ -250,7 +266,7 @@ export function mapSocketProcesses(procRoot: string, wanted: Set<number>): { pro
       const m = /^socket:\[(\d+)\]$/.exec(target);
       if (!m) continue;
       const inode = Number(m[1]);
-      if (!wanted.has(inode)) continue;
+      if (wanted && !wanted.has(inode)) continue;
       name ??= readComm(procRoot, pid);
       let list = processes.get(inode);
       if (!list) processes.set(inode, (list = []));
@@ -270,39 +286,6 @@ function readComm(procRoot: string, pid: string): string {
   const paren = comm.indexOf(')');
   if (paren >= 0) comm = comm.slice(0, paren);
   return comm.replace(/[\u0000-\u001f\u007f]/g, '.');
-}
-
-/** Read and decode every table; malformed lines become `problems`, never exceptions. */
-export async function scanProc(readTable: NetTableReader, procRoot = '/proc'): Promise<ProcScanResult> {
-  const inet: ProcInetSocket[] = [];
-  const unix: ProcUnixSocket[] = [];
-  const problems: string[] = [];
-  for (const [table, netid, family] of INET_TABLES) {
-    const text = await readTable(table);
-    if (text === undefined) continue;
-    for (const line of text.split('\n').slice(1)) {
-      if (line.trim() === '') continue;
-      try {
-        inet.push(parseProcInetLine(line, netid, family));
-      } catch (e) {
-        problems.push(`${table}: ${(e as Error).message}: ${line.trim().slice(0, 200)}`);
-      }
-    }
-  }
-  const unixText = await readTable('unix');
-  for (const line of unixText?.split('\n').slice(1) ?? []) {
-    if (line.trim() === '') continue;
-    try {
-      unix.push(parseProcUnixLine(line));
-    } catch (e) {
-      problems.push(`unix: ${(e as Error).message}: ${line.trim().slice(0, 200)}`);
-    }
-  }
-  const wanted = new Set<number>();
-  for (const s of inet) if (s.inode) wanted.add(s.inode);
-  for (const s of unix) if (s.inode) wanted.add(s.inode);
-  const { processes, unreadable } = mapSocketProcesses(procRoot, wanted);
-  return { inet, unix, processes, problems, unreadableFdDirs: unreadable };
 }
 
 // ───────────────────────────── rendering ─────────────────────────────
@@ -339,29 +322,57 @@ function usersField(procs: ProcessRef[] | undefined): string {
   return ` users:(${procs.map((p) => `("${p.name}",pid=${p.pid},fd=${p.fd})`).join(',')})`;
 }
 
-/**
- * ss-compatible text (`ss -tuaxnpoe` layout, compact columns): header, then unix, udp and tcp rows.
- * Every row is one line; no continuation lines (no -m/-i).
- */
-export function renderProcAsSs(scan: ProcScanResult): string {
-  const rows: string[][] = [];
-  for (const u of scan.unix) {
-    rows.push([u.netid, u.state, '0', '0', `${u.name} ${u.inode}`, '* 0', usersField(scan.processes.get(u.inode))]);
-  }
-  const order = (s: ProcInetSocket) => (s.netid === 'udp' ? 0 : 1);
-  const inet = [...scan.inet].sort((a, b) => order(a) - order(b));
-  for (const s of inet) {
-    let ext = usersField(scan.processes.get(s.inode));
-    if (s.timer) ext += ` timer:(${s.timer.name},${formatTimerTime(s.timer.expiresMs)},${s.timer.retrans})`;
-    if (s.uid !== 0) ext += ` uid:${s.uid}`;
-    ext += ` ino:${s.inode}`;
-    rows.push([s.netid, s.state, String(s.recvQ), String(s.sendQ), inetEndpoint(s.local, s.family), inetEndpoint(s.peer, s.family), ext]);
-  }
-  const header = ['Netid', 'State', 'Recv-Q', 'Send-Q', 'Local Address:Port', 'Peer Address:Port'];
-  const width = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
-  const line = (cells: string[], process: string) =>
-    cells.map((c, i) => (i === 4 || i === 5 ? c.padStart(width[i]) : c.padEnd(width[i]))).join(' ') + process;
-  const out = [line(header, ' Process')];
-  for (const r of rows) out.push(line(r.slice(0, 6), r[6]).trimEnd());
-  return out.join('\n') + '\n';
+/** Column widths of the rendered rows (Netid … Peer Address:Port): wider values push the row on, as in ss. */
+const WIDTHS = [5, 10, 6, 6, 25, 25];
+
+function row(cells: string[], rest: string): string {
+  return cells.map((c, i) => (i === 4 || i === 5 ? c.padStart(WIDTHS[i]) : c.padEnd(WIDTHS[i]))).join(' ') + rest;
 }
+
+/** The header row of the rendered text. */
+export const PROC_HEADER = row(['Netid', 'State', 'Recv-Q', 'Send-Q', 'Local Address:Port', 'Peer Address:Port'], ' Process');
+
+function unixRow(u: ProcUnixSocket, processes: Map<number, ProcessRef[]>): string {
+  return row([u.netid, u.state, '0', '0', `${u.name} ${u.inode}`, '* 0'], usersField(processes.get(u.inode))).trimEnd();
+}
+
+function inetRow(s: ProcInetSocket, processes: Map<number, ProcessRef[]>): string {
+  let ext = usersField(processes.get(s.inode));
+  if (s.timer) ext += ` timer:(${s.timer.name},${formatTimerTime(s.timer.expiresMs)},${s.timer.retrans})`;
+  if (s.uid !== 0) ext += ` uid:${s.uid}`;
+  ext += ` ino:${s.inode}`;
+  return row([s.netid, s.state, String(s.recvQ), String(s.sendQ), inetEndpoint(s.local, s.family), inetEndpoint(s.peer, s.family)], ext);
+}
+
+/**
+ * ss-compatible text (`ss -tuaxnpoe` layout: a header, then unix, udp and tcp rows, one line each, no
+ * continuation lines) of the tables `readTable` gives, written to `write` in pieces as they are read: a
+ * line that cannot be decoded is counted (and the first few kept), never thrown.
+ */
+export async function renderProc(readTable: NetTableReader, procRoot: string, write: (text: string) => void): Promise<ProcScanResult> {
+  const { processes, unreadable } = mapSocketProcesses(procRoot);
+  const problems: string[] = [];
+  let problemCount = 0;
+  let out = `${PROC_HEADER}\n`;
+  for (const { table, netid, family } of TABLES) {
+    let header = true;
+    for await (const line of readTable(table)) {
+      if (header || line.trim() === '') {
+        header = false;
+        continue;
+      }
+      try {
+        out += `${netid === 'unix' ? unixRow(parseProcUnixLine(line), processes) : inetRow(parseProcInetLine(line, netid, family), processes)}\n`;
+      } catch (e) {
+        if (problemCount++ < PROBLEMS_KEPT) problems.push(`${table}: ${(e as Error).message}: ${line.trim().slice(0, 200)}`);
+      }
+      if (out.length >= WRITE_CHARS) {
+        write(out);
+        out = '';
+      }
+    }
+  }
+  write(out);
+  return { problems, problemCount, unreadableFdDirs: unreadable };
+}
+const WRITE_CHARS = 64 * 1024;

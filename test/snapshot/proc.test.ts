@@ -8,7 +8,7 @@ import { parseTimerTime } from '../../src/snapshot/fields';
 import { parseSsText } from '../../src/snapshot/parser';
 import {
   decodeIPv4, decodeIPv6Bytes, fileTableReader, formatIPv6, formatTimerTime, mapSocketProcesses, parseProcInetLine,
-  parseProcUnixLine, renderProcAsSs, scanProc,
+  parseProcUnixLine, renderProc,
 } from '../../src/snapshot/proc';
 
 // Lines captured from /proc/net/* in a test namespace (kernel 6.18) — see fixtures/real/README.md.
@@ -187,6 +187,13 @@ function fakeProc(tables: Record<string, string>, procs: { pid: number; comm: st
   return root;
 }
 
+/** The /proc fallback's text of the tree at `root`, and what it found besides sockets. */
+async function rendered(root: string) {
+  let text = '';
+  const scan = await renderProc(fileTableReader(root), root, (t) => { text += t; });
+  return { text, scan };
+}
+
 describe('rendering /proc as ss text', () => {
   let root: string;
   beforeAll(() => {
@@ -217,12 +224,12 @@ describe('rendering /proc as ss text', () => {
   });
 
   it('renders text the ss parser reads back field for field', async () => {
-    const scan = await scanProc(fileTableReader(root), root);
+    const { text, scan } = await rendered(root);
     expect(scan.problems).toEqual([expect.stringMatching(/^tcp: .*garbage line here/)]);
-    const text = renderProcAsSs(scan);
+    expect(scan.problemCount).toBe(1);
     const { sockets, unparsed } = parseSsText(text, { file: 'proc', flags: '-tuaxnpoe' });
     expect(unparsed).toEqual([]);
-    expect(sockets).toHaveLength(scan.inet.length + scan.unix.length);
+    expect(sockets).toHaveLength(5 + 3 + 1 + 4); // every table line but the garbage one
     const find = (netid: string, port: number | null) => sockets.find((s) => s.netid === netid && s.local.port === port)!;
     expect(find('tcp', 9001)).toMatchObject({ state: 'LISTEN', recvQ: 3, sendQ: 0, local: { address: '0.0.0.0' }, processes: [{ name: 'stuck-api', pid: 100, fd: 3 }], inode: 129280 });
     expect(find('tcp', 52008)).toMatchObject({ state: 'ESTAB', sendQ: 1000, timer: { name: 'on', expiresMs: 2910, retrans: 5 }, processes: [{ pid: 200 }, { pid: 201 }] });
@@ -251,14 +258,39 @@ describe('rendering /proc as ss text', () => {
     expect([...stats.fields].sort()).toEqual(['extended', 'processes', 'queues', 'state', 'timer']);
   });
 
+  it('writes a table of 200,000 sockets row by row as it reads it (it used to be held, and padded, whole)', async () => {
+    const n = 200000;
+    const lines = [TCP_HEADER];
+    for (let i = 0; i < n; i++) {
+      lines.push(`${i}: 0100007F:${(1024 + (i % 60000)).toString(16).toUpperCase().padStart(4, '0')} 0100007F:1F90 01 00000000:00000000 00:00000000 00000000     0        0 ${1000000 + i} 1 0 20 4 30 10 -1`);
+    }
+    const big = fakeProc({ tcp: `${lines.join('\n')}\n` }, [{ pid: 7, comm: 'proxy', fds: { 3: `socket:[${1000000 + n - 1}]` } }]);
+    try {
+      let rows = 0;
+      let largest = 0;
+      let last = '';
+      const scan = await renderProc(fileTableReader(big), big, (t) => {
+        rows += t.split('\n').length - 1;
+        largest = Math.max(largest, t.length);
+        last = t;
+      });
+      expect(scan.problemCount).toBe(0);
+      expect(rows).toBe(n + 1); // and the header
+      expect(largest).toBeLessThan(70 * 1024);
+      expect(last.trimEnd().split('\n').pop()).toMatch(/ users:\(\("proxy",pid=7,fd=3\)\) ino:1199999$/);
+    } finally {
+      fs.rmSync(big, { recursive: true, force: true });
+    }
+  });
+
   it('a missing table is skipped (IPv6 disabled), a missing proc root gives an empty table', async () => {
     const empty = fakeProc({ tcp: TCP_HEADER + '\n' + TCP.listenFull + '\n' }, []);
     try {
-      const scan = await scanProc(fileTableReader(empty), empty);
-      expect(scan.inet).toHaveLength(1);
-      expect(scan.processes.size).toBe(0);
-      const none = await scanProc(fileTableReader(path.join(empty, 'nope')), path.join(empty, 'nope'));
-      expect(renderProcAsSs(none).split('\n')).toEqual([expect.stringMatching(/^Netid State Recv-Q Send-Q/), '']);
+      const { sockets } = parseSsText((await rendered(empty)).text, { file: 'proc', flags: '-tuaxnpoe' });
+      expect(sockets).toHaveLength(1);
+      expect(sockets[0].processes).toBeUndefined();
+      const none = await rendered(path.join(empty, 'nope'));
+      expect(none.text.split('\n')).toEqual([expect.stringMatching(/^Netid +State +Recv-Q +Send-Q/), '']);
     } finally {
       fs.rmSync(empty, { recursive: true, force: true });
     }
