@@ -139,22 +139,6 @@ export function inNetns(target: NetnsTarget | undefined, cmd: string, args: stri
   return [target.nsenter, [`--net=${target.nsPath}`, cmd, ...args]];
 }
 
-/** execFile in the namespace, retrying through `ip netns exec` when nsenter is not installed. */
-export async function execInNetns(
-  target: NetnsTarget | undefined, cmd: string, args: string[], timeoutMs = 10000,
-): Promise<{ stdout: string; stderr: string }> {
-  const [file, argv] = inNetns(target, cmd, args);
-  try {
-    return await execFileAsync(file, argv, timeoutMs);
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT' && target?.name && !target.viaIp) {
-      target.viaIp = true;
-      return execInNetns(target, cmd, args, timeoutMs);
-    }
-    throw e;
-  }
-}
-
 function execFileAsync(file: string, args: string[], timeoutMs: number): Promise<{ stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
     execFile(file, args, { timeout: timeoutMs, maxBuffer: 64 * 1024 * 1024, encoding: 'utf8' }, (err, stdout, stderr) => {
