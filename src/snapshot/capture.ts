@@ -178,6 +178,8 @@ export async function captureSnapshot(opts: CaptureOptions = {}): Promise<Captur
       notices.push(...await captureProc(target, opts.procRoot, (text) => write(Buffer.from(text, 'utf8'))));
     } else {
       const r = await runSs({ flags: meta.flags, netns: target, ssPath: version!.path, out: fd ?? sink! });
+      // ss exits 0 when its writes fail (a full disk): its output would be cut short without a word
+      if (tmp && filesystemFull(tmp)) throw writeError(opts.output!, Object.assign(new Error('no space left on device'), { code: 'ENOSPC' }));
       bytes += r.bytes;
       for (const l of r.stderr) notices.push(`ss: ${l}`);
     }
@@ -275,6 +277,16 @@ export class CaptureFollower {
 /** How long a follower that has read all ss has written so far waits before it looks again. */
 const FOLLOW_POLL_MS = 2;
 const FOLLOW_READ_BYTES = 256 * 1024;
+
+/** Whether the filesystem `file` is on has no block left for this user (root: none at all). */
+function filesystemFull(file: string): boolean {
+  try {
+    const st = fs.statfsSync(path.dirname(file));
+    return (process.getuid?.() === 0 ? st.bfree : st.bavail) === 0;
+  } catch {
+    return false;
+  }
+}
 
 function endStream(s: Writable): Promise<void> {
   return new Promise((resolve, reject) => {

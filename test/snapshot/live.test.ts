@@ -163,6 +163,34 @@ describe('capture files', () => {
     await expect(read).rejects.toMatchObject({ exitCode: 3 });
   });
 
+  it('a disk that fills while ss writes fails the capture (ss itself exits 0 with its output cut short)', async () => {
+    const small = path.join(tmp, 'small-fs');
+    fs.mkdirSync(small);
+    try {
+      execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=64k', 'tmpfs', small], { stdio: 'ignore' });
+    } catch {
+      console.warn('full-disk test skipped: cannot mount a tmpfs (not root?)');
+      return;
+    }
+    try {
+      fs.writeFileSync(path.join(small, 'fill'), Buffer.alloc(56 * 1024)); // 8 KiB left: the metadata fits, ss's output does not
+      const big = path.join(tmp, 'ss-big.out');
+      fs.writeFileSync(big, SS_TEXT.repeat(2000));
+      const ss = path.join(tmp, 'ss-ignores-errors');
+      fs.writeFileSync(ss, [
+        '#!/bin/sh',
+        'if [ "$1" = "-V" ]; then echo "ss utility, iproute2-6.1.0"; exit 0; fi',
+        `cat '${big}' 2>/dev/null`,
+        'exit 0', // as ss does: it does not check its writes
+      ].join('\n') + '\n', { mode: 0o755 });
+      const out = path.join(small, 'cap.ss');
+      await expect(captureSnapshot({ output: out, ssPath: ss })).rejects.toMatchObject({ exitCode: 2, message: expect.stringContaining('cannot write the snapshot (ENOSPC)') });
+      expect(fs.readdirSync(small)).toEqual(['fill']);
+    } finally {
+      execFileSync('umount', [small]);
+    }
+  });
+
   it('reports ss failure as a snapshot error and leaves no file behind', async () => {
     const ss = fakeSs('ss-bad', 'partial\n', { code: 1, stderr: 'ss: bad option' });
     const out = path.join(tmp, 'cap2.ss');
