@@ -297,12 +297,11 @@ function endStream(s: Writable): Promise<void> {
 }
 
 /**
- * /proc fallback. The tables must be read from inside the namespace: /proc/PID/net of a process in it
- * when one is known (pid:N, /proc/N/ns/net, or any process whose /proc/PID/ns/net is the same
- * namespace), else `cat` run in the namespace. Process mapping always scans the host's /proc: socket
- * inodes are unique across namespaces.
+ * /proc fallback: writes its ss-like text (renderProc) to `write`, and returns what the user should know.
+ * The tables must be read from inside the namespace: /proc/PID/net of a process in it when one is known
+ * (pid:N, /proc/N/ns/net, or any process whose /proc/PID/ns/net is the same namespace), else `cat` run in
+ * the namespace. Process mapping always scans the host's /proc: socket inodes are unique across namespaces.
  */
-/** Writes the /proc fallback's ss-like text (renderProc) to `write`; returns what the user should know. */
 async function captureProc(target: NetnsTarget | undefined, procRoot: string | undefined, write: (text: string) => void): Promise<string[]> {
   const root = procRoot ?? '/proc';
   let reader: NetTableReader;
