@@ -48,6 +48,32 @@ const EXTRA_RULES = `rules:
       gt: 10
       top: 2
     message: "{group.localPort}: {observed}"
+  - id: test-slow-java
+    title: Slow connections of java processes to one subnet
+    kind: health
+    severity: warning
+    description: test
+    help: test
+    match:
+      tcp.rtt: {gt: 20}
+      process.name: {matches: "^j"}
+      peer.address: {cidr: 10.0.0.0/8}
+    message: "{tcp.rtt} ms to {peer} ({process})"
+  - id: test-max-rtt-peer
+    title: Slowest connection per peer and state
+    kind: health
+    severity: note
+    description: test
+    help: test
+    match:
+      netid: tcp
+    aggregate:
+      function: max
+      field: tcp.rtt
+      groupBy: [peerAddress, state]
+      gt: 50
+      top: 2
+    message: "{group.peerAddress}: {observed}"
 `;
 
 function generate(name: string, layout: string, sockets: number, seed = 1): string {
