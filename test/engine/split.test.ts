@@ -17,64 +17,27 @@ import { CORPUS } from '../snapshot/helpers';
 const ROOT = path.resolve(__dirname, '../..');
 let dir: string;
 
-/** Aggregates the default pack lacks: max with offenders by value, count per port with a small top. */
-const EXTRA_RULES = `rules:
-  - id: test-max-recvq
-    title: Largest receive queue per state
-    kind: health
-    severity: note
-    description: test
-    help: test
-    match:
-      netid: tcp
-    aggregate:
-      function: max
-      field: recvQ
-      groupBy: [state]
-      gte: 0
-      top: 3
-    message: "{group.state}: {observed}"
-  - id: test-count-port
-    title: Sockets per local port
-    kind: health
-    severity: note
-    description: test
-    help: test
-    match:
-      state: {in: [ESTAB, TIME-WAIT]}
-    aggregate:
-      function: count
-      groupBy: [localPort]
-      gt: 10
-      top: 2
-    message: "{group.localPort}: {observed}"
-  - id: test-slow-java
-    title: Slow connections of java processes to one subnet
-    kind: health
-    severity: warning
-    description: test
-    help: test
-    match:
-      tcp.rtt: {gt: 20}
-      process.name: {matches: "^j"}
-      peer.address: {cidr: 10.0.0.0/8}
-    message: "{tcp.rtt} ms to {peer} ({process})"
-  - id: test-max-rtt-peer
-    title: Slowest connection per peer and state
-    kind: health
-    severity: note
-    description: test
-    help: test
-    match:
-      netid: tcp
-    aggregate:
-      function: max
-      field: tcp.rtt
-      groupBy: [peerAddress, state]
-      gt: 50
-      top: 2
-    message: "{group.peerAddress}: {observed}"
-`;
+/** A rule of the test pack: its id (also its title), severity, and the rest (match, aggregate, message). */
+const rule = (id: string, severity: string, rest: string) =>
+  `  - id: ${id}\n    title: ${id}\n    kind: health\n    severity: ${severity}\n    description: test\n    help: test\n${rest}`;
+
+/**
+ * What the default pack lacks: max with offenders by value, count per port with a small top, a per-socket
+ * rule on TCP info, a process name and a CIDR, and a max of TCP info grouped by two keys.
+ */
+const EXTRA_RULES = `rules:\n${[
+  rule('test-max-recvq', 'note', `    match: {netid: tcp}
+    aggregate: {function: max, field: recvQ, groupBy: [state], gte: 0, top: 3}
+    message: "{group.state}: {observed}"\n`),
+  rule('test-count-port', 'note', `    match: {state: {in: [ESTAB, TIME-WAIT]}}
+    aggregate: {function: count, groupBy: [localPort], gt: 10, top: 2}
+    message: "{group.localPort}: {observed}"\n`),
+  rule('test-slow-java', 'warning', `    match: {tcp.rtt: {gt: 20}, process.name: {matches: "^j"}, peer.address: {cidr: 10.0.0.0/8}}
+    message: "{tcp.rtt} ms to {peer} ({process})"\n`),
+  rule('test-max-rtt-peer', 'note', `    match: {netid: tcp}
+    aggregate: {function: max, field: tcp.rtt, groupBy: [peerAddress, state], gt: 50, top: 2}
+    message: "{group.peerAddress}: {observed}"\n`),
+].join('')}`;
 
 function generate(name: string, layout: string, sockets: number, seed = 1): string {
   const out = path.join(dir, name);
