@@ -12,13 +12,12 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import * as readline from 'readline';
 import { spawn } from 'child_process';
 import { PassThrough, type Writable } from 'stream';
 import { ExitCode, UserError } from '../diagnostics';
 import { socklintVersion } from '../version';
 import { chooseSsFlags, detectSs, inNetns, resolveNetns, runSs, type NetnsTarget } from './live';
-import { PROC_FLAGS, fileTableReader, renderProc, type NetTableReader } from './proc';
+import { PROC_FLAGS, fileTableReader, linesOf, renderProc, type NetTableReader } from './proc';
 
 export interface CaptureMeta {
   'socklint-snapshot': string;
@@ -337,7 +336,7 @@ function netnsTableReader(target: NetnsTarget): NetTableReader {
       child.once('error', resolve);
       child.once('close', resolve);
     });
-    yield* readline.createInterface({ input: child.stdout!, crlfDelay: Infinity });
+    yield* linesOf(child.stdout!.setEncoding('utf8'));
     const r = await exit;
     if (r instanceof Error && r.code === 'ENOENT' && target.name && !target.viaIp) {
       target.viaIp = true; // no nsenter: through `ip netns exec`

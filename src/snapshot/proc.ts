@@ -15,7 +15,6 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import * as readline from 'readline';
 import type { ProcessRef } from './types';
 
 /** What the rendered text carries, for the `# flags:` metadata line (no -m/-i: skmem/tcpinfo not evaluated). */
@@ -176,7 +175,7 @@ const SO_ACCEPTCON = 0x10000;
  * Abstract names are printed with `@` for the leading (and every) NUL.
  */
 export function parseProcUnixLine(line: string): ProcUnixSocket {
-  const m = /^\s*[0-9A-Fa-f]+:\s+([0-9A-Fa-f]+)\s+([0-9A-Fa-f]+)\s+([0-9A-Fa-f]+)\s+([0-9A-Fa-f]+)\s+([0-9A-Fa-f]+)\s+(\d+)(?: (.*))?$/.exec(line);
+  const m = /^\s*[0-9A-Fa-f]+:\s+([0-9A-Fa-f]+)\s+([0-9A-Fa-f]+)\s+([0-9A-Fa-f]+)\s+([0-9A-Fa-f]+)\s+([0-9A-Fa-f]+)\s+(\d+)(?: ([^]*))?$/.exec(line);
   if (!m) throw new Error('not a /proc/net/unix line');
   const flags = parseInt(m[3], 16);
   const type = parseInt(m[4], 16);
@@ -207,10 +206,25 @@ export function fileTableReader(root: string): NetTableReader {
       if ((e as NodeJS.ErrnoException).code === 'ENOENT') return;
       throw e;
     }
-    yield* readline.createInterface({ input, crlfDelay: Infinity });
+    yield* linesOf(input);
   };
 }
 const TABLE_READ_BYTES = 256 * 1024;
+
+/**
+ * The lines of a table's text as it streams in, split at LF only: the kernel prints a unix socket's path
+ * as it is, and one holding a CR stays one line (readline would cut it there).
+ */
+export async function* linesOf(chunks: AsyncIterable<string>): AsyncGenerator<string> {
+  let rest = '';
+  for await (const chunk of chunks) {
+    const text = rest + chunk;
+    const lines = text.split('\n');
+    rest = lines.pop()!;
+    yield* lines;
+  }
+  if (rest !== '') yield rest;
+}
 
 /** What reading the tables found besides sockets. */
 export interface ProcScanResult {

@@ -283,6 +283,22 @@ describe('rendering /proc as ss text', () => {
     }
   });
 
+  it('splits the tables at LF only: a unix path holding a CR stays one row (and one socket)', async () => {
+    const cr = fakeProc({ unix: [UNIX_HEADER, '00000000abc751f7: 00000002 00000000 00010000 0001 01 129299 /tmp/a\rb.sock', UNIX.listen].join('\n') + '\n' }, []);
+    try {
+      const { text, scan } = await rendered(cr);
+      expect(scan.problemCount).toBe(0);
+      expect(text.split('\n').filter((l) => l.startsWith('u_str'))).toEqual([
+        expect.stringContaining('/tmp/a\rb.sock 129299'), expect.stringContaining('/tmp/sl-ref-unix/app.sock 129287'),
+      ]);
+      const { sockets, unparsed } = parseSsText(text, { file: 'proc', flags: '-tuaxnpoe' });
+      expect(unparsed).toEqual([]);
+      expect(sockets.map((x) => x.local.path)).toEqual(['/tmp/a\rb.sock', '/tmp/sl-ref-unix/app.sock']);
+    } finally {
+      fs.rmSync(cr, { recursive: true, force: true });
+    }
+  });
+
   it('a missing table is skipped (IPv6 disabled), a missing proc root gives an empty table', async () => {
     const empty = fakeProc({ tcp: TCP_HEADER + '\n' + TCP.listenFull + '\n' }, []);
     try {
