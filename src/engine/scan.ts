@@ -209,7 +209,10 @@ class SnapshotCollector {
 
   result(stats: ParseStats): SnapshotResult | Diagnostic {
     const { file, unparsedLines, summary, meta } = this;
-    if (stats.sockets === 0 && !summary) {
+    // ss's header and nothing else (`ss -tln` where nothing listens; an empty namespace, live) is a host
+    // without such sockets, scanned as one; a file with nothing ss prints, or only lines it does not, is not
+    const emptyCapture = stats.unparsed === 0 && (stats.kinds.header > 0 || stats.meta['socklint-snapshot'] !== undefined);
+    if (stats.sockets === 0 && !summary && !emptyCapture) {
       return {
         file,
         code: 'no-sockets',

@@ -1424,6 +1424,11 @@ export class SsParser {
     if (b & SEEN_EXTENDED) f.add('extended');
     if (b & SEEN_SKMEM) f.add('skmem');
     if (b & SEEN_TCPINFO) f.add('tcpinfo');
+    // no row at all (`ss -tln` where nothing listens, an empty namespace): what the header's columns carry
+    if (this.stats.sockets === 0 && this.layout) {
+      if (this.layout.state) f.add('state');
+      if (this.layout.queues) f.add('queues');
+    }
     const flags = this.flags;
     if (flags) {
       const l = flags.letters;

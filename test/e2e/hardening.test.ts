@@ -30,6 +30,34 @@ function oneLineNaming(r: RunResult, what: string): void {
   expect(lines[0]).toContain(what);
 }
 
+describe('ss output with a header and no row is a host without such sockets, not an unreadable snapshot', () => {
+  it('is scanned: its columns are known, and a rule on too few sockets can fail it', async () => {
+    const p = file('no-listeners.ss', 'Netid State  Recv-Q Send-Q Local Address:Port  Peer Address:PortProcess\n'); // ss -tuln where nothing listens
+    const r = await runCli(['scan', p, '--format', 'json']);
+    expect(r.code).toBe(0);
+    const report = jsonReport(r);
+    expect(report.snapshots).toEqual([expect.objectContaining({ sockets: 0, unparsed: 0 })]);
+    // the State and queue columns are there: the rules on them are evaluated (and pass)
+    expect(report.notEvaluated.map((n) => n.ruleId)).not.toContain('unexpected-listener');
+    expect(report.notEvaluated.map((n) => n.ruleId)).not.toContain('listen-queue-overflow');
+    fs.writeFileSync(path.join(dir, 'https-up.yaml'), [
+      'rules:',
+      '  - id: https-up',
+      '    title: Nothing listens on 443',
+      '    kind: health',
+      '    severity: error',
+      '    description: The web tier must listen on 443.',
+      '    help: Start the web server.',
+      '    match: {state: LISTEN, local.port: 443}',
+      '    aggregate: {function: count, lt: 1}',
+      '    message: "{observed} listeners on 443"',
+    ].join('\n'));
+    const down = await runCli(['scan', p, '--rules', path.join(dir, 'https-up.yaml'), '--format', 'json']);
+    expect(down.code).toBe(1);
+    expect(jsonReport(down).findings.map((f) => [f.ruleId, f.observed])).toEqual([['https-up', 0]]);
+  });
+});
+
 describe('unreadable snapshots exit 3 with one line naming the file', () => {
   it('binary junk', async () => {
     const junk = Buffer.alloc(64 * 1024);
@@ -42,6 +70,12 @@ describe('unreadable snapshots exit 3 with one line naming the file', () => {
   });
   it('an empty file', async () => {
     const p = file('empty.ss', '');
+    const r = await runCli(['scan', p]);
+    expect(r.code).toBe(3);
+    oneLineNaming(r, p);
+  });
+  it('a header followed by lines ss does not print', async () => {
+    const p = file('header-junk.ss', 'State Recv-Q Send-Q Local Address:Port Peer Address:Port\nnot a socket row\n');
     const r = await runCli(['scan', p]);
     expect(r.code).toBe(3);
     oneLineNaming(r, p);
