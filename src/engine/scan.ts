@@ -9,7 +9,7 @@ import { UserError } from '../diagnostics';
 import { CHECK_EVERY, OutOfMemoryError, checkFindingsMemory, checkRuleStateMemory } from './memory';
 import type { FieldGroup, Location, SocketRecord, SsSummary, UnparsedLine } from '../snapshot/types';
 import { parseSnapshotFile, type ByteRange } from '../snapshot/source';
-import type { ParseSink, ParseStats, ParserSeed } from '../snapshot/parser';
+import { emptyCapture, type ParseSink, type ParseStats, type ParserSeed } from '../snapshot/parser';
 import type { CompiledRule } from '../rules/types';
 import type { Finding, NotEvaluated, Omitted, RuleMeta, ScanReport, SnapshotReport, Suppression, WaiverReport } from './types';
 import { SnapshotEvaluator, type EvaluatorPartial, type FindingsListed } from './evaluate';
@@ -209,10 +209,7 @@ class SnapshotCollector {
 
   result(stats: ParseStats): SnapshotResult | Diagnostic {
     const { file, unparsedLines, summary, meta } = this;
-    // ss's header and nothing else (`ss -tln` where nothing listens; an empty namespace, live) is a host
-    // without such sockets, scanned as one; a file with nothing ss prints, or only lines it does not, is not
-    const emptyCapture = stats.unparsed === 0 && (stats.kinds.header > 0 || stats.meta['socklint-snapshot'] !== undefined);
-    if (stats.sockets === 0 && !summary && !emptyCapture) {
+    if (stats.sockets === 0 && !summary && !emptyCapture(stats)) {
       return {
         file,
         code: 'no-sockets',

@@ -102,6 +102,14 @@ export interface ParseStats {
   kinds: LineKinds;
 }
 
+/**
+ * Whether a parse that found no socket read ss's header and nothing it could not parse (`ss -tln` where
+ * nothing listens, an empty namespace captured live): a host without such sockets, not an unreadable file.
+ */
+export function emptyCapture(stats: ParseStats): boolean {
+  return stats.sockets === 0 && stats.unparsed === 0 && (stats.kinds.header > 0 || stats.meta['socklint-snapshot'] !== undefined);
+}
+
 /** What a socket whose netid is `unknown` may be. */
 export type UndecidedKind = 'inet' | 'unix' | 'packet' | 'tipc' | 'other';
 

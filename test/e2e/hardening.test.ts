@@ -55,6 +55,8 @@ describe('ss output with a header and no row is a host without such sockets, not
     const down = await runCli(['scan', p, '--rules', path.join(dir, 'https-up.yaml'), '--format', 'json']);
     expect(down.code).toBe(1);
     expect(jsonReport(down).findings.map((f) => [f.ruleId, f.observed])).toEqual([['https-up', 0]]);
+    const parsed = await runCli(['parse', p, '--format', 'ndjson']);
+    expect({ code: parsed.code, stdout: parsed.stdout, stderr: parsed.stderr }).toEqual({ code: 0, stdout: '', stderr: '' });
   });
 });
 

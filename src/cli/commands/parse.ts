@@ -6,6 +6,7 @@
 import { ExitCode, UserError, formatDiagnostic } from '../../diagnostics';
 import { snapshotFiles } from '../snapshots';
 import { parseSnapshotFile } from '../../snapshot/source';
+import { emptyCapture } from '../../snapshot/parser';
 import type { SsSummary, UnparsedLine } from '../../snapshot/types';
 import { BufferedStdout } from '../stdout';
 
@@ -46,7 +47,7 @@ export async function parseCommand(args: string[], format: 'json' | 'ndjson', ss
       } else {
         for (const u of unparsed) process.stderr.write(`socklint: ${file}:${u.line}: unparsed line: ${u.reason}\n`);
       }
-      if (stats.sockets === 0 && summaries.length === 0) {
+      if (stats.sockets === 0 && summaries.length === 0 && !emptyCapture(stats)) {
         process.stderr.write(`socklint: ${formatDiagnostic({ file, code: 'no-sockets', message: `holds no parsable socket (${stats.lines} lines, ${stats.unparsed} unparsed)` })}\n`);
         failed = true;
       }
