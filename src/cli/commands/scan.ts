@@ -1,7 +1,8 @@
 /**
  * `socklint scan`: snapshots (or this host, live) → findings → every requested report, then the exit code:
- * 3 when a snapshot could not be read or held no socket (ss's header alone is an empty host, not that), else 1 when an unsuppressed finding is at or
- * above --fail-on, else 0. Reports are written in every case, so a failing CI run still uploads them.
+ * 3 when a snapshot could not be read or held no socket (ss's header alone is a host without sockets, not
+ * that), else 1 when an unsuppressed finding is at or above --fail-on, else 0. Reports are written in every
+ * case, so a failing CI run still uploads them.
  */
 import * as os from 'node:os';
 import * as path from 'node:path';
