@@ -106,6 +106,19 @@ function writeError(file: string, e: unknown): UserError {
 
 /** Capture the live host (or namespace) into a file, a stream or a string. */
 export async function captureSnapshot(opts: CaptureOptions = {}): Promise<CaptureResult> {
+  // whatever ends the capture — a bad label or namespace before ss runs included — ends its follower
+  let r: CaptureResult;
+  try {
+    r = await capture(opts);
+  } catch (e) {
+    opts.follow?.finish(e);
+    throw e;
+  }
+  opts.follow?.finish();
+  return r;
+}
+
+async function capture(opts: CaptureOptions): Promise<CaptureResult> {
   const labels = Object.entries(opts.labels ?? {});
   for (const [k, v] of labels) {
     if (/[,=\r\n]/.test(k) || /[,\r\n]/.test(v)) {
@@ -198,10 +211,8 @@ export async function captureSnapshot(opts: CaptureOptions = {}): Promise<Captur
   } catch (e) {
     if (fd !== undefined) fs.closeSync(fd);
     if (tmp) fs.rmSync(tmp, { force: true });
-    opts.follow?.finish(e);
     throw e;
   }
-  opts.follow?.finish();
   return {
     meta,
     notices,
@@ -417,7 +428,13 @@ export async function liveSnapshot(opts: LiveSnapshotOptions = {}): Promise<Live
   let dir: string | undefined;
   let file = opts.saveTo;
   if (!file) {
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'socklint-live-'));
+    try {
+      dir = fs.mkdtempSync(path.join(os.tmpdir(), 'socklint-live-'));
+    } catch (e) {
+      const err = new UserError({ file: os.tmpdir(), code: 'snapshot-write', message: `cannot make a folder for the capture (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`, hint: 'set TMPDIR to a writable folder, or give --save-snapshot PATH' }, ExitCode.usage);
+      opts.follow?.finish(err);
+      throw err;
+    }
     file = path.join(dir, 'snapshot.ss');
   }
   const dispose = async () => {

@@ -17,6 +17,23 @@ it('scans this host live and prints a text report (what `npm start` does)', asyn
   expect(r.stderr).not.toMatch(/internal error|\n\s+at /);
 });
 
+it('stops at once with one line when the capture fails before ss runs (the scan waits for it otherwise)', async () => {
+  const cases: [string[], RegExp][] = [
+    [['--save-snapshot', '/nonexistent-dir/x.ss'], /^socklint: \/nonexistent-dir\/x\.ss: cannot write the snapshot \(ENOENT\)/],
+    [['--label', 'role=a,b'], /^socklint: --label: "role=a,b": a capture label cannot contain ","/],
+    [['--netns', 'no-such-namespace-here'], /^socklint: --netns: no-such-namespace-here: no such network namespace/],
+  ];
+  for (const [args, message] of cases) {
+    const r = await runCli(['scan', ...args], { timeoutMs: 20000 });
+    expect({ args, code: r.code, lines: r.stderr.trim().split('\n').length }).toEqual({ args, code: 2, lines: 1 });
+    expect(r.stderr).toMatch(message);
+  }
+  const noTmp = await runCli(['scan'], { timeoutMs: 20000, env: { TMPDIR: '/nonexistent-tmp' } });
+  expect({ code: noTmp.code, stderr: noTmp.stderr }).toEqual({
+    code: 2, stderr: 'socklint: /nonexistent-tmp: cannot make a folder for the capture (ENOENT) (set TMPDIR to a writable folder, or give --save-snapshot PATH) [snapshot-write]\n',
+  });
+});
+
 const unavailable = netnsUnavailableReason();
 const describeNetns = unavailable ? describe.skip : describe;
 if (unavailable) console.warn(`namespace tests skipped: ${unavailable}`);
