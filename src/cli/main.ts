@@ -101,6 +101,7 @@ export async function main(argv: string[]): Promise<number> {
         // One large file is split across two threads: its worker boots and builds its rules while this thread
         // loads the scan (engine/threads.ts). The scan takes it, or it is dropped here.
         const threads = await import('../engine/threads');
+        threads.parallelMinBytes(); // a value that is no size is an error, whether or not this scan uses threads
         if (snapshots.length === 1) {
           let parsed: Record<string, string> | undefined;
           try {

@@ -9,6 +9,7 @@ import * as path from 'node:path';
 import * as v8 from 'node:v8';
 import type { Worker } from 'node:worker_threads';
 import { compareText } from '../compare';
+import { ExitCode, UserError } from '../diagnostics';
 import { fileStartsGzip } from '../snapshot/gzip';
 import type { RangeResult, RangeRunner, ScanInput, WorkerTask } from './scan';
 
@@ -88,7 +89,14 @@ export function usableCores(): number {
  */
 export function parallelMinBytes(): number {
   const raw = process.env.SOCKLINT_PARALLEL_MIN_BYTES?.trim();
-  return raw !== undefined && /^\d+$/.test(raw) ? Number(raw) : 64 * 1024 * 1024;
+  if (raw === undefined || raw === '') return 64 * 1024 * 1024;
+  if (!/^\d+$/.test(raw)) {
+    throw new UserError({
+      file: 'SOCKLINT_PARALLEL_MIN_BYTES', code: 'bad-number', message: `"${raw}" is not a whole number of bytes`,
+      hint: 'unset it, or give a size in bytes: 67108864 is the default (64 MiB)',
+    }, ExitCode.usage);
+  }
+  return Number(raw);
 }
 
 /** The size of `file` when it is a plain (not gzip) regular file worth splitting (split.ts), else undefined. */

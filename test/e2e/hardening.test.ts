@@ -316,6 +316,10 @@ describe('the command line', () => {
     }
     const bare = await runCli(['scan', SNAP, '--redact', '--format', 'json']); // bare --redact means "peer addresses"
     expect(bare.code).toBe(1);
+    // the environment's one knob, like the options: a value that is no size is an error, whatever -j says
+    const knob = await runCli(['scan', SNAP, '-j', '1'], { env: { SOCKLINT_PARALLEL_MIN_BYTES: '64M' } });
+    expect(knob.code).toBe(2);
+    oneLineNaming(knob, 'SOCKLINT_PARALLEL_MIN_BYTES: "64M" is not a whole number of bytes');
     // ... and before a snapshot it takes the snapshot as its fields: said so, with the way out
     const before = await runCli(['scan', '--redact', SNAP]);
     expect(before.code).toBe(2);

@@ -10,16 +10,18 @@ afterEach(() => {
   else process.env.SOCKLINT_PARALLEL_MIN_BYTES = saved;
 });
 
-it('uses threads from 64 MiB of input unless SOCKLINT_PARALLEL_MIN_BYTES says otherwise', () => {
+it('uses threads from 64 MiB of input unless SOCKLINT_PARALLEL_MIN_BYTES says otherwise (a value that is no size is an error)', () => {
   delete process.env.SOCKLINT_PARALLEL_MIN_BYTES;
   expect(parallelMinBytes()).toBe(64 * 1024 * 1024);
   process.env.SOCKLINT_PARALLEL_MIN_BYTES = '0';
   expect(parallelMinBytes()).toBe(0);
   process.env.SOCKLINT_PARALLEL_MIN_BYTES = '1048576';
   expect(parallelMinBytes()).toBe(1048576);
-  for (const bad of ['', 'lots', '-5']) {
+  process.env.SOCKLINT_PARALLEL_MIN_BYTES = ' ';
+  expect(parallelMinBytes()).toBe(64 * 1024 * 1024); // set but empty: as unset
+  for (const bad of ['lots', '-5', '1e6']) {
     process.env.SOCKLINT_PARALLEL_MIN_BYTES = bad;
-    expect(parallelMinBytes()).toBe(64 * 1024 * 1024);
+    expect(() => parallelMinBytes()).toThrow(expect.objectContaining({ exitCode: 2, message: expect.stringContaining(`"${bad}" is not a whole number of bytes`) }));
   }
 });
 
