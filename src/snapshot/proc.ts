@@ -15,6 +15,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
+import { ExitCode, UserError } from '../diagnostics';
 import type { ProcessRef } from './types';
 
 /** What the rendered text carries, for the `# flags:` metadata line (no -m/-i: skmem/tcpinfo not evaluated). */
@@ -198,15 +199,16 @@ export type NetTableReader = (table: string) => AsyncIterable<string>;
 /** Reader for `<root>/net/<table>` (root = /proc, /proc/PID for another namespace, or a test tree). */
 export function fileTableReader(root: string): NetTableReader {
   return async function* lines(table) {
-    let input: fs.ReadStream;
+    const file = path.join(root, 'net', table);
     try {
-      input = fs.createReadStream(path.join(root, 'net', table), { encoding: 'utf8', highWaterMark: TABLE_READ_BYTES });
+      const input = fs.createReadStream(file, { encoding: 'utf8', highWaterMark: TABLE_READ_BYTES });
       await new Promise<void>((resolve, reject) => input.once('ready', () => resolve()).once('error', reject));
+      yield* linesOf(input);
     } catch (e) {
-      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return;
-      throw e;
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT') return;
+      throw new UserError({ file, code: 'live-capture-failed', message: `cannot read the socket table (${code ?? (e as Error).message})` }, ExitCode.snapshot);
     }
-    yield* linesOf(input);
   };
 }
 const TABLE_READ_BYTES = 256 * 1024;

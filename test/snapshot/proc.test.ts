@@ -299,6 +299,18 @@ describe('rendering /proc as ss text', () => {
     }
   });
 
+  it('a table that cannot be read fails the capture with one line naming it (exit 3)', async () => {
+    const broken = fakeProc({}, []);
+    fs.mkdirSync(path.join(broken, 'net', 'tcp')); // a read of it fails (EISDIR)
+    try {
+      await expect(rendered(broken)).rejects.toMatchObject({
+        exitCode: 3, message: `${path.join(broken, 'net', 'tcp')}: cannot read the socket table (EISDIR) [live-capture-failed]`,
+      });
+    } finally {
+      fs.rmSync(broken, { recursive: true, force: true });
+    }
+  });
+
   it('a missing table is skipped (IPv6 disabled), a missing proc root gives an empty table', async () => {
     const empty = fakeProc({ tcp: TCP_HEADER + '\n' + TCP.listenFull + '\n' }, []);
     try {
