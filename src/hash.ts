@@ -10,4 +10,3 @@ const oneShot = (crypto as { hash?: (algorithm: string, data: string, encoding: 
 export function sha256Hex(text: string): string {
   return oneShot !== undefined ? oneShot('sha256', text, 'hex') : crypto.createHash('sha256').update(text).digest('hex');
 }
-

@@ -48,11 +48,18 @@ export function expandSnapshotArgs(args: string[], skipped: string[] = []): stri
     if (stat?.isDirectory()) {
       const all: string[] = [];
       walk(arg, all, false);
-      const files = all.filter((f) => !NOT_SNAPSHOTS.includes(path.extname(f).toLowerCase()));
-      skipped.push(...all.filter((f) => !files.includes(f)));
+      const files: string[] = [];
+      const others = new Set<string>(); // the extensions of the files left out
+      for (const f of all) {
+        const ext = path.extname(f).toLowerCase();
+        if (NOT_SNAPSHOTS.includes(ext)) {
+          skipped.push(f);
+          others.add(ext);
+        } else files.push(f);
+      }
       if (files.length === 0) {
         throw new UserError({
-          file: arg, code: 'empty-folder', message: all.length === 0 ? 'folder holds no snapshot files' : `folder holds no snapshot files, only ${NOT_SNAPSHOTS.filter((x) => all.some((f) => path.extname(f).toLowerCase() === x)).join(', ')} files`,
+          file: arg, code: 'empty-folder', message: all.length === 0 ? 'folder holds no snapshot files' : `folder holds no snapshot files, only ${NOT_SNAPSHOTS.filter((x) => others.has(x)).join(', ')} files`,
           ...(all.length > 0 ? { hint: 'name a file to read it whatever its name' } : {}),
         }, ExitCode.snapshot);
       }

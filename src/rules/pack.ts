@@ -138,7 +138,6 @@ interface PackCache {
 
 let packCache: PackCache | null | undefined;
 
-
 function cachedSource(resolved: string, shown: string, yaml: YamlLoadOptions | undefined): YamlSource | undefined {
   if (packCache === undefined) {
     try {

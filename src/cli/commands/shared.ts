@@ -20,7 +20,6 @@ export function loadRulesAndConfig(o: RuleOptions): { config: LoadedConfig; rule
 
 export { parseLabelArgs } from '../args';
 
-
 export function printDiagnostics(list: Diagnostic[]): void {
   for (const d of list) process.stderr.write(`socklint: ${formatDiagnostic(d)}\n`);
 }
