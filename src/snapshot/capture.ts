@@ -246,15 +246,18 @@ export class CaptureFollower {
     this.wake?.();
   }
 
+  /** The file's bytes as they come; a chunk is valid until the next one is asked for (a parser copies what it keeps). */
   async *chunks(): AsyncGenerator<Buffer> {
     while (this.file === undefined && !this.ended) await this.pause();
     if (this.failure !== undefined) throw this.failure;
     if (this.file === undefined) return;
     const fd = fs.openSync(this.file, 'r');
+    // one buffer, read into again once the parse has taken a chunk (as source.ts reads files): a new one per
+    // read is memory the kernel maps and zeroes each time
+    const buf = Buffer.allocUnsafeSlow(FOLLOW_READ_BYTES);
     try {
       for (let pos = 0; ;) {
         const ended = this.ended; // read first: what was written before the end is then all read below
-        const buf = Buffer.allocUnsafe(FOLLOW_READ_BYTES);
         const n = fs.readSync(fd, buf, 0, buf.length, pos);
         if (n > 0) {
           pos += n;

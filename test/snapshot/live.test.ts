@@ -37,7 +37,7 @@ function fakeSs(name: string, body: string, opts: { version?: string; code?: num
 
 async function collect(chunks: AsyncIterable<Buffer>): Promise<Buffer> {
   const all: Buffer[] = [];
-  for await (const c of chunks) all.push(c);
+  for await (const c of chunks) all.push(Buffer.from(c)); // a chunk is read over by the next one
   return Buffer.concat(all);
 }
 
