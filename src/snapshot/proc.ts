@@ -246,11 +246,11 @@ const TABLES: { table: string; netid: 'tcp' | 'udp' | 'unix'; family: 4 | 6 }[] 
 ];
 
 /**
- * Walk `<procRoot>/[0-9]*\/fd` for `socket:[INODE]` links (only inodes in `wanted`, when given). Names come
+ * Walk `<procRoot>/[0-9]*\/fd` for `socket:[INODE]` links: every socket a process holds. Names come
  * from `<procRoot>/PID/comm` (what ss reads from /proc/PID/stat), cut at the first `)` and with control
  * characters replaced by `.` exactly as ss 7.0 prints them, so a hostile name cannot break the row.
  */
-export function mapSocketProcesses(procRoot: string, wanted?: Set<number>): { processes: Map<number, ProcessRef[]>; unreadable: number } {
+export function mapSocketProcesses(procRoot: string): { processes: Map<number, ProcessRef[]>; unreadable: number } {
   const processes = new Map<number, ProcessRef[]>();
   let unreadable = 0;
   let pids: string[];
@@ -282,7 +282,6 @@ export function mapSocketProcesses(procRoot: string, wanted?: Set<number>): { pr
       const m = /^socket:\[(\d+)\]$/.exec(target);
       if (!m) continue;
       const inode = Number(m[1]);
-      if (wanted && !wanted.has(inode)) continue;
       name ??= readComm(procRoot, pid);
       let list = processes.get(inode);
       if (!list) processes.set(inode, (list = []));

@@ -216,7 +216,7 @@ describe('rendering /proc as ss text', () => {
   afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
 
   it('maps inodes to every (pid, fd) holding them, sanitising names like ss 7.0', () => {
-    const { processes } = mapSocketProcesses(root, new Set([129280, 129317, 129283, 999]));
+    const { processes } = mapSocketProcesses(root);
     expect(processes.get(129280)).toEqual([{ name: 'stuck-api', pid: 100, fd: 3 }]);
     expect(processes.get(129317)).toEqual([{ name: 'loadgen', pid: 200, fd: 7 }, { name: 'loadgen', pid: 201, fd: 3 }]);
     expect(processes.get(129283)).toEqual([{ name: 'a",pid=5', pid: 300, fd: 4 }]);
