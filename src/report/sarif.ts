@@ -379,8 +379,13 @@ export function buildSarifLog(input: ScanReport, ctx: FormatContext): Sarif.Log 
   return builder.buildSarifOutput();
 }
 
+/**
+ * The log as one line of JSON: SARIF is read by machines (upload-sarif, viewers; `jq .` indents it for a
+ * reader), and the indentation was ~38 % of the file and half of the time JSON.stringify took (a 20-host part
+ * of 100 × 10k snapshots: 2.9 → 1.8 MB, 10–14 → 5–6 ms to stringify).
+ */
 export function formatSarif(report: ScanReport, ctx: FormatContext): string {
-  return `${JSON.stringify(buildSarifLog(report, ctx), null, 2)}\n`;
+  return `${JSON.stringify(buildSarifLog(report, ctx))}\n`;
 }
 
 export const sarifFormatter: Formatter = {

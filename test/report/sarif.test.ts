@@ -22,6 +22,13 @@ describe('SARIF', () => {
     expect(log.version).toBe('2.1.0');
   });
 
+  test('is written as one line of JSON (no indentation)', () => {
+    const text = formatters.sarif.format(sampleReport(), CTX);
+    expect(text.endsWith('}\n')).toBe(true);
+    expect(text.slice(0, -1)).not.toContain('\n');
+    expect(text).toBe(`${JSON.stringify(JSON.parse(text))}\n`);
+  });
+
   test('one run per host, each its own code-scanning category', () => {
     const log = sarif();
     const ids = log.runs.map((r) => r.automationDetails?.id);
