@@ -5,12 +5,13 @@
  * with loopback sockets, then `ss` alone and `socklint scan --netns` of one or more builds, interleaved.
  * Not a test and not part of `npm run bench`; needs root and `ip` (it creates and deletes the namespace).
  *
- *   node bench/live.js [--sockets 64k] [--kind established|timewait] [--rounds 6] [ROOT ...]
+ *   node bench/live.js [--sockets 64k] [--kind established|timewait] [--rounds 6] [--hold] [ROOT ...]
  *
  * ROOT: checkouts with a build (ROOT/dist/cli/main.js), default this one. `established` keeps the sockets
  * open, held by processes in the namespace (a server and a client per 8,000 connections: the fd limit), so
  * ss's `-p` has owners to look up; `timewait` opens and closes connections, leaving TIME-WAIT sockets
- * without processes (they last 60 s: the rounds must fit in that time).
+ * without processes (they last 60 s: the rounds must fit in that time). `--hold` measures nothing: it fills
+ * the namespace, prints its name and keeps it until interrupted (Ctrl-C), for profiling by hand.
  */
 const fs = require('fs');
 const os = require('os');
@@ -19,12 +20,12 @@ const { spawn, spawnSync } = require('child_process');
 const { median } = require('./run');
 
 function usage(message) {
-  process.stderr.write(`bench/live.js: ${message}\nusage: node bench/live.js [--sockets 64k] [--kind established|timewait] [--rounds 6] [ROOT ...]\n`);
+  process.stderr.write(`bench/live.js: ${message}\nusage: node bench/live.js [--sockets 64k] [--kind established|timewait] [--rounds 6] [--hold] [ROOT ...]\n`);
   process.exit(2);
 }
 
 function parseArgs(argv) {
-  const o = { sockets: 64000, kind: 'established', rounds: 6, roots: [] };
+  const o = { sockets: 64000, kind: 'established', rounds: 6, hold: false, roots: [] };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const value = () => (i + 1 < argv.length ? argv[++i] : usage(`${a} needs a value`));
@@ -38,7 +39,8 @@ function parseArgs(argv) {
     } else if (a === '--rounds') {
       o.rounds = Number(value());
       if (!(o.rounds >= 1)) usage('--rounds takes a whole number ≥ 1');
-    } else if (a.startsWith('-')) usage(`unknown option ${a}`);
+    } else if (a === '--hold') o.hold = true;
+    else if (a.startsWith('-')) usage(`unknown option ${a}`);
     else o.roots.push(path.resolve(a));
   }
   if (o.roots.length === 0) o.roots.push(path.resolve(__dirname, '..'));
@@ -103,6 +105,10 @@ async function main() {
     }
     const summary = spawnSync('ip', ['netns', 'exec', ns, 'ss', '-s'], { encoding: 'utf8' }).stdout.split('\n')[1];
     process.stdout.write(`namespace ${ns}: ${summary.trim()} (made in ${((Date.now() - started) / 1000).toFixed(1)} s)\n`);
+    if (o.hold) {
+      process.stdout.write('held until interrupted (Ctrl-C)\n');
+      await new Promise(() => undefined); // SIGINT cleans up
+    }
 
     const nsPath = `/var/run/netns/${ns}`;
     const runs = [

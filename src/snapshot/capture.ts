@@ -1,23 +1,28 @@
 /**
  * Live capture: a snapshot file = capture metadata (`# key: value` lines the parser collects into
- * stats.meta) followed by the raw output of `ss` — or, when ss is not installed, ss-compatible text
- * rendered from /proc/net (proc.ts). The saved file is exactly what gets parsed, so SARIF/report line
- * numbers point into it.
+ * stats.meta) followed by the output of `ss` — its rows as ss printed them, with the process column filled in
+ * by socklint where ss can do without `-p` (owners.ts; `# processes:` says so) — or, when ss is not installed,
+ * ss-compatible text rendered from /proc/net (proc.ts). The saved file is exactly what gets parsed, so
+ * SARIF/report line numbers point into it.
  *
- * Design: ss writes straight into the snapshot file (the user's `--save-snapshot` path, else a temp file;
- * its stdout is the file, no copy through this process), after the metadata lines. A live scan reads the
- * file as ss writes it (CaptureFollower): ss runs on one core while the parse runs on another, and the file
- * is the buffer between them — memory stays bounded by the parser, not by the host's socket count.
+ * Design: the snapshot file (the user's `--save-snapshot` path, else a temp file) is written after the
+ * metadata lines either by ss itself (its stdout is the file: ss older than any release we know, 6.7, or flags
+ * of the caller's own) or by this thread, from a private file ss writes at its own pace while /proc is walked
+ * for the socket owners (captureWithOwners). A live scan reads the snapshot file as it grows (CaptureFollower):
+ * ss runs on one core while the parse runs on another, and the files are the buffers between them — memory
+ * stays bounded by the parser and the owner map, not by the host's socket count.
  */
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { spawn } from 'child_process';
+import { randomBytes } from 'crypto';
 import { PassThrough, type Writable } from 'stream';
 import { ExitCode, UserError } from '../diagnostics';
 import { socklintVersion } from '../version';
-import { chooseSsFlags, detectSs, inNetns, resolveNetns, runSs, type NetnsTarget } from './live';
-import { PROC_FLAGS, fileTableReader, linesOf, renderProc, type NetTableReader } from './proc';
+import { chooseSsFlags, detectSs, inNetns, ownersBySocklint, resolveNetns, runSs, type NetnsTarget, type RunSsOptions, type RunSsResult } from './live';
+import { OwnerColumn } from './owners';
+import { PROC_FLAGS, fileTableReader, linesOf, mapSocketProcesses, renderProc, type NetTableReader } from './proc';
 
 export interface CaptureMeta {
   'socklint-snapshot': string;
@@ -28,6 +33,11 @@ export interface CaptureMeta {
   /** `iproute2-6.1.0`, or `none (proc fallback)`. */
   ss: string;
   flags: string;
+  /**
+   * Set when socklint, not ss, filled in the process column (owners.ts): how, and the flags ss ran with
+   * (`flags` without `p`); the rows read as `ss -p` output.
+   */
+  processes?: string;
   /** Namespace as given to --netns; '' for the host's. */
   netns: string;
   socklint: string;
@@ -39,7 +49,7 @@ export interface CaptureMeta {
   uid?: string;
 }
 
-const META_KEYS: (keyof CaptureMeta)[] = ['socklint-snapshot', 'host', 'time', 'kernel', 'ss', 'flags', 'netns', 'socklint', 'labels', 'source', 'uid'];
+const META_KEYS: (keyof CaptureMeta)[] = ['socklint-snapshot', 'host', 'time', 'kernel', 'ss', 'flags', 'processes', 'netns', 'socklint', 'labels', 'source', 'uid'];
 
 /** `# key: value` lines, one per key, in the fixed order (an empty value keeps its line: `# netns: `). */
 export function formatMeta(meta: CaptureMeta): string {
@@ -143,9 +153,12 @@ async function capture(opts: CaptureOptions): Promise<CaptureResult> {
     socklint: socklintVersion(),
   };
   if (labels.length) meta.labels = labels.map(([k, v]) => `${k}=${v}`).join(',');
+  // the process column: socklint's own /proc walk where ss's -p would cost it the square of the sockets
+  const ssFlags = !useProc && opts.flags === undefined && ownersBySocklint(version) ? meta.flags.replace('p', '') : meta.flags;
+  if (ssFlags !== meta.flags) meta.processes = `socklint, from /proc/PID/fd (ss ran as ss ${ssFlags})`;
   if (useProc) meta.source = 'proc';
   if (typeof process.getuid === 'function' && process.getuid() !== 0) meta.uid = String(process.getuid());
-  const root = notRootNotice(useProc);
+  const root = notRootNotice(useProc || meta.processes !== undefined);
   if (root) notices.push(root);
 
   let tmp: string | undefined;
@@ -189,10 +202,13 @@ async function capture(opts: CaptureOptions): Promise<CaptureResult> {
     if (useProc) {
       notices.push(...await captureProc(target, opts.procRoot, (text) => write(Buffer.from(text, 'utf8'))));
     } else {
-      const r = await runSs({ flags: meta.flags, netns: target, ssPath: version!.path, out: fd ?? sink! });
+      const ss = { flags: ssFlags, netns: target, ssPath: version!.path };
+      const r = meta.processes !== undefined
+        ? await captureWithOwners(ss, tmp ? path.dirname(tmp) : os.tmpdir(), opts.output ?? os.tmpdir(), (buf) => { write(buf); opts.follow?.grew(); }, notices)
+        : await runSs({ ...ss, out: fd ?? sink! });
       // ss exits 0 when its writes fail (a full disk): its output would be cut short without a word
-      if (tmp && filesystemFull(tmp)) throw writeError(opts.output!, Object.assign(new Error('no space left on device'), { code: 'ENOSPC' }));
-      bytes += r.bytes;
+      if (tmp && filesystemFull(tmp)) throw diskFull(opts.output!);
+      if (meta.processes === undefined) bytes += r.bytes; // (what captureWithOwners passes on is counted by write)
       for (const l of r.stderr) notices.push(`ss: ${l}`);
     }
     if (fd !== undefined) {
@@ -223,6 +239,70 @@ async function capture(opts: CaptureOptions): Promise<CaptureResult> {
 }
 
 /**
+ * ss's output with the process column filled in by socklint (owners.ts), passed to `write` in pieces. ss
+ * writes to a private file (unlinked at once) at its own pace while this thread walks /proc for the socket
+ * owners — the walk ss -p would make before its dump, here beside it — then the file is read as it grows,
+ * each piece written on with its rows' `users:((…))` items, the event loop given a turn between pieces (this
+ * thread parses what is written, see CaptureFollower).
+ */
+async function captureWithOwners(
+  ss: Omit<RunSsOptions, 'out'>, dir: string, label: string, write: (buf: Buffer) => void, notices: string[],
+): Promise<RunSsResult> {
+  const raw = path.join(dir, `.socklint-ss.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
+  let fd: number;
+  try {
+    fd = fs.openSync(raw, 'wx+', 0o600);
+    fs.unlinkSync(raw);
+  } catch (e) {
+    throw writeError(label, e);
+  }
+  const stop = new AbortController();
+  try {
+    let ended = false;
+    const run = runSs({ ...ss, out: fd, signal: stop.signal }).finally(() => { ended = true; });
+    run.catch(() => undefined); // awaited below
+    const { processes, unreadable } = mapSocketProcesses('/proc');
+    const unread = unreadableNotice(unreadable);
+    if (unread) notices.push(unread);
+    const column = new OwnerColumn(processes);
+    for (let pos = 0; ;) {
+      const done = ended; // read first: what ss wrote before it ended is then all read below
+      const buf = Buffer.allocUnsafe(RAW_READ_BYTES); // a new one each time: a stream sink keeps what it is given
+      const n = fs.readSync(fd, buf, 0, buf.length, pos);
+      if (n > 0) {
+        pos += n;
+        const out = column.push(buf.subarray(0, n));
+        if (out.length > 0) write(out);
+        await new Promise<void>((resolve) => setImmediate(resolve)); // the parse's turn
+      } else if (done) {
+        break;
+      } else {
+        await Promise.race([run.catch(() => undefined), new Promise<void>((resolve) => setTimeout(resolve, FOLLOW_POLL_MS))]);
+      }
+    }
+    const r = await run;
+    if (filesystemFull(raw)) throw diskFull(label); // ss's writes to its file failed without a word
+    const rest = column.end();
+    if (rest.length > 0) write(rest);
+    return r;
+  } finally {
+    stop.abort(); // ss stops with this capture, if it still runs
+    fs.closeSync(fd);
+  }
+}
+const RAW_READ_BYTES = 256 * 1024;
+
+/** For root: how many processes' sockets could not be attributed (root without CAP_SYS_PTRACE, in some containers). */
+function unreadableNotice(unreadable: number): string | undefined {
+  if (unreadable === 0 || process.getuid?.() !== 0) return undefined; // (others are told they are not root)
+  return `could not read /proc/PID/fd of ${unreadable} process(es): their sockets have no process`;
+}
+
+function diskFull(file: string): UserError {
+  return writeError(file, Object.assign(new Error('no space left on device'), { code: 'ENOSPC' }));
+}
+
+/**
  * Reads a capture file while ss writes it: the chunks of the file from its start, waiting (a poll every
  * FOLLOW_POLL_MS) where it ends until the capture does; the capture's error, if it fails. Hand the same
  * follower to captureSnapshot (`follow`), which calls start and finish.
@@ -236,6 +316,11 @@ export class CaptureFollower {
   /** The file exists and holds the metadata lines; ss is about to start. */
   start(file: string): void {
     this.file = file;
+    this.wake?.();
+  }
+
+  /** More of the file is written (by this thread: the reader need not wait for its next look). */
+  grew(): void {
     this.wake?.();
   }
 
@@ -326,10 +411,8 @@ async function captureProc(target: NetnsTarget | undefined, procRoot: string | u
   }
   const scan = await renderProc(reader, root, write);
   const notices: string[] = [];
-  if (scan.unreadableFdDirs > 0 && process.getuid?.() === 0) {
-    // root without CAP_SYS_PTRACE (some containers); non-root users get the not-root notice instead
-    notices.push(`could not read /proc/PID/fd of ${scan.unreadableFdDirs} process(es): their sockets have no process`);
-  }
+  const unread = unreadableNotice(scan.unreadableFdDirs);
+  if (unread) notices.push(unread);
   if (scan.problemCount > 0) {
     notices.push(`/proc/net: ${scan.problemCount} line(s) could not be decoded, first: ${scan.problems[0]}`);
   }

@@ -63,6 +63,15 @@ export function chooseSsFlags(v: SsVersion | undefined): string {
   return atLeast(v, 5, 2) ? '-tuaxnpmioeO' : '-tuaxnpmioe';
 }
 
+/**
+ * Whether socklint may fill in the process column instead of ss's `-p` (owners.ts): for a known release
+ * other than 6.7, which drops every -o/-e/-m/-i item when `-p` is absent. Unknown builds keep `-p`.
+ */
+export function ownersBySocklint(v: SsVersion | undefined): boolean {
+  const r = v?.release;
+  return r !== undefined && !(r[0] === 6 && r[1] === 7);
+}
+
 // ───────────────────────────── network namespaces ─────────────────────────────
 
 export interface NetnsTarget {
@@ -185,6 +194,8 @@ export interface RunSsOptions {
    */
   out: Writable | number;
   timeoutMs?: number;
+  /** Aborted: ss is killed and the run rejects (its caller failed meanwhile). */
+  signal?: AbortSignal;
 }
 
 export interface RunSsResult {
@@ -222,6 +233,7 @@ export function runSs(opts: RunSsOptions): Promise<RunSsResult> {
       () => done(captureError(`ss did not finish within ${(opts.timeoutMs ?? 120000) / 1000} s`)),
       opts.timeoutMs ?? 120000,
     );
+    opts.signal?.addEventListener('abort', () => done(captureError('ss stopped: the capture failed')), { once: true });
     child.stderr!.on('data', (d: Buffer) => {
       if (errText.length < 1 << 20) errText += d.toString('utf8');
     });

@@ -16,7 +16,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { ExitCode, UserError } from '../diagnostics';
-import type { ProcessRef } from './types';
 
 /** What the rendered text carries, for the `# flags:` metadata line (no -m/-i: skmem/tcpinfo not evaluated). */
 export const PROC_FLAGS = '-tuaxnpoe';
@@ -246,20 +245,71 @@ const TABLES: { table: string; netid: 'tcp' | 'udp' | 'unix'; family: 4 | 6 }[] 
 ];
 
 /**
+ * The processes holding each socket, from a walk of /proc (mapSocketProcesses): for each socket inode, every
+ * (PID, fd) holding it in ss -p's order. Kept in typed arrays sorted by inode (~20 bytes a link): the map is
+ * held while a capture is written, and a busy host's processes hold hundreds of thousands of sockets.
+ */
+export class SocketOwners {
+  private readonly inodes: Float64Array;
+  /** Indexes of the links, by inode, then in the order they were found. */
+  private readonly order: Uint32Array;
+  private readonly pids: Uint32Array;
+  private readonly fds: Uint32Array;
+
+  constructor(private readonly names: ReadonlyMap<number, string>, inodes: readonly number[], pids: readonly number[], fds: readonly number[]) {
+    this.inodes = Float64Array.from(inodes);
+    this.pids = Uint32Array.from(pids);
+    this.fds = Uint32Array.from(fds);
+    const by = this.inodes;
+    this.order = new Uint32Array(inodes.length).map((_, i) => i).sort((x, y) => by[x] - by[y] || x - y);
+  }
+
+  /** Sockets held (links to them: a socket held by two processes counts twice). */
+  get links(): number {
+    return this.order.length;
+  }
+
+  /** The holders of socket `inode` as ss prints them inside `users:(…)`, or undefined when no process holds it. */
+  holders(inode: number): string | undefined {
+    const { order, inodes } = this;
+    let lo = 0;
+    let hi = order.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (inodes[order[mid]] < inode) lo = mid + 1;
+      else hi = mid;
+    }
+    let text: string | undefined;
+    for (let k = lo; k < order.length && inodes[order[k]] === inode; k++) {
+      const i = order[k];
+      const entry = `("${this.names.get(this.pids[i])}",pid=${this.pids[i]},fd=${this.fds[i]})`;
+      text = text === undefined ? entry : `${text},${entry}`;
+    }
+    return text;
+  }
+}
+
+/**
  * Walk `<procRoot>/[0-9]*\/fd` for `socket:[INODE]` links: every socket a process holds. Names come
  * from `<procRoot>/PID/comm` (what ss reads from /proc/PID/stat), cut at the first `)` and with control
- * characters replaced by `.` exactly as ss 7.0 prints them, so a hostile name cannot break the row.
+ * characters replaced by `.` exactly as ss 7.0 prints them, so a hostile name cannot break the row. A
+ * socket's processes are listed in ss -p's order: ss walks /proc by ascending PID and fd and puts each link
+ * at the head of its hash chain, so it prints the highest PID (and fd) first — a forked server's workers
+ * before its master.
  */
-export function mapSocketProcesses(procRoot: string): { processes: Map<number, ProcessRef[]>; unreadable: number } {
-  const processes = new Map<number, ProcessRef[]>();
+export function mapSocketProcesses(procRoot: string): { processes: SocketOwners; unreadable: number } {
+  const names = new Map<number, string>();
+  const inodes: number[] = [];
+  const pidOf: number[] = [];
+  const fdOf: number[] = [];
   let unreadable = 0;
   let pids: string[];
   try {
     pids = fs.readdirSync(procRoot).filter((n) => /^\d+$/.test(n));
   } catch {
-    return { processes, unreadable };
+    pids = [];
   }
-  pids.sort((a, b) => Number(a) - Number(b));
+  pids.sort((a, b) => Number(b) - Number(a));
   for (const pid of pids) {
     const fdDir = path.join(procRoot, pid, 'fd');
     let fds: string[];
@@ -270,25 +320,25 @@ export function mapSocketProcesses(procRoot: string): { processes: Map<number, P
       if (code === 'EACCES' || code === 'EPERM') unreadable++;
       continue; // exited meanwhile, or not ours
     }
-    let name: string | undefined;
-    fds.sort((a, b) => Number(a) - Number(b));
+    fds.sort((a, b) => Number(b) - Number(a));
     for (const fd of fds) {
       let target: string;
       try {
-        target = fs.readlinkSync(path.join(fdDir, fd));
+        target = fs.readlinkSync(`${fdDir}/${fd}`);
       } catch {
         continue;
       }
-      const m = /^socket:\[(\d+)\]$/.exec(target);
-      if (!m) continue;
-      const inode = Number(m[1]);
-      name ??= readComm(procRoot, pid);
-      let list = processes.get(inode);
-      if (!list) processes.set(inode, (list = []));
-      list.push({ name, pid: Number(pid), fd: Number(fd) });
+      // `socket:[INODE]`
+      if (!target.startsWith('socket:[') || target.charCodeAt(target.length - 1) !== 93 /* ] */) continue;
+      const inode = Number(target.slice(8, -1));
+      if (!Number.isSafeInteger(inode)) continue;
+      if (!names.has(Number(pid))) names.set(Number(pid), readComm(procRoot, pid));
+      inodes.push(inode);
+      pidOf.push(Number(pid));
+      fdOf.push(Number(fd));
     }
   }
-  return { processes, unreadable };
+  return { processes: new SocketOwners(names, inodes, pidOf, fdOf), unreadable };
 }
 
 function readComm(procRoot: string, pid: string): string {
@@ -332,9 +382,9 @@ function inetEndpoint(e: { address: string; port: number }, family: 4 | 6): stri
   return family === 6 ? `[${e.address}]:${port}` : `${e.address}:${port}`;
 }
 
-function usersField(procs: ProcessRef[] | undefined): string {
-  if (!procs || procs.length === 0) return '';
-  return ` users:(${procs.map((p) => `("${p.name}",pid=${p.pid},fd=${p.fd})`).join(',')})`;
+/** ` users:(("name",pid=N,fd=N),…)` as ss -p prints it (with the space before it) of mapSocketProcesses' text; '' for none. */
+export function usersField(holders: string | undefined): string {
+  return holders === undefined ? '' : ` users:(${holders})`;
 }
 
 /** Column widths of the rendered rows (Netid … Peer Address:Port): wider values push the row on, as in ss. */
@@ -347,12 +397,12 @@ function row(cells: string[], rest: string): string {
 /** The header row of the rendered text. */
 export const PROC_HEADER = row(['Netid', 'State', 'Recv-Q', 'Send-Q', 'Local Address:Port', 'Peer Address:Port'], ' Process');
 
-function unixRow(u: ProcUnixSocket, processes: Map<number, ProcessRef[]>): string {
-  return row([u.netid, u.state, '0', '0', `${u.name} ${u.inode}`, '* 0'], usersField(processes.get(u.inode))).trimEnd();
+function unixRow(u: ProcUnixSocket, processes: SocketOwners): string {
+  return row([u.netid, u.state, '0', '0', `${u.name} ${u.inode}`, '* 0'], usersField(processes.holders(u.inode))).trimEnd();
 }
 
-function inetRow(s: ProcInetSocket, processes: Map<number, ProcessRef[]>): string {
-  let ext = usersField(processes.get(s.inode));
+function inetRow(s: ProcInetSocket, processes: SocketOwners): string {
+  let ext = usersField(processes.holders(s.inode));
   if (s.timer) ext += ` timer:(${s.timer.name},${formatTimerTime(s.timer.expiresMs)},${s.timer.retrans})`;
   if (s.uid !== 0) ext += ` uid:${s.uid}`;
   ext += ` ino:${s.inode}`;

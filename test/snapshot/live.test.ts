@@ -114,19 +114,21 @@ describe('capture files', () => {
     const text = fs.readFileSync(out, 'utf8');
     expect((await followed).toString('utf8')).toBe(text);
     expect(r).toMatchObject({ path: out, bytes: Buffer.byteLength(text), meta: { host: 'web-1', ss: 'iproute2-6.1.0', flags: '-tuaxnpmioeO', netns: '', labels: 'role=db' } });
-    expect(fs.readFileSync(`${ss}.out.args`, 'utf8').trim()).toBe('-tuaxnpmioeO');
+    // socklint fills in the process column (no socket of this host has inode 1 or 2: the rows stay as printed)
+    expect(fs.readFileSync(`${ss}.out.args`, 'utf8').trim()).toBe('-tuaxnmioeO');
     const lines = text.split('\n');
-    expect(lines.slice(0, 9).map((l) => l.replace(/: .*/, ''))).toEqual([
-      '# socklint-snapshot', '# host', '# time', '# kernel', '# ss', '# flags', '# netns:', '# socklint', '# labels',
+    expect(lines.slice(0, 10).map((l) => l.replace(/: .*/, ''))).toEqual([
+      '# socklint-snapshot', '# host', '# time', '# kernel', '# ss', '# flags', '# processes', '# netns:', '# socklint', '# labels',
     ]);
     expect(lines[2]).toMatch(/^# time: \d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
-    expect(lines.slice(9).join('\n')).toBe(SS_TEXT);
+    expect(lines[6]).toBe('# processes: socklint, from /proc/PID/fd (ss ran as ss -tuaxnmioeO)');
+    expect(lines.slice(10).join('\n')).toBe(SS_TEXT);
     expect(fs.readdirSync(tmp).filter((f) => f.includes('cap1') && f.endsWith('.tmp'))).toEqual([]);
 
     const sockets: SocketRecord[] = [];
     const stats = await parseSnapshotFile(out, { socket: (s) => sockets.push(s), unparsed: () => { throw new Error('unparsed'); } });
     expect(stats.meta).toMatchObject({ host: 'web-1', flags: '-tuaxnpmioeO', labels: 'role=db' });
-    expect(sockets.map((s) => s.location.line)).toEqual([11, 12]);
+    expect(sockets.map((s) => s.location.line)).toEqual([12, 13]);
     expect(lines[sockets[1].location.line - 1]).toContain('10.0.0.2:5000');
   });
 
@@ -220,7 +222,7 @@ describe('capture files', () => {
     const spy = jest.spyOn(process, 'getuid').mockReturnValue(1000);
     try {
       const r = await captureSnapshot({ ssPath: fakeSs('ss-user', SS_TEXT) });
-      expect(r.notices.filter((n) => n.includes('uid 1000'))).toEqual([expect.stringMatching(/ss shows processes only for your own sockets/)]);
+      expect(r.notices.filter((n) => n.includes('uid 1000'))).toEqual([expect.stringMatching(/\/proc\/PID\/fd of other users' processes is unreadable/)]);
       const p = await captureSnapshot({ useProc: true });
       expect(p.notices.filter((n) => n.includes('uid 1000'))).toHaveLength(1);
     } finally {
@@ -373,5 +375,20 @@ describeNetns('standard scenario through the snapshot file path', () => {
     expect(sockets.find((s) => s.local.port === 161 && s.netid === 'udp')).toMatchObject({ state: 'UNCONN', processes: [{ name: 'snmpd' }] });
     expect(sockets.every((s) => s.location.file === saved)).toBe(true);
     expect(fs.readFileSync(saved, 'utf8').split('\n')[sockets[0].location.line - 1]).not.toMatch(/^#/);
+  });
+
+  it('the process column socklint fills in is the one ss -p prints, socket for socket', async () => {
+    const ours = await captureSnapshot({ netns: sc.ns });
+    expect(ours.meta.processes).toMatch(/^socklint, from \/proc\/PID\/fd \(ss ran as ss -tuaxnmioeO?\)$/);
+    const theirs = await sc.ss([ours.meta.flags]);
+    const owners = (text: string) => new Map(parseSsText(text, { file: 'x' }).sockets
+      .filter((s) => !s.netid.startsWith('u_') || s.local.port)
+      .map((s) => [`${s.netid} ${s.netid.startsWith('u_') ? s.local.port : s.inode}`, JSON.stringify(s.processes ?? [])]));
+    const a = owners(ours.text!);
+    const b = owners(theirs);
+    const held = [...b].filter(([key, p]) => p !== '[]' && !key.endsWith(' 0'));
+    expect(held.length).toBeGreaterThan(150); // leaky-app's CLOSE-WAIT sockets and every server's
+    for (const [key, p] of held) expect([key, a.get(key)]).toEqual([key, p]);
+    expect([...a].filter(([, p]) => p !== '[]').length).toBe([...b].filter(([, p]) => p !== '[]').length);
   });
 });

@@ -217,10 +217,12 @@ describe('rendering /proc as ss text', () => {
 
   it('maps inodes to every (pid, fd) holding them, sanitising names like ss 7.0', () => {
     const { processes } = mapSocketProcesses(root);
-    expect(processes.get(129280)).toEqual([{ name: 'stuck-api', pid: 100, fd: 3 }]);
-    expect(processes.get(129317)).toEqual([{ name: 'loadgen', pid: 200, fd: 7 }, { name: 'loadgen', pid: 201, fd: 3 }]);
-    expect(processes.get(129283)).toEqual([{ name: 'a",pid=5', pid: 300, fd: 4 }]);
-    expect(processes.has(999)).toBe(false);
+    expect(processes.holders(129280)).toBe('("stuck-api",pid=100,fd=3)');
+    // in ss -p's order: the highest PID first (a forked child before its parent)
+    expect(processes.holders(129317)).toBe('("loadgen",pid=201,fd=3),("loadgen",pid=200,fd=7)');
+    expect(processes.holders(129283)).toBe('("a",pid=5",pid=300,fd=4)');
+    expect(processes.holders(999)).toBeUndefined();
+    expect(processes.links).toBe(7);
   });
 
   it('renders text the ss parser reads back field for field', async () => {
@@ -232,7 +234,7 @@ describe('rendering /proc as ss text', () => {
     expect(sockets).toHaveLength(5 + 3 + 1 + 4); // every table line but the garbage one
     const find = (netid: string, port: number | null) => sockets.find((s) => s.netid === netid && s.local.port === port)!;
     expect(find('tcp', 9001)).toMatchObject({ state: 'LISTEN', recvQ: 3, sendQ: 0, local: { address: '0.0.0.0' }, processes: [{ name: 'stuck-api', pid: 100, fd: 3 }], inode: 129280 });
-    expect(find('tcp', 52008)).toMatchObject({ state: 'ESTAB', sendQ: 1000, timer: { name: 'on', expiresMs: 2910, retrans: 5 }, processes: [{ pid: 200 }, { pid: 201 }] });
+    expect(find('tcp', 52008)).toMatchObject({ state: 'ESTAB', sendQ: 1000, timer: { name: 'on', expiresMs: 2910, retrans: 5 }, processes: [{ pid: 201 }, { pid: 200 }] });
     expect(find('tcp', 40110)).toMatchObject({ state: 'TIME-WAIT', timer: { name: 'timewait', expiresMs: 49000, retrans: 0 }, inode: 0 });
     expect(find('tcp', 40110).processes).toBeUndefined();
     expect(find('tcp', 22)).toMatchObject({ uid: 1000, timer: { name: 'persist', retrans: 3 } });

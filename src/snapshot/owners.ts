@@ -1,0 +1,136 @@
+/**
+ * The process column of a live capture, filled in by socklint instead of by `ss -p`.
+ *
+ * ss finds each socket's processes in a hash of every `/proc/PID/fd` link it builds first — a fixed 256
+ * buckets, walked whole for every socket, so `-p` grows with the square of the sockets processes hold: on
+ * this VM 64,000 such sockets took ss 1.5 s with `-p` and 0.4 s without, 180,000 took 25 s. A capture that
+ * can do without `-p` (capture.ts: socklint chose the flags, and the ss is not 6.7, which drops -o/-e/-m/-i
+ * items without it) builds the same map first (proc.ts mapSocketProcesses: same /proc walk, same order,
+ * looked up in a Map), runs ss without `-p`, and writes each row with the `users:((…))` item ss -p would
+ * have printed, where it would have printed it: first in the column after the peer address. The file reads
+ * as `ss -p` output; `# processes:` in its metadata says who filled the column.
+ *
+ * The socket's inode: an inet row's `ino:N` item (the live flags include `-e`); a unix row's local "port"
+ * (`/path 12345 * 0`: the number before the peer's `*`). A row whose inode cannot be found, or that no
+ * process holds, is written as ss printed it — as ss -p prints a socket without owners.
+ */
+import { usersField, type SocketOwners } from './proc';
+
+const SPACE = 0x20;
+const TAB = 0x09;
+const LF = 0x0a;
+
+/** Rewrites ss's output (without -p) chunk by chunk; lines may be split anywhere between chunks. */
+export class OwnerColumn {
+  private partial: Buffer | undefined;
+  /** Rows given their processes so far. */
+  filled = 0;
+
+  constructor(private readonly owners: SocketOwners) {}
+
+  /** The text to write for `chunk` (its complete lines; the rest waits for the next chunk or end()). */
+  push(chunk: Buffer): Buffer {
+    const data = this.partial ? Buffer.concat([this.partial, chunk]) : chunk;
+    const last = data.lastIndexOf(LF);
+    if (last < 0) {
+      this.partial = Buffer.from(data);
+      return EMPTY;
+    }
+    this.partial = last + 1 < data.length ? Buffer.from(data.subarray(last + 1)) : undefined;
+    return this.lines(data, last + 1);
+  }
+
+  /** What is left: the last line when ss did not end it with a line feed. */
+  end(): Buffer {
+    const rest = this.partial;
+    this.partial = undefined;
+    return rest ? this.lines(rest, rest.length) : EMPTY;
+  }
+
+  /** data[0..to) with the process column of each row filled in. */
+  private lines(data: Buffer, to: number): Buffer {
+    const pieces: Buffer[] = [];
+    let copied = 0;
+    for (let start = 0; start < to;) {
+      let end = data.indexOf(LF, start);
+      if (end < 0 || end >= to) end = to;
+      const at = this.insertion(data, start, end);
+      if (at !== undefined) {
+        pieces.push(data.subarray(copied, at.offset), Buffer.from(at.text, 'utf8'));
+        copied = at.offset;
+        this.filled++;
+      }
+      start = end + 1;
+    }
+    if (pieces.length === 0) return data.subarray(0, to);
+    pieces.push(data.subarray(copied, to));
+    return Buffer.concat(pieces);
+  }
+
+  /** Where in the row data[start..end) its `users:((…))` item goes, and that text; undefined: nothing to add. */
+  private insertion(data: Buffer, start: number, end: number): { offset: number; text: string } | undefined {
+    const c0 = data[start];
+    if (start >= end || c0 === SPACE || c0 === TAB || c0 === 0x23 /* # */) return undefined; // detail line, comment
+    const unix = c0 === 0x75 /* u */ && data[start + 1] === 0x5f /* _ */;
+    // token bounds [s0, e0, s1, e1, …], as many as needed: an inet row's first seven, a unix row's up to its peer
+    const tokens: number[] = [];
+    const wanted = unix ? MAX_UNIX_TOKENS : 7;
+    for (let p = start; p < end && tokens.length < wanted * 2;) {
+      while (p < end && (data[p] === SPACE || data[p] === TAB)) p++;
+      if (p >= end) break;
+      const s = p;
+      while (p < end && data[p] !== SPACE && data[p] !== TAB) p++;
+      tokens.push(s, p);
+    }
+    const count = tokens.length / 2;
+    let inode: number | undefined;
+    let after: number; // the token after the peer address
+    if (unix) {
+      // Netid State Recv-Q Send-Q NAME… INODE * PEER-INODE: the name may hold spaces, the peer is `*`
+      let i = 5;
+      while (i + 2 < count && !(isStar(data, tokens, i + 1) && digits(data, tokens, i) !== undefined && digits(data, tokens, i + 2) !== undefined)) i++;
+      if (i + 2 >= count) return undefined;
+      inode = digits(data, tokens, i);
+      after = i + 3;
+    } else {
+      // Netid State Recv-Q Send-Q LOCAL PEER ITEMS…: the -e items include `ino:N` (0 for TIME-WAIT)
+      if (count < 7 || data.toString('latin1', tokens[0], tokens[1]) === 'Netid') return undefined;
+      after = 6;
+      const items = data.subarray(tokens[11], end);
+      const ino = items.indexOf(' ino:', 0, 'latin1');
+      if (ino < 0) return undefined;
+      inode = 0;
+      let p = ino + 5;
+      for (; p < items.length && items[p] >= 0x30 && items[p] <= 0x39; p++) inode = inode * 10 + items[p] - 0x30;
+      if (p === ino + 5) return undefined;
+    }
+    const procs = inode === undefined ? undefined : this.owners.holders(inode);
+    if (procs === undefined) return undefined;
+    if (after >= count) return { offset: tokens[2 * after - 1], text: usersField(procs) }; // last in the row
+    const offset = tokens[2 * after];
+    if (data.toString('latin1', offset, offset + 7) === 'users:(') return undefined; // ss printed it already
+    return { offset, text: `${usersField(procs).slice(1)} ` };
+  }
+}
+
+const EMPTY = Buffer.alloc(0);
+/** Tokens a unix row is searched for its inode (a name of ~20 spaces is still found). */
+const MAX_UNIX_TOKENS = 32;
+
+function isStar(data: Buffer, tokens: number[], i: number): boolean {
+  return tokens[2 * i + 1] - tokens[2 * i] === 1 && data[tokens[2 * i]] === 0x2a;
+}
+
+/** Token i as a whole number, or undefined when it is not all digits. */
+function digits(data: Buffer, tokens: number[], i: number): number | undefined {
+  const s = tokens[2 * i];
+  const e = tokens[2 * i + 1];
+  if (e - s > 15) return undefined;
+  let n = 0;
+  for (let p = s; p < e; p++) {
+    const c = data[p];
+    if (c < 0x30 || c > 0x39) return undefined;
+    n = n * 10 + c - 0x30;
+  }
+  return n;
+}

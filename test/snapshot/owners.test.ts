@@ -1,0 +1,167 @@
+/**
+ * The process column socklint fills in when ss runs without -p (src/snapshot/owners.ts): ss -p's own output,
+ * with its `users:((…))` items taken out, comes back byte for byte — whatever the chunking — given the owners
+ * those items named; and a capture made that way says so and asks ss for no -p (except from ss 6.7).
+ */
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import fc from 'fast-check';
+import { captureSnapshot } from '../../src/snapshot/capture';
+import { OwnerColumn } from '../../src/snapshot/owners';
+import { parseSsText } from '../../src/snapshot/parser';
+import { SocketOwners } from '../../src/snapshot/proc';
+
+const REAL = path.join(__dirname, '../../fixtures/real');
+
+/** ss -p output without its users:((…)) items (what ss prints without -p), and the owners they named. */
+function withoutUsers(text: string): { bare: string; owners: SocketOwners } {
+  const names = new Map<number, string>();
+  const inodes: number[] = [];
+  const pids: number[] = [];
+  const fds: number[] = [];
+  for (const s of parseSsText(text, { file: 'x' }).sockets) {
+    for (const p of s.processes ?? []) {
+      names.set(p.pid, p.name);
+      inodes.push(s.netid.startsWith('u_') ? s.local.port! : s.inode!);
+      pids.push(p.pid);
+      fds.push(p.fd);
+    }
+  }
+  const bare = text.replace(/users:\(\(.*?\)\) /g, '');
+  return { bare, owners: new SocketOwners(names, inodes, pids, fds) };
+}
+
+function fill(owners: SocketOwners, text: string, cuts: number[] = []): { out: string; filled: number } {
+  const column = new OwnerColumn(owners);
+  const buf = Buffer.from(text, 'utf8');
+  const parts: Buffer[] = [];
+  let from = 0;
+  for (const cut of [...cuts.filter((c) => c > 0 && c < buf.length)].sort((a, b) => a - b)) {
+    parts.push(column.push(buf.subarray(from, cut)));
+    from = cut;
+  }
+  parts.push(column.push(buf.subarray(from)), column.end());
+  return { out: Buffer.concat(parts).toString('utf8'), filled: column.filled };
+}
+
+describe('the process column filled in by socklint', () => {
+  for (const name of ['small.tuaxnpmioeO.ss', 'small.tuaxnpmioe.ss']) {
+    test(`${name}: ss -p's rows come back byte for byte (tcp, udp, unix — named, unnamed, a path with a space)`, () => {
+      const text = fs.readFileSync(path.join(REAL, name), 'utf8');
+      const { bare, owners } = withoutUsers(text);
+      expect(bare).not.toContain('users:');
+      const { out, filled } = fill(owners, bare);
+      expect(filled).toBe(text.match(/users:\(\(/g)!.length);
+      expect(out).toBe(text);
+    });
+  }
+
+  test('lines cut anywhere between chunks (a UTF-8 character, a row, a detail line) come back the same', () => {
+    // (the last row: a name with a space and UTF-8, held by a process whose name is UTF-8, no line feed at the end)
+    const text = `${fs.readFileSync(path.join(REAL, 'small.tuaxnpmioe.ss'), 'utf8')}u_str ESTAB 0 0 /tmp/caf\u00e9 \u00e9.sock 777777 * 0 users:(("\u00e9-app",pid=4242,fd=9)) skmem:(r0)`;
+    const { bare, owners } = withoutUsers(text);
+    expect(owners.holders(777777)).toBe('("\u00e9-app",pid=4242,fd=9)');
+    fc.assert(fc.property(fc.array(fc.nat(Buffer.byteLength(bare)), { maxLength: 40 }), (cuts) => {
+      expect(fill(owners, bare, cuts).out).toBe(text);
+    }), { numRuns: 200 });
+  });
+
+  test('rows no process holds, TIME-WAIT (ino:0), the header, comments and rows ss already filled stay as they are', () => {
+    const names = new Map([[7, 'srv']]);
+    const owners = new SocketOwners(names, [5001, 5002], [7, 7], [3, 4]);
+    const rows = [
+      '# a comment ino:5001',
+      'Netid State  Recv-Q Send-Q Local Address:Port Peer Address:Port Process',
+      'tcp   LISTEN 0      128    0.0.0.0:22         0.0.0.0:*         ino:5009 sk:1 <->',
+      'tcp   TIME-WAIT 0   0      10.0.0.1:80        10.0.0.2:5000     timer:(timewait,50sec,0) ino:0 sk:2',
+      'tcp   ESTAB  0      0      10.0.0.1:22        10.0.0.2:5001     users:(("sshd",pid=9,fd=4)) ino:5001 sk:3 <->',
+      'tcp   ESTAB  0      0      10.0.0.1:22        10.0.0.2:5002     timer:(keepalive,119min,0) ino:5002 sk:4 <->',
+      '\t skmem:(r0,rb131072,t0,tb16384,f0,w0,o0,bl0,d0) ino:5001',
+      'u_str LISTEN 0      5      /run/x.sock 5001   * 0',
+      '',
+    ].join('\n');
+    const { out, filled } = fill(owners, rows);
+    expect(filled).toBe(2);
+    expect(out.split('\n')).toEqual([
+      '# a comment ino:5001',
+      'Netid State  Recv-Q Send-Q Local Address:Port Peer Address:Port Process',
+      'tcp   LISTEN 0      128    0.0.0.0:22         0.0.0.0:*         ino:5009 sk:1 <->',
+      'tcp   TIME-WAIT 0   0      10.0.0.1:80        10.0.0.2:5000     timer:(timewait,50sec,0) ino:0 sk:2',
+      'tcp   ESTAB  0      0      10.0.0.1:22        10.0.0.2:5001     users:(("sshd",pid=9,fd=4)) ino:5001 sk:3 <->',
+      'tcp   ESTAB  0      0      10.0.0.1:22        10.0.0.2:5002     users:(("srv",pid=7,fd=4)) timer:(keepalive,119min,0) ino:5002 sk:4 <->',
+      '\t skmem:(r0,rb131072,t0,tb16384,f0,w0,o0,bl0,d0) ino:5001',
+      'u_str LISTEN 0      5      /run/x.sock 5001   * 0 users:(("srv",pid=7,fd=3))',
+      '',
+    ]);
+  });
+
+  test('a socket held by several processes lists them in the order found (ss -p: highest PID first)', () => {
+    const owners = new SocketOwners(new Map([[30, 'worker'], [20, 'master']]), [9, 9, 8], [30, 20, 20], [6, 6, 5]);
+    expect(owners.holders(9)).toBe('("worker",pid=30,fd=6),("master",pid=20,fd=6)');
+    expect(owners.holders(8)).toBe('("master",pid=20,fd=5)');
+    expect(owners.holders(7)).toBeUndefined();
+    expect(owners.holders(10)).toBeUndefined();
+  });
+});
+
+describe('a capture whose process column socklint fills in', () => {
+  let tmp: string;
+  beforeAll(() => { tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'socklint-owners-')); });
+  afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
+
+  /** An executable standing in for ss (version `version`) that records its arguments and prints `body`. */
+  function fakeSs(name: string, body: string, version: string): string {
+    const file = path.join(tmp, name);
+    fs.writeFileSync(`${file}.out`, body);
+    fs.writeFileSync(file, [
+      '#!/bin/sh',
+      `if [ "$1" = "-V" ]; then echo "ss utility, ${version}"; exit 0; fi`,
+      `echo "$@" > '${file}.args'`,
+      `cat '${file}.out'`,
+    ].join('\n') + '\n', { mode: 0o755 });
+    return file;
+  }
+
+  // a socket this test process holds: its inode is in the host's /proc, and the capture must name this process
+  let server: import('net').Server;
+  let inode: number;
+  beforeAll(async () => {
+    const net = await import('net');
+    server = net.createServer();
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const fd = (server as unknown as { _handle: { fd: number } })._handle.fd;
+    inode = Number(/socket:\[(\d+)\]/.exec(fs.readlinkSync(`/proc/self/fd/${fd}`))![1]);
+  });
+  afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+
+  const row = (ino: number) => `tcp   LISTEN 0      511        127.0.0.1:4000      0.0.0.0:*     ino:${ino} sk:1 cgroup:/ <->\n`;
+  const HEADER = 'Netid State  Recv-Q Send-Q Local Address:Port Peer Address:Port Process\n';
+
+  test('runs ss without -p, records it, and names the process holding the socket', async () => {
+    const ss = fakeSs('ss-61', HEADER + row(inode), 'iproute2-6.1.0');
+    const out = path.join(tmp, 'filled.ss');
+    const r = await captureSnapshot({ output: out, ssPath: ss });
+    expect(fs.readFileSync(`${ss}.args`, 'utf8').trim()).toBe('-tuaxnmioeO');
+    expect(r.meta).toMatchObject({ flags: '-tuaxnpmioeO', processes: 'socklint, from /proc/PID/fd (ss ran as ss -tuaxnmioeO)' });
+    const text = fs.readFileSync(out, 'utf8');
+    expect(r.bytes).toBe(Buffer.byteLength(text));
+    const [socket] = parseSsText(text, { file: out }).sockets;
+    expect(socket.processes).toEqual([{ name: fs.readFileSync('/proc/self/comm', 'utf8').trim().slice(0, 15), pid: process.pid, fd: expect.any(Number) }]);
+    expect(fs.readdirSync(tmp).filter((f) => f.endsWith('.tmp'))).toEqual([]); // ss's own file is gone too
+  });
+
+  test('ss 6.7 (drops -o/-e/-m/-i items without -p), an unknown ss and flags of the caller\'s own keep ss\'s -p', async () => {
+    for (const [name, version, flags, expected] of [
+      ['ss-67', 'iproute2-6.7.0', undefined, '-tuaxnpmioeO'],
+      ['ss-unknown', 'iproute2-weird', undefined, '-tuaxnpmioe'],
+      ['ss-own', 'iproute2-6.1.0', '-tanp', '-tanp'],
+    ] as const) {
+      const ss = fakeSs(name, HEADER + row(inode), version);
+      const r = await captureSnapshot({ ssPath: ss, ...(flags ? { flags } : {}) });
+      expect(fs.readFileSync(`${ss}.args`, 'utf8').trim()).toBe(expected);
+      expect(r.meta.processes).toBeUndefined();
+      expect(r.text).not.toContain('users:'); // the fake ss printed none, and socklint added none
+    }
+  });
+});
