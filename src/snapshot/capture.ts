@@ -153,9 +153,12 @@ async function capture(opts: CaptureOptions): Promise<CaptureResult> {
     socklint: socklintVersion(),
   };
   if (labels.length) meta.labels = labels.map(([k, v]) => `${k}=${v}`).join(',');
-  // the process column: socklint's own /proc walk where ss's -p would cost it the square of the sockets
-  const ssFlags = !useProc && opts.flags === undefined && ownersBySocklint(version) ? meta.flags.replace('p', '') : meta.flags;
-  if (ssFlags !== meta.flags) meta.processes = `socklint, from /proc/PID/fd (ss ran as ss ${ssFlags})`;
+  // the process column: socklint's own /proc walk where ss's -p would cost it the square of the sockets; ss's
+  // -p after all when there is no place for ss's private file (its folder, or TMPDIR, not writable)
+  const rawDir = opts.output ? path.dirname(path.resolve(opts.output)) : os.tmpdir();
+  const raw = !useProc && opts.flags === undefined && ownersBySocklint(version) ? privateFile(rawDir) : undefined;
+  const ssFlags = raw === undefined ? meta.flags : meta.flags.replace('p', '');
+  if (raw !== undefined) meta.processes = `socklint, from /proc/PID/fd (ss ran as ss ${ssFlags})`;
   if (useProc) meta.source = 'proc';
   if (typeof process.getuid === 'function' && process.getuid() !== 0) meta.uid = String(process.getuid());
   const root = notRootNotice(useProc || meta.processes !== undefined);
@@ -171,6 +174,7 @@ async function capture(opts: CaptureOptions): Promise<CaptureResult> {
     try {
       fd = fs.openSync(tmp, 'wx');
     } catch (e) {
+      if (raw !== undefined) fs.closeSync(raw);
       throw writeError(opts.output, e);
     }
   } else if (opts.stream) {
@@ -203,12 +207,12 @@ async function capture(opts: CaptureOptions): Promise<CaptureResult> {
       notices.push(...await captureProc(target, opts.procRoot, (text) => write(Buffer.from(text, 'utf8'))));
     } else {
       const ss = { flags: ssFlags, netns: target, ssPath: version!.path };
-      const r = meta.processes !== undefined
-        ? await captureWithOwners(ss, tmp ? path.dirname(tmp) : os.tmpdir(), opts.output ?? os.tmpdir(), (buf) => { write(buf); opts.follow?.grew(); }, notices)
+      const r = raw !== undefined
+        ? await captureWithOwners(ss, { fd: raw, dir: rawDir }, opts.output ?? rawDir, (buf) => { write(buf); opts.follow?.grew(); }, notices)
         : await runSs({ ...ss, out: fd ?? sink! });
       // ss exits 0 when its writes fail (a full disk): its output would be cut short without a word
-      if (tmp && filesystemFull(tmp)) throw diskFull(opts.output!);
-      if (meta.processes === undefined) bytes += r.bytes; // (what captureWithOwners passes on is counted by write)
+      if (tmp && filesystemFull(path.dirname(tmp))) throw diskFull(opts.output!);
+      if (raw === undefined) bytes += r.bytes; // (what captureWithOwners passes on is counted by write)
       for (const l of r.stderr) notices.push(`ss: ${l}`);
     }
     if (fd !== undefined) {
@@ -228,6 +232,8 @@ async function capture(opts: CaptureOptions): Promise<CaptureResult> {
     if (fd !== undefined) fs.closeSync(fd);
     if (tmp) fs.rmSync(tmp, { force: true });
     throw e;
+  } finally {
+    if (raw !== undefined) fs.closeSync(raw);
   }
   return {
     meta,
@@ -238,24 +244,31 @@ async function capture(opts: CaptureOptions): Promise<CaptureResult> {
   };
 }
 
+/** A file in `dir` for this process alone, open for reading and writing and already unlinked; undefined if none can be made. */
+function privateFile(dir: string): number | undefined {
+  const file = path.join(dir, `.socklint-ss.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
+  let fd: number | undefined;
+  try {
+    fd = fs.openSync(file, 'wx+', 0o600);
+    fs.unlinkSync(file);
+    return fd;
+  } catch {
+    if (fd !== undefined) fs.closeSync(fd);
+    return undefined;
+  }
+}
+
 /**
  * ss's output with the process column filled in by socklint (owners.ts), passed to `write` in pieces. ss
- * writes to a private file (unlinked at once) at its own pace while this thread walks /proc for the socket
+ * writes to `raw`, a private file (privateFile), at its own pace while this thread walks /proc for the socket
  * owners — the walk ss -p would make before its dump, here beside it — then the file is read as it grows,
  * each piece written on with its rows' `users:((…))` items, the event loop given a turn between pieces (this
  * thread parses what is written, see CaptureFollower).
  */
 async function captureWithOwners(
-  ss: Omit<RunSsOptions, 'out'>, dir: string, label: string, write: (buf: Buffer) => void, notices: string[],
+  ss: Omit<RunSsOptions, 'out'>, raw: { fd: number; dir: string }, label: string, write: (buf: Buffer) => void, notices: string[],
 ): Promise<RunSsResult> {
-  const raw = path.join(dir, `.socklint-ss.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
-  let fd: number;
-  try {
-    fd = fs.openSync(raw, 'wx+', 0o600);
-    fs.unlinkSync(raw);
-  } catch (e) {
-    throw writeError(label, e);
-  }
+  const { fd } = raw;
   const stop = new AbortController();
   try {
     let ended = false;
@@ -281,13 +294,12 @@ async function captureWithOwners(
       }
     }
     const r = await run;
-    if (filesystemFull(raw)) throw diskFull(label); // ss's writes to its file failed without a word
+    if (filesystemFull(raw.dir)) throw diskFull(label); // ss's writes to its file failed without a word
     const rest = column.end();
     if (rest.length > 0) write(rest);
     return r;
   } finally {
     stop.abort(); // ss stops with this capture, if it still runs
-    fs.closeSync(fd);
   }
 }
 const RAW_READ_BYTES = 256 * 1024;
@@ -376,10 +388,10 @@ export class CaptureFollower {
 const FOLLOW_POLL_MS = 2;
 const FOLLOW_READ_BYTES = 256 * 1024;
 
-/** Whether the filesystem `file` is on has no block left for this user (root: none at all). */
-function filesystemFull(file: string): boolean {
+/** Whether the filesystem of `folder` has no block left for this user (root: none at all). */
+function filesystemFull(folder: string): boolean {
   try {
-    const st = fs.statfsSync(path.dirname(file));
+    const st = fs.statfsSync(folder);
     return (process.getuid?.() === 0 ? st.bfree : st.bavail) === 0;
   } catch {
     return false;

@@ -11,6 +11,7 @@ import { captureSnapshot } from '../../src/snapshot/capture';
 import { OwnerColumn } from '../../src/snapshot/owners';
 import { parseSsText } from '../../src/snapshot/parser';
 import { SocketOwners } from '../../src/snapshot/proc';
+import { runCli } from '../e2e/cli';
 
 const REAL = path.join(__dirname, '../../fixtures/real');
 
@@ -163,5 +164,16 @@ describe('a capture whose process column socklint fills in', () => {
       expect(r.meta.processes).toBeUndefined();
       expect(r.text).not.toContain('users:'); // the fake ss printed none, and socklint added none
     }
+  });
+
+  test('without a place for ss\'s own file (TMPDIR not writable) `socklint capture` uses ss\'s -p after all', async () => {
+    const bin = path.join(tmp, 'bin');
+    fs.mkdirSync(bin);
+    const ss = fakeSs('bin/ss', HEADER + row(inode), 'iproute2-6.1.0');
+    const r = await runCli(['capture'], { env: { PATH: `${bin}:${process.env.PATH}`, TMPDIR: path.join(tmp, 'no-such-folder') } });
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(fs.readFileSync(`${ss}.args`, 'utf8').trim()).toBe('-tuaxnpmioeO');
+    expect(r.stdout).toContain('# flags: -tuaxnpmioeO\n# netns:');
   });
 });
