@@ -208,7 +208,10 @@ async function capture(opts: CaptureOptions): Promise<CaptureResult> {
     } else {
       const ss = { flags: ssFlags, netns: target, ssPath: version!.path };
       const r = raw !== undefined
-        ? await captureWithOwners(ss, { fd: raw, dir: rawDir }, opts.output ?? rawDir, (buf) => { write(buf); opts.follow?.grew(); }, notices)
+        ? await captureWithOwners(ss, { fd: raw, dir: rawDir }, opts.output ?? rawDir, (buf) => {
+          write(fd === undefined ? Buffer.from(buf) : buf); // a stream keeps what it is given; the piece is read over next
+          opts.follow?.grew();
+        }, notices)
         : await runSs({ ...ss, out: fd ?? sink! });
       // ss exits 0 when its writes fail (a full disk): its output would be cut short without a word
       if (tmp && filesystemFull(path.dirname(tmp))) throw diskFull(opts.output!);
@@ -259,7 +262,8 @@ function privateFile(dir: string): number | undefined {
 }
 
 /**
- * ss's output with the process column filled in by socklint (owners.ts), passed to `write` in pieces. ss
+ * ss's output with the process column filled in by socklint (owners.ts), passed to `write` in pieces (each
+ * valid until `write` returns: the next read reuses its memory). ss
  * writes to `raw`, a private file (privateFile), at its own pace while this thread walks /proc for the socket
  * owners — the walk ss -p would make before its dump, here beside it — then the file is read as it grows,
  * each piece written on with its rows' `users:((…))` items, the event loop given a turn between pieces (this
@@ -278,9 +282,9 @@ async function captureWithOwners(
     const unread = unreadableNotice(unreadable);
     if (unread) notices.push(unread);
     const column = new OwnerColumn(processes);
+    const buf = Buffer.allocUnsafeSlow(RAW_READ_BYTES);
     for (let pos = 0; ;) {
       const done = ended; // read first: what ss wrote before it ended is then all read below
-      const buf = Buffer.allocUnsafe(RAW_READ_BYTES); // a new one each time: a stream sink keeps what it is given
       const n = fs.readSync(fd, buf, 0, buf.length, pos);
       if (n > 0) {
         pos += n;
