@@ -67,36 +67,45 @@ export class OwnerColumn {
     return Buffer.concat(pieces);
   }
 
-  /** Where in the row data[start..end) its `users:((…))` item goes, and that text; undefined: nothing to add. */
+  /**
+   * Where in the row data[start..end) its `users:((…))` item goes, and that text; undefined: nothing to add.
+   * The column is found from the items after it, not by counting columns: ss 4.15–4.19 glue columns that fill
+   * their width (`tcpLISTEN0`), RHEL 8's ss among them.
+   */
   private insertion(data: Buffer, start: number, end: number): { offset: number; text: string } | undefined {
     const c0 = data[start];
     if (start >= end || c0 === SPACE || c0 === TAB || c0 === 0x23 /* # */) return undefined; // detail line, comment
     const unix = c0 === 0x75 /* u */ && data[start + 1] === 0x5f /* _ */;
-    // token bounds [s0, e0, s1, e1, …], as many as needed: an inet row's first seven, a unix row's up to its peer
+    // token bounds [s0, e0, s1, e1, …] up to the row's first item (or MAX_TOKENS)
     const tokens: number[] = [];
-    const wanted = unix ? MAX_UNIX_TOKENS : 7;
-    for (let p = start; p < end && tokens.length < wanted * 2;) {
+    let first = -1;
+    for (let p = start; p < end && tokens.length < MAX_TOKENS * 2;) {
       while (p < end && (data[p] === SPACE || data[p] === TAB)) p++;
       if (p >= end) break;
       const s = p;
       while (p < end && data[p] !== SPACE && data[p] !== TAB) p++;
       tokens.push(s, p);
+      if (tokens.length >= 6 && startsItem(data, s, unix)) {
+        first = tokens.length / 2 - 1;
+        break;
+      }
     }
     const count = tokens.length / 2;
     let inode: number | undefined;
-    let after: number; // the token after the peer address
+    let at: number; // the token the item goes before (count: at the end of the row)
     if (unix) {
-      // Netid State Recv-Q Send-Q NAME… INODE * PEER-INODE: the name may hold spaces, the peer is `*`
-      let i = 5;
-      while (i + 2 < count && !(isStar(data, tokens, i + 1) && digits(data, tokens, i) !== undefined && digits(data, tokens, i + 2) !== undefined)) i++;
-      if (i + 2 >= count) return undefined;
+      // … NAME INODE * PEER-INODE [items]: the last such triple before the items (an unnamed socket's
+      // `Send-Q * INODE` comes first), its name may hold spaces
+      let i = (first < 0 ? count : first) - 3;
+      while (i >= 2 && !(isStar(data, tokens, i + 1) && digits(data, tokens, i) !== undefined && digits(data, tokens, i + 2) !== undefined)) i--;
+      if (i < 2) return undefined;
       inode = digits(data, tokens, i);
-      after = i + 3;
+      at = i + 3;
     } else {
-      // Netid State Recv-Q Send-Q LOCAL PEER ITEMS…: the -e items include `ino:N` (0 for TIME-WAIT)
-      if (count < 7 || data.toString('latin1', tokens[0], tokens[1]) === 'Netid') return undefined;
-      after = 6;
-      const items = data.subarray(tokens[11], end);
+      // … LOCAL PEER [timer:(…)] [uid:N] ino:N …: the -e items (0 for TIME-WAIT)
+      if (first < 0) return undefined;
+      at = first;
+      const items = data.subarray(tokens[2 * first] - 1, end);
       const ino = items.indexOf(' ino:', 0, 'latin1');
       if (ino < 0) return undefined;
       inode = 0;
@@ -106,16 +115,28 @@ export class OwnerColumn {
     }
     const procs = inode === undefined ? undefined : this.owners.holders(inode);
     if (procs === undefined) return undefined;
-    if (after >= count) return { offset: tokens[2 * after - 1], text: usersField(procs) }; // last in the row
-    const offset = tokens[2 * after];
+    if (at >= count) return { offset: tokens[2 * at - 1], text: usersField(procs) }; // last in the row
+    const offset = tokens[2 * at];
     if (data.toString('latin1', offset, offset + 7) === 'users:(') return undefined; // ss printed it already
     return { offset, text: `${usersField(procs).slice(1)} ` };
   }
 }
 
+/** Whether the token at data[s] starts one of the items that follow the process column (ITEMS / UNIX_ITEMS). */
+function startsItem(data: Buffer, s: number, unix: boolean): boolean {
+  for (const item of unix ? UNIX_ITEMS : ITEMS) {
+    if (data[s] === item[0] && data.compare(item, 0, item.length, s, s + item.length) === 0) return true;
+  }
+  return false;
+}
+/** What ss prints first after a tcp/udp row's process column: -o's timer, then -e's uid (when not 0) and inode. */
+const ITEMS = ['users:(', 'timer:(', 'uid:', 'ino:'].map((t) => Buffer.from(t, 'latin1'));
+/** …and after a unix row's: -m's skmem, -e's shutdown arrows, inode of the bound file, device, peers. */
+const UNIX_ITEMS = ['users:(', 'skmem:(', '<->', '-->', '<--', '---', 'ino:', 'dev:', 'peers:'].map((t) => Buffer.from(t, 'latin1'));
+
 const EMPTY = Buffer.alloc(0);
-/** Tokens a unix row is searched for its inode (a name of ~20 spaces is still found). */
-const MAX_UNIX_TOKENS = 32;
+/** Tokens a row is searched for its process column (a unix name of ~20 spaces is still found). */
+const MAX_TOKENS = 32;
 
 function isStar(data: Buffer, tokens: number[], i: number): boolean {
   return tokens[2 * i + 1] - tokens[2 * i] === 1 && data[tokens[2 * i]] === 0x2a;

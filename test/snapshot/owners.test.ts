@@ -58,6 +58,20 @@ describe('the process column filled in by socklint', () => {
     });
   }
 
+  test('rows whose columns ss 4.15–4.19 glued together (`u_strESTAB`, `LISTEN0`) get their column too', () => {
+    const glued = fs.readFileSync(path.join(REAL, 'small.tuaxnpmioeO.ss'), 'utf8').split('\n').map((l) => {
+      if (l.startsWith('u_str')) return l.replace(/^(u_str)\s+(\S+)/, '$1$2');
+      if (l.startsWith('tcp')) return l.replace(/^(tcp\s+\S+)\s+(\d+)/, '$1$2');
+      return l;
+    }).join('\n');
+    expect(glued).toMatch(/^u_strESTAB /m);
+    expect(glued).toMatch(/^tcp +LISTEN0 /m);
+    const { bare, owners } = withoutUsers(glued);
+    const { out, filled } = fill(owners, bare);
+    expect(filled).toBe(glued.match(/users:\(\(/g)!.length);
+    expect(out).toBe(glued);
+  });
+
   test('lines cut anywhere between chunks (a UTF-8 character, a row, a detail line) come back the same', () => {
     // (the last row: a name with a space and UTF-8, held by a process whose name is UTF-8, no line feed at the end)
     const text = `${fs.readFileSync(path.join(REAL, 'small.tuaxnpmioe.ss'), 'utf8')}u_str ESTAB 0 0 /tmp/caf\u00e9 \u00e9.sock 777777 * 0 users:(("\u00e9-app",pid=4242,fd=9)) skmem:(r0)`;
