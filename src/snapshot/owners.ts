@@ -5,10 +5,11 @@
  * buckets, walked whole for every socket, so `-p` grows with the square of the sockets processes hold: on
  * this VM 64,000 such sockets took ss 1.5 s with `-p` and 0.4 s without, 180,000 took 25 s. A capture that
  * can do without `-p` (capture.ts: socklint chose the flags, and the ss is not 6.7, which drops -o/-e/-m/-i
- * items without it) builds the same map first (proc.ts mapSocketProcesses: same /proc walk, same order,
- * looked up in a Map), runs ss without `-p`, and writes each row with the `users:((…))` item ss -p would
- * have printed, where it would have printed it: first in the column after the peer address. The file reads
- * as `ss -p` output; `# processes:` in its metadata says who filled the column.
+ * items without it) runs ss without `-p`, makes the same /proc walk while ss lists the sockets (proc.ts
+ * mapSocketProcesses: same links, same order, looked up by inode), and writes each row with the `users:((…))` item ss -p would
+ * have printed, where ss 4.x and later print it: first after the peer address (ss 3.x put a `timer:(…)`
+ * before it; the parser reads either order). The file reads as `ss -p` output; `# processes:` in its
+ * metadata says who filled the column.
  *
  * The socket's inode: an inet row's `ino:N` item (the live flags include `-e`); a unix row's local "port"
  * (`/path 12345 * 0`: the number before the peer's `*`). A row whose inode cannot be found, or that no
