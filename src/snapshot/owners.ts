@@ -20,6 +20,9 @@ import { usersField, type SocketOwners } from './proc';
 const SPACE = 0x20;
 const TAB = 0x09;
 const LF = 0x0a;
+const HASH = 0x23;
+const U = 0x75;
+const UNDERSCORE = 0x5f;
 
 /** Rewrites ss's output (without -p) chunk by chunk; lines may be split anywhere between chunks. */
 export class OwnerColumn {
@@ -52,10 +55,19 @@ export class OwnerColumn {
   private lines(data: Buffer, to: number): Buffer {
     const pieces: Buffer[] = [];
     let copied = 0;
+    // where the next ` ino:` is (searched once for the rows up to it: a row without one costs no search of
+    // its own), -1 when there is none before `to`
+    let nextIno = -2;
     for (let start = 0; start < to;) {
       let end = data.indexOf(LF, start);
       if (end < 0 || end >= to) end = to;
-      const at = this.insertion(data, start, end);
+      const c0 = data[start];
+      // (a detail line, a comment, a unix row: no ino: to look for)
+      if (nextIno !== -1 && nextIno < start && c0 !== SPACE && c0 !== TAB && c0 !== HASH && !(c0 === U && data[start + 1] === UNDERSCORE)) {
+        nextIno = data.indexOf(INO, start);
+        if (nextIno >= to) nextIno = -1;
+      }
+      const at = this.insertion(data, start, end, nextIno >= start && nextIno < end ? nextIno : -1);
       if (at !== undefined) {
         pieces.push(data.subarray(copied, at.offset), Buffer.from(at.text, 'utf8'));
         copied = at.offset;
@@ -73,10 +85,22 @@ export class OwnerColumn {
    * The column is found from the items after it, not by counting columns: ss 4.15–4.19 glue columns that fill
    * their width (`tcpLISTEN0`), RHEL 8's ss among them.
    */
-  private insertion(data: Buffer, start: number, end: number): { offset: number; text: string } | undefined {
+  private insertion(data: Buffer, start: number, end: number, ino: number): { offset: number; text: string } | undefined {
     const c0 = data[start];
-    if (start >= end || c0 === SPACE || c0 === TAB || c0 === 0x23 /* # */) return undefined; // detail line, comment
-    const unix = c0 === 0x75 /* u */ && data[start + 1] === 0x5f /* _ */;
+    if (start >= end || c0 === SPACE || c0 === TAB || c0 === HASH) return undefined; // detail line, comment
+    const unix = c0 === U && data[start + 1] === UNDERSCORE;
+    let inode: number | undefined;
+    let procs: string | undefined;
+    if (!unix) {
+      // a tcp/udp row's -e items include `ino:N` (0 for TIME-WAIT; `ino` is where it is): its holders first, as
+      // most rows of a busy host have none (TIME-WAIT, queued connections) and need no more than this
+      if (ino < 0) return undefined;
+      let n = 0;
+      let p = ino + 5;
+      for (; p < end && data[p] >= 0x30 && data[p] <= 0x39; p++) n = n * 10 + data[p] - 0x30;
+      if (p === ino + 5 || (procs = this.owners.holders(n)) === undefined) return undefined;
+      inode = n;
+    }
     // token bounds [s0, e0, s1, e1, …] up to the row's first item (or MAX_TOKENS)
     const tokens: number[] = [];
     let first = -1;
@@ -92,7 +116,6 @@ export class OwnerColumn {
       }
     }
     const count = tokens.length / 2;
-    let inode: number | undefined;
     let at: number; // the token the item goes before (count: at the end of the row)
     if (unix) {
       // … NAME INODE * PEER-INODE [items]: the last such triple before the items (an unnamed socket's
@@ -101,20 +124,14 @@ export class OwnerColumn {
       while (i >= 2 && !(isStar(data, tokens, i + 1) && digits(data, tokens, i) !== undefined && digits(data, tokens, i + 2) !== undefined)) i--;
       if (i < 2) return undefined;
       inode = digits(data, tokens, i);
+      procs = inode === undefined ? undefined : this.owners.holders(inode);
+      if (procs === undefined) return undefined;
       at = i + 3;
     } else {
-      // … LOCAL PEER [timer:(…)] [uid:N] ino:N …: the -e items (0 for TIME-WAIT)
+      // … LOCAL PEER [timer:(…)] [uid:N] ino:N …: the column is before the first of those items
       if (first < 0) return undefined;
       at = first;
-      const items = data.subarray(tokens[2 * first] - 1, end);
-      const ino = items.indexOf(' ino:', 0, 'latin1');
-      if (ino < 0) return undefined;
-      inode = 0;
-      let p = ino + 5;
-      for (; p < items.length && items[p] >= 0x30 && items[p] <= 0x39; p++) inode = inode * 10 + items[p] - 0x30;
-      if (p === ino + 5) return undefined;
     }
-    const procs = inode === undefined ? undefined : this.owners.holders(inode);
     if (procs === undefined) return undefined;
     if (at >= count) return { offset: tokens[2 * at - 1], text: usersField(procs) }; // last in the row
     const offset = tokens[2 * at];
@@ -136,6 +153,7 @@ const ITEMS = ['users:(', 'timer:(', 'uid:', 'ino:'].map((t) => Buffer.from(t, '
 const UNIX_ITEMS = ['users:(', 'skmem:(', '<->', '-->', '<--', '---', 'ino:', 'dev:', 'peers:'].map((t) => Buffer.from(t, 'latin1'));
 
 const EMPTY = Buffer.alloc(0);
+const INO = Buffer.from(' ino:', 'latin1');
 /** Tokens a row is searched for its process column (a unix name of ~20 spaces is still found). */
 const MAX_TOKENS = 32;
 
