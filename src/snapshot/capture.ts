@@ -15,12 +15,12 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { spawn } from 'child_process';
+import type { ChildProcess } from 'child_process';
 import { randomBytes } from 'crypto';
 import { PassThrough, type Writable } from 'stream';
 import { ExitCode, UserError } from '../diagnostics';
 import { socklintVersion } from '../version';
-import { chooseSsFlags, detectSs, inNetns, ownersBySocklint, resolveNetns, runSs, type NetnsTarget, type RunSsOptions, type RunSsResult } from './live';
+import { chooseSsFlags, detectSs, ownersBySocklint, resolveNetns, runSs, spawnIn, type NetnsTarget, type RunSsOptions, type RunSsResult } from './live';
 import { OwnerColumn } from './owners';
 import { PROC_FLAGS, fileTableReader, linesOf, mapSocketProcesses, renderProc, type NetTableReader } from './proc';
 
@@ -441,26 +441,25 @@ async function captureProc(target: NetnsTarget | undefined, procRoot: string | u
  */
 function netnsTableReader(target: NetnsTarget): NetTableReader {
   return async function* lines(table: string): AsyncGenerator<string> {
-    const [file, argv] = inNetns(target, 'cat', [`/proc/self/net/${table}`]);
-    const child = spawn(file, argv, { stdio: ['ignore', 'pipe', 'pipe'] });
+    const failed = (why: string): UserError => new UserError({
+      file: 'live', code: 'live-capture-failed', message: `cannot read /proc/net/${table} inside namespace ${target.spec} (${why})`,
+    }, ExitCode.snapshot);
+    let child: ChildProcess;
+    try {
+      child = await spawnIn(target, 'cat', [`/proc/self/net/${table}`], ['ignore', 'pipe', 'pipe']);
+    } catch (e) {
+      throw failed(`${(e as { file: string }).file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    }
     let stderr = '';
     child.stderr!.on('data', (d: Buffer) => { if (stderr.length < 4096) stderr += d.toString('utf8'); });
-    const exit = new Promise<number | NodeJS.ErrnoException | null>((resolve) => {
+    const exit = new Promise<number | Error | null>((resolve) => {
       child.once('error', resolve);
       child.once('close', resolve);
     });
     yield* linesOf(child.stdout!.setEncoding('utf8'));
     const r = await exit;
-    if (r instanceof Error && r.code === 'ENOENT' && target.name && !target.viaIp) {
-      target.viaIp = true; // no nsenter: through `ip netns exec`
-      yield* lines(table);
-      return;
-    }
     if (r === 0 || /No such file/.test(stderr)) return; // e.g. tcp6 with IPv6 disabled
-    throw new UserError({
-      file: 'live', code: 'live-capture-failed',
-      message: `cannot read /proc/net/${table} inside namespace ${target.spec} (${stderr.trim() || (r instanceof Error ? r.code ?? r.message : `exit ${r}`)})`,
-    }, ExitCode.snapshot);
+    throw failed(stderr.trim() || (r instanceof Error ? r.message : `exit ${r}`));
   };
 }
 

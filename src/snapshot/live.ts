@@ -3,7 +3,7 @@
  * ask for, namespace targets, and streaming ss's stdout to a sink. Never goes through a shell.
  * Orchestration (metadata, files, /proc fallback) is in capture.ts.
  */
-import { execFile, spawn } from 'child_process';
+import { execFile, spawn, type ChildProcess, type StdioOptions } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import type { Writable } from 'stream';
@@ -208,12 +208,22 @@ export interface RunSsResult {
  * Streams `ss FLAGS` (in the namespace when given) into `out`. Rejects with a UserError (exit 3) when ss
  * cannot run or exits non-zero; an ENOENT error keeps `code: 'ENOENT'` so the caller can fall back.
  */
-export function runSs(opts: RunSsOptions): Promise<RunSsResult> {
-  const [file, argv] = inNetns(opts.netns, opts.ssPath ?? 'ss', [opts.flags]);
+export async function runSs(opts: RunSsOptions): Promise<RunSsResult> {
   const out = opts.out;
   const fileStart = typeof out === 'number' ? fs.fstatSync(out).size : 0;
+  let child: ChildProcess;
+  try {
+    child = await spawnIn(opts.netns, opts.ssPath ?? 'ss', [opts.flags], ['ignore', typeof out === 'number' ? out : 'pipe', 'pipe']);
+  } catch (e) {
+    const err = e as NodeJS.ErrnoException & { file: string };
+    if (err.code !== 'ENOENT') throw captureError(`cannot run ${err.file}: ${err.message}`);
+    const why = opts.netns && err.file === opts.netns.nsenter
+      ? `${err.file} (util-linux) not found: needed to enter ${opts.netns.spec} (or give the namespace a name: ip netns attach NAME PID)`
+      : `${err.file} not found`;
+    throw Object.assign(captureError(why), { code: 'ENOENT' });
+  }
+  const file = inNetns(opts.netns, opts.ssPath ?? 'ss', [])[0];
   return new Promise((resolve, reject) => {
-    const child = spawn(file, argv, { stdio: ['ignore', typeof out === 'number' ? out : 'pipe', 'pipe'] });
     let bytes = 0;
     let errText = '';
     let settled = false;
@@ -247,24 +257,37 @@ export function runSs(opts: RunSsOptions): Promise<RunSsResult> {
       });
       out.once('error', (e) => done(e));
     }
-    child.once('error', (e: NodeJS.ErrnoException) => {
-      if (e.code === 'ENOENT' && opts.netns?.name && !opts.netns.viaIp) {
-        settled = true;
-        clearTimeout(timer);
-        opts.netns.viaIp = true;
-        runSs(opts).then(resolve, reject);
-        return;
-      }
-      if (e.code !== 'ENOENT') return done(captureError(`cannot run ${file}: ${e.message}`));
-      const why = opts.netns && file === opts.netns.nsenter
-        ? `${file} (util-linux) not found: needed to enter ${opts.netns.spec} (or give the namespace a name: ip netns attach NAME PID)`
-        : `${file} not found`;
-      done(Object.assign(captureError(why), { code: 'ENOENT' }));
-    });
+    child.once('error', (e) => done(captureError(`${file}: ${e.message}`)));
     child.once('close', (code, signal) => {
       if (code === 0) return done();
       const first = summariseStderr(errText)[0];
       done(captureError(`${opts.netns ? `${file} … ss` : 'ss'} ${opts.flags} failed (${code ?? signal})${first ? `: ${first}` : ''}`));
+    });
+  });
+}
+
+/**
+ * Starts `cmd args` — inside the namespace when one is given (inNetns) — and resolves once it runs. Where
+ * nsenter is missing, a named namespace is entered with `ip netns exec` instead, for this command and the
+ * capture's later ones (`target.viaIp`). Anything else that keeps it from starting rejects with the spawn
+ * error and `file`, the program that could not be run (ENOENT: it is missing).
+ */
+export function spawnIn(target: NetnsTarget | undefined, cmd: string, args: string[], stdio: StdioOptions): Promise<ChildProcess> {
+  const [file, argv] = inNetns(target, cmd, args);
+  return new Promise((resolve, reject) => {
+    const child = spawn(file, argv, { stdio });
+    const failed = (e: NodeJS.ErrnoException): void => {
+      if (e.code === 'ENOENT' && target?.name && !target.viaIp && file === target.nsenter) {
+        target.viaIp = true;
+        spawnIn(target, cmd, args, stdio).then(resolve, reject);
+      } else {
+        reject(Object.assign(e, { file }));
+      }
+    };
+    child.once('error', failed);
+    child.once('spawn', () => {
+      child.off('error', failed);
+      resolve(child);
     });
   });
 }
