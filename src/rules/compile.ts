@@ -438,8 +438,29 @@ class RuleCompiler {
       netids ??= union('netids');
       states ??= union('states');
     }
-    if (!netids && !states) return undefined;
-    return { ...(netids ? { netids } : {}), ...(states ? { states } : {}) };
+    const value = this.portDemand(cond);
+    if (!netids && !states && !value) return undefined;
+    return { ...(netids ? { netids } : {}), ...(states ? { states } : {}), ...(value ? { value } : {}) };
+  }
+
+  /**
+   * A top-level `local.port`/`peer.port` given as plain numbers (`22`, `[80, 443]`, `{eq: 22}`, `{in: […]}`):
+   * a socket whose port is not one of them cannot match. (Ranges, variables and other operators demand
+   * nothing here; the conjunct stays in the residual test either way.)
+   */
+  private portDemand(cond: Record<string, unknown>): SocketFilter['value'] {
+    for (const field of ['local.port', 'peer.port'] as const) {
+      if (!Object.prototype.hasOwnProperty.call(cond, field)) continue;
+      let spec = cond[field];
+      if (spec !== null && typeof spec === 'object' && !Array.isArray(spec)) {
+        const ops = Object.keys(spec);
+        if (ops.length !== 1 || (ops[0] !== 'eq' && ops[0] !== 'in')) continue;
+        spec = (spec as Record<string, unknown>)[ops[0]];
+      }
+      const list = Array.isArray(spec) ? spec : [spec];
+      if (list.length > 0 && list.every((x) => Number.isInteger(x))) return { field, values: new Set(list as number[]) };
+    }
+    return undefined;
   }
 
   /** A condition on one non-list field, read once per socket; the shorthand forms become direct compares. */
@@ -1034,14 +1055,16 @@ const FIELD_COSTS: Record<string, number> = { netid: 0, state: 0 };
 export interface SocketFilter {
   netids?: ReadonlySet<string>;
   states?: ReadonlySet<string>;
+  /** A port field the socket's value of which must be one of `values` (the engine dispatches on it). */
+  value?: { field: 'local.port' | 'peer.port'; values: ReadonlySet<number> };
   /** The condition less the conjuncts that test what the filter admits: the test for a socket it admits. */
   residual?: (s: SocketRecord) => boolean;
 }
 const SOCKET_FILTERS = new WeakMap<Pred, SocketFilter>();
 
 /**
- * The netids/states a compiled rule's condition requires (a socket outside them never matches), or
- * undefined. Lets the engine dispatch sockets only to rules that can match them.
+ * The netids/states (and the port values) a compiled rule's condition requires — a socket outside them
+ * never matches — or undefined. Lets the engine dispatch sockets only to rules that can match them.
  */
 export function socketFilterOf(match: (s: SocketRecord) => boolean): SocketFilter | undefined {
   return SOCKET_FILTERS.get(match);

@@ -77,3 +77,64 @@ it('leaves out of the residual test exactly the conjuncts the filter decides', (
   }
   expect(residuals).toBeGreaterThanOrEqual(4);
 });
+
+it('reads plain-number demands on local.port and peer.port, and nothing from ranges, variables or other operators', () => {
+  const valueOf = (match: string) => {
+    const v = socketFilterOf(matcher(match).match)?.value;
+    return v ? { field: v.field, values: [...v.values].sort((a, b) => a - b) } : undefined;
+  };
+  expect(valueOf('local.port: 22')).toEqual({ field: 'local.port', values: [22] });
+  expect(valueOf('state: LISTEN\nlocal.port: [443, 80]')).toEqual({ field: 'local.port', values: [80, 443] });
+  expect(valueOf('peer.port: {in: [25, 587]}')).toEqual({ field: 'peer.port', values: [25, 587] });
+  expect(valueOf('peer.port: {eq: 53}\nnetid: udp')).toEqual({ field: 'peer.port', values: [53] });
+  expect(valueOf('local.port: {gt: 1024}')).toBeUndefined();
+  expect(valueOf('local.port: "1-1023"')).toBeUndefined();
+  expect(valueOf('local.port: {not: 22}')).toBeUndefined();
+  expect(valueOf('not: {local.port: 22}')).toBeUndefined();
+  expect(valueOf('any:\n  - {local.port: 22}\n  - {local.port: 23}')).toBeUndefined();
+  const withVar = compile(ruleYaml('    match:\n      local.port: {in: $ports}', '    vars:\n      ports: {type: number-list, default: [22]}'));
+  expect(socketFilterOf(withVar.match)?.value).toBeUndefined();
+});
+
+it('many rules on port values, looked up by the socket\'s port, find what each rule\'s predicate finds', () => {
+  // 60 rules: one port or a list, on the local or the peer side, some with a state or netid too, some
+  // aggregates; and rules on other fields beside them
+  const rules = Array.from({ length: 60 }, (_, i) => {
+    const side = i % 3 === 0 ? 'local.port' : 'peer.port';
+    const ports = i % 4 === 0 ? `[${1000 + (i % 7)}, ${1000 + ((i * 3) % 11)}]` : `${1000 + (i % 13)}`;
+    const extra = i % 5 === 0 ? '\n      state: ESTAB' : i % 5 === 1 ? '\n      netid: tcp' : '';
+    const agg = i % 9 === 0 ? '\n    aggregate: {function: count, groupBy: [process], gt: 1}' : '';
+    const text = ruleYaml(`    match:\n      ${side}: ${ports}${extra}${agg}`).replace('test-rule', `port-${i}`);
+    return compile(agg ? text.replace('    message: "{local} {process}"\n', '    message: "{observed} sockets of {group.process}"\n') : text);
+  });
+  rules.push(
+    compile(ruleYaml('    match:\n      recvQ: {gt: 3}').replace('test-rule', 'queued')),
+    compile(ruleYaml('    match:\n      state: LISTEN\n      local.port: {gt: 1005}').replace('test-rule', 'high-listener')),
+  );
+  let seed = 7;
+  const next = (n: number) => ((seed = (seed * 1103515245 + 12345) % 2147483648) % n);
+  const socks = Array.from({ length: 3000 }, () => sock({
+    netid: ['tcp', 'udp'][next(2)],
+    state: ['ESTAB', 'LISTEN', 'UNCONN'][next(3)],
+    recvQ: next(6),
+    local: { port: next(4) === 0 ? null : 1000 + next(15) },
+    peer: { address: '10.0.0.2', port: next(5) === 0 ? null : 1000 + next(15) },
+    processes: [{ name: ['a', 'b'][next(2)], pid: 1, fd: 3 }],
+  }));
+  const ev = new SnapshotEvaluator(rules, { file: 'f', host: 'h', fields: new Set(['state', 'queues', 'processes']), maxFindingsPerRule: 100000 });
+  for (const s of socks) ev.add(s);
+  const { findings } = ev.finish();
+  for (const rule of rules) {
+    const found = findings.filter((f) => f.ruleId === rule.meta.id);
+    if (rule.aggregate) {
+      const counts = new Map<string, number>();
+      for (const s of socks) if (rule.match(s)) counts.set(s.processes![0].name, (counts.get(s.processes![0].name) ?? 0) + 1);
+      expect({ id: rule.meta.id, groups: found.map((f) => [f.group!.process, f.observed]).sort() })
+        .toEqual({ id: rule.meta.id, groups: [...counts].filter(([, n]) => n > 1).sort() });
+    } else {
+      expect({ id: rule.meta.id, sockets: found.map((f) => f.socket!.location.line) })
+        .toEqual({ id: rule.meta.id, sockets: socks.filter((s) => rule.match(s)).map((s) => s.location.line) });
+    }
+  }
+  expect(findings.length).toBeGreaterThan(2000);
+});
