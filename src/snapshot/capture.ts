@@ -78,6 +78,11 @@ export interface CaptureOptions {
   labels?: Record<string, string>;
   /** Force the /proc fallback (tests, or a broken ss). */
   useProc?: boolean;
+  /**
+   * Who fills in the process column: `ss` (its -p) or `socklint` (owners.ts). Default: socklint where the
+   * namespace holds enough sockets for ss's -p to cost more than socklint's walk (ownerColumnPays).
+   */
+  processColumn?: 'ss' | 'socklint';
   /** Alternate proc root for the fallback (tests); default /proc, or /proc/PID for a process's namespace. */
   procRoot?: string;
   /** ss binary (tests); default `ss` from PATH, then /usr/sbin, /sbin, /usr/bin, /bin. */
@@ -156,7 +161,9 @@ async function capture(opts: CaptureOptions): Promise<CaptureResult> {
   // the process column: socklint's own /proc walk where ss's -p would cost it the square of the sockets; ss's
   // -p after all when there is no place for ss's private file (its folder, or TMPDIR, not writable)
   const rawDir = opts.output ? path.dirname(path.resolve(opts.output)) : os.tmpdir();
-  const raw = !useProc && opts.flags === undefined && ownersBySocklint(version) ? privateFile(rawDir) : undefined;
+  const socklintColumn = !useProc && opts.flags === undefined && ownersBySocklint(version)
+    && (opts.processColumn ?? processColumnFromEnv() ?? (ownerColumnPays(target) ? 'socklint' : 'ss')) === 'socklint';
+  const raw = socklintColumn ? privateFile(rawDir) : undefined;
   const ssFlags = raw === undefined ? meta.flags : meta.flags.replace('p', '');
   if (raw !== undefined) meta.processes = `socklint, from /proc/PID/fd (ss ran as ss ${ssFlags})`;
   if (useProc) meta.source = 'proc';
@@ -245,6 +252,49 @@ async function capture(opts: CaptureOptions): Promise<CaptureResult> {
     ...(opts.output ? { path: opts.output } : {}),
     ...(collected ? { text: Buffer.concat(collected).toString('utf8') } : {}),
   };
+}
+
+/**
+ * Sockets in a namespace from which socklint's process column beats ss's -p. ss -p looks each socket up in
+ * chains of ~(sockets held anywhere / 256) links — negligible at a few thousand sockets, ~0.2 s at 16,000
+ * (bench/live.js: ss 299 ms with -p, 101 ms without), ~1 s at 64,000 — after the same walk of every
+ * /proc/PID/fd socklint makes, which costs socklint more per fd (~5 against ~3.7 µs): a host with 293,000
+ * open files and few sockets scanned in 1.61 s with socklint's column, 1.26 s with ss's; 16,000 sockets in
+ * 459 ms against 545 ms.
+ */
+const OWNER_COLUMN_MIN_SOCKETS = 8000;
+
+/**
+ * Whether socklint should fill in the process column of a capture of `target` (the host's namespace when
+ * undefined): when the namespace holds OWNER_COLUMN_MIN_SOCKETS or more, by `sockets: used` of its
+ * /proc/net/sockstat (TIME-WAIT sockets, which no process holds, are not counted). A namespace without a
+ * process to read it through chooses socklint's column, whose cost is bounded by the walk.
+ */
+export function ownerColumnPays(target: NetnsTarget | undefined, procRoot = '/proc'): boolean {
+  const pid = target ? target.pid ?? findPidInNetns(target.nsPath, procRoot) : 'self';
+  const used = pid === undefined ? undefined : socketsInUse(path.join(procRoot, String(pid), 'net'));
+  return used === undefined || used >= OWNER_COLUMN_MIN_SOCKETS;
+}
+
+/** SOCKLINT_PROCESS_COLUMN: `ss` or `socklint` decides who fills in the process column (default: by socket count). */
+function processColumnFromEnv(): 'ss' | 'socklint' | undefined {
+  const v = process.env.SOCKLINT_PROCESS_COLUMN?.trim();
+  if (v === undefined || v === '') return undefined;
+  if (v === 'ss' || v === 'socklint') return v;
+  throw new UserError({
+    file: 'SOCKLINT_PROCESS_COLUMN', code: 'bad-value', message: `"${v}" is neither ss nor socklint`,
+    hint: 'unset it (socklint decides by the number of sockets), or set ss (ss -p) or socklint (its own /proc walk)',
+  }, ExitCode.usage);
+}
+
+/** `sockets: used N` of a namespace's sockstat (in the folder `net`), or undefined when it cannot be read. */
+function socketsInUse(net: string): number | undefined {
+  try {
+    const m = /^sockets: used (\d+)/m.exec(fs.readFileSync(path.join(net, 'sockstat'), 'latin1'));
+    return m ? Number(m[1]) : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** A file in `dir` for this process alone, open for reading and writing and already unlinked; undefined if none can be made. */
@@ -495,6 +545,8 @@ export interface LiveSnapshotOptions {
   host?: string;
   /** Force the /proc fallback (tests). */
   useProc?: boolean;
+  /** See CaptureOptions.processColumn. */
+  processColumn?: 'ss' | 'socklint';
   procRoot?: string;
   flags?: string;
   ssPath?: string;

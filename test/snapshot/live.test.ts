@@ -110,7 +110,7 @@ describe('capture files', () => {
     const out = path.join(tmp, 'cap1.ss');
     const follow = new CaptureFollower();
     const followed = collect(follow.chunks());
-    const r = await captureSnapshot({ output: out, ssPath: ss, host: 'web-1', labels: { role: 'db' }, follow });
+    const r = await captureSnapshot({ output: out, ssPath: ss, host: 'web-1', labels: { role: 'db' }, follow, processColumn: 'socklint' });
     const text = fs.readFileSync(out, 'utf8');
     expect((await followed).toString('utf8')).toBe(text);
     expect(r).toMatchObject({ path: out, bytes: Buffer.byteLength(text), meta: { host: 'web-1', ss: 'iproute2-6.1.0', flags: '-tuaxnpmioeO', netns: '', labels: 'role=db' } });
@@ -221,8 +221,10 @@ describe('capture files', () => {
   it('not root: one notice that process information is incomplete', async () => {
     const spy = jest.spyOn(process, 'getuid').mockReturnValue(1000);
     try {
-      const r = await captureSnapshot({ ssPath: fakeSs('ss-user', SS_TEXT) });
-      expect(r.notices.filter((n) => n.includes('uid 1000'))).toEqual([expect.stringMatching(/\/proc\/PID\/fd of other users' processes is unreadable/)]);
+      const r = await captureSnapshot({ ssPath: fakeSs('ss-user', SS_TEXT), processColumn: 'ss' });
+      expect(r.notices.filter((n) => n.includes('uid 1000'))).toEqual([expect.stringMatching(/ss shows processes only for your own sockets/)]);
+      const o = await captureSnapshot({ ssPath: fakeSs('ss-user2', SS_TEXT), processColumn: 'socklint' });
+      expect(o.notices.filter((n) => n.includes('uid 1000'))).toEqual([expect.stringMatching(/\/proc\/PID\/fd of other users' processes is unreadable/)]);
       const p = await captureSnapshot({ useProc: true });
       expect(p.notices.filter((n) => n.includes('uid 1000'))).toHaveLength(1);
     } finally {
@@ -378,7 +380,7 @@ describeNetns('standard scenario through the snapshot file path', () => {
   });
 
   it('the process column socklint fills in is the one ss -p prints, socket for socket', async () => {
-    const ours = await captureSnapshot({ netns: sc.ns });
+    const ours = await captureSnapshot({ netns: sc.ns, processColumn: 'socklint' });
     expect(ours.meta.processes).toMatch(/^socklint, from \/proc\/PID\/fd \(ss ran as ss -tuaxnmioeO?\)$/);
     const theirs = await sc.ss([ours.meta.flags]);
     const owners = (text: string) => new Map(parseSsText(text, { file: 'x' }).sockets

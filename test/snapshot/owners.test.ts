@@ -7,7 +7,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import fc from 'fast-check';
-import { captureSnapshot } from '../../src/snapshot/capture';
+import { captureSnapshot, ownerColumnPays } from '../../src/snapshot/capture';
 import { OwnerColumn } from '../../src/snapshot/owners';
 import { parseSsText } from '../../src/snapshot/parser';
 import { SocketOwners } from '../../src/snapshot/proc';
@@ -156,7 +156,7 @@ describe('a capture whose process column socklint fills in', () => {
   test('runs ss without -p, records it, and names the process holding the socket', async () => {
     const ss = fakeSs('ss-61', HEADER + row(inode), 'iproute2-6.1.0');
     const out = path.join(tmp, 'filled.ss');
-    const r = await captureSnapshot({ output: out, ssPath: ss });
+    const r = await captureSnapshot({ output: out, ssPath: ss, processColumn: 'socklint' });
     expect(fs.readFileSync(`${ss}.args`, 'utf8').trim()).toBe('-tuaxnmioeO');
     expect(r.meta).toMatchObject({ flags: '-tuaxnpmioeO', processes: 'socklint, from /proc/PID/fd (ss ran as ss -tuaxnmioeO)' });
     const text = fs.readFileSync(out, 'utf8');
@@ -169,9 +169,9 @@ describe('a capture whose process column socklint fills in', () => {
   test('a capture of many rows, returned as text (read from ss\'s file in pieces), is the same as one saved to a file', async () => {
     const rows = Array.from({ length: 9000 }, (_, i) => row(i === 8999 ? inode : 1000 + i)).join('');
     const ss = fakeSs('ss-big', HEADER + rows, 'iproute2-6.1.0');
-    const asText = await captureSnapshot({ ssPath: ss, now: new Date(0) });
+    const asText = await captureSnapshot({ ssPath: ss, now: new Date(0), processColumn: 'socklint' });
     const out = path.join(tmp, 'big.ss');
-    await captureSnapshot({ ssPath: ss, now: new Date(0), output: out });
+    await captureSnapshot({ ssPath: ss, now: new Date(0), output: out, processColumn: 'socklint' });
     expect(Buffer.byteLength(asText.text!)).toBeGreaterThan(3 * 256 * 1024);
     expect(asText.text).toBe(fs.readFileSync(out, 'utf8'));
     const body = asText.text!.split('\n').filter((l) => l.startsWith('tcp'));
@@ -187,7 +187,7 @@ describe('a capture whose process column socklint fills in', () => {
       ['ss-own', 'iproute2-6.1.0', '-tanp', '-tanp'],
     ] as const) {
       const ss = fakeSs(name, HEADER + row(inode), version);
-      const r = await captureSnapshot({ ssPath: ss, ...(flags ? { flags } : {}) });
+      const r = await captureSnapshot({ ssPath: ss, processColumn: 'socklint', ...(flags ? { flags } : {}) });
       expect(fs.readFileSync(`${ss}.args`, 'utf8').trim()).toBe(expected);
       expect(r.meta.processes).toBeUndefined();
       expect(r.text).not.toContain('users:'); // the fake ss printed none, and socklint added none
@@ -198,10 +198,47 @@ describe('a capture whose process column socklint fills in', () => {
     const bin = path.join(tmp, 'bin');
     fs.mkdirSync(bin);
     const ss = fakeSs('bin/ss', HEADER + row(inode), 'iproute2-6.1.0');
-    const r = await runCli(['capture'], { env: { PATH: `${bin}:${process.env.PATH}`, TMPDIR: path.join(tmp, 'no-such-folder') } });
+    const r = await runCli(['capture'], { env: { PATH: `${bin}:${process.env.PATH}`, TMPDIR: path.join(tmp, 'no-such-folder'), SOCKLINT_PROCESS_COLUMN: 'socklint' } });
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     expect(fs.readFileSync(`${ss}.args`, 'utf8').trim()).toBe('-tuaxnpmioeO');
     expect(r.stdout).toContain('# flags: -tuaxnpmioeO\n# netns:');
+  });
+});
+
+describe('who fills in the process column when nothing says', () => {
+  let root: string;
+  beforeAll(() => { root = fs.mkdtempSync(path.join(os.tmpdir(), 'socklint-sockstat-')); });
+  afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
+  const sockstat = (dir: string, used: number) => {
+    fs.mkdirSync(path.join(root, dir, 'net'), { recursive: true });
+    fs.writeFileSync(path.join(root, dir, 'net', 'sockstat'), `sockets: used ${used}\nTCP: inuse 5 orphan 0 tw 90000 alloc 7 mem 1\n`);
+  };
+  const ns = (pid?: number) => ({ spec: pid ? `pid:${pid}` : 'blue', nsPath: path.join(root, 'no-such-ns'), nsenter: 'nsenter', ...(pid ? { pid } : {}) });
+
+  test('socklint from 8,000 sockets in the namespace scanned (its sockstat; TIME-WAIT not counted), ss below', () => {
+    sockstat('self', 7999);
+    expect(ownerColumnPays(undefined, root)).toBe(false);
+    sockstat('self', 8000);
+    expect(ownerColumnPays(undefined, root)).toBe(true);
+    sockstat('4242', 120000);
+    sockstat('4243', 40);
+    expect(ownerColumnPays(ns(4242), root)).toBe(true);
+    expect(ownerColumnPays(ns(4243), root)).toBe(false); // a quiet container on a busy host
+  });
+
+  test('socklint when the count cannot be read (a namespace no process is in, no sockstat)', () => {
+    expect(ownerColumnPays(ns(), root)).toBe(true);
+    expect(ownerColumnPays(ns(4244), root)).toBe(true);
+  });
+
+  test('SOCKLINT_PROCESS_COLUMN decides instead; another value is a one-line error', async () => {
+    const r = await runCli(['capture', '-o', path.join(root, 'x.ss')], { env: { SOCKLINT_PROCESS_COLUMN: 'both' } });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^socklint: SOCKLINT_PROCESS_COLUMN: "both" is neither ss nor socklint \(unset it/);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    const ss = await runCli(['capture'], { env: { SOCKLINT_PROCESS_COLUMN: 'ss' } });
+    expect(ss.code).toBe(0);
+    expect(ss.stdout).not.toContain('# processes:');
   });
 });
