@@ -6,9 +6,9 @@
  * SARIF/report line numbers point into it.
  *
  * Design: the snapshot file (the user's `--save-snapshot` path, else a temp file) is written after the
- * metadata lines either by ss itself (its stdout is the file: ss older than any release we know, 6.7, or flags
- * of the caller's own) or by this thread, from a private file ss writes at its own pace while /proc is walked
- * for the socket owners (captureWithOwners). A live scan reads the snapshot file as it grows (CaptureFollower):
+ * metadata lines either by ss itself (its stdout is the file: a namespace with few sockets, an ss whose release
+ * is unknown or 6.7, flags of the caller's own) or by this thread, from a private file ss writes at its own
+ * pace while /proc is walked for the socket owners (captureWithOwners; ownerColumnPays decides). A live scan reads the snapshot file as it grows (CaptureFollower):
  * ss runs on one core while the parse runs on another, and the files are the buffers between them — memory
  * stays bounded by the parser and the owner map, not by the host's socket count.
  */

@@ -4,8 +4,9 @@
  * ss finds each socket's processes in a hash of every `/proc/PID/fd` link it builds first — a fixed 256
  * buckets, walked whole for every socket, so `-p` grows with the square of the sockets processes hold: on
  * this VM 64,000 such sockets took ss 1.5 s with `-p` and 0.4 s without, 180,000 took 25 s. A capture that
- * can do without `-p` (capture.ts: socklint chose the flags, and the ss is not 6.7, which drops -o/-e/-m/-i
- * items without it) runs ss without `-p`, makes the same /proc walk while ss lists the sockets (proc.ts
+ * can do without `-p` (capture.ts: socklint chose the flags, the ss is not 6.7, which drops -o/-e/-m/-i
+ * items without it, and the namespace holds enough sockets for -p to cost more: ownerColumnPays) runs ss
+ * without `-p`, makes the same /proc walk while ss lists the sockets (proc.ts
  * mapSocketProcesses: same links, same order, looked up by inode), and writes each row with the `users:((…))` item ss -p would
  * have printed, where ss 4.x and later print it: first after the peer address (ss 3.x put a `timer:(…)`
  * before it; the parser reads either order). The file reads as `ss -p` output; `# processes:` in its
