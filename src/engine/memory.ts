@@ -9,6 +9,7 @@
  * written.
  */
 import * as v8 from 'node:v8';
+import * as vm from 'node:vm';
 import { ExitCode, UserError, type Diagnostic } from '../diagnostics';
 
 /**
@@ -79,4 +80,30 @@ export function checkRuleStateMemory(file: string, line: number, sockets: number
     message: `${sockets} sockets in, what the rules keep of this snapshot fills ${over.used} MiB of the ${over.limit} MiB Node.js may use: the reports would not fit`,
     hint: `an aggregate rule grouping by a field with very many distinct values keeps a counter per value: group by fewer, or ${MORE_MEMORY}`,
   });
+}
+
+/**
+ * Findings from which a full garbage collection runs before each report is written. V8 grows the old
+ * generation rather than collect what one report left before the next allocates, so a fleet's peak was the sum
+ * of its reports' garbage: 1,000 snapshots of 10k (98,810 findings; SARIF, JUnit and JSON; -j 2) peaked at
+ * 315–318 MiB in three runs of four (267 in one), and at 267–271 MiB in three runs with a collection before
+ * each report, in the same time (7.8–8.4 s against 8.0–8.5 s). Such a collection takes tens of milliseconds:
+ * not worth it for small reports.
+ */
+export const COLLECT_FROM_FINDINGS = 20000;
+
+let collect: (() => void) | null | undefined;
+
+/** A full garbage collection when the scan keeps `findings` findings or more (see COLLECT_FROM_FINDINGS); true when one ran. */
+export function collectBeforeReport(findings: number): boolean {
+  if (findings < COLLECT_FROM_FINDINGS) return false;
+  if (collect === undefined) {
+    // Node.js exposes gc() only with --expose-gc; the flag set now holds for contexts made from here on
+    v8.setFlagsFromString('--expose-gc');
+    const fn: unknown = vm.runInNewContext('typeof gc === "function" ? gc : null');
+    collect = typeof fn === 'function' ? (fn as () => void) : null;
+  }
+  if (collect === null) return false;
+  collect();
+  return true;
 }

@@ -1,6 +1,7 @@
 /** The check that stops a fleet scan before its findings leave the reports no memory (src/engine/memory.ts). */
 import { ExitCode, UserError } from '../../src/diagnostics';
-import { checkFindingsMemory, checkRuleStateMemory, FINDINGS_HEAP_SHARE, OutOfMemoryError } from '../../src/engine/memory';
+import * as v8 from 'node:v8';
+import { checkFindingsMemory, checkRuleStateMemory, collectBeforeReport, COLLECT_FROM_FINDINGS, FINDINGS_HEAP_SHARE, OutOfMemoryError } from '../../src/engine/memory';
 
 it('passes while the heap holds less than the share of its limit, and names the snapshot, the counts and the way out past it', () => {
   expect(() => checkFindingsMemory('web-01.ss', 10, 200, 1)).not.toThrow(); // the whole limit: never reached
@@ -47,4 +48,16 @@ it('does not stop a scan whose heap is full of garbage while it keeps little', (
   // much kept: stop
   expect(() => checkRuleStateMemory('a.ss', 1, 65536, { findings: 0, groups: 1e6 }, share)).toThrow(OutOfMemoryError);
   expect(() => checkFindingsMemory('a.ss', 2, 1e5, share)).toThrow(OutOfMemoryError);
+});
+
+it('collects the garbage before a report of a large scan (what a report leaves is freed before the next)', () => {
+  expect(collectBeforeReport(COLLECT_FROM_FINDINGS - 1)).toBe(false);
+  // ~60 MB of objects no longer referenced: without a full collection they stay counted in the heap
+  let garbage: unknown[] | undefined = Array.from({ length: 300000 }, (_, i) => ({ i, text: `finding ${i} of a report`.repeat(4) }));
+  const held = v8.getHeapStatistics().used_heap_size;
+  expect(garbage.length).toBe(300000);
+  garbage = undefined;
+  expect(collectBeforeReport(COLLECT_FROM_FINDINGS)).toBe(true);
+  const after = v8.getHeapStatistics().used_heap_size;
+  expect(held - after).toBeGreaterThan(30 * 1048576);
 });

@@ -13,6 +13,7 @@ import { BaselineFilter, loadBaseline } from '../../engine/baseline';
 import type { Level, ScanReport } from '../../engine/types';
 import { formatNames, formatChunks, formatters, writeFileAtomic, checkRedactFields, type FormatContext } from '../../report';
 import { prepareReport } from '../../report/redact';
+import { collectBeforeReport } from '../../engine/memory';
 import { parseFormatSpecs } from '../formats';
 import { writeStdout } from '../stdout';
 import { socklintVersion } from '../../version';
@@ -134,11 +135,15 @@ export async function scanCommand(a: ScanArgs): Promise<number> {
   process.exitCode = code;
   for (const out of outputs) {
     if (out.path === undefined) continue;
+    collectBeforeReport(prepared.findings.length);
     if (out.kind === 'sarif') writeSarifFiles(out.path, prepared, ctx);
     else writeFileAtomic(out.path, formatChunks(out.kind, prepared, { ...ctx, color: false }));
   }
   const toStdout = outputs.find((out) => out.path === undefined);
-  if (toStdout) await writeStdout(formatChunks(toStdout.kind, prepared, ctx));
+  if (toStdout) {
+    collectBeforeReport(prepared.findings.length);
+    await writeStdout(formatChunks(toStdout.kind, prepared, ctx));
+  }
   return code;
 }
 
