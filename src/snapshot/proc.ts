@@ -13,7 +13,8 @@
  * wildcard is printed `*`, as ss's own /proc path does), no cgroup/sk cookie/shutdown state, no unix
  * queues or peer inodes, and a LISTEN socket's Send-Q (its backlog) is unknown — printed 0, as ss does.
  */
-import * as fs from 'fs';
+// Default import: calls go through the module object at call time (tests can spy on fs).
+import fs from 'fs';
 import * as path from 'path';
 import { ExitCode, UserError } from '../diagnostics';
 
@@ -321,11 +322,19 @@ export function mapSocketProcesses(procRoot: string): { processes: SocketOwners;
       continue; // exited meanwhile, or not ours
     }
     fds.sort((a, b) => Number(b) - Number(a));
+    let denied = false;
     for (const fd of fds) {
       let target: string;
       try {
         target = fs.readlinkSync(`${fdDir}/${fd}`);
-      } catch {
+      } catch (e) {
+        // closed meanwhile; or not ours to read (a folder that lists but whose links are denied, as PID 1's in
+        // some containers: its sockets get no process, which the caller reports)
+        const code = (e as NodeJS.ErrnoException).code;
+        if (!denied && (code === 'EACCES' || code === 'EPERM')) {
+          denied = true;
+          unreadable++;
+        }
         continue;
       }
       // `socket:[INODE]`

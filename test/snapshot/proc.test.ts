@@ -1,5 +1,6 @@
 /** /proc/net fallback: decoding the kernel's text tables and rendering them as ss text. No root needed. */
 import * as fs from 'fs';
+import fsModule from 'fs'; // the object proc.ts calls through (a spy on it is seen there)
 import * as os from 'os';
 import * as path from 'path';
 import fc from 'fast-check';
@@ -223,6 +224,22 @@ describe('rendering /proc as ss text', () => {
     expect(processes.holders(129283)).toBe('("a",pid=5",pid=300,fd=4)');
     expect(processes.holders(999)).toBeUndefined();
     expect(processes.links).toBe(7);
+  });
+
+  it('counts a process whose fd links are denied (listed, not readable) as unreadable, once', () => {
+    const real = fsModule.readlinkSync;
+    const spy = jest.spyOn(fsModule, 'readlinkSync').mockImplementation(((p: fs.PathLike, o?: unknown) => {
+      if (String(p).includes(`${path.sep}200${path.sep}fd${path.sep}`)) throw Object.assign(new Error('EACCES: permission denied'), { code: 'EACCES' });
+      return real(p, o as undefined);
+    }) as typeof fs.readlinkSync);
+    try {
+      const { processes, unreadable } = mapSocketProcesses(root);
+      expect(unreadable).toBe(1); // pid 200 has three denied links
+      expect(processes.holders(129317)).toBe('("loadgen",pid=201,fd=3)');
+      expect(processes.holders(129312)).toBeUndefined();
+    } finally {
+      spy.mockRestore();
+    }
   });
 
   it('renders text the ss parser reads back field for field', async () => {
