@@ -160,7 +160,8 @@ async function capture(opts: CaptureOptions): Promise<CaptureResult> {
   if (labels.length) meta.labels = labels.map(([k, v]) => `${k}=${v}`).join(',');
   // the process column: socklint's own /proc walk where ss's -p would cost it the square of the sockets; ss's
   // -p after all when there is no place for ss's private file (its folder, or TMPDIR, not writable)
-  const rawDir = opts.output ? path.dirname(path.resolve(opts.output)) : os.tmpdir();
+  const outputDir = opts.output ? path.dirname(path.resolve(opts.output)) : undefined;
+  const rawDir = outputDir ?? os.tmpdir();
   const socklintColumn = !useProc && opts.flags === undefined && ownersBySocklint(version)
     && (opts.processColumn ?? processColumnFromEnv() ?? (ownerColumnPays(target) ? 'socklint' : 'ss')) === 'socklint';
   const raw = socklintColumn ? privateFile(rawDir) : undefined;
@@ -176,8 +177,7 @@ async function capture(opts: CaptureOptions): Promise<CaptureResult> {
   let sink: Writable | undefined;
   let collected: Buffer[] | undefined;
   if (opts.output) {
-    const dir = path.dirname(path.resolve(opts.output));
-    tmp = path.join(dir, `.${path.basename(opts.output)}.${process.pid}.${Date.now().toString(36)}.tmp`);
+    tmp = path.join(outputDir!, `.${path.basename(opts.output)}.${process.pid}.${Date.now().toString(36)}.tmp`);
     try {
       fd = fs.openSync(tmp, 'wx');
     } catch (e) {
@@ -322,30 +322,21 @@ function privateFile(dir: string): number | undefined {
 async function captureWithOwners(
   ss: Omit<RunSsOptions, 'out'>, raw: { fd: number; dir: string }, label: string, write: (buf: Buffer) => void, notices: string[],
 ): Promise<RunSsResult> {
-  const { fd } = raw;
   const stop = new AbortController();
+  // ss's file, read as it grows (and to its end when ss fails: its error comes after what it wrote)
+  const rawFollow = new CaptureFollower();
+  rawFollow.start(raw.fd);
+  const run = runSs({ ...ss, out: raw.fd, signal: stop.signal });
+  run.then(() => rawFollow.finish(), (e: unknown) => rawFollow.finish(e));
   try {
-    let ended = false;
-    const run = runSs({ ...ss, out: fd, signal: stop.signal }).finally(() => { ended = true; });
-    run.catch(() => undefined); // awaited below
     const { processes, unreadable } = mapSocketProcesses('/proc');
     const unread = unreadableNotice(unreadable);
     if (unread) notices.push(unread);
     const column = new OwnerColumn(processes);
-    const buf = Buffer.allocUnsafeSlow(RAW_READ_BYTES);
-    for (let pos = 0; ;) {
-      const done = ended; // read first: what ss wrote before it ended is then all read below
-      const n = fs.readSync(fd, buf, 0, buf.length, pos);
-      if (n > 0) {
-        pos += n;
-        const out = column.push(buf.subarray(0, n));
-        if (out.length > 0) write(out);
-        await new Promise<void>((resolve) => setImmediate(resolve)); // the parse's turn
-      } else if (done) {
-        break;
-      } else {
-        await Promise.race([run.catch(() => undefined), new Promise<void>((resolve) => setTimeout(resolve, FOLLOW_POLL_MS))]);
-      }
+    for await (const chunk of rawFollow.chunks()) {
+      const out = column.push(chunk);
+      if (out.length > 0) write(out);
+      await new Promise<void>((resolve) => setImmediate(resolve)); // the parse's turn
     }
     const r = await run;
     if (filesystemFull(raw.dir)) throw diskFull(label); // ss's writes to its file failed without a word
@@ -356,7 +347,6 @@ async function captureWithOwners(
     stop.abort(); // ss stops with this capture, if it still runs
   }
 }
-const RAW_READ_BYTES = 256 * 1024;
 
 /** For root: how many processes' sockets could not be attributed (root without CAP_SYS_PTRACE, in some containers). */
 function unreadableNotice(unreadable: number): string | undefined {
@@ -374,13 +364,16 @@ function diskFull(file: string): UserError {
  * follower to captureSnapshot (`follow`), which calls start and finish.
  */
 export class CaptureFollower {
-  private file?: string;
+  private file?: string | number;
   private ended = false;
   private failure: unknown;
   private wake?: () => void;
 
-  /** The file exists and holds the metadata lines; ss is about to start. */
-  start(file: string): void {
+  /**
+   * The file exists and holds the metadata lines; ss is about to start. An open descriptor (ss's private file,
+   * captureWithOwners) is read as it is and left open.
+   */
+  start(file: string | number): void {
     this.file = file;
     this.wake?.();
   }
@@ -402,7 +395,7 @@ export class CaptureFollower {
     while (this.file === undefined && !this.ended) await this.pause();
     if (this.failure !== undefined) throw this.failure;
     if (this.file === undefined) return;
-    const fd = fs.openSync(this.file, 'r');
+    const fd = typeof this.file === 'number' ? this.file : fs.openSync(this.file, 'r');
     // one buffer, read into again once the parse has taken a chunk (as source.ts reads files): a new one per
     // read is memory the kernel maps and zeroes each time
     const buf = Buffer.allocUnsafeSlow(FOLLOW_READ_BYTES);
@@ -422,7 +415,7 @@ export class CaptureFollower {
         }
       }
     } finally {
-      fs.closeSync(fd);
+      if (fd !== this.file) fs.closeSync(fd);
     }
   }
 
