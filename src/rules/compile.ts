@@ -406,20 +406,25 @@ class RuleCompiler {
     return pred;
   }
 
-  /** The netids/states a top-level `netid:`/`state:` of a condition admits, when it is a plain list of names. */
-  private filterValues(cond: Record<string, unknown>, key: 'netid' | 'state'): ReadonlySet<string> | undefined {
+  /**
+   * The values a top-level `key:` of a condition lists — shorthand (`tcp`, `[80, 443]`), `{eq: …}` or `{in: […]}`
+   * — when every one passes `plain` (not a variable or a range), else undefined.
+   */
+  private plainValues<T>(cond: Record<string, unknown>, key: string, plain: (x: unknown) => x is T): ReadonlySet<T> | undefined {
     if (!Object.prototype.hasOwnProperty.call(cond, key)) return undefined;
     let spec = cond[key];
     if (spec !== null && typeof spec === 'object' && !Array.isArray(spec)) {
       const ops = Object.keys(spec);
-      if (ops.length !== 1) return undefined;
-      if (ops[0] === 'eq') spec = (spec as Record<string, unknown>).eq;
-      else if (ops[0] === 'in') spec = (spec as Record<string, unknown>).in;
-      else return undefined;
+      if (ops.length !== 1 || (ops[0] !== 'eq' && ops[0] !== 'in')) return undefined;
+      spec = (spec as Record<string, unknown>)[ops[0]];
     }
     const list = Array.isArray(spec) ? spec : [spec];
-    if (list.length === 0 || !list.every((x) => typeof x === 'string' && !x.startsWith('$'))) return undefined;
-    return new Set(list as string[]);
+    return list.length > 0 && list.every(plain) ? new Set(list) : undefined;
+  }
+
+  /** The netids/states a top-level `netid:`/`state:` of a condition admits, when it is a plain list of names. */
+  private filterValues(cond: Record<string, unknown>, key: 'netid' | 'state'): ReadonlySet<string> | undefined {
+    return this.plainValues(cond, key, (x): x is string => typeof x === 'string' && !x.startsWith('$'));
   }
 
   /**
@@ -450,15 +455,8 @@ class RuleCompiler {
    */
   private portDemand(cond: Record<string, unknown>): SocketFilter['value'] {
     for (const field of ['local.port', 'peer.port'] as const) {
-      if (!Object.prototype.hasOwnProperty.call(cond, field)) continue;
-      let spec = cond[field];
-      if (spec !== null && typeof spec === 'object' && !Array.isArray(spec)) {
-        const ops = Object.keys(spec);
-        if (ops.length !== 1 || (ops[0] !== 'eq' && ops[0] !== 'in')) continue;
-        spec = (spec as Record<string, unknown>)[ops[0]];
-      }
-      const list = Array.isArray(spec) ? spec : [spec];
-      if (list.length > 0 && list.every((x) => Number.isInteger(x))) return { field, values: new Set(list as number[]) };
+      const values = this.plainValues(cond, field, (x): x is number => Number.isInteger(x));
+      if (values) return { field, values };
     }
     return undefined;
   }
