@@ -63,12 +63,15 @@ export class OwnerColumn {
       let end = data.indexOf(LF, start);
       if (end < 0 || end >= to) end = to;
       const c0 = data[start];
-      // (a detail line, a comment, a unix row: no ino: to look for)
-      if (nextIno !== -1 && nextIno < start && c0 !== SPACE && c0 !== TAB && c0 !== HASH && !(c0 === U && data[start + 1] === UNDERSCORE)) {
-        nextIno = data.indexOf(INO, start);
-        if (nextIno >= to) nextIno = -1;
+      let at: Insertion | undefined;
+      if (start === end || c0 === SPACE || c0 === TAB || c0 === HASH) {
+        // an empty line, a detail line or a comment: no column
+      } else if (c0 === U && data[start + 1] === UNDERSCORE) {
+        at = this.unixInsertion(data, start, end);
+      } else {
+        if (nextIno !== -1 && nextIno < start) nextIno = ino(data, start, to);
+        at = this.inetInsertion(data, start, end, nextIno);
       }
-      const at = this.insertion(data, start, end, nextIno >= start && nextIno < end ? nextIno : -1);
       if (at !== undefined) {
         pieces.push(data.subarray(copied, at.offset), Buffer.from(at.text, 'utf8'));
         copied = at.offset;
@@ -81,64 +84,70 @@ export class OwnerColumn {
     return Buffer.concat(pieces);
   }
 
-  /**
-   * Where in the row data[start..end) its `users:((…))` item goes, and that text; undefined: nothing to add.
-   * The column is found from the items after it, not by counting columns: ss 4.15–4.19 glue columns that fill
-   * their width (`tcpLISTEN0`), RHEL 8's ss among them.
-   */
-  private insertion(data: Buffer, start: number, end: number, ino: number): { offset: number; text: string } | undefined {
-    const c0 = data[start];
-    if (start >= end || c0 === SPACE || c0 === TAB || c0 === HASH) return undefined; // detail line, comment
-    const unix = c0 === U && data[start + 1] === UNDERSCORE;
-    let inode: number | undefined;
-    let procs: string | undefined;
-    if (!unix) {
-      // a tcp/udp row's -e items include `ino:N` (0 for TIME-WAIT; `ino` is where it is): its holders first, as
-      // most rows of a busy host have none (TIME-WAIT, queued connections) and need no more than this
-      if (ino < 0) return undefined;
-      let n = 0;
-      let p = ino + 5;
-      for (; p < end && data[p] >= 0x30 && data[p] <= 0x39; p++) n = n * 10 + data[p] - 0x30;
-      if (p === ino + 5 || (procs = this.owners.holders(n)) === undefined) return undefined;
-      inode = n;
-    }
-    // token bounds [s0, e0, s1, e1, …] up to the row's first item (or MAX_TOKENS)
-    const tokens: number[] = [];
-    let first = -1;
-    for (let p = start; p < end && tokens.length < MAX_TOKENS * 2;) {
-      while (p < end && (data[p] === SPACE || data[p] === TAB)) p++;
-      if (p >= end) break;
-      const s = p;
-      while (p < end && data[p] !== SPACE && data[p] !== TAB) p++;
-      tokens.push(s, p);
-      if (tokens.length >= 6 && startsItem(data, s, unix)) {
-        first = tokens.length / 2 - 1;
-        break;
-      }
-    }
-    const count = tokens.length / 2;
-    let at: number; // the token the item goes before (count: at the end of the row)
-    if (unix) {
-      // … NAME INODE * PEER-INODE [items]: the last such triple before the items (an unnamed socket's
-      // `Send-Q * INODE` comes first), its name may hold spaces
-      let i = (first < 0 ? count : first) - 3;
-      while (i >= 2 && !(isStar(data, tokens, i + 1) && digits(data, tokens, i) !== undefined && digits(data, tokens, i + 2) !== undefined)) i--;
-      if (i < 2) return undefined;
-      inode = digits(data, tokens, i);
-      procs = inode === undefined ? undefined : this.owners.holders(inode);
-      if (procs === undefined) return undefined;
-      at = i + 3;
-    } else {
-      // … LOCAL PEER [timer:(…)] [uid:N] ino:N …: the column is before the first of those items
-      if (first < 0) return undefined;
-      at = first;
-    }
+  /** A tcp/udp row's insertion, `ino` the position of the next ` ino:` (-1: none left in the chunk). */
+  private inetInsertion(data: Buffer, start: number, end: number, ino: number): Insertion | undefined {
+    // its -e items include `ino:N` (0 for TIME-WAIT): its holders first, as most rows of a busy host have none
+    // (TIME-WAIT, queued connections) and need no more than this
+    if (ino < 0 || ino >= end) return undefined;
+    let n = 0;
+    let p = ino + 5;
+    for (; p < end && data[p] >= 0x30 && data[p] <= 0x39; p++) n = n * 10 + data[p] - 0x30;
+    const procs = p === ino + 5 ? undefined : this.owners.holders(n);
     if (procs === undefined) return undefined;
-    if (at >= count) return { offset: tokens[2 * at - 1], text: usersField(procs) }; // last in the row
-    const offset = tokens[2 * at];
-    if (data.toString('latin1', offset, offset + 7) === 'users:(') return undefined; // ss printed it already
-    return { offset, text: `${usersField(procs).slice(1)} ` };
+    // … LOCAL PEER [timer:(…)] [uid:N] ino:N …: the column is before the first of those items
+    const { tokens, first } = rowTokens(data, start, end, false);
+    return first < 0 ? undefined : placed(data, tokens, first, procs);
   }
+
+  /**
+   * A unix row's: … NAME INODE * PEER-INODE [items], the last such triple before the items (an unnamed socket's
+   * `Send-Q * INODE` comes first), its name may hold spaces.
+   */
+  private unixInsertion(data: Buffer, start: number, end: number): Insertion | undefined {
+    const { tokens, first } = rowTokens(data, start, end, true);
+    let i = (first < 0 ? tokens.length / 2 : first) - 3;
+    while (i >= 2 && !(isStar(data, tokens, i + 1) && digits(data, tokens, i) !== undefined && digits(data, tokens, i + 2) !== undefined)) i--;
+    const procs = i < 2 ? undefined : this.owners.holders(digits(data, tokens, i)!);
+    return procs === undefined ? undefined : placed(data, tokens, i + 3, procs);
+  }
+}
+
+/** Where a `users:((…))` item goes in a row, and its text. */
+interface Insertion {
+  offset: number;
+  text: string;
+}
+
+/** Position of the first ` ino:` in data[from..to), or -1. */
+function ino(data: Buffer, from: number, to: number): number {
+  const at = data.indexOf(INO, from);
+  return at >= to ? -1 : at;
+}
+
+/**
+ * A row's token bounds [s0, e0, s1, e1, …] up to its first item (`first`, -1 when none within MAX_TOKENS).
+ * The column is found from the items after it, not by counting columns: ss 4.15–4.19 glue columns that fill
+ * their width (`tcpLISTEN0`), RHEL 8's ss among them.
+ */
+function rowTokens(data: Buffer, start: number, end: number, unix: boolean): { tokens: number[]; first: number } {
+  const tokens: number[] = [];
+  for (let p = start; p < end && tokens.length < MAX_TOKENS * 2;) {
+    while (p < end && (data[p] === SPACE || data[p] === TAB)) p++;
+    if (p >= end) break;
+    const s = p;
+    while (p < end && data[p] !== SPACE && data[p] !== TAB) p++;
+    tokens.push(s, p);
+    if (tokens.length >= 6 && startsItem(data, s, unix)) return { tokens, first: tokens.length / 2 - 1 };
+  }
+  return { tokens, first: -1 };
+}
+
+/** The item for `procs` before token `at` (or after the last token when `at` is past them). */
+function placed(data: Buffer, tokens: number[], at: number, procs: string): Insertion | undefined {
+  if (at >= tokens.length / 2) return { offset: tokens[2 * at - 1], text: usersField(procs) }; // last in the row
+  const offset = tokens[2 * at];
+  if (data.toString('latin1', offset, offset + 7) === 'users:(') return undefined; // ss printed it already
+  return { offset, text: `${usersField(procs).slice(1)} ` };
 }
 
 /** Whether the token at data[s] starts one of the items that follow the process column (ITEMS / UNIX_ITEMS). */
