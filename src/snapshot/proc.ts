@@ -311,39 +311,42 @@ export function mapSocketProcesses(procRoot: string): { processes: SocketOwners;
     pids = [];
   }
   pids.sort((a, b) => Number(b) - Number(a));
+  // a folder we may not list, or one that lists but whose links are denied (PID 1's in some containers):
+  // that process's sockets get no process, which the caller reports
+  const denied = (e: unknown): boolean => {
+    const code = (e as NodeJS.ErrnoException).code;
+    return code === 'EACCES' || code === 'EPERM';
+  };
   for (const pid of pids) {
     const fdDir = path.join(procRoot, pid, 'fd');
     let fds: string[];
     try {
       fds = fs.readdirSync(fdDir);
     } catch (e) {
-      const code = (e as NodeJS.ErrnoException).code;
-      if (code === 'EACCES' || code === 'EPERM') unreadable++;
+      if (denied(e)) unreadable++;
       continue; // exited meanwhile, or not ours
     }
     fds.sort((a, b) => Number(b) - Number(a));
-    let denied = false;
+    const pidNumber = Number(pid);
+    let linksDenied = false;
     for (const fd of fds) {
       let target: string;
       try {
         target = fs.readlinkSync(`${fdDir}/${fd}`);
       } catch (e) {
-        // closed meanwhile; or not ours to read (a folder that lists but whose links are denied, as PID 1's in
-        // some containers: its sockets get no process, which the caller reports)
-        const code = (e as NodeJS.ErrnoException).code;
-        if (!denied && (code === 'EACCES' || code === 'EPERM')) {
-          denied = true;
+        if (!linksDenied && denied(e)) {
+          linksDenied = true;
           unreadable++;
         }
-        continue;
+        continue; // (or closed meanwhile)
       }
       // `socket:[INODE]`
       if (!target.startsWith('socket:[') || target.charCodeAt(target.length - 1) !== 93 /* ] */) continue;
       const inode = Number(target.slice(8, -1));
       if (!Number.isSafeInteger(inode)) continue;
-      if (!names.has(Number(pid))) names.set(Number(pid), readComm(procRoot, pid));
+      if (!names.has(pidNumber)) names.set(pidNumber, readComm(procRoot, pid));
       inodes.push(inode);
-      pidOf.push(Number(pid));
+      pidOf.push(pidNumber);
       fdOf.push(Number(fd));
     }
   }
