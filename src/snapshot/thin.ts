@@ -253,11 +253,12 @@ export function newThinTail(): ThinTail {
  */
 export function thinProcesses(b: Buffer, t: ThinTail): ProcessRef[] {
   const e = t.users;
+  const entry = (k: number): ProcessRef => ({ name: latin1(b, e[k], e[k + 1]), pid: value(b, e[k + 2], e[k + 3]), fd: value(b, e[k + 4], e[k + 5]) });
+  // a list of its own size, as parseUsers makes (usersResult)
+  if (e.length === 6) return [entry(0)];
   const processes: ProcessRef[] = [];
-  for (let k = 0; k < e.length; k += 6) {
-    processes.push({ name: latin1(b, e[k], e[k + 1]), pid: value(b, e[k + 2], e[k + 3]), fd: value(b, e[k + 4], e[k + 5]) });
-  }
-  return processes;
+  for (let k = 0; k < e.length; k += 6) processes.push(entry(k));
+  return processes.slice();
 }
 
 /**
