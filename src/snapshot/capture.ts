@@ -489,7 +489,7 @@ function netnsTableReader(target: NetnsTarget): NetTableReader {
     }, ExitCode.snapshot);
     let child: ChildProcess;
     try {
-      child = await spawnIn(target, 'cat', [`/proc/self/net/${table}`], ['ignore', 'pipe', 'pipe']);
+      ({ child } = await spawnIn(target, 'cat', [`/proc/self/net/${table}`], ['ignore', 'pipe', 'pipe']));
     } catch (e) {
       throw failed(`${(e as { file: string }).file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
     }

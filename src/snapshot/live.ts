@@ -212,8 +212,9 @@ export async function runSs(opts: RunSsOptions): Promise<RunSsResult> {
   const out = opts.out;
   const fileStart = typeof out === 'number' ? fs.fstatSync(out).size : 0;
   let child: ChildProcess;
+  let file: string;
   try {
-    child = await spawnIn(opts.netns, opts.ssPath ?? 'ss', [opts.flags], ['ignore', typeof out === 'number' ? out : 'pipe', 'pipe']);
+    ({ child, file } = await spawnIn(opts.netns, opts.ssPath ?? 'ss', [opts.flags], ['ignore', typeof out === 'number' ? out : 'pipe', 'pipe']));
   } catch (e) {
     const err = e as NodeJS.ErrnoException & { file: string };
     if (err.code !== 'ENOENT') throw captureError(`cannot run ${err.file}: ${err.message}`);
@@ -222,7 +223,6 @@ export async function runSs(opts: RunSsOptions): Promise<RunSsResult> {
       : `${err.file} not found`;
     throw Object.assign(captureError(why), { code: 'ENOENT' });
   }
-  const file = inNetns(opts.netns, opts.ssPath ?? 'ss', [])[0];
   return new Promise((resolve, reject) => {
     let bytes = 0;
     let errText = '';
@@ -266,13 +266,19 @@ export async function runSs(opts: RunSsOptions): Promise<RunSsResult> {
   });
 }
 
+/** A started command and the program that runs it (nsenter or ip for a namespace, else the command). */
+export interface Spawned {
+  child: ChildProcess;
+  file: string;
+}
+
 /**
  * Starts `cmd args` — inside the namespace when one is given (inNetns) — and resolves once it runs. Where
  * nsenter is missing, a named namespace is entered with `ip netns exec` instead, for this command and the
  * capture's later ones (`target.viaIp`). Anything else that keeps it from starting rejects with the spawn
  * error and `file`, the program that could not be run (ENOENT: it is missing).
  */
-export function spawnIn(target: NetnsTarget | undefined, cmd: string, args: string[], stdio: StdioOptions): Promise<ChildProcess> {
+export function spawnIn(target: NetnsTarget | undefined, cmd: string, args: string[], stdio: StdioOptions): Promise<Spawned> {
   const [file, argv] = inNetns(target, cmd, args);
   return new Promise((resolve, reject) => {
     const child = spawn(file, argv, { stdio });
@@ -287,7 +293,7 @@ export function spawnIn(target: NetnsTarget | undefined, cmd: string, args: stri
     child.once('error', failed);
     child.once('spawn', () => {
       child.off('error', failed);
-      resolve(child);
+      resolve({ child, file });
     });
   });
 }
