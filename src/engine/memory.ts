@@ -107,3 +107,28 @@ export function collectBeforeReport(findings: number): boolean {
   collect();
   return true;
 }
+
+/**
+ * Heap growth (garbage, mostly) after which the next piece of a report starts after a full collection. SARIF
+ * of 100 × 10k `-tanpmioe` snapshots (66,000 findings, five files of ~8.5 MB) peaked at ~405 MiB when only each
+ * report started after one; collecting after 32 / 64 / 128 MiB of growth: 243 / 268 / 361 MiB (SARIF + JUnit +
+ * JSON). 1,000 × 10k `-tanp` (50 files of ~1.8 MB): 235 / 240 / 239 MiB, in the same time; a collection
+ * before every file took it from ~8 to ~11 s (each one marks every finding kept).
+ */
+export const COLLECT_AFTER_GROWTH = 32 * 1048576;
+
+/**
+ * For a report written in several pieces that are each built whole (SARIF: one file of 20 hosts at a time):
+ * call before each piece; it collects (and says so) when the heap has grown by COLLECT_AFTER_GROWTH since
+ * the last collection, the garbage of the pieces before it.
+ */
+export function pieceCollector(findings: number): () => boolean {
+  const used = (): number => v8.getHeapStatistics().used_heap_size;
+  let floor = used();
+  return () => {
+    if (used() - floor < COLLECT_AFTER_GROWTH || !collectBeforeReport(findings)) return false;
+    floor = used();
+    return true;
+  };
+}
+

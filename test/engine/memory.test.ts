@@ -1,7 +1,7 @@
 /** The check that stops a fleet scan before its findings leave the reports no memory (src/engine/memory.ts). */
 import { ExitCode, UserError } from '../../src/diagnostics';
 import * as v8 from 'node:v8';
-import { checkFindingsMemory, checkRuleStateMemory, collectBeforeReport, COLLECT_FROM_FINDINGS, FINDINGS_HEAP_SHARE, OutOfMemoryError } from '../../src/engine/memory';
+import { checkFindingsMemory, checkRuleStateMemory, collectBeforeReport, COLLECT_AFTER_GROWTH, COLLECT_FROM_FINDINGS, FINDINGS_HEAP_SHARE, OutOfMemoryError, pieceCollector } from '../../src/engine/memory';
 
 it('passes while the heap holds less than the share of its limit, and names the snapshot, the counts and the way out past it', () => {
   expect(() => checkFindingsMemory('web-01.ss', 10, 200, 1)).not.toThrow(); // the whole limit: never reached
@@ -61,3 +61,18 @@ it('collects the garbage before a report of a large scan (what a report leaves i
   const after = v8.getHeapStatistics().used_heap_size;
   expect(held - after).toBeGreaterThan(30 * 1048576);
 });
+
+it('collects between the pieces of a report once they have left enough garbage, and not before', () => {
+  expect(pieceCollector(COLLECT_FROM_FINDINGS - 1)()).toBe(false); // a small scan: never
+  const between = pieceCollector(COLLECT_FROM_FINDINGS);
+  expect(between()).toBe(false); // nothing built since
+  let piece: unknown[] | undefined = Array.from({ length: 300000 }, (_, i) => ({ i, text: `result ${i} of a SARIF file`.repeat(4) }));
+  const held = v8.getHeapStatistics().used_heap_size;
+  expect(piece.length).toBe(300000);
+  piece = undefined; // written: its objects are garbage
+  expect(held).toBeGreaterThan(COLLECT_AFTER_GROWTH);
+  expect(between()).toBe(true);
+  expect(held - v8.getHeapStatistics().used_heap_size).toBeGreaterThan(30 * 1048576);
+  expect(between()).toBe(false); // the floor moved to after the collection
+});
+

@@ -13,7 +13,7 @@ import { BaselineFilter, loadBaseline } from '../../engine/baseline';
 import type { Level, ScanReport } from '../../engine/types';
 import { formatNames, formatChunks, formatters, writeFileAtomic, checkRedactFields, type FormatContext } from '../../report';
 import { prepareReport } from '../../report/redact';
-import { collectBeforeReport } from '../../engine/memory';
+import { collectBeforeReport, pieceCollector } from '../../engine/memory';
 import { parseFormatSpecs } from '../formats';
 import { writeStdout } from '../stdout';
 import { socklintVersion } from '../../version';
@@ -157,7 +157,11 @@ function writeSarifFiles(file: string, report: ScanReport, ctx: FormatContext): 
   const ext = path.extname(file);
   const stem = ext ? file.slice(0, -ext.length) : file;
   const names = parts.map((_, i) => (i === 0 ? file : `${stem}.${i + 1}${ext}`));
-  parts.forEach((part, i) => writeFileAtomic(names[i], formatChunks('sarif', part, { ...ctx, color: false })));
+  const collect = pieceCollector(report.findings.length);
+  parts.forEach((part, i) => {
+    collect(); // each file's log is built whole: the garbage of the ones before may be collected first
+    writeFileAtomic(names[i], formatChunks('sarif', part, { ...ctx, color: false }));
+  });
   if (parts.length > 1) {
     process.stderr.write(`socklint: ${report.snapshots.length} hosts are more than GitHub's ${SARIF_MAX_RUNS_PER_FILE} runs per SARIF file: wrote ${names.join(', ')} (upload each, or their folder)\n`);
   }
