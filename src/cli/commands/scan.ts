@@ -4,6 +4,7 @@
  * that), else 1 when an unsuppressed finding is at or above --fail-on, else 0. Reports are written in every
  * case, so a failing CI run still uploads them.
  */
+import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as v8 from 'node:v8';
@@ -149,7 +150,8 @@ export async function scanCommand(a: ScanArgs): Promise<number> {
 
 /**
  * GitHub rejects a SARIF file with more than 20 runs (one per host): past that, the report is written as
- * out.sarif, out.2.sarif, ... (upload-sarif takes the folder) and the user is told.
+ * out.sarif, out.2.sarif, ... (upload-sarif takes the folder) and the user is told. Parts an earlier scan of
+ * more hosts wrote beyond this one's are removed (removeStaleSarifParts).
  */
 function writeSarifFiles(file: string, report: ScanReport, ctx: FormatContext): void {
   const { splitByHosts, SARIF_MAX_RUNS_PER_FILE } = require('../../report/sarif') as typeof import('../../report/sarif');
@@ -165,7 +167,51 @@ function writeSarifFiles(file: string, report: ScanReport, ctx: FormatContext): 
   if (parts.length > 1) {
     process.stderr.write(`socklint: ${report.snapshots.length} hosts are more than GitHub's ${SARIF_MAX_RUNS_PER_FILE} runs per SARIF file: wrote ${names.join(', ')} (upload each, or their folder)\n`);
   }
+  const stale = removeStaleSarifParts(stem, ext, parts.length + 1);
+  const gone = stale.removed;
+  if (gone.length > 0) {
+    const which = gone.length <= 3 ? gone.join(', ') : `${gone[0]} … ${gone[gone.length - 1]} (${gone.length} files)`;
+    process.stderr.write(`socklint: removed ${which}: SARIF an earlier scan of more hosts wrote beyond this one's files\n`);
+  }
+  if (stale.left) process.stderr.write(`socklint: left ${stale.left.file} as it is (${stale.left.why}); upload-sarif given this folder would read it too\n`);
 }
+
+/**
+ * The parts stem.N.ext from N = `from` on, while they exist, that an earlier scan of more hosts wrote: removed,
+ * so that the folder upload-sarif is given holds this scan's results only (else GitHub would keep the alerts
+ * of hosts the last scan no longer saw, or saw in another file). A file that is not socklint's SARIF (by its
+ * first bytes), or cannot be removed, is left, and the search stops there.
+ */
+function removeStaleSarifParts(stem: string, ext: string, from: number): { removed: string[]; left?: { file: string; why: string } } {
+  const removed: string[] = [];
+  for (let n = from; ; n++) {
+    const name = `${stem}.${n}${ext}`;
+    let head: string;
+    try {
+      if (!fs.lstatSync(name).isFile()) return { removed, left: { file: name, why: 'not a regular file' } };
+      const fd = fs.openSync(name, 'r');
+      try {
+        const b = Buffer.alloc(4096);
+        head = b.toString('utf8', 0, fs.readSync(fd, b, 0, b.length, 0));
+      } finally {
+        fs.closeSync(fd);
+      }
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return { removed };
+      return { removed, left: { file: name, why: `cannot read it: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}` } };
+    }
+    if (!SOCKLINT_SARIF_START.test(head)) return { removed, left: { file: name, why: 'not SARIF written by socklint' } };
+    try {
+      fs.unlinkSync(name);
+    } catch (e) {
+      return { removed, left: { file: name, why: `cannot remove it: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}` } };
+    }
+    removed.push(name);
+  }
+}
+
+/** How a SARIF file socklint wrote begins: the schema, the version, then the first run's tool, socklint (earlier builds indented it). */
+const SOCKLINT_SARIF_START = /^\s*\{\s*"\$schema"\s*:\s*"[^"]*sarif[^"]*"\s*,\s*"version"\s*:\s*"2\.1\.0"\s*,\s*"runs"\s*:\s*\[\s*\{\s*"tool"\s*:\s*\{\s*"driver"\s*:\s*\{\s*"name"\s*:\s*"socklint"/;
 
 interface LiveScan {
   input: ScanInput;
