@@ -31,7 +31,11 @@ export class OutOfMemoryError extends UserError {
   }
 }
 
-/** Rough heap cost of a kept finding (with its socket; -tanp ~1.5 KB, -tanpmioe ~4 KB) and of an aggregate group. */
+/**
+ * Rough heap cost of a kept finding and of an aggregate group, set high: a finding with its socket holds
+ * ~0.7 KB (`-tanp`) to ~1.5 KB (`-tanpmioe`) itself (test/engine/finding-memory.test.ts), and its reports
+ * need room on top.
+ */
 export const FINDING_BYTES = 3000;
 export const GROUP_BYTES = 500;
 

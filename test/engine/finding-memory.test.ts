@@ -1,5 +1,5 @@
 /**
- * A fleet scan keeps every finding until its reports are written (1,000 snapshots of 10k sockets: ~80,000
+ * A fleet scan keeps every finding until its reports are written (1,000 snapshots of 10k sockets: ~99,000
  * findings), so what one finding costs on the heap sets the scan's peak memory. These tests measure it: the
  * processes and flags lists are of their own size, the process entries and fingerprints are flat, a completed
  * socket keeps its shape, and findings share one copy of each repeated text.
