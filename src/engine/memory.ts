@@ -135,4 +135,3 @@ export function pieceCollector(findings: number): () => boolean {
     return true;
   };
 }
-
