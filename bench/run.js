@@ -5,7 +5,7 @@
  *
  *   node bench/run.js [--quick] [--sizes 10k,100k,250k,1m] [--layouts tanp,tanpmioe,tuanp]
  *                     [--repeat N] [--root DIR] [--no-jc] [--jc-max 1m] [--no-multi] [--no-startup]
- *                     [--mioe-max 250k] [--note TEXT]
+ *                     [--mioe-max 250k] [--fleets tanp:1000,tanpmioe:100] [--note TEXT]
  *
  * Builds nothing: it runs DIR/dist/cli/main.js (DIR = --root, default the repository this file is in),
  * so run `npm run build` first. Snapshots are generated into bench/out/ (gitignored) when missing.
@@ -47,6 +47,7 @@ function parseArgs(argv) {
     startup: true,
     quick: false,
     mioeMax: 250000,
+    fleets: [],
     note: null,
   };
   for (let i = 0; i < argv.length; i++) {
@@ -65,6 +66,7 @@ function parseArgs(argv) {
     else if (a === '--no-multi') o.multi = false;
     else if (a === '--no-startup') o.startup = false;
     else if (a === '--mioe-max') o.mioeMax = parseCount(v());
+    else if (a === '--fleets') o.fleets = parseFleets(v());
     else if (a === '--note') o.note = v();
     else if (a === '--help' || a === '-h') {
       process.stdout.write(fs.readFileSync(__filename, 'utf8').split('\n').slice(2, 15).join('\n') + '\n');
@@ -73,6 +75,15 @@ function parseArgs(argv) {
   }
   if (!o.sizes) o.sizes = o.quick ? [1e4, 1e5] : [1e4, 1e5, 2.5e5, 1e6];
   return o;
+}
+
+/** `tanp:1000,tanpmioe:100` → [{ layout, count }]: fleets of that many 10k-socket snapshots. */
+function parseFleets(text) {
+  return text.split(',').filter(Boolean).map((spec) => {
+    const m = /^(tanp|tanpmioe|tuanp):(\d+)$/.exec(spec.trim());
+    if (!m || Number(m[2]) < 1) throw new Error(`bad fleet ${spec} (LAYOUT:COUNT, e.g. tanp:1000)`);
+    return { layout: m[1], count: Number(m[2]) };
+  });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -301,6 +312,9 @@ function main() {
   let multi = null;
   if (o.multi) multi = runMulti(o, node, CLI, scanArgs, rows, cores);
 
+  // ---- large fleets (memory: what a scan keeps is its findings)
+  const fleets = o.fleets.map((f) => runFleet(o, f, scanArgs));
+
   // ---- start-up
   let startup = null;
   if (o.startup) {
@@ -330,12 +344,12 @@ function main() {
     };
   }
 
-  const md = renderMarkdown({ env, rows, multi, startup, o, cores, scanBroken, semi });
+  const md = renderMarkdown({ env, rows, multi, fleets, startup, o, cores, scanBroken, semi });
   process.stdout.write(md);
   fs.writeFileSync(path.join(OUT, 'results.md'), md);
   fs.writeFileSync(
     path.join(OUT, 'results.json'),
-    JSON.stringify({ env, rows: rows.map(({ runs, ...r }) => ({ ...r, runs: runs.map(({ stderr, error, ...x }) => x) })), multi, startup, semi }, null, 2) + '\n',
+    JSON.stringify({ env, rows: rows.map(({ runs, ...r }) => ({ ...r, runs: runs.map(({ stderr, error, ...x }) => x) })), multi, fleets, startup, semi }, null, 2) + '\n',
   );
   process.stderr.write(`\nwritten ${path.relative(process.cwd(), path.join(OUT, 'results.md'))} and results.json\n`);
   fs.rmSync(TIME_OUT, { force: true });
@@ -445,6 +459,46 @@ function runMulti(o, node, CLI, scanArgs, rows, cores) {
   return res;
 }
 
+/**
+ * A fleet of `count` 10k-socket snapshots (seeds 5000+ for -tanp, 7000+ for the others) scanned by one
+ * `socklint scan DIR` with the default -j (SARIF+JUnit+JSON): wall, CPU and peak RSS (median of --repeat runs),
+ * and the findings the reports hold (from the JSON report) — what a fleet's memory grows with.
+ */
+function runFleet(o, { layout, count }, scanArgs) {
+  const dir = path.join(OUT, `fleet-${layout}-${count}x10k`);
+  const seed = layout === 'tanp' ? 5000 : 7000;
+  for (let i = 0; i < count; i++) ensureSnapshot(layout, 1e4, path.join(dir, `snap-${String(i).padStart(4, '0')}.ss`), seed + i);
+  const tag = `fleet-${layout}-${count}`;
+  const runs = [];
+  for (let rep = 0; rep < o.repeat; rep++) {
+    process.stderr.write(`fleet ${count} x 10k ${layout} ... `);
+    const m = timed(scanArgs(dir, tag));
+    if (!okExit('scan', m.code)) {
+      const error = firstLine(m.stderr) || `exit ${m.code}`;
+      process.stderr.write(`FAILED: ${error}\n`);
+      return { layout, count, dir: path.relative(REPO, dir), error };
+    }
+    process.stderr.write(`${m.wall.toFixed(2)} s, ${(m.rssKiB / 1024).toFixed(0)} MiB\n`);
+    runs.push(m);
+  }
+  let findings = null;
+  try {
+    findings = JSON.parse(fs.readFileSync(path.join(OUT, 'scan', `${tag}.json`), 'utf8')).findings.length;
+  } catch {
+    /* the report is checked by the tests; here it only gives the count */
+  }
+  return {
+    layout,
+    count,
+    dir: path.relative(REPO, dir),
+    findings,
+    wall: median(runs.map((r) => r.wall)),
+    cpu: median(runs.map((r) => r.cpu)),
+    rssMiB: median(runs.map((r) => r.rssKiB)) / 1024,
+    rssRangeMiB: [Math.min(...runs.map((r) => r.rssKiB)) / 1024, Math.max(...runs.map((r) => r.rssKiB)) / 1024],
+  };
+}
+
 // ---------------------------------------------------------------------------------------------
 function f2(x, d = 2) {
   return x == null ? '–' : x.toFixed(d);
@@ -456,7 +510,7 @@ function mark(ok) {
   return ok == null ? '? (not measured)' : ok ? 'MET' : '**NOT MET**';
 }
 
-function renderMarkdown({ env, rows, multi, startup, o, cores, scanBroken, semi }) {
+function renderMarkdown({ env, rows, multi, fleets, startup, o, cores, scanBroken, semi }) {
   const L = [];
   L.push('# socklint benchmark results', '');
   L.push(`- date: ${env.date}; ${env.cpu}, ${env.memGiB} GiB RAM; node ${env.node}`);
@@ -507,6 +561,16 @@ function renderMarkdown({ env, rows, multi, startup, o, cores, scanBroken, semi 
       }
       L.push('');
     }
+  }
+  if (fleets.length > 0) {
+    L.push('## Large fleets (memory)', '');
+    L.push('One `socklint scan DIR` (default -j, SARIF+JUnit+JSON) of many 10k-socket snapshots: a fleet keeps its findings until the reports, so its memory grows with them, not with sockets.', '');
+    L.push('| fleet | snapshots | sockets | findings | wall s | CPU s | peak RSS MiB (range) |', '| --- | ---: | ---: | ---: | ---: | ---: | ---: |');
+    for (const f of fleets) {
+      if (f.error) L.push(`| \`${f.dir}/\` | ${fint(f.count)} | ${fint(f.count * 1e4)} | | FAILED: ${String(f.error).replace(/\|/g, '\\|')} | | |`);
+      else L.push(`| \`${f.dir}/\` (-${f.layout}) | ${fint(f.count)} | ${fint(f.count * 1e4)} | ${f.findings == null ? '?' : fint(f.findings)} | ${f2(f.wall)} | ${f2(f.cpu)} | ${f2(f.rssMiB, 0)} (${f2(f.rssRangeMiB[0], 0)}–${f2(f.rssRangeMiB[1], 0)}) |`);
+    }
+    L.push('');
   }
   if (startup) {
     L.push('## Start-up (median of 10)', '');
