@@ -1,11 +1,12 @@
 /** Runs the built CLI (dist/) as a user would: a separate node process, real files, real exit codes. */
 import { execFile } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 
 export const ROOT = path.resolve(__dirname, '../..');
 export const CLI = path.join(ROOT, 'dist/cli/main.js');
+import { tempDir } from '../report/helpers';
+
 export { SHARED } from '../report/helpers';
 
 export interface RunResult {
@@ -33,8 +34,9 @@ export function runCli(args: string[], opts: { cwd?: string; input?: string; env
   });
 }
 
+/** A temporary folder, removed when the test file ends (tempDir). */
 export function tmpDir(prefix = 'socklint-e2e-'): string {
-  return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  return tempDir(prefix);
 }
 
 /** The JSON report of a run (`--format json` to stdout). */

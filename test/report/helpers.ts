@@ -28,8 +28,17 @@ export function which(command: string): string | undefined {
   return r.status === 0 ? r.stdout.trim() : undefined;
 }
 
+/** The temporary folders a test file made: removed when it ends, whatever its tests did (they had piled up in /tmp). */
+const madeDirs: string[] = [];
+// registered when a test file loads this module (a hook cannot be added from inside a test)
+afterAll(() => {
+  for (const dir of madeDirs.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
+});
+
 export function tempDir(prefix = 'socklint-report-'): string {
-  return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  madeDirs.push(dir);
+  return dir;
 }
 
 /** Announce a skipped external check so it shows in the jest output, not just as "skipped". */
