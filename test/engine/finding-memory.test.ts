@@ -22,7 +22,7 @@ beforeAll(() => {
   for (const [layout, count] of [['tanp', 12], ['tanpmioe', 4]] as const) {
     const dir = dirs[layout] = fs.mkdtempSync(path.join(os.tmpdir(), `socklint-findings-${layout}-`));
     for (let i = 0; i < count; i++) {
-      execFileSync(process.execPath, [GENERATE, '--sockets', '10k', '--layout', layout, '--seed', String(700 + i), '--out', path.join(dir, `snap-${i}.ss`)]);
+      execFileSync(process.execPath, [GENERATE, '--sockets', '10k', '--layout', layout, '--seed', String(700 + i), '--out', path.join(dir, `snap-${i}.ss`)], { stdio: 'pipe' });
     }
   }
 });
