@@ -19,8 +19,14 @@ const LEVEL_COLOUR: Record<Level, string> = { error: '1;31', warning: '1;33', no
 const TEXT_OFFENDERS = 5;
 /** Findings shown per rule and severity: a person reads a screenful; JSON and SARIF list them all. */
 const TEXT_FINDINGS_PER_RULE = 25;
-/** Snapshots named under a not-evaluated reason they share; the rest are counted. */
+/** Snapshots named under a not-evaluated reason they share, and hosts in the header; the rest are counted. */
 const MAX_SNAPSHOTS_LISTED = 5;
+
+/** The first MAX_SNAPSHOTS_LISTED names, then how many more (a fleet's 1,000 host names made an 11 KB first line). */
+function listed(names: string[]): string {
+  const first = names.slice(0, MAX_SNAPSHOTS_LISTED).join(', ');
+  return names.length > MAX_SNAPSHOTS_LISTED ? `${first} and ${names.length - MAX_SNAPSHOTS_LISTED} more` : first;
+}
 
 type Paint = (code: string, text: string) => string;
 
@@ -99,7 +105,7 @@ export function formatText(input: ScanReport, ctx: FormatContext): string {
 
   lines.push(
     paint('1', `socklint ${e(report.tool.version)}`) +
-      `  ${plural(report.snapshots.length, 'snapshot')} (${hosts.map(e).join(', ') || 'none'}), ` +
+      `  ${plural(report.snapshots.length, 'snapshot')} (${listed(hosts.map(e)) || 'none'}), ` +
       `${plural(report.summary.sockets, 'socket')}, ${plural(report.rules.length, 'rule')}`,
   );
 
@@ -164,8 +170,7 @@ export function formatText(input: ScanReport, ctx: FormatContext): string {
       const shown = where.length === 1 ? where[0] : `${where.length} snapshots`;
       lines.push(`  ${rules.map(e).join(', ')}  ${paint('2', shown)}: ${e(reason)}`);
       if (where.length > 1) {
-        const listed = where.slice(0, MAX_SNAPSHOTS_LISTED).join(', ');
-        lines.push(`    ${paint('2', where.length > MAX_SNAPSHOTS_LISTED ? `${listed} and ${where.length - MAX_SNAPSHOTS_LISTED} more` : listed)}`);
+        lines.push(`    ${paint('2', listed(where))}`);
       }
     }
   }

@@ -20,6 +20,17 @@ describe('text report', () => {
     expect(out).toContain('u_str LISTEN /run/');
   });
 
+  test('the header names the first hosts of a fleet and counts the rest', () => {
+    const report = sampleReport();
+    const first = report.snapshots[0];
+    report.snapshots = Array.from({ length: 1000 }, (_, i) => ({ ...first, file: `fleet/h${i}.ss`, host: `h${i}` }));
+    const header = formatters.text.format(report, { ...CTX, color: false }).split('\n')[0];
+    expect(header).toMatch(/^socklint \S+ {2}1000 snapshots \(h0, h1, h2, h3, h4 and 995 more\), /);
+    expect(header.length).toBeLessThan(120);
+    const few = sampleReport();
+    expect(formatters.text.format(few, { ...CTX, color: false }).split('\n')[0]).toContain(`(${[...new Set(few.snapshots.map((x) => x.host))].join(', ')})`);
+  });
+
   test('not-evaluated rules: one line per reason and set of rules, naming the snapshots that share it', () => {
     const report = sampleReport();
     const ne = (ruleId: string, file: string, reason: string) => ({ ruleId, host: file.replace(/\.ss$/, ''), file, reason });
