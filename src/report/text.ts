@@ -25,7 +25,7 @@ const MAX_SNAPSHOTS_LISTED = 5;
 /** The first MAX_SNAPSHOTS_LISTED names, then how many more (a fleet's 1,000 host names made an 11 KB first line). */
 function listed(names: string[]): string {
   const first = names.slice(0, MAX_SNAPSHOTS_LISTED).join(', ');
-  return names.length > MAX_SNAPSHOTS_LISTED ? `${first} and ${names.length - MAX_SNAPSHOTS_LISTED} more` : first;
+  return names.length > MAX_SNAPSHOTS_LISTED ? `${first} and ${num(names.length - MAX_SNAPSHOTS_LISTED)} more` : first;
 }
 
 type Paint = (code: string, text: string) => string;
@@ -36,8 +36,13 @@ function painter(color: boolean): Paint {
 
 const e = escapeTerminal;
 
+/** A count as people read it: 10,000,000 sockets (the same in every locale). */
+function num(n: number): string {
+  return n.toLocaleString('en-US');
+}
+
 function plural(n: number, one: string, many = `${one}s`): string {
-  return `${n} ${n === 1 ? one : many}`;
+  return `${num(n)} ${n === 1 ? one : many}`;
 }
 
 function where(f: { location: { file: string; line: number } }): string {
@@ -116,7 +121,7 @@ export function formatText(input: ScanReport, ctx: FormatContext): string {
     const atLevel = active.filter((f) => f.level === level);
     if (atLevel.length === 0) continue;
     lines.push('');
-    lines.push(paint(LEVEL_COLOUR[level], `${level.toUpperCase()} (${atLevel.length})`));
+    lines.push(paint(LEVEL_COLOUR[level], `${level.toUpperCase()} (${num(atLevel.length)})`));
     const byRule = new Map<string, Finding[]>();
     for (const f of atLevel) {
       const list = byRule.get(f.ruleId);
@@ -129,7 +134,7 @@ export function formatText(input: ScanReport, ctx: FormatContext): string {
     for (const ruleId of ruleIds) {
       const findings = byRule.get(ruleId)!.sort(byLocation);
       const title = rules.get(ruleId)?.title;
-      lines.push(`  ${paint('1', e(ruleId))}${title ? `  ${e(title)}` : ''}  ${paint('2', `(${findings.length})`)}`);
+      lines.push(`  ${paint('1', e(ruleId))}${title ? `  ${e(title)}` : ''}  ${paint('2', `(${num(findings.length)})`)}`);
       for (const f of findings.slice(0, TEXT_FINDINGS_PER_RULE)) renderFinding(f, paint, showHost, lines);
       if (findings.length > TEXT_FINDINGS_PER_RULE) {
         lines.push(`    … and ${plural(findings.length - TEXT_FINDINGS_PER_RULE, 'more finding')} of this rule (--format json or sarif lists them all)`);
@@ -147,7 +152,7 @@ export function formatText(input: ScanReport, ctx: FormatContext): string {
 
   if (suppressed.length > 0) {
     lines.push('');
-    lines.push(paint('1', `Waived (${suppressed.length})`));
+    lines.push(paint('1', `Waived (${num(suppressed.length)})`));
     for (const f of [...suppressed].sort((a, b) => compareText(a.ruleId, b.ruleId) || byLocation(a, b))) {
       const what = f.socket ? e(describeSocket(f.socket)) : f.group ? `group ${groupText(f.group)}` : '';
       lines.push(`  ${e(f.ruleId)}  ${paint('2', where(f))}  ${what}`);
@@ -157,7 +162,7 @@ export function formatText(input: ScanReport, ctx: FormatContext): string {
 
   if (report.notEvaluated.length > 0) {
     lines.push('');
-    lines.push(paint('1', `Not evaluated (${report.notEvaluated.length})`));
+    lines.push(paint('1', `Not evaluated (${num(report.notEvaluated.length)})`));
     // One line per reason and set of rules: the rules a snapshot skipped for one reason (a capture without -m
     // skips two), and the snapshots that skipped them (a fleet captured alike: one line, not one per host).
     const perSnapshot = groupBy(report.notEvaluated, (n) => JSON.stringify([n.file, n.host, n.reason]));
@@ -167,7 +172,7 @@ export function formatText(input: ScanReport, ctx: FormatContext): string {
       const rules = ruleIds(snapshots[0]);
       const { reason } = snapshots[0][0];
       const where = snapshots.map(([n]) => `${e(displayFile(n.file))}${showHost ? ` (${e(n.host)})` : ''}`);
-      const shown = where.length === 1 ? where[0] : `${where.length} snapshots`;
+      const shown = where.length === 1 ? where[0] : `${num(where.length)} snapshots`;
       lines.push(`  ${rules.map(e).join(', ')}  ${paint('2', shown)}: ${e(reason)}`);
       if (where.length > 1) {
         lines.push(`    ${paint('2', listed(where))}`);
@@ -177,7 +182,7 @@ export function formatText(input: ScanReport, ctx: FormatContext): string {
 
   if (report.waivers.length > 0) {
     lines.push('');
-    lines.push(paint('1', `Waivers needing attention (${report.waivers.length})`));
+    lines.push(paint('1', `Waivers needing attention (${num(report.waivers.length)})`));
     for (const w of report.waivers) {
       const at = w.location ? `${e(w.location.file)}:${w.location.line}  ` : '';
       lines.push(`  ${at}${e(w.ruleId)}: ${w.status === 'expired' ? `expired ${e(w.expires)}` : 'matched nothing'} — ${e(w.reason)}`);
@@ -187,7 +192,7 @@ export function formatText(input: ScanReport, ctx: FormatContext): string {
   const withUnparsed = report.snapshots.filter((s) => s.unparsed > 0);
   if (withUnparsed.length > 0) {
     lines.push('');
-    lines.push(paint('1', `Unparsed lines (${report.summary.unparsed})`));
+    lines.push(paint('1', `Unparsed lines (${num(report.summary.unparsed)})`));
     for (const s of withUnparsed) {
       lines.push(`  ${e(displayFile(s.file))}: ${plural(s.unparsed, 'line')}`);
       for (const u of s.unparsedLines.slice(0, 3)) {
@@ -200,10 +205,10 @@ export function formatText(input: ScanReport, ctx: FormatContext): string {
   const by = report.summary.byLevel;
   const summary = [
     `${plural(by.error, 'error')}, ${plural(by.warning, 'warning')}, ${plural(by.note, 'note')}`,
-    `${report.summary.suppressed} waived`,
-    report.summary.omitted > 0 ? `${report.summary.omitted} not listed` : '',
+    `${num(report.summary.suppressed)} waived`,
+    report.summary.omitted > 0 ? `${num(report.summary.omitted)} not listed` : '',
     `${plural(report.summary.notEvaluated, 'rule')} not evaluated`,
-    `${plural(report.summary.snapshots, 'snapshot')}, ${plural(report.summary.sockets, 'socket')}${unknownNetid > 0 ? ` (${unknownNetid} of unknown table)` : ''}, ${plural(report.summary.unparsed, 'unparsed line')}`,
+    `${plural(report.summary.snapshots, 'snapshot')}, ${plural(report.summary.sockets, 'socket')}${unknownNetid > 0 ? ` (${num(unknownNetid)} of unknown table)` : ''}, ${plural(report.summary.unparsed, 'unparsed line')}`,
   ].filter(Boolean);
   const clean = active.length === 0 && report.summary.omitted === 0;
   lines.push('');

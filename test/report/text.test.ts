@@ -20,12 +20,16 @@ describe('text report', () => {
     expect(out).toContain('u_str LISTEN /run/');
   });
 
-  test('the header names the first hosts of a fleet and counts the rest', () => {
+  test('the header names the first hosts of a fleet and counts the rest; counts are grouped by thousands', () => {
     const report = sampleReport();
     const first = report.snapshots[0];
     report.snapshots = Array.from({ length: 1000 }, (_, i) => ({ ...first, file: `fleet/h${i}.ss`, host: `h${i}` }));
-    const header = formatters.text.format(report, { ...CTX, color: false }).split('\n')[0];
-    expect(header).toMatch(/^socklint \S+ {2}1000 snapshots \(h0, h1, h2, h3, h4 and 995 more\), /);
+    report.summary = { ...report.summary, snapshots: 1000, sockets: 10_000_000 };
+    const out = formatters.text.format(report, { ...CTX, color: false });
+    const header = out.split('\n')[0];
+    // counts grouped by thousands, the same in every locale
+    expect(out).toMatch(/^Summary: .*; 1,000 snapshots, 10,000,000 sockets, /m);
+    expect(header).toMatch(/^socklint \S+ {2}1,000 snapshots \(h0, h1, h2, h3, h4 and 995 more\), /);
     expect(header.length).toBeLessThan(120);
     const few = sampleReport();
     expect(formatters.text.format(few, { ...CTX, color: false }).split('\n')[0]).toContain(`(${[...new Set(few.snapshots.map((x) => x.host))].join(', ')})`);
