@@ -29,6 +29,8 @@ interface WaiverState {
   expired: boolean;
   matched: number;
   matchedWhileExpired: number;
+  /** What it marks each finding it waives with: one object for all of them (a fleet's may be thousands). */
+  suppression: Suppression;
 }
 
 /** A waiver is in force through the whole of its `expires` day (UTC). */
@@ -47,6 +49,7 @@ export class WaiverFilter implements FindingFilter {
       expired: isExpired(spec.expires, now),
       matched: 0,
       matchedWhileExpired: 0,
+      suppression: { kind: 'waiver', reason: spec.reason, expires: spec.expires, ...(spec.owner ? { owner: spec.owner } : {}), ...(spec.ticket ? { ticket: spec.ticket } : {}) },
     }));
   }
 
@@ -71,8 +74,7 @@ export class WaiverFilter implements FindingFilter {
       if (!this.matches(w, f)) continue;
       if (w.expired) { w.matchedWhileExpired++; continue; }
       w.matched++;
-      const { spec } = w;
-      return { kind: 'waiver', reason: spec.reason, expires: spec.expires, ...(spec.owner ? { owner: spec.owner } : {}), ...(spec.ticket ? { ticket: spec.ticket } : {}) };
+      return w.suppression;
     }
     return undefined;
   }
