@@ -4,7 +4,7 @@
  * they scan with indexOf/charCodeAt and never throw on malformed text.
  */
 import type { ProcessRef, SkMem, SocketRecord, TcpInfo, Timer } from './types';
-import { EMPTY_EP, SHUTDOWN_MARKERS, thinEndpoint, thinTokens, type ThinRow } from './thin';
+import { EMPTY_EP, SHUTDOWN_MARKERS, ownSize, thinEndpoint, thinTokens, type ThinRow } from './thin';
 
 // ───────────────────────────── numbers ─────────────────────────────
 
@@ -322,12 +322,8 @@ export function parseUsers(s: string, start: number, entries = true): UsersResul
   }
 }
 
-/**
- * The processes in a list of their own size: a socket in a finding keeps its list, and one that grew by push
- * reserves room for 17 entries (~130 bytes more for the usual one).
- */
 function usersResult(processes: ProcessRef[], end: number): UsersResult {
-  return { processes: processes.length === 1 ? [processes[0]] : processes.length > 1 ? processes.slice() : processes, end };
+  return { processes: ownSize(processes), end };
 }
 
 const USER_KEYS = ['pid', 'tid', 'fd', 'proc_ctx', 'sock_ctx'];
@@ -774,8 +770,7 @@ function flushTcp(rec: SocketRecord): void {
   }
   if (accFlags !== undefined) {
     if (t.flags) for (const f of accFlags) t.flags.push(f);
-    // a list of its own size (one grown by push keeps room for 17 flags; a finding keeps its socket)
-    else t.flags = accFlags.length === 1 ? accFlags : accFlags.slice();
+    else t.flags = accFlags.length === 1 ? accFlags : ownSize(accFlags); // ([tok], one flag: its own size already)
   }
   if (accObj !== undefined) for (const k of Object.keys(accObj)) t[k] = accObj[k];
   accLo = 0;

@@ -254,11 +254,18 @@ export function newThinTail(): ThinTail {
 export function thinProcesses(b: Buffer, t: ThinTail): ProcessRef[] {
   const e = t.users;
   const entry = (k: number): ProcessRef => ({ name: latin1(b, e[k], e[k + 1]), pid: value(b, e[k + 2], e[k + 3]), fd: value(b, e[k + 4], e[k + 5]) });
-  // a list of its own size, as parseUsers makes (usersResult)
-  if (e.length === 6) return [entry(0)];
+  if (e.length === 6) return [entry(0)]; // the usual one process: a list of its size at once
   const processes: ProcessRef[] = [];
   for (let k = 0; k < e.length; k += 6) processes.push(entry(k));
-  return processes.slice();
+  return ownSize(processes);
+}
+
+/**
+ * A list grown by `push`, in a list of its own size: V8 reserves room for 17 entries at the first push, and
+ * a socket kept by a finding keeps its lists (processes, tcp flags) until the reports (~130 bytes a list).
+ */
+export function ownSize<T>(list: T[]): T[] {
+  return list.length === 0 ? list : list.slice();
 }
 
 /**
