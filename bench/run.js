@@ -435,28 +435,27 @@ function runMulti(o, node, CLI, scanArgs, rows, cores) {
     process.stderr.write(`${res.bigFile} -j 1: ${res.bigWallOneThread == null ? 'FAILED' : res.bigWallOneThread.toFixed(2) + ' s'}\n`);
   }
   for (const j of [1, cores]) {
-    const walls = [],
-      rss = [],
-      cpus = [];
-    let code = null,
-      err = null;
-    for (let rep = 0; rep < o.repeat; rep++) {
-      process.stderr.write(`multi ${count} x 10k -j ${j} ... `);
-      const m = timed(scanArgs(dir, `multi-j${j}`, ['-j', String(j)]));
-      code = m.code;
-      if (!okExit('scan', m.code)) {
-        err = firstLine(m.stderr) || `exit ${m.code}`;
-        process.stderr.write(`FAILED: ${err}\n`);
-        break;
-      }
-      process.stderr.write(`${m.wall.toFixed(2)} s\n`);
-      walls.push(m.wall);
-      rss.push(m.rssKiB);
-      cpus.push(m.cpu);
-    }
-    res.runs[j] = err ? { error: err, code } : { wall: median(walls), rssMiB: median(rss) / 1024, cpu: median(cpus) };
+    const r = repeatedScan(o, scanArgs(dir, `multi-j${j}`, ['-j', String(j)]), `multi ${count} x 10k -j ${j}`);
+    res.runs[j] = r.error ? r : { wall: median(r.runs.map((m) => m.wall)), rssMiB: median(r.runs.map((m) => m.rssKiB)) / 1024, cpu: median(r.runs.map((m) => m.cpu)) };
   }
   return res;
+}
+
+/** A scan (`argv`) run --repeat times, each told on stderr as `what`: { runs }, or { error, code } at the first failure. */
+function repeatedScan(o, argv, what) {
+  const runs = [];
+  for (let rep = 0; rep < o.repeat; rep++) {
+    process.stderr.write(`${what} ... `);
+    const m = timed(argv);
+    if (!okExit('scan', m.code)) {
+      const error = firstLine(m.stderr) || `exit ${m.code}`;
+      process.stderr.write(`FAILED: ${error}\n`);
+      return { error, code: m.code };
+    }
+    process.stderr.write(`${m.wall.toFixed(2)} s, ${(m.rssKiB / 1024).toFixed(0)} MiB\n`);
+    runs.push(m);
+  }
+  return { runs };
 }
 
 /**
@@ -469,18 +468,9 @@ function runFleet(o, { layout, count }, scanArgs) {
   const seed = layout === 'tanp' ? 5000 : 7000;
   for (let i = 0; i < count; i++) ensureSnapshot(layout, 1e4, path.join(dir, `snap-${String(i).padStart(4, '0')}.ss`), seed + i);
   const tag = `fleet-${layout}-${count}`;
-  const runs = [];
-  for (let rep = 0; rep < o.repeat; rep++) {
-    process.stderr.write(`fleet ${count} x 10k ${layout} ... `);
-    const m = timed(scanArgs(dir, tag));
-    if (!okExit('scan', m.code)) {
-      const error = firstLine(m.stderr) || `exit ${m.code}`;
-      process.stderr.write(`FAILED: ${error}\n`);
-      return { layout, count, dir: path.relative(REPO, dir), error };
-    }
-    process.stderr.write(`${m.wall.toFixed(2)} s, ${(m.rssKiB / 1024).toFixed(0)} MiB\n`);
-    runs.push(m);
-  }
+  const r = repeatedScan(o, scanArgs(dir, tag), `fleet ${count} x 10k ${layout}`);
+  if (r.error) return { layout, count, dir: path.relative(REPO, dir), error: r.error };
+  const runs = r.runs;
   let findings = null;
   try {
     findings = JSON.parse(fs.readFileSync(path.join(OUT, 'scan', `${tag}.json`), 'utf8')).findings.length;
