@@ -416,6 +416,7 @@ export async function scanSplit(
     return undefined;
   }
   worker.followOn(first.startEvaluator().listed());
+  first.startEvaluator().settle(); // while the worker ends its part
   whileWaiting?.();
   let next: RangeResult;
   try {

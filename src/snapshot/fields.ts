@@ -4,7 +4,7 @@
  * they scan with indexOf/charCodeAt and never throw on malformed text.
  */
 import type { ProcessRef, SkMem, SocketRecord, TcpInfo, Timer } from './types';
-import { EMPTY_EP, SHUTDOWN_MARKERS, ownSize, thinEndpoint, thinTokens, type ThinRow } from './thin';
+import { EMPTY_EP, SHUTDOWN_MARKERS, ownSize, ownThinRow, thinEndpoint, thinTokens, type ThinRow } from './thin';
 
 // ───────────────────────────── numbers ─────────────────────────────
 
@@ -991,6 +991,15 @@ export function isThin(rec: SocketRecord): boolean {
 /** Marks `rec` as parsed lazily from these segments, or as a thin row (see completeExtensions). */
 export function deferExtensions(rec: SocketRecord, segments: (string | number)[] | ThinRow): void {
   (rec as Deferred)[DEFERRED_EXTENSIONS] = segments;
+}
+
+/**
+ * Makes a record not completed yet independent of the chunk it was parsed from (a thin row reads its bytes
+ * there), so that it may be completed after the parser's socket() call returns. No-op otherwise.
+ */
+export function keepOwnBytes(rec: SocketRecord): void {
+  const segs = (rec as Deferred)[DEFERRED_EXTENSIONS];
+  if (segs !== undefined && typeof segs[0] !== 'string') ownThinRow(segs as ThinRow);
 }
 
 /** Parses the items a lazy pass left unread, so `rec` is what the full parse makes of it. No-op otherwise. */

@@ -10,7 +10,7 @@ import {
 } from './fields';
 import {
   EMPTY_EP, NEEDS_EXTENDED, NEEDS_SKMEM, NEEDS_TCP, declareStates, isHexDigit, latin1, lineTextEnd, newThinItems, newThinTail, readThinTail, spaceWords,
-  stateOf, stateStart, thinItems, thinKeys, thinProcesses, tokenEnd, type KeyTable, type ThinRow,
+  ownThinRow, stateOf, stateStart, thinItems, thinKeys, thinProcesses, tokenEnd, type KeyTable, type ThinRow,
 } from './thin';
 import { PROTOCOLS, defaultServices, protocolNumber, type ServiceTable } from './services';
 import type { Endpoint, FieldGroup, SocketRecord, SsSummary, UnparsedLine } from './types';
@@ -441,18 +441,8 @@ export class SsParser {
       start = nl + 1;
     }
     const t = this.curThin;
-    if (t !== undefined && t[0] === buf) {
-      // the record is still open: keep its row (and continuation line), not the caller's buffer
-      const from = t[1];
-      const to = t.length === 6 && t[4] >= 0 ? t[5] : t[2];
-      t[0] = Buffer.from(buf.subarray(from, to));
-      t[2] -= from;
-      t[1] = 0;
-      if (t.length === 6 && t[4] >= 0) {
-        t[4] -= from;
-        t[5] -= from;
-      }
-    }
+    // the record is still open: keep its row (and continuation line), not the caller's buffer
+    if (t !== undefined && t[0] === buf) ownThinRow(t);
   }
 
   /**

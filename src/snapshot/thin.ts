@@ -328,6 +328,22 @@ export function readThinTail(b: Buffer, p: number, end: number, out: ThinTail, u
   return true;
 }
 
+/**
+ * Makes `t` keep a copy of its own bytes (its row, and its continuation line) instead of the chunk it was read
+ * from, so that it outlives the chunk, which the parser's caller may reuse.
+ */
+export function ownThinRow(t: ThinRow): void {
+  const from = t[1];
+  const to = t.length === 6 && t[4] >= 0 ? t[5] : t[2];
+  t[0] = Buffer.from(t[0].subarray(from, to));
+  t[2] -= from;
+  t[1] = 0;
+  if (t.length === 6 && t[4] >= 0) {
+    t[4] -= from;
+    t[5] -= from;
+  }
+}
+
 /** Where the State token of a row that starts at `start` begins: after `tcp `/`udp ` when it has a Netid. */
 export function stateStart(b: Buffer, start: number, end: number, netid: boolean): number {
   return netid ? spaces(b, start + 3, end) : start;

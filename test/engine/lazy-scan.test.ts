@@ -15,6 +15,7 @@ import type { CompiledRule } from '../../src/rules/types';
 import { CORPUS, SYNTHETIC, listOut, sortedKeys } from '../snapshot/helpers';
 import { FIELDS } from '../../src/rules/fields';
 import type { SocketRecord } from '../../src/snapshot/types';
+import { isThin } from '../../src/snapshot/fields';
 
 const services = builtinServices();
 
@@ -151,6 +152,43 @@ describe('lazy parsing in a scan', () => {
     const bare = FIELDS.filter((f) => /^(tcp|skmem|timer)\./.test(f.name));
     expect(bare.length).toBeGreaterThan(20);
     for (const f of bare) expect({ field: f.name, value: f.get(b) }).toEqual({ field: f.name, value: f.get(a) });
+  });
+
+  it('completes only the records of the findings it lists, after the parse (settle)', () => {
+    const [rule] = rulesOf(`
+rules:
+  - id: estab
+    title: t
+    kind: health
+    severity: note
+    description: d
+    help: h
+    match: {netid: tcp, state: ESTAB}
+    message: "{local} -> {peer} ({process})"
+`);
+    const rows = ['Netid State Recv-Q Send-Q Local Address:Port Peer Address:Port Process'];
+    for (let i = 0; i < 12; i++) rows.push(`tcp ESTAB 0 0 10.0.0.1:22 10.0.0.2:${5000 + i} users:(("sshd",pid=${i + 1},fd=4))`);
+    rows.push('tcp LISTEN 0 128 0.0.0.0:22 0.0.0.0:*'); // a chunk's last row is parsed in full
+    // the part of a split file that follows one listing 3 findings, with a cap of 5: room for 2
+    const ev = new SnapshotEvaluator([rule], { file: 'x.ss', host: 'h', fields: new Set(), maxFindingsPerRule: 5 });
+    const seen: SocketRecord[] = [];
+    const p = new SsParser({ file: 'x.ss', services }, {
+      socket: (r) => { seen.push(r); ev.add(r); },
+      unparsed: () => undefined,
+      extensionWants: (state) => ev.wantsFor(state),
+    });
+    const chunk = Buffer.from(`${rows.join('\n')}\n`, 'utf8');
+    p.write(chunk);
+    chunk.fill(0x20); // the parser's caller may reuse its chunk: the listed records keep their own bytes
+    p.end();
+    seen.pop();
+    expect(seen).toHaveLength(12);
+    expect(seen.every((r) => isThin(r))).toBe(true); // thin rows, read from the chunk; none completed while parsing
+    ev.followOn({ ruleIds: ['estab'], counts: [3] });
+    const part = ev.partial();
+    expect(part.rules[0].omitted).toBe(10);
+    expect(part.rules[0].findings.map((f) => f.message)).toEqual(['10.0.0.1:22 -> 10.0.0.2:5000 (sshd[1])', '10.0.0.1:22 -> 10.0.0.2:5001 (sshd[2])']);
+    expect(seen.map((r) => isThin(r))).toEqual([false, false, ...new Array<boolean>(10).fill(true)]); // the dropped ten never were
   });
 
   it('reads less for sockets in states fewer rules look at', () => {
