@@ -1,4 +1,5 @@
 import { formatters } from '../../src/report';
+import { num } from '../../src/report/text';
 import { escapeTerminal, stripControl } from '../../src/report/sanitize';
 import { CTX, sampleReport } from './fixtures';
 
@@ -18,6 +19,11 @@ describe('text report', () => {
     expect(out).toContain('tcp LISTEN [::]:5432');
     expect(out).toContain('<stdin>:3 (edge)  tcp LISTEN [fe80::1]%eth0:8443');
     expect(out).toContain('u_str LISTEN /run/');
+  });
+
+  test('counts are grouped by thousands with commas, whatever the locale', () => {
+    expect([0, 7, 999, 1000, 12345, 1234567, 10000000, -1234, 1234.5].map(num)).toEqual(
+      ['0', '7', '999', '1,000', '12,345', '1,234,567', '10,000,000', '-1,234', '1234.5']);
   });
 
   test('the header names the first hosts of a fleet and counts the rest; counts are grouped by thousands', () => {
