@@ -131,8 +131,12 @@ class SnapshotCollector {
   identity: SnapshotIdentity | undefined;
   readonly meta: Record<string, string> = {};
 
-  constructor(readonly file: string, private readonly opts: Pick<ScanOptions, 'rules' | 'host' | 'labels'>, identity?: SnapshotIdentity) {
-    this.identity = identity;
+  /**
+   * `follows`: the collector of a byte range that follows another (split.ts), with that range's identity;
+   * its evaluator makes findings once it knows how many it may list (EvaluatorContext.follows).
+   */
+  constructor(readonly file: string, private readonly opts: Pick<ScanOptions, 'rules' | 'host' | 'labels'>, private readonly follows?: SnapshotIdentity) {
+    this.identity = follows;
   }
 
   private countState(state: string, n: number): void {
@@ -160,7 +164,9 @@ class SnapshotCollector {
     if (!this.evaluator) {
       const id = this.resolveIdentity();
       const chosen = this.opts.rules.rulesFor(id);
-      this.evaluator = new SnapshotEvaluator(chosen.rules, { file: this.file, host: id.host, fields: new Set(), maxFindingsPerRule: chosen.maxFindingsPerRule });
+      this.evaluator = new SnapshotEvaluator(chosen.rules, {
+        file: this.file, host: id.host, fields: new Set(), maxFindingsPerRule: chosen.maxFindingsPerRule, follows: this.follows !== undefined,
+      });
       if (this.before) this.evaluator.followOn(this.before);
     }
     return this.evaluator;
@@ -416,7 +422,6 @@ export async function scanSplit(
     return undefined;
   }
   worker.followOn(first.startEvaluator().listed());
-  first.startEvaluator().settle(); // while the worker ends its part
   whileWaiting?.();
   let next: RangeResult;
   try {

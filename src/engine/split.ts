@@ -21,12 +21,12 @@ const WINDOW_BYTES = 256 * 1024;
 /**
  * Share of the rest this thread keeps when the worker is ready. It was a little over half (0.54) while the
  * worker made findings as it parsed, most of which the merge dropped: the worker parses ~10 % slower per byte
- * (its code is not warm yet) and its results then cross threads. Since findings are made after the parse
- * (SnapshotEvaluator.settle), from the sockets the cap keeps, the worker makes almost none and this thread
- * makes them all (~150 ms for 5,000 findings of `-tanpmioe`, in code not warm yet) while the worker ends its
- * part. Measured (session 15; 8 interleaved runs per value, SARIF + JUnit + JSON, wall time against the build
- * before settle): 250k `-tanpmioe` 0.54 0.982, 0.50 0.962, 0.47 0.946 and 0.933, 0.44 0.956; 1M `-tanp`
- * 0.54 0.989, 0.50 0.939, 0.47 0.926 and 0.938, 0.44 0.943.
+ * (its code is not warm yet) and its results then cross threads. Since the worker makes its findings once it
+ * knows how many it may list (EvaluatorContext.follows), it makes almost none, and this thread, which makes
+ * them all (~150 ms for 5,000 findings of `-tanpmioe`, in code not warm yet), keeps less. Measured (session
+ * 15; 8 interleaved runs per value, SARIF + JUnit + JSON, wall time against the build before): 250k
+ * `-tanpmioe` 0.54 0.982, 0.50 0.962 and 0.979, 0.47 0.946, 0.933 and 0.936, 0.44 0.956; 1M `-tanp` 0.54
+ * 0.989, 0.50 0.939 and 0.943, 0.47 0.926, 0.938 and 0.927, 0.44 0.943.
  */
 export const FIRST_SHARE = 0.47;
 /** Less than this left to parse when the worker is ready: this thread parses it alone (at most). */

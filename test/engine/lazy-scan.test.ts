@@ -154,7 +154,7 @@ describe('lazy parsing in a scan', () => {
     for (const f of bare) expect({ field: f.name, value: f.get(b) }).toEqual({ field: f.name, value: f.get(a) });
   });
 
-  it('completes only the records of the findings it lists, after the parse (settle)', () => {
+  it('a part that follows another completes only the records of the findings it lists, after the parse (settle)', () => {
     const [rule] = rulesOf(`
 rules:
   - id: estab
@@ -170,7 +170,7 @@ rules:
     for (let i = 0; i < 12; i++) rows.push(`tcp ESTAB 0 0 10.0.0.1:22 10.0.0.2:${5000 + i} users:(("sshd",pid=${i + 1},fd=4))`);
     rows.push('tcp LISTEN 0 128 0.0.0.0:22 0.0.0.0:*'); // a chunk's last row is parsed in full
     // the part of a split file that follows one listing 3 findings, with a cap of 5: room for 2
-    const ev = new SnapshotEvaluator([rule], { file: 'x.ss', host: 'h', fields: new Set(), maxFindingsPerRule: 5 });
+    const ev = new SnapshotEvaluator([rule], { file: 'x.ss', host: 'h', fields: new Set(), maxFindingsPerRule: 5, follows: true });
     const seen: SocketRecord[] = [];
     const p = new SsParser({ file: 'x.ss', services }, {
       socket: (r) => { seen.push(r); ev.add(r); },
