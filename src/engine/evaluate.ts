@@ -244,7 +244,21 @@ export class SnapshotEvaluator {
     this.wantsByState = shared.byState;
   }
 
+  /** The dispatch list rulesFor gave last, and for what: rows of a table come in runs of one netid and state. */
+  private lastNetid: string | undefined;
+  private lastState: string | undefined;
+  private lastDispatch: Dispatch | undefined;
+
   private rulesFor(netid: string, state: string | undefined): Dispatch {
+    if (netid === this.lastNetid && state === this.lastState && this.lastDispatch !== undefined) return this.lastDispatch;
+    const d = this.lookupDispatch(netid, state);
+    this.lastNetid = netid;
+    this.lastState = state;
+    this.lastDispatch = d;
+    return d;
+  }
+
+  private lookupDispatch(netid: string, state: string | undefined): Dispatch {
     let byState = this.dispatch.get(netid);
     let d = byState?.get(state);
     if (d) return d;
