@@ -57,7 +57,8 @@ export interface ParseSink {
    * (and, for a plain row, its addresses and processes unless read: thinRow) may be left unread until
    * completeExtensions (fields.ts) is called on the record,
    * which a consumer must do before it shows or keeps one — before socket() returns, as a thin record
-   * reads the chunk passed to write(), which the caller may reuse afterwards.
+   * reads the chunk passed to write(), which the caller may reuse afterwards; or it makes the record keep its
+   * own bytes then (keepOwnBytes) and completes it later.
    */
   extensionWants?(state: string | undefined): ExtensionWants | undefined;
   /**
@@ -452,7 +453,7 @@ export class SsParser {
    * state whose rules (the sink's extensionWants) can be told what they read: made into a record straight
    * from the bytes, without its addresses and processes unless a rule reads them (or a port is named), which
    * completeExtensions adds from the bytes kept (a consumer completes a record it keeps before socket()
-   * returns, as the evaluator does).
+   * returns, as the evaluator does, or gives it its own bytes first: keepOwnBytes).
    * Extension text — EXT, and a TAB continuation line (`-i -m` items) that follows in the same chunk — is
    * searched for the items the rules read (thinItems), as a lazy pass would search it (searchRest in
    * fields.ts); its row then is kept with its continuation line.
