@@ -22,8 +22,11 @@ const TEXT_FINDINGS_PER_RULE = 25;
 /** Snapshots named under a not-evaluated reason they share, and hosts in the header; the rest are counted. */
 const MAX_SNAPSHOTS_LISTED = 5;
 
-/** The first MAX_SNAPSHOTS_LISTED names, then how many more (a fleet's 1,000 host names made an 11 KB first line). */
-function listed(names: string[]): string {
+/**
+ * The first MAX_SNAPSHOTS_LISTED names, then how many more (a fleet's 1,000 host names made an 11 KB first line);
+ * also how the CLI names the files of a folder it does not read.
+ */
+export function listed(names: string[]): string {
   const first = names.slice(0, MAX_SNAPSHOTS_LISTED).join(', ');
   return names.length > MAX_SNAPSHOTS_LISTED ? `${first} and ${num(names.length - MAX_SNAPSHOTS_LISTED)} more` : first;
 }
