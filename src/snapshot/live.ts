@@ -243,7 +243,10 @@ export async function runSs(opts: RunSsOptions): Promise<RunSsResult> {
       () => done(captureError(`ss did not finish within ${(opts.timeoutMs ?? 120000) / 1000} s`)),
       opts.timeoutMs ?? 120000,
     );
-    opts.signal?.addEventListener('abort', () => done(captureError('ss stopped: the capture failed')), { once: true });
+    // (the capture may have failed while ss was being started: then it is stopped at once)
+    const stopped = (): void => done(captureError('ss stopped: the capture failed'));
+    if (opts.signal?.aborted) stopped();
+    else opts.signal?.addEventListener('abort', stopped, { once: true });
     child.stderr!.on('data', (d: Buffer) => {
       if (errText.length < 1 << 20) errText += d.toString('utf8');
     });
