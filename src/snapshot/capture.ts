@@ -214,15 +214,19 @@ async function capture(opts: CaptureOptions): Promise<CaptureResult> {
       notices.push(...await captureProc(target, opts.procRoot, (text) => write(Buffer.from(text, 'utf8'))));
     } else {
       const ss = { flags: ssFlags, netns: target, ssPath: version!.path };
-      const r = raw !== undefined
-        ? await captureWithOwners(ss, { fd: raw, dir: rawDir }, opts.output ?? rawDir, (buf) => {
+      let r: RunSsResult;
+      if (raw !== undefined) {
+        // (ss's file is checked for a full disk there; what it passes on is written, and counted, by write)
+        r = await captureWithOwners(ss, { fd: raw, dir: rawDir }, opts.output ?? rawDir, (buf) => {
           write(fd === undefined ? Buffer.from(buf) : buf); // a stream keeps what it is given; the piece is read over next
           opts.follow?.grew();
-        }, notices)
-        : await runSs({ ...ss, out: fd ?? sink! });
-      // ss exits 0 when its writes fail (a full disk): its output would be cut short without a word
-      if (tmp && filesystemFull(path.dirname(tmp))) throw diskFull(opts.output!);
-      if (raw === undefined) bytes += r.bytes; // (what captureWithOwners passes on is counted by write)
+        }, notices);
+      } else {
+        r = await runSs({ ...ss, out: fd ?? sink! });
+        // ss exits 0 when its writes fail (a full disk): its output would be cut short without a word
+        if (tmp && filesystemFull(outputDir!)) throw diskFull(opts.output!);
+        bytes += r.bytes;
+      }
       for (const l of r.stderr) notices.push(`ss: ${l}`);
     }
     if (fd !== undefined) {
