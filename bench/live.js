@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 'use strict';
 /*
- * Live scans of a busy host, measured (bench/README.md "Session 12"): a private network namespace filled
+ * Live scans of a busy host, measured (bench/HISTORY.md "Session 12"): a private network namespace filled
  * with loopback sockets, then `ss` alone and `socklint scan --netns` of one or more builds, interleaved.
  * Not a test and not part of `npm run bench`; needs root and `ip` (it creates and deletes the namespace).
  *
