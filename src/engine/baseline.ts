@@ -7,6 +7,7 @@ import { ExitCode, UserError } from '../diagnostics';
 import type { Finding, ScanReport, Suppression, WaiverReport } from './types';
 import type { FindingFilter } from './scan';
 import { compareText } from '../compare';
+import { listed } from '../report/text';
 
 export const BASELINE_FORMAT = 1;
 
@@ -21,6 +22,8 @@ export interface BaselineFile {
   socklintBaseline: number;
   tool: { name: string; version: string };
   createdAt: string;
+  /** The hosts scanned, with or without findings (absent from baselines written before hosts were recorded: then their findings' hosts). */
+  hosts?: string[];
   findings: BaselineEntry[];
 }
 
@@ -33,7 +36,8 @@ export function buildBaseline(report: ScanReport): BaselineFile {
     findings.push({ fingerprint: f.fingerprint, ruleId: f.ruleId, host: f.host, message: f.message });
   }
   findings.sort((a, b) => compareText(a.host + a.ruleId + a.fingerprint, b.host + b.ruleId + b.fingerprint));
-  return { socklintBaseline: BASELINE_FORMAT, tool: { name: report.tool.name, version: report.tool.version }, createdAt: report.startedAt, findings };
+  const hosts = [...new Set(report.snapshots.map((s) => s.host))].sort(compareText);
+  return { socklintBaseline: BASELINE_FORMAT, tool: { name: report.tool.name, version: report.tool.version }, createdAt: report.startedAt, hosts, findings };
 }
 
 export function loadBaseline(file: string): BaselineFile {
@@ -51,7 +55,8 @@ export function loadBaseline(file: string): BaselineFile {
   }
   const b = data as Partial<BaselineFile>;
   if (typeof b !== 'object' || b === null || b.socklintBaseline !== BASELINE_FORMAT || !Array.isArray(b.findings)
-    || !b.findings.every((e) => typeof e?.fingerprint === 'string')) {
+    || !b.findings.every((e) => typeof e?.fingerprint === 'string' && typeof e.host === 'string')
+    || (b.hosts !== undefined && !(Array.isArray(b.hosts) && b.hosts.every((h) => typeof h === 'string')))) {
     throw new UserError({ file, code: 'bad-baseline', message: 'not a socklint baseline (version 1)', hint: 'write it with `socklint baseline SNAPSHOT... -o FILE`' }, ExitCode.usage);
   }
   return b as BaselineFile;
@@ -65,9 +70,26 @@ export function loadBaseline(file: string): BaselineFile {
 export class BaselineFilter implements FindingFilter {
   private readonly known: Set<string>;
   private readonly suppression: Suppression;
-  constructor(file: string, baseline: BaselineFile) {
+  /** The hosts the baseline was recorded for: a finding's fingerprint includes its host. */
+  readonly hosts: ReadonlySet<string>;
+  constructor(readonly file: string, baseline: BaselineFile) {
     this.known = new Set(baseline.findings.map((e) => e.fingerprint));
+    this.hosts = new Set(baseline.hosts ?? baseline.findings.map((e) => e.host));
     this.suppression = { kind: 'baseline', reason: `already in baseline ${file} (recorded ${baseline.createdAt.slice(0, 10)})` };
+  }
+
+  /**
+   * A notice for the scanned hosts the baseline has no record of, or undefined: fingerprints include the host
+   * name, so a candidate named after its file (`candidate.ss` → `candidate`) matches nothing of a baseline
+   * recorded as `golden`, and every finding would come back as new without a word.
+   */
+  unknownHosts(scanned: Iterable<string>): string | undefined {
+    const missing = [...new Set(scanned)].filter((h) => !this.hosts.has(h));
+    if (missing.length === 0) return undefined;
+    const recorded = [...this.hosts];
+    return `${this.file} has no record of host ${listed(missing)} (it was recorded for ${recorded.length > 0 ? listed(recorded) : 'no host'}), `
+      + `so every finding of ${missing.length === 1 ? 'that host' : 'those hosts'} counts as new; fingerprints include the host name: `
+      + 'give `socklint baseline` and `socklint scan` the same --host (or capture both with the same `# host:` line)';
   }
   suppress(f: Finding): Suppression | undefined {
     return this.known.has(f.fingerprint) ? this.suppression : undefined;

@@ -185,6 +185,31 @@ describe('baseline', () => {
     const fresh = report.findings.filter((f) => !f.suppressed);
     expect(fresh.map((f) => `${f.ruleId} ${f.socket?.local.port}`)).toEqual(expect.arrayContaining(['dangerous-port-exposed 5432']));
     expect(fresh.filter((f) => f.ruleId === 'dangerous-port-exposed')).toHaveLength(1);
+    expect(r.stderr).not.toMatch(/has no record of host/);
+  });
+
+  it('says when a scanned host is not in the baseline, and matches across file names given one --host', async () => {
+    const golden = path.join(dir, 'golden.ss');
+    const candidate = path.join(dir, 'candidate.ss');
+    fs.copyFileSync(SNAP, golden);
+    fs.copyFileSync(SNAP, candidate);
+    const base = path.join(dir, 'golden-baseline.json');
+    expect((await runCli(['baseline', golden, '-o', base])).code).toBe(0);
+    expect(JSON.parse(fs.readFileSync(base, 'utf8')).hosts).toEqual(['golden']);
+
+    // named after its file, the candidate is another host: nothing matches, and socklint says why
+    const other = await runCli(['scan', candidate, '--format', 'json', '--baseline', base]);
+    expect(other.code).toBe(1);
+    expect(jsonReport(other).findings.some((f) => f.suppressed?.kind === 'baseline')).toBe(false);
+    expect(other.stderr).toMatch(/golden-baseline\.json has no record of host candidate \(it was recorded for golden\).*same --host/);
+
+    // the README's recipe: one --host for both
+    const named = path.join(dir, 'image-baseline.json');
+    expect((await runCli(['baseline', golden, '--host', 'web-image', '-o', named])).code).toBe(0);
+    const same = await runCli(['scan', candidate, '--host', 'web-image', '--format', 'json', '--baseline', named]);
+    expect(same.code).toBe(0);
+    expect(jsonReport(same).findings.every((f) => f.suppressed?.kind === 'baseline')).toBe(true);
+    expect(same.stderr).not.toMatch(/has no record/);
   });
 
   it('refuses a file that is not a baseline, with exit 2', async () => {

@@ -22,3 +22,20 @@ it('suppresses exactly the recorded fingerprints, all with one Suppression namin
   expect(filter.suppress(recorded[1])).toBe(given[0]);
   expect(filter.report()).toEqual([]);
 });
+
+it('names the scanned hosts it has no record of, including baselines written before hosts were recorded', () => {
+  const report = sampleReport();
+  const hosts = [...new Set(report.snapshots.map((s) => s.host))];
+  const baseline = buildBaseline(report);
+  expect(baseline.hosts).toEqual([...hosts].sort());
+  const filter = new BaselineFilter('base.json', baseline);
+  expect(filter.unknownHosts(hosts)).toBeUndefined();
+  expect(filter.unknownHosts([...hosts, 'candidate'])).toMatch(/^base\.json has no record of host candidate \(it was recorded for .*\), so every finding of that host counts as new/);
+  // a host scanned with no findings is still recorded: its later findings are new, and that is no surprise
+  const quiet = buildBaseline({ ...report, findings: [] });
+  expect(new BaselineFilter('quiet.json', quiet).unknownHosts(hosts)).toBeUndefined();
+  // an older file without `hosts`: the hosts of its findings
+  const { hosts: _dropped, ...old } = buildBaseline({ ...report, findings: report.findings.filter((f) => f.host === hosts[0]) });
+  const many = ['c1', 'c2', 'c3', 'c4', 'c5', 'c6', 'c7'];
+  expect(new BaselineFilter('old.json', old).unknownHosts(many)).toMatch(/no record of host c1, c2, c3, c4, c5 and 2 more \(it was recorded for .*\), so every finding of those hosts/);
+});

@@ -77,7 +77,8 @@ export async function scanCommand(a: ScanArgs): Promise<number> {
   const labels = parseLabelArgs(a.labels);
   const { rules, waivers } = loadRulesAndConfig(a);
   const filters: FindingFilter[] = [...waivers];
-  if (a.baseline) filters.push(new BaselineFilter(a.baseline, loadBaseline(a.baseline)));
+  const baseline = a.baseline ? new BaselineFilter(a.baseline, loadBaseline(a.baseline)) : undefined;
+  if (baseline) filters.push(baseline);
 
   let inputs: ScanInput[];
   const notices: string[] = [];
@@ -116,6 +117,8 @@ export async function scanCommand(a: ScanArgs): Promise<number> {
   }
   if (live) notices.push(...await finishLiveCapture(live));
   const { report, snapshotErrors } = outcome;
+  const unknownHosts = baseline?.unknownHosts(report.snapshots.map((s) => s.host));
+  if (unknownHosts) notices.push(unknownHosts);
   for (const n of notices) process.stderr.write(`socklint: ${n}\n`);
   printDiagnostics(snapshotErrors);
 
