@@ -32,27 +32,47 @@ function fail(file: string, code: string, message: string, hint?: string): never
   throw new UserError({ file, code, message, ...(hint ? { hint } : {}) }, ExitCode.usage);
 }
 
-/** Turn an fs error into a diagnostic that names the path and says what to do. */
-function explain(error: unknown, file: string, directory: string): never {
+/**
+ * What an fs error means for a file being written in `directory`: a code suffix, a phrase and what to do. The
+ * report writer and the live capture (`cannot write the snapshot`) explain a failed write the same way.
+ */
+export function writeProblem(error: unknown, file: string, directory: string): { suffix: string; text: string; hint?: string } {
   const code = (error as NodeJS.ErrnoException).code;
   switch (code) {
     case 'ENOENT':
-      return fail(file, 'report-folder-missing', `cannot write report: folder '${directory}' does not exist`, 'create it first, or choose another path');
+      // also what creating a file in /proc or /sys says, where the folder exists
+      if (isFolder(directory)) return { suffix: 'folder-takes-no-files', text: `folder '${directory}' does not take new files`, hint: 'choose another path' };
+      return { suffix: 'folder-missing', text: `folder '${directory}' does not exist`, hint: 'create it first, or choose another path' };
     case 'ENOTDIR':
-      return fail(file, 'report-folder-not-a-folder', `cannot write report: a part of '${directory}' is a file, not a folder`);
+      return { suffix: 'folder-not-a-folder', text: `a part of '${directory}' is a file, not a folder` };
     case 'EACCES':
     case 'EPERM':
-      return fail(file, 'report-permission-denied', `cannot write report: no permission to write in folder '${directory}'`);
+      return { suffix: 'permission-denied', text: `no permission to write in folder '${directory}'` };
     case 'EROFS':
-      return fail(file, 'report-read-only', `cannot write report: '${directory}' is on a read-only file system`);
+      return { suffix: 'read-only', text: `'${directory}' is on a read-only file system` };
     case 'ENOSPC':
     case 'EDQUOT':
-      return fail(file, 'report-disk-full', `cannot write report: no space left on the device holding '${directory}'`);
+      return { suffix: 'disk-full', text: `no space left on the device holding '${directory}'` };
     case 'EISDIR':
-      return fail(file, 'report-target-is-folder', `cannot write report: '${file}' is a folder`, 'name a file inside it');
+      return { suffix: 'target-is-folder', text: `'${file}' is a folder`, hint: 'name a file inside it' };
     default:
-      return fail(file, 'report-write-failed', `cannot write report '${file}': ${(error as Error).message}`);
+      return { suffix: 'write-failed', text: (error as Error).message };
   }
+}
+
+function isFolder(directory: string): boolean {
+  try {
+    return fs.statSync(directory).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+/** Turn an fs error into a diagnostic that names the path and says what to do. */
+function explain(error: unknown, file: string, directory: string): never {
+  const p = writeProblem(error, file, directory);
+  if (p.suffix === 'write-failed') return fail(file, 'report-write-failed', `cannot write report '${file}': ${p.text}`);
+  return fail(file, `report-${p.suffix}`, `cannot write report: ${p.text}`, p.hint);
 }
 
 /**

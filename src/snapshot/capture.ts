@@ -20,6 +20,7 @@ import { randomBytes } from 'crypto';
 import { PassThrough, type Writable } from 'stream';
 import { ExitCode, UserError } from '../diagnostics';
 import { socklintVersion } from '../version';
+import { writeProblem } from '../report/write';
 import { chooseSsFlags, detectSs, ownersBySocklint, resolveNetns, runSs, spawnIn, type NetnsTarget, type RunSsOptions, type RunSsResult } from './live';
 import { OwnerColumn } from './owners';
 import { PROC_FLAGS, fileTableReader, linesOf, mapSocketProcesses, renderProc, type NetTableReader } from './proc';
@@ -116,7 +117,9 @@ function notRootNotice(proc: boolean): string | undefined {
 
 function writeError(file: string, e: unknown): UserError {
   const why = (e as NodeJS.ErrnoException).code ?? (e as Error).message;
-  return new UserError({ file, code: 'snapshot-write', message: `cannot write the snapshot (${why})` }, ExitCode.usage);
+  const problem = writeProblem(e, file, path.dirname(path.resolve(file)));
+  const message = problem.suffix === 'write-failed' ? `cannot write the snapshot (${why})` : `cannot write the snapshot (${why}): ${problem.text}`;
+  return new UserError({ file, code: 'snapshot-write', message, ...(problem.hint ? { hint: problem.hint } : {}) }, ExitCode.usage);
 }
 
 /** Capture the live host (or namespace) into a file, a stream or a string. */

@@ -42,6 +42,13 @@ describe('writeFileAtomic', () => {
     expect(fs.readdirSync(dir)).toEqual([]);
   });
 
+  test('a folder that takes no new files (/proc says ENOENT too): not called missing', () => {
+    const e = error(() => writeFileAtomic('/proc/socklint-report.json', 'x'));
+    expect(e.exitCode).toBe(2);
+    expect(e.diagnostics[0].code).toBe('report-folder-takes-no-files');
+    expect(e.message).toBe("/proc/socklint-report.json: cannot write report: folder '/proc' does not take new files (choose another path) [report-folder-takes-no-files]");
+  });
+
   test('a path under a regular file (ENOTDIR; stands in for a folder we may not write, as root ignores modes)', () => {
     const dir = tempDir();
     fs.writeFileSync(path.join(dir, 'plain'), 'I am a file');
