@@ -90,8 +90,17 @@ export interface Scenario {
   cleanup(): Promise<void>;
 }
 
-/** Why namespace scenarios cannot run here, or undefined when they can. */
+/**
+ * Why namespace scenarios cannot run here, or undefined when they can. CI installs what they need (.ci/run)
+ * and runs as root: there a missing piece is a failure, not a skip.
+ */
 export function netnsUnavailableReason(): string | undefined {
+  const reason = missingForNetns();
+  if (reason && process.env.CI) throw new Error(`namespace tests cannot run in CI: ${reason}`);
+  return reason;
+}
+
+function missingForNetns(): string | undefined {
   if (process.platform !== 'linux') return 'not Linux';
   if (process.getuid?.() !== 0) return 'needs root (ip netns add)';
   try {
