@@ -2,7 +2,8 @@
  * Baselines: `socklint baseline` records today's findings by fingerprint; `scan --baseline` then marks the
  * findings already recorded as suppressed (kind `baseline`), so only new exposures fail a golden-image gate.
  */
-import * as fs from 'node:fs';
+import { readTextLimited } from '../read-limited';
+import { tooLarge } from '../rules/yaml-source';
 import { ExitCode, UserError } from '../diagnostics';
 import type { Finding, ScanReport, Suppression, WaiverReport } from './types';
 import type { FindingFilter } from './scan';
@@ -40,26 +41,50 @@ export function buildBaseline(report: ScanReport): BaselineFile {
   return { socklintBaseline: BASELINE_FORMAT, tool: { name: report.tool.name, version: report.tool.version }, createdAt: report.startedAt, hosts, findings };
 }
 
+/**
+ * The largest baseline read: a fleet of 1,000 hosts with ~99,000 findings writes ~19 MB. The limit keeps a pipe
+ * or device given by mistake (`--baseline /dev/zero`) from being read without end.
+ */
+export const BASELINE_MAX_BYTES = 256 * 1024 * 1024;
+
+const WRITE_IT = 'write it with `socklint baseline SNAPSHOT... -o FILE`';
+
 export function loadBaseline(file: string): BaselineFile {
   let text: string;
   try {
-    text = fs.readFileSync(file, 'utf8');
+    const read = readTextLimited(file, BASELINE_MAX_BYTES);
+    if ('tooLarge' in read) throw new UserError(tooLarge(file, read.size, BASELINE_MAX_BYTES), ExitCode.usage);
+    text = read.text;
   } catch (e) {
+    if (e instanceof UserError) throw e;
     throw new UserError({ file, code: 'unreadable-baseline', message: `cannot read baseline: ${(e as NodeJS.ErrnoException).code ?? String(e)}` }, ExitCode.usage);
   }
   let data: unknown;
   try {
-    data = JSON.parse(text);
+    data = JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text); // a byte-order mark from an editor
   } catch (e) {
-    throw new UserError({ file, code: 'bad-baseline', message: `not JSON: ${(e as Error).message}`, hint: 'write it with `socklint baseline SNAPSHOT... -o FILE`' }, ExitCode.usage);
+    throw new UserError({ file, code: 'bad-baseline', message: `not JSON: ${(e as Error).message}`, hint: WRITE_IT }, ExitCode.usage);
   }
-  const b = data as Partial<BaselineFile>;
-  if (typeof b !== 'object' || b === null || b.socklintBaseline !== BASELINE_FORMAT || !Array.isArray(b.findings)
-    || !b.findings.every((e) => typeof e?.fingerprint === 'string' && typeof e.host === 'string')
-    || (b.hosts !== undefined && !(Array.isArray(b.hosts) && b.hosts.every((h) => typeof h === 'string')))) {
-    throw new UserError({ file, code: 'bad-baseline', message: 'not a socklint baseline (version 1)', hint: 'write it with `socklint baseline SNAPSHOT... -o FILE`' }, ExitCode.usage);
-  }
-  return b as BaselineFile;
+  const problem = baselineProblem(data);
+  if (problem !== undefined) throw new UserError({ file, code: 'bad-baseline', message: `not a socklint baseline (version ${BASELINE_FORMAT}): ${problem}`, hint: WRITE_IT }, ExitCode.usage);
+  return data as BaselineFile;
+}
+
+const isText = (v: unknown): v is string => typeof v === 'string';
+
+/** What makes `data` not a baseline `buildBaseline` could have written, or undefined. */
+function baselineProblem(data: unknown): string | undefined {
+  if (typeof data !== 'object' || data === null || Array.isArray(data)) return 'not a JSON object';
+  const b = data as Record<string, unknown>;
+  if (b.socklintBaseline !== BASELINE_FORMAT) return `"socklintBaseline" is ${JSON.stringify(b.socklintBaseline) ?? 'missing'}, expected ${BASELINE_FORMAT}`;
+  if (!isText(b.createdAt) || Number.isNaN(Date.parse(b.createdAt))) return '"createdAt" is not a date and time';
+  if (b.hosts !== undefined && !(Array.isArray(b.hosts) && b.hosts.every(isText))) return '"hosts" is not a list of host names';
+  if (!Array.isArray(b.findings)) return '"findings" is not a list';
+  const bad = b.findings.findIndex((f: unknown) => {
+    const e = f as Partial<Record<keyof BaselineEntry, unknown>> | null;
+    return typeof e !== 'object' || e === null || !isText(e.fingerprint) || !isText(e.ruleId) || !isText(e.host) || !isText(e.message);
+  });
+  return bad < 0 ? undefined : `findings[${bad}] needs the texts "fingerprint", "ruleId", "host" and "message"`;
 }
 
 /**

@@ -3,7 +3,7 @@
  * validate it with a JSON Schema (ajv) and turn every problem into a Diagnostic that cites
  * file:line:column. Generic: the rule loader and the config loader both use it.
  */
-import * as fs from 'fs';
+import { readTextLimited } from '../read-limited';
 import type Ajv from 'ajv';
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import type { Document, Node } from 'yaml';
@@ -54,12 +54,12 @@ export function loadYamlFile(file: string, validate?: ValidateFunction, opts: Ya
   const maxBytes = opts.maxBytes ?? DEFAULT_MAX_BYTES;
   let text: string;
   try {
-    const st = fs.statSync(file);
-    if (st.isDirectory()) return failed(file, { file, code: 'not-a-file', message: 'is a directory, expected a YAML file' });
-    if (st.size > maxBytes) return failed(file, tooLarge(file, st.size, maxBytes));
-    text = fs.readFileSync(file, 'utf8');
+    const read = readTextLimited(file, maxBytes);
+    if ('tooLarge' in read) return failed(file, tooLarge(file, read.size, maxBytes));
+    text = read.text;
   } catch (e) {
     const err = e as NodeJS.ErrnoException;
+    if (err.code === 'EISDIR') return failed(file, { file, code: 'not-a-file', message: 'is a directory, expected a YAML file' });
     const reason = err.code === 'ENOENT' ? 'file not found' : err.code === 'EACCES' ? 'permission denied' : `cannot read file (${err.code ?? err.message})`;
     return failed(file, { file, code: 'unreadable-file', message: reason });
   }
@@ -561,8 +561,10 @@ function failed(file: string, d: Diagnostic): YamlSource {
   return { file, value: undefined, diagnostics: [d], positionOf: () => START, keyPositionOf: () => START };
 }
 
-function tooLarge(file: string, size: number, max: number): Diagnostic {
-  return { file, code: 'file-too-large', message: `file is ${formatBytes(size)}, larger than the ${formatBytes(max)} limit`, hint: 'split it into several files' };
+/** `size` undefined: a pipe or device that went on past the limit. */
+export function tooLarge(file: string, size: number | undefined, max: number): Diagnostic {
+  const what = size === undefined ? `goes on past the ${formatBytes(max)} limit (a pipe or device)` : `is ${formatBytes(size)}, larger than the ${formatBytes(max)} limit`;
+  return { file, code: 'file-too-large', message: `file ${what}`, hint: 'split it into several files' };
 }
 
 function formatBytes(n: number): string {

@@ -1,6 +1,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { execFileSync, spawn } from 'child_process';
 import { loadRulePack, loadRuleText } from '../../src/rules/pack';
 import { compileRule, tryCompileRule } from '../../src/rules/compile';
 import { loadYamlFile, loadYamlText } from '../../src/rules/yaml-source';
@@ -217,6 +218,29 @@ describe('resource limits', () => {
       `${file}: file is 1.3 MiB, larger than the 1 MiB limit (split it into several files) [file-too-large]`,
     ]);
     expect(loadYamlText('x'.repeat(2048), 't.yaml', undefined, { maxBytes: 1024 }).diagnostics[0].code).toBe('file-too-large');
+    fs.rmSync(dir, { recursive: true });
+  });
+
+  it('reads a pipe or device only up to the limit (/dev/zero, a FIFO that goes on), and a directory is named one', async () => {
+    const t0 = Date.now();
+    expect(loadYamlFile('/dev/zero').diagnostics.map(formatDiagnostic)).toEqual([
+      '/dev/zero: file goes on past the 1 MiB limit (a pipe or device) (split it into several files) [file-too-large]',
+    ]);
+    expect(Date.now() - t0).toBeLessThan(2000);
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'socklint-rules-'));
+    const fifo = path.join(dir, 'endless.yaml');
+    execFileSync('mkfifo', [fifo]);
+    // a writer that would go on for 8 MiB; the reader stops after one and the writer gets EPIPE
+    const writer = spawn('sh', ['-c', `yes '# aaaa' | head -c 8388608 > '${fifo}'`], { stdio: 'ignore' });
+    const exited = new Promise((resolve) => writer.on('exit', resolve));
+    expect(loadYamlFile(fifo).diagnostics.map((d) => d.code)).toEqual(['file-too-large']);
+    await exited;
+    // a small file through a FIFO is read whole
+    const small = spawn('sh', ['-c', `printf 'rules: []\\n' > '${fifo}'`], { stdio: 'ignore' });
+    const smallExited = new Promise((resolve) => small.on('exit', resolve));
+    expect(loadYamlFile(fifo).value).toEqual({ rules: [] });
+    await smallExited;
+    expect(loadYamlFile(dir).diagnostics.map(formatDiagnostic)).toEqual([`${dir}: is a directory, expected a YAML file [not-a-file]`]);
     fs.rmSync(dir, { recursive: true });
   });
 
