@@ -6,7 +6,8 @@
  *
  * A symbolic link at the target path is refused (rename would replace the link itself, not write to where it
  * points, which is rarely what was meant — and writing through a link is how a shared directory gets a file
- * clobbered elsewhere). Write to the link's target path instead.
+ * clobbered elsewhere). Write to the link's target path instead. A pipe or character device (`/dev/null`,
+ * `/dev/stdout`, a FIFO, `>(gzip > r.json.gz)`), or a link to one, is written into instead of replaced.
  *
  * Content given in pieces (a large report as it is produced) is written in batches of a megabyte, so the whole
  * text never exists at once and the pieces do not cost a system call each.
@@ -69,11 +70,13 @@ function isFolder(directory: string): boolean {
 }
 
 /** Turn an fs error into a diagnostic that names the path and says what to do. */
-function explain(error: unknown, file: string, directory: string): never {
+function explain(error: unknown, file: string, directory: string, what: 'report' | 'snapshot' = 'report'): never {
   const p = writeProblem(error, file, directory);
-  if (p.suffix === 'write-failed') return fail(file, 'report-write-failed', `cannot write report '${file}': ${p.text}`);
-  return fail(file, `report-${p.suffix}`, `cannot write report: ${p.text}`, p.hint);
+  if (p.suffix === 'write-failed') return fail(file, `${what}-write-failed`, `cannot write ${noun(what)} '${file}': ${p.text}`);
+  return fail(file, `${what}-${p.suffix}`, `cannot write ${noun(what)}: ${p.text}`, p.hint);
 }
+
+const noun = (what: 'report' | 'snapshot'): string => (what === 'report' ? 'report' : 'the snapshot');
 
 /**
  * Thrown in place of an error raised while producing the content (a bug, or the producer's own UserError)
@@ -137,19 +140,9 @@ function writeContent(fd: number, content: FileContent): void {
 export function writeFileAtomic(file: string, content: FileContent, options: WriteOptions = {}): void {
   const target = path.resolve(file);
   const directory = path.dirname(target);
-  let mode = options.mode ?? 0o644;
-  try {
-    const existing = fs.lstatSync(target);
-    if (existing.isSymbolicLink()) {
-      fail(file, 'report-target-is-symlink', `refusing to replace '${file}': it is a symbolic link`, `write to the file it points to (${safeReadlink(target)}) instead`);
-    }
-    if (existing.isDirectory()) fail(file, 'report-target-is-folder', `cannot write report: '${file}' is a folder`, 'name a file inside it');
-    mode = existing.mode & 0o7777;
-  } catch (error) {
-    if (error instanceof UserError) throw error;
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code !== 'ENOENT') explain(error, file, directory);
-  }
+  const found = targetOf(file, 'report');
+  if (found.kind === 'stream') return writeInto(file, target, content);
+  const mode = found.mode ?? options.mode ?? 0o644;
 
   const temporary = path.join(directory, `.${path.basename(target)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
   let fd: number | undefined;
@@ -178,6 +171,62 @@ export function writeFileAtomic(file: string, content: FileContent, options: Wri
     explain(error, file, directory);
   }
   syncDirectory(directory);
+}
+
+/**
+ * What is at a path about to be written: nothing or a regular file (`file`: replaced through a temporary file,
+ * keeping an existing file's mode), or a pipe or character device, or a symbolic link to one (`stream`: written
+ * into). Anything else is refused with a UserError (exit 2): a folder, a socket or block device, a symbolic
+ * link to anything but a stream. `what` names the content in the messages ('report', 'snapshot').
+ */
+export function targetOf(file: string, what: 'report' | 'snapshot'): { kind: 'file'; mode?: number } | { kind: 'stream' } {
+  const target = path.resolve(file);
+  let existing: fs.Stats;
+  try {
+    existing = fs.lstatSync(target);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { kind: 'file' };
+    return explain(error, file, path.dirname(target), what);
+  }
+  // a link to a pipe or a terminal (`/dev/stdout`, `>(gzip > x.gz)`'s /dev/fd/63) is written through
+  if (existing.isSymbolicLink() && isStream(safeStat(target))) return { kind: 'stream' };
+  if (isStream(existing)) return { kind: 'stream' };
+  const refuse = (suffix: string, text: string, hint: string): never => fail(file, `${what}-${suffix}`, `cannot write ${noun(what)}: ${text}`, hint);
+  if (existing.isSymbolicLink()) return refuse('target-is-symlink', `'${file}' is a symbolic link, not replaced`, `write to the file it points to (${safeReadlink(target)}) instead`);
+  if (existing.isDirectory()) return refuse('target-is-folder', `'${file}' is a folder`, 'name a file inside it');
+  if (!existing.isFile()) return refuse('target-not-a-file', `'${file}' is not a regular file (a socket or block device)`, 'choose another path');
+  return { kind: 'file', mode: existing.mode & 0o7777 };
+}
+
+/** A pipe or a character device (`/dev/null`, a terminal): written into, as a shell's `>` would, never replaced. */
+function isStream(st: fs.Stats | undefined): boolean {
+  return st !== undefined && (st.isFIFO() || st.isCharacterDevice());
+}
+
+function safeStat(target: string): fs.Stats | undefined {
+  try {
+    return fs.statSync(target);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Write `content` into an existing pipe or device. Renaming a file over it would replace the node itself
+ * (`/dev/null` would become a regular file) and leave a reader of the pipe waiting. A pipe's open waits for
+ * its reader, as a shell's redirection does.
+ */
+function writeInto(file: string, target: string, content: FileContent): void {
+  let fd: number | undefined;
+  try {
+    fd = fs.openSync(target, fs.constants.O_WRONLY);
+    writeContent(fd, content);
+  } catch (error) {
+    if (error instanceof ContentFailure) throw error.error;
+    explain(error, file, path.dirname(target));
+  } finally {
+    if (fd !== undefined) fs.closeSync(fd);
+  }
 }
 
 /** Make the rename durable; some file systems refuse fsync on a directory, which is harmless here. */

@@ -20,7 +20,7 @@ import { randomBytes } from 'crypto';
 import { PassThrough, type Writable } from 'stream';
 import { ExitCode, UserError } from '../diagnostics';
 import { socklintVersion } from '../version';
-import { writeProblem } from '../report/write';
+import { targetOf, writeProblem } from '../report/write';
 import { chooseSsFlags, detectSs, ownersBySocklint, resolveNetns, runSs, spawnIn, type NetnsTarget, type RunSsOptions, type RunSsResult } from './live';
 import { OwnerColumn } from './owners';
 import { PROC_FLAGS, fileTableReader, linesOf, mapSocketProcesses, renderProc, type NetTableReader } from './proc';
@@ -163,7 +163,12 @@ async function capture(opts: CaptureOptions): Promise<CaptureResult> {
   if (labels.length) meta.labels = labels.map(([k, v]) => `${k}=${v}`).join(',');
   // the process column: socklint's own /proc walk where ss's -p would cost it the square of the sockets; ss's
   // -p after all when there is no place for ss's private file (its folder, or TMPDIR, not writable)
-  const outputDir = opts.output ? path.dirname(path.resolve(opts.output)) : undefined;
+  // a pipe or device named by -o (/dev/stdout, a FIFO) is written into; a file is written beside it and renamed
+  const into = opts.output !== undefined && targetOf(opts.output, 'snapshot').kind === 'stream';
+  if (into && opts.follow) {
+    throw new UserError({ file: opts.output!, code: 'snapshot-target-not-a-file', message: 'cannot keep the capture in a pipe or device: the scan reads it back from the file', hint: 'give --save-snapshot a file path' }, ExitCode.usage);
+  }
+  const outputDir = opts.output && !into ? path.dirname(path.resolve(opts.output)) : undefined;
   const rawDir = outputDir ?? os.tmpdir();
   const socklintColumn = !useProc && opts.flags === undefined && ownersBySocklint(version)
     && (opts.processColumn ?? processColumnFromEnv() ?? (ownerColumnPays(target) ? 'socklint' : 'ss')) === 'socklint';
@@ -180,9 +185,9 @@ async function capture(opts: CaptureOptions): Promise<CaptureResult> {
   let sink: Writable | undefined;
   let collected: Buffer[] | undefined;
   if (opts.output) {
-    tmp = path.join(outputDir!, `.${path.basename(opts.output)}.${process.pid}.${Date.now().toString(36)}.tmp`);
+    if (!into) tmp = path.join(outputDir!, `.${path.basename(opts.output)}.${process.pid}.${Date.now().toString(36)}.tmp`);
     try {
-      fd = fs.openSync(tmp, 'wx');
+      fd = fs.openSync(tmp ?? opts.output, tmp ? 'wx' : fs.constants.O_WRONLY);
     } catch (e) {
       if (raw !== undefined) fs.closeSync(raw);
       throw writeError(opts.output, e);

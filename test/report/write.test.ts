@@ -1,5 +1,7 @@
 import fs from 'node:fs';
 import * as path from 'node:path';
+import * as net from 'node:net';
+import { execFileSync, spawn } from 'node:child_process';
 import { writeFileAtomic } from '../../src/report';
 import { UserError } from '../../src/diagnostics';
 import { tempDir } from './helpers';
@@ -103,6 +105,62 @@ describe('writeFileAtomic', () => {
     expect(fs.lstatSync(link).isSymbolicLink()).toBe(true);
     expect(fs.readFileSync(target, 'utf8')).toBe('real');
     expect(fs.readdirSync(dir).sort()).toEqual(['link.sarif', 'real.sarif']);
+  });
+
+  describe('a pipe or device at the target is written into, never replaced', () => {
+    const catInto = (from: string, to: string) => {
+      const cat = spawn('sh', ['-c', `cat '${from}' > '${to}'`], { stdio: 'ignore' });
+      return new Promise((resolve) => cat.on('exit', resolve));
+    };
+
+    test('a FIFO: its reader gets the report, the FIFO stays', async () => {
+      const dir = tempDir();
+      const fifo = path.join(dir, 'report.fifo');
+      execFileSync('mkfifo', [fifo]);
+      const read = catInto(fifo, path.join(dir, 'got'));
+      writeFileAtomic(fifo, ['{"a":', '1}\n']);
+      await read;
+      expect(fs.readFileSync(path.join(dir, 'got'), 'utf8')).toBe('{"a":1}\n');
+      expect(fs.lstatSync(fifo).isFIFO()).toBe(true);
+      expect(fs.readdirSync(dir).sort()).toEqual(['got', 'report.fifo']);
+    });
+
+    test('a symbolic link to a FIFO (/dev/stdout, >(gzip)) is written through', async () => {
+      const dir = tempDir();
+      const fifo = path.join(dir, 'p');
+      execFileSync('mkfifo', [fifo]);
+      fs.symlinkSync(fifo, path.join(dir, 'link'));
+      const read = catInto(fifo, path.join(dir, 'got'));
+      writeFileAtomic(path.join(dir, 'link'), 'through');
+      await read;
+      expect(fs.readFileSync(path.join(dir, 'got'), 'utf8')).toBe('through');
+      expect(fs.lstatSync(path.join(dir, 'link')).isSymbolicLink()).toBe(true);
+    });
+
+    test('a character device (a node like /dev/null) stays one; /dev/full says the disk is full', () => {
+      const dir = tempDir();
+      const devNull = path.join(dir, 'null');
+      execFileSync('mknod', ['-m', '666', devNull, 'c', '1', '3']);
+      writeFileAtomic(devNull, 'gone');
+      expect(fs.lstatSync(devNull).isCharacterDevice()).toBe(true);
+      expect(fs.readdirSync(dir)).toEqual(['null']);
+      expect(error(() => writeFileAtomic('/dev/full', 'x')).diagnostics[0].code).toBe('report-disk-full');
+      expect(fs.lstatSync('/dev/full').isCharacterDevice()).toBe(true);
+    });
+
+    test('a socket is refused', async () => {
+      const dir = tempDir();
+      const sock = path.join(dir, 's.sock');
+      const server = net.createServer();
+      await new Promise<void>((resolve) => server.listen(sock, resolve));
+      try {
+        const e = error(() => writeFileAtomic(sock, 'x'));
+        expect(e.diagnostics[0].code).toBe('report-target-not-a-file');
+        expect(fs.lstatSync(sock).isSocket()).toBe(true);
+      } finally {
+        await new Promise((resolve) => server.close(resolve));
+      }
+    });
   });
 
   test('a folder at the target path', () => {

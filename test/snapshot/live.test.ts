@@ -1,5 +1,5 @@
 /** Live capture: ss version/flags, namespaces, the capture file, and ss vs. the /proc fallback on real sockets. */
-import { execFileSync } from 'child_process';
+import { execFileSync, spawn } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -206,6 +206,36 @@ describe('capture files', () => {
   it('an unwritable output is a usage error', async () => {
     await expect(captureSnapshot({ output: path.join(tmp, 'no/such/dir/x.ss'), ssPath: fakeSs('ss-ok2', SS_TEXT) }))
       .rejects.toMatchObject({ exitCode: 2, diagnostics: [{ code: 'snapshot-write' }] });
+  });
+
+  it('a pipe or device at -o is written into, never replaced; a symbolic link to a file or a folder is refused', async () => {
+    const dir = fs.mkdtempSync(path.join(tmp, 'targets-'));
+    const ss = fakeSs('ss-targets', SS_TEXT);
+    // a FIFO (or /dev/stdout piped): its reader gets the capture, and no private file is left beside it
+    const fifo = path.join(dir, 'cap.fifo');
+    execFileSync('mkfifo', [fifo]);
+    const reader = spawn('sh', ['-c', `cat '${fifo}' > '${path.join(dir, 'got')}'`], { stdio: 'ignore' });
+    const read = new Promise((resolve) => reader.on('exit', resolve));
+    await captureSnapshot({ output: fifo, ssPath: ss, processColumn: 'ss' });
+    await read;
+    expect(fs.readFileSync(path.join(dir, 'got'), 'utf8')).toContain(SS_TEXT.split('\n')[1]);
+    expect(fs.lstatSync(fifo).isFIFO()).toBe(true);
+    // a character device node stays one (as root `socklint capture -o /dev/null` replaced /dev/null), and
+    // socklint's process column keeps ss's private file in TMPDIR, not beside the device
+    const devNull = path.join(dir, 'null');
+    execFileSync('mknod', ['-m', '666', devNull, 'c', '1', '3']);
+    await captureSnapshot({ output: devNull, ssPath: ss, processColumn: 'socklint' });
+    expect(fs.lstatSync(devNull).isCharacterDevice()).toBe(true);
+    expect(fs.readdirSync(dir).sort()).toEqual(['cap.fifo', 'got', 'null']);
+    // a live scan reads its capture back: a pipe cannot keep it
+    await expect(captureSnapshot({ output: devNull, ssPath: ss, follow: new CaptureFollower() }))
+      .rejects.toMatchObject({ exitCode: 2, diagnostics: [{ code: 'snapshot-target-not-a-file' }] });
+    fs.symlinkSync(path.join(dir, 'got'), path.join(dir, 'link.ss'));
+    await expect(captureSnapshot({ output: path.join(dir, 'link.ss'), ssPath: ss }))
+      .rejects.toMatchObject({ exitCode: 2, diagnostics: [{ code: 'snapshot-target-is-symlink' }] });
+    await expect(captureSnapshot({ output: dir, ssPath: ss }))
+      .rejects.toMatchObject({ exitCode: 2, diagnostics: [{ code: 'snapshot-target-is-folder' }] });
+    expect(fs.readFileSync(path.join(dir, 'got'), 'utf8')).toContain(SS_TEXT.split('\n')[1]);
   });
 
   it('passes ss stderr on as notices, once per distinct line', async () => {
