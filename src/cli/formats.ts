@@ -1,4 +1,6 @@
 /** `--format KIND[=PATH]` parsing: without `--format`, text to stdout; at most one output may go to stdout. */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { ExitCode, UserError, didYouMean } from '../diagnostics';
 
 export interface OutputSpec {
@@ -21,9 +23,44 @@ export function parseFormatSpecs(values: string[] | undefined, known: string[]):
     if (file === '') throw new UserError({ file: '--format', code: 'empty-path', message: `"${v}" names no file`, hint: `write ${kind}=PATH, or ${kind} alone for stdout` }, ExitCode.usage);
     specs.push({ kind, path: file === '-' ? undefined : file });
   }
+  const byPath = new Map<string, OutputSpec>();
+  for (const spec of specs) {
+    if (spec.path === undefined) continue;
+    const same = byPath.get(path.resolve(spec.path));
+    if (same) {
+      throw new UserError({ file: '--format', code: 'same-path-twice', message: `${same.kind} and ${spec.kind} would both be written to ${spec.path}`, hint: 'give each format a file of its own' }, ExitCode.usage);
+    }
+    byPath.set(path.resolve(spec.path), spec);
+  }
   const toStdout = specs.filter((s) => s.path === undefined);
   if (toStdout.length > 1) {
     throw new UserError({ file: '--format', code: 'stdout-twice', message: `${toStdout.map((s) => s.kind).join(' and ')} would both go to stdout`, hint: 'give all but one of them a file: --format KIND=PATH' }, ExitCode.usage);
   }
   return specs;
+}
+
+/** The real path of an existing file, or the absolute path of one that does not exist yet. */
+function realOrResolved(file: string): string {
+  try {
+    return fs.realpathSync(file);
+  } catch {
+    return path.resolve(file);
+  }
+}
+
+/**
+ * Refuse an output that would replace one of the snapshots being read (`scan web.ss -f json=web.ss`): the
+ * report would be written over its own evidence. `option` names the flag in the message.
+ */
+export function checkOutputsSpareInputs(outputs: readonly (string | undefined)[], inputs: readonly string[], option: string): void {
+  const written = new Map<string, string>();
+  for (const out of outputs) if (out !== undefined) written.set(realOrResolved(out), out);
+  if (written.size === 0) return;
+  for (const input of inputs) {
+    if (input === '-') continue;
+    const out = written.get(realOrResolved(input));
+    if (out !== undefined) {
+      throw new UserError({ file: option, code: 'output-is-input', message: `${out} is a snapshot this run reads; writing it would replace it`, hint: 'write to another path' }, ExitCode.usage);
+    }
+  }
 }

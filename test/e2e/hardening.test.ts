@@ -346,6 +346,21 @@ describe('output paths', () => {
     expect(r.stderr).toMatch(/symbolic link/);
     expect(fs.readFileSync(real, 'utf8')).toBe('{}');
   });
+  it('two formats to one file, or a report over a snapshot being read, are refused before anything is written', async () => {
+    const own = fs.mkdtempSync(path.join(dir, 'same-'));
+    const snap = path.join(own, 'web-01.ss');
+    fs.copyFileSync(SNAP, snap);
+    const twice = await runCli(['scan', snap, '--format', `json=${own}/r.json`, '--format', `sarif=${path.join(own, '.', 'r.json')}`]);
+    expect(twice.code).toBe(2);
+    oneLineNaming(twice, 'json and sarif would both be written to');
+    for (const args of [['scan', own, '--format', `json=${snap}`], ['baseline', snap, '-o', path.join(own, '..', path.basename(own), 'web-01.ss')]]) {
+      const r = await runCli(args);
+      expect(r.code).toBe(2);
+      oneLineNaming(r, 'is a snapshot this run reads; writing it would replace it');
+    }
+    expect(fs.readFileSync(snap)).toEqual(fs.readFileSync(SNAP));
+    expect(fs.readdirSync(own)).toEqual(['web-01.ss']);
+  });
   it('several reports at once, no temporary files left behind', async () => {
     const out = fs.mkdtempSync(path.join(dir, 'out-'));
     const r = await runCli(['scan', SNAP, '--format', `sarif=${out}/a.sarif`, '--format', `junit=${out}/TEST-a.xml`, '--format', `json=${out}/a.json`, '--format', `prometheus=${out}/a.prom`, '--format', 'text']);

@@ -6,6 +6,7 @@ import { writeFileAtomic } from '../../report';
 import { socklintVersion } from '../../version';
 import { loadRulesAndConfig, parseLabelArgs, printDiagnostics } from './shared';
 import { snapshotFiles } from '../snapshots';
+import { checkOutputsSpareInputs } from '../formats';
 
 export interface BaselineArgs {
   snapshots: string[];
@@ -21,7 +22,9 @@ export interface BaselineArgs {
 export async function baselineCommand(a: BaselineArgs): Promise<number> {
   const labels = parseLabelArgs(a.labels);
   const { rules } = loadRulesAndConfig(a);
-  const { report, snapshotErrors } = await runScan({ inputs: fileInputs(snapshotFiles(a.snapshots), a.ssFlags), rules, host: a.host, labels, version: socklintVersion() });
+  const files = snapshotFiles(a.snapshots);
+  checkOutputsSpareInputs([a.output], files, '--output');
+  const { report, snapshotErrors } = await runScan({ inputs: fileInputs(files, a.ssFlags), rules, host: a.host, labels, version: socklintVersion() });
   printDiagnostics(snapshotErrors);
   if (snapshotErrors.length > 0) return ExitCode.snapshot;
   const baseline = buildBaseline(report);

@@ -15,7 +15,7 @@ import type { Level, ScanReport } from '../../engine/types';
 import { formatNames, formatChunks, formatters, writeFileAtomic, checkRedactFields, type FormatContext } from '../../report';
 import { prepareReport } from '../../report/redact';
 import { collectBeforeReport, pieceCollector } from '../../engine/memory';
-import { parseFormatSpecs } from '../formats';
+import { checkOutputsSpareInputs, parseFormatSpecs } from '../formats';
 import { writeStdout } from '../stdout';
 import { socklintVersion } from '../../version';
 import type { LiveSnapshot } from '../../snapshot/capture';
@@ -94,7 +94,9 @@ export async function scanCommand(a: ScanArgs): Promise<number> {
     if (a.netns || a.saveSnapshot || a.proc) {
       throw new UserError({ file: '', code: 'usage', message: '--netns, --proc and --save-snapshot apply to live scans only', hint: 'drop the SNAPSHOT arguments to scan this host' }, ExitCode.usage);
     }
-    inputs = fileInputs(snapshotFiles(a.snapshots), a.ssFlags);
+    const files = snapshotFiles(a.snapshots);
+    checkOutputsSpareInputs(outputs.map((o) => o.path), files, '--format');
+    inputs = fileInputs(files, a.ssFlags);
   }
 
   let outcome;
