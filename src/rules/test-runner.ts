@@ -180,6 +180,8 @@ function runFixture(
   // Directives and annotations.
   const globalVars: Record<string, unknown> = {};
   const ruleVars = new Map<string, Record<string, unknown>>();
+  /** The directive line each override came from (`name`, or `rule-id.name`), for diagnostics. */
+  const varLines = new Map<string, number>();
   const annotations: Annotation[] = [];
   for (const c of parsed.comments) {
     const v = VARS.exec(c.text);
@@ -187,6 +189,7 @@ function runFixture(
       const r = parseVarsDirective(v[1]);
       if (r.error) stray.push({ file, line: c.line, message: `bad vars directive: ${r.error}` });
       for (const [k, val] of Object.entries(r.vars)) {
+        varLines.set(k, c.line);
         const dot = k.lastIndexOf('.');
         if (dot > 0) {
           const id = k.slice(0, dot);
@@ -232,7 +235,11 @@ function runFixture(
     const overrides: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(globalVars)) if (k in def.vars) overrides[k] = v;
     Object.assign(overrides, ruleVars.get(id) ?? {});
-    const r = tryCompileRule(def, overrides, undefined, { overridesFile: file, top: 1_000_000 });
+    const positionOfOverride = (name: string) => {
+      const line = varLines.get(`${id}.${name}`) ?? varLines.get(name);
+      return line === undefined ? undefined : { line, column: 1 };
+    };
+    const r = tryCompileRule(def, overrides, undefined, { overridesFile: file, positionOfOverride, top: 1_000_000 });
     if (!r.rule) {
       diagnostics.push(...r.diagnostics);
       continue;

@@ -43,6 +43,35 @@ it('`rules test` fails (exit 1) on a rule whose fixture expectation is wrong', a
   fs.rmSync(dir, { recursive: true, force: true });
 });
 
+it('`rules test` exits 2, as `validate` does, when a rule or fixture file cannot be loaded; a bad override names its line', async () => {
+  const dir = tmpDir();
+  fs.writeFileSync(path.join(dir, 'queue.yaml'), [
+    'rules:',
+    '  - id: queue',
+    '    title: Unread data',
+    '    kind: health',
+    '    severity: warning',
+    '    description: Data waits.',
+    '    help: Read it.',
+    '    vars:',
+    '      threshold: {type: number, default: 0}',
+    '    match: {netid: tcp, state: ESTAB, recvQ: {gt: $threshold}}',
+    '    message: "{recvQ} on {local}"',
+  ].join('\n'));
+  fs.writeFileSync(path.join(dir, 'queue.test.ss'), [
+    'Netid State  Recv-Q Send-Q Local Address:Port Peer Address:PortProcess',
+    '# vars: threshold={a: 1}',
+    '# ruleid: queue',
+    'tcp   ESTAB  5      0          10.0.0.1:1        10.0.0.2:2',
+  ].join('\n') + '\n');
+  const bad = await runCli(['rules', 'test', dir]);
+  expect(bad.code).toBe(2);
+  expect(bad.stdout).toContain(`${path.join(dir, 'queue.test.ss')}:2:1: variable 'threshold' of rule 'queue' (number) must be a number, not a mapping`);
+  const missing = await runCli(['rules', 'test', path.join(dir, 'no-such.yaml')]);
+  expect(missing.code).toBe(2);
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
 it('`scan --rules DIR SNAPSHOT` (as the README writes it) scans the snapshot with those rules, not this host', async () => {
   const [first, second] = ['fixtures/real/small.tanp.ss', 'fixtures/real/small.tulpn.ss'];
   // each option that may be repeated takes one value: what follows it is a snapshot again

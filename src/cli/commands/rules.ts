@@ -30,6 +30,9 @@ export async function rulesTest(paths: string[]): Promise<number> {
   const { runRuleTests, formatRuleTestResults } = await import('../../rules/test-runner');
   const result = runRuleTests(paths.length > 0 ? paths : [DEFAULT_PACK_DIR]);
   process.stdout.write(formatRuleTestResults(result));
+  // rule or fixture files that cannot be loaded as written are errors in them (exit 2, as `validate`);
+  // cases that do not come out as annotated are failed tests (exit 1)
+  if (result.diagnostics.length > 0) return ExitCode.usage;
   return result.failed > 0 ? ExitCode.findings : ExitCode.ok;
 }
 
