@@ -237,7 +237,8 @@ export function configWaivers(config: LoadedConfig): WaiverSpec[] {
       where = c.match;
     }
     const date = Date.parse(`${w.expires}T00:00:00Z`);
-    if (Number.isNaN(date)) {
+    // Date.parse takes 2027-02-30 as March 2nd: a date must come back as it was written
+    if (Number.isNaN(date) || new Date(date).toISOString().slice(0, 10) !== w.expires) {
       diagnostics.push({ file: src.file, ...src.positionOf(['waivers', i, 'expires']), code: 'bad-date', message: `"${w.expires}" is not a calendar date`, hint: 'write YYYY-MM-DD, e.g. 2027-01-31' });
     }
     const pos = src.positionOf(['waivers', i]);

@@ -250,4 +250,14 @@ describe('config errors name file:line:column', () => {
     expect(r.stderr).toContain(`${c}:2:5`);
     expect(r.stderr).toMatch(/reason/);
   });
+  it('a waiver expiring on a day the calendar does not have (Date.parse would take 2027-02-30 as March 2nd)', async () => {
+    for (const day of ['2027-02-30', '2026-04-31', '2027-13-01']) {
+      const c = config(`bad-day-${day}.yaml`, `waivers:\n  - rule: high-rtt\n    reason: known\n    expires: ${day}\n`);
+      const r = await runCli(['scan', SNAP, '--config', c]);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toBe(`socklint: ${c}:4:14: "${day}" is not a calendar date (write YYYY-MM-DD, e.g. 2027-01-31) [bad-date]\n`);
+    }
+    const leap = config('leap-day.yaml', 'waivers:\n  - rule: high-rtt\n    reason: known\n    expires: 2028-02-29\n');
+    expect((await runCli(['scan', SNAP, '--config', leap, '--fail-on', 'none'])).code).toBe(0);
+  });
 });
