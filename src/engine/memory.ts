@@ -6,7 +6,8 @@
  * distinct process name on every socket), fills the heap — and V8 then aborts the process with a native stack
  * trace instead of a message. The scan checks after each snapshot of several, and every CHECK_EVERY sockets
  * within one, and stops with a one-line error (OutOfMemoryError, exit 2) while the reports could still be
- * written.
+ * written. A snapshot split across two threads (split.ts) is checked in each thread as it is parsed, and
+ * once more before the worker's part is copied to this thread and merged (scan.ts, scanSplit).
  */
 import * as v8 from 'node:v8';
 import * as vm from 'node:vm';
@@ -24,10 +25,31 @@ export const FINDINGS_HEAP_SHARE = 0.5;
 /** Sockets of one snapshot between two checks (a check reads V8's heap statistics: a few microseconds). */
 export const CHECK_EVERY = 65536;
 
+/** Where within one snapshot the scan stopped (checkRuleStateMemory), and the heap it read there (MiB). */
+export interface StoppedAt {
+  line: number;
+  sockets: number;
+  used: number;
+  limit: number;
+}
+
 /** The scan keeps more than the heap allows: the whole scan stops (not one snapshot's error among others). */
 export class OutOfMemoryError extends UserError {
-  constructor(diagnostic: Diagnostic) {
+  /** `at`: where within its snapshot (the check of a snapshot's rule state, not of a fleet's findings). */
+  constructor(diagnostic: Diagnostic, readonly at?: StoppedAt) {
     super(diagnostic, ExitCode.usage);
+  }
+}
+
+/**
+ * The check stopped the scan of the second byte range of a split snapshot (split.ts), on a worker thread:
+ * `at` counts the range's lines from the base they are numbered from and its sockets only. The scan of the
+ * snapshot restates it as an OutOfMemoryError once the first range is parsed (scan.ts, scanSplit).
+ */
+export class RangeOutOfMemory extends Error {
+  constructor(readonly at: StoppedAt) {
+    super(`out of memory ${at.sockets} sockets into the second range`);
+    this.name = 'RangeOutOfMemory';
   }
 }
 
@@ -45,8 +67,9 @@ export const GROUP_BYTES = 500;
  * collected yet: a 250k `-tanpmioe` scan in a 64 MiB old generation reads ~36 MiB used while keeping ~15 MiB
  * of findings, and completes; the estimate alone would not see what it leaves out.
  */
-function heapOver(share: number, kept: number): { used: number; limit: number } | undefined {
-  const { used_heap_size: used, heap_size_limit: limit } = v8.getHeapStatistics();
+function heapOver(share: number, kept: number, incoming = 0): { used: number; limit: number } | undefined {
+  const { used_heap_size: now, heap_size_limit: limit } = v8.getHeapStatistics();
+  const used = now + incoming;
   if (used <= share * limit || kept < (share * limit) / 2) return undefined;
   return { used: Math.round(used / 1048576), limit: Math.round(limit / 1048576) };
 }
@@ -68,20 +91,74 @@ export function checkFindingsMemory(last: string, snapshots: number, findings: n
   });
 }
 
+/** What the rules keep of a snapshot, or of a part of one: findings listed, aggregate groups. */
+export interface RuleStateKept {
+  findings: number;
+  groups: number;
+}
+
+const keptBytes = (k: RuleStateKept): number => k.findings * FINDING_BYTES + k.groups * GROUP_BYTES;
+
 /**
  * Throws OutOfMemoryError naming `file`:`line` when, `sockets` sockets into one snapshot that has made
  * `findings` findings and `groups` aggregate groups so far, the heap holds more than `share` of its limit:
  * what the rules keep of that snapshot (findings are capped per rule, so in practice the groups of an
  * aggregate rule) does not leave the reports room.
+ *
+ * `incoming`: what the rules kept of the rest of the snapshot on another thread, not in this heap yet (the
+ * second range of a split snapshot, before it is copied here to be merged: scanSplit). It counts as held
+ * already, at its estimated cost: a copy of ~100k groups from a worker had V8 abort this thread while it
+ * deserialized them, each range's own checks having passed.
  */
-export function checkRuleStateMemory(file: string, line: number, sockets: number, kept: { findings: number; groups: number }, share = FINDINGS_HEAP_SHARE): void {
-  const over = heapOver(share, kept.findings * FINDING_BYTES + kept.groups * GROUP_BYTES);
+export function checkRuleStateMemory(file: string, line: number, sockets: number, kept: RuleStateKept, share = FINDINGS_HEAP_SHARE, incoming?: RuleStateKept): void {
+  const extra = incoming === undefined ? 0 : keptBytes(incoming);
+  const over = heapOver(share, keptBytes(kept) + extra, extra);
   if (over === undefined) return;
-  throw new OutOfMemoryError({
+  throw ruleStateOutOfMemory(file, { line, sockets, ...over });
+}
+
+/**
+ * Share of the heap limit from which what the rules kept of a part of a snapshot (the second range of a split
+ * one) is sent to the thread that merges it only once that thread has checked it has room for it (scan.ts,
+ * scanSplit: admit). A smaller part is sent at once: asking costs a round trip between the threads, and the
+ * copy, made while the main thread loads the report formatters, would then wait for it (~10–40 ms with ~700
+ * `-tanpmioe` findings). The range worker's heap has the main thread's old generation.
+ */
+export const ASK_BEFORE_SENDING_SHARE = 1 / 16;
+
+/** Whether a part of a snapshot that keeps `kept` is sent only once the thread it goes to has room (above). */
+export function askBeforeSending(kept: RuleStateKept): boolean {
+  return keptBytes(kept) >= ASK_BEFORE_SENDING_SHARE * v8.getHeapStatistics().heap_size_limit;
+}
+
+/** The OutOfMemoryError of checkRuleStateMemory, for `file` and where in it (`at`). */
+export function ruleStateOutOfMemory(file: string, at: StoppedAt): OutOfMemoryError {
+  return new OutOfMemoryError({
     file,
-    line,
+    line: at.line,
     code: 'out-of-memory',
-    message: `${sockets} sockets in, what the rules keep of this snapshot fills ${over.used} MiB of the ${over.limit} MiB Node.js may use: the reports would not fit`,
+    message: `${at.sockets} sockets in, what the rules keep of this snapshot fills ${at.used} MiB of the ${at.limit} MiB Node.js may use: the reports would not fit`,
+    hint: `an aggregate rule grouping by a field with very many distinct values keeps a counter per value: group by fewer, or ${MORE_MEMORY}`,
+  }, { ...at });
+}
+
+/**
+ * Whether `e` is how Node.js reports a worker thread that V8 stopped at its heap limit (the `error` event of a
+ * Worker: the thread ends, not the process). A worker's heap has the limit of this one's old generation.
+ */
+export function isWorkerOutOfMemory(e: unknown): boolean {
+  return (e as { code?: unknown } | null)?.code === 'ERR_WORKER_OUT_OF_MEMORY';
+}
+
+/**
+ * The OutOfMemoryError for a worker thread that V8 stopped at its heap limit while it scanned `file` (or a
+ * part of it) before the check could (checkRuleStateMemory): where in the file is not known.
+ */
+export function workerOutOfMemory(file: string): OutOfMemoryError {
+  return new OutOfMemoryError({
+    file,
+    code: 'out-of-memory',
+    message: 'what the rules keep of this snapshot filled the memory Node.js may use on the worker thread scanning it: the reports would not fit',
     hint: `an aggregate rule grouping by a field with very many distinct values keeps a counter per value: group by fewer, or ${MORE_MEMORY}`,
   });
 }

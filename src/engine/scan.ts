@@ -6,7 +6,7 @@
 import * as path from 'node:path';
 import type { Diagnostic } from '../diagnostics';
 import { UserError } from '../diagnostics';
-import { CHECK_EVERY, OutOfMemoryError, checkFindingsMemory, checkRuleStateMemory } from './memory';
+import { CHECK_EVERY, FINDINGS_HEAP_SHARE, OutOfMemoryError, RangeOutOfMemory, checkFindingsMemory, checkRuleStateMemory, isWorkerOutOfMemory, ruleStateOutOfMemory, workerOutOfMemory, type RuleStateKept } from './memory';
 import type { FieldGroup, Location, SocketRecord, SsSummary, UnparsedLine } from '../snapshot/types';
 import { parseSnapshotFile, type ByteRange } from '../snapshot/source';
 import { emptyCapture, type ParseSink, type ParseStats, type ParserSeed } from '../snapshot/parser';
@@ -265,11 +265,36 @@ export interface RangeResult {
   stats: Omit<ParseStats, 'fields'> & { fields: FieldGroup[] };
 }
 
+/**
+ * What the result of a range holds, told before the result itself crosses threads: what its rules kept, and
+ * the sockets and lines it parsed.
+ */
+export interface RangeHolds extends RuleStateKept {
+  sockets: number;
+  lines: number;
+}
+
+/** What `r` holds (RangeHolds). */
+export function rangeHolds(r: RangeResult): RangeHolds {
+  let findings = 0;
+  let groups = 0;
+  for (const rule of r.partial.rules) {
+    findings += rule.findings.length;
+    groups += rule.groups?.length ?? 0;
+  }
+  return { findings, groups, sockets: r.stats.sockets, lines: r.stats.lines };
+}
+
 /** Scans the second byte range of a split snapshot (on a worker thread; in tests, in this one). */
 export interface RangeRunner {
   /** Resolves when the runner can start at once (a worker thread has booted and built its rule set). */
   ready: Promise<void>;
-  scan(task: RangeTask): Promise<RangeResult>;
+  /**
+   * `admit`, when given, is called with what the result holds before it is copied to this thread (a worker's):
+   * it throws (the promise rejects with that) when this thread has no room for it. The promise rejects with
+   * RangeOutOfMemory when the range's own memory check stopped it.
+   */
+  scan(task: RangeTask, admit?: (holds: RangeHolds) => void): Promise<RangeResult>;
   /**
    * The findings the first range lists, sent when it is parsed: the second range's rules list no more than
    * the cap leaves them (SnapshotEvaluator.followOn), and its result is sent once it has this.
@@ -290,7 +315,7 @@ export interface RangeTask {
 }
 
 /** Line number a range's parser starts from (far from 1: the BOM check is for a file's first line only). */
-const RANGE_LINE_BASE = 1e12;
+export const RANGE_LINE_BASE = 1e12;
 
 /**
  * Moves every line number a range scanned from RANGE_LINE_BASE gathered to where it is in the file, the
@@ -326,7 +351,14 @@ export async function scanRange(task: RangeTask, rules: RuleSelector, before?: P
   const seed = { ...task.seed, lineNo: RANGE_LINE_BASE };
   // what the first range lists, taken when it arrives (between chunks, or after this range's end: waited for)
   const followed = before?.then((b) => c.followOn(b));
-  const stats = await parseSnapshotFile(task.input.path, c.sink(), { file: task.input.label, range: task.range, seed });
+  let stats: ParseStats;
+  try {
+    stats = await parseSnapshotFile(task.input.path, c.sink(), { file: task.input.label, range: task.range, seed });
+  } catch (e) {
+    // its line counts from RANGE_LINE_BASE, its sockets from the range's start: the split scan restates it
+    if (e instanceof OutOfMemoryError && e.at !== undefined) throw new RangeOutOfMemory(e.at);
+    throw e;
+  }
   await followed;
   return {
     partial: c.startEvaluator().partial(),
@@ -388,6 +420,16 @@ export async function scanSplit(
   const range: ByteRange = { start: 0, end: size };
   let parsing = true;
   let second: Promise<RangeResult> | undefined;
+  const first = new SnapshotCollector(input.label, opts);
+  let boundary: ParserSeed | undefined;
+  let stats: ParseStats | undefined;
+  // Before the worker's result is copied here (it arrives once this thread's range is parsed, see followOn):
+  // the heap must have room for both ranges' findings and groups, which neither range's checks saw together.
+  const admit = (holds: RangeHolds): void => {
+    if (!stats || !boundary) return;
+    const kept = first.startEvaluator().kept();
+    checkRuleStateMemory(input.label, boundary.lineNo + holds.lines, stats.sockets + holds.sockets, kept, FINDINGS_HEAP_SHARE, holds);
+  };
   void worker.ready.then(() => {
     // past where this thread has got to (range.fed), or undefined: too little left, or parsing is over
     const cut = parsing ? cutPoint(input.path, range.fed ?? 0, size, minBytes) : undefined;
@@ -396,11 +438,8 @@ export async function scanSplit(
       return;
     }
     range.end = cut;
-    second = worker.scan({ input, range: { start: cut, end: size }, seed, identity });
+    second = worker.scan({ input, range: { start: cut, end: size }, seed, identity }, admit);
   });
-  const first = new SnapshotCollector(input.label, opts);
-  let boundary: ParserSeed | undefined;
-  let stats: ParseStats;
   try {
     stats = await parseSnapshotFile(input.path, first.sink(), {
       file: input.label, flags: input.flags, range, checkpoint: (b) => { boundary = b; },
@@ -426,8 +465,13 @@ export async function scanSplit(
   let next: RangeResult;
   try {
     next = await second;
-  } catch {
-    return undefined;
+  } catch (e) {
+    // the second range's own check stopped it: named where it is in the file, with the sockets before it
+    if (e instanceof RangeOutOfMemory) {
+      throw ruleStateOutOfMemory(input.label, { ...e.at, line: boundary.lineNo + (e.at.line - RANGE_LINE_BASE), sockets: stats.sockets + e.at.sockets });
+    }
+    if (e instanceof OutOfMemoryError) throw e; // no room here for the worker's result (admit)
+    return undefined; // the worker failed (or V8 stopped it at its heap limit): scanned whole, in this thread
   }
   // a new table (Netid decision) or an SCTP note in the second range named a relative line: scan whole
   if (next.stats.lineNotes > 0) return undefined;
@@ -575,6 +619,8 @@ export interface WorkerTask {
 export interface QueueTask {
   queue: ScanInput[];
   claim: SharedArrayBuffer;
+  /** One worker's own (Int32): 1 + the index of the file it scans (0: none yet), read if V8 stops it (scanInWorkers). */
+  current?: SharedArrayBuffer;
 }
 
 /** The next file of `task` for this thread: its index, or undefined when every file is taken. */
@@ -613,7 +659,9 @@ async function scanInWorkers(inputs: ScanInput[], jobs: number, opts: ScanOption
   const workers: { terminate(): Promise<number> }[] = [];
   const keep = keeper();
   const runWorker = () => new Promise<void>((resolve, reject) => {
-    const worker = startScanWorker(task);
+    // the file it scans, for when V8 stops it at its heap limit (its `error` event says no more)
+    const current = new Int32Array(new SharedArrayBuffer(4));
+    const worker = startScanWorker({ ...task, queue: { ...shared, current: current.buffer as SharedArrayBuffer } });
     workers.push(worker);
     worker.on('message', (msg: { index?: number; result?: SnapshotResult | Diagnostic; error?: string; outOfMemory?: Diagnostic; done?: true }) => {
       if (msg.outOfMemory !== undefined) { void worker.terminate(); reject(new OutOfMemoryError(msg.outOfMemory)); return; }
@@ -626,7 +674,10 @@ async function scanInWorkers(inputs: ScanInput[], jobs: number, opts: ScanOption
         reject(e);
       }
     });
-    worker.on('error', reject);
+    worker.on('error', (e) => {
+      const i = Atomics.load(current, 0) - 1;
+      reject(i >= 0 && isWorkerOutOfMemory(e) ? workerOutOfMemory(shared.queue[i].label) : e);
+    });
   });
   const here = async (): Promise<void> => {
     // between this thread's reads, the workers' results are received

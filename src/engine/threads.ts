@@ -11,7 +11,8 @@ import type { Worker } from 'node:worker_threads';
 import { compareText } from '../compare';
 import { ExitCode, UserError } from '../diagnostics';
 import { fileStartsGzip } from '../snapshot/gzip';
-import type { RangeResult, RangeRunner, ScanInput, WorkerTask } from './scan';
+import { RangeOutOfMemory, isWorkerOutOfMemory, workerOutOfMemory, type StoppedAt } from './memory';
+import type { RangeHolds, RangeResult, RangeRunner, ScanInput, WorkerTask } from './scan';
 
 /**
  * CPU time this process may use, in cores, from its cgroup's CPU quota (`root`: for tests), or undefined when
@@ -164,27 +165,46 @@ export function startScanWorker(task: WorkerTask, youngGenerationMb = YOUNG_GENE
 
 /**
  * A worker thread for the second range of a split file (split.ts), started before the split is planned (it
- * rebuilds the rule set from its sources meanwhile); `scan` sends it the range.
+ * rebuilds the rule set from its sources meanwhile); `scan` sends it the range. Its result is sent when this
+ * thread takes it: the worker first says what it holds, and `admit` (scan) may refuse it — copying it here
+ * could fill this thread's heap, and V8 would abort the process while it deserialized the message.
  */
 export function startRangeWorker(task: WorkerTask): RangeRunner {
   const worker = startScanWorker(task, RANGE_YOUNG_GENERATION_MB);
   let settled = false;
   let onReady: () => void = () => undefined;
+  let admit: ((holds: RangeHolds) => void) | undefined;
+  let file: string | undefined; // the snapshot whose range it scans
   const ready = new Promise<void>((resolve) => { onReady = resolve; });
   const result = new Promise<RangeResult>((resolve, reject) => {
-    worker.on('message', (msg: { ready?: true; range?: RangeResult; error?: string }) => {
+    worker.on('message', (msg: { ready?: true; holds?: RangeHolds; range?: RangeResult; rangeOutOfMemory?: StoppedAt; error?: string }) => {
       if (msg.ready) {
         onReady();
+        return;
+      }
+      if (msg.holds) {
+        try {
+          admit?.(msg.holds);
+        } catch (e) {
+          settled = true;
+          void worker.terminate();
+          reject(e);
+          return;
+        }
+        worker.postMessage({ take: true });
         return;
       }
       settled = true;
       void worker.terminate();
       if (msg.range) resolve(msg.range);
+      else if (msg.rangeOutOfMemory) reject(new RangeOutOfMemory(msg.rangeOutOfMemory));
       else reject(new Error(msg.error ?? 'range scan failed'));
     });
     worker.on('error', (e) => {
       settled = true;
-      reject(e);
+      // V8 stopped it at its heap limit (before its memory check): this thread, with the same limit, could
+      // not hold the whole file's state either — say so rather than scan the file again to the same end
+      reject(file !== undefined && isWorkerOutOfMemory(e) ? workerOutOfMemory(file) : e);
     });
     worker.on('exit', () => {
       if (!settled) reject(new Error('range worker exited'));
@@ -193,7 +213,9 @@ export function startRangeWorker(task: WorkerTask): RangeRunner {
   result.catch(() => undefined); // a cancelled scan does not wait for it
   return {
     ready,
-    scan(range) {
+    scan(range, admitResult) {
+      admit = admitResult;
+      file = range.input.label;
       worker.postMessage({ range });
       return result;
     },

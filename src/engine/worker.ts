@@ -6,8 +6,8 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { ConfiguredRules, loadConfig } from './config';
 import type { FindingsListed } from './evaluate';
-import { OutOfMemoryError } from './memory';
-import { claimNext, scanRange, scanSnapshot, type QueueTask, type RangeTask, type WorkerTask } from './scan';
+import { OutOfMemoryError, RangeOutOfMemory, askBeforeSending } from './memory';
+import { claimNext, rangeHolds, scanRange, scanSnapshot, type QueueTask, type RangeTask, type WorkerTask } from './scan';
 
 const task = workerData as WorkerTask;
 const config = loadConfig(task.setup.config);
@@ -20,7 +20,9 @@ else parentPort!.postMessage({ ready: true });
 /** Scans the queue's files this thread takes, one result message each, then says it is done. */
 async function scanQueue(q: QueueTask): Promise<void> {
   const shared = { queue: q.queue, claim: new Int32Array(q.claim) };
+  const current = q.current ? new Int32Array(q.current) : undefined;
   for (let i = claimNext(shared); i !== undefined; i = claimNext(shared)) {
+    if (current) Atomics.store(current, 0, i + 1); // read by the main thread if V8 stops this one
     try {
       const result = await scanSnapshot(q.queue[i], { rules, host: task.host, labels: task.labels });
       parentPort!.postMessage({ index: i, result });
@@ -33,16 +35,34 @@ async function scanQueue(q: QueueTask): Promise<void> {
   parentPort!.postMessage({ done: true });
 }
 
-// the second byte range of one large snapshot (split.ts), then what the first range lists (scanRange)
+// the second byte range of one large snapshot (split.ts), then what the first range lists (scanRange); a large
+// result says what it holds first, and is sent when the main thread, having room for it, takes it
+// (startRangeWorker): copied at once, it could fill that thread's heap while it is deserialized
 let listedBefore: (before: FindingsListed) => void = () => undefined;
 const before = new Promise<FindingsListed>((resolve) => { listedBefore = resolve; });
-parentPort!.on('message', (msg: { range: RangeTask } | { before: FindingsListed }) => {
+let taken: () => void = () => undefined;
+const take = new Promise<void>((resolve) => { taken = resolve; });
+parentPort!.on('message', (msg: { range: RangeTask } | { before: FindingsListed } | { take: true }) => {
   if ('before' in msg) {
     listedBefore(msg.before);
     return;
   }
+  if ('take' in msg) {
+    taken();
+    return;
+  }
   scanRange(msg.range, rules, before).then(
-    (range) => parentPort!.postMessage({ range }),
-    (e: unknown) => parentPort!.postMessage({ error: (e as Error)?.message ?? String(e) }),
+    async (range) => {
+      const holds = rangeHolds(range);
+      if (askBeforeSending(holds)) {
+        parentPort!.postMessage({ holds });
+        await take;
+      }
+      parentPort!.postMessage({ range });
+    },
+    (e: unknown) => {
+      if (e instanceof RangeOutOfMemory) parentPort!.postMessage({ rangeOutOfMemory: e.at });
+      else parentPort!.postMessage({ error: (e as Error)?.message ?? String(e) });
+    },
   );
 });

@@ -1,7 +1,7 @@
 /** The check that stops a fleet scan before its findings leave the reports no memory (src/engine/memory.ts). */
 import { ExitCode, UserError } from '../../src/diagnostics';
 import * as v8 from 'node:v8';
-import { checkFindingsMemory, checkRuleStateMemory, collectBeforeReport, COLLECT_AFTER_GROWTH, COLLECT_FROM_FINDINGS, FINDINGS_HEAP_SHARE, OutOfMemoryError, pieceCollector } from '../../src/engine/memory';
+import { askBeforeSending, checkFindingsMemory, checkRuleStateMemory, collectBeforeReport, COLLECT_AFTER_GROWTH, COLLECT_FROM_FINDINGS, FINDINGS_HEAP_SHARE, isWorkerOutOfMemory, OutOfMemoryError, pieceCollector, workerOutOfMemory } from '../../src/engine/memory';
 
 it('passes while the heap holds less than the share of its limit, and names the snapshot, the counts and the way out past it', () => {
   expect(() => checkFindingsMemory('web-01.ss', 10, 200, 1)).not.toThrow(); // the whole limit: never reached
@@ -37,6 +37,37 @@ it('within one snapshot: names its file and line, and the likely cause', () => {
   expect(d).toEqual(expect.objectContaining({ file: 'big.ss', line: 70000, code: 'out-of-memory' }));
   expect(d.message).toMatch(/^65536 sockets in, what the rules keep of this snapshot fills \d+ MiB/);
   expect(d.hint).toMatch(/grouping by a field with very many distinct values.*--max-old-space-size/);
+});
+
+it('counts what another thread kept of the snapshot as held here before it is copied (a split snapshot)', () => {
+  const none = { findings: 0, groups: 0 };
+  const many = { findings: 0, groups: 1e7 }; // ~5 GB at their estimated cost: more than this heap's limit
+  expect(() => checkRuleStateMemory('big.ss', 200001, 200000, none)).not.toThrow();
+  let error: unknown;
+  try {
+    checkRuleStateMemory('big.ss', 200001, 200000, none, FINDINGS_HEAP_SHARE, many);
+  } catch (e) {
+    error = e;
+  }
+  expect(error).toBeInstanceOf(OutOfMemoryError);
+  const e = error as OutOfMemoryError;
+  expect(e.diagnostics[0]).toEqual(expect.objectContaining({ file: 'big.ss', line: 200001, code: 'out-of-memory' }));
+  expect(e.diagnostics[0].message).toMatch(/^200000 sockets in, what the rules keep of this snapshot fills \d+ MiB/);
+  expect(e.at).toEqual(expect.objectContaining({ line: 200001, sockets: 200000 }));
+  // a small part is sent at once; a large one waits until the thread it goes to has checked its room
+  expect(askBeforeSending({ findings: 1000, groups: 10 })).toBe(false);
+  expect(askBeforeSending(many)).toBe(true);
+});
+
+it('a worker thread V8 stopped at its heap limit is reported as out of memory, naming its snapshot', () => {
+  expect(isWorkerOutOfMemory(Object.assign(new Error('Worker terminated due to reaching memory limit: JS heap out of memory'), { code: 'ERR_WORKER_OUT_OF_MEMORY' }))).toBe(true);
+  expect(isWorkerOutOfMemory(new Error('other'))).toBe(false);
+  expect(isWorkerOutOfMemory(undefined)).toBe(false);
+  const e = workerOutOfMemory('fleet/db-01.ss');
+  expect(e).toBeInstanceOf(OutOfMemoryError);
+  expect(e.exitCode).toBe(ExitCode.usage);
+  expect(e.diagnostics[0]).toEqual(expect.objectContaining({ file: 'fleet/db-01.ss', code: 'out-of-memory' }));
+  expect(e.diagnostics[0].hint).toMatch(/--max-old-space-size/);
 });
 
 it('does not stop a scan whose heap is full of garbage while it keeps little', () => {

@@ -11,7 +11,8 @@ import * as path from 'node:path';
 import { ConfiguredRules, loadConfig } from '../../src/engine/config';
 import { FIRST_SHARE, cutPoint, planHead } from '../../src/engine/split';
 import type { FindingsListed } from '../../src/engine/evaluate';
-import { scanRange, scanSnapshot, scanSplit, type RangeResult, type RangeRunner } from '../../src/engine/scan';
+import { OutOfMemoryError, RangeOutOfMemory } from '../../src/engine/memory';
+import { RANGE_LINE_BASE, rangeHolds, scanRange, scanSnapshot, scanSplit, type RangeHolds, type RangeResult, type RangeRunner } from '../../src/engine/scan';
 import { CORPUS } from '../snapshot/helpers';
 
 const ROOT = path.resolve(__dirname, '../..');
@@ -126,6 +127,72 @@ it('scans the file whole when the first range does not end in the state the seco
   const split = await scanSplit(input, { rules }, 0, () => ({ ready: Promise.resolve(), scan: (task) => scanRange(task, rules), followOn() {}, cancel() { cancelled = true; } }));
   expect(split).toBeUndefined();
   expect(cancelled).toBe(true);
+});
+
+describe('the memory check of a split snapshot (memory.ts): what stops it is named where it is in the file', () => {
+  /** The OutOfMemoryError `p` rejects with (undefined when it resolves). */
+  const stopped = (p: Promise<unknown>): Promise<OutOfMemoryError | undefined> => p.then(() => undefined, (e: unknown) => {
+    expect(e).toBeInstanceOf(OutOfMemoryError);
+    return e as OutOfMemoryError;
+  });
+
+  it("takes the second range's result only when this thread has room for both ranges' groups and findings", async () => {
+    // a worker's ~100k groups, copied to this thread after each range's own check had passed, filled its heap
+    // as they were deserialized (V8 aborted the process, exit 134): they are counted before they are taken
+    const file = generate('room.ss', 'tanp', 12000, 5);
+    const rules = rulesWith(50);
+    const input = { path: file, label: file };
+    const whole = await scanSnapshot(input, { rules });
+    if (!('snapshot' in whole)) throw new Error('no report');
+    const runner = inThread(rules);
+    const told: RangeHolds[] = [];
+    // the runner tells `admit` what the result holds (made larger by `grow`) before it hands it over
+    const split = (grow: (h: RangeHolds) => RangeHolds) => scanSplit(input, { rules }, 0, () => {
+      const r = runner();
+      return {
+        ...r,
+        scan: async (task, admit) => {
+          const result = await r.scan(task);
+          const holds = grow(rangeHolds(result));
+          told.push(holds);
+          admit?.(holds);
+          return result;
+        },
+      };
+    });
+    // room: the one-thread report
+    expect(JSON.parse(JSON.stringify(await split((h) => h)))).toEqual(JSON.parse(JSON.stringify(whole)));
+    expect(told[0]).toEqual(expect.objectContaining({ sockets: expect.any(Number), lines: expect.any(Number) }));
+    expect(told[0].sockets).toBeGreaterThan(0);
+    expect(told[0].sockets).toBeLessThan(12000);
+    // a billion groups: no room. Named at the file's last line, every socket counted (both ranges are parsed)
+    const e = await stopped(split((h) => ({ ...h, groups: 1e9 })));
+    expect(e).toBeDefined();
+    expect(e!.exitCode).toBe(2);
+    expect(e!.diagnostics[0]).toEqual(expect.objectContaining({ file, line: whole.snapshot.lines, code: 'out-of-memory' }));
+    expect(e!.diagnostics[0].message).toMatch(/^12000 sockets in, what the rules keep of this snapshot fills \d+ MiB of the \d+ MiB Node\.js may use/);
+  });
+
+  it("restates the second range's own check with the line in the file and the sockets of both ranges", async () => {
+    // the worker's check names a line counted from the range's base and the range's sockets only (the scan
+    // of the whole file in one thread once followed this, and named its own line)
+    const file = generate('range-oom.ss', 'tanp', 12000, 6);
+    const rules = rulesWith(50);
+    let cut = -1;
+    const at = { line: RANGE_LINE_BASE + 7, sockets: 5, used: 90, limit: 134 };
+    const e = await stopped(scanSplit({ path: file, label: file }, { rules }, 0, () => ({
+      ready: Promise.resolve(),
+      scan: (task) => { cut = task.range.start; return Promise.reject(new RangeOutOfMemory(at)); },
+      followOn() {},
+      cancel() {},
+    })));
+    expect(e).toBeDefined();
+    // the lines before the cut (one header, then a socket a line), then 7 into the range
+    const before = fs.readFileSync(file).subarray(0, cut).toString('latin1').split('\n').length - 1;
+    expect(before).toBeGreaterThan(100);
+    expect(e!.diagnostics[0]).toEqual(expect.objectContaining({ file, line: before + 7, code: 'out-of-memory' }));
+    expect(e!.diagnostics[0].message).toBe(`${before - 1 + 5} sockets in, what the rules keep of this snapshot fills 90 MiB of the 134 MiB Node.js may use: the reports would not fit`);
+  });
 });
 
 it('cuts the rest of the file where the first thread has got to when the worker is ready, or parses it all', async () => {
