@@ -291,6 +291,11 @@ export interface UsersResult {
   processes: ProcessRef[];
   /** Index just after the closing `)` of the group, or -1 when the line ended inside the group. */
   end: number;
+  /**
+   * With end -1: where the COMM of the entry the line ended in starts (just after its `("`), or -1 when the
+   * line ended before one (a COMM with a newline in it is the only way ss ends a line inside the group).
+   */
+  open: number;
 }
 
 /**
@@ -304,16 +309,16 @@ export function parseUsers(s: string, start: number, entries = true): UsersResul
   let i = start + 7; // after 'users:('
   const n = s.length;
   for (;;) {
-    if (i >= n) return usersResult(processes, -1);
+    if (i >= n) return usersResult(processes, -1, -1);
     const c = s.charCodeAt(i);
-    if (c === 41 /* ) */) return usersResult(processes, i + 1);
+    if (c === 41 /* ) */) return usersResult(processes, i + 1, -1);
     if (c === 44 /* , */) {
       i++;
       continue;
     }
-    if (c !== 40 /* ( */) return usersResult(processes, i); // malformed: stop here
+    if (c !== 40 /* ( */) return usersResult(processes, i, -1); // malformed: stop here
     const close = s.indexOf(')', i + 1);
-    if (close < 0) return usersResult(processes, -1);
+    if (close < 0) return usersResult(processes, -1, s.charCodeAt(i + 1) === 34 /* " */ ? i + 2 : -1);
     if (entries) {
       const p = parseUserEntry(s.slice(i + 1, close));
       if (p) processes.push(p);
@@ -322,8 +327,8 @@ export function parseUsers(s: string, start: number, entries = true): UsersResul
   }
 }
 
-function usersResult(processes: ProcessRef[], end: number): UsersResult {
-  return { processes: ownSize(processes), end };
+function usersResult(processes: ProcessRef[], end: number, open: number): UsersResult {
+  return { processes: ownSize(processes), end, open };
 }
 
 const USER_KEYS = ['pid', 'tid', 'fd', 'proc_ctx', 'sock_ctx'];
@@ -468,7 +473,10 @@ export const SEEN_TIMER = 2;
 export const SEEN_EXTENDED = 4;
 export const SEEN_SKMEM = 8;
 export const SEEN_TCPINFO = 16;
-/** A `users:((` group ran to the end of the text without its closing `)`. */
+/**
+ * A `users:((` group ran to the end of the text without its closing `)`: the record gets `users-truncated` in
+ * its extra (openComm: where the COMM left open starts).
+ */
 export const SEEN_UNTERMINATED = 32;
 /** A lazy pass (see ExtensionWants) left items unread: the record must be completed before it is shown. */
 export const SEEN_SKIPPED = 64;
@@ -888,6 +896,17 @@ export function extensionWants(fields: Iterable<string>): ExtensionWants {
 /** Every item wanted: a lazy pass is the full one. */
 export const ALL_WANTED: ExtensionWants = { keys: new Array<boolean>(18).fill(true), tcpLo: -1, tcpHi: -1, bare: new Array<boolean>(5).fill(true), users: true, row: true, search: null, searchKeys: null };
 
+/** UsersResult.open of the unterminated `users:((` group of the last pass (SEEN_UNTERMINATED), else -1. */
+let openAt = -1;
+
+/**
+ * Where the COMM of the process entry left open by the last parseExtensions pass starts (SEEN_UNTERMINATED: the
+ * text ended inside a `users:((` group), or -1 when the text ended before a COMM began.
+ */
+export function openComm(): number {
+  return openAt;
+}
+
 /** Set for the duration of a lazy pass. */
 let want: ExtensionWants | null = null;
 /** SEEN_* bits the snapshot has shown before this pass (a skipped item must not be the first of its group). */
@@ -1078,6 +1097,7 @@ function beginPass(w: ExtensionWants | null, k: number): void {
   accObj = undefined;
   want = w;
   known = k;
+  openAt = -1;
 }
 
 /**
@@ -1273,7 +1293,12 @@ function scanExtensions(rec: SocketRecord, s: string, from: number, to: number, 
       }
       seen |= SEEN_PROCESSES;
       if (u.end < 0 || u.end > to) {
-        if (u.end < 0) seen |= SEEN_UNTERMINATED;
+        if (u.end < 0) {
+          // (a row that continues on the next line, a COMM with a newline in it, is joined and read again)
+          (rec.extra ??= {})['users-truncated'] = true;
+          seen |= SEEN_UNTERMINATED;
+          openAt = u.open;
+        }
         i = to;
         break;
       }

@@ -6,7 +6,7 @@
  */
 import {
   ALL_WANTED, SEEN_EXTENDED, SEEN_PROCESSES, SEEN_SKIPPED, SEEN_SKMEM, SEEN_TCPINFO, SEEN_TIMER, SEEN_UNTERMINATED,
-  DEFERRED_EXTENSIONS, deferExtensions, looksLikeExtension, parseExtensions, parseIntRange, parseIntStrict, readThinItems, type ExtensionWants,
+  DEFERRED_EXTENSIONS, deferExtensions, looksLikeExtension, openComm, parseExtensions, parseIntRange, parseIntStrict, readThinItems, type ExtensionWants,
 } from './fields';
 import {
   EMPTY_EP, NEEDS_EXTENDED, NEEDS_SKMEM, NEEDS_TCP, declareStates, isHexDigit, latin1, lineTextEnd, newThinItems, newThinTail, readThinTail, spaceWords,
@@ -70,9 +70,9 @@ export interface ParseSink {
 
 /** How each physical line was used; the counts add up to `lines`. */
 export interface LineKinds {
-  /** Socket main rows. */
+  /** Socket main rows (but those counted as unparsed). */
   socket: number;
-  /** TAB-led (tipc: space-led) continuation lines, and `-O`-less extension lines. */
+  /** TAB-led (tipc: space-led) continuation lines, and `-O`-less extension lines (but those counted as unparsed). */
   continuation: number;
   /** Physical lines joined onto the previous row (newline inside a `users:((` COMM). */
   joined: number;
@@ -81,6 +81,11 @@ export interface LineKinds {
   /** `ss -s` lines (incl. its blank lines). */
   summary: number;
   blank: number;
+  /**
+   * Lines not parsed, and lines parsed only in part, each reported as an UnparsedLine: a header line with text
+   * after its column titles (its columns still apply), a socket row or continuation line whose `users:((` group
+   * never closes (its socket is still made, without the process entry left open).
+   */
   unparsed: number;
 }
 
@@ -157,6 +162,30 @@ const STATE_FILTERS: Record<string, string> = {
   'bound-inactive': 'UNCONN',
 };
 
+/** The column titles of a header line, in the order ss prints them (each one optional; glued or spaced: §2). */
+const HEADER_TITLES = ['Netid', 'State', 'Recv-Q', 'Send-Q', 'Local Address:Port', 'Peer Address:Port', 'Process'];
+
+/**
+ * Where the text after the column titles that header line s starts with (at p) starts: s.length when only
+ * whitespace follows them.
+ */
+function titlesEnd(s: string, p: number): number {
+  for (const title of HEADER_TITLES) {
+    if (!s.startsWith(title, p)) continue;
+    p += title.length;
+    while (p < s.length && isWs(s.charCodeAt(p))) p++;
+  }
+  return p;
+}
+
+/** Why the text after the column titles of header line s is unparsed. */
+function headerRestReason(s: string): string {
+  // ss ends lines with LF; a file whose line ends were turned into CR alone is one line, its header's
+  return s.includes('\r') ?
+    'text after the column titles of a header line, with CR characters in it: rows separated by CR alone (not LF or CR LF) are not read' :
+    'text after the column titles of a header line';
+}
+
 const enum Cls { INET, UNIX, NL, PACKET, VSOCK, TIPC, XDP }
 
 const TIPC_TYPES: Record<string, string> = { STREAM: 'ti_st', DGRAM: 'ti_dg', RDM: 'ti_rd', SEQPACKET: 'ti_sq' };
@@ -200,7 +229,8 @@ function keysOf(w: ExtensionWants): KeyTable | null {
 
 const MAX_LINE_BYTES = 1 << 20; // longer lines are reported 'line too long'
 const REPORT_CHARS = 300; // text kept in UnparsedLine
-const MAX_JOINS = 16; // COMM is ≤ 15 bytes: at most 15 embedded newlines
+const COMM_BYTES = 15; // a COMM is at most 15 bytes (the kernel's TASK_COMM_LEN 16, with its NUL)
+const USERS_NOT_CLOSED = 'users:(( group not closed: the socket is kept, without the process entry left open';
 const MAX_PENDING = 10000; // rows held while the table (Netid) of a Netid-less section is undecided
 
 function isWs(c: number): boolean {
@@ -209,6 +239,30 @@ function isWs(c: number): boolean {
 
 function cut(text: string): string {
   return text.length > REPORT_CHARS ? text.slice(0, REPORT_CHARS) + '…' : text;
+}
+
+/**
+ * The bytes s[from..to) took in the input, at least: its UTF-8 length, but each U+FFFD counted as one byte (the
+ * decoder makes one of each invalid sequence, which may have been a single byte).
+ */
+function inputBytes(s: string, from: number, to: number): number {
+  let n = 0;
+  for (let i = from; i < to; i++) {
+    const c = s.charCodeAt(i);
+    n += c < 0x80 || c === 0xfffd ? 1 : c < 0x800 || (c >= 0xd800 && c < 0xe000) ? 2 : 3;
+  }
+  return n;
+}
+
+/**
+ * Where the COMM ends in the rest of a process entry, s[0..close) (close: the entry's `)`), as parseUsers
+ * (fields.ts) reads an entry: at the last `",pid=`, or in the ≤3.13 form `"COMM",PID,FD` at the last `",`;
+ * -1 when the entry holds neither.
+ */
+function commEnd(s: string, close: number): number {
+  const e = s.lastIndexOf('",pid=', close - 6);
+  if (e >= 0) return e;
+  return /",-?\d+,/.test(s.slice(0, close)) ? s.lastIndexOf('",', close - 2) : -1;
 }
 
 // ───────────────────────────── flags ─────────────────────────────
@@ -323,7 +377,8 @@ export class SsParser {
 
   // record state
   private cur?: SocketRecord;
-  private join?: { text: string; line: number; joins: number };
+  /** A row that ended inside a COMM (`users:((`), waiting for the rest; comm: the COMM's bytes so far, newlines counted. */
+  private join?: { text: string; line: number; comm: number };
   private layout?: Layout;
   private inTop = true; // still in the leading `#` metadata block
   private summary?: SsSummary;
@@ -350,6 +405,9 @@ export class SsParser {
   private curSctp = 0;
   /** Set by parseRow for a Netid-less row. */
   private rowCls = -1;
+  /** Set by parseRow for a row whose `users:((` group does not close; rowComm: the bytes of its JOIN's COMM so far. */
+  private rowTruncated = false;
+  private rowComm = 0;
   /** An exception thrown by the sink, passed through untouched. */
   private sinkError: unknown = NO_SINK_ERROR;
   private readonly lazyArg = { want: ALL_WANTED, known: 0 };
@@ -758,8 +816,7 @@ export class SsParser {
     }
     if (c0 === 9 /* TAB */) {
       if (this.cur) {
-        this.stats.kinds.continuation++;
-        this.extend(this.cur, text, 1, false);
+        this.continuation(text, 1, lineNo);
       } else {
         this.unparsed(lineNo, text, 'continuation line without a socket row');
       }
@@ -780,8 +837,7 @@ export class SsParser {
       c0 === 32 && this.cur && text.startsWith('type:', p) &&
       (this.cur.netid.startsWith('ti_') || this.curCls === Cls.TIPC)
     ) {
-      this.stats.kinds.continuation++;
-      this.extend(this.cur, text, p, false);
+      this.continuation(text, p, lineNo);
       return;
     }
     if (this.summary) {
@@ -810,7 +866,10 @@ export class SsParser {
         queues: text.includes('Recv-Q'),
         process: text.includes('Process'),
       };
-      this.stats.kinds.header++;
+      // nothing is dropped unseen: text after the titles (a row glued on, junk) is reported
+      const rest = titlesEnd(text, p);
+      if (rest < text.length) this.unparsed(lineNo, text.slice(rest), headerRestReason(text));
+      else this.stats.kinds.header++;
       return;
     }
     this.mainLine(text, lineNo, false);
@@ -841,27 +900,36 @@ export class SsParser {
     this.mainLine(j.text, j.line, true);
   }
 
-  /** A row ended inside `users:((`: join the next physical line if it plausibly continues the COMM. */
+  /**
+   * A row ended inside a COMM (`users:((`): join the next physical line if it continues the COMM — the rest
+   * of it, `…",pid=N,fd=N))…` (a TAB or space may start it), or a line of it that another newline ends. A COMM
+   * is at most 15 bytes, its newlines counted: a line that would make it longer (say the next socket row,
+   * `tcp LISTEN … users:(("mysqld",pid=79,fd=7))`) is not part of it, and the row it ends is truncated.
+   */
   private tryJoin(text: string): boolean {
     const j = this.join!;
     const close = text.indexOf(')');
     const c0 = text.charCodeAt(0);
-    // the rest of a COMM with an embedded newline: `…",pid=N,fd=N))…` (a TAB or space may start it)
-    const plausible = c0 === 35 ? false :
-      close >= 0
-        ? /",(pid=|-?\d+,)/.test(text.slice(0, close + 1))
-        : text.length <= 16 && c0 !== 9;
-    if (!plausible || j.joins >= MAX_JOINS) {
+    let comm = Infinity; // the COMM's bytes with this line
+    if (c0 !== 35 /* # */) {
+      if (close >= 0) {
+        const e = commEnd(text, close);
+        if (e >= 0) comm = j.comm + inputBytes(text, 0, e);
+      } else if (c0 !== 9 /* TAB */) {
+        comm = j.comm + inputBytes(text, 0, text.length) + 1;
+      }
+    }
+    if (comm > COMM_BYTES) {
       this.join = undefined;
       this.mainLine(j.text, j.line, true);
       return false;
     }
     j.text += '\n' + text;
-    j.joins++;
+    j.comm = comm;
     this.stats.kinds.joined++;
     if (close >= 0) {
       this.join = undefined;
-      this.mainLine(j.text, j.line, true, j.joins);
+      this.mainLine(j.text, j.line, true);
     }
     return true;
   }
@@ -923,19 +991,28 @@ export class SsParser {
 
   // ── socket rows ──
 
-  private extend(rec: SocketRecord, s: string, from: number, unix: boolean): void {
+  /** A continuation line of `cur`, its text from `from`: reported when its `users:((` group does not close, as a row is. */
+  private continuation(s: string, from: number, lineNo: number): void {
+    if (this.extend(this.cur!, s, from) & SEEN_UNTERMINATED) this.unparsed(lineNo, s, USERS_NOT_CLOSED);
+    else this.stats.kinds.continuation++;
+  }
+
+  /** Reads extension text s[from..] into `rec`; returns the SEEN_* bits. */
+  private extend(rec: SocketRecord, s: string, from: number): number {
     // padded continuation lines: the native trimEnd is much faster than scanning the padding
     const to = s.trimEnd().length;
-    if (to <= from) return;
+    if (to <= from) return 0;
     if (this.curLazy) {
       // an inet record (parseRow): its text is kept for completeExtensions
       const bits = parseExtensions(rec, s, from, to, false, this.lazyArgs(rec));
       this.segs.push(s, from, to);
       if (bits & SEEN_SKIPPED) this.curSkipped = true;
       this.seen |= bits;
-      return;
+      return bits;
     }
-    this.seen |= parseExtensions(rec, s, from, to, unix || classOf(rec.netid) === Cls.UNIX || this.curCls === Cls.UNIX);
+    const bits = parseExtensions(rec, s, from, to, classOf(rec.netid) === Cls.UNIX || this.curCls === Cls.UNIX);
+    this.seen |= bits;
+    return bits;
   }
 
   /**
@@ -1002,7 +1079,7 @@ export class SsParser {
     return true;
   }
 
-  private mainLine(s: string, lineNo: number, joined: boolean, joins = 0): void {
+  private mainLine(s: string, lineNo: number, joined: boolean): void {
     if (this.cur && this.curCls >= 0 && startsAssociation(s)) this.curSctp = lineNo;
     this.flushRecord();
     let rec: SocketRecord | string;
@@ -1012,7 +1089,7 @@ export class SsParser {
       rec = `internal parser error: ${e instanceof Error ? e.message : String(e)}`;
     }
     if (rec === JOIN) {
-      this.join = { text: s, line: lineNo, joins };
+      this.join = { text: s, line: lineNo, comm: this.rowComm };
       return;
     }
     if (typeof rec === 'string') {
@@ -1020,7 +1097,9 @@ export class SsParser {
       this.unparsed(lineNo, s, rec);
       return;
     }
-    this.stats.kinds.socket++;
+    // a truncated row: its socket is made, and the line is reported (the process entry left open is lost)
+    if (this.rowTruncated) this.unparsed(lineNo, s, USERS_NOT_CLOSED);
+    else this.stats.kinds.socket++;
     this.cur = rec;
     this.curLazy = this.rowLazy;
     this.curSkipped = this.rowSkipped;
@@ -1040,6 +1119,7 @@ export class SsParser {
   /** Parse one main row. Returns a record, the JOIN marker, or a reason string. */
   private parseRow(s0: string, lineNo: number, joined: boolean): SocketRecord | string {
     this.rowCls = -1;
+    this.rowTruncated = false;
     let s = s0;
     let n = trimmedLength(s);
     let p = 0;
@@ -1195,8 +1275,14 @@ export class SsParser {
         if (bits & SEEN_SKIPPED) this.rowSkipped = true;
       }
       if (bits & SEEN_UNTERMINATED) {
-        if (!joined) return JOIN;
-        (rec.extra ??= {})['users-truncated'] = true;
+        // a COMM with a newline in it (ss ≤ 6.x prints it raw) continues on the next line, which tryJoin joins
+        // while the COMM stays within its 15 bytes (its start on this line and the newline count)
+        const c = openComm();
+        if (!joined && c >= 0) {
+          this.rowComm = inputBytes(s, c, s.length) + 1;
+          if (this.rowComm <= COMM_BYTES) return JOIN;
+        }
+        this.rowTruncated = true;
       }
       this.seen |= bits;
     }

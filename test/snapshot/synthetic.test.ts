@@ -302,6 +302,8 @@ describe('parser edge cases', () => {
     expect(r.sockets.map((s) => s.local.port)).toEqual([1, 2, 3]);
     expect(r.sockets[0].extra).toEqual({ 'users-truncated': true });
     expect(r.sockets[2].extra).toEqual({ 'users-truncated': true });
+    // and the two rows are reported: their COMMs are lost
+    expect(r.unparsed.map((u) => u.line)).toEqual([1, 3]);
     expectAccounted(r.stats);
   });
 

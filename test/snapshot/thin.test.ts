@@ -13,7 +13,7 @@ import fc from 'fast-check';
 import { SsParser, type ParseStats } from '../../src/snapshot/parser';
 import { builtinServices } from '../../src/snapshot/services';
 import { DEFERRED_EXTENSIONS, completeExtensions, extensionWants, type ExtensionWants } from '../../src/snapshot/fields';
-import type { SocketRecord } from '../../src/snapshot/types';
+import type { SocketRecord, UnparsedLine } from '../../src/snapshot/types';
 import { FIELD_BY_NAME } from '../../src/rules/fields';
 import { CORPUS, SYNTHETIC, listOut, sortedKeys } from './helpers';
 
@@ -47,6 +47,7 @@ function chunker(seed: number): () => number {
 
 interface Run {
   recs: SocketRecord[];
+  unparsed: UnparsedLine[];
   /** What the rules read of each record before it was completed. */
   before: string[];
   /** Records read thin: plain rows, and rows whose extension text was searched. */
@@ -57,6 +58,7 @@ interface Run {
 
 function run(text: string, wants?: ExtensionWants, seed?: number, fields: readonly string[] = THIN_FIELDS): Run {
   const recs: SocketRecord[] = [];
+  const unparsed: UnparsedLine[] = [];
   const before: string[] = [];
   let thin = 0;
   let detailed = 0;
@@ -72,7 +74,7 @@ function run(text: string, wants?: ExtensionWants, seed?: number, fields: readon
       completeExtensions(r);
       recs.push(r);
     },
-    unparsed: () => undefined,
+    unparsed: (u) => unparsed.push(u),
     ...(wants ? { extensionWants: () => wants } : {}),
   });
   const buf = Buffer.from(text, 'utf8');
@@ -88,7 +90,7 @@ function run(text: string, wants?: ExtensionWants, seed?: number, fields: readon
       i += n;
     }
   }
-  return { recs, before, thin, detailed, stats: p.end() };
+  return { recs, unparsed, before, thin, detailed, stats: p.end() };
 }
 
 /** The thin parse of `text` agrees with the full parse (with each set of wants); returns its counts. */
@@ -105,6 +107,7 @@ function checkWith(text: string, label: string, wants: ExtensionWants, fields: r
   expect({ label, n: got.recs.length }).toEqual({ label, n: full.recs.length });
   expect({ label, fields: [...got.stats.fields].sort(), kinds: got.stats.kinds, lines: got.stats.lines })
     .toEqual({ label, fields: [...full.stats.fields].sort(), kinds: full.stats.kinds, lines: full.stats.lines });
+  expect({ label, unparsed: got.unparsed }).toEqual({ label, unparsed: full.unparsed });
   got.recs.forEach((r, i) => {
     const e = full.recs[i];
     const main = { netid: r.netid, state: r.state, recvQ: r.recvQ, sendQ: r.sendQ, location: r.location, netidInferred: r.netidInferred };
@@ -186,6 +189,27 @@ describe('thin rows', () => {
     const text = 'Netid State  Recv-Q Send-Q Local Address:Port Peer Address:Port Process\n' +
       'ESTAB 0 0 10.0.0.1:22 10.0.0.1:22\ntcp ESTAB 0 0 10.0.0.1:22 10.0.0.1:22\nESTAB\t0 0 10.0.0.1:22\t10.0.0.1:22\n';
     for (const seed of [undefined, 1, 2, 3]) check(text, 'queued', seed);
+  });
+
+  it('agree with the full parse after a row whose users:(( group does not close, and on a header line with text after its titles', () => {
+    const header = 'Netid State  Recv-Q Send-Q Local Address:Port Peer Address:Port Process\n';
+    // (the row after a truncated one may be read in full, and the last one of a chunk is)
+    const plain = 'tcp ESTAB 0 0 10.0.0.1:22 10.0.0.2:5000 users:(("sshd",pid=1,fd=3))\ntcp LISTEN 0 128 0.0.0.0:3306 0.0.0.0:* users:(("mysqld",pid=79,fd=7))\n' +
+      'tcp TIME-WAIT 0 0 10.0.0.1:22 10.0.0.2:5003\n';
+    for (const text of [
+      `${header}tcp LISTEN 0 128 0.0.0.0:8086 0.0.0.0:* users:(("a\n${plain}`,
+      `${header}tcp ESTAB 0 0 10.0.0.1:22 10.0.0.2:5001 users:(("sshd",pid=1,fd=3)) ino:5 sk:7 <-> users:((\n${plain}`,
+      `${header}tcp ESTAB 0 0 10.0.0.1:22 10.0.0.2:5001 users:(("a\nb\n\n${plain}tcp ESTAB 0 0 10.0.0.1:22 10.0.0.2:5002 users:(("c\n`,
+      `${header}tcp ESTAB 0 0 10.0.0.1:22 10.0.0.2:5001 users:(("ab\ncd",pid=2,fd=4))\n${plain}`,
+      `${header}tcp ESTAB 0 0 10.0.0.1:22 10.0.0.2:5001\n\tskmem:(r0,rb1,t0,tb2,f0,w0,o0,bl0,d0) cubic rtt:1/2 users:(("x\n${plain}`,
+      `${header.slice(0, -1)} tcp ESTAB 0 0 10.0.0.1:22 10.0.0.2:5001\n${plain}`,
+      `${header.slice(0, -1)}\r${plain.replace(/\n/g, '\r')}`,
+    ]) {
+      const n = check(text, JSON.stringify(text));
+      // (rows separated by CR alone are one line, a header's)
+      if (text.includes('\n')) expect(n.thin).toBeGreaterThan(0);
+      for (const seed of [1, 2, 3]) check(text, `${JSON.stringify(text)} in chunks`, seed);
+    }
   });
 
   it('read the extension text of a row only where a lazy pass may search it', () => {
