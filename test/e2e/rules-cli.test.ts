@@ -15,27 +15,28 @@ it('`rules test` runs every default rule\'s annotated fixtures and passes', asyn
   expect(Number(m![1])).toBeGreaterThanOrEqual(ids);
 });
 
-it('`rules test` fails (exit 1) on a rule whose fixture expectation is wrong', async () => {
+/**
+ * A folder with rule `id` and its fixture `id.test.ss` (lines under a header). `rule`: its match, message and
+ * any other field, indented under `- id:`; title, kind, severity, description and help are filled in.
+ */
+function ruleAndFixture(id: string, rule: string[], fixture: string[]): string {
   const dir = tmpDir();
-  fs.writeFileSync(path.join(dir, 'no-telnet.yaml'), [
-    'rules:',
-    '  - id: no-telnet',
-    '    title: Telnet listener',
-    '    kind: security',
-    '    severity: error',
-    '    securitySeverity: 9',
-    '    description: Telnet sends credentials in clear text.',
-    '    help: Remove telnetd.',
-    '    match: {netid: tcp, state: LISTEN, local.port: 23}',
-    '    message: "telnet on {local}"',
-  ].join('\n'));
-  fs.writeFileSync(path.join(dir, 'no-telnet.test.ss'), [
-    'Netid State  Recv-Q Send-Q Local Address:Port Peer Address:PortProcess',
+  const fields = [`title: ${id}`, 'kind: security', 'severity: error', 'securitySeverity: 9', `description: ${id} test rule.`, 'help: Fix it.', ...rule];
+  fs.writeFileSync(path.join(dir, `${id}.yaml`), ['rules:', `  - id: ${id}`, ...fields.map((l) => `    ${l}`)].join('\n'));
+  fs.writeFileSync(path.join(dir, `${id}.test.ss`), ['Netid State  Recv-Q Send-Q Local Address:Port Peer Address:PortProcess', ...fixture].join('\n') + '\n');
+  return dir;
+}
+
+it('`rules test` fails (exit 1) on a rule whose fixture expectation is wrong', async () => {
+  const dir = ruleAndFixture('no-telnet', [
+    'match: {netid: tcp, state: LISTEN, local.port: 23}',
+    'message: "telnet on {local}"',
+  ], [
     '# ruleid: no-telnet',
     'tcp   LISTEN 0      128          0.0.0.0:23        0.0.0.0:*',
     '# ruleid: no-telnet',
     'tcp   LISTEN 0      128          0.0.0.0:22        0.0.0.0:*',
-  ].join('\n') + '\n');
+  ]);
   const r = await runCli(['rules', 'test', dir]);
   expect(r.code).toBe(1);
   expect(r.stdout).toMatch(/no-telnet\.test\.ss:5/);
@@ -44,26 +45,16 @@ it('`rules test` fails (exit 1) on a rule whose fixture expectation is wrong', a
 });
 
 it('`rules test` exits 2, as `validate` does, when a rule or fixture file cannot be loaded; a bad override names its line', async () => {
-  const dir = tmpDir();
-  fs.writeFileSync(path.join(dir, 'queue.yaml'), [
-    'rules:',
-    '  - id: queue',
-    '    title: Unread data',
-    '    kind: health',
-    '    severity: warning',
-    '    description: Data waits.',
-    '    help: Read it.',
-    '    vars:',
-    '      threshold: {type: number, default: 0}',
-    '    match: {netid: tcp, state: ESTAB, recvQ: {gt: $threshold}}',
-    '    message: "{recvQ} on {local}"',
-  ].join('\n'));
-  fs.writeFileSync(path.join(dir, 'queue.test.ss'), [
-    'Netid State  Recv-Q Send-Q Local Address:Port Peer Address:PortProcess',
+  const dir = ruleAndFixture('queue', [
+    'vars:',
+    '  threshold: {type: number, default: 0}',
+    'match: {netid: tcp, state: ESTAB, recvQ: {gt: $threshold}}',
+    'message: "{recvQ} on {local}"',
+  ], [
     '# vars: threshold={a: 1}',
     '# ruleid: queue',
     'tcp   ESTAB  5      0          10.0.0.1:1        10.0.0.2:2',
-  ].join('\n') + '\n');
+  ]);
   const bad = await runCli(['rules', 'test', dir]);
   expect(bad.code).toBe(2);
   expect(bad.stdout).toContain(`${path.join(dir, 'queue.test.ss')}:2:1: variable 'threshold' of rule 'queue' (number) must be a number, not a mapping`);
