@@ -5,6 +5,7 @@
  */
 import { ExitCode, UserError, formatDiagnostic } from '../diagnostics';
 import { socklintVersion } from '../version';
+import { warn } from './stdout';
 
 const FAIL_ON = ['error', 'warning', 'note', 'none'] as const;
 
@@ -229,7 +230,7 @@ export async function main(argv: string[]): Promise<number> {
 
 function reportError(e: unknown): number {
   if (e instanceof UserError) {
-    for (const d of e.diagnostics) process.stderr.write(`socklint: ${formatDiagnostic(d)}\n`);
+    for (const d of e.diagnostics) warn(`${formatDiagnostic(d)}`);
     if (e.exitCode === ExitCode.usage && e.diagnostics[0]?.code === 'usage') {
       process.stderr.write('Usage: socklint <scan|parse|capture|baseline|rules> [options]; `socklint --help` or `socklint COMMAND --help` for more.\n');
     }
@@ -237,7 +238,7 @@ function reportError(e: unknown): number {
   }
   const err = e as NodeJS.ErrnoException;
   if (err?.code === 'EPIPE') return ExitCode.ok;
-  process.stderr.write(`socklint: internal error: ${err?.message ?? String(e)}\n`);
+  warn(`internal error: ${err?.message ?? String(e)}`);
   if (process.env.SOCKLINT_DEBUG) process.stderr.write(`${err?.stack ?? ''}\n`);
   return ExitCode.internal;
 }

@@ -1,13 +1,14 @@
 /** The SNAPSHOT arguments of `scan`, `parse` and `baseline`, as files to read. */
 import { expandSnapshotArgs } from '../engine/inputs';
 import { listed } from '../report/text';
+import { warn } from './stdout';
 
 /** The snapshot files of SNAPSHOT arguments; the files a folder holds besides snapshots named once on stderr. */
 export function snapshotFiles(args: string[]): string[] {
   const skipped: string[] = [];
   const files = expandSnapshotArgs(args, skipped);
   if (skipped.length > 0) {
-    process.stderr.write(`socklint: not read as snapshots (reports, configs or notes, by their extension): ${listed(skipped)}\n`);
+    warn(`not read as snapshots (reports, configs or notes, by their extension): ${listed(skipped)}`);
   }
   return files;
 }

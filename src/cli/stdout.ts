@@ -1,3 +1,6 @@
+/** Writing to stdout and stderr. */
+import { escapeTerminal } from '../report/sanitize';
+
 /** Buffered writes to stdout that respect back-pressure, so printing a million records keeps memory flat. */
 export class BufferedStdout {
   private parts: string[] = [];
@@ -36,4 +39,13 @@ export async function writeStdout(pieces: Iterable<string>): Promise<void> {
     if (full) await full;
   }
   await out.flush();
+}
+
+/**
+ * One line on stderr after `socklint: `. Its text can carry file names, host names and values from snapshots:
+ * control, bidi and line-separator characters are made visible, so no name can drive the terminal or forge a
+ * line of its own.
+ */
+export function warn(text: string): void {
+  process.stderr.write(`socklint: ${escapeTerminal(text)}\n`);
 }

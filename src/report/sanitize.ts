@@ -43,9 +43,13 @@ export function stripControl(text: string, multiline = false): string {
   return noControl.replace(BIDI, '').replace(LONE_SURROGATE, '\ufffd');
 }
 
-/** For terminals: every control character and bidi control made visible (`\x1b`, `\u202e`), nothing removed. */
+/** Line and paragraph separators: a terminal or log viewer may break the line there. */
+const LINE_SEPARATORS = /[\u2028\u2029]/g;
+
+/** For terminals: every control character, bidi control and line separator made visible (`\x1b`, `\u202e`), nothing removed. */
 export function escapeTerminal(text: string): string {
   return escapeControl(text)
     .replace(BIDI, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)
+    .replace(LINE_SEPARATORS, (c) => `\\u${c.charCodeAt(0).toString(16)}`)
     .replace(LONE_SURROGATE, '\ufffd');
 }

@@ -270,6 +270,22 @@ describe('hostile strings are printed escaped', () => {
     expect(r.stdout).not.toContain('\x07');
     expect(r.stdout).toContain('my\\x1b[2Jsql\\x07d');
   });
+  it('file and host names on stderr are escaped: no terminal control, no forged second line', async () => {
+    const own = fs.mkdtempSync(path.join(dir, 'names-'));
+    const evil = 'evil\x1b[2J\x1b]0;pwned\x07\nsocklint: all good\u2028.ss';
+    fs.writeFileSync(path.join(own, evil), Buffer.from([0, 1, 2, 0]));
+    const r = await runCli(['scan', own, '-f', `json=${path.join(dir, 'names.json')}`]);
+    expect(r.code).toBe(3);
+    oneLineNaming(r, 'evil\\x1b[2J\\x1b]0;pwned\\x07\\nsocklint: all good\\u2028.ss');
+    expect(r.stderr).not.toMatch(/[\x00-\x09\x0b-\x1f\u2028]/);
+    // a host name from the snapshot's metadata, in the baseline's notice
+    const hostile = file('hostile-host.ss', `# host: web\x1b[2J\n${fs.readFileSync(SNAP, 'utf8')}`);
+    const base = path.join(dir, 'names-baseline.json');
+    expect((await runCli(['baseline', SNAP, '-o', base])).code).toBe(0);
+    const b = await runCli(['scan', hostile, '--baseline', base, '-f', `json=${path.join(dir, 'names.json')}`]);
+    expect(b.stderr).toContain('has no record of host web\\x1b[2J');
+    expect(b.stderr).not.toContain('\x1b');
+  });
 });
 
 describe('the command line', () => {

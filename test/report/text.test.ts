@@ -152,6 +152,8 @@ describe('sanitizers', () => {
 
   test('escapeTerminal makes every control visible', () => {
     expect(escapeTerminal('a\u001b[2Jb\u202ec')).toBe('a\\x1b[2Jb\\u202ec');
+    // line and paragraph separators: a terminal or log viewer may start a new line there
+    expect(escapeTerminal('a\u2028b\u2029c\u0085d')).toBe('a\\u2028b\\u2029c\\x85d');
   });
 });
 

@@ -7,6 +7,7 @@ import { socklintVersion } from '../../version';
 import { loadRulesAndConfig, parseLabelArgs, printDiagnostics } from './shared';
 import { snapshotFiles } from '../snapshots';
 import { checkOutputsSpareInputs } from '../formats';
+import { warn } from '../stdout';
 
 export interface BaselineArgs {
   snapshots: string[];
@@ -29,12 +30,12 @@ export async function baselineCommand(a: BaselineArgs): Promise<number> {
   if (snapshotErrors.length > 0) return ExitCode.snapshot;
   const baseline = buildBaseline(report);
   writeFileAtomic(a.output, `${JSON.stringify(baseline, null, 2)}\n`);
-  process.stderr.write(`socklint: recorded ${baseline.findings.length} finding(s) from ${report.snapshots.length} snapshot(s) in ${a.output}\n`);
+  warn(`recorded ${baseline.findings.length} finding(s) from ${report.snapshots.length} snapshot(s) in ${a.output}`);
   if (report.notEvaluated.length > 0) {
     // a rule that could not run records nothing: once the snapshots carry what it needs, its findings are new
     const snapshots = new Set(report.notEvaluated.map((n) => n.file)).size;
     const rules = new Set(report.notEvaluated.map((n) => n.ruleId)).size;
-    process.stderr.write(`socklint: ${rules} rule(s) could not be evaluated on ${snapshots} snapshot(s), so the baseline holds none of their findings; \`socklint scan\` says why\n`);
+    warn(`${rules} rule(s) could not be evaluated on ${snapshots} snapshot(s), so the baseline holds none of their findings; \`socklint scan\` says why`);
   }
   return ExitCode.ok;
 }

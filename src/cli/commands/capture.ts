@@ -1,6 +1,7 @@
 /** `socklint capture [-o FILE]`: a snapshot of this host (or a namespace) with `#` metadata, for later scans. */
 import { ExitCode } from '../../diagnostics';
 import { parseLabelArgs } from './shared';
+import { warn } from '../stdout';
 
 export interface CaptureArgs {
   output?: string;
@@ -14,6 +15,6 @@ export async function captureCommand(a: CaptureArgs): Promise<number> {
   const labels = parseLabelArgs(a.labels);
   const { captureSnapshot } = await import('../../snapshot/capture');
   const result = await captureSnapshot({ ...(a.output && a.output !== '-' ? { output: a.output } : { stream: process.stdout }), netns: a.netns, host: a.host, labels, useProc: a.proc });
-  for (const n of result.notices) process.stderr.write(`socklint: ${n}\n`);
+  for (const n of result.notices) warn(`${n}`);
   return ExitCode.ok;
 }

@@ -8,7 +8,7 @@ import { snapshotFiles } from '../snapshots';
 import { parseSnapshotFile } from '../../snapshot/source';
 import { emptyCapture } from '../../snapshot/parser';
 import type { SsSummary, UnparsedLine } from '../../snapshot/types';
-import { BufferedStdout } from '../stdout';
+import { BufferedStdout, warn } from '../stdout';
 
 export async function parseCommand(args: string[], format: 'json' | 'ndjson', ssFlags?: string): Promise<number> {
   const inputs = snapshotFiles(args);
@@ -45,15 +45,15 @@ export async function parseCommand(args: string[], format: 'json' | 'ndjson', ss
         if (Object.keys(stats.meta).length > 0) out.write(`,"meta":${JSON.stringify(stats.meta)}`);
         out.write(`,"stats":{"lines":${stats.lines},"sockets":${stats.sockets},"unparsed":${stats.unparsed}}}`);
       } else {
-        for (const u of unparsed) process.stderr.write(`socklint: ${file}:${u.line}: unparsed line: ${u.reason}\n`);
+        for (const u of unparsed) warn(`${file}:${u.line}: unparsed line: ${u.reason}`);
       }
       if (stats.sockets === 0 && summaries.length === 0 && !emptyCapture(stats)) {
-        process.stderr.write(`socklint: ${formatDiagnostic({ file, code: 'no-sockets', message: `holds no parsable socket (${stats.lines} lines, ${stats.unparsed} unparsed)` })}\n`);
+        warn(`${formatDiagnostic({ file, code: 'no-sockets', message: `holds no parsable socket (${stats.lines} lines, ${stats.unparsed} unparsed)` })}`);
         failed = true;
       }
     } catch (e) {
       if (!(e instanceof UserError)) throw e;
-      for (const d of e.diagnostics) process.stderr.write(`socklint: ${formatDiagnostic(d)}\n`);
+      for (const d of e.diagnostics) warn(`${formatDiagnostic(d)}`);
       if (format === 'json') out.write(`],"error":${JSON.stringify(e.diagnostics[0]?.message ?? 'unreadable')}}`);
       failed = true;
     }

@@ -2,6 +2,7 @@
 import { ExitCode, UserError } from '../../diagnostics';
 import { DEFAULT_PACK_DIR, formatRuleList, listRules, loadRulePack } from '../../rules/pack';
 import { printDiagnostics } from './shared';
+import { warn } from '../stdout';
 
 function loadOrFail(paths: string[], includeDefault: boolean) {
   const pack = loadRulePack(paths, { includeDefault });
@@ -19,7 +20,7 @@ export async function rulesValidate(paths: string[]): Promise<number> {
   const pack = loadRulePack(paths, { includeDefault: false });
   if (pack.diagnostics.length > 0) {
     printDiagnostics(pack.diagnostics);
-    process.stderr.write(`socklint: ${pack.diagnostics.length} problem(s) in rule files\n`);
+    warn(`${pack.diagnostics.length} problem(s) in rule files`);
     return ExitCode.usage;
   }
   process.stdout.write(`${pack.definitions.length} rule(s) valid\n`);

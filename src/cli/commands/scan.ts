@@ -16,7 +16,7 @@ import { formatNames, formatChunks, formatters, writeFileAtomic, checkRedactFiel
 import { prepareReport } from '../../report/redact';
 import { collectBeforeReport, pieceCollector } from '../../engine/memory';
 import { checkOutputsSpareInputs, parseFormatSpecs } from '../formats';
-import { writeStdout } from '../stdout';
+import { writeStdout, warn } from '../stdout';
 import { socklintVersion } from '../../version';
 import type { LiveSnapshot } from '../../snapshot/capture';
 import { loadRulesAndConfig, parseLabelArgs, printDiagnostics } from './shared';
@@ -121,7 +121,7 @@ export async function scanCommand(a: ScanArgs): Promise<number> {
   const { report, snapshotErrors } = outcome;
   const unknownHosts = baseline?.unknownHosts(report.snapshots.map((s) => s.host));
   if (unknownHosts) notices.push(unknownHosts);
-  for (const n of notices) process.stderr.write(`socklint: ${n}\n`);
+  for (const n of notices) warn(`${n}`);
   printDiagnostics(snapshotErrors);
 
   const color = a.color ?? (process.stdout.isTTY === true && !process.env.NO_COLOR);
@@ -170,15 +170,15 @@ function writeSarifFiles(file: string, report: ScanReport, ctx: FormatContext): 
     writeFileAtomic(names[i], formatChunks('sarif', part, { ...ctx, color: false }));
   });
   if (parts.length > 1) {
-    process.stderr.write(`socklint: ${report.snapshots.length} hosts are more than GitHub's ${SARIF_MAX_RUNS_PER_FILE} runs per SARIF file: wrote ${names.join(', ')} (upload each, or their folder)\n`);
+    warn(`${report.snapshots.length} hosts are more than GitHub's ${SARIF_MAX_RUNS_PER_FILE} runs per SARIF file: wrote ${names.join(', ')} (upload each, or their folder)`);
   }
   const stale = removeStaleSarifParts(stem, ext, parts.length + 1);
   const gone = stale.removed;
   if (gone.length > 0) {
     const which = gone.length <= 3 ? gone.join(', ') : `${gone[0]} … ${gone[gone.length - 1]} (${gone.length} files)`;
-    process.stderr.write(`socklint: removed ${which}: SARIF an earlier scan of more hosts wrote beyond this one's files\n`);
+    warn(`removed ${which}: SARIF an earlier scan of more hosts wrote beyond this one's files`);
   }
-  if (stale.left) process.stderr.write(`socklint: left ${stale.left.file} as it is (${stale.left.why}); upload-sarif given this folder would read it too\n`);
+  if (stale.left) warn(`left ${stale.left.file} as it is (${stale.left.why}); upload-sarif given this folder would read it too`);
 }
 
 /**

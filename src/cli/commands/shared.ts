@@ -3,6 +3,7 @@ import { formatDiagnostic, type Diagnostic } from '../../diagnostics';
 import { ConfiguredRules, configWaivers, loadConfig, type LoadedConfig } from '../../engine/config';
 import type { FindingFilter } from '../../engine/scan';
 import { WaiverFilter } from '../../engine/waivers';
+import { warn } from '../stdout';
 
 export interface RuleOptions {
   rules: string[];
@@ -21,5 +22,5 @@ export function loadRulesAndConfig(o: RuleOptions): { config: LoadedConfig; rule
 export { parseLabelArgs } from '../args';
 
 export function printDiagnostics(list: Diagnostic[]): void {
-  for (const d of list) process.stderr.write(`socklint: ${formatDiagnostic(d)}\n`);
+  for (const d of list) warn(`${formatDiagnostic(d)}`);
 }
