@@ -243,11 +243,24 @@ function reportError(e: unknown): number {
   return ExitCode.internal;
 }
 
+/**
+ * stdout failed. A reader that stopped early (`| head`, EPIPE) ends the process with the scan's exit code, every
+ * file already written. Anything else (`> /dev/full`, a full disk) lost output: exit 2 saying so, not 0 or 1
+ * in silence.
+ */
+function stdoutFailed(e: NodeJS.ErrnoException): void {
+  if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+  const why = e.code === 'ENOSPC' || e.code === 'EDQUOT' ? 'no space left on the device' : e.code ?? e.message;
+  warn(formatDiagnostic({ file: 'stdout', code: 'stdout-write-failed', message: `cannot write the output (${why})` }));
+  process.exit(ExitCode.usage);
+}
+
 if (require.main === module && process.argv.length === 3 && process.argv[2] === '--version') {
   // The one call scripts make in a loop: answered before yargs and the command modules load.
+  process.stdout.on('error', stdoutFailed);
   process.stdout.write(`${socklintVersion()}\n`);
 } else if (require.main === module) {
-  process.stdout.on('error', (e: NodeJS.ErrnoException) => { if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0); });
+  process.stdout.on('error', stdoutFailed);
   main(process.argv.slice(2)).then((code) => {
     process.exitCode = code;
   }, (e) => {

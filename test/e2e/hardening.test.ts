@@ -394,4 +394,17 @@ describe('output paths', () => {
     expect(r.status).toBe(1);
     expect(fs.readdirSync(out)).toEqual(['a.prom']);
   });
+  it('stdout on a full device (> /dev/full): exit 2 saying the output was lost, never 0 or 1 in silence', () => {
+    const full = fs.openSync('/dev/full', 'w');
+    try {
+      for (const args of [['scan', SNAP], ['scan', SNAP, '--format', 'json'], ['parse', SNAP, '--format', 'ndjson'], ['--version']]) {
+        const r = spawnSync(process.execPath, [CLI, ...args], { stdio: ['ignore', full, 'pipe'], encoding: 'utf8' });
+        expect({ args, status: r.status, stderr: r.stderr }).toEqual({
+          args, status: 2, stderr: 'socklint: stdout: cannot write the output (no space left on the device) [stdout-write-failed]\n',
+        });
+      }
+    } finally {
+      fs.closeSync(full);
+    }
+  });
 });
