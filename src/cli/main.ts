@@ -6,6 +6,7 @@
 import { ExitCode, UserError, formatDiagnostic } from '../diagnostics';
 import { socklintVersion } from '../version';
 import { warn } from './stdout';
+import { cleanUpOnSignals } from '../cleanup';
 
 const FAIL_ON = ['error', 'warning', 'note', 'none'] as const;
 
@@ -261,6 +262,7 @@ if (require.main === module && process.argv.length === 3 && process.argv[2] === 
   process.stdout.write(`${socklintVersion()}\n`);
 } else if (require.main === module) {
   process.stdout.on('error', stdoutFailed);
+  cleanUpOnSignals();
   main(process.argv.slice(2)).then((code) => {
     process.exitCode = code;
   }, (e) => {

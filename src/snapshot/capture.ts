@@ -21,6 +21,7 @@ import { PassThrough, type Writable } from 'stream';
 import { ExitCode, UserError } from '../diagnostics';
 import { socklintVersion } from '../version';
 import { targetOf, writeProblem } from '../report/write';
+import { removeIfInterrupted } from '../cleanup';
 import { chooseSsFlags, detectSs, ownersBySocklint, resolveNetns, runSs, spawnIn, type NetnsTarget, type RunSsOptions, type RunSsResult } from './live';
 import { OwnerColumn } from './owners';
 import { PROC_FLAGS, fileTableReader, linesOf, mapSocketProcesses, renderProc, type NetTableReader } from './proc';
@@ -181,6 +182,7 @@ async function capture(opts: CaptureOptions): Promise<CaptureResult> {
   if (root) notices.push(root);
 
   let tmp: string | undefined;
+  let kept: (() => void) | undefined; // the temporary file's registration (cleanup.ts)
   let fd: number | undefined;
   let sink: Writable | undefined;
   let collected: Buffer[] | undefined;
@@ -188,6 +190,7 @@ async function capture(opts: CaptureOptions): Promise<CaptureResult> {
     if (!into) tmp = path.join(outputDir!, `.${path.basename(opts.output)}.${process.pid}.${Date.now().toString(36)}.tmp`);
     try {
       fd = fs.openSync(tmp ?? opts.output, tmp ? 'wx' : fs.constants.O_WRONLY);
+      if (tmp) kept = removeIfInterrupted(tmp);
     } catch (e) {
       if (raw !== undefined) fs.closeSync(raw);
       throw writeError(opts.output, e);
@@ -255,6 +258,7 @@ async function capture(opts: CaptureOptions): Promise<CaptureResult> {
     if (tmp) fs.rmSync(tmp, { force: true });
     throw e;
   } finally {
+    kept?.();
     if (raw !== undefined) fs.closeSync(raw);
   }
   return {
@@ -595,8 +599,10 @@ export async function liveSnapshot(opts: LiveSnapshotOptions = {}): Promise<Live
     }
     file = path.join(dir, 'snapshot.ss');
   }
+  const kept = dir === undefined ? undefined : removeIfInterrupted(dir);
   const dispose = async () => {
     if (dir) await fs.promises.rm(dir, { recursive: true, force: true });
+    kept?.();
   };
   try {
     const r = await captureSnapshot({ ...opts, output: file });

@@ -8,6 +8,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import type { Writable } from 'stream';
 import { ExitCode, UserError, didYouMean } from '../diagnostics';
+import { onInterrupt } from '../cleanup';
 
 export interface SsVersion {
   /** As `ss -V` printed it after "ss utility, ": `iproute2-6.1.0`, `iproute2-ss130716`. */
@@ -296,6 +297,8 @@ export function spawnIn(target: NetnsTarget | undefined, cmd: string, args: stri
     child.once('error', failed);
     child.once('spawn', () => {
       child.off('error', failed);
+      // ss would go on writing a capture nobody reads (SIGTERM to socklint alone does not reach it)
+      child.once('exit', onInterrupt(() => child.kill('SIGTERM')));
       resolve({ child, file });
     });
   });

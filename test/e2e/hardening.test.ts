@@ -408,3 +408,55 @@ describe('output paths', () => {
     }
   });
 });
+
+describe('a signal ends a run cleanly', () => {
+  /** A folder with a stand-in `ss` (first on PATH) that prints a header, records its pid and waits. */
+  function slowSs(): { bin: string; pidFile: string } {
+    const bin = fs.mkdtempSync(path.join(dir, 'bin-'));
+    const pidFile = path.join(bin, 'ss.pid');
+    fs.writeFileSync(path.join(bin, 'ss'), [
+      '#!/bin/sh',
+      'if [ "$1" = "-V" ]; then echo "ss utility, iproute2-6.1.0"; exit 0; fi',
+      `echo $$ > '${pidFile}'`,
+      'echo "Netid State  Recv-Q Send-Q Local Address:Port Peer Address:Port Process"',
+      'exec sleep 60',
+    ].join('\n') + '\n', { mode: 0o755 });
+    return { bin, pidFile };
+  }
+  /** Whether process `pid` still runs (a zombie, its parent gone, does not). */
+  function running(pid: number): boolean {
+    try {
+      return !/\) Z /.test(fs.readFileSync(`/proc/${pid}/stat`, 'utf8'));
+    } catch {
+      return false;
+    }
+  }
+
+  it.each([['SIGINT', 'capture', 130], ['SIGTERM', 'capture', 143], ['SIGTERM', 'scan', 143]])(
+    '%s to `socklint %s` while ss runs: exit %i, no temporary file or folder left, ss stopped', async (signal, command, code) => {
+      const { bin, pidFile } = slowSs();
+      const out = fs.mkdtempSync(path.join(dir, 'sig-out-'));
+      const tmp = fs.mkdtempSync(path.join(dir, 'sig-tmp-'));
+      const args = command === 'capture' ? ['capture', '-o', path.join(out, 'c.ss')] : ['scan', '-f', `json=${path.join(out, 'r.json')}`];
+      const child = spawn(process.execPath, [CLI, ...args], {
+        env: { ...process.env, PATH: `${bin}:${process.env.PATH}`, TMPDIR: tmp, SOCKLINT_PROCESS_COLUMN: 'ss' },
+        stdio: ['ignore', 'ignore', 'pipe'],
+      });
+      let stderr = '';
+      child.stderr!.on('data', (d) => { stderr += String(d); });
+      const exited = new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
+      const until = Date.now() + 10000;
+      while (!fs.existsSync(pidFile) && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
+      const ss = Number(fs.readFileSync(pidFile, 'utf8'));
+      // a capture's temporary snapshot (or a live scan's folder) exists while ss runs
+      expect([...fs.readdirSync(out), ...fs.readdirSync(tmp)].length).toBeGreaterThan(0);
+      child.kill(signal as NodeJS.Signals);
+      expect(await exited).toBe(code);
+      expect(stderr).toBe('');
+      expect(fs.readdirSync(out)).toEqual([]);
+      expect(fs.readdirSync(tmp)).toEqual([]);
+      const gone = Date.now() + 5000;
+      while (running(ss) && Date.now() < gone) await new Promise((r) => setTimeout(r, 20));
+      expect(running(ss)).toBe(false);
+    });
+});
