@@ -154,7 +154,8 @@ class SnapshotCollector {
 
   resolveIdentity(): SnapshotIdentity {
     if (!this.identity) {
-      const host = this.opts.host ?? this.meta.host ?? hostFromFile(this.file);
+      // a blank `# host:` names no host: the file's name does
+      const host = this.opts.host ?? (this.meta.host || hostFromFile(this.file));
       this.identity = { host, labels: { ...parseLabels(this.meta.labels), ...(this.opts.labels ?? {}) } };
     }
     return this.identity;

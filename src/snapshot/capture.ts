@@ -22,6 +22,7 @@ import { ExitCode, UserError } from '../diagnostics';
 import { socklintVersion } from '../version';
 import { targetOf, writeProblem } from '../report/write';
 import { removeIfInterrupted } from '../cleanup';
+import { LINE_BREAK, checkHostName } from '../host-name';
 import { chooseSsFlags, detectSs, ownersBySocklint, resolveNetns, runSs, spawnIn, type NetnsTarget, type RunSsOptions, type RunSsResult } from './live';
 import { OwnerColumn } from './owners';
 import { PROC_FLAGS, fileTableReader, linesOf, mapSocketProcesses, renderProc, type NetTableReader } from './proc';
@@ -54,13 +55,15 @@ export interface CaptureMeta {
 const META_KEYS: (keyof CaptureMeta)[] = ['socklint-snapshot', 'host', 'time', 'kernel', 'ss', 'flags', 'processes', 'netns', 'socklint', 'labels', 'source', 'uid'];
 
 /** `# key: value` lines, one per key, in the fixed order (an empty value keeps its line: `# netns: `). */
+const LINE_BREAKS = new RegExp(`${LINE_BREAK.source}+`, 'g');
+
 export function formatMeta(meta: CaptureMeta): string {
   let out = '';
   for (const k of META_KEYS) {
     const v = meta[k];
     if (v === undefined) continue;
     // values come from the host (hostname, --host, --netns): never let one start a new line
-    out += `# ${k}: ${String(v).replace(/[\r\n]+/g, ' ')}`.trimEnd() + '\n';
+    out += `# ${k}: ${String(v).replace(LINE_BREAKS, ' ')}`.trimEnd() + '\n';
   }
   return out;
 }
@@ -139,8 +142,10 @@ export async function captureSnapshot(opts: CaptureOptions = {}): Promise<Captur
 
 async function capture(opts: CaptureOptions): Promise<CaptureResult> {
   const labels = Object.entries(opts.labels ?? {});
+  // a metadata line holds one value: what would end the line, or be read back as something else, is refused
+  checkHostName(opts.host);
   for (const [k, v] of labels) {
-    if (/[,=\r\n]/.test(k) || /[,\r\n]/.test(v)) {
+    if (/[,=]/.test(k) || LINE_BREAK.test(k) || v.includes(',') || LINE_BREAK.test(v)) {
       throw new UserError({ file: '--label', code: 'bad-label', message: `"${k}=${v}": a capture label cannot contain "," or a line break (nor "=" in its key)` }, ExitCode.usage);
     }
   }

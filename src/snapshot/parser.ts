@@ -804,7 +804,7 @@ export class SsParser {
       this.flushRecord();
       this.stats.kinds.comment++;
       if (this.inTop) {
-        const m = /^#\s*([A-Za-z0-9_.-]+):\s?(.*)$/.exec(text);
+        const m = /^#\s*([A-Za-z0-9_.-]+):\s?(.*)$/s.exec(text); // s: a U+2028 in a value is part of it
         if (m) {
           this.stats.meta[m[1]] = m[2].trim();
           this.sink.meta?.(m[1], m[2].trim());

@@ -346,6 +346,23 @@ describe('the command line', () => {
   });
 });
 
+describe('host names', () => {
+  it('a blank `# host:` line names no host: the file name does; a U+2028 in one is read back whole', async () => {
+    const body = fs.readFileSync(SNAP, 'utf8');
+    const blank = file('blank-host.ss', `# socklint-snapshot: 1\n# host: \n${body}`);
+    const odd = file('odd-host.ss', `# socklint-snapshot: 1\n# host: web\u2028a\n${body}`);
+    const r = await runCli(['scan', blank, odd, '--format', 'json']);
+    expect(jsonReport(r).snapshots.map((s) => s.host)).toEqual(['blank-host', 'web\u2028a']);
+  });
+  it('--host that is blank or holds a line break is refused by scan, baseline and capture', async () => {
+    for (const args of [['scan', SNAP, '--host', '  '], ['baseline', SNAP, '--host', 'a\u2028b', '-o', path.join(dir, 'h.json')], ['capture', '--host', 'a\rb', '-o', path.join(dir, 'h.ss')]]) {
+      const r = await runCli(args);
+      expect(r.code).toBe(2);
+      oneLineNaming(r, 'a host name cannot be blank or hold a line break [bad-host]');
+    }
+  });
+});
+
 describe('output paths', () => {
   it('a folder that does not exist: exit 2 naming it, nothing written', async () => {
     const out = path.join(dir, 'no', 'such', 'out.sarif');

@@ -4,6 +4,7 @@ import { fileInputs, runScan } from '../../engine/scan';
 import { buildBaseline } from '../../engine/baseline';
 import { writeFileAtomic } from '../../report';
 import { socklintVersion } from '../../version';
+import { checkHostName } from '../../host-name';
 import { loadRulesAndConfig, parseLabelArgs, printDiagnostics } from './shared';
 import { snapshotFiles } from '../snapshots';
 import { checkOutputsSpareInputs } from '../formats';
@@ -21,6 +22,7 @@ export interface BaselineArgs {
 }
 
 export async function baselineCommand(a: BaselineArgs): Promise<number> {
+  checkHostName(a.host);
   const labels = parseLabelArgs(a.labels);
   const { rules } = loadRulesAndConfig(a);
   const files = snapshotFiles(a.snapshots);

@@ -18,6 +18,7 @@ import { collectBeforeReport, pieceCollector } from '../../engine/memory';
 import { checkOutputsSpareInputs, parseFormatSpecs } from '../formats';
 import { writeStdout, warn } from '../stdout';
 import { socklintVersion } from '../../version';
+import { checkHostName } from '../../host-name';
 import type { LiveSnapshot } from '../../snapshot/capture';
 import { loadRulesAndConfig, parseLabelArgs, printDiagnostics } from './shared';
 import { snapshotFiles } from '../snapshots';
@@ -71,6 +72,7 @@ function smallerInlining(): void {
 
 export async function scanCommand(a: ScanArgs): Promise<number> {
   smallerInlining();
+  checkHostName(a.host);
   const outputs = parseFormatSpecs(a.formats, formatNames);
   const redactFields = a.redact === undefined ? undefined : a.redact.flatMap((r) => r.split(',')).map((r) => r.trim()).filter(Boolean);
   if (redactFields && redactFields.length > 0) checkRedactFields(redactFields);
