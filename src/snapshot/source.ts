@@ -103,6 +103,8 @@ async function* decodeUtf16(src: AsyncIterable<Buffer>): AsyncGenerator<Buffer> 
 function describeFsError(file: string, e: NodeJS.ErrnoException): UserError {
   switch (e.code) {
     case 'ENOENT':
+      // a folder's entry whose name is not UTF-8 comes back with U+FFFD in it, a name no file has
+      if (file.includes('\ufffd')) return fail(file, 'snapshot-missing', 'snapshot file not found: its name is not valid UTF-8, so it cannot be opened by it (rename the file)');
       return fail(file, 'snapshot-missing', 'snapshot file not found');
     case 'EISDIR':
       return fail(file, 'snapshot-directory', 'is a directory, not a snapshot file');

@@ -82,6 +82,13 @@ describe('unreadable snapshots exit 3 with one line naming the file', () => {
     expect(r.code).toBe(3);
     oneLineNaming(r, p);
   });
+  it('a folder entry whose name is not UTF-8: named as one that cannot be opened by it, not as missing', async () => {
+    const own = fs.mkdtempSync(path.join(dir, 'latin1-'));
+    fs.writeFileSync(Buffer.concat([Buffer.from(`${own}/caf`), Buffer.from([0xe9]), Buffer.from('.ss')]), fs.readFileSync(SNAP));
+    const r = await runCli(['scan', own]);
+    expect(r.code).toBe(3);
+    expect(r.stderr).toBe(`socklint: ${own}/caf\ufffd.ss: snapshot file not found: its name is not valid UTF-8, so it cannot be opened by it (rename the file) [snapshot-missing]\n`);
+  });
   it('a missing file', async () => {
     const p = path.join(dir, 'missing.ss');
     const r = await runCli(['scan', p]);
