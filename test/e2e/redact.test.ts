@@ -35,3 +35,42 @@ it('rejects a field it cannot redact, naming it', async () => {
   expect(r.stderr).toMatch(/peer\.adress/);
   expect(r.stderr).toMatch(/peer\.address/);
 });
+
+describe('nothing redacted leaks into messages, unparsed lines or the other copy of a datum', () => {
+  // A port in messages, a process name with control characters (messages escape it), a unix socket (its path is
+  // both address and path), and an unparsed line with an `ss -r` host name and a process name.
+  const SS = [
+    'Netid State      Recv-Q Send-Q Local Address:Port  Peer Address:Port Process',
+    'tcp   LISTEN     0      128    0.0.0.0:3306        0.0.0.0:*         users:(("mysqld",pid=100,fd=3))',
+    'tcp   LISTEN     0      128    0.0.0.0:5432        0.0.0.0:*         users:(("bell\u0007\bpg",pid=103,fd=3))',
+    'u_str LISTEN     0      16     /tmp/e2e-redact/app.sock 224173      * 0   users:(("unix-app",pid=104,fd=3))',
+    'tcp   ESTAB      0      0      ZZZ garbage 10.0.0.1:3306 secret-db.corp.example:55556 users:(("secretproc",pid=101,fd=5))',
+    '',
+  ].join('\n');
+  const FORMATS = ['json', 'sarif', 'junit', 'prometheus', 'text'];
+
+  async function outputs(fields: string[]): Promise<string> {
+    const dir = tmpDir();
+    const snap = path.join(dir, 'host.ss');
+    fs.writeFileSync(snap, SS);
+    const formats = FORMATS.flatMap((k) => ['--format', `${k}=${path.join(dir, `out.${k}`)}`]);
+    const redact = fields.length === 0 ? ['--redact'] : fields.flatMap((f) => ['--redact', f]);
+    const r = await runCli(['scan', snap, ...formats, ...redact]);
+    expect(r.code).toBe(1);
+    const all = FORMATS.map((k) => fs.readFileSync(path.join(dir, `out.${k}`), 'utf8')).join('\n') + r.stderr;
+    fs.rmSync(dir, { recursive: true, force: true });
+    return all;
+  }
+
+  it.each([
+    [['local.port'], /\b3306\b|\b5432\b|\b55556\b/],
+    [['local'], /\b3306\b|\b5432\b|e2e-redact|10\.0\.0\.1/],
+    [['processes.name'], /mysqld|bell|secretproc|unix-app/],
+    [[], /secret-db|corp\.example/],
+    [['local.path'], /e2e-redact|app\.sock/],
+    [['local.address'], /e2e-redact|app\.sock|10\.0\.0\.1/],
+  ])('--redact %j', async (fields, originals) => {
+    const all = await outputs(fields);
+    expect(all.match(originals)).toBeNull();
+  });
+});

@@ -1,7 +1,10 @@
 import { formatters } from '../../src/report';
 import { redactReport, redactionTag } from '../../src/report/redact';
-import { UserError } from '../../src/diagnostics';
-import { CTX, HOSTILE_PROCESS, PEER_ADDRESSES, sampleReport } from './fixtures';
+import { UserError, escapeControl } from '../../src/diagnostics';
+import type { Finding, ScanReport } from '../../src/engine/types';
+import type { SocketRecord } from '../../src/snapshot/types';
+import { socketFingerprint } from '../../src/engine/fingerprint';
+import { CTX, HOSTILE_PATH, HOSTILE_PROCESS, PEER_ADDRESSES, sampleReport, sock } from './fixtures';
 
 const ALL = Object.values(formatters);
 
@@ -70,5 +73,187 @@ test('redaction is idempotent: preparing a redacted report again (as the CLI and
   const prepared = redactReport(sampleReport());
   for (const formatter of ALL) {
     expect(formatter.format(prepared, ctx)).toBe(formatter.format(sampleReport(), ctx));
+  }
+});
+
+/** Every format's output for `report` redacted with `fields`, joined (each format renders text its own way). */
+function allOutputs(report: ScanReport, fields?: string[]): string {
+  return ALL.map((f) => f.format(report, { ...CTX, redact: fields ? { fields } : {} })).join('\n');
+}
+
+/** sampleReport plus one finding on `s` whose message is `message`, as the engine would render it. */
+function withFinding(s: SocketRecord, message: string, extra: Partial<Finding> = {}): ScanReport {
+  const report = sampleReport();
+  report.findings.push({
+    ruleId: 'no-public-db', level: 'error', message, location: s.location, host: 'db-1', socket: s,
+    fingerprint: socketFingerprint('no-public-db', 'db-1', s), ...extra,
+  });
+  return report;
+}
+
+describe('--redact: ports in rendered text', () => {
+  test('a redacted port is masked in `address:port`, `[v6]:port`, `[v6%if]:port` and `*:port`, in every format', () => {
+    const report = sampleReport();
+    report.findings.push({ ...report.findings[3], message: 'in.telnetd listens on *:23', fingerprint: 'f'.repeat(32) });
+    for (const fields of [['local.port'], ['local']]) {
+      const r = redactReport(report, { fields });
+      expect(r.findings[0].message).toBe(`mysqld listens on 0.0.0.0:${redactionTag('3306')} (all IPv4 addresses)`);
+      expect(r.findings[1].message).toContain(`listens on [::]:${redactionTag('5432')} (all addresses)`);
+      expect(r.findings[3].message).toBe(`in.telnetd listens on 0.0.0.0:${redactionTag('23')}`);
+      expect(r.findings[6].message).toBe(`nobody owns [${fields[0] === 'local' ? redactionTag('fe80::1') : 'fe80::1'}%${fields[0] === 'local' ? redactionTag('eth0') : 'eth0'}]:${redactionTag('8443')}`);
+      expect(r.findings[8].message).toBe(`in.telnetd listens on *:${redactionTag('23')}`);
+      const out = allOutputs(report, fields);
+      expect(out).not.toMatch(/:(3306|5432|8443|27017)\b/);
+      expect(out).not.toMatch(/listens on (0\.0\.0\.0|\*):23\b/);
+    }
+  });
+
+  test('only where the text shows a port: counts, sizes and pids equal to it stay, longer numbers are not touched', () => {
+    const ssh = sock({ state: 'ESTAB', recvQ: 22, sendQ: 0, local: { address: '10.0.0.1', port: 22 }, peer: { address: '10.0.0.2', port: 5000 }, processes: [{ name: 'sshd', pid: 22 }], location: { file: 'snapshots/db-1.ss', line: 50 } });
+    const report = withFinding(ssh, '22 unread bytes on 10.0.0.1:22 -> 10.0.0.2:5000 (sshd[22]) after 2200 bytes; tcp port 22; ports 22');
+    const r = redactReport(report, { fields: ['local.port'] });
+    const t = redactionTag('22');
+    expect(r.findings[8].message).toBe(`22 unread bytes on 10.0.0.1:${t} -> 10.0.0.2:5000 (sshd[22]) after 2200 bytes; tcp port ${t}; ports ${t}`);
+    expect(r.findings[8].socket!.local).toEqual({ address: '10.0.0.1', port: null, portName: t });
+    // a bare port that is none of the finding's numbers is masked (a custom message printing `{local.port}/tcp`)
+    const web = sock({ local: { address: '10.0.0.1', port: 5000 }, peer: { address: '0.0.0.0', port: null }, location: { file: 'snapshots/db-1.ss', line: 51 } });
+    const custom = redactReport(withFinding(web, '5000/tcp is open'), { fields: ['local.port'] });
+    expect(custom.findings[8].message).toBe(`${redactionTag('5000')}/tcp is open`);
+  });
+
+  test('ports in offender summaries and aggregate groups', () => {
+    const r = redactReport(sampleReport(), { fields: ['peer.port'] });
+    expect(r.findings[5].offenders!.map((o) => o.summary)).toEqual([
+      `tcp CLOSE-WAIT 10.0.0.1:8080 -> ${PEER_ADDRESSES[0]}:${redactionTag('51234')} java[900]`,
+      `tcp CLOSE-WAIT 10.0.0.1:8080 -> [${PEER_ADDRESSES[1]}]:${redactionTag('40000')} java[900]`,
+      `tcp CLOSE-WAIT 10.0.0.1:8080 -> ${PEER_ADDRESSES[2]}:${redactionTag('40001')} java[900]`,
+    ]);
+    const report = sampleReport();
+    report.findings[5].group = { localPort: 8080 };
+    report.findings[5].message = '57 sockets on port 8080 (limit 20)';
+    const g = redactReport(report, { fields: ['local.port'] });
+    expect(g.findings[5].group).toEqual({ localPort: redactionTag('8080') });
+    expect(g.findings[5].message).toBe(`57 sockets on port ${redactionTag('8080')} (limit 20)`);
+    expect(g.findings[5].offenders![0].summary).toBe(`tcp CLOSE-WAIT 10.0.0.1:${redactionTag('8080')} -> ${PEER_ADDRESSES[0]}:51234 java[900]`);
+  });
+
+  test('a resolved port name (`ss -r`) is the same datum: local.port masks portName too', () => {
+    const mysql = sock({ local: { address: '0.0.0.0', port: null, portName: 'mysql' }, peer: { address: '0.0.0.0', port: null }, location: { file: 'snapshots/db-1.ss', line: 52 } });
+    const r = redactReport(withFinding(mysql, 'tcp port mysql is reachable beyond loopback on 0.0.0.0:mysql'), { fields: ['local.port'] });
+    const t = redactionTag('mysql');
+    expect(r.findings[8].socket!.local).toEqual({ address: '0.0.0.0', port: null, portName: t });
+    expect(r.findings[8].message).toBe(`tcp port ${t} is reachable beyond loopback on 0.0.0.0:${t}`);
+  });
+});
+
+describe('--redact: values as messages render them', () => {
+  test('a process name or unix path with control characters is masked in its escaped form too', () => {
+    const name = 'bell\u0007\b\u000b\u000c';
+    const path = '/tmp/ring\u0007\u001b[2J.sock';
+    const s = sock({ netid: 'u_str', local: { address: path, port: 77, path }, peer: { address: '*', port: 0 }, processes: [{ name, pid: 23026 }], location: { file: 'live:bastion', line: 9 } });
+    const message = `unix socket ${escapeControl(path)} (${escapeControl(`${name}[23026]`)}) lives in a world-writable directory`;
+    expect(message).toContain('bell\\x07\\x08\\x0b\\x0c[23026]');
+    const report = withFinding(s, message);
+    const r = redactReport(report, { fields: ['processes.name', 'local.path'] });
+    expect(r.findings[8].message).toBe(`unix socket ${redactionTag(path)} (${redactionTag(name)}[23026]) lives in a world-writable directory`);
+    // raw (the sample's own messages) and escaped forms, in every format
+    const out = allOutputs(report, ['processes.name', 'local.path']);
+    expect(out).not.toMatch(/bell|ring|evil|SARIF_BUILDER_INVALID|pwned/);
+  });
+});
+
+describe('--redact: unix sockets name their address and path alike', () => {
+  test.each([['local.path'], ['local.address']])('%s masks both copies, and only on unix sockets', (field) => {
+    const r = redactReport(sampleReport(), { fields: [field] });
+    const unix = r.findings[7].socket!;
+    expect(unix.local.address).toBe(redactionTag(HOSTILE_PATH));
+    expect(unix.local.path).toBe(redactionTag(HOSTILE_PATH));
+    expect(r.findings[7].message).toBe(`app listens on ${redactionTag(HOSTILE_PATH)}`);
+    // an IP socket has no path: local.path leaves its address alone
+    expect(r.findings[2].socket!.local.address).toBe(field === 'local.path' ? '10.0.0.5' : redactionTag('10.0.0.5'));
+    expect(allOutputs(sampleReport(), [field])).not.toMatch(/pwned|app<|app&lt;|\/run\//);
+  });
+
+  test('peer.path masks a unix peer\'s address, and a unix group value', () => {
+    const report = sampleReport();
+    const s = report.findings[7].socket!;
+    s.peer = { address: '/run/peer.sock', port: 9, path: '/run/peer.sock' };
+    report.findings[5].group = { localAddress: '/run/grouped.sock' };
+    report.findings[5].message = '57 sockets on /run/grouped.sock';
+    const r = redactReport(report, { fields: ['peer.path', 'local.path'] });
+    expect(r.findings[7].socket!.peer).toEqual({ address: redactionTag('/run/peer.sock'), port: 9, path: redactionTag('/run/peer.sock') });
+    expect(r.findings[5].group).toEqual({ localAddress: redactionTag('/run/grouped.sock') });
+    expect(r.findings[5].message).toBe(`57 sockets on ${redactionTag('/run/grouped.sock')}`);
+  });
+});
+
+describe('--redact: unparsed lines', () => {
+  const LINES = [
+    'ESTAB 0 0 ZZZ garbage 10.0.0.1:3306 secret-db.corp.example:55556 users:(("secretproc",pid=101,fd=5)) rto:204 rtt:0.5/0.25 ino:4242 sk:edb5 cgroup:/system.slice/db.service',
+    'ESTAB 0 0 ZZZ garbage 10.0.0.1:3306 [2001:db8::dead:beef]:443 users:(("other proc",pid=102,fd=6),("two",pid=103,fd=7))',
+    'ESTAB 0 0 ZZZ fe80::1%eth0:443 2001:db8::cafe:443 ::ffff:192.0.2.77:443',
+    'u_str LISTEN 0 16 ZZZ /run/secret/app.sock 224173 @abstract-name 0 users:(("python3.11",pid=104,fd=3))',
+    'ESTAB 0 0 ZZZ cut off users:(("truncated-na',
+  ];
+  function withUnparsed(): ScanReport {
+    const report = sampleReport();
+    report.snapshots[1].unparsedLines = LINES.map((text, i) => ({ line: 100 + i, text, reason: 'not an ss line' }));
+    return report;
+  }
+  const texts = (r: ScanReport): string[] => r.snapshots[1].unparsedLines.map((l) => l.text);
+  const t = redactionTag;
+
+  test('an address field masks every IP, [v6], dotted host name and unix path; the rest of the line stays', () => {
+    const r = texts(redactReport(withUnparsed()));
+    expect(r[0]).toBe(`ESTAB 0 0 ZZZ garbage ${t('10.0.0.1')}:3306 ${t('secret-db.corp.example')}:55556 users:(("secretproc",pid=101,fd=5)) rto:204 rtt:0.5/0.25 ino:4242 sk:edb5 cgroup:/system.slice/db.service`);
+    expect(r[1]).toBe(`ESTAB 0 0 ZZZ garbage ${t('10.0.0.1')}:3306 [${t('2001:db8::dead:beef')}]:443 users:(("other proc",pid=102,fd=6),("two",pid=103,fd=7))`);
+    expect(r[2]).not.toMatch(/fe80|2001|cafe|192\.0\.2\.77/);
+    expect(r[3]).toBe(`u_str LISTEN 0 16 ZZZ ${t('/run/secret/app.sock')} 224173 ${t('@abstract-name')} 0 users:(("python3.11",pid=104,fd=3))`);
+    const out = allOutputs(withUnparsed());
+    expect(out).not.toMatch(/secret-db|corp\.example|dead:beef|\/run\/secret|abstract-name/);
+  });
+
+  test('a path field masks unix paths only', () => {
+    const r = texts(redactReport(withUnparsed(), { fields: ['local.path'] }));
+    expect(r[0]).toBe(LINES[0]);
+    expect(r[3]).toBe(`u_str LISTEN 0 16 ZZZ ${t('/run/secret/app.sock')} 224173 ${t('@abstract-name')} 0 users:(("python3.11",pid=104,fd=3))`);
+  });
+
+  test('processes.name masks every users:((…)) name, as the parsed sockets\' names are tagged', () => {
+    const r = texts(redactReport(withUnparsed(), { fields: ['processes.name'] }));
+    expect(r[0]).toContain(`users:(("${t('secretproc')}",pid=101,fd=5)) rto:204`);
+    expect(r[0]).toContain('10.0.0.1:3306 secret-db.corp.example:55556');
+    expect(r[1]).toContain(`users:(("${t('other proc')}",pid=102,fd=6),("${t('two')}",pid=103,fd=7))`);
+    expect(r[3]).toContain(`users:(("${t('python3.11')}",pid=104,fd=3))`);
+    expect(r[4]).toBe(`ESTAB 0 0 ZZZ cut off users:(("${t('truncated-na')}`);
+    expect(allOutputs(withUnparsed(), ['processes.name'])).not.toMatch(/secretproc|other proc|truncated-na|"two"/);
+  });
+
+  test('a port field masks the port of every address:port, not ss\'s own key:value items', () => {
+    const r = texts(redactReport(withUnparsed(), { fields: ['local.port'] }));
+    expect(r[0]).toBe(`ESTAB 0 0 ZZZ garbage 10.0.0.1:${t('3306')} secret-db.corp.example:${t('55556')} users:(("secretproc",pid=101,fd=5)) rto:204 rtt:0.5/0.25 ino:4242 sk:edb5 cgroup:/system.slice/db.service`);
+    expect(r[1]).toContain(`[2001:db8::dead:beef]:${t('443')} users`);
+    expect(r[2]).toBe(`ESTAB 0 0 ZZZ fe80::1%eth0:${t('443')} 2001:db8::cafe:${t('443')} ::ffff:192.0.2.77:${t('443')}`);
+  });
+
+  test('other process parts and key:value fields', () => {
+    const r = texts(redactReport(withUnparsed(), { fields: ['processes.pid', 'inode', 'cgroup'] }));
+    expect(r[0]).toContain(`users:(("secretproc",pid=${t('101')},fd=5)) rto:204 rtt:0.5/0.25 ino:${t('4242')} sk:edb5 cgroup:${t('/system.slice/db.service')}`);
+  });
+
+  test('the same values get the same tags, and redacting again changes nothing', () => {
+    for (const fields of [undefined, ['peer', 'local', 'processes'], ['local.port', 'local.path', 'processes.name']]) {
+      const once = redactReport(withUnparsed(), { fields });
+      expect(redactReport(once, { fields })).toEqual(once);
+      expect(redactReport(withUnparsed(), { fields })).toEqual(once);
+    }
+  });
+});
+
+test('fingerprints do not change with any redaction', () => {
+  const report = sampleReport();
+  const fingerprints = report.findings.map((f) => f.fingerprint);
+  for (const fields of [['local.port'], ['local', 'peer', 'processes'], ['local.path'], ['processes.name']]) {
+    expect(redactReport(report, { fields }).findings.map((f) => f.fingerprint)).toEqual(fingerprints);
   }
 });
