@@ -52,19 +52,54 @@ function rateRange(s: string, from: number, to: number): number | undefined {
   return Math.round(v * mult * 1000) / 1000;
 }
 
-/** parseNumber of s[from..to), from char codes when it is a plain decimal; NaN when not a number. */
-function numberRange(s: string, from: number, to: number): number {
-  const v = fastNumber(s, from, to);
-  return v === v ? v : parseNumber(s.slice(from, to)) ?? NaN;
-}
+/** A decimal number as C's `%g`/`%f` print one: sign, digits, fraction, exponent (not `0x10`, `1_0`, `Infinity`). */
+const DECIMAL = /^-?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
 
 /** `%g`-style number (`92427.6`, `1.23457e+06`, `0.005`) or undefined. */
 export function parseNumber(s: string): number | undefined {
-  if (s.length === 0 || s.length > 40) return undefined;
-  const c = s.charCodeAt(0);
-  if (!((c >= 48 && c <= 57) || c === 45 || c === 46)) return undefined;
+  if (s.length === 0 || s.length > 40 || !DECIMAL.test(s)) return undefined;
   const v = Number(s);
   return Number.isFinite(v) ? v : undefined;
+}
+
+// What a value may be. Every kernel counter ss prints (queues, skmem, TCP info) is unsigned, and most are
+// 64-bit (bytes_acked, bytes_received, segs_out, busy …): they could in principle exceed 2^53, but only after
+// exabytes or 285 millennia of milliseconds. Numbers here are JavaScript numbers, exact only up to
+// Number.MAX_SAFE_INTEGER (2^53 - 1): a larger value, like a negative one, NaN or an infinity, is not read
+// (its 18446744073709551616 would become 18446744073709552000) but reported as an unparsed item of its line
+// (badValue), never stored rounded, nor in `extra`. The decision is the simplest honest one: a value is either
+// exact or reported.
+
+/** What a count may be: a non-negative integer up to this (Number.MAX_SAFE_INTEGER). */
+export const MAX_COUNT = Number.MAX_SAFE_INTEGER;
+/** Largest pid, tid and fd: pid_t and file descriptors are C ints (ss prints them with %d). */
+export const MAX_ID = 0x7fffffff;
+
+/** s[from..to) as a count (decimal digits only, at most MAX_COUNT), else NaN. */
+export function countRange(s: string, from: number, to: number): number {
+  return from < to && s.charCodeAt(from) !== 45 /* - */ ? parseIntRange(s, from, to) : NaN;
+}
+
+/** s[from..to) as a process id, thread id or fd (decimal digits only, at most MAX_ID), else NaN. */
+function idRange(s: string, from: number, to: number): number {
+  const v = countRange(s, from, to);
+  return v <= MAX_ID ? v : NaN;
+}
+
+/** s[from..to) as a measure (a `%g` number, neither negative nor above MAX_COUNT), else NaN. */
+export function measureRange(s: string, from: number, to: number): number {
+  if (from >= to || s.charCodeAt(from) === 45 /* - */) return NaN;
+  const v = fastNumber(s, from, to); // (at most 15 digits: below 10^15)
+  if (v === v) return v;
+  const w = parseNumber(s.slice(from, to)) ?? NaN;
+  return w <= MAX_COUNT ? w : NaN;
+}
+
+/** A rate (rateRange) that is a measure: neither negative nor above MAX_COUNT; else NaN. */
+function rateMeasure(s: string, from: number, to: number): number {
+  if (from >= to || s.charCodeAt(from) === 45 /* - */) return NaN;
+  const v = rateRange(s, from, to);
+  return v !== undefined && v <= MAX_COUNT ? v : NaN;
 }
 
 // ───────────────────────────── timer ─────────────────────────────
@@ -78,10 +113,17 @@ const MAX_TIMER_MS = 24 * 3600 * 1000;
  * `1min59sec`, `119min`. Null when unreadable or absurd.
  */
 export function parseTimerTime(t: string): number | null {
+  const v = timerTime(t);
+  return v >= 0 && v <= MAX_TIMER_MS ? v : null;
+}
+
+/** parseTimerTime's ms: NaN when `t` is not of the grammar, Infinity when absurdly long (more than 12 digits). */
+function timerTime(t: string): number {
   const n = t.length;
   if (n === 0) return 0;
   let i = 0;
   let ms = 0;
+  let huge = false;
   // first number
   let d = 0;
   let nd = 0;
@@ -92,11 +134,12 @@ export function parseTimerTime(t: string): number | null {
     nd++;
     i++;
   }
-  if (nd === 0 || nd > 12) return null;
+  if (nd === 0) return NaN;
+  if (nd > 12) huge = true;
   if (t.startsWith('min', i)) {
     ms += d * 60000;
     i += 3;
-    if (i === n) return ms > MAX_TIMER_MS ? null : ms;
+    if (i === n) return huge ? Infinity : ms;
     d = 0;
     nd = 0;
     while (i < n) {
@@ -106,7 +149,8 @@ export function parseTimerTime(t: string): number | null {
       nd++;
       i++;
     }
-    if (nd === 0 || nd > 12) return null;
+    if (nd === 0) return NaN;
+    if (nd > 12) huge = true;
   }
   // d is seconds (before '.' or 'sec') or milliseconds (before 'ms' with no '.')
   if (i < n && t.charCodeAt(i) === 46 /* . */) {
@@ -117,28 +161,37 @@ export function parseTimerTime(t: string): number | null {
       if (c < 48 || c > 57) break;
       i++;
     }
-    if (i === fs) return null;
+    if (i === fs) return NaN;
     const rest = n - i;
-    if (!((rest === 3 && t.startsWith('sec', i)) || (rest === 2 && t.startsWith('ms', i)))) return null;
+    if (!((rest === 3 && t.startsWith('sec', i)) || (rest === 2 && t.startsWith('ms', i)))) return NaN;
     ms += d * 1000 + Math.round(Number('0.' + t.slice(fs, i)) * 1000);
   } else {
     const rest = n - i;
     if (rest === 3 && t.startsWith('sec', i)) ms += d * 1000;
     else if (rest === 2 && t.startsWith('ms', i)) ms += d;
-    else return null;
+    else return NaN;
   }
-  return ms > MAX_TIMER_MS ? null : ms;
+  return huge ? Infinity : ms;
 }
 
-/** Inner text of `timer:(…)` → Timer; undefined when not of the `NAME,TIME,COUNT` shape. */
+/** Whether the TIME of the timer parseTimer read last was not of the grammar (its expiresMs is then null). */
+let timerUnreadable = false;
+
+/**
+ * Inner text of `timer:(…)` → Timer; undefined when not of the `NAME,TIME,COUNT` shape. A TIME that is not of
+ * the grammar (not merely absurd: more than a day, a wrapped kernel value) gives expiresMs null, and sets
+ * timerUnreadable (the item is then reported).
+ */
 export function parseTimer(inner: string): Timer | undefined {
   const a = inner.indexOf(',');
   const b = inner.lastIndexOf(',');
   if (a < 0 || b === a) return undefined;
   const name = inner.slice(0, a);
-  const retrans = parseIntStrict(inner.slice(b + 1));
-  if (!name || retrans === undefined) return undefined;
-  return { name, expiresMs: parseTimerTime(inner.slice(a + 1, b)), retrans };
+  const retrans = countRange(inner, b + 1, inner.length);
+  if (!name || retrans !== retrans) return undefined;
+  const ms = timerTime(inner.slice(a + 1, b));
+  timerUnreadable = ms !== ms;
+  return { name, expiresMs: ms >= 0 && ms <= MAX_TIMER_MS ? ms : null, retrans };
 }
 
 // ───────────────────────────── rates ─────────────────────────────
@@ -178,40 +231,20 @@ export function parseRate(s: string): number | undefined {
 
 // ───────────────────────────── skmem ─────────────────────────────
 
-const SKMEM_KEYS = ['rb', 'tb', 'bl', 'r', 't', 'f', 'w', 'o', 'd'] as const;
-
-/** Inner text of `skmem:(r0,rb2227595,t0,…)` (longest prefix first) → SkMem. Unknown items go to `unknown`. */
-export function parseSkmem(inner: string, unknown?: string[]): SkMem {
-  const m: SkMem = {};
-  let start = 0;
-  while (start <= inner.length) {
-    let end = inner.indexOf(',', start);
-    if (end < 0) end = inner.length;
-    const item = inner.slice(start, end);
-    if (item) {
-      let done = false;
-      for (const k of SKMEM_KEYS) {
-        if (item.startsWith(k)) {
-          const v = parseIntStrict(item.slice(k.length));
-          if (v !== undefined) {
-            m[k] = v;
-            done = true;
-          }
-          break;
-        }
-      }
-      if (!done && unknown) unknown.push(item);
-    }
-    start = end + 1;
-  }
-  return m;
+/**
+ * Inner text of `skmem:(r0,rb2227595,t0,…)` → SkMem. An item is a key (its leading lower-case letters) and a
+ * count: an item of another key goes to `unknown` (kept in extra), one of a known key (r rb t tb f w o bl d)
+ * whose count does not read (a sign, more than 2^53 - 1, no digits) to `bad` (reported, not read).
+ */
+export function parseSkmem(inner: string, unknown?: string[], bad?: string[]): SkMem {
+  return parseSkmemRange(inner, 0, inner.length, unknown, bad);
 }
 
 /** Where skmemItem's item ended: just past its `,` (or `to` + 1). */
 let skmemNext = 0;
 
 /**
- * The value of the skmem item at s[p..] when its key is the char k0 (and k1, unless -1), read up to the next
+ * The count of the skmem item at s[p..] when its key is the char k0 (and k1, unless -1), read up to the next
  * `,` or `to` as parseSkmemRange reads it (NaN otherwise); skmemNext is then just past it.
  */
 function skmemItem(s: string, p: number, to: number, k0: number, k1: number): number {
@@ -224,7 +257,7 @@ function skmemItem(s: string, p: number, to: number, k0: number, k1: number): nu
   let end = s.indexOf(',', v);
   if (end < 0 || end > to) end = to;
   skmemNext = end + 1;
-  return parseIntRange(s, v, end);
+  return s.charCodeAt(v) !== 45 /* - */ ? parseIntRange(s, v, end) : NaN; // countRange
 }
 
 /**
@@ -248,8 +281,30 @@ function standardSkmem(s: string, from: number, to: number): SkMem | undefined {
   return { r, rb, t, tb, f, w, o, bl, d };
 }
 
-/** parseSkmem on s[from..to) without slicing each item (same result, same key order). */
-function parseSkmemRange(s: string, from: number, to: number, unknown: string[]): SkMem {
+/** The SkMem key of the letters s[from..to) (an item's key), or undefined. */
+function skmemKey(s: string, from: number, to: number): keyof SkMem | undefined {
+  const c0 = s.charCodeAt(from);
+  if (to - from === 1) {
+    switch (c0) {
+      case 114: return 'r';
+      case 116: return 't';
+      case 102: return 'f';
+      case 119: return 'w';
+      case 111: return 'o';
+      case 100: return 'd';
+      default: return undefined;
+    }
+  }
+  if (to - from !== 2) return undefined;
+  const c1 = s.charCodeAt(from + 1);
+  if (c0 === 114 /* r */ && c1 === 98 /* b */) return 'rb';
+  if (c0 === 116 /* t */ && c1 === 98 /* b */) return 'tb';
+  if (c0 === 98 /* b */ && c1 === 108 /* l */) return 'bl';
+  return undefined;
+}
+
+/** parseSkmem on s[from..to) without slicing each item. */
+function parseSkmemRange(s: string, from: number, to: number, unknown?: string[], bad?: string[]): SkMem {
   const std = standardSkmem(s, from, to);
   if (std !== undefined) return std;
   const m: SkMem = {};
@@ -258,22 +313,15 @@ function parseSkmemRange(s: string, from: number, to: number, unknown: string[])
     let end = s.indexOf(',', start);
     if (end < 0 || end > to) end = to;
     if (end > start) {
-      const c0 = s.charCodeAt(start);
-      const c1 = start + 1 < end ? s.charCodeAt(start + 1) : -1;
-      let k: (typeof SKMEM_KEYS)[number] | undefined;
-      let kl = 1;
-      if (c0 === 114 /* r */ && c1 === 98 /* b */) (k = 'rb'), (kl = 2);
-      else if (c0 === 116 /* t */ && c1 === 98 /* b */) (k = 'tb'), (kl = 2);
-      else if (c0 === 98 /* b */ && c1 === 108 /* l */) (k = 'bl'), (kl = 2);
-      else if (c0 === 114) k = 'r';
-      else if (c0 === 116) k = 't';
-      else if (c0 === 102) k = 'f';
-      else if (c0 === 119) k = 'w';
-      else if (c0 === 111) k = 'o';
-      else if (c0 === 100) k = 'd';
-      const v = k === undefined ? NaN : parseIntRange(s, start + kl, end);
-      if (v === v) m[k!] = v;
-      else unknown.push(s.slice(start, end));
+      let v = start;
+      while (v < end && s.charCodeAt(v) >= 97 && s.charCodeAt(v) <= 122) v++;
+      const k = v > start ? skmemKey(s, start, v) : undefined;
+      if (k === undefined) unknown?.push(s.slice(start, end));
+      else {
+        const n = countRange(s, v, end);
+        if (n === n) m[k] = n;
+        else bad?.push(s.slice(start, end));
+      }
     }
     start = end + 1;
   }
@@ -281,8 +329,8 @@ function parseSkmemRange(s: string, from: number, to: number, unknown: string[])
 }
 
 /** Old `mem:(r0,w0,f0,t0)`: r=rmem_alloc, w=wmem_queued… mapped onto SkMem letters (t = total → `t`). */
-export function parseOldMem(inner: string): SkMem {
-  return parseSkmem(inner);
+export function parseOldMem(inner: string, unknown?: string[], bad?: string[]): SkMem {
+  return parseSkmem(inner, unknown, bad);
 }
 
 // ───────────────────────────── users ─────────────────────────────
@@ -299,10 +347,11 @@ export interface UsersResult {
 }
 
 /**
- * Parse `users:(ENTRY,ENTRY…)` starting at `start` (the index of `users:(`) — only its end when `entries` is
- * false (a lazy pass that no rule needs processes from). An entry runs from its `(`
- * to the next `)` (ss cuts COMM at the first `)`); COMM is everything before the last `",pid=`
- * (or, in the ≤3.13 positional form `("comm",PID,FD)`, before the last `",`).
+ * Parse `users:(ENTRY,ENTRY…)` starting at `start` (the index of `users:(`) — its entries are checked but not
+ * kept when `entries` is false (a lazy pass that no rule needs processes from: an entry that does not read is
+ * reported whatever the rules). An entry runs from its `(` to the next `)` (ss cuts COMM at the first `)`);
+ * COMM is everything before the last `",pid=` (or, in the ≤3.13 positional form `("comm",PID,FD)`, before the
+ * last `",`).
  */
 export function parseUsers(s: string, start: number, entries = true): UsersResult {
   const processes: ProcessRef[] = [];
@@ -319,10 +368,8 @@ export function parseUsers(s: string, start: number, entries = true): UsersResul
     if (c !== 40 /* ( */) return usersResult(processes, i, -1); // malformed: stop here
     const close = s.indexOf(')', i + 1);
     if (close < 0) return usersResult(processes, -1, s.charCodeAt(i + 1) === 34 /* " */ ? i + 2 : -1);
-    if (entries) {
-      const p = parseUserEntry(s.slice(i + 1, close));
-      if (p) processes.push(p);
-    }
+    const p = parseUserEntry(s.slice(i + 1, close));
+    if (p && entries) processes.push(p);
     i = close + 1;
   }
 }
@@ -342,26 +389,50 @@ function userKeyAt(e: string, i: number): number {
   return -1;
 }
 
+const NOT_AN_ID = 'not a number from 0 to 2^31-1';
+
+/** Reports entry `e` (the text between its parentheses), whose `what` does not read. */
+function badEntry(e: string, what: string): void {
+  noteBad(`users:(( entry (${e})`, `${what} ${NOT_AN_ID}`);
+}
+
 function setUserKey(p: ProcessRef, k: number, e: string, from: number, to: number): void {
   switch (k) {
-    case 0: p.pid = parseIntRange(e, from, to); break;
-    case 1: { const v = parseIntRange(e, from, to); if (v === v) p.tid = v; break; }
-    case 2: { const v = parseIntRange(e, from, to); if (v === v) p.fd = v; break; }
+    case 0: p.pid = idRange(e, from, to); break;
+    case 1: {
+      const v = idRange(e, from, to);
+      if (v === v) p.tid = v;
+      else badEntry(e, 'tid');
+      break;
+    }
+    case 2: {
+      const v = idRange(e, from, to);
+      if (v === v) p.fd = v;
+      else badEntry(e, 'fd');
+      break;
+    }
     case 3: p.procCtx = e.slice(from, to); break;
     default: p.sockCtx = e.slice(from, to); break;
   }
 }
 
+/**
+ * The process of entry `e`, or undefined (reported: noteBad) when it has no COMM and pid that read. An fd or
+ * tid that does not read is reported too, and left out of the process.
+ */
 function parseUserEntry(e: string): ProcessRef | undefined {
-  if (e.charCodeAt(0) !== 34 /* " */) return undefined;
+  if (e.charCodeAt(0) !== 34 /* " */) {
+    noteBad(`users:(( entry (${e})`, 'not of the form ("COMM",pid=N,fd=N)');
+    return undefined;
+  }
   let q = e.lastIndexOf('",pid=');
   if (q >= 0) {
     // the usual entry, `"COMM",pid=N,fd=N`: made in its final shape (properties added later take a block of
     // their own, which a socket in a finding keeps)
     const comma = e.indexOf(',', q + 6);
     if (comma > 0 && e.startsWith('fd=', comma + 1) && e.indexOf(',', comma + 4) < 0) {
-      const pid = parseIntRange(e, q + 6, comma);
-      const fd = parseIntRange(e, comma + 4, e.length);
+      const pid = idRange(e, q + 6, comma);
+      const fd = idRange(e, comma + 4, e.length);
       if (pid === pid && fd === fd) return { name: e.slice(1, q), pid, fd };
     }
     const p: ProcessRef = { name: e.slice(1, q), pid: NaN };
@@ -388,18 +459,27 @@ function parseUserEntry(e: string): ProcessRef | undefined {
       i = j + 1;
       k = next;
     }
-    return p.pid === p.pid ? p : undefined;
+    if (p.pid === p.pid) return p;
+    badEntry(e, 'pid');
+    return undefined;
   }
   // ≤3.13: ("comm",PID,FD)
   q = e.lastIndexOf('",');
-  if (q < 0) return undefined;
+  if (q < 0) {
+    noteBad(`users:(( entry (${e})`, 'not of the form ("COMM",pid=N,fd=N)');
+    return undefined;
+  }
   const comma = e.indexOf(',', q + 2);
-  const pid = parseIntRange(e, q + 2, comma < 0 ? e.length : comma);
-  if (pid !== pid) return undefined;
+  const pid = idRange(e, q + 2, comma < 0 ? e.length : comma);
+  if (pid !== pid) {
+    badEntry(e, 'pid');
+    return undefined;
+  }
   const p: ProcessRef = { name: e.slice(1, q), pid };
   if (comma >= 0) {
-    const fd = parseIntRange(e, comma + 1, e.length);
+    const fd = idRange(e, comma + 1, e.length);
     if (fd === fd) p.fd = fd;
+    else badEntry(e, 'fd');
   }
   return p;
 }
@@ -480,6 +560,13 @@ export const SEEN_TCPINFO = 16;
 export const SEEN_UNTERMINATED = 32;
 /** A lazy pass (see ExtensionWants) left items unread: the record must be completed before it is shown. */
 export const SEEN_SKIPPED = 64;
+/**
+ * An item of a known key whose value does not read (a pid, a count or a measure out of range, `rtt:NaN/NaN`,
+ * `v6only:2`…): it is not read — neither rounded nor kept in extra — and the parser reports its line as
+ * unparsed (badItemsReason says why). Every pass finds these, a lazy one too (an item it leaves unread is
+ * checked: itemReads), so what is reported does not depend on the rules.
+ */
+export const SEEN_BAD = 128;
 
 function isWs(c: number): boolean {
   return c === 32 || c === 9 || c === 13 || c === 10 || c === 11 || c === 12;
@@ -636,9 +723,9 @@ function lookupRange(t: CharTable, h: number, s: string, from: number, to: numbe
 }
 
 const KEY_TABLE = makeTable(KEY_KIND);
-/** TCP_NUM_ID of the fields set by kinds 9…12 (rtt, retrans, wscale, busy). */
-const PAIR_FIRST_ID = ['rtt', 'retrans', 'wscaleSnd', 'busy'].map((k) => TCP_NUM_ID.get(k)!);
-const PAIR_SECOND_ID = ['rttvar', 'retransTotal', 'wscaleRcv', 'busy'].map((k) => TCP_NUM_ID.get(k)!);
+/** TCP_NUM_ID of the fields set by kinds 9…14 (rtt, retrans, wscale, busy, rwnd_limited, sndbuf_limited). */
+const PAIR_FIRST_ID = ['rtt', 'retrans', 'wscaleSnd', 'busy', 'rwndLimited', 'sndbufLimited'].map((k) => TCP_NUM_ID.get(k)!);
+const PAIR_SECOND_ID = ['rttvar', 'retransTotal', 'wscaleRcv', 'busy', 'rwndLimitedPct', 'sndbufLimitedPct'].map((k) => TCP_NUM_ID.get(k)!);
 const BARE_TABLE = makeTable(BARE_KIND);
 
 const POW10 = [1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16];
@@ -686,22 +773,6 @@ let builderCount = 0;
 
 function setTcpNum(key: string, v: number): void {
   setTcpId(TCP_NUM_ID.get(key)!, v);
-}
-
-/**
- * `A/B` (rtt/rttvar, retrans/total) or `A,B` (wscale): sets `first` (and `second` when B parses);
- * false when A is not a number, so the caller keeps the item verbatim.
- */
-function setTcpPair(val: string, sep: string, parse: (t: string) => number | undefined, first: string, second: string): boolean {
-  const at = val.indexOf(sep);
-  const a = parse(at < 0 ? val : val.slice(0, at));
-  if (a === undefined) return false;
-  setTcpNum(first, a);
-  if (at >= 0) {
-    const b = parse(val.slice(at + 1));
-    if (b !== undefined) setTcpNum(second, b);
-  }
-  return true;
 }
 
 /** Whether TCP_NUM_ID `id` is set in the 64-bit mask lo/hi. */
@@ -927,6 +998,37 @@ const ALL_GROUPS = SEEN_PROCESSES | SEEN_TIMER | SEEN_EXTENDED | SEEN_SKMEM | SE
  */
 const NOT_SIMPLE = /"|:\s|users:\(|bpf filter|tcp-ulp-|\([^()\s]*(?:[\s(]|$)/;
 
+/**
+ * An item of a known key in simple text (NOT_SIMPLE does not match it) whose value might not read: a lazy pass
+ * that searches the text (searchRest) does not look at the items it does not find, so it walks text where
+ * this matches instead, as it would walk text that is not simple. It matches every item that does not read
+ * (keyValueItem's SEEN_BAD, and a rate key whose rate does not), and some that do (`rto:1e+06`, `send 10000.0Mbps`:
+ * forms of old ss versions, or the exponent form, that it does not try to tell apart). (`timer:` is always
+ * searched for, so always read.)
+ */
+const MAYBE_BAD = (() => {
+  const ws = '[\\t\\n\\v\\f\\r ]';
+  const end = `(?=${ws}|$)`;
+  const m = '\\d{1,15}(?:\\.\\d{1,20})?'; // a measure (≤ 36 characters, < 10^15)
+  const n = '\\d{1,15}'; // a count
+  const rate = '(?:\\d{1,3}(?:\\.\\d{1,20})?[kKMGT]?|\\d{1,15}(?:\\.\\d{1,20})?)bps'; // < 10^15 bits per second
+  const sk = '[a-z]+\\d{1,15}';
+  const items = [
+    `(?:${Object.keys(TCP_NUMERIC).join('|')}):(?!${m}${end})`,
+    `rtt:(?!${m}(?:/${m})?${end})`,
+    `retrans:(?!${n}(?:/${n})?${end})`,
+    `wscale:(?!${n}(?:,${n})?${end})`,
+    `busy:(?!${m}ms${end})`,
+    `(?:rwnd_limited|sndbuf_limited):(?!${m}ms(?:\\(${m}%\\))?${end})`,
+    `(?:uid|ino):(?!${n}${end})`,
+    `v6only:(?![01]${end})`,
+    `(?:skmem|mem):(?!\\(${sk}(?:,${sk})*\\)${end})`,
+    `(?:send|delivery_rate)${end}(?!${ws}+${rate}${end})`,
+    `pacing_rate${end}(?!${ws}+${rate}(?:/${rate})?${end})`,
+  ];
+  return new RegExp(`(?:^|${ws})(?:${items.join('|')})`);
+})();
+
 /** Set while searchRest reads the items it found (each is scanned alone). */
 let searching = false;
 
@@ -937,7 +1039,7 @@ let searching = false;
  */
 function searchRest(rec: SocketRecord, s: string, from: number, to: number, keys: RegExp): number | false {
   const r = s.slice(from, to);
-  if (NOT_SIMPLE.test(r)) return false;
+  if (NOT_SIMPLE.test(r) || MAYBE_BAD.test(r)) return false;
   let seen = SEEN_SKIPPED;
   searching = true;
   keys.lastIndex = 0;
@@ -1072,7 +1174,35 @@ export function readThinItems(rec: SocketRecord, s: string, base: number, found:
     seen |= keyValueItem(rec, s, start, colon + 1, end, hashRange(s, start, colon), false, '', seen);
   }
   flushTcp(rec);
-  return seen;
+  return badCount === 0 ? seen : seen | SEEN_BAD;
+}
+
+/**
+ * Whether the tokens s[check[2i] - base, check[2i + 1] - base) for i in [from, to) — items of a thin row's
+ * extension text that thinItems (thin.ts) leaves unread but cannot tell read from its bytes: a `key:value`
+ * item, or a rate key with the token after it (`send 10Mbps`) — would all read in a full pass (none would be
+ * SEEN_BAD). Nothing is read into a record.
+ */
+export function checkThinItems(s: string, base: number, check: readonly number[], from: number, to: number): boolean {
+  for (let i = from; i < to; i++) {
+    const start = check[2 * i] - base;
+    const end = check[2 * i + 1] - base;
+    let sp = s.indexOf(' ', start);
+    if (sp < 0 || sp > end) sp = end;
+    const colon = s.indexOf(':', start);
+    if (colon >= 0 && colon < sp) {
+      // (a `(` before the colon: not a key:value item, and no known key holds one)
+      const slot = lookupRange(KEY_TABLE, hashRange(s, start, colon), s, start, colon);
+      if (slot >= 0 && !itemReads(KEY_TABLE.kinds[slot], s, colon + 1, end)) return false;
+    } else {
+      const rateKey = RATE_KEYS[s.slice(start, sp)];
+      if (rateKey === undefined) continue;
+      let j = sp;
+      while (j < end && s.charCodeAt(j) === 32) j++;
+      if (!rateReads(rateKey, s, j, end)) return false;
+    }
+  }
+  return true;
 }
 
 /**
@@ -1085,11 +1215,35 @@ export function parseExtensions(rec: SocketRecord, s: string, from: number, to: 
   beginPass(lazy !== undefined && !unix && lazy.want !== ALL_WANTED ? lazy.want : null, lazy !== undefined ? lazy.known : 0);
   const seen = scanExtensions(rec, s, from, to, unix);
   flushTcp(rec);
-  return seen;
+  return badCount === 0 ? seen : seen | SEEN_BAD;
+}
+
+/** The items of the last pass that did not read (SEEN_BAD): `item — why` each, at most MAX_BAD_SHOWN. */
+let badItems: string[] = [];
+let badCount = 0;
+const MAX_BAD_SHOWN = 3;
+/** Longest item text quoted in a reason (a hostile item may be a megabyte). */
+const BAD_ITEM_CHARS = 80;
+
+/** Notes that `item` (its text) did not read, and why. */
+function noteBad(item: string, why: string): void {
+  badCount++;
+  if (badItems.length < MAX_BAD_SHOWN) badItems.push(`${item.length > BAD_ITEM_CHARS ? item.slice(0, BAD_ITEM_CHARS) + '…' : item}: ${why}`);
+}
+
+/** What the last pass over extension text (parseExtensions, readThinItems) reported with SEEN_BAD. */
+export function badItemsReason(): string {
+  const more = badCount - badItems.length;
+  return `${badCount === 1 ? 'an item' : `${badCount} items`} not read (the socket is kept without ${badCount === 1 ? 'it' : 'them'}): ` +
+    badItems.join('; ') + (more > 0 ? `; and ${more} more` : '');
 }
 
 /** Starts a pass over one extension text: nothing accumulated; what a lazy pass wants (null: everything). */
 function beginPass(w: ExtensionWants | null, k: number): void {
+  if (badCount !== 0) {
+    badItems = [];
+    badCount = 0;
+  }
   accLo = 0;
   accHi = 0;
   accCongestion = undefined;
@@ -1100,51 +1254,155 @@ function beginPass(w: ExtensionWants | null, k: number): void {
   openAt = -1;
 }
 
+/** Why a value does not read (badValue). */
+const NOT_A_MEASURE = 'not a number from 0 to 2^53-1';
+const NOT_A_COUNT = 'not a whole number from 0 to 2^53-1';
+/** Why an item of kind 9…14 does not read, by kind - 9. */
+const PAIR_FORM = [
+  'not A or A/B, numbers from 0 to 2^53-1', 'not A or A/B, whole numbers from 0 to 2^53-1', 'not A or A,B, whole numbers from 0 to 2^53-1',
+  'not Nms, N a number from 0 to 2^53-1', 'not Nms or Nms(P%), numbers from 0 to 2^53-1', 'not Nms or Nms(P%), numbers from 0 to 2^53-1',
+];
+const NOT_A_RATE = 'not followed by a rate (NUMBER[kMGT]bps, from 0 to 2^53-1 bits per second)';
+
+/** Reports the item s[start..end), whose value does not read, and why; returns its SEEN_* bits (none). */
+function badValue(s: string, start: number, end: number, why: string): number {
+  noteBad(s.slice(start, end), why);
+  return 0;
+}
+
+/** The values readTcpPair read: the first, and the second (NaN when the item has none). */
+let pairA = NaN;
+let pairB = NaN;
+
+/**
+ * The value s[vs..end) of an item of kind 9…14 (rtt:A/B, retrans:A/B, wscale:A,B, busy:Nms, rwnd_limited:Nms(P%),
+ * sndbuf_limited:Nms(P%)) into pairA and pairB; false when it does not read.
+ */
+function readTcpPair(kind: number, s: string, vs: number, end: number): boolean {
+  pairB = NaN;
+  if (kind >= 12) {
+    // Nms, and for *_limited an optional (P%)
+    let ms = end;
+    if (kind > 12 && s.charCodeAt(end - 1) === 41 /* ) */) {
+      const open = s.indexOf('(', vs);
+      if (open < 0 || open >= end || s.charCodeAt(end - 2) !== 37 /* % */) return false;
+      pairB = measureRange(s, open + 1, end - 2);
+      if (pairB !== pairB) return false;
+      ms = open;
+    }
+    if (ms - vs <= 2 || s.charCodeAt(ms - 2) !== 109 /* m */ || s.charCodeAt(ms - 1) !== 115 /* s */) return false;
+    pairA = measureRange(s, vs, ms - 2);
+    return pairA === pairA;
+  }
+  let sep = s.indexOf(kind === 11 ? ',' : '/', vs);
+  if (sep >= end) sep = -1;
+  const read = kind === 9 ? measureRange : countRange;
+  pairA = read(s, vs, sep < 0 ? end : sep);
+  if (pairA !== pairA) return false;
+  if (sep < 0) return true;
+  pairB = read(s, sep + 1, end);
+  return pairB === pairB;
+}
+
+/** The values rateReads read: the rate, and pacing_rate's maximum (NaN when there is none). */
+let rateA = NaN;
+let rateB = NaN;
+
+/**
+ * The rate of rate key `rateKey` (RATE_KEYS) in the token s[j..e2) after it — `RATE`, or `RATE/MAX` for
+ * pacing_rate — into rateA and rateB; false when it does not read.
+ */
+function rateReads(rateKey: string, s: string, j: number, e2: number): boolean {
+  let slash = s.indexOf('/', j);
+  if (slash >= e2) slash = -1;
+  rateB = NaN;
+  rateA = rateMeasure(s, j, slash < 0 ? e2 : slash);
+  if (rateA !== rateA) return false;
+  if (slash < 0) return true;
+  if (rateKey !== 'pacingRate') return false;
+  rateB = rateMeasure(s, slash + 1, e2);
+  return rateB === rateB;
+}
+
+/** Scratch lists of parseSkmemRange (emptied after each use). */
+const skmemUnknown: string[] = [];
+const skmemBad: string[] = [];
+
+/**
+ * Whether the inet `key:value` item of kind `kind` (not 0: a known key) with value s[vs..end) reads: what
+ * keyValueItem does not report with SEEN_BAD. A lazy pass leaves an item unread only when it does.
+ */
+function itemReads(kind: number, s: string, vs: number, end: number): boolean {
+  if (kind >= TCP_KIND_BASE) return measureRange(s, vs, end) >= 0;
+  switch (kind) {
+    case 1: /* timer */
+      return s.charCodeAt(vs) === 40 && s.charCodeAt(end - 1) === 41 && end - vs >= 2 && parseTimer(s.slice(vs + 1, end - 1)) !== undefined && !timerUnreadable;
+    case 2: /* skmem */
+    case 3: /* mem */ {
+      if (end - vs < 2 || s.charCodeAt(vs) !== 40 || s.charCodeAt(end - 1) !== 41) return false;
+      parseSkmemRange(s, vs + 1, end - 1, undefined, skmemBad);
+      const ok = skmemBad.length === 0;
+      skmemBad.length = 0;
+      return ok;
+    }
+    case 4: /* uid */
+    case 5: /* ino */
+      return countRange(s, vs, end) >= 0;
+    case 17: /* v6only */
+      return end - vs === 1 && (s.charCodeAt(vs) === 48 || s.charCodeAt(vs) === 49);
+    default:
+      return kind >= 9 && kind <= 14 ? readTcpPair(kind, s, vs, end) : true; // sk, fwmark, cgroup, bbr, dctcp: any text
+  }
+}
+
 /**
  * The `key:value` item s[start..end) — its key hashed to `h` (as scanExtensions hashes it), its value from
  * `vs` — read into `rec`, or left unread by a lazy pass (`before`: the SEEN_* bits of the items before it in
- * this text). Returns its SEEN_* bits.
+ * this text). Returns its SEEN_* bits. An item of a known key whose value does not read is reported
+ * (noteBad), not read.
  */
 function keyValueItem(rec: SocketRecord, s: string, start: number, vs: number, end: number, h: number, unix: boolean, ulp: string, before: number): number {
   const slot = lookupRange(KEY_TABLE, h, s, start, vs - 1);
   const kind = slot < 0 ? 0 : KEY_TABLE.kinds[slot];
-  if (want !== null && skipKey(kind, rec, known | before)) {
+  // (an item that would not read is read, to be reported as the full parse reports it)
+  if (want !== null && skipKey(kind, rec, known | before) && (kind === 0 || itemReads(kind, s, vs, end))) {
     return SEEN_SKIPPED;
   }
-  if (kind >= TCP_KIND_BASE && !unix) {
-    // numeric TCP info item (rto, mss, cwnd, bytes_acked …): no strings made when it reads
-    const v = numberRange(s, vs, end);
-    if (v === v) {
-      setTcpId(kind - TCP_KIND_BASE, v);
-      return SEEN_TCPINFO;
-    }
-  } else if (kind === 2 /* skmem */ && s.charCodeAt(vs) === 40 && s.charCodeAt(end - 1) === 41 && end - vs >= 2) {
-    const unknown: string[] = [];
-    const m = parseSkmemRange(s, vs + 1, end - 1, unknown);
-    rec.skmem = rec.skmem ? Object.assign(rec.skmem, m) : m;
-    if (unknown.length) putExtra(rec, 'skmem', unknown.join(','));
-    return SEEN_SKMEM;
-  } else if (kind >= 9 && kind <= 12) {
-    // rtt:A/B, retrans:A/B, wscale:A,B, busy:Nms read in place; anything unusual takes the general path
-    let a = NaN;
-    let b = NaN;
-    let sep = -1;
-    if (kind === 12) {
-      if (end - vs > 2 && s.charCodeAt(end - 2) === 109 /* m */ && s.charCodeAt(end - 1) === 115 /* s */) {
-        a = fastNumber(s, vs, end - 2);
+  if (kind >= TCP_KIND_BASE) {
+    if (!unix) {
+      // numeric TCP info item (rto, mss, cwnd, bytes_acked …): no strings made when it reads
+      const v = measureRange(s, vs, end);
+      if (v === v) {
+        setTcpId(kind - TCP_KIND_BASE, v);
+        return SEEN_TCPINFO;
       }
-    } else {
-      sep = s.indexOf(kind === 11 ? ',' : '/', vs);
-      if (sep >= end) sep = -1;
-      const ae = sep < 0 ? end : sep;
-      a = kind === 9 ? fastNumber(s, vs, ae) : parseIntRange(s, vs, ae);
-      if (sep >= 0) b = kind === 9 ? fastNumber(s, sep + 1, end) : parseIntRange(s, sep + 1, end);
+      return badValue(s, start, end, NOT_A_MEASURE);
     }
-    if (a === a && (sep < 0 || b === b)) {
-      setTcpId(PAIR_FIRST_ID[kind - 9], a);
-      if (sep >= 0) setTcpId(PAIR_SECOND_ID[kind - 9], b);
+  } else if (kind === 2 || kind === 3) {
+    // skmem:(…), mem:(…)
+    if (end - vs >= 2 && s.charCodeAt(vs) === 40 && s.charCodeAt(end - 1) === 41) {
+      const m = parseSkmemRange(s, vs + 1, end - 1, skmemUnknown, skmemBad);
+      rec.skmem = rec.skmem ? Object.assign(rec.skmem, m) : m;
+      const key = KEY_TABLE.names[slot];
+      if (skmemUnknown.length) {
+        putExtra(rec, key, skmemUnknown.join(','));
+        skmemUnknown.length = 0;
+      }
+      if (skmemBad.length) {
+        for (const item of skmemBad) noteBad(`${key}:(…) item ${item}`, NOT_A_COUNT);
+        skmemBad.length = 0;
+      }
+      return SEEN_SKMEM;
+    }
+    return badValue(s, start, end, 'not (ITEM,ITEM…)');
+  } else if (kind >= 9 && kind <= 14) {
+    // rtt:A/B, retrans:A/B, wscale:A,B, busy:Nms, rwnd_limited:Nms(P%), sndbuf_limited:Nms(P%), read in place
+    if (readTcpPair(kind, s, vs, end)) {
+      setTcpId(PAIR_FIRST_ID[kind - 9], pairA);
+      if (pairB === pairB) setTcpId(PAIR_SECOND_ID[kind - 9], pairB);
       return SEEN_TCPINFO;
     }
+    return badValue(s, start, end, PAIR_FORM[kind - 9]);
   }
   const key = slot < 0 ? s.slice(start, vs - 1) : KEY_TABLE.names[slot];
   const val = s.slice(vs, end);
@@ -1155,35 +1413,22 @@ function keyValueItem(rec: SocketRecord, s: string, start: number, vs: number, e
       const t = inner !== undefined ? parseTimer(inner) : undefined;
       if (t) {
         rec.timer = t;
+        // (kept, without its expiry)
+        if (timerUnreadable) noteBad(s.slice(start, end), 'TIME not of the form [Mmin][S[.FFF]sec|FFFms]');
         return SEEN_TIMER;
       }
-      putExtra(rec, key, val);
-      return 0;
+      return badValue(s, start, end, 'not timer:(NAME,TIME,COUNT), COUNT a whole number');
     }
-    case 2: /* skmem */
-    case 3: /* mem */
-      if (inner !== undefined) {
-        const unknown: string[] = [];
-        const m = key === 'skmem' ? parseSkmem(inner, unknown) : parseOldMem(inner);
-        rec.skmem = rec.skmem ? Object.assign(rec.skmem, m) : m;
-        if (unknown.length) putExtra(rec, 'skmem', unknown.join(','));
-        return SEEN_SKMEM;
-      }
-      putExtra(rec, key, val);
-      return 0;
-    case 4: /* uid */ {
-      const v = parseIntStrict(val);
-      if (v !== undefined && !unix) {
-        rec.uid = v;
-        return SEEN_EXTENDED;
-      }
-      putExtra(rec, key, val);
-      return 0;
-    }
+    case 4: /* uid */
     case 5: /* ino */ {
-      const v = parseIntStrict(val);
-      if (v !== undefined && !unix) rec.inode = v;
-      else putExtra(rec, key, val); // unix: the filesystem inode of the bound path
+      if (unix) {
+        putExtra(rec, key, val); // unix: ino is the filesystem inode of the bound path
+        return kind === 5 ? SEEN_EXTENDED : 0;
+      }
+      const v = countRange(s, vs, end);
+      if (v !== v) return badValue(s, start, end, NOT_A_COUNT);
+      if (kind === 4) rec.uid = v;
+      else rec.inode = v;
       return SEEN_EXTENDED;
     }
     case 6: /* sk */
@@ -1200,48 +1445,7 @@ function keyValueItem(rec: SocketRecord, s: string, start: number, vs: number, e
         rec.v6only = val === '1';
         return SEEN_EXTENDED;
       }
-      putExtra(rec, key, val);
-      return 0;
-    case 9: /* rtt */
-      if (setTcpPair(val, '/', parseNumber, 'rtt', 'rttvar')) return SEEN_TCPINFO;
-      putExtra(rec, key, val);
-      return 0;
-    case 10: /* retrans */
-      if (setTcpPair(val, '/', parseIntStrict, 'retrans', 'retransTotal')) return SEEN_TCPINFO;
-      putExtra(rec, key, val);
-      return 0;
-    case 11: /* wscale */
-      if (setTcpPair(val, ',', parseIntStrict, 'wscaleSnd', 'wscaleRcv')) return SEEN_TCPINFO;
-      putExtra(rec, key, val);
-      return 0;
-    case 12: /* busy */ {
-      const v = val.endsWith('ms') ? parseNumber(val.slice(0, -2)) : undefined;
-      if (v !== undefined) {
-        setTcpNum('busy', v);
-        return SEEN_TCPINFO;
-      }
-      putExtra(rec, key, val);
-      return 0;
-    }
-    case 13: /* rwnd_limited */
-    case 14: /* sndbuf_limited */ {
-      // 12ms(3.4%)
-      const ms = val.indexOf('ms');
-      const v = ms > 0 ? parseNumber(val.slice(0, ms)) : undefined;
-      if (v !== undefined) {
-        const camel = key === 'rwnd_limited' ? 'rwndLimited' : 'sndbufLimited';
-        setTcpNum(camel, v);
-        const open = val.indexOf('(');
-        const pct = val.indexOf('%');
-        if (open > 0 && pct > open) {
-          const p = parseNumber(val.slice(open + 1, pct));
-          if (p !== undefined) setTcpNum(camel + 'Pct', p);
-        }
-        return SEEN_TCPINFO;
-      }
-      putExtra(rec, key, val);
-      return 0;
-    }
+      return badValue(s, start, end, 'not 0 or 1');
     case 15: /* bbr */
     case 16: /* dctcp */ {
       const t = (accObj ??= {});
@@ -1261,7 +1465,7 @@ function keyValueItem(rec: SocketRecord, s: string, start: number, vs: number, e
       return SEEN_TCPINFO;
     }
     default:
-      // an unknown item, or a numeric TCP info item (rto, mss …) whose value did not read as a number above
+      // an unknown item (or a TCP info item of a unix socket): kept as it comes
       putExtra(rec, ulp ? `${ulp}.${key}` : key, val);
       return 0;
   }
@@ -1285,7 +1489,7 @@ function scanExtensions(rec: SocketRecord, s: string, from: number, to: number, 
     }
     // users:( has its own grammar (COMM may hold unbalanced parens/quotes)
     if (c === 117 /* u */ && s.startsWith('users:(', i)) {
-      const u = parseUsers(s, i, want === null || want.users);
+      const u = parseUsers(s, i, want === null || want.users); // (its entries checked either way)
       if (want !== null && !want.users) seen |= SEEN_SKIPPED;
       if (u.processes.length) {
         if (rec.processes) for (const pr of u.processes) rec.processes.push(pr);
@@ -1402,18 +1606,16 @@ function scanExtensions(rec: SocketRecord, s: string, from: number, to: number, 
       let j = i;
       while (j < to && isWs(s.charCodeAt(j))) j++;
       const e2 = tokenEnd(s, j, to);
-      let slash = s.indexOf('/', j);
-      if (slash >= e2) slash = -1;
-      const r = rateKey === undefined ? undefined : rateRange(s, j, slash < 0 ? e2 : slash);
-      if (r !== undefined) {
-        setTcpNum(rateKey, r);
-        if (slash >= 0 && rateKey === 'pacingRate') {
-          const mx = rateRange(s, slash + 1, e2);
-          if (mx !== undefined) setTcpNum('pacingRateMax', mx);
-        }
+      if (rateReads(rateKey, s, j, e2)) {
+        setTcpNum(rateKey, rateA);
+        if (rateB === rateB) setTcpNum('pacingRateMax', rateB);
         seen |= SEEN_TCPINFO;
         i = e2;
-      } else putExtra(rec, tok, true);
+      } else if (e2 > j && s.endsWith('bps', e2)) {
+        // a rate that does not read (`send -5bps`, `send 1e400bps`): reported with its key
+        noteBad(`${tok} ${s.slice(j, e2)}`, NOT_A_RATE);
+        i = e2;
+      } else noteBad(tok, NOT_A_RATE); // (the token after it, if any, is an item of its own)
       continue;
     }
     if (bare === 2) {

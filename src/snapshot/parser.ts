@@ -5,8 +5,9 @@
  * Never throws on input.
  */
 import {
-  ALL_WANTED, SEEN_EXTENDED, SEEN_PROCESSES, SEEN_SKIPPED, SEEN_SKMEM, SEEN_TCPINFO, SEEN_TIMER, SEEN_UNTERMINATED,
-  DEFERRED_EXTENSIONS, deferExtensions, looksLikeExtension, openComm, parseExtensions, parseIntRange, parseIntStrict, readThinItems, type ExtensionWants,
+  ALL_WANTED, SEEN_BAD, SEEN_EXTENDED, SEEN_PROCESSES, SEEN_SKIPPED, SEEN_SKMEM, SEEN_TCPINFO, SEEN_TIMER, SEEN_UNTERMINATED,
+  DEFERRED_EXTENSIONS, MAX_COUNT, badItemsReason, checkThinItems, countRange, deferExtensions, looksLikeExtension, openComm, parseExtensions,
+  parseIntRange, parseIntStrict, readThinItems, type ExtensionWants,
 } from './fields';
 import {
   EMPTY_EP, NEEDS_EXTENDED, NEEDS_SKMEM, NEEDS_TCP, declareStates, isHexDigit, latin1, lineTextEnd, newThinItems, newThinTail, readThinTail, spaceWords,
@@ -383,6 +384,8 @@ export class SsParser {
   private inTop = true; // still in the leading `#` metadata block
   private summary?: SsSummary;
   private summaryRows = false;
+  /** Whether `summary` has had its Total line. */
+  private summaryTotal = false;
 
   // Netid inference for Netid-less sections
   private decision?: Decision;
@@ -408,6 +411,8 @@ export class SsParser {
   /** Set by parseRow for a row whose `users:((` group does not close; rowComm: the bytes of its JOIN's COMM so far. */
   private rowTruncated = false;
   private rowComm = 0;
+  /** Set by parseRow for a row with items that do not read (SEEN_BAD): why. */
+  private rowBad: string | undefined;
   /** An exception thrown by the sink, passed through untouched. */
   private sinkError: unknown = NO_SINK_ERROR;
   private readonly lazyArg = { want: ALL_WANTED, known: 0 };
@@ -566,14 +571,17 @@ export class SsParser {
     const detailed = contStart >= 0 || tail.extStart >= 0;
     const found = this.thinFound;
     let rowItems = 0;
+    let rowChecks = 0;
     if (detailed) {
       // extension text: found items are read below; skipped ones must belong to groups the snapshot has shown
       const keys = thin.keys;
       if (keys === null) return -1;
       found.n = 0;
       found.needs = 0;
+      found.m = 0;
       if (tail.extStart >= 0 && !thinItems(b, tail.extStart, end, keys, found)) return -1;
       rowItems = found.n;
+      rowChecks = found.m;
       if (contStart >= 0 && !thinItems(b, contStart, contEnd, keys, found)) return -1;
     }
 
@@ -596,7 +604,7 @@ export class SsParser {
       const proto = netid === 'udp' ? 'udp' : 'tcp';
       const l = this.inetEndpoint(text, 0, tail.localEnd - tail.localStart, proto, false);
       const r = this.inetEndpoint(text, tail.peerStart - tail.localStart, text.length, proto, false);
-      if (l === undefined || r === undefined) return -1;
+      if (l === undefined || r === undefined || typeof l === 'string' || typeof r === 'string') return -1;
       local = l;
       peer = r;
     }
@@ -619,17 +627,11 @@ export class SsParser {
       }
     }
     if (detailed) {
-      // the found items, as a lazy pass reads them (each line's as one extension text)
-      const f = found.found;
-      const n = found.n;
-      if (rowItems > 0) {
-        const text = latin1(b, f[0], f[2 * rowItems - 1]);
-        seen |= readThinItems(rec, text, f[0], f, 0, rowItems);
-      }
-      if (n > rowItems) {
-        const text = latin1(b, f[2 * rowItems], f[2 * n - 1]);
-        seen |= readThinItems(rec, text, f[2 * rowItems], f, rowItems, n);
-      }
+      // the found items, as a lazy pass reads them (each line's as one extension text), and the unread ones
+      // that must be checked to read (a lazy pass reads one that does not, to report it: the full parse's)
+      this.thinSeen = 0;
+      if (!this.thinLine(rec, b, 0, rowItems, 0, rowChecks) || !this.thinLine(rec, b, rowItems, found.n, rowChecks, found.m)) return -1;
+      seen |= this.thinSeen;
       // skipped items: of groups shown before (or by the found ones), and TCP info only beside a tcp object
       // (the full parse would make one of it)
       const needs = (found.needs & NEEDS_EXTENDED ? SEEN_EXTENDED : 0) | (found.needs & NEEDS_SKMEM ? SEEN_SKMEM : 0) |
@@ -651,6 +653,31 @@ export class SsParser {
     this.curCls = netid === undefined ? Cls.INET : -1;
     this.curSctp = 0;
     return last;
+  }
+
+  /** SEEN_* bits of the items thinLine read. */
+  private thinSeen = 0;
+
+  /**
+   * The found items [i0, i1) of one line of a thin row read into `rec` (their SEEN_* bits ORed into thinSeen),
+   * and its items to check [c0, c1) checked; false when one does not read (the row is then the full parse's,
+   * which reports it).
+   */
+  private thinLine(rec: SocketRecord, b: Buffer, i0: number, i1: number, c0: number, c1: number): boolean {
+    if (i1 === i0 && c1 === c0) return true;
+    const f = this.thinFound.found;
+    const k = this.thinFound.check;
+    // one text for both lists (text order each): from the first of them to the last
+    const from = i1 === i0 ? k[2 * c0] : c1 === c0 ? f[2 * i0] : Math.min(f[2 * i0], k[2 * c0]);
+    const to = i1 === i0 ? k[2 * c1 - 1] : c1 === c0 ? f[2 * i1 - 1] : Math.max(f[2 * i1 - 1], k[2 * c1 - 1]);
+    const text = latin1(b, from, to);
+    if (c1 > c0 && !checkThinItems(text, from, k, c0, c1)) return false;
+    if (i1 > i0) {
+      const bits = readThinItems(rec, text, from, f, i0, i1);
+      if (bits & SEEN_BAD) return false;
+      this.thinSeen |= bits;
+    }
+    return true;
   }
 
   end(): ParseStats {
@@ -841,8 +868,13 @@ export class SsParser {
       return;
     }
     if (this.summary) {
-      if (this.summaryLine(text, p)) {
+      const read = this.summaryLine(text, p);
+      if (read === true) {
         this.stats.kinds.summary++;
+        return;
+      }
+      if (read !== false) {
+        this.unparsed(lineNo, text, read);
         return;
       }
       this.endSummary();
@@ -852,8 +884,10 @@ export class SsParser {
       this.flushQueue();
       this.summary = { location: { file: this.opts.file, line: lineNo } };
       this.summaryRows = false;
-      this.summaryLine(text, p);
-      this.stats.kinds.summary++;
+      this.summaryTotal = false;
+      const read = this.summaryLine(text, p);
+      if (read === true) this.stats.kinds.summary++;
+      else this.unparsed(lineNo, text, read === false ? 'ss -s Total line of another form (Total: N [(kernel N)])' : read);
       return;
     }
     if (this.isHeader(text, p)) {
@@ -936,46 +970,65 @@ export class SsParser {
 
   // ── summary (`ss -s`) ──
 
-  private summaryLine(s: string, p: number): boolean {
+  /**
+   * A line of the `ss -s` summary: true when it is one and read, false when it is not one, or why it is one
+   * that does not read in full (a number beyond 2^53, an item of the TCP line of another form): what reads of
+   * it is kept, and the line is reported.
+   */
+  private summaryLine(s: string, p: number): boolean | string {
     const sum = this.summary!;
     const t = s.slice(p);
     let m: RegExpExecArray | null;
     if ((m = /^Total:\s+(-?\d+)(?:\s+\(kernel\s+(-?\d+)\))?\s*$/.exec(t))) {
-      if (sum.total !== undefined) return false;
-      sum.total = Number(m[1]);
-      if (m[2] !== undefined) sum.kernel = Number(m[2]);
-      return true;
+      if (this.summaryTotal) return false;
+      this.summaryTotal = true;
+      const bad: string[] = [];
+      const total = summaryNumber(m[1], 'Total', bad);
+      if (total !== undefined) sum.total = total;
+      const kernel = m[2] !== undefined ? summaryNumber(m[2], 'kernel', bad) : undefined;
+      if (kernel !== undefined) sum.kernel = kernel;
+      return bad.length ? summaryReason(bad) : true;
     }
     if ((m = /^TCP:\s+(-?\d+)\s+\(([^)]*)\)(?:,\s*ports\s+(-?\d+))?\s*$/.exec(t))) {
-      const tcp: NonNullable<SsSummary['tcp']> = { total: Number(m[1]) };
+      const bad: string[] = [];
+      const tcp: NonNullable<SsSummary['tcp']> = {};
+      const total = summaryNumber(m[1], 'TCP', bad);
+      if (total !== undefined) tcp.total = total;
       for (const item of m[2].split(',')) {
         const mm = /^\s*([a-z]+)\s+(-?\d+)(?:\/(-?\d+))?\s*$/.exec(item);
-        if (!mm) continue;
-        const v = Number(mm[2]);
-        switch (mm[1]) {
-          case 'estab': tcp.estab = v; break;
-          case 'closed': tcp.closed = v; break;
-          case 'orphaned': tcp.orphaned = v; break;
-          case 'synrecv': tcp.synrecv = v; break;
-          case 'timewait':
-            tcp.timewait = v;
-            if (mm[3] !== undefined) tcp.timewait2 = Number(mm[3]);
-            break;
-          default: break;
+        const key = mm?.[1];
+        if (!mm || !(key === 'estab' || key === 'closed' || key === 'orphaned' || key === 'synrecv' || key === 'timewait') || (mm[3] !== undefined && key !== 'timewait')) {
+          if (item.trim() !== '' || m[2].trim() !== '') bad.push(`"${cut(item.trim())}": not an item of the TCP line (estab N, closed N, orphaned N, synrecv N, timewait N[/N])`);
+          continue;
+        }
+        const v = summaryNumber(mm[2], key, bad);
+        if (v !== undefined) tcp[key] = v;
+        if (mm[3] !== undefined) {
+          const v2 = summaryNumber(mm[3], 'timewait', bad);
+          if (v2 !== undefined) tcp.timewait2 = v2;
         }
       }
-      if (m[3] !== undefined) tcp.ports = Number(m[3]);
+      if (m[3] !== undefined) {
+        const ports = summaryNumber(m[3], 'ports', bad);
+        if (ports !== undefined) tcp.ports = ports;
+      }
       sum.tcp = tcp;
-      return true;
+      return bad.length ? summaryReason(bad) : true;
     }
     if (/^Transport\s+Total\s+IP\s+IPv6\s*$/.test(t)) {
       sum.transport = sum.transport ?? {};
       return true;
     }
     if (sum.transport && (m = /^(\*|[A-Z][A-Z0-9]*)\s+(-?\d+|-)\s+(-?\d+|-)\s+(-?\d+|-)\s*$/.exec(t))) {
-      const num = (x: string): number | null => (x === '-' ? null : Number(x));
-      sum.transport[m[1]] = { total: num(m[2]), ip: num(m[3]), ipv6: num(m[4]) };
       this.summaryRows = true;
+      const bad: string[] = [];
+      const num = (x: string, what: string): number | null | undefined => (x === '-' ? null : summaryNumber(x, what, bad));
+      const total = num(m[2], `${m[1]} Total`);
+      const ip = num(m[3], `${m[1]} IP`);
+      const ipv6 = num(m[4], `${m[1]} IPv6`);
+      // (a row with a number that does not read is left out: its three columns go together)
+      if (total === undefined || ip === undefined || ipv6 === undefined) return summaryReason(bad);
+      sum.transport[m[1]] = { total, ip, ipv6 };
       return true;
     }
     return false;
@@ -991,10 +1044,16 @@ export class SsParser {
 
   // ── socket rows ──
 
-  /** A continuation line of `cur`, its text from `from`: reported when its `users:((` group does not close, as a row is. */
+  /**
+   * A continuation line of `cur`, its text from `from`: reported when its `users:((` group does not close, or
+   * an item of it does not read, as a row is.
+   */
   private continuation(s: string, from: number, lineNo: number): void {
-    if (this.extend(this.cur!, s, from) & SEEN_UNTERMINATED) this.unparsed(lineNo, s, USERS_NOT_CLOSED);
-    else this.stats.kinds.continuation++;
+    const bits = this.extend(this.cur!, s, from);
+    if (bits & (SEEN_UNTERMINATED | SEEN_BAD)) {
+      const bad = bits & SEEN_BAD ? badItemsReason() : undefined;
+      this.unparsed(lineNo, s, bits & SEEN_UNTERMINATED ? (bad !== undefined ? `${USERS_NOT_CLOSED}; ${bad}` : USERS_NOT_CLOSED) : bad!);
+    } else this.stats.kinds.continuation++;
   }
 
   /** Reads extension text s[from..] into `rec`; returns the SEEN_* bits. */
@@ -1097,8 +1156,10 @@ export class SsParser {
       this.unparsed(lineNo, s, rec);
       return;
     }
-    // a truncated row: its socket is made, and the line is reported (the process entry left open is lost)
-    if (this.rowTruncated) this.unparsed(lineNo, s, USERS_NOT_CLOSED);
+    // a truncated row (the process entry left open is lost), or one with items that do not read: its socket is
+    // made, and the line is reported
+    const why = this.rowTruncated ? (this.rowBad !== undefined ? `${USERS_NOT_CLOSED}; ${this.rowBad}` : USERS_NOT_CLOSED) : this.rowBad;
+    if (why !== undefined) this.unparsed(lineNo, s, why);
     else this.stats.kinds.socket++;
     this.cur = rec;
     this.curLazy = this.rowLazy;
@@ -1120,6 +1181,7 @@ export class SsParser {
   private parseRow(s0: string, lineNo: number, joined: boolean): SocketRecord | string {
     this.rowCls = -1;
     this.rowTruncated = false;
+    this.rowBad = undefined;
     let s = s0;
     let n = trimmedLength(s);
     let p = 0;
@@ -1184,19 +1246,24 @@ export class SsParser {
     let recvQ: number | undefined;
     let sendQ: number | undefined;
     if (!this.layout || this.layout.queues) {
+      // a queue is a count (0 to 2^53 - 1): a row with a number that is not one is unparsed, and so is one
+      // without numbers right after its state where the header says the queues are
+      const columns = this.layout !== undefined && (state !== undefined || association);
       const p1 = skipWs(s, p, n);
       const e1 = tokEnd(s, p1, n);
-      const q1 = parseIntRange(s, p1, e1);
-      if (q1 === q1) {
+      if (integral(s, p1, e1)) {
+        const q1 = countRange(s, p1, e1);
+        if (q1 !== q1) return queueReason('Recv-Q', s, p1, e1);
         const p2 = skipWs(s, e1, n);
         const e2 = tokEnd(s, p2, n);
-        const q2 = parseIntRange(s, p2, e2);
-        if (q2 === q2) {
+        if (integral(s, p2, e2)) {
+          const q2 = countRange(s, p2, e2);
+          if (q2 !== q2) return queueReason('Send-Q', s, p2, e2);
           recvQ = q1;
           sendQ = q2;
           p = e2;
-        }
-      }
+        } else if (columns && p2 < n) return queueReason('Send-Q', s, p2, e2);
+      } else if (columns && p1 < n) return queueReason('Recv-Q', s, p1, e1);
     }
     if (netid === undefined && state === undefined && recvQ === undefined && !association) {
       const l = this.layout;
@@ -1256,6 +1323,8 @@ export class SsParser {
         // inet addresses are read in place (the common case: no token strings made)
         const l = cls === Cls.INET ? this.inetEndpoint(s, p, e1, proto, raw) : this.endpoint(cls, s.slice(p, e1), proto, raw);
         const r = cls === Cls.INET ? this.inetEndpoint(s, p2, e2, proto, raw) : this.endpoint(cls, s.slice(p2, e2), proto, raw);
+        if (typeof l === 'string') return `local ${l}`;
+        if (typeof r === 'string') return `peer ${r}`;
         if (!l || !r) return cls === Cls.INET ? unrecognised(s0) : `unrecognised ${netid} address`;
         rec.local = l;
         rec.peer = r;
@@ -1284,6 +1353,8 @@ export class SsParser {
         }
         this.rowTruncated = true;
       }
+      // items that do not read (a pid, a count out of range …): the socket is kept without them, the row reported
+      if (bits & SEEN_BAD) this.rowBad = badItemsReason();
       this.seen |= bits;
     }
 
@@ -1361,15 +1432,22 @@ export class SsParser {
         if (tok === '*' || tok === '-') return { address: tok, port: null };
         const c = tok.lastIndexOf(':');
         if (c <= 0) return undefined;
+        // a port or reference (u32) printed as a number that does not read: the row is unparsed
+        if (integral(tok, c + 1, tok.length) && !(countRange(tok, c + 1, tok.length) >= 0)) return undefined;
         return portOf({ address: tok.slice(0, c), port: null }, tok.slice(c + 1), undefined, proto, false);
       }
-      default:
-        return this.inetEndpoint(tok, 0, tok.length, proto, raw);
+      default: {
+        const ep = this.inetEndpoint(tok, 0, tok.length, proto, raw);
+        return typeof ep === 'string' ? undefined : ep;
+      }
     }
   }
 
-  /** The inet endpoint s[from..to): `ADDR:PORT`, `[V6]:PORT`, `[V6]%IFACE:PORT`, `ADDR%IFACE:PORT`. */
-  private inetEndpoint(s: string, from: number, to: number, proto: string, raw: boolean): Endpoint | undefined {
+  /**
+   * The inet endpoint s[from..to): `ADDR:PORT`, `[V6]:PORT`, `[V6]%IFACE:PORT`, `ADDR%IFACE:PORT`; undefined when
+   * it is not one, or why not (`port 99999: …`) when its port is a number but not a port (0 to 65535).
+   */
+  private inetEndpoint(s: string, from: number, to: number, proto: string, raw: boolean): Endpoint | string | undefined {
     let addrTo: number;
     let addrFrom = from;
     let iface: string | undefined;
@@ -1399,10 +1477,11 @@ export class SsParser {
     const ep: Endpoint = { address: s.slice(addrFrom, addrTo), port: null };
     if (iface) ep.iface = iface;
     const v = parseIntRange(s, c + 1, to);
-    if (v === v) {
+    if (v >= 0 && v <= MAX_PORT && s.charCodeAt(c + 1) !== 45 /* - */) {
       ep.port = v; // what portOf makes of a number, without the port's string
       return ep;
     }
+    if (integral(s, c + 1, to)) return `port ${cut(s.slice(c + 1, to))}: not a port number (0 to 65535)`;
     return portOf(ep, s.slice(c + 1, to), this.services, proto, raw);
   }
 
@@ -1545,6 +1624,40 @@ const SEEN_QUEUES = 1 << 9;
 const NO_SINK_ERROR = Symbol("no sink error");
 const JOIN = '\u0000join';
 
+/**
+ * A number of the `ss -s` summary (sockstat counters: `closed` may be computed negative), or undefined when it
+ * is beyond ±(2^53 - 1) — it would not be held exactly — and why in `bad`.
+ */
+function summaryNumber(text: string, what: string, bad: string[]): number | undefined {
+  const v = Number(text);
+  if (Number.isSafeInteger(v)) return v;
+  bad.push(`${what} ${cut(text)}: not a number from -(2^53-1) to 2^53-1`);
+  return undefined;
+}
+
+function summaryReason(bad: string[]): string {
+  return `ss -s line not read in full: ${bad.join('; ')}`;
+}
+
+/** Largest port of an inet socket (a u16). */
+const MAX_PORT = 65535;
+
+/** Whether s[from..to) is a decimal integer: digits, perhaps after a `-`. */
+function integral(s: string, from: number, to: number): boolean {
+  if (from < to && s.charCodeAt(from) === 45 /* - */) from++;
+  if (from >= to) return false;
+  for (let i = from; i < to; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 48 || c > 57) return false;
+  }
+  return true;
+}
+
+/** Why a row whose `column` (Recv-Q or Send-Q) is the number s[from..to), but not a queue length, is unparsed. */
+function queueReason(column: string, s: string, from: number, to: number): string {
+  return `${column} ${cut(s.slice(from, to))}: not a queue length (0 to ${MAX_COUNT})`;
+}
+
 function unrecognised(s: string): string {
   const t = s.trimStart();
   if (t.startsWith('RTNETLINK answers')) return 'ss error message (stderr): RTNETLINK answers';
@@ -1678,16 +1791,22 @@ function netlinkAddresses(rec: SocketRecord, s: string, p: number, n: number): n
     const local = s.slice(starts[0], ends[k - 1]);
     const c = local.indexOf(':');
     if (c <= 0) return 'unrecognised netlink address';
+    // port ids are signed 32-bit: a number beyond 2^53 is not read
+    if (integral(local, c + 1, local.length) && parseIntStrict(local.slice(c + 1)) === undefined) return NETLINK_PORT;
     rec.local = netlinkEndpoint(local.slice(0, c), local.slice(c + 1));
     if (t === '*') rec.peer = { address: '*', port: null };
     else {
       const c2 = t.indexOf(':', 1);
-      rec.peer = { address: t.slice(0, c2), port: Number(t.slice(c2 + 1)) };
+      const port = parseIntStrict(t.slice(c2 + 1));
+      if (port === undefined) return NETLINK_PORT;
+      rec.peer = { address: t.slice(0, c2), port };
     }
     return k + 1 < m ? starts[k + 1] : n;
   }
   return 'unrecognised netlink address';
 }
+
+const NETLINK_PORT = 'netlink port id beyond 2^53 (not a number from -2^53 to 2^53)';
 
 function netlinkEndpoint(proto: string, port: string): Endpoint {
   const ep: Endpoint = { address: proto, port: null };

@@ -119,7 +119,8 @@ function inetToken(b: Buffer, p: number, end: number): number {
   portNamed = false;
   if (c >= 48 && c <= 57) {
     const d = digits(b, i, end);
-    if (d - i > 5) return -1;
+    // a port is 0…65535 (a row with another number is the full parse's to report)
+    if (d - i > 5 || (d - i === 5 && b[i] >= 54 /* 6 */ && value(b, i, d) > MAX_PORT)) return -1;
     i = d;
   } else if (c === 42 /* * */) {
     i++;
@@ -175,7 +176,7 @@ function ifaceEnd(b: Buffer, i: number): number {
 
 /**
  * The end of a plain `users:(("comm",pid=N,fd=N),…)` block at p (COMM of printable ASCII without space,
- * quote, parentheses, comma or backslash), or -1. Each entry's bounds go into `entries`: COMM start and end,
+ * quote, parentheses, comma or backslash; N at most 2^31 - 1), or -1. Each entry's bounds go into `entries`: COMM start and end,
  * PID start and end, FD start and end (thinProcesses makes the processes of them).
  */
 function usersBlock(b: Buffer, p: number, end: number, entries: number[] | undefined): number {
@@ -195,13 +196,13 @@ function usersBlock(b: Buffer, p: number, end: number, entries: number[] | undef
     entries?.push(c0, i);
     i += PID_KEY.length;
     let d = digits(b, i, end);
-    if (d === i || d - i > 10) return -1;
+    if (d === i || d - i > 10 || (d - i === 10 && value(b, i, d) > MAX_ID)) return -1;
     entries?.push(i, d);
     i = d;
     if (!startsWith(b, i, end, FD_KEY)) return -1;
     i += FD_KEY.length;
     d = digits(b, i, end);
-    if (d === i || d - i > 10) return -1;
+    if (d === i || d - i > 10 || (d - i === 10 && value(b, i, d) > MAX_ID)) return -1;
     entries?.push(i, d);
     i = d;
     if (b[i] !== 41 /* ) */) return -1;
@@ -211,6 +212,9 @@ function usersBlock(b: Buffer, p: number, end: number, entries: number[] | undef
     i++;
   }
 }
+/** Largest port; largest pid and fd (C ints: fields.ts, MAX_ID). */
+const MAX_PORT = 65535;
+const MAX_ID = 0x7fffffff;
 const USERS_OPEN = Buffer.from('users:(', 'latin1');
 const PID_KEY = Buffer.from('",pid=', 'latin1');
 const FD_KEY = Buffer.from(',fd=', 'latin1');
@@ -431,10 +435,16 @@ export interface ThinItems {
   n: number;
   /** NEEDS_* bits of the skipped tokens. */
   needs: number;
+  /**
+   * [start, end) of each skipped token whose value must be read to know that it reads (checkThinItems in
+   * fields.ts), in text order: `m` pairs. A rate key's (`send`) runs to the end of the token after it.
+   */
+  check: number[];
+  m: number;
 }
 
 export function newThinItems(): ThinItems {
-  return { found: [], n: 0, needs: 0 };
+  return { found: [], n: 0, needs: 0, check: [], m: 0 };
 }
 
 /** `key:` prefixes as bytes, by their first byte. */
@@ -452,8 +462,139 @@ export function thinKeys(keys: readonly string[]): KeyTable {
  * 17, and 2–3, in fields.ts (which imports this file). An item missing here counts as TCP info: stricter,
  * never wrong.
  */
-const EXTENDED_KEYS = thinKeys(['ino', 'sk', 'cgroup', 'uid', 'fwmark', 'v6only']);
-const SKMEM_KEYS = thinKeys(['skmem', 'mem']);
+const EXTENDED_NAMES = ['ino', 'sk', 'cgroup', 'uid', 'fwmark', 'v6only'];
+const SKMEM_NAMES = ['skmem', 'mem'];
+const EXTENDED_KEYS = thinKeys(EXTENDED_NAMES);
+const SKMEM_KEYS = thinKeys(SKMEM_NAMES);
+/** TCP info items a value of digits alone does not make readable (they end in `ms`). */
+const UNIT_KEYS = thinKeys(['busy', 'rwnd_limited', 'sndbuf_limited']);
+/** …and those a decimal (`0.108`) does not: counts, and items that end in `ms`. */
+const NOT_DECIMAL_KEYS = thinKeys(['retrans', 'wscale', 'busy', 'rwnd_limited', 'sndbuf_limited']);
+/** The items whose value may be A,B / A/B / Nms (as thinItems tells them: A, B, N up to 15 digits). */
+const COMMA_KEYS = thinKeys(['wscale']);
+const SLASH_KEYS = thinKeys(['retrans', 'rtt']);
+const MS_KEYS = thinKeys(['busy']);
+
+/**
+ * What a value after a `:` in thin text is, as thinItems tells it from the bytes it walks (A and B: 1 to 15
+ * digits): A (PLAIN), A.B with at most 15 digits in all (DECIMAL), A,B (COMMA), A/B (SLASH), Ams (MS), or
+ * something else (OTHER, or no value at all).
+ */
+const OTHER = 0;
+const PLAIN = 1;
+const DECIMAL = 2;
+const COMMA = 3;
+const SLASH = 4;
+const MS = 5;
+
+/**
+ * Whether the value (of `shape`) of TCP info item (or unknown item) b[s..] whose first `:` is at `colon` may not
+ * read: a value of these shapes reads for any key but these (TCP info of another form; an unknown key reads
+ * whatever its value, but telling it apart is the check's).
+ */
+function valueUnsure(b: Buffer, s: number, colon: number, shape: number): boolean {
+  const c0 = b[s];
+  const general = (KEY_FLAGS[shapeSlot(c0, colon - s)] & SHAPE_KEY) === 0;
+  switch (shape) {
+    case PLAIN: return !general && startsWithAny(b, s, colon + 1, UNIT_KEYS[c0]);
+    case DECIMAL: return !general && startsWithAny(b, s, colon + 1, NOT_DECIMAL_KEYS[c0]);
+    case COMMA: return general || !startsWithAny(b, s, colon + 1, COMMA_KEYS[c0]);
+    case SLASH: return general || !startsWithAny(b, s, colon + 1, SLASH_KEYS[c0]);
+    case MS: return general || !startsWithAny(b, s, colon + 1, MS_KEYS[c0]);
+    default: return true;
+  }
+}
+
+/**
+ * Whether b[p..e) is `(KEY COUNT,KEY COUNT…)`, each KEY lower-case letters and each COUNT 1 to 15 digits: what
+ * the skmem:( and mem:( items of every kernel are, and which reads whatever its keys (an unknown one goes to
+ * extra).
+ */
+function plainSkmem(b: Buffer, p: number, e: number): boolean {
+  if (b[p] !== 40 /* ( */ || b[e - 1] !== 41 /* ) */) return false;
+  e--;
+  for (let i = p + 1; ;) {
+    const k = i;
+    while (i < e && b[i] >= 97 && b[i] <= 122) i++;
+    const d = digitsEnd(b, i, e);
+    if (i === k || d === i || d - i > 15) return false;
+    if (d === e) return true;
+    if (b[d] !== 44 /* , */) return false;
+    i = d + 1;
+  }
+}
+
+/** Where the part of the value valueShape read ends. */
+let shapeEnd = 0;
+
+/**
+ * The shape of the value at b[p..] (a token's, which a space or `end` ends); shapeEnd is then where the bytes
+ * it read end (its numbers: the rest of the token, if any, is not of a shape).
+ */
+function valueShape(b: Buffer, p: number, end: number): number {
+  let d = digitsEnd(b, p, end);
+  shapeEnd = d;
+  const n1 = d - p;
+  if (n1 === 0 || n1 > 15) return OTHER;
+  if (d === end || b[d] === 32) return PLAIN;
+  const c = b[d];
+  if (c === 109 /* m */) {
+    if (d + 2 <= end && b[d + 1] === 115 /* s */ && (d + 2 === end || b[d + 2] === 32)) {
+      shapeEnd = d + 2;
+      return MS;
+    }
+    return OTHER;
+  }
+  if (c !== 46 /* . */ && c !== 44 /* , */ && c !== 47 /* / */) return OTHER;
+  const e = digitsEnd(b, ++d, end);
+  const n2 = e - d;
+  if (n2 === 0 || (e !== end && b[e] !== 32)) return OTHER;
+  shapeEnd = e;
+  if (c === 46) return n1 + n2 <= 15 ? DECIMAL : OTHER;
+  return n2 > 15 ? OTHER : c === 44 ? COMMA : SLASH;
+}
+
+/** Whether b[s..p) is N bps, N 1 to 15 digits (a rate that reads: rateMeasure in fields.ts). */
+function plainRate(b: Buffer, s: number, p: number): boolean {
+  const d = digitsEnd(b, s, p);
+  return d > s && d - s <= 15 && p - d === 3 && b[d] === 98 /* b */ && b[d + 1] === 112 /* p */ && b[d + 2] === 115 /* s */;
+}
+
+/** The end of the digits at b[p..end). */
+function digitsEnd(b: Buffer, p: number, end: number): number {
+  while (p < end && b[p] >= 48 && b[p] <= 57) p++;
+  return p;
+}
+/** The bare keys of a rate (`send 10Mbps`): the rate is the token after them. */
+const RATE_NAMES = ['send', 'pacing_rate', 'delivery_rate'];
+const RATE_TOKENS = RATE_NAMES.map((t) => Buffer.from(t, 'latin1'));
+
+/**
+ * What a key may be, by its first byte and length (shapeSlot; a bare token's: the token), as bits: one array read
+ * spares the other keys the lookups (made only when a bit says the key may be one of a list). SHAPE_KEY: one
+ * of UNIT_KEYS … MS_KEYS, whose value's shape does not decide alone whether it reads. RATE_KEY: a rate key.
+ * COUNT_KEY, V6ONLY_KEY: of the -e items (EXTENDED_KEYS, no two of which share a first byte and a length), uid
+ * and ino (counts: read when their value is 1 to 15 digits, below 2^53), v6only (0 or 1). EXTENDED_KEY,
+ * SKMEM_KEY: one of EXTENDED_KEYS, of SKMEM_KEYS.
+ */
+const SHAPE_KEY = 1;
+const RATE_KEY = 2;
+const COUNT_KEY = 4;
+const V6ONLY_KEY = 8;
+const EXTENDED_KEY = 16;
+const SKMEM_KEY = 32;
+const KEY_FLAGS = new Uint8Array(128 * 16);
+for (const k of ['busy', 'rwnd_limited', 'sndbuf_limited', 'retrans', 'wscale', 'rtt']) KEY_FLAGS[shapeSlot(k.charCodeAt(0), k.length)] |= SHAPE_KEY;
+for (const k of RATE_NAMES) KEY_FLAGS[shapeSlot(k.charCodeAt(0), k.length)] |= RATE_KEY;
+for (const k of ['uid', 'ino']) KEY_FLAGS[shapeSlot(k.charCodeAt(0), k.length)] |= COUNT_KEY;
+KEY_FLAGS[shapeSlot(118 /* v */, 6)] |= V6ONLY_KEY;
+for (const k of EXTENDED_NAMES) KEY_FLAGS[shapeSlot(k.charCodeAt(0), k.length)] |= EXTENDED_KEY;
+for (const k of SKMEM_NAMES) KEY_FLAGS[shapeSlot(k.charCodeAt(0), k.length)] |= SKMEM_KEY;
+
+/** KEY_FLAGS's slot of a key of first byte c0 (printable ASCII) and `length` (lengths from 15 on share one). */
+function shapeSlot(c0: number, length: number): number {
+  return c0 * 16 + (length < 15 ? length : 15);
+}
 /** `ss -e`'s shutdown state of a socket (fields.ts reads them; thinItems skips them). */
 export const SHUTDOWN_MARKERS = ['<->', '-->', '<--', '---'];
 const SHUTDOWN_TOKENS = SHUTDOWN_MARKERS.map((t) => Buffer.from(t, 'latin1'));
@@ -474,20 +615,38 @@ function startsWithAny(b: Buffer, p: number, e: number, prefixes: readonly Buffe
   return false;
 }
 
+/** Whether b[p..e) is one of `tokens`. */
+function isAny(b: Buffer, p: number, e: number, tokens: readonly Buffer[]): boolean {
+  for (let k = 0; k < tokens.length; k++) if (tokens[k].length === e - p && startsWith(b, p, e, tokens[k])) return true;
+  return false;
+}
+
 /**
  * Extension text b[p..end) of a thin row (after its users, or a continuation line after its TAB), trimmed:
  * appends the tokens that start with one of `keys` to `out.found` and ORs into `out.needs` what the others
- * need to be left unread. False when the text is not simple enough for that — what searchRest (fields.ts)
- * requires of text it searches (NOT_SIMPLE), and stricter: printable ASCII and spaces only, no `"`, no `:`
- * before a space or the end, every `(` closed before a space or another `(` (so tokens are exactly the runs
- * between spaces), no `users:(` block, bpf program or tcp-ulp block.
+ * need to be left unread; of those, the ones whose value may not read (not a plain count of up to 15 digits,
+ * or of a key that wants more) go to `out.check`, to be checked without being read. False when the text is not
+ * simple enough for that — what searchRest (fields.ts) requires of text it searches (NOT_SIMPLE), and stricter:
+ * printable ASCII and spaces only, no `"`, no `:` before a space or the end, every `(` closed before a space or
+ * another `(` (so tokens are exactly the runs between spaces), no `users:(` block, bpf program or tcp-ulp block.
  */
 export function thinItems(b: Buffer, p: number, end: number, keys: KeyTable, out: ThinItems): boolean {
+  let rate = -1; // the start of a rate key whose rate (the next token) is still to come
+  let rateEnd = -1; // and its end
   for (;;) {
     while (p < end && b[p] === 32) p++;
-    if (p >= end) return true;
+    if (p >= end) {
+      if (rate >= 0) {
+        // a rate key that ends the text: checked alone (it has no rate)
+        out.check[out.m * 2] = rate;
+        out.check[out.m * 2 + 1] = rateEnd;
+        out.m++;
+      }
+      return true;
+    }
     const s = p;
     let colon = -1;
+    let shape = OTHER; // of the value after the first `:`
     for (; p < end; p++) {
       const c = b[p];
       if (c > 58 ? c < 127 : c > 41 && c < 58) continue; // letters, digits, most punctuation: BYTE_CLASS 0
@@ -496,7 +655,19 @@ export function thinItems(b: Buffer, p: number, end: number, keys: KeyTable, out
       if (k === BAD) return false;
       if (k === COLON) {
         if (p + 1 >= end || b[p + 1] === 32) return false;
-        if (colon < 0) colon = p;
+        if (colon < 0) {
+          colon = p;
+          // the value's digits (mostly the whole value: PLAIN), or its numbers when it is of another shape, then
+          // the rest as before
+          let d = p + 1;
+          while (d < end && b[d] >= 48 && b[d] <= 57) d++;
+          if (d === end || b[d] === 32) shape = d - p <= 16 ? PLAIN : OTHER;
+          else {
+            shape = valueShape(b, p + 1, end);
+            d = shapeEnd;
+          }
+          p = d - 1;
+        }
       } else if (k === OPEN) {
         // closed before a space or another `(`
         let q = p + 1;
@@ -504,23 +675,48 @@ export function thinItems(b: Buffer, p: number, end: number, keys: KeyTable, out
         if (q >= end || b[q] !== 41 /* ) */) return false;
       }
     }
+    if (rate >= 0) {
+      // the rate key's token and this one after it are checked, unless this is N bps (N: 1 to 15 digits), which reads
+      if (!plainRate(b, s, p)) {
+        out.check[out.m * 2] = rate;
+        out.check[out.m * 2 + 1] = p;
+        out.m++;
+      }
+      rate = -1;
+    }
     // a users:(…) block readThinTail did not take (malformed, or a second one) is the full parse's to read
     const c0 = b[s];
     if ((c0 === 117 && startsWith(b, s, p, USERS_OPEN)) || (c0 === 98 && startsWith(b, s, p, BPF_TOKEN)) || (c0 === 116 && startsWith(b, s, p, ULP_TOKEN))) {
       return false;
     }
-    if (colon > 0 && startsWithAny(b, s, p, keys[c0])) {
+    // what the key may be, by its first byte and length (a bare token's: the whole token)
+    const f = KEY_FLAGS[shapeSlot(c0, (colon > 0 ? colon : p) - s)];
+    let check = false;
+    if (colon > 0 && keys[c0] !== undefined && startsWithAny(b, s, p, keys[c0])) {
       out.found[out.n * 2] = s;
       out.found[out.n * 2 + 1] = p;
       out.n++;
-    } else if (colon > 0 && startsWithAny(b, s, colon + 1, EXTENDED_KEYS[c0])) {
+    } else if (colon > 0 && (f & EXTENDED_KEY) !== 0 && startsWithAny(b, s, colon + 1, EXTENDED_KEYS[c0])) {
       out.needs |= NEEDS_EXTENDED;
-    } else if (colon > 0 && startsWithAny(b, s, colon + 1, SKMEM_KEYS[c0])) {
+      // uid, ino: a count; v6only: 0 or 1 (sk, cgroup, fwmark: any text)
+      check = (f & COUNT_KEY) !== 0 ? shape !== PLAIN : (f & V6ONLY_KEY) !== 0 && !(p - colon === 2 && (b[p - 1] === 48 || b[p - 1] === 49));
+    } else if (colon > 0 && (f & SKMEM_KEY) !== 0 && startsWithAny(b, s, colon + 1, SKMEM_KEYS[c0])) {
       out.needs |= NEEDS_SKMEM;
+      check = !plainSkmem(b, colon + 1, p);
     } else if (colon < 0 && p - s === 3 && startsWithAny(b, s, p, SHUTDOWN_TOKENS)) {
       out.needs |= NEEDS_EXTENDED;
     } else {
       out.needs |= NEEDS_TCP | NEEDS_EXTENDED; // TCP info, or an unknown item (`a=b` ones are -e items)
+      if (colon > 0) check = (shape !== PLAIN || (f & SHAPE_KEY) !== 0) && valueUnsure(b, s, colon, shape);
+      else if ((f & RATE_KEY) !== 0 && isAny(b, s, p, RATE_TOKENS)) {
+        rate = s;
+        rateEnd = p;
+      }
+    }
+    if (check) {
+      out.check[out.m * 2] = s;
+      out.check[out.m * 2 + 1] = p;
+      out.m++;
     }
   }
 }

@@ -1,5 +1,5 @@
 /** Extension items read in place (src/snapshot/fields.ts): the fast paths read what the general ones do. */
-import { parseExtensions, parseSkmem } from '../../src/snapshot/fields';
+import { SEEN_BAD, badItemsReason, parseExtensions, parseSkmem } from '../../src/snapshot/fields';
 import type { SocketRecord } from '../../src/snapshot/types';
 
 describe('skmem:(…): the standard nine items as one object, anything else item by item, alike', () => {
@@ -7,7 +7,7 @@ describe('skmem:(…): the standard nine items as one object, anything else item
   it.each([
     standard,
     'r4096,rb6291456,t2304,tb87040,f1792,w0,o0,bl0,d17',
-    'r-0,rb1,t-5,tb2,f3,w4,o5,bl6,d7', // signs as parseIntStrict reads them
+    'r-0,rb1,t-5,tb2,f3,w4,o5,bl6,d7', // signs: not counts (reported, not read)
     'r0,rb131072,t0,tb16384,f0,w0,o0,bl0', // no d (older kernels)
     'r0,rb131072,t0,tb16384,f0,w0,o0,bl0,d0,x9', // an item after d
     'rb131072,r0,t0,tb16384,f0,w0,o0,bl0,d0', // another order
@@ -16,16 +16,24 @@ describe('skmem:(…): the standard nine items as one object, anything else item
     'r0,rb131072,t0,tb16384,f0,w0,o0,bl0,d0,', // a trailing comma
     'r0,,rb131072,t0,tb16384,f0,w0,o0,bl0,d0', // an empty item
     'r0,rb131072,t0,tb16384,f0,w0,o0,bl0,d99999999999999999999999', // too large
+    'r0,rb131072,t0,tb16384,f0,w0,o0,bl0,d9007199254740992', // above 2^53 - 1
+    'r0,rb131072,t0,tb16384,f0,w0,o0,bl0,d9007199254740991', // 2^53 - 1
     'r1,r2,t0,tb16384,f0,w0,o0,bl0,d0', // a key twice
+    'rx1,r0,rb131072,t0,tb16384,f0,w0,o0,bl0,d0', // a key of other letters
   ])('%s', (inner) => {
     const text = `skmem:(${inner})`;
     const rec = { netid: 'tcp', local: { address: '', port: 0 }, peer: { address: '', port: 0 } } as unknown as SocketRecord;
-    parseExtensions(rec, text, 0, text.length, false);
+    const bits = parseExtensions(rec, text, 0, text.length, false);
     const unknown: string[] = [];
-    const expected = parseSkmem(inner, unknown);
+    const bad: string[] = [];
+    const expected = parseSkmem(inner, unknown, bad);
     expect(rec.skmem).toEqual(expected);
     expect(Object.keys(rec.skmem!)).toEqual(Object.keys(expected)); // the same key order (parse's NDJSON)
     expect(rec.extra?.skmem).toEqual(unknown.length ? unknown.join(',') : undefined);
+    // an item of a known key whose count does not read is reported (the parser's unparsed line), not kept
+    expect((bits & SEEN_BAD) !== 0).toBe(bad.length > 0);
+    for (const item of bad) expect(badItemsReason()).toContain(item);
+    if (bad.length) expect(unknown).not.toEqual(expect.arrayContaining(bad));
   });
 });
 
