@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { parseSsText, type ParseStats } from '../../src/snapshot/parser';
+import { parseSsText, type ParseStats, type SsParser } from '../../src/snapshot/parser';
 import { builtinServices } from '../../src/snapshot/services';
 
 export const SHARED = path.resolve(__dirname, '../../../shared');
@@ -43,4 +43,37 @@ export function sortedKeys(v: unknown): unknown {
     return o;
   }
   return v;
+}
+
+/** Deterministic chunk sizes (mulberry32), 1 byte to `max` bytes, a tenth of them single bytes. */
+export function chunker(seed: number, max = 4096): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    const r = ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    return r < 0.1 ? 1 : 1 + Math.floor(r * r * max);
+  };
+}
+
+/**
+ * Feed `text` to `p` whole (no seed) or in chunks of chunker(seed) sizes, each a fresh buffer overwritten after
+ * `write` returns: the parser must not keep one.
+ */
+export function feed(p: SsParser, text: string, seed?: number): void {
+  const buf = Buffer.from(text, 'utf8');
+  if (seed === undefined) {
+    p.write(buf);
+    return;
+  }
+  const next = chunker(seed);
+  for (let i = 0; i < buf.length;) {
+    const n = next();
+    const chunk = Buffer.from(buf.subarray(i, i + n));
+    p.write(chunk);
+    chunk.fill(0x41);
+    i += n;
+  }
 }

@@ -12,7 +12,7 @@ import { SsParser, type ParseStats } from '../../src/snapshot/parser';
 import { builtinServices } from '../../src/snapshot/services';
 import { completeExtensions, extensionWants, type ExtensionWants } from '../../src/snapshot/fields';
 import type { SocketRecord, UnparsedLine } from '../../src/snapshot/types';
-import { expectAccounted, parse, sortedKeys } from './helpers';
+import { expectAccounted, feed, parse, sortedKeys } from './helpers';
 
 const HEADER = 'State  Recv-Q Send-Q Local Address:Port Peer Address:Port Process\n';
 const services = builtinServices();
@@ -194,16 +194,6 @@ interface Run {
   stats: ParseStats;
 }
 
-/** Deterministic chunk sizes, 1 byte to ~2 KiB. */
-function chunks(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (Math.imul(a, 1103515245) + 12345) >>> 0;
-    const r = (a >>> 8) / 16777216;
-    return r < 0.1 ? 1 : 1 + Math.floor(r * r * 2048);
-  };
-}
-
 function run(text: string, wants?: ExtensionWants, seed?: number): Run {
   const recs: SocketRecord[] = [];
   const unparsed: UnparsedLine[] = [];
@@ -215,18 +205,7 @@ function run(text: string, wants?: ExtensionWants, seed?: number): Run {
     unparsed: (u) => unparsed.push(u),
     ...(wants ? { extensionWants: () => wants } : {}),
   });
-  const buf = Buffer.from(text, 'utf8');
-  if (seed === undefined) p.write(buf);
-  else {
-    const next = chunks(seed);
-    for (let i = 0; i < buf.length;) {
-      const n = next();
-      const chunk = Buffer.from(buf.subarray(i, i + n));
-      p.write(chunk);
-      chunk.fill(0x41); // the parser must not keep it
-      i += n;
-    }
-  }
+  feed(p, text, seed);
   return { recs, unparsed, stats: p.end() };
 }
 

@@ -15,7 +15,7 @@ import { builtinServices } from '../../src/snapshot/services';
 import { DEFERRED_EXTENSIONS, completeExtensions, extensionWants, type ExtensionWants } from '../../src/snapshot/fields';
 import type { SocketRecord, UnparsedLine } from '../../src/snapshot/types';
 import { FIELD_BY_NAME } from '../../src/rules/fields';
-import { CORPUS, SYNTHETIC, listOut, sortedKeys } from './helpers';
+import { CORPUS, SYNTHETIC, feed, listOut, sortedKeys } from './helpers';
 
 const services = builtinServices();
 /** What the default pack reads of ESTAB sockets, and a set that also reads processes and -e items (found on the main row). */
@@ -30,19 +30,6 @@ const ROW_WANTS = extensionWants(ROW_FIELDS);
 /** The values of `fields` a rule would read of `r` (JSON). */
 function reads(r: SocketRecord, fields: readonly string[]): string {
   return JSON.stringify(fields.map((f) => FIELD_BY_NAME.get(f)!.get(r) ?? null));
-}
-
-/** Deterministic chunk sizes (mulberry32), 1 byte to 4 KiB. */
-function chunker(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    const r = ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-    return r < 0.1 ? 1 : 1 + Math.floor(r * r * 4096);
-  };
 }
 
 interface Run {
@@ -77,19 +64,7 @@ function run(text: string, wants?: ExtensionWants, seed?: number, fields: readon
     unparsed: (u) => unparsed.push(u),
     ...(wants ? { extensionWants: () => wants } : {}),
   });
-  const buf = Buffer.from(text, 'utf8');
-  if (seed === undefined) p.write(buf);
-  else {
-    const next = chunker(seed);
-    for (let i = 0; i < buf.length;) {
-      const n = next();
-      // a fresh buffer each time, which the caller then overwrites: the parser must not keep it
-      const chunk = Buffer.from(buf.subarray(i, i + n));
-      p.write(chunk);
-      chunk.fill(0x41);
-      i += n;
-    }
-  }
+  feed(p, text, seed);
   return { recs, unparsed, before, thin, detailed, stats: p.end() };
 }
 
