@@ -26,11 +26,12 @@ export function parseFormatSpecs(values: string[] | undefined, known: string[]):
   const byPath = new Map<string, OutputSpec>();
   for (const spec of specs) {
     if (spec.path === undefined) continue;
-    const same = byPath.get(path.resolve(spec.path));
+    const key = realOrResolved(spec.path);
+    const same = byPath.get(key);
     if (same) {
       throw new UserError({ file: '--format', code: 'same-path-twice', message: `${same.kind} and ${spec.kind} would both be written to ${spec.path}`, hint: 'give each format a file of its own' }, ExitCode.usage);
     }
-    byPath.set(path.resolve(spec.path), spec);
+    byPath.set(key, spec);
   }
   const toStdout = specs.filter((s) => s.path === undefined);
   if (toStdout.length > 1) {
@@ -39,7 +40,7 @@ export function parseFormatSpecs(values: string[] | undefined, known: string[]):
   return specs;
 }
 
-/** The real path of an existing file, or the absolute path of one that does not exist yet. */
+/** The real path of an existing file, or the absolute path of one that does not exist yet: what names one file. */
 function realOrResolved(file: string): string {
   try {
     return fs.realpathSync(file);

@@ -3,9 +3,9 @@
  * socklint's command line. The only place that prints diagnostics and picks exit codes
  * (README "Exit codes"). Command modules are loaded lazily to keep start-up fast.
  */
-import { ExitCode, UserError, formatDiagnostic } from '../diagnostics';
+import { ExitCode, UserError } from '../diagnostics';
 import { socklintVersion } from '../version';
-import { warn } from './stdout';
+import { printDiagnostics, warn } from './stdout';
 import { cleanUpOnSignals } from '../cleanup';
 
 const FAIL_ON = ['error', 'warning', 'note', 'none'] as const;
@@ -231,7 +231,7 @@ export async function main(argv: string[]): Promise<number> {
 
 function reportError(e: unknown): number {
   if (e instanceof UserError) {
-    for (const d of e.diagnostics) warn(`${formatDiagnostic(d)}`);
+    printDiagnostics(e.diagnostics);
     if (e.exitCode === ExitCode.usage && e.diagnostics[0]?.code === 'usage') {
       process.stderr.write('Usage: socklint <scan|parse|capture|baseline|rules> [options]; `socklint --help` or `socklint COMMAND --help` for more.\n');
     }
@@ -252,7 +252,7 @@ function reportError(e: unknown): number {
 function stdoutFailed(e: NodeJS.ErrnoException): void {
   if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
   const why = e.code === 'ENOSPC' || e.code === 'EDQUOT' ? 'no space left on the device' : e.code ?? e.message;
-  warn(formatDiagnostic({ file: 'stdout', code: 'stdout-write-failed', message: `cannot write the output (${why})` }));
+  printDiagnostics([{ file: 'stdout', code: 'stdout-write-failed', message: `cannot write the output (${why})` }]);
   process.exit(ExitCode.usage);
 }
 

@@ -1,4 +1,5 @@
 /** Writing to stdout and stderr. */
+import { formatDiagnostic, type Diagnostic } from '../diagnostics';
 import { escapeTerminal } from '../report/sanitize';
 
 /** Buffered writes to stdout that respect back-pressure, so printing a million records keeps memory flat. */
@@ -48,4 +49,9 @@ export async function writeStdout(pieces: Iterable<string>): Promise<void> {
  */
 export function warn(text: string): void {
   process.stderr.write(`socklint: ${escapeTerminal(text)}\n`);
+}
+
+/** Each diagnostic as one `socklint: file:line:column: message [code]` line on stderr. */
+export function printDiagnostics(list: readonly Diagnostic[]): void {
+  for (const d of list) warn(formatDiagnostic(d));
 }

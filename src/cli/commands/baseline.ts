@@ -5,10 +5,10 @@ import { buildBaseline } from '../../engine/baseline';
 import { writeFileAtomic } from '../../report';
 import { socklintVersion } from '../../version';
 import { checkHostName } from '../../host-name';
-import { loadRulesAndConfig, parseLabelArgs, printDiagnostics } from './shared';
+import { loadRulesAndConfig, parseLabelArgs } from './shared';
 import { snapshotFiles } from '../snapshots';
 import { checkOutputsSpareInputs } from '../formats';
-import { warn } from '../stdout';
+import { printDiagnostics, warn } from '../stdout';
 
 export interface BaselineArgs {
   snapshots: string[];

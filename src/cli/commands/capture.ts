@@ -15,6 +15,6 @@ export async function captureCommand(a: CaptureArgs): Promise<number> {
   const labels = parseLabelArgs(a.labels);
   const { captureSnapshot } = await import('../../snapshot/capture');
   const result = await captureSnapshot({ ...(a.output && a.output !== '-' ? { output: a.output } : { stream: process.stdout }), netns: a.netns, host: a.host, labels, useProc: a.proc });
-  for (const n of result.notices) warn(`${n}`);
+  for (const n of result.notices) warn(n);
   return ExitCode.ok;
 }

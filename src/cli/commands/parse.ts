@@ -3,12 +3,12 @@
  * written while parsing (nothing but the current record is held; a slow reader pauses the parse). Summary
  * and unparsed lines are kept in the json document; ndjson reports unparsed lines on stderr.
  */
-import { ExitCode, UserError, formatDiagnostic } from '../../diagnostics';
+import { ExitCode, UserError } from '../../diagnostics';
 import { snapshotFiles } from '../snapshots';
 import { parseSnapshotFile } from '../../snapshot/source';
 import { emptyCapture } from '../../snapshot/parser';
 import type { SsSummary, UnparsedLine } from '../../snapshot/types';
-import { BufferedStdout, warn } from '../stdout';
+import { BufferedStdout, printDiagnostics, warn } from '../stdout';
 
 export async function parseCommand(args: string[], format: 'json' | 'ndjson', ssFlags?: string): Promise<number> {
   const inputs = snapshotFiles(args);
@@ -48,12 +48,12 @@ export async function parseCommand(args: string[], format: 'json' | 'ndjson', ss
         for (const u of unparsed) warn(`${file}:${u.line}: unparsed line: ${u.reason}`);
       }
       if (stats.sockets === 0 && summaries.length === 0 && !emptyCapture(stats)) {
-        warn(`${formatDiagnostic({ file, code: 'no-sockets', message: `holds no parsable socket (${stats.lines} lines, ${stats.unparsed} unparsed)` })}`);
+        printDiagnostics([{ file, code: 'no-sockets', message: `holds no parsable socket (${stats.lines} lines, ${stats.unparsed} unparsed)` }]);
         failed = true;
       }
     } catch (e) {
       if (!(e instanceof UserError)) throw e;
-      for (const d of e.diagnostics) warn(`${formatDiagnostic(d)}`);
+      printDiagnostics(e.diagnostics);
       if (format === 'json') out.write(`],"error":${JSON.stringify(e.diagnostics[0]?.message ?? 'unreadable')}}`);
       failed = true;
     }

@@ -1,8 +1,7 @@
 /** `socklint rules list|validate|test|docs`. */
 import { ExitCode, UserError } from '../../diagnostics';
 import { DEFAULT_PACK_DIR, formatRuleList, listRules, loadRulePack } from '../../rules/pack';
-import { printDiagnostics } from './shared';
-import { warn } from '../stdout';
+import { printDiagnostics, warn } from '../stdout';
 
 function loadOrFail(paths: string[], includeDefault: boolean) {
   const pack = loadRulePack(paths, { includeDefault });

@@ -16,11 +16,11 @@ import { formatNames, formatChunks, formatters, writeFileAtomic, checkRedactFiel
 import { prepareReport } from '../../report/redact';
 import { collectBeforeReport, pieceCollector } from '../../engine/memory';
 import { checkOutputsSpareInputs, parseFormatSpecs } from '../formats';
-import { writeStdout, warn } from '../stdout';
+import { printDiagnostics, writeStdout, warn } from '../stdout';
 import { socklintVersion } from '../../version';
 import { checkHostName } from '../../host-name';
 import type { LiveSnapshot } from '../../snapshot/capture';
-import { loadRulesAndConfig, parseLabelArgs, printDiagnostics } from './shared';
+import { loadRulesAndConfig, parseLabelArgs } from './shared';
 import { snapshotFiles } from '../snapshots';
 
 export interface ScanArgs {
@@ -123,7 +123,7 @@ export async function scanCommand(a: ScanArgs): Promise<number> {
   const { report, snapshotErrors } = outcome;
   const unknownHosts = baseline?.unknownHosts(report.snapshots.map((s) => s.host));
   if (unknownHosts) notices.push(unknownHosts);
-  for (const n of notices) warn(`${n}`);
+  for (const n of notices) warn(n);
   printDiagnostics(snapshotErrors);
 
   const color = a.color ?? (process.stdout.isTTY === true && !process.env.NO_COLOR);

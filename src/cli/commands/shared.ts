@@ -1,9 +1,7 @@
-/** Pieces the scan and baseline commands share: loading config + rules, parsing labels, printing diagnostics. */
-import { formatDiagnostic, type Diagnostic } from '../../diagnostics';
+/** Pieces the scan and baseline commands share: loading config + rules, parsing labels. */
 import { ConfiguredRules, configWaivers, loadConfig, type LoadedConfig } from '../../engine/config';
 import type { FindingFilter } from '../../engine/scan';
 import { WaiverFilter } from '../../engine/waivers';
-import { warn } from '../stdout';
 
 export interface RuleOptions {
   rules: string[];
@@ -20,7 +18,3 @@ export function loadRulesAndConfig(o: RuleOptions): { config: LoadedConfig; rule
 }
 
 export { parseLabelArgs } from '../args';
-
-export function printDiagnostics(list: Diagnostic[]): void {
-  for (const d of list) warn(`${formatDiagnostic(d)}`);
-}
