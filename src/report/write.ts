@@ -42,7 +42,7 @@ export function writeProblem(error: unknown, file: string, directory: string): {
   switch (code) {
     case 'ENOENT':
       // also what creating a file in /proc or /sys says, where the folder exists
-      if (isFolder(directory)) return { suffix: 'folder-takes-no-files', text: `folder '${directory}' does not take new files`, hint: 'choose another path' };
+      if (safeStat(directory)?.isDirectory()) return { suffix: 'folder-takes-no-files', text: `folder '${directory}' does not take new files`, hint: 'choose another path' };
       return { suffix: 'folder-missing', text: `folder '${directory}' does not exist`, hint: 'create it first, or choose another path' };
     case 'ENOTDIR':
       return { suffix: 'folder-not-a-folder', text: `a part of '${directory}' is a file, not a folder` };
@@ -58,14 +58,6 @@ export function writeProblem(error: unknown, file: string, directory: string): {
       return { suffix: 'target-is-folder', text: `'${file}' is a folder`, hint: 'name a file inside it' };
     default:
       return { suffix: 'write-failed', text: (error as Error).message };
-  }
-}
-
-function isFolder(directory: string): boolean {
-  try {
-    return fs.statSync(directory).isDirectory();
-  } catch {
-    return false;
   }
 }
 

@@ -54,9 +54,9 @@ export interface CaptureMeta {
 
 const META_KEYS: (keyof CaptureMeta)[] = ['socklint-snapshot', 'host', 'time', 'kernel', 'ss', 'flags', 'processes', 'netns', 'socklint', 'labels', 'source', 'uid'];
 
-/** `# key: value` lines, one per key, in the fixed order (an empty value keeps its line: `# netns: `). */
 const LINE_BREAKS = new RegExp(`${LINE_BREAK.source}+`, 'g');
 
+/** `# key: value` lines, one per key, in the fixed order (an empty value keeps its line: `# netns: `). */
 export function formatMeta(meta: CaptureMeta): string {
   let out = '';
   for (const k of META_KEYS) {
