@@ -318,18 +318,22 @@ export interface RangeTask {
 /** Line number a range's parser starts from (far from 1: the BOM check is for a file's first line only). */
 export const RANGE_LINE_BASE = 1e12;
 
+/** Where line `rangeLine` of a range (numbered from RANGE_LINE_BASE) is in the file, the range starting after `linesBefore` lines. */
+function fileLine(rangeLine: number, linesBefore: number): number {
+  return linesBefore + (rangeLine - RANGE_LINE_BASE);
+}
+
 /**
  * Moves every line number a range scanned from RANGE_LINE_BASE gathered to where it is in the file, the
  * range starting after `linesBefore` lines: locations of findings, sockets, offenders, the first socket, the
  * `ss -s` summary and unparsed lines (line numbers appear nowhere else unless `stats.lineNotes` says so).
  */
 export function shiftLines(r: RangeResult, linesBefore: number): void {
-  const offset = linesBefore - RANGE_LINE_BASE;
   const seen = new Set<Location>(); // a finding's location is its socket's: shifted once
   const shift = (l: Location | undefined): void => {
     if (l && !seen.has(l)) {
       seen.add(l);
-      l.line += offset;
+      l.line = fileLine(l.line, linesBefore);
     }
   };
   shift(r.partial.firstLocation);
@@ -340,7 +344,7 @@ export function shiftLines(r: RangeResult, linesBefore: number): void {
     }
     for (const [, g] of rule.groups ?? []) for (const o of g.offenders) shift(o.offender.location);
   }
-  for (const u of r.unparsedLines) u.line += offset;
+  for (const u of r.unparsedLines) u.line = fileLine(u.line, linesBefore);
   shift(r.summary?.location);
 }
 
@@ -469,7 +473,7 @@ export async function scanSplit(
   } catch (e) {
     // the second range's own check stopped it: named where it is in the file, with the sockets before it
     if (e instanceof RangeOutOfMemory) {
-      throw ruleStateOutOfMemory(input.label, { ...e.at, line: boundary.lineNo + (e.at.line - RANGE_LINE_BASE), sockets: stats.sockets + e.at.sockets });
+      throw ruleStateOutOfMemory(input.label, { ...e.at, line: fileLine(e.at.line, boundary.lineNo), sockets: stats.sockets + e.at.sockets });
     }
     if (e instanceof OutOfMemoryError) throw e; // no room here for the worker's result (admit)
     return undefined; // the worker failed (or V8 stopped it at its heap limit): scanned whole, in this thread
