@@ -516,7 +516,7 @@ function plainSkmem(b: Buffer, p: number, e: number): boolean {
   for (let i = p + 1; ;) {
     const k = i;
     while (i < e && b[i] >= 97 && b[i] <= 122) i++;
-    const d = digitsEnd(b, i, e);
+    const d = digits(b, i, e);
     if (i === k || d === i || d - i > 15) return false;
     if (d === e) return true;
     if (b[d] !== 44 /* , */) return false;
@@ -532,7 +532,7 @@ let shapeEnd = 0;
  * it read end (its numbers: the rest of the token, if any, is not of a shape).
  */
 function valueShape(b: Buffer, p: number, end: number): number {
-  let d = digitsEnd(b, p, end);
+  let d = digits(b, p, end);
   shapeEnd = d;
   const n1 = d - p;
   if (n1 === 0 || n1 > 15) return OTHER;
@@ -546,7 +546,7 @@ function valueShape(b: Buffer, p: number, end: number): number {
     return OTHER;
   }
   if (c !== 46 /* . */ && c !== 44 /* , */ && c !== 47 /* / */) return OTHER;
-  const e = digitsEnd(b, ++d, end);
+  const e = digits(b, ++d, end);
   const n2 = e - d;
   if (n2 === 0 || (e !== end && b[e] !== 32)) return OTHER;
   shapeEnd = e;
@@ -556,15 +556,10 @@ function valueShape(b: Buffer, p: number, end: number): number {
 
 /** Whether b[s..p) is N bps, N 1 to 15 digits (a rate that reads: rateMeasure in fields.ts). */
 function plainRate(b: Buffer, s: number, p: number): boolean {
-  const d = digitsEnd(b, s, p);
+  const d = digits(b, s, p);
   return d > s && d - s <= 15 && p - d === 3 && b[d] === 98 /* b */ && b[d + 1] === 112 /* p */ && b[d + 2] === 115 /* s */;
 }
 
-/** The end of the digits at b[p..end). */
-function digitsEnd(b: Buffer, p: number, end: number): number {
-  while (p < end && b[p] >= 48 && b[p] <= 57) p++;
-  return p;
-}
 /** The bare keys of a rate (`send 10Mbps`): the rate is the token after them. */
 const RATE_NAMES = ['send', 'pacing_rate', 'delivery_rate'];
 const RATE_TOKENS = RATE_NAMES.map((t) => Buffer.from(t, 'latin1'));
@@ -621,6 +616,13 @@ function isAny(b: Buffer, p: number, e: number, tokens: readonly Buffer[]): bool
   return false;
 }
 
+/** Appends the token b[s..e) to the ones whose value must be checked (ThinItems.check). */
+function addCheck(out: ThinItems, s: number, e: number): void {
+  out.check[out.m * 2] = s;
+  out.check[out.m * 2 + 1] = e;
+  out.m++;
+}
+
 /**
  * Extension text b[p..end) of a thin row (after its users, or a continuation line after its TAB), trimmed:
  * appends the tokens that start with one of `keys` to `out.found` and ORs into `out.needs` what the others
@@ -636,12 +638,7 @@ export function thinItems(b: Buffer, p: number, end: number, keys: KeyTable, out
   for (;;) {
     while (p < end && b[p] === 32) p++;
     if (p >= end) {
-      if (rate >= 0) {
-        // a rate key that ends the text: checked alone (it has no rate)
-        out.check[out.m * 2] = rate;
-        out.check[out.m * 2 + 1] = rateEnd;
-        out.m++;
-      }
+      if (rate >= 0) addCheck(out, rate, rateEnd); // a rate key that ends the text: checked alone (it has no rate)
       return true;
     }
     const s = p;
@@ -659,8 +656,7 @@ export function thinItems(b: Buffer, p: number, end: number, keys: KeyTable, out
           colon = p;
           // the value's digits (mostly the whole value: PLAIN), or its numbers when it is of another shape, then
           // the rest as before
-          let d = p + 1;
-          while (d < end && b[d] >= 48 && b[d] <= 57) d++;
+          let d = digits(b, p + 1, end);
           if (d === end || b[d] === 32) shape = d - p <= 16 ? PLAIN : OTHER;
           else {
             shape = valueShape(b, p + 1, end);
@@ -677,11 +673,7 @@ export function thinItems(b: Buffer, p: number, end: number, keys: KeyTable, out
     }
     if (rate >= 0) {
       // the rate key's token and this one after it are checked, unless this is N bps (N: 1 to 15 digits), which reads
-      if (!plainRate(b, s, p)) {
-        out.check[out.m * 2] = rate;
-        out.check[out.m * 2 + 1] = p;
-        out.m++;
-      }
+      if (!plainRate(b, s, p)) addCheck(out, rate, p);
       rate = -1;
     }
     // a users:(…) block readThinTail did not take (malformed, or a second one) is the full parse's to read
@@ -713,10 +705,6 @@ export function thinItems(b: Buffer, p: number, end: number, keys: KeyTable, out
         rateEnd = p;
       }
     }
-    if (check) {
-      out.check[out.m * 2] = s;
-      out.check[out.m * 2 + 1] = p;
-      out.m++;
-    }
+    if (check) addCheck(out, s, p);
   }
 }
