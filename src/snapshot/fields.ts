@@ -4,7 +4,7 @@
  * they scan with indexOf/charCodeAt and never throw on malformed text.
  */
 import type { ProcessRef, SkMem, SocketRecord, TcpInfo, Timer } from './types';
-import { EMPTY_EP, SHUTDOWN_MARKERS, ownSize, ownThinRow, thinEndpoint, thinTokens, type ThinRow } from './thin';
+import { EMPTY_EP, MAX_ID, SHUTDOWN_MARKERS, ownSize, ownThinRow, thinEndpoint, thinTokens, type ThinRow } from './thin';
 
 // ───────────────────────────── numbers ─────────────────────────────
 
@@ -72,8 +72,6 @@ export function parseNumber(s: string): number | undefined {
 
 /** What a count may be: a non-negative integer up to this (Number.MAX_SAFE_INTEGER). */
 export const MAX_COUNT = Number.MAX_SAFE_INTEGER;
-/** Largest pid, tid and fd: pid_t and file descriptors are C ints (ss prints them with %d). */
-export const MAX_ID = 0x7fffffff;
 
 /** s[from..to) as a count (decimal digits only, at most MAX_COUNT), else NaN. */
 export function countRange(s: string, from: number, to: number): number {

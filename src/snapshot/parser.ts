@@ -11,7 +11,7 @@ import {
 } from './fields';
 import {
   EMPTY_EP, NEEDS_EXTENDED, NEEDS_SKMEM, NEEDS_TCP, declareStates, isHexDigit, latin1, lineTextEnd, newThinItems, newThinTail, readThinTail, spaceWords,
-  ownThinRow, stateOf, stateStart, thinItems, thinKeys, thinProcesses, tokenEnd, type KeyTable, type ThinRow,
+  MAX_PORT, ownThinRow, stateOf, stateStart, thinItems, thinKeys, thinProcesses, tokenEnd, type KeyTable, type ThinRow,
 } from './thin';
 import { PROTOCOLS, defaultServices, protocolNumber, type ServiceTable } from './services';
 import type { Endpoint, FieldGroup, SocketRecord, SsSummary, UnparsedLine } from './types';
@@ -1639,8 +1639,6 @@ function summaryReason(bad: string[]): string {
   return `ss -s line not read in full: ${bad.join('; ')}`;
 }
 
-/** Largest port of an inet socket (a u16). */
-const MAX_PORT = 65535;
 
 /** Whether s[from..to) is a decimal integer: digits, perhaps after a `-`. */
 function integral(s: string, from: number, to: number): boolean {

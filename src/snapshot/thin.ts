@@ -212,9 +212,10 @@ function usersBlock(b: Buffer, p: number, end: number, entries: number[] | undef
     i++;
   }
 }
-/** Largest port; largest pid and fd (C ints: fields.ts, MAX_ID). */
-const MAX_PORT = 65535;
-const MAX_ID = 0x7fffffff;
+/** Largest port of an inet socket (a u16). */
+export const MAX_PORT = 65535;
+/** Largest pid, tid and fd: pid_t and file descriptors are C ints (ss prints them with %d). */
+export const MAX_ID = 0x7fffffff;
 const USERS_OPEN = Buffer.from('users:(', 'latin1');
 const PID_KEY = Buffer.from('",pid=', 'latin1');
 const FD_KEY = Buffer.from(',fd=', 'latin1');
