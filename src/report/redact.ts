@@ -107,9 +107,13 @@ interface TextMode {
 
 /** `port `/`ports ` right before a number. */
 const PORT_WORD = /(?:^|[^A-Za-z])ports? $/i;
-/** An endpoint's address (possibly masked already) and `%iface`, right before the `:` of its port. */
-const ADDRESS_BEFORE_PORT =
-  /(?:(?:\d{1,3}\.){3}\d{1,3}|\[[^\]\s]*\]|\*|redacted-[0-9a-f]{8}|[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+|[0-9A-Fa-f]{0,4}(?::[0-9A-Fa-f]{0,4}){2,7})(?:%[^\s:]+)?:$/;
+/**
+ * An endpoint's address (IPv4, `[v6]`, v6, a dotted name, `*`, masked already) and `%iface`, with the `:` of its
+ * port: the source of the two patterns below.
+ */
+const ADDRESS_COLON = String.raw`(?:(?:\d{1,3}\.){3}\d{1,3}|\[[^\]\s]*\]|\*|redacted-[0-9a-f]{8}|[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+|[0-9A-Fa-f]{0,4}(?::[0-9A-Fa-f]{0,4}){2,7})(?:%[^\s:]+)?:`;
+/** An endpoint's address and `%iface` right before the `:` of its port. */
+const ADDRESS_BEFORE_PORT = new RegExp(`${ADDRESS_COLON}$`);
 
 class Masker {
   /** value → tag. */
@@ -278,8 +282,7 @@ const HOST_NAME = /(?<![\w.@/%-])(?:[A-Za-z0-9-]+\.)+[A-Za-z][A-Za-z0-9-]*(?![\w
 /** A unix socket name: a token starting with `/` or `@` (ss prints `*` for none). */
 const UNIX_NAME = /(?<!\S)[/@]\S+/g;
 /** The port of an `address:port` (address IPv4, `[v6]`, v6, dotted name, `*`, masked), a number or a service name. */
-const ENDPOINT_PORT =
-  /(?<=(?:(?:\d{1,3}\.){3}\d{1,3}|\[[^\]\s]*\]|\*|redacted-[0-9a-f]{8}|[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+|[0-9A-Fa-f]{0,4}(?::[0-9A-Fa-f]{0,4}){2,7})(?:%[^\s:]+)?:)(?:\d+|[A-Za-z][\w-]*)(?![\w.:\]-])/g;
+const ENDPOINT_PORT = new RegExp(String.raw`(?<=${ADDRESS_COLON})(?:\d+|[A-Za-z][\w-]*)(?![\w.:\]-])`, 'g');
 /** Where the name of the next `("name",pid=…` (or old `("name",123,…`) entry of a users:((…)) ends. */
 const USER_NAME_END = /",(?:pid=|\d|redacted-[0-9a-f]{8}[,)])/g;
 /** The other parts of a users:((…)) entry: `pid=`, `tid=`, `fd=`, `proc_ctx=`, `sock_ctx=`. */
