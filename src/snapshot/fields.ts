@@ -1348,8 +1348,27 @@ function itemReads(kind: number, s: string, vs: number, end: number): boolean {
       return countRange(s, vs, end) >= 0;
     case 17: /* v6only */
       return end - vs === 1 && (s.charCodeAt(vs) === 48 || s.charCodeAt(vs) === 49);
+    case 15: /* bbr */
+    case 16: /* dctcp */
+      // (NAME:VALUE,…): each sub-item named; any other text is kept as it is
+      return !(end - vs >= 2 && s.charCodeAt(vs) === 40 && s.charCodeAt(end - 1) === 41) || unnamedSubItem(s, vs + 1, end - 1) < 0;
     default:
-      return kind >= 9 && kind <= 14 ? readTcpPair(kind, s, vs, end) : true; // sk, fwmark, cgroup, bbr, dctcp: any text
+      return kind >= 9 && kind <= 14 ? readTcpPair(kind, s, vs, end) : true; // sk, fwmark, cgroup: any text
+  }
+}
+
+/**
+ * Where the first comma-separated sub-item of s[from..to) (a bbr:(…) or dctcp:(…) item's) that is not NAME:VALUE,
+ * NAME not empty, starts; -1 when each is.
+ */
+function unnamedSubItem(s: string, from: number, to: number): number {
+  for (let i = from; ;) {
+    let comma = s.indexOf(',', i);
+    if (comma < 0 || comma > to) comma = to;
+    const colon = s.indexOf(':', i);
+    if (colon <= i || colon >= comma) return i;
+    if (comma === to) return -1;
+    i = comma + 1;
   }
 }
 
@@ -1449,6 +1468,12 @@ function keyValueItem(rec: SocketRecord, s: string, start: number, vs: number, e
       const t = (accObj ??= {});
       if (inner !== undefined) {
         const o: Record<string, number | string> = {};
+        // (a sub-item that is not NAME:VALUE is reported, the others kept, as a timer without its expiry is)
+        const unnamed = unnamedSubItem(s, vs + 1, end - 1);
+        if (unnamed >= 0) {
+          const to = s.indexOf(',', unnamed);
+          noteBad(s.slice(start, end), `"${s.slice(unnamed, to < 0 || to > end - 1 ? end - 1 : to)}" is not NAME:VALUE (read without it)`);
+        }
         for (const item of inner.split(',')) {
           const k = item.indexOf(':');
           if (k <= 0) continue;

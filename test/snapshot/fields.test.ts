@@ -68,10 +68,22 @@ describe('extra items', () => {
 });
 
 describe('bbr:(…) and dctcp:(…) items', () => {
-  it('keep the well-formed sub-items when one has no `key:`', () => {
-    const rec = { netid: 'tcp', local: { address: '', port: 0 }, peer: { address: '', port: 0 } } as unknown as SocketRecord;
+  const rec = (): SocketRecord => ({ netid: 'tcp', local: { address: '', port: 0 }, peer: { address: '', port: 0 } }) as unknown as SocketRecord;
+
+  it('keep the well-formed sub-items when one has no `key:`, and report the item', () => {
+    const r = rec();
     const text = 'bbr:(bw:1Mbps,junk,mrtt:2.5) rtt:1/2';
-    parseExtensions(rec, text, 0, text.length, false);
-    expect(rec.tcp).toEqual({ bbr: { bw: 1e6, mrtt: 2.5 }, rtt: 1, rttvar: 2 });
+    expect(parseExtensions(r, text, 0, text.length, false) & SEEN_BAD).toBe(SEEN_BAD);
+    expect(r.tcp).toEqual({ bbr: { bw: 1e6, mrtt: 2.5 }, rtt: 1, rttvar: 2 });
+    expect(badItemsReason()).toContain('bbr:(bw:1Mbps,junk,mrtt:2.5): "junk" is not NAME:VALUE (read without it)');
+  });
+
+  it.each([['dctcp:(:1)', '":1"'], ['bbr:()', '""'], ['bbr:(bw:1Mbps,)', '""'], ['bbr:(bw:1Mbps,mrtt)', '"mrtt"']])('report %s', (text, sub) => {
+    expect(parseExtensions(rec(), text, 0, text.length, false) & SEEN_BAD).toBe(SEEN_BAD);
+    expect(badItemsReason()).toContain(`${text}: ${sub} is not NAME:VALUE`);
+  });
+
+  it.each(['bbr:(bw:1Mbps,mrtt:2.5,pacing_gain:2.88672)', 'dctcp:(ce_state:0,alpha:1,ab_ecn:0,ab_tot:0)', 'bbr:x', 'dctcp:fallback_mode'])('read %s without a report', (text) => {
+    expect(parseExtensions(rec(), text, 0, text.length, false) & SEEN_BAD).toBe(0);
   });
 });

@@ -104,7 +104,7 @@ describe('lazy extension parsing', () => {
       'ts', 'sack', 'app_limited', 'send', 'send 1Mbps', 'pacing_rate 2Mbps/3Mbps', 'delivery_rate x', 'skmem:(r1,rb2,t3,tb4,f5,w6,o7,bl8,d9)',
       'skmem:(r1', 'mem:(r1,w2,f3,t4)', 'timer:(on,200ms,1)', 'timer:(keepalive,1min,0)', 'timer:(bad', 'uid:1000', 'uid:x', 'ino:123',
       'ino:x', 'sk:ff', 'cgroup:/a b', 'v6only:1', 'v6only:2', '<->', '-->', 'fwmark:0x1', 'key: value', 'peers:', 'tcp-ulp-tls',
-      'version: 1.3', 'bbr:(bw:1Mbps,mrtt:0.5)', 'dctcp:(ce_state:0,alpha:1)', 'rwnd_limited:12ms(3.4%)', 'busy:5ms', 'wscale:7,7',
+      'version: 1.3', 'bbr:(bw:1Mbps,mrtt:0.5)', 'dctcp:(ce_state:0,alpha:1)', 'bbr:(bw:1Mbps,junk)', 'dctcp:(:1)', 'bbr:()', 'bbr:x', 'rwnd_limited:12ms(3.4%)', 'busy:5ms', 'wscale:7,7',
       'x=1', 'stats(rx dropped:1)', 'users:(("a b",pid=1,fd=2))', 'lost:3', 'unacked:4', 'bytes_acked:99', 'minrtt:0.1', '"quoted',
       'a:"b c"', 'zc_ro_tx', 'bpf filter (1): 0x28', 'x:(a rtt:5 b)', 'y:(c(d) rtt:6)', 'z:(q', ')', 'w:(p)rtt:7', 'minrtt:9',
       'rcv_rtt:8', 'skmem:(r5,d9) mem:(r1,w2,f3,t4)', 'tcp-ulp-tls rtt:3', 'send rtt:4', 'ino:5 sk:1', 'timer:(on,1sec,2) rtt:200',
