@@ -52,6 +52,27 @@ export function missingFieldsReason(missing: FieldGroup[]): string {
   return `needs ${missing.map((f) => FIELD_NEEDS[f]).join(' and ')}, which this snapshot does not carry`;
 }
 
+/**
+ * What a rule needs that a /proc capture (`# source: proc`: the fallback when ss is missing, or --proc) does not
+ * carry for some sockets, though it carries the field group: a TCP listener's backlog (ss prints it as Send-Q;
+ * /proc does not have it) and a unix socket's queues (/proc/net/unix has none). The parser leaves those values
+ * out; a rule that reads them on such sockets would pass for want of a value, so it is not evaluated.
+ */
+function procGaps(rule: CompiledRule, filter: SocketFilter | undefined): string[] {
+  const reads = (field: string) => rule.reads === undefined || rule.reads.includes(field);
+  const gaps: string[] = [];
+  if (reads('sendQ') && accepts(filter, 'tcp', 'LISTEN')) gaps.push('the backlog of TCP listeners (Send-Q)');
+  if ((reads('recvQ') || reads('sendQ')) && (!filter?.netids || UNIX_NETIDS.some((n) => filter.netids!.has(n)))) {
+    gaps.push('the Recv-Q/Send-Q of unix sockets');
+  }
+  return gaps;
+}
+const UNIX_NETIDS = ['u_str', 'u_dgr', 'u_seq'];
+
+export function procGapsReason(gaps: readonly string[]): string {
+  return `needs ${gaps.join(' and ')}, which a capture read from /proc (# source: proc) does not carry: capture with ss`;
+}
+
 /** Why sockets of each undecided kind (netid `unknown`) have no table, and how to give them one. */
 const UNDECIDED_WHY: Record<UndecidedKind, string> = {
   inet: 'rows without a Netid column that show neither tcp nor udp; give the capture\'s flags (--ss-flags=-tnp, or a first line "# flags: -tnp")',
@@ -499,11 +520,12 @@ export class SnapshotEvaluator {
 
   /**
    * Ends the snapshot. `fields` may be given now when they were only known after parsing; `undecided` counts
-   * the sockets whose table could not be told (ParseStats.undecided). A rule whose outcome depends on their
-   * table is not evaluated — unless it failed anyway on sockets whose table is known (it admits only named
-   * netids, and is per-socket or counts upwards), which the sockets it did not see cannot undo.
+   * the sockets whose table could not be told (ParseStats.undecided); `source` is the capture's (`# source:`
+   * metadata: `proc` carries less, see procGaps). A rule whose outcome depends on their table is not
+   * evaluated — unless it failed anyway on sockets whose table is known (it admits only named netids, and is
+   * per-socket or counts upwards), which the sockets it did not see cannot undo.
    */
-  finish(fields?: Set<FieldGroup>, undecided: Partial<Record<UndecidedKind, number>> = {}): EvaluationResult {
+  finish(fields?: Set<FieldGroup>, undecided: Partial<Record<UndecidedKind, number>> = {}, source?: string): EvaluationResult {
     this.settle();
     const available = fields ?? this.ctx.fields;
     const result: EvaluationResult = { findings: [], notEvaluated: [], omitted: [], evaluated: [] };
@@ -512,6 +534,11 @@ export class SnapshotEvaluator {
       const missing = st.rule.missingFields(available);
       if (missing.length > 0) {
         result.notEvaluated.push({ ruleId: id, host: this.ctx.host, file: this.ctx.file, reason: missingFieldsReason(missing) });
+        continue;
+      }
+      const gaps = source === 'proc' ? procGaps(st.rule, st.filter) : [];
+      if (gaps.length > 0) {
+        result.notEvaluated.push({ ruleId: id, host: this.ctx.host, file: this.ctx.file, reason: procGapsReason(gaps) });
         continue;
       }
       const findings = st.groups ? this.aggregateFindings(st) : st.findings;

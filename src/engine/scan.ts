@@ -226,7 +226,7 @@ class SnapshotCollector {
     }
     Object.assign(meta, stats.meta, meta);
     const id = this.resolveIdentity();
-    const result = this.startEvaluator().finish(availableFields(stats.fields as Set<FieldGroup>, meta), stats.undecided);
+    const result = this.startEvaluator().finish(availableFields(stats.fields as Set<FieldGroup>, meta), stats.undecided, meta.source);
     const unknownNetid = Object.values(stats.undecided).reduce((n, c) => n + (c ?? 0), 0);
     const snapshot: SnapshotReport = {
       file,

@@ -258,7 +258,7 @@ function runFixture(
 
   const evaluator = new SnapshotEvaluator(compiled, { file, host: 'fixture', fields: parsed.stats.fields });
   for (const s of parsed.sockets) evaluator.add(s);
-  const outcome = evaluator.finish(parsed.stats.fields, parsed.stats.undecided);
+  const outcome = evaluator.finish(parsed.stats.fields, parsed.stats.undecided, parsed.stats.meta.source);
 
   for (const rule of compiled) {
     const id = rule.meta.id;

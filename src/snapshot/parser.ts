@@ -1171,7 +1171,7 @@ export class SsParser {
   /**
    * Whether a row in `state` gets no Send-Q: read from /proc, a listener's Send-Q is its (empty) transmit
    * queue, not the backlog; it is left out rather than let `Recv-Q >= backlog` compare against a 0 that means
-   * nothing.
+   * nothing (a rule that reads it is not evaluated: procGaps, evaluate.ts).
    */
   private noSendQ(state: string | undefined): boolean {
     return state === 'LISTEN' && this.stats.meta.source === 'proc';
@@ -1284,6 +1284,8 @@ export class SsParser {
     }
 
     const location = { file: this.opts.file, line: lineNo };
+    // read from /proc, a unix socket's queues are not known (printed 0 0): left out, as a listener's backlog is
+    if (cls === Cls.UNIX && this.stats.meta.source === 'proc') recvQ = undefined;
     const withSendQ = recvQ !== undefined && !this.noSendQ(state);
     let rec: SocketRecord;
     if (state !== undefined && withSendQ) {

@@ -90,8 +90,11 @@ describeNetns('live scans of a private namespace', () => {
     // /proc has no skmem or tcp_info: those rules are not evaluated, with the reason, never passed
     const ne = viaProc.notEvaluated.map((n) => n.ruleId);
     expect(ne).toEqual(expect.arrayContaining(['high-rtt', 'socket-memory-pressure']));
-    // and no listener is called overflowing for lack of a backlog figure
+    // and the accept-queue rule, which compares Recv-Q with the backlog /proc does not have, is not evaluated
+    // either (it is through ss), never passed
     expect(viaProc.findings.filter((f) => f.ruleId === 'listen-queue-overflow')).toEqual([]);
+    expect(viaProc.notEvaluated.find((n) => n.ruleId === 'listen-queue-overflow')?.reason).toMatch(/backlog of TCP listeners .* \/proc/);
+    expect(viaSs.notEvaluated.map((n) => n.ruleId)).not.toContain('listen-queue-overflow');
   });
 
   it('keeps the evidence next to the SARIF report, and it scans to the same findings', () => {
