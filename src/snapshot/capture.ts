@@ -23,7 +23,7 @@ import { socklintVersion } from '../version';
 import { targetOf, writeProblem } from '../report/write';
 import { removeIfInterrupted } from '../cleanup';
 import { LINE_BREAK, checkHostName } from '../host-name';
-import { chooseSsFlags, detectSs, ownersBySocklint, resolveNetns, runSs, spawnIn, type NetnsTarget, type RunSsOptions, type RunSsResult } from './live';
+import { captureError, chooseSsFlags, detectSs, ownersBySocklint, resolveNetns, runSs, spawnIn, type NetnsTarget, type RunSsOptions, type RunSsResult } from './live';
 import { OwnerColumn } from './owners';
 import { PROC_FLAGS, fileTableReader, linesOf, mapSocketProcesses, renderProc, type NetTableReader } from './proc';
 
@@ -244,6 +244,8 @@ async function capture(opts: CaptureOptions): Promise<CaptureResult> {
         bytes += r.bytes;
       }
       for (const l of r.stderr) notices.push(`ss: ${l}`);
+      // ss prints its header even for an empty namespace: no output at all is an ss that did not work
+      if (r.bytes === 0) throw captureError(`${version!.path} ${ssFlags} exited 0 without printing anything, not even its header${r.stderr.length > 0 ? ` (it said: ${r.stderr[0]})` : ''}`);
     }
     if (fd !== undefined) {
       const f = fd;

@@ -304,7 +304,7 @@ export function spawnIn(target: NetnsTarget | undefined, cmd: string, args: stri
   });
 }
 
-function captureError(message: string): UserError {
+export function captureError(message: string): UserError {
   return new UserError({ file: 'live', code: 'live-capture-failed', message }, ExitCode.snapshot);
 }
 

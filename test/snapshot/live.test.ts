@@ -203,6 +203,18 @@ describe('capture files', () => {
     expect(fs.readdirSync(tmp).filter((f) => f.includes('cap2'))).toEqual([]);
   });
 
+  it('an ss that exits 0 without printing anything (not even its header) is a failed capture, not an empty host', async () => {
+    const out = path.join(tmp, 'cap-empty.ss');
+    for (const processColumn of ['ss', 'socklint'] as const) {
+      await expect(captureSnapshot({ output: out, ssPath: fakeSs('ss-empty', ''), processColumn }))
+        .rejects.toMatchObject({ exitCode: 3, message: expect.stringContaining('exited 0 without printing anything, not even its header') });
+      expect(fs.existsSync(out)).toBe(false);
+    }
+    // a header alone is a namespace without sockets
+    const r = await captureSnapshot({ ssPath: fakeSs('ss-header', 'Netid State Recv-Q Send-Q Local Address:Port Peer Address:Port Process\n') });
+    expect(r.text).toMatch(/Netid State/);
+  });
+
   it('an unwritable output is a usage error', async () => {
     await expect(captureSnapshot({ output: path.join(tmp, 'no/such/dir/x.ss'), ssPath: fakeSs('ss-ok2', SS_TEXT) }))
       .rejects.toMatchObject({ exitCode: 2, diagnostics: [{ code: 'snapshot-write' }] });
