@@ -108,8 +108,8 @@ export interface CaptureResult {
   path?: string;
   /** Set when neither `output` nor `stream` was given: the snapshot text. */
   text?: string;
-  /** Bytes written, metadata included. */
-  bytes: number;
+  /** Bytes written, metadata included; undefined when ss wrote into a pipe or device (-o) itself. */
+  bytes?: number;
 }
 
 function notRootNotice(proc: boolean): string | undefined {
@@ -241,7 +241,7 @@ async function capture(opts: CaptureOptions): Promise<CaptureResult> {
         r = await runSs({ ...ss, out: fd ?? sink! });
         // ss exits 0 when its writes fail (a full disk): its output would be cut short without a word
         if (tmp && filesystemFull(outputDir!)) throw diskFull(opts.output!);
-        bytes += r.bytes;
+        bytes = r.bytes === undefined ? NaN : bytes + r.bytes; // NaN: not known (ss wrote into a pipe or device)
       }
       for (const l of r.stderr) notices.push(`ss: ${l}`);
       // ss prints its header even for an empty namespace: no output at all is an ss that did not work
@@ -271,7 +271,7 @@ async function capture(opts: CaptureOptions): Promise<CaptureResult> {
   return {
     meta,
     notices,
-    bytes,
+    ...(bytes === bytes ? { bytes } : {}),
     ...(opts.output ? { path: opts.output } : {}),
     ...(collected ? { text: Buffer.concat(collected).toString('utf8') } : {}),
   };

@@ -200,7 +200,8 @@ export interface RunSsOptions {
 }
 
 export interface RunSsResult {
-  bytes: number;
+  /** What ss wrote; undefined when it wrote into a pipe or device itself (an fd `out` that is not a file). */
+  bytes?: number;
   /** Distinct stderr lines with repeat counts ("Failed to find cgroup2 mount (×1250)"). */
   stderr: string[];
 }
@@ -211,7 +212,8 @@ export interface RunSsResult {
  */
 export async function runSs(opts: RunSsOptions): Promise<RunSsResult> {
   const out = opts.out;
-  const fileStart = typeof out === 'number' ? fs.fstatSync(out).size : 0;
+  // (a pipe's or a device's size says nothing of what was written to it)
+  const fileStart = typeof out === 'number' ? fileSize(out) : 0;
   let child: ChildProcess;
   let file: string;
   try {
@@ -236,8 +238,8 @@ export async function runSs(opts: RunSsOptions): Promise<RunSsResult> {
         child.kill('SIGKILL');
         reject(err);
       } else {
-        if (typeof out === 'number') bytes = fs.fstatSync(out).size - fileStart;
-        resolve({ bytes, stderr: summariseStderr(errText) });
+        const written = typeof out !== 'number' ? bytes : fileStart === undefined ? undefined : fileSize(out)! - fileStart;
+        resolve({ ...(written !== undefined ? { bytes: written } : {}), stderr: summariseStderr(errText) });
       }
     };
     const timer = setTimeout(
@@ -302,6 +304,12 @@ export function spawnIn(target: NetnsTarget | undefined, cmd: string, args: stri
       resolve({ child, file });
     });
   });
+}
+
+/** The size of the regular file open at `fd`, else undefined. */
+function fileSize(fd: number): number | undefined {
+  const st = fs.fstatSync(fd);
+  return st.isFile() ? st.size : undefined;
 }
 
 export function captureError(message: string): UserError {
