@@ -602,7 +602,9 @@ class RuleCompiler {
             // eslint-disable-next-line @typescript-eslint/no-var-requires
             const picomatch = require('picomatch') as typeof picomatchType;
             try {
-              isMatch = picomatch(globs, { dot: true });
+              // flags s: `*` and `**` match a CR or LF too (a unix path may hold one; the kernel allows any byte
+              // but NUL and `/`), so that no name slips past a rule such as `/tmp/**`
+              isMatch = picomatch(globs, { dot: true, flags: 's' });
             } catch {
               isMatch = () => false; // picomatch accepts any pattern under its length limit; never crash a scan
             }

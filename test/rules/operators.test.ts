@@ -173,6 +173,16 @@ describe('text operators', () => {
     expect(r.match(sock({ netid: 'u_str', local: { address: '/run/b.sock', port: 1, path: '/run/b.sock' } }))).toBe(false);
   });
 
+  it('glob wildcards match every byte a unix path may hold, CR and LF included', () => {
+    const unix = (p: string) => sock({ netid: 'u_str', local: { address: p, port: 1, path: p } });
+    for (const p of ['/tmp/x\r.sock', '/tmp/a\nb/c.sock', '/tmp/\u2028.sock', '/tmp/.hidden\t.sock']) {
+      expect(matcher('local.path: {glob: "/tmp/**"}').match(unix(p))).toBe(true);
+    }
+    expect(matcher('local.path: {glob: "/tmp/*.sock"}').match(unix('/tmp/x\r.sock'))).toBe(true);
+    expect(matcher('local.path: {glob: "/tmp/?.sock"}').match(unix('/tmp/\n.sock'))).toBe(true);
+    expect(matcher('local.path: {glob: "/tmp/*.sock"}').match(unix('/tmp/a\n/b.sock'))).toBe(false);
+  });
+
   it('state in a list, netid equality', () => {
     const r = matcher('state: [LISTEN, UNCONN]\nnetid: udp');
     expect(r.match(sock({ netid: 'udp', state: 'UNCONN' }))).toBe(true);
