@@ -18,7 +18,7 @@ import * as path from 'path';
 import type { ChildProcess } from 'child_process';
 import { randomBytes } from 'crypto';
 import { PassThrough, type Writable } from 'stream';
-import { ExitCode, UserError } from '../diagnostics';
+import { ExitCode, UserError, escapeControl } from '../diagnostics';
 import { socklintVersion } from '../version';
 import { targetOf, writeProblem } from '../report/write';
 import { removeIfInterrupted } from '../cleanup';
@@ -62,8 +62,9 @@ export function formatMeta(meta: CaptureMeta): string {
   for (const k of META_KEYS) {
     const v = meta[k];
     if (v === undefined) continue;
-    // values come from the host (hostname, --host, --netns): never let one start a new line
-    out += `# ${k}: ${String(v).replace(LINE_BREAKS, ' ')}`.trimEnd() + '\n';
+    // values come from the host (hostname, --host, --netns, what `ss -V` printed): never let one start a new
+    // line, and no other control character (a NUL would make the file binary, an ESC drive a terminal)
+    out += `# ${k}: ${escapeControl(String(v).replace(LINE_BREAKS, ' '))}`.trimEnd() + '\n';
   }
   return out;
 }

@@ -105,6 +105,14 @@ describe('capture files', () => {
     })).toBe('# socklint-snapshot: 1\n# host: db 1\n# time: t\n# kernel: k\n# ss: iproute2-6.1.0\n# flags: -tan\n# netns:\n# socklint: 0.1.0\n# labels: a=b\n');
   });
 
+  it('escapes other control characters in metadata values: whatever `ss -V` prints cannot make the capture binary', async () => {
+    expect(formatMeta({ 'socklint-snapshot': '1', host: 'h\x1b[2J', time: 't', kernel: 'k', ss: 'iproute2\u0000-6.1', flags: '-tan', netns: '', socklint: '0' }))
+      .toContain('# host: h\\x1b[2J\n# time: t\n# kernel: k\n# ss: iproute2\\x00-6.1\n');
+    const r = await captureSnapshot({ ssPath: fakeSs('ss-nul-version', SS_TEXT, { version: 'iproute2-6.1.0\\0\\033[1m' }) });
+    expect(r.text).toMatch(/^# ss: .*\\x00.*\\x1b\[1m$/m);
+    expect(r.text).not.toMatch(/[\u0000\u001b]/);
+  });
+
   it('writes metadata + the raw ss output atomically; the saved lines are exactly what parses', async () => {
     const ss = fakeSs('ss-ok', SS_TEXT);
     const out = path.join(tmp, 'cap1.ss');
