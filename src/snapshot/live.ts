@@ -106,7 +106,7 @@ function netnsError(spec: string, message: string, hint?: string): UserError {
 /**
  * `--netns` accepts an `ip netns` name (`/run/netns/NAME`), `pid:PID` (that process's namespace — e.g. a
  * container's, PID from `docker inspect -f '{{.State.Pid}}' NAME`), or a namespace file path
- * (`/proc/PID/ns/net`, a bind mount). Throws a UserError (exit 2) when it does not exist.
+ * (`/proc/PID/ns/net`, a bind mount). Throws a UserError (exit 2) when it is not one (checkNetnsFile).
  */
 export function resolveNetns(spec: string, opts: ResolveNetnsOptions = {}): NetnsTarget {
   const netnsDir = opts.netnsDir ?? NETNS_DIR;
@@ -114,11 +114,11 @@ export function resolveNetns(spec: string, opts: ResolveNetnsOptions = {}): Netn
   const pidForm = /^pid:(\d+)$/.exec(spec);
   if (pidForm) {
     const nsPath = `/proc/${pidForm[1]}/ns/net`;
-    if (!fs.existsSync(nsPath)) throw netnsError(spec, `no process ${pidForm[1]} (or its namespace is not readable)`);
+    checkNetnsFile(spec, nsPath, `no process ${pidForm[1]}`);
     return { spec, nsPath, pid: Number(pidForm[1]), nsenter };
   }
   if (spec.includes('/')) {
-    if (!fs.existsSync(spec)) throw netnsError(spec, 'no such namespace file');
+    checkNetnsFile(spec, spec, 'no such namespace file');
     const procForm = /^\/proc\/(\d+)\/ns\/net$/.exec(spec);
     return { spec, nsPath: spec, ...(procForm ? { pid: Number(procForm[1]) } : {}), nsenter };
   }
@@ -135,7 +135,46 @@ export function resolveNetns(spec: string, opts: ResolveNetnsOptions = {}): Netn
     const hint = near ? `did you mean "${near}"?` : names.length ? `known: ${names.slice(0, 10).join(', ')}` : '`ip netns list` shows none; for a container use pid:PID';
     throw netnsError(spec, 'no such network namespace', hint);
   }
+  checkNetnsFile(spec, nsPath, 'no such network namespace');
   return { spec, nsPath, name: spec, nsenter };
+}
+
+/** statfs(2) type of the namespace filesystem (nsfs), which every namespace file and its bind mounts are on. */
+const NSFS_MAGIC = 0x6e736673;
+
+/**
+ * Throws a usage error (as resolveNetns does) unless `nsPath` is a network namespace file: one that exists
+ * (else `missing`), can be read, is on nsfs (a bind mount `ip netns add` left unmounted, /etc/passwd: not),
+ * and, where its link says which namespace it is (`/proc/PID/ns/mnt` → `mnt:[4026531841]`), a `net` one —
+ * nsenter would fail on any other with "Invalid argument".
+ */
+function checkNetnsFile(spec: string, nsPath: string, missing: string): void {
+  let type: number;
+  try {
+    type = fs.statfsSync(nsPath).type;
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') throw netnsError(spec, missing);
+    throw netnsError(spec, `cannot be read (${code})`, code === 'EACCES' || code === 'EPERM' ? 'entering another network namespace needs root' : undefined);
+  }
+  if (type !== NSFS_MAGIC) {
+    throw netnsError(spec, 'is not a namespace file', 'use an `ip netns list` name, pid:PID or a /proc/PID/ns/net path');
+  }
+  let link = nsPath;
+  for (let hops = 0; hops < 40; hops++) {
+    let target: string;
+    try {
+      target = fs.readlinkSync(link);
+    } catch {
+      return; // not a link (a bind mount): nsfs is all that can be told
+    }
+    const kind = /^([a-z_]+):\[\d+\]$/.exec(target);
+    if (kind) {
+      if (kind[1] !== 'net') throw netnsError(spec, `is a ${kind[1]} namespace, not a network namespace`, 'give a process\'s ns/net');
+      return;
+    }
+    link = path.resolve(path.dirname(link), target);
+  }
 }
 
 /**

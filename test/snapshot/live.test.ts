@@ -78,7 +78,8 @@ describe('--netns targets', () => {
   beforeAll(() => {
     dir = path.join(tmp, 'netns');
     fs.mkdirSync(dir);
-    fs.writeFileSync(path.join(dir, 'blue'), '');
+    fs.symlinkSync(`/proc/${process.pid}/ns/net`, path.join(dir, 'blue'));
+    fs.writeFileSync(path.join(dir, 'plain'), ''); // as a failed `ip netns add` leaves one: no namespace mounted
   });
 
   it('accepts an ip-netns name, pid:N and a namespace file', () => {
@@ -95,6 +96,15 @@ describe('--netns targets', () => {
     expect(err('-x').message).toMatch(/not a namespace name/);
     expect(err('../etc').message).toMatch(/no such namespace file/);
     expect(err('pid:999999999').message).toMatch(/no process/);
+  });
+
+  it('refuses a file that is not a network namespace, as a usage error', () => {
+    const err = (spec: string) => { try { resolveNetns(spec, { netnsDir: dir }); } catch (e) { return e as UserError; } throw new Error('no error'); };
+    for (const spec of ['plain', '/etc/passwd', '/dev/null', path.join(dir, 'plain')]) {
+      expect(err(spec)).toMatchObject({ exitCode: 2, diagnostics: [{ code: 'netns-not-found', message: `${spec}: is not a namespace file` }] });
+    }
+    expect(err('/proc/self/ns/mnt')).toMatchObject({ exitCode: 2, diagnostics: [{ message: '/proc/self/ns/mnt: is a mnt namespace, not a network namespace' }] });
+    expect(err('/proc/self/ns')).toMatchObject({ exitCode: 2 });
   });
 });
 
