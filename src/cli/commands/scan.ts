@@ -172,7 +172,7 @@ function writeSarifFiles(file: string, report: ScanReport, ctx: FormatContext): 
     writeFileAtomic(names[i], formatChunks('sarif', part, { ...ctx, color: false }));
   });
   if (parts.length > 1) {
-    warn(`${report.snapshots.length} hosts are more than GitHub's ${SARIF_MAX_RUNS_PER_FILE} runs per SARIF file: wrote ${names.join(', ')} (upload each, or their folder)`);
+    warn(`${report.snapshots.length} hosts are more than GitHub's ${SARIF_MAX_RUNS_PER_FILE} runs per SARIF file: wrote ${names.join(', ')} (upload each on its own: upload-sarif joins a folder's files into one upload, see docs/reports.md)`);
   }
   const stale = removeStaleSarifParts(stem, ext, parts.length + 1);
   const gone = stale.removed;
