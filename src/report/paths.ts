@@ -1,5 +1,6 @@
 /** Where a snapshot "is", for reports that need a file: SARIF artifact URIs, JUnit/text locations. */
 import * as path from 'node:path';
+import { relativeInside } from '../relative-path';
 
 /** Pseudo-path for a snapshot read from stdin (`-`): stable, so alerts keep matching across runs. */
 export const STDIN_PSEUDO_PATH = 'stdin.ss';
@@ -46,11 +47,9 @@ export interface ArtifactUri {
  */
 export function artifactUri(file: string, cwd: string, meta?: Record<string, string>): ArtifactUri {
   const shown = snapshotPath(file, meta);
-  const absolute = path.resolve(cwd, shown);
-  const relative = path.relative(cwd, absolute);
-  const inside = relative !== '' && !relative.startsWith('..') && !path.isAbsolute(relative);
-  if (inside) return { uri: relative.split(path.sep).map(encodeSegment).join('/'), relative: true };
-  return { uri: fileUri(absolute), relative: false };
+  const relative = relativeInside(cwd, shown);
+  if (relative !== undefined) return { uri: relative.split(path.sep).map(encodeSegment).join('/'), relative: true };
+  return { uri: fileUri(path.resolve(cwd, shown)), relative: false };
 }
 
 /** `file:///abs/path` with percent-encoded segments (a trailing `/` kept for directories). */

@@ -11,6 +11,7 @@ import type { Level } from '../engine/types';
 import { DEFAULT_MAX_BYTES, loadYamlFile, loadYamlText, schemaValidator, type PathSegment, type ValidateFunction, type YamlLoadOptions, type YamlSource } from './yaml-source';
 import { tryCompileRule, type RawRule, type RuleDefinition, type VariableDef } from './compile';
 import { compareText } from '../compare';
+import { displayPath } from '../relative-path';
 
 /** The built-in pack; resolves from both src/rules and dist/rules. */
 export const DEFAULT_PACK_DIR = path.resolve(__dirname, '../../rules');
@@ -190,10 +191,6 @@ export function loadRuleText(text: string, file: string, opts: YamlLoadOptions =
   return { definitions, diagnostics };
 }
 
-function displayPath(file: string): string {
-  const rel = path.relative(process.cwd(), file);
-  return rel && !rel.startsWith('..') && !path.isAbsolute(rel) ? rel : file;
-}
 
 function collect(src: YamlSource, definitions: RuleDefinition[], diagnostics: Diagnostic[], seen: Map<string, { file: string; line: number; column: number }>): void {
   if (src.diagnostics.length > 0) {

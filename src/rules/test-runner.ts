@@ -23,6 +23,7 @@ import type { CompiledRule } from './types';
 import { tryCompileRule, type RuleDefinition } from './compile';
 import { DEFAULT_PACK_DIR, loadRulePack } from './pack';
 import { compareText } from '../compare';
+import { displayPath } from '../relative-path';
 
 export const FIXTURE_EXTENSIONS = ['.ss'];
 
@@ -305,10 +306,6 @@ function runFixture(
   }
 }
 
-function displayPath(file: string): string {
-  const rel = path.relative(process.cwd(), file);
-  return rel && !rel.startsWith('..') && !path.isAbsolute(rel) ? rel : file;
-}
 
 /** Test-runner style report; the last line is exactly `N passed, M failed`. */
 export function formatRuleTestRun(run: RuleTestRun): string {

@@ -102,6 +102,15 @@ describe('SARIF', () => {
     expect(validate(log).valid).toBe(true);
   });
 
+  test('a snapshot inside cwd whose name starts with ".." is cited relative to it', () => {
+    const report = sampleReport();
+    const dotted = '..db-1.old.ss';
+    report.snapshots[1].file = dotted;
+    for (const f of report.findings) if (f.location.file === 'snapshots/db-1.ss') f.location = { ...f.location, file: dotted };
+    const run = sarif(report).runs.find((r) => r.automationDetails?.id === 'socklint/db-1/')!;
+    expect(run.results!.map((x) => x.locations![0].physicalLocation!.artifactLocation)).toContainEqual({ uri: '..db-1.old.ss', uriBaseId: '%SRCROOT%', index: 0 });
+  });
+
   test('rules carry GitHub metadata; security rules have security-severity as a string', () => {
     const run = sarif().runs[0];
     const rules = run.tool.driver.rules!;

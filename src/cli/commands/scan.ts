@@ -157,7 +157,7 @@ export async function scanCommand(a: ScanArgs): Promise<number> {
 
 /**
  * GitHub rejects a SARIF file with more than 20 runs (one per host): past that, the report is written as
- * out.sarif, out.2.sarif, ... (upload-sarif takes the folder) and the user is told. Parts an earlier scan of
+ * out.sarif, out.2.sarif, ... (each its own upload: upload-sarif would join a folder's files) and the user is told. Parts an earlier scan of
  * more hosts wrote beyond this one's are removed (removeStaleSarifParts).
  */
 function writeSarifFiles(file: string, report: ScanReport, ctx: FormatContext): void {
