@@ -156,9 +156,9 @@ export async function scanCommand(a: ScanArgs): Promise<number> {
 }
 
 /**
- * GitHub rejects a SARIF file with more than 20 runs (one per host): past that, the report is written as
- * out.sarif, out.2.sarif, ... (each its own upload: upload-sarif would join a folder's files) and the user is told. Parts an earlier scan of
- * more hosts wrote beyond this one's are removed (removeStaleSarifParts).
+ * GitHub rejects a SARIF upload with more than 20 runs (one per host): past that, the report is written as
+ * out.sarif, out.2.sarif, ... (each its own upload: upload-sarif would join a folder's files) and the user is
+ * told. Parts an earlier scan of more hosts wrote beyond this one's are removed (removeStaleSarifParts).
  */
 function writeSarifFiles(file: string, report: ScanReport, ctx: FormatContext): void {
   const { splitByHosts, SARIF_MAX_RUNS_PER_FILE } = require('../../report/sarif') as typeof import('../../report/sarif');
