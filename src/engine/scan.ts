@@ -567,7 +567,8 @@ export async function runScan(opts: ScanOptions): Promise<ScanOutcome> {
     notEvaluated,
     omitted,
     waivers,
-    summary: summarize(snapshots, findings, notEvaluated, omitted),
+    snapshotErrors,
+    summary: summarize(snapshots, findings, notEvaluated, omitted, snapshotErrors),
   };
   return { report, snapshotErrors };
 }
@@ -737,7 +738,7 @@ export function shareStrings(findings: readonly Finding[], pool: Map<string, str
   }
 }
 
-export function summarize(snapshots: SnapshotReport[], findings: Finding[], notEvaluated: NotEvaluated[], omitted: Omitted[]): ScanReport['summary'] {
+export function summarize(snapshots: SnapshotReport[], findings: Finding[], notEvaluated: NotEvaluated[], omitted: Omitted[], snapshotErrors: readonly Diagnostic[]): ScanReport['summary'] {
   const byLevel = { error: 0, warning: 0, note: 0 };
   let suppressed = 0;
   for (const f of findings) {
@@ -753,5 +754,6 @@ export function summarize(snapshots: SnapshotReport[], findings: Finding[], notE
     sockets: snapshots.reduce((n, s) => n + s.sockets, 0),
     unparsed: snapshots.reduce((n, s) => n + s.unparsed, 0),
     snapshots: snapshots.length,
+    snapshotErrors: snapshotErrors.length,
   };
 }

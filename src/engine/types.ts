@@ -2,6 +2,7 @@
  * The scan report: what the engine hands to every formatter. Field names are the public JSON contract
  * (`schemas/report.schema.json`, README "JSON report"). Formatters are pure functions of this object.
  */
+import type { Diagnostic } from '../diagnostics';
 import type { Location, SocketRecord, SsSummary, UnparsedLine } from '../snapshot/types';
 
 export type Level = 'error' | 'warning' | 'note';
@@ -118,6 +119,11 @@ export interface ScanReport {
   notEvaluated: NotEvaluated[];
   omitted: Omitted[];
   waivers: WaiverReport[];
+  /**
+   * Snapshots that could not be scanned (unreadable, binary, no parsable socket …): no rule ran on them, and
+   * exit code 3 says so. Named here too, so that a report read later does not pass over them.
+   */
+  snapshotErrors: Diagnostic[];
   summary: {
     findings: number;
     suppressed: number;
@@ -127,5 +133,7 @@ export interface ScanReport {
     sockets: number;
     unparsed: number;
     snapshots: number;
+    /** Snapshots that could not be scanned (snapshotErrors). */
+    snapshotErrors: number;
   };
 }

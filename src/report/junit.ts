@@ -8,6 +8,7 @@
  */
 import junitReportBuilder from 'junit-report-builder';
 import type { TestCase } from 'junit-report-builder';
+import type { Diagnostic } from '../diagnostics';
 import type { Finding, NotEvaluated, Omitted, RuleMeta, ScanReport, SnapshotReport } from '../engine/types';
 import { describeSocket } from '../snapshot/describe';
 import { displayFile } from './paths';
@@ -112,8 +113,10 @@ export function junitName(report: ScanReport): string {
   return `socklint ${attr(report.tool.version)}`;
 }
 
+type JunitBuilder = ReturnType<typeof junitReportBuilder.newBuilder>;
+
 /** Adds `snapshot`'s testsuite to `builder`: its properties, and a testcase per rule. */
-export function addSuite(builder: ReturnType<typeof junitReportBuilder.newBuilder>, snapshot: SnapshotReport, c: JunitContext): void {
+export function addSuite(builder: JunitBuilder, snapshot: SnapshotReport, c: JunitContext): void {
   const suite = builder.testSuite();
   suite.name(attr(`socklint ${snapshot.host} (${displayFile(snapshot.file)})`));
   suite.timestamp(c.timestamp);
@@ -133,6 +136,20 @@ export function addSuite(builder: ReturnType<typeof junitReportBuilder.newBuilde
 }
 
 /**
+ * Adds the testsuite of a snapshot that could not be scanned: one testcase, in error (what JUnit's `error` is
+ * for: the test could not run), so that CI shows it rather than a suite fewer.
+ */
+function addErrorSuite(builder: JunitBuilder, e: Diagnostic, c: JunitContext): void {
+  const suite = builder.testSuite();
+  suite.name(attr(`socklint (${displayFile(e.file)})`));
+  suite.timestamp(c.timestamp);
+  suite.property('file', attr(e.file));
+  const where = e.line !== undefined ? `${displayFile(e.file)}:${e.line}` : displayFile(e.file);
+  suite.testCase().className(`socklint.not-scanned.${classSafe(e.file)}`).name('snapshot could be scanned')
+    .error(attr(`${e.message}${e.hint ? ` (${e.hint})` : ''}`), e.code, body(`${where}: ${e.message}${e.hint ? `\n${e.hint}` : ''}`));
+}
+
+/**
  * The JUnit XML in pieces: each snapshot's testsuite is built in a junit-report-builder document of its own
  * and cut out of it, and the root element is the library's own for the report's name, with the suites'
  * totals. The text is the one document the library builds of them all (a test compares the two), but what is
@@ -143,9 +160,13 @@ export function* junitChunks(input: ScanReport, ctx: FormatContext): Generator<s
   const c = junitContext(input, ctx);
   const suites: string[] = [];
   const totals = { tests: 0, failures: 0, errors: 0, skipped: 0 };
-  for (const snapshot of c.report.snapshots) {
+  const suiteBuilders = [
+    ...c.report.snapshots.map((snapshot) => (builder: JunitBuilder) => addSuite(builder, snapshot, c)),
+    ...c.report.snapshotErrors.map((e) => (builder: JunitBuilder) => addErrorSuite(builder, e, c)),
+  ];
+  for (const add of suiteBuilders) {
     const builder = junitReportBuilder.newBuilder();
-    addSuite(builder, snapshot, c);
+    add(builder);
     const text = suiteText(builder.build());
     // the suite's own counts, from its opening tag (attribute values hold no raw `"`: the library escapes it)
     const tag = text.slice(0, text.indexOf('\n'));

@@ -123,6 +123,14 @@ export function formatPrometheus(input: ScanReport, ctx: FormatContext): string 
     { name: 'socklint_rules_not_evaluated', help: 'Rules not evaluated because a snapshot lacked fields they need (or its sockets\' tables), by host.', type: 'gauge', samples: notEvaluated.samples() },
     { name: 'socklint_snapshots_scanned', help: 'Snapshots scanned, by host.', type: 'gauge', samples: snapshotsPerHost.samples() },
     {
+      // no host label: a snapshot that could not be read has no host to name (0 when all were scanned, so
+      // that an alert on > 0 has a series)
+      name: 'socklint_snapshots_failed',
+      help: 'Snapshots that could not be scanned (unreadable, binary, no parsable socket); no rule ran on them.',
+      type: 'gauge',
+      samples: [{ labels: {}, value: report.snapshotErrors.length }],
+    },
+    {
       name: 'socklint_waivers',
       help: 'Waivers needing attention, by status (expired, unused).',
       type: 'gauge',

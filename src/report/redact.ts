@@ -366,6 +366,11 @@ export function redactReport(report: ScanReport, options: RedactOptions = {}): S
   for (const snapshot of copy.snapshots) {
     for (const line of snapshot.unparsedLines) line.text = redactUnparsed(masker, line.text, scope);
   }
+  // (a snapshot that could not be scanned may quote its first unparsed line)
+  for (const e of copy.snapshotErrors) {
+    e.message = redactUnparsed(masker, e.message, scope);
+    if (e.hint !== undefined) e.hint = redactUnparsed(masker, e.hint, scope);
+  }
   const none = new Set<string>();
   for (const n of copy.notEvaluated) n.reason = masker.replaceIn(n.reason, { bareUnless: () => none });
   return copy;

@@ -48,6 +48,7 @@ const NOTIFICATIONS: Sarif.ReportingDescriptor[] = (
     ['results-capped', 'Results beyond the GitHub limit', 'GitHub code scanning accepts at most 25,000 results per run; waived and lower-level results were left out first.', 'Use the JSON report for the full list.'],
     ['waiver-expired', 'A waiver has expired', 'The waiver is past its expiry date, so its findings are reported again.', 'Renew the waiver with a new expiry date, or fix the findings.'],
     ['waiver-unused', 'A waiver matched no finding', 'The waiver matched no finding in this scan; it may be stale.', 'Remove the waiver if the problem is gone.'],
+    ['snapshot-not-scanned', 'A snapshot could not be scanned', 'A snapshot of this scan could not be read or held no parsable socket: no rule ran on it, and its host may have no run here.', 'Fix or recapture the snapshot named in the message; the scan exited 3.'],
   ] as const
 ).map(([id, short, full, help]) => ({
   id,
@@ -341,6 +342,16 @@ export function buildSarifLog(input: ScanReport, ctx: FormatContext): Sarif.Log 
         },
         descriptor: { id: 'results-capped' },
         properties: { leftOut, total: findings.length, limit: SARIF_MAX_RESULTS_PER_RUN },
+      });
+    }
+    // the scan's (each run is one part of its invocation): a snapshot that failed may have been any host's
+    for (const e of report.snapshotErrors) {
+      notifications.push({
+        level: 'error',
+        message: { text: `${stripControl(e.file)} could not be scanned: ${text(e.message, 'no reason given')}${e.hint ? ` (${text(e.hint, '')})` : ''}` },
+        descriptor: { id: 'snapshot-not-scanned' },
+        locations: [e.line !== undefined ? { physicalLocation: locator.physical({ file: e.file, line: e.line }) } : locator.fileOnly(e.file)],
+        properties: { code: e.code },
       });
     }
     const configNotifications: Sarif.Notification[] = report.waivers.map((w) => ({

@@ -196,6 +196,15 @@ export function formatText(input: ScanReport, ctx: FormatContext): string {
     }
   }
 
+  if (report.snapshotErrors.length > 0) {
+    lines.push('');
+    lines.push(paint('1;31', `Snapshots not scanned (${num(report.snapshotErrors.length)})`));
+    for (const x of report.snapshotErrors) {
+      const at = `${e(displayFile(x.file))}${x.line !== undefined ? `:${x.line}` : ''}`;
+      lines.push(`  ${at}  ${e(x.message)}${x.hint ? ` (${e(x.hint)})` : ''}`);
+    }
+  }
+
   const withUnparsed = report.snapshots.filter((s) => s.unparsed > 0);
   if (withUnparsed.length > 0) {
     lines.push('');
@@ -216,8 +225,9 @@ export function formatText(input: ScanReport, ctx: FormatContext): string {
     report.summary.omitted > 0 ? `${num(report.summary.omitted)} not listed` : '',
     `${plural(report.summary.notEvaluated, 'rule')} not evaluated`,
     `${plural(report.summary.snapshots, 'snapshot')}, ${plural(report.summary.sockets, 'socket')}${unknownNetid > 0 ? ` (${num(unknownNetid)} of unknown table)` : ''}, ${plural(report.summary.unparsed, 'unparsed line')}`,
+    report.summary.snapshotErrors > 0 ? `${plural(report.summary.snapshotErrors, 'snapshot')} not scanned` : '',
   ].filter(Boolean);
-  const clean = active.length === 0 && report.summary.omitted === 0;
+  const clean = active.length === 0 && report.summary.omitted === 0 && report.summary.snapshotErrors === 0;
   lines.push('');
   lines.push(paint(clean ? '1;32' : '1', `Summary: ${summary.join('; ')}`));
   return `${lines.join('\n')}\n`;

@@ -91,7 +91,8 @@ function snapshot(file: string, host: string, extra: Partial<SnapshotReport> = {
   };
 }
 
-function summarise(report: Omit<ScanReport, 'summary'>): ScanReport {
+function summarise(input: Omit<ScanReport, 'summary' | 'snapshotErrors'> & { snapshotErrors?: ScanReport['snapshotErrors'] }): ScanReport {
+  const report = { ...input, snapshotErrors: input.snapshotErrors ?? [] };
   const active = report.findings.filter((f) => !f.suppressed);
   const omitted = report.omitted.reduce((n, o) => n + o.count, 0);
   const byLevel = { error: 0, warning: 0, note: 0 };
@@ -107,6 +108,7 @@ function summarise(report: Omit<ScanReport, 'summary'>): ScanReport {
       sockets: report.snapshots.reduce((n, s) => n + s.sockets, 0),
       unparsed: report.snapshots.reduce((n, s) => n + s.unparsed, 0),
       snapshots: report.snapshots.length,
+      snapshotErrors: report.snapshotErrors.length,
     },
   };
 }

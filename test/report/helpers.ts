@@ -76,6 +76,8 @@ export function multitoolValidate(multitool: string, input: string, output: stri
   const problems = (validation.runs[0].results ?? [])
     .filter((r) => r.level === 'error' || r.level === 'warning' || r.level === undefined)
     .map((r) => `${r.ruleId}: ${r.message.text ?? JSON.stringify(r.message.arguments)}`);
+  // a file it did not validate (past its size limit: "No valid analysis targets") has no results either
+  if (/no valid analysis targets/i.test(`${run.stdout}${run.stderr}`)) problems.push(`the Multitool did not validate ${input}: ${run.stdout.trim()}`);
   return { status: run.status, problems };
 }
 

@@ -53,7 +53,7 @@ describe('JSON report', () => {
     );
     const outA = formatters.json.format(a, CTX);
     expect(formatters.json.format(b, CTX)).toBe(outA);
-    expect(Object.keys(JSON.parse(outA))).toEqual(['tool', 'startedAt', 'durationMs', 'summary', 'snapshots', 'rules', 'findings', 'notEvaluated', 'omitted', 'waivers']);
+    expect(Object.keys(JSON.parse(outA))).toEqual(['tool', 'startedAt', 'durationMs', 'summary', 'snapshots', 'snapshotErrors', 'rules', 'findings', 'notEvaluated', 'omitted', 'waivers']);
     expect(Object.keys(JSON.parse(outA).findings[0])).toEqual([...Object.keys(JSON.parse(outA).findings[0])].sort());
   });
 
@@ -73,7 +73,7 @@ describe('JSON report', () => {
  * a replacer (fixed top level, then any other top-level key sorted; nested keys sorted).
  */
 function wholeText(input: ScanReport, ctx: FormatContext): string {
-  const top = ['tool', 'startedAt', 'durationMs', 'summary', 'snapshots', 'rules', 'findings', 'notEvaluated', 'omitted', 'waivers'];
+  const top = ['tool', 'startedAt', 'durationMs', 'summary', 'snapshots', 'snapshotErrors', 'rules', 'findings', 'notEvaluated', 'omitted', 'waivers'];
   const report = prepareReport(input, ctx.redact);
   const text = JSON.stringify(report, (_key, value: unknown) => {
     if (!value || typeof value !== 'object' || Array.isArray(value)) return value;
@@ -108,7 +108,7 @@ describe('JSON report in pieces', () => {
     Object.assign(report, { zeta: { b: [], a: {} }, alpha: [1, undefined, 'x'], empty: [], nothing: undefined });
     expectSameText(report);
     expect(Object.keys(JSON.parse(formatters.json.format(report, CTX)))).toEqual([
-      'tool', 'startedAt', 'durationMs', 'summary', 'snapshots', 'rules', 'findings', 'notEvaluated', 'waivers', 'alpha', 'empty', 'zeta',
+      'tool', 'startedAt', 'durationMs', 'summary', 'snapshots', 'snapshotErrors', 'rules', 'findings', 'notEvaluated', 'waivers', 'alpha', 'empty', 'zeta',
     ]);
     expectSameText({} as ScanReport);
     expect(formatters.json.format({} as ScanReport, CTX)).toBe('{}\n');

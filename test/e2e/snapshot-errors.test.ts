@@ -1,0 +1,83 @@
+/**
+ * A snapshot that cannot be scanned (no parsable socket, binary, unreadable) ends the scan with exit 3 and a
+ * line on stderr — and is named in every report too, so that a report read later (a dashboard, a CI test
+ * view, an alert on the metrics) does not pass over a host no rule looked at.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { ROOT, runCli, tmpDir } from './cli';
+import { JUNIT_XSD, announceSkip, findMultitool, multitoolValidate, sarifValidator, which, withoutRootSkipped } from '../report/helpers';
+import type { ScanReport } from '../../src/engine/types';
+
+let dir: string;
+let code: number;
+let stderr: string;
+const out = (name: string) => path.join(dir, name);
+
+beforeAll(async () => {
+  dir = tmpDir();
+  fs.writeFileSync(out('junk.ss'), 'not ss output\nat all 10.0.0.1:22\n');
+  fs.writeFileSync(out('binary.ss'), Buffer.from([0x7f, 0x45, 0x4c, 0x46, 0, 1, 2, 3, 0, 0, 10]));
+  const r = await runCli(['scan', 'fixtures/real/small.tan.ss', out('junk.ss'), out('binary.ss'),
+    '-f', `json=${out('r.json')}`, '-f', `sarif=${out('r.sarif')}`, '-f', `junit=${out('r.xml')}`, '-f', `prometheus=${out('r.prom')}`, '-f', `text=${out('r.txt')}`], { cwd: ROOT });
+  code = r.code;
+  stderr = r.stderr;
+}, 60000);
+afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+it('exits 3, saying so on stderr', () => {
+  expect(code).toBe(3);
+  expect(stderr).toMatch(/junk\.ss: holds no parsable socket/);
+  expect(stderr).toMatch(/binary\.ss: .*binary/);
+});
+
+it('JSON names them in snapshotErrors and counts them in the summary', () => {
+  const report = JSON.parse(fs.readFileSync(out('r.json'), 'utf8')) as ScanReport;
+  expect(report.snapshots.map((s) => path.basename(s.file))).toEqual(['small.tan.ss']);
+  expect(report.snapshotErrors.map((e) => [path.basename(e.file), e.code])).toEqual([['junk.ss', 'no-sockets'], ['binary.ss', expect.any(String)]]);
+  expect(report.summary.snapshotErrors).toBe(2);
+});
+
+it('the text report lists them, and its summary line counts them', () => {
+  const text = fs.readFileSync(out('r.txt'), 'utf8');
+  expect(text).toMatch(/Snapshots not scanned \(2\)\n .*junk\.ss  holds no parsable socket .*\n .*binary\.ss  /);
+  expect(text).toMatch(/Summary: .*; 2 snapshots not scanned\n$/);
+});
+
+it('Prometheus has socklint_snapshots_failed', () => {
+  expect(fs.readFileSync(out('r.prom'), 'utf8')).toMatch(/\n# TYPE socklint_snapshots_failed gauge\nsocklint_snapshots_failed 2\n/);
+});
+
+it('SARIF carries them as error notifications of the invocation, valid for GitHub', () => {
+  const log = JSON.parse(fs.readFileSync(out('r.sarif'), 'utf8'));
+  expect(sarifValidator()(log).valid).toBe(true);
+  const notes = log.runs[0].invocations[0].toolExecutionNotifications.filter((n: { descriptor: { id: string } }) => n.descriptor.id === 'snapshot-not-scanned');
+  expect(notes.map((n: { level: string; message: { text: string } }) => [n.level, n.message.text.replace(/^.*\//, '')])).toEqual([
+    ['error', expect.stringMatching(/^junk\.ss could not be scanned: holds no parsable socket/)],
+    ['error', expect.stringMatching(/^binary\.ss could not be scanned: /)],
+  ]);
+  const multitool = findMultitool();
+  if (!multitool) {
+    announceSkip('SARIF Multitool on snapshot errors', 'install @microsoft/sarif-multitool');
+    return;
+  }
+  const { status, problems } = multitoolValidate(multitool, out('r.sarif'), out('validation.json'));
+  expect(problems).toEqual([]);
+  expect(status).toBe(0);
+}, 120000);
+
+it('JUnit gives each a suite whose one test is in error, valid against the XSD', () => {
+  const xml = fs.readFileSync(out('r.xml'), 'utf8');
+  expect(xml).toMatch(/<testsuites [^>]* errors="2"/);
+  expect(xml).toMatch(/<testsuite name="socklint \([^)]*junk\.ss\)"[^>]* tests="1" failures="0" errors="1"/);
+  expect(xml).toMatch(/<testcase classname="socklint\.not-scanned\.[^"]*junk_ss" name="snapshot could be scanned">\n\s*<error message="holds no parsable socket[^"]*" type="no-sockets">/);
+  const xmllint = which('xmllint');
+  if (!xmllint) {
+    announceSkip('JUnit XSD validation of snapshot errors', 'xmllint not found (apt-get install libxml2-utils)');
+    return;
+  }
+  fs.writeFileSync(out('fixed.xml'), withoutRootSkipped(xml));
+  const r = spawnSync(xmllint, ['--noout', '--schema', JUNIT_XSD, out('fixed.xml')], { encoding: 'utf8' });
+  expect(r.stderr).toContain('validates');
+});
