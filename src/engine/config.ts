@@ -78,7 +78,9 @@ export class ConfiguredRules implements RuleSelector {
   private readonly metas: RuleMeta[];
 
   private constructor(private readonly definitions: RuleDefinition[], private readonly config: LoadedConfig, private readonly capOverride?: number) {
-    this.metas = definitions.map((d) => this.compile(d, {}, undefined, []).meta);
+    // the level the config gives a rule for every host (its top-level `severity:`): what reports show as the
+    // rule's level (JSON rules[].level, SARIF defaultConfiguration); a host's own override shows on its findings
+    this.metas = definitions.map((d) => this.compile(d, {}, config.data.severity?.[d.id], []).meta);
   }
 
   /** Loads packs (CLI `--rules` + config `packs`), checks every override against them; throws UserError(2) listing all problems. */

@@ -11,7 +11,7 @@ import type { FieldGroup, Location, SocketRecord, SsSummary, UnparsedLine } from
 import { parseSnapshotFile, type ByteRange } from '../snapshot/source';
 import { emptyCapture, type ParseSink, type ParseStats, type ParserSeed } from '../snapshot/parser';
 import type { CompiledRule } from '../rules/types';
-import type { Finding, NotEvaluated, Omitted, RuleMeta, ScanReport, SnapshotReport, Suppression, WaiverReport } from './types';
+import type { Finding, Level, NotEvaluated, Omitted, RuleMeta, ScanReport, SnapshotReport, Suppression, WaiverReport } from './types';
 import { SnapshotEvaluator, type EvaluatorPartial, type FindingsListed } from './evaluate';
 
 export const MAX_UNPARSED_LISTED = 50;
@@ -128,6 +128,8 @@ class SnapshotCollector {
   readonly unparsedLines: UnparsedLine[] = [];
   summary: SsSummary | undefined;
   evaluator: SnapshotEvaluator | undefined;
+  /** The rules chosen for this snapshot's identity (config overrides applied). */
+  private chosen: CompiledRule[] | undefined;
   identity: SnapshotIdentity | undefined;
   readonly meta: Record<string, string> = {};
 
@@ -165,6 +167,7 @@ class SnapshotCollector {
     if (!this.evaluator) {
       const id = this.resolveIdentity();
       const chosen = this.opts.rules.rulesFor(id);
+      this.chosen = chosen.rules;
       this.evaluator = new SnapshotEvaluator(chosen.rules, {
         file: this.file, host: id.host, fields: new Set(), maxFindingsPerRule: chosen.maxFindingsPerRule, follows: this.follows !== undefined,
       });
@@ -214,6 +217,20 @@ class SnapshotCollector {
     return true;
   }
 
+  /** `levels` of the snapshot report: the rules a host override gives another level than the report's rules[]. */
+  private hostLevels(): { levels?: Record<string, Level> } {
+    const levels: Record<string, Level> = {};
+    let any = false;
+    const base = new Map(this.opts.rules.allRules().map((r) => [r.id, r.level]));
+    for (const r of this.chosen ?? []) {
+      if (r.level !== base.get(r.meta.id)) {
+        levels[r.meta.id] = r.level;
+        any = true;
+      }
+    }
+    return any ? { levels } : {};
+  }
+
   result(stats: ParseStats): SnapshotResult | Diagnostic {
     const { file, unparsedLines, summary, meta } = this;
     if (stats.sockets === 0 && !summary && !emptyCapture(stats)) {
@@ -240,6 +257,7 @@ class SnapshotCollector {
       unparsedLines,
       states: this.states(),
       rulesEvaluated: result.evaluated,
+      ...this.hostLevels(),
       ...(summary ? { summary } : {}),
     };
     return { snapshot, findings: result.findings, notEvaluated: result.notEvaluated, omitted: result.omitted };

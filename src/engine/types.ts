@@ -95,6 +95,8 @@ export interface SnapshotReport {
   states: Record<string, number>;
   /** Rule ids evaluated on this snapshot (passing or failing); not-evaluated ones are in `notEvaluated`. */
   rulesEvaluated: string[];
+  /** Rules whose level here differs from the report's `rules[].level` (a host override): their level (absent when none). */
+  levels?: Record<string, Level>;
   summary?: SsSummary;
 }
 

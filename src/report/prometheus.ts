@@ -65,13 +65,12 @@ class Series {
 
 export function formatPrometheus(input: ScanReport, ctx: FormatContext): string {
   const report = prepareReport(input, ctx.redact);
-  // The level a rule's findings carry (config may override the rule's default); zeros use the same label.
+  // The level a rule has on a host: its config level (rules[]), or a host override (the snapshot's levels);
+  // zeros and counted-but-unlisted findings carry it, so a series keeps its labels as findings come and go.
   const ruleLevel = new Map<string, Level>(report.rules.map((r) => [r.id, r.level]));
-  const seenLevel = new Set<string>();
-  for (const f of report.findings) {
-    if (!seenLevel.has(f.ruleId)) ruleLevel.set(f.ruleId, f.level);
-    seenLevel.add(f.ruleId);
-  }
+  const hostLevels = new Map<string, Record<string, Level>>();
+  for (const s of report.snapshots) if (s.levels) hostLevels.set(s.host, { ...s.levels, ...hostLevels.get(s.host) });
+  const levelOn = (host: string, ruleId: string): Level => hostLevels.get(host)?.[ruleId] ?? ruleLevel.get(ruleId) ?? 'warning';
   const findings = new Series();
   const suppressed = new Series();
   const sockets = new Series();
@@ -88,7 +87,7 @@ export function formatPrometheus(input: ScanReport, ctx: FormatContext): string 
     for (const [state, count] of Object.entries(s.states)) sockets.add({ host: s.host, state }, count);
     // Zeros first, so every evaluated rule has a series even when it found nothing.
     for (const ruleId of s.rulesEvaluated) {
-      findings.add({ host: s.host, rule: ruleId, severity: ruleLevel.get(ruleId) ?? 'warning' }, 0);
+      findings.add({ host: s.host, rule: ruleId, severity: levelOn(s.host, ruleId) }, 0);
     }
   }
   for (const f of report.findings) {
@@ -96,7 +95,7 @@ export function formatPrometheus(input: ScanReport, ctx: FormatContext): string 
     else findings.add({ host: f.host, rule: f.ruleId, severity: f.level }, 1);
   }
   for (const o of report.omitted) {
-    findings.add({ host: o.host, rule: o.ruleId, severity: ruleLevel.get(o.ruleId) ?? 'warning' }, o.count);
+    findings.add({ host: o.host, rule: o.ruleId, severity: levelOn(o.host, o.ruleId) }, o.count);
   }
   for (const n of report.notEvaluated) notEvaluated.add({ host: n.host }, 1);
 

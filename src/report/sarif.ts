@@ -95,7 +95,9 @@ function securitySeverity(rule: RuleMeta): string {
   return (Math.min(10, Math.max(0.1, Math.round(value * 10) / 10))).toFixed(1);
 }
 
-function ruleDescriptor(rule: RuleMeta): Sarif.ReportingDescriptor {
+/** The rule's descriptor; `level`: the one it has in this run (a host override), else its own. */
+function ruleDescriptor(rule: RuleMeta, level: Level = rule.level): Sarif.ReportingDescriptor {
+  if (level !== rule.level) rule = { ...rule, level };
   const security = rule.kind === 'security';
   const tags = [...new Set([...(security ? ['security'] : []), rule.kind, ...rule.tags])].slice(0, SARIF_MAX_TAGS);
   const helpUri = rule.helpUri ?? rule.references.find(isUrl);
@@ -236,7 +238,7 @@ export function buildSarifLog(input: ScanReport, ctx: FormatContext): Sarif.Log 
   const locator = new Locator(ctx.cwd, report.snapshots);
   const ruleById = new Map(report.rules.map((r) => [r.id, r]));
   const ruleIndex = new Map(report.rules.map((r, i) => [r.id, i]));
-  const descriptors = report.rules.map(ruleDescriptor);
+  const descriptors = report.rules.map((r) => ruleDescriptor(r));
   const start = isoTime(report.startedAt, ctx.now ?? new Date(0));
   const end = new Date(start.getTime() + Math.max(0, report.durationMs || 0));
   const builder = new SarifBuilder({ $schema: SARIF_SCHEMA_URI, version: '2.1.0', runs: [] });
@@ -279,7 +281,9 @@ export function buildSarifLog(input: ScanReport, ctx: FormatContext): Sarif.Log 
         properties: { host: s.host, sockets: s.sockets, lines: s.lines, unparsed: s.unparsed },
       })),
     });
-    for (const d of descriptors) runBuilder.addRule(new SarifRuleBuilder(d));
+    // a host override of a rule's level is the level of its descriptor in the host's run (each run is a host)
+    const levels = snapshots.find((s) => s.levels)?.levels;
+    report.rules.forEach((r, i) => runBuilder.addRule(new SarifRuleBuilder(levels?.[r.id] ? ruleDescriptor(r, levels[r.id]) : descriptors[i])));
 
     // Cap at GitHub's limit, keeping what matters most: unsuppressed first, then by level.
     const findings = (findingsOf.get(host) ?? [])

@@ -72,6 +72,36 @@ describe('host overrides', () => {
   });
 });
 
+describe('the level a rule is reported at', () => {
+  it('is the config\'s in rules[], and a host override\'s in that host\'s snapshot, Prometheus series and SARIF run', async () => {
+    const c = config('levels.yaml', [
+      'severity: {unexpected-listener: error}',
+      'hosts:',
+      '  - match: {labels: {role: db}}',
+      '    severity: {dangerous-port-exposed: warning, close-wait-excess: note}',
+      '',
+    ].join('\n'));
+    const out = (n: string) => path.join(dir, n);
+    const r = await runCli(['scan', SNAP, '--label', 'role=db', '--config', c, '--fail-on', 'none', '-f', `json=${out('l.json')}`, '-f', `prometheus=${out('l.prom')}`, '-f', `sarif=${out('l.sarif')}`]);
+    expect(r.code).toBe(0);
+    const report = JSON.parse(fs.readFileSync(out('l.json'), 'utf8'));
+    const level = (id: string) => report.rules.find((x: { id: string }) => x.id === id).level;
+    expect([level('unexpected-listener'), level('dangerous-port-exposed'), level('close-wait-excess')]).toEqual(['error', 'error', 'warning']);
+    expect(report.snapshots[0].levels).toEqual({ 'dangerous-port-exposed': 'warning', 'close-wait-excess': 'note' });
+    expect(report.findings.find((f: { ruleId: string }) => f.ruleId === 'dangerous-port-exposed').level).toBe('warning');
+    // every series of a rule on a host has that host's level, found or not (no second series when findings go)
+    const prom = fs.readFileSync(out('l.prom'), 'utf8');
+    expect(prom).toMatch(/\nsocklint_findings\{host="small\.tanpmioe",rule="dangerous-port-exposed",severity="warning"\} 1\n/);
+    expect(prom).toMatch(/\nsocklint_findings\{host="small\.tanpmioe",rule="close-wait-excess",severity="note"\} \d+\n/);
+    expect(prom).not.toMatch(/rule="(dangerous-port-exposed|close-wait-excess)",severity="(error|warning)"\} 0/);
+    const run = JSON.parse(fs.readFileSync(out('l.sarif'), 'utf8')).runs[0];
+    const descriptor = (id: string) => run.tool.driver.rules.find((x: { id: string }) => x.id === id);
+    expect(descriptor('dangerous-port-exposed').defaultConfiguration.level).toBe('warning');
+    expect(descriptor('close-wait-excess')).toMatchObject({ defaultConfiguration: { level: 'note' }, properties: { 'problem.severity': 'recommendation' } });
+    expect(descriptor('unexpected-listener').defaultConfiguration.level).toBe('error');
+  });
+});
+
 describe('globals: one variable shared by every rule that declares it', () => {
   it('taking 3306 off the dangerous list moves it to unexpected-listener instead of hiding it', async () => {
     const c = config('globals.yaml', [
