@@ -23,9 +23,39 @@ const JUNIT_OFFENDERS = 20;
 /** Findings written out per failing testcase (the rest are counted). */
 const JUNIT_FINDINGS_PER_CASE = 200;
 
-/** `web-1.example.com` → `web-1_example_com`: dots in a classname are package separators to CI tools. */
+/**
+ * `web-1.example.com` → `web-1_example_com`: dots in a classname are package separators to CI tools, and
+ * spaces and punctuation are not what they expect in one; letters and digits of any script stay.
+ */
 export function classSafe(text: string): string {
-  return stripControl(text).replace(/[^A-Za-z0-9_-]+/g, '_') || '_';
+  return stripControl(text).replace(/[^\p{L}\p{N}_-]+/gu, '_') || '_';
+}
+
+/**
+ * The classname of each suite, distinct across the report: CI tools key test results by classname and name,
+ * and merge the suites of two hosts that classSafe makes alike (`web.1`, `web_1`); the second gets `~2`.
+ */
+function classNames(report: ScanReport, hostCount: Map<string, number>): Map<string, string> {
+  const out = new Map<string, string>();
+  const used = new Set<string>();
+  const assign = (key: string, base: string): void => {
+    let name = base;
+    for (let n = 2; used.has(name); n++) name = `${base}~${n}`;
+    used.add(name);
+    out.set(key, name);
+  };
+  for (const s of report.snapshots) {
+    const key = snapshotKey(s.host, s.file);
+    // a host scanned twice gets the file in its classname, so test names don't collide
+    if (!out.has(key)) assign(key, (hostCount.get(s.host) ?? 0) > 1 ? `socklint.${classSafe(s.host)}.${classSafe(s.file)}` : `socklint.${classSafe(s.host)}`);
+  }
+  report.snapshotErrors.forEach((e, i) => assign(errorKey(i), `socklint.not-scanned.${classSafe(e.file)}`));
+  return out;
+}
+
+/** The classNames key of the i-th snapshot error (a snapshotKey is a JSON array: never this). */
+function errorKey(i: number): string {
+  return `error ${i}`;
 }
 
 /** Ant/Jenkins timestamp (`yyyy-MM-ddTHH:mm:ss`, no zone designator allowed by the Ant schema), in UTC. */
@@ -85,7 +115,8 @@ export interface JunitContext {
   report: ScanReport;
   rules: Map<string, RuleMeta>;
   timestamp: string;
-  hostCount: Map<string, number>;
+  /** Each suite's classname (classNames), by snapshotKey or errorKey. */
+  classNames: Map<string, string>;
   bySnapshot: { findings: Map<string, Finding[]>; notEvaluated: Map<string, NotEvaluated[]>; omitted: Map<string, Omitted[]> };
 }
 
@@ -98,7 +129,7 @@ export function junitContext(input: ScanReport, ctx: FormatContext): JunitContex
     report,
     rules: new Map<string, RuleMeta>(report.rules.map((r) => [r.id, r])),
     timestamp: junitTimestamp(report.startedAt, ctx.now ?? new Date(0)),
-    hostCount,
+    classNames: classNames(report, hostCount),
     // each snapshot's findings (and rules not evaluated, findings not listed), grouped once
     bySnapshot: {
       findings: groupBy(report.findings, (f) => snapshotKey(f.host, f.location.file)),
@@ -125,12 +156,8 @@ export function addSuite(builder: JunitBuilder, snapshot: SnapshotReport, c: Jun
   suite.property('sockets', String(snapshot.sockets));
   suite.property('unparsedLines', String(snapshot.unparsed));
   for (const [k, v] of Object.entries(snapshot.labels ?? {})) suite.property(`label.${attr(k)}`, attr(v));
-  // Unique per suite: a host scanned twice gets the file in its classname, so test names don't collide.
-  const classname =
-    (c.hostCount.get(snapshot.host) ?? 0) > 1
-      ? `socklint.${classSafe(snapshot.host)}.${classSafe(snapshot.file)}`
-      : `socklint.${classSafe(snapshot.host)}`;
   const key = snapshotKey(snapshot.host, snapshot.file);
+  const classname = c.classNames.get(key)!;
   const of = { findings: c.bySnapshot.findings.get(key) ?? [], notEvaluated: c.bySnapshot.notEvaluated.get(key) ?? [], omitted: c.bySnapshot.omitted.get(key) ?? [] };
   addCases(suite, classname, snapshot, of, c.report, c.rules);
 }
@@ -139,13 +166,13 @@ export function addSuite(builder: JunitBuilder, snapshot: SnapshotReport, c: Jun
  * Adds the testsuite of a snapshot that could not be scanned: one testcase, in error (what JUnit's `error` is
  * for: the test could not run), so that CI shows it rather than a suite fewer.
  */
-function addErrorSuite(builder: JunitBuilder, e: Diagnostic, c: JunitContext): void {
+function addErrorSuite(builder: JunitBuilder, e: Diagnostic, i: number, c: JunitContext): void {
   const suite = builder.testSuite();
   suite.name(attr(`socklint (${displayFile(e.file)})`));
   suite.timestamp(c.timestamp);
   suite.property('file', attr(e.file));
   const where = e.line !== undefined ? `${displayFile(e.file)}:${e.line}` : displayFile(e.file);
-  suite.testCase().className(`socklint.not-scanned.${classSafe(e.file)}`).name('snapshot could be scanned')
+  suite.testCase().className(c.classNames.get(errorKey(i))!).name('snapshot could be scanned')
     .error(attr(`${e.message}${e.hint ? ` (${e.hint})` : ''}`), e.code, body(`${where}: ${e.message}${e.hint ? `\n${e.hint}` : ''}`));
 }
 
@@ -162,7 +189,7 @@ export function* junitChunks(input: ScanReport, ctx: FormatContext): Generator<s
   const totals = { tests: 0, failures: 0, errors: 0, skipped: 0 };
   const suiteBuilders = [
     ...c.report.snapshots.map((snapshot) => (builder: JunitBuilder) => addSuite(builder, snapshot, c)),
-    ...c.report.snapshotErrors.map((e) => (builder: JunitBuilder) => addErrorSuite(builder, e, c)),
+    ...c.report.snapshotErrors.map((e, i) => (builder: JunitBuilder) => addErrorSuite(builder, e, i, c)),
   ];
   for (const add of suiteBuilders) {
     const builder = junitReportBuilder.newBuilder();

@@ -93,6 +93,17 @@ describe('JUnit XML', () => {
     expect(junitTimestamp('2026-11-25T23:59:59.900+02:00', new Date(0))).toBe('2026-11-25T21:59:59');
     expect(classSafe('db.prod.example.com')).toBe('db_prod_example_com');
     expect(classSafe('\u001b[31mx')).toBe('x');
+    expect(classSafe('db-ü.例え')).toBe('db-ü_例え');
+  });
+
+  test('hosts that classSafe makes alike still get distinct classnames', () => {
+    const report = sampleReport();
+    const base = report.snapshots[1];
+    report.snapshots = [{ ...base, host: 'web.1', file: 'a.ss' }, { ...base, host: 'web_1', file: 'b.ss' }, { ...base, host: 'web 1', file: 'c.ss' }];
+    report.snapshotErrors = [{ file: 'x.ss', code: 'no-sockets', message: 'm' }, { file: 'x.ss', code: 'no-sockets', message: 'm' }];
+    const xml = junit(report);
+    const classes = [...xml.matchAll(/<testcase classname="([^"]+)"/g)].map((m) => m[1]);
+    expect([...new Set(classes)]).toEqual(['socklint.web_1', 'socklint.web_1~2', 'socklint.web_1~3', 'socklint.not-scanned.x_ss', 'socklint.not-scanned.x_ss~2']);
   });
 
   test('a host scanned twice gets distinct classnames', () => {
