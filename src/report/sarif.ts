@@ -17,6 +17,7 @@ import { artifactUri, fileUri } from './paths';
 import { groupBy } from './group';
 import { prepareReport } from './redact';
 import { stripControl } from './sanitize';
+import { sha256Hex } from '../hash';
 import type { FormatContext, Formatter } from './types';
 
 export const SARIF_SCHEMA_URI = 'https://json.schemastore.org/sarif-2.1.0.json';
@@ -266,8 +267,10 @@ export function buildSarifLog(input: ScanReport, ctx: FormatContext): Sarif.Log 
     }
     if (report.tool.informationUri) driver.informationUri = report.tool.informationUri;
     const hostLabel = stripControl(host);
-    // Two host names that differ only in stripped control characters must still get distinct categories.
-    let automationId = `${category}/${hostLabel}/`;
+    // Two host names that differ only in stripped control characters must still get distinct categories, in
+    // whichever part file (of 20 hosts) each lands: a name that lost some gets a hash of the name as it was.
+    // (The loop below is the last resort within a file.)
+    let automationId = `${category}/${hostLabel === host ? hostLabel : `${hostLabel}~${sha256Hex(host, 4)}`}/`;
     for (let n = 2; usedIds.has(automationId); n++) automationId = `${category}/${hostLabel}~${n}/`;
     usedIds.add(automationId);
     const runBuilder = new SarifRunBuilder({

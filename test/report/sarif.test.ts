@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import type * as Sarif from 'sarif';
 import { formatters } from '../../src/report';
-import { FINGERPRINT_KEY, SARIF_MAX_RELATED_LOCATIONS, SARIF_MAX_RESULTS_PER_RUN, buildSarifLog } from '../../src/report/sarif';
+import { FINGERPRINT_KEY, SARIF_MAX_RELATED_LOCATIONS, SARIF_MAX_RESULTS_PER_RUN, buildSarifLog, splitByHosts } from '../../src/report/sarif';
 import { CTX, HOSTILE_PROCESS, bigReport, sampleReport } from './fixtures';
 import { announceSkip, findMultitool, multitoolValidate, sarifValidator, tempDir } from './helpers';
 
@@ -225,6 +225,25 @@ if (!multitool) announceSkip('SARIF Multitool (GitHub ingestion rules)', 'instal
     expect(status).toBe(0);
     expect(problems).toEqual([]);
   });
+});
+
+test('hosts alike once control characters are stripped get distinct categories, in whichever part file they land', () => {
+  const report = sampleReport();
+  const base = report.snapshots[1];
+  const hosts = ['dup', ...Array.from({ length: 19 }, (_, i) => `h${i}`), 'dup\u0007', 'dup\u001b'];
+  report.snapshots = hosts.map((host, i) => ({ ...base, host, file: `s${i}.ss` }));
+  report.findings = [];
+  report.notEvaluated = [];
+  report.omitted = [];
+  const parts = splitByHosts(report);
+  expect(parts.length).toBe(2);
+  const ids = parts.flatMap((p) => sarif(p).runs.map((r) => r.automationDetails!.id!));
+  expect(ids).toHaveLength(22);
+  expect(new Set(ids).size).toBe(22);
+  expect(ids[0]).toBe('socklint/dup/');
+  expect(ids.slice(20)).toEqual([expect.stringMatching(/^socklint\/dup~[0-9a-f]{8}\/$/), expect.stringMatching(/^socklint\/dup~[0-9a-f]{8}\/$/)]);
+  // the same in every scan: the category of a host does not depend on the other hosts
+  expect(sarif(splitByHosts({ ...report, snapshots: report.snapshots.slice(20) })[0]).runs.map((r) => r.automationDetails!.id)).toEqual(ids.slice(20));
 });
 
 test('SARIF category prefix is configurable (several socklint uploads per commit)', () => {

@@ -180,12 +180,12 @@ function writeSarifFiles(file: string, report: ScanReport, ctx: FormatContext): 
     const which = gone.length <= 3 ? gone.join(', ') : `${gone[0]} … ${gone[gone.length - 1]} (${gone.length} files)`;
     warn(`removed ${which}: SARIF an earlier scan of more hosts wrote beyond this one's files`);
   }
-  if (stale.left) warn(`left ${stale.left.file} as it is (${stale.left.why}); upload-sarif given this folder would read it too`);
+  if (stale.left) warn(`left ${stale.left.file} as it is (${stale.left.why}); uploading this folder's SARIF files would upload it too`);
 }
 
 /**
  * The parts stem.N.ext from N = `from` on, while they exist, that an earlier scan of more hosts wrote: removed,
- * so that the folder upload-sarif is given holds this scan's results only (else GitHub would keep the alerts
+ * so that the folder whose files are uploaded holds this scan's results only (else GitHub would keep the alerts
  * of hosts the last scan no longer saw, or saw in another file). A file that is not socklint's SARIF (by its
  * first bytes), or cannot be removed, is left, and the search stops there.
  */
