@@ -48,7 +48,7 @@ it("removes the parts an earlier scan of more hosts wrote, and nothing that is n
   const lines = r.stderr.trim().split('\n');
   expect(lines).toEqual([
     `socklint: removed ${part(2)}, ${part(3)}: SARIF an earlier scan of more hosts wrote beyond this one's files`,
-    `socklint: left ${part(4)} as it is (not SARIF written by socklint); upload-sarif given this folder would read it too`,
+    `socklint: left ${part(4)} as it is (not SARIF written by socklint); uploading this folder's SARIF files would upload it too`,
   ]);
 
   // nothing stale: nothing said
