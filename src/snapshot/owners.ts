@@ -100,12 +100,13 @@ export class OwnerColumn {
   }
 
   /**
-   * A unix row's: … NAME INODE * PEER-INODE [items], the last such triple before the items (an unnamed socket's
-   * `Send-Q * INODE` comes first), its name may hold spaces.
+   * A unix row's: … NAME INODE * PEER-INODE [items], the last such triple of the row (an unnamed socket's
+   * `Send-Q * INODE` comes first; a name may hold spaces, and anything a process binds — `x ino:5`, `y 9 * 0`
+   * — so the triple is looked for from the row's end: no item after it holds a `*` token).
    */
   private unixInsertion(data: Buffer, start: number, end: number): Insertion | undefined {
-    const { tokens, first } = rowTokens(data, start, end, true);
-    let i = (first < 0 ? tokens.length / 2 : first) - 3;
+    const tokens = rowTokens(data, start, end, true, UNIX_MAX_TOKENS).tokens;
+    let i = tokens.length / 2 - 3;
     while (i >= 2 && !(isStar(data, tokens, i + 1) && digits(data, tokens, i) !== undefined && digits(data, tokens, i + 2) !== undefined)) i--;
     const procs = i < 2 ? undefined : this.owners.holders(digits(data, tokens, i)!);
     return procs === undefined ? undefined : placed(data, tokens, i + 3, procs);
@@ -129,15 +130,15 @@ function ino(data: Buffer, from: number, to: number): number {
  * The column is found from the items after it, not by counting columns: ss 4.15–4.19 glue columns that fill
  * their width (`tcpLISTEN0`), RHEL 8's ss among them.
  */
-function rowTokens(data: Buffer, start: number, end: number, unix: boolean): { tokens: number[]; first: number } {
+function rowTokens(data: Buffer, start: number, end: number, unix: boolean, whole?: number): { tokens: number[]; first: number } {
   const tokens: number[] = [];
-  for (let p = start; p < end && tokens.length < MAX_TOKENS * 2;) {
+  for (let p = start; p < end && tokens.length < (whole ?? MAX_TOKENS) * 2;) {
     while (p < end && (data[p] === SPACE || data[p] === TAB)) p++;
     if (p >= end) break;
     const s = p;
     while (p < end && data[p] !== SPACE && data[p] !== TAB) p++;
     tokens.push(s, p);
-    if (tokens.length >= 6 && startsItem(data, s, unix)) return { tokens, first: tokens.length / 2 - 1 };
+    if (whole === undefined && tokens.length >= 6 && startsItem(data, s, unix)) return { tokens, first: tokens.length / 2 - 1 };
   }
   return { tokens, first: -1 };
 }
@@ -164,8 +165,10 @@ const UNIX_ITEMS = ['users:(', 'skmem:(', '<->', '-->', '<--', '---', 'ino:', 'd
 
 const EMPTY = Buffer.alloc(0);
 const INO = Buffer.from(' ino:', 'latin1');
-/** Tokens a row is searched for its process column (a unix name of ~20 spaces is still found). */
+/** Tokens an inet row is searched for its process column. */
 const MAX_TOKENS = 32;
+/** …and a unix row, whole (its name is at most 108 bytes; -m and -e add a few items). */
+const UNIX_MAX_TOKENS = 1024;
 
 function isStar(data: Buffer, tokens: number[], i: number): boolean {
   return tokens[2 * i + 1] - tokens[2 * i] === 1 && data[tokens[2 * i]] === 0x2a;

@@ -1374,21 +1374,41 @@ export class SsParser {
   }
 
   private unixAddresses(rec: SocketRecord, s: string, p: number, n: number): number | string {
-    // tokens up to `users:(` (right-anchored rule: NAME INODE PEERNAME PEERINODE [ext])
+    // NAME INODE PEERNAME PEERINODE [users:((…))] [ext]; a name may hold spaces — and anything a process binds,
+    // ` 999 * 0 users:(("sshd",pid=1,fd=1))` too. ss prints the process column after the peer, so the last
+    // `users:((` after a NAME INODE PEER INODE is the real one: the addresses are the tokens before it.
     const starts: number[] = [];
     const ends: number[] = [];
+    // token indexes of `users:((` (ss prints two parentheses: a process name holding `users:(` makes a token
+    // with one, which is no anchor), and of the first `users:(` of either kind (where a name ends at the latest)
+    const users: number[] = [];
+    let firstUsers = -1;
     let i = p;
     while (i < n) {
       i = skipWs(s, i, n);
       if (i >= n) break;
-      if (s.startsWith('users:(', i)) break;
+      if (s.startsWith('users:(', i)) {
+        if (firstUsers < 0) firstUsers = starts.length;
+        if (s.charCodeAt(i + 7) === 40 /* ( */) users.push(starts.length);
+      }
       const e = tokEnd(s, i, n);
       starts.push(i);
       ends.push(e);
       i = e;
       if (starts.length > 4096) break;
     }
-    const m = starts.length;
+    for (let u = users.length - 1; u >= 0; u--) {
+      const j = users[u] - 3;
+      if (j < 1) break;
+      const li = parseIntRange(s, starts[j], ends[j]);
+      const pi = parseIntRange(s, starts[j + 2], ends[j + 2]);
+      if (li !== li || pi !== pi) continue;
+      rec.local = unixEndpoint(s.slice(starts[0], ends[j - 1]), li);
+      rec.peer = unixEndpoint(s.slice(starts[j + 1], ends[j + 1]), pi);
+      return starts[j + 3];
+    }
+    // no process column: the first NAME INODE PEER INODE followed by an item (or the end)
+    const m = firstUsers >= 0 ? firstUsers : starts.length;
     for (let j = 1; j + 2 < m; j++) {
       const li = parseIntRange(s, starts[j], ends[j]);
       if (li !== li) continue;

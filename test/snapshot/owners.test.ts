@@ -111,6 +111,18 @@ describe('the process column filled in by socklint', () => {
     ]);
   });
 
+  test('a unix name that holds items, a fake NAME INODE * PEER triple or a fake process column: the row\'s own owner, as ss -p names it', () => {
+    const owners = new SocketOwners(new Map([[7, 'realowner'], [1, 'sshd']]), [6001, 6002, 6003, 6004, 6005, 999], [7, 7, 7, 7, 7, 1], [3, 4, 5, 6, 8, 1]);
+    const names = ['/t/z ino:5', '/t/s skmem:(r0)', '/t/p peers: 1 2 3', '/t/a -->', '/t/y 999 * 0 users:(("sshd",pid=1,fd=1))'];
+    const rows = names.map((n, i) => `u_str LISTEN 0 1 ${n} ${6001 + i} * 0 <-> ino:${70 + i} dev:0/2 peers: 11 22 33`);
+    const { out, filled } = fill(owners, `${rows.join('\n')}\n`);
+    expect(filled).toBe(5);
+    const parsed = parseSsText(`Netid State Recv-Q Send-Q Local Address:Port Peer Address:Port Process\n${out}`, { file: 'x' }).sockets;
+    expect(parsed.map((x) => [x.local.path, x.local.port, x.processes?.map((p) => p.name)])).toEqual(
+      names.map((n, i) => [n, 6001 + i, ['realowner']]),
+    );
+  });
+
   test('a socket held by several processes lists them in the order found (ss -p: highest PID first)', () => {
     const owners = new SocketOwners(new Map([[30, 'worker'], [20, 'master']]), [9, 9, 8], [30, 20, 20], [6, 6, 5]);
     expect(owners.holders(9)).toBe('("worker",pid=30,fd=6),("master",pid=20,fd=6)');

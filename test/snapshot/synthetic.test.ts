@@ -239,6 +239,21 @@ describe('fixtures/synthetic', () => {
   });
 });
 
+describe('unix names a process chose', () => {
+  it('a name holding a fake INODE PEER INODE and process column is the name: the last users:(( after a NAME INODE PEER INODE is ss\'s', () => {
+    const h = 'Netid State Recv-Q Send-Q Local Address:Port Peer Address:Port Process\n';
+    const fake = '/tmp/y 999 * 0 users:(("sshd",pid=1,fd=1))';
+    const [spoof, comm, plain] = parseSsText(`${h}u_str LISTEN 0 1 ${fake} 12171306 * 0 users:(("realowner",pid=22637,fd=3)) <-> ino:9 dev:0/1 peers:\n`
+      + 'u_str ESTAB 0 0 /run/a 5 * 6 users:(("x 1 * 2 users:(",pid=7,fd=3))\n'
+      + 'u_str LISTEN 0 5 /run/x.sock 5001 * 0\n', { file: 'f' }).sockets;
+    expect(spoof).toMatchObject({ local: { path: fake, port: 12171306 }, peer: { address: '*', port: 0 }, processes: [{ name: 'realowner', pid: 22637, fd: 3 }] });
+    // (a process name can hold `users:(` too: an anchor with no NAME INODE PEER INODE before it is not one)
+    expect(comm).toMatchObject({ local: { path: '/run/a', port: 5 }, processes: [{ name: 'x 1 * 2 users:(', pid: 7 }] });
+    expect(plain).toMatchObject({ local: { path: '/run/x.sock', port: 5001 } });
+    expect(plain.processes).toBeUndefined();
+  });
+});
+
 describe('parser edge cases', () => {
   it('same result for any chunking, incl. multi-byte chars split across chunks', () => {
     const text = fs.readFileSync(path.join(SYNTHETIC, 'families.out'), 'utf8') + 'tcp LISTEN 0 1 0.0.0.0:1 0.0.0.0:* users:(("caféé",pid=1,fd=2))\n';
