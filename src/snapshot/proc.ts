@@ -439,7 +439,12 @@ export async function renderProc(readTable: NetTableReader, procRoot: string, wr
         continue;
       }
       try {
-        out += `${netid === 'unix' ? unixRow(parseProcUnixLine(line), processes) : inetRow(parseProcInetLine(line, netid, family), processes)}\n`;
+        if (netid === 'unix') {
+          const u = parseProcUnixLine(line);
+          // inode 0: a connection waiting in a listener's queue (the listener's name, no socket file yet),
+          // which ss's socket dump does not list either
+          if (u.inode !== 0) out += `${unixRow(u, processes)}\n`;
+        } else out += `${inetRow(parseProcInetLine(line, netid, family), processes)}\n`;
       } catch (e) {
         if (problemCount++ < PROBLEMS_KEPT) problems.push(`${table}: ${(e as Error).message}: ${line.trim().slice(0, 200)}`);
       }

@@ -318,6 +318,18 @@ describe('rendering /proc as ss text', () => {
     }
   });
 
+  it('leaves out the connections waiting in a unix listener\'s queue (inode 0), as ss does', async () => {
+    const queued = '0000000000000000: 00000002 00000000 00000000 0001 02     0 /tmp/sl-ref-unix/app.sock';
+    const root = fakeProc({ unix: [UNIX_HEADER, UNIX.listen, queued, queued, UNIX.accepted].join('\n') + '\n' }, []);
+    try {
+      const { text, scan } = await rendered(root);
+      expect(scan.problemCount).toBe(0);
+      expect(parseSsText(text, { file: 'proc', flags: '-tuaxnpoe' }).sockets.map((x) => [x.state, x.local.port])).toEqual([['LISTEN', 129287], ['ESTAB', 129290]]);
+    } finally {
+      fs.rmSync(root, { recursive: true, force: true });
+    }
+  });
+
   it('a table that cannot be read fails the capture with one line naming it (exit 3)', async () => {
     const broken = fakeProc({}, []);
     fs.mkdirSync(path.join(broken, 'net', 'tcp')); // a read of it fails (EISDIR)
