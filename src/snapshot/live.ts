@@ -306,7 +306,9 @@ export async function runSs(opts: RunSsOptions): Promise<RunSsResult> {
     child.once('close', (code, signal) => {
       if (code === 0) return done();
       const first = summariseStderr(errText)[0];
-      done(captureError(`${opts.netns ? `${file} … ss` : 'ss'} ${opts.flags} failed (${code ?? signal})${first ? `: ${first}` : ''}`));
+      // nsenter's setns(2) refused: only root (CAP_SYS_ADMIN) enters another network namespace
+      const why = opts.netns && /operation not permitted/i.test(errText) && process.getuid?.() !== 0 ? ' (entering another network namespace needs root)' : '';
+      done(captureError(`${opts.netns ? `${file} … ss` : 'ss'} ${opts.flags} failed (${code ?? signal})${first ? `: ${first}` : ''}${why}`));
     });
   });
 }
@@ -355,11 +357,16 @@ export function captureError(message: string): UserError {
   return new UserError({ file: 'live', code: 'live-capture-failed', message }, ExitCode.snapshot);
 }
 
+/** Distinct stderr lines of ss passed on as notices (the rest are counted). */
+const STDERR_LINES_SHOWN = 10;
+
 export function summariseStderr(text: string): string[] {
   const counts = new Map<string, number>();
   for (const raw of text.split('\n')) {
     const line = raw.trim();
     if (line) counts.set(line, (counts.get(line) ?? 0) + 1);
   }
-  return [...counts].slice(0, 10).map(([l, n]) => (n > 1 ? `${l} (×${n})` : l));
+  const lines = [...counts].slice(0, STDERR_LINES_SHOWN).map(([l, n]) => (n > 1 ? `${l} (×${n})` : l));
+  if (counts.size > STDERR_LINES_SHOWN) lines.push(`… and ${counts.size - STDERR_LINES_SHOWN} more different lines`);
+  return lines;
 }

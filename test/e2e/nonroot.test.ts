@@ -1,10 +1,15 @@
 /**
  * A capture taken without root shows processes only for the capturing user's own sockets: rules that need
- * processes are reported as not evaluated (with the reason), never as passing on incomplete data.
+ * processes are reported as not evaluated (with the reason), never as passing on incomplete data. And a
+ * scan of another namespace, which only root can enter, says so.
  */
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
-import { ROOT, jsonReport, runCli, tmpDir } from './cli';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { CLI, ROOT, jsonReport, runCli, tmpDir } from './cli';
+import { netnsUnavailableReason } from '../helpers/netns';
+import { announceSkip } from '../report/helpers';
 
 it('treats process information as absent in a non-root capture', async () => {
   const dir = tmpDir();
@@ -37,4 +42,22 @@ it('treats process information as absent in a non-root capture', async () => {
   const ne = user.notEvaluated.find((n) => n.ruleId === 'unknown-listener-process');
   expect(ne?.reason).toMatch(/process information \(ss -p, as root\)/);
   fs.rmSync(dir, { recursive: true, force: true });
+});
+
+const NOBODY = ['--reuid=65534', '--regid=65534', '--clear-groups'];
+const setpriv = (() => { try { return execFileSync('sh', ['-c', 'command -v setpriv'], { encoding: 'utf8' }).trim() || undefined; } catch { return undefined; } })();
+/** Whether user 65534 can run the built CLI from here (a checkout under a private home folder it cannot). */
+const nobodyReads = (): boolean => spawnSync(setpriv!, [...NOBODY, process.execPath, '-e', `require('fs').accessSync(${JSON.stringify(CLI)}, 4)`], { cwd: os.tmpdir() }).status === 0;
+const why = netnsUnavailableReason() ?? (!setpriv ? 'setpriv (util-linux) not found' : !nobodyReads() ? `user 65534 cannot read ${CLI}` : undefined);
+if (why) announceSkip('a non-root scan of another namespace', why);
+(why ? it.skip : it)('a scan of another namespace without root says root is needed (exit 3)', () => {
+  const name = `sl-perm-${process.pid}`;
+  execFileSync('ip', ['netns', 'add', name]);
+  try {
+    const r = spawnSync(setpriv!, [...NOBODY, process.execPath, CLI, 'scan', '--netns', name], { encoding: 'utf8', cwd: os.tmpdir() });
+    expect(r.status).toBe(3);
+    expect(r.stderr.trim().split('\n')).toEqual([expect.stringMatching(/Operation not permitted \(entering another network namespace needs root\) \[live-capture-failed\]$/)]);
+  } finally {
+    execFileSync('ip', ['netns', 'del', name]);
+  }
 });

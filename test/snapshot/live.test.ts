@@ -70,6 +70,9 @@ describe('ss version and flags', () => {
 
   it('summarises repeated stderr lines', () => {
     expect(summariseStderr('Failed to find cgroup2 mount\nFailed to find cgroup2 mount\nother\n')).toEqual(['Failed to find cgroup2 mount (×2)', 'other']);
+    const many = summariseStderr(Array.from({ length: 25 }, (_, i) => `line ${i}`).join('\n'));
+    expect(many).toHaveLength(11);
+    expect(many[10]).toBe('… and 15 more different lines');
   });
 });
 
