@@ -73,6 +73,20 @@ describe('every malformed rule is rejected at file:line:column with one clear re
     ]);
   });
 
+  it('a pattern whose repetitions expand past 5,000 states is refused at once, not compiled (0.7 s, 75 MB for 110,000)', () => {
+    const huge = `x${'.{0,1000}'.repeat(110)}z`;
+    const t0 = Date.now();
+    expect(formatted(ruleYaml(`    match:\n      process.name: {matches: "${huge}"}`))).toEqual([
+      'r.yaml:10:31: regular expression too large once its repetitions are expanded (~110002 states, at most 5000): use smaller {n,m} counts, or * and + [bad-regex]',
+    ]);
+    expect(Date.now() - t0).toBeLessThan(500);
+    // and together: a rule file of many large-but-legal ones cannot fill the heap either
+    const rules = Array.from({ length: 15 }, (_, k) => ruleYaml(`    match:\n      process.name: {matches: "a${k}${'.{0,1000}'.repeat(4)}"}`).replace('test-rule', `r${k}`).replace(/^rules:\n/, ''));
+    const all = formatted(`rules:\n${rules.join('')}`);
+    expect(all.length).toBeGreaterThanOrEqual(3);
+    expect(all.every((d) => /regular expressions too large together \(~\d+ states once their repetitions are expanded, at most 50000\)/.test(d))).toBe(true);
+  });
+
   it('a catastrophic-backtracking pattern compiles and runs in linear time', () => {
     const text = ruleYaml('    match:\n      process.name: {matches: "^(a|a)*(a+)+$"}');
     const pack = loadRuleText(text, 'r.yaml');
