@@ -49,23 +49,49 @@ export interface LoadRulePackOptions {
 }
 
 /** Rule files under the given paths: files as named, directories searched recursively (sorted). */
+/** Folders below a named one that are searched for rule files (a deeper one is reported, not searched). */
+const MAX_FOLDER_DEPTH = 16;
+
 export function ruleFiles(paths: readonly string[]): { files: string[]; diagnostics: Diagnostic[] } {
   const files: string[] = [];
   const diagnostics: Diagnostic[] = [];
+  const walked = new Set<string>(); // real paths of the folders walked: a link loop is walked once
   const walk = (dir: string, depth: number) => {
-    if (depth > 8) return;
     let entries: fs.Dirent[];
     try {
+      const real = fs.realpathSync(dir);
+      if (walked.has(real)) return;
+      walked.add(real);
       entries = fs.readdirSync(dir, { withFileTypes: true });
     } catch (e) {
       diagnostics.push({ file: dir, code: 'unreadable-file', message: `cannot read directory (${(e as NodeJS.ErrnoException).code ?? 'error'})` });
       return;
     }
+    if (depth > MAX_FOLDER_DEPTH) {
+      diagnostics.push({ file: dir, code: 'folder-too-deep', message: `more than ${MAX_FOLDER_DEPTH} folders below the one named: not searched`, hint: 'name this folder on its own' });
+      return;
+    }
     for (const ent of entries.sort((a, b) => compareText(a.name, b.name))) {
       const full = path.join(dir, ent.name);
-      if (ent.isDirectory()) {
+      // a symbolic link is what it points to (a shared folder of rules linked in is searched)
+      let st: fs.Stats | fs.Dirent = ent;
+      if (ent.isSymbolicLink()) {
+        try {
+          st = fs.statSync(full);
+        } catch (e) {
+          diagnostics.push({ file: full, code: 'unreadable-file', message: `a symbolic link that cannot be followed (${(e as NodeJS.ErrnoException).code ?? 'error'})` });
+          continue;
+        }
+      }
+      if (st.isDirectory()) {
         if (!ent.name.startsWith('.') && ent.name !== 'node_modules') walk(full, depth + 1);
-      } else if (RULE_FILE_EXTENSIONS.includes(path.extname(ent.name).toLowerCase())) files.push(full);
+      } else if (RULE_FILE_EXTENSIONS.includes(path.extname(ent.name).toLowerCase())) {
+        if (st.isFile()) files.push(full);
+        else {
+          // reading a pipe found in a folder would wait for a writer that may never come
+          diagnostics.push({ file: full, code: 'not-a-file', message: 'not a regular file (a pipe, socket or device): not read from a folder', hint: 'name it on its own to read it' });
+        }
+      }
     }
   };
   for (const p of paths) {
@@ -96,6 +122,14 @@ export function ruleFiles(paths: readonly string[]): { files: string[]; diagnost
   return { files, diagnostics };
 }
 
+function realOr(file: string): string {
+  try {
+    return fs.realpathSync(file);
+  } catch {
+    return file;
+  }
+}
+
 /**
  * Load rule files and directories (+ the default pack). Returns the definitions that are valid and
  * every diagnostic (schema, semantics, duplicate ids across files). The CLI exits 2 when
@@ -109,8 +143,10 @@ export function loadRulePack(paths: readonly string[], opts: LoadRulePackOptions
   const seenFiles = new Set<string>();
   for (const file of files) {
     const resolved = path.resolve(file);
-    if (seenFiles.has(resolved)) continue;
-    seenFiles.add(resolved);
+    // one file, however it is reached (named twice, or through a symbolic link), is read once
+    const real = realOr(resolved);
+    if (seenFiles.has(real)) continue;
+    seenFiles.add(real);
     const src = (path.dirname(resolved) === DEFAULT_PACK_DIR && cachedSource(resolved, displayPath(file), opts.yaml))
       || loadYamlFile(displayPath(file), ruleValidator(), opts.yaml);
     collect(src, definitions, diagnostics, seen);

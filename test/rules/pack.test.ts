@@ -1,6 +1,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { execFileSync } from 'child_process';
 import { DEFAULT_PACK_CACHE, DEFAULT_PACK_DIR, formatRuleList, listRules, loadRulePack, renderDefaultPackCache } from '../../src/rules/pack';
 import { formatRuleTestRun, parseVarsDirective, runRuleTests } from '../../src/rules/test-runner';
 import { ruleYaml } from './helpers';
@@ -141,5 +142,45 @@ describe('rule test runner on single files', () => {
   it('a rule file named alone brings its fixtures', () => {
     const run = runRuleTests([path.join(DEFAULT_PACK_DIR, 'close-wait-excess.yaml')]);
     expect(run.results.map((r) => [r.ruleId, r.passed, r.fixtures.length])).toEqual([['close-wait-excess', true, 2]]);
+  });
+});
+
+describe('rule folders', () => {
+  let root: string;
+  const rule = (id: string) => ruleYaml('    match:\n      state: LISTEN').replace('test-rule', id);
+  beforeEach(() => { root = fs.mkdtempSync(path.join(os.tmpdir(), 'socklint-folders-')); });
+  afterEach(() => fs.rmSync(root, { recursive: true, force: true }));
+  const ids = (p: string) => loadRulePack([p], { includeDefault: false });
+
+  it('follow symbolic links to folders and files; a file reached twice is read once; a link loop is walked once', () => {
+    fs.mkdirSync(path.join(root, 'shared'));
+    fs.writeFileSync(path.join(root, 'shared', 'a.yaml'), rule('shared-rule'));
+    fs.mkdirSync(path.join(root, 'pack'));
+    fs.writeFileSync(path.join(root, 'pack', 'b.yaml'), rule('own-rule'));
+    fs.symlinkSync('../shared', path.join(root, 'pack', 'shared'));
+    fs.symlinkSync('../shared/a.yaml', path.join(root, 'pack', 'again.yaml'));
+    fs.symlinkSync('.', path.join(root, 'pack', 'loop'));
+    const r = ids(path.join(root, 'pack'));
+    expect(r.diagnostics).toEqual([]);
+    expect(r.definitions.map((d) => d.id).sort()).toEqual(['own-rule', 'shared-rule']);
+  });
+
+  it('say what they could not search or read: a folder too deep, a pipe, a broken link', () => {
+    let deep = path.join(root, 'pack');
+    for (let i = 0; i < 18; i++) deep = path.join(deep, `d${i}`);
+    fs.mkdirSync(deep, { recursive: true });
+    fs.writeFileSync(path.join(deep, 'deep.yaml'), rule('deep-rule'));
+    fs.writeFileSync(path.join(root, 'pack', 'top.yaml'), rule('top-rule'));
+    execFileSync('mkfifo', [path.join(root, 'pack', 'p.yaml')]);
+    fs.symlinkSync('nowhere.yaml', path.join(root, 'pack', 'gone.yaml'));
+    const t0 = Date.now();
+    const r = ids(path.join(root, 'pack'));
+    expect(Date.now() - t0).toBeLessThan(2000); // the pipe is not opened
+    expect(r.definitions.map((d) => d.id)).toEqual(['top-rule']);
+    expect(r.diagnostics.map((d) => [path.relative(root, d.file), d.code])).toEqual([
+      [path.join('pack', 'd0', 'd1', 'd2', 'd3', 'd4', 'd5', 'd6', 'd7', 'd8', 'd9', 'd10', 'd11', 'd12', 'd13', 'd14', 'd15', 'd16'), 'folder-too-deep'],
+      [path.join('pack', 'gone.yaml'), 'unreadable-file'],
+      [path.join('pack', 'p.yaml'), 'not-a-file'],
+    ]);
   });
 });
