@@ -23,7 +23,12 @@ export function removeIfInterrupted(path: string): () => void {
 
 const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
 
-/** Exit on those signals as the shell expects (128 + the signal's number), after removing what is registered. */
+/**
+ * On those signals, remove what is registered, then end by the same signal, as the shell expects (its `$?` is
+ * 128 + the signal's number; a script's loop stops on Ctrl-C). The signal is raised again with its default
+ * action (the handler is gone once it ran) rather than process.exit(128 + N): that would wait for Node's
+ * file-system threads, and one may be waiting in the open of a pipe nobody writes into (read-limited.ts).
+ */
 export function cleanUpOnSignals(): void {
   for (const signal of SIGNALS) {
     process.once(signal, () => {
@@ -34,7 +39,9 @@ export function cleanUpOnSignals(): void {
           // exiting anyway: what could not be undone stays, as it would have without the handler
         }
       }
-      process.exit(128 + os.constants.signals[signal]);
+      process.kill(process.pid, signal);
+      // (were the signal ignored after all, as nohup does SIGHUP, this still ends the run)
+      setTimeout(() => process.exit(128 + os.constants.signals[signal]), 1000);
     });
   }
 }

@@ -104,6 +104,8 @@ export async function main(argv: string[]): Promise<number> {
         // loads the scan (engine/threads.ts). The scan takes it, or it is dropped here.
         const threads = await import('../engine/threads');
         threads.parallelMinBytes(); // a value that is no size is an error, whether or not this scan uses threads
+        // pipes among the rules, config and baseline are read first: the early worker gets their text
+        await (await import('./preload')).preloadUserFiles({ config: a.config, rules, baseline: a.baseline });
         if (snapshots.length === 1) {
           let parsed: Record<string, string> | undefined;
           try {
@@ -112,7 +114,8 @@ export async function main(argv: string[]): Promise<number> {
             parsed = undefined; // the scan reports the bad label
           }
           if (parsed) {
-            const setup = { rules, defaultRules: a['default-rules'] as boolean, config: a.config, maxFindingsPerRule: maxFindings };
+            const streams = (await import('../read-limited')).preloadedStreams();
+            const setup = { rules, defaultRules: a['default-rules'] as boolean, config: a.config, maxFindingsPerRule: maxFindings, streams };
             threads.startEarlyRangeWorker({ setup, host: a.host, labels: parsed }, snapshots[0], jobs ?? threads.usableCores());
           }
         }
@@ -200,10 +203,11 @@ export async function main(argv: string[]): Promise<number> {
         setExit(await rulesList(collect(a.path) ?? [], a['default-rules'] as boolean));
       })
       .command('validate <path..>', 'check rule files against the schema and the language', (yy) => yy
-        .positional('path', { type: 'string', array: true, demandOption: true }),
+        .positional('path', { type: 'string', array: true, demandOption: true })
+        .option('default-rules', { type: 'boolean', default: true, describe: 'check ids against the built-in pack, as a scan loads them beside it (--no-default-rules if you scan without it)' }),
       async (a) => {
         const { rulesValidate } = await import('./commands/rules');
-        setExit(await rulesValidate(collect(a.path) ?? []));
+        setExit(await rulesValidate(collect(a.path) ?? [], a['default-rules'] as boolean));
       })
       .command('test [path..]', 'run the annotated rule fixtures (default: the built-in pack)', (yy) => yy
         .positional('path', { type: 'string', array: true }),

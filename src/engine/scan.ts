@@ -11,6 +11,7 @@ import type { FieldGroup, Location, SocketRecord, SsSummary, UnparsedLine } from
 import { parseSnapshotFile, type ByteRange } from '../snapshot/source';
 import { emptyCapture, type ParseSink, type ParseStats, type ParserSeed } from '../snapshot/parser';
 import type { CompiledRule } from '../rules/types';
+import type { LimitedRead } from '../read-limited';
 import type { Finding, Level, NotEvaluated, Omitted, RuleMeta, ScanReport, SnapshotReport, Suppression, WaiverReport } from './types';
 import { SnapshotEvaluator, type EvaluatorPartial, type FindingsListed } from './evaluate';
 
@@ -54,6 +55,8 @@ export interface RuleSetup {
   defaultRules: boolean;
   config?: string;
   maxFindingsPerRule?: number;
+  /** What was read of those files that are pipes or devices (read-limited.ts): a worker cannot read them again. */
+  streams?: [string, LimitedRead][];
 }
 
 export interface ScanOptions {

@@ -5,11 +5,13 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { ConfiguredRules, loadConfig } from './config';
+import { usePreloadedStreams } from '../read-limited';
 import type { FindingsListed } from './evaluate';
 import { OutOfMemoryError, RangeOutOfMemory, askBeforeSending } from './memory';
 import { claimNext, rangeHolds, scanRange, scanSnapshot, type QueueTask, type RangeTask, type WorkerTask } from './scan';
 
 const task = workerData as WorkerTask;
+usePreloadedStreams(task.setup.streams);
 const config = loadConfig(task.setup.config);
 const rules = ConfiguredRules.load(config, task.setup.rules, task.setup.defaultRules, task.setup.maxFindingsPerRule);
 

@@ -248,7 +248,9 @@ function collect(src: YamlSource, definitions: RuleDefinition[], diagnostics: Di
       diagnostics.push({
         file: src.file, line: idPos.line, column: idPos.column, code: 'duplicate-id',
         message: `rule id '${raw.id}' is already defined`,
-        hint: `first defined at ${first.file}:${first.line}:${first.column}; ids must be unique`,
+        hint: path.dirname(path.resolve(first.file)) === DEFAULT_PACK_DIR
+          ? `the built-in pack has it (${first.file}:${first.line}): choose another id, or leave the pack out (--no-default-rules)`
+          : `first defined at ${first.file}:${first.line}:${first.column}; ids must be unique`,
       });
       return;
     }

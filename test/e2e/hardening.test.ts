@@ -3,6 +3,7 @@
  * the file (and line where there is one), no stack trace, and a time bound.
  */
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { CLI, ROOT, jsonReport, runCli, tmpDir, type RunResult } from './cli';
@@ -457,7 +458,7 @@ describe('a signal ends a run cleanly', () => {
   }
 
   it.each([['SIGINT', 'capture', 130], ['SIGTERM', 'capture', 143], ['SIGTERM', 'scan', 143]])(
-    '%s to `socklint %s` while ss runs: exit %i, no temporary file or folder left, ss stopped', async (signal, command, code) => {
+    '%s to `socklint %s` while ss runs: ended by it (the shell\'s $? %i), no temporary file or folder left, ss stopped', async (signal, command, code) => {
       const { bin, pidFile } = slowSs();
       const out = fs.mkdtempSync(path.join(dir, 'sig-out-'));
       const tmp = fs.mkdtempSync(path.join(dir, 'sig-tmp-'));
@@ -468,14 +469,16 @@ describe('a signal ends a run cleanly', () => {
       });
       let stderr = '';
       child.stderr!.on('data', (d) => { stderr += String(d); });
-      const exited = new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
+      const exited = new Promise<[number | null, string | null]>((resolve) => child.on('exit', (c, sig) => resolve([c, sig])));
       const until = Date.now() + 10000;
       while (!fs.existsSync(pidFile) && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
       const ss = Number(fs.readFileSync(pidFile, 'utf8'));
       // a capture's temporary snapshot (or a live scan's folder) exists while ss runs
       expect([...fs.readdirSync(out), ...fs.readdirSync(tmp)].length).toBeGreaterThan(0);
       child.kill(signal as NodeJS.Signals);
-      expect(await exited).toBe(code);
+      // ended by the signal itself, after its cleanup (as a shell sees it: 128 + its number)
+      expect(await exited).toEqual([null, signal]);
+      expect(128 + os.constants.signals[signal as NodeJS.Signals]).toBe(code);
       expect(stderr).toBe('');
       expect(fs.readdirSync(out)).toEqual([]);
       expect(fs.readdirSync(tmp)).toEqual([]);
@@ -483,4 +486,36 @@ describe('a signal ends a run cleanly', () => {
       while (running(ss) && Date.now() < gone) await new Promise((r) => setTimeout(r, 20));
       expect(running(ss)).toBe(false);
     });
+});
+
+describe('rules, config and baseline from a pipe', () => {
+  /** A FIFO in the test folder; `text`, when given, is written into it by a shell once a reader opens it. */
+  function fifo(name: string, text?: string): string {
+    const p = path.join(dir, name);
+    execFileSync('mkfifo', [p]);
+    if (text !== undefined) spawn('sh', ['-c', `printf '%s' "$1" > '${p}'`, 'sh', text], { stdio: 'ignore', detached: false });
+    return p;
+  }
+
+  it('a config read from a pipe reaches the worker threads too (they cannot read the pipe again)', async () => {
+    const snaps = [SNAP, path.join(ROOT, 'fixtures/real/small.tan.ss'), path.join(ROOT, 'fixtures/real/small.tuaxnpmioe.ss')];
+    const env = { ...process.env, SOCKLINT_PARALLEL_MIN_BYTES: '0' };
+    const inThread = jsonReport(await runCli(['scan', ...snaps, '-j', '1', '-c', file('cfg-plain.yaml', 'disable: [unexpected-listener]\n'), '-f', 'json', '--fail-on', 'none']));
+    const r = await runCli(['scan', ...snaps, '-j', '2', '-c', fifo('cfg.fifo', 'disable: [unexpected-listener]\n'), '-f', 'json', '--fail-on', 'none'], { env });
+    noStack(r);
+    expect(r.code).toBe(0);
+    const viaPipe = jsonReport(r);
+    expect(viaPipe.findings.some((f) => f.ruleId === 'unexpected-listener')).toBe(false);
+    expect(viaPipe.findings.map((f) => f.fingerprint).sort()).toEqual(inThread.findings.map((f) => f.fingerprint).sort());
+  });
+
+  it('a pipe nobody writes into does not keep a signal from ending socklint', async () => {
+    const child = spawn(process.execPath, [CLI, 'scan', SNAP, '-c', fifo('never.fifo')], { stdio: 'ignore' });
+    const exited = new Promise<[number | null, string | null]>((resolve) => child.on('exit', (c, s) => resolve([c, s])));
+    await new Promise((r) => setTimeout(r, 700));
+    child.kill('SIGTERM');
+    const t0 = Date.now();
+    expect(await exited).toEqual([null, 'SIGTERM']);
+    expect(Date.now() - t0).toBeLessThan(3000);
+  });
 });

@@ -9,6 +9,7 @@ import { loadRulesAndConfig, parseLabelArgs } from './shared';
 import { snapshotFiles } from '../snapshots';
 import { checkOutputsSpareInputs } from '../formats';
 import { printDiagnostics, warn } from '../stdout';
+import { preloadUserFiles } from '../preload';
 
 export interface BaselineArgs {
   snapshots: string[];
@@ -24,6 +25,7 @@ export interface BaselineArgs {
 export async function baselineCommand(a: BaselineArgs): Promise<number> {
   checkHostName(a.host);
   const labels = parseLabelArgs(a.labels);
+  await preloadUserFiles({ config: a.config, rules: a.rules });
   const { rules } = loadRulesAndConfig(a);
   const files = snapshotFiles(a.snapshots);
   checkOutputsSpareInputs([a.output], files, '--output');

@@ -1,33 +1,45 @@
 /** `socklint rules list|validate|test|docs`. */
 import { ExitCode, UserError } from '../../diagnostics';
 import { DEFAULT_PACK_DIR, formatRuleList, listRules, loadRulePack } from '../../rules/pack';
+import * as path from 'node:path';
 import { printDiagnostics, warn } from '../stdout';
+import { preloadUserFiles } from '../preload';
 
-function loadOrFail(paths: string[], includeDefault: boolean) {
+async function loadOrFail(paths: string[], includeDefault: boolean) {
+  await preloadUserFiles({ rules: paths });
   const pack = loadRulePack(paths, { includeDefault });
   if (pack.diagnostics.length > 0) throw new UserError(pack.diagnostics, ExitCode.usage);
   return pack;
 }
 
 export async function rulesList(paths: string[], includeDefault: boolean): Promise<number> {
-  const pack = loadOrFail(paths, includeDefault || paths.length === 0);
+  const pack = await loadOrFail(paths, includeDefault || paths.length === 0);
   process.stdout.write(formatRuleList(listRules(pack.definitions)));
   return ExitCode.ok;
 }
 
-export async function rulesValidate(paths: string[]): Promise<number> {
-  const pack = loadRulePack(paths, { includeDefault: false });
+/**
+ * `includeDefault`: the files are checked with the built-in pack beside them, as a scan loads them (an id
+ * the pack has is a duplicate); only theirs are counted.
+ */
+export async function rulesValidate(paths: string[], includeDefault = true): Promise<number> {
+  await preloadUserFiles({ rules: paths });
+  const pack = loadRulePack(paths, { includeDefault });
   if (pack.diagnostics.length > 0) {
     printDiagnostics(pack.diagnostics);
     warn(`${pack.diagnostics.length} problem(s) in rule files`);
     return ExitCode.usage;
   }
-  process.stdout.write(`${pack.definitions.length} rule(s) valid\n`);
+  const own = includeDefault && !paths.some((p) => path.resolve(p) === DEFAULT_PACK_DIR)
+    ? pack.definitions.filter((d) => path.dirname(path.resolve(d.source.file)) !== DEFAULT_PACK_DIR)
+    : pack.definitions;
+  process.stdout.write(`${own.length} rule(s) valid\n`);
   return ExitCode.ok;
 }
 
 export async function rulesTest(paths: string[]): Promise<number> {
   const { runRuleTests, formatRuleTestResults } = await import('../../rules/test-runner');
+  await preloadUserFiles({ rules: paths });
   const result = runRuleTests(paths.length > 0 ? paths : [DEFAULT_PACK_DIR]);
   process.stdout.write(formatRuleTestResults(result));
   // rule or fixture files that cannot be loaded as written are errors in them (exit 2, as `validate`);
@@ -38,7 +50,7 @@ export async function rulesTest(paths: string[]): Promise<number> {
 
 export async function rulesDocs(paths: string[]): Promise<number> {
   const { renderRulesReference } = await import('../../rules/reference');
-  const pack = loadOrFail(paths, paths.length === 0);
+  const pack = await loadOrFail(paths, paths.length === 0);
   process.stdout.write(renderRulesReference(pack.definitions));
   return ExitCode.ok;
 }

@@ -22,6 +22,8 @@ import { checkHostName } from '../../host-name';
 import type { LiveSnapshot } from '../../snapshot/capture';
 import { loadRulesAndConfig, parseLabelArgs } from './shared';
 import { snapshotFiles } from '../snapshots';
+import { preloadUserFiles } from '../preload';
+import { preloadedStreams } from '../../read-limited';
 
 export interface ScanArgs {
   snapshots: string[];
@@ -77,6 +79,7 @@ export async function scanCommand(a: ScanArgs): Promise<number> {
   const redactFields = a.redact === undefined ? undefined : a.redact.flatMap((r) => r.split(',')).map((r) => r.trim()).filter(Boolean);
   if (redactFields && redactFields.length > 0) checkRedactFields(redactFields);
   const labels = parseLabelArgs(a.labels);
+  await preloadUserFiles({ config: a.config, rules: a.rules, baseline: a.baseline });
   const { rules, waivers } = loadRulesAndConfig(a);
   const filters: FindingFilter[] = [...waivers];
   const baseline = a.baseline ? new BaselineFilter(a.baseline, loadBaseline(a.baseline)) : undefined;
@@ -107,7 +110,7 @@ export async function scanCommand(a: ScanArgs): Promise<number> {
       inputs,
       rules,
       jobs: a.jobs ?? (await import('../../engine/threads')).usableCores(),
-      ruleSetup: { rules: a.rules, defaultRules: a.defaultRules, config: a.config, maxFindingsPerRule: a.maxFindings },
+      ruleSetup: { rules: a.rules, defaultRules: a.defaultRules, config: a.config, maxFindingsPerRule: a.maxFindings, streams: preloadedStreams() },
       filters,
       host: a.host,
       labels,
