@@ -94,3 +94,16 @@ it('`rules validate` cites every error at file:line:column and exits 2', async (
   expect(r.stderr).not.toMatch(/\[object Object\]/);
   fs.rmSync(dir, { recursive: true, force: true });
 });
+
+it('`rules validate` checks ids against the built-in pack, as a scan loads them beside it', async () => {
+  const dir = ruleAndFixture('high-rtt', ['match: {netid: tcp, state: LISTEN}', 'message: "{local}"'], []);
+  const r = await runCli(['rules', 'validate', dir]);
+  expect(r.code).toBe(2);
+  expect(r.stderr).toMatch(/high-rtt\.yaml:2:9: rule id 'high-rtt' is already defined \(the built-in pack has it \(.*rules\/high-rtt\.yaml:\d+\): choose another id, or leave the pack out \(--no-default-rules\)\) \[duplicate-id\]/);
+  const alone = await runCli(['rules', 'validate', '--no-default-rules', dir]);
+  expect(alone.code).toBe(0);
+  expect(alone.stdout).toBe('1 rule(s) valid\n');
+  // the built-in pack itself is valid, and counted
+  expect((await runCli(['rules', 'validate', path.join(ROOT, 'rules')])).stdout).toMatch(/^\d+ rule\(s\) valid\n$/);
+  fs.rmSync(dir, { recursive: true, force: true });
+});
