@@ -5,7 +5,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { sha256Hex } from '../hash';
-import type { Diagnostic, Position } from '../diagnostics';
+import { escapeControl, type Diagnostic, type Position } from '../diagnostics';
 import type { FieldGroup } from '../snapshot/types';
 import type { Level } from '../engine/types';
 import { DEFAULT_MAX_BYTES, loadYamlFile, loadYamlText, schemaValidator, type PathSegment, type ValidateFunction, type YamlLoadOptions, type YamlSource } from './yaml-source';
@@ -338,7 +338,8 @@ export function listRules(definitions: readonly RuleDefinition[]): RuleSummary[]
 
 /** Plain-text table for `rules list`. */
 export function formatRuleList(rules: readonly RuleSummary[]): string {
-  const rows = rules.map((r) => [r.id, r.severity, r.kind + (r.aggregate ? '/aggregate' : ''), r.title]);
+  // (a title is the rule author's text: shown escaped, as the text report shows a snapshot's)
+  const rows = rules.map((r) => [r.id, r.severity, r.kind + (r.aggregate ? '/aggregate' : ''), escapeControl(r.title)]);
   const widths = [0, 1, 2].map((i) => Math.max(...rows.map((row) => row[i].length), 2));
   return rows.map((row) => `${row[0].padEnd(widths[0])}  ${row[1].padEnd(widths[1])}  ${row[2].padEnd(widths[2])}  ${row[3]}`).join('\n') + (rows.length ? '\n' : '');
 }

@@ -7,6 +7,7 @@ import type { RuleDefinition } from './compile';
 import { tryCompileRule } from './compile';
 import { GROUP_FLAGS } from './fields';
 import { compareText } from '../compare';
+import { escapeControl } from '../diagnostics';
 
 export const REGENERATE_COMMAND = 'node dist/cli/main.js rules docs > docs/rules.md';
 
@@ -18,7 +19,7 @@ function referenceLink(ref: string): string {
 }
 
 function cell(text: string): string {
-  return text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+  return text.replace(/\|/g, '\\|').replace(/[\n\r]/g, ' ');
 }
 
 function code(v: unknown): string {
@@ -53,7 +54,7 @@ export function renderRulesReference(definitions: readonly RuleDefinition[]): st
     const compiled = tryCompileRule(d).rule;
     const needs = compiled?.requires.length ? compiled.requires.map((g) => `\`${g}\` (${GROUP_FLAGS[g]})`).join(', ') : 'nothing beyond the basic columns';
     out.push(`## ${d.id}`, '');
-    out.push(`**${r.title}**`, '');
+    out.push(`**${cell(r.title)}**`, '');
     out.push('| | |', '|---|---|');
     out.push(`| Severity | ${r.severity}${r.securitySeverity !== undefined ? ` (security severity ${r.securitySeverity})` : ''} |`);
     out.push(`| Kind | ${r.kind} |`);
@@ -73,5 +74,8 @@ export function renderRulesReference(definitions: readonly RuleDefinition[]): st
     }
     out.push(`Message: ${code(r.message)}`, '');
   }
-  return `${out.join('\n').replace(/\n{3,}/g, '\n\n').trimEnd()}\n`;
+  // rule text is the author's: control characters (an ESC that drives the terminal it is printed on, a CR) are
+  // shown escaped, as the text report shows a snapshot's; line breaks and tabs of descriptions and help stay
+  const text = out.join('\n').replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, (c) => escapeControl(c));
+  return `${text.replace(/\n{3,}/g, '\n\n').trimEnd()}\n`;
 }

@@ -184,3 +184,19 @@ describe('rule folders', () => {
     ]);
   });
 });
+
+describe('rule text a rule author wrote', () => {
+  it('is shown escaped by rules list and rules docs: no ESC, BEL, CR or NUL reaches the terminal', async () => {
+    const { loadRuleText } = await import('../../src/rules/pack');
+    const { renderRulesReference } = await import('../../src/rules/reference');
+    const text = ruleYaml('    match:\n      state: LISTEN').replace('title: Test rule', 'title: "\\e[2J\\e[31mEVIL\\a x\\ry\\0"')
+      .replace('help: Fix it.', 'help: "line one\\nline two \\e]0;pwned\\a"');
+    const pack = loadRuleText(text, 'r.yaml');
+    expect(pack.diagnostics).toEqual([]);
+    const list = formatRuleList(listRules(pack.definitions));
+    const docs = renderRulesReference(pack.definitions);
+    for (const out of [list, docs]) expect(out).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/);
+    expect(list).toContain('\\x1b[2J\\x1b[31mEVIL\\x07 x\\ry\\x00');
+    expect(docs).toContain('line one\nline two \\x1b]0;pwned\\x07');
+  });
+});
