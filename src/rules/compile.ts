@@ -237,6 +237,26 @@ class RuleCompiler {
     this.diagnostics.push({ file: this.def.source.file, line: p.line, column: p.column, code, message, ...(hint ? { hint } : {}) });
   }
 
+  /**
+   * A problem with the value of `operand` (at `path` in the rule): when it is a variable the config sets, the
+   * value is the config's, and so is the place to fix it — there the diagnostic is.
+   */
+  private atOperand(operands: readonly unknown[], path: readonly PathSegment[], code: string, message: string, hint?: string): void {
+    for (const operand of operands) {
+      const name = typeof operand === 'string' ? VAR_REF.exec(operand)?.[1] : undefined;
+      const bound = name === undefined ? undefined : this.vars.get(name);
+      const pos = bound?.overridden ? this.opts.positionOfOverride?.(name!) : undefined;
+      if (pos) {
+        this.diagnostics.push({
+          file: this.opts.overridesFile ?? this.def.source.file, line: pos.line, column: pos.column, code,
+          message: `${message} (the value this file gives '${name}' of rule '${this.def.id}')`, ...(hint ? { hint } : {}),
+        });
+        return;
+      }
+    }
+    this.at(path, code, message, hint);
+  }
+
   private rulePath(...rest: PathSegment[]): PathSegment[] {
     return [...this.def.path, ...rest];
   }
@@ -579,7 +599,7 @@ class RuleCompiler {
         if (src === undefined) return undefined;
         const r = compileRegex(src);
         if ('error' in r) {
-          this.at(path, 'bad-regex', r.error);
+          this.atOperand([operand], path, 'bad-regex', r.error);
           return undefined;
         }
         const re = r.regex;
@@ -647,7 +667,7 @@ class RuleCompiler {
         if (!lo || !hi) return undefined;
         const dummy = {} as SocketRecord;
         if (isConst(operand[0], this.vars) && isConst(operand[1], this.vars) && lo(dummy)! > hi(dummy)!) {
-          this.at(path, 'bad-range', `'between' range is empty: ${lo(dummy)} > ${hi(dummy)}`, 'write [low, high]');
+          this.atOperand(operand, path, 'bad-range', `'between' range is empty: ${lo(dummy)} > ${hi(dummy)}`, 'write [low, high]');
         }
         return (x, s) => {
           if (typeof x !== 'number') return false;

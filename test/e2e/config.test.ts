@@ -291,3 +291,33 @@ describe('config errors name file:line:column', () => {
     expect((await runCli(['scan', SNAP, '--config', leap, '--fail-on', 'none'])).code).toBe(0);
   });
 });
+
+describe('a value the config gives a rule\'s variable', () => {
+  it('that the rule cannot use is reported at the config\'s line, not at the rule\'s $name', async () => {
+    const rules = config('ovr-rule.yaml', [
+      'rules:',
+      '  - id: ovr',
+      '    title: t',
+      '    kind: health',
+      '    severity: error',
+      '    description: d',
+      '    help: h',
+      '    vars:',
+      '      re: {type: string, default: "^java$"}',
+      '      lo: {type: number, default: 1}',
+      '      hi: {type: number, default: 10}',
+      '    match:',
+      '      any:',
+      '        - process.name: {matches: $re}',
+      '        - recvQ: {between: [$lo, $hi]}',
+      '    message: "{local}"',
+    ].join('\n'));
+    const c = config('ovr.yaml', 'variables:\n  ovr:\n    re: "(java"\n    lo: 20\n');
+    const r = await runCli(['scan', SNAP, '--no-default-rules', '--rules', rules, '-c', c]);
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim().split('\n')).toEqual([
+      `socklint: ${c}:3:5: bad regular expression: missing closing ): \`(java\` (the value this file gives 're' of rule 'ovr') [bad-regex]`,
+      `socklint: ${c}:4:5: 'between' range is empty: 20 > 10 (the value this file gives 'lo' of rule 'ovr') (write [low, high]) [bad-range]`,
+    ]);
+  });
+});
