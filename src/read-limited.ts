@@ -10,7 +10,48 @@ import * as path from 'node:path';
 export type LimitedRead =
   | { text: string }
   /** `size` is the file's size, or for a pipe or device undefined: it went on past the limit. */
-  | { tooLarge: true; size?: number };
+  | { tooLarge: true; size?: number }
+  /** Not UTF-8: where the first byte that is not (1-based line and byte column), or UTF-16 by its byte-order mark. */
+  | { notUtf8: { line: number; column: number; byte: number; utf16?: true } };
+
+const UTF8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+
+/**
+ * The bytes as text — only when they are UTF-8: decoding them anyway would replace what is not by U+FFFD, and a
+ * rule matching `Rédis` written in Latin-1 would then never match, without a word.
+ */
+function decode(bytes: Buffer): LimitedRead {
+  try {
+    return { text: UTF8.decode(bytes) };
+  } catch {
+    if (bytes.length >= 2 && ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff))) {
+      return { notUtf8: { line: 1, column: 1, byte: bytes[0], utf16: true } };
+    }
+    const at = firstInvalidUtf8(bytes);
+    const lineStart = bytes.lastIndexOf(0x0a, at - 1) + 1;
+    let line = 1;
+    for (let p = bytes.indexOf(0x0a); p >= 0 && p < at; p = bytes.indexOf(0x0a, p + 1)) line++;
+    return { notUtf8: { line, column: at - lineStart + 1, byte: bytes[at] } };
+  }
+}
+
+/** Offset of the first byte that does not belong to a well-formed UTF-8 sequence (bytes.length when all do). */
+function firstInvalidUtf8(b: Buffer): number {
+  for (let i = 0; i < b.length;) {
+    const c = b[i];
+    const n = c < 0x80 ? 0 : c >= 0xc2 && c <= 0xdf ? 1 : c >= 0xe0 && c <= 0xef ? 2 : c >= 0xf0 && c <= 0xf4 ? 3 : -1;
+    if (n < 0) return i;
+    for (let k = 1; k <= n; k++) {
+      const d = b[i + k];
+      if (d === undefined || (d & 0xc0) !== 0x80) return i;
+    }
+    // overlong three- and four-byte forms, UTF-16 surrogates, past U+10FFFF
+    const d1 = b[i + 1];
+    if ((c === 0xe0 && d1 < 0xa0) || (c === 0xed && d1 > 0x9f) || (c === 0xf0 && d1 < 0x90) || (c === 0xf4 && d1 > 0x8f)) return i;
+    i += n + 1;
+  }
+  return b.length;
+}
 
 const CHUNK = 64 * 1024;
 
@@ -49,7 +90,7 @@ export async function preloadStreams(files: readonly (string | undefined)[], max
         if (room <= 0) read = { tooLarge: true };
         else {
           const { bytesRead, buffer } = await handle.read(Buffer.allocUnsafe(Math.min(CHUNK, room)), 0, Math.min(CHUNK, room), null);
-          if (bytesRead === 0) read = { text: Buffer.concat(chunks, total).toString('utf8') };
+          if (bytesRead === 0) read = decode(Buffer.concat(chunks, total));
           chunks.push(buffer.subarray(0, bytesRead));
           total += bytesRead;
         }
@@ -93,7 +134,7 @@ export function readTextLimited(file: string, maxBytes: number): LimitedRead {
       chunks.push(n === chunk.length ? chunk : chunk.subarray(0, n));
       total += n;
     }
-    return { text: Buffer.concat(chunks, total).toString('utf8') };
+    return decode(Buffer.concat(chunks, total));
   } finally {
     fs.closeSync(fd);
   }

@@ -3,7 +3,7 @@
  * findings already recorded as suppressed (kind `baseline`), so only new exposures fail a golden-image gate.
  */
 import { readTextLimited } from '../read-limited';
-import { tooLarge } from '../rules/yaml-source';
+import { notUtf8, tooLarge } from '../rules/yaml-source';
 import { ExitCode, UserError } from '../diagnostics';
 import type { Finding, ScanReport, Suppression, WaiverReport } from './types';
 import type { FindingFilter } from './scan';
@@ -54,6 +54,7 @@ export function loadBaseline(file: string): BaselineFile {
   try {
     const read = readTextLimited(file, BASELINE_MAX_BYTES);
     if ('tooLarge' in read) throw new UserError(tooLarge(file, read.size, BASELINE_MAX_BYTES), ExitCode.usage);
+    if ('notUtf8' in read) throw new UserError(notUtf8(file, read.notUtf8), ExitCode.usage);
     text = read.text;
   } catch (e) {
     if (e instanceof UserError) throw e;

@@ -56,6 +56,7 @@ export function loadYamlFile(file: string, validate?: ValidateFunction, opts: Ya
   try {
     const read = readTextLimited(file, maxBytes);
     if ('tooLarge' in read) return failed(file, tooLarge(file, read.size, maxBytes));
+    if ('notUtf8' in read) return failed(file, notUtf8(file, read.notUtf8));
     text = read.text;
   } catch (e) {
     const err = e as NodeJS.ErrnoException;
@@ -559,6 +560,16 @@ function scanNesting(text: string, maxDepth: number): { line: number; column: nu
 
 function failed(file: string, d: Diagnostic): YamlSource {
   return { file, value: undefined, diagnostics: [d], positionOf: () => START, keyPositionOf: () => START };
+}
+
+/** A file that is not UTF-8 (read-limited.ts says where). */
+export function notUtf8(file: string, at: { line: number; column: number; byte: number; utf16?: true }): Diagnostic {
+  if (at.utf16) return { file, line: 1, column: 1, code: 'not-utf8', message: 'the file is UTF-16 (by its byte-order mark), not UTF-8', hint: 'save it as UTF-8' };
+  return {
+    file, line: at.line, column: at.column, code: 'not-utf8',
+    message: `the file is not UTF-8: byte 0x${at.byte.toString(16).padStart(2, '0')} here is not part of a UTF-8 character`,
+    hint: 'save it as UTF-8 (Latin-1 é is one byte, 0xE9; in UTF-8 it is two)',
+  };
 }
 
 /** `size` undefined: a pipe or device that went on past the limit. */

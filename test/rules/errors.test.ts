@@ -235,6 +235,27 @@ describe('resource limits', () => {
     fs.rmSync(dir, { recursive: true });
   });
 
+  it('a file that is not UTF-8 is named with where, not read with its bytes replaced', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'socklint-rules-'));
+    const at = (name: string, bytes: Buffer) => {
+      const file = path.join(dir, name);
+      fs.writeFileSync(file, bytes);
+      return loadYamlFile(file).diagnostics.map((d) => `${d.line}:${d.column} ${d.code} ${d.message}`);
+    };
+    const head = Buffer.from('rules:\n  - id: x\n    title: "R');
+    expect(at('latin1.yaml', Buffer.concat([head, Buffer.from([0xe9]), Buffer.from('dis"\n')]))).toEqual([
+      '3:14 not-utf8 the file is not UTF-8: byte 0xe9 here is not part of a UTF-8 character',
+    ]);
+    expect(at('utf16.yaml', Buffer.from('\ufeffrules: []\n', 'utf16le'))).toEqual(['1:1 not-utf8 the file is UTF-16 (by its byte-order mark), not UTF-8']);
+    // overlong, a surrogate, past U+10FFFF, cut short at the end: each is where it starts
+    for (const bad of [[0xc0, 0x80], [0xed, 0xa0, 0x80], [0xf4, 0x90, 0x80, 0x80], [0xe2, 0x82]]) {
+      expect(at('bad.yaml', Buffer.concat([Buffer.from('# ok é\n# '), Buffer.from(bad)]))).toEqual([`2:3 not-utf8 the file is not UTF-8: byte 0x${bad[0].toString(16)} here is not part of a UTF-8 character`]);
+    }
+    // UTF-8 with a byte-order mark, and every plane, read as before
+    expect(at('ok.yaml', Buffer.from('\ufeff# é € 𝄞\nrules: []\n'))).toEqual([]);
+    fs.rmSync(dir, { recursive: true });
+  });
+
   it('reads a pipe or device only up to the limit (/dev/zero, a FIFO that goes on), and a directory is named one', async () => {
     const t0 = Date.now();
     expect(loadYamlFile('/dev/zero').diagnostics.map(formatDiagnostic)).toEqual([
