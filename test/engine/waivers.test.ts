@@ -3,7 +3,12 @@
  * (its reason, expiry, owner, ticket); an expired one marks none and is reported as expired; one that matched
  * nothing is reported as unused.
  */
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import { WaiverFilter } from '../../src/engine/waivers';
+import { loadConfig } from '../../src/engine/config';
+import { GROUP_KEYS } from '../../src/rules/schema-build';
 import { sampleReport } from '../report/fixtures';
 
 it('marks the findings it matches with one Suppression per waiver, and reports expired and unused waivers', () => {
@@ -21,4 +26,16 @@ it('marks the findings it matches with one Suppression per waiver, and reports e
   expect(marked[0]).toEqual({ kind: 'waiver', reason: 'accepted risk', expires: '2099-12-31', owner: 'ops', ticket: 'OPS-1' });
   for (const s of marked) expect(s).toBe(marked[0]);
   expect(filter.report().map((w) => [w.ruleId, w.status])).toEqual([[ruleId, 'expired'], ['no-such-rule', 'unused']]);
+});
+
+describe('a waiver\'s group', () => {
+  it('takes the keys rules group by, and a typo is an unknown key with a suggestion at load time', () => {
+    const schema = JSON.parse(fs.readFileSync(path.join(__dirname, '../../schemas/config.schema.json'), 'utf8'));
+    expect(Object.keys(schema.properties.waivers.items.properties.group.properties)).toEqual([...GROUP_KEYS]);
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'socklint-waiver-'));
+    const file = path.join(dir, 'c.yaml');
+    fs.writeFileSync(file, 'waivers:\n  - rule: close-wait-excess\n    group: {proces: java}\n    reason: known leak\n    expires: 2027-01-01\n');
+    expect(() => loadConfig(file)).toThrow(expect.objectContaining({ diagnostics: [expect.objectContaining({ line: 3, column: 13, code: 'unknown-key', hint: "did you mean 'process'?" })] }));
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
 });
