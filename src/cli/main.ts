@@ -64,7 +64,8 @@ export async function main(argv: string[]): Promise<number> {
     .fail((msg, err) => {
       if (err instanceof UserError) throw err;
       if (err && err.name !== 'YError') throw err;
-      const text = msg ?? err?.message ?? 'bad arguments';
+      // (yargs writes some messages on two lines: `Invalid values:\n  Argument: …`; a diagnostic is one)
+      const text = (msg ?? err?.message ?? 'bad arguments').replace(/:?\s*\n\s*/g, ': ');
       // `--ss-flags -tnp`: the value starts with a dash, so yargs takes it for options of its own
       const valueless = /^Not enough arguments following: (\S+)/.exec(text);
       const hint = valueless ? `give --${valueless[1]} its value after "=" when it starts with a dash: --${valueless[1]}=${valueless[1] === 'ss-flags' ? '-tnp' : 'VALUE'}` : undefined;

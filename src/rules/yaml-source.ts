@@ -118,7 +118,11 @@ export function loadYamlText(text: string, file: string, validate?: ValidateFunc
     syntax.push({
       file, line: p.line, column: p.column,
       code: resource ? 'too-deep' : err.code === 'DUPLICATE_KEY' ? 'duplicate-key' : 'yaml-syntax',
-      message: resource ? 'nesting too deep to parse' : err.code === 'DUPLICATE_KEY' ? duplicateKeyMessage(text, err.pos[0]) : firstLine(err.message),
+      message: resource ? 'nesting too deep to parse'
+        : err.code === 'DUPLICATE_KEY' ? duplicateKeyMessage(text, err.pos[0])
+        // (the library's words for it name its API: `please use YAML.parseAllDocuments()`)
+        : /multiple documents/i.test(err.message) ? 'a second YAML document (`---`): a rule or config file is one document'
+        : firstLine(err.message),
     });
     if (resource) break;
   }

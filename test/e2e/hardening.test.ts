@@ -309,6 +309,11 @@ describe('the command line', () => {
     noStack(r);
     expect(r.stderr).toMatch(/Unknown argument: formt/);
   });
+  it('a value not among an option\'s choices is one line, naming them', async () => {
+    const r = await runCli(['scan', SNAP, '--fail-on', 'warn']);
+    expect(r.code).toBe(2);
+    expect(r.stderr.split('\n')[0]).toBe('socklint: Invalid values: Argument: fail-on, Given: "warn", Choices: "error", "warning", "note", "none"');
+  });
   it('an unknown format exits 2 with did-you-mean', async () => {
     const r = await runCli(['scan', SNAP, '--format', 'sarf=x.sarif']);
     expect(r.code).toBe(2);

@@ -235,6 +235,12 @@ describe('resource limits', () => {
     fs.rmSync(dir, { recursive: true });
   });
 
+  it('a second YAML document is named as one, in the words of the file, not of the YAML library', () => {
+    expect(loadYamlText('rules: []\n---\nrules: []\n', 'm.yaml').diagnostics.map(formatDiagnostic)).toEqual([
+      'm.yaml:2:1: a second YAML document (`---`): a rule or config file is one document [yaml-syntax]',
+    ]);
+  });
+
   it('a file that is not UTF-8 is named with where, not read with its bytes replaced', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'socklint-rules-'));
     const at = (name: string, bytes: Buffer) => {
