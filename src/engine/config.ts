@@ -210,7 +210,20 @@ export class ConfiguredRules implements RuleSelector {
     checkBlock(d, []);
     (d.hosts ?? []).forEach((h, i) => checkBlock(h, ['hosts', i]));
     (d.waivers ?? []).forEach((w, i) => {
-      if (!/[*?[\]{}]/.test(w.rule)) checkId(w.rule, ['waivers', i, 'rule'], false);
+      if (/[*?[\]{}]/.test(w.rule) || !checkId(w.rule, ['waivers', i, 'rule'], false)) return;
+      // what the rule's findings are: a waiver that asks for the other kind would match none of them
+      const aggregate = this.definitions.find((x) => x.id === w.rule)!.raw.aggregate;
+      const groupBy: readonly string[] | undefined = aggregate === undefined ? undefined : aggregate.groupBy ?? [];
+      const at = (key: string) => ({ file: src.file, ...src.keyPositionOf(['waivers', i, key]), code: 'bad-waiver' });
+      if (w.group !== undefined && groupBy === undefined) {
+        diagnostics.push({ ...at('group'), message: `rule "${w.rule}" fires per socket: its findings have no group`, hint: 'waive them with where: (a condition on the socket), or by fingerprint' });
+      } else if (w.group !== undefined && groupBy !== undefined) {
+        const stray = Object.keys(w.group).filter((k) => !groupBy.includes(k));
+        if (stray.length > 0) diagnostics.push({ ...at('group'), message: `rule "${w.rule}" groups by ${groupBy.length > 0 ? groupBy.join(', ') : 'nothing'}, not by ${stray.join(', ')}`, hint: groupBy.length > 0 ? `write group: {${groupBy[0]}: …}` : 'leave group: out' });
+      }
+      if (w.where !== undefined && groupBy !== undefined) {
+        diagnostics.push({ ...at('where'), message: `rule "${w.rule}" counts sockets: its findings are groups, not sockets`, hint: groupBy.length > 0 ? `waive a group with group: {${groupBy[0]}: …}` : 'waive it by rule alone, or by fingerprint' });
+      }
     });
     if (diagnostics.length > 0) throw new UserError(diagnostics, ExitCode.usage);
   }

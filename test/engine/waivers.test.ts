@@ -7,7 +7,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { WaiverFilter } from '../../src/engine/waivers';
-import { loadConfig } from '../../src/engine/config';
+import { ConfiguredRules, loadConfig } from '../../src/engine/config';
 import { GROUP_KEYS } from '../../src/rules/schema-build';
 import { sampleReport } from '../report/fixtures';
 
@@ -36,6 +36,28 @@ describe('a waiver\'s group', () => {
     const file = path.join(dir, 'c.yaml');
     fs.writeFileSync(file, 'waivers:\n  - rule: close-wait-excess\n    group: {proces: java}\n    reason: known leak\n    expires: 2027-01-01\n');
     expect(() => loadConfig(file)).toThrow(expect.objectContaining({ diagnostics: [expect.objectContaining({ line: 3, column: 13, code: 'unknown-key', hint: "did you mean 'process'?" })] }));
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+});
+
+describe('a waiver for the other kind of finding than its rule makes', () => {
+  it('is refused at load: group: for a per-socket rule, where: for an aggregate, a group key the rule does not group by', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'socklint-waiver-'));
+    const file = path.join(dir, 'c.yaml');
+    const waiver = (rule: string, body: string) => `  - rule: ${rule}\n    ${body}\n    reason: known\n    expires: 2027-01-01\n`;
+    fs.writeFileSync(file, `waivers:\n${waiver('dangerous-port-exposed', 'group: {process: mysqld}')}${waiver('close-wait-excess', 'where: {process.name: java}')}${waiver('close-wait-excess', 'group: {state: CLOSE-WAIT}')}${waiver('close-wait-excess', 'group: {process: leaky-app}')}${waiver('dangerous-port-exposed', 'where: {local.port: 3306}')}`);
+    const config = loadConfig(file);
+    let error: unknown;
+    try {
+      ConfiguredRules.load(config, [], true);
+    } catch (e) {
+      error = e;
+    }
+    expect((error as { diagnostics: { line: number; code: string; message: string }[] }).diagnostics.map((d) => `${d.line} ${d.code} ${d.message}`)).toEqual([
+      '3 bad-waiver rule "dangerous-port-exposed" fires per socket: its findings have no group',
+      '7 bad-waiver rule "close-wait-excess" counts sockets: its findings are groups, not sockets',
+      '11 bad-waiver rule "close-wait-excess" groups by process, not by state',
+    ]);
     fs.rmSync(dir, { recursive: true, force: true });
   });
 });
