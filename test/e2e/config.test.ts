@@ -321,3 +321,10 @@ describe('a value the config gives a rule\'s variable', () => {
     ]);
   });
 });
+
+it('a host override matching on no label at all (every host) is refused', async () => {
+  const c = config('empty-labels.yaml', 'hosts:\n  - match: {labels: {}}\n    severity: {recv-queue-backlog: note}\n');
+  const r = await runCli(['scan', SNAP, '-c', c]);
+  expect(r.code).toBe(2);
+  expect(r.stderr.trim()).toBe(`socklint: ${c}:2:21: 'hosts[0].match.labels' must not be empty [bad-value]`);
+});
