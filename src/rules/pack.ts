@@ -98,8 +98,10 @@ export function ruleFiles(paths: readonly string[]): { files: string[]; diagnost
     let st: fs.Stats;
     try {
       st = fs.statSync(p);
-    } catch {
-      diagnostics.push({ file: p, code: 'unreadable-file', message: 'no such file or directory' });
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      const message = code === 'ENOENT' ? 'no such file or directory' : code === 'ELOOP' ? 'a loop of symbolic links' : code === 'EACCES' ? 'permission denied' : `cannot be read (${code ?? 'error'})`;
+      diagnostics.push({ file: p, code: 'unreadable-file', message });
       continue;
     }
     if (st.isDirectory()) {

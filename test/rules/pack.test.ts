@@ -173,6 +173,9 @@ describe('rule folders', () => {
     fs.writeFileSync(path.join(root, 'pack', 'top.yaml'), rule('top-rule'));
     execFileSync('mkfifo', [path.join(root, 'pack', 'p.yaml')]);
     fs.symlinkSync('nowhere.yaml', path.join(root, 'pack', 'gone.yaml'));
+    fs.symlinkSync(path.join(root, 'l2'), path.join(root, 'l1'));
+    fs.symlinkSync(path.join(root, 'l1'), path.join(root, 'l2'));
+    expect(ids(path.join(root, 'l1')).diagnostics.map((d) => d.message)).toEqual(['a loop of symbolic links']);
     const t0 = Date.now();
     const r = ids(path.join(root, 'pack'));
     expect(Date.now() - t0).toBeLessThan(2000); // the pipe is not opened
