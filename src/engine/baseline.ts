@@ -85,8 +85,14 @@ function baselineProblem(data: unknown): string | undefined {
     const e = f as Partial<Record<keyof BaselineEntry, unknown>> | null;
     return typeof e !== 'object' || e === null || !isText(e.fingerprint) || !isText(e.ruleId) || !isText(e.host) || !isText(e.message);
   });
-  return bad < 0 ? undefined : `findings[${bad}] needs the texts "fingerprint", "ruleId", "host" and "message"`;
+  if (bad >= 0) return `findings[${bad}] needs the texts "fingerprint", "ruleId", "host" and "message"`;
+  // (a fingerprint socklint never writes would match nothing, and the finding it was meant for would fail)
+  const odd = b.findings.findIndex((f: { fingerprint: string }) => !FINGERPRINT.test(f.fingerprint));
+  return odd < 0 ? undefined : `findings[${odd}].fingerprint ${JSON.stringify(String(b.findings[odd].fingerprint).slice(0, 40))} is not a fingerprint (32 hex digits)`;
 }
+
+/** What fingerprint.ts writes (as the config's waivers require it, schemas/config.schema.json). */
+const FINGERPRINT = /^[0-9a-f]{32}$/;
 
 /**
  * Keeps the baseline's fingerprints only (not the parsed file: a fleet's baseline of 99,000 findings is ~19 MB

@@ -76,6 +76,7 @@ describe('loadBaseline refuses what buildBaseline could not have written, with e
     ['another format', (b) => ({ ...b, socklintBaseline: 2 }), /"socklintBaseline" is 2, expected 1/],
     ['hosts not texts', (b) => ({ ...b, hosts: [1] }), /"hosts" is not a list of host names/],
     ['a finding without ruleId', (b) => ({ ...b, findings: [{ ...(b.findings as object[])[0], ruleId: null }] }), /findings\[0\] needs the texts/],
+    ['a fingerprint socklint does not write', (b) => ({ ...b, findings: [{ ...(b.findings as object[])[0], fingerprint: 'zz' }] }), /findings\[0\]\.fingerprint "zz" is not a fingerprint \(32 hex digits\)/],
     ['a list', () => [], /not a JSON object/],
   ])('%s', (name, change, message) => {
     expect(refusal(load(`${name}.json`, change(good())))).toMatch(message);
