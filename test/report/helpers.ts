@@ -3,6 +3,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { spawnSync } from 'node:child_process';
+import Ajv from 'ajv';
+import addFormats from 'ajv-formats';
 
 export const ROOT = path.resolve(__dirname, '../..');
 /** The shared material sits beside the repository (`../shared`), in a developer's tree and in CI alike. */
@@ -87,3 +89,22 @@ export function withoutRootSkipped(xml: string): string {
 }
 
 export const JUNIT_XSD = path.join(SHARED, 'schemas/junit.xsd');
+
+const SOCKET_SCHEMA_ID = 'https://socklint.dev/schemas/socket.schema.json';
+
+/** schemas/report.schema.json compiled with the socket schema it refers to. */
+export function reportValidator(): ReturnType<Ajv['compile']> {
+  const ajv = new Ajv({ allErrors: true, strict: false });
+  addFormats(ajv);
+  const socketFile = path.join(ROOT, 'schemas/socket.schema.json');
+  if (fs.existsSync(socketFile)) {
+    const socket = JSON.parse(fs.readFileSync(socketFile, 'utf8'));
+    // Registered under the id report.schema.json refers to, whatever $id/$schema the file itself declares.
+    // eslint-disable-next-line @typescript-eslint/no-unused-vars
+    const { $id, $schema, ...rest } = socket;
+    ajv.addSchema(rest, SOCKET_SCHEMA_ID);
+  } else {
+    ajv.addSchema({ type: 'object', required: ['netid', 'local', 'peer', 'location'] }, SOCKET_SCHEMA_ID);
+  }
+  return ajv.compile(JSON.parse(fs.readFileSync(path.join(ROOT, 'schemas/report.schema.json'), 'utf8')));
+}

@@ -1,7 +1,3 @@
-import * as fs from 'node:fs';
-import * as path from 'node:path';
-import Ajv from 'ajv';
-import addFormats from 'ajv-formats';
 import fc from 'fast-check';
 import { formatters } from '../../src/report';
 import { jsonChunks } from '../../src/report/json';
@@ -9,25 +5,7 @@ import { prepareReport } from '../../src/report/redact';
 import type { ScanReport } from '../../src/engine/types';
 import type { FormatContext } from '../../src/report/types';
 import { CTX, HOSTILE_PROCESS, bigReport, sampleReport } from './fixtures';
-import { ROOT } from './helpers';
-
-const SOCKET_SCHEMA_ID = 'https://socklint.dev/schemas/socket.schema.json';
-
-function reportValidator(): ReturnType<Ajv['compile']> {
-  const ajv = new Ajv({ allErrors: true, strict: false });
-  addFormats(ajv);
-  const socketFile = path.join(ROOT, 'schemas/socket.schema.json');
-  if (fs.existsSync(socketFile)) {
-    const socket = JSON.parse(fs.readFileSync(socketFile, 'utf8'));
-    // Registered under the id report.schema.json refers to, whatever $id/$schema the file itself declares.
-    // eslint-disable-next-line @typescript-eslint/no-unused-vars
-    const { $id, $schema, ...rest } = socket;
-    ajv.addSchema(rest, SOCKET_SCHEMA_ID);
-  } else {
-    ajv.addSchema({ type: 'object', required: ['netid', 'local', 'peer', 'location'] }, SOCKET_SCHEMA_ID);
-  }
-  return ajv.compile(JSON.parse(fs.readFileSync(path.join(ROOT, 'schemas/report.schema.json'), 'utf8')));
-}
+import { reportValidator } from './helpers';
 
 describe('JSON report', () => {
   const validate = reportValidator();
