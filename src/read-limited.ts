@@ -113,7 +113,10 @@ export function usePreloadedStreams(entries: readonly [string, LimitedRead][] | 
   for (const [file, read] of entries ?? []) preloaded.set(file, read);
 }
 
-/** The file as UTF-8 text, or `tooLarge`. File-system errors (ENOENT, EACCES, EISDIR …) are thrown as they are. */
+/**
+ * The file as UTF-8 text, or `tooLarge`, or `notUtf8` (what preloadStreams read of it, if it did). File-system
+ * errors (ENOENT, EACCES, EISDIR …) are thrown as they are.
+ */
 export function readTextLimited(file: string, maxBytes: number): LimitedRead {
   const early = preloaded.get(path.resolve(file));
   if (early !== undefined) return early;
