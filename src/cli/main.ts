@@ -211,16 +211,18 @@ export async function main(argv: string[]): Promise<number> {
         setExit(await rulesValidate(collect(a.path) ?? [], a['default-rules'] as boolean));
       })
       .command('test [path..]', 'run the annotated rule fixtures (default: the built-in pack)', (yy) => yy
-        .positional('path', { type: 'string', array: true }),
+        .positional('path', { type: 'string', array: true })
+        .option('default-rules', { type: 'boolean', default: true, describe: 'check ids against the built-in pack (--no-default-rules if you scan without it)' }),
       async (a) => {
         const { rulesTest } = await import('./commands/rules');
-        setExit(await rulesTest(collect(a.path) ?? []));
+        setExit(await rulesTest(collect(a.path) ?? [], a['default-rules'] as boolean));
       })
       .command('docs [path..]', 'print the Markdown rule reference (docs/rules.md)', (yy) => yy
-        .positional('path', { type: 'string', array: true }),
+        .positional('path', { type: 'string', array: true })
+        .option('default-rules', { type: 'boolean', default: true, describe: 'check ids against the built-in pack (--no-default-rules if you scan without it)' }),
       async (a) => {
         const { rulesDocs } = await import('./commands/rules');
-        setExit(await rulesDocs(collect(a.path) ?? []));
+        setExit(await rulesDocs(collect(a.path) ?? [], a['default-rules'] as boolean));
       })
       .demandCommand(1, 'name a rules command: list, validate, test or docs'),
     () => undefined)

@@ -124,6 +124,32 @@ export function ruleFiles(paths: readonly string[]): { files: string[]; diagnost
   return { files, diagnostics };
 }
 
+/** Rule `id` at `at` is defined before, at `first` (in the built-in pack, or in another file of the user's). */
+function duplicateId(id: string, at: { file: string; line: number; column: number }, first: { file: string; line: number; column: number }): Diagnostic {
+  return {
+    ...at, code: 'duplicate-id',
+    message: `rule id '${id}' is already defined`,
+    hint: path.dirname(path.resolve(first.file)) === DEFAULT_PACK_DIR
+      ? `the built-in pack has it (${first.file}:${first.line}): choose another id, or leave the pack out (--no-default-rules)`
+      : `first defined at ${first.file}:${first.line}:${first.column}; ids must be unique`,
+  };
+}
+
+/**
+ * The ids of `definitions` (the user's) the built-in pack has too: duplicate-id each, as a scan that loads the
+ * pack beside them reports it (`rules test` and `rules docs`, which load the user's files alone).
+ */
+export function clashesWithDefaultPack(definitions: readonly RuleDefinition[]): Diagnostic[] {
+  const builtIn = new Map(loadRulePack([]).definitions.map((d) => [d.id, d]));
+  const out: Diagnostic[] = [];
+  for (const d of definitions) {
+    const b = builtIn.get(d.id);
+    if (b === undefined || path.resolve(d.source.file) === path.resolve(b.source.file)) continue;
+    out.push(duplicateId(d.id, { file: d.source.file, ...d.source.positionOf([...d.path, 'id']) }, { file: b.source.file, ...b.source.positionOf([...b.path, 'id']) }));
+  }
+  return out;
+}
+
 function realOr(file: string): string {
   try {
     return fs.realpathSync(file);
@@ -247,13 +273,7 @@ function collect(src: YamlSource, definitions: RuleDefinition[], diagnostics: Di
     const idPos = src.positionOf([...rulePath, 'id']);
     const first = seen.get(raw.id);
     if (first) {
-      diagnostics.push({
-        file: src.file, line: idPos.line, column: idPos.column, code: 'duplicate-id',
-        message: `rule id '${raw.id}' is already defined`,
-        hint: path.dirname(path.resolve(first.file)) === DEFAULT_PACK_DIR
-          ? `the built-in pack has it (${first.file}:${first.line}): choose another id, or leave the pack out (--no-default-rules)`
-          : `first defined at ${first.file}:${first.line}:${first.column}; ids must be unique`,
-      });
+      diagnostics.push(duplicateId(raw.id, { file: src.file, ...idPos }, first));
       return;
     }
     seen.set(raw.id, { file: src.file, ...idPos });

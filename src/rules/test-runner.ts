@@ -21,7 +21,7 @@ import { parseSsText } from '../snapshot/parser';
 import { SnapshotEvaluator } from '../engine/evaluate';
 import type { CompiledRule } from './types';
 import { tryCompileRule, type RuleDefinition } from './compile';
-import { DEFAULT_PACK_DIR, loadRulePack } from './pack';
+import { DEFAULT_PACK_DIR, clashesWithDefaultPack, loadRulePack } from './pack';
 import { compareText } from '../compare';
 import { displayPath } from '../relative-path';
 
@@ -127,11 +127,14 @@ export function parseVarsDirective(text: string): { vars: Record<string, unknown
   return { vars };
 }
 
-/** Run the fixtures under `paths` against the rules under `paths` (default: the built-in pack). */
-export function runRuleTests(paths: readonly string[] = []): RuleTestRun {
+/**
+ * Run the fixtures under `paths` against the rules under `paths` (default: the built-in pack). `checkIds`: an
+ * id the built-in pack has is reported, as a scan that loads the pack beside them would.
+ */
+export function runRuleTests(paths: readonly string[] = [], checkIds = false): RuleTestRun {
   const roots = paths.length ? [...paths] : [DEFAULT_PACK_DIR];
   const pack = loadRulePack(roots, { includeDefault: false });
-  const diagnostics: Diagnostic[] = [...pack.diagnostics];
+  const diagnostics: Diagnostic[] = [...pack.diagnostics, ...(checkIds ? clashesWithDefaultPack(pack.definitions) : [])];
   const byId = new Map<string, RuleDefinition>(pack.definitions.map((d) => [d.id, d]));
   const results = new Map<string, RuleTestResult>();
   for (const d of pack.definitions) {

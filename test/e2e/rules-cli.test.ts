@@ -95,8 +95,11 @@ it('`rules validate` cites every error at file:line:column and exits 2', async (
   fs.rmSync(dir, { recursive: true, force: true });
 });
 
-it('`rules validate` checks ids against the built-in pack, as a scan loads them beside it', async () => {
-  const dir = ruleAndFixture('high-rtt', ['match: {netid: tcp, state: LISTEN}', 'message: "{local}"'], []);
+it('`rules validate`, `test` and `docs` check ids against the built-in pack, as a scan loads them beside it', async () => {
+  const dir = ruleAndFixture('high-rtt', ['match: {netid: tcp, state: LISTEN}', 'message: "{local}"'], [
+    '# ruleid: high-rtt', 'tcp   LISTEN 0      128          0.0.0.0:23        0.0.0.0:*',
+    '# ok: high-rtt', 'tcp   ESTAB  0      0          10.0.0.1:23        10.0.0.2:5000',
+  ]);
   const r = await runCli(['rules', 'validate', dir]);
   expect(r.code).toBe(2);
   expect(r.stderr).toMatch(/high-rtt\.yaml:2:9: rule id 'high-rtt' is already defined \(the built-in pack has it \(.*rules\/high-rtt\.yaml:\d+\): choose another id, or leave the pack out \(--no-default-rules\)\) \[duplicate-id\]/);
@@ -105,5 +108,13 @@ it('`rules validate` checks ids against the built-in pack, as a scan loads them 
   expect(alone.stdout).toBe('1 rule(s) valid\n');
   // the built-in pack itself is valid, and counted
   expect((await runCli(['rules', 'validate', path.join(ROOT, 'rules')])).stdout).toMatch(/^\d+ rule\(s\) valid\n$/);
+  // rules test and rules docs say the same (and, without the pack, test the fixtures and document the rule)
+  const test = await runCli(['rules', 'test', dir]);
+  expect(test.code).toBe(2);
+  expect(test.stdout).toMatch(/^✗ .*high-rtt\.yaml:2:9: rule id 'high-rtt' is already defined \(the built-in pack has it/);
+  expect((await runCli(['rules', 'test', '--no-default-rules', dir])).code).toBe(0);
+  const docs = await runCli(['rules', 'docs', dir]);
+  expect([docs.code, docs.stdout]).toEqual([2, '']);
+  expect((await runCli(['rules', 'docs', '--no-default-rules', dir])).stdout).toMatch(/^# socklint rule reference/);
   fs.rmSync(dir, { recursive: true, force: true });
 });

@@ -1,6 +1,6 @@
 /** `socklint rules list|validate|test|docs`. */
 import { ExitCode, UserError } from '../../diagnostics';
-import { DEFAULT_PACK_DIR, formatRuleList, listRules, loadRulePack } from '../../rules/pack';
+import { DEFAULT_PACK_DIR, clashesWithDefaultPack, formatRuleList, listRules, loadRulePack } from '../../rules/pack';
 import * as path from 'node:path';
 import { printDiagnostics, warn } from '../stdout';
 import { preloadUserFiles } from '../preload';
@@ -37,10 +37,11 @@ export async function rulesValidate(paths: string[], includeDefault = true): Pro
   return ExitCode.ok;
 }
 
-export async function rulesTest(paths: string[]): Promise<number> {
+/** `includeDefault`: ids are checked against the built-in pack, as a scan loads the rules beside it. */
+export async function rulesTest(paths: string[], includeDefault = true): Promise<number> {
   const { runRuleTests, formatRuleTestResults } = await import('../../rules/test-runner');
   await preloadUserFiles({ rules: paths });
-  const result = runRuleTests(paths.length > 0 ? paths : [DEFAULT_PACK_DIR]);
+  const result = runRuleTests(paths.length > 0 ? paths : [DEFAULT_PACK_DIR], includeDefault && paths.length > 0);
   process.stdout.write(formatRuleTestResults(result));
   // rule or fixture files that cannot be loaded as written are errors in them (exit 2, as `validate`);
   // cases that do not come out as annotated are failed tests (exit 1)
@@ -48,9 +49,12 @@ export async function rulesTest(paths: string[]): Promise<number> {
   return result.failed > 0 ? ExitCode.findings : ExitCode.ok;
 }
 
-export async function rulesDocs(paths: string[]): Promise<number> {
+/** `includeDefault`: ids are checked against the built-in pack (only the files' rules are documented). */
+export async function rulesDocs(paths: string[], includeDefault = true): Promise<number> {
   const { renderRulesReference } = await import('../../rules/reference');
   const pack = await loadOrFail(paths, paths.length === 0);
+  const clashes = includeDefault && paths.length > 0 ? clashesWithDefaultPack(pack.definitions) : [];
+  if (clashes.length > 0) throw new UserError(clashes, ExitCode.usage);
   process.stdout.write(renderRulesReference(pack.definitions));
   return ExitCode.ok;
 }
