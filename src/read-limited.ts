@@ -56,6 +56,32 @@ function firstInvalidUtf8(b: Buffer): number {
 const CHUNK = 64 * 1024;
 
 /**
+ * A file read chunk by chunk (by readTextLimited, or preloadStreams) up to one byte past `maxBytes`: that byte
+ * tells a file of exactly maxBytes from a longer one.
+ */
+class UpTo {
+  private readonly chunks: Buffer[] = [];
+  /** Bytes read so far. */
+  size = 0;
+
+  constructor(private readonly maxBytes: number) {}
+
+  /** The buffer for the next read, or undefined once the read went past the limit. */
+  next(): Buffer | undefined {
+    const room = this.maxBytes + 1 - this.size;
+    return room > 0 ? Buffer.allocUnsafe(Math.min(CHUNK, room)) : undefined;
+  }
+
+  /** `n` bytes were read into `buf` (0: the file ended): what it holds once it ended, else undefined. */
+  took(buf: Buffer, n: number): LimitedRead | undefined {
+    if (n === 0) return decode(Buffer.concat(this.chunks, this.size));
+    this.chunks.push(n === buf.length ? buf : buf.subarray(0, n));
+    this.size += n;
+    return undefined;
+  }
+}
+
+/**
  * What preloadStreams read of pipes and devices, by absolute path: a pipe can be read once, and its open and
  * reads wait for its writer — read here, they would stop this thread (and signals with it: cleanup.ts handles
  * them between event-loop steps). Worker threads, which load the rules and config by their paths again, are
@@ -82,17 +108,13 @@ export async function preloadStreams(files: readonly (string | undefined)[], max
       continue;
     }
     try {
-      const chunks: Buffer[] = [];
-      let total = 0;
-      let read: LimitedRead | undefined;
-      while (read === undefined) {
-        const room = maxBytes + 1 - total;
-        if (room <= 0) read = { tooLarge: true };
-        else {
-          const { bytesRead, buffer } = await handle.read(Buffer.allocUnsafe(Math.min(CHUNK, room)), 0, Math.min(CHUNK, room), null);
-          if (bytesRead === 0) read = decode(Buffer.concat(chunks, total));
-          chunks.push(buffer.subarray(0, bytesRead));
-          total += bytesRead;
+      const upTo = new UpTo(maxBytes);
+      let read: LimitedRead = { tooLarge: true };
+      for (let buf = upTo.next(); buf !== undefined; buf = upTo.next()) {
+        const done = upTo.took(buf, (await handle.read(buf, 0, buf.length, null)).bytesRead);
+        if (done !== undefined) {
+          read = done;
+          break;
         }
       }
       preloaded.set(key, read);
@@ -125,19 +147,12 @@ export function readTextLimited(file: string, maxBytes: number): LimitedRead {
     const st = fs.fstatSync(fd);
     if (st.isDirectory()) throw Object.assign(new Error(`EISDIR: illegal operation on a directory, read '${file}'`), { code: 'EISDIR' });
     if (st.isFile() && st.size > maxBytes) return { tooLarge: true, size: st.size };
-    const chunks: Buffer[] = [];
-    let total = 0;
-    for (;;) {
-      // one byte past the limit tells a file of exactly maxBytes from a longer one
-      const room = maxBytes + 1 - total;
-      if (room <= 0) return st.isFile() ? { tooLarge: true, size: total } : { tooLarge: true };
-      const chunk = Buffer.allocUnsafe(Math.min(CHUNK, room));
-      const n = fs.readSync(fd, chunk, 0, chunk.length, null);
-      if (n === 0) break;
-      chunks.push(n === chunk.length ? chunk : chunk.subarray(0, n));
-      total += n;
+    const upTo = new UpTo(maxBytes);
+    for (let buf = upTo.next(); buf !== undefined; buf = upTo.next()) {
+      const done = upTo.took(buf, fs.readSync(fd, buf, 0, buf.length, null));
+      if (done !== undefined) return done;
     }
-    return decode(Buffer.concat(chunks, total));
+    return st.isFile() ? { tooLarge: true, size: upTo.size } : { tooLarge: true };
   } finally {
     fs.closeSync(fd);
   }
