@@ -48,10 +48,10 @@ export interface LoadRulePackOptions {
   yaml?: YamlLoadOptions;
 }
 
-/** Rule files under the given paths: files as named, directories searched recursively (sorted). */
 /** Folders below a named one that are searched for rule files (a deeper one is reported, not searched). */
 const MAX_FOLDER_DEPTH = 16;
 
+/** Rule files under the given paths: files as named, directories searched recursively (sorted). */
 export function ruleFiles(paths: readonly string[]): { files: string[]; diagnostics: Diagnostic[] } {
   const files: string[] = [];
   const diagnostics: Diagnostic[] = [];
@@ -124,12 +124,17 @@ export function ruleFiles(paths: readonly string[]): { files: string[]; diagnost
   return { files, diagnostics };
 }
 
+/** Whether `file` (as given, or relative to the working directory) is one of the built-in pack's. */
+function inDefaultPack(file: string): boolean {
+  return path.dirname(path.resolve(file)) === DEFAULT_PACK_DIR;
+}
+
 /** Rule `id` at `at` is defined before, at `first` (in the built-in pack, or in another file of the user's). */
 function duplicateId(id: string, at: { file: string; line: number; column: number }, first: { file: string; line: number; column: number }): Diagnostic {
   return {
     ...at, code: 'duplicate-id',
     message: `rule id '${id}' is already defined`,
-    hint: path.dirname(path.resolve(first.file)) === DEFAULT_PACK_DIR
+    hint: inDefaultPack(first.file)
       ? `the built-in pack has it (${first.file}:${first.line}): choose another id, or leave the pack out (--no-default-rules)`
       : `first defined at ${first.file}:${first.line}:${first.column}; ids must be unique`,
   };
@@ -175,7 +180,7 @@ export function loadRulePack(paths: readonly string[], opts: LoadRulePackOptions
     const real = realOr(resolved);
     if (seenFiles.has(real)) continue;
     seenFiles.add(real);
-    const src = (path.dirname(resolved) === DEFAULT_PACK_DIR && cachedSource(resolved, displayPath(file), opts.yaml))
+    const src = (inDefaultPack(resolved) && cachedSource(resolved, displayPath(file), opts.yaml))
       || loadYamlFile(displayPath(file), ruleValidator(), opts.yaml);
     collect(src, definitions, diagnostics, seen);
   }

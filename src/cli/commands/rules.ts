@@ -1,7 +1,6 @@
 /** `socklint rules list|validate|test|docs`. */
 import { ExitCode, UserError } from '../../diagnostics';
 import { DEFAULT_PACK_DIR, clashesWithDefaultPack, formatRuleList, listRules, loadRulePack } from '../../rules/pack';
-import * as path from 'node:path';
 import { printDiagnostics, warn } from '../stdout';
 import { preloadUserFiles } from '../preload';
 
@@ -18,22 +17,17 @@ export async function rulesList(paths: string[], includeDefault: boolean): Promi
   return ExitCode.ok;
 }
 
-/**
- * `includeDefault`: the files are checked with the built-in pack beside them, as a scan loads them (an id
- * the pack has is a duplicate); only theirs are counted.
- */
+/** `includeDefault`: ids are checked against the built-in pack, as a scan loads the rules beside it. */
 export async function rulesValidate(paths: string[], includeDefault = true): Promise<number> {
   await preloadUserFiles({ rules: paths });
-  const pack = loadRulePack(paths, { includeDefault });
-  if (pack.diagnostics.length > 0) {
-    printDiagnostics(pack.diagnostics);
-    warn(`${pack.diagnostics.length} problem(s) in rule files`);
+  const pack = loadRulePack(paths, { includeDefault: false });
+  const problems = [...pack.diagnostics, ...(includeDefault ? clashesWithDefaultPack(pack.definitions) : [])];
+  if (problems.length > 0) {
+    printDiagnostics(problems);
+    warn(`${problems.length} problem(s) in rule files`);
     return ExitCode.usage;
   }
-  const own = includeDefault && !paths.some((p) => path.resolve(p) === DEFAULT_PACK_DIR)
-    ? pack.definitions.filter((d) => path.dirname(path.resolve(d.source.file)) !== DEFAULT_PACK_DIR)
-    : pack.definitions;
-  process.stdout.write(`${own.length} rule(s) valid\n`);
+  process.stdout.write(`${pack.definitions.length} rule(s) valid\n`);
   return ExitCode.ok;
 }
 
