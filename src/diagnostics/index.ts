@@ -31,15 +31,19 @@ export interface Diagnostic {
   hint?: string;
 }
 
+/** The message, and the hint after it in parentheses when there is one. */
+export function messageWithHint(d: Pick<Diagnostic, 'message' | 'hint'>): string {
+  return `${d.message}${d.hint ? ` (${d.hint})` : ''}`;
+}
+
 export function formatDiagnostic(d: Diagnostic): string {
   let where = d.file;
-  if (where === '') return `${d.message}${d.hint ? ` (${d.hint})` : ''}`;
+  if (where === '') return messageWithHint(d);
   if (d.line !== undefined) {
     where += `:${d.line}`;
     if (d.column !== undefined) where += `:${d.column}`;
   }
-  const hint = d.hint ? ` (${d.hint})` : '';
-  return `${where}: ${d.message}${hint} [${d.code}]`;
+  return `${where}: ${messageWithHint(d)} [${d.code}]`;
 }
 
 /** An error the CLI reports as diagnostics with an exit code, without a stack trace. */

@@ -8,7 +8,7 @@
  */
 import junitReportBuilder from 'junit-report-builder';
 import type { TestCase } from 'junit-report-builder';
-import type { Diagnostic } from '../diagnostics';
+import { messageWithHint, type Diagnostic } from '../diagnostics';
 import type { Finding, NotEvaluated, Omitted, RuleMeta, ScanReport, SnapshotReport } from '../engine/types';
 import { describeSocket } from '../snapshot/describe';
 import { displayFile } from './paths';
@@ -35,7 +35,9 @@ export function classSafe(text: string): string {
  * The classname of each suite, distinct across the report: CI tools key test results by classname and name,
  * and merge the suites of two hosts that classSafe makes alike (`web.1`, `web_1`); the second gets `~2`.
  */
-function classNames(report: ScanReport, hostCount: Map<string, number>): Map<string, string> {
+function classNames(report: ScanReport): Map<string, string> {
+  const hostCount = new Map<string, number>();
+  for (const s of report.snapshots) hostCount.set(s.host, (hostCount.get(s.host) ?? 0) + 1);
   const out = new Map<string, string>();
   const used = new Set<string>();
   const assign = (key: string, base: string): void => {
@@ -123,13 +125,11 @@ export interface JunitContext {
 /** The report, prepared (redacted), and what its testsuites are built from. */
 export function junitContext(input: ScanReport, ctx: FormatContext): JunitContext {
   const report = prepareReport(input, ctx.redact);
-  const hostCount = new Map<string, number>();
-  for (const s of report.snapshots) hostCount.set(s.host, (hostCount.get(s.host) ?? 0) + 1);
   return {
     report,
     rules: new Map<string, RuleMeta>(report.rules.map((r) => [r.id, r])),
     timestamp: junitTimestamp(report.startedAt, ctx.now ?? new Date(0)),
-    classNames: classNames(report, hostCount),
+    classNames: classNames(report),
     // each snapshot's findings (and rules not evaluated, findings not listed), grouped once
     bySnapshot: {
       findings: groupBy(report.findings, (f) => snapshotKey(f.host, f.location.file)),
@@ -173,7 +173,7 @@ function addErrorSuite(builder: JunitBuilder, e: Diagnostic, i: number, c: Junit
   suite.property('file', attr(e.file));
   const where = e.line !== undefined ? `${displayFile(e.file)}:${e.line}` : displayFile(e.file);
   suite.testCase().className(c.classNames.get(errorKey(i))!).name('snapshot could be scanned')
-    .error(attr(`${e.message}${e.hint ? ` (${e.hint})` : ''}`), e.code, body(`${where}: ${e.message}${e.hint ? `\n${e.hint}` : ''}`));
+    .error(attr(messageWithHint(e)), e.code, body(`${where}: ${e.message}${e.hint ? `\n${e.hint}` : ''}`));
 }
 
 /**

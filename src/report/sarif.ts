@@ -18,6 +18,7 @@ import { groupBy } from './group';
 import { prepareReport } from './redact';
 import { stripControl } from './sanitize';
 import { sha256Hex } from '../hash';
+import { messageWithHint } from '../diagnostics';
 import type { FormatContext, Formatter } from './types';
 
 export const SARIF_SCHEMA_URI = 'https://json.schemastore.org/sarif-2.1.0.json';
@@ -355,7 +356,7 @@ export function buildSarifLog(input: ScanReport, ctx: FormatContext): Sarif.Log 
     for (const e of report.snapshotErrors) {
       notifications.push({
         level: 'error',
-        message: { text: `${stripControl(e.file)} could not be scanned: ${text(e.message, 'no reason given')}${e.hint ? ` (${text(e.hint, '')})` : ''}` },
+        message: { text: `${stripControl(e.file)} could not be scanned: ${text(messageWithHint(e), 'no reason given')}` },
         descriptor: { id: 'snapshot-not-scanned' },
         locations: [e.line !== undefined ? { physicalLocation: locator.physical({ file: e.file, line: e.line }) } : locator.fileOnly(e.file)],
         properties: { code: e.code },

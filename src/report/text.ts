@@ -12,6 +12,7 @@ import { escapeTerminal } from './sanitize';
 import { prepareReport } from './redact';
 import type { FormatContext, Formatter } from './types';
 import { compareText } from '../compare';
+import { messageWithHint } from '../diagnostics';
 
 const LEVELS: Level[] = ['error', 'warning', 'note'];
 const LEVEL_COLOUR: Record<Level, string> = { error: '1;31', warning: '1;33', note: '1;36' };
@@ -201,7 +202,7 @@ export function formatText(input: ScanReport, ctx: FormatContext): string {
     lines.push(paint('1;31', `Snapshots not scanned (${num(report.snapshotErrors.length)})`));
     for (const x of report.snapshotErrors) {
       const at = `${e(displayFile(x.file))}${x.line !== undefined ? `:${x.line}` : ''}`;
-      lines.push(`  ${at}  ${e(x.message)}${x.hint ? ` (${e(x.hint)})` : ''}`);
+      lines.push(`  ${at}  ${e(messageWithHint(x))}`);
     }
   }
 
