@@ -210,9 +210,9 @@ async function capture(opts: CaptureOptions): Promise<CaptureResult> {
     sink = pt;
   }
 
-  let bytes = 0;
+  let bytes: number | undefined = 0; // undefined: not known (ss wrote into a pipe or device itself)
   const write = (buf: Buffer) => {
-    bytes += buf.length;
+    if (bytes !== undefined) bytes += buf.length;
     if (fd === undefined) {
       sink!.write(buf);
       return;
@@ -242,7 +242,7 @@ async function capture(opts: CaptureOptions): Promise<CaptureResult> {
         r = await runSs({ ...ss, out: fd ?? sink! });
         // ss exits 0 when its writes fail (a full disk): its output would be cut short without a word
         if (tmp && filesystemFull(outputDir!)) throw diskFull(opts.output!);
-        bytes = r.bytes === undefined ? NaN : bytes + r.bytes; // NaN: not known (ss wrote into a pipe or device)
+        bytes = r.bytes === undefined || bytes === undefined ? undefined : bytes + r.bytes;
       }
       for (const l of r.stderr) notices.push(`ss: ${l}`);
       // ss prints its header even for an empty namespace: no output at all is an ss that did not work
@@ -272,7 +272,7 @@ async function capture(opts: CaptureOptions): Promise<CaptureResult> {
   return {
     meta,
     notices,
-    ...(bytes === bytes ? { bytes } : {}),
+    ...(bytes !== undefined ? { bytes } : {}),
     ...(opts.output ? { path: opts.output } : {}),
     ...(collected ? { text: Buffer.concat(collected).toString('utf8') } : {}),
   };
