@@ -88,6 +88,8 @@ class UpTo {
  * given these (usePreloadedStreams).
  */
 const preloaded = new Map<string, LimitedRead>();
+/** Every path preloadStreams looked at (a regular file too): a second call (cli/main.ts, then the command) stats none again. */
+const looked = new Set<string>();
 
 /**
  * Reads each of `files` that is a pipe or a device (`-c <(generate-config)`) now, asynchronously and up to
@@ -98,7 +100,8 @@ export async function preloadStreams(files: readonly (string | undefined)[], max
   for (const file of files) {
     if (file === undefined) continue;
     const key = path.resolve(file);
-    if (preloaded.has(key)) continue;
+    if (looked.has(key)) continue;
+    looked.add(key);
     let handle: fs.promises.FileHandle;
     try {
       const st = await fs.promises.stat(file);
