@@ -44,6 +44,28 @@ const SS_FLAGS_OPTION = {
   describe: 'the ss options the snapshots were captured with, for those without a "# flags:" line (e.g. --ss-flags=-tnp): tells the table of rows without a Netid column',
 } as const;
 
+/**
+ * The first option in `argv` that is none of `known` (yargs' option keys and aliases of the command), named as
+ * yargs names it (no dashes), with the word after it when that is no option (what yargs took for its value).
+ * `--no-X` is X's negation.
+ */
+export function unknownOption(argv: readonly string[], known: Record<string, unknown>): { name: string; value?: string } | undefined {
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === '--') return undefined;
+    const m = /^--?([^=]+)(=.*)?$/.exec(a);
+    if (!m || a === '-') continue;
+    const names = a.startsWith('--') ? [m[1]] : [...m[1]]; // `-xy` is -x -y
+    for (const n of names) {
+      if (Object.hasOwn(known, n) || (n.startsWith('no-') && Object.hasOwn(known, n.slice(3)))) continue;
+      const next = argv[i + 1];
+      const value = m[2] === undefined && next !== undefined && !next.startsWith('-') ? next : undefined;
+      return { name: n, ...(value === undefined ? {} : { value }) };
+    }
+  }
+  return undefined;
+}
+
 export async function main(argv: string[]): Promise<number> {
   const { default: yargs } = await import('yargs');
   let exitCode: number = ExitCode.ok;
@@ -68,8 +90,18 @@ export async function main(argv: string[]): Promise<number> {
       const text = (msg ?? err?.message ?? 'bad arguments').replace(/:?\s*\n\s*/g, ': ');
       // `--ss-flags -tnp`: the value starts with a dash, so yargs takes it for options of its own
       const valueless = /^Not enough arguments following: (\S+)/.exec(text);
-      const hint = valueless ? `give --${valueless[1]} its value after "=" when it starts with a dash: --${valueless[1]}=${valueless[1] === 'ss-flags' ? '-tnp' : 'VALUE'}` : undefined;
-      throw new UserError({ file: '', code: 'usage', message: text, ...(hint ? { hint } : {}) }, ExitCode.usage);
+      if (valueless) {
+        const hint = `give --${valueless[1]} its value after "=" when it starts with a dash: --${valueless[1]}=${valueless[1] === 'ss-flags' ? '-tnp' : 'VALUE'}`;
+        throw new UserError({ file: '', code: 'usage', message: text, hint }, ExitCode.usage);
+      }
+      // `rules validate --strict x.yaml`: an unknown option took the path after it as its value, and yargs says
+      // only that the path is missing
+      const unknown = text.startsWith('Not enough non-option arguments') ? unknownOption(argv, (parser as unknown as { getOptions(): { key: Record<string, unknown> } }).getOptions().key) : undefined;
+      if (unknown) {
+        const took = unknown.value === undefined ? '' : ` (it took '${unknown.value}' as its value)`;
+        throw new UserError({ file: '', code: 'usage', message: `Unknown argument: ${unknown.name}${took}` }, ExitCode.usage);
+      }
+      throw new UserError({ file: '', code: 'usage', message: text }, ExitCode.usage);
     })
     .command(
       'scan [snapshot..]',

@@ -309,6 +309,16 @@ describe('the command line', () => {
     noStack(r);
     expect(r.stderr).toMatch(/Unknown argument: formt/);
   });
+  it('an unknown flag that took the only path as its value is named, not "not enough arguments"', async () => {
+    const r = await runCli(['rules', 'validate', '--strict', 'rules/high-rtt.yaml']);
+    expect(r.code).toBe(2);
+    noStack(r);
+    expect(r.stderr.split('\n')[0]).toBe("socklint: Unknown argument: strict (it took 'rules/high-rtt.yaml' as its value)");
+    // a known negated flag is no unknown one: the missing path is what is reported
+    const n = await runCli(['rules', 'validate', '--no-default-rules']);
+    expect(n.code).toBe(2);
+    expect(n.stderr).toMatch(/^socklint: Not enough non-option arguments/);
+  });
   it('a value not among an option\'s choices is one line, naming them', async () => {
     const r = await runCli(['scan', SNAP, '--fail-on', 'warn']);
     expect(r.code).toBe(2);
