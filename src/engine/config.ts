@@ -210,19 +210,42 @@ export class ConfiguredRules implements RuleSelector {
     checkBlock(d, []);
     (d.hosts ?? []).forEach((h, i) => checkBlock(h, ['hosts', i]));
     (d.waivers ?? []).forEach((w, i) => {
-      if (/[*?[\]{}]/.test(w.rule) || !checkId(w.rule, ['waivers', i, 'rule'], false)) return;
-      // what the rule's findings are: a waiver that asks for the other kind would match none of them
-      const aggregate = this.definitions.find((x) => x.id === w.rule)!.raw.aggregate;
-      const groupBy: readonly string[] | undefined = aggregate === undefined ? undefined : aggregate.groupBy ?? [];
-      const at = (key: string) => ({ file: src.file, ...src.keyPositionOf(['waivers', i, key]), code: 'bad-waiver' });
-      if (w.group !== undefined && groupBy === undefined) {
-        diagnostics.push({ ...at('group'), message: `rule "${w.rule}" fires per socket: its findings have no group`, hint: 'waive them with where: (a condition on the socket), or by fingerprint' });
-      } else if (w.group !== undefined && groupBy !== undefined) {
-        const stray = Object.keys(w.group).filter((k) => !groupBy.includes(k));
-        if (stray.length > 0) diagnostics.push({ ...at('group'), message: `rule "${w.rule}" groups by ${groupBy.length > 0 ? groupBy.join(', ') : 'nothing'}, not by ${stray.join(', ')}`, hint: groupBy.length > 0 ? `write group: {${groupBy[0]}: …}` : 'leave group: out' });
+      // the rules it may waive: the one it names, or those its glob matches (as WaiverFilter matches them)
+      let defs: RuleDefinition[];
+      if (/[*?[\]{}]/.test(w.rule)) {
+        const isMatch = picomatch(w.rule);
+        defs = this.definitions.filter((x) => isMatch(x.id));
+        if (defs.length === 0) {
+          diagnostics.push({ file: src.file, ...src.positionOf(['waivers', i, 'rule']), code: 'unknown-rule', message: `no loaded rule matches "${w.rule}"`, hint: 'see `socklint rules list`' });
+          return;
+        }
+      } else {
+        if (!checkId(w.rule, ['waivers', i, 'rule'], false)) return;
+        defs = [this.definitions.find((x) => x.id === w.rule)!];
       }
-      if (w.where !== undefined && groupBy !== undefined) {
-        diagnostics.push({ ...at('where'), message: `rule "${w.rule}" counts sockets: its findings are groups, not sockets`, hint: groupBy.length > 0 ? `waive a group with group: {${groupBy[0]}: …}` : 'waive it by rule alone, or by fingerprint' });
+      // what the rules' findings are: a waiver that asks for the other kind would match none of them
+      const groupBys = defs.map((x) => x.raw.aggregate).filter((a) => a !== undefined).map((a): readonly string[] => a.groupBy ?? []);
+      const perSocket = groupBys.length < defs.length;
+      const named = defs.length === 1 ? `rule "${defs[0].id}"` : `no rule matching "${w.rule}"`;
+      const at = (key: string) => ({ file: src.file, ...src.keyPositionOf(['waivers', i, key]), code: 'bad-waiver' });
+      if (w.group !== undefined && groupBys.length === 0) {
+        const message = defs.length === 1 ? `${named} fires per socket: its findings have no group` : `the rules matching "${w.rule}" fire per socket: their findings have no group`;
+        diagnostics.push({ ...at('group'), message, hint: 'waive them with where: (a condition on the socket), or by fingerprint' });
+      } else if (w.group !== undefined) {
+        const keys = Object.keys(w.group);
+        if (!groupBys.some((g) => keys.every((k) => g.includes(k)))) {
+          const stray = keys.filter((k) => !groupBys.some((g) => g.includes(k)));
+          const by = [...new Set(groupBys.flat())];
+          const message = defs.length === 1
+            ? `${named} groups by ${by.length > 0 ? by.join(', ') : 'nothing'}, not by ${stray.join(', ')}`
+            : `${named} groups by ${keys.join(' and ')}`;
+          diagnostics.push({ ...at('group'), message, hint: by.length > 0 ? `write group: {${by[0]}: …}` : 'leave group: out' });
+        }
+      }
+      if (w.where !== undefined && !perSocket) {
+        const by = [...new Set(groupBys.flat())];
+        const message = defs.length === 1 ? `${named} counts sockets: its findings are groups, not sockets` : `the rules matching "${w.rule}" count sockets: their findings are groups, not sockets`;
+        diagnostics.push({ ...at('where'), message, hint: by.length > 0 ? `waive a group with group: {${by[0]}: …}` : 'waive it by rule alone, or by fingerprint' });
       }
     });
     if (diagnostics.length > 0) throw new UserError(diagnostics, ExitCode.usage);

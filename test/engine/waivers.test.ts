@@ -60,4 +60,32 @@ describe('a waiver for the other kind of finding than its rule makes', () => {
     ]);
     fs.rmSync(dir, { recursive: true, force: true });
   });
+  it('a glob is checked against the rules it matches: none, or none of the kind it asks for, is refused', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'socklint-waiver-'));
+    const file = path.join(dir, 'c.yaml');
+    const waiver = (rule: string, body: string) => `  - rule: "${rule}"\n    ${body}\n    reason: known\n    expires: 2027-01-01\n`;
+    fs.writeFileSync(file, `waivers:\n${[
+      waiver('dangrous-*', 'host: web-*'), // 2: matches no rule
+      waiver('*-queue-backlog', 'group: {process: java}'), // 7: per-socket rules only
+      waiver('*-excess', 'where: {process.name: java}'), // 11: aggregates only
+      waiver('*-excess', 'group: {localPort: 80}'), // 15: none of them groups by localPort
+      waiver('*-excess', 'group: {process: java}'), // fine: close-wait-excess and syn-sent-excess group by process
+      waiver('*', 'where: {local.port: 3306}'), // fine: the per-socket rules among them
+      waiver('*', 'group: {process: java}'), // fine: the aggregates among them
+    ].join('')}`);
+    const config = loadConfig(file);
+    let error: unknown;
+    try {
+      ConfiguredRules.load(config, [], true);
+    } catch (e) {
+      error = e;
+    }
+    expect((error as { diagnostics: { line: number; code: string; message: string }[] }).diagnostics.map((d) => `${d.line} ${d.code} ${d.message}`)).toEqual([
+      '2 unknown-rule no loaded rule matches "dangrous-*"',
+      '7 bad-waiver the rules matching "*-queue-backlog" fire per socket: their findings have no group',
+      '11 bad-waiver the rules matching "*-excess" count sockets: their findings are groups, not sockets',
+      '15 bad-waiver no rule matching "*-excess" groups by localPort',
+    ]);
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
 });
