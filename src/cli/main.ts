@@ -117,7 +117,7 @@ export async function main(argv: string[]): Promise<number> {
         .option('host', { type: 'string', describe: 'host name for the snapshots (default: capture metadata, else the file name)' })
         .option('label', { type: 'string', array: true, describe: 'KEY=VALUE label for host overrides (repeatable)' })
         .option('ss-flags', SS_FLAGS_OPTION)
-        .option('redact', { type: 'string', array: true, describe: 'mask peer addresses (bare --redact) or the named fields in every output' })
+        .option('redact', { type: 'string', array: true, describe: 'mask peer addresses (bare --redact) or the named fields in every output; set SOCKLINT_REDACT_SALT to a secret so that masked IPv4 addresses cannot be recovered by trying them all' })
         .option('sarif-category', { type: 'string', describe: 'SARIF automationDetails.id prefix (default socklint): runs are <category>/<host>/' })
         .option('max-findings', { type: 'string', describe: 'findings listed per rule and snapshot (default 1000); the rest are counted' })
         .option('save-snapshot', { type: 'string', describe: 'live scan: keep the raw capture here (the file SARIF locations point at)' })
@@ -183,8 +183,8 @@ export async function main(argv: string[]): Promise<number> {
       'parse <snapshot..>',
       'print the parsed socket records',
       (y) => y
-        .positional('snapshot', { type: 'string', array: true, demandOption: true })
-        .option('format', { alias: 'f', choices: ['json', 'ndjson'] as const, default: 'json' as const })
+        .positional('snapshot', { type: 'string', array: true, demandOption: true, describe: 'ss output files, folders, globs or - (stdin)' })
+        .option('format', { alias: 'f', choices: ['json', 'ndjson'] as const, default: 'json' as const, describe: 'json: one document with every snapshot; ndjson: one socket per line (memory stays flat)' })
         .option('ss-flags', SS_FLAGS_OPTION),
       async (a) => {
         const { parseCommand } = await import('./commands/parse');
@@ -210,13 +210,13 @@ export async function main(argv: string[]): Promise<number> {
       'baseline <snapshot..>',
       "record today's findings so that `scan --baseline` fails only on new ones",
       (y) => y
-        .positional('snapshot', { type: 'string', array: true, demandOption: true })
+        .positional('snapshot', { type: 'string', array: true, demandOption: true, describe: 'ss output files, folders, globs or - (stdin)' })
         .option('output', { alias: 'o', type: 'string', demandOption: true, describe: 'baseline file to write' })
-        .option('rules', { type: 'string', array: true })
-        .option('default-rules', { type: 'boolean', default: true })
-        .option('config', { alias: 'c', type: 'string' })
-        .option('host', { type: 'string' })
-        .option('label', { type: 'string', array: true })
+        .option('rules', { type: 'string', array: true, describe: 'extra rule file or folder (repeatable); give scan the same' })
+        .option('default-rules', { type: 'boolean', default: true, describe: 'include the built-in pack (--no-default-rules to leave it out); give scan the same' })
+        .option('config', { alias: 'c', type: 'string', describe: 'socklint.yaml: packs and overrides, as scan loads them (its waivers are not applied: waived findings are recorded too)' })
+        .option('host', { type: 'string', describe: 'host name for the snapshots (default: capture metadata, else the file name); part of every fingerprint: give scan the same' })
+        .option('label', { type: 'string', array: true, describe: 'KEY=VALUE label for host overrides (repeatable)' })
         .option('ss-flags', SS_FLAGS_OPTION),
       async (a) => {
         const { baselineCommand } = await import('./commands/baseline');
@@ -229,8 +229,8 @@ export async function main(argv: string[]): Promise<number> {
     )
     .command('rules', 'list, validate, test and document rules', (y) => y
       .command('list [path..]', 'list rules (id, severity, title)', (yy) => yy
-        .positional('path', { type: 'string', array: true })
-        .option('default-rules', { type: 'boolean', default: true }),
+        .positional('path', { type: 'string', array: true, describe: 'rule files or folders to list besides the built-in pack' })
+        .option('default-rules', { type: 'boolean', default: true, describe: 'include the built-in pack (--no-default-rules to list only the given paths; with none, the pack is listed)' }),
       async (a) => {
         const { rulesList } = await import('./commands/rules');
         setExit(await rulesList(collect(a.path) ?? [], a['default-rules'] as boolean));
