@@ -104,8 +104,11 @@ export class BaselineFilter implements FindingFilter {
   private readonly suppression: Suppression;
   /** The hosts the baseline was recorded for: a finding's fingerprint includes its host. */
   readonly hosts: ReadonlySet<string>;
+  /** `host\0ruleId` of the recorded findings. */
+  private readonly pairs: Set<string>;
   constructor(readonly file: string, baseline: BaselineFile) {
     this.known = new Set(baseline.findings.map((e) => e.fingerprint));
+    this.pairs = new Set(baseline.findings.map((e) => `${e.host}\0${e.ruleId}`));
     this.hosts = new Set(baseline.hosts ?? baseline.findings.map((e) => e.host));
     this.suppression = { kind: 'baseline', reason: `already in baseline ${file} (recorded ${baseline.createdAt.slice(0, 10)})` };
   }
@@ -122,6 +125,9 @@ export class BaselineFilter implements FindingFilter {
     return `${this.file} has no record of host ${listed(missing)} (it was recorded for ${recorded.length > 0 ? listed(recorded) : 'no host'}), `
       + `so every finding of ${missing.length === 1 ? 'that host' : 'those hosts'} counts as new; fingerprints include the host name: `
       + 'give `socklint baseline` and `socklint scan` the same --host (or capture both with the same `# host:` line)';
+  }
+  mayApply(ruleId: string, host: string): boolean {
+    return this.pairs.has(`${host}\0${ruleId}`);
   }
   suppress(f: Finding): Suppression | undefined {
     return this.known.has(f.fingerprint) ? this.suppression : undefined;

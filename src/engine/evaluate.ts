@@ -7,7 +7,7 @@ import type { FieldGroup, Location, SocketRecord } from '../snapshot/types';
 import type { CompiledRule, CompareOp, GroupKey } from '../rules/types';
 import { socketFilterOf, type SocketFilter } from '../rules/compile';
 import { FIELD_BY_NAME } from '../rules/fields';
-import type { Finding, NotEvaluated, Offender, Omitted } from './types';
+import type { Finding, NotEvaluated, Offender, Omitted, Suppression } from './types';
 import { describeSocket } from '../snapshot/describe';
 import { ALL_WANTED, completeExtensions, extensionWants, isThin, keepOwnBytes, type ExtensionWants } from '../snapshot/fields';
 import { groupFingerprint, socketFingerprint } from './fingerprint';
@@ -26,6 +26,12 @@ export interface EvaluatorContext {
    * this part may list — the rest are never made.
    */
   follows?: boolean;
+  /**
+   * Waivers and baseline, asked of each finding as it is found (a per-socket rule's) or made (an aggregate's),
+   * before the cap: the cap then counts the unsuppressed findings and the suppressed ones apart, so findings
+   * that will be waived do not crowd out the ones that fail (runScan sets it where the cap was reached).
+   */
+  suppress?: (f: Finding) => Suppression | undefined;
 }
 
 export interface EvaluationResult {
@@ -147,6 +153,10 @@ interface RuleState {
   /** The kinds of undecided sockets whose table the rule's outcome depends on (undecidedConcern). */
   concern: readonly UndecidedKind[];
   findings: Finding[];
+  /** How many of `findings` are suppressed (EvaluatorContext.suppress): they have a cap of their own. */
+  suppressedListed: number;
+  /** How many of `omitted` were suppressed, by kind (EvaluatorContext.suppress). */
+  suppressedOmitted?: Partial<Record<Suppression['kind'], number>>;
   /** Sockets matched after `findings`, listed but not made into findings yet (settle; EvaluatorContext.follows). */
   pending: SocketRecord[];
   omitted: number;
@@ -257,7 +267,7 @@ export class SnapshotEvaluator {
       const bareConstant = rule.reads !== undefined && rule.reads.every(bareField);
       return {
         rule, filter, test: filter?.residual ?? rule.match, bareConstant, concern: undecidedConcern(rule, filter),
-        findings: [], pending: [], omitted: 0, cap: this.cap, groups: rule.aggregate ? new Map() : undefined,
+        findings: [], suppressedListed: 0, pending: [], omitted: 0, cap: this.cap, groups: rule.aggregate ? new Map() : undefined,
       };
     });
     const shared = sharedWants(rules);
@@ -352,11 +362,26 @@ export class SnapshotEvaluator {
    */
   private hit(st: RuleState, s: SocketRecord): void {
     if (st.groups) this.count(st, s);
+    else if (this.ctx.suppress !== undefined) this.decide(st, this.socketFinding(st.rule, s), this.ctx.suppress);
     else if (st.findings.length + st.pending.length >= st.cap) st.omitted++;
     else if (this.ctx.follows) {
       keepOwnBytes(s);
       st.pending.push(s);
     } else st.findings.push(this.socketFinding(st.rule, s));
+  }
+
+  /** Lists `f` (suppressed or not: each kind up to the cap) or counts it as omitted (EvaluatorContext.suppress). */
+  private decide(st: RuleState, f: Finding, suppress: (f: Finding) => Suppression | undefined): void {
+    const why = suppress(f);
+    if (why !== undefined) f.suppressed = why;
+    const listed = why !== undefined ? st.suppressedListed : st.findings.length - st.suppressedListed;
+    if (listed >= st.cap) {
+      st.omitted++;
+      if (why !== undefined) (st.suppressedOmitted ??= {})[why.kind] = (st.suppressedOmitted[why.kind] ?? 0) + 1;
+      return;
+    }
+    st.findings.push(f);
+    if (why !== undefined) st.suppressedListed++;
   }
 
   /**
@@ -553,10 +578,18 @@ export class SnapshotEvaluator {
         }
       }
       result.evaluated.push(id);
-      const listed = findings.length > this.cap ? findings.slice(0, this.cap) : findings;
+      let listed: Finding[];
+      const suppress = this.ctx.suppress;
+      if (suppress !== undefined && st.groups) {
+        // an aggregate's findings are made now: decided in their order (worst first), each kind capped
+        const per: RuleState = { ...st, findings: [], suppressedListed: 0, omitted: 0, suppressedOmitted: undefined };
+        for (const f of findings) this.decide(per, f, suppress);
+        listed = per.findings;
+        st.suppressedOmitted = per.suppressedOmitted;
+      } else listed = suppress !== undefined || findings.length <= this.cap ? findings : findings.slice(0, this.cap);
       const omitted = st.omitted + (findings.length - listed.length);
       result.findings.push(...listed);
-      if (omitted > 0) result.omitted.push({ ruleId: id, host: this.ctx.host, file: this.ctx.file, count: omitted });
+      if (omitted > 0) result.omitted.push({ ruleId: id, host: this.ctx.host, file: this.ctx.file, count: omitted, ...(st.suppressedOmitted ? { suppressed: st.suppressedOmitted } : {}) });
     }
     return result;
   }

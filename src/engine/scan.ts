@@ -12,8 +12,8 @@ import { parseSnapshotFile, type ByteRange } from '../snapshot/source';
 import { emptyCapture, type ParseSink, type ParseStats, type ParserSeed } from '../snapshot/parser';
 import type { CompiledRule } from '../rules/types';
 import type { LimitedRead } from '../read-limited';
-import type { Finding, Level, NotEvaluated, Omitted, RuleMeta, ScanReport, SnapshotReport, Suppression, WaiverReport } from './types';
-import { SnapshotEvaluator, type EvaluatorPartial, type FindingsListed } from './evaluate';
+import { suppressedCount, type Finding, type Level, type NotEvaluated, type Omitted, type RuleMeta, type ScanReport, type SnapshotReport, type Suppression, type WaiverReport } from './types';
+import { SnapshotEvaluator, type EvaluatorContext, type EvaluatorPartial, type FindingsListed } from './evaluate';
 
 export const MAX_UNPARSED_LISTED = 50;
 
@@ -33,6 +33,8 @@ export interface RuleSelector {
 export interface FindingFilter {
   suppress(f: Finding): Suppression | undefined;
   report(): WaiverReport[];
+  /** Whether it may suppress findings of `ruleId` on `host` (false: none of them, whatever their sockets). */
+  mayApply(ruleId: string, host: string): boolean;
 }
 
 /** A snapshot to read: where it is, and how reports name it (`live:web-01` for a temporary live capture). */
@@ -121,6 +123,9 @@ export interface SnapshotResult {
  * What a scan gathers from the sockets of one snapshot (or of a byte range of it): state counts, the first
  * unparsed lines, the `ss -s` summary and the rule evaluator.
  */
+/** What a snapshot's collector needs of the scan: the rules, the identity given, and waivers/baseline to ask as findings are found. */
+type CollectorOptions = Pick<ScanOptions, 'rules' | 'host' | 'labels'> & Pick<EvaluatorContext, 'suppress'>;
+
 class SnapshotCollector {
   /**
    * Sockets per state, in the order the states were first seen. A counter object per state, found by Map:
@@ -140,7 +145,7 @@ class SnapshotCollector {
    * `follows`: the collector of a byte range that follows another (split.ts), with that range's identity;
    * its evaluator makes findings once it knows how many it may list (EvaluatorContext.follows).
    */
-  constructor(readonly file: string, private readonly opts: Pick<ScanOptions, 'rules' | 'host' | 'labels'>, private readonly follows?: SnapshotIdentity) {
+  constructor(readonly file: string, private readonly opts: CollectorOptions, private readonly follows?: SnapshotIdentity) {
     this.identity = follows;
   }
 
@@ -173,6 +178,7 @@ class SnapshotCollector {
       this.chosen = chosen.rules;
       this.evaluator = new SnapshotEvaluator(chosen.rules, {
         file: this.file, host: id.host, fields: new Set(), maxFindingsPerRule: chosen.maxFindingsPerRule, follows: this.follows !== undefined,
+        ...(this.opts.suppress ? { suppress: this.opts.suppress } : {}),
       });
       if (this.before) this.evaluator.followOn(this.before);
     }
@@ -395,7 +401,7 @@ export async function scanRange(task: RangeTask, rules: RuleSelector, before?: P
   };
 }
 
-export interface SnapshotScanOptions extends Pick<ScanOptions, 'rules' | 'host' | 'labels'> {
+export interface SnapshotScanOptions extends CollectorOptions {
   /** Scan a large plain file as two byte ranges, the second on a worker thread (needs the rule sources). */
   split?: { setup: RuleSetup; minBytes?: number; whileWaiting?: () => void };
 }
@@ -403,7 +409,8 @@ export interface SnapshotScanOptions extends Pick<ScanOptions, 'rules' | 'host' 
 /** Scans one snapshot; a snapshot that cannot be read or holds no socket comes back as a Diagnostic. */
 export async function scanSnapshot(input: ScanInput, opts: SnapshotScanOptions): Promise<SnapshotResult | Diagnostic> {
   const split = opts.split;
-  if (split && input.path !== '-' && input.stream === undefined) {
+  // (a worker's range would not ask waivers and baseline as it finds: runScan sets suppress on a rescan only)
+  if (split && opts.suppress === undefined && input.path !== '-' && input.stream === undefined) {
     const { rangeWorker, youngGenerationGrows } = await import('./threads');
     const r = await scanSplit(input, opts, split.minBytes, () => rangeWorker({ setup: split.setup, host: opts.host, labels: opts.labels }), split.whileWaiting);
     if (r) return r;
@@ -538,7 +545,7 @@ function lowerKeys(meta: Record<string, string>): Record<string, string> {
   return out;
 }
 
-async function scanWhole(input: ScanInput, opts: Pick<ScanOptions, 'rules' | 'host' | 'labels'>): Promise<SnapshotResult | Diagnostic> {
+async function scanWhole(input: ScanInput, opts: CollectorOptions): Promise<SnapshotResult | Diagnostic> {
   const c = new SnapshotCollector(input.label, opts);
   let stats;
   try {
@@ -559,25 +566,50 @@ export async function runScan(opts: ScanOptions): Promise<ScanOutcome> {
   const omitted: Omitted[] = [];
   const snapshotErrors: Diagnostic[] = [];
 
+  const filters = opts.filters ?? [];
+  const suppress = filters.length === 0 ? undefined : (f: Finding): Suppression | undefined => {
+    for (const filter of filters) {
+      const s = filter.suppress(f);
+      if (s) return s;
+    }
+    return undefined;
+  };
+  // Findings are capped per rule and snapshot as they are found, and waived or baselined after the scan: a rule
+  // whose cap was reached may have left out findings that fail while it listed findings that are waived. Such a
+  // snapshot is scanned again, on this thread, asking waivers and baseline as it finds (the cap then counts each
+  // kind apart); one that cannot be read twice (stdin, a live capture) is scanned that way from the start.
+  const once = (input: ScanInput) => input.path === '-' || input.stream !== undefined;
+  const scanOpts: ScanOptions & { suppressOnce?: typeof suppress } = { ...opts, suppressOnce: suppress };
   const jobs = Math.min(opts.jobs ?? 1, opts.inputs.length);
   const results = jobs > 1 && opts.ruleSetup && (await worthWorkers(opts.inputs))
-    ? await scanInWorkers(opts.inputs, jobs, { ...opts, ruleSetup: opts.ruleSetup })
-    : await scanInThread(opts);
-  for (const r of results) {
-    if ('code' in r) { snapshotErrors.push(r); continue; }
+    ? await scanInWorkers(opts.inputs, jobs, { ...scanOpts, ruleSetup: opts.ruleSetup })
+    : await scanInThread(scanOpts);
+  const decided = new Set<number>(); // results whose findings were asked as they were found
+  if (suppress !== undefined) {
+    for (let i = 0; i < results.length; i++) {
+      const r = results[i];
+      if ('code' in r) continue;
+      if (once(opts.inputs[i])) decided.add(i);
+      else if (r.omitted.some((o) => filters.some((f) => f.mayApply(o.ruleId, o.host)))) {
+        results[i] = await scanSnapshot(opts.inputs[i], { rules: opts.rules, host: opts.host, labels: opts.labels, suppress });
+        decided.add(i);
+      }
+    }
+  }
+  results.forEach((r, i) => {
+    if ('code' in r) { snapshotErrors.push(r); return; }
     snapshots.push(r.snapshot);
+    if (suppress !== undefined && !decided.has(i)) {
+      for (const f of r.findings) {
+        const s = suppress(f);
+        if (s) f.suppressed = s;
+      }
+    }
     findings.push(...r.findings);
     notEvaluated.push(...r.notEvaluated);
     omitted.push(...r.omitted);
-  }
-
-  for (const f of findings) {
-    for (const filter of opts.filters ?? []) {
-      const s = filter.suppress(f);
-      if (s) { f.suppressed = s; break; }
-    }
-  }
-  const waivers = (opts.filters ?? []).flatMap((f) => f.report());
+  });
+  const waivers = filters.flatMap((f) => f.report());
   const report: ScanReport = {
     tool: { name: 'socklint', version: opts.version, informationUri: 'https://github.com/socklint/socklint' },
     startedAt: started.toISOString(),
@@ -619,7 +651,7 @@ function keeper(): (input: ScanInput, r: SnapshotResult | Diagnostic) => Snapsho
   };
 }
 
-async function scanInThread(opts: ScanOptions): Promise<(SnapshotResult | Diagnostic)[]> {
+async function scanInThread(opts: ScanOptions & { suppressOnce?: EvaluatorContext['suppress'] }): Promise<(SnapshotResult | Diagnostic)[]> {
   const results: (SnapshotResult | Diagnostic)[] = [];
   // One file and a second core: split the file itself (see split.ts).
   const split = opts.ruleSetup && (opts.jobs ?? 1) > 1 && opts.inputs.length === 1 && (await import('./threads')).usableCores() > 1
@@ -627,7 +659,10 @@ async function scanInThread(opts: ScanOptions): Promise<(SnapshotResult | Diagno
     : undefined;
   // one snapshot's findings are capped per rule: only several snapshots' can outgrow the heap
   const keep = opts.inputs.length > 1 ? keeper() : (_: ScanInput, r: SnapshotResult | Diagnostic) => r;
-  for (const input of opts.inputs) results.push(keep(input, await scanSnapshot(input, { ...opts, split })));
+  for (const input of opts.inputs) {
+    const suppress = input.path === '-' || input.stream !== undefined ? opts.suppressOnce : undefined;
+    results.push(keep(input, await scanSnapshot(input, { ...opts, split, suppress })));
+  }
   return results;
 }
 
@@ -672,7 +707,7 @@ export function claimNext(task: { queue: readonly unknown[]; claim: Int32Array }
  * results are taken (and their findings counted against the heap) as they come. Stdin (`-`) is always this
  * thread's; after each snapshot the findings kept so far are checked against the heap (memory.ts).
  */
-async function scanInWorkers(inputs: ScanInput[], jobs: number, opts: ScanOptions & { ruleSetup: RuleSetup }): Promise<(SnapshotResult | Diagnostic)[]> {
+async function scanInWorkers(inputs: ScanInput[], jobs: number, opts: ScanOptions & { ruleSetup: RuleSetup; suppressOnce?: EvaluatorContext['suppress'] }): Promise<(SnapshotResult | Diagnostic)[]> {
   const { startScanWorker } = await import('./threads');
   const results = new Array<SnapshotResult | Diagnostic>(inputs.length);
   // stdin (`-`) is this thread's to read: a worker's process.stdin is not the process's (it reads as empty)
@@ -715,7 +750,8 @@ async function scanInWorkers(inputs: ScanInput[], jobs: number, opts: ScanOption
       for (let k = claimNext(q); k !== undefined; k = claimNext(q)) yield queued[k];
     };
     for (const i of mine()) {
-      results[i] = keep(inputs[i], await scanSnapshot(inputs[i], { rules: opts.rules, host: opts.host, labels: opts.labels }));
+      const suppress = inputs[i].path === '-' || inputs[i].stream !== undefined ? opts.suppressOnce : undefined; // (stdin is this thread's)
+      results[i] = keep(inputs[i], await scanSnapshot(inputs[i], { rules: opts.rules, host: opts.host, labels: opts.labels, suppress }));
       await new Promise<void>((resolve) => setImmediate(resolve)); // the event loop's turn
     }
     opts.whileWaiting?.();
@@ -772,6 +808,7 @@ export function summarize(snapshots: SnapshotReport[], findings: Finding[], notE
     byLevel,
     notEvaluated: notEvaluated.length,
     omitted: omitted.reduce((n, o) => n + o.count, 0),
+    ...(omitted.some((o) => o.suppressed) ? { omittedSuppressed: omitted.reduce((n, o) => n + suppressedCount(o), 0) } : {}),
     sockets: snapshots.reduce((n, s) => n + s.sockets, 0),
     unparsed: snapshots.reduce((n, s) => n + s.unparsed, 0),
     snapshots: snapshots.length,

@@ -74,6 +74,11 @@ export interface Omitted {
   file: string;
   /** Findings beyond the per-rule cap that were counted but not listed. */
   count: number;
+  /**
+   * How many of them were waived or baselined, by kind: known when waivers and baseline were asked as the
+   * findings were found (a snapshot whose cap was reached where they may apply); the rest fail.
+   */
+  suppressed?: Partial<Record<Suppression['kind'], number>>;
 }
 
 export interface SnapshotReport {
@@ -132,10 +137,17 @@ export interface ScanReport {
     byLevel: Record<Level, number>;
     notEvaluated: number;
     omitted: number;
+    /** Of `omitted`, those waived or baselined (present when some were: see Omitted.suppressed). */
+    omittedSuppressed?: number;
     sockets: number;
     unparsed: number;
     snapshots: number;
     /** Snapshots that could not be scanned (snapshotErrors). */
     snapshotErrors: number;
   };
+}
+
+/** How many of an Omitted's findings were waived or baselined. */
+export function suppressedCount(o: Omitted): number {
+  return (o.suppressed?.waiver ?? 0) + (o.suppressed?.baseline ?? 0);
 }

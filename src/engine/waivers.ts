@@ -69,6 +69,10 @@ export class WaiverFilter implements FindingFilter {
     return true;
   }
 
+  mayApply(ruleId: string, host: string): boolean {
+    return this.waivers.some((w) => !w.expired && w.ruleMatch(ruleId) && w.hostMatch(host));
+  }
+
   suppress(f: Finding): Suppression | undefined {
     for (const w of this.waivers) {
       if (!this.matches(w, f)) continue;

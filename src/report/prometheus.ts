@@ -5,7 +5,7 @@
  * `socklint_findings > 0` and dashboards don't lose a series when a problem goes away.
  * No sample timestamps: the textfile collector rejects them; the scan time is its own metric.
  */
-import type { Level, ScanReport } from '../engine/types';
+import { suppressedCount, type Level, type ScanReport } from '../engine/types';
 import { prepareReport } from './redact';
 import type { FormatContext, Formatter } from './types';
 
@@ -95,7 +95,8 @@ export function formatPrometheus(input: ScanReport, ctx: FormatContext): string 
     else findings.add({ host: f.host, rule: f.ruleId, severity: f.level }, 1);
   }
   for (const o of report.omitted) {
-    findings.add({ host: o.host, rule: o.ruleId, severity: levelOn(o.host, o.ruleId) }, o.count);
+    findings.add({ host: o.host, rule: o.ruleId, severity: levelOn(o.host, o.ruleId) }, o.count - suppressedCount(o));
+    for (const [kind, n] of Object.entries(o.suppressed ?? {})) suppressed.add({ host: o.host, rule: o.ruleId, kind }, n);
   }
   for (const n of report.notEvaluated) notEvaluated.add({ host: n.host }, 1);
 

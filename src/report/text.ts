@@ -4,7 +4,7 @@
  * rules not evaluated, unparsed lines and a summary line. Everything that came from a snapshot or a config is
  * escaped, so a process name cannot move the cursor or change colours.
  */
-import type { Finding, Level, NotEvaluated, RuleMeta, ScanReport } from '../engine/types';
+import { suppressedCount, type Finding, type Level, type NotEvaluated, type RuleMeta, type ScanReport } from '../engine/types';
 import { describeSocket } from '../snapshot/describe';
 import { groupBy } from './group';
 import { displayFile } from './paths';
@@ -154,7 +154,8 @@ export function formatText(input: ScanReport, ctx: FormatContext): string {
     lines.push('');
     lines.push(paint('1', `Not listed (per-rule cap)`));
     for (const o of report.omitted) {
-      lines.push(`  ${e(o.ruleId)}  ${e(displayFile(o.file))}${showHost ? ` (${e(o.host)})` : ''}: ${plural(o.count, 'more finding')}`);
+      const waived = suppressedCount(o);
+      lines.push(`  ${e(o.ruleId)}  ${e(displayFile(o.file))}${showHost ? ` (${e(o.host)})` : ''}: ${plural(o.count, 'more finding')}${waived > 0 ? ` (${num(waived)} of them waived)` : ''}`);
     }
   }
 
@@ -223,7 +224,7 @@ export function formatText(input: ScanReport, ctx: FormatContext): string {
   const summary = [
     `${plural(by.error, 'error')}, ${plural(by.warning, 'warning')}, ${plural(by.note, 'note')}`,
     `${num(report.summary.suppressed)} waived`,
-    report.summary.omitted > 0 ? `${num(report.summary.omitted)} not listed` : '',
+    report.summary.omitted > 0 ? `${num(report.summary.omitted)} not listed${report.summary.omittedSuppressed ? ` (${num(report.summary.omittedSuppressed)} of them waived)` : ''}` : '',
     `${plural(report.summary.notEvaluated, 'rule')} not evaluated`,
     `${plural(report.summary.snapshots, 'snapshot')}, ${plural(report.summary.sockets, 'socket')}${unknownNetid > 0 ? ` (${num(unknownNetid)} of unknown table)` : ''}, ${plural(report.summary.unparsed, 'unparsed line')}`,
     report.summary.snapshotErrors > 0 ? `${plural(report.summary.snapshotErrors, 'snapshot')} not scanned` : '',
