@@ -32,7 +32,7 @@ export function buildBaseline(report: ScanReport): BaselineFile {
   const seen = new Set<string>();
   const findings: BaselineEntry[] = [];
   for (const f of report.findings) {
-    if (seen.has(f.fingerprint)) continue;
+    if (f.suppressed || seen.has(f.fingerprint)) continue; // (a waived finding's waiver decides: it fails once that ends)
     seen.add(f.fingerprint);
     findings.push({ fingerprint: f.fingerprint, ruleId: f.ruleId, host: f.host, message: f.message });
   }

@@ -78,4 +78,30 @@ describe('waived findings do not crowd out the one that fails', () => {
     const o = await runCli(['scan', path.join(dir, 'loop.ss'), '-c', path.join(dir, 'other.yaml'), '--max-findings', '5', '--fail-on', 'warning', '--format', 'json']);
     expect(jsonReport(o).omitted).toEqual([{ ruleId: 'recv-queue-backlog', host: 'loop', file: expect.any(String), count: 26 }]);
   });
+
+  it('socklint baseline records every finding, past any cap, and leaves out the waived ones (they fail once the waiver ends)', async () => {
+    // three listeners on dangerous ports; the config caps findings at 2 per rule and waives 6379
+    const snap = path.join(dir, 'db.ss');
+    const rows = ['tcp LISTEN 0 128 10.0.0.5:3306 0.0.0.0:* users:(("mysqld",pid=3,fd=3))', 'tcp LISTEN 0 128 10.0.0.5:5432 0.0.0.0:* users:(("postgres",pid=4,fd=3))', 'tcp LISTEN 0 128 0.0.0.0:6379 0.0.0.0:* users:(("redis",pid=5,fd=3))'];
+    fs.writeFileSync(snap, `${HEADER}\n${rows.join('\n')}\n`);
+    const cfg = path.join(dir, 'cap2.yaml');
+    fs.writeFileSync(cfg, 'maxFindingsPerRule: 1\nwaivers:\n  - {rule: dangerous-port-exposed, where: {local.port: 6379}, reason: redis for the test, expires: 2099-01-01}\n');
+    const base = path.join(dir, 'db.json');
+    const b = await runCli(['baseline', snap, '--host', 'db', '-c', cfg, '-o', base]);
+    expect(b.code).toBe(0);
+    expect(b.stderr).toMatch(/1 waived finding\(s\) left out: they fail when their waiver expires/);
+    const recorded = JSON.parse(fs.readFileSync(base, 'utf8')).findings.filter((f: { ruleId: string }) => f.ruleId === 'dangerous-port-exposed');
+    expect(recorded.map((f: { message: string }) => /port (\d+)/.exec(f.message)![1]).sort()).toEqual(['3306', '5432']);
+    // the same sockets in another order: nothing new (with the cap of 1, the first scan listed only 3306)
+    const reversed = path.join(dir, 'db-rev.ss');
+    fs.writeFileSync(reversed, `${HEADER}\n${[...rows].reverse().join('\n')}\n`);
+    const again = await runCli(['scan', reversed, '--host', 'db', '-c', cfg, '--baseline', base, '--format', 'json']);
+    expect(again.code).toBe(0);
+    // the waiver gone, 6379 fails: the baseline did not hide it
+    const none = path.join(dir, 'none.yaml');
+    fs.writeFileSync(none, 'maxFindingsPerRule: 1\n');
+    const later = await runCli(['scan', reversed, '--host', 'db', '-c', none, '--baseline', base, '--format', 'json']);
+    expect(later.code).toBe(1);
+    expect(jsonReport(later).findings.filter((f: { suppressed?: unknown }) => !f.suppressed).map((f: { message: string }) => /port (\d+)/.exec(f.message)![1])).toEqual(['6379']);
+  });
 });

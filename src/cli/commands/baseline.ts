@@ -26,15 +26,19 @@ export async function baselineCommand(a: BaselineArgs): Promise<number> {
   checkHostName(a.host);
   const labels = parseLabelArgs(a.labels);
   await preloadUserFiles({ config: a.config, rules: a.rules });
-  const { rules } = loadRulesAndConfig(a);
+  // every finding is recorded: a cap would leave out findings past it, which the next scan of the same host
+  // (its sockets in another order) would list as new; the config's waivers apply, and what they waive is left
+  // out, so that it fails once the waiver ends
+  const { rules, waivers } = loadRulesAndConfig({ ...a, maxFindings: Infinity });
   const files = snapshotFiles(a.snapshots);
   checkOutputsSpareInputs([a.output], files, '--output');
-  const { report, snapshotErrors } = await runScan({ inputs: fileInputs(files, a.ssFlags), rules, host: a.host, labels, version: socklintVersion() });
+  const { report, snapshotErrors } = await runScan({ inputs: fileInputs(files, a.ssFlags), rules, host: a.host, labels, version: socklintVersion(), filters: waivers });
   printDiagnostics(snapshotErrors);
   if (snapshotErrors.length > 0) return ExitCode.snapshot;
   const baseline = buildBaseline(report);
   writeFileAtomic(a.output, `${JSON.stringify(baseline, null, 2)}\n`);
   warn(`recorded ${baseline.findings.length} finding(s) from ${report.snapshots.length} snapshot(s) in ${a.output}`);
+  if (report.summary.suppressed > 0) warn(`${report.summary.suppressed} waived finding(s) left out: they fail when their waiver expires`);
   if (report.notEvaluated.length > 0) {
     // a rule that could not run records nothing: once the snapshots carry what it needs, its findings are new
     const snapshots = new Set(report.notEvaluated.map((n) => n.file)).size;
