@@ -191,7 +191,8 @@ interface BoundVariable {
 
 /**
  * What a condition needs to be evaluable: every group it reads directly, and for each `any`, at least one
- * branch whose own needs are met (so `retransmitting` runs on an `-o` capture through its timer branch).
+ * branch whose own needs are met (so `retransmitting` runs on an `-o` capture through its timer branch) —
+ * except under `not`, where every branch's are needed.
  */
 interface Requirement {
   groups: Set<FieldGroup>;
@@ -225,6 +226,8 @@ class RuleCompiler {
   /** Every socket field the condition and the aggregate read (the engine parses no more than these). */
   private readonly reads = new Set<string>();
   private requirement: Requirement = newRequirement();
+  /** How many `not`s the condition being compiled is inside (an odd number turns `any` into an `all`). */
+  private negations = 0;
   private readonly vars = new Map<string, BoundVariable>();
   private readonly usedVars = new Set<string>();
   /** Cost of the first conjunct of the condition compiled last (how cheaply it can reject a socket). */
@@ -375,6 +378,17 @@ class RuleCompiler {
             return pred;
           });
           preds.push({ pred: allOf(items), cost: cost + 0.5 });
+        } else if (this.negations % 2 === 1) {
+          // under `not`, `any` is `all` of the negated branches: a branch that cannot be evaluated (its field
+          // missing, so false) would make the negation true, a finding invented for want of a field — every
+          // branch's groups are needed
+          let cost = 0;
+          const parts = spec.map((c, i) => {
+            const pred = this.condition(c, [...p, i]);
+            cost = Math.max(cost, this.rejectCost);
+            return pred;
+          });
+          preds.push({ pred: anyOf(parts), cost: Math.min(cost, COST_COMPOUND) + 0.5 });
         } else {
           const outer = this.requirement;
           const branches: Requirement[] = [];
@@ -392,7 +406,9 @@ class RuleCompiler {
           preds.push({ pred: anyOf(parts), cost: Math.min(cost, COST_COMPOUND) + 0.5 });
         }
       } else if (key === 'not') {
+        this.negations++;
         const inner = this.condition(spec, p);
+        this.negations--;
         preds.push({ pred: (s) => !inner(s), cost: COST_COMPOUND });
       } else {
         const field = FIELD_BY_NAME.get(key);

@@ -258,6 +258,21 @@ describe('requires: field groups the rule reads', () => {
     expect(matcher(m).requires).toEqual(groups);
   });
 
+  it('any: one evaluable branch is enough; under not, every branch is needed (a missing one would make the negation true)', () => {
+    const any = matcher('any: [{process.name: sshd}, {tcp.rtt: {gt: 100}}]');
+    expect(any.missingFields(new Set(['processes']))).toEqual([]);
+    const negated = matcher('state: LISTEN\nnot: {any: [{process.name: sshd}, {tcp.rtt: {gt: 100}}]}');
+    expect(negated.missingFields(new Set(['state', 'processes']))).toEqual(['tcpinfo']);
+    expect(negated.missingFields(new Set(['state', 'tcpinfo']))).toEqual(['processes']);
+    expect(negated.missingFields(new Set(['state', 'processes', 'tcpinfo']))).toEqual([]);
+    // two negations: an any again
+    const twice = matcher('not: {not: {any: [{process.name: sshd}, {tcp.rtt: {gt: 100}}]}}');
+    expect(twice.missingFields(new Set(['tcpinfo']))).toEqual([]);
+    // an any inside an any under not: all of both
+    const nested = matcher('not: {any: [{any: [{process.name: sshd}, {skmem.d: {gt: 0}}]}, {local.port: 22}]}');
+    expect(nested.missingFields(new Set(['processes']))).toEqual(['skmem']);
+  });
+
   it('grouping by process and {process} in messages do not require -p', () => {
     const r = compile(ruleYaml([
       '    match: {state: CLOSE-WAIT}',
