@@ -9,7 +9,7 @@ import { UserError } from '../diagnostics';
 import { CHECK_EVERY, FINDINGS_HEAP_SHARE, OutOfMemoryError, RangeOutOfMemory, checkFindingsMemory, checkRuleStateMemory, isWorkerOutOfMemory, ruleStateOutOfMemory, workerOutOfMemory, type RuleStateKept } from './memory';
 import type { FieldGroup, Location, SocketRecord, SsSummary, UnparsedLine } from '../snapshot/types';
 import { parseSnapshotFile, type ByteRange } from '../snapshot/source';
-import { emptyCapture, type ParseSink, type ParseStats, type ParserSeed } from '../snapshot/parser';
+import { emptyCapture, noSocketsProblem, type ParseSink, type ParseStats, type ParserSeed } from '../snapshot/parser';
 import type { CompiledRule } from '../rules/types';
 import type { LimitedRead } from '../read-limited';
 import { suppressedCount, type Finding, type Level, type NotEvaluated, type Omitted, type RuleMeta, type ScanReport, type SnapshotReport, type Suppression, type WaiverReport } from './types';
@@ -246,8 +246,7 @@ class SnapshotCollector {
       return {
         file,
         code: 'no-sockets',
-        message: `holds no parsable socket (${stats.lines} lines, ${stats.unparsed} unparsed)`,
-        hint: stats.unparsed > 0 && unparsedLines[0] ? `first unparsed line ${unparsedLines[0].line}: ${unparsedLines[0].reason}` : 'is this the output of ss?',
+        ...noSocketsProblem(stats, unparsedLines[0]),
       };
     }
     Object.assign(meta, stats.meta, meta);

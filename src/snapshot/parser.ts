@@ -112,9 +112,23 @@ export interface ParseStats {
 /**
  * Whether a parse that found no socket read ss's header and nothing it could not parse (`ss -tln` where
  * nothing listens, an empty namespace captured live): a host without such sockets, not an unreadable file.
+ * A socklint capture of `ss -H` has no header to read: its metadata says so. (Its metadata alone, without the
+ * header its flags promise, is a capture that failed after writing it: `capture > f.ss` whose ss never ran.)
  */
 export function emptyCapture(stats: ParseStats): boolean {
-  return stats.sockets === 0 && stats.unparsed === 0 && (stats.kinds.header > 0 || stats.meta['socklint-snapshot'] !== undefined);
+  if (stats.sockets !== 0 || stats.unparsed !== 0) return false;
+  if (stats.kinds.header > 0) return true;
+  const flags = stats.meta['socklint-snapshot'] !== undefined ? stats.meta.flags : undefined;
+  return flags !== undefined && parseFlags(flags).letters.has('H');
+}
+
+/** What to say of a snapshot without a socket that is no empty capture (the `no-sockets` snapshot error). */
+export function noSocketsProblem(stats: ParseStats, firstUnparsed?: UnparsedLine): { message: string; hint: string } {
+  if (stats.unparsed === 0 && stats.kinds.header === 0 && stats.meta['socklint-snapshot'] !== undefined) {
+    return { message: 'holds socklint capture metadata but no ss output', hint: 'the capture failed after writing it: capture again, and check its exit code' };
+  }
+  const message = `holds no parsable socket (${stats.lines} lines, ${stats.unparsed} unparsed)`;
+  return { message, hint: stats.unparsed > 0 && firstUnparsed ? `first unparsed line ${firstUnparsed.line}: ${firstUnparsed.reason}` : 'is this the output of ss?' };
 }
 
 /** What a socket whose netid is `unknown` may be. */

@@ -83,3 +83,19 @@ it('JUnit gives each a suite whose one test is in error, valid against the XSD',
   const r = spawnSync(xmllint, ['--noout', '--schema', JUNIT_XSD, out('fixed.xml')], { encoding: 'utf8' });
   expect(r.stderr).toContain('validates');
 });
+
+it('a socklint capture that holds its metadata but no ss output (the capture failed after writing it) is not an empty host', async () => {
+  const meta = '# socklint-snapshot: 1\n# host: h\n# flags: -tanp\n# socklint: 0.1.0\n';
+  fs.writeFileSync(out('meta-only.ss'), meta);
+  const r = await runCli(['scan', out('meta-only.ss')]);
+  expect(r.code).toBe(3);
+  expect(r.stderr.split('\n')[0]).toMatch(/meta-only\.ss: holds socklint capture metadata but no ss output \(the capture failed after writing it: capture again, and check its exit code\) \[no-sockets\]$/);
+  const p = await runCli(['parse', out('meta-only.ss')]);
+  expect(p.code).toBe(3);
+  // `ss -H` prints no header: its capture's metadata says so, and no row is an empty host
+  fs.writeFileSync(out('meta-H.ss'), meta.replace('-tanp', '-tanpH'));
+  expect((await runCli(['scan', out('meta-H.ss')])).code).toBe(0);
+  // with the header, an empty host (as before)
+  fs.writeFileSync(out('meta-header.ss'), `${meta}State Recv-Q Send-Q Local Address:Port Peer Address:Port Process\n`);
+  expect((await runCli(['scan', out('meta-header.ss')])).code).toBe(0);
+});

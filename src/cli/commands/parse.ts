@@ -6,7 +6,7 @@
 import { ExitCode, UserError } from '../../diagnostics';
 import { snapshotFiles } from '../snapshots';
 import { parseSnapshotFile } from '../../snapshot/source';
-import { emptyCapture } from '../../snapshot/parser';
+import { emptyCapture, noSocketsProblem } from '../../snapshot/parser';
 import type { SsSummary, UnparsedLine } from '../../snapshot/types';
 import { BufferedStdout, printDiagnostics, warn } from '../stdout';
 
@@ -48,7 +48,7 @@ export async function parseCommand(args: string[], format: 'json' | 'ndjson', ss
         for (const u of unparsed) warn(`${file}:${u.line}: unparsed line: ${u.reason}`);
       }
       if (stats.sockets === 0 && summaries.length === 0 && !emptyCapture(stats)) {
-        printDiagnostics([{ file, code: 'no-sockets', message: `holds no parsable socket (${stats.lines} lines, ${stats.unparsed} unparsed)` }]);
+        printDiagnostics([{ file, code: 'no-sockets', ...noSocketsProblem(stats, unparsed[0]) }]);
         failed = true;
       }
     } catch (e) {
