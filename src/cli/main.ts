@@ -214,7 +214,7 @@ export async function main(argv: string[]): Promise<number> {
         .option('output', { alias: 'o', type: 'string', demandOption: true, describe: 'baseline file to write' })
         .option('rules', { type: 'string', array: true, describe: 'extra rule file or folder (repeatable); give scan the same' })
         .option('default-rules', { type: 'boolean', default: true, describe: 'include the built-in pack (--no-default-rules to leave it out); give scan the same' })
-        .option('config', { alias: 'c', type: 'string', describe: 'socklint.yaml: packs and overrides, as scan loads them (its waivers are not applied: waived findings are recorded too)' })
+        .option('config', { alias: 'c', type: 'string', describe: 'socklint.yaml: packs, overrides and waivers, as scan loads them (waived findings are left out: they fail once their waiver expires)' })
         .option('host', { type: 'string', describe: 'host name for the snapshots (default: capture metadata, else the file name); part of every fingerprint: give scan the same' })
         .option('label', { type: 'string', array: true, describe: 'KEY=VALUE label for host overrides (repeatable)' })
         .option('ss-flags', SS_FLAGS_OPTION),
