@@ -5,8 +5,17 @@
 import { sha256Hex } from '../hash';
 import type { Endpoint, SocketRecord } from '../snapshot/types';
 
-/** Linux's default ephemeral range starts at 32768; ports at/above it on the client side are not identity. */
+/**
+ * Linux's default ephemeral range (net.ipv4.ip_local_port_range, 32768–60999): a port in it on one side of a
+ * connection, and not on the other, is the client's, and not identity. Ports from 61000 (ActiveMQ's 61616)
+ * are services.
+ */
 const EPHEMERAL_START = 32768;
+const EPHEMERAL_END = 60999;
+
+function ephemeral(port: number | null): boolean {
+  return port !== null && port >= EPHEMERAL_START && port <= EPHEMERAL_END;
+}
 
 /**
  * `*` (dual-stack) and `::` (v6only) are the same IPv6 wildcard bind; only the v6only flag differs, which
@@ -24,16 +33,22 @@ function endpointKey(e: Endpoint): string {
 /**
  * The part of a socket that names the service it belongs to: a listener or unconnected socket is its local
  * endpoint; a connected socket is named by the side that is not ephemeral (the server side), so that
- * reconnects from new ephemeral ports keep their fingerprint.
+ * reconnects from new ephemeral ports keep their fingerprint. (Which side listens is not known when a finding
+ * is made — listeners may come later in the file, or in another thread's part of it — so the ports decide.)
  */
 export function socketIdentity(s: SocketRecord): string {
   const unix = s.netid.startsWith('u_');
   if (unix) return `${s.netid}|${s.local.address}`;
   const connected = s.peer.port !== null && s.peer.address !== '*' && s.peer.address !== '0.0.0.0' && s.peer.address !== '::';
   if (!connected) return `${s.netid}|local|${endpointKey(s.local)}`;
-  const localEphemeral = s.local.port !== null && s.local.port >= EPHEMERAL_START;
-  const peerEphemeral = s.peer.port !== null && s.peer.port >= EPHEMERAL_START;
-  if (localEphemeral && !peerEphemeral) return `${s.netid}|to|${endpointKey(s.peer)}|from|${s.local.address}`;
+  const localEphemeral = ephemeral(s.local.port);
+  const peerEphemeral = ephemeral(s.peer.port);
+  // neither port in the range (a host whose range was moved below it, NAT): the lower one is the service's
+  const toPeer = localEphemeral !== peerEphemeral
+    ? localEphemeral
+    : !localEphemeral && s.local.port !== null && s.peer.port !== null && s.peer.port < s.local.port;
+  if (toPeer) return `${s.netid}|to|${endpointKey(s.peer)}|from|${s.local.address}`;
+  // (both in the range — a client of a service on 50051 — cannot be told from the ports: the local side)
   return `${s.netid}|local|${endpointKey(s.local)}|peer|${s.peer.address}`;
 }
 

@@ -23,3 +23,25 @@ it('hashes as createHash does, for ASCII, other UTF-8 and lone surrogates alike'
     expect(sha256Hex(text)).toBe(createHash('sha256').update(text).digest('hex'));
   }
 });
+
+describe('a connection is named by its service side, so that reconnects keep their fingerprint', () => {
+  const conn = (lport: number, pport: number) => ({ netid: 'tcp', state: 'ESTAB', local: { address: '10.0.0.5', port: lport }, peer: { address: '10.0.0.9', port: pport }, recvQ: 9, sendQ: 0, location }) as SocketRecord;
+  const fp = (lport: number, pport: number) => socketFingerprint('recv-queue-backlog', 'h', conn(lport, pport));
+  it.each([
+    ['a client from the ephemeral range to a low port', 41234, 45678, 443],
+    ['a client to a service at or above 61000 (ActiveMQ)', 41234, 45678, 61616],
+    ['a client whose range was moved below 32768', 20001, 20002, 443],
+  ])('%s', (_what, a, b, service) => {
+    expect(fp(a, service)).toBe(fp(b, service));
+  });
+  it('a server on a low port, clients from any range', () => {
+    expect(fp(443, 20001)).toBe(fp(443, 45678));
+    expect(fp(443, 61500)).toBe(fp(443, 45678));
+  });
+  it('keeps the fingerprints the ports told before (a client from the range to a port below it, a server below it)', () => {
+    expect(fp(41234, 6379)).toBe(socketFingerprint('recv-queue-backlog', 'h', conn(50000, 6379)));
+    // the same strings as before the range got an end: an inbound connection to 443 from 20001
+    expect(fp(443, 20001)).toBe(sha256Hex(['socket/v1', 'recv-queue-backlog', 'h', 'tcp|local|10.0.0.5|443|peer|10.0.0.9'].join('\u0000'), 16));
+    expect(fp(41234, 443)).toBe(sha256Hex(['socket/v1', 'recv-queue-backlog', 'h', 'tcp|to|10.0.0.9|443|from|10.0.0.5'].join('\u0000'), 16));
+  });
+});
