@@ -7,7 +7,7 @@
 import {
   ALL_WANTED, SEEN_BAD, SEEN_EXTENDED, SEEN_PROCESSES, SEEN_SKIPPED, SEEN_SKMEM, SEEN_TCPINFO, SEEN_TIMER, SEEN_UNTERMINATED,
   DEFERRED_EXTENSIONS, MAX_COUNT, badItemsReason, checkThinItems, countRange, deferExtensions, looksLikeExtension, openComm, parseExtensions,
-  parseIntRange, parseIntStrict, readThinItems, type ExtensionWants,
+  parseIntRange, parseUsers, parseIntStrict, readThinItems, type ExtensionWants,
 } from './fields';
 import {
   EMPTY_EP, NEEDS_EXTENDED, NEEDS_SKMEM, NEEDS_TCP, declareStates, isHexDigit, latin1, lineTextEnd, newThinItems, newThinTail, readThinTail, spaceWords,
@@ -280,6 +280,33 @@ function commEnd(s: string, close: number): number {
   return /",-?\d+,/.test(s.slice(0, close)) ? s.lastIndexOf('",', close - 2) : -1;
 }
 
+/** `users:((` anchors of a unix row tried for its process column, and NAME tokens read (longer rows are given up). */
+const MAX_UNIX_ANCHORS = 16;
+const MAX_UNIX_NAME_TOKENS = 4096;
+
+/**
+ * Where the `users:((…))` group at s[at] ends if it is one ss -p prints — closed by `))`, each entry
+ * `("COMM",…)` with a COMM of at most 15 bytes — as parseUsers (fields.ts) reads it; -2 when s[..n) ends inside
+ * it (a COMM with a newline), its entries that far being such; -1 when it is not one (text a unix name holds).
+ */
+function processColumnEnd(s: string, at: number, n: number): number {
+  const end = parseUsers(s, at, false).end;
+  const to = end < 0 ? n : end;
+  if (end >= 0 && (end > n || s.charCodeAt(end - 2) !== 41 /* ) */ || (end < n && !isWs(s.charCodeAt(end))))) return -1;
+  let i = at + 7; // after `users:(`
+  while (i < to && s.charCodeAt(i) === 40 /* ( */) {
+    if (s.charCodeAt(i + 1) !== 34 /* " */) return -1;
+    const close = s.indexOf(')', i + 1);
+    if (close < 0 || close >= to) break; // the entry the row ends in
+    const entry = s.slice(i + 1, close);
+    const c = commEnd(entry, entry.length);
+    if (c < 1 || inputBytes(entry, 1, c) > COMM_BYTES) return -1;
+    i = close + 1;
+    while (s.charCodeAt(i) === 44 /* , */) i++;
+  }
+  return end < 0 ? -2 : end;
+}
+
 // ───────────────────────────── flags ─────────────────────────────
 
 interface FlagInfo {
@@ -298,7 +325,8 @@ interface FlagInfo {
 const LONG_FLAGS: Record<string, string> = {
   '--tcp': 't', '--udp': 'u', '--raw': 'w', '--unix': 'x', '--sctp': 'S', '--mptcp': 'M', '--dccp': 'd',
   '--packet': '0', '--processes': 'p', '--info': 'i', '--memory': 'm', '--extended': 'e', '--options': 'o',
-  '--all': 'a', '--listening': 'l', '--numeric': 'n', '--no-header': 'H', '--oneline': 'O',
+  '--all': 'a', '--listening': 'l', '--numeric': 'n', '--no-header': 'H', '--oneline': 'O', '--context': 'Z',
+  '--contexts': 'z', '--threads': 'T',
 };
 /** `-A` names of single tables that are not netids themselves. */
 const QUERY_TABLES: Record<string, string> = {
@@ -1389,53 +1417,65 @@ export class SsParser {
 
   private unixAddresses(rec: SocketRecord, s: string, p: number, n: number): number | string {
     // NAME INODE PEERNAME PEERINODE [users:((…))] [ext]; a name may hold spaces — and anything a process binds,
-    // ` 999 * 0 users:(("sshd",pid=1,fd=1))` too. ss prints the process column after the peer, so the last
-    // `users:((` after a NAME INODE PEER INODE is the real one: the addresses are the tokens before it.
+    // ` 999 * 0 users:(("sshd",pid=1,fd=1))` too. After the peer's inode come items only, none a bare number
+    // but the inodes a listener's `peers:` list ends the row with: the real PEERINODE is the row's last number
+    // (the name's fake ones come before it), and a `users:((` whose group ends before that number is a name's.
     const starts: number[] = [];
     const ends: number[] = [];
     // token indexes of `users:((` (ss prints two parentheses: a process name holding `users:(` makes a token
-    // with one, which is no anchor), and of the first `users:(` of either kind (where a name ends at the latest)
+    // with one, which is no anchor)
     const users: number[] = [];
-    let firstUsers = -1;
     let i = p;
     while (i < n) {
       i = skipWs(s, i, n);
       if (i >= n) break;
-      if (s.startsWith('users:(', i)) {
-        if (firstUsers < 0) firstUsers = starts.length;
-        if (s.charCodeAt(i + 7) === 40 /* ( */) users.push(starts.length);
-      }
+      if (s.startsWith('users:((', i)) users.push(starts.length);
       const e = tokEnd(s, i, n);
       starts.push(i);
       ends.push(e);
       i = e;
-      if (starts.length > 4096) break;
     }
-    for (let u = users.length - 1; u >= 0; u--) {
-      const j = users[u] - 3;
-      if (j < 1) break;
-      const li = parseIntRange(s, starts[j], ends[j]);
-      const pi = parseIntRange(s, starts[j + 2], ends[j + 2]);
-      if (li !== li || pi !== pi) continue;
-      rec.local = unixEndpoint(s.slice(starts[0], ends[j - 1]), li);
-      rec.peer = unixEndpoint(s.slice(starts[j + 1], ends[j + 1]), pi);
-      return starts[j + 3];
+    const m = starts.length;
+    const num = (k: number): boolean => {
+      const v = parseIntRange(s, starts[k], ends[k]);
+      return v === v;
+    };
+    let lastNum = m - 1;
+    while (lastNum >= 0 && !num(lastNum)) lastNum--;
+    if (lastNum === m - 1) {
+      let t = lastNum;
+      while (t >= 0 && num(t)) t--;
+      if (t >= 0 && ends[t] - starts[t] === 6 && s.startsWith('peers:', starts[t])) {
+        lastNum = t - 1;
+        while (lastNum >= 0 && !num(lastNum)) lastNum--;
+      }
     }
-    // no process column: the first NAME INODE PEER INODE followed by an item (or the end)
-    const m = firstUsers >= 0 ? firstUsers : starts.length;
-    for (let j = 1; j + 2 < m; j++) {
-      const li = parseIntRange(s, starts[j], ends[j]);
-      if (li !== li) continue;
-      const pi = parseIntRange(s, starts[j + 2], ends[j + 2]);
-      if (pi !== pi) continue;
-      if (j + 3 < m && !looksLikeExtension(s.slice(starts[j + 3], ends[j + 3]))) continue;
-      const name = s.slice(starts[0], ends[j - 1]);
-      const peerName = s.slice(starts[j + 1], ends[j + 1]);
-      rec.local = unixEndpoint(name, li);
-      rec.peer = unixEndpoint(peerName, pi);
-      return j + 3 < m ? starts[j + 3] : j + 2 < m ? ends[j + 2] : n;
+    // the process column, when the capture may have one (-p; -Z, -z and -T before ss 6.7): the first `users:((`
+    // after a NAME INODE PEER INODE whose group is one ss prints (closed, COMMs of at most 15 bytes — which
+    // ` INODE * 0 users:((` is not) with no number after it (a row that ends inside a COMM: none after its
+    // `users:((`). Among the first few only: a name (at most 108 bytes) holds no more.
+    const l = this.flags?.letters;
+    if (!l || l.has('p') || l.has('Z') || l.has('z') || l.has('T')) {
+      let tried = 0;
+      for (const k of users) {
+        const j = k - 3;
+        if (j < 1 || !num(j) || !num(j + 2)) continue;
+        if (++tried > MAX_UNIX_ANCHORS) break;
+        const end = processColumnEnd(s, starts[k], n);
+        if (end === -1) continue;
+        if (lastNum >= 0 && starts[lastNum] >= (end < 0 ? starts[k] : end)) continue;
+        rec.local = unixEndpoint(s.slice(starts[0], ends[j - 1]), parseIntRange(s, starts[j], ends[j]));
+        rec.peer = unixEndpoint(s.slice(starts[j + 1], ends[j + 1]), parseIntRange(s, starts[j + 2], ends[j + 2]));
+        return starts[k];
+      }
     }
-    return 'unrecognised unix address (expected NAME INODE PEER INODE)';
+    // no process column: NAME INODE PEER INODE ends at the last number, followed by an item (or the end)
+    const j = lastNum - 2;
+    if (j < 1 || j > MAX_UNIX_NAME_TOKENS || !num(j)) return 'unrecognised unix address (expected NAME INODE PEER INODE)';
+    if (j + 3 < m && !looksLikeExtension(s.slice(starts[j + 3], ends[j + 3]))) return 'unrecognised unix address (expected NAME INODE PEER INODE)';
+    rec.local = unixEndpoint(s.slice(starts[0], ends[j - 1]), parseIntRange(s, starts[j], ends[j]));
+    rec.peer = unixEndpoint(s.slice(starts[j + 1], ends[j + 1]), parseIntRange(s, starts[j + 2], ends[j + 2]));
+    return j + 3 < m ? starts[j + 3] : n;
   }
 
   private endpoint(cls: Cls, tok: string, proto: string, raw: boolean): Endpoint | undefined {

@@ -252,6 +252,47 @@ describe('unix names a process chose', () => {
     expect(plain).toMatchObject({ local: { path: '/run/x.sock', port: 5001 } });
     expect(plain.processes).toBeUndefined();
   });
+
+  it('without -p a name holding a fake NAME INODE PEER INODE and process column is the name: the real inode is the last number', () => {
+    // `ss -xl` of a socket bound to "\0h 1 * 0 users:((…))": no process column, the real inode after the name
+    const abstract = 'u_str LISTEN 0      1                           @h 1 * 0 users:(("x",pid=9,fd=9)) 35896            * 0\n';
+    const path_ = 'u_str LISTEN 0 1 /tmp/f users:(("sshd",pid=1,fd=3)) 7 * 0\n';
+    for (const flags of ['# flags: -xl\n', '']) {
+      const r = parse(`${flags}${abstract}${path_}`);
+      expect(r.unparsed).toEqual([]);
+      expect(r.sockets.map((x) => [x.local.address, x.local.port, x.peer.port, x.processes])).toEqual([
+        ['@h 1 * 0 users:(("x",pid=9,fd=9))', 35896, 0, undefined],
+        ['/tmp/f users:(("sshd",pid=1,fd=3))', 7, 0, undefined],
+      ]);
+      expect(r.sockets[0].extra).toBeUndefined();
+    }
+    // a capture without -p: a `users:((` after the addresses is still the name's when what follows reads as one
+    const r = parse(`# flags: -xe\nu_str LISTEN 0 1 /a 5 * 0 users:(("x",pid=9,fd=9)) 6 * 0 <-> ino:1 dev:0/2 peers: 7 8\n`);
+    expect(r.sockets[0]).toMatchObject({ local: { address: '/a 5 * 0 users:(("x",pid=9,fd=9))', port: 6 }, extra: { peers: '7 8' } });
+    expect(r.sockets[0].processes).toBeUndefined();
+  });
+
+  it('with -p the process column is the first users:(( ss can print with no number after it', () => {
+    const h = '# flags: -xlp\n';
+    // a name's group whose first COMM reaches into the row's own column: ` 35896 * 0 users:((` is longer than a COMM
+    const spanning = 'u_str LISTEN 0 1 @h 1 * 0 users:(("x 35896 * 0 users:(("real",pid=1,fd=3))\n';
+    // a process name that holds ` INODE`, a peer and `INODE users:((` across two entries: inside the real column
+    const inner = 'u_str ESTAB 0 0 /run/a 5 * 6 users:(("a 1 ",pid=1,fd=1),("x 2 users:(("y",pid=5,fd=3))\n';
+    // a listener's pending connections end the row with numbers
+    const peers = 'u_str LISTEN 0 1 /b 1 * 0 users:(("x",pid=9,fd=9)) 77 * 0 users:(("srv",pid=2,fd=4)) <-> ino:1 dev:0/2 peers: 11 22\n';
+    const r = parse(h + spanning + inner + peers);
+    expect(r.unparsed).toEqual([]);
+    expect(r.sockets.map((x) => [x.local.address, x.local.port, x.peer.port, x.processes?.map((q) => q.pid)])).toEqual([
+      ['@h 1 * 0 users:(("x', 35896, 0, [1]],
+      ['/run/a', 5, 6, [1, 5]],
+      ['/b 1 * 0 users:(("x",pid=9,fd=9))', 77, 0, [2]],
+    ]);
+    // -Z alone printed the column before ss 6.7: a capture with it is read as one with -p
+    for (const flags of ['-xZ', '-x --context']) {
+      const z = parse(`# flags: ${flags}\nu_str ESTAB 0 0 /run/a 5 * 6 users:(("srv",pid=2,proc_ctx=system_u:system_r:init_t:s0,fd=4))\n`);
+      expect(z.sockets[0]).toMatchObject({ local: { address: '/run/a', port: 5 }, processes: [{ name: 'srv', pid: 2 }] });
+    }
+  });
 });
 
 describe('parser edge cases', () => {
