@@ -65,9 +65,12 @@ export function loadConfig(file: string | undefined): LoadedConfig {
 interface Effective {
   disabled: Set<string>;
   severity: Map<string, { level: Level; at: PathSegment[] }>;
-  variables: Map<string, { values: Record<string, unknown>; at: PathSegment[] }>;
-  /** name → value and where it was written (for diagnostics). */
-  globals: Map<string, { value: unknown; at: PathSegment[] }>;
+  /**
+   * rule id → variable → its value and where it was written (for diagnostics): a block's `globals` (for every
+   * rule that declares the name), then its `variables`, block after block — a later block wins, and within a
+   * block a rule's own variables win over its globals.
+   */
+  variables: Map<string, Map<string, { value: unknown; at: PathSegment[] }>>;
 }
 
 type OverrideBlock = Pick<HostOverride, 'disable' | 'enable' | 'severity' | 'variables' | 'globals'>;
@@ -80,7 +83,7 @@ export class ConfiguredRules implements RuleSelector {
   private constructor(private readonly definitions: RuleDefinition[], private readonly config: LoadedConfig, private readonly capOverride?: number) {
     // the level the config gives a rule for every host (its top-level `severity:`): what reports show as the
     // rule's level (JSON rules[].level, SARIF defaultConfiguration); a host's own override shows on its findings
-    this.metas = definitions.map((d) => this.compile(d, {}, config.data.severity?.[d.id], []).meta);
+    this.metas = definitions.map((d) => this.compile(d, {}, config.data.severity?.[d.id], () => undefined).meta);
   }
 
   /** Loads packs (CLI `--rules` + config `packs`), checks every override against them; throws UserError(2) listing all problems. */
@@ -116,16 +119,13 @@ export class ConfiguredRules implements RuleSelector {
       const sev = eff.severity.get(def.id);
       const vars = eff.variables.get(def.id);
       const values: Record<string, unknown> = {};
-      for (const name of Object.keys(def.vars)) {
-        const g = eff.globals.get(name);
-        if (g) values[name] = g.value;
-      }
-      rules.push(this.compile(def, { ...values, ...(vars?.values ?? {}) }, sev?.level, vars?.at ?? []));
+      for (const [name, v] of vars ?? []) values[name] = v.value;
+      rules.push(this.compile(def, values, sev?.level, (name) => vars?.get(name)?.at));
     }
     return { rules, maxFindingsPerRule: this.maxFindingsPerRule };
   }
 
-  private compile(def: RuleDefinition, vars: Record<string, unknown>, level: Level | undefined, at: PathSegment[]): CompiledRule {
+  private compile(def: RuleDefinition, vars: Record<string, unknown>, level: Level | undefined, at: (name: string) => PathSegment[] | undefined): CompiledRule {
     const key = `${def.id}\u0000${level ?? ''}\u0000${JSON.stringify(vars)}`;
     let rule = this.cache.get(key);
     if (!rule) {
@@ -137,26 +137,48 @@ export class ConfiguredRules implements RuleSelector {
     return rule;
   }
 
-  private overrideOptions(at: PathSegment[]) {
+  /** Where the config gives each variable its value (`at(name)`: the value's key path), for diagnostics there. */
+  private overrideOptions(at: (name: string) => PathSegment[] | undefined) {
     const src = this.config.source;
-    if (!src || at.length === 0) return {};
+    if (!src) return {};
     return {
       overridesFile: src.file,
-      positionOfOverride: (name: string) => src.keyPositionOf([...at, name]),
+      positionOfOverride: (name: string) => {
+        const path = at(name);
+        return path === undefined ? undefined : src.keyPositionOf(path);
+      },
     };
+  }
+
+  /** Variable name → the rules that declare it. */
+  private declaredCache: Map<string, RuleDefinition[]> | undefined;
+  private get declared(): Map<string, RuleDefinition[]> {
+    if (this.declaredCache === undefined) {
+      this.declaredCache = new Map();
+      for (const def of this.definitions) {
+        for (const name of Object.keys(def.vars)) this.declaredCache.set(name, [...(this.declaredCache.get(name) ?? []), def]);
+      }
+    }
+    return this.declaredCache;
   }
 
   private effective(id: SnapshotIdentity): Effective {
     const d = this.config.data;
-    const eff: Effective = { disabled: new Set(d.disable ?? []), severity: new Map(), variables: new Map(), globals: new Map() };
+    const eff: Effective = { disabled: new Set(d.disable ?? []), severity: new Map(), variables: new Map() };
+    const set = (rule: string, name: string, value: unknown, at: PathSegment[]) => {
+      let vars = eff.variables.get(rule);
+      if (vars === undefined) eff.variables.set(rule, (vars = new Map()));
+      vars.set(name, { value, at });
+    };
     const apply = (o: OverrideBlock, at: PathSegment[]) => {
-      for (const [name, value] of Object.entries(o.globals ?? {})) eff.globals.set(name, { value, at: [...at, 'globals', name] });
+      for (const [name, value] of Object.entries(o.globals ?? {})) {
+        for (const def of this.declared.get(name) ?? []) set(def.id, name, value, [...at, 'globals', name]);
+      }
       for (const r of o.disable ?? []) eff.disabled.add(r);
       for (const r of o.enable ?? []) eff.disabled.delete(r);
       for (const [r, level] of Object.entries(o.severity ?? {})) eff.severity.set(r, { level, at: [...at, 'severity', r] });
       for (const [r, values] of Object.entries(o.variables ?? {})) {
-        const prev = eff.variables.get(r)?.values ?? {};
-        eff.variables.set(r, { values: { ...prev, ...values }, at: [...at, 'variables', r] });
+        for (const [name, value] of Object.entries(values)) set(r, name, value, [...at, 'variables', r, name]);
       }
     };
     apply(d, []);
@@ -180,10 +202,7 @@ export class ConfiguredRules implements RuleSelector {
       return false;
     };
     const d = this.config.data;
-    const declared = new Map<string, RuleDefinition[]>();
-    for (const def of this.definitions) {
-      for (const name of Object.keys(def.vars)) declared.set(name, [...(declared.get(name) ?? []), def]);
-    }
+    const declared = this.declared;
     const checkBlock = (o: OverrideBlock, at: PathSegment[]) => {
       for (const [name, value] of Object.entries(o.globals ?? {})) {
         const defs = declared.get(name);
@@ -203,7 +222,7 @@ export class ConfiguredRules implements RuleSelector {
       for (const [r, values] of Object.entries(o.variables ?? {})) {
         if (!checkId(r, [...at, 'variables', r], true)) continue;
         const def = this.definitions.find((x) => x.id === r)!;
-        const res = tryCompileRule(def, values, undefined, this.overrideOptions([...at, 'variables', r]));
+        const res = tryCompileRule(def, values, undefined, this.overrideOptions((name) => [...at, 'variables', r, name]));
         diagnostics.push(...res.diagnostics);
       }
     };

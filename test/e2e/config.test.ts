@@ -117,6 +117,32 @@ describe('globals: one variable shared by every rule that declares it', () => {
     const web = await scan(['--config', c]);
     expect(web.report.findings.filter((f) => f.ruleId === 'dangerous-port-exposed').map((f) => f.socket!.local.port)).toEqual([3306]);
   });
+  it('a host entry\'s globals win over top-level variables of a rule: the two rules that declare it agree', async () => {
+    const c = config('globals-over-vars.yaml', [
+      'variables:',
+      '  dangerous-port-exposed: {dangerous_tcp_ports: [3306, 5432]}',
+      'hosts:',
+      '  - match: {labels: {role: db}}',
+      '    globals: {dangerous_tcp_ports: [21, 23]}',
+      '  - match: {labels: {tier: legacy}}',
+      '    variables:',
+      '      dangerous-port-exposed: {dangerous_tcp_ports: [3306]}',
+    ].join('\n'));
+    const ports = (r: Awaited<ReturnType<typeof scan>>, rule: string) => r.report.findings.filter((f) => f.ruleId === rule).map((f) => f.socket!.local.port);
+    const db = await scan(['--config', c, '--label', 'role=db']);
+    expect(ports(db, 'dangerous-port-exposed')).toEqual([]);
+    expect(ports(db, 'unexpected-listener')).toContain(3306);
+    // a later entry's own variables win over an earlier one's globals
+    const legacy = await scan(['--config', c, '--label', 'role=db', '--label', 'tier=legacy']);
+    expect(ports(legacy, 'dangerous-port-exposed')).toEqual([3306]);
+    expect(ports(legacy, 'unexpected-listener')).toContain(3306);
+  });
+  it('a bad value a host entry gives one variable is cited there, whichever level set the rule\'s others', async () => {
+    const c = config('pos.yaml', ['variables:', '  time-wait-excess: {threshold: 10}', 'hosts:', '  - match: {host: "*"}', '    globals: {dangerous_tcp_ports: [99999]}'].join('\n'));
+    const r = await runCli(['scan', SNAP, '--config', c]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(`${c}:5:`);
+  });
   it('an unknown global is an error with did-you-mean', async () => {
     const c = config('bad-global.yaml', 'globals:\n  dangerous_tcp_port: [22]\n');
     const r = await runCli(['scan', SNAP, '--config', c]);
