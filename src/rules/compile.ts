@@ -804,25 +804,27 @@ class RuleCompiler {
     return { value: operand };
   }
 
-  private scalar(field: FieldDef, operand: unknown, path: PathSegment[]): FieldValue | undefined {
+  /** `via`: the variable (`$name`) whose list `operand` is an item of: a bad value the config gives it is cited there. */
+  private scalar(field: FieldDef, operand: unknown, path: PathSegment[], via?: string): FieldValue | undefined {
     const r = this.resolveVar(operand, path);
     if (!r) return undefined;
     const v = r.value;
     const what = r.name ? `variable '$${r.name}'` : 'value';
+    const cite = via === undefined ? [operand] : [operand, via];
     if (field.type === 'boolean') {
       if (typeof v !== 'boolean') {
-        this.at(path, 'wrong-type', `${what} must be true or false for field '${field.name}', not ${describeValue(v)}`);
+        this.atOperand(cite, path, 'wrong-type', `${what} must be true or false for field '${field.name}', not ${describeValue(v)}`);
         return undefined;
       }
       return v;
     }
     if (typeof v !== 'string') {
-      this.at(path, 'wrong-type', `${what} must be a string for field '${field.name}', not ${describeValue(v)}`);
+      this.atOperand(cite, path, 'wrong-type', `${what} must be a string for field '${field.name}', not ${describeValue(v)}`);
       return undefined;
     }
     if (field.values && !field.values.includes(v)) {
       const suggestion = didYouMean(v, field.values);
-      this.at(path, 'unknown-value', `'${v}' is not a valid ${field.name}`, suggestion ? `did you mean '${suggestion}'?` : `expected one of: ${field.values.join(', ')}`);
+      this.atOperand(cite, path, 'unknown-value', `'${v}' is not a valid ${field.name}`, suggestion ? `did you mean '${suggestion}'?` : `expected one of: ${field.values.join(', ')}`);
       return undefined;
     }
     return v;
@@ -835,7 +837,7 @@ class RuleCompiler {
       if (!Array.isArray(r.value)) return [this.scalar(field, operand, path)].filter((x): x is FieldValue => x !== undefined);
       const out: FieldValue[] = [];
       for (const v of r.value) {
-        const x = this.scalar(field, v, path);
+        const x = this.scalar(field, v, path, operand);
         if (x === undefined) return undefined;
         out.push(x);
       }

@@ -346,6 +346,31 @@ describe('a value the config gives a rule\'s variable', () => {
       `socklint: ${c}:4:5: 'between' range is empty: 20 > 10 (the value this file gives 'lo' of rule 'ovr') (write [low, high]) [bad-range]`,
     ]);
   });
+  it('a state or netid that is none (a string, or an item of a list variable) too', async () => {
+    const rules = config('enum-rule.yaml', [
+      'rules:',
+      '  - id: en',
+      '    title: t',
+      '    kind: health',
+      '    severity: error',
+      '    description: d',
+      '    help: h',
+      '    vars:',
+      '      s: {type: string, default: LISTEN}',
+      '      n: {type: string-list, default: [tcp]}',
+      '    match:',
+      '      state: $s',
+      '      netid: {in: $n}',
+      '    message: "{local}"',
+    ].join('\n'));
+    const c = config('enum.yaml', 'variables:\n  en: {s: LISTN}\nhosts:\n  - match: {host: "*"}\n    variables: {en: {n: [tpc]}}\n');
+    const r = await runCli(['scan', SNAP, '--no-default-rules', '--rules', rules, '-c', c]);
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim().split('\n')).toEqual([
+      `socklint: ${c}:2:8: 'LISTN' is not a valid state (the value this file gives 's' of rule 'en') (did you mean 'LISTEN'?) [unknown-value]`,
+      `socklint: ${c}:5:22: 'tpc' is not a valid netid (the value this file gives 'n' of rule 'en') (did you mean 'tcp'?) [unknown-value]`,
+    ]);
+  });
 });
 
 it('a host override matching on no label at all (every host) is refused', async () => {
