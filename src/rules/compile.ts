@@ -651,8 +651,11 @@ class RuleCompiler {
       case 'cidr': {
         const items = this.cidrs(operand, path);
         if (!items) return undefined;
+        // `*` (ss's dual-stack wildcard) is bound on both families' wildcard: 0.0.0.0 and ::
+        const star = items.some((c) => cidrContains(c, ANY_V4) || cidrContains(c, ANY_V6));
         return (x) => {
           if (typeof x !== 'string') return false;
+          if (x === '*') return star;
           const ip = cachedIp(x);
           return ip !== undefined && items.some((c) => cidrContains(c, ip));
         };
@@ -1156,6 +1159,9 @@ export function operatorsFor(field: FieldDef): string[] {
 }
 
 const ipCache = new Map<string, IpAddress | null>();
+const ANY_V4 = parseIp('0.0.0.0')!;
+const ANY_V6 = parseIp('::')!;
+
 function cachedIp(text: string): IpAddress | undefined {
   let v = ipCache.get(text);
   if (v === undefined) {

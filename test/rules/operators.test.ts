@@ -67,6 +67,15 @@ describe('CIDR', () => {
   const c = (t: string) => parseCidr(t) as Cidr;
   const ip = (t: string) => parseIp(t)!;
 
+  it('ss\'s dual-stack wildcard `*` is in every CIDR that holds 0.0.0.0 or ::', () => {
+    const star = sock({ local: { address: '*' } });
+    expect(matcher('local.address: {cidr: 0.0.0.0/0}').match(star)).toBe(true);
+    expect(matcher('local.address: {cidr: "::/0"}').match(star)).toBe(true);
+    expect(matcher('local.address: {cidr: 0.0.0.0/32}').match(star)).toBe(true);
+    expect(matcher('local.address: {cidr: 10.0.0.0/8}').match(star)).toBe(false);
+    expect(matcher('local.address: {not: {cidr: 0.0.0.0/0}}').match(star)).toBe(false);
+  });
+
   it('parses IPv4, IPv6 and hosts', () => {
     expect(cidrContains(c('10.0.0.0/8'), ip('10.255.0.1'))).toBe(true);
     expect(cidrContains(c('10.0.0.0/8'), ip('11.0.0.1'))).toBe(false);
