@@ -633,6 +633,9 @@ export function looksLikeExtension(tok: string): boolean {
   if (SHUTDOWN.has(tok)) return true;
   if (tok.startsWith('users:(')) return true;
   const colon = tok.indexOf(':');
+  const eq = tok.indexOf('=');
+  // key=value whose value may hold ':' (netlink -Z `proc_ctx=system_u:system_r:kernel_t:s0`)
+  if (eq > 0 && (colon < 0 || eq < colon)) return /^[a-z_]+$/.test(tok.slice(0, eq));
   if (colon > 0) {
     // key:value with a lower-case key: ino:, dev:, peers:, uid:, sk:, skmem:(, timer:(, cgroup:
     for (let i = 0; i < colon; i++) {
@@ -641,8 +644,7 @@ export function looksLikeExtension(tok: string): boolean {
     }
     return true;
   }
-  const eq = tok.indexOf('=');
-  return eq > 0 && /^[a-z_]+$/.test(tok.slice(0, eq));
+  return false;
 }
 
 // ── TCP info accumulation ──
@@ -1544,16 +1546,20 @@ function scanExtensions(rec: SocketRecord, s: string, from: number, to: number, 
     let dq = -1;
     let colon = -1;
     let paren = -1;
+    let eqKey = false; // an '=' before the first ':' (`key=value`, its value may hold ':')
     let h = 0; // hashRange of the token up to its first ':' (the key), or of the whole token
     {
       let depth = 0;
       for (let j = i; j < to; j++) {
         const cj = s.charCodeAt(j);
         if (cj > 41) {
-          // letters, digits and most punctuation: only ':' matters
+          // letters, digits and most punctuation: only ':' and '=' matter
           if (colon < 0) {
             if (cj === 58 /* : */) colon = j - start;
-            else h = (Math.imul(h, 31) + cj) | 0;
+            else {
+              if (cj === 61 /* = */) eqKey = true;
+              h = (Math.imul(h, 31) + cj) | 0;
+            }
           }
         } else if (cj === 40 /* ( */) {
           if (paren < 0) paren = j - start;
@@ -1582,7 +1588,7 @@ function scanExtensions(rec: SocketRecord, s: string, from: number, to: number, 
       }
     }
     i = end;
-    if (colon > 0 && (paren < 0 || colon < paren)) {
+    if (colon > 0 && !eqKey && (paren < 0 || colon < paren)) {
       const vs = start + colon + 1;
       if (vs === end) {
         const key = s.slice(start, vs - 1);

@@ -463,6 +463,16 @@ describe('Netid/State inference without columns', () => {
     expect(r.sockets[1].netid).toBe('unknown');
     expect(r.sockets[1].netidInferred).toMatch(/unix/);
   });
+
+  it('ss -Z netlink rows: proc_ctx=CTX (an = before the context\'s :) is an item, not part of the address', () => {
+    const r = parse('nl UNCONN 0 0 rtnl:kernel * proc_ctx=system_u:system_r:kernel_t:s0\n'
+      + 'nl UNCONN 0 0 audit:systemd/1 * sk=0 cb=0 groups=0x00000001 proc_ctx=system_u:system_r:init_t:s0\n');
+    expect(r.unparsed).toEqual([]);
+    expect(r.sockets.map((x) => [x.local, x.peer, x.extra])).toEqual([
+      [{ address: 'rtnl', port: 0, portName: 'kernel' }, { address: '*', port: null }, { proc_ctx: 'system_u:system_r:kernel_t:s0' }],
+      [{ address: 'audit', port: 1, portName: 'systemd/1' }, { address: '*', port: null }, { sk: '0', cb: '0', groups: '0x00000001', proc_ctx: 'system_u:system_r:init_t:s0' }],
+    ]);
+  });
 });
 
 describe('sink errors', () => {
