@@ -40,6 +40,16 @@ describe('a waiver\'s group', () => {
   });
 });
 
+it('a waiver\'s reason is words, not spaces', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'socklint-waiver-'));
+  const file = path.join(dir, 'c.yaml');
+  fs.writeFileSync(file, 'waivers:\n  - {rule: high-rtt, reason: "    ", expires: 2027-01-01}\n');
+  expect(() => loadConfig(file)).toThrow(expect.objectContaining({ diagnostics: [expect.objectContaining({ line: 2, code: 'bad-format', message: "'waivers[0].reason': '    ' is not a reason in words (not only spaces)" })] }));
+  fs.writeFileSync(file, 'waivers:\n  - {rule: high-rtt, reason: " ok ", expires: 2027-01-01}\n');
+  expect(() => loadConfig(file)).not.toThrow();
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
 describe('a waiver for the other kind of finding than its rule makes', () => {
   it('is refused at load: group: for a per-socket rule, where: for an aggregate, a group key the rule does not group by', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'socklint-waiver-'));
