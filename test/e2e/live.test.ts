@@ -104,4 +104,14 @@ describeNetns('live scans of a private namespace', () => {
     const key = (r: ScanReport) => r.findings.map((f) => `${f.ruleId} ${f.fingerprint} ${f.location.line}`).sort();
     expect(key(saved)).toEqual(key(viaSs));
   });
+
+  it('with SARIF on stdout, writes no evidence file into the working folder and cites live/<host>.ss', async () => {
+    const cwd = path.join(dir, 'cwd');
+    fs.mkdirSync(cwd);
+    const r = await runCli(['scan', '--netns', sc.ns, '--host', 'ns-host', '--format', 'sarif', '--fail-on', 'none'], { cwd });
+    expect(r.code).toBe(0);
+    expect(fs.readdirSync(cwd)).toEqual([]);
+    const uris = new Set(JSON.parse(r.stdout).runs[0].results.map((x: { locations: { physicalLocation: { artifactLocation: { uri: string } } }[] }) => x.locations[0].physicalLocation.artifactLocation.uri));
+    expect([...uris]).toEqual(['live/ns-host.ss']);
+  });
 });

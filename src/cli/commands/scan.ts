@@ -92,8 +92,10 @@ export async function scanCommand(a: ScanArgs): Promise<number> {
     if (a.ssFlags) {
       throw new UserError({ file: '', code: 'usage', message: '--ss-flags applies to snapshot files only: a live scan records the flags it captures with', hint: 'name the SNAPSHOT files it is for, or drop it' }, ExitCode.usage);
     }
+    // the evidence goes next to a SARIF file; SARIF on stdout or into a pipe has no folder of its own (the
+    // capture is cited as live/<host>.ss then, unless --save-snapshot keeps it)
     const sarif = outputs.find((o) => o.kind === 'sarif');
-    live = await startLiveCapture(a, labels, sarif ? (sarif.path ?? 'stdout.sarif') : undefined);
+    live = await startLiveCapture(a, labels, sarif?.path !== undefined && !intoStream(sarif.path) ? sarif.path : undefined);
     inputs = [live.input];
   } else {
     if (a.netns || a.saveSnapshot || a.proc) {
@@ -222,6 +224,16 @@ function removeStaleSarifParts(stem: string, ext: string, from: number): { remov
 
 /** How a SARIF file socklint wrote begins: the schema, the version, then the first run's tool, socklint (earlier builds indented it). */
 const SOCKLINT_SARIF_START = /^\s*\{\s*"\$schema"\s*:\s*"[^"]*sarif[^"]*"\s*,\s*"version"\s*:\s*"2\.1\.0"\s*,\s*"runs"\s*:\s*\[\s*\{\s*"tool"\s*:\s*\{\s*"driver"\s*:\s*\{\s*"name"\s*:\s*"socklint"/;
+
+/** Whether a report path is a pipe or a character device (`/dev/stdout`, `>(…)`), which is written into. */
+function intoStream(file: string): boolean {
+  try {
+    const st = fs.statSync(file);
+    return st.isFIFO() || st.isCharacterDevice();
+  } catch {
+    return false;
+  }
+}
 
 interface LiveScan {
   input: ScanInput;
