@@ -328,37 +328,65 @@ const LONG_FLAGS: Record<string, string> = {
   '--all': 'a', '--listening': 'l', '--numeric': 'n', '--no-header': 'H', '--oneline': 'O', '--context': 'Z',
   '--contexts': 'z', '--threads': 'T',
 };
-/** `-A` names of single tables that are not netids themselves. */
+/** `-A` names → the table, or `*GROUP` for several. */
 const QUERY_TABLES: Record<string, string> = {
+  tcp: 'tcp', udp: 'udp', raw: 'raw', sctp: 'sctp', mptcp: 'mptcp', dccp: 'dccp', netlink: 'nl',
   unix_stream: 'u_str', unix_dgram: 'u_dgr', unix_seqpacket: 'u_seq', packet_raw: 'p_raw', packet_dgram: 'p_dgr',
 };
-const TABLE_LETTERS: Record<string, string> = { t: 'tcp', u: 'udp', w: 'raw', S: 'sctp', M: 'mptcp', d: 'dccp' };
+const TABLE_LETTERS: Record<string, string> = { t: 'tcp', u: 'udp', w: 'raw', S: 'sctp', M: 'mptcp', d: 'dccp', x: '*unix' };
+/** Short options that take an argument (`-A udp`, `-Audp`), and their long names. */
+const ARG_OPTIONS: Record<string, string> = { A: '--query', f: '--family', D: '--diag', F: '--filter', N: '--net' };
+const ARG_LONG = new Set(Object.values(ARG_OPTIONS));
+/** `-f` names (and -4, -6, -0) → what ss lists of that family when no table named is one of its. */
+const FAMILY_GROUPS: Record<string, string> = {
+  inet: '*inet', inet6: '*inet', unix: '*unix', link: '*packet', packet: '*packet', netlink: 'nl', vsock: '*vsock', tipc: '*tipc',
+  xdp: '*xdp',
+};
+const LETTER_FAMILIES: Record<string, string> = { 4: 'inet', 6: 'inet6', 0: 'packet' };
+
+/** The family group (FAMILY_GROUPS value) a table or group belongs to; undefined: every family (`*all`). */
+function familyOf(t: string): string | undefined {
+  if (t === '*all') return undefined;
+  if (t.startsWith('u_')) return '*unix';
+  if (t.startsWith('p_')) return '*packet';
+  if (t.startsWith('v_') || t.startsWith('*vsock')) return '*vsock';
+  if (t.startsWith('*') || t === 'nl' || t === 'xdp') return t;
+  return '*inet';
+}
 
 export function parseFlags(raw: string): FlagInfo {
   const letters = new Set<string>();
   const tables = new Set<string>();
+  const families = new Set<string>();
   const states: string[] = [];
   const words = raw.trim().split(/\s+/);
+  // an option's argument: `--query=udp`, `-Audp`, or the next word
+  const option = (name: string, arg: string): void => {
+    for (const t of arg.split(',')) {
+      if (!t) continue;
+      if (name === '--query') tables.add(QUERY_TABLES[t] ?? '*' + t); // multi-table ones (unix, inet, packet…)
+      else if (name === '--family') families.add(t);
+    }
+  };
   for (let i = 0; i < words.length; i++) {
     const w = words[i];
     if (w.startsWith('--')) {
-      const l = LONG_FLAGS[w.split('=')[0]];
+      const eq = w.indexOf('=');
+      const name = eq < 0 ? w : w.slice(0, eq);
+      if (ARG_LONG.has(name)) option(name, eq < 0 ? words[++i] ?? '' : w.slice(eq + 1));
+      const l = LONG_FLAGS[name];
       if (l) letters.add(l);
-      if (w === '--query' || w === '--family') i++;
       continue;
     }
     if (w.startsWith('-') && w.length > 1) {
-      for (const ch of w.slice(1)) letters.add(ch);
-      const last = w[w.length - 1];
-      if (last === 'A' || last === 'f') {
-        const arg = words[i + 1] ?? '';
-        i++;
-        for (const t of arg.split(',')) {
-          if (t === 'tcp' || t === 'udp' || t === 'raw' || t === 'sctp' || t === 'mptcp' || t === 'dccp') tables.add(t);
-          else if (t === 'netlink') tables.add('nl');
-          else if (QUERY_TABLES[t]) tables.add(QUERY_TABLES[t]);
-          else if (t) tables.add('*' + t); // multi-table families (unix, inet, packet…)
+      for (let c = 1; c < w.length; c++) {
+        const ch = w[c];
+        const name = ARG_OPTIONS[ch];
+        if (name !== undefined) {
+          option(name, c + 1 < w.length ? w.slice(c + 1) : words[++i] ?? '');
+          break;
         }
+        letters.add(ch);
       }
       continue;
     }
@@ -368,9 +396,16 @@ export function parseFlags(raw: string): FlagInfo {
       i++;
     }
   }
-  for (const l of letters) if (TABLE_LETTERS[l]) tables.add(TABLE_LETTERS[l]);
-  if (letters.has('x')) tables.add('*unix');
-  if (letters.has('0')) tables.add('*packet');
+  for (const l of letters) {
+    if (TABLE_LETTERS[l]) tables.add(TABLE_LETTERS[l]);
+    if (LETTER_FAMILIES[l]) families.add(LETTER_FAMILIES[l]);
+  }
+  // a family adds its tables only when none named is one of them (ss: `-t -f inet` lists tcp only, `-t -f unix` both)
+  const named = [...tables];
+  for (const f of families) {
+    const group = FAMILY_GROUPS[f] ?? '*' + f;
+    if (!named.some((t) => familyOf(t) === undefined || familyOf(t) === group)) tables.add(group);
+  }
   const info: FlagInfo = { letters, raw };
   if (tables.size === 1) {
     const t = [...tables][0];

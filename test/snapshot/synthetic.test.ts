@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import * as v8 from 'v8';
 import * as vm from 'vm';
-import { SsParser, parseSsText } from '../../src/snapshot/parser';
+import { SsParser, parseFlags, parseSsText } from '../../src/snapshot/parser';
 import { builtinServices } from '../../src/snapshot/services';
 import type { SocketRecord, UnparsedLine } from '../../src/snapshot/types';
 import { SYNTHETIC, expectAccounted, parse } from './helpers';
@@ -425,6 +425,33 @@ describe('hostile sizes stay linear', () => {
 });
 
 describe('Netid/State inference without columns', () => {
+  it('capture flags: an option\'s argument attached or after it, long forms, families that add no table', () => {
+    const read = (raw: string) => {
+      const f = parseFlags(raw);
+      return [f.table, [...f.letters].sort().join('')];
+    };
+    expect(read('-Audp -a')).toEqual(['udp', 'a']);
+    expect(read('-Aunix_stream')).toEqual(['u_str', '']);
+    expect(read('-aA udp')).toEqual(['udp', 'a']);
+    expect(read('--query udp -n')).toEqual(['udp', 'n']);
+    expect(read('--query=udp')).toEqual(['udp', '']);
+    expect(read('-A udp,tcp')).toEqual([undefined, '']);
+    // ss -t -f inet lists tcp only; a family adds its tables when no table named is one of them
+    expect(read('-ta -f inet')).toEqual(['tcp', 'at']);
+    expect(read('-t --family inet')).toEqual(['tcp', 't']);
+    expect(read('--family=inet -u')).toEqual(['udp', 'u']);
+    expect(read('-tfinet')).toEqual(['tcp', 't']);
+    expect(read('-4 -t')).toEqual(['tcp', '4t']);
+    expect(read('-f inet')[0]).toBeUndefined();
+    expect(read('-6')[0]).toBeUndefined();
+    expect(read('-t -f unix')[0]).toBeUndefined();
+    expect(read('-f netlink')[0]).toBe('nl');
+    // other options' arguments are no letters either (-N NETNS: not p, r, o, d)
+    expect(read('-Nprod -t')).toEqual(['tcp', 't']);
+    const r = parse('# flags: -Audp -a\nState Recv-Q Send-Q Local Address:Port Peer Address:Port\nUNCONN 0 0 0.0.0.0:53 0.0.0.0:*\n');
+    expect(r.sockets[0]).toMatchObject({ netid: 'udp', netidInferred: expect.stringMatching(/capture flags/) });
+  });
+
   it('tipc without Netid: the --tipcinfo type decides', () => {
     const r = parse('Recv-Q Send-Q Local Address:Port Peer Address:Port\n0 0 0:3204448256 - users:(("t",pid=1,fd=2))\n type:STREAM cong:none  drop:0\n0 0 1:2 -\n');
     expect(r.sockets.map((s) => s.netid)).toEqual(['ti_st', 'unknown']);
