@@ -328,10 +328,13 @@ const LONG_FLAGS: Record<string, string> = {
   '--all': 'a', '--listening': 'l', '--numeric': 'n', '--no-header': 'H', '--oneline': 'O', '--context': 'Z',
   '--contexts': 'z', '--threads': 'T',
 };
-/** `-A` names → the table, or `*GROUP` for several. */
+/**
+ * `-A` names → the table, or `*GROUP` for several (`-A packet_raw` / `packet_dgram` list every packet socket,
+ * ss 6.1 does not filter them by type).
+ */
 const QUERY_TABLES: Record<string, string> = {
   tcp: 'tcp', udp: 'udp', raw: 'raw', sctp: 'sctp', mptcp: 'mptcp', dccp: 'dccp', netlink: 'nl',
-  unix_stream: 'u_str', unix_dgram: 'u_dgr', unix_seqpacket: 'u_seq', packet_raw: 'p_raw', packet_dgram: 'p_dgr',
+  unix_stream: 'u_str', unix_dgram: 'u_dgr', unix_seqpacket: 'u_seq', packet_raw: '*packet', packet_dgram: '*packet',
 };
 const TABLE_LETTERS: Record<string, string> = { t: 'tcp', u: 'udp', w: 'raw', S: 'sctp', M: 'mptcp', d: 'dccp', x: '*unix' };
 /** Short options that take an argument (`-A udp`, `-Audp`), and their long names. */

@@ -448,8 +448,13 @@ describe('Netid/State inference without columns', () => {
     expect(read('-f netlink')[0]).toBe('nl');
     // other options' arguments are no letters either (-N NETNS: not p, r, o, d)
     expect(read('-Nprod -t')).toEqual(['tcp', 't']);
+    // ss 6.1 lists every packet socket for -A packet_raw / packet_dgram
+    expect(read('-A packet_raw')[0]).toBeUndefined();
+    expect(read('-A packet_dgram')[0]).toBeUndefined();
     const r = parse('# flags: -Audp -a\nState Recv-Q Send-Q Local Address:Port Peer Address:Port\nUNCONN 0 0 0.0.0.0:53 0.0.0.0:*\n');
     expect(r.sockets[0]).toMatchObject({ netid: 'udp', netidInferred: expect.stringMatching(/capture flags/) });
+    const pk = parse('# flags: -A packet_raw\nRecv-Q Send-Q Local Address:Port Peer Address:Port\n0 0 *:eth0 *\n');
+    expect(pk.sockets[0]).toMatchObject({ netid: 'unknown', netidInferred: expect.stringMatching(/p_raw or p_dgr/) });
   });
 
   it('tipc without Netid: the --tipcinfo type decides', () => {
