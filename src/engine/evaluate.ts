@@ -54,8 +54,20 @@ const FIELD_NEEDS: Record<FieldGroup, string> = {
   tcpinfo: 'TCP internals (ss -i)',
 };
 
-export function missingFieldsReason(missing: FieldGroup[]): string {
-  return `needs ${missing.map((f) => FIELD_NEEDS[f]).join(' and ')}, which this snapshot does not carry`;
+/**
+ * The flag of a group that rows of a capture with that flag may all lack: `ss -o` prints a timer only where one
+ * is pending, `ss -p` a process only where ss may see it.
+ */
+const SOMETIMES_SHOWN: Partial<Record<FieldGroup, string>> = { timer: '-o', processes: '-p' };
+
+/**
+ * `flagsKnown` false: the snapshot does not say what it was captured with, so its rows told the groups — and a
+ * group no row shows may have been asked for all the same (`ss -o` where no timer was pending).
+ */
+export function missingFieldsReason(missing: FieldGroup[], flagsKnown = true): string {
+  const reason = `needs ${missing.map((f) => FIELD_NEEDS[f]).join(' and ')}, which this snapshot does not carry`;
+  const flags = flagsKnown ? [] : missing.map((f) => SOMETIMES_SHOWN[f]).filter((x) => x !== undefined);
+  return flags.length === 0 ? reason : `${reason} (no row shows it: if the capture had ${flags.join(' and ')}, say so with --ss-flags)`;
 }
 
 /**
@@ -550,7 +562,7 @@ export class SnapshotEvaluator {
    * evaluated — unless it failed anyway on sockets whose table is known (it admits only named netids, and is
    * per-socket or counts upwards), which the sockets it did not see cannot undo.
    */
-  finish(fields?: Set<FieldGroup>, undecided: Partial<Record<UndecidedKind, number>> = {}, source?: string): EvaluationResult {
+  finish(fields?: Set<FieldGroup>, undecided: Partial<Record<UndecidedKind, number>> = {}, source?: string, flagsKnown = true): EvaluationResult {
     this.settle();
     const available = fields ?? this.ctx.fields;
     const result: EvaluationResult = { findings: [], notEvaluated: [], omitted: [], evaluated: [] };
@@ -558,7 +570,7 @@ export class SnapshotEvaluator {
       const id = st.rule.meta.id;
       const missing = st.rule.missingFields(available);
       if (missing.length > 0) {
-        result.notEvaluated.push({ ruleId: id, host: this.ctx.host, file: this.ctx.file, reason: missingFieldsReason(missing) });
+        result.notEvaluated.push({ ruleId: id, host: this.ctx.host, file: this.ctx.file, reason: missingFieldsReason(missing, flagsKnown) });
         continue;
       }
       const gaps = source === 'proc' ? procGaps(st.rule, st.filter) : [];

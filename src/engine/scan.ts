@@ -124,7 +124,10 @@ export interface SnapshotResult {
  * unparsed lines, the `ss -s` summary and the rule evaluator.
  */
 /** What a snapshot's collector needs of the scan: the rules, the identity given, and waivers/baseline to ask as findings are found. */
-type CollectorOptions = Pick<ScanOptions, 'rules' | 'host' | 'labels'> & Pick<EvaluatorContext, 'suppress'>;
+type CollectorOptions = Pick<ScanOptions, 'rules' | 'host' | 'labels'> & Pick<EvaluatorContext, 'suppress'> & {
+  /** --ss-flags gave the snapshot's flags (else its `# flags:` line, or its rows, tell the field groups). */
+  flagsGiven?: boolean;
+};
 
 class SnapshotCollector {
   /**
@@ -251,7 +254,7 @@ class SnapshotCollector {
     }
     Object.assign(meta, stats.meta, meta);
     const id = this.resolveIdentity();
-    const result = this.startEvaluator().finish(availableFields(stats.fields as Set<FieldGroup>, meta), stats.undecided, meta.source);
+    const result = this.startEvaluator().finish(availableFields(stats.fields as Set<FieldGroup>, meta), stats.undecided, meta.source, this.opts.flagsGiven || meta.flags !== undefined);
     const unknownNetid = Object.values(stats.undecided).reduce((n, c) => n + (c ?? 0), 0);
     const snapshot: SnapshotReport = {
       file,
@@ -441,7 +444,7 @@ export async function scanSplit(
   const worker = startRunner(); // a worker thread boots while this one starts on the file
   youngGenerationGrows(false); // the worker's isolate costs memory: this thread's nursery stops growing
   const seed = await planHead(input.path, size, input.flags);
-  const head = new SnapshotCollector(input.label, opts);
+  const head = new SnapshotCollector(input.label, { ...opts, flagsGiven: input.flags !== undefined });
   if (seed) Object.assign(head.meta, lowerKeys(seed.meta));
   const identity = head.resolveIdentity();
   // Sums of floats depend on the order of addition: such rule sets are scanned in one thread.
@@ -452,7 +455,7 @@ export async function scanSplit(
   const range: ByteRange = { start: 0, end: size };
   let parsing = true;
   let second: Promise<RangeResult> | undefined;
-  const first = new SnapshotCollector(input.label, opts);
+  const first = new SnapshotCollector(input.label, { ...opts, flagsGiven: input.flags !== undefined });
   let boundary: ParserSeed | undefined;
   let stats: ParseStats | undefined;
   // Before the worker's result is copied here (it arrives once this thread's range is parsed, see followOn):
@@ -545,7 +548,7 @@ function lowerKeys(meta: Record<string, string>): Record<string, string> {
 }
 
 async function scanWhole(input: ScanInput, opts: CollectorOptions): Promise<SnapshotResult | Diagnostic> {
-  const c = new SnapshotCollector(input.label, opts);
+  const c = new SnapshotCollector(input.label, { ...opts, flagsGiven: input.flags !== undefined });
   let stats;
   try {
     stats = await parseSnapshotFile(input.path, c.sink(), { file: input.label, flags: input.flags, ...(input.stream ? { input: input.stream } : {}) });

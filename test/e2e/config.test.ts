@@ -379,3 +379,19 @@ it('a host override matching on no label at all (every host) is refused', async 
   expect(r.code).toBe(2);
   expect(r.stderr.trim()).toBe(`socklint: ${c}:2:21: 'hosts[0].match.labels' must not be empty [bad-value]`);
 });
+
+describe('a rule not evaluated for want of a group no row shows', () => {
+  it('says to give the flags when the snapshot does not record them (ss -o prints no timer where none is pending)', async () => {
+    const tanp = path.join(ROOT, 'fixtures/real/small.tanp.ss');
+    const reason = async (args: string[]) => {
+      const r = await runCli(['scan', tanp, '--format', 'json', '--fail-on', 'none', ...args]);
+      return Object.fromEntries(jsonReport(r).notEvaluated.map((n) => [n.ruleId, n.reason]));
+    };
+    const unknown = await reason([]);
+    expect(unknown.retransmitting).toBe('needs timer information (ss -o or -e), which this snapshot does not carry (no row shows it: if the capture had -o, say so with --ss-flags)');
+    expect(unknown['high-rtt']).toBe('needs TCP internals (ss -i), which this snapshot does not carry');
+    const known = await reason(['--ss-flags=-tanp']);
+    expect(known.retransmitting).toBe('needs timer information (ss -o or -e), which this snapshot does not carry');
+    expect((await reason(['--ss-flags=-tanpo'])).retransmitting).toBeUndefined();
+  });
+});
