@@ -265,6 +265,19 @@ function collect(src: YamlSource, definitions: RuleDefinition[], diagnostics: Di
   if (src.diagnostics.length > 0) {
     const found = [...src.diagnostics];
     semanticProblems(src, found);
+    // its rules' ids still count: a duplicate among them, or of one of them later, is reported now, not once
+    // the schema errors are fixed
+    const rules = (src.value as { rules?: unknown } | undefined)?.rules;
+    if (Array.isArray(rules)) {
+      rules.forEach((raw, index) => {
+        const id = (raw as { id?: unknown } | null)?.id;
+        if (typeof id !== 'string') return;
+        const idPos = src.positionOf(['rules', index, 'id']);
+        const first = seen.get(id);
+        if (first) found.push(duplicateId(id, { file: src.file, ...idPos }, first));
+        else seen.set(id, { file: src.file, ...idPos });
+      });
+    }
     found.sort((a, b) => (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0));
     diagnostics.push(...found);
     return;

@@ -311,6 +311,15 @@ describe('across files', () => {
     expect(pack.definitions.map((d) => d.id)).toEqual(['test-rule']);
   });
 
+  it('the id of a rule whose file has schema errors counts too: its duplicates are reported with them, at once', () => {
+    const broken = path.join(dir, 'broken');
+    fs.mkdirSync(broken);
+    fs.writeFileSync(path.join(broken, 'x.yaml'), ruleYaml('    match: {local.prot: 22}'));
+    fs.writeFileSync(path.join(broken, 'y.yaml'), ruleYaml('    match: {local.port: 22}'));
+    const pack = loadRulePack([broken], { includeDefault: false });
+    expect(pack.diagnostics.map((d) => `${path.basename(d.file)}:${d.line} ${d.code}`)).toEqual(['x.yaml:9 unknown-field', 'y.yaml:2 duplicate-id']);
+  });
+
   it('a pack rule id that clashes with the default pack is a duplicate too', () => {
     const clash = path.join(dir, 'clash');
     fs.mkdirSync(clash);
