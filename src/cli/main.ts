@@ -10,16 +10,32 @@ import { cleanUpOnSignals } from '../cleanup';
 
 const FAIL_ON = ['error', 'warning', 'note', 'none'] as const;
 
-/** yargs drops a bare `-` positional; it travels through the parser under this name and is restored here. */
-const DASH = '\u0000-';
+/**
+ * Arguments yargs must take as they are travel through it behind this mark and lose it here: a bare `-` (which
+ * yargs drops) and everything after `--` (which yargs keeps from the command's positionals: `scan -- -x.ss`
+ * scanned the live host).
+ */
+const LITERAL = '\u0000';
+const DASH = `${LITERAL}-`;
+
+function literal(x: string): string {
+  return x.startsWith(LITERAL) ? x.slice(LITERAL.length) : x;
+}
 
 function collect(v: unknown): string[] | undefined {
   if (v === undefined) return undefined;
-  return (Array.isArray(v) ? v : [v]).map((x) => (String(x) === DASH ? '-' : String(x)));
+  return (Array.isArray(v) ? v : [v]).map((x) => literal(String(x)));
 }
 
 function undash(v: string | undefined): string | undefined {
-  return v === DASH ? '-' : v;
+  return v === undefined ? undefined : literal(v);
+}
+
+/** argv as yargs gets it: `-` and what follows `--` marked LITERAL, the `--` dropped. */
+function marked(argv: readonly string[]): string[] {
+  const end = argv.indexOf('--');
+  const before = (end < 0 ? argv : argv.slice(0, end)).map((a) => (a === '-' ? DASH : a));
+  return end < 0 ? before : [...before, ...argv.slice(end + 1).map((a) => LITERAL + a)];
 }
 
 /** Options that take a value (all but `--redact`, whose bare form means "peer addresses"). */
@@ -70,7 +86,10 @@ export async function main(argv: string[]): Promise<number> {
   const { default: yargs } = await import('yargs');
   let exitCode: number = ExitCode.ok;
   const setExit = (code: number): void => { exitCode = code; };
-  const parser = yargs(argv.map((a) => (a === '-' ? DASH : a)))
+  // `socklint -- scan x.ss` (what `npx socklint -- …` passes on): a leading `--` ends no options, and yargs
+  // would take everything after it for positionals of no command, run nothing and exit 0
+  const args = argv[0] === '--' ? argv.slice(1) : argv;
+  const parser = yargs(marked(args))
     .scriptName('socklint')
     // an option that may be repeated takes one value each time: `--rules my-rules/ web-01.ss` scans web-01.ss
     // with those rules (yargs' default would take web-01.ss as a second rule path and scan this host instead)
@@ -96,7 +115,7 @@ export async function main(argv: string[]): Promise<number> {
       }
       // `rules validate --strict x.yaml`: an unknown option took the path after it as its value, and yargs says
       // only that the path is missing
-      const unknown = text.startsWith('Not enough non-option arguments') ? unknownOption(argv, (parser as unknown as { getOptions(): { key: Record<string, unknown> } }).getOptions().key) : undefined;
+      const unknown = text.startsWith('Not enough non-option arguments') ? unknownOption(args, (parser as unknown as { getOptions(): { key: Record<string, unknown> } }).getOptions().key) : undefined;
       if (unknown) {
         const took = unknown.value === undefined ? '' : ` (it took '${unknown.value}' as its value)`;
         throw new UserError({ file: '', code: 'usage', message: `Unknown argument: ${unknown.name}${took}` }, ExitCode.usage);

@@ -309,6 +309,20 @@ describe('the command line', () => {
     noStack(r);
     expect(r.stderr).toMatch(/Unknown argument: formt/);
   });
+  it('`--`: a leading one (npx socklint -- …) is dropped; after the command it ends the options, its files are scanned', async () => {
+    const v = await runCli(['--', '--version']);
+    expect({ code: v.code, out: v.stdout.trim() }).toEqual({ code: 0, out: expect.stringMatching(/^\d+\.\d+\.\d+$/) });
+    const dir = tmpDir();
+    const odd = path.join(dir, '-odd.ss');
+    fs.copyFileSync(SNAP, odd);
+    // run from the folder, so that the file's name starts with a dash
+    const r = await runCli(['scan', '--format', 'json', '--fail-on', 'none', '--', '-odd.ss'], { cwd: dir });
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout).snapshots.map((s: { file: string }) => s.file)).toEqual(['-odd.ss']);
+    const lead = await runCli(['--', 'scan', '--format', 'json', '--fail-on', 'none', odd]);
+    expect(JSON.parse(lead.stdout).snapshots).toHaveLength(1);
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
   it('an unknown flag that took the only path as its value is named, not "not enough arguments"', async () => {
     const r = await runCli(['rules', 'validate', '--strict', 'rules/high-rtt.yaml']);
     expect(r.code).toBe(2);
