@@ -5,7 +5,7 @@
 import { readTextLimited } from '../read-limited';
 import { notUtf8, tooLarge } from '../rules/yaml-source';
 import { ExitCode, UserError } from '../diagnostics';
-import type { Finding, ScanReport, Suppression, WaiverReport } from './types';
+import type { Finding, ScanReport, SnapshotReport, Suppression, WaiverReport } from './types';
 import type { FindingFilter } from './scan';
 import { compareText } from '../compare';
 import { listed } from '../report/text';
@@ -132,7 +132,7 @@ export class BaselineFilter implements FindingFilter {
   suppress(f: Finding): Suppression | undefined {
     return this.known.has(f.fingerprint) ? this.suppression : undefined;
   }
-  report(): WaiverReport[] {
+  report(_snapshots: readonly SnapshotReport[]): WaiverReport[] {
     return [];
   }
 }

@@ -32,7 +32,8 @@ export interface RuleSelector {
 /** Decides suppression of findings (waivers, baseline) and reports on itself afterwards. */
 export interface FindingFilter {
   suppress(f: Finding): Suppression | undefined;
-  report(): WaiverReport[];
+  /** Waivers that need attention, knowing which rules were evaluated on which snapshots. */
+  report(snapshots: readonly SnapshotReport[]): WaiverReport[];
   /** Whether it may suppress findings of `ruleId` on `host` (false: none of them, whatever their sockets). */
   mayApply(ruleId: string, host: string): boolean;
 }
@@ -611,7 +612,7 @@ export async function runScan(opts: ScanOptions): Promise<ScanOutcome> {
     notEvaluated.push(...r.notEvaluated);
     omitted.push(...r.omitted);
   });
-  const waivers = filters.flatMap((f) => f.report());
+  const waivers = filters.flatMap((f) => f.report(snapshots));
   const report: ScanReport = {
     tool: { name: 'socklint', version: opts.version, informationUri: 'https://github.com/socklint/socklint' },
     startedAt: started.toISOString(),

@@ -114,6 +114,11 @@ export interface WaiverReport {
   /** Where the waiver is written (config file:line). */
   location?: Location;
   status: 'expired' | 'unused';
+  /**
+   * An unused waiver whose rule was evaluated on none of the snapshots of the hosts it covers (their flags
+   * lacked what it needs): it matched nothing because nothing was checked, not because the problem is gone.
+   */
+  ruleNotEvaluated?: true;
 }
 
 export interface ScanReport {

@@ -5,7 +5,7 @@
  */
 import picomatch from 'picomatch';
 import type { Location, SocketRecord } from '../snapshot/types';
-import type { Finding, Suppression, WaiverReport } from './types';
+import type { Finding, SnapshotReport, Suppression, WaiverReport } from './types';
 import type { FindingFilter } from './scan';
 
 export interface WaiverSpec {
@@ -83,11 +83,12 @@ export class WaiverFilter implements FindingFilter {
     return undefined;
   }
 
-  report(): WaiverReport[] {
+  report(snapshots: readonly SnapshotReport[] = []): WaiverReport[] {
     const out: WaiverReport[] = [];
     for (const w of this.waivers) {
       if (!w.expired && w.matched > 0) continue;
       const { spec } = w;
+      const checked = w.expired || snapshots.some((s) => w.hostMatch(s.host) && s.rulesEvaluated.some((id) => w.ruleMatch(id)));
       out.push({
         ruleId: spec.rule,
         reason: spec.reason,
@@ -96,6 +97,7 @@ export class WaiverFilter implements FindingFilter {
         ...(spec.ticket ? { ticket: spec.ticket } : {}),
         ...(spec.location ? { location: spec.location } : {}),
         status: w.expired ? 'expired' : 'unused',
+        ...(checked ? {} : { ruleNotEvaluated: true as const }),
       });
     }
     return out;

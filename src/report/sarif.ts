@@ -368,7 +368,7 @@ export function buildSarifLog(input: ScanReport, ctx: FormatContext): Sarif.Log 
         text:
           w.status === 'expired'
             ? `The waiver for ${w.ruleId} expired on ${stripControl(w.expires)}: ${text(w.reason, 'no reason given')}`
-            : `The waiver for ${w.ruleId} matched no finding: ${text(w.reason, 'no reason given')}`,
+            : `The waiver for ${w.ruleId} matched no finding${w.ruleNotEvaluated ? ' (its rule was not evaluated on the hosts it covers: keep it until it is)' : ''}: ${text(w.reason, 'no reason given')}`,
       },
       descriptor: { id: w.status === 'expired' ? 'waiver-expired' : 'waiver-unused' },
       associatedRule: ruleRef(w.ruleId),

@@ -194,7 +194,8 @@ export function formatText(input: ScanReport, ctx: FormatContext): string {
     lines.push(paint('1', `Waivers needing attention (${num(report.waivers.length)})`));
     for (const w of report.waivers) {
       const at = w.location ? `${e(w.location.file)}:${w.location.line}  ` : '';
-      lines.push(`  ${at}${e(w.ruleId)}: ${w.status === 'expired' ? `expired ${e(w.expires)}` : 'matched nothing'} — ${e(w.reason)}`);
+      const state = w.status === 'expired' ? `expired ${e(w.expires)}` : w.ruleNotEvaluated ? 'matched nothing: its rule was not evaluated where it applies' : 'matched nothing';
+      lines.push(`  ${at}${e(w.ruleId)}: ${state} — ${e(w.reason)}`);
     }
   }
 

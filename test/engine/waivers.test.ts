@@ -28,6 +28,21 @@ it('marks the findings it matches with one Suppression per waiver, and reports e
   expect(filter.report().map((w) => [w.ruleId, w.status])).toEqual([[ruleId, 'expired'], ['no-such-rule', 'unused']]);
 });
 
+it('an unused waiver whose rule was evaluated on none of the snapshots of its hosts says so (nothing was checked)', () => {
+  const filter = new WaiverFilter([
+    { rule: 'high-rtt', reason: 'slow link', expires: '2099-12-31' },
+    { rule: 'high-rtt', host: 'db-*', reason: 'db link', expires: '2099-12-31' },
+    { rule: 'recv-*', reason: 'queues', expires: '2099-12-31' },
+  ], new Date('2026-11-30T00:00:00Z'));
+  const snap = (host: string, rulesEvaluated: string[]) => ({ host, rulesEvaluated }) as unknown as Parameters<WaiverFilter['report']>[0][number];
+  const report = filter.report([snap('web-1', ['high-rtt', 'recv-queue-backlog']), snap('db-1', ['recv-queue-backlog'])]);
+  expect(report.map((w) => [w.reason, w.status, w.ruleNotEvaluated])).toEqual([
+    ['slow link', 'unused', undefined], // evaluated on web-1: nothing there to waive
+    ['db link', 'unused', true], // its hosts (db-1) never evaluated high-rtt
+    ['queues', 'unused', undefined],
+  ]);
+});
+
 describe('a waiver\'s group', () => {
   it('takes the keys rules group by, and a typo is an unknown key with a suggestion at load time', () => {
     const schema = JSON.parse(fs.readFileSync(path.join(__dirname, '../../schemas/config.schema.json'), 'utf8'));
