@@ -16,6 +16,7 @@
  * (`/path 12345 * 0`: the number before the peer's `*`). A row whose inode cannot be found, or that no
  * process holds, is written as ss printed it — as ss -p prints a socket without owners.
  */
+import { unsignedInode } from './parser';
 import { usersField, type SocketOwners } from './proc';
 
 const SPACE = 0x20;
@@ -174,16 +175,20 @@ function isStar(data: Buffer, tokens: number[], i: number): boolean {
   return tokens[2 * i + 1] - tokens[2 * i] === 1 && data[tokens[2 * i]] === 0x2a;
 }
 
-/** Token i as a whole number, or undefined when it is not all digits. */
+/**
+ * Token i as a unix inode — a whole number, or ss ≤ 6.5's negative print of one from 2^31 on, read as
+ * unsignedInode (parser.ts) does — or undefined when it is not one.
+ */
 function digits(data: Buffer, tokens: number[], i: number): number | undefined {
-  const s = tokens[2 * i];
+  const neg = data[tokens[2 * i]] === 0x2d; // -
+  const s = tokens[2 * i] + (neg ? 1 : 0);
   const e = tokens[2 * i + 1];
-  if (e - s > 15) return undefined;
+  if (e - s > 15 || e === s) return undefined;
   let n = 0;
   for (let p = s; p < e; p++) {
     const c = data[p];
     if (c < 0x30 || c > 0x39) return undefined;
     n = n * 10 + c - 0x30;
   }
-  return n;
+  return neg ? unsignedInode(-n) : n;
 }

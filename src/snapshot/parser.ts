@@ -1873,8 +1873,16 @@ function guessClass(s: string, p: number, n: number): Cls {
   return Cls.INET;
 }
 
+/**
+ * A unix socket's inode as ss ≥ 6.6 prints it: ss ≤ 6.5 printed it signed, inodes from 2^31 on negative (`/x -6`
+ * for 4294967290), which then read as the later version's number (baselines and peer links match across them).
+ */
+export function unsignedInode(inode: number): number {
+  return inode < 0 && inode >= -0x80000000 ? inode + 0x100000000 : inode;
+}
+
 function unixEndpoint(name: string, inode: number): Endpoint {
-  const ep: Endpoint = { address: name, port: inode };
+  const ep: Endpoint = { address: name, port: unsignedInode(inode) };
   if (name.charCodeAt(0) === 47 /* / */) ep.path = name;
   return ep;
 }

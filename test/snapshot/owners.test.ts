@@ -123,6 +123,15 @@ describe('the process column filled in by socklint', () => {
     );
   });
 
+  test('ss ≤ 6.5\'s negative unix inode is the socket\'s (a number a name holds before it is not)', () => {
+    const owners = new SocketOwners(new Map([[7, 'realowner'], [1, 'sshd']]), [4294967290, 5], [7, 1], [3, 1]);
+    const { out, filled } = fill(owners, 'u_str LISTEN 0 1 /t/y 5 * 0 -6 * 0\n');
+    expect(filled).toBe(1);
+    expect(out).toBe('u_str LISTEN 0 1 /t/y 5 * 0 -6 * 0 users:(("realowner",pid=7,fd=3))\n');
+    const parsed = parseSsText(`# flags: -xlp\n${out}`, { file: 'x' }).sockets;
+    expect(parsed.map((x) => [x.local.path, x.local.port, x.processes?.map((p) => p.name)])).toEqual([['/t/y 5 * 0', 4294967290, ['realowner']]]);
+  });
+
   test('a socket held by several processes lists them in the order found (ss -p: highest PID first)', () => {
     const owners = new SocketOwners(new Map([[30, 'worker'], [20, 'master']]), [9, 9, 8], [30, 20, 20], [6, 6, 5]);
     expect(owners.holders(9)).toBe('("worker",pid=30,fd=6),("master",pid=20,fd=6)');

@@ -124,7 +124,7 @@ const unixRow: fc.Arbitrary<Gen> = fc.record({
   users: fc.option(users, { nil: undefined }),
   s: fc.array(sp, { minLength: 6, maxLength: 6 }),
 }).map((g) => {
-  const local: Endpoint = { address: g.name, port: g.ino };
+  const local: Endpoint = { address: g.name, port: g.ino < 0 ? g.ino + 2 ** 32 : g.ino }; // ss ≤ 6.5 printed it signed
   if (g.name.startsWith('/')) local.path = g.name;
   const exp: Partial<SocketRecord> = { netid: g.netid, state: g.state, recvQ: g.rq, sendQ: g.sq, local, peer: { address: '*', port: g.peerIno } };
   let text = [g.netid, g.s[0], g.state, g.s[1], g.rq, g.s[2], g.sq, g.s[3], g.name, ' ', g.ino, g.s[4], '* ', g.peerIno].join('');

@@ -170,7 +170,7 @@ describe('fixtures/synthetic', () => {
     expect(by(22)).toMatchObject({ local: { address: 'genl', port: null }, peer: { address: '0', port: 1 } });
     expect(by(23)).toMatchObject({ local: { address: '/run/demo/sock with  space', port: 26017, path: '/run/demo/sock with  space' }, peer: { address: '*', port: 0 }, shutdown: '<->', extra: { ino: '1588', dev: '0/25', peers: '30001 30002' } });
     expect(by(23).inode).toBeUndefined(); // unix `ino:` is the filesystem inode
-    expect(by(24)).toMatchObject({ local: { address: '/x', port: -6 }, peer: { port: -7 }, shutdown: '-->', extra: { peers: '' } });
+    expect(by(24)).toMatchObject({ local: { address: '/x', port: 4294967290 }, peer: { port: 4294967289 }, shutdown: '-->', extra: { peers: '' } });
     expect(by(25).local).toEqual({ address: '@abs@name', port: 26019 });
     expect(by(26)).toMatchObject({ local: { address: '::ffff:127.0.0.1', port: 45001 }, extra: { 'inet-sockopt': '( recverr is_icsk freebind )' } });
     expect(by(29)).toMatchObject({ local: { address: 'fe80::1', port: 546, iface: 'eth0' }, peer: { address: 'fe80::2', port: 547 }, fwmark: '0x2a', cgroup: 'unreachable:1f2', extra: { tos: '0x10', class_id: '0' } });
@@ -270,6 +270,14 @@ describe('unix names a process chose', () => {
     const r = parse(`# flags: -xe\nu_str LISTEN 0 1 /a 5 * 0 users:(("x",pid=9,fd=9)) 6 * 0 <-> ino:1 dev:0/2 peers: 7 8\n`);
     expect(r.sockets[0]).toMatchObject({ local: { address: '/a 5 * 0 users:(("x",pid=9,fd=9))', port: 6 }, extra: { peers: '7 8' } });
     expect(r.sockets[0].processes).toBeUndefined();
+  });
+
+  it('ss ≤ 6.5 printed unix inodes signed: a negative one (local and peer) reads as ss ≥ 6.6 prints it', () => {
+    const r = parse('u_str ESTAB 0 0 /x -6 * -2147483648\nu_str ESTAB 0 0 @y 4294967290 * 2147483648\nu_str ESTAB 0 0 /z -2147483649 * 0\n');
+    expect(r.unparsed).toEqual([]);
+    expect(r.sockets.map((x) => [x.local.port, x.peer.port])).toEqual([[4294967290, 2147483648], [4294967290, 2147483648], [-2147483649, 0]]);
+    // only unix inodes: a netlink port id stays signed
+    expect(parse('nl UNCONN 0 0 audit:-1100095455 *\n').sockets[0].local.port).toBe(-1100095455);
   });
 
   it('with -p the process column is the first users:(( ss can print with no number after it', () => {
