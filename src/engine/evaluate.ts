@@ -190,7 +190,6 @@ export interface FindingsListed {
 export interface EvaluatorPartial {
   ruleIds: string[];
   rules: { findings: Finding[]; omitted: number; groups?: [string, GroupState][] }[];
-  firstLocation?: Location;
 }
 
 const NO_PARTS: (string | number | null)[] = [];
@@ -259,7 +258,6 @@ function sharedWants(rules: readonly CompiledRule[]): { wants: ExtensionWants; b
 export class SnapshotEvaluator {
   private readonly states: RuleState[];
   private readonly cap: number;
-  private firstLocation: Location | undefined;
   /** netid → state → the rules (in rule order) that can match such a socket. */
   private readonly dispatch = new Map<string, Map<string | undefined, Dispatch>>();
   private dispatchSize = 0;
@@ -344,7 +342,6 @@ export class SnapshotEvaluator {
   }
 
   add(s: SocketRecord): void {
-    if (this.firstLocation === undefined) this.firstLocation = s.location;
     const d = this.rulesFor(s.netid, s.state);
     const states = d.rules;
     const thin = isThin(s);
@@ -483,7 +480,6 @@ export class SnapshotEvaluator {
     return {
       ruleIds: this.states.map((st) => st.rule.meta.id),
       rules: this.states.map((st) => ({ findings: st.findings, omitted: st.omitted, ...(st.groups ? { groups: [...st.groups] } : {}) })),
-      ...(this.firstLocation ? { firstLocation: this.firstLocation } : {}),
     };
   }
 
@@ -526,7 +522,6 @@ export class SnapshotEvaluator {
   mergeFollowing(p: EvaluatorPartial): boolean {
     if (!this.hasRules(p.ruleIds)) return false;
     this.settle(); // this part's findings come first
-    if (this.firstLocation === undefined) this.firstLocation = p.firstLocation;
     this.states.forEach((st, i) => {
       const r = p.rules[i];
       if (!st.groups) {
@@ -616,6 +611,8 @@ export class SnapshotEvaluator {
     }
     const out: Finding[] = [];
     for (const g of groups.values()) {
+      // the largest value of no socket is no value: nothing to compare (a count or a sum of none is 0)
+      if (agg.fn === 'max' && g.count === 0) continue;
       const observed = g.value === -Infinity ? 0 : g.value;
       if (!compare(agg.op, observed, agg.threshold)) continue;
       const offenders = g.offenders.map((o) => o.offender);
@@ -623,7 +620,9 @@ export class SnapshotEvaluator {
         ruleId: st.rule.meta.id,
         level: st.rule.level,
         message: agg.message(g.group, observed, agg.threshold),
-        location: offenders[0]?.location ?? this.firstLocation ?? { file: this.ctx.file, line: 1 },
+        // a group without offenders (fewer than N sockets, or none) is the snapshot's as a whole: its first line,
+        // not a socket that has nothing to do with it
+        location: offenders[0]?.location ?? { file: this.ctx.file, line: 1 },
         host: this.ctx.host,
         group: g.group,
         observed,

@@ -366,7 +366,6 @@ export function shiftLines(r: RangeResult, linesBefore: number): void {
       l.line = fileLine(l.line, linesBefore);
     }
   };
-  shift(r.partial.firstLocation);
   for (const rule of r.partial.rules) {
     for (const f of rule.findings) {
       shift(f.location);

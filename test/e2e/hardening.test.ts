@@ -59,6 +59,19 @@ describe('ss output with a header and no row is a host without such sockets, not
     const parsed = await runCli(['parse', p, '--format', 'ndjson']);
     expect({ code: parsed.code, stdout: parsed.stdout, stderr: parsed.stderr }).toEqual({ code: 0, stdout: '', stderr: '' });
   });
+
+  it('a finding on no socket (too few of them) points at the snapshot\'s first line, not at a socket it is not about; a max of none is no value', async () => {
+    const p = file('some-sockets.ss', 'Netid State  Recv-Q Send-Q Local Address:Port  Peer Address:Port Process\ntcp CLOSE-WAIT 0 0 10.0.0.5:40000 10.0.0.9:80\n');
+    const rule = (id: string, aggregate: string) => [
+      'rules:', `  - id: ${id}`, '    title: t', '    kind: health', '    severity: error', '    description: d', '    help: h',
+      '    match: {state: LISTEN, local.port: 443}', `    aggregate: ${aggregate}`, '    message: "{observed}"',
+    ].join('\n');
+    fs.writeFileSync(path.join(dir, 'absent.yaml'), rule('https-up', '{function: count, lt: 1}'));
+    fs.writeFileSync(path.join(dir, 'max-none.yaml'), rule('max-none', '{function: max, field: recvQ, lt: 1}'));
+    const r = await runCli(['scan', p, '--no-default-rules', '--rules', path.join(dir, 'absent.yaml'), '--rules', path.join(dir, 'max-none.yaml'), '--format', 'json']);
+    expect(r.code).toBe(1);
+    expect(jsonReport(r).findings.map((f) => [f.ruleId, f.location.line])).toEqual([['https-up', 1]]);
+  });
 });
 
 describe('unreadable snapshots exit 3 with one line naming the file', () => {
