@@ -132,6 +132,7 @@ export async function main(argv: string[]): Promise<number> {
         .option('config', { alias: 'c', type: 'string', describe: 'socklint.yaml: packs, overrides, waivers' })
         .option('format', { alias: 'f', type: 'string', array: true, describe: 'KIND[=PATH]: text, json, sarif, junit, prometheus (repeatable; default text to stdout)' })
         .option('fail-on', { choices: FAIL_ON, default: 'error' as const, describe: 'lowest unsuppressed severity that makes the exit code 1' })
+        .option('fail-on-not-evaluated', { type: 'boolean', default: false, describe: 'exit 1 also when a rule could not be evaluated (the snapshots lack the ss flags it needs, e.g. -p run without root): a gate on complete captures' })
         .option('baseline', { type: 'string', describe: 'baseline.json from `socklint baseline`: only new findings fail' })
         .option('host', { type: 'string', describe: 'host name for the snapshots (default: capture metadata, else the file name)' })
         .option('label', { type: 'string', array: true, describe: 'KEY=VALUE label for host overrides (repeatable)' })
@@ -180,6 +181,7 @@ export async function main(argv: string[]): Promise<number> {
             config: a.config,
             formats: collect(a.format),
             failOn: a['fail-on'],
+            failOnNotEvaluated: a['fail-on-not-evaluated'] as boolean,
             baseline: a.baseline,
             host: a.host,
             labels,

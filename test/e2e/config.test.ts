@@ -23,6 +23,14 @@ async function scan(args: string[]) {
 }
 
 describe('exit codes and --fail-on', () => {
+  it('--fail-on-not-evaluated makes a rule the snapshot could not evaluate fail the scan (a capture that lost -p, -i ...)', async () => {
+    const tanp = path.join(ROOT, 'fixtures/real/small.tanp.ss');
+    expect((await runCli(['scan', tanp, '--fail-on', 'none'])).code).toBe(0);
+    expect((await runCli(['scan', tanp, '--fail-on', 'none', '--fail-on-not-evaluated'])).code).toBe(1);
+    // every rule evaluated: the flag changes nothing
+    expect((await runCli(['scan', SNAP, '--fail-on', 'none', '--fail-on-not-evaluated'])).code).toBe(0);
+  });
+
   it('exits 1 on an error finding, 0 with --fail-on none, and reports the findings either way', async () => {
     const a = await scan([]);
     expect(a.r.code).toBe(1);

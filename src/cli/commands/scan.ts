@@ -32,6 +32,8 @@ export interface ScanArgs {
   config?: string;
   formats?: string[];
   failOn: 'error' | 'warning' | 'note' | 'none';
+  /** --fail-on-not-evaluated: a rule the snapshots could not evaluate fails the scan too (exit 1). */
+  failOnNotEvaluated?: boolean;
   baseline?: string;
   host?: string;
   labels: string[];
@@ -141,7 +143,8 @@ export async function scanCommand(a: ScanArgs): Promise<number> {
     ...(a.sarifCategory ? { sarifCategory: a.sarifCategory } : {}),
   };
   const prepared = prepareReport(report, ctx.redact);
-  const code = snapshotErrors.length > 0 ? ExitCode.snapshot : failingCount(report, a.failOn) > 0 ? ExitCode.findings : ExitCode.ok;
+  const failing = failingCount(report, a.failOn) > 0 || (a.failOnNotEvaluated === true && report.notEvaluated.length > 0);
+  const code = snapshotErrors.length > 0 ? ExitCode.snapshot : failing ? ExitCode.findings : ExitCode.ok;
   // Reports are written as they are produced (a large JSON report never exists as one string). Files first,
   // and the exit code set, before stdout: a reader that stops early (`| head`) ends the process (cli/main.ts),
   // and by then every file is written and the exit code is the scan's.
