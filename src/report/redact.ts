@@ -77,7 +77,8 @@ export function checkRedactFields(fields: string[]): void {
   for (const field of fields) {
     const [root, sub] = field.split('.');
     if (!known.includes(root) || field.split('.').some((s) => s === '')) {
-      const suggestion = didYouMean(root, known);
+      // the rule language's `process.name` is the record's processes[].name
+      const suggestion = root === 'process' ? `processes.${sub ?? 'name'}` : didYouMean(root, known);
       // `--redact web-01.ss`: a bare --redact (peer addresses) took the snapshot that follows it as its value
       const snapshot = /[/\\]|\.ss(\.gz)?$/.test(field);
       unknownField(field, suggestion ? `did you mean '${suggestion}'?` : snapshot

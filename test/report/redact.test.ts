@@ -62,6 +62,8 @@ describe('--redact', () => {
       expect((e as UserError).message).toContain("did you mean 'processes'?");
     }
     expect(() => redactReport(sampleReport(), { fields: ['location.file'] })).toThrow(/unknown socket field 'location.file'/);
+    // the rule language's name for it
+    expect(() => redactReport(sampleReport(), { fields: ['process.name'] })).toThrow(expect.objectContaining({ diagnostics: [expect.objectContaining({ hint: "did you mean 'processes.name'?" })] }));
   });
 });
 
