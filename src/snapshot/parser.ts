@@ -1458,6 +1458,7 @@ export class SsParser {
     // ` 999 * 0 users:(("sshd",pid=1,fd=1))` too. After the peer's inode come items only, none a bare number
     // but the inodes a listener's `peers:` list ends the row with: the real PEERINODE is the row's last number
     // (the name's fake ones come before it), and a `users:((` whose group ends before that number is a name's.
+    // One space separates NAME and INODE (ss right-aligns the name before it): the name keeps its own trailing ones.
     const starts: number[] = [];
     const ends: number[] = [];
     // token indexes of `users:((` (ss prints two parentheses: a process name holding `users:(` makes a token
@@ -1502,7 +1503,7 @@ export class SsParser {
         const end = processColumnEnd(s, starts[k], n);
         if (end === -1) continue;
         if (lastNum >= 0 && starts[lastNum] >= (end < 0 ? starts[k] : end)) continue;
-        rec.local = unixEndpoint(s.slice(starts[0], ends[j - 1]), parseIntRange(s, starts[j], ends[j]));
+        rec.local = unixEndpoint(s.slice(starts[0], starts[j] - 1), parseIntRange(s, starts[j], ends[j]));
         rec.peer = unixEndpoint(s.slice(starts[j + 1], ends[j + 1]), parseIntRange(s, starts[j + 2], ends[j + 2]));
         return starts[k];
       }
@@ -1511,7 +1512,7 @@ export class SsParser {
     const j = lastNum - 2;
     if (j < 1 || j > MAX_UNIX_NAME_TOKENS || !num(j)) return 'unrecognised unix address (expected NAME INODE PEER INODE)';
     if (j + 3 < m && !looksLikeExtension(s.slice(starts[j + 3], ends[j + 3]))) return 'unrecognised unix address (expected NAME INODE PEER INODE)';
-    rec.local = unixEndpoint(s.slice(starts[0], ends[j - 1]), parseIntRange(s, starts[j], ends[j]));
+    rec.local = unixEndpoint(s.slice(starts[0], starts[j] - 1), parseIntRange(s, starts[j], ends[j]));
     rec.peer = unixEndpoint(s.slice(starts[j + 1], ends[j + 1]), parseIntRange(s, starts[j + 2], ends[j + 2]));
     return j + 3 < m ? starts[j + 3] : n;
   }

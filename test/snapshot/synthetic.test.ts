@@ -280,6 +280,13 @@ describe('unix names a process chose', () => {
     expect(parse('nl UNCONN 0 0 audit:-1100095455 *\n').sockets[0].local.port).toBe(-1100095455);
   });
 
+  it('a name\'s trailing spaces are kept: ss separates NAME and INODE by exactly one space (the name column is right-aligned)', () => {
+    const r = parse('u_str LISTEN 0 1       @trail  5 * 0\nu_str ESTAB 0 0 /a b   7 * 8 users:(("x",pid=1,fd=3))\nu_str ESTAB 0 0 /c 9 * 10\n');
+    expect(r.sockets.map((x) => [x.local.address, x.local.port, x.peer.address, x.peer.port])).toEqual([
+      ['@trail ', 5, '*', 0], ['/a b  ', 7, '*', 8], ['/c', 9, '*', 10],
+    ]);
+  });
+
   it('with -p the process column is the first users:(( ss can print with no number after it', () => {
     const h = '# flags: -xlp\n';
     // a name's group whose first COMM reaches into the row's own column: ` 35896 * 0 users:((` is longer than a COMM
