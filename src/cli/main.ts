@@ -113,6 +113,13 @@ export async function main(argv: string[]): Promise<number> {
         const hint = `give --${valueless[1]} its value after "=" when it starts with a dash: --${valueless[1]}=${valueless[1] === 'ss-flags' ? '-tnp' : 'VALUE'}`;
         throw new UserError({ file: '', code: 'usage', message: text, hint }, ExitCode.usage);
       }
+      // `baseline x.ss` without -o: yargs names the option by its long name only
+      const missing = /^Missing required argument: (\S+)$/.exec(text);
+      if (missing) {
+        const aliases = ((parser as unknown as { getOptions(): { alias: Record<string, string[]> } }).getOptions().alias[missing[1]] ?? []).filter((x) => x.length === 1);
+        const names = [...aliases.map((x) => `-${x}`), `--${missing[1]}`].join('/');
+        throw new UserError({ file: '', code: 'usage', message: `missing required option ${names}` }, ExitCode.usage);
+      }
       // `rules validate --strict x.yaml`: an unknown option took the path after it as its value, and yargs says
       // only that the path is missing
       const unknown = text.startsWith('Not enough non-option arguments') ? unknownOption(args, (parser as unknown as { getOptions(): { key: Record<string, unknown> } }).getOptions().key) : undefined;

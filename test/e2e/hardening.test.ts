@@ -336,6 +336,11 @@ describe('the command line', () => {
     expect(JSON.parse(lead.stdout).snapshots).toHaveLength(1);
     fs.rmSync(dir, { recursive: true, force: true });
   });
+  it('a missing required option is named with its short form', async () => {
+    const r = await runCli(['baseline', SNAP]);
+    expect(r.code).toBe(2);
+    expect(r.stderr.split('\n')[0]).toBe('socklint: missing required option -o/--output');
+  });
   it('an unknown flag that took the only path as its value is named, not "not enough arguments"', async () => {
     const r = await runCli(['rules', 'validate', '--strict', 'rules/high-rtt.yaml']);
     expect(r.code).toBe(2);
