@@ -95,7 +95,7 @@ export function procGapsReason(gaps: readonly string[]): string {
 const UNDECIDED_WHY: Record<UndecidedKind, string> = {
   inet: 'rows without a Netid column that show neither tcp nor udp; give the capture\'s flags (--ss-flags=-tnp, or a first line "# flags: -tnp")',
   unix: 'unix rows without a Netid column (u_str, u_dgr or u_seq); give the capture\'s -A (--ss-flags="-A unix_stream") or capture with ss -x, which prints the column',
-  packet: 'packet rows without a Netid column (p_raw or p_dgr); give the capture\'s -A (--ss-flags="-A packet_raw") or capture with ss -0, which prints the column',
+  packet: 'packet rows without a Netid column (p_raw or p_dgr; ss -A packet_raw lists both kinds): capture with ss -0, which prints the column',
   tipc: 'tipc rows without a Netid column: capture with --tipcinfo or with another table beside it',
   other: 'rows whose table cannot be told from the row',
 };
