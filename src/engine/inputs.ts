@@ -6,7 +6,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import picomatch from 'picomatch';
-import { ExitCode, UserError } from '../diagnostics';
+import { ExitCode, UserError, type Diagnostic } from '../diagnostics';
 import { compareText } from '../compare';
 
 const GLOB_CHARS = /[*?[\]{}]/;
@@ -37,47 +37,62 @@ function walk(dir: string, out: string[], recursive: boolean): void {
 
 /**
  * Returns the inputs in a stable order, without duplicates. Missing plain paths are kept: reading them reports
- * the error. A folder's files that are not snapshots by their extension go to `skipped`.
+ * the error. A folder's files that are not snapshots by their extension go to `skipped`. An argument that names
+ * no file (an empty or unreadable folder, a glob that matches nothing) throws its UserError (exit 3), or, given
+ * `problems`, goes there and the other arguments are expanded (a scan reports it with the snapshots it read).
  */
-export function expandSnapshotArgs(args: string[], skipped: string[] = []): string[] {
+export function expandSnapshotArgs(args: string[], skipped: string[] = [], problems?: Diagnostic[]): string[] {
   const out: string[] = [];
   for (const arg of args) {
-    if (arg === '-') { out.push(arg); continue; }
-    let stat: fs.Stats | undefined;
-    try { stat = fs.statSync(arg); } catch { stat = undefined; }
-    if (stat?.isDirectory()) {
-      const all: string[] = [];
-      walk(arg, all, false);
-      const files: string[] = [];
-      const others = new Set<string>(); // the extensions of the files left out
-      for (const f of all) {
-        const ext = path.extname(f).toLowerCase();
-        if (NOT_SNAPSHOTS.includes(ext)) {
-          skipped.push(f);
-          others.add(ext);
-        } else files.push(f);
-      }
-      if (files.length === 0) {
-        throw new UserError({
-          file: arg, code: 'empty-folder', message: all.length === 0 ? 'folder holds no snapshot files' : `folder holds no snapshot files, only ${NOT_SNAPSHOTS.filter((x) => others.has(x)).join(', ')} files`,
-          ...(all.length > 0 ? { hint: 'name a file to read it whatever its name' } : {}),
-        }, ExitCode.snapshot);
-      }
-      out.push(...files);
+    if (problems === undefined) {
+      expandOne(arg, out, skipped);
       continue;
     }
-    if (!stat && GLOB_CHARS.test(arg)) {
-      const scan = picomatch.scan(arg);
-      const base = scan.base === '' ? '.' : scan.base;
-      const isMatch = picomatch(arg, { dot: false });
-      const files: string[] = [];
-      if (fs.existsSync(base)) walk(base, files, scan.glob.includes('**') || scan.glob.includes('/'));
-      const matched = files.filter((f) => isMatch(f) || isMatch(path.relative('.', f)));
-      if (matched.length === 0) throw new UserError({ file: arg, code: 'no-match', message: 'pattern matches no file' }, ExitCode.snapshot);
-      out.push(...matched);
-      continue;
+    try {
+      expandOne(arg, out, skipped);
+    } catch (e) {
+      if (!(e instanceof UserError)) throw e;
+      problems.push(...e.diagnostics);
     }
-    out.push(arg);
   }
   return [...new Set(out)];
+}
+
+function expandOne(arg: string, out: string[], skipped: string[]): void {
+  if (arg === '-') { out.push(arg); return; }
+  let stat: fs.Stats | undefined;
+  try { stat = fs.statSync(arg); } catch { stat = undefined; }
+  if (stat?.isDirectory()) {
+    const all: string[] = [];
+    walk(arg, all, false);
+    const files: string[] = [];
+    const others = new Set<string>(); // the extensions of the files left out
+    for (const f of all) {
+      const ext = path.extname(f).toLowerCase();
+      if (NOT_SNAPSHOTS.includes(ext)) {
+        skipped.push(f);
+        others.add(ext);
+      } else files.push(f);
+    }
+    if (files.length === 0) {
+      throw new UserError({
+        file: arg, code: 'empty-folder', message: all.length === 0 ? 'folder holds no snapshot files' : `folder holds no snapshot files, only ${NOT_SNAPSHOTS.filter((x) => others.has(x)).join(', ')} files`,
+        ...(all.length > 0 ? { hint: 'name a file to read it whatever its name' } : {}),
+      }, ExitCode.snapshot);
+    }
+    out.push(...files);
+    return;
+  }
+  if (!stat && GLOB_CHARS.test(arg)) {
+    const scan = picomatch.scan(arg);
+    const base = scan.base === '' ? '.' : scan.base;
+    const isMatch = picomatch(arg, { dot: false });
+    const files: string[] = [];
+    if (fs.existsSync(base)) walk(base, files, scan.glob.includes('**') || scan.glob.includes('/'));
+    const matched = files.filter((f) => isMatch(f) || isMatch(path.relative('.', f)));
+    if (matched.length === 0) throw new UserError({ file: arg, code: 'no-match', message: 'pattern matches no file' }, ExitCode.snapshot);
+    out.push(...matched);
+    return;
+  }
+  out.push(arg);
 }

@@ -69,6 +69,8 @@ export interface ScanOptions {
   jobs?: number;
   ruleSetup?: RuleSetup;
   filters?: FindingFilter[];
+  /** SNAPSHOT arguments that named no file (expandSnapshotArgs' problems): snapshot errors of the report, first. */
+  notFound?: Diagnostic[];
   /** --host: overrides the host name of every snapshot (else capture metadata, else the file name). */
   host?: string;
   /** --label k=v: added to every snapshot's labels (capture metadata labels come first). */
@@ -566,7 +568,7 @@ export async function runScan(opts: ScanOptions): Promise<ScanOutcome> {
   const findings: Finding[] = [];
   const notEvaluated: NotEvaluated[] = [];
   const omitted: Omitted[] = [];
-  const snapshotErrors: Diagnostic[] = [];
+  const snapshotErrors: Diagnostic[] = [...(opts.notFound ?? [])];
 
   const filters = opts.filters ?? [];
   const suppress = filters.length === 0 ? undefined : (f: Finding): Suppression | undefined => {

@@ -65,6 +65,22 @@ it('skips the reports, configs and notes a folder holds besides its snapshots, a
   expect(none.stderr).toMatch(/folder holds no snapshot files, only \.json, \.sarif, \.md files \(name a file to read it whatever its name\)/);
 });
 
+it('an argument that names no file (an empty folder, a glob matching nothing) is named in every report: exit 3, the others scanned', async () => {
+  const empty = path.join(dir, 'empty-folder');
+  fs.mkdirSync(empty);
+  const junit = path.join(dir, 'not-found.xml');
+  const r = await runCli(['scan', empty, SNAP, path.join(dir, 'nothing-*.ss'), '--format', 'json', '--format', `junit=${junit}`]);
+  expect(r.code).toBe(3);
+  const report = jsonReport(r);
+  expect(report.snapshots).toHaveLength(1);
+  expect(report.snapshotErrors.map((e) => [e.file, e.code])).toEqual([[empty, 'empty-folder'], [path.join(dir, 'nothing-*.ss'), 'no-match']]);
+  expect(report.summary.snapshotErrors).toBe(2);
+  expect(fs.readFileSync(junit, 'utf8')).toMatch(/type="no-match"/);
+  expect(r.stderr).toMatch(/empty-folder: folder holds no snapshot files \[empty-folder\]/);
+  // parse and baseline (no report to name it in) stop at it as before
+  expect((await runCli(['parse', empty])).code).toBe(3);
+});
+
 it('expands globs itself and reads stdin as `-`', async () => {
   const glob = await runCli(['scan', path.join(dir, 'fleet', 'web-*.ss'), '--format', 'json']);
   expect(jsonReport(glob).snapshots.map((s) => s.host)).toEqual(['web-01', 'web-02']);

@@ -8,7 +8,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as v8 from 'node:v8';
-import { ExitCode, UserError } from '../../diagnostics';
+import { ExitCode, UserError, type Diagnostic } from '../../diagnostics';
 import { fileInputs, runScan, type FindingFilter, type ScanInput } from '../../engine/scan';
 import { BaselineFilter, loadBaseline } from '../../engine/baseline';
 import type { Level, ScanReport } from '../../engine/types';
@@ -90,6 +90,7 @@ export async function scanCommand(a: ScanArgs): Promise<number> {
   let inputs: ScanInput[];
   const notices: string[] = [];
   let live: LiveScan | undefined;
+  const notFound: Diagnostic[] = [];
   if (a.snapshots.length === 0) {
     if (a.ssFlags) {
       throw new UserError({ file: '', code: 'usage', message: '--ss-flags applies to snapshot files only: a live scan records the flags it captures with', hint: 'name the SNAPSHOT files it is for, or drop it' }, ExitCode.usage);
@@ -103,7 +104,9 @@ export async function scanCommand(a: ScanArgs): Promise<number> {
     if (a.netns || a.saveSnapshot || a.proc) {
       throw new UserError({ file: '', code: 'usage', message: '--netns, --proc and --save-snapshot apply to live scans only', hint: 'drop the SNAPSHOT arguments to scan this host' }, ExitCode.usage);
     }
-    const files = snapshotFiles(a.snapshots);
+    // an argument that names no file (an empty folder, a glob matching nothing) is a snapshot not scanned, named
+    // in every report beside the others (CI then has its SARIF and JUnit to show why): exit 3 all the same
+    const files = snapshotFiles(a.snapshots, notFound);
     checkOutputsSpareInputs(outputs.map((o) => o.path), files, '--format');
     inputs = fileInputs(files, a.ssFlags);
   }
@@ -118,6 +121,7 @@ export async function scanCommand(a: ScanArgs): Promise<number> {
       filters,
       host: a.host,
       labels,
+      notFound,
       version: socklintVersion(),
       // while worker threads scan, load the formatters (SARIF and JUnit builders take tens of milliseconds)
       whileWaiting: () => { for (const out of outputs) void formatters[out.kind]; },
