@@ -226,7 +226,7 @@ export function formatText(input: ScanReport, ctx: FormatContext): string {
     `${plural(by.error, 'error')}, ${plural(by.warning, 'warning')}, ${plural(by.note, 'note')}`,
     `${num(report.summary.suppressed)} waived`,
     report.summary.omitted > 0 ? `${num(report.summary.omitted)} not listed${report.summary.omittedSuppressed ? ` (${num(report.summary.omittedSuppressed)} of them waived)` : ''}` : '',
-    `${plural(report.summary.notEvaluated, 'rule')} not evaluated`,
+    notEvaluatedSummary(report.notEvaluated),
     `${plural(report.summary.snapshots, 'snapshot')}, ${plural(report.summary.sockets, 'socket')}${unknownNetid > 0 ? ` (${num(unknownNetid)} of unknown table)` : ''}, ${plural(report.summary.unparsed, 'unparsed line')}`,
     report.summary.snapshotErrors > 0 ? `${plural(report.summary.snapshotErrors, 'snapshot')} not scanned` : '',
   ].filter(Boolean);
@@ -241,3 +241,10 @@ export const textFormatter: Formatter = {
   description: 'human-readable report grouped by severity and rule (default)',
   format: formatText,
 };
+
+/** `4 rules not evaluated on 2 snapshots`: rules, not (rule, snapshot) pairs (JSON summary.notEvaluated counts those). */
+function notEvaluatedSummary(list: readonly NotEvaluated[]): string {
+  const rules = new Set(list.map((n) => n.ruleId)).size;
+  const snapshots = new Set(list.map((n) => `${n.host}\0${n.file}`)).size;
+  return `${plural(rules, 'rule')} not evaluated${snapshots > 1 ? ` on ${num(snapshots)} snapshots` : ''}`;
+}

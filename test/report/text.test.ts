@@ -100,6 +100,14 @@ describe('text report', () => {
     expect(coloured.replace(/\u001b\[[0-9;]*m/g, '')).toBe(text(false));
   });
 
+  test('counts the rules not evaluated, not the (rule, snapshot) pairs', () => {
+    const ne = (ruleId: string, file: string) => ({ ruleId, host: file, file, reason: 'needs x' });
+    const report = { ...sampleReport(), notEvaluated: [ne('a', 'f1'), ne('b', 'f1'), ne('a', 'f2'), ne('b', 'f2')] };
+    expect(formatters.text.format(report, CTX)).toMatch(/; 2 rules not evaluated on 2 snapshots; /);
+    const one = { ...sampleReport(), notEvaluated: [ne('a', 'f1'), ne('b', 'f1')] };
+    expect(formatters.text.format(one, CTX)).toMatch(/; 2 rules not evaluated; /);
+  });
+
   test('a clean scan says so', () => {
     const report = { ...sampleReport(), findings: [], omitted: [], notEvaluated: [], waivers: [] };
     report.summary = { ...report.summary, findings: 0, suppressed: 0, byLevel: { error: 0, warning: 0, note: 0 }, omitted: 0, notEvaluated: 0 };
