@@ -327,25 +327,14 @@ describe('config errors name file:line:column', () => {
 });
 
 describe('a value the config gives a rule\'s variable', () => {
+  /** A rule file of one rule `id` declaring `vars` and matching `match` (lines under `match:`). */
+  const ruleWith = (id: string, vars: string[], match: string[]) => config(`${id}-rule.yaml`, [
+    'rules:', `  - id: ${id}`, '    title: t', '    kind: health', '    severity: error', '    description: d', '    help: h',
+    '    vars:', ...vars.map((v) => `      ${v}`), '    match:', ...match.map((m) => `      ${m}`), '    message: "{local}"',
+  ].join('\n'));
   it('that the rule cannot use is reported at the config\'s line, not at the rule\'s $name', async () => {
-    const rules = config('ovr-rule.yaml', [
-      'rules:',
-      '  - id: ovr',
-      '    title: t',
-      '    kind: health',
-      '    severity: error',
-      '    description: d',
-      '    help: h',
-      '    vars:',
-      '      re: {type: string, default: "^java$"}',
-      '      lo: {type: number, default: 1}',
-      '      hi: {type: number, default: 10}',
-      '    match:',
-      '      any:',
-      '        - process.name: {matches: $re}',
-      '        - recvQ: {between: [$lo, $hi]}',
-      '    message: "{local}"',
-    ].join('\n'));
+    const rules = ruleWith('ovr', ['re: {type: string, default: "^java$"}', 'lo: {type: number, default: 1}', 'hi: {type: number, default: 10}'],
+      ['any:', '  - process.name: {matches: $re}', '  - recvQ: {between: [$lo, $hi]}']);
     const c = config('ovr.yaml', 'variables:\n  ovr:\n    re: "(java"\n    lo: 20\n');
     const r = await runCli(['scan', SNAP, '--no-default-rules', '--rules', rules, '-c', c]);
     expect(r.code).toBe(2);
@@ -355,22 +344,7 @@ describe('a value the config gives a rule\'s variable', () => {
     ]);
   });
   it('a state or netid that is none (a string, or an item of a list variable) too', async () => {
-    const rules = config('enum-rule.yaml', [
-      'rules:',
-      '  - id: en',
-      '    title: t',
-      '    kind: health',
-      '    severity: error',
-      '    description: d',
-      '    help: h',
-      '    vars:',
-      '      s: {type: string, default: LISTEN}',
-      '      n: {type: string-list, default: [tcp]}',
-      '    match:',
-      '      state: $s',
-      '      netid: {in: $n}',
-      '    message: "{local}"',
-    ].join('\n'));
+    const rules = ruleWith('en', ['s: {type: string, default: LISTEN}', 'n: {type: string-list, default: [tcp]}'], ['state: $s', 'netid: {in: $n}']);
     const c = config('enum.yaml', 'variables:\n  en: {s: LISTN}\nhosts:\n  - match: {host: "*"}\n    variables: {en: {n: [tpc]}}\n');
     const r = await runCli(['scan', SNAP, '--no-default-rules', '--rules', rules, '-c', c]);
     expect(r.code).toBe(2);

@@ -66,30 +66,30 @@ it('a waiver\'s reason is words, not spaces', () => {
 });
 
 describe('a waiver for the other kind of finding than its rule makes', () => {
-  it('is refused at load: group: for a per-socket rule, where: for an aggregate, a group key the rule does not group by', () => {
+  const waiver = (rule: string, body: string) => `  - rule: "${rule}"\n    ${body}\n    reason: known\n    expires: 2027-01-01\n`;
+  /** `line code message` of each problem ConfiguredRules.load finds in a config of these waivers. */
+  function loadProblems(waivers: string[]): string[] {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'socklint-waiver-'));
     const file = path.join(dir, 'c.yaml');
-    const waiver = (rule: string, body: string) => `  - rule: ${rule}\n    ${body}\n    reason: known\n    expires: 2027-01-01\n`;
-    fs.writeFileSync(file, `waivers:\n${waiver('dangerous-port-exposed', 'group: {process: mysqld}')}${waiver('close-wait-excess', 'where: {process.name: java}')}${waiver('close-wait-excess', 'group: {state: CLOSE-WAIT}')}${waiver('close-wait-excess', 'group: {process: leaky-app}')}${waiver('dangerous-port-exposed', 'where: {local.port: 3306}')}`);
+    fs.writeFileSync(file, `waivers:\n${waivers.join('')}`);
     const config = loadConfig(file);
-    let error: unknown;
+    fs.rmSync(dir, { recursive: true, force: true });
     try {
       ConfiguredRules.load(config, [], true);
+      return [];
     } catch (e) {
-      error = e;
+      return (e as { diagnostics: { line: number; code: string; message: string }[] }).diagnostics.map((d) => `${d.line} ${d.code} ${d.message}`);
     }
-    expect((error as { diagnostics: { line: number; code: string; message: string }[] }).diagnostics.map((d) => `${d.line} ${d.code} ${d.message}`)).toEqual([
+  }
+  it('is refused at load: group: for a per-socket rule, where: for an aggregate, a group key the rule does not group by', () => {
+    expect(loadProblems([waiver('dangerous-port-exposed', 'group: {process: mysqld}'), waiver('close-wait-excess', 'where: {process.name: java}'), waiver('close-wait-excess', 'group: {state: CLOSE-WAIT}'), waiver('close-wait-excess', 'group: {process: leaky-app}'), waiver('dangerous-port-exposed', 'where: {local.port: 3306}')])).toEqual([
       '3 bad-waiver rule "dangerous-port-exposed" fires per socket: its findings have no group',
       '7 bad-waiver rule "close-wait-excess" counts sockets: its findings are groups, not sockets',
       '11 bad-waiver rule "close-wait-excess" groups by process, not by state',
     ]);
-    fs.rmSync(dir, { recursive: true, force: true });
   });
   it('a glob is checked against the rules it matches: none, or none of the kind it asks for, is refused', () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'socklint-waiver-'));
-    const file = path.join(dir, 'c.yaml');
-    const waiver = (rule: string, body: string) => `  - rule: "${rule}"\n    ${body}\n    reason: known\n    expires: 2027-01-01\n`;
-    fs.writeFileSync(file, `waivers:\n${[
+    expect(loadProblems([
       waiver('dangrous-*', 'host: web-*'), // 2: matches no rule
       waiver('*-queue-backlog', 'group: {process: java}'), // 7: per-socket rules only
       waiver('*-excess', 'where: {process.name: java}'), // 11: aggregates only
@@ -97,20 +97,11 @@ describe('a waiver for the other kind of finding than its rule makes', () => {
       waiver('*-excess', 'group: {process: java}'), // fine: close-wait-excess and syn-sent-excess group by process
       waiver('*', 'where: {local.port: 3306}'), // fine: the per-socket rules among them
       waiver('*', 'group: {process: java}'), // fine: the aggregates among them
-    ].join('')}`);
-    const config = loadConfig(file);
-    let error: unknown;
-    try {
-      ConfiguredRules.load(config, [], true);
-    } catch (e) {
-      error = e;
-    }
-    expect((error as { diagnostics: { line: number; code: string; message: string }[] }).diagnostics.map((d) => `${d.line} ${d.code} ${d.message}`)).toEqual([
+    ])).toEqual([
       '2 unknown-rule no loaded rule matches "dangrous-*"',
       '7 bad-waiver the rules matching "*-queue-backlog" fire per socket: their findings have no group',
       '11 bad-waiver the rules matching "*-excess" count sockets: their findings are groups, not sockets',
       '15 bad-waiver no rule matching "*-excess" groups by localPort',
     ]);
-    fs.rmSync(dir, { recursive: true, force: true });
   });
 });
