@@ -75,7 +75,7 @@ export interface LineKinds {
   socket: number;
   /** TAB-led (tipc: space-led) continuation lines, and `-O`-less extension lines (but those counted as unparsed). */
   continuation: number;
-  /** Physical lines joined onto the previous row (newline inside a `users:((` COMM). */
+  /** Physical lines joined onto the previous row (newline inside a `users:((` COMM, or inside a unix name). */
   joined: number;
   header: number;
   comment: number;
@@ -246,6 +246,13 @@ const MAX_LINE_BYTES = 1 << 20; // longer lines are reported 'line too long'
 const REPORT_CHARS = 300; // text kept in UnparsedLine
 const COMM_BYTES = 15; // a COMM is at most 15 bytes (the kernel's TASK_COMM_LEN 16, with its NUL)
 const USERS_NOT_CLOSED = 'users:(( group not closed: the socket is kept, without the process entry left open';
+/** A unix name is at most 108 bytes (sun_path; ss shows an abstract name's NULs as `@`). */
+const UNIX_NAME_BYTES = 108;
+/**
+ * The address text of a unix row without NAME INODE PEER INODE on its line that is held while later lines may
+ * complete it (names with newlines): two names, two inodes and the padding between them.
+ */
+const UNIX_HELD_BYTES = 512;
 const MAX_PENDING = 10000; // rows held while the table (Netid) of a Netid-less section is undecided
 
 function isWs(c: number): boolean {
@@ -458,8 +465,12 @@ export class SsParser {
 
   // record state
   private cur?: SocketRecord;
-  /** A row that ended inside a COMM (`users:((`), waiting for the rest; comm: the COMM's bytes so far, newlines counted. */
-  private join?: { text: string; line: number; comm: number };
+  /**
+   * A row that ended inside a COMM (`users:((`), waiting for the rest; comm: the COMM's bytes so far, newlines
+   * counted. Or (lines set) a unix row whose address the physical lines so far (text: them joined) do not
+   * complete, a name with newlines perhaps.
+   */
+  private join?: { text: string; line: number; comm: number; lines?: string[] };
   private layout?: Layout;
   private inTop = true; // still in the leading `#` metadata block
   private summary?: SsSummary;
@@ -764,11 +775,7 @@ export class SsParser {
     if (!this.ended) {
       try {
         if (this.partLen > 0 || this.overlong) this.takeLine();
-        if (this.join) {
-          const j = this.join;
-          this.join = undefined;
-          this.mainLine(j.text, j.line, true);
-        }
+        while (this.join) this.flushJoin();
         this.flushRecord();
         this.endSummary();
         this.flushQueue();
@@ -898,13 +905,18 @@ export class SsParser {
     if (e > 0 && text.charCodeAt(e - 1) === 13) text = text.slice(0, --e);
     if (lineNo === 1 && text.charCodeAt(0) === 0xfeff) text = text.slice(1);
     if (overlong) {
-      this.flushJoin();
+      while (this.join) this.flushJoin();
       this.flushRecord();
       this.unparsed(lineNo, text, 'line too long');
       return;
     }
+    this.lineOf(text, lineNo);
+  }
+
+  /** Physical line `lineNo` (its CR and BOM taken off). */
+  private lineOf(text: string, lineNo: number): void {
     if (this.join) {
-      if (this.tryJoin(text)) return;
+      if (this.tryJoin(text, lineNo)) return;
     }
     const c0 = text.charCodeAt(0);
     if (c0 === 35 /* # */) {
@@ -1007,11 +1019,21 @@ export class SsParser {
     this.finishRecord(r);
   }
 
+  /**
+   * Ends the join: a row that ended inside a COMM is truncated; a unix row that later lines did not complete
+   * is reported, and the lines held after it are read as lines of their own (which may start a join again).
+   */
   private flushJoin(): void {
     if (!this.join) return;
     const j = this.join;
     this.join = undefined;
-    this.mainLine(j.text, j.line, true);
+    if (j.lines === undefined) {
+      this.mainLine(j.text, j.line, true);
+      return;
+    }
+    this.stats.kinds.joined -= j.lines.length - 1;
+    this.mainLine(j.lines[0], j.line, true);
+    for (let i = 1; i < j.lines.length; i++) this.lineOf(j.lines[i], j.line + i);
   }
 
   /**
@@ -1020,8 +1042,9 @@ export class SsParser {
    * is at most 15 bytes, its newlines counted: a line that would make it longer (say the next socket row,
    * `tcp LISTEN … users:(("mysqld",pid=79,fd=7))`) is not part of it, and the row it ends is truncated.
    */
-  private tryJoin(text: string): boolean {
+  private tryJoin(text: string, lineNo: number): boolean {
     const j = this.join!;
+    if (j.lines !== undefined) return this.tryNameJoin(text, lineNo);
     const close = text.indexOf(')');
     const c0 = text.charCodeAt(0);
     let comm = Infinity; // the COMM's bytes with this line
@@ -1045,6 +1068,39 @@ export class SsParser {
       this.join = undefined;
       this.mainLine(j.text, j.line, true);
     }
+    return true;
+  }
+
+  /**
+   * A unix row whose address its lines so far do not complete (a name or peer name with a newline: ss prints
+   * names raw): join the next physical line while the address text stays within UNIX_HELD_BYTES, and take the
+   * lines as one row once they read as one whose names are at most UNIX_NAME_BYTES each. Else the first line
+   * is reported (as a row of one line would be), and the others are read as lines of their own — `/tmp/a` +
+   * `tcp LISTEN … 0.0.0.0:23 …` is no tcp listener, unless no unix name can have made it.
+   */
+  private tryNameJoin(text: string, lineNo: number): boolean {
+    const j = this.join!;
+    const lines = j.lines!;
+    const joined = j.text + '\n' + text;
+    const seen = this.seen;
+    let rec = this.row(joined, j.line, false);
+    if (rec === NAME_JOIN) {
+      lines.push(text);
+      j.text = joined;
+      this.stats.kinds.joined++;
+      return true;
+    }
+    if (typeof rec !== 'string' && (unixNameBytes(rec.local) > UNIX_NAME_BYTES || unixNameBytes(rec.peer) > UNIX_NAME_BYTES)) {
+      rec = 'unix name longer than 108 bytes';
+    }
+    if (typeof rec === 'string' && rec !== JOIN) {
+      this.seen = seen; // (items of a row that is not one)
+      this.flushJoin();
+      return this.join !== undefined && this.tryJoin(text, lineNo);
+    }
+    this.join = undefined;
+    this.stats.kinds.joined++;
+    this.takeRow(rec, joined, j.line);
     return true;
   }
 
@@ -1221,14 +1277,26 @@ export class SsParser {
   private mainLine(s: string, lineNo: number, joined: boolean): void {
     if (this.cur && this.curCls >= 0 && startsAssociation(s)) this.curSctp = lineNo;
     this.flushRecord();
-    let rec: SocketRecord | string;
+    this.takeRow(this.row(s, lineNo, joined), s, lineNo);
+  }
+
+  /** parseRow, an exception it throws made the row's reason. */
+  private row(s: string, lineNo: number, joined: boolean): SocketRecord | string {
     try {
-      rec = this.parseRow(s, lineNo, joined);
+      return this.parseRow(s, lineNo, joined);
     } catch (e) {
-      rec = `internal parser error: ${e instanceof Error ? e.message : String(e)}`;
+      return `internal parser error: ${e instanceof Error ? e.message : String(e)}`;
     }
+  }
+
+  /** What parseRow made of row s (of `lineNo`): the record, a join, or the reason the row is unparsed. */
+  private takeRow(rec: SocketRecord | string, s: string, lineNo: number): void {
     if (rec === JOIN) {
       this.join = { text: s, line: lineNo, comm: this.rowComm };
+      return;
+    }
+    if (rec === NAME_JOIN) {
+      this.join = { text: s, line: lineNo, comm: 0, lines: [s] };
       return;
     }
     if (typeof rec === 'string') {
@@ -1257,7 +1325,11 @@ export class SsParser {
     return state === 'LISTEN' && this.stats.meta.source === 'proc';
   }
 
-  /** Parse one main row. Returns a record, the JOIN marker, or a reason string. */
+  /**
+   * Parse one main row. Returns a record, the JOIN marker (the row ends inside a COMM), the NAME_JOIN marker (a
+   * unix row whose address may go on on the next line), or a reason string. `joined`: the lines are not to be
+   * joined further.
+   */
   private parseRow(s0: string, lineNo: number, joined: boolean): SocketRecord | string {
     this.rowCls = -1;
     this.rowTruncated = false;
@@ -1383,7 +1455,8 @@ export class SsParser {
     switch (cls) {
       case Cls.UNIX: {
         const r = this.unixAddresses(rec, s, p, n);
-        if (typeof r === 'string') return r;
+        // a name with a newline goes on on the next line (tryNameJoin)
+        if (typeof r === 'string') return !joined && inputBytes(s, p, s.length) + 1 <= UNIX_HELD_BYTES ? NAME_JOIN : r;
         extStart = r;
         break;
       }
@@ -1738,6 +1811,7 @@ const SEEN_QUEUES = 1 << 9;
 
 const NO_SINK_ERROR = Symbol("no sink error");
 const JOIN = '\u0000join';
+const NAME_JOIN = '\u0000name';
 
 /**
  * A number of the `ss -s` summary (sockstat counters: `closed` may be computed negative), or undefined when it
@@ -1853,6 +1927,9 @@ function guessClass(s: string, p: number, n: number): Cls {
   guessedE1 = e1;
   guessedP2 = p2;
   guessedE2 = e2;
+  // a unix name: a path or an abstract name (no inet, netlink, packet … address starts so)
+  const a0 = s.charCodeAt(p);
+  if (a0 === 47 /* / */ || a0 === 64 /* @ */) return Cls.UNIX;
   const b0 = s.charCodeAt(p2);
   if (b0 === 45 /* - */ || (b0 >= 48 && b0 <= 57)) {
     const v = parseIntRange(s, p2, e2);
@@ -1880,6 +1957,11 @@ function guessClass(s: string, p: number, n: number): Cls {
  */
 export function unsignedInode(inode: number): number {
   return inode < 0 && inode >= -0x80000000 ? inode + 0x100000000 : inode;
+}
+
+/** The bytes of a unix endpoint's name (inputBytes: at least). */
+function unixNameBytes(ep: Endpoint): number {
+  return inputBytes(ep.address, 0, ep.address.length);
 }
 
 function unixEndpoint(name: string, inode: number): Endpoint {

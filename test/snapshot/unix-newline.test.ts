@@ -1,0 +1,159 @@
+/**
+ * Unix names (and /proc-fallback peer names) with newlines: ss prints names raw, so one socket spans several
+ * physical lines, and a later line may look like a row of its own — a name `/tmp/a\ntcp LISTEN … 0.0.0.0:23 …`
+ * must not make a tcp listener. The lines of a unix row whose address its first line does not complete are
+ * joined while they may still be its address (tryNameJoin, parser.ts).
+ */
+import { SsParser, type ParseStats } from '../../src/snapshot/parser';
+import { builtinServices } from '../../src/snapshot/services';
+import type { SocketRecord, UnparsedLine } from '../../src/snapshot/types';
+import { chunker, expectAccounted, parse } from './helpers';
+
+// `ss -xapn` and `ss -A unix_stream -apn` (ss 6.1, kernel 6.18, a private network namespace) over sockets a
+// python3 process bound to '/tmp/a\ntcp LISTEN 0 128 0.0.0.0:23 0.0.0.0:* users:(("telnetd",pid=1,fd=3))',
+// '/tmp/b\nx\ny z' (and a connection to it), '/tmp/c\n', '\0abs\nline2', '/tmp/f\n\n\ng', 'rel\nname' (a
+// relative path) and a datagram socket '/tmp/d\n1 * 2'. Verbatim, padding included.
+const XAPN = [
+  "Netid State  Recv-Q Send-Q                                                               Local Address:Port   Peer Address:Port  Process                             ",
+  "u_str ESTAB  0      0                                                                     /tmp/b",
+  "x",
+  "y z 182828            * 182827 users:((\"python3\",pid=19569,fd=6)) ",
+  "u_str LISTEN 0      1      /tmp/a",
+  "tcp LISTEN 0 128 0.0.0.0:23 0.0.0.0:* users:((\"telnetd\",pid=1,fd=3)) 182825            * 0      users:((\"python3\",pid=19569,fd=3)) ",
+  "u_str LISTEN 0      1                                                                     /tmp/b",
+  "x",
+  "y z 182826            * 0      users:((\"python3\",pid=19569,fd=4)) ",
+  "u_str LISTEN 0      1                                                                          /tmp/c",
+  " 182829            * 0      users:((\"python3\",pid=19569,fd=7)) ",
+  "u_str LISTEN 0      1                                                                       /tmp/f",
+  "",
+  "",
+  "g 182831            * 0      users:((\"python3\",pid=19569,fd=9)) ",
+  "u_str LISTEN 0      1                                                                         rel",
+  "name 182832            * 0      users:((\"python3\",pid=19569,fd=11))",
+  "u_dgr UNCONN 0      0                                                                     /tmp/d",
+  "1 * 2 182833            * 0      users:((\"python3\",pid=19569,fd=12))",
+  "u_str ESTAB  0      0                                                                                * 182827            * 182828 users:((\"python3\",pid=19569,fd=5)) ",
+  "u_str LISTEN 0      1                                                                       @abs",
+  "line2 182830            * 0      users:((\"python3\",pid=19569,fd=8)) ",
+].join('\n') + '\n';
+const USTREAM = [
+  "State  Recv-Q Send-Q                                                               Local Address:Port   Peer Address:Port  Process                             ",
+  "ESTAB  0      0                                                                     /tmp/b",
+  "x",
+  "y z 182828            * 182827 users:((\"python3\",pid=19569,fd=6)) ",
+  "LISTEN 0      1      /tmp/a",
+  "tcp LISTEN 0 128 0.0.0.0:23 0.0.0.0:* users:((\"telnetd\",pid=1,fd=3)) 182825            * 0      users:((\"python3\",pid=19569,fd=3)) ",
+  "LISTEN 0      1                                                                     /tmp/b",
+  "x",
+  "y z 182826            * 0      users:((\"python3\",pid=19569,fd=4)) ",
+  "LISTEN 0      1                                                                          /tmp/c",
+  " 182829            * 0      users:((\"python3\",pid=19569,fd=7)) ",
+  "LISTEN 0      1                                                                       /tmp/f",
+  "",
+  "",
+  "g 182831            * 0      users:((\"python3\",pid=19569,fd=9)) ",
+  "LISTEN 0      1                                                                         rel",
+  "name 182832            * 0      users:((\"python3\",pid=19569,fd=11))",
+  "ESTAB  0      0                                                                                * 182827            * 182828 users:((\"python3\",pid=19569,fd=5)) ",
+  "LISTEN 0      1                                                                       @abs",
+  "line2 182830            * 0      users:((\"python3\",pid=19569,fd=8)) ",
+].join('\n') + '\n';
+
+/** The parse of `text`, whole, in chunks and a byte at a time (the same each way). */
+function all(text: string, flags?: string): { sockets: SocketRecord[]; unparsed: UnparsedLine[]; stats: ParseStats } {
+  const r = parse(text, 'test.out', flags);
+  expectAccounted(r.stats);
+  const want = JSON.stringify({ sockets: r.sockets, unparsed: r.unparsed, stats: { ...r.stats, fields: [...r.stats.fields] } });
+  const buf = Buffer.from(text, 'utf8');
+  for (const next of [() => 1, chunker(7, 64)]) {
+    const sockets: SocketRecord[] = [];
+    const unparsed: UnparsedLine[] = [];
+    const p = new SsParser({ file: 'test.out', services: builtinServices(), flags }, { socket: (s) => sockets.push(s), unparsed: (u) => unparsed.push(u) });
+    for (let i = 0; i < buf.length;) {
+      const n = next();
+      p.write(buf.subarray(i, i + n));
+      i += n;
+    }
+    const stats = p.end();
+    expect(JSON.stringify({ sockets, unparsed, stats: { ...stats, fields: [...stats.fields] } })).toBe(want);
+  }
+  return r;
+}
+
+const NAMES = [
+  '/tmp/b\nx\ny z', '/tmp/a\ntcp LISTEN 0 128 0.0.0.0:23 0.0.0.0:* users:(("telnetd",pid=1,fd=3))', '/tmp/b\nx\ny z', '/tmp/c\n',
+  '/tmp/f\n\n\ng', 'rel\nname', '/tmp/d\n1 * 2', '*', '@abs\nline2',
+];
+
+const rows = (r: { sockets: SocketRecord[] }) => r.sockets.map((s) => [s.netid, s.location.line, s.local.address, s.local.port, s.peer.port, s.processes?.map((p) => `${p.name}/${p.fd}`)]);
+
+describe('a unix name with newlines', () => {
+  it('is one socket, its name holding them, not a row of each line (ss -xapn)', () => {
+    const r = all(XAPN);
+    expect(r.unparsed).toEqual([]);
+    expect(r.sockets.map((s) => s.local.address)).toEqual(NAMES);
+    expect(rows(r).slice(0, 3)).toEqual([
+      ['u_str', 2, NAMES[0], 182828, 182827, ['python3/6']],
+      ['u_str', 5, NAMES[1], 182825, 0, ['python3/3']], // no telnetd, no tcp socket
+      ['u_str', 7, NAMES[2], 182826, 0, ['python3/4']],
+    ]);
+    expect(r.sockets.find((s) => s.netid === 'u_dgr')).toMatchObject({ local: { address: '/tmp/d\n1 * 2', port: 182833, path: '/tmp/d\n1 * 2' }, location: { line: 18 } });
+    expect(r.sockets.every((s) => s.processes?.length === 1 && s.processes[0].name === 'python3')).toBe(true);
+    expect(r.stats.kinds).toMatchObject({ socket: 9, joined: 12, unparsed: 0 });
+  });
+
+  it('is one socket in a table without a Netid column (ss -A unix_stream -apn), a path or an abstract name telling it unix', () => {
+    const r = all(USTREAM);
+    // ('rel\nname' is a relative path: a Netid-less row of it does not tell it is unix)
+    expect(r.unparsed.map((u) => [u.line, u.reason])).toEqual([[16, 'row has no peer address'], [17, 'not an ss socket row']]);
+    expect(r.sockets.map((s) => [s.netid, s.local.address])).toEqual(NAMES.filter((n) => n !== 'rel\nname' && !n.startsWith('/tmp/d')).map((n) => ['unknown', n]));
+    expect(rows(r)[1]).toEqual(['unknown', 5, NAMES[1], 182825, 0, ['python3/3']]);
+    // the capture flags tell the table
+    expect(all(USTREAM, '-A unix_stream -apn').sockets.map((s) => s.netid)).toEqual(Array(7).fill('u_str'));
+  });
+
+  it('may be a peer name (ss reading /proc names the peer)', () => {
+    const r = all('u_str ESTAB 0 0 * 1234 /tmp/a\nb 1235\nu_str ESTAB 0 0 /tmp/a\nb 1235 /x 1234 users:(("srv",pid=1,fd=3))\n');
+    expect(r.unparsed).toEqual([]);
+    expect(r.sockets.map((s) => [s.location.line, s.local, s.peer, s.processes])).toEqual([
+      [1, { address: '*', port: 1234 }, { address: '/tmp/a\nb', port: 1235, path: '/tmp/a\nb' }, undefined],
+      [3, { address: '/tmp/a\nb', port: 1235, path: '/tmp/a\nb' }, { address: '/x', port: 1234, path: '/x' }, [{ name: 'srv', pid: 1, fd: 3 }]],
+    ]);
+  });
+
+  it('with a COMM with a newline after it: both joined', () => {
+    const r = all('u_str LISTEN 0 1 /tmp/a\nb 5 * 0 users:(("x\ny",pid=1,fd=3))\n');
+    expect(r.sockets.map((s) => [s.local.address, s.processes])).toEqual([['/tmp/a\nb', [{ name: 'x\ny', pid: 1, fd: 3 }]]]);
+    expect(r.stats.kinds).toMatchObject({ socket: 1, joined: 2 });
+  });
+});
+
+describe('a unix row without its address, that later lines do not complete', () => {
+  const MYSQLD = 'tcp LISTEN 0 128 0.0.0.0:3306 0.0.0.0:* users:(("mysqld",pid=79,fd=7))\n';
+  const NOT_UNIX = 'unrecognised unix address (expected NAME INODE PEER INODE)';
+
+  it('is reported, and the lines held after it are read as rows of their own', () => {
+    for (const end of ['', 'u_str LISTEN 0 1 /tmp/z\n', 'x'.repeat(600) + '\n']) {
+      const r = all('u_str LISTEN 0 1 /tmp/a\n' + MYSQLD + MYSQLD.replace('3306', '3307') + end);
+      expect(r.sockets.slice(0, 2).map((s) => [s.netid, s.location.line, s.local.port])).toEqual([['tcp', 2, 3306], ['tcp', 3, 3307]]);
+      expect(r.unparsed.map((u) => [u.line, u.reason])).toEqual([[1, NOT_UNIX], ...(end === '' ? [] : [[4, end.startsWith('x') ? 'not an ss socket row' : NOT_UNIX]])]);
+      expect(r.stats.kinds.joined).toBe(0);
+    }
+  });
+
+  it('is not joined into a name longer than 108 bytes', () => {
+    const long = 'u_str LISTEN 0 1 /tmp/a\n' + 'y'.repeat(110) + ' 5 * 0\n';
+    expect(all(long).unparsed.map((u) => u.line)).toEqual([1, 2]);
+    const fits = 'u_str LISTEN 0 1 /tmp/a\n' + 'y'.repeat(100) + ' 5 * 0\n';
+    expect(all(fits).sockets.map((s) => s.local.address)).toEqual(['/tmp/a\n' + 'y'.repeat(100)]);
+  });
+
+  it('makes no clean record boundary while its lines are held (a split scan then reads the file whole)', () => {
+    const p = new SsParser({ file: 'test.out' }, { socket() {}, unparsed() {} });
+    p.write('u_str LISTEN 0 1 /tmp/a\n');
+    expect(p.checkpoint()).toBeUndefined();
+    p.write('tcp LISTEN 0 128 0.0.0.0:23 0.0.0.0:* 182825 * 0\n');
+    expect(p.checkpoint()).toBeDefined();
+  });
+});
