@@ -254,6 +254,11 @@ const UNIX_NAME_BYTES = 108;
  */
 const UNIX_HELD_BYTES = 512;
 const MAX_PENDING = 10000; // rows held while the table (Netid) of a Netid-less section is undecided
+/**
+ * Rows of stream-only states held for a sign of mptcp or sctp (MPTCP info, an SCTP association row) before
+ * they are settled tcp: few, so that a Netid-less tcp capture soon streams again (thin rows, split scans).
+ */
+const MAX_STREAM_HELD = 64;
 
 function isWs(c: number): boolean {
   return c === 32 || c === 9 || c === 13 || c === 11 || c === 12;
@@ -436,7 +441,8 @@ export interface Layout {
 }
 
 type Ev =
-  | { k: 0; rec: SocketRecord; weak: boolean }
+  /** held: a Netid-less row that waits for its section's decision (Strength.WEAK or STREAM), else NA. */
+  | { k: 0; rec: SocketRecord; held: Strength }
   | { k: 1; u: UnparsedLine }
   | { k: 2; line: number; text: string }
   | { k: 3; s: SsSummary };
@@ -497,6 +503,12 @@ export class SsParser {
   private curCls = -1;
   /** Line of an SCTP association row that followed `cur` (0: none). */
   private curSctp = 0;
+  /** An MPTCP info item of `cur` when its Netid column was absent (mptcpItem). */
+  private curMptcp: string | undefined;
+  /** Rows of the queue held as Strength.STREAM. */
+  private streamHeld = 0;
+  /** Set by parseRow for a Netid-less inet row: an MPTCP info item of its line. */
+  private rowMptcp: string | undefined;
   /** Set by parseRow for a Netid-less row. */
   private rowCls = -1;
   /** Set by parseRow for a row whose `users:((` group does not close; rowComm: the bytes of its JOIN's COMM so far. */
@@ -682,7 +694,7 @@ export class SsParser {
     this.flushRecord();
     if (
       this.queue.length !== 0 ||
-      (netid === undefined && this.decision === undefined && this.flags?.table === undefined && !STREAM_ONLY.has(state))
+      (netid === undefined && this.decision === undefined && this.flags?.table === undefined)
     ) return -1;
 
     // The endpoints are read now when a rule reads them, or a port is a service name (ss without -n), by the
@@ -743,6 +755,7 @@ export class SsParser {
     this.curSkipped = false;
     this.curCls = netid === undefined ? Cls.INET : -1;
     this.curSctp = 0;
+    this.curMptcp = undefined;
     return last;
   }
 
@@ -830,7 +843,7 @@ export class SsParser {
   // ── output ──
 
   private deliver(ev: Ev): void {
-    if (this.queue.length > 0 || (ev.k === 0 && ev.weak)) {
+    if (this.queue.length > 0 || (ev.k === 0 && ev.held !== Strength.NA)) {
       this.queue.push(ev);
       if (this.queue.length >= MAX_PENDING) this.flushQueue();
       return;
@@ -885,6 +898,8 @@ export class SsParser {
 
   private flushQueue(): void {
     if (this.queue.length === 0) return;
+    if (this.decision === undefined) this.settleStream();
+    this.streamHeld = 0;
     const q = this.queue;
     this.queue = [];
     for (const ev of q) this.emit(ev);
@@ -1185,6 +1200,7 @@ export class SsParser {
    * an item of it does not read, as a row is.
    */
   private continuation(s: string, from: number, lineNo: number): void {
+    if (this.curCls === Cls.INET && this.decision === undefined && this.curMptcp === undefined) this.curMptcp = mptcpItem(s, from, s.length);
     const bits = this.extend(this.cur!, s, from);
     if (bits & (SEEN_UNTERMINATED | SEEN_BAD)) {
       const bad = bits & SEEN_BAD ? badItemsReason() : undefined;
@@ -1231,47 +1247,73 @@ export class SsParser {
       this.curLazy = false;
       this.curSkipped = false;
     }
-    let weak = false;
+    let held = Strength.NA;
     if (this.curCls >= 0) {
-      const strength = this.inferNetid(rec, this.curCls as Cls, this.curSctp);
-      if (strength !== Strength.NA) weak = this.decide(rec, strength === Strength.STRONG);
+      const strength = this.inferNetid(rec, this.curCls as Cls, this.curSctp, this.curMptcp);
+      if (strength !== Strength.NA) held = this.decide(rec, strength);
       if (rec.state === undefined) this.inferState(rec);
       this.curCls = -1;
       this.curSctp = 0;
+      this.curMptcp = undefined;
     }
     if (rec.state !== undefined) this.seen |= SEEN_STATE;
     if (rec.recvQ !== undefined) this.seen |= SEEN_QUEUES;
-    if (!weak && this.queue.length === 0) this.emitSocket(rec); // the common case, without an event object
-    else this.deliver({ k: 0, rec, weak });
+    if (held === Strength.NA && this.queue.length === 0) this.emitSocket(rec); // the common case, without an event object
+    else {
+      this.deliver({ k: 0, rec, held });
+      if (held === Strength.STREAM && ++this.streamHeld >= MAX_STREAM_HELD) this.flushQueue();
+    }
   }
 
   /**
    * Netid-less inet row: settle its table from the section's decision, or make a strong decision for the
-   * section (and re-label the queued rows), or queue it as weak. Returns true when the row stays weak.
+   * section (and re-label the queued rows), or queue it (a weak row, or a stream-only state's provisional
+   * tcp, which mptcp or sctp rows of the section may still make theirs). Returns how it is held (NA: not).
    */
-  private decide(rec: SocketRecord, strong: boolean): boolean {
-    if (this.decision) {
-      if (!strong && rec.netid !== this.decision.netid) {
-        rec.netid = this.decision.netid;
-        rec.netidInferred = this.decision.sameTable;
+  private decide(rec: SocketRecord, strength: Strength): Strength {
+    const d = this.decision;
+    if (d) {
+      if ((strength === Strength.WEAK || (strength === Strength.STREAM && STREAM_TABLES.has(d.netid))) && rec.netid !== d.netid) {
+        rec.netid = d.netid;
+        rec.netidInferred = d.sameTable;
       }
-      return false;
+      return Strength.NA;
     }
-    if (strong) {
-      this.stats.lineNotes++;
-      const sameTable = `${rec.netid}: same table as line ${rec.location.line} (${rec.netidInferred})`;
-      this.decision = { netid: rec.netid, line: rec.location.line, reason: rec.netidInferred!, sameTable };
-      for (const ev of this.queue) {
-        if (ev.k === 0 && ev.weak) {
-          ev.weak = false;
-          ev.rec.netid = rec.netid;
-          ev.rec.netidInferred = sameTable;
-        }
+    if (strength === Strength.STRONG) {
+      this.decideFrom(rec);
+      return Strength.NA;
+    }
+    return strength;
+  }
+
+  /** The section's table is rec's (a strong row, or the first stream-only one): the rows held follow it. */
+  private decideFrom(rec: SocketRecord): void {
+    this.stats.lineNotes++;
+    const netid = rec.netid;
+    const sameTable = `${netid}: same table as line ${rec.location.line} (${rec.netidInferred})`;
+    this.decision = { netid, line: rec.location.line, reason: rec.netidInferred!, sameTable };
+    for (const ev of this.queue) {
+      if (ev.k !== 0 || ev.held === Strength.NA) continue;
+      if (ev.rec !== rec && ev.rec.netid !== netid && (ev.held === Strength.WEAK || STREAM_TABLES.has(netid))) {
+        ev.rec.netid = netid;
+        ev.rec.netidInferred = sameTable;
       }
-      this.flushQueue();
-      return false;
+      ev.held = Strength.NA;
     }
-    return true;
+    this.flushQueue();
+  }
+
+  /**
+   * Rows held without a decision go out (a new table, the end, or MAX_PENDING of them): a stream-only state
+   * makes them tcp, as the first row of one decides (nothing showed mptcp or sctp).
+   */
+  private settleStream(): void {
+    for (const ev of this.queue) {
+      if (ev.k === 0 && ev.held === Strength.STREAM) {
+        this.decideFrom(ev.rec);
+        return;
+      }
+    }
   }
 
   private mainLine(s: string, lineNo: number, joined: boolean): void {
@@ -1314,6 +1356,7 @@ export class SsParser {
     this.curSkipped = this.rowSkipped;
     this.curCls = this.rowCls;
     this.curSctp = 0;
+    this.curMptcp = this.rowMptcp;
   }
 
   /**
@@ -1332,6 +1375,7 @@ export class SsParser {
    */
   private parseRow(s0: string, lineNo: number, joined: boolean): SocketRecord | string {
     this.rowCls = -1;
+    this.rowMptcp = undefined;
     this.rowTruncated = false;
     this.rowBad = undefined;
     let s = s0;
@@ -1520,6 +1564,7 @@ export class SsParser {
     } else if (netid === undefined) {
       // decided in finishRecord, once continuation lines (TCP info) are in
       this.rowCls = cls;
+      if (cls === Cls.INET && this.decision === undefined && extStart < n) this.rowMptcp = mptcpItem(s, extStart, n);
     } else {
       if (rec.state === undefined) this.inferState(rec);
     }
@@ -1673,7 +1718,7 @@ export class SsParser {
     return portOf(ep, s.slice(c + 1, to), this.services, proto, raw);
   }
 
-  private inferNetid(rec: SocketRecord, cls: Cls, sctpLine: number): Strength {
+  private inferNetid(rec: SocketRecord, cls: Cls, sctpLine: number, mptcp: string | undefined): Strength {
     const f = this.flags;
     if (f && f.table && classOf(f.table) === cls) {
       rec.netid = f.table;
@@ -1715,11 +1760,17 @@ export class SsParser {
       default:
         break;
     }
+    if (mptcp !== undefined) {
+      rec.netid = 'mptcp';
+      rec.netidInferred = `mptcp: the row carries MPTCP info (${mptcp})`;
+      return Strength.STRONG;
+    }
     const st = rec.state;
     if (st !== undefined && STREAM_ONLY.has(st)) {
+      // tcp, unless a row of the section shows mptcp or sctp (held until then: decide); TCP info settles it
       rec.netid = 'tcp';
       rec.netidInferred = STREAM_ONLY_REASON.get(st)!;
-      return Strength.STRONG;
+      return rec.tcp !== undefined || (rec.timer !== undefined && rec.timer.name !== 'unknown') ? Strength.STRONG : Strength.STREAM;
     }
     if (rec.tcp !== undefined || (rec.timer !== undefined && rec.timer.name !== 'unknown')) {
       rec.netid = 'tcp';
@@ -1793,7 +1844,32 @@ export class SsParser {
   }
 }
 
-const enum Strength { NA, STRONG, WEAK }
+/**
+ * How a Netid-less row tells its table: NA (its own, or undecidable), STRONG (decides the section), WEAK (follows
+ * the section's decision), STREAM (a stream-only state: tcp unless the section's decision is mptcp or sctp).
+ */
+const enum Strength { NA, STRONG, WEAK, STREAM }
+
+/** The tables whose sockets have stream-only states. */
+const STREAM_TABLES = new Set(['tcp', 'mptcp', 'sctp', 'dccp']);
+
+/**
+ * MPTCP info items (ss -M -i: net/mptcp's mptcp_info) that TCP info (nor a `tcp-ulp-mptcp` subflow's, with its
+ * `token:`) never has: key:value items, and the bare `remote_key` and `fallback`.
+ */
+const MPTCP_ITEM = /(?:^|[ \t])((?:subflows(?:_max|_total)?|add_addr_(?:signal|accepted)(?:_max)?|local_addr_(?:used|max)|csum_enabled|endp_laminar_max|write_seq|snd_una|rcv_nxt|last_(?:data_sent|data_recv|ack_recv)):\S*|remote_key(?=[ \t]|$)|fallback(?=[ \t]|$))/g;
+
+/** The first MPTCP info item in extension text s[from..to), outside a `users:((…))` group (a COMM may hold anything). */
+function mptcpItem(s: string, from: number, to: number): string | undefined {
+  MPTCP_ITEM.lastIndex = from > 0 ? from - 1 : 0; // (the whitespace before an item at `from`)
+  for (let m = MPTCP_ITEM.exec(s); m !== null && m.index < to; m = MPTCP_ITEM.exec(s)) {
+    const at = m.index + m[0].length - m[1].length;
+    if (at + m[1].length > to) return undefined;
+    const users = s.lastIndexOf('users:((', at);
+    if (users < from || s.indexOf('))', users) < at) return m[1];
+  }
+  return undefined;
+}
 
 // netidInferred of the rows whose table cannot be told (netid `unknown`), and the kind each one counts as
 const UNIX_UNDECIDED = 'unix socket without a Netid column: stream, datagram and seqpacket cannot be told apart';
