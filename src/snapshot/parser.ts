@@ -511,6 +511,15 @@ export class SsParser {
   private rowMptcp: string | undefined;
   /** Set by parseRow for a Netid-less row. */
   private rowCls = -1;
+  /** Set by parseRow for a row it made a record of: whether it is a unix row, and where its extension text starts. */
+  private rowUnix = false;
+  private rowExt = 0;
+  /**
+   * The text (its physical lines joined) and first line of `cur` when it is a unix row read in full that the next
+   * line may go on (afterUnix: a name with a newline whose first line reads as a whole row), else undefined.
+   */
+  private curUnixText: string | undefined;
+  private curUnixLine = 0;
   /** Set by parseRow for a row whose `users:((` group does not close; rowComm: the bytes of its JOIN's COMM so far. */
   private rowTruncated = false;
   private rowComm = 0;
@@ -632,7 +641,7 @@ export class SsParser {
     const l = this.layout;
     if (
       (l !== undefined && (!l.state || !l.queues)) || this.summary !== undefined || this.join !== undefined ||
-      this.queue.length !== 0 || this.sink.extensionWants === undefined || nl + 1 >= b.length
+      this.curUnixText !== undefined || this.queue.length !== 0 || this.sink.extensionWants === undefined || nl + 1 >= b.length
     ) return -1;
     let netid: string | undefined;
     if (b[start + 3] === 32 && b[start] === 116 && b[start + 1] === 99 && b[start + 2] === 112) netid = 'tcp';
@@ -834,6 +843,7 @@ export class SsParser {
     // A parser bug must not take the run down: report it against the current line.
     this.cur = undefined;
     this.curThin = undefined;
+    this.curUnixText = undefined;
     this.curCls = -1;
     this.curLazy = false;
     this.join = undefined;
@@ -1031,6 +1041,7 @@ export class SsParser {
     if (!r) return;
     this.cur = undefined;
     this.curThin = undefined;
+    this.curUnixText = undefined;
     this.finishRecord(r);
   }
 
@@ -1105,9 +1116,7 @@ export class SsParser {
       this.stats.kinds.joined++;
       return true;
     }
-    if (typeof rec !== 'string' && (unixNameBytes(rec.local) > UNIX_NAME_BYTES || unixNameBytes(rec.peer) > UNIX_NAME_BYTES)) {
-      rec = 'unix name longer than 108 bytes';
-    }
+    if (typeof rec !== 'string' && longUnixName(rec)) rec = 'unix name longer than 108 bytes';
     if (typeof rec === 'string' && rec !== JOIN) {
       this.seen = seen; // (items of a row that is not one)
       this.flushJoin();
@@ -1318,8 +1327,45 @@ export class SsParser {
 
   private mainLine(s: string, lineNo: number, joined: boolean): void {
     if (this.cur && this.curCls >= 0 && startsAssociation(s)) this.curSctp = lineNo;
+    if (this.curUnixText !== undefined && this.curSctp === 0) {
+      this.afterUnix(s, lineNo, joined);
+      return;
+    }
     this.flushRecord();
     this.takeRow(this.row(s, lineNo, joined), s, lineNo);
+  }
+
+  /**
+   * Row s after a unix row (cur) that read in full. ss prints unix names raw: the name `/x 1 * 2\ntcp LISTEN 0 128
+   * 0.0.0.0:23 0.0.0.0:*` makes the lines `u_str LISTEN 0 1 /x 1 * 2` (a whole unix row of its own) and `tcp LISTEN 0
+   * 128 0.0.0.0:23 0.0.0.0:* 169871 * 0`, whose INODE * PEERINODE no row of another table ends with: its text after
+   * the addresses and process column holds a bare number or `*` (bareItem). Such a row, when the unix row's lines
+   * and it read as one unix row with names of at most 108 bytes, is that row's last line: one socket, whose name
+   * holds the newline (and a name of several such lines is joined one line at a time). A unix row after it, or a
+   * row without such text, is a row of its own.
+   */
+  private afterUnix(s: string, lineNo: number, joined: boolean): void {
+    const seen = this.seen;
+    let rec = this.row(s, lineNo, joined);
+    if (typeof rec !== 'string' && !this.rowUnix && bareItem(s, this.rowExt, trimmedLength(s))) {
+      this.seen = seen; // (the items of a row that is not one)
+      const text = this.curUnixText! + '\n' + s;
+      const line = this.curUnixLine;
+      const u = this.row(text, line, true);
+      if (typeof u !== 'string' && this.rowUnix && !this.rowTruncated && this.rowBad === undefined && !longUnixName(u)) {
+        // the unix row read alone is dropped unseen: its first line stays counted as the socket's, s is joined
+        this.cur = undefined;
+        this.curThin = undefined;
+        this.stats.kinds.socket--;
+        this.stats.kinds.joined++;
+        this.takeRow(u, text, line);
+        return;
+      }
+      this.seen = seen;
+      rec = this.row(s, lineNo, joined);
+    }
+    this.flushRecord();
+    this.takeRow(rec, s, lineNo);
   }
 
   /** parseRow, an exception it throws made the row's reason. */
@@ -1357,6 +1403,10 @@ export class SsParser {
     this.curCls = this.rowCls;
     this.curSctp = 0;
     this.curMptcp = this.rowMptcp;
+    if (this.rowUnix && why === undefined) {
+      this.curUnixText = s;
+      this.curUnixLine = lineNo;
+    }
   }
 
   /**
@@ -1478,6 +1528,7 @@ export class SsParser {
     } else {
       cls = guessClass(s, p, n);
     }
+    this.rowUnix = cls === Cls.UNIX;
 
     const location = { file: this.opts.file, line: lineNo };
     // read from /proc, a unix socket's queues are not known (printed 0 0): left out, as a listener's backlog is
@@ -1531,6 +1582,7 @@ export class SsParser {
       }
     }
 
+    this.rowExt = extStart;
     // Inet rows whose sink says what it reads are parsed lazily (a joined or association row never is).
     const lazy = cls === Cls.INET && !joined && !association ? this.lazyArgs(rec) : undefined;
     this.rowLazy = lazy !== undefined;
@@ -2038,6 +2090,42 @@ export function unsignedInode(inode: number): number {
 /** The bytes of a unix endpoint's name (inputBytes: at least). */
 function unixNameBytes(ep: Endpoint): number {
   return inputBytes(ep.address, 0, ep.address.length);
+}
+
+/**
+ * Whether the extension text s[from..to) of a row holds a bare number or a bare `*` outside its `users:((…))`
+ * groups: items only follow the addresses (key:value, key=value, `(…)` groups, shutdown markers, the bare words
+ * of -i), never such a token, but a unix row's INODE * PEERINODE does (afterUnix). A token is whitespace-ended
+ * outside balanced parentheses, as parseExtensions (fields.ts) reads it.
+ */
+function bareItem(s: string, from: number, to: number): boolean {
+  let i = from;
+  while (i < to) {
+    i = skipWs(s, i, to);
+    if (i >= to) break;
+    if (s.startsWith('users:((', i)) {
+      const end = parseUsers(s, i, false).end;
+      if (end < 0 || end > to) return false;
+      i = end;
+      continue;
+    }
+    let e = i;
+    for (let depth = 0; e < to; e++) {
+      const c = s.charCodeAt(e);
+      if (c === 40 /* ( */) depth++;
+      else if (c === 41 /* ) */) {
+        if (depth > 0) depth--;
+      } else if (depth === 0 && isWs(c)) break;
+    }
+    if (integral(s, i, e) || (e - i === 1 && s.charCodeAt(i) === 42 /* * */)) return true;
+    i = e;
+  }
+  return false;
+}
+
+/** Whether a unix record has a name longer than a unix name can be: its lines are not one row. */
+function longUnixName(rec: SocketRecord): boolean {
+  return unixNameBytes(rec.local) > UNIX_NAME_BYTES || unixNameBytes(rec.peer) > UNIX_NAME_BYTES;
 }
 
 function unixEndpoint(name: string, inode: number): Endpoint {

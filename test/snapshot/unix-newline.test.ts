@@ -5,6 +5,7 @@
  * joined while they may still be its address (tryNameJoin, parser.ts).
  */
 import { SsParser, type ParseStats } from '../../src/snapshot/parser';
+import { completeExtensions, extensionWants } from '../../src/snapshot/fields';
 import { builtinServices } from '../../src/snapshot/services';
 import type { SocketRecord, UnparsedLine } from '../../src/snapshot/types';
 import { chunker, expectAccounted, parse } from './helpers';
@@ -155,5 +156,150 @@ describe('a unix row without its address, that later lines do not complete', () 
     expect(p.checkpoint()).toBeUndefined();
     p.write('tcp LISTEN 0 128 0.0.0.0:23 0.0.0.0:* 182825 * 0\n');
     expect(p.checkpoint()).toBeDefined();
+  });
+});
+
+// `ss -xapn`, `ss -A unix_stream -apn` and `ss -xapne` (ss 6.1, kernel 6.18, a private network namespace) over
+// sockets a python3 process bound to names whose first line reads as a whole unix row: '/tmp/sockl-ut/x 1 * 2\ntcp
+// LISTEN 0 128 0.0.0.0:23 0.0.0.0:*', '/tmp/sockl-ut/y 3 * 4\ntcp LISTEN 0 128 0.0.0.0:24 0.0.0.0:* 5 * 6\nudp UNCONN
+// 0 0 0.0.0.0:53 0.0.0.0:*', '/tmp/sockl-ut/z 7 * 8\nLISTEN 0 128 [::]:25 [::]:* users:(("sshd",pid=1,fd=3))' and a
+// datagram socket '\0sockl 9 * 10\nudp UNCONN 0 0 0.0.0.0:69 0.0.0.0:*'. Verbatim, padding included.
+const WHOLE_XAPN = [
+  "Netid State  Recv-Q Send-Q                                                                                         Local Address:Port   Peer Address:PortProcess                           ",
+  "u_str LISTEN 0      1                                                /tmp/sockl-ut/x 1 * 2",
+  "tcp LISTEN 0 128 0.0.0.0:23 0.0.0.0:* 279370            * 0    users:((\"python3\",pid=3567,fd=3))",
+  "u_str LISTEN 0      1      /tmp/sockl-ut/y 3 * 4",
+  "tcp LISTEN 0 128 0.0.0.0:24 0.0.0.0:* 5 * 6",
+  "udp UNCONN 0 0 0.0.0.0:53 0.0.0.0:* 279371            * 0    users:((\"python3\",pid=3567,fd=4))",
+  "u_str LISTEN 0      1                              /tmp/sockl-ut/z 7 * 8",
+  "LISTEN 0 128 [::]:25 [::]:* users:((\"sshd\",pid=1,fd=3)) 279372            * 0    users:((\"python3\",pid=3567,fd=5))",
+  "u_dgr UNCONN 0      0                                                          @sockl 9 * 10",
+  "udp UNCONN 0 0 0.0.0.0:69 0.0.0.0:* 279373            * 0    users:((\"python3\",pid=3567,fd=6))",
+].join('\n') + '\n';
+const WHOLE_USTREAM = [
+  "State  Recv-Q Send-Q                                                                                         Local Address:Port   Peer Address:PortProcess                           ",
+  "LISTEN 0      1                                                /tmp/sockl-ut/x 1 * 2",
+  "tcp LISTEN 0 128 0.0.0.0:23 0.0.0.0:* 279370            * 0    users:((\"python3\",pid=3567,fd=3))",
+  "LISTEN 0      1      /tmp/sockl-ut/y 3 * 4",
+  "tcp LISTEN 0 128 0.0.0.0:24 0.0.0.0:* 5 * 6",
+  "udp UNCONN 0 0 0.0.0.0:53 0.0.0.0:* 279371            * 0    users:((\"python3\",pid=3567,fd=4))",
+  "LISTEN 0      1                              /tmp/sockl-ut/z 7 * 8",
+  "LISTEN 0 128 [::]:25 [::]:* users:((\"sshd\",pid=1,fd=3)) 279372            * 0    users:((\"python3\",pid=3567,fd=5))",
+].join('\n') + '\n';
+const WHOLE_XAPNE = [
+  "Netid State  Recv-Q Send-Q                                                                                         Local Address:Port   Peer Address:PortProcess                                                              ",
+  "u_str LISTEN 0      1                                                /tmp/sockl-ut/x 1 * 2",
+  "tcp LISTEN 0 128 0.0.0.0:23 0.0.0.0:* 279370            * 0    users:((\"python3\",pid=3567,fd=3)) <-> ino:2189170 dev:0/65024 peers:",
+  "u_str LISTEN 0      1      /tmp/sockl-ut/y 3 * 4",
+  "tcp LISTEN 0 128 0.0.0.0:24 0.0.0.0:* 5 * 6",
+  "udp UNCONN 0 0 0.0.0.0:53 0.0.0.0:* 279371            * 0    users:((\"python3\",pid=3567,fd=4)) <-> ino:2189186 dev:0/65024 peers:",
+  "u_str LISTEN 0      1                              /tmp/sockl-ut/z 7 * 8",
+  "LISTEN 0 128 [::]:25 [::]:* users:((\"sshd\",pid=1,fd=3)) 279372            * 0    users:((\"python3\",pid=3567,fd=5)) <-> ino:2189218 dev:0/65024 peers:",
+  "u_dgr UNCONN 0      0                                                          @sockl 9 * 10",
+  "udp UNCONN 0 0 0.0.0.0:69 0.0.0.0:* 279373            * 0    users:((\"python3\",pid=3567,fd=6)) <->                               ",
+].join('\n') + '\n';
+// (`ss -xan` of the same sockets: no process column)
+const WHOLE_XAN = [
+  "Netid State  Recv-Q Send-Q                                                                                         Local Address:Port   Peer Address:PortProcess",
+  "u_str LISTEN 0      1                                                /tmp/sockl-ut/x 1 * 2",
+  "tcp LISTEN 0 128 0.0.0.0:23 0.0.0.0:* 279370            * 0          ",
+  "u_str LISTEN 0      1      /tmp/sockl-ut/y 3 * 4",
+  "tcp LISTEN 0 128 0.0.0.0:24 0.0.0.0:* 5 * 6",
+  "udp UNCONN 0 0 0.0.0.0:53 0.0.0.0:* 279371            * 0          ",
+  "u_str LISTEN 0      1                              /tmp/sockl-ut/z 7 * 8",
+  "LISTEN 0 128 [::]:25 [::]:* users:((\"sshd\",pid=1,fd=3)) 279372            * 0          ",
+  "u_dgr UNCONN 0      0                                                          @sockl 9 * 10",
+  "udp UNCONN 0 0 0.0.0.0:69 0.0.0.0:* 279373            * 0          ",
+].join('\n') + '\n';
+
+const WHOLE_NAMES = [
+  '/tmp/sockl-ut/x 1 * 2\ntcp LISTEN 0 128 0.0.0.0:23 0.0.0.0:*',
+  '/tmp/sockl-ut/y 3 * 4\ntcp LISTEN 0 128 0.0.0.0:24 0.0.0.0:* 5 * 6\nudp UNCONN 0 0 0.0.0.0:53 0.0.0.0:*',
+  '/tmp/sockl-ut/z 7 * 8\nLISTEN 0 128 [::]:25 [::]:* users:(("sshd",pid=1,fd=3))',
+  '@sockl 9 * 10\nudp UNCONN 0 0 0.0.0.0:69 0.0.0.0:*',
+];
+
+/**
+ * The records of `text` as the evaluator gets them — thin rows where the rules allow (extensionWants), each
+ * completed in socket() — and the line kinds.
+ */
+function viaThin(text: string): { sockets: SocketRecord[]; kinds: ParseStats['kinds'] } {
+  const sockets: SocketRecord[] = [];
+  const wants = extensionWants(['netid', 'state', 'recvQ', 'sendQ']);
+  const p = new SsParser({ file: 'test.out', services: builtinServices() }, {
+    socket: (s) => {
+      completeExtensions(s);
+      sockets.push(s);
+    },
+    unparsed() {},
+    extensionWants: () => wants,
+  });
+  p.write(text);
+  return { sockets, kinds: p.end().kinds };
+}
+
+describe('a unix name with newlines whose first line reads as a whole unix row', () => {
+  it('is one socket, and its later lines no rows of other tables (ss -xapn, -xapne, -xan)', () => {
+    for (const text of [WHOLE_XAPN, WHOLE_XAPNE, WHOLE_XAN]) {
+      const r = all(text);
+      expect(r.unparsed).toEqual([]);
+      expect(r.sockets.map((s) => [s.netid, s.location.line, s.local.address, s.local.port, s.peer.address, s.peer.port])).toEqual([
+        ['u_str', 2, WHOLE_NAMES[0], 279370, '*', 0],
+        ['u_str', 4, WHOLE_NAMES[1], 279371, '*', 0],
+        ['u_str', 7, WHOLE_NAMES[2], 279372, '*', 0],
+        ['u_dgr', 9, WHOLE_NAMES[3], 279373, '*', 0],
+      ]);
+      expect(r.stats.kinds).toMatchObject({ socket: 4, joined: 5, unparsed: 0 });
+      if (text !== WHOLE_XAN) expect(r.sockets.map((s) => s.processes)).toEqual([3, 4, 5, 6].map((fd) => [{ name: 'python3', pid: 3567, fd }]));
+      else expect(r.sockets.every((s) => s.processes === undefined)).toBe(true);
+    }
+    expect(all(WHOLE_XAPNE).sockets.map((s) => [s.shutdown, s.extra?.ino])).toEqual([['<->', '2189170'], ['<->', '2189186'], ['<->', '2189218'], ['<->', undefined]]);
+  });
+
+  it('is one socket in a table without a Netid column (ss -A unix_stream -apn)', () => {
+    const r = all(WHOLE_USTREAM);
+    expect(r.unparsed).toEqual([]);
+    expect(r.sockets.map((s) => [s.netid, s.location.line, s.local.address, s.local.port])).toEqual([
+      ['unknown', 2, WHOLE_NAMES[0], 279370], ['unknown', 4, WHOLE_NAMES[1], 279371], ['unknown', 7, WHOLE_NAMES[2], 279372],
+    ]);
+    expect(all(WHOLE_USTREAM, '-A unix_stream -apn').sockets.map((s) => s.netid)).toEqual(['u_str', 'u_str', 'u_str']);
+  });
+
+  it('is read so where rows are read thin too', () => {
+    for (const text of [WHOLE_XAPN, WHOLE_XAN, WHOLE_USTREAM]) {
+      const full = all(text);
+      const thin = viaThin(text);
+      expect(JSON.stringify(thin.sockets)).toBe(JSON.stringify(full.sockets));
+      expect(thin.kinds).toEqual(full.stats.kinds);
+    }
+  });
+
+  it('a row of another table after a unix row stays one when it has no bare number or * after its addresses, or the lines make no unix row', () => {
+    const U = 'u_str LISTEN 0 1 /x 1 * 2\n';
+    const rows2 = (text: string) => all(text).sockets.map((s) => [s.netid, s.location.line, s.local.address, s.local.port]);
+    // items only (-e, -i words, a COMM holding numbers and *): real rows
+    expect(rows2(U + 'tcp LISTEN 0 128 0.0.0.0:23 0.0.0.0:* users:(("a 5 * 6",pid=1,fd=3)) uid:5 ino:7 sk:1 cgroup:/ <-> ts sack cubic\n')).toEqual([
+      ['u_str', 1, '/x', 1], ['tcp', 2, '0.0.0.0', 23],
+    ]);
+    // bare numbers, but the lines would make a name longer than 108 bytes, or no NAME INODE PEER INODE
+    expect(rows2(U + `tcp LISTEN 0 128 0.0.0.0:23 0.0.0.0:* ${'x'.repeat(100)} 5 * 6\n`)).toEqual([['u_str', 1, '/x', 1], ['tcp', 2, '0.0.0.0', 23]]);
+    expect(rows2(U + 'tcp LISTEN 0 128 0.0.0.0:23 0.0.0.0:* 5 *\n')).toEqual([['u_str', 1, '/x', 1], ['tcp', 2, '0.0.0.0', 23]]);
+    // a unix row after a unix row is one of its own; so is a row after a comment line
+    expect(rows2(U + 'u_str LISTEN 0 1 /y 3 * 4\n')).toEqual([['u_str', 1, '/x', 1], ['u_str', 2, '/y', 3]]);
+    expect(rows2(U + '# note\ntcp LISTEN 0 128 0.0.0.0:23 0.0.0.0:* 5 * 6\n')).toEqual([['u_str', 1, '/x', 1], ['tcp', 3, '0.0.0.0', 23]]);
+    // a bare number after a row of another table that no unix row precedes: kept in extra, as before
+    expect(all('tcp LISTEN 0 128 0.0.0.0:23 0.0.0.0:* 5 * 6\n').sockets.map((s) => s.extra)).toEqual([{ 5: true, '*': true, 6: true }]);
+  });
+
+  it('whose later line is a packet row is one socket too; so is one whose first line was joined', () => {
+    const r = all('u_str ESTAB 0 0 /x 1 * 2\np_raw UNCONN 0 0 *:eth0 * 5 * 6\nudp UNCONN 0 0 0.0.0.0:53 0.0.0.0:* 7 * 8\n');
+    expect(r.sockets.map((s) => [s.netid, s.local.address, s.local.port, s.peer.port])).toEqual([
+      ['u_str', '/x 1 * 2\np_raw UNCONN 0 0 *:eth0 * 5 * 6\nudp UNCONN 0 0 0.0.0.0:53 0.0.0.0:*', 7, 8],
+    ]);
+    const j = all('u_str LISTEN 0 1 /a\nb 1 * 2\ntcp LISTEN 0 128 0.0.0.0:23 0.0.0.0:* 5 * 0 users:(("py",pid=9,fd=3))\n');
+    expect(j.sockets.map((s) => [s.netid, s.local.address, s.local.port, s.processes])).toEqual([
+      ['u_str', '/a\nb 1 * 2\ntcp LISTEN 0 128 0.0.0.0:23 0.0.0.0:*', 5, [{ name: 'py', pid: 9, fd: 3 }]],
+    ]);
+    expect(j.stats.kinds).toMatchObject({ socket: 1, joined: 2 });
   });
 });
