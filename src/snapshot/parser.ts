@@ -95,8 +95,9 @@ export interface ParseStats {
   sockets: number;
   unparsed: number;
   /**
-   * Texts made that name a line number (a Netid decision's reason, an SCTP association note): a byte range
-   * parsed with line numbers relative to its start (split.ts) is only exact without them.
+   * Texts made that name a line number (a Netid decision's reason, an SCTP association note), and a first row of
+   * a byte range that may be the last line of a unix row before the range (afterUnix): a byte range parsed with
+   * line numbers relative to its start (split.ts) is only exact without them.
    */
   lineNotes: number;
   fields: Set<FieldGroup>;
@@ -516,7 +517,8 @@ export class SsParser {
   private rowExt = 0;
   /**
    * The text (its physical lines joined) and first line of `cur` when it is a unix row read in full that the next
-   * line may go on (afterUnix: a name with a newline whose first line reads as a whole row), else undefined.
+   * line may go on (afterUnix: a name with a newline whose first line reads as a whole row), RANGE_START at the
+   * start of a byte range (a seeded parser: the row before it is not known), else undefined.
    */
   private curUnixText: string | undefined;
   private curUnixLine = 0;
@@ -563,6 +565,7 @@ export class SsParser {
       if (seed.decision) this.decision = { ...seed.decision };
       this.inTop = false;
       Object.assign(this.stats.meta, seed.meta);
+      this.curUnixText = RANGE_START;
     }
   }
 
@@ -1345,24 +1348,31 @@ export class SsParser {
    * row without such text, is a row of its own.
    */
   private afterUnix(s: string, lineNo: number, joined: boolean): void {
+    const before = this.curUnixText!;
+    this.curUnixText = undefined;
     const seen = this.seen;
     let rec = this.row(s, lineNo, joined);
     if (typeof rec !== 'string' && !this.rowUnix && bareItem(s, this.rowExt, trimmedLength(s))) {
-      this.seen = seen; // (the items of a row that is not one)
-      const text = this.curUnixText! + '\n' + s;
-      const line = this.curUnixLine;
-      const u = this.row(text, line, true);
-      if (typeof u !== 'string' && this.rowUnix && !this.rowTruncated && this.rowBad === undefined && !longUnixName(u)) {
-        // the unix row read alone is dropped unseen: its first line stays counted as the socket's, s is joined
-        this.cur = undefined;
-        this.curThin = undefined;
-        this.stats.kinds.socket--;
-        this.stats.kinds.joined++;
-        this.takeRow(u, text, line);
-        return;
+      if (before === RANGE_START) {
+        // the first row of a byte range: the unix row it may end is before the range, unseen (the file is read whole)
+        this.stats.lineNotes++;
+      } else {
+        this.seen = seen; // (the items of a row that is not one)
+        const text = before + '\n' + s;
+        const line = this.curUnixLine;
+        const u = this.row(text, line, true);
+        if (typeof u !== 'string' && this.rowUnix && !this.rowTruncated && this.rowBad === undefined && !longUnixName(u)) {
+          // the unix row read alone is dropped unseen: its first line stays counted as the socket's, s is joined
+          this.cur = undefined;
+          this.curThin = undefined;
+          this.stats.kinds.socket--;
+          this.stats.kinds.joined++;
+          this.takeRow(u, text, line);
+          return;
+        }
+        this.seen = seen;
+        rec = this.row(s, lineNo, joined);
       }
-      this.seen = seen;
-      rec = this.row(s, lineNo, joined);
     }
     this.flushRecord();
     this.takeRow(rec, s, lineNo);
@@ -1940,6 +1950,8 @@ const SEEN_QUEUES = 1 << 9;
 const NO_SINK_ERROR = Symbol("no sink error");
 const JOIN = '\u0000join';
 const NAME_JOIN = '\u0000name';
+/** SsParser.curUnixText at the start of a byte range. */
+const RANGE_START = '';
 
 /**
  * A number of the `ss -s` summary (sockstat counters: `closed` may be computed negative), or undefined when it

@@ -303,3 +303,18 @@ describe('a unix name with newlines whose first line reads as a whole unix row',
     expect(j.stats.kinds).toMatchObject({ socket: 1, joined: 2 });
   });
 });
+
+describe('a byte range (a parser started from a seed) whose first row may end a unix row before it', () => {
+  const seeded = (text: string): ParseStats => {
+    const p = new SsParser({ file: 'test.out', seed: { lineNo: 40, meta: {} } }, { socket() {}, unparsed() {} });
+    p.write(text);
+    return p.end();
+  };
+
+  it('notes it, so that a split scan reads the file whole', () => {
+    expect(seeded('tcp LISTEN 0 128 0.0.0.0:23 0.0.0.0:* 279370            * 0    users:(("python3",pid=3567,fd=3))\n').lineNotes).toBe(1);
+    // rows that end no unix row, and a later row of the range
+    expect(seeded('tcp LISTEN 0 128 0.0.0.0:23 0.0.0.0:* users:(("sshd",pid=1,fd=3))\nu_str LISTEN 0 1 /x 1 * 2\n').lineNotes).toBe(0);
+    expect(seeded('tcp LISTEN 0 128 0.0.0.0:22 0.0.0.0:*\ntcp LISTEN 0 128 0.0.0.0:23 0.0.0.0:* 5 * 6\n').lineNotes).toBe(0);
+  });
+});
