@@ -717,8 +717,9 @@ export class SsParser {
     if (tail.named || thin.row) {
       const text = latin1(b, tail.localStart, tail.peerEnd);
       const proto = netid === 'udp' ? 'udp' : 'tcp';
-      const l = this.inetEndpoint(text, 0, tail.localEnd - tail.localStart, proto, false);
-      const r = this.inetEndpoint(text, tail.peerStart - tail.localStart, text.length, proto, false);
+      const raw = this.rawPort(netid);
+      const l = this.inetEndpoint(text, 0, tail.localEnd - tail.localStart, proto, raw);
+      const r = this.inetEndpoint(text, tail.peerStart - tail.localStart, text.length, proto, raw);
       if (l === undefined || r === undefined || typeof l === 'string' || typeof r === 'string') return -1;
       local = l;
       peer = r;
@@ -1378,6 +1379,14 @@ export class SsParser {
     this.takeRow(rec, s, lineNo);
   }
 
+  /**
+   * Whether the "port" of an inet row of `netid` (undefined: no Netid column) is an IP protocol (`0.0.0.0:udp`, a raw
+   * socket's): its Netid says raw, or, without one, the capture flags select only raw sockets (`ss -wa`).
+   */
+  private rawPort(netid: string | undefined): boolean {
+    return netid === undefined ? this.flags?.table === 'raw' : netid === 'raw' || netid === 'icmp6' || netid === '???';
+  }
+
   /** parseRow, an exception it throws made the row's reason. */
   private row(s: string, lineNo: number, joined: boolean): SocketRecord | string {
     try {
@@ -1579,7 +1588,7 @@ export class SsParser {
         const e2 = guessed ? guessedE2 : tokEnd(s, p2, n);
         if (p2 >= n) return 'row has no peer address';
         extStart = e2;
-        const raw = netid === 'raw' || netid === 'icmp6' || netid === '???';
+        const raw = this.rawPort(netid);
         // inet addresses are read in place (the common case: no token strings made)
         const l = cls === Cls.INET ? this.inetEndpoint(s, p, e1, proto, raw) : this.endpoint(cls, s.slice(p, e1), proto, raw);
         const r = cls === Cls.INET ? this.inetEndpoint(s, p2, e2, proto, raw) : this.endpoint(cls, s.slice(p2, e2), proto, raw);
