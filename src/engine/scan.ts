@@ -510,7 +510,8 @@ export async function scanSplit(
     if (e instanceof OutOfMemoryError) throw e; // no room here for the worker's result (admit)
     return undefined; // the worker failed (or V8 stopped it at its heap limit): scanned whole, in this thread
   }
-  // a new table (Netid decision) or an SCTP note in the second range named a relative line: scan whole
+  // a new table (Netid decision) or an SCTP note in the second range named a relative line, or its first row may
+  // be the last line of a unix name cut before it (parser.ts, ParseStats.lineNotes): scan whole
   if (next.stats.lineNotes > 0) return undefined;
   shiftLines(next, boundary.lineNo);
   if (!first.mergeFollowing(next)) return undefined;
