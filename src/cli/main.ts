@@ -89,6 +89,8 @@ export async function main(argv: string[]): Promise<number> {
   // `socklint -- scan x.ss` (what `npx socklint -- …` passes on): a leading `--` ends no options, and yargs
   // would take everything after it for positionals of no command, run nothing and exit 0
   const args = argv[0] === '--' ? argv.slice(1) : argv;
+  // the options yargs knows in the command being parsed (its typings leave getOptions out)
+  const options = () => (parser as unknown as { getOptions(): { key: Record<string, unknown>; alias: Record<string, string[]> } }).getOptions();
   const parser = yargs(marked(args))
     .scriptName('socklint')
     // an option that may be repeated takes one value each time: `--rules my-rules/ web-01.ss` scans web-01.ss
@@ -116,13 +118,13 @@ export async function main(argv: string[]): Promise<number> {
       // `baseline x.ss` without -o: yargs names the option by its long name only
       const missing = /^Missing required argument: (\S+)$/.exec(text);
       if (missing) {
-        const aliases = ((parser as unknown as { getOptions(): { alias: Record<string, string[]> } }).getOptions().alias[missing[1]] ?? []).filter((x) => x.length === 1);
+        const aliases = (options().alias[missing[1]] ?? []).filter((x) => x.length === 1);
         const names = [...aliases.map((x) => `-${x}`), `--${missing[1]}`].join('/');
         throw new UserError({ file: '', code: 'usage', message: `missing required option ${names}` }, ExitCode.usage);
       }
       // `rules validate --strict x.yaml`: an unknown option took the path after it as its value, and yargs says
       // only that the path is missing
-      const unknown = text.startsWith('Not enough non-option arguments') ? unknownOption(args, (parser as unknown as { getOptions(): { key: Record<string, unknown> } }).getOptions().key) : undefined;
+      const unknown = text.startsWith('Not enough non-option arguments') ? unknownOption(args, options().key) : undefined;
       if (unknown) {
         const took = unknown.value === undefined ? '' : ` (it took '${unknown.value}' as its value)`;
         throw new UserError({ file: '', code: 'usage', message: `Unknown argument: ${unknown.name}${took}` }, ExitCode.usage);

@@ -48,6 +48,11 @@ export interface ScanInput {
   stream?: AsyncIterable<Buffer>;
 }
 
+/** Whether an input can be read only once (stdin, a live capture): never split, never scanned again. */
+function readOnce(input: ScanInput): boolean {
+  return input.path === '-' || input.stream !== undefined;
+}
+
 export function fileInputs(paths: string[], flags?: string): ScanInput[] {
   return paths.map((p) => ({ path: p, label: p, ...(flags ? { flags } : {}) }));
 }
@@ -414,7 +419,7 @@ export interface SnapshotScanOptions extends CollectorOptions {
 export async function scanSnapshot(input: ScanInput, opts: SnapshotScanOptions): Promise<SnapshotResult | Diagnostic> {
   const split = opts.split;
   // (a worker's range would not ask waivers and baseline as it finds: runScan sets suppress on a rescan only)
-  if (split && opts.suppress === undefined && input.path !== '-' && input.stream === undefined) {
+  if (split && opts.suppress === undefined && !readOnce(input)) {
     const { rangeWorker, youngGenerationGrows } = await import('./threads');
     const r = await scanSplit(input, opts, split.minBytes, () => rangeWorker({ setup: split.setup, host: opts.host, labels: opts.labels }), split.whileWaiting);
     if (r) return r;
@@ -446,7 +451,7 @@ export async function scanSplit(
   const worker = startRunner(); // a worker thread boots while this one starts on the file
   youngGenerationGrows(false); // the worker's isolate costs memory: this thread's nursery stops growing
   const seed = await planHead(input.path, size, input.flags);
-  const head = new SnapshotCollector(input.label, { ...opts, flagsGiven: input.flags !== undefined });
+  const head = collectorOf(input, opts);
   if (seed) Object.assign(head.meta, lowerKeys(seed.meta));
   const identity = head.resolveIdentity();
   // Sums of floats depend on the order of addition: such rule sets are scanned in one thread.
@@ -457,7 +462,7 @@ export async function scanSplit(
   const range: ByteRange = { start: 0, end: size };
   let parsing = true;
   let second: Promise<RangeResult> | undefined;
-  const first = new SnapshotCollector(input.label, { ...opts, flagsGiven: input.flags !== undefined });
+  const first = collectorOf(input, opts);
   let boundary: ParserSeed | undefined;
   let stats: ParseStats | undefined;
   // Before the worker's result is copied here (it arrives once this thread's range is parsed, see followOn):
@@ -550,8 +555,13 @@ function lowerKeys(meta: Record<string, string>): Record<string, string> {
   return out;
 }
 
+/** The collector of a whole snapshot, or of its first byte range. */
+function collectorOf(input: ScanInput, opts: CollectorOptions): SnapshotCollector {
+  return new SnapshotCollector(input.label, { ...opts, flagsGiven: input.flags !== undefined });
+}
+
 async function scanWhole(input: ScanInput, opts: CollectorOptions): Promise<SnapshotResult | Diagnostic> {
-  const c = new SnapshotCollector(input.label, { ...opts, flagsGiven: input.flags !== undefined });
+  const c = collectorOf(input, opts);
   let stats;
   try {
     stats = await parseSnapshotFile(input.path, c.sink(), { file: input.label, flags: input.flags, ...(input.stream ? { input: input.stream } : {}) });
@@ -583,7 +593,6 @@ export async function runScan(opts: ScanOptions): Promise<ScanOutcome> {
   // whose cap was reached may have left out findings that fail while it listed findings that are waived. Such a
   // snapshot is scanned again, on this thread, asking waivers and baseline as it finds (the cap then counts each
   // kind apart); one that cannot be read twice (stdin, a live capture) is scanned that way from the start.
-  const once = (input: ScanInput) => input.path === '-' || input.stream !== undefined;
   const scanOpts: ScanOptions & { suppressOnce?: typeof suppress } = { ...opts, suppressOnce: suppress };
   const jobs = Math.min(opts.jobs ?? 1, opts.inputs.length);
   const results = jobs > 1 && opts.ruleSetup && (await worthWorkers(opts.inputs))
@@ -594,7 +603,7 @@ export async function runScan(opts: ScanOptions): Promise<ScanOutcome> {
     for (let i = 0; i < results.length; i++) {
       const r = results[i];
       if ('code' in r) continue;
-      if (once(opts.inputs[i])) decided.add(i);
+      if (readOnce(opts.inputs[i])) decided.add(i);
       else if (r.omitted.some((o) => filters.some((f) => f.mayApply(o.ruleId, o.host)))) {
         results[i] = await scanSnapshot(opts.inputs[i], { rules: opts.rules, host: opts.host, labels: opts.labels, suppress });
         decided.add(i);
@@ -665,7 +674,7 @@ async function scanInThread(opts: ScanOptions & { suppressOnce?: EvaluatorContex
   // one snapshot's findings are capped per rule: only several snapshots' can outgrow the heap
   const keep = opts.inputs.length > 1 ? keeper() : (_: ScanInput, r: SnapshotResult | Diagnostic) => r;
   for (const input of opts.inputs) {
-    const suppress = input.path === '-' || input.stream !== undefined ? opts.suppressOnce : undefined;
+    const suppress = readOnce(input) ? opts.suppressOnce : undefined;
     results.push(keep(input, await scanSnapshot(input, { ...opts, split, suppress })));
   }
   return results;
@@ -755,7 +764,7 @@ async function scanInWorkers(inputs: ScanInput[], jobs: number, opts: ScanOption
       for (let k = claimNext(q); k !== undefined; k = claimNext(q)) yield queued[k];
     };
     for (const i of mine()) {
-      const suppress = inputs[i].path === '-' || inputs[i].stream !== undefined ? opts.suppressOnce : undefined; // (stdin is this thread's)
+      const suppress = readOnce(inputs[i]) ? opts.suppressOnce : undefined; // (stdin is this thread's)
       results[i] = keep(inputs[i], await scanSnapshot(inputs[i], { rules: opts.rules, host: opts.host, labels: opts.labels, suppress }));
       await new Promise<void>((resolve) => setImmediate(resolve)); // the event loop's turn
     }

@@ -261,6 +261,18 @@ export function loadRuleText(text: string, file: string, opts: YamlLoadOptions =
 }
 
 
+/** Records rule `id` (of rules[index] in src) as defined there, or reports it as a duplicate: whether it was new. */
+function claimId(id: string, src: YamlSource, index: number, seen: Map<string, { file: string; line: number; column: number }>, diagnostics: Diagnostic[]): boolean {
+  const at = { file: src.file, ...src.positionOf(['rules', index, 'id']) };
+  const first = seen.get(id);
+  if (first) {
+    diagnostics.push(duplicateId(id, at, first));
+    return false;
+  }
+  seen.set(id, at);
+  return true;
+}
+
 function collect(src: YamlSource, definitions: RuleDefinition[], diagnostics: Diagnostic[], seen: Map<string, { file: string; line: number; column: number }>): void {
   if (src.diagnostics.length > 0) {
     const found = [...src.diagnostics];
@@ -271,11 +283,7 @@ function collect(src: YamlSource, definitions: RuleDefinition[], diagnostics: Di
     if (Array.isArray(rules)) {
       rules.forEach((raw, index) => {
         const id = (raw as { id?: unknown } | null)?.id;
-        if (typeof id !== 'string') return;
-        const idPos = src.positionOf(['rules', index, 'id']);
-        const first = seen.get(id);
-        if (first) found.push(duplicateId(id, { file: src.file, ...idPos }, first));
-        else seen.set(id, { file: src.file, ...idPos });
+        if (typeof id === 'string') claimId(id, src, index, seen, found);
       });
     }
     found.sort((a, b) => (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0));
@@ -288,13 +296,8 @@ function collect(src: YamlSource, definitions: RuleDefinition[], diagnostics: Di
     const vars: Record<string, VariableDef> = {};
     for (const [name, v] of Object.entries(raw.vars ?? {})) vars[name] = { name, type: v.type, default: v.default, ...(v.description ? { description: v.description } : {}) };
     const def: RuleDefinition = { id: raw.id, raw, source: src, path: rulePath, vars };
+    if (!claimId(raw.id, src, index, seen, diagnostics)) return;
     const idPos = src.positionOf([...rulePath, 'id']);
-    const first = seen.get(raw.id);
-    if (first) {
-      diagnostics.push(duplicateId(raw.id, { file: src.file, ...idPos }, first));
-      return;
-    }
-    seen.set(raw.id, { file: src.file, ...idPos });
     // Compile with the defaults now, so semantic errors surface at load time.
     let r: ReturnType<typeof tryCompileRule>;
     try {

@@ -1668,6 +1668,11 @@ export class SsParser {
       const v = parseIntRange(s, starts[k], ends[k]);
       return v === v;
     };
+    // NAME is every token before INODE (token j), PEER the one after it
+    const take = (j: number): void => {
+      rec.local = unixEndpoint(s.slice(starts[0], starts[j] - 1), parseIntRange(s, starts[j], ends[j]));
+      rec.peer = unixEndpoint(s.slice(starts[j + 1], ends[j + 1]), parseIntRange(s, starts[j + 2], ends[j + 2]));
+    };
     let lastNum = m - 1;
     while (lastNum >= 0 && !num(lastNum)) lastNum--;
     if (lastNum === m - 1) {
@@ -1692,8 +1697,7 @@ export class SsParser {
         const end = processColumnEnd(s, starts[k], n);
         if (end === -1) continue;
         if (lastNum >= 0 && starts[lastNum] >= (end < 0 ? starts[k] : end)) continue;
-        rec.local = unixEndpoint(s.slice(starts[0], starts[j] - 1), parseIntRange(s, starts[j], ends[j]));
-        rec.peer = unixEndpoint(s.slice(starts[j + 1], ends[j + 1]), parseIntRange(s, starts[j + 2], ends[j + 2]));
+        take(j);
         return starts[k];
       }
     }
@@ -1701,8 +1705,7 @@ export class SsParser {
     const j = lastNum - 2;
     if (j < 1 || j > MAX_UNIX_NAME_TOKENS || !num(j)) return 'unrecognised unix address (expected NAME INODE PEER INODE)';
     if (j + 3 < m && !looksLikeExtension(s.slice(starts[j + 3], ends[j + 3]))) return 'unrecognised unix address (expected NAME INODE PEER INODE)';
-    rec.local = unixEndpoint(s.slice(starts[0], starts[j] - 1), parseIntRange(s, starts[j], ends[j]));
-    rec.peer = unixEndpoint(s.slice(starts[j + 1], ends[j + 1]), parseIntRange(s, starts[j + 2], ends[j + 2]));
+    take(j);
     return j + 3 < m ? starts[j + 3] : n;
   }
 
