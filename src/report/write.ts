@@ -190,6 +190,11 @@ export function targetOf(file: string, what: 'report' | 'snapshot'): { kind: 'fi
   return { kind: 'file', mode: existing.mode & 0o7777 };
 }
 
+/** Whether `file` is (or links to) a pipe or character device, which a report is written into (targetOf's `stream`). */
+export function writtenInto(file: string): boolean {
+  return isStream(safeStat(path.resolve(file)));
+}
+
 /** A pipe or a character device (`/dev/null`, a terminal): written into, as a shell's `>` would, never replaced. */
 function isStream(st: fs.Stats | undefined): boolean {
   return st !== undefined && (st.isFIFO() || st.isCharacterDevice());

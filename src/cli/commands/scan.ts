@@ -14,6 +14,7 @@ import { BaselineFilter, loadBaseline } from '../../engine/baseline';
 import type { Level, ScanReport } from '../../engine/types';
 import { formatNames, formatChunks, formatters, writeFileAtomic, checkRedactFields, type FormatContext } from '../../report';
 import { prepareReport } from '../../report/redact';
+import { writtenInto } from '../../report/write';
 import { collectBeforeReport, pieceCollector } from '../../engine/memory';
 import { checkOutputsSpareInputs, parseFormatSpecs } from '../formats';
 import { printDiagnostics, writeStdout, warn } from '../stdout';
@@ -98,7 +99,7 @@ export async function scanCommand(a: ScanArgs): Promise<number> {
     // the evidence goes next to a SARIF file; SARIF on stdout or into a pipe has no folder of its own (the
     // capture is cited as live/<host>.ss then, unless --save-snapshot keeps it)
     const sarif = outputs.find((o) => o.kind === 'sarif');
-    live = await startLiveCapture(a, labels, sarif?.path !== undefined && !intoStream(sarif.path) ? sarif.path : undefined);
+    live = await startLiveCapture(a, labels, sarif?.path !== undefined && !writtenInto(sarif.path) ? sarif.path : undefined);
     inputs = [live.input];
   } else {
     if (a.netns || a.saveSnapshot || a.proc) {
@@ -231,16 +232,6 @@ function removeStaleSarifParts(stem: string, ext: string, from: number): { remov
 
 /** How a SARIF file socklint wrote begins: the schema, the version, then the first run's tool, socklint (earlier builds indented it). */
 const SOCKLINT_SARIF_START = /^\s*\{\s*"\$schema"\s*:\s*"[^"]*sarif[^"]*"\s*,\s*"version"\s*:\s*"2\.1\.0"\s*,\s*"runs"\s*:\s*\[\s*\{\s*"tool"\s*:\s*\{\s*"driver"\s*:\s*\{\s*"name"\s*:\s*"socklint"/;
-
-/** Whether a report path is a pipe or a character device (`/dev/stdout`, `>(…)`), which is written into. */
-function intoStream(file: string): boolean {
-  try {
-    const st = fs.statSync(file);
-    return st.isFIFO() || st.isCharacterDevice();
-  } catch {
-    return false;
-  }
-}
 
 interface LiveScan {
   input: ScanInput;
