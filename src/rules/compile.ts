@@ -378,30 +378,24 @@ class RuleCompiler {
             return pred;
           });
           preds.push({ pred: allOf(items), cost: cost + 0.5 });
-        } else if (this.negations % 2 === 1) {
-          // under `not`, `any` is `all` of the negated branches: a branch that cannot be evaluated (its field
-          // missing, so false) would make the negation true, a finding invented for want of a field — every
-          // branch's groups are needed
-          let cost = 0;
-          const parts = spec.map((c, i) => {
-            const pred = this.condition(c, [...p, i]);
-            cost = Math.max(cost, this.rejectCost);
-            return pred;
-          });
-          preds.push({ pred: anyOf(parts), cost: Math.min(cost, COST_COMPOUND) + 0.5 });
         } else {
+          // Each branch has its own requirement, one of which must be met — except under `not`, where `any` is
+          // `all` of the negated branches: a branch that cannot be evaluated (its field missing, so false) would
+          // make the negation true, a finding invented for want of a field; there every branch's groups are needed
+          // (they go to the condition's own requirement).
+          const alternatives = this.negations % 2 === 0;
           const outer = this.requirement;
           const branches: Requirement[] = [];
           let cost = 0;
           const parts = spec.map((c, i) => {
-            this.requirement = newRequirement();
+            if (alternatives) this.requirement = newRequirement();
             const pred = this.condition(c, [...p, i]);
-            branches.push(this.requirement);
+            if (alternatives) branches.push(this.requirement);
             cost = Math.max(cost, this.rejectCost);
             return pred;
           });
           this.requirement = outer;
-          outer.anyOf.push(branches);
+          if (alternatives) outer.anyOf.push(branches);
           // as cheap to reject as its dearest branch is (`any` of netid/state branches: very cheap)
           preds.push({ pred: anyOf(parts), cost: Math.min(cost, COST_COMPOUND) + 0.5 });
         }
