@@ -151,7 +151,19 @@ interface GroupState {
   offenders: { value: number; offender: Offender }[];
 }
 
-interface RuleState {
+/** The findings a rule lists, and the ones it counts past its cap (decide). */
+interface Listing {
+  findings: Finding[];
+  /** How many of `findings` are suppressed (EvaluatorContext.suppress): they have a cap of their own. */
+  suppressedListed: number;
+  omitted: number;
+  /** How many of `omitted` were suppressed, by kind (EvaluatorContext.suppress). */
+  suppressedOmitted?: Partial<Record<Suppression['kind'], number>>;
+  /** Findings listed at most (the evaluator's cap, or less: what a preceding part leaves, see followOn). */
+  cap: number;
+}
+
+interface RuleState extends Listing {
   rule: CompiledRule;
   /** Netids/states outside which the rule cannot match (from its condition), if known. */
   filter?: SocketFilter;
@@ -164,16 +176,8 @@ interface RuleState {
   bareConstant: boolean;
   /** The kinds of undecided sockets whose table the rule's outcome depends on (undecidedConcern). */
   concern: readonly UndecidedKind[];
-  findings: Finding[];
-  /** How many of `findings` are suppressed (EvaluatorContext.suppress): they have a cap of their own. */
-  suppressedListed: number;
-  /** How many of `omitted` were suppressed, by kind (EvaluatorContext.suppress). */
-  suppressedOmitted?: Partial<Record<Suppression['kind'], number>>;
   /** Sockets matched after `findings`, listed but not made into findings yet (settle; EvaluatorContext.follows). */
   pending: SocketRecord[];
-  omitted: number;
-  /** Findings listed at most (the evaluator's cap, or less: what a preceding part leaves, see followOn). */
-  cap: number;
   groups?: Map<string, GroupState>;
 }
 
@@ -380,7 +384,7 @@ export class SnapshotEvaluator {
   }
 
   /** Lists `f` (suppressed or not: each kind up to the cap) or counts it as omitted (EvaluatorContext.suppress). */
-  private decide(st: RuleState, f: Finding, suppress: (f: Finding) => Suppression | undefined): void {
+  private decide(st: Listing, f: Finding, suppress: (f: Finding) => Suppression | undefined): void {
     const why = suppress(f);
     if (why !== undefined) f.suppressed = why;
     const listed = why !== undefined ? st.suppressedListed : st.findings.length - st.suppressedListed;
@@ -589,7 +593,7 @@ export class SnapshotEvaluator {
       const suppress = this.ctx.suppress;
       if (suppress !== undefined && st.groups) {
         // an aggregate's findings are made now: decided in their order (worst first), each kind capped
-        const per: RuleState = { ...st, findings: [], suppressedListed: 0, omitted: 0, suppressedOmitted: undefined };
+        const per: Listing = { findings: [], suppressedListed: 0, omitted: 0, cap: st.cap };
         for (const f of findings) this.decide(per, f, suppress);
         listed = per.findings;
         st.suppressedOmitted = per.suppressedOmitted;
