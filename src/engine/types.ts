@@ -14,7 +14,10 @@ export interface RuleMeta {
   level: Level;
   /** security | health | hygiene ... (first tag-like classification) */
   kind: 'security' | 'health';
-  /** 0.1–10 for security rules (SARIF `security-severity`). */
+  /**
+   * 0.1–10 for security rules (SARIF `security-severity`), at `level`: the pack's score, moved into the level's
+   * band (securitySeverityAt) when the config gives the rule another level than its pack's.
+   */
   securitySeverity?: number;
   tags: string[];
   /** CIS / CWE ids or URLs. */
@@ -150,6 +153,21 @@ export interface ScanReport {
     /** Snapshots that could not be scanned (snapshotErrors). */
     snapshotErrors: number;
   };
+}
+
+/**
+ * The security-severity scores (GitHub code scanning: ≥9 critical, ≥7 high, ≥4 medium, else low) that agree with
+ * each level: an error is high or critical, a warning medium, a note low.
+ */
+export const SECURITY_SEVERITY_BANDS: Record<Level, readonly [number, number]> = { error: [7.0, 10], warning: [4.0, 6.9], note: [0.1, 3.9] };
+
+/**
+ * A security rule's score at a level the config gave it instead of its pack's: its own score when that is in the
+ * level's band, else the band's nearest end (a rule scored 8.6 and set to note scores 3.9: low, not high).
+ */
+export function securitySeverityAt(score: number, level: Level): number {
+  const [low, high] = SECURITY_SEVERITY_BANDS[level];
+  return Math.min(high, Math.max(low, score));
 }
 
 /** How many of an Omitted's findings were waived or baselined. */

@@ -10,7 +10,7 @@
  */
 import type * as Sarif from 'sarif';
 import { SarifBuilder, SarifResultBuilder, SarifRuleBuilder, SarifRunBuilder } from 'node-sarif-builder';
-import type { Finding, Level, RuleMeta, ScanReport, SnapshotReport } from '../engine/types';
+import { securitySeverityAt, type Finding, type Level, type RuleMeta, type ScanReport, type SnapshotReport } from '../engine/types';
 import type { Location } from '../snapshot/types';
 import { describeSocket } from '../snapshot/describe';
 import { artifactUri, fileUri } from './paths';
@@ -37,7 +37,7 @@ export const SRCROOT = '%SRCROOT%';
 const UNPARSED_NOTIFICATIONS = 10;
 
 const LEVEL_RANK: Record<Level, number> = { error: 0, warning: 1, note: 2 };
-/** security-severity for a security rule that did not set one (GitHub: ≥9 critical, ≥7 high, ≥4 medium, else low). */
+/** security-severity for a security rule that did not set one (GitHub: ≥9 critical, ≥7 high, ≥4 medium, else low; SECURITY_SEVERITY_BANDS). */
 const DEFAULT_SECURITY_SEVERITY: Record<Level, number> = { error: 7.5, warning: 5.0, note: 2.0 };
 const PROBLEM_SEVERITY: Record<Level, string> = { error: 'error', warning: 'warning', note: 'recommendation' };
 
@@ -97,9 +97,15 @@ function securitySeverity(rule: RuleMeta): string {
   return (Math.min(10, Math.max(0.1, Math.round(value * 10) / 10))).toFixed(1);
 }
 
-/** The rule's descriptor; `level`: the one it has in this run (a host override), else its own. */
+/**
+ * The rule's descriptor; `level`: the one it has in this run (a host override), else its own. GitHub shows a
+ * security alert's severity from the rule's `security-severity` alone (a result's `level` does not change it),
+ * so a host's level brings the score along, as the config's level did (RuleMeta.securitySeverity).
+ */
 function ruleDescriptor(rule: RuleMeta, level: Level = rule.level): Sarif.ReportingDescriptor {
-  if (level !== rule.level) rule = { ...rule, level };
+  if (level !== rule.level) {
+    rule = { ...rule, level, ...(rule.securitySeverity !== undefined ? { securitySeverity: securitySeverityAt(rule.securitySeverity, level) } : {}) };
+  }
   const security = rule.kind === 'security';
   const tags = [...new Set([...(security ? ['security'] : []), rule.kind, ...rule.tags])].slice(0, SARIF_MAX_TAGS);
   const helpUri = rule.helpUri ?? rule.references.find(isUrl);

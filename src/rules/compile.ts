@@ -6,7 +6,7 @@
  */
 import type picomatchType from 'picomatch';
 import type { FieldGroup, SocketRecord } from '../snapshot/types';
-import type { Level, RuleMeta } from '../engine/types';
+import { securitySeverityAt, type Level, type RuleMeta } from '../engine/types';
 import type { CompareOp, CompiledAggregate, CompiledRule, GroupKey, AggregateFunction } from './types';
 import { ExitCode, UserError, didYouMean, escapeControl, type Diagnostic, type Position } from '../diagnostics';
 import { describeSocket, formatEndpoint } from '../snapshot/describe';
@@ -107,9 +107,18 @@ export function tryCompileRule(def: RuleDefinition, variableOverrides: Record<st
     compiledWithDefaults.set(def, result);
   }
   if (result.rule && levelOverride && levelOverride !== result.rule.level) {
-    return { rule: { ...result.rule, level: levelOverride, meta: { ...result.rule.meta, level: levelOverride } }, diagnostics: result.diagnostics };
+    return { rule: { ...result.rule, level: levelOverride, meta: { ...result.rule.meta, level: levelOverride, ...scoreAt(def.raw, levelOverride) } }, diagnostics: result.diagnostics };
   }
   return result;
+}
+
+/**
+ * A security rule's score (RuleMeta.securitySeverity) at `level`: a level the config gives it instead of its pack's
+ * brings the score into that level's band, since GitHub shows a security alert's score, not its level.
+ */
+function scoreAt(raw: RawRule, level: Level): Pick<RuleMeta, 'securitySeverity'> {
+  if (raw.securitySeverity === undefined) return {};
+  return { securitySeverity: level === raw.severity ? raw.securitySeverity : securitySeverityAt(raw.securitySeverity, level) };
 }
 
 /**
@@ -327,7 +336,7 @@ class RuleCompiler {
       description: String(raw.description ?? '').trim(),
       level,
       kind: raw.kind,
-      ...(raw.securitySeverity !== undefined ? { securitySeverity: raw.securitySeverity } : {}),
+      ...scoreAt(raw, level),
       tags: raw.tags ?? [],
       references: raw.references ?? [],
       help: String(raw.help ?? '').trim(),

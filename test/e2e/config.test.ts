@@ -5,6 +5,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ROOT, jsonReport, runCli, tmpDir } from './cli';
+import { announceSkip, findMultitool, multitoolValidate } from '../report/helpers';
 
 const SNAP = path.join(ROOT, 'fixtures/real/small.tanpmioe.ss');
 let dir: string;
@@ -107,6 +108,35 @@ describe('the level a rule is reported at', () => {
     expect(descriptor('dangerous-port-exposed').defaultConfiguration.level).toBe('warning');
     expect(descriptor('close-wait-excess')).toMatchObject({ defaultConfiguration: { level: 'note' }, properties: { 'problem.severity': 'recommendation' } });
     expect(descriptor('unexpected-listener').defaultConfiguration.level).toBe('error');
+  });
+
+  it("brings a security rule's security-severity into the band of the level the config gives it (GitHub shows the score, not the level)", async () => {
+    const c = config('scores.yaml', [
+      'severity: {dangerous-port-exposed: note}',   // the pack's error, scored 8.6 (high)
+      'hosts:',
+      '  - match: {labels: {role: db}}',
+      '    severity: {unexpected-listener: error}', // the pack's note, scored 3.9 (low)
+      '',
+    ].join('\n'));
+    const out = (n: string) => path.join(dir, n);
+    const r = await runCli(['scan', SNAP, '--label', 'role=db', '--config', c, '--fail-on', 'none', '-f', `json=${out('s.json')}`, '-f', `sarif=${out('s.sarif')}`]);
+    expect(r.code).toBe(0);
+    const report = JSON.parse(fs.readFileSync(out('s.json'), 'utf8'));
+    const rule = (id: string) => report.rules.find((x: { id: string }) => x.id === id);
+    expect(rule('dangerous-port-exposed')).toMatchObject({ level: 'note', securitySeverity: 3.9 });
+    // what the config leaves alone keeps the pack's score, even one outside its level's band
+    expect(rule('root-listener-exposed')).toMatchObject({ level: 'note', securitySeverity: 4.3 });
+    expect(rule('unexpected-listener')).toMatchObject({ level: 'note', securitySeverity: 3.9 });
+    const run = JSON.parse(fs.readFileSync(out('s.sarif'), 'utf8')).runs[0];
+    const descriptor = (id: string) => run.tool.driver.rules.find((x: { id: string }) => x.id === id);
+    expect(descriptor('dangerous-port-exposed')).toMatchObject({ defaultConfiguration: { level: 'note' }, properties: { 'security-severity': '3.9' } });
+    expect(descriptor('unexpected-listener')).toMatchObject({ defaultConfiguration: { level: 'error' }, properties: { 'security-severity': '7.0' } });
+    expect(descriptor('root-listener-exposed').properties['security-severity']).toBe('4.3');
+    const multitool = findMultitool();
+    if (!multitool) return announceSkip('SARIF Multitool (GitHub ingestion rules)', 'install @microsoft/sarif-multitool or set SARIF_MULTITOOL');
+    const { status, problems } = multitoolValidate(multitool, out('s.sarif'), out('s.validation.sarif'));
+    expect(problems).toEqual([]);
+    expect(status).toBe(0);
   });
 });
 

@@ -136,6 +136,22 @@ describe('SARIF', () => {
     expect(health.properties!.tags).not.toContain('security');
   });
 
+  test("a host's own level brings the rule's security-severity into that level's band (GitHub shows the score, not the level)", () => {
+    const report = sampleReport();
+    const db = report.snapshots.find((s) => s.host === 'db-1')!;
+    db.levels = { 'no-public-db': 'note', 'unix-world-socket': 'error', 'telnet-listening': 'warning' };
+    const descriptor = (host: string, id: string) =>
+      sarif(report).runs.find((r) => r.automationDetails?.id === `socklint/${host}/`)!.tool.driver.rules!.find((r) => r.id === id)!;
+    // 8.1 (high) at note: low, at the top of its band; 3.1 (low) at error: high
+    expect(descriptor('db-1', 'no-public-db')).toMatchObject({ defaultConfiguration: { level: 'note' }, properties: { 'security-severity': '3.9' } });
+    expect(descriptor('db-1', 'unix-world-socket')).toMatchObject({ defaultConfiguration: { level: 'error' }, properties: { 'security-severity': '7.0' } });
+    // no score of its own: the level's default, which is in the band
+    expect(descriptor('db-1', 'telnet-listening').properties!['security-severity']).toBe('5.0');
+    // the other hosts keep the rule's
+    expect(descriptor('web-1.example.com', 'no-public-db')).toMatchObject({ defaultConfiguration: { level: 'error' }, properties: { 'security-severity': '8.1' } });
+    expect(descriptor('web-1.example.com', 'unix-world-socket').properties!['security-severity']).toBe('3.1');
+  });
+
   test('waived findings are suppressions (external, accepted, with the reason)', () => {
     const results = sarif().runs.flatMap((r) => r.results!);
     const waived = results.filter((r) => r.suppressions);
@@ -220,7 +236,10 @@ if (!multitool) announceSkip('SARIF Multitool (GitHub ingestion rules)', 'instal
     const dir = tempDir();
     const input = path.join(dir, 'socklint.sarif');
     const output = path.join(dir, 'validation.sarif');
-    fs.writeFileSync(input, formatters.sarif.format(sampleReport(), CTX));
+    const report = sampleReport();
+    // a host override of levels: its run's rules carry their own level and score
+    report.snapshots.find((s) => s.host === 'db-1')!.levels = { 'no-public-db': 'note', 'unix-world-socket': 'error' };
+    fs.writeFileSync(input, formatters.sarif.format(report, CTX));
     const { status, problems } = multitoolValidate(multitool!, input, output);
     expect(status).toBe(0);
     expect(problems).toEqual([]);
