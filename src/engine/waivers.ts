@@ -39,6 +39,15 @@ export function isExpired(expires: string, now: Date): boolean {
   return Number.isNaN(end) || now.getTime() > end;
 }
 
+/**
+ * A waiver's group value against a finding's: `null` is the group of sockets without the key (`process: null`,
+ * a capture without ss -p), never a process named "null", and the string "null" never that group; otherwise as
+ * text, so `localPort: "5432"` is port 5432.
+ */
+function sameGroupValue(found: string | number | null, waived: string | number | null): boolean {
+  return found === null || waived === null ? found === waived : String(found) === String(waived);
+}
+
 export class WaiverFilter implements FindingFilter {
   private readonly waivers: WaiverState[];
   constructor(specs: WaiverSpec[], now: Date) {
@@ -63,7 +72,7 @@ export class WaiverFilter implements FindingFilter {
     if (spec.group) {
       if (!f.group) return false;
       for (const [k, v] of Object.entries(spec.group)) {
-        if (!(k in f.group) || String(f.group[k]) !== String(v)) return false;
+        if (!(k in f.group) || !sameGroupValue(f.group[k], v)) return false;
       }
     }
     return true;

@@ -6,7 +6,7 @@
  */
 import { suppressedCount, type Finding, type Level, type NotEvaluated, type RuleMeta, type ScanReport } from '../engine/types';
 import { describeSocket } from '../snapshot/describe';
-import { groupBy } from './group';
+import { groupAsWaiver, groupBy } from './group';
 import { displayFile } from './paths';
 import { escapeTerminal } from './sanitize';
 import { prepareReport } from './redact';
@@ -57,10 +57,12 @@ function where(f: { location: { file: string; line: number } }): string {
   return `${e(displayFile(f.location.file))}:${f.location.line}`;
 }
 
-function groupText(group: Record<string, string | number | null>): string {
-  return Object.entries(group)
-    .map(([k, v]) => `${e(k)}=${v === null ? '-' : e(String(v))}`)
-    .join(', ');
+/**
+ * `group: {state: CLOSE-WAIT, process: null}`, as a waiver's `group:` is written (groupAsWaiver); nothing for the
+ * one group of a rule without groupBy.
+ */
+function groupText(group: Record<string, string | number | null> | undefined): string {
+  return group && Object.keys(group).length > 0 ? `group: ${e(groupAsWaiver(group))}` : '';
 }
 
 function suppressionText(f: Finding): string {
@@ -93,7 +95,7 @@ function renderFinding(f: Finding, paint: Paint, showHost: boolean, lines: strin
     f.observed !== undefined
       ? `observed ${f.observed}${f.threshold !== undefined ? `, threshold ${f.threshold}` : ''}`
       : '';
-  const group = f.group && Object.keys(f.group).length > 0 ? `group ${groupText(f.group)}` : '';
+  const group = groupText(f.group);
   lines.push(`    ${loc}${host}  ${[measure, group].filter(Boolean).join('  ')}`);
   lines.push(`      ${e(f.message)}`);
   const offenders = f.offenders ?? [];
@@ -163,7 +165,7 @@ export function formatText(input: ScanReport, ctx: FormatContext): string {
     lines.push('');
     lines.push(paint('1', `Waived (${num(suppressed.length)})`));
     for (const f of [...suppressed].sort((a, b) => compareText(a.ruleId, b.ruleId) || byLocation(a, b))) {
-      const what = f.socket ? e(describeSocket(f.socket)) : f.group ? `group ${groupText(f.group)}` : '';
+      const what = f.socket ? e(describeSocket(f.socket)) : groupText(f.group);
       lines.push(`  ${e(f.ruleId)}  ${paint('2', where(f))}  ${what}`);
       lines.push(`    ${paint('2', suppressionText(f))}`);
     }

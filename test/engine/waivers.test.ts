@@ -44,6 +44,18 @@ it('an unused waiver whose rule was evaluated on none of the snapshots of its ho
 });
 
 describe('a waiver\'s group', () => {
+  it('null is the group of sockets without the key, never a value spelt "null"; other values compare as text', () => {
+    const template = sampleReport().findings.find((f) => f.group)!;
+    const finding = (group: Record<string, string | number | null>) => ({ ...template, ruleId: 'close-wait-excess', group });
+    const waives = (group: Record<string, string | number | null>) => {
+      const filter = new WaiverFilter([{ rule: 'close-wait-excess', group, reason: 'accepted', expires: '2099-12-31' }], new Date('2026-11-30T00:00:00Z'));
+      return [{ process: null }, { process: 'null' }, { process: '-' }, { localPort: 5432 }].map((g) => filter.suppress(finding(g)) !== undefined);
+    };
+    expect(waives({ process: null })).toEqual([true, false, false, false]);
+    expect(waives({ process: 'null' })).toEqual([false, true, false, false]);
+    expect(waives({ process: '-' })).toEqual([false, false, true, false]);
+    expect(waives({ localPort: '5432' })).toEqual([false, false, false, true]);
+  });
   it('takes the keys rules group by, and a typo is an unknown key with a suggestion at load time', () => {
     const schema = JSON.parse(fs.readFileSync(path.join(__dirname, '../../schemas/config.schema.json'), 'utf8'));
     expect(Object.keys(schema.properties.waivers.items.properties.group.properties)).toEqual([...GROUP_KEYS]);

@@ -54,7 +54,7 @@ describe('JUnit XML', () => {
     expect(text).toContain('snapshots/db-1.ss:14  tcp LISTEN 0.0.0.0:3306 mysqld[812]');
     expect(text).toContain('snapshots/db-1.ss:30');
     const agg = xpath(xml, 'string(/testsuites/testsuite[1]/testcase[@name="close-wait-excess: Too many CLOSE-WAIT sockets"]/failure)');
-    expect(agg).toContain('observed 57; threshold 20; group state=CLOSE-WAIT, process=java');
+    expect(agg).toContain('observed 57; threshold 20; group: {state: CLOSE-WAIT, process: java}');
     expect(agg).toContain('snapshots/web 1/web-1.ss:41  tcp CLOSE-WAIT 10.0.0.1:8080 -> [2001:db8:77::9]:40000 java[900]');
     expect(agg).toContain('… and 54 more sockets');
     // per-rule cap: 1 listed + 3 counted

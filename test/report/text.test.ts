@@ -1,7 +1,15 @@
+import * as fs from 'node:fs';
 import { formatters } from '../../src/report';
 import { num } from '../../src/report/text';
 import { escapeTerminal, stripControl } from '../../src/report/sanitize';
 import { CTX, sampleReport } from './fixtures';
+import { tempDir } from './helpers';
+import { configWaivers, loadConfig } from '../../src/engine/config';
+import { WaiverFilter } from '../../src/engine/waivers';
+import { groupFingerprint } from '../../src/engine/fingerprint';
+import { groupAsWaiver } from '../../src/report/group';
+import fc from 'fast-check';
+import { parse as parseYaml } from 'yaml';
 
 const text = (color = false): string => formatters.text.format(sampleReport(), { ...CTX, color });
 
@@ -63,7 +71,7 @@ describe('text report', () => {
 
   test('aggregates show observed vs threshold, the group and top offenders', () => {
     const out = text();
-    expect(out).toContain('observed 57, threshold 20  group state=CLOSE-WAIT, process=java');
+    expect(out).toContain('observed 57, threshold 20  group: {state: CLOSE-WAIT, process: java}');
     expect(out).toContain('top offenders:');
     expect(out).toContain('snapshots/web 1/web-1.ss:41  tcp CLOSE-WAIT 10.0.0.1:8080 -> [2001:db8:77::9]:40000 java[900]');
     expect(out).toContain('… and 54 more sockets');
@@ -173,4 +181,34 @@ test('lists at most 25 findings per rule and says how many more there are', () =
   const out = formatters.text.format(report, { cwd: process.cwd(), color: false });
   expect(out.match(/bulk-rule/g)).toHaveLength(1);
   expect(out).toContain('… and 35 more findings of this rule');
+});
+
+test("an aggregate's group is shown as a waiver's group: is written, and that waiver waives this group and no other", () => {
+  const report = sampleReport();
+  const template = report.findings.find((f) => f.ruleId === 'close-wait-excess')!;
+  // the unknown group (a capture without ss -p) and processes whose names read like it, or like other YAML
+  const processes = [null, '-', 'null', 'Null', '~', 'java', '10.0.0.9', '5432', 'a, b: {c}', '#x', 'evil\u001b[2J\\', '*', 'true'];
+  report.findings = processes.map((process, i) => {
+    const group = { state: 'CLOSE-WAIT', process };
+    return { ...template, group, location: { ...template.location, line: 100 + i }, fingerprint: groupFingerprint('close-wait-excess', template.host, group) };
+  });
+  const out = formatters.text.format(report, { ...CTX, color: false });
+  const shown = processes.map((_, i) => new RegExp(`:${100 + i} .*  group: (\\{.*\\})$`, 'm').exec(out)?.[1]);
+  expect(shown.slice(0, 3)).toEqual(['{state: CLOSE-WAIT, process: null}', '{state: CLOSE-WAIT, process: "-"}', '{state: CLOSE-WAIT, process: "null"}']);
+  const dir = tempDir();
+  shown.forEach((group, i) => {
+    const file = `${dir}/c${i}.yaml`;
+    fs.writeFileSync(file, `waivers:\n  - rule: close-wait-excess\n    group: ${group}\n    reason: pasted from the text report\n    expires: 2099-12-31\n`);
+    const filter = new WaiverFilter(configWaivers(loadConfig(file)), new Date('2026-11-30T00:00:00Z'));
+    expect([processes[i], report.findings.map((f) => filter.suppress(f) !== undefined)]).toEqual([processes[i], processes.map((_, j) => j === i)]);
+  });
+});
+
+test('every group value reads back from the text as the value it is (YAML, after the terminal escapes)', () => {
+  const value = fc.oneof(fc.constant(null), fc.integer({ min: 0, max: 65535 }), fc.string({ unit: 'binary', maxLength: 12 }), fc.constantFrom('-', 'null', 'NULL', '~', 'yes', 'off', '0x1F', '1e3', '.inf', '-1', '+1', '1_000', '@x', '`x', '!x', '&x', '*x', '|', '>', '%x', "'x", '"x', 'a #b', 'a: b', 'a,b', '[x]', '{x}', '? x', ' x', 'x '));
+  fc.assert(fc.property(value, (process) => {
+    const shown = escapeTerminal(groupAsWaiver({ process }));
+    const read = parseYaml(shown) as { process: unknown };
+    expect([shown, read.process]).toEqual([shown, process]);
+  }), { numRuns: 1000 });
 });
