@@ -322,8 +322,12 @@ function processColumnEnd(s: string, at: number, n: number): number {
 
 // ───────────────────────────── flags ─────────────────────────────
 
-interface FlagInfo {
+export interface FlagInfo {
   letters: Set<string>;
+  /** The socket tables the flags name: netids, `*GROUP` for several (`*unix`, `*inet`, `*all`…); empty: none named. */
+  tables: ReadonlySet<string>;
+  /** The state filter's words in order (`state NAME` / `exclude NAME`, lowercased). */
+  stateWords: { exclude: boolean; name: string }[];
   /** The single socket table the flags select, if exactly one. */
   table?: string;
   /** The single state a `state X` filter selects. */
@@ -375,6 +379,7 @@ export function parseFlags(raw: string): FlagInfo {
   const tables = new Set<string>();
   const families = new Set<string>();
   const states: string[] = [];
+  const stateWords: FlagInfo['stateWords'] = [];
   const words = raw.trim().split(/\s+/);
   // an option's argument: `--query=udp`, `-Audp`, or the next word
   const option = (name: string, arg: string): void => {
@@ -406,9 +411,10 @@ export function parseFlags(raw: string): FlagInfo {
       }
       continue;
     }
-    if ((w === 'state' || w === 'exclude') && i + 1 < words.length) {
+    if ((w === 'state' || w === 'exclude' || w === 'excl') && i + 1 < words.length) {
       if (w === 'state') states.push(words[i + 1].toLowerCase());
       else states.push('*');
+      stateWords.push({ exclude: w !== 'state', name: words[i + 1].toLowerCase() });
       i++;
     }
   }
@@ -422,7 +428,7 @@ export function parseFlags(raw: string): FlagInfo {
     const group = FAMILY_GROUPS[f] ?? '*' + f;
     if (!named.some((t) => familyOf(t) === undefined || familyOf(t) === group)) tables.add(group);
   }
-  const info: FlagInfo = { letters, raw };
+  const info: FlagInfo = { letters, tables, stateWords, raw };
   if (tables.size === 1) {
     const t = [...tables][0];
     if (!t.startsWith('*')) info.table = t;
