@@ -1,4 +1,7 @@
-/** `--format KIND[=PATH]` parsing: without `--format`, text to stdout; at most one output may go to stdout. */
+/**
+ * `--format KIND[=PATH][,KIND[=PATH]…]` parsing: without `--format`, text to stdout; at most one output may go to
+ * stdout.
+ */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ExitCode, UserError, didYouMean } from '../diagnostics';
@@ -12,7 +15,7 @@ export interface OutputSpec {
 export function parseFormatSpecs(values: string[] | undefined, known: string[]): OutputSpec[] {
   if (!values || values.length === 0) return [{ kind: 'text' }];
   const specs: OutputSpec[] = [];
-  for (const v of values) {
+  for (const v of values.flatMap((value) => splitFormatList(value, known))) {
     const eq = v.indexOf('=');
     const kind = (eq < 0 ? v : v.slice(0, eq)).trim();
     const file = eq < 0 ? undefined : v.slice(eq + 1);
@@ -38,6 +41,35 @@ export function parseFormatSpecs(values: string[] | undefined, known: string[]):
     throw new UserError({ file: '--format', code: 'stdout-twice', message: `${toStdout.map((s) => s.kind).join(' and ')} would both go to stdout`, hint: 'give all but one of them a file: --format KIND=PATH' }, ExitCode.usage);
   }
   return specs;
+}
+
+/**
+ * One `--format` value as the outputs it names: `sarif=a.sarif,junit=b.xml` is two. A comma separates outputs only
+ * where a format name follows it, ended by `=`, a comma or the value's end; any other comma is part of a path
+ * (`json=a,b.json` writes `a,b.json`). A comma followed by a near-miss of a format and `=` (`,junt=b.xml`) is
+ * refused: taken for a path, the typo would silently become part of one file's name.
+ */
+export function splitFormatList(value: string, known: readonly string[]): string[] {
+  const parts: string[] = [];
+  let start = 0;
+  for (let comma = value.indexOf(','); comma >= 0; comma = value.indexOf(',', comma + 1)) {
+    const next = /^([^=,]*)(=|,|$)/.exec(value.slice(comma + 1));
+    const word = next?.[1].trim() ?? '';
+    if (next && known.includes(word)) {
+      parts.push(value.slice(start, comma));
+      start = comma + 1;
+      continue;
+    }
+    const near = next?.[2] === '=' && /^[A-Za-z]+$/.test(word) ? didYouMean(word, known) : undefined;
+    if (near) {
+      throw new UserError({
+        file: '--format', code: 'unknown-format', message: `"${value}": "${word}" after the comma is no format`,
+        hint: `did you mean --format ${value.slice(0, comma + 1)}${near}${value.slice(comma + 1 + next![1].length)}? formats: ${known.join(', ')}`,
+      }, ExitCode.usage);
+    }
+  }
+  parts.push(value.slice(start));
+  return parts;
 }
 
 /** The real path of an existing file, or the absolute path of one that does not exist yet: what names one file. */

@@ -139,7 +139,7 @@ export async function main(argv: string[]): Promise<number> {
         .option('rules', { type: 'string', array: true, describe: 'extra rule file or folder (repeatable)' })
         .option('default-rules', { type: 'boolean', default: true, describe: 'include the built-in pack (--no-default-rules to leave it out)' })
         .option('config', { alias: 'c', type: 'string', describe: 'socklint.yaml: packs, overrides, waivers' })
-        .option('format', { alias: 'f', type: 'string', array: true, describe: 'KIND[=PATH]: text, json, sarif, junit, prometheus (repeatable; default text to stdout)' })
+        .option('format', { alias: 'f', type: 'string', array: true, describe: 'KIND[=PATH][,KIND[=PATH]…]: text, json, sarif, junit, prometheus (repeatable, or comma-separated; default text to stdout)' })
         .option('fail-on', { choices: FAIL_ON, default: 'error' as const, describe: 'lowest unsuppressed severity that makes the exit code 1' })
         .option('fail-on-not-evaluated', { type: 'boolean', default: false, describe: 'exit 1 also when a rule could not be evaluated (the snapshots lack the ss flags it needs, e.g. -p run without root): a gate on complete captures' })
         .option('baseline', { type: 'string', describe: 'baseline.json from `socklint baseline`: only new findings fail' })

@@ -365,6 +365,28 @@ describe('the command line', () => {
     const r = await runCli(['scan', SNAP, '--format', 'json', '--format', 'text']);
     expect(r.code).toBe(2);
   });
+  it('one --format names several outputs separated by commas; a comma before no format name is part of a path', async () => {
+    const out = fs.mkdtempSync(path.join(dir, 'list-'));
+    const r = await runCli(['scan', SNAP, '--format', 'sarif=a.sarif,junit=b.xml,json'], { cwd: out });
+    expect({ code: r.code, stderr: r.stderr, files: fs.readdirSync(out).sort() }).toEqual({ code: 1, stderr: '', files: ['a.sarif', 'b.xml'] });
+    expect(jsonReport(r).snapshots).toHaveLength(1);
+    expect(JSON.parse(fs.readFileSync(path.join(out, 'a.sarif'), 'utf8')).runs).toHaveLength(1);
+    expect(fs.readFileSync(path.join(out, 'b.xml'), 'utf8')).toMatch(/^<\?xml[^>]*>\s*<testsuites/);
+    // `b.json` is no format name: the comma is the path's
+    const one = await runCli(['scan', SNAP, '-f', 'json=a,b.json', '-f', 'prometheus=c,sarif.prom'], { cwd: out });
+    expect({ code: one.code, stderr: one.stderr, files: fs.readdirSync(out).sort() }).toEqual({ code: 1, stderr: '', files: ['a,b.json', 'a.sarif', 'b.xml', 'c,sarif.prom'] });
+    // the outputs of a list are checked as those of separate --format options are
+    const twice = await runCli(['scan', SNAP, '--format', 'json,text'], { cwd: out });
+    expect(twice.code).toBe(2);
+    oneLineNaming(twice, '--format: json and text would both go to stdout');
+  });
+  it('a near miss of a format name after a comma is an error, not part of a file name', async () => {
+    const out = fs.mkdtempSync(path.join(dir, 'typo-'));
+    const r = await runCli(['scan', SNAP, '--format', 'sarif=a.sarif,junt=b.xml'], { cwd: out });
+    expect(r.code).toBe(2);
+    oneLineNaming(r, '--format: "sarif=a.sarif,junt=b.xml": "junt" after the comma is no format (did you mean --format sarif=a.sarif,junit=b.xml? formats: text, json, sarif, junit, prometheus) [unknown-format]');
+    expect(fs.readdirSync(out)).toEqual([]);
+  });
   it('a count that is not a whole number ≥ 1 exits 2 quoting what was written', async () => {
     for (const [args, line] of [
       [['-j', 'abc'], 'socklint: --jobs: "abc" is not a whole number ≥ 1 [bad-number]'],

@@ -129,9 +129,9 @@ export async function scanCommand(a: ScanArgs): Promise<number> {
     });
   } catch (e) {
     await live?.capture.then((c) => c.dispose(), () => undefined); // the scan stopped (out of memory)
-    throw e;
+    throw live ? blameEvidence(live, e) : e;
   }
-  if (live) notices.push(...await finishLiveCapture(live));
+  if (live) notices.push(...await finishLiveCapture(live).catch((e: unknown) => { throw blameEvidence(live!, e); }));
   const { report, snapshotErrors } = outcome;
   const unknownHosts = baseline?.unknownHosts(report.snapshots.map((s) => s.host));
   if (unknownHosts) notices.push(unknownHosts);
@@ -237,6 +237,20 @@ interface LiveScan {
   input: ScanInput;
   /** The capture's end: its notices, and the file to remove after the scan. */
   capture: Promise<LiveSnapshot>;
+  /** The evidence file, when socklint chose it next to this SARIF report (not --save-snapshot). */
+  evidence?: { file: string; sarif: string };
+}
+
+/**
+ * An error about the evidence file socklint chose next to the SARIF report names what the user wrote: the
+ * `--format sarif=PATH` that put it there (the user named no snapshot file).
+ */
+function blameEvidence(live: LiveScan, e: unknown): unknown {
+  const evidence = live.evidence;
+  if (!evidence || !(e instanceof UserError) || !e.diagnostics.some((d) => d.file === evidence.file)) return e;
+  return new UserError(e.diagnostics.map((d) => (d.file !== evidence.file ? d : {
+    ...d, file: `--format sarif=${evidence.sarif}`, message: `the live capture it cites, ${evidence.file}: ${d.message}`,
+  })), e.exitCode);
 }
 
 /**
@@ -248,15 +262,17 @@ interface LiveScan {
 async function startLiveCapture(a: ScanArgs, labels: Record<string, string>, sarifPath: string | undefined): Promise<LiveScan> {
   const { CaptureFollower, liveSnapshot, liveSnapshotLabel } = await import('../../snapshot/capture');
   let saveTo = a.saveSnapshot;
+  let evidence: LiveScan['evidence'];
   if (!saveTo && sarifPath) {
     const host = (a.host ?? os.hostname()).replace(/[^A-Za-z0-9._-]/g, '_');
     saveTo = path.join(path.dirname(sarifPath), `socklint-${host}.ss`);
+    evidence = { file: saveTo, sarif: sarifPath };
   }
   const follow = new CaptureFollower();
   const capture = liveSnapshot({ saveTo, netns: a.netns, host: a.host, labels, useProc: a.proc, follow });
   capture.catch(() => undefined); // awaited after the scan; a failure meanwhile ends the parse with its error
   const label = liveSnapshotLabel({ saveTo, host: a.host });
-  return { input: { path: saveTo ?? label, label, stream: follow.chunks() }, capture };
+  return { input: { path: saveTo ?? label, label, stream: follow.chunks() }, capture, ...(evidence ? { evidence } : {}) };
 }
 
 /**
