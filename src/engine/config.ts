@@ -11,7 +11,7 @@ import { loadYamlFile, schemaValidator, type PathSegment, type YamlSource } from
 import { loadRulePack } from '../rules/pack';
 import { compileCondition, tryCompileRule, type RuleDefinition } from '../rules/compile';
 import type { CompiledRule } from '../rules/types';
-import type { Level, RuleMeta } from './types';
+import type { HostEntryReport, Level, RuleMeta, SnapshotReport } from './types';
 import type { RuleSelector, SnapshotIdentity } from './scan';
 import type { WaiverSpec } from './waivers';
 
@@ -79,11 +79,14 @@ type OverrideBlock = Pick<HostOverride, 'disable' | 'enable' | 'severity' | 'var
 export class ConfiguredRules implements RuleSelector {
   private readonly cache = new Map<string, CompiledRule>();
   private readonly metas: RuleMeta[];
+  /** Whether each `hosts:` entry's `match:` holds for a snapshot (its host glob compiled once). */
+  private readonly hostMatchers: ((id: SnapshotIdentity) => boolean)[];
 
   private constructor(private readonly definitions: RuleDefinition[], private readonly config: LoadedConfig, private readonly capOverride?: number) {
     // the level the config gives a rule for every host (its top-level `severity:`): what reports show as the
     // rule's level (JSON rules[].level, SARIF defaultConfiguration); a host's own override shows on its findings
     this.metas = definitions.map((d) => this.compile(d, {}, config.data.severity?.[d.id], () => undefined).meta);
+    this.hostMatchers = (config.data.hosts ?? []).map((h) => hostMatcher(h.match));
   }
 
   /** Loads packs (CLI `--rules` + config `packs`), checks every override against them; throws UserError(2) listing all problems. */
@@ -183,9 +186,29 @@ export class ConfiguredRules implements RuleSelector {
     };
     apply(d, []);
     (d.hosts ?? []).forEach((h, i) => {
-      if (hostMatches(h.match, id)) apply(h, ['hosts', i]);
+      if (this.hostMatchers[i](id)) apply(h, ['hosts', i]);
     });
     return eff;
+  }
+
+  /**
+   * The `hosts:` entries that matched none of the snapshots scanned, when they are of more than one host (a fleet
+   * scan, where an entry that applies nowhere is most likely a host glob or label written wrong). A scan of one
+   * host — a live scan, a host's own timer — lists none: a config shared by a fleet has entries for other hosts.
+   */
+  hostEntries(snapshots: readonly SnapshotReport[]): HostEntryReport[] {
+    const hosts = new Set(snapshots.map((s) => s.host)).size;
+    const entries = this.config.data.hosts ?? [];
+    if (hosts < 2 || entries.length === 0) return [];
+    // one test per identity, not per snapshot (a fleet's snapshots of one host with the same labels are alike)
+    const ids = [...new Map(snapshots.map((s) => [JSON.stringify([s.host, s.labels ?? {}]), { host: s.host, labels: s.labels ?? {} }])).values()];
+    const src = this.config.source;
+    const unused: HostEntryReport[] = [];
+    entries.forEach((h, i) => {
+      if (ids.some(this.hostMatchers[i])) return;
+      unused.push({ match: h.match, ...(src ? { location: { file: src.file, line: src.positionOf(['hosts', i]).line } } : {}), status: 'unused', hostsScanned: hosts });
+    });
+    return unused;
   }
 
   /** Unknown rule ids and bad variable values are errors at load time, not on the first matching host. */
@@ -271,12 +294,10 @@ export class ConfiguredRules implements RuleSelector {
   }
 }
 
-function hostMatches(match: HostOverride['match'], id: SnapshotIdentity): boolean {
-  if (match.host && !picomatch.isMatch(id.host, match.host)) return false;
-  for (const [k, v] of Object.entries(match.labels ?? {})) {
-    if (id.labels[k] !== v) return false;
-  }
-  return true;
+function hostMatcher(match: HostOverride['match']): (id: SnapshotIdentity) => boolean {
+  const host = match.host ? picomatch(match.host) : () => true;
+  const labels = Object.entries(match.labels ?? {});
+  return (id) => host(id.host) && labels.every(([k, v]) => id.labels[k] === v);
 }
 
 /** Waivers with compiled `where` conditions; errors (bad operator, bad CIDR ...) at file:line:column. */

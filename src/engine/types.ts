@@ -124,6 +124,20 @@ export interface WaiverReport {
   ruleNotEvaluated?: true;
 }
 
+/**
+ * A `hosts:` entry of the config that matched none of the snapshots of a scan of several hosts: its overrides
+ * applied nowhere (a host glob or label written wrong, or hosts no longer scanned).
+ */
+export interface HostEntryReport {
+  /** The entry's `match:`, as written. */
+  match: { host?: string; labels?: Record<string, string> };
+  /** Where the entry is written (config file:line). */
+  location?: Location;
+  status: 'unused';
+  /** How many hosts the scan had: none of them matched. */
+  hostsScanned: number;
+}
+
 export interface ScanReport {
   tool: { name: 'socklint'; version: string; informationUri?: string };
   startedAt: string;
@@ -134,6 +148,11 @@ export interface ScanReport {
   notEvaluated: NotEvaluated[];
   omitted: Omitted[];
   waivers: WaiverReport[];
+  /**
+   * Config `hosts:` entries that need attention: unused ones, in a scan of more than one host (absent when none;
+   * a scan of one host — a live scan — leaves a shared config's entries for other hosts alone).
+   */
+  hostEntries?: HostEntryReport[];
   /**
    * Snapshots that could not be scanned (unreadable, binary, no parsable socket …): no rule ran on them, and
    * exit code 3 says so. Named here too, so that a report read later does not pass over them.

@@ -12,7 +12,7 @@ import { messageWithHint, type Diagnostic } from '../diagnostics';
 import type { Finding, NotEvaluated, Omitted, RuleMeta, ScanReport, SnapshotReport } from '../engine/types';
 import { describeSocket } from '../snapshot/describe';
 import { displayFile } from './paths';
-import { groupAsWaiver, groupBy } from './group';
+import { yamlFlow, groupBy } from './group';
 import { prepareReport } from './redact';
 import { stripControl } from './sanitize';
 import type { FormatContext, Formatter } from './types';
@@ -79,7 +79,7 @@ function findingLines(f: Finding): string[] {
   const measure = [
     f.observed !== undefined ? `observed ${f.observed}` : '',
     f.threshold !== undefined ? `threshold ${f.threshold}` : '',
-    f.group && Object.keys(f.group).length > 0 ? `group: ${groupAsWaiver(f.group)}` : '',
+    f.group && Object.keys(f.group).length > 0 ? `group: ${yamlFlow(f.group)}` : '',
   ].filter(Boolean);
   const lines = [`${at}  ${f.message}${measure.length ? ` (${measure.join('; ')})` : ''}`];
   const offenders = f.offenders ?? [];

@@ -14,7 +14,7 @@ import { securitySeverityAt, type Finding, type Level, type RuleMeta, type ScanR
 import type { Location } from '../snapshot/types';
 import { describeSocket } from '../snapshot/describe';
 import { artifactUri, fileUri } from './paths';
-import { groupBy } from './group';
+import { groupBy, yamlFlow } from './group';
 import { prepareReport } from './redact';
 import { stripControl } from './sanitize';
 import { sha256Hex } from '../hash';
@@ -50,6 +50,7 @@ const NOTIFICATIONS: Sarif.ReportingDescriptor[] = (
     ['results-capped', 'Results beyond the GitHub limit', 'GitHub code scanning accepts at most 25,000 results per run; waived and lower-level results were left out first.', 'Use the JSON report for the full list.'],
     ['waiver-expired', 'A waiver has expired', 'The waiver is past its expiry date, so its findings are reported again.', 'Renew the waiver with a new expiry date, or fix the findings.'],
     ['waiver-unused', 'A waiver matched no finding', 'The waiver matched no finding in this scan; it may be stale.', 'Remove the waiver if the problem is gone.'],
+    ['host-entry-unused', 'A host override matched no host', 'A hosts: entry of the config matched none of the hosts of this scan, so its overrides applied nowhere: its host glob or labels may be written wrong.', 'Correct the entry\'s match: (host glob, labels) or remove it; an entry for hosts this scan does not cover can stay.'],
     ['snapshot-not-scanned', 'A snapshot could not be scanned', 'A snapshot of this scan could not be read or held no parsable socket: no rule ran on it, and its host may have no run here.', 'Fix or recapture the snapshot named in the message; the scan exited 3.'],
   ] as const
 ).map(([id, short, full, help]) => ({
@@ -380,6 +381,14 @@ export function buildSarifLog(input: ScanReport, ctx: FormatContext): Sarif.Log 
       associatedRule: ruleRef(w.ruleId),
       ...(w.location ? { locations: [{ physicalLocation: locator.physical(w.location) }] } : {}),
     }));
+    for (const h of report.hostEntries ?? []) {
+      configNotifications.push({
+        level: 'note',
+        message: { text: `The hosts: entry with match ${stripControl(yamlFlow(h.match))} matched none of the ${h.hostsScanned} hosts scanned: its overrides applied nowhere.` },
+        descriptor: { id: 'host-entry-unused' },
+        ...(h.location ? { locations: [{ physicalLocation: locator.physical(h.location) }] } : {}),
+      });
+    }
 
     const invocation: Sarif.Invocation = {
       executionSuccessful: true,

@@ -6,7 +6,7 @@
  */
 import { suppressedCount, type Finding, type Level, type NotEvaluated, type RuleMeta, type ScanReport } from '../engine/types';
 import { describeSocket } from '../snapshot/describe';
-import { groupAsWaiver, groupBy } from './group';
+import { yamlFlow, groupBy } from './group';
 import { displayFile } from './paths';
 import { escapeTerminal } from './sanitize';
 import { prepareReport } from './redact';
@@ -58,11 +58,11 @@ function where(f: { location: { file: string; line: number } }): string {
 }
 
 /**
- * `group: {state: CLOSE-WAIT, process: null}`, as a waiver's `group:` is written (groupAsWaiver); nothing for the
+ * `group: {state: CLOSE-WAIT, process: null}`, as a waiver's `group:` is written (yamlFlow); nothing for the
  * one group of a rule without groupBy.
  */
 function groupText(group: Record<string, string | number | null> | undefined): string {
-  return group && Object.keys(group).length > 0 ? `group: ${e(groupAsWaiver(group))}` : '';
+  return group && Object.keys(group).length > 0 ? `group: ${e(yamlFlow(group))}` : '';
 }
 
 function suppressionText(f: Finding): string {
@@ -198,6 +198,16 @@ export function formatText(input: ScanReport, ctx: FormatContext): string {
       const at = w.location ? `${e(w.location.file)}:${w.location.line}  ` : '';
       const state = w.status === 'expired' ? `expired ${e(w.expires)}` : w.ruleNotEvaluated ? 'matched nothing: its rule was not evaluated where it applies' : 'matched nothing';
       lines.push(`  ${at}${e(w.ruleId)}: ${state} — ${e(w.reason)}`);
+    }
+  }
+
+  const hostEntries = report.hostEntries ?? [];
+  if (hostEntries.length > 0) {
+    lines.push('');
+    lines.push(paint('1', `Host overrides matching no host (${num(hostEntries.length)})`));
+    for (const h of hostEntries) {
+      const at = h.location ? `${e(h.location.file)}:${h.location.line}  ` : '';
+      lines.push(`  ${at}hosts: match ${e(yamlFlow(h.match))} matched none of the ${num(h.hostsScanned)} hosts scanned: its overrides applied nowhere`);
     }
   }
 

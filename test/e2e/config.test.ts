@@ -5,7 +5,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ROOT, jsonReport, runCli, tmpDir } from './cli';
-import { announceSkip, findMultitool, multitoolValidate } from '../report/helpers';
+import { announceSkip, findMultitool, multitoolValidate, reportValidator } from '../report/helpers';
 
 const SNAP = path.join(ROOT, 'fixtures/real/small.tanpmioe.ss');
 let dir: string;
@@ -78,6 +78,65 @@ describe('host overrides', () => {
     expect(db.report.findings.filter((f) => f.ruleId === 'dangerous-port-exposed').map((f) => f.level)).toEqual(['warning']);
     const plain = await scan(['--config', cfg()]);
     expect(plain.report.findings.filter((f) => f.ruleId === 'dangerous-port-exposed').map((f) => f.level)).toEqual(['error']);
+  });
+});
+
+describe('a hosts: entry that matches no snapshot', () => {
+  const OTHER = path.join(ROOT, 'fixtures/real/small.tanp.ss'); // host small.tanp
+  const cfg = () => config('unused-hosts.yaml', [
+    'hosts:',
+    '  - match: {host: "small.*"}',          // both hosts
+    '    variables: {close-wait-excess: {threshold: 2}}',
+    '  - match: {host: "smal-*"}',           // a typo: no host
+    '    disable: [dangerous-port-exposed]',
+    '  - match: {labels: {role: db}}',       // no snapshot is labelled
+    '    severity: {dangerous-port-exposed: note}',
+    '',
+  ].join('\n'));
+
+  it('is named in a scan of several hosts (text, JSON, SARIF), with its file:line, and never changes the exit code', async () => {
+    const c = cfg();
+    const out = (n: string) => path.join(dir, n);
+    const r = await runCli(['scan', SNAP, OTHER, '--config', c, '-f', `json=${out('h.json')}`, '-f', `sarif=${out('h.sarif')}`, '-f', 'text']);
+    const plain = await runCli(['scan', SNAP, OTHER, '-f', 'text']);
+    expect(r.code).toBe(plain.code);
+    const report = JSON.parse(fs.readFileSync(out('h.json'), 'utf8'));
+    expect(report.hostEntries).toEqual([
+      { match: { host: 'smal-*' }, location: { file: c, line: 4 }, status: 'unused', hostsScanned: 2 },
+      { match: { labels: { role: 'db' } }, location: { file: c, line: 6 }, status: 'unused', hostsScanned: 2 },
+    ]);
+    expect(Object.keys(report).slice(-2)).toEqual(['waivers', 'hostEntries']);
+    const validate = reportValidator();
+    expect([validate(report), validate.errors]).toEqual([true, null]);
+    expect(r.stdout).toContain([
+      'Host overrides matching no host (2)',
+      `  ${c}:4  hosts: match {host: "smal-*"} matched none of the 2 hosts scanned: its overrides applied nowhere`,
+      `  ${c}:6  hosts: match {labels: {role: db}} matched none of the 2 hosts scanned: its overrides applied nowhere`,
+    ].join('\n'));
+    const runs = JSON.parse(fs.readFileSync(out('h.sarif'), 'utf8')).runs;
+    expect(runs).toHaveLength(2);
+    for (const run of runs) {
+      const notes = run.invocations[0].toolConfigurationNotifications.filter((n: { descriptor: { id: string } }) => n.descriptor.id === 'host-entry-unused');
+      expect(notes.map((n: { level: string; locations: { physicalLocation: { region: { startLine: number } } }[] }) => [n.level, n.locations[0].physicalLocation.region.startLine])).toEqual([['note', 4], ['note', 6]]);
+    }
+    const multitool = findMultitool();
+    if (!multitool) return announceSkip('SARIF Multitool (GitHub ingestion rules)', 'install @microsoft/sarif-multitool or set SARIF_MULTITOOL');
+    const { status, problems } = multitoolValidate(multitool, out('h.sarif'), out('h.validation.sarif'));
+    expect(problems).toEqual([]);
+    expect(status).toBe(0);
+  });
+
+  it('is not named in a scan of one host (a live scan, or a fleet config on one of its hosts): entries for other hosts are normal there', async () => {
+    const c = cfg();
+    const one = await scan(['--config', c]);
+    expect(one.report.hostEntries).toBeUndefined();
+    expect(one.r.stdout).not.toContain('hostEntries');
+    // two snapshots of one host are one host too
+    const twice = await runCli(['scan', SNAP, OTHER, '--host', 'web-01', '--config', c, '-f', 'text']);
+    expect(twice.stdout).not.toContain('Host overrides matching no host');
+    // and an entry that matches one of the hosts is used
+    const labelled = jsonReport(await runCli(['scan', SNAP, OTHER, '--config', c, '--label', 'role=db', '-f', 'json']));
+    expect(labelled.hostEntries!.map((h) => h.match)).toEqual([{ host: 'smal-*' }]);
   });
 });
 

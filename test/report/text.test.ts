@@ -7,7 +7,7 @@ import { tempDir } from './helpers';
 import { configWaivers, loadConfig } from '../../src/engine/config';
 import { WaiverFilter } from '../../src/engine/waivers';
 import { groupFingerprint } from '../../src/engine/fingerprint';
-import { groupAsWaiver } from '../../src/report/group';
+import { yamlFlow } from '../../src/report/group';
 import fc from 'fast-check';
 import { parse as parseYaml } from 'yaml';
 
@@ -207,7 +207,7 @@ test("an aggregate's group is shown as a waiver's group: is written, and that wa
 test('every group value reads back from the text as the value it is (YAML, after the terminal escapes)', () => {
   const value = fc.oneof(fc.constant(null), fc.integer({ min: 0, max: 65535 }), fc.string({ unit: 'binary', maxLength: 12 }), fc.constantFrom('-', 'null', 'NULL', '~', 'yes', 'off', '0x1F', '1e3', '.inf', '-1', '+1', '1_000', '@x', '`x', '!x', '&x', '*x', '|', '>', '%x', "'x", '"x', 'a #b', 'a: b', 'a,b', '[x]', '{x}', '? x', ' x', 'x '));
   fc.assert(fc.property(value, (process) => {
-    const shown = escapeTerminal(groupAsWaiver({ process }));
+    const shown = escapeTerminal(yamlFlow({ process }));
     const read = parseYaml(shown) as { process: unknown };
     expect([shown, read.process]).toEqual([shown, process]);
   }), { numRuns: 1000 });
