@@ -12,6 +12,7 @@ import { describeSocket } from '../snapshot/describe';
 import { ALL_WANTED, completeExtensions, extensionWants, isThin, keepOwnBytes, type ExtensionWants } from '../snapshot/fields';
 import { groupFingerprint, socketFingerprint } from './fingerprint';
 import { undecidedKindOf, type UndecidedKind } from '../snapshot/parser';
+import { covers, type Coverage } from '../snapshot/coverage';
 
 export interface EvaluatorContext {
   file: string;
@@ -90,6 +91,31 @@ const UNIX_NETIDS = ['u_str', 'u_dgr', 'u_seq'];
 export function procGapsReason(gaps: readonly string[]): string {
   return `needs ${gaps.join(' and ')}, which a capture read from /proc (# source: proc) does not carry: capture with ss`;
 }
+
+/**
+ * Whether a capture of this coverage may list a socket the filter admits (some netid and state of the filter's
+ * that it lists). A rule with none is not evaluated: a capture that cannot show such sockets (close-wait-excess on
+ * `ss -tlnp`) says nothing about them, and passing it would tell a CI gate the host is clean.
+ */
+function listable(f: SocketFilter, c: Coverage): boolean {
+  const netids = f.netids ? [...f.netids] : [undefined];
+  const states = f.states ? [...f.states] : [undefined];
+  return netids.some((n) => states.some((s) => covers(c, n, s)));
+}
+
+export function unlistedReason(f: SocketFilter, c: Coverage): string {
+  const or = (xs: Iterable<string>): string => [...xs].join(', ').replace(/, ([^,]*)$/, ' or $1');
+  const what = `${f.netids ? `${or(f.netids)} ` : ''}sockets${f.states ? ` in state ${or(f.states)}` : ''}`;
+  const tableless = f.netids !== undefined && ![...f.netids].some((n) => covers({ ...c, states: undefined }, n, undefined));
+  const options = tableless ? [...new Set([...f.netids!].map((n) => TABLE_OPTIONS[n] ?? '-A'))] : [];
+  const fix = tableless ? `capture with ss ${or(options)} (the table${f.netids!.size > 1 ? 's' : ''})` : 'capture with ss -a (every state)';
+  return `needs ${what}, which a capture taken with ${c.flags} does not list: ${fix}`;
+}
+/** The ss option that lists a table's sockets. */
+const TABLE_OPTIONS: Record<string, string> = {
+  tcp: '-t', udp: '-u', raw: '-w', mptcp: '-M', sctp: '-S', dccp: '-d', u_str: '-x', u_dgr: '-x', u_seq: '-x', p_raw: '-0', p_dgr: '-0',
+  nl: '-A netlink', v_str: '--vsock', v_dgr: '--vsock', xdp: '--xdp',
+};
 
 /** Why sockets of each undecided kind (netid `unknown`) have no table, and how to give them one. */
 const UNDECIDED_WHY: Record<UndecidedKind, string> = {
@@ -179,6 +205,8 @@ interface RuleState extends Listing {
   /** Sockets matched after `findings`, listed but not made into findings yet (settle; EvaluatorContext.follows). */
   pending: SocketRecord[];
   groups?: Map<string, GroupState>;
+  /** A socket its filter admits was seen (offered to it by dispatch), in this part or a following one. */
+  offered: boolean;
 }
 
 /** The findings each rule of an evaluator lists (listed, followOn). */
@@ -193,7 +221,7 @@ export interface FindingsListed {
  */
 export interface EvaluatorPartial {
   ruleIds: string[];
-  rules: { findings: Finding[]; omitted: number; groups?: [string, GroupState][] }[];
+  rules: { findings: Finding[]; omitted: number; offered: boolean; groups?: [string, GroupState][] }[];
 }
 
 const NO_PARTS: (string | number | null)[] = [];
@@ -282,6 +310,7 @@ export class SnapshotEvaluator {
       return {
         rule, filter, test: filter?.residual ?? rule.match, bareConstant, concern: undecidedConcern(rule, filter),
         findings: [], suppressedListed: 0, pending: [], omitted: 0, cap: this.cap, groups: rule.aggregate ? new Map() : undefined,
+        offered: false,
       };
     });
     const shared = sharedWants(rules);
@@ -308,6 +337,7 @@ export class SnapshotEvaluator {
     let d = byState?.get(state);
     if (d) return d;
     let rules = this.states.filter((st) => accepts(st.filter, netid, state));
+    for (const st of rules) st.offered = true;
     let byValue: Dispatch['byValue'];
     for (const field of ['local.port', 'peer.port'] as const) {
       const keyed = rules.filter((st) => st.filter?.value?.field === field);
@@ -483,7 +513,7 @@ export class SnapshotEvaluator {
     this.settle();
     return {
       ruleIds: this.states.map((st) => st.rule.meta.id),
-      rules: this.states.map((st) => ({ findings: st.findings, omitted: st.omitted, ...(st.groups ? { groups: [...st.groups] } : {}) })),
+      rules: this.states.map((st) => ({ findings: st.findings, omitted: st.omitted, offered: st.offered, ...(st.groups ? { groups: [...st.groups] } : {}) })),
     };
   }
 
@@ -528,6 +558,7 @@ export class SnapshotEvaluator {
     this.settle(); // this part's findings come first
     this.states.forEach((st, i) => {
       const r = p.rules[i];
+      st.offered ||= r.offered;
       if (!st.groups) {
         for (const f of r.findings) {
           if (st.findings.length < this.cap) st.findings.push(f);
@@ -561,7 +592,7 @@ export class SnapshotEvaluator {
    * evaluated — unless it failed anyway on sockets whose table is known (it admits only named netids, and is
    * per-socket or counts upwards), which the sockets it did not see cannot undo.
    */
-  finish(fields?: Set<FieldGroup>, undecided: Partial<Record<UndecidedKind, number>> = {}, source?: string, flagsKnown = true): EvaluationResult {
+  finish(fields?: Set<FieldGroup>, undecided: Partial<Record<UndecidedKind, number>> = {}, source?: string, flagsKnown = true, coverage?: Coverage): EvaluationResult {
     this.settle();
     const available = fields ?? this.ctx.fields;
     const result: EvaluationResult = { findings: [], notEvaluated: [], omitted: [], evaluated: [] };
@@ -575,6 +606,10 @@ export class SnapshotEvaluator {
       const gaps = source === 'proc' ? procGaps(st.rule, st.filter) : [];
       if (gaps.length > 0) {
         result.notEvaluated.push({ ruleId: id, host: this.ctx.host, file: this.ctx.file, reason: procGapsReason(gaps) });
+        continue;
+      }
+      if (coverage !== undefined && !st.offered && st.filter !== undefined && !listable(st.filter, coverage)) {
+        result.notEvaluated.push({ ruleId: id, host: this.ctx.host, file: this.ctx.file, reason: unlistedReason(st.filter, coverage) });
         continue;
       }
       const findings = st.groups ? this.aggregateFindings(st) : st.findings;

@@ -10,9 +10,10 @@ import { CHECK_EVERY, FINDINGS_HEAP_SHARE, OutOfMemoryError, RangeOutOfMemory, c
 import type { FieldGroup, Location, SocketRecord, SsSummary, UnparsedLine } from '../snapshot/types';
 import { parseSnapshotFile, type ByteRange } from '../snapshot/source';
 import { emptyCapture, noSocketsProblem, type ParseSink, type ParseStats, type ParserSeed } from '../snapshot/parser';
+import { captureCoverage } from '../snapshot/coverage';
 import type { CompiledRule } from '../rules/types';
 import type { LimitedRead } from '../read-limited';
-import { suppressedCount, type Finding, type HostEntryReport, type Level, type NotEvaluated, type Omitted, type RuleMeta, type ScanReport, type SnapshotReport, type Suppression, type WaiverReport } from './types';
+import { suppressedCount, type Finding, type Level, type NotEvaluated, type Omitted, type RuleMeta, type ScanReport, type SnapshotReport, type Suppression, type WaiverReport } from './types';
 import { SnapshotEvaluator, type EvaluatorContext, type EvaluatorPartial, type FindingsListed } from './evaluate';
 
 export const MAX_UNPARSED_LISTED = 50;
@@ -27,8 +28,6 @@ export interface RuleSelector {
   rulesFor(id: SnapshotIdentity): { rules: CompiledRule[]; maxFindingsPerRule?: number };
   /** Metadata of every rule that may run (for SARIF/JUnit rule lists). */
   allRules(): RuleMeta[];
-  /** Host overrides that need attention, knowing which snapshots were scanned (a config's `hosts:`). */
-  hostEntries?(snapshots: readonly SnapshotReport[]): HostEntryReport[];
 }
 
 /** Decides suppression of findings (waivers, baseline) and reports on itself afterwards. */
@@ -135,8 +134,8 @@ export interface SnapshotResult {
  */
 /** What a snapshot's collector needs of the scan: the rules, the identity given, and waivers/baseline to ask as findings are found. */
 type CollectorOptions = Pick<ScanOptions, 'rules' | 'host' | 'labels'> & Pick<EvaluatorContext, 'suppress'> & {
-  /** --ss-flags gave the snapshot's flags (else its `# flags:` line, or its rows, tell the field groups). */
-  flagsGiven?: boolean;
+  /** The snapshot's flags as --ss-flags gave them (else its `# flags:` line, or its rows, tell the field groups). */
+  flags?: string;
 };
 
 class SnapshotCollector {
@@ -264,7 +263,9 @@ class SnapshotCollector {
     }
     Object.assign(meta, stats.meta, meta);
     const id = this.resolveIdentity();
-    const result = this.startEvaluator().finish(availableFields(stats.fields as Set<FieldGroup>, meta), stats.undecided, meta.source, this.opts.flagsGiven || meta.flags !== undefined);
+    const flags = meta.flags ?? this.opts.flags; // the capture's own record wins (ParserOptions.flags)
+    const coverage = flags === undefined ? undefined : captureCoverage(flags);
+    const result = this.startEvaluator().finish(availableFields(stats.fields as Set<FieldGroup>, meta), stats.undecided, meta.source, flags !== undefined, coverage);
     const unknownNetid = Object.values(stats.undecided).reduce((n, c) => n + (c ?? 0), 0);
     const snapshot: SnapshotReport = {
       file,
@@ -559,7 +560,7 @@ function lowerKeys(meta: Record<string, string>): Record<string, string> {
 
 /** The collector of a whole snapshot, or of its first byte range. */
 function collectorOf(input: ScanInput, opts: CollectorOptions): SnapshotCollector {
-  return new SnapshotCollector(input.label, { ...opts, flagsGiven: input.flags !== undefined });
+  return new SnapshotCollector(input.label, { ...opts, flags: input.flags });
 }
 
 async function scanWhole(input: ScanInput, opts: CollectorOptions): Promise<SnapshotResult | Diagnostic> {
@@ -626,7 +627,6 @@ export async function runScan(opts: ScanOptions): Promise<ScanOutcome> {
     omitted.push(...r.omitted);
   });
   const waivers = filters.flatMap((f) => f.report(snapshots));
-  const hostEntries = opts.rules.hostEntries?.(snapshots) ?? [];
   const report: ScanReport = {
     tool: { name: 'socklint', version: opts.version, informationUri: 'https://github.com/socklint/socklint' },
     startedAt: started.toISOString(),
@@ -637,7 +637,6 @@ export async function runScan(opts: ScanOptions): Promise<ScanOutcome> {
     notEvaluated,
     omitted,
     waivers,
-    ...(hostEntries.length > 0 ? { hostEntries } : {}),
     snapshotErrors,
     summary: summarize(snapshots, findings, notEvaluated, omitted, snapshotErrors),
   };

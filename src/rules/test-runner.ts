@@ -12,6 +12,7 @@
  * the real engine. Every rule needs at least one firing and one passing case, and a finding on a
  * socket that is not annotated `ruleid` fails the test (no silent false positives).
  */
+import { captureCoverage } from '../snapshot/coverage';
 import * as fs from 'fs';
 import * as path from 'path';
 import { parse as parseYaml } from 'yaml';
@@ -262,7 +263,8 @@ function runFixture(
 
   const evaluator = new SnapshotEvaluator(compiled, { file, host: 'fixture', fields: parsed.stats.fields });
   for (const s of parsed.sockets) evaluator.add(s);
-  const outcome = evaluator.finish(parsed.stats.fields, parsed.stats.undecided, parsed.stats.meta.source);
+  const flags = parsed.stats.meta.flags; // a fixture's `# flags:` line: what it cannot list, as a scan tells it
+  const outcome = evaluator.finish(parsed.stats.fields, parsed.stats.undecided, parsed.stats.meta.source, true, flags === undefined ? undefined : captureCoverage(flags));
 
   for (const rule of compiled) {
     const id = rule.meta.id;

@@ -1,0 +1,100 @@
+import { parseFlags, type FlagInfo } from './parser';
+
+/**
+ * Which sockets a capture can list at all, from the ss flags it was taken with: its tables (`-t`, `-x`, `-A`,
+ * `-f`…) and its state filter (`-a`, `-l`, `state …`, `exclude …`, or ss's default). A rule that can only match
+ * sockets such a capture never lists (close-wait-excess on `ss -tlnp`, a unix rule on `ss -t`) has nothing to
+ * pass on: it is reported as not evaluated, not as passing.
+ *
+ * Deliberately generous where iproute2 versions differ: ss ≥ 4.x shows connected states only by default
+ * (`SS_CONN`), older ones also the defaults of each table they list (UNCONN for unix datagram, packet and
+ * netlink sockets); the union of both is taken, so no socket any version lists is ever said to be missing.
+ * A filter expression (`sport = :22`, `dst 10/8`) narrows what is listed too, but not by table or state: it is
+ * not read here.
+ */
+export interface Coverage {
+  /** The netids the capture lists; undefined: every table. */
+  netids?: ReadonlySet<string>;
+  /** The states it lists, of those ss's state filter knows (STATE_BITS); undefined: every state. */
+  states?: ReadonlySet<string>;
+  /** The flags, as the capture gave them (for messages). */
+  flags: string;
+}
+
+/** ss's state filter bits (ss.c SS_*), by the state names rows carry. */
+const STATE_BITS = ['ESTAB', 'SYN-SENT', 'SYN-RECV', 'FIN-WAIT-1', 'FIN-WAIT-2', 'TIME-WAIT', 'UNCONN', 'CLOSE-WAIT', 'LAST-ACK', 'LISTEN', 'CLOSING'];
+const ALL = new Set(STATE_BITS);
+const minus = (from: ReadonlySet<string>, ...states: string[]): Set<string> => new Set([...from].filter((s) => !states.includes(s)));
+/** ss.c SS_CONN: the default state filter — every state but LISTEN, UNCONN (SS_CLOSE), TIME-WAIT and SYN-RECV. */
+const CONNECTED = minus(ALL, 'LISTEN', 'UNCONN', 'TIME-WAIT', 'SYN-RECV');
+
+/** `state NAME` / `exclude NAME` names (ss.c scan_state) → the states they stand for. */
+const STATE_NAMES: Record<string, ReadonlySet<string>> = {
+  established: new Set(['ESTAB']), 'syn-sent': new Set(['SYN-SENT']), 'syn-recv': new Set(['SYN-RECV']),
+  'syn-rcv': new Set(['SYN-RECV']), 'fin-wait-1': new Set(['FIN-WAIT-1']), 'fin-wait-2': new Set(['FIN-WAIT-2']),
+  'time-wait': new Set(['TIME-WAIT']), unconnected: new Set(['UNCONN']), closed: new Set(['UNCONN']),
+  close: new Set(['UNCONN']), 'close-wait': new Set(['CLOSE-WAIT']), 'last-ack': new Set(['LAST-ACK']),
+  listening: new Set(['LISTEN']), closing: new Set(['CLOSING']), all: ALL,
+  connected: minus(ALL, 'UNCONN', 'LISTEN'), synchronized: minus(ALL, 'UNCONN', 'LISTEN', 'SYN-SENT'),
+  bucket: new Set(['SYN-RECV', 'TIME-WAIT']), big: minus(ALL, 'SYN-RECV', 'TIME-WAIT'),
+};
+
+/** Table groups of parseFlags → their netids (raw sockets show as `icmp6` or `???` for some protocols). */
+const GROUP_NETIDS: Record<string, string[]> = {
+  '*unix': ['u_str', 'u_dgr', 'u_seq'],
+  '*packet': ['p_raw', 'p_dgr'],
+  '*inet': ['tcp', 'udp', 'raw', 'icmp6', '???', 'dccp', 'mptcp', 'sctp'],
+  '*vsock': ['v_str', 'v_dgr'],
+  '*tipc': ['ti_st', 'ti_dg', 'ti_rd', 'ti_sq', 'ti_un'],
+  '*xdp': ['xdp'],
+  raw: ['raw', 'icmp6', '???'],
+};
+
+/** Tables whose default states (ss.c default_dbs) go beyond SS_CONN in some iproute2 version. */
+const UNCONN_BY_DEFAULT = new Set(['u_dgr', '*unix', '*packet', 'nl', '*xdp', '*tipc']);
+
+/** What a capture taken with `flags` can list (see Coverage). */
+export function captureCoverage(flags: string): Coverage {
+  const info = parseFlags(flags);
+  return { flags: flags.trim(), ...netidsOf(info), ...statesOf(info) };
+}
+
+function netidsOf(info: FlagInfo): { netids?: Set<string> } {
+  if (info.tables.size === 0) return {};
+  const netids = new Set<string>();
+  for (const t of info.tables) {
+    const members = GROUP_NETIDS[t] ?? (t.startsWith('*') ? undefined : [t]);
+    if (members === undefined) return {}; // `*all`, or a group not known here: every table
+    for (const n of members) netids.add(n);
+  }
+  return { netids };
+}
+
+function statesOf(info: FlagInfo): { states?: Set<string> } {
+  if (info.stateWords.length > 0) {
+    // `state`/`exclude` replace -a/-l: the first `state` starts from none, the first `exclude` from all
+    const states = info.stateWords[0].exclude ? new Set(ALL) : new Set<string>();
+    for (const { exclude, name } of info.stateWords) {
+      const named = STATE_NAMES[name];
+      if (named === undefined) return {}; // a name ss does not know (it refuses them): say nothing
+      for (const s of named) exclude ? states.delete(s) : states.add(s);
+    }
+    return { states };
+  }
+  if (info.letters.has('a')) return {}; // with -l too: whichever came last, nothing is said to be missing
+  if (info.letters.has('l')) return { states: new Set(['LISTEN', 'UNCONN']) };
+  const tables = info.tables.size === 0 ? ['*all'] : [...info.tables]; // no table named: ss lists them all
+  if (tables.some((t) => t.startsWith('*') && t !== '*all' && !(t in GROUP_NETIDS))) return {}; // a group not known here
+  const defaults = new Set(CONNECTED);
+  if (tables.some((t) => t === '*all' || UNCONN_BY_DEFAULT.has(t))) defaults.add('UNCONN');
+  if (tables.includes('*tipc')) defaults.add('LISTEN'); // ss.c TIPC_SS_CONN
+  return { states: defaults };
+}
+
+/** Whether a capture of this coverage can list a socket of this netid and state (undefined: any). */
+export function covers(c: Coverage, netid: string | undefined, state: string | undefined): boolean {
+  if (netid === 'unknown') return true; // its table could not be told: it may be any
+  if (netid !== undefined && c.netids !== undefined && !c.netids.has(netid)) return false;
+  // a state outside ss's filter bits (NEW-SYN-RECV, BOUND-INACTIVE, UNKNOWN…) or none: the filter does not tell
+  return c.states === undefined || state === undefined || !ALL.has(state) || c.states.has(state);
+}

@@ -1,0 +1,73 @@
+/**
+ * Rules that can only match sockets a capture's flags never list (close-wait-excess on `ss -tlnp`) are not
+ * evaluated (src/snapshot/coverage.ts, SnapshotEvaluator.finish) — unless the rows show such sockets anyway,
+ * which a snapshot split into two byte ranges must tell the same way as one scanned whole.
+ */
+import { execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { ConfiguredRules, loadConfig } from '../../src/engine/config';
+import { scanRange, scanSnapshot, scanSplit } from '../../src/engine/scan';
+import type { FindingsListed } from '../../src/engine/evaluate';
+
+const ROOT = path.resolve(__dirname, '../..');
+let dir: string;
+beforeAll(() => { dir = fs.mkdtempSync(path.join(os.tmpdir(), 'socklint-coverage-')); });
+afterAll(() => { fs.rmSync(dir, { recursive: true, force: true }); });
+
+const rules = () => ConfiguredRules.load(loadConfig(undefined), [], true, 1000);
+
+/** A generated `-tanp` capture whose rows are listening ones, but for CLOSE-WAIT rows kept in its last tenth. */
+function listeningWithLateCloseWait(flags: string): string {
+  const gen = path.join(dir, 'gen.ss');
+  execFileSync(process.execPath, [path.join(ROOT, 'bench/generate.js'), '--sockets', '12000', '--layout', 'tanp', '--seed', '3', '--out', gen], { stdio: 'ignore' });
+  const lines = fs.readFileSync(gen, 'utf8').split('\n');
+  const late = Math.floor(lines.length * 0.9);
+  const kept = lines.filter((l, i) => i === 0 || l.startsWith('LISTEN') || l === '' || (i > late && l.startsWith('CLOSE-WAIT')));
+  const file = path.join(dir, `cap-${flags}.ss`);
+  // padded listeners, so that the file is long enough to split
+  const listeners = kept.filter((l) => l.startsWith('LISTEN'));
+  const body = [kept[0], ...Array.from({ length: 400 }, () => listeners).flat(), ...kept.slice(1)];
+  fs.writeFileSync(file, `# flags: ${flags}\n${body.join('\n')}`);
+  return file;
+}
+
+function notEvaluatedIds(r: Awaited<ReturnType<typeof scanSnapshot>>): string[] {
+  return 'notEvaluated' in r ? r.notEvaluated.map((n) => n.ruleId) : [];
+}
+
+it('a rule whose sockets the flags never list is not evaluated; rows that show them anyway win, split or whole', async () => {
+  const file = listeningWithLateCloseWait('-tlnp');
+  const input = { path: file, label: file };
+  const whole = await scanSnapshot(input, { rules: rules() });
+  // time-wait/syn-sent/ESTAB rules: no such row, and -l lists none
+  expect(notEvaluatedIds(whole)).toEqual(expect.arrayContaining(['time-wait-excess', 'syn-sent-excess', 'recv-queue-backlog']));
+  // close-wait-excess: -l lists no CLOSE-WAIT socket, but the rows show some (the flags are wrong): evaluated
+  expect(notEvaluatedIds(whole)).not.toContain('close-wait-excess');
+  expect('snapshot' in whole && whole.snapshot.rulesEvaluated).toContain('close-wait-excess');
+
+  const r = rules();
+  let scanned = 0;
+  const split = await scanSplit(input, { rules: r }, 0, () => {
+    let listed: (b: FindingsListed) => void = () => undefined;
+    const before = new Promise<FindingsListed>((resolve) => { listed = resolve; });
+    return { ready: Promise.resolve(), scan: (task) => { scanned++; return scanRange(task, r, before); }, followOn: (b) => listed(b), cancel() {} };
+  });
+  expect(split).toBeDefined();
+  expect(scanned).toBe(1);
+  expect(JSON.parse(JSON.stringify(split))).toEqual(JSON.parse(JSON.stringify(whole)));
+});
+
+it('without rows of those sockets, the same capture leaves close-wait-excess not evaluated, saying why', async () => {
+  const file = path.join(dir, 'listen-only.ss');
+  fs.writeFileSync(file, '# flags: -tlnp\nState  Recv-Q Send-Q Local Address:Port Peer Address:Port Process\nLISTEN 0      128          0.0.0.0:22        0.0.0.0:*\n');
+  const r = await scanSnapshot({ path: file, label: file }, { rules: rules() });
+  const ne = 'notEvaluated' in r ? r.notEvaluated.find((n) => n.ruleId === 'close-wait-excess') : undefined;
+  expect(ne?.reason).toBe('needs tcp sockets in state CLOSE-WAIT, which a capture taken with -tlnp does not list: capture with ss -a (every state)');
+  // the same rows without flags: nothing says which sockets the capture could list, so the rule passes
+  const bare = path.join(dir, 'listen-only-bare.ss');
+  fs.writeFileSync(bare, fs.readFileSync(file, 'utf8').split('\n').slice(1).join('\n'));
+  const r2 = await scanSnapshot({ path: bare, label: bare }, { rules: rules() });
+  expect('snapshot' in r2 && r2.snapshot.rulesEvaluated).toContain('close-wait-excess');
+});

@@ -1,0 +1,56 @@
+import { captureCoverage, covers } from '../../src/snapshot/coverage';
+
+/** Which of these (netid, state) pairs a capture taken with `flags` can list. */
+function listed(flags: string, pairs: [string, string][]): string[] {
+  const c = captureCoverage(flags);
+  return pairs.filter(([n, s]) => covers(c, n, s)).map(([n, s]) => `${n} ${s}`);
+}
+
+const PAIRS: [string, string][] = [
+  ['tcp', 'LISTEN'], ['tcp', 'ESTAB'], ['tcp', 'CLOSE-WAIT'], ['tcp', 'TIME-WAIT'], ['tcp', 'SYN-RECV'],
+  ['udp', 'UNCONN'], ['udp', 'ESTAB'], ['u_str', 'LISTEN'], ['u_str', 'ESTAB'], ['u_dgr', 'UNCONN'], ['raw', 'UNCONN'],
+];
+
+describe('captureCoverage: what a capture taken with these ss flags can list (ss.c default_dbs, -a/-l, state filters)', () => {
+  test('-a lists every state of the tables named', () => {
+    expect(listed('-tanp', PAIRS)).toEqual(['tcp LISTEN', 'tcp ESTAB', 'tcp CLOSE-WAIT', 'tcp TIME-WAIT', 'tcp SYN-RECV']);
+    expect(listed('-tuaxnpmioeO', PAIRS)).toEqual(PAIRS.filter(([n]) => n !== 'raw').map(([n, s]) => `${n} ${s}`));
+  });
+
+  test('-l lists listening and unconnected sockets only', () => {
+    expect(listed('-tulpn', PAIRS)).toEqual(['tcp LISTEN', 'udp UNCONN']);
+    expect(listed('-ltnp', PAIRS)).toEqual(['tcp LISTEN']);
+  });
+
+  test('no -a/-l: connected states only (and UNCONN where some iproute2 version lists it by default)', () => {
+    expect(listed('-tnp', PAIRS)).toEqual(['tcp ESTAB', 'tcp CLOSE-WAIT']);
+    expect(listed('-x', PAIRS)).toEqual(['u_str ESTAB', 'u_dgr UNCONN']);
+    // plain ss: every table, connected states (+ UNCONN of older versions' unix datagram/packet/netlink defaults)
+    expect(listed('-np', PAIRS)).toEqual(['tcp ESTAB', 'tcp CLOSE-WAIT', 'udp UNCONN', 'udp ESTAB', 'u_str ESTAB', 'u_dgr UNCONN', 'raw UNCONN']);
+  });
+
+  test('state and exclude filters replace -a/-l, in order', () => {
+    expect(listed('-tan state close-wait', PAIRS)).toEqual(['tcp CLOSE-WAIT']);
+    expect(listed('-tn state established state close-wait', PAIRS)).toEqual(['tcp ESTAB', 'tcp CLOSE-WAIT']);
+    expect(listed('-tn exclude time-wait exclude syn-recv', PAIRS)).toEqual(['tcp LISTEN', 'tcp ESTAB', 'tcp CLOSE-WAIT']);
+    expect(listed('-tn state bucket', PAIRS)).toEqual(['tcp TIME-WAIT', 'tcp SYN-RECV']);
+    expect(listed('-tn state connected', PAIRS)).toEqual(['tcp ESTAB', 'tcp CLOSE-WAIT', 'tcp TIME-WAIT', 'tcp SYN-RECV']);
+  });
+
+  test('-A, -f and families name tables', () => {
+    expect(listed('-a -A unix_stream', PAIRS)).toEqual(['u_str LISTEN', 'u_str ESTAB']);
+    expect(listed('-a -f inet', PAIRS).filter((p) => p.startsWith('u_'))).toEqual([]);
+    expect(listed('-a -4', PAIRS)).toContain('raw UNCONN');
+    expect(listed('-aw', PAIRS)).toEqual(['raw UNCONN']);
+  });
+
+  test('what cannot be told is never said to be missing', () => {
+    expect(listed('-tn state no-such-state', PAIRS).length).toBe(5); // a state name ss refuses: every tcp state
+    expect(listed('-a -A all', PAIRS)).toEqual(PAIRS.map(([n, s]) => `${n} ${s}`));
+    expect(listed('-a --tipc', PAIRS)).toEqual(PAIRS.map(([n, s]) => `${n} ${s}`)); // a long option not read: any table
+    const c = captureCoverage('-tlnp');
+    expect(covers(c, 'unknown', 'CLOSE-WAIT')).toBe(true); // a row whose table could not be told
+    expect(covers(c, 'tcp', 'NEW-SYN-RECV')).toBe(true); // a state outside ss's filter bits
+    expect(covers(c, 'tcp', undefined)).toBe(true);
+  });
+});
