@@ -13,7 +13,7 @@ import { emptyCapture, noSocketsProblem, type ParseSink, type ParseStats, type P
 import { captureCoverage } from '../snapshot/coverage';
 import type { CompiledRule } from '../rules/types';
 import type { LimitedRead } from '../read-limited';
-import { suppressedCount, type Finding, type Level, type NotEvaluated, type Omitted, type RuleMeta, type ScanReport, type SnapshotReport, type Suppression, type WaiverReport } from './types';
+import { suppressedCount, type Finding, type HostEntryReport, type Level, type NotEvaluated, type Omitted, type RuleMeta, type ScanReport, type SnapshotReport, type Suppression, type WaiverReport } from './types';
 import { SnapshotEvaluator, type EvaluatorContext, type EvaluatorPartial, type FindingsListed } from './evaluate';
 
 export const MAX_UNPARSED_LISTED = 50;
@@ -28,6 +28,8 @@ export interface RuleSelector {
   rulesFor(id: SnapshotIdentity): { rules: CompiledRule[]; maxFindingsPerRule?: number };
   /** Metadata of every rule that may run (for SARIF/JUnit rule lists). */
   allRules(): RuleMeta[];
+  /** Host overrides that need attention, knowing which snapshots were scanned (a config's `hosts:`). */
+  hostEntries?(snapshots: readonly SnapshotReport[]): HostEntryReport[];
 }
 
 /** Decides suppression of findings (waivers, baseline) and reports on itself afterwards. */
@@ -627,6 +629,7 @@ export async function runScan(opts: ScanOptions): Promise<ScanOutcome> {
     omitted.push(...r.omitted);
   });
   const waivers = filters.flatMap((f) => f.report(snapshots));
+  const hostEntries = opts.rules.hostEntries?.(snapshots) ?? [];
   const report: ScanReport = {
     tool: { name: 'socklint', version: opts.version, informationUri: 'https://github.com/socklint/socklint' },
     startedAt: started.toISOString(),
@@ -637,6 +640,7 @@ export async function runScan(opts: ScanOptions): Promise<ScanOutcome> {
     notEvaluated,
     omitted,
     waivers,
+    ...(hostEntries.length > 0 ? { hostEntries } : {}),
     snapshotErrors,
     summary: summarize(snapshots, findings, notEvaluated, omitted, snapshotErrors),
   };
