@@ -39,13 +39,38 @@ function evaluates(def: RuleDefinition): string {
   return `aggregate: ${what}${groups}; fires when ${sym} ${limit}`;
 }
 
-/** Markdown reference of the given rules (sorted by id). */
-export function renderRulesReference(definitions: readonly RuleDefinition[]): string {
+/** A word of a shell command as written: quoted when it holds anything but the characters of a plain path. */
+function shellWord(word: string): string {
+  return /^[A-Za-z0-9_./:@%+=,-]+$/.test(word) ? word : `'${word.replace(/'/g, "'\\''")}'`;
+}
+
+/** Whose rules a reference documents: a user's pack (`socklint rules docs my-rules/`), not the built-in one. */
+export interface OwnPack {
+  /** The rule files and folders, as the user named them. */
+  paths: readonly string[];
+  /** The command that printed it, less the paths (`socklint rules docs --no-default-rules`). */
+  command: string;
+}
+
+/**
+ * Markdown reference of the given rules (sorted by id): docs/rules.md for the built-in pack, or, given `own`, the
+ * reference of a user's pack, whose header names the command that regenerates it (docs/rules.md and its
+ * neighbour rule-language.md are socklint's own pages, not the user's).
+ */
+export function renderRulesReference(definitions: readonly RuleDefinition[], own?: OwnPack): string {
   const defs = [...definitions].sort((a, b) => compareText(a.id, b.id));
   const out: string[] = [];
-  out.push('# socklint rule reference', '');
-  out.push(`<!-- Generated from the rule pack's metadata; do not edit. Regenerate: \`${REGENERATE_COMMAND}\` -->`, '');
-  out.push('The rule language is described in [rule-language.md](rule-language.md). Variables can be overridden per host in the config file.', '');
+  if (own) {
+    const span = (text: string): string => `\`${text.replace(/`/g, "'")}\``;
+    const regenerate = span(`${own.command} ${own.paths.map(shellWord).join(' ')}`);
+    out.push('# Rule reference', '');
+    out.push(`<!-- Generated from the rules' metadata by ${regenerate}; do not edit: run it again after changing a rule. -->`, '');
+    out.push(`The socklint rules of ${own.paths.map(span).join(', ')}. The rule language is described in socklint's docs/rule-language.md. Variables can be overridden per host in socklint's config file.`, '');
+  } else {
+    out.push('# socklint rule reference', '');
+    out.push(`<!-- Generated from the rule pack's metadata; do not edit. Regenerate: \`${REGENERATE_COMMAND}\` -->`, '');
+    out.push('The rule language is described in [rule-language.md](rule-language.md). Variables can be overridden per host in the config file.', '');
+  }
   out.push('| id | severity | kind | title |', '|---|---|---|---|');
   for (const d of defs) out.push(`| [\`${d.id}\`](#${d.id}) | ${d.raw.severity} | ${d.raw.kind}${d.raw.aggregate ? ' (aggregate)' : ''} | ${cell(d.raw.title)} |`);
   out.push('');

@@ -84,6 +84,26 @@ it('`rules list` shows every default rule; `rules docs` is what docs/rules.md ho
   expect(docs.stdout).toBe(fs.readFileSync(path.join(ROOT, 'docs/rules.md'), 'utf8'));
 });
 
+it('`rules docs` of a user\'s pack says how to regenerate that page, not docs/rules.md, and links no page of socklint\'s', async () => {
+  const dir = ruleAndFixture('no-telnet', ['match: {netid: tcp, state: LISTEN, local.port: 23}', 'message: "telnet on {local}"'], []);
+  fs.renameSync(dir, `${dir} own`);
+  const r = await runCli(['rules', 'docs', `${path.basename(dir)} own`], { cwd: path.dirname(dir) });
+  fs.rmSync(`${dir} own`, { recursive: true, force: true });
+  expect(r.code).toBe(0);
+  expect(r.stdout.split('\n').slice(0, 6)).toEqual([
+    '# Rule reference',
+    '',
+    `<!-- Generated from the rules' metadata by \`socklint rules docs '${path.basename(dir)} own'\`; do not edit: run it again after changing a rule. -->`,
+    '',
+    `The socklint rules of \`${path.basename(dir)} own\`. The rule language is described in socklint's docs/rule-language.md. Variables can be overridden per host in socklint's config file.`,
+    '',
+  ]);
+  expect(r.stdout).not.toMatch(/docs\/rules\.md|\]\(rule-language\.md\)|Regenerate: `node dist/);
+  expect(r.stdout).toContain('## no-telnet');
+  // the pack's own page keeps its header (docs/rules.md, which `rules docs` without paths prints, is checked above)
+  expect((await runCli(['rules', 'docs'])).stdout).toMatch(/^# socklint rule reference\n\n<!-- Generated from the rule pack's metadata; do not edit\. Regenerate: `node dist\/cli\/main\.js rules docs > docs\/rules\.md` -->\n/);
+});
+
 it('`rules validate` cites every error at file:line:column and exits 2', async () => {
   const dir = tmpDir();
   const f = path.join(dir, 'bad.yaml');
@@ -115,6 +135,6 @@ it('`rules validate`, `test` and `docs` check ids against the built-in pack, as 
   expect((await runCli(['rules', 'test', '--no-default-rules', dir])).code).toBe(0);
   const docs = await runCli(['rules', 'docs', dir]);
   expect([docs.code, docs.stdout]).toEqual([2, '']);
-  expect((await runCli(['rules', 'docs', '--no-default-rules', dir])).stdout).toMatch(/^# socklint rule reference/);
+  expect((await runCli(['rules', 'docs', '--no-default-rules', dir])).stdout).toMatch(/^# Rule reference\n/);
   fs.rmSync(dir, { recursive: true, force: true });
 });

@@ -49,6 +49,8 @@ export async function rulesDocs(paths: string[], includeDefault = true): Promise
   const pack = await loadOrFail(paths, paths.length === 0);
   const clashes = includeDefault && paths.length > 0 ? clashesWithDefaultPack(pack.definitions) : [];
   if (clashes.length > 0) throw new UserError(clashes, ExitCode.usage);
-  process.stdout.write(renderRulesReference(pack.definitions));
+  // a user's pack is documented as theirs: its header names the command that printed it, not docs/rules.md
+  const own = paths.length > 0 ? { paths, command: `socklint rules docs${includeDefault ? '' : ' --no-default-rules'}` } : undefined;
+  process.stdout.write(renderRulesReference(pack.definitions, own));
   return ExitCode.ok;
 }
