@@ -47,3 +47,11 @@ tcp   LISTEN     0      5                127.0.0.1:873        0.0.0.0:*     user
 # ok: dangerous-port-exposed
 tcp   ESTAB      0      4                10.20.0.5:33766    10.20.0.7:5433  users:(("walreceiver",pid=102,fd=39),("walreceiver",pid=101,fd=39)) timer:(on,268ms,0) uid:999 ino:141356 sk:a00c cgroup:/ <->
 	 skmem:(r0,rb131072,t836,tb69120,f3260,w836,o0,bl0,d0) ts sack bbr wscale:10,10 rto:356 rtt:101.148/52.658 ato:40 mss:1448 pmtu:1500 rcvmss:1000 advmss:1448 cwnd:22 bytes_sent:12004 bytes_acked:12001 bytes_received:12000 segs_out:17 segs_in:14 data_segs_out:13 data_segs_in:12 bbr:(bw:193066480bps,mrtt:0.06,pacing_gain:2.88672,cwnd_gain:2.88672) send 2519556bps lastsnd:88 lastrcv:5232 lastack:5232 pacing_rate 4244275704bps delivery_rate 193066664bps delivered:13 app_limited busy:1504ms unacked:1 rcv_rtt:114.563 rcv_space:14480 rcv_ssthresh:70173 minrtt:0.06 snd_wnd:70656
+# Bound to the loopback device (SO_BINDTODEVICE "lo": ss 6.1 prints 0.0.0.0%lo, [::]%lo): only loopback reaches
+# them, whatever the address (captured separately in a private namespace, python3 holding the sockets).
+# ok: dangerous-port-exposed
+tcp   LISTEN 0      128       0.0.0.0%lo:5432      0.0.0.0:*    users:(("python3",pid=14196,fd=3)) ino:875417 sk:32c38 cgroup:unreachable:1 <->
+	 skmem:(r0,rb131072,t0,tb16384,f0,w0,o0,bl0,d0) bbr cwnd:10
+# ok: dangerous-port-exposed
+tcp   LISTEN 0      128          [::]%lo:6379         [::]:*    users:(("python3",pid=14196,fd=4)) ino:875418 sk:32c39 cgroup:unreachable:1 v6only:1 <->
+	 skmem:(r0,rb131072,t0,tb16384,f0,w0,o0,bl0,d0) bbr cwnd:10

@@ -36,6 +36,8 @@ const NON_INET = /^(u_|p_|nl$|v_|ti_|xdp$)/;
 
 function scopeOf(s: SocketRecord, e: Endpoint): FieldValue {
   if (NON_INET.test(s.netid)) return 'none';
+  // bound to the loopback device (`0.0.0.0%lo:5432`: SO_BINDTODEVICE): whatever its address, only loopback reaches it
+  if (e.iface === 'lo') return 'loopback';
   return addressScope(e.address);
 }
 

@@ -40,6 +40,15 @@ describe('address scope', () => {
     expect(r.match(sock({ netid: 'nl', local: { address: 'rtnl', port: 0 } }))).toBe(true);
     expect(r.match(sock({ local: { address: '*' } }))).toBe(false);
   });
+
+  it('a socket bound to the loopback device (0.0.0.0%lo, [::]%lo) is loopback whatever its address; other devices do not change it', () => {
+    const loopback = matcher('local.scope: loopback');
+    expect(loopback.match(sock({ local: { address: '0.0.0.0', port: 5432, iface: 'lo' } }))).toBe(true);
+    expect(loopback.match(sock({ local: { address: '::', port: 6379, iface: 'lo' } }))).toBe(true);
+    expect(loopback.match(sock({ local: { address: '*', port: 6379, iface: 'lo' } }))).toBe(true);
+    expect(matcher('local.scope: wildcard').match(sock({ local: { address: '0.0.0.0', port: 53, iface: 'eth0' } }))).toBe(true);
+    expect(matcher('local.scope: private').match(sock({ local: { address: '10.0.0.5', port: 53, iface: 'vrf-blue' } }))).toBe(true);
+  });
 });
 
 describe('address family (dual-stack)', () => {
