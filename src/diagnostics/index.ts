@@ -29,6 +29,8 @@ export interface Diagnostic {
   message: string;
   /** "did you mean ..." / what to write instead. */
   hint?: string;
+  /** The rule whose definition the problem is in, when it is about one rule (its id defined twice). */
+  ruleId?: string;
 }
 
 /** The message, and the hint after it in parentheses when there is one. */

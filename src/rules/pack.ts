@@ -132,7 +132,7 @@ function inDefaultPack(file: string): boolean {
 /** Rule `id` at `at` is defined before, at `first` (in the built-in pack, or in another file of the user's). */
 function duplicateId(id: string, at: { file: string; line: number; column: number }, first: { file: string; line: number; column: number }): Diagnostic {
   return {
-    ...at, code: 'duplicate-id',
+    ...at, code: 'duplicate-id', ruleId: id,
     message: `rule id '${id}' is already defined`,
     hint: inDefaultPack(first.file)
       ? `the built-in pack has it (${first.file}:${first.line}): choose another id, or leave the pack out (--no-default-rules)`

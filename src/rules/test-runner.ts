@@ -36,6 +36,8 @@ export interface RuleTestFailure {
   message: string;
   expected?: string;
   actual?: string;
+  /** A problem in the rule's definition (its id defined twice), shown as it is: file:line:column, hint, code. */
+  diagnostic?: Diagnostic;
 }
 
 export interface RuleTestResult {
@@ -52,7 +54,10 @@ export interface RuleTestResult {
 
 export interface RuleTestRun {
   results: RuleTestResult[];
-  /** Problems loading rules or fixtures (each also counts as a failure). */
+  /**
+   * Problems loading rules or fixtures. One about a rule (its id defined twice) fails that rule, among whose
+   * failures it is shown; the others count as one failure together.
+   */
   diagnostics: Diagnostic[];
   passed: number;
   failed: number;
@@ -156,6 +161,11 @@ export function runRuleTests(paths: readonly string[] = [], checkIds = false): R
     runFixture(shown, text, byId, results, strayFailures, diagnostics);
   }
 
+  // a problem in one rule's definition fails that rule: it is shown under the rule's line, not beside a ✓ for it
+  for (const d of diagnostics) {
+    const r = d.ruleId === undefined ? undefined : results.get(d.ruleId);
+    r?.failures.push({ file: d.file, line: d.line ?? 0, message: d.message, diagnostic: d });
+  }
   for (const r of results.values()) {
     if (r.firing === 0) r.failures.push({ file: r.source?.split(':')[0] ?? '', line: Number(r.source?.split(':')[1] ?? 0), message: 'no firing case: add a fixture line annotated `# ruleid: ' + r.ruleId + '`' });
     if (r.passing === 0) r.failures.push({ file: r.source?.split(':')[0] ?? '', line: Number(r.source?.split(':')[1] ?? 0), message: 'no passing case: add a fixture line annotated `# ok: ' + r.ruleId + '`' });
@@ -166,8 +176,14 @@ export function runRuleTests(paths: readonly string[] = [], checkIds = false): R
     list.push({ ruleId: '(fixtures)', fixtures: [], firing: 0, passing: 0, todo: 0, failures: strayFailures, passed: false });
   }
   const passed = list.filter((r) => r.passed).length;
-  const failed = list.length - passed + (diagnostics.length ? 1 : 0);
+  const failed = list.length - passed + (apart({ results: list, diagnostics }).length ? 1 : 0);
   return { results: list, diagnostics, passed, failed };
+}
+
+/** The diagnostics of a run that no rule's failures show: problems loading files, not a rule's. */
+function apart(run: Pick<RuleTestRun, 'results' | 'diagnostics'>): Diagnostic[] {
+  const shown = new Set(run.results.flatMap((r) => r.failures.map((f) => f.diagnostic)));
+  return run.diagnostics.filter((d) => !shown.has(d));
 }
 
 function runFixture(
@@ -315,12 +331,12 @@ function runFixture(
 /** Test-runner style report; the last line is exactly `N passed, M failed`. */
 export function formatRuleTestRun(run: RuleTestRun): string {
   const lines: string[] = [];
-  for (const d of run.diagnostics) lines.push(`✗ ${formatDiagnostic(d)}`);
+  for (const d of apart(run)) lines.push(`✗ ${formatDiagnostic(d)}`);
   for (const r of run.results) {
     const counts = r.ruleId === '(fixtures)' ? '' : ` (${r.firing} firing, ${r.passing} passing${r.todo ? `, ${r.todo} todo` : ''})`;
     lines.push(`${r.passed ? '✓' : '✗'} ${r.ruleId}${counts}`);
     for (const f of r.failures) {
-      lines.push(`    ${f.file}:${f.line}: ${f.message}`);
+      lines.push(`    ${f.diagnostic ? formatDiagnostic(f.diagnostic) : `${f.file}:${f.line}: ${f.message}`}`);
       if (f.expected !== undefined || f.actual !== undefined) {
         lines.push(`      expected: ${f.expected ?? '-'}`);
         lines.push(`      actual:   ${f.actual ?? '-'}`);

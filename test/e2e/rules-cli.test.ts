@@ -63,6 +63,30 @@ it('`rules test` exits 2, as `validate` does, when a rule or fixture file cannot
   fs.rmSync(dir, { recursive: true, force: true });
 });
 
+it('`rules test` with a rule id defined twice fails that rule, naming the second definition: no ✓ for it, counts that add up', async () => {
+  const dir = ruleAndFixture('no-telnet', ['match: {netid: tcp, state: LISTEN, local.port: 23}', 'message: "telnet on {local}"'], [
+    '# ruleid: no-telnet', 'tcp   LISTEN 0      128          0.0.0.0:23        0.0.0.0:*',
+    '# ok: no-telnet', 'tcp   LISTEN 0      128          0.0.0.0:22        0.0.0.0:*',
+  ]);
+  fs.copyFileSync(path.join(dir, 'no-telnet.yaml'), path.join(dir, 'z-copy.yaml'));
+  const r = await runCli(['rules', 'test', '.'], { cwd: dir });
+  expect({ code: r.code, stdout: r.stdout }).toEqual({
+    code: 2,
+    stdout: [
+      '✗ no-telnet (1 firing, 1 passing)',
+      "    z-copy.yaml:2:9: rule id 'no-telnet' is already defined (first defined at no-telnet.yaml:2:9; ids must be unique) [duplicate-id]",
+      '0 passed, 1 failed',
+      '',
+    ].join('\n'),
+  });
+  // a file that cannot be loaded is no rule's: it stays a line of its own, counted once
+  fs.writeFileSync(path.join(dir, 'broken.yaml'), 'rules: [\n');
+  const broken = await runCli(['rules', 'test', '.'], { cwd: dir });
+  expect(broken.code).toBe(2);
+  expect(broken.stdout).toMatch(/^✗ broken\.yaml:\d+:\d+: .*\n✗ no-telnet \(1 firing, 1 passing\)\n {4}z-copy\.yaml:2:9: .*\[duplicate-id\]\n0 passed, 2 failed\n$/);
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
 it('`scan --rules DIR SNAPSHOT` (as the README writes it) scans the snapshot with those rules, not this host', async () => {
   const [first, second] = ['fixtures/real/small.tanp.ss', 'fixtures/real/small.tulpn.ss'];
   // each option that may be repeated takes one value: what follows it is a snapshot again
@@ -131,7 +155,7 @@ it('`rules validate`, `test` and `docs` check ids against the built-in pack, as 
   // rules test and rules docs say the same (and, without the pack, test the fixtures and document the rule)
   const test = await runCli(['rules', 'test', dir]);
   expect(test.code).toBe(2);
-  expect(test.stdout).toMatch(/^✗ .*high-rtt\.yaml:2:9: rule id 'high-rtt' is already defined \(the built-in pack has it/);
+  expect(test.stdout).toMatch(/^✗ high-rtt \(1 firing, 1 passing\)\n {4}\S*high-rtt\.yaml:2:9: rule id 'high-rtt' is already defined \(the built-in pack has it.*\[duplicate-id\]\n0 passed, 1 failed\n$/);
   expect((await runCli(['rules', 'test', '--no-default-rules', dir])).code).toBe(0);
   const docs = await runCli(['rules', 'docs', dir]);
   expect([docs.code, docs.stdout]).toEqual([2, '']);
