@@ -188,6 +188,21 @@ const MAX_GLOB_LENGTH = 1000;
 type Pred = (s: SocketRecord) => boolean;
 type ValuePred = (v: FieldValue, s: SocketRecord) => boolean;
 type NumberOperand = (s: SocketRecord) => number | undefined;
+/** What a constant NumberOperand (a number, a $variable) is asked with. */
+const NO_SOCKET = {} as SocketRecord;
+/** The netids a condition admits, as far as they can be told: `any` when it names none, `unknown` when it cannot be told. */
+type NetidScope = ReadonlySet<string> | 'any' | 'unknown';
+/** The tables whose local.port/peer.port is an IP port (0–65535); others' may be larger (a unix socket's inode). */
+const IP_NETIDS: ReadonlySet<string> = new Set(['tcp', 'udp', 'raw', 'icmp6', 'mptcp', 'dccp', 'sctp']);
+const MAX_PORT = 65535;
+
+/** The netids a condition inside another admits: both must. */
+function narrowScope(outer: NetidScope, inner: NetidScope): NetidScope {
+  if (typeof outer !== 'string' && typeof inner !== 'string') return new Set([...inner].filter((n) => outer.has(n)));
+  if (typeof outer !== 'string') return outer;
+  if (typeof inner !== 'string') return inner;
+  return outer === 'unknown' || inner === 'unknown' ? 'unknown' : 'any';
+}
 type Matcher = (values: FieldValue[] | undefined, s: SocketRecord) => boolean;
 
 interface BoundVariable {
@@ -241,6 +256,8 @@ class RuleCompiler {
   private readonly usedVars = new Set<string>();
   /** Cost of the first conjunct of the condition compiled last (how cheaply it can reject a socket). */
   private rejectCost = 0;
+  /** The netids the conditions around the one being compiled admit (checkPort). */
+  private netidScope: NetidScope = 'any';
 
   constructor(private readonly def: RuleDefinition, private readonly opts: CompileOptions) {}
 
@@ -372,6 +389,8 @@ class RuleCompiler {
       return () => false;
     }
     const preds: CostedPred[] = [];
+    const outerScope = this.netidScope;
+    this.netidScope = narrowScope(outerScope, this.netidsOf(value as Record<string, unknown>));
     for (const [key, spec] of Object.entries(value as Record<string, unknown>)) {
       const p = [...path, key];
       if (key === 'all' || key === 'any') {
@@ -430,6 +449,7 @@ class RuleCompiler {
         }
       }
     }
+    this.netidScope = outerScope;
     // Conjuncts are pure: evaluate the cheap, selective ones (netid, state) first.
     preds.sort((a, b) => a.cost - b.cost);
     this.rejectCost = preds.length ? preds[0].cost : 0;
@@ -464,6 +484,33 @@ class RuleCompiler {
   /** The netids/states a top-level `netid:`/`state:` of a condition admits, when it is a plain list of names. */
   private filterValues(cond: Record<string, unknown>, key: 'netid' | 'state'): ReadonlySet<string> | undefined {
     return this.plainValues(cond, key, (x): x is string => typeof x === 'string' && !x.startsWith('$'));
+  }
+
+  /**
+   * The netids a condition admits for checkPort: those it demands (socketFilter), else `unknown` when it names
+   * netid in a way that cannot be told (a variable, `not`, one branch of an `any`), else `any`.
+   */
+  private netidsOf(cond: Record<string, unknown>): NetidScope {
+    const netids = this.socketFilter(cond)?.netids;
+    if (netids) return netids;
+    return JSON.stringify(cond).includes('"netid"') ? 'unknown' : 'any';
+  }
+
+  /**
+   * A port field compared with a number no port has (above 65535, or negative) where the socket is an IP socket,
+   * or any socket: only other tables' "ports" can be such numbers (a unix socket's is its inode), so the rule
+   * would never match the IP sockets it is written for.
+   */
+  private checkPort(field: FieldDef, value: number | readonly [number, number], operand: unknown, path: PathSegment[]): void {
+    if (field.name !== 'local.port' && field.name !== 'peer.port') return;
+    const [lo, hi] = typeof value === 'number' ? [value, value] : value;
+    if (lo >= 0 && hi <= MAX_PORT) return;
+    const scope = this.netidScope;
+    if (scope === 'unknown' || (scope !== 'any' && [...scope].some((n) => !IP_NETIDS.has(n)))) return;
+    const shown = typeof value === 'number' ? `${value} is` : `range "${lo}-${hi}" reaches`;
+    const of = scope === 'any' ? 'an IP socket' : `a ${[...scope].join('/')} socket`;
+    this.atOperand([operand], path, 'bad-port', `${field.name} ${shown} outside the ports of ${of} (0–${MAX_PORT}); only a unix socket's ${field.name} (its inode) goes higher`,
+      scope === 'any' ? `write a port from 0 to ${MAX_PORT}, or add netid: [u_str, u_dgr, u_seq] to compare unix sockets' inodes` : `write a port from 0 to ${MAX_PORT}`);
   }
 
   /**
@@ -672,6 +719,7 @@ class RuleCompiler {
       case 'eq': case 'gt': case 'gte': case 'lt': case 'lte': {
         const r = this.numberOperand(operand, path);
         if (!r) return undefined;
+        if (isConst(operand, this.vars)) this.checkPort(field, r(NO_SOCKET)!, operand, path);
         const cmp = COMPARATORS[op as CompareOp];
         return (x, s) => {
           if (typeof x !== 'number') return false;
@@ -687,10 +735,10 @@ class RuleCompiler {
         const lo = this.numberOperand(operand[0], [...path, 0]);
         const hi = this.numberOperand(operand[1], [...path, 1]);
         if (!lo || !hi) return undefined;
-        const dummy = {} as SocketRecord;
-        if (isConst(operand[0], this.vars) && isConst(operand[1], this.vars) && lo(dummy)! > hi(dummy)!) {
-          this.atOperand(operand, path, 'bad-range', `'between' range is empty: ${lo(dummy)} > ${hi(dummy)}`, 'write [low, high]');
+        if (isConst(operand[0], this.vars) && isConst(operand[1], this.vars) && lo(NO_SOCKET)! > hi(NO_SOCKET)!) {
+          this.atOperand(operand, path, 'bad-range', `'between' range is empty: ${lo(NO_SOCKET)} > ${hi(NO_SOCKET)}`, 'write [low, high]');
         }
+        operand.forEach((bound, i) => { if (isConst(bound, this.vars)) this.checkPort(field, [lo, hi][i](NO_SOCKET)!, bound, [...path, i]); });
         return (x, s) => {
           if (typeof x !== 'number') return false;
           const a = lo(s);
@@ -701,6 +749,9 @@ class RuleCompiler {
       case 'in': {
         const items = this.numberList(operand, path);
         if (!items) return undefined;
+        // an item's own place when the list is written out, else the list's (a $variable, spliced in)
+        const itemized = Array.isArray(operand) && operand.length === items.length;
+        items.forEach((it, i) => this.checkPort(field, it, itemized ? operand[i] : operand, itemized ? [...path, i] : path));
         const set = new Set<number>();
         const ranges: [number, number][] = [];
         for (const it of items) (typeof it === 'number' ? set.add(it) : ranges.push(it));

@@ -150,6 +150,36 @@ describe('every malformed rule is rejected at file:line:column with one clear re
     ]);
   });
 
+  it('a port compared with a number no IP port has, where the rule is on IP tables or on none (a unix socket\'s port is its inode)', () => {
+    const hint = 'write a port from 0 to 65535';
+    expect(formatted(ruleYaml('    match:\n      local.port: 70000'))).toEqual([
+      `r.yaml:10:19: local.port 70000 is outside the ports of an IP socket (0–65535); only a unix socket's local.port (its inode) goes higher (${hint}, or add netid: [u_str, u_dgr, u_seq] to compare unix sockets' inodes) [bad-port]`,
+    ]);
+    expect(formatted(ruleYaml('    match:\n      netid: [tcp, udp]\n      local.port: [22, 70000]\n      peer.port: {gte: -1}'))).toEqual([
+      `r.yaml:11:24: local.port 70000 is outside the ports of a tcp/udp socket (0–65535); only a unix socket's local.port (its inode) goes higher (${hint}) [bad-port]`,
+      `r.yaml:12:24: peer.port -1 is outside the ports of a tcp/udp socket (0–65535); only a unix socket's peer.port (its inode) goes higher (${hint}) [bad-port]`,
+    ]);
+    // nested: the table named around the condition holds inside it, under any and not too
+    expect(formatted(ruleYaml('    match:\n      netid: tcp\n      any:\n        - local.port: "60000-70000"\n        - not: {peer.port: {between: [1, 99999]}}'))).toEqual([
+      `r.yaml:12:23: local.port range "60000-70000" reaches outside the ports of a tcp socket (0–65535); only a unix socket's local.port (its inode) goes higher (${hint}) [bad-port]`,
+      `r.yaml:13:42: peer.port 99999 is outside the ports of a tcp socket (0–65535); only a unix socket's peer.port (its inode) goes higher (${hint}) [bad-port]`,
+    ]);
+    // a unix socket's inode, or a table that cannot be told: no complaint
+    expect(formatted(ruleYaml('    match:\n      netid: u_str\n      local.port: {gt: 70000}'))).toEqual([]);
+    expect(formatted(ruleYaml('    match:\n      netid: {not: tcp}\n      local.port: 70000'))).toEqual([]);
+    expect(formatted(ruleYaml('    match:\n      any: [{netid: u_str}, {state: LISTEN}]\n      local.port: 70000'))).toEqual([]);
+    expect(formatted(ruleYaml('    match:\n      netid: tcp\n      local.port: {between: [0, 65535]}'))).toEqual([]);
+  });
+
+  it('a port value a config gives a variable is checked where the config writes it', () => {
+    const text = ruleYaml('    match:\n      netid: tcp\n      local.port: {gt: $floor}', '    vars:\n      floor: {type: number, default: 1024}');
+    const def = loadRuleText(text, 'r.yaml').definitions[0];
+    const r = tryCompileRule(def, { floor: 70000 }, undefined, { overridesFile: 'c.yaml', positionOfOverride: () => ({ line: 4, column: 14 }) });
+    expect(r.diagnostics.map(formatDiagnostic)).toEqual([
+      "c.yaml:4:14: local.port 70000 is outside the ports of a tcp socket (0–65535); only a unix socket's local.port (its inode) goes higher (the value this file gives 'floor' of rule 'test-rule') (write a port from 0 to 65535) [bad-port]",
+    ]);
+  });
+
   it('YAML syntax: tabs, duplicate keys, empty files', () => {
     expect(formatted('rules:\n\t- id: x\n')).toEqual(['r.yaml:2:1: Tabs are not allowed as indentation [yaml-syntax]']);
     expect(formatted(ruleYaml('    match: {state: LISTEN}\n    title: again'))).toEqual([
