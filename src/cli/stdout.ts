@@ -1,5 +1,6 @@
 /** Writing to stdout and stderr. */
 import { formatDiagnostic, type Diagnostic } from '../diagnostics';
+import { displayFile } from '../report/paths';
 import { escapeTerminal } from '../report/sanitize';
 
 /** Buffered writes to stdout that respect back-pressure, so printing a million records keeps memory flat. */
@@ -51,7 +52,10 @@ export function warn(text: string): void {
   process.stderr.write(`socklint: ${escapeTerminal(text)}\n`);
 }
 
-/** Each diagnostic as one `socklint: file:line:column: message [code]` line on stderr. */
+/**
+ * Each diagnostic as one `socklint: file:line:column: message [code]` line on stderr; a snapshot read from stdin
+ * is named `<stdin>`, as the text and JUnit reports name it.
+ */
 export function printDiagnostics(list: readonly Diagnostic[]): void {
-  for (const d of list) warn(formatDiagnostic(d));
+  for (const d of list) warn(formatDiagnostic({ ...d, file: displayFile(d.file) }));
 }

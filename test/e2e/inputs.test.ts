@@ -90,6 +90,23 @@ it('expands globs itself and reads stdin as `-`', async () => {
   expect(r.findings.every((f) => f.location.file === '-')).toBe(true);
 });
 
+it('names stdin `<stdin>` wherever a person reads it: stderr, the text report and JUnit (SARIF cites the file stdin.ss)', async () => {
+  const junk = 'not ss output\n';
+  const scan = await runCli(['scan', '-', '--format', 'text', '--format', `junit=${path.join(dir, 'stdin.xml')}`, '--format', `sarif=${path.join(dir, 'stdin.sarif')}`], { input: junk });
+  expect(scan.code).toBe(3);
+  expect(scan.stderr).toMatch(/^socklint: <stdin>: holds no parsable socket .*\[no-sockets\]\n$/);
+  expect(scan.stdout).toMatch(/\n {2}<stdin> {2}holds no parsable socket/);
+  expect(fs.readFileSync(path.join(dir, 'stdin.xml'), 'utf8')).toContain('<testsuite name="socklint (&lt;stdin>)"');
+  const sarif = JSON.parse(fs.readFileSync(path.join(dir, 'stdin.sarif'), 'utf8'));
+  expect(sarif.runs[0].invocations[0].toolExecutionNotifications[0].locations[0].physicalLocation.artifactLocation.uri).toBe('stdin.ss');
+  const parse = await runCli(['parse', '-', '--format', 'ndjson'], { input: `${fs.readFileSync(SNAP, 'utf8')}${junk}` });
+  expect(parse.code).toBe(0);
+  expect(parse.stderr).toMatch(/^socklint: <stdin>:\d+: unparsed line: not an ss socket row\n$/);
+  const base = await runCli(['baseline', '-', '-o', path.join(dir, 'stdin-baseline.json')], { input: junk });
+  expect(base.code).toBe(3);
+  expect(base.stderr).toMatch(/^socklint: <stdin>: holds no parsable socket/);
+});
+
 it('reads a file redirected to stdin (`scan - < file`) from its offset, as a pipe gives it; gzip too', async () => {
   const text = fs.readFileSync(SNAP);
   const skipped = Buffer.from('a line the shell script read before socklint ran\n');

@@ -9,6 +9,7 @@ import { parseSnapshotFile } from '../../snapshot/source';
 import { emptyCapture, noSocketsProblem } from '../../snapshot/parser';
 import type { SsSummary, UnparsedLine } from '../../snapshot/types';
 import { BufferedStdout, printDiagnostics, warn } from '../stdout';
+import { displayFile } from '../../report/paths';
 
 export async function parseCommand(args: string[], format: 'json' | 'ndjson', ssFlags?: string): Promise<number> {
   const inputs = snapshotFiles(args);
@@ -45,7 +46,7 @@ export async function parseCommand(args: string[], format: 'json' | 'ndjson', ss
         if (Object.keys(stats.meta).length > 0) out.write(`,"meta":${JSON.stringify(stats.meta)}`);
         out.write(`,"stats":{"lines":${stats.lines},"sockets":${stats.sockets},"unparsed":${stats.unparsed}}}`);
       } else {
-        for (const u of unparsed) warn(`${file}:${u.line}: unparsed line: ${u.reason}`);
+        for (const u of unparsed) warn(`${displayFile(file)}:${u.line}: unparsed line: ${u.reason}`);
       }
       if (stats.sockets === 0 && summaries.length === 0 && !emptyCapture(stats)) {
         printDiagnostics([{ file, code: 'no-sockets', ...noSocketsProblem(stats, unparsed[0]) }]);
