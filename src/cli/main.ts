@@ -3,7 +3,7 @@
  * socklint's command line. The only place that prints diagnostics and picks exit codes
  * (README "Exit codes"). Command modules are loaded lazily to keep start-up fast.
  */
-import { ExitCode, UserError } from '../diagnostics';
+import { ExitCode, UserError, didYouMean, type Diagnostic } from '../diagnostics';
 import { socklintVersion } from '../version';
 import { printDiagnostics, warn } from './stdout';
 import { cleanUpOnSignals } from '../cleanup';
@@ -82,6 +82,99 @@ export function unknownOption(argv: readonly string[], known: Record<string, unk
   return undefined;
 }
 
+const COMMANDS = ['scan', 'parse', 'capture', 'baseline', 'rules'];
+const RULES_COMMANDS = ['list', 'validate', 'test', 'docs'];
+const NAME_A_COMMAND = 'name a command: scan, parse, capture, baseline or rules';
+const NAME_A_RULES_COMMAND = 'name a rules command: list, validate, test or docs';
+
+/** The command words `argv` starts with (`rules validate`), as far as they name commands. */
+function commandWords(argv: readonly string[]): string[] {
+  if (!COMMANDS.includes(argv[0])) return [];
+  return argv[0] === 'rules' && RULES_COMMANDS.includes(argv[1]) ? argv.slice(0, 2) : argv.slice(0, 1);
+}
+
+/** What a command's positional arguments are, for "needs at least one". */
+const POSITIONALS: Record<string, { what: string; example: string }> = {
+  parse: { what: 'a snapshot: a file, folder or glob, or - for stdin', example: 'socklint parse web-01.ss' },
+  baseline: { what: 'a snapshot: a file, folder or glob, or - for stdin', example: 'socklint baseline web-01.ss -o baseline.json' },
+  'rules validate': { what: 'a rule file or folder', example: 'socklint rules validate my-rules/' },
+};
+
+/**
+ * A yargs usage error as one diagnostic line that says what to write instead (yargs' own text, `Invalid values:`
+ * over two lines, followed by a usage line, said what was wrong only). `known`: the options of the command
+ * being parsed.
+ */
+export function usageDiagnostic(msg: string, argv: readonly string[], known: { key: Record<string, unknown>; alias: Record<string, string[]> }): Diagnostic {
+  const words = commandWords(argv);
+  const help = `\`${['socklint', ...words, '--help'].join(' ')}\``;
+  const usage = (message: string, hint: string): Diagnostic => ({ file: '', code: 'usage', message, hint });
+  const text = msg.replace(/:?\s*\n\s*/g, ': ');
+  if (text === NAME_A_COMMAND) return usage(text, 'e.g. socklint scan web-01.ss; `socklint --help` says what each does');
+  if (text === NAME_A_RULES_COMMAND) return usage(text, 'e.g. socklint rules list; `socklint rules --help` says what each does');
+  // `socklint sacn x`, `socklint rules lst`
+  const recommended = /^Did you mean (\S+)\?$/.exec(text);
+  if (recommended) {
+    const typed = argv.slice(words.length).find((a) => !a.startsWith('-')) ?? '';
+    return usage(`unknown command "${typed}"`, `did you mean socklint ${[...words, recommended[1]].join(' ')}?`);
+  }
+  // `--ss-flags -tnp`: the value starts with a dash, so yargs takes it for options of its own
+  const valueless = /^Not enough arguments following: (\S+)/.exec(text);
+  if (valueless) {
+    return usage(text, `give --${valueless[1]} its value after "=" when it starts with a dash: --${valueless[1]}=${valueless[1] === 'ss-flags' ? '-tnp' : 'VALUE'}`);
+  }
+  // `baseline x.ss` without -o: yargs names the option by its long name only
+  const missing = /^Missing required argument: (\S+)$/.exec(text);
+  if (missing) {
+    const aliases = (known.alias[missing[1]] ?? []).filter((x) => x.length === 1);
+    const names = [...aliases.map((x) => `-${x}`), `--${missing[1]}`].join('/');
+    return usage(`missing required option ${names}`, `${help} says what it takes`);
+  }
+  // `--fail-on warn`: yargs writes `Invalid values:` and a line per option
+  const invalid = /Argument: (\S+), Given: (.*), Choices: (.*)/.exec(msg);
+  if (invalid) {
+    const unquote = (v: string): string => v.trim().replace(/^"(.*)"$/, '$1');
+    const choices = invalid[3].split(', ').map(unquote);
+    const given = unquote(invalid[2]);
+    const near = (given === '' ? undefined : choices.find((c) => c.startsWith(given))) ?? didYouMean(given, choices);
+    return {
+      file: `--${invalid[1]}`, code: 'bad-choice', message: `"${given}" is not one of ${choices.join(', ')}`,
+      hint: near ? `did you mean --${invalid[1]}=${near}?` : `write --${invalid[1]}=${choices[0]}, or another of them`,
+    };
+  }
+  const longOptions = Object.keys(known.key).filter((k) => /^[a-z][a-z-]+$/.test(k)); // not yargs' camelCase aliases
+  const optionHint = (name: string): string => {
+    const near = didYouMean(name, longOptions);
+    return `${near ? `did you mean --${near}? ` : ''}${help} lists its options`;
+  };
+  // `rules validate --strict x.yaml`: an unknown option took the path after it as its value, and yargs says
+  // only that the path is missing
+  const unknown = text.startsWith('Not enough non-option arguments') ? unknownOption(argv, known.key) : undefined;
+  if (unknown) {
+    const took = unknown.value === undefined ? '' : ` (it took '${unknown.value}' as its value)`;
+    return usage(`unknown option --${unknown.name}${took}`, optionHint(unknown.name));
+  }
+  if (text.startsWith('Not enough non-option arguments')) {
+    const positional = POSITIONALS[words.join(' ')];
+    if (positional) return usage(`${words.join(' ')} needs ${positional.what}`, `e.g. ${positional.example}`);
+  }
+  // yargs names an unknown option without its dashes, and an extra word the same way
+  const unknownArgs = /^Unknown arguments?: (.+)$/.exec(text);
+  if (unknownArgs) {
+    const names = unknownArgs[1].split(', ');
+    const long = (n: string): boolean => argv.some((a) => a === `--${n}` || a.startsWith(`--${n}=`));
+    const short = (n: string): boolean => n.length === 1 && argv.some((a) => /^-[^-]/.test(a) && a.includes(n));
+    const options = names.filter((n) => long(n) || short(n));
+    if (options.length > 0) {
+      const shown = options.map((n) => (long(n) ? `--${n}` : `-${n}`));
+      return usage(`unknown option${shown.length > 1 ? 's' : ''} ${shown.join(', ')}`, optionHint(options[0]));
+    }
+    if (words.length === 1 && words[0] === 'rules') return usage(`unknown rules command "${names[0]}"`, 'name one of list, validate, test or docs');
+    return usage(`unexpected argument${names.length > 1 ? 's' : ''} ${names.map((n) => `"${n}"`).join(', ')}`, `${help} says what it takes`);
+  }
+  return usage(text, `${help} says what it takes`);
+}
+
 export async function main(argv: string[]): Promise<number> {
   const { default: yargs } = await import('yargs');
   let exitCode: number = ExitCode.ok;
@@ -99,7 +192,7 @@ export async function main(argv: string[]): Promise<number> {
     .usage('$0 <command> [options]\n\nAudit Linux sockets (ss snapshots or the live host) against YAML rules.')
     .version(socklintVersion())
     .strict()
-    .demandCommand(1, 'name a command: scan, parse, capture, baseline or rules')
+    .demandCommand(1, NAME_A_COMMAND)
     .recommendCommands()
     .middleware(requireValues, true)
     .wrap(Math.min(110, process.stdout.columns || 100))
@@ -107,29 +200,7 @@ export async function main(argv: string[]): Promise<number> {
     .fail((msg, err) => {
       if (err instanceof UserError) throw err;
       if (err && err.name !== 'YError') throw err;
-      // (yargs writes some messages on two lines: `Invalid values:\n  Argument: …`; a diagnostic is one)
-      const text = (msg ?? err?.message ?? 'bad arguments').replace(/:?\s*\n\s*/g, ': ');
-      // `--ss-flags -tnp`: the value starts with a dash, so yargs takes it for options of its own
-      const valueless = /^Not enough arguments following: (\S+)/.exec(text);
-      if (valueless) {
-        const hint = `give --${valueless[1]} its value after "=" when it starts with a dash: --${valueless[1]}=${valueless[1] === 'ss-flags' ? '-tnp' : 'VALUE'}`;
-        throw new UserError({ file: '', code: 'usage', message: text, hint }, ExitCode.usage);
-      }
-      // `baseline x.ss` without -o: yargs names the option by its long name only
-      const missing = /^Missing required argument: (\S+)$/.exec(text);
-      if (missing) {
-        const aliases = (options().alias[missing[1]] ?? []).filter((x) => x.length === 1);
-        const names = [...aliases.map((x) => `-${x}`), `--${missing[1]}`].join('/');
-        throw new UserError({ file: '', code: 'usage', message: `missing required option ${names}` }, ExitCode.usage);
-      }
-      // `rules validate --strict x.yaml`: an unknown option took the path after it as its value, and yargs says
-      // only that the path is missing
-      const unknown = text.startsWith('Not enough non-option arguments') ? unknownOption(args, options().key) : undefined;
-      if (unknown) {
-        const took = unknown.value === undefined ? '' : ` (it took '${unknown.value}' as its value)`;
-        throw new UserError({ file: '', code: 'usage', message: `Unknown argument: ${unknown.name}${took}` }, ExitCode.usage);
-      }
-      throw new UserError({ file: '', code: 'usage', message: text }, ExitCode.usage);
+      throw new UserError(usageDiagnostic(msg ?? err?.message ?? 'bad arguments', args, options()), ExitCode.usage);
     })
     .command(
       'scan [snapshot..]',
@@ -286,7 +357,7 @@ export async function main(argv: string[]): Promise<number> {
         const { rulesDocs } = await import('./commands/rules');
         setExit(await rulesDocs(collect(a.path) ?? [], a['default-rules'] as boolean));
       })
-      .demandCommand(1, 'name a rules command: list, validate, test or docs'),
+      .demandCommand(1, NAME_A_RULES_COMMAND),
     () => undefined)
     .help();
 
@@ -301,9 +372,6 @@ export async function main(argv: string[]): Promise<number> {
 function reportError(e: unknown): number {
   if (e instanceof UserError) {
     printDiagnostics(e.diagnostics);
-    if (e.exitCode === ExitCode.usage && e.diagnostics[0]?.code === 'usage') {
-      process.stderr.write('Usage: socklint <scan|parse|capture|baseline|rules> [options]; `socklint --help` or `socklint COMMAND --help` for more.\n');
-    }
     return e.exitCode;
   }
   const err = e as NodeJS.ErrnoException;
