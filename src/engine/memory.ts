@@ -86,7 +86,7 @@ export function checkFindingsMemory(last: string, snapshots: number, findings: n
   throw new OutOfMemoryError({
     file: last,
     code: 'out-of-memory',
-    message: `after ${snapshots} snapshots, their ${findings} findings fill ${over.used} MiB of the ${over.limit} MiB Node.js may use: the reports would not fit`,
+    message: `after ${snapshots === 1 ? '1 snapshot, its' : `${snapshots} snapshots, their`} ${findings} finding${findings === 1 ? ' fills' : 's fill'} ${over.used} MiB of the ${over.limit} MiB Node.js may use: the reports would not fit`,
     hint: `lower --max-findings, scan fewer snapshots per run, or ${MORE_MEMORY}`,
   });
 }

@@ -18,6 +18,8 @@ it('passes while the heap holds less than the share of its limit, and names the 
   expect(u.diagnostics[0]).toEqual(expect.objectContaining({ file: 'fleet/web-02.ss', code: 'out-of-memory' }));
   expect(u.diagnostics[0].message).toMatch(/^after 2 snapshots, their 40 findings fill \d+ MiB of the \d+ MiB Node\.js may use/);
   expect(u.diagnostics[0].hint).toMatch(/--max-findings.*--max-old-space-size/);
+  // one snapshot, one finding: said in the singular
+  expect(() => checkFindingsMemory('web-01.ss', 1, 1, 0)).toThrow(/^web-01\.ss: after 1 snapshot, its 1 finding fills \d+ MiB of the \d+ MiB/);
 });
 
 it('leaves the reports at least half of the heap', () => {
