@@ -35,8 +35,8 @@ export interface RuleSelector {
 /** Decides suppression of findings (waivers, baseline) and reports on itself afterwards. */
 export interface FindingFilter {
   suppress(f: Finding): Suppression | undefined;
-  /** Waivers that need attention, knowing which rules were evaluated on which snapshots. */
-  report(snapshots: readonly SnapshotReport[]): WaiverReport[];
+  /** Waivers that need attention, knowing which rules were evaluated, and which not evaluated, on which snapshots. */
+  report(snapshots: readonly SnapshotReport[], notEvaluated: readonly NotEvaluated[]): WaiverReport[];
   /** Whether it may suppress findings of `ruleId` on `host` (false: none of them, whatever their sockets). */
   mayApply(ruleId: string, host: string): boolean;
 }
@@ -628,7 +628,7 @@ export async function runScan(opts: ScanOptions): Promise<ScanOutcome> {
     notEvaluated.push(...r.notEvaluated);
     omitted.push(...r.omitted);
   });
-  const waivers = filters.flatMap((f) => f.report(snapshots));
+  const waivers = filters.flatMap((f) => f.report(snapshots, notEvaluated));
   const hostEntries = opts.rules.hostEntries?.(snapshots) ?? [];
   const report: ScanReport = {
     tool: { name: 'socklint', version: opts.version, informationUri: 'https://github.com/socklint/socklint' },

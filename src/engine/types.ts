@@ -110,6 +110,8 @@ export interface SnapshotReport {
 
 export interface WaiverReport {
   ruleId: string;
+  /** The waiver's `host:` glob, as written (absent: it applies to every host). */
+  host?: string;
   reason: string;
   expires: string;
   owner?: string;
@@ -118,10 +120,18 @@ export interface WaiverReport {
   location?: Location;
   status: 'expired' | 'unused';
   /**
-   * An unused waiver whose rule was evaluated on none of the snapshots of the hosts it covers (their flags
-   * lacked what it needs): it matched nothing because nothing was checked, not because the problem is gone.
+   * An unused waiver whose rule was evaluated on none of the snapshots of the hosts it covers, and reported not
+   * evaluated on some (their flags lacked what it needs): it matched nothing because nothing was checked, not
+   * because the problem is gone.
    */
   ruleNotEvaluated?: true;
+  /** Its rule ran on none of the snapshots of the hosts it covers: the config disables it there. */
+  ruleDisabled?: true;
+  /**
+   * Its `host:` glob matched none of the hosts of a scan of several hosts (a glob written wrong, or hosts this
+   * scan does not cover). A scan of one host lists no waiver for other hosts.
+   */
+  noHostMatched?: true;
 }
 
 /**

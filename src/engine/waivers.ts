@@ -5,7 +5,7 @@
  */
 import picomatch from 'picomatch';
 import type { Location, SocketRecord } from '../snapshot/types';
-import type { Finding, SnapshotReport, Suppression, WaiverReport } from './types';
+import type { Finding, NotEvaluated, SnapshotReport, Suppression, WaiverReport } from './types';
 import type { FindingFilter } from './scan';
 
 export interface WaiverSpec {
@@ -54,7 +54,7 @@ export class WaiverFilter implements FindingFilter {
     this.waivers = specs.map((spec) => ({
       spec,
       ruleMatch: picomatch(spec.rule),
-      hostMatch: spec.host ? picomatch(spec.host) : () => true,
+      hostMatch: waiverHostMatcher(spec.host),
       expired: isExpired(spec.expires, now),
       matched: 0,
       matchedWhileExpired: 0,
@@ -92,23 +92,57 @@ export class WaiverFilter implements FindingFilter {
     return undefined;
   }
 
-  report(snapshots: readonly SnapshotReport[] = []): WaiverReport[] {
+  /**
+   * Expired waivers, and live ones that matched nothing, with why when it is not the findings being gone: its
+   * rule was not evaluated on its hosts (nothing was checked), or disabled there, or its host glob matched none
+   * of the hosts of a scan of several. A waiver for hosts a scan of one host does not cover is not listed: a
+   * config shared by a fleet holds waivers for other hosts (as ConfiguredRules.hostEntries leaves its `hosts:`).
+   */
+  report(snapshots: readonly SnapshotReport[] = [], notEvaluated: readonly NotEvaluated[] = []): WaiverReport[] {
+    const hostsScanned = new Set(snapshots.map((s) => s.host)).size;
     const out: WaiverReport[] = [];
     for (const w of this.waivers) {
       if (!w.expired && w.matched > 0) continue;
       const { spec } = w;
-      const checked = w.expired || snapshots.some((s) => w.hostMatch(s.host) && s.rulesEvaluated.some((id) => w.ruleMatch(id)));
+      let why: Pick<WaiverReport, 'ruleNotEvaluated' | 'ruleDisabled' | 'noHostMatched'> = {};
+      const covered = snapshots.filter((s) => w.hostMatch(s.host));
+      if (covered.length === 0) {
+        if (spec.host !== undefined && hostsScanned >= 2) why = { noHostMatched: true };
+        // nothing of its hosts was scanned: one host's scan with a fleet's config, or no snapshot at all
+        else if (spec.host !== undefined || !w.expired) continue;
+      } else if (!covered.some((s) => s.rulesEvaluated.some((id) => w.ruleMatch(id)))) {
+        const reported = notEvaluated.some((n) => w.ruleMatch(n.ruleId) && w.hostMatch(n.host));
+        if (!reported) why = { ruleDisabled: true };
+        else if (!w.expired) why = { ruleNotEvaluated: true };
+      }
       out.push({
         ruleId: spec.rule,
+        ...(spec.host !== undefined ? { host: spec.host } : {}),
         reason: spec.reason,
         expires: spec.expires,
         ...(spec.owner ? { owner: spec.owner } : {}),
         ...(spec.ticket ? { ticket: spec.ticket } : {}),
         ...(spec.location ? { location: spec.location } : {}),
         status: w.expired ? 'expired' : 'unused',
-        ...(checked ? {} : { ruleNotEvaluated: true as const }),
+        ...why,
       });
     }
     return out;
   }
+}
+
+/** A waiver's `host:` glob as a test of a host name (none: every host), as the filter and reports match it. */
+export function waiverHostMatcher(host: string | undefined): (host: string) => boolean {
+  return host !== undefined ? picomatch(host) : () => true;
+}
+
+/**
+ * Why a waiver needs attention beyond its status, in words every report shows (none: an unused waiver whose
+ * findings are gone, or an expired one to renew or remove).
+ */
+export function waiverCause(w: WaiverReport): string | undefined {
+  if (w.noHostMatched) return 'its host pattern matched no scanned host';
+  if (w.ruleDisabled) return 'its rule is disabled';
+  if (w.ruleNotEvaluated) return 'its rule was not evaluated where it applies';
+  return undefined;
 }

@@ -13,6 +13,7 @@ import { SarifBuilder, SarifResultBuilder, SarifRuleBuilder, SarifRunBuilder } f
 import { securitySeverityAt, type Finding, type Level, type RuleMeta, type ScanReport, type SnapshotReport } from '../engine/types';
 import type { Location } from '../snapshot/types';
 import { describeSocket } from '../snapshot/describe';
+import { waiverCause } from '../engine/waivers';
 import { artifactUri, fileUri } from './paths';
 import { groupBy, yamlFlow } from './group';
 import { prepareReport } from './redact';
@@ -369,18 +370,22 @@ export function buildSarifLog(input: ScanReport, ctx: FormatContext): Sarif.Log 
         properties: { code: e.code },
       });
     }
-    const configNotifications: Sarif.Notification[] = report.waivers.map((w) => ({
-      level: w.status === 'expired' ? 'warning' : 'note',
-      message: {
-        text:
-          w.status === 'expired'
-            ? `The waiver for ${w.ruleId} expired on ${stripControl(w.expires)}: ${text(w.reason, 'no reason given')}`
-            : `The waiver for ${w.ruleId} matched no finding${w.ruleNotEvaluated ? ' (its rule was not evaluated on the hosts it covers: keep it until it is)' : ''}: ${text(w.reason, 'no reason given')}`,
-      },
-      descriptor: { id: w.status === 'expired' ? 'waiver-expired' : 'waiver-unused' },
-      associatedRule: ruleRef(w.ruleId),
-      ...(w.location ? { locations: [{ physicalLocation: locator.physical(w.location) }] } : {}),
-    }));
+    const configNotifications: Sarif.Notification[] = report.waivers.map((w) => {
+      const cause = waiverCause(w);
+      const why = cause ? ` (${cause}${w.ruleNotEvaluated ? ': keep it until it is' : ''})` : '';
+      return {
+        level: w.status === 'expired' ? 'warning' : 'note',
+        message: {
+          text:
+            w.status === 'expired'
+              ? `The waiver for ${w.ruleId} expired on ${stripControl(w.expires)}${why}: ${text(w.reason, 'no reason given')}`
+              : `The waiver for ${w.ruleId} matched no finding${why}: ${text(w.reason, 'no reason given')}`,
+        },
+        descriptor: { id: w.status === 'expired' ? 'waiver-expired' : 'waiver-unused' },
+        associatedRule: ruleRef(w.ruleId),
+        ...(w.location ? { locations: [{ physicalLocation: locator.physical(w.location) }] } : {}),
+      };
+    });
     for (const h of report.hostEntries ?? []) {
       configNotifications.push({
         level: 'note',

@@ -6,6 +6,7 @@
  */
 import { suppressedCount, type Finding, type Level, type NotEvaluated, type RuleMeta, type ScanReport } from '../engine/types';
 import { describeSocket } from '../snapshot/describe';
+import { waiverCause } from '../engine/waivers';
 import { yamlFlow, groupBy } from './group';
 import { displayFile } from './paths';
 import { escapeTerminal } from './sanitize';
@@ -196,7 +197,8 @@ export function formatText(input: ScanReport, ctx: FormatContext): string {
     lines.push(paint('1', `Waivers needing attention (${num(report.waivers.length)})`));
     for (const w of report.waivers) {
       const at = w.location ? `${e(w.location.file)}:${w.location.line}  ` : '';
-      const state = w.status === 'expired' ? `expired ${e(w.expires)}` : w.ruleNotEvaluated ? 'matched nothing: its rule was not evaluated where it applies' : 'matched nothing';
+      const cause = waiverCause(w);
+      const state = w.status === 'expired' ? `expired ${e(w.expires)}${cause ? `; ${cause}` : ''}` : `matched nothing${cause ? `: ${cause}` : ''}`;
       lines.push(`  ${at}${e(w.ruleId)}: ${state} — ${e(w.reason)}`);
     }
   }

@@ -25,22 +25,66 @@ it('marks the findings it matches with one Suppression per waiver, and reports e
   expect(marked).toHaveLength(matching.length);
   expect(marked[0]).toEqual({ kind: 'waiver', reason: 'accepted risk', expires: '2099-12-31', owner: 'ops', ticket: 'OPS-1' });
   for (const s of marked) expect(s).toBe(marked[0]);
-  expect(filter.report().map((w) => [w.ruleId, w.status])).toEqual([[ruleId, 'expired'], ['no-such-rule', 'unused']]);
+  expect(filter.report([snap('web-1', [ruleId, 'no-such-rule'])]).map((w) => [w.ruleId, w.status])).toEqual([[ruleId, 'expired'], ['no-such-rule', 'unused']]);
 });
 
-it('an unused waiver whose rule was evaluated on none of the snapshots of its hosts says so (nothing was checked)', () => {
+type Snapshots = Parameters<WaiverFilter['report']>[0];
+const snap = (host: string, rulesEvaluated: string[]) => ({ host, rulesEvaluated }) as unknown as Snapshots[number];
+const notEvaluated = (host: string, ruleId: string) => ({ ruleId, host, file: `${host}.ss`, reason: 'needs TCP internals (ss -i)' });
+/** Each waiver the report lists: its reason, status and the flags that say why. */
+const listed = (filter: WaiverFilter, snapshots: Snapshots, notEv: ReturnType<typeof notEvaluated>[] = []) =>
+  filter.report(snapshots, notEv).map((w) => [w.reason, w.status, { ...(w.host ? { host: w.host } : {}), ...(w.ruleNotEvaluated ? { ruleNotEvaluated: true } : {}), ...(w.ruleDisabled ? { ruleDisabled: true } : {}), ...(w.noHostMatched ? { noHostMatched: true } : {}) }]);
+
+it('an unused waiver whose rule was reported not evaluated on its hosts, and evaluated on none, says so (nothing was checked)', () => {
   const filter = new WaiverFilter([
     { rule: 'high-rtt', reason: 'slow link', expires: '2099-12-31' },
     { rule: 'high-rtt', host: 'db-*', reason: 'db link', expires: '2099-12-31' },
     { rule: 'recv-*', reason: 'queues', expires: '2099-12-31' },
   ], new Date('2026-11-30T00:00:00Z'));
-  const snap = (host: string, rulesEvaluated: string[]) => ({ host, rulesEvaluated }) as unknown as Parameters<WaiverFilter['report']>[0][number];
-  const report = filter.report([snap('web-1', ['high-rtt', 'recv-queue-backlog']), snap('db-1', ['recv-queue-backlog'])]);
-  expect(report.map((w) => [w.reason, w.status, w.ruleNotEvaluated])).toEqual([
-    ['slow link', 'unused', undefined], // evaluated on web-1: nothing there to waive
-    ['db link', 'unused', true], // its hosts (db-1) never evaluated high-rtt
-    ['queues', 'unused', undefined],
+  expect(listed(filter, [snap('web-1', ['high-rtt', 'recv-queue-backlog']), snap('db-1', ['recv-queue-backlog'])], [notEvaluated('db-1', 'high-rtt')])).toEqual([
+    ['slow link', 'unused', {}], // evaluated on web-1: nothing there to waive
+    ['db link', 'unused', { host: 'db-*', ruleNotEvaluated: true }], // its hosts (db-1) reported high-rtt not evaluated
+    ['queues', 'unused', {}],
   ]);
+});
+
+describe('a waiver for hosts or rules the scan did not run', () => {
+  const now = new Date('2026-11-30T00:00:00Z');
+  const waivers = () => new WaiverFilter([
+    { rule: 'dangerous-port-exposed', host: 'db-*', reason: 'db hosts are firewalled', expires: '2099-01-01' },
+    { rule: 'dangerous-port-exposed', host: 'db-*', reason: 'old db exception', expires: '2020-01-01' },
+    { rule: 'root-listener-exposed', reason: 'rule is disabled', expires: '2099-01-01' },
+    { rule: 'root-listener-exposed', reason: 'expired, rule disabled', expires: '2020-01-01' },
+  ], now);
+  const evaluated = ['dangerous-port-exposed', 'high-rtt'];
+
+  it('is not listed in a scan of one host when its host: is another\'s (a fleet\'s shared config), expired or not', () => {
+    expect(listed(waivers(), [snap('web-01', evaluated)])).toEqual([
+      ['rule is disabled', 'unused', { ruleDisabled: true }],
+      ['expired, rule disabled', 'expired', { ruleDisabled: true }],
+    ]);
+    // two snapshots of one host are one host
+    expect(listed(waivers(), [snap('web-01', evaluated), snap('web-01', evaluated)]).map(([reason]) => reason)).toEqual(['rule is disabled', 'expired, rule disabled']);
+  });
+
+  it('in a scan of several hosts its host pattern matched none of, is listed as such, never as a rule not evaluated', () => {
+    expect(listed(waivers(), [snap('web-01', evaluated), snap('lb-01', evaluated)])).toEqual([
+      ['db hosts are firewalled', 'unused', { host: 'db-*', noHostMatched: true }],
+      ['old db exception', 'expired', { host: 'db-*', noHostMatched: true }],
+      ['rule is disabled', 'unused', { ruleDisabled: true }],
+      ['expired, rule disabled', 'expired', { ruleDisabled: true }],
+    ]);
+  });
+
+  it('a rule disabled on some of its hosts and not evaluated on others was not evaluated; one evaluated on any was checked', () => {
+    const filter = () => new WaiverFilter([{ rule: 'high-*', reason: 'slow links', expires: '2099-01-01' }], now);
+    expect(listed(filter(), [snap('web-01', []), snap('db-01', [])], [notEvaluated('db-01', 'high-rtt')])).toEqual([['slow links', 'unused', { ruleNotEvaluated: true }]]);
+    expect(listed(filter(), [snap('web-01', []), snap('db-01', [])])).toEqual([['slow links', 'unused', { ruleDisabled: true }]]);
+    expect(listed(filter(), [snap('web-01', ['high-rtt']), snap('db-01', [])], [notEvaluated('db-01', 'high-rtt')])).toEqual([['slow links', 'unused', {}]]);
+    // not evaluated on a host the waiver does not cover says nothing about it
+    const db = new WaiverFilter([{ rule: 'high-rtt', host: 'db-*', reason: 'db link', expires: '2099-01-01' }], now);
+    expect(listed(db, [snap('web-01', []), snap('db-01', [])], [notEvaluated('web-01', 'high-rtt')])).toEqual([['db link', 'unused', { host: 'db-*', ruleDisabled: true }]]);
+  });
 });
 
 describe('a waiver\'s group', () => {
