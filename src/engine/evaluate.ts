@@ -12,7 +12,7 @@ import { describeSocket } from '../snapshot/describe';
 import { ALL_WANTED, completeExtensions, extensionWants, isThin, keepOwnBytes, type ExtensionWants } from '../snapshot/fields';
 import { groupFingerprint, socketFingerprint } from './fingerprint';
 import { undecidedKindOf, type UndecidedKind } from '../snapshot/parser';
-import { covers, type Coverage } from '../snapshot/coverage';
+import { covers, TABLE_OPTIONS, type Coverage } from '../snapshot/coverage';
 
 export interface EvaluatorContext {
   file: string;
@@ -111,11 +111,6 @@ export function unlistedReason(f: SocketFilter, c: Coverage): string {
   const fix = tableless ? `capture with ss ${or(options)} (the table${f.netids!.size > 1 ? 's' : ''})` : 'capture with ss -a (every state)';
   return `needs ${what}, which a capture taken with ${c.flags} does not list: ${fix}`;
 }
-/** The ss option that lists a table's sockets. */
-const TABLE_OPTIONS: Record<string, string> = {
-  tcp: '-t', udp: '-u', raw: '-w', mptcp: '-M', sctp: '-S', dccp: '-d', u_str: '-x', u_dgr: '-x', u_seq: '-x', p_raw: '-0', p_dgr: '-0',
-  nl: '-A netlink', v_str: '--vsock', v_dgr: '--vsock', xdp: '--xdp',
-};
 
 /** Why sockets of each undecided kind (netid `unknown`) have no table, and how to give them one. */
 const UNDECIDED_WHY: Record<UndecidedKind, string> = {

@@ -6,6 +6,8 @@ import * as path from 'path';
 import type { RuleDefinition } from './compile';
 import { tryCompileRule } from './compile';
 import { GROUP_FLAGS } from './fields';
+import { socketFilterOf } from './compile';
+import { listedBy } from '../snapshot/coverage';
 import { compareText } from '../compare';
 import { escapeControl } from '../diagnostics';
 
@@ -85,6 +87,8 @@ export function renderRulesReference(definitions: readonly RuleDefinition[], own
     out.push(`| Kind | ${r.kind} |`);
     out.push(`| Evaluates | ${cell(evaluates(d))} |`);
     out.push(`| Needs | ${cell(needs)}; otherwise reported as not evaluated |`);
+    const sockets = compiled && listedBy(socketFilterOf(compiled.match));
+    if (sockets) out.push(`| Sockets | ${cell(sockets)}; a capture that cannot list them leaves the rule not evaluated |`);
     if (r.tags?.length) out.push(`| Tags | ${r.tags.map((t) => `\`${t}\``).join(' ')} |`);
     if (r.references?.length) out.push(`| References | ${r.references.map((x) => cell(referenceLink(x))).join('<br>')} |`);
     out.push(`| Defined in | \`${path.basename(d.source.file)}\` |`);

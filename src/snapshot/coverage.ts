@@ -1,4 +1,5 @@
 import { parseFlags, type FlagInfo } from './parser';
+import type { SocketFilter } from '../rules/compile';
 
 /**
  * Which sockets a capture can list at all, from the ss flags it was taken with: its tables (`-t`, `-x`, `-A`,
@@ -97,4 +98,23 @@ export function covers(c: Coverage, netid: string | undefined, state: string | u
   if (netid !== undefined && c.netids !== undefined && !c.netids.has(netid)) return false;
   // a state outside ss's filter bits (NEW-SYN-RECV, BOUND-INACTIVE, UNKNOWN…) or none: the filter does not tell
   return c.states === undefined || state === undefined || !ALL.has(state) || c.states.has(state);
+}
+
+/** The ss option that lists a table's sockets. */
+export const TABLE_OPTIONS: Readonly<Record<string, string>> = {
+  tcp: '-t', udp: '-u', raw: '-w', mptcp: '-M', sctp: '-S', dccp: '-d', u_str: '-x', u_dgr: '-x', u_seq: '-x', p_raw: '-0', p_dgr: '-0',
+  nl: '-A netlink', v_str: '--vsock', v_dgr: '--vsock', xdp: '--xdp',
+};
+
+/**
+ * How a capture lists the sockets a rule's filter admits, for the rule reference: "tcp in state CLOSE-WAIT:
+ * listed by ss -t with -a (not -l)"; undefined when the rule admits any socket.
+ */
+export function listedBy(f: SocketFilter | undefined): string | undefined {
+  if (!f || (!f.netids && !f.states)) return undefined;
+  const what = `${f.netids ? [...f.netids].map((n) => `\`${n}\``).join(', ') : 'any table'}${f.states ? ` in state ${[...f.states].map((s) => `\`${s}\``).join(', ')}` : ''}`;
+  const tables = f.netids ? [...new Set([...f.netids].map((n) => TABLE_OPTIONS[n] ?? '-A'))].join(' / ') : '';
+  const by = (flags: string): boolean => [...(f.states ?? [undefined])].some((s) => covers(captureCoverage(flags), undefined, s));
+  const states = !f.states ? '' : by('-l') ? ' with -a or -l' : ' with -a (not -l)';
+  return `${what}: listed by ss ${tables}${states}`.replace('ss  with', 'ss with');
 }

@@ -1,4 +1,4 @@
-import { captureCoverage, covers } from '../../src/snapshot/coverage';
+import { captureCoverage, covers, listedBy } from '../../src/snapshot/coverage';
 
 /** Which of these (netid, state) pairs a capture taken with `flags` can list. */
 function listed(flags: string, pairs: [string, string][]): string[] {
@@ -52,5 +52,16 @@ describe('captureCoverage: what a capture taken with these ss flags can list (ss
     expect(covers(c, 'unknown', 'CLOSE-WAIT')).toBe(true); // a row whose table could not be told
     expect(covers(c, 'tcp', 'NEW-SYN-RECV')).toBe(true); // a state outside ss's filter bits
     expect(covers(c, 'tcp', undefined)).toBe(true);
+  });
+});
+
+describe('listedBy: how the rule reference says a capture lists a rule\'s sockets', () => {
+  const filter = (netids?: string[], states?: string[]) => ({ ...(netids ? { netids: new Set(netids) } : {}), ...(states ? { states: new Set(states) } : {}) });
+  test('tables by their option, states by -a / -l', () => {
+    expect(listedBy(filter(['tcp'], ['CLOSE-WAIT']))).toBe('`tcp` in state `CLOSE-WAIT`: listed by ss -t with -a (not -l)');
+    expect(listedBy(filter(['tcp', 'udp'], ['LISTEN', 'UNCONN']))).toBe('`tcp`, `udp` in state `LISTEN`, `UNCONN`: listed by ss -t / -u with -a or -l');
+    expect(listedBy(filter(['u_str', 'u_dgr']))).toBe('`u_str`, `u_dgr`: listed by ss -x');
+    expect(listedBy(filter(undefined, ['LISTEN']))).toBe('any table in state `LISTEN`: listed by ss with -a or -l');
+    expect(listedBy(undefined)).toBeUndefined();
   });
 });
