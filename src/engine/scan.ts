@@ -449,7 +449,7 @@ export async function scanSplit(
   startRunner: () => RangeRunner,
   whileWaiting?: () => void,
 ): Promise<SnapshotResult | Diagnostic | undefined> {
-  const { planHead, cutPoint, sameSeed } = await import('./split');
+  const { planHead, cutPoint, sameSeed, samePort } = await import('./split');
   const { splittableSize, youngGenerationGrows } = await import('./threads');
   const size = splittableSize(input.path, minBytes);
   if (size === undefined) return undefined;
@@ -521,8 +521,9 @@ export async function scanSplit(
     return undefined; // the worker failed (or V8 stopped it at its heap limit): scanned whole, in this thread
   }
   // a new table (Netid decision) or an SCTP note in the second range named a relative line, or its first row may
-  // be the last line of a unix name cut before it (parser.ts, ParseStats.lineNotes): scan whole
-  if (next.stats.lineNotes > 0) return undefined;
+  // be the last line of a unix name cut before it (parser.ts, ParseStats.lineNotes), or it read its first unix row by
+  // a column of ports that the file's parse did not have there: scan whole
+  if (next.stats.lineNotes > 0 || !samePort(boundary, next.stats)) return undefined;
   shiftLines(next, boundary.lineNo);
   if (!first.mergeFollowing(next)) return undefined;
   const s2 = next.stats;

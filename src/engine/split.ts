@@ -10,7 +10,7 @@
  * range wrote a line number into a text: a new table's Netid decision, an SCTP note).
  */
 import * as fs from 'node:fs';
-import { SsParser, type ParserSeed } from '../snapshot/parser';
+import { SsParser, type ParseStats, type ParserSeed } from '../snapshot/parser';
 import { binaryReason } from '../snapshot/source';
 import { parallelMinBytes } from './threads';
 
@@ -86,7 +86,18 @@ export function cutPoint(file: string, from: number, size: number, minBytes = pa
   }
 }
 
-/** Whether the first range ended in the state the second one was started from. */
+/**
+ * Whether the first range ended in the state the second one was started from (but for the column of ports, which
+ * the second range does not start from: it tells whether that range read its first unix row right, samePort).
+ */
 export function sameSeed(a: ParserSeed, b: ParserSeed): boolean {
-  return JSON.stringify(a) === JSON.stringify(b);
+  return JSON.stringify({ ...a, port: undefined }) === JSON.stringify({ ...b, port: undefined });
+}
+
+/**
+ * Whether the second range read its first unix row by the column of ports the file's parse had at its start
+ * (boundary: the first range's checkpoint): a range that read one before a row told it the column took the row's own.
+ */
+export function samePort(boundary: ParserSeed, second: Pick<ParseStats, 'startPort'>): boolean {
+  return second.startPort === undefined || second.startPort === boundary.port;
 }

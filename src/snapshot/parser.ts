@@ -42,6 +42,13 @@ export interface ParserSeed {
   flags?: string;
   decision?: Decision;
   meta: Record<string, string>;
+  /** Whether the file's lines end in CR LF (its first line's, or its last header's, do). */
+  crlf?: boolean;
+  /**
+   * From checkpoint: the column of the table's ports there (SsParser.portCol), which a byte range does not start
+   * from (it starts without one) but may assume for its first unix row (ParseStats.startPort): the scan compares them.
+   */
+  port?: number;
 }
 
 export interface ParseSink {
@@ -95,11 +102,18 @@ export interface ParseStats {
   sockets: number;
   unparsed: number;
   /**
-   * Texts made that name a line number (a Netid decision's reason, an SCTP association note), and a first row of
-   * a byte range that may be the last line of a unix row before the range (afterUnix): a byte range parsed with
-   * line numbers relative to its start (split.ts) is only exact without them.
+   * Texts made that name a line number (a Netid decision's reason, an SCTP association note), a first row of a
+   * byte range that may be the last line of a unix row before the range (afterUnix), and a unix row of a byte range
+   * read before a row told the column of its table's ports (portCol): a byte range parsed with line numbers
+   * relative to its start (split.ts) is only exact without them.
    */
   lineNotes: number;
+  /**
+   * In a parser started from a seed (a byte range) whose first unix row came before any row told the column of the
+   * table's ports: the column that row was read by (its INODE's) — right only if the file's parse had that column
+   * there (ParserSeed.port at the range's start), which split.ts checks.
+   */
+  startPort?: number;
   fields: Set<FieldGroup>;
   /**
    * Sockets whose table could not be told (netid `unknown`: rows without a Netid column that show neither tcp
@@ -247,6 +261,13 @@ const MAX_LINE_BYTES = 1 << 20; // longer lines are reported 'line too long'
 const REPORT_CHARS = 300; // text kept in UnparsedLine
 const COMM_BYTES = 15; // a COMM is at most 15 bytes (the kernel's TASK_COMM_LEN 16, with its NUL)
 const USERS_NOT_CLOSED = 'users:(( group not closed: the socket is kept, without the process entry left open';
+// why a unix row read by the column of its table's ports (SsParser.portCol) is not read so, or reported
+const UNIX_NOT_AT_COLUMN = 'unix address without INODE PEER INODE where the column of the ports is';
+const UNIX_NAME_UNDECIDED = 'unix socket name with newlines and bytes that are not UTF-8: the line its row ends on cannot be told';
+const UNIX_NAME_CHANGED = 'unix socket name with newlines and bytes that are not ASCII, whose row does not end where the ' +
+  'column of the ports says: were the bytes ss wrote changed (bad bytes replaced, the file converted)?';
+/** Any character that is not ASCII. */
+const NOT_ASCII = /[^\x00-\x7f]/;
 /** A unix name is at most 108 bytes (sun_path; ss shows an abstract name's NULs as `@`). */
 const UNIX_NAME_BYTES = 108;
 /**
@@ -275,11 +296,40 @@ function cut(text: string): string {
  */
 function inputBytes(s: string, from: number, to: number): number {
   let n = 0;
-  for (let i = from; i < to; i++) {
-    const c = s.charCodeAt(i);
-    n += c < 0x80 || c === 0xfffd ? 1 : c < 0x800 || (c >= 0xd800 && c < 0xe000) ? 2 : 3;
-  }
+  for (let i = from; i < to; i++) n += charBytes(s.charCodeAt(i));
   return n;
+}
+
+/** The UTF-8 bytes of UTF-16 code unit c (a surrogate: half of its pair's 4), U+FFFD counted as one. */
+function charBytes(c: number): number {
+  return c < 0x80 || c === 0xfffd ? 1 : c < 0x800 || (c >= 0xd800 && c < 0xe000) ? 2 : 3;
+}
+
+/**
+ * The index of line s (whose UTF-8 took `total` bytes) at which its first `q` bytes end: -1 when that is inside a
+ * character or past the line, NaN when it cannot be told (a U+FFFD, which the decoder makes of one to three bytes,
+ * both before and after it).
+ */
+function indexAtByte(s: string, total: number, q: number): number {
+  if (q < 0 || q > total) return -1;
+  if (total === s.length) return q; // a byte a character
+  let b = 0;
+  let i = 0;
+  for (; b < q; i++) {
+    const c = s.charCodeAt(i);
+    if (c === 0xfffd) break;
+    b += charBytes(c);
+  }
+  if (b >= q) return b === q ? i : -1;
+  // counted from the end of the line
+  let a = total;
+  let e = s.length;
+  while (a > q) {
+    const c = s.charCodeAt(--e);
+    if (c === 0xfffd) return NaN;
+    a -= charBytes(c);
+  }
+  return a === q ? e : -1;
 }
 
 /**
@@ -480,10 +530,15 @@ export class SsParser {
   private cur?: SocketRecord;
   /**
    * A row that ended inside a COMM (`users:((`), waiting for the rest; comm: the COMM's bytes so far, newlines
-   * counted. Or (lines set) a unix row whose address the physical lines so far (text: them joined) do not
-   * complete, a name with newlines perhaps.
+   * counted; sure: a unix row read where portCol put its INODE (at: that index). Or (lines set) a unix row whose
+   * address the physical lines so far (text: them joined; bytes, crs: each one's UTF-8 bytes and whether a CR was
+   * taken off its end) do not complete, a name with newlines perhaps — with port set, one whose INODE has not
+   * reached that column yet (held: the bytes of its lines so far, each newline counted).
    */
-  private join?: { text: string; line: number; comm: number; lines?: string[] };
+  private join?: {
+    text: string; line: number; comm: number; sure?: boolean; at?: number;
+    lines?: string[]; bytes?: number[]; crs?: boolean[]; port?: number; held?: number;
+  };
   private layout?: Layout;
   private inTop = true; // still in the leading `#` metadata block
   private summary?: SsSummary;
@@ -528,6 +583,29 @@ export class SsParser {
    */
   private curUnixText: string | undefined;
   private curUnixLine = 0;
+  /**
+   * The byte column where every row of the table being read has its local port — a unix socket's INODE. ss ≥ 4.15
+   * prints each column as wide as its widest entry (or spread over a terminal's width), the addresses right-aligned,
+   * so the column is where `Port` starts in the header and where the row before had its local port (a row of one
+   * line; ss ≥ 4.20 may widen the columns every ~5 MiB of output). A unix name is printed raw, newlines and all, and
+   * padded as a whole: a unix row whose first line ends before the column has a name that goes on, and ends on the
+   * line where its INODE reaches the column, every byte of the name counted (heldName) — no line of such a name,
+   * whatever it looks like, is read as a row. PORT_UNKNOWN where no header or row told it, and after a unix row
+   * read without it (tryNameJoin, afterUnix); PORT_RANGE_START at the start of a byte range.
+   */
+  private portCol = PORT_UNKNOWN;
+  /** The UTF-8 bytes of the physical line being read (its CR and BOM taken off), and whether a CR was. */
+  private lineBytes = 0;
+  private lineCr = false;
+  /**
+   * Whether lines end in CR LF (a capture saved through a terminal): as the first line or the last header does. Else
+   * a CR at the end of a line is a unix name's, and counts as one of its bytes (heldName).
+   */
+  private crlf = false;
+  /** Set by parseRow for a unix row it read: where its INODE starts in the text it was given, else -1. */
+  private rowInodeAt = -1;
+  /** Set by parseRow for a row of another table it made a record of: where its local port starts, else -1. */
+  private rowPort = -1;
   /** Set by parseRow for a row whose `users:((` group does not close; rowComm: the bytes of its JOIN's COMM so far. */
   private rowTruncated = false;
   private rowComm = 0;
@@ -572,6 +650,8 @@ export class SsParser {
       this.inTop = false;
       Object.assign(this.stats.meta, seed.meta);
       this.curUnixText = RANGE_START;
+      this.portCol = PORT_RANGE_START;
+      this.crlf = seed.crlf === true;
     }
   }
 
@@ -596,6 +676,8 @@ export class SsParser {
       ...(this.flags ? { flags: this.flags.raw } : {}),
       ...(d ? { decision: { netid: d.netid, line: d.line, reason: d.reason, sameTable: d.sameTable } } : {}),
       meta: { ...this.stats.meta },
+      ...(this.crlf ? { crlf: true } : {}),
+      port: this.portCol,
     };
   }
 
@@ -616,7 +698,7 @@ export class SsParser {
           this.takeLine();
         } else {
           const thin = this.thinRow(buf, start, nl);
-          if (thin < 0) this.onLine((buf as unknown as Utf8Sliceable).utf8Slice(start, nl), false);
+          if (thin < 0) this.onLine((buf as unknown as Utf8Sliceable).utf8Slice(start, nl), false, nl - start);
           else nl = thin;
         }
       } catch (e) {
@@ -770,6 +852,8 @@ export class SsParser {
     this.seen |= seen;
     this.cur = rec;
     this.curThin = t;
+    this.portCol = tail.localPort - start;
+    if (lineNo === 1) this.crlf = b[nl - 1] === 13;
     this.curLazy = false;
     this.curSkipped = false;
     this.curCls = netid === undefined ? Cls.INET : -1;
@@ -843,10 +927,11 @@ export class SsParser {
   private takeLine(): void {
     const text = Buffer.concat(this.parts).toString('utf8');
     const overlong = this.overlong;
+    const bytes = this.partLen;
     this.parts = [];
     this.partLen = 0;
     this.overlong = false;
-    this.onLine(text, overlong);
+    this.onLine(text, overlong, bytes);
   }
 
   private internalError(e: unknown): void {
@@ -932,24 +1017,34 @@ export class SsParser {
 
   // ── line dispatch ──
 
-  private onLine(raw: string, overlong: boolean): void {
+  /** Physical line `raw`, of `bytes` UTF-8 bytes. */
+  private onLine(raw: string, overlong: boolean, bytes: number): void {
     const lineNo = ++this.lineNo;
     this.stats.lines++;
     let text = raw;
     let e = text.length;
-    if (e > 0 && text.charCodeAt(e - 1) === 13) text = text.slice(0, --e);
-    if (lineNo === 1 && text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+    this.lineCr = e > 0 && text.charCodeAt(e - 1) === 13;
+    if (this.lineCr) {
+      text = text.slice(0, --e);
+      bytes--;
+    }
+    if (lineNo === 1) this.crlf = this.lineCr;
+    if (lineNo === 1 && text.charCodeAt(0) === 0xfeff) {
+      text = text.slice(1);
+      bytes -= 3;
+    }
     if (overlong) {
       while (this.join) this.flushJoin();
       this.flushRecord();
       this.unparsed(lineNo, text, 'line too long');
       return;
     }
-    this.lineOf(text, lineNo);
+    this.lineOf(text, lineNo, bytes);
   }
 
-  /** Physical line `lineNo` (its CR and BOM taken off). */
-  private lineOf(text: string, lineNo: number): void {
+  /** Physical line `lineNo` (its CR and BOM taken off), of `bytes` UTF-8 bytes. */
+  private lineOf(text: string, lineNo: number, bytes: number): void {
+    this.lineBytes = bytes;
     if (this.join) {
       if (this.tryJoin(text, lineNo)) return;
     }
@@ -1027,6 +1122,8 @@ export class SsParser {
         queues: text.includes('Recv-Q'),
         process: text.includes('Process'),
       };
+      this.portCol = headerPort(text);
+      this.crlf = this.lineCr;
       // nothing is dropped unseen: text after the titles (a row glued on, junk) is reported
       const rest = titlesEnd(text, p);
       if (rest < text.length) this.unparsed(lineNo, text.slice(rest), headerRestReason(text));
@@ -1057,19 +1154,34 @@ export class SsParser {
 
   /**
    * Ends the join: a row that ended inside a COMM is truncated; a unix row that later lines did not complete
-   * is reported, and the lines held after it are read as lines of their own (which may start a join again).
+   * is reported, and the lines held after it are read as lines of their own (which may start a join again); a
+   * unix row held for its column (heldName) is read again without it.
    */
   private flushJoin(): void {
     if (!this.join) return;
     const j = this.join;
+    if (j.port !== undefined) {
+      this.readHeldAgain();
+      return;
+    }
     this.join = undefined;
     if (j.lines === undefined) {
-      this.mainLine(j.text, j.line, true);
+      this.mainLine(j.text, j.line, true, j.sure, j.at);
       return;
     }
     this.stats.kinds.joined -= j.lines.length - 1;
+    const bytes = this.lineBytes;
+    const cr = this.lineCr;
     this.mainLine(j.lines[0], j.line, true);
-    for (let i = 1; i < j.lines.length; i++) this.lineOf(j.lines[i], j.line + i);
+    for (let i = 1; i < j.lines.length; i++) this.replayLine(j, i);
+    this.lineBytes = bytes;
+    this.lineCr = cr;
+  }
+
+  /** Line i of join j read again as a line of its own. */
+  private replayLine(j: NonNullable<SsParser['join']>, i: number): void {
+    this.lineCr = j.crs![i];
+    this.lineOf(j.lines![i], j.line + i, j.bytes![i]);
   }
 
   /**
@@ -1080,6 +1192,7 @@ export class SsParser {
    */
   private tryJoin(text: string, lineNo: number): boolean {
     const j = this.join!;
+    if (j.port !== undefined) return this.heldName(text, lineNo);
     if (j.lines !== undefined) return this.tryNameJoin(text, lineNo);
     const close = text.indexOf(')');
     const c0 = text.charCodeAt(0);
@@ -1094,7 +1207,7 @@ export class SsParser {
     }
     if (comm > COMM_BYTES) {
       this.join = undefined;
-      this.mainLine(j.text, j.line, true);
+      this.mainLine(j.text, j.line, true, j.sure, j.at);
       return false;
     }
     j.text += '\n' + text;
@@ -1102,17 +1215,18 @@ export class SsParser {
     this.stats.kinds.joined++;
     if (close >= 0) {
       this.join = undefined;
-      this.mainLine(j.text, j.line, true);
+      this.mainLine(j.text, j.line, true, j.sure, j.at);
     }
     return true;
   }
 
   /**
    * A unix row whose address its lines so far do not complete (a name or peer name with a newline: ss prints
-   * names raw): join the next physical line while the address text stays within UNIX_HELD_BYTES, and take the
-   * lines as one row once they read as one whose names are at most UNIX_NAME_BYTES each. Else the first line
-   * is reported (as a row of one line would be), and the others are read as lines of their own — `/tmp/a` +
-   * `tcp LISTEN … 0.0.0.0:23 …` is no tcp listener, unless no unix name can have made it.
+   * names raw), where the column of the table's ports is not known (else heldName): join the next physical line
+   * while the address text stays within UNIX_HELD_BYTES, and take the lines as one row once they read as one whose
+   * names are at most UNIX_NAME_BYTES each. Else the first line is reported (as a row of one line would be), and the
+   * others are read as lines of their own — `/tmp/a` + `tcp LISTEN … 0.0.0.0:23 …` is no tcp listener, unless no
+   * unix name can have made it.
    */
   private tryNameJoin(text: string, lineNo: number): boolean {
     const j = this.join!;
@@ -1122,6 +1236,8 @@ export class SsParser {
     let rec = this.row(joined, j.line, false);
     if (rec === NAME_JOIN) {
       lines.push(text);
+      j.bytes!.push(this.lineBytes);
+      j.crs!.push(this.lineCr);
       j.text = joined;
       this.stats.kinds.joined++;
       return true;
@@ -1136,6 +1252,88 @@ export class SsParser {
     this.stats.kinds.joined++;
     this.takeRow(rec, joined, j.line);
     return true;
+  }
+
+  /**
+   * Line `text` of a unix row whose name goes on past its first line (settle: the line ends before portCol): the
+   * row ends on the line where the column falls — ss pads the name as a whole, so its INODE is there, counting
+   * every byte of the name and one for each of its newlines — and each line before is part of the name, whatever
+   * it looks like (`tcp LISTEN … 0.0.0.0:23 0.0.0.0:*`, `u_str LISTEN 0 1 /tmp/x 5 * 0`). The lines are held until
+   * then: at most the column's bytes. A row with no INODE where the column falls is no row of a table ss aligned
+   * so (an edited file, a new render batch): its lines are read again without the column (readHeldAgain).
+   */
+  private heldName(text: string, lineNo: number): boolean {
+    const j = this.join!;
+    const [t, bytes] = this.nameLine(text);
+    const port = j.port!;
+    const start = j.held!;
+    const joined = j.text + '\n' + t;
+    if (start + bytes <= port) {
+      j.lines!.push(text);
+      j.bytes!.push(this.lineBytes);
+      j.crs!.push(this.lineCr);
+      j.text = joined;
+      j.held = start + bytes + 1;
+      this.stats.kinds.joined++;
+      return true;
+    }
+    const i = indexAtByte(t, bytes, port - start);
+    if (i !== i) {
+      // where the column falls in this line cannot be told: the row is reported, none of its lines made a row
+      this.join = undefined;
+      this.stats.kinds.joined++;
+      this.unparsed(j.line, j.lines![0], UNIX_NAME_UNDECIDED);
+      return true;
+    }
+    if (i > 0) {
+      const seen = this.seen;
+      const at = j.text.length + 1 + i;
+      const rec = this.row(joined, j.line, false, at);
+      if (rec === JOIN || (typeof rec !== 'string' && !longUnixName(rec))) {
+        this.join = undefined;
+        this.stats.kinds.joined++;
+        this.takeRow(rec, joined, j.line, true, at);
+        return true;
+      }
+      this.seen = seen; // (items of a row that is not one)
+    }
+    this.readHeldAgain(t);
+    return this.join !== undefined && this.tryJoin(text, lineNo);
+  }
+
+  /**
+   * The lines of a unix row held for its column (heldName) read again as they are read without one: the column is
+   * forgotten until a row tells it again. Unless they (or `next`, the line the column fell in) hold bytes that are not
+   * ASCII — such a row does end where the column says, but a file whose text was changed after ss wrote it (a bad
+   * byte made U+FFFD, a file converted) counts them otherwise —: then the row is reported, and none of its lines
+   * makes a row.
+   */
+  private readHeldAgain(next = ''): void {
+    const j = this.join!;
+    const lines = j.lines!;
+    this.join = undefined;
+    if (NOT_ASCII.test(j.text) || NOT_ASCII.test(next)) {
+      this.unparsed(j.line, lines[0], UNIX_NAME_CHANGED);
+      return;
+    }
+    const bytes = this.lineBytes;
+    const cr = this.lineCr;
+    this.portCol = PORT_UNKNOWN;
+    this.stats.kinds.joined -= lines.length - 1;
+    this.lineBytes = j.bytes![0];
+    this.lineCr = j.crs![0];
+    this.mainLine(lines[0], j.line, false);
+    for (let i = 1; i < lines.length; i++) this.replayLine(j, i);
+    this.lineBytes = bytes;
+    this.lineCr = cr;
+  }
+
+  /**
+   * The line being read as a line of a unix name, and its bytes: in a file whose lines end in LF alone, a CR taken
+   * off its end is the name's.
+   */
+  private nameLine(text: string): [string, number] {
+    return this.lineCr && !this.crlf ? [text + '\r', this.lineBytes + 1] : [text, this.lineBytes];
   }
 
   // ── summary (`ss -s`) ──
@@ -1335,18 +1533,96 @@ export class SsParser {
     }
   }
 
-  private mainLine(s: string, lineNo: number, joined: boolean): void {
+  /**
+   * Row s of line `lineNo`: its first line, or (joined) its lines joined, which are not to be joined further — sure
+   * and at as takeRow takes them.
+   */
+  private mainLine(s: string, lineNo: number, joined: boolean, sure = false, at?: number): void {
     if (this.cur && this.curCls >= 0 && startsAssociation(s)) this.curSctp = lineNo;
     if (this.curUnixText !== undefined && this.curSctp === 0) {
       this.afterUnix(s, lineNo, joined);
       return;
     }
     this.flushRecord();
-    this.takeRow(this.row(s, lineNo, joined), s, lineNo);
+    const seen = this.seen;
+    const rec = this.row(s, lineNo, joined, at);
+    if (joined) this.takeRow(rec, s, lineNo, sure, at);
+    else this.settle(rec, seen, s, lineNo);
   }
 
   /**
-   * Row s after a unix row (cur) that read in full. ss prints unix names raw: the name `/x 1 * 2\ntcp LISTEN 0 128
+   * Takes row s, the first line of a row, read as rec (seen: the SEEN_* bits before it was read). A unix row in a table
+   * whose port column is known (portCol) is read by it: a line that ends before the column is the start of a name
+   * that goes on (heldName); any other line is the whole row, its INODE where the column is — unless none is there
+   * (a new render batch, a table ss did not align so), when the row is read as it reads, and tells the column.
+   */
+  private settle(rec: SocketRecord | string, seen: number, s: string, lineNo: number): void {
+    if (this.rowUnix && this.portCol === PORT_RANGE_START && this.stats.meta.source !== 'proc') {
+      this.rangeStartRow(rec, s, lineNo);
+      return;
+    }
+    const port = this.rowUnix ? this.alignedPort() : PORT_UNKNOWN;
+    if (port < 0) {
+      this.takeRow(rec, s, lineNo);
+      return;
+    }
+    if (this.lineBytes + (this.lineCr && !this.crlf ? 1 : 0) <= port - 2) {
+      const [t, held] = this.nameLine(s);
+      this.seen = seen; // (items of a row that is not one)
+      this.join = { text: t, line: lineNo, comm: 0, lines: [s], bytes: [this.lineBytes], crs: [this.lineCr], port, held: held + 1 };
+      return;
+    }
+    const bytes = this.lineBytes;
+    const at = indexAtByte(s, bytes, port);
+    if (at !== at) {
+      // where the column falls cannot be told (bytes that are not UTF-8), but the row has no other line
+      this.takeRow(rec, s, lineNo, true);
+      return;
+    }
+    if (at > 0) {
+      if (this.rowInodeAt === at && (rec === JOIN || typeof rec !== 'string')) {
+        this.takeRow(rec, s, lineNo, true, at);
+        return;
+      }
+      this.seen = seen;
+      const r = this.row(s, lineNo, false, at);
+      if (r === JOIN || typeof r !== 'string') {
+        this.takeRow(r, s, lineNo, true, at);
+        return;
+      }
+      this.seen = seen;
+      rec = this.row(s, lineNo, false);
+    }
+    this.takeRow(rec, s, lineNo);
+  }
+
+  /** portCol for a unix row about to be read: PORT_UNKNOWN when not known. */
+  private alignedPort(): number {
+    // (socklint's own /proc text pads its columns as ss does not: proc.ts)
+    return this.stats.meta.source === 'proc' || this.portCol < 0 || this.portCol > MAX_PORT_COLUMN ? PORT_UNKNOWN : this.portCol;
+  }
+
+  /**
+   * The first unix row of a byte range, before a row told the column of its table's ports, which the file's parse
+   * may know there: a row of one line is taken as one whose INODE is where the column is (the column it then tells
+   * is ParseStats.startPort, which the scan checks against the file's parse); any other is noted (lineNotes).
+   */
+  private rangeStartRow(rec: SocketRecord | string, s: string, lineNo: number): void {
+    const at = this.rowInodeAt;
+    const port = at > 0 && (rec === JOIN || typeof rec !== 'string') ? byteOffset(s, at) : PORT_UNKNOWN;
+    this.portCol = port;
+    if (port >= 0) {
+      this.stats.startPort = port;
+      this.takeRow(rec, s, lineNo, true, at);
+      return;
+    }
+    this.stats.lineNotes++;
+    this.takeRow(rec, s, lineNo);
+  }
+
+  /**
+   * Row s after a unix row (cur) that read in full where the column of the table's ports was not known (else its
+   * name's lines are read by it: settle, heldName). ss prints unix names raw: the name `/x 1 * 2\ntcp LISTEN 0 128
    * 0.0.0.0:23 0.0.0.0:*` makes the lines `u_str LISTEN 0 1 /x 1 * 2` (a whole unix row of its own) and `tcp LISTEN 0
    * 128 0.0.0.0:23 0.0.0.0:* 169871 * 0`, whose INODE * PEERINODE no row of another table ends with: its text after
    * the addresses and process column holds a bare number or `*` (bareItem). Such a row, when the unix row's lines
@@ -1382,7 +1658,8 @@ export class SsParser {
       }
     }
     this.flushRecord();
-    this.takeRow(rec, s, lineNo);
+    if (joined) this.takeRow(rec, s, lineNo);
+    else this.settle(rec, seen, s, lineNo);
   }
 
   /**
@@ -1394,22 +1671,26 @@ export class SsParser {
   }
 
   /** parseRow, an exception it throws made the row's reason. */
-  private row(s: string, lineNo: number, joined: boolean): SocketRecord | string {
+  private row(s: string, lineNo: number, joined: boolean, at?: number): SocketRecord | string {
     try {
-      return this.parseRow(s, lineNo, joined);
+      return this.parseRow(s, lineNo, joined, at);
     } catch (e) {
       return `internal parser error: ${e instanceof Error ? e.message : String(e)}`;
     }
   }
 
-  /** What parseRow made of row s (of `lineNo`): the record, a join, or the reason the row is unparsed. */
-  private takeRow(rec: SocketRecord | string, s: string, lineNo: number): void {
+  /**
+   * What parseRow made of row s (of `lineNo`): the record, a join, or the reason the row is unparsed. sure: a unix row
+   * read by the column of its table's ports (settle, heldName; at: where its INODE is in s), which the next line
+   * cannot go on; else a unix row of one line tells that column.
+   */
+  private takeRow(rec: SocketRecord | string, s: string, lineNo: number, sure = false, at?: number): void {
     if (rec === JOIN) {
-      this.join = { text: s, line: lineNo, comm: this.rowComm };
+      this.join = { text: s, line: lineNo, comm: this.rowComm, sure, at };
       return;
     }
     if (rec === NAME_JOIN) {
-      this.join = { text: s, line: lineNo, comm: 0, lines: [s] };
+      this.join = { text: s, line: lineNo, comm: 0, lines: [s], bytes: [this.lineBytes], crs: [this.lineCr] };
       return;
     }
     if (typeof rec === 'string') {
@@ -1428,9 +1709,14 @@ export class SsParser {
     this.curCls = this.rowCls;
     this.curSctp = 0;
     this.curMptcp = this.rowMptcp;
-    if (this.rowUnix && why === undefined) {
-      this.curUnixText = s;
-      this.curUnixLine = lineNo;
+    if (!this.rowUnix) {
+      if (this.rowPort >= 0) this.portCol = this.rowPort;
+    } else if (!sure) {
+      if (why === undefined) {
+        this.curUnixText = s;
+        this.curUnixLine = lineNo;
+      }
+      this.portCol = s.indexOf('\n') < 0 ? byteOffset(s, this.rowInodeAt) : PORT_UNKNOWN;
     }
   }
 
@@ -1446,13 +1732,17 @@ export class SsParser {
   /**
    * Parse one main row. Returns a record, the JOIN marker (the row ends inside a COMM), the NAME_JOIN marker (a
    * unix row whose address may go on on the next line), or a reason string. `joined`: the lines are not to be
-   * joined further.
+   * joined further; at: the index of a unix row's INODE (settle, heldName).
    */
-  private parseRow(s0: string, lineNo: number, joined: boolean): SocketRecord | string {
+  private parseRow(s0: string, lineNo: number, joined: boolean, at?: number): SocketRecord | string {
     this.rowCls = -1;
     this.rowMptcp = undefined;
     this.rowTruncated = false;
     this.rowBad = undefined;
+    this.rowUnix = false;
+    this.rowInodeAt = -1;
+    this.rowPort = -1;
+    let ins = 0; // spaces put into s (glued columns of ss 4.15–4.19), all before its addresses
     let s = s0;
     let n = trimmedLength(s);
     let p = 0;
@@ -1474,6 +1764,7 @@ export class SsParser {
         if (tok.length > id.length && tok.startsWith(id) && startsWithState(tok.slice(id.length))) {
           s = s.slice(0, p + id.length) + ' ' + s.slice(p + id.length);
           n++;
+          ins++;
           netid = id;
           p += id.length;
           break;
@@ -1506,6 +1797,7 @@ export class SsParser {
           // glued `LISTEN0`
           s = s.slice(0, p + st.length) + ' ' + s.slice(p + st.length);
           n++;
+          ins++;
           state = st;
           p += st.length;
           break;
@@ -1543,7 +1835,11 @@ export class SsParser {
 
     // addresses
     p = skipWs(s, p, n);
-    if (p >= n) return 'row ends before the local address';
+    if (p >= n) {
+      // (a unix name may start with a newline: settle holds such a row's line)
+      this.rowUnix = netid !== undefined && classOf(netid) === Cls.UNIX;
+      return 'row ends before the local address';
+    }
     let cls: Cls;
     if (association) {
       netid = 'sctp'; // only SCTP prints association rows
@@ -1574,15 +1870,21 @@ export class SsParser {
     const proto = netid === 'udp' ? 'udp' : netid === 'sctp' ? 'sctp' : netid === 'dccp' ? 'dccp' : 'tcp';
     switch (cls) {
       case Cls.UNIX: {
-        const r = this.unixAddresses(rec, s, p, n);
-        // a name with a newline goes on on the next line (tryNameJoin)
-        if (typeof r === 'string') return !joined && inputBytes(s, p, s.length) + 1 <= UNIX_HELD_BYTES ? NAME_JOIN : r;
+        const r = this.unixAddresses(rec, s, p, n, at === undefined ? undefined : at + ins);
+        if (typeof r === 'string') {
+          // a name with a newline goes on on the next line (tryNameJoin)
+          return at === undefined && !joined && inputBytes(s, p, s.length) + 1 <= UNIX_HELD_BYTES ? NAME_JOIN : r;
+        }
+        this.rowInodeAt -= ins;
         extStart = r;
         break;
       }
       case Cls.NL: {
         const r = netlinkAddresses(rec, s, p, n);
         if (typeof r === 'string') return r;
+        // PROTO:PORTID, the protocol name without a colon (a process name in PORTID may hold one)
+        const c = s.indexOf(':', p);
+        if (c >= 0 && c < tokEnd(s, p, n)) this.rowPort = c + 1 - ins;
         extStart = r;
         break;
       }
@@ -1603,6 +1905,8 @@ export class SsParser {
         if (!l || !r) return cls === Cls.INET ? unrecognised(s0) : `unrecognised ${netid} address`;
         rec.local = l;
         rec.peer = r;
+        const c = lastColon(s, p, e1);
+        if (c >= 0) this.rowPort = c + 1 - ins;
         break;
       }
     }
@@ -1648,7 +1952,8 @@ export class SsParser {
     return rec;
   }
 
-  private unixAddresses(rec: SocketRecord, s: string, p: number, n: number): number | string {
+  /** The addresses of a unix row from s[p], its INODE at index `at` when that is known (SsParser.portCol). */
+  private unixAddresses(rec: SocketRecord, s: string, p: number, n: number, at?: number): number | string {
     // NAME INODE PEERNAME PEERINODE [users:((…))] [ext]; a name may hold spaces — and anything a process binds,
     // ` 999 * 0 users:(("sshd",pid=1,fd=1))` too. After the peer's inode come items only, none a bare number
     // but the inodes a listener's `peers:` list ends the row with: the real PEERINODE is the row's last number
@@ -1678,7 +1983,16 @@ export class SsParser {
     const take = (j: number): void => {
       rec.local = unixEndpoint(s.slice(starts[0], starts[j] - 1), parseIntRange(s, starts[j], ends[j]));
       rec.peer = unixEndpoint(s.slice(starts[j + 1], ends[j + 1]), parseIntRange(s, starts[j + 2], ends[j + 2]));
+      this.rowInodeAt = starts[j];
     };
+    // where the INODE is known: it and the peer are there, items (or the process column) after them
+    const ends3 = (j: number): boolean => j + 3 >= m || looksLikeExtension(s.slice(starts[j + 3], ends[j + 3]));
+    if (at !== undefined) {
+      const j = s.charCodeAt(at - 1) === 32 ? starts.indexOf(at) : -1;
+      if (j < 1 || !num(j) || j + 2 >= m || !num(j + 2) || !ends3(j)) return UNIX_NOT_AT_COLUMN;
+      take(j);
+      return j + 3 < m ? starts[j + 3] : n;
+    }
     let lastNum = m - 1;
     while (lastNum >= 0 && !num(lastNum)) lastNum--;
     if (lastNum === m - 1) {
@@ -1710,7 +2024,7 @@ export class SsParser {
     // no process column: NAME INODE PEER INODE ends at the last number, followed by an item (or the end)
     const j = lastNum - 2;
     if (j < 1 || j > MAX_UNIX_NAME_TOKENS || !num(j)) return 'unrecognised unix address (expected NAME INODE PEER INODE)';
-    if (j + 3 < m && !looksLikeExtension(s.slice(starts[j + 3], ends[j + 3]))) return 'unrecognised unix address (expected NAME INODE PEER INODE)';
+    if (!ends3(j)) return 'unrecognised unix address (expected NAME INODE PEER INODE)';
     take(j);
     return j + 3 < m ? starts[j + 3] : n;
   }
@@ -1970,6 +2284,29 @@ const JOIN = '\u0000join';
 const NAME_JOIN = '\u0000name';
 /** SsParser.curUnixText at the start of a byte range. */
 const RANGE_START = '';
+/** SsParser.portCol when no header or row has told it. */
+const PORT_UNKNOWN = -1;
+/** SsParser.portCol at the start of a byte range (rangeStartRow). */
+const PORT_RANGE_START = -2;
+/** A column of ports further out (a header padded to a terminal of thousands of columns) is not used: rows held stay few. */
+const MAX_PORT_COLUMN = 1 << 14;
+
+/** The UTF-8 bytes of s before index i, or PORT_UNKNOWN when a U+FFFD (one to three bytes) is among them. */
+function byteOffset(s: string, i: number): number {
+  let n = 0;
+  for (let k = 0; k < i; k++) {
+    const c = s.charCodeAt(k);
+    if (c === 0xfffd) return PORT_UNKNOWN;
+    n += charBytes(c);
+  }
+  return n;
+}
+
+/** Where `Port` starts in a header line (`Local Address:Port`), or PORT_UNKNOWN. */
+function headerPort(s: string): number {
+  const i = s.indexOf('Local Address:');
+  return i >= 0 && s.startsWith('Port', i + 14) ? i + 14 : PORT_UNKNOWN;
+}
 
 /**
  * A number of the `ss -s` summary (sockstat counters: `closed` may be computed negative), or undefined when it
@@ -2253,7 +2590,7 @@ function portOf(ep: Endpoint, port: string, services: ServiceTable | undefined, 
 
 /** Convenience for tests/small inputs. */
 export function parseSsText(
-  text: string,
+  text: string | Buffer,
   opts: ParserOptions,
 ): {
   sockets: SocketRecord[];

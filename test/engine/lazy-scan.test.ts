@@ -114,7 +114,7 @@ function evaluate(text: string, rules: CompiledRule[], lazy: boolean): string {
 
 function inputs(): [string, string][] {
   const files = listOut(CORPUS);
-  for (const dir of [SYNTHETIC, path.resolve(__dirname, '../../fixtures/real')]) {
+  for (const dir of [SYNTHETIC, path.resolve(__dirname, '../../fixtures/real'), path.resolve(__dirname, '../../fixtures/unix-newline')]) {
     for (const f of fs.readdirSync(dir)) if (/\.(ss|out|txt)$/.test(f)) files.push(path.join(dir, f));
   }
   const out: [string, string][] = files.sort().map((f) => [path.basename(f), fs.readFileSync(f, 'utf8')]);

@@ -8,7 +8,7 @@ export const CORPUS = path.join(SHARED, 'corpus');
 export const SYNTHETIC = path.resolve(__dirname, '../../fixtures/synthetic');
 
 /** Parse with the built-in service table only, so results do not depend on the host's /etc/services. */
-export function parse(text: string, file = 'test.out', flags?: string) {
+export function parse(text: string | Buffer, file = 'test.out', flags?: string) {
   return parseSsText(text, { file, services: builtinServices(), flags });
 }
 

@@ -1,9 +1,16 @@
 /**
  * Unix names (and /proc-fallback peer names) with newlines: ss prints names raw, so one socket spans several
  * physical lines, and a later line may look like a row of its own — a name `/tmp/a\ntcp LISTEN … 0.0.0.0:23 …`
- * must not make a tcp listener. The lines of a unix row whose address its first line does not complete are
- * joined while they may still be its address (tryNameJoin, parser.ts).
+ * must not make a tcp listener. Where the column of the table's ports is known (the header's `Port`, or the row
+ * before), a unix row whose first line ends before it holds a name that goes on, and ends on the line where its
+ * INODE reaches the column (SsParser.portCol, heldName, parser.ts); elsewhere the lines of a unix row whose address
+ * its first line does not complete are joined while they may still be its address (tryNameJoin).
  */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { ConfiguredRules, loadConfig } from '../../src/engine/config';
+import { scanSnapshot } from '../../src/engine/scan';
+import { samePort } from '../../src/engine/split';
 import { SsParser, type ParseStats } from '../../src/snapshot/parser';
 import { completeExtensions, extensionWants } from '../../src/snapshot/fields';
 import { builtinServices } from '../../src/snapshot/services';
@@ -62,11 +69,11 @@ const USTREAM = [
 ].join('\n') + '\n';
 
 /** The parse of `text`, whole, in chunks and a byte at a time (the same each way). */
-function all(text: string, flags?: string): { sockets: SocketRecord[]; unparsed: UnparsedLine[]; stats: ParseStats } {
+function all(text: string | Buffer, flags?: string): { sockets: SocketRecord[]; unparsed: UnparsedLine[]; stats: ParseStats } {
   const r = parse(text, 'test.out', flags);
   expectAccounted(r.stats);
   const want = JSON.stringify({ sockets: r.sockets, unparsed: r.unparsed, stats: { ...r.stats, fields: [...r.stats.fields] } });
-  const buf = Buffer.from(text, 'utf8');
+  const buf = Buffer.isBuffer(text) ? text : Buffer.from(text, 'utf8');
   for (const next of [() => 1, chunker(7, 64)]) {
     const sockets: SocketRecord[] = [];
     const unparsed: UnparsedLine[] = [];
@@ -223,7 +230,7 @@ const WHOLE_NAMES = [
  * The records of `text` as the evaluator gets them — thin rows where the rules allow (extensionWants), each
  * completed in socket() — and the line kinds.
  */
-function viaThin(text: string): { sockets: SocketRecord[]; kinds: ParseStats['kinds'] } {
+function viaThin(text: string | Buffer): { sockets: SocketRecord[]; kinds: ParseStats['kinds'] } {
   const sockets: SocketRecord[] = [];
   const wants = extensionWants(['netid', 'state', 'recvQ', 'sendQ']);
   const p = new SsParser({ file: 'test.out', services: builtinServices() }, {
@@ -316,5 +323,149 @@ describe('a byte range (a parser started from a seed) whose first row may end a 
     // rows that end no unix row, and a later row of the range
     expect(seeded('tcp LISTEN 0 128 0.0.0.0:23 0.0.0.0:* users:(("sshd",pid=1,fd=3))\nu_str LISTEN 0 1 /x 1 * 2\n').lineNotes).toBe(0);
     expect(seeded('tcp LISTEN 0 128 0.0.0.0:22 0.0.0.0:*\ntcp LISTEN 0 128 0.0.0.0:23 0.0.0.0:* 5 * 6\n').lineNotes).toBe(0);
+  });
+});
+
+// Real captures (fixtures/unix-newline/README.md): sockets bound at names whose later lines are whole rows of
+// other tables, whole unix rows, or the start of one; ss 6.1 with and without -p, -O, -H, -a, -t and a Netid column.
+const CAPTURES = path.resolve(__dirname, '../../fixtures/unix-newline');
+const captures = fs.readdirSync(CAPTURES).filter((f) => f.endsWith('.ss')).sort();
+const HOSTILE = [
+  '/tmp/s/x 1 * 2\ntcp LISTEN 0 128 0.0.0.0:23 0.0.0.0:*\ny',
+  '@z 5 * 6\nu_str LISTEN 0 1 @evil 7 * 8\nq',
+  '@y 3 * 4\nu_str LISTEN 0 1 /tmp/evil',
+  '@\ntcp LISTEN 0 128 0.0.0.0:26 0.0.0.0:*\nk',
+  '@r 1 * 2\r\ntcp LISTEN 0 128 0.0.0.0:25 0.0.0.0:*\r\nw',
+  '@u\ufffd 1 * 2\ntcp LISTEN 0 128 0.0.0.0:27 \ufffd0.0.0.0:*\nz',
+];
+const DGRAM = '@w 9 * 10\nudp UNCONN 0 0 0.0.0.0:69 0.0.0.0:*\nv';
+/** The child's socket: a truncated UTF-8 sequence in its name's last line, and in its process name (-p). */
+const CHILD = '@n 1 * 2\nudp UNCONN 0 0 0.0.0.0:70 0.0.0.0:*\nm\ufffd';
+/** A capture's bytes as ss wrote them, one latin1 character each (Buffer.from(…, 'latin1') gives them back). */
+const capture = (f: string) => fs.readFileSync(path.join(CAPTURES, f), 'latin1');
+const bytes = (text: string) => Buffer.from(text, 'latin1');
+const flagsOf = (f: string) => f.slice(2, -3);
+
+describe('real captures of names whose later lines read as rows (fixtures/unix-newline)', () => {
+  it('are all there', () => expect(captures.length).toBeGreaterThanOrEqual(15));
+
+  it.each(captures)('%s: each name is one socket with its INODE and process, and no line of a name is a row', (f) => {
+    const r = all(bytes(capture(f)));
+    const p = flagsOf(f).includes('p');
+    const stream = f.includes('unix_stream');
+    const unix = r.sockets.filter((s) => s.netid.startsWith('u_') || s.netid === 'unknown');
+    const names = ['/tmp/s/srv', '/tmp/s/srv', '*', ...HOSTILE, ...(stream ? [] : [DGRAM]), ...(p ? [] : [CHILD])];
+    expect(unix.map((s) => s.local.address).sort()).toEqual(names.sort());
+    // the rows of other tables are the real ones: netlink (-a) and the tcp listener on 127.0.0.1:8080
+    expect(r.sockets.filter((s) => !unix.includes(s)).every((s) => s.netid === 'nl' || (s.netid === 'tcp' && s.local.port === 8080))).toBe(true);
+    // the INODEs are the sockets' own (> 1000), not the numbers in the names
+    expect(unix.every((s) => typeof s.local.port === 'number' && s.local.port > 1000)).toBe(true);
+    if (p) expect(unix.every((s) => s.processes?.length === 1 && s.processes[0].name === 'python3')).toBe(true);
+    // with -p, where the child's row ends cannot be told (a U+FFFD on both sides of its INODE's column): reported
+    expect(r.unparsed.map((u) => u.reason)).toEqual(p ? [expect.stringMatching(/^unix socket name with newlines and bytes that are not UTF-8/)] : []);
+    if (p) expect(r.unparsed[0].text.endsWith('@n 1 * 2')).toBe(true);
+  });
+
+  it('whose bytes were changed after ss wrote them (bad bytes replaced): names with such bytes reported, no line of a name a row', () => {
+    for (const f of captures) {
+      const r = all(Buffer.from(fs.readFileSync(path.join(CAPTURES, f), 'utf8'), 'utf8'));
+      const unix = r.sockets.filter((s) => s.netid.startsWith('u_') || s.netid === 'unknown');
+      expect(r.sockets.filter((s) => !unix.includes(s)).every((s) => s.netid === 'nl' || (s.netid === 'tcp' && s.local.port === 8080))).toBe(true);
+      const names = ['/tmp/s/srv', '/tmp/s/srv', '*', ...HOSTILE.filter((n) => !n.startsWith('@u')), ...(f.includes('unix_stream') ? [] : [DGRAM])];
+      expect(unix.map((s) => s.local.address).sort()).toEqual(names.sort());
+      // (each reported by its first line, the name's start after ss's padding)
+      const reported = r.unparsed.filter((u) => /^unix socket name with newlines/.test(u.reason)).map((u) => u.text.split(/ {2,}/).pop());
+      expect(reported.sort()).toEqual(['@n 1 * 2', '@u\ufffd 1 * 2']);
+    }
+  });
+
+  it('read the same saved through a terminal (CR LF line ends)', () => {
+    for (const f of captures) {
+      const text = capture(f);
+      const names = (t: string) => all(bytes(t)).sockets.map((s) => [s.netid, s.location.line, s.local.address, s.local.port]);
+      expect(names(text.replace(/\n/g, '\r\n'))).toEqual(names(text));
+    }
+  });
+
+  it('are read so where rows are read thin too', () => {
+    for (const f of captures) {
+      const text = bytes(capture(f));
+      const full = all(text);
+      const thin = viaThin(text);
+      expect(JSON.stringify(thin.sockets)).toBe(JSON.stringify(full.sockets));
+      expect(thin.kinds).toEqual(full.stats.kinds);
+    }
+  });
+
+  it('give no finding on the ports in the names (dangerous-port-exposed)', async () => {
+    const rules = ConfiguredRules.load(loadConfig(undefined), [], true, 1000);
+    for (const f of captures) {
+      const file = path.join(CAPTURES, f);
+      const r = await scanSnapshot({ path: file, label: f }, { rules });
+      expect('findings' in r && r.findings.filter((x) => x.ruleId === 'dangerous-port-exposed')).toEqual([]);
+    }
+  });
+
+  it('are read as before where a table is not aligned so (an edited file): its unix rows as they read', () => {
+    const header = 'Netid State  Recv-Q Send-Q                 Local Address:Port   Peer Address:Port Process\n';
+    const rows = 'u_str LISTEN 0 1 /a 10 * 0\ntcp LISTEN 0 128 0.0.0.0:22 0.0.0.0:*\nu_str ESTAB 0 0 * 11 * 12\nu_str ESTAB 0 0 * 12 * 11\n';
+    const read = (t: string) => all(t).sockets.map((s) => [s.netid, s.local.address, s.local.port, s.peer.port]);
+    expect(read(header + rows)).toEqual(read(rows));
+    expect(read(header + rows)).toEqual([['u_str', '/a', 10, 0], ['tcp', '0.0.0.0', 22, null], ['u_str', '*', 11, 12], ['u_str', '*', 12, 11]]);
+  });
+
+  it('are read by each render batch\'s own column (ss >= 4.20 may widen the columns every ~5 MiB of output)', () => {
+    const text = capture('ss-xa.ss');
+    const [header, ...body] = text.split('\n');
+    // a second batch one column wider: ss pads each row's first line (a name's later lines are the name's)
+    const starts = new Set(all(bytes(text)).sockets.map((s) => s.location.line - 2));
+    const wider = body.map((l, i) => (starts.has(i) ? l.replace(/^(\S+ +\S+ +\S+ +\S+ +)/, '$1 ') : l));
+    const r = all(bytes([header, ...body.slice(0, -1), ...wider].join('\n')));
+    expect(r.unparsed).toEqual([]);
+    const names = all(bytes(text)).sockets.map((s) => s.local.address);
+    expect(r.sockets.map((s) => s.local.address)).toEqual([...names, ...names]);
+  });
+});
+
+describe('a capture cut into two byte ranges at any line (as split.ts cuts)', () => {
+  /** A parser collecting what it makes. */
+  const collector = (seed?: ReturnType<SsParser['checkpoint']>) => {
+    const out = { sockets: [] as SocketRecord[], unparsed: [] as UnparsedLine[] };
+    const p = new SsParser({ file: 'test.out', services: builtinServices(), seed }, { socket: (s) => out.sockets.push(s), unparsed: (u) => out.unparsed.push(u) });
+    return { p, out };
+  };
+
+  it('gives the parse of the whole file, or the cut is refused: inside a name, or where the second range would read a name by the wrong column', () => {
+    let atUnix = 0;
+    for (const f of captures) {
+      const text = capture(f);
+      const whole = parse(bytes(text));
+      const rows = new Map(whole.sockets.map((s) => [s.location.line, s.local.address.includes('\n')]));
+      const lines = text.split('\n');
+      for (let k = 1; k < lines.length - 1; k++) {
+        // lines[k] is line k + 1: the start of a row of one line, of a name with newlines, or neither (a later line of one)
+        const name = rows.get(k + 1);
+        const first = collector();
+        first.p.write(bytes(lines.slice(0, k).join('\n') + '\n'));
+        const seed = first.p.checkpoint();
+        if (seed === undefined) {
+          expect({ f, k, name }).toEqual({ f, k, name: undefined });
+          continue;
+        }
+        const second = collector(seed);
+        second.p.write(bytes(lines.slice(k).join('\n')));
+        const s2 = second.p.end();
+        const s1 = first.p.end();
+        const taken = s2.lineNotes === 0 && samePort(seed, s2);
+        if (name !== undefined) expect({ f, k, taken }).toEqual({ f, k, taken: !name });
+        if (!taken) continue;
+        if (/^u_/.test(lines[k])) atUnix++;
+        expect(JSON.stringify([...first.out.sockets, ...second.out.sockets])).toBe(JSON.stringify(whole.sockets));
+        expect([...first.out.unparsed, ...second.out.unparsed]).toEqual(whole.unparsed);
+        for (const [key, n] of Object.entries(whole.stats.kinds)) expect(s1.kinds[key as keyof ParseStats['kinds']] + s2.kinds[key as keyof ParseStats['kinds']]).toBe(n);
+      }
+    }
+    // (a range that starts at a unix row of one line reads it by that row's column, the first range's)
+    expect(atUnix).toBeGreaterThan(30);
   });
 });
