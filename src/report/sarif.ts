@@ -13,7 +13,7 @@ import { SarifBuilder, SarifResultBuilder, SarifRuleBuilder, SarifRunBuilder } f
 import { securitySeverityAt, type Finding, type Level, type RuleMeta, type ScanReport, type SnapshotReport } from '../engine/types';
 import type { Location } from '../snapshot/types';
 import { describeSocket } from '../snapshot/describe';
-import { waiverCause } from '../engine/waivers';
+import { waiverCause, waiverHostMatcher } from '../engine/waivers';
 import { artifactUri, fileUri } from './paths';
 import { groupBy, yamlFlow } from './group';
 import { prepareReport } from './redact';
@@ -261,6 +261,9 @@ export function buildSarifLog(input: ScanReport, ctx: FormatContext): Sarif.Log 
   const findingsOf = groupBy(report.findings, byHost);
   const notEvaluatedOf = groupBy(report.notEvaluated, byHost);
   const omittedOf = groupBy(report.omitted, byHost);
+  // each run is a host: a waiver's notice goes into the runs of the hosts it covers (every run for one without
+  // host:, or one whose host glob matched none of the scan's hosts, which is the whole scan's to mend)
+  const waiverHosts = report.waivers.map((w) => (w.noHostMatched ? () => true : waiverHostMatcher(w.host)));
 
   for (const host of hosts) {
     const snapshots = snapshotsOf.get(host) ?? [];
@@ -370,7 +373,7 @@ export function buildSarifLog(input: ScanReport, ctx: FormatContext): Sarif.Log 
         properties: { code: e.code },
       });
     }
-    const configNotifications: Sarif.Notification[] = report.waivers.map((w) => {
+    const configNotifications: Sarif.Notification[] = report.waivers.filter((_, i) => waiverHosts[i](host)).map((w) => {
       const cause = waiverCause(w);
       const why = cause ? ` (${cause}${w.ruleNotEvaluated ? ': keep it until it is' : ''})` : '';
       return {

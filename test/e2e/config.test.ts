@@ -336,11 +336,17 @@ describe('waivers', () => {
       `  ${c}:6  dangerous-port-exposed: matched nothing: its host pattern matched no scanned host — db hosts are firewalled`,
       `  ${c}:10  high-rtt: matched nothing: its rule was not evaluated where it applies — slow link`,
     ].join('\n'));
-    const texts = JSON.parse(fs.readFileSync(out('why.sarif'), 'utf8')).runs[0].invocations[0].toolConfigurationNotifications.map((n: { message: { text: string } }) => n.message.text);
-    expect(texts).toEqual([
+    // each run is a host: the waiver for small.tanp is in its run only
+    const runs = JSON.parse(fs.readFileSync(out('why.sarif'), 'utf8')).runs;
+    const texts = runs.map((run: { properties: { host: string }; invocations: { toolConfigurationNotifications: { message: { text: string } }[] }[] }) =>
+      [run.properties.host, run.invocations[0].toolConfigurationNotifications.map((n) => n.message.text)]);
+    const everyRun = [
       'The waiver for root-listener-exposed matched no finding (its rule is disabled): rule is disabled everywhere',
       'The waiver for dangerous-port-exposed matched no finding (its host pattern matched no scanned host): db hosts are firewalled',
-      'The waiver for high-rtt matched no finding (its rule was not evaluated where it applies: keep it until it is): slow link',
+    ];
+    expect(texts).toEqual([
+      ['small.tanpmioe', everyRun],
+      ['small.tanp', [...everyRun, 'The waiver for high-rtt matched no finding (its rule was not evaluated where it applies: keep it until it is): slow link']],
     ]);
     // on one host, the waiver for db-* is another host's business (a fleet's shared config): not listed
     const one = await scan(['--config', c]);

@@ -4,6 +4,7 @@ import { spawnSync } from 'node:child_process';
 import type * as Sarif from 'sarif';
 import { formatters } from '../../src/report';
 import { FINGERPRINT_KEY, SARIF_MAX_RELATED_LOCATIONS, SARIF_MAX_RESULTS_PER_RUN, buildSarifLog, splitByHosts } from '../../src/report/sarif';
+import type { ScanReport } from '../../src/engine/types';
 import { CTX, HOSTILE_PROCESS, bigReport, sampleReport } from './fixtures';
 import { announceSkip, findMultitool, multitoolValidate, sarifValidator, tempDir } from './helpers';
 
@@ -209,6 +210,18 @@ describe('SARIF', () => {
     expect(web.toolConfigurationNotifications![0].descriptor!.id).toBe('waiver-expired');
   });
 
+  test('a waiver\'s notice is in the runs of the hosts it covers: all for one without host: or whose host glob matched no host', () => {
+    const log = sarif(hostScopedWaivers());
+    const notices = log.runs.map((r) => [r.properties!.host, (r.invocations![0].toolConfigurationNotifications ?? []).map((n) => `${n.descriptor!.id} ${n.message.text.split(':').pop()!.trim()}`)]);
+    expect(notices).toEqual([
+      ['web-1.example.com', ['waiver-expired web only', 'waiver-unused every host', 'waiver-unused typo']],
+      ['db-1', ['waiver-unused db only', 'waiver-unused every host', 'waiver-unused typo']],
+      ['edge', ['waiver-unused every host', 'waiver-unused typo']],
+      ['bastion', ['waiver-unused every host', 'waiver-unused typo']],
+    ]);
+    expect(validate(log).valid).toBe(true);
+  });
+
   test('hostile strings: valid JSON, no control characters in messages, no builder placeholder trap', () => {
     const out = formatters.sarif.format(sampleReport(), CTX);
     const log = JSON.parse(out) as Sarif.Log;
@@ -229,6 +242,18 @@ describe('SARIF', () => {
   });
 });
 
+/** The sample report with waivers for some of its hosts (web-1.example.com, db-1, edge, bastion). */
+function hostScopedWaivers(): ScanReport {
+  const report = sampleReport();
+  report.waivers = [
+    { ruleId: 'telnet-listening', host: 'web-*', reason: 'web only', expires: '2025-01-01', status: 'expired', location: { file: 'socklint.yaml', line: 3 } },
+    { ruleId: 'no-public-db', host: 'db-?', reason: 'db only', expires: '2099-01-01', status: 'unused', location: { file: 'socklint.yaml', line: 8 } },
+    { ruleId: 'no-public-db', reason: 'every host', expires: '2099-01-01', status: 'unused', location: { file: 'socklint.yaml', line: 13 } },
+    { ruleId: 'no-public-db', host: 'dbb-*', reason: 'typo', expires: '2099-01-01', status: 'unused', noHostMatched: true, location: { file: 'socklint.yaml', line: 17 } },
+  ];
+  return report;
+}
+
 const multitool = findMultitool();
 if (!multitool) announceSkip('SARIF Multitool (GitHub ingestion rules)', 'install @microsoft/sarif-multitool or set SARIF_MULTITOOL');
 (multitool ? describe : describe.skip)('SARIF Multitool validate --rule-kind Gh;Sarif', () => {
@@ -243,6 +268,15 @@ if (!multitool) announceSkip('SARIF Multitool (GitHub ingestion rules)', 'instal
     const { status, problems } = multitoolValidate(multitool!, input, output);
     expect(status).toBe(0);
     expect(problems).toEqual([]);
+  });
+  test('no errors or warnings with waivers for some hosts only (runs without configuration notifications)', () => {
+    const dir = tempDir();
+    const input = path.join(dir, 'waivers.sarif');
+    const output = path.join(dir, 'waivers.validation.sarif');
+    fs.writeFileSync(input, formatters.sarif.format(hostScopedWaivers(), CTX));
+    const { status, problems } = multitoolValidate(multitool!, input, output);
+    expect(problems).toEqual([]);
+    expect(status).toBe(0);
   });
 });
 
