@@ -64,11 +64,14 @@ const SOMETIMES_SHOWN: Partial<Record<FieldGroup, string>> = { timer: '-o', proc
 /**
  * `flagsKnown` false: the snapshot does not say what it was captured with, so its rows told the groups — and a
  * group no row shows may have been asked for all the same (`ss -o` where no timer was pending).
+ *
+ * The reasons here are worded for one snapshot or many: the text report writes a reason once for every snapshot
+ * that shares it ("3 snapshots: needs socket memory (ss -m), not captured").
  */
 export function missingFieldsReason(missing: FieldGroup[], flagsKnown = true): string {
-  const reason = `needs ${missing.map((f) => FIELD_NEEDS[f]).join(' and ')}, which this snapshot does not carry`;
+  const reason = `needs ${missing.map((f) => FIELD_NEEDS[f]).join(' and ')}, not captured`;
   const flags = flagsKnown ? [] : missing.map((f) => SOMETIMES_SHOWN[f]).filter((x) => x !== undefined);
-  return flags.length === 0 ? reason : `${reason} (no row shows it: if the capture had ${flags.join(' and ')}, say so with --ss-flags)`;
+  return flags.length === 0 ? reason : `${reason} (no row shows ${flags.length === 1 ? 'it' : 'them'}: if ss was run with ${flags.join(' and ')}, say so with --ss-flags)`;
 }
 
 /**
@@ -123,7 +126,7 @@ const UNDECIDED_WHY: Record<UndecidedKind, string> = {
 const UNDECIDED_KINDS = Object.keys(UNDECIDED_WHY) as UndecidedKind[];
 
 export function undecidedReason(count: number, kinds: readonly UndecidedKind[]): string {
-  return `needs each socket's table (netid), which ${count} socket${count === 1 ? '' : 's'} of this snapshot lack — ${kinds.map((k) => UNDECIDED_WHY[k]).join('; ')}`;
+  return `needs each socket's table (netid), which ${count === 1 ? '1 socket lacks' : `${count} sockets lack`} — ${kinds.map((k) => UNDECIDED_WHY[k]).join('; ')}`;
 }
 
 /**

@@ -513,10 +513,21 @@ describe('a rule not evaluated for want of a group no row shows', () => {
       return Object.fromEntries(jsonReport(r).notEvaluated.map((n) => [n.ruleId, n.reason]));
     };
     const unknown = await reason([]);
-    expect(unknown.retransmitting).toBe('needs timer information (ss -o or -e), which this snapshot does not carry (no row shows it: if the capture had -o, say so with --ss-flags)');
-    expect(unknown['high-rtt']).toBe('needs TCP internals (ss -i), which this snapshot does not carry');
+    expect(unknown.retransmitting).toBe('needs timer information (ss -o or -e), not captured (no row shows it: if ss was run with -o, say so with --ss-flags)');
+    expect(unknown['high-rtt']).toBe('needs TCP internals (ss -i), not captured');
     const known = await reason(['--ss-flags=-tanp']);
-    expect(known.retransmitting).toBe('needs timer information (ss -o or -e), which this snapshot does not carry');
+    expect(known.retransmitting).toBe('needs timer information (ss -o or -e), not captured');
     expect((await reason(['--ss-flags=-tanpo'])).retransmitting).toBeUndefined();
+  });
+
+  it('is worded for one snapshot or many: the text report writes one reason for every snapshot that shares it', async () => {
+    const tan = path.join(ROOT, 'fixtures/real/small.tan.ss');
+    const tanp = path.join(ROOT, 'fixtures/real/small.tanp.ss');
+    const r = await runCli(['scan', tan, tanp, '--fail-on', 'none', '-f', 'text']);
+    const lines = r.stdout.split('\n');
+    const reasonOf = (rule: string) => lines.find((l) => l.startsWith(`  ${rule}  `));
+    expect(reasonOf('high-rtt')).toBe('  high-rtt  2 snapshots: needs TCP internals (ss -i), not captured');
+    expect(reasonOf('retransmitting')).toBe('  retransmitting  2 snapshots: needs timer information (ss -o or -e), not captured (no row shows it: if ss was run with -o, say so with --ss-flags)');
+    expect(r.stdout).not.toMatch(/this snapshot|the capture had/);
   });
 });

@@ -4,7 +4,7 @@
  * outcome depends on their table is reported as not evaluated — never as passing.
  */
 import { parseSsText } from '../../src/snapshot/parser';
-import { SnapshotEvaluator } from '../../src/engine/evaluate';
+import { SnapshotEvaluator, undecidedReason } from '../../src/engine/evaluate';
 import type { CompiledRule } from '../../src/rules/types';
 import type { SocketRecord } from '../../src/snapshot/types';
 import { compile, matcher } from '../rules/helpers';
@@ -64,7 +64,12 @@ describe('the evaluator', () => {
     const r = run([matcher('netid: tcp\nrecvQ: {gt: 0}')], [estab('unknown', 7000)], { inet: 1 });
     expect(r.evaluated).toEqual([]);
     expect(r.notEvaluated).toHaveLength(1);
-    expect(r.notEvaluated[0].reason).toMatch(/^needs each socket's table \(netid\), which 1 socket of this snapshot lack — .*--ss-flags=-tnp/);
+    expect(r.notEvaluated[0].reason).toMatch(/^needs each socket's table \(netid\), which 1 socket lacks — .*--ss-flags=-tnp/);
+  });
+
+  it('says how many sockets lack a table in words that fit one snapshot or many (the text report groups them)', () => {
+    expect(undecidedReason(1, ['inet'])).toMatch(/^needs each socket's table \(netid\), which 1 socket lacks — rows without a Netid column/);
+    expect(undecidedReason(3, ['unix', 'other'])).toMatch(/^needs each socket's table \(netid\), which 3 sockets lack — unix rows .*; rows whose table cannot be told/);
   });
 
   it('evaluates rules that do not read the netid, or whose netids undecided sockets cannot have', () => {

@@ -216,7 +216,7 @@ export function sampleReport(): ScanReport {
       snapshot('live:bastion', 'bastion', { sockets: 5, lines: 6, states: { LISTEN: 2, UNCONN: 3 } }),
     ],
     findings,
-    notEvaluated: [{ ruleId: 'close-wait-excess', host: 'edge', file: '-', reason: 'needs the socket state (a State column, or a query that implies it), which this snapshot does not carry' }],
+    notEvaluated: [{ ruleId: 'close-wait-excess', host: 'edge', file: '-', reason: 'needs the socket state (a State column, or a query that implies it), not captured' }],
     omitted: [{ ruleId: 'telnet-listening', host: web, file: webFile, count: 3 }],
     waivers: [
       { ruleId: 'telnet-listening', reason: 'old lab box', expires: '2025-01-01', status: 'expired', location: { file: 'socklint.yaml', line: 12 } },

@@ -52,11 +52,11 @@ describe('text report', () => {
   test('not-evaluated rules: one line per reason and set of rules, naming the snapshots that share it', () => {
     const report = sampleReport();
     const ne = (ruleId: string, file: string, reason: string) => ({ ruleId, host: file.replace(/\.ss$/, ''), file, reason });
-    const memory = 'needs socket memory (ss -m), which this snapshot does not carry';
+    const memory = 'needs socket memory (ss -m), not captured';
     report.notEvaluated = [
       ...['a', 'b', 'c', 'd', 'e', 'f', 'g'].flatMap((h) => [ne('socket-drops', `${h}.ss`, memory), ne('socket-memory-pressure', `${h}.ss`, memory)]),
       ne('socket-drops', 'h.ss', memory),
-      ne('recv-queue-backlog', 'q.ss', 'needs each socket\'s table (netid), which 2 sockets of this snapshot lack'),
+      ne('recv-queue-backlog', 'q.ss', 'needs each socket\'s table (netid), which 2 sockets lack'),
     ];
     const out = formatters.text.format(report, { ...CTX, color: false });
     const section = out.slice(out.indexOf('Not evaluated (16)'), out.indexOf('\n\n', out.indexOf('Not evaluated (16)')));
@@ -65,7 +65,7 @@ describe('text report', () => {
       `  socket-drops, socket-memory-pressure  7 snapshots: ${memory}`,
       '    a.ss (a), b.ss (b), c.ss (c), d.ss (d), e.ss (e) and 2 more',
       `  socket-drops  h.ss (h): ${memory}`,
-      "  recv-queue-backlog  q.ss (q): needs each socket's table (netid), which 2 sockets of this snapshot lack",
+      "  recv-queue-backlog  q.ss (q): needs each socket's table (netid), which 2 sockets lack",
     ]);
   });
 
