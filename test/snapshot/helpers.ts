@@ -3,7 +3,10 @@ import * as path from 'path';
 import { parseSsText, type ParseStats, type SsParser } from '../../src/snapshot/parser';
 import { builtinServices } from '../../src/snapshot/services';
 
-export const SHARED = path.resolve(__dirname, '../../../shared');
+import { SHARED } from '../report/helpers';
+
+/** The shared material (SOCKLINT_SHARED, else `../shared`): one definition for every suite (test/report/helpers). */
+export { SHARED };
 export const CORPUS = path.join(SHARED, 'corpus');
 export const SYNTHETIC = path.resolve(__dirname, '../../fixtures/synthetic');
 
