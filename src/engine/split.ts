@@ -87,17 +87,17 @@ export function cutPoint(file: string, from: number, size: number, minBytes = pa
 }
 
 /**
- * Whether the first range ended in the state the second one was started from (but for the column of ports, which
- * the second range does not start from: it tells whether that range read its first unix row right, samePort).
+ * Whether the first range ended in the state the second one was started from (but for the columns of ports, which
+ * the second range does not start from: they tell whether that range read its first unix row right, samePort).
  */
 export function sameSeed(a: ParserSeed, b: ParserSeed): boolean {
-  return JSON.stringify({ ...a, port: undefined }) === JSON.stringify({ ...b, port: undefined });
+  return JSON.stringify({ ...a, port: undefined, peer: undefined }) === JSON.stringify({ ...b, port: undefined, peer: undefined });
 }
 
 /**
- * Whether the second range read its first unix row by the column of ports the file's parse had at its start
- * (boundary: the first range's checkpoint): a range that read one before a row told it the column took the row's own.
+ * Whether the second range read its first unix row by the columns of ports the file's parse had at its start
+ * (boundary: the first range's checkpoint): a range that read one before a row told it the columns took the row's own.
  */
-export function samePort(boundary: ParserSeed, second: Pick<ParseStats, 'startPort'>): boolean {
-  return second.startPort === undefined || second.startPort === boundary.port;
+export function samePort(boundary: ParserSeed, second: Pick<ParseStats, 'startPort' | 'startPeer'>): boolean {
+  return second.startPort === undefined || (second.startPort === boundary.port && second.startPeer === boundary.peer);
 }

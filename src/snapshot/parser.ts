@@ -11,7 +11,7 @@ import {
 } from './fields';
 import {
   EMPTY_EP, NEEDS_EXTENDED, NEEDS_SKMEM, NEEDS_TCP, declareStates, isHexDigit, latin1, lineTextEnd, newThinItems, newThinTail, readThinTail, spaceWords,
-  MAX_PORT, ownThinRow, stateOf, stateStart, thinItems, thinKeys, thinProcesses, tokenEnd, type KeyTable, type ThinRow,
+  MAX_PORT, ownThinRow, stateOf, stateStart, thinItems, thinKeys, thinProcesses, thinTokens, tokenEnd, type KeyTable, type ThinRow,
 } from './thin';
 import { PROTOCOLS, defaultServices, protocolNumber, type ServiceTable } from './services';
 import type { Endpoint, FieldGroup, SocketRecord, SsSummary, UnparsedLine } from './types';
@@ -45,10 +45,12 @@ export interface ParserSeed {
   /** Whether the file's lines end in CR LF (its first line's, or its last header's, do). */
   crlf?: boolean;
   /**
-   * From checkpoint: the column of the table's ports there (SsParser.portCol), which a byte range does not start
-   * from (it starts without one) but may assume for its first unix row (ParseStats.startPort): the scan compares them.
+   * From checkpoint: the columns of the table's local and peer ports there (SsParser.portCol, peerCol), which a byte
+   * range does not start from (it starts without them) but may assume for its first unix row (ParseStats.startPort,
+   * startPeer): the scan compares them.
    */
   port?: number;
+  peer?: number;
 }
 
 export interface ParseSink {
@@ -109,11 +111,12 @@ export interface ParseStats {
    */
   lineNotes: number;
   /**
-   * In a parser started from a seed (a byte range) whose first unix row came before any row told the column of the
-   * table's ports: the column that row was read by (its INODE's) — right only if the file's parse had that column
-   * there (ParserSeed.port at the range's start), which split.ts checks.
+   * In a parser started from a seed (a byte range) whose first unix row came before any row told the columns of the
+   * table's ports: the columns that row was read by (its INODE's, its PEERINODE's) — right only if the file's parse
+   * had them there (ParserSeed.port and peer at the range's start), which split.ts checks.
    */
   startPort?: number;
+  startPeer?: number;
   fields: Set<FieldGroup>;
   /**
    * Sockets whose table could not be told (netid `unknown`: rows without a Netid column that show neither tcp
@@ -264,10 +267,6 @@ const USERS_NOT_CLOSED = 'users:(( group not closed: the socket is kept, without
 // why a unix row read by the column of its table's ports (SsParser.portCol) is not read so, or reported
 const UNIX_NOT_AT_COLUMN = 'unix address without INODE PEER INODE where the column of the ports is';
 const UNIX_NAME_UNDECIDED = 'unix socket name with newlines and bytes that are not UTF-8: the line its row ends on cannot be told';
-const UNIX_NAME_CHANGED = 'unix socket name with newlines and bytes that are not ASCII, whose row does not end where the ' +
-  'column of the ports says: were the bytes ss wrote changed (bad bytes replaced, the file converted)?';
-/** Any character that is not ASCII. */
-const NOT_ASCII = /[^\x00-\x7f]/;
 /** A unix name is at most 108 bytes (sun_path; ss shows an abstract name's NULs as `@`). */
 const UNIX_NAME_BYTES = 108;
 /**
@@ -594,6 +593,11 @@ export class SsParser {
    * read without it (tryNameJoin, afterUnix); PORT_RANGE_START at the start of a byte range.
    */
   private portCol = PORT_UNKNOWN;
+  /**
+   * The byte column of the peer ports as portCol is of the local ones (a unix socket's PEERINODE, after its peer's
+   * name `*`): where a unix row read by portCol must have its PEERINODE too, when known.
+   */
+  private peerCol = PORT_UNKNOWN;
   /** The UTF-8 bytes of the physical line being read (its CR and BOM taken off), and whether a CR was. */
   private lineBytes = 0;
   private lineCr = false;
@@ -602,10 +606,12 @@ export class SsParser {
    * a CR at the end of a line is a unix name's, and counts as one of its bytes (heldName).
    */
   private crlf = false;
-  /** Set by parseRow for a unix row it read: where its INODE starts in the text it was given, else -1. */
+  /** Set by parseRow for a unix row it read: where its INODE and PEERINODE start in the text it was given, else -1. */
   private rowInodeAt = -1;
-  /** Set by parseRow for a row of another table it made a record of: where its local port starts, else -1. */
+  private rowPeerInodeAt = -1;
+  /** Set by parseRow for a row of another table it made a record of: where its local (inet: and peer) port starts, else -1. */
   private rowPort = -1;
+  private rowPeerPort = -1;
   /** Set by parseRow for a row whose `users:((` group does not close; rowComm: the bytes of its JOIN's COMM so far. */
   private rowTruncated = false;
   private rowComm = 0;
@@ -651,6 +657,7 @@ export class SsParser {
       Object.assign(this.stats.meta, seed.meta);
       this.curUnixText = RANGE_START;
       this.portCol = PORT_RANGE_START;
+      this.peerCol = PORT_UNKNOWN;
       this.crlf = seed.crlf === true;
     }
   }
@@ -678,6 +685,7 @@ export class SsParser {
       meta: { ...this.stats.meta },
       ...(this.crlf ? { crlf: true } : {}),
       port: this.portCol,
+      peer: this.peerCol,
     };
   }
 
@@ -686,6 +694,11 @@ export class SsParser {
     const buf = typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk;
     let start = 0;
     const n = buf.length;
+    if (this.lineNo === 0 && this.partLen === 0) {
+      // (the first line may be a thin row, which onLine does not see)
+      const nl = buf.indexOf(10);
+      if (nl > 0) this.crlf = buf[nl - 1] === 13;
+    }
     while (start <= n) {
       let nl = buf.indexOf(10, start);
       if (nl < 0) {
@@ -852,8 +865,6 @@ export class SsParser {
     this.seen |= seen;
     this.cur = rec;
     this.curThin = t;
-    this.portCol = tail.localPort - start;
-    if (lineNo === 1) this.crlf = b[nl - 1] === 13;
     this.curLazy = false;
     this.curSkipped = false;
     this.curCls = netid === undefined ? Cls.INET : -1;
@@ -1122,7 +1133,8 @@ export class SsParser {
         queues: text.includes('Recv-Q'),
         process: text.includes('Process'),
       };
-      this.portCol = headerPort(text);
+      this.portCol = headerPort(text, 'Local Address:');
+      this.peerCol = headerPort(text, 'Peer Address:');
       this.crlf = this.lineCr;
       // nothing is dropped unseen: text after the titles (a row glued on, junk) is reported
       const rest = titlesEnd(text, p);
@@ -1289,7 +1301,7 @@ export class SsParser {
       const seen = this.seen;
       const at = j.text.length + 1 + i;
       const rec = this.row(joined, j.line, false, at);
-      if (rec === JOIN || (typeof rec !== 'string' && !longUnixName(rec))) {
+      if ((rec === JOIN || (typeof rec !== 'string' && !longUnixName(rec))) && this.atPeerColumn(joined, at, port)) {
         this.join = undefined;
         this.stats.kinds.joined++;
         this.takeRow(rec, joined, j.line, true, at);
@@ -1297,28 +1309,23 @@ export class SsParser {
       }
       this.seen = seen; // (items of a row that is not one)
     }
-    this.readHeldAgain(t);
+    this.readHeldAgain();
     return this.join !== undefined && this.tryJoin(text, lineNo);
   }
 
   /**
-   * The lines of a unix row held for its column (heldName) read again as they are read without one: the column is
-   * forgotten until a row tells it again. Unless they (or `next`, the line the column fell in) hold bytes that are not
-   * ASCII — such a row does end where the column says, but a file whose text was changed after ss wrote it (a bad
-   * byte made U+FFFD, a file converted) counts them otherwise —: then the row is reported, and none of its lines
-   * makes a row.
+   * The lines of a unix row held for its column (heldName) read again as they are read without one (a table ss did not
+   * align so: edited, or ss ≤ 4.14 — or a file whose bytes were changed after ss wrote them, a name's bad bytes made
+   * U+FFFD or the file converted, which the column cannot tell apart): the column is forgotten until a row tells it.
    */
-  private readHeldAgain(next = ''): void {
+  private readHeldAgain(): void {
     const j = this.join!;
     const lines = j.lines!;
     this.join = undefined;
-    if (NOT_ASCII.test(j.text) || NOT_ASCII.test(next)) {
-      this.unparsed(j.line, lines[0], UNIX_NAME_CHANGED);
-      return;
-    }
     const bytes = this.lineBytes;
     const cr = this.lineCr;
     this.portCol = PORT_UNKNOWN;
+    this.peerCol = PORT_UNKNOWN;
     this.stats.kinds.joined -= lines.length - 1;
     this.lineBytes = j.bytes![0];
     this.lineCr = j.crs![0];
@@ -1543,9 +1550,12 @@ export class SsParser {
       this.afterUnix(s, lineNo, joined);
       return;
     }
+    const before = this.curThin;
     this.flushRecord();
     const seen = this.seen;
     const rec = this.row(s, lineNo, joined, at);
+    // a row read thin tells the column where a unix row after it needs it (no cost per thin row)
+    if (before !== undefined && this.rowUnix) this.thinColumns(before);
     if (joined) this.takeRow(rec, s, lineNo, sure, at);
     else this.settle(rec, seen, s, lineNo);
   }
@@ -1580,13 +1590,13 @@ export class SsParser {
       return;
     }
     if (at > 0) {
-      if (this.rowInodeAt === at && (rec === JOIN || typeof rec !== 'string')) {
+      if (this.rowInodeAt === at && (rec === JOIN || typeof rec !== 'string') && this.atPeerColumn(s, at, port)) {
         this.takeRow(rec, s, lineNo, true, at);
         return;
       }
       this.seen = seen;
       const r = this.row(s, lineNo, false, at);
-      if (r === JOIN || typeof r !== 'string') {
+      if ((r === JOIN || typeof r !== 'string') && this.atPeerColumn(s, at, port)) {
         this.takeRow(r, s, lineNo, true, at);
         return;
       }
@@ -1594,6 +1604,24 @@ export class SsParser {
       rec = this.row(s, lineNo, false);
     }
     this.takeRow(rec, s, lineNo);
+  }
+
+  /**
+   * Whether the unix row parseRow just read from s, its INODE at index `at` and byte column `port`, has its PEERINODE
+   * where peerCol is (when known): ss pads the INODE and the peer's name to their columns' widths.
+   */
+  private atPeerColumn(s: string, at: number, port: number): boolean {
+    const peer = this.rowPeerInodeAt;
+    if (this.peerCol < 0 || peer < 0) return true;
+    const span = s.slice(at, peer);
+    return span.indexOf('\ufffd') >= 0 || port + inputBytes(span, 0, span.length) === this.peerCol;
+  }
+
+  /** The columns a row read thin tells, for a unix row after it (read only then: no cost per thin row). */
+  private thinColumns(t: ThinRow): void {
+    const tail = thinTokens(t);
+    this.portCol = afterColon(t, tail.localStart, tail.localEnd);
+    this.peerCol = afterColon(t, tail.peerStart, tail.peerEnd);
   }
 
   /** portCol for a unix row about to be read: PORT_UNKNOWN when not known. */
@@ -1609,10 +1637,14 @@ export class SsParser {
    */
   private rangeStartRow(rec: SocketRecord | string, s: string, lineNo: number): void {
     const at = this.rowInodeAt;
-    const port = at > 0 && (rec === JOIN || typeof rec !== 'string') ? byteOffset(s, at) : PORT_UNKNOWN;
+    const read = at > 0 && (rec === JOIN || typeof rec !== 'string');
+    const port = read ? byteOffset(s, at) : PORT_UNKNOWN;
+    const peer = read ? byteOffset(s, this.rowPeerInodeAt) : PORT_UNKNOWN;
     this.portCol = port;
-    if (port >= 0) {
+    this.peerCol = peer;
+    if (port >= 0 && peer >= 0) {
       this.stats.startPort = port;
+      this.stats.startPeer = peer;
       this.takeRow(rec, s, lineNo, true, at);
       return;
     }
@@ -1711,12 +1743,15 @@ export class SsParser {
     this.curMptcp = this.rowMptcp;
     if (!this.rowUnix) {
       if (this.rowPort >= 0) this.portCol = this.rowPort;
+      if (this.rowPeerPort >= 0) this.peerCol = this.rowPeerPort;
     } else if (!sure) {
       if (why === undefined) {
         this.curUnixText = s;
         this.curUnixLine = lineNo;
       }
-      this.portCol = s.indexOf('\n') < 0 ? byteOffset(s, this.rowInodeAt) : PORT_UNKNOWN;
+      const line = s.indexOf('\n') < 0;
+      this.portCol = line ? byteOffset(s, this.rowInodeAt) : PORT_UNKNOWN;
+      this.peerCol = line ? byteOffset(s, this.rowPeerInodeAt) : PORT_UNKNOWN;
     }
   }
 
@@ -1741,7 +1776,9 @@ export class SsParser {
     this.rowBad = undefined;
     this.rowUnix = false;
     this.rowInodeAt = -1;
+    this.rowPeerInodeAt = -1;
     this.rowPort = -1;
+    this.rowPeerPort = -1;
     let ins = 0; // spaces put into s (glued columns of ss 4.15–4.19), all before its addresses
     let s = s0;
     let n = trimmedLength(s);
@@ -1876,15 +1913,20 @@ export class SsParser {
           return at === undefined && !joined && inputBytes(s, p, s.length) + 1 <= UNIX_HELD_BYTES ? NAME_JOIN : r;
         }
         this.rowInodeAt -= ins;
+        this.rowPeerInodeAt -= ins;
         extStart = r;
         break;
       }
       case Cls.NL: {
         const r = netlinkAddresses(rec, s, p, n);
         if (typeof r === 'string') return r;
-        // PROTO:PORTID, the protocol name without a colon (a process name in PORTID may hold one)
+        // PROTO:PORTID, the protocol name without a colon (a process name in PORTID may hold one); the peer `*` or
+        // GROUP:PORTID
+        const e1 = tokEnd(s, p, n);
         const c = s.indexOf(':', p);
-        if (c >= 0 && c < tokEnd(s, p, n)) this.rowPort = c + 1 - ins;
+        if (c >= 0 && c < e1) this.rowPort = c + 1 - ins;
+        const p2 = skipWs(s, e1, n);
+        this.rowPeerPort = peerPortAt(s, p2, tokEnd(s, p2, n)) - ins;
         extStart = r;
         break;
       }
@@ -1907,6 +1949,7 @@ export class SsParser {
         rec.peer = r;
         const c = lastColon(s, p, e1);
         if (c >= 0) this.rowPort = c + 1 - ins;
+        this.rowPeerPort = peerPortAt(s, p2, e2) - ins;
         break;
       }
     }
@@ -1984,6 +2027,7 @@ export class SsParser {
       rec.local = unixEndpoint(s.slice(starts[0], starts[j] - 1), parseIntRange(s, starts[j], ends[j]));
       rec.peer = unixEndpoint(s.slice(starts[j + 1], ends[j + 1]), parseIntRange(s, starts[j + 2], ends[j + 2]));
       this.rowInodeAt = starts[j];
+      this.rowPeerInodeAt = starts[j + 2];
     };
     // where the INODE is known: it and the peer are there, items (or the process column) after them
     const ends3 = (j: number): boolean => j + 3 >= m || looksLikeExtension(s.slice(starts[j + 3], ends[j + 3]));
@@ -2302,10 +2346,25 @@ function byteOffset(s: string, i: number): number {
   return n;
 }
 
-/** Where `Port` starts in a header line (`Local Address:Port`), or PORT_UNKNOWN. */
-function headerPort(s: string): number {
-  const i = s.indexOf('Local Address:');
-  return i >= 0 && s.startsWith('Port', i + 14) ? i + 14 : PORT_UNKNOWN;
+/**
+ * Where the port of peer address token s[from..to) starts: after its last `:`, or (a peer without one: `*`, `-`) where
+ * its empty port would (ss prints the address right-aligned, the port after it).
+ */
+function peerPortAt(s: string, from: number, to: number): number {
+  const c = lastColon(s, from, to);
+  return c >= 0 ? c + 1 : to;
+}
+
+/** Where the port of the address token [from, to) of thin row t starts in its line: after the token's last `:`. */
+function afterColon(t: ThinRow, from: number, to: number): number {
+  for (let i = to - 1; i >= from; i--) if (t[0][i] === 58 /* : */) return i + 1 - t[1];
+  return PORT_UNKNOWN;
+}
+
+/** Where `Port` starts after `title` (`Local Address:`, `Peer Address:`) in a header line, or PORT_UNKNOWN. */
+function headerPort(s: string, title: string): number {
+  const i = s.indexOf(title);
+  return i >= 0 && s.startsWith('Port', i + title.length) ? i + title.length : PORT_UNKNOWN;
 }
 
 /**

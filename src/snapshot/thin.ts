@@ -78,8 +78,6 @@ export function isHexDigit(c: number): boolean {
 
 /** Whether the port of the token inetToken read last is a service name (set by it: no second walk of the token). */
 let portNamed = false;
-/** Where the port of the token inetToken read last starts (set by it, as portNamed). */
-let portAt = 0;
 
 /**
  * The end of an inet endpoint token at p — `A.B.C.D:PORT`, `*:PORT`, `[V6]:PORT` (hex, ':' and '.' inside),
@@ -117,7 +115,6 @@ function inetToken(b: Buffer, p: number, end: number): number {
   }
   if (i < 0 || i >= end || b[i] !== 58 /* : */) return -1;
   i++;
-  portAt = i;
   const c = b[i];
   portNamed = false;
   if (c >= 48 && c <= 57) {
@@ -243,8 +240,6 @@ export interface ThinTail {
   localEnd: number;
   peerStart: number;
   peerEnd: number;
-  /** Where the local port starts: the column every row of ss's table has its local port in (SsParser.portCol). */
-  localPort: number;
   usersStart: number;
   usersEnd: number;
   /** The users block's entries, six bounds each (usersBlock), when readThinTail was asked for them. */
@@ -254,7 +249,7 @@ export interface ThinTail {
 }
 
 export function newThinTail(): ThinTail {
-  return { recvQ: 0, sendQ: 0, localStart: 0, localEnd: 0, peerStart: 0, peerEnd: 0, localPort: 0, usersStart: -1, usersEnd: -1, users: [], extStart: -1, named: false };
+  return { recvQ: 0, sendQ: 0, localStart: 0, localEnd: 0, peerStart: 0, peerEnd: 0, usersStart: -1, usersEnd: -1, users: [], extStart: -1, named: false };
 }
 
 /**
@@ -311,13 +306,11 @@ export function readThinTail(b: Buffer, p: number, end: number, out: ThinTail, u
   const lE = inetToken(b, lS, end);
   if (lE < 0 || b[lE] !== 32) return false;
   const named = portNamed;
-  const port = portAt;
   const pS = spaces(b, lE, end);
   const pE = inetToken(b, pS, end);
   if (pE < 0) return false;
   out.localStart = lS;
   out.localEnd = lE;
-  out.localPort = port;
   out.peerStart = pS;
   out.peerEnd = pE;
   out.named = named || portNamed;
