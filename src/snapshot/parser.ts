@@ -606,12 +606,14 @@ export class SsParser {
    * a CR at the end of a line is a unix name's, and counts as one of its bytes (heldName).
    */
   private crlf = false;
-  /** Set by parseRow for a unix row it read: where its INODE and PEERINODE start in the text it was given, else -1. */
+  /** Set by parseRow for a unix row it read: where its INODE and PEERINODE start in the text it was given. */
   private rowInodeAt = -1;
   private rowPeerInodeAt = -1;
-  /** Set by parseRow for a row of another table it made a record of: where its local (inet: and peer) port starts, else -1. */
+  /** Set by parseRow for a row of another table it read: where its local and peer ports start (-1: unknown). */
   private rowPort = -1;
   private rowPeerPort = -1;
+  /** Set by inetEndpoint: where the port of the endpoint it read last starts. */
+  private endpointPort = -1;
   /** Set by parseRow for a row whose `users:((` group does not close; rowComm: the bytes of its JOIN's COMM so far. */
   private rowTruncated = false;
   private rowComm = 0;
@@ -1554,24 +1556,27 @@ export class SsParser {
     this.flushRecord();
     const seen = this.seen;
     const rec = this.row(s, lineNo, joined, at);
-    // a row read thin tells the column where a unix row after it needs it (no cost per thin row)
-    if (before !== undefined && this.rowUnix) this.thinColumns(before);
-    if (joined) this.takeRow(rec, s, lineNo, sure, at);
-    else this.settle(rec, seen, s, lineNo);
+    if (joined || !this.rowUnix) {
+      this.takeRow(rec, s, lineNo, sure, at);
+      return;
+    }
+    // a row read thin tells the columns where a unix row after it needs them (no cost per thin row)
+    if (before !== undefined) this.thinColumns(before);
+    this.settle(rec, seen, s, lineNo);
   }
 
   /**
-   * Takes row s, the first line of a row, read as rec (seen: the SEEN_* bits before it was read). A unix row in a table
-   * whose port column is known (portCol) is read by it: a line that ends before the column is the start of a name
+   * Takes s, the first line of a unix row, read as rec (seen: the SEEN_* bits before it was read). In a table whose
+   * port column is known (portCol) the row is read by it: a line that ends before the column is the start of a name
    * that goes on (heldName); any other line is the whole row, its INODE where the column is — unless none is there
    * (a new render batch, a table ss did not align so), when the row is read as it reads, and tells the column.
    */
   private settle(rec: SocketRecord | string, seen: number, s: string, lineNo: number): void {
-    if (this.rowUnix && this.portCol === PORT_RANGE_START && this.stats.meta.source !== 'proc') {
+    if (this.portCol === PORT_RANGE_START && this.stats.meta.source !== 'proc') {
       this.rangeStartRow(rec, s, lineNo);
       return;
     }
-    const port = this.rowUnix ? this.alignedPort() : PORT_UNKNOWN;
+    const port = this.alignedPort();
     if (port < 0) {
       this.takeRow(rec, s, lineNo);
       return;
@@ -1690,7 +1695,7 @@ export class SsParser {
       }
     }
     this.flushRecord();
-    if (joined) this.takeRow(rec, s, lineNo);
+    if (joined || !this.rowUnix) this.takeRow(rec, s, lineNo);
     else this.settle(rec, seen, s, lineNo);
   }
 
@@ -1775,10 +1780,6 @@ export class SsParser {
     this.rowTruncated = false;
     this.rowBad = undefined;
     this.rowUnix = false;
-    this.rowInodeAt = -1;
-    this.rowPeerInodeAt = -1;
-    this.rowPort = -1;
-    this.rowPeerPort = -1;
     let ins = 0; // spaces put into s (glued columns of ss 4.15–4.19), all before its addresses
     let s = s0;
     let n = trimmedLength(s);
@@ -1924,7 +1925,7 @@ export class SsParser {
         // GROUP:PORTID
         const e1 = tokEnd(s, p, n);
         const c = s.indexOf(':', p);
-        if (c >= 0 && c < e1) this.rowPort = c + 1 - ins;
+        this.rowPort = c >= 0 && c < e1 ? c + 1 - ins : -1;
         const p2 = skipWs(s, e1, n);
         this.rowPeerPort = peerPortAt(s, p2, tokEnd(s, p2, n)) - ins;
         extStart = r;
@@ -1941,15 +1942,21 @@ export class SsParser {
         const raw = this.rawPort(netid);
         // inet addresses are read in place (the common case: no token strings made)
         const l = cls === Cls.INET ? this.inetEndpoint(s, p, e1, proto, raw) : this.endpoint(cls, s.slice(p, e1), proto, raw);
+        const lp = this.endpointPort;
         const r = cls === Cls.INET ? this.inetEndpoint(s, p2, e2, proto, raw) : this.endpoint(cls, s.slice(p2, e2), proto, raw);
         if (typeof l === 'string') return `local ${l}`;
         if (typeof r === 'string') return `peer ${r}`;
         if (!l || !r) return cls === Cls.INET ? unrecognised(s0) : `unrecognised ${netid} address`;
         rec.local = l;
         rec.peer = r;
-        const c = lastColon(s, p, e1);
-        if (c >= 0) this.rowPort = c + 1 - ins;
-        this.rowPeerPort = peerPortAt(s, p2, e2) - ins;
+        if (cls === Cls.INET) {
+          this.rowPort = lp - ins;
+          this.rowPeerPort = this.endpointPort - ins;
+        } else {
+          const c = lastColon(s, p, e1);
+          this.rowPort = c >= 0 ? c + 1 - ins : -1;
+          this.rowPeerPort = peerPortAt(s, p2, e2) - ins;
+        }
         break;
       }
     }
@@ -2145,6 +2152,7 @@ export class SsParser {
       }
     }
     if (addrTo === addrFrom || c + 1 === to) return undefined;
+    this.endpointPort = c + 1;
     const ep: Endpoint = { address: s.slice(addrFrom, addrTo), port: null };
     if (iface) ep.iface = iface;
     const v = parseIntRange(s, c + 1, to);
