@@ -28,7 +28,8 @@ function decode(bytes: Buffer): LimitedRead {
       return { notUtf8: { line: 1, column: 1, byte: bytes[0], utf16: true } };
     }
     const at = firstInvalidUtf8(bytes);
-    const lineStart = bytes.lastIndexOf(0x0a, at - 1) + 1;
+    // (lastIndexOf from -1 would search from the end: a bad first byte would be placed after the last LF)
+    const lineStart = at === 0 ? 0 : bytes.lastIndexOf(0x0a, at - 1) + 1;
     let line = 1;
     for (let p = bytes.indexOf(0x0a); p >= 0 && p < at; p = bytes.indexOf(0x0a, p + 1)) line++;
     return { notUtf8: { line, column: at - lineStart + 1, byte: bytes[at] } };

@@ -283,6 +283,8 @@ describe('resource limits', () => {
       '3:14 not-utf8 the file is not UTF-8: byte 0xe9 here is not part of a UTF-8 character',
     ]);
     expect(at('utf16.yaml', Buffer.from('\ufeffrules: []\n', 'utf16le'))).toEqual(['1:1 not-utf8 the file is UTF-16 (by its byte-order mark), not UTF-8']);
+    // a bad first byte is at 1:1 (it was placed after the file's last LF: 1:-10)
+    expect(at('first.yaml', Buffer.concat([Buffer.from([0xff]), Buffer.from('rules: []\n')]))).toEqual(['1:1 not-utf8 the file is not UTF-8: byte 0xff here is not part of a UTF-8 character']);
     // overlong, a surrogate, past U+10FFFF, cut short at the end: each is where it starts
     for (const bad of [[0xc0, 0x80], [0xed, 0xa0, 0x80], [0xf4, 0x90, 0x80, 0x80], [0xe2, 0x82]]) {
       expect(at('bad.yaml', Buffer.concat([Buffer.from('# ok é\n# '), Buffer.from(bad)]))).toEqual([`2:3 not-utf8 the file is not UTF-8: byte 0x${bad[0].toString(16)} here is not part of a UTF-8 character`]);
