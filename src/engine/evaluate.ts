@@ -109,7 +109,7 @@ function listable(f: SocketFilter, c: Coverage): boolean {
 export function unlistedReason(f: SocketFilter, c: Coverage): string {
   const or = (xs: Iterable<string>): string => [...xs].join(', ').replace(/, ([^,]*)$/, ' or $1');
   const what = `${f.netids ? `${or(f.netids)} ` : ''}sockets${f.states ? ` in state ${or(f.states)}` : ''}`;
-  const tableless = f.netids !== undefined && ![...f.netids].some((n) => covers({ ...c, states: undefined }, n, undefined));
+  const tableless = f.netids !== undefined && ![...f.netids].some((n) => covers(c, n, undefined));
   const options = tableless ? [...new Set([...f.netids!].map((n) => TABLE_OPTIONS[n] ?? '-A'))] : [];
   const fix = tableless ? `capture with ss ${or(options)} (the table${f.netids!.size > 1 ? 's' : ''})` : 'capture with ss -a (every state)';
   return `needs ${what}, which a capture taken with ${c.flags} does not list: ${fix}`;

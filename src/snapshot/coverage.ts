@@ -1,4 +1,4 @@
-import { parseFlags, type FlagInfo } from './parser';
+import { STATE_FILTERS, parseFlags, type FlagInfo } from './parser';
 import type { SocketFilter } from '../rules/compile';
 
 /**
@@ -29,13 +29,13 @@ const minus = (from: ReadonlySet<string>, ...states: string[]): Set<string> => n
 /** ss.c SS_CONN: the default state filter — every state but LISTEN, UNCONN (SS_CLOSE), TIME-WAIT and SYN-RECV. */
 const CONNECTED = minus(ALL, 'LISTEN', 'UNCONN', 'TIME-WAIT', 'SYN-RECV');
 
-/** `state NAME` / `exclude NAME` names (ss.c scan_state) → the states they stand for. */
+/**
+ * `state NAME` / `exclude NAME` names (ss.c scan_state) → the states they stand for: the single states the parser
+ * knows (STATE_FILTERS), ss's other spellings of two of them, and its groups.
+ */
 const STATE_NAMES: Record<string, ReadonlySet<string>> = {
-  established: new Set(['ESTAB']), 'syn-sent': new Set(['SYN-SENT']), 'syn-recv': new Set(['SYN-RECV']),
-  'syn-rcv': new Set(['SYN-RECV']), 'fin-wait-1': new Set(['FIN-WAIT-1']), 'fin-wait-2': new Set(['FIN-WAIT-2']),
-  'time-wait': new Set(['TIME-WAIT']), unconnected: new Set(['UNCONN']), closed: new Set(['UNCONN']),
-  close: new Set(['UNCONN']), 'close-wait': new Set(['CLOSE-WAIT']), 'last-ack': new Set(['LAST-ACK']),
-  listening: new Set(['LISTEN']), closing: new Set(['CLOSING']), all: ALL,
+  ...Object.fromEntries(Object.entries(STATE_FILTERS).map(([name, state]) => [name, new Set([state])])),
+  'syn-rcv': new Set(['SYN-RECV']), close: new Set(['UNCONN']), all: ALL,
   connected: minus(ALL, 'UNCONN', 'LISTEN'), synchronized: minus(ALL, 'UNCONN', 'LISTEN', 'SYN-SENT'),
   bucket: new Set(['SYN-RECV', 'TIME-WAIT']), big: minus(ALL, 'SYN-RECV', 'TIME-WAIT'),
 };
@@ -113,8 +113,11 @@ export const TABLE_OPTIONS: Readonly<Record<string, string>> = {
 export function listedBy(f: SocketFilter | undefined): string | undefined {
   if (!f || (!f.netids && !f.states)) return undefined;
   const what = `${f.netids ? [...f.netids].map((n) => `\`${n}\``).join(', ') : 'any table'}${f.states ? ` in state ${[...f.states].map((s) => `\`${s}\``).join(', ')}` : ''}`;
-  const tables = f.netids ? [...new Set([...f.netids].map((n) => TABLE_OPTIONS[n] ?? '-A'))].join(' / ') : '';
-  const by = (flags: string): boolean => [...(f.states ?? [undefined])].some((s) => covers(captureCoverage(flags), undefined, s));
-  const states = !f.states ? '' : by('-l') ? ' with -a or -l' : ' with -a (not -l)';
-  return `${what}: listed by ss ${tables}${states}`.replace('ss  with', 'ss with');
+  const how = ['ss'];
+  if (f.netids) how.push([...new Set([...f.netids].map((n) => TABLE_OPTIONS[n] ?? '-A'))].join(' / '));
+  if (f.states) {
+    const listening = captureCoverage('-l');
+    how.push([...f.states].some((s) => covers(listening, undefined, s)) ? 'with -a or -l' : 'with -a (not -l)');
+  }
+  return `${what}: listed by ${how.join(' ')}`;
 }

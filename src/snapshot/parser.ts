@@ -188,7 +188,7 @@ const NL_PROTOS = new Set([
 ]);
 
 /** `state FILTER` names → the state ss prints. */
-const STATE_FILTERS: Record<string, string> = {
+export const STATE_FILTERS: Record<string, string> = {
   established: 'ESTAB', 'syn-sent': 'SYN-SENT', 'syn-recv': 'SYN-RECV', 'fin-wait-1': 'FIN-WAIT-1',
   'fin-wait-2': 'FIN-WAIT-2', 'time-wait': 'TIME-WAIT', closed: 'UNCONN', 'close-wait': 'CLOSE-WAIT',
   'last-ack': 'LAST-ACK', listening: 'LISTEN', listen: 'LISTEN', closing: 'CLOSING', unconnected: 'UNCONN',
