@@ -14,13 +14,18 @@ import { securitySeverityAt, type Finding, type Level, type RuleMeta, type ScanR
 import type { Location } from '../snapshot/types';
 import { describeSocket } from '../snapshot/describe';
 import { waiverCause, waiverHostMatcher } from '../engine/waivers';
-import { artifactUri, fileUri } from './paths';
+import { artifactUri, displayFile, fileUri } from './paths';
 import { groupBy, yamlFlow } from './group';
 import { prepareReport } from './redact';
 import { stripControl } from './sanitize';
 import { sha256Hex } from '../hash';
 import { messageWithHint } from '../diagnostics';
 import type { FormatContext, Formatter } from './types';
+
+/** A snapshot named in a message for people: as the text and JUnit reports and stderr name it (stdin as `<stdin>`). */
+function shownFile(file: string): string {
+  return stripControl(displayFile(file));
+}
 
 export const SARIF_SCHEMA_URI = 'https://json.schemastore.org/sarif-2.1.0.json';
 /** GitHub code scanning: results per run it accepts. */
@@ -320,7 +325,7 @@ export function buildSarifLog(input: ScanReport, ctx: FormatContext): Sarif.Log 
     for (const n of notEvaluatedOf.get(host) ?? []) {
       notifications.push({
         level: 'warning',
-        message: { text: `Rule ${n.ruleId} was not evaluated on ${stripControl(n.file)}: ${text(n.reason, 'no reason given')}` },
+        message: { text: `Rule ${n.ruleId} was not evaluated on ${shownFile(n.file)}: ${text(n.reason, 'no reason given')}` },
         descriptor: { id: 'not-evaluated' },
         associatedRule: ruleRef(n.ruleId),
         locations: [locator.fileOnly(n.file)],
@@ -329,7 +334,7 @@ export function buildSarifLog(input: ScanReport, ctx: FormatContext): Sarif.Log 
     for (const o of omittedOf.get(host) ?? []) {
       notifications.push({
         level: 'warning',
-        message: { text: `${o.count} more findings of rule ${o.ruleId} in ${stripControl(o.file)} were counted but not listed (per-rule cap).` },
+        message: { text: `${o.count} more findings of rule ${o.ruleId} in ${shownFile(o.file)} were counted but not listed (per-rule cap).` },
         descriptor: { id: 'findings-not-listed' },
         associatedRule: ruleRef(o.ruleId),
         locations: [locator.fileOnly(o.file)],
@@ -339,7 +344,7 @@ export function buildSarifLog(input: ScanReport, ctx: FormatContext): Sarif.Log 
     for (const s of snapshots.filter((x) => x.unparsed > 0)) {
       notifications.push({
         level: 'warning',
-        message: { text: `${s.unparsed} of ${s.lines} lines of ${stripControl(s.file)} could not be parsed and were not audited.` },
+        message: { text: `${s.unparsed} of ${s.lines} lines of ${shownFile(s.file)} could not be parsed and were not audited.` },
         descriptor: { id: 'unparsed-lines' },
         locations: [locator.fileOnly(s.file)],
         properties: { count: s.unparsed },
@@ -367,7 +372,7 @@ export function buildSarifLog(input: ScanReport, ctx: FormatContext): Sarif.Log 
     for (const e of report.snapshotErrors) {
       notifications.push({
         level: 'error',
-        message: { text: `${stripControl(e.file)} could not be scanned: ${text(messageWithHint(e), 'no reason given')}` },
+        message: { text: `${shownFile(e.file)} could not be scanned: ${text(messageWithHint(e), 'no reason given')}` },
         descriptor: { id: 'snapshot-not-scanned' },
         locations: [e.line !== undefined ? { physicalLocation: locator.physical({ file: e.file, line: e.line }) } : locator.fileOnly(e.file)],
         properties: { code: e.code },

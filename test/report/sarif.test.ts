@@ -210,6 +210,26 @@ describe('SARIF', () => {
     expect(web.toolConfigurationNotifications![0].descriptor!.id).toBe('waiver-expired');
   });
 
+  test('notification texts name stdin <stdin>, as the text and JUnit reports and stderr do (the artifact stays stdin.ss)', () => {
+    const report = sampleReport();
+    const edge = report.snapshots.find((s) => s.file === '-')!;
+    edge.unparsed = 1;
+    edge.unparsedLines = [{ line: 4, text: 'garbage', reason: 'not an ss line' }];
+    report.omitted.push({ ruleId: 'process-unknown', host: 'edge', file: '-', count: 2 });
+    report.snapshotErrors.push({ file: '-', code: 'no-sockets', message: 'holds no parsable socket' });
+    const run = sarif(report).runs.find((r) => r.automationDetails?.id === 'socklint/edge/')!;
+    const notes = run.invocations![0].toolExecutionNotifications!;
+    const texts = (id: string): string[] => notes.filter((n) => n.descriptor?.id === id).map((n) => n.message.text!);
+    expect(texts('not-evaluated')).toEqual([expect.stringContaining('was not evaluated on <stdin>: needs the socket state')]);
+    expect(texts('findings-not-listed')).toEqual([expect.stringContaining(' in <stdin> were counted')]);
+    expect(texts('unparsed-lines')[0]).toContain('lines of <stdin> could');
+    expect(texts('snapshot-not-scanned')).toEqual([expect.stringMatching(/^<stdin> could not be scanned: /)]);
+    for (const n of notes) {
+      expect(n.message.text).not.toMatch(/(^|\s)-(\s|:|$)/);
+      for (const l of n.locations ?? []) expect(l.physicalLocation!.artifactLocation!.uri).toBe('stdin.ss');
+    }
+  });
+
   test('a waiver\'s notice is in the runs of the hosts it covers: all for one without host: or whose host glob matched no host', () => {
     const log = sarif(hostScopedWaivers());
     const notices = log.runs.map((r) => [r.properties!.host, (r.invocations![0].toolConfigurationNotifications ?? []).map((n) => `${n.descriptor!.id} ${n.message.text.split(':').pop()!.trim()}`)]);
