@@ -6,7 +6,7 @@
  */
 import {
   ALL_WANTED, SEEN_BAD, SEEN_EXTENDED, SEEN_PROCESSES, SEEN_SKIPPED, SEEN_SKMEM, SEEN_TCPINFO, SEEN_TIMER, SEEN_UNTERMINATED,
-  DEFERRED_EXTENSIONS, MAX_COUNT, badItemsReason, checkThinItems, countRange, deferExtensions, looksLikeExtension, openComm, parseExtensions,
+  DEFERRED_EXTENSIONS, MAX_COUNT, badItemsReason, checkThinItems, completeExtensions, countRange, deferExtensions, looksLikeExtension, openComm, parseExtensions,
   parseIntRange, parseUsers, parseIntStrict, readThinItems, type ExtensionWants,
 } from './fields';
 import {
@@ -1427,6 +1427,9 @@ export class SsParser {
    */
   private continuation(s: string, from: number, lineNo: number): void {
     if (this.curCls === Cls.INET && this.decision === undefined && this.curMptcp === undefined) this.curMptcp = mptcpItem(s, from, s.length);
+    // a thin row took only the continuation line right after it (thinRow): one after a blank line is read here,
+    // into the record made whole first — its completion would read only the bytes the thin row kept
+    if (this.curThin !== undefined) completeExtensions(this.cur!);
     const bits = this.extend(this.cur!, s, from);
     if (bits & (SEEN_UNTERMINATED | SEEN_BAD)) {
       const bad = bits & SEEN_BAD ? badItemsReason() : undefined;

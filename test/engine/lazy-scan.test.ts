@@ -131,6 +131,15 @@ function inputs(): [string, string][] {
     else rows.push(`ESTAB ${i % 4} 0 10.0.0.1:22 ${peer} users:(("sshd",pid=${i},fd=4))`);
   }
   out.push(['thin rows among detailed ones', rows.join('\n') + '\n']);
+  // detail lines after a blank, TAB-only or CR line: a thin row takes only the line right after it, the full
+  // parse attaches them all (the record's completion must keep what the later lines gave)
+  const gaps = ['State Recv-Q Send-Q Local Address:Port Peer Address:Port Process'];
+  for (let i = 0; i < 60; i++) {
+    gaps.push(`ESTAB 0 0 10.0.0.1:22 10.0.1.${i}:${6000 + i} users:(("sshd",pid=${i},fd=4)) ino:${i + 1} sk:${i.toString(16)} <->`);
+    if (i % 4 !== 3) gaps.push(`\tskmem:(r0,rb1,t0,tb2,f0,w0,o0,bl0,d0) cubic rtt:${i}/1`);
+    if (i % 4 !== 0) gaps.push(['', '\t', '\r'][i % 3], `\tskmem:(r0,rb1,t0,tb2,f0,w0,o0,bl0,d${i}) cubic rtt:${100 + i}/1 timer:(on,200ms,${i % 3})`);
+  }
+  out.push(['detail lines after a gap', gaps.join('\n') + '\n']);
   return out;
 }
 
