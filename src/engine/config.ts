@@ -59,7 +59,50 @@ export function loadConfig(file: string | undefined): LoadedConfig {
   if (typeof data !== 'object' || data === null) {
     throw new UserError({ file, line: 1, column: 1, code: 'not-a-map', message: 'a config file is a YAML mapping', hint: 'start with e.g. `disable: [unexpected-listener]`' }, ExitCode.usage);
   }
+  checkGlobs(data, source);
   return { file, data, source };
+}
+
+/**
+ * Why picomatch cannot use a glob, or undefined when it can. picomatch never says so itself: a pattern whose
+ * regular expression is invalid (`web-{a,b`, `[z-a]`, `a\`) silently becomes one that matches only the pattern's
+ * own text, and one longer than 65,536 characters throws when it is compiled. Tested with the options the
+ * config's matchers use (none).
+ */
+export function globProblem(pattern: string): string | undefined {
+  if (pattern.length > picomatch.constants.MAX_LENGTH) return `longer than ${picomatch.constants.MAX_LENGTH} characters`;
+  if (/(^|[^\\])(\\\\)*\\$/.test(pattern)) return 'it ends with a \\ that escapes nothing';
+  try {
+    picomatch.makeRe(pattern, { debug: true });
+    return undefined;
+  } catch (e) {
+    const reason = e instanceof Error ? e.message : String(e);
+    // "Invalid regular expression: /^(?:web-(a|b)$/: Unterminated group": the regular expression is picomatch's, not the user's
+    const tail = /^Invalid regular expression: .*: ([^:]+)$/.exec(reason)?.[1] ?? reason;
+    return tail.charAt(0).toLowerCase() + tail.slice(1);
+  }
+}
+
+const GLOB_HINT = 'close each { ( [ it opens, write ranges low to high ([0-9], {1..3}); a \\ before a character makes it literal';
+
+/** Host globs (`hosts:` entries, waivers) and waiver rule globs: an invalid one is an error at load, whatever the scan's hosts. */
+function checkGlobs(data: ConfigFile, source: YamlSource): void {
+  const diagnostics: Diagnostic[] = [];
+  const check = (pattern: unknown, at: PathSegment[], what: string) => {
+    if (typeof pattern !== 'string') return;
+    const problem = globProblem(pattern);
+    if (!problem) return;
+    const shown = pattern.length > 80 ? `${pattern.slice(0, 77)}...` : pattern;
+    diagnostics.push({ file: source.file, ...source.positionOf(at), code: 'bad-glob', message: `${what} "${shown}" is not a valid glob: ${problem}`, ...(pattern.length > picomatch.constants.MAX_LENGTH ? {} : { hint: GLOB_HINT }) });
+  };
+  (data.hosts ?? []).forEach((h, i) => check(h?.match?.host, ['hosts', i, 'match', 'host'], 'host pattern'));
+  (data.waivers ?? []).forEach((w, i) => {
+    check(w?.rule, ['waivers', i, 'rule'], 'rule pattern');
+    check(w?.host, ['waivers', i, 'host'], 'host pattern');
+  });
+  // in the file's order, whichever key a waiver writes first
+  diagnostics.sort((a, b) => (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0));
+  if (diagnostics.length > 0) throw new UserError(diagnostics, ExitCode.usage);
 }
 
 interface Effective {

@@ -469,6 +469,69 @@ describe('config errors name file:line:column', () => {
   });
 });
 
+describe('a glob picomatch cannot use (it would match only its own text)', () => {
+  const OTHER = path.join(ROOT, 'fixtures/real/small.tanp.ss');
+  it('is a config error at its file:line:column in a scan of one host as of several, one line each', async () => {
+    const c = config('bad-glob.yaml', [
+      'hosts:',
+      '  - match: {host: "small.{tanpmioe,tanp"}',
+      '    disable: [unexpected-listener]',
+      '  - match: {host: "small.*"}',
+      '    disable: [high-rtt]',
+      'waivers:',
+      '  - rule: "*-excess{"',
+      '    host: "db-[9-0]"',
+      '    reason: legacy box',
+      '    expires: 2030-01-01',
+      '  - rule: high-rtt',
+      '    host: "web-\\\\"',
+      '    reason: legacy box',
+      '    expires: 2030-01-01',
+      '',
+    ].join('\n'));
+    const expected = [
+      `socklint: ${c}:2:19: host pattern "small.{tanpmioe,tanp" is not a valid glob: unterminated group (close each { ( [ it opens, write ranges low to high ([0-9], {1..3}); a \\ before a character makes it literal) [bad-glob]`,
+      `socklint: ${c}:7:11: rule pattern "*-excess{" is not a valid glob: unterminated group (close each { ( [ it opens, write ranges low to high ([0-9], {1..3}); a \\ before a character makes it literal) [bad-glob]`,
+      `socklint: ${c}:8:11: host pattern "db-[9-0]" is not a valid glob: range out of order in character class (close each { ( [ it opens, write ranges low to high ([0-9], {1..3}); a \\ before a character makes it literal) [bad-glob]`,
+      `socklint: ${c}:12:11: host pattern "web-\\" is not a valid glob: it ends with a \\ that escapes nothing (close each { ( [ it opens, write ranges low to high ([0-9], {1..3}); a \\ before a character makes it literal) [bad-glob]`,
+      '',
+    ].join('\n');
+    for (const args of [[SNAP], [SNAP, OTHER], [SNAP, OTHER, '--host', 'web-01']]) {
+      const r = await runCli(['scan', ...args, '--config', c, '--fail-on', 'none']);
+      expect({ args, code: r.code, stderr: r.stderr, stdout: r.stdout }).toEqual({ args, code: 2, stderr: expected, stdout: '' });
+    }
+  });
+
+  it('longer than picomatch takes is an error too, not an internal error (exit 4)', async () => {
+    const c = config('long-glob.yaml', `hosts:\n  - match: {host: "${'a'.repeat(70_000)}"}\n    disable: [high-rtt]\n`);
+    const r = await runCli(['scan', SNAP, '--config', c]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe(`socklint: ${c}:2:19: host pattern "${'a'.repeat(77)}..." is not a valid glob: longer than 65536 characters [bad-glob]\n`);
+  });
+
+  it('a valid glob loads as before (the docs\' lb-* and db-??.prod.example.com, brace lists, [ ] classes, a literal ( )', async () => {
+    const c = config('good-globs.yaml', [
+      'hosts:',
+      '  - match: {host: "lb-*"}',
+      '    disable: [high-rtt]',
+      '  - match: {host: "db-??.prod.example.com"}',
+      '    disable: [high-rtt]',
+      '  - match: {host: "{web,api}-[0-9][0-9]"}',
+      '    disable: [high-rtt]',
+      '  - match: {host: "web-(a"}',
+      '    disable: [high-rtt]',
+      'waivers:',
+      '  - rule: "*-excess"',
+      '    host: "small.*"',
+      '    reason: legacy box',
+      '    expires: 2030-01-01',
+      '',
+    ].join('\n'));
+    const r = await runCli(['scan', SNAP, '--config', c, '--fail-on', 'none', '-f', 'json']);
+    expect([r.code, r.stderr]).toEqual([0, '']);
+  });
+});
+
 describe('a value the config gives a rule\'s variable', () => {
   /** A rule file of one rule `id` declaring `vars` and matching `match` (lines under `match:`). */
   const ruleWith = (id: string, vars: string[], match: string[]) => config(`${id}-rule.yaml`, [
