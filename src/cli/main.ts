@@ -214,7 +214,7 @@ export async function main(argv: string[]): Promise<number> {
         .option('fail-on', { choices: FAIL_ON, default: 'error' as const, describe: 'lowest unsuppressed severity that makes the exit code 1' })
         .option('fail-on-not-evaluated', { type: 'boolean', default: false, describe: 'exit 1 also when a rule could not be evaluated (the snapshots lack the ss flags it needs, e.g. -p run without root): a gate on complete captures' })
         .option('baseline', { type: 'string', describe: 'baseline.json from `socklint baseline`: only new findings fail' })
-        .option('host', { type: 'string', describe: 'host name for the snapshots (default: capture metadata, else the file name)' })
+        .option('host', { type: 'string', describe: 'host name for the snapshots, all of that one host (default: capture metadata, else the file name)' })
         .option('label', { type: 'string', array: true, describe: 'KEY=VALUE label for host overrides (repeatable)' })
         .option('ss-flags', SS_FLAGS_OPTION)
         .option('redact', { type: 'string', array: true, describe: 'mask peer addresses (bare --redact) or the named fields in every output; set SOCKLINT_REDACT_SALT to a secret so that masked IPv4 addresses cannot be recovered by trying them all' })
@@ -316,7 +316,7 @@ export async function main(argv: string[]): Promise<number> {
         .option('rules', { type: 'string', array: true, describe: 'extra rule file or folder (repeatable); give scan the same' })
         .option('default-rules', { type: 'boolean', default: true, describe: 'include the built-in pack (--no-default-rules to leave it out); give scan the same' })
         .option('config', { alias: 'c', type: 'string', describe: 'socklint.yaml: packs, overrides and waivers, as scan loads them (waived findings are left out: they fail once their waiver expires)' })
-        .option('host', { type: 'string', describe: 'host name for the snapshots (default: capture metadata, else the file name); part of every fingerprint: give scan the same' })
+        .option('host', { type: 'string', describe: 'host name for the snapshots, all of that one host (default: capture metadata, else the file name); part of every fingerprint: give scan the same' })
         .option('label', { type: 'string', array: true, describe: 'KEY=VALUE label for host overrides (repeatable)' })
         .option('ss-flags', SS_FLAGS_OPTION),
       async (a) => {

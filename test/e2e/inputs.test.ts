@@ -90,6 +90,45 @@ it('expands globs itself and reads stdin as `-`', async () => {
   expect(r.findings.every((f) => f.location.file === '-')).toBe(true);
 });
 
+describe('--host with several snapshots names them all: captures of that one host', () => {
+  const CAPTURE = path.join(ROOT, 'fixtures/real/socklint-capture.ss.ss'); // # host: fixture-host
+  const captureOf = (host: string, name: string): string => {
+    const p = path.join(dir, name);
+    fs.writeFileSync(p, fs.readFileSync(CAPTURE, 'utf8').replace(/^# host: fixture-host$/m, `# host: ${host}`));
+    return p;
+  };
+
+  it('refuses captures whose # host: lines name different hosts (exit 2, no report), in scan and baseline', async () => {
+    const web = captureOf('web-01', 'web-01-capture.ss');
+    const db = captureOf('db-01', 'db-01-capture.ss');
+    const out = path.join(dir, 'mixed.json');
+    const line = `socklint: --host: "prod" would report captures of 2 hosts as one: web-01 (${web}), db-01 (${db}) (drop --host: each is named by its # host: line; or give --host the snapshots of one host only) [mixed-hosts]\n`;
+    const scan = await runCli(['scan', web, db, '--host', 'prod', '--format', `json=${out}`]);
+    expect([scan.code, scan.stderr, fs.existsSync(out)]).toEqual([2, line, false]);
+    // stdin is <stdin> there too
+    const piped = await runCli(['scan', web, '-', '--host', 'prod', '--format', 'json'], { input: fs.readFileSync(db, 'utf8') });
+    expect([piped.code, piped.stderr]).toEqual([2, line.replace(db, '<stdin>')]);
+    const base = await runCli(['baseline', web, db, '--host', 'prod', '-o', out]);
+    expect([base.code, base.stderr, fs.existsSync(out)]).toEqual([2, line, false]);
+    // without --host each is its own host
+    expect(jsonReport(await runCli(['scan', web, db, '--format', 'json', '--fail-on', 'none'])).snapshots.map((s) => s.host)).toEqual(['web-01', 'db-01']);
+  });
+
+  it('scans captures named by their files as one host, and says so; captures of one recorded host silently', async () => {
+    const two = path.join(dir, 'fleet', 'web-02.ss');
+    const r = await runCli(['scan', SNAP, two, '--host', 'web-01', '--format', 'json', '--fail-on', 'none']);
+    expect(r.code).toBe(0);
+    expect(jsonReport(r).snapshots.map((s) => s.host)).toEqual(['web-01', 'web-01']);
+    expect(r.stderr).toBe('socklint: --host web-01 names all 2 snapshots: they are reported as one host (their own names: small.tanpmioe, web-02)\n');
+    const monday = captureOf('web-01', 'monday.ss');
+    const tuesday = captureOf('web-01', 'tuesday.ss');
+    const same = await runCli(['scan', monday, tuesday, '--host', 'web', '--format', 'json', '--fail-on', 'none']);
+    expect([same.code, same.stderr, jsonReport(same).snapshots.map((s) => s.host)]).toEqual([0, '', ['web', 'web']]);
+    const one = await runCli(['scan', SNAP, '--host', 'web-01', '--format', 'json', '--fail-on', 'none']);
+    expect([one.code, one.stderr]).toEqual([0, '']);
+  });
+});
+
 it('names stdin `<stdin>` wherever a person reads it: stderr, the text report and JUnit (SARIF cites the file stdin.ss)', async () => {
   const junk = 'not ss output\n';
   const scan = await runCli(['scan', '-', '--format', 'text', '--format', `junit=${path.join(dir, 'stdin.xml')}`, '--format', `sarif=${path.join(dir, 'stdin.sarif')}`], { input: junk });

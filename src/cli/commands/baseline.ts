@@ -5,7 +5,7 @@ import { buildBaseline } from '../../engine/baseline';
 import { writeFileAtomic } from '../../report';
 import { socklintVersion } from '../../version';
 import { checkHostName } from '../../host-name';
-import { loadRulesAndConfig, parseLabelArgs } from './shared';
+import { checkHostOption, loadRulesAndConfig, parseLabelArgs } from './shared';
 import { snapshotFiles } from '../snapshots';
 import { checkOutputsSpareInputs } from '../formats';
 import { printDiagnostics, warn } from '../stdout';
@@ -33,6 +33,8 @@ export async function baselineCommand(a: BaselineArgs): Promise<number> {
   const files = snapshotFiles(a.snapshots);
   checkOutputsSpareInputs([a.output], files, '--output');
   const { report, snapshotErrors } = await runScan({ inputs: fileInputs(files, a.ssFlags), rules, host: a.host, labels, version: socklintVersion(), filters: waivers });
+  const merged = checkHostOption(a.host, report.snapshots);
+  if (merged) warn(merged);
   printDiagnostics(snapshotErrors);
   if (snapshotErrors.length > 0) return ExitCode.snapshot;
   const baseline = buildBaseline(report);

@@ -21,7 +21,7 @@ import { printDiagnostics, writeStdout, warn } from '../stdout';
 import { socklintVersion } from '../../version';
 import { checkHostName } from '../../host-name';
 import type { LiveSnapshot } from '../../snapshot/capture';
-import { loadRulesAndConfig, parseLabelArgs } from './shared';
+import { checkHostOption, loadRulesAndConfig, parseLabelArgs } from './shared';
 import { snapshotFiles } from '../snapshots';
 import { preloadUserFiles } from '../preload';
 import { preloadedStreams } from '../../read-limited';
@@ -133,6 +133,8 @@ export async function scanCommand(a: ScanArgs): Promise<number> {
   }
   if (live) notices.push(...await finishLiveCapture(live).catch((e: unknown) => { throw blameEvidence(live!, e); }));
   const { report, snapshotErrors } = outcome;
+  const merged = checkHostOption(a.host, report.snapshots);
+  if (merged) notices.push(merged);
   const unknownHosts = baseline?.unknownHosts(report.snapshots.map((s) => s.host));
   if (unknownHosts) notices.push(unknownHosts);
   for (const n of notices) warn(n);

@@ -1,7 +1,11 @@
-/** Pieces the scan and baseline commands share: loading config + rules, parsing labels. */
+/** Pieces the scan and baseline commands share: loading config + rules, parsing labels, what --host makes of several snapshots. */
 import { ConfiguredRules, configWaivers, loadConfig, type LoadedConfig } from '../../engine/config';
-import type { FindingFilter } from '../../engine/scan';
+import { hostFromFile, type FindingFilter } from '../../engine/scan';
+import type { SnapshotReport } from '../../engine/types';
 import { WaiverFilter } from '../../engine/waivers';
+import { ExitCode, UserError } from '../../diagnostics';
+import { listed } from '../../report/text';
+import { displayFile } from '../../report/paths';
 
 export interface RuleOptions {
   rules: string[];
@@ -15,6 +19,34 @@ export function loadRulesAndConfig(o: RuleOptions): { config: LoadedConfig; rule
   const rules = ConfiguredRules.load(config, o.rules, o.defaultRules, o.maxFindings);
   const specs = configWaivers(config);
   return { config, rules, waivers: specs.length > 0 ? [new WaiverFilter(specs, new Date())] : [] };
+}
+
+/**
+ * `--host` names every snapshot of the run: they are reported as one host (one SARIF run, one set of fingerprints,
+ * one host's overrides), which is what several captures of one host need. Captures that record different hosts in
+ * their `# host:` lines are of several machines, which it would merge silently: a usage error. Snapshots named
+ * only by their files cannot tell; when their names differ, a notice says what --host made of them.
+ */
+export function checkHostOption(host: string | undefined, snapshots: readonly SnapshotReport[]): string | undefined {
+  if (host === undefined || snapshots.length < 2) return undefined;
+  const recorded = new Map<string, string>(); // host its # host: line records → first file
+  const own = new Map<string, string>(); // host the snapshot would have without --host → first file
+  for (const s of snapshots) {
+    const line = s.meta?.host || undefined; // as the scan names it: a blank `# host:` names no host
+    if (line && !recorded.has(line)) recorded.set(line, s.file);
+    const name = line || hostFromFile(s.file);
+    if (!own.has(name)) own.set(name, s.file);
+  }
+  if (recorded.size > 1) {
+    throw new UserError({
+      file: '--host',
+      code: 'mixed-hosts',
+      message: `${JSON.stringify(host)} would report captures of ${recorded.size} hosts as one: ${listed([...recorded].map(([h, f]) => `${h} (${displayFile(f)})`))}`,
+      hint: 'drop --host: each is named by its # host: line; or give --host the snapshots of one host only',
+    }, ExitCode.usage);
+  }
+  if (own.size < 2) return undefined;
+  return `--host ${host} names all ${snapshots.length} snapshots: they are reported as one host (their own names: ${listed([...own.keys()])})`;
 }
 
 export { parseLabelArgs } from '../args';
