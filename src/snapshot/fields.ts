@@ -4,7 +4,7 @@
  * they scan with indexOf/charCodeAt and never throw on malformed text.
  */
 import type { ProcessRef, SkMem, SocketRecord, TcpInfo, Timer } from './types';
-import { EMPTY_EP, MAX_ID, SHUTDOWN_MARKERS, ownSize, ownThinRow, thinEndpoint, thinTokens, type ThinRow } from './thin';
+import { EMPTY_EP, MAX_ID, SHUTDOWN_MARKERS, TCP_COUNT_NAMES, ownSize, ownThinRow, thinEndpoint, thinTokens, type ThinRow } from './thin';
 
 // ───────────────────────────── numbers ─────────────────────────────
 
@@ -485,7 +485,7 @@ function parseUserEntry(e: string): ProcessRef | undefined {
 // ───────────────────────────── extension items ─────────────────────────────
 
 /** TCP info numeric keys (snake_case as printed → camelCase in TcpInfo). */
-const TCP_NUMERIC: Record<string, string> = {
+export const TCP_NUMERIC: Record<string, string> = {
   rto: 'rto', backoff: 'backoff', ato: 'ato', qack: 'qack', mss: 'mss', pmtu: 'pmtu', rcvmss: 'rcvmss',
   advmss: 'advmss', cwnd: 'cwnd', ssthresh: 'ssthresh', bytes_sent: 'bytesSent', bytes_retrans: 'bytesRetrans',
   bytes_acked: 'bytesAcked', bytes_received: 'bytesReceived', segs_out: 'segsOut', segs_in: 'segsIn',
@@ -665,6 +665,15 @@ if (TCP_NUM_KEYS.length > 64) throw new Error('TCP_NUM_KEYS exceeds the 64-bit p
 /** KEY_KIND values ≥ this are numeric TCP info keys: TCP_KIND_BASE + their TCP_NUM_ID. */
 const TCP_KIND_BASE = 1000;
 for (const [printed, camel] of Object.entries(TCP_NUMERIC)) KEY_KIND.set(printed, TCP_KIND_BASE + TCP_NUM_ID.get(camel)!);
+/** 1 for the TCP_NUM_ID of an item that reads only as a whole number (TCP_COUNT_NAMES). */
+const TCP_COUNT_ID = new Uint8Array(TCP_NUM_KEYS.length);
+for (const k of TCP_COUNT_NAMES) TCP_COUNT_ID[TCP_NUM_ID.get(TCP_NUMERIC[k])!] = 1;
+
+/** The value of numeric TCP info item `id` (TCP_NUM_ID) in s[from..to), else NaN: a measure, or a count. */
+function tcpNumber(id: number, s: string, from: number, to: number): number {
+  const v = measureRange(s, from, to);
+  return TCP_COUNT_ID[id] === 0 || Number.isInteger(v) ? v : NaN;
+}
 
 // ── allocation-free token dispatch ──
 // Open-addressing tables over char codes: a recognised key/bare token is found (and its interned name reused)
@@ -1013,8 +1022,10 @@ const MAYBE_BAD = (() => {
   const n = '\\d{1,15}'; // a count
   const rate = '(?:\\d{1,3}(?:\\.\\d{1,20})?[kKMGT]?|\\d{1,15}(?:\\.\\d{1,20})?)bps'; // < 10^15 bits per second
   const sk = '[a-z]+\\d{1,15}';
+  const sub = '[^,():\\s]+:[^,()\\s]*'; // a bbr:( or dctcp:( sub-item: NAME:VALUE, NAME not empty (unnamedSubItem)
   const items = [
-    `(?:${Object.keys(TCP_NUMERIC).join('|')}):(?!${m}${end})`,
+    `(?:${Object.keys(TCP_NUMERIC).filter((k) => !TCP_COUNT_NAMES.includes(k)).join('|')}):(?!${m}${end})`,
+    `(?:${TCP_COUNT_NAMES.join('|')}):(?!${n}${end})`,
     `rtt:(?!${m}(?:/${m})?${end})`,
     `retrans:(?!${n}(?:/${n})?${end})`,
     `wscale:(?!${n}(?:,${n})?${end})`,
@@ -1023,6 +1034,8 @@ const MAYBE_BAD = (() => {
     `(?:uid|ino):(?!${n}${end})`,
     `v6only:(?![01]${end})`,
     `(?:skmem|mem):(?!\\(${sk}(?:,${sk})*\\)${end})`,
+    `bbr:(?!\\(${sub}(?:,${sub})*\\)${end})`,
+    `dctcp:\\((?!${sub}(?:,${sub})*\\)${end})`,
     `(?:send|delivery_rate)${end}(?!${ws}+${rate}${end})`,
     `pacing_rate${end}(?!${ws}+${rate}(?:/${rate})?${end})`,
   ];
@@ -1333,7 +1346,7 @@ const skmemBad: string[] = [];
  * keyValueItem does not report with SEEN_BAD. A lazy pass leaves an item unread only when it does.
  */
 function itemReads(kind: number, s: string, vs: number, end: number): boolean {
-  if (kind >= TCP_KIND_BASE) return measureRange(s, vs, end) >= 0;
+  if (kind >= TCP_KIND_BASE) return tcpNumber(kind - TCP_KIND_BASE, s, vs, end) >= 0;
   switch (kind) {
     case 1: /* timer */
       return s.charCodeAt(vs) === 40 && s.charCodeAt(end - 1) === 41 && end - vs >= 2 && parseTimer(s.slice(vs + 1, end - 1)) !== undefined && !timerUnreadable;
@@ -1352,8 +1365,9 @@ function itemReads(kind: number, s: string, vs: number, end: number): boolean {
       return end - vs === 1 && (s.charCodeAt(vs) === 48 || s.charCodeAt(vs) === 49);
     case 15: /* bbr */
     case 16: /* dctcp */
-      // (NAME:VALUE,…): each sub-item named; any other text is kept as it is
-      return !(end - vs >= 2 && s.charCodeAt(vs) === 40 && s.charCodeAt(end - 1) === 41) || unnamedSubItem(s, vs + 1, end - 1) < 0;
+      // (NAME:VALUE,…), each sub-item named; dctcp's may be a word instead
+      if (end - vs >= 2 && s.charCodeAt(vs) === 40 && s.charCodeAt(end - 1) === 41) return unnamedSubItem(s, vs + 1, end - 1) < 0;
+      return kind === 16 && s.charCodeAt(vs) !== 40;
     default:
       return kind >= 9 && kind <= 14 ? readTcpPair(kind, s, vs, end) : true; // sk, fwmark, cgroup: any text
   }
@@ -1390,12 +1404,13 @@ function keyValueItem(rec: SocketRecord, s: string, start: number, vs: number, e
   if (kind >= TCP_KIND_BASE) {
     if (!unix) {
       // numeric TCP info item (rto, mss, cwnd, bytes_acked …): no strings made when it reads
-      const v = measureRange(s, vs, end);
+      const id = kind - TCP_KIND_BASE;
+      const v = tcpNumber(id, s, vs, end);
       if (v === v) {
-        setTcpId(kind - TCP_KIND_BASE, v);
+        setTcpId(id, v);
         return SEEN_TCPINFO;
       }
-      return badValue(s, start, end, NOT_A_MEASURE);
+      return badValue(s, start, end, TCP_COUNT_ID[id] === 0 ? NOT_A_MEASURE : NOT_A_COUNT);
     }
   } else if (kind === 2 || kind === 3) {
     // skmem:(…), mem:(…)
@@ -1467,6 +1482,8 @@ function keyValueItem(rec: SocketRecord, s: string, start: number, vs: number, e
       return badValue(s, start, end, 'not 0 or 1');
     case 15: /* bbr */
     case 16: /* dctcp */ {
+      // bbr:(…) always; dctcp:(…) or a word (`fallback_mode`)
+      if (inner === undefined && (kind === 15 || c === 40)) return badValue(s, start, end, 'not (NAME:VALUE,…)');
       const t = (accObj ??= {});
       if (inner !== undefined) {
         const o: Record<string, number | string> = {};
@@ -1548,8 +1565,8 @@ function scanExtensions(rec: SocketRecord, s: string, from: number, to: number, 
     let paren = -1;
     let eqKey = false; // an '=' before the first ':' (`key=value`, its value may hold ':')
     let h = 0; // hashRange of the token up to its first ':' (the key), or of the whole token
+    let depth = 0; // of its `(…)` where it ends
     {
-      let depth = 0;
       for (let j = i; j < to; j++) {
         const cj = s.charCodeAt(j);
         if (cj > 41) {
@@ -1580,6 +1597,7 @@ function scanExtensions(rec: SocketRecord, s: string, from: number, to: number, 
       const close = s.indexOf('"', start + q + 2);
       if (close > 0 && close < to) {
         end = close + 1;
+        depth = 0;
         // the first ':' is at or before q, in the part already scanned; a '(' may be inside the quotes
         if (paren < 0) {
           const pp = s.indexOf('(', start);
@@ -1588,6 +1606,11 @@ function scanExtensions(rec: SocketRecord, s: string, from: number, to: number, 
       }
     }
     i = end;
+    if (depth > 0) {
+      // a `(` never closed took the rest of the text into this token: none of it is read
+      noteBad(s.slice(start, end), '"(" not closed (the rest of the line is not read)');
+      break;
+    }
     if (colon > 0 && !eqKey && (paren < 0 || colon < paren)) {
       const vs = start + colon + 1;
       if (vs === end) {

@@ -467,10 +467,20 @@ const EXTENDED_NAMES = ['ino', 'sk', 'cgroup', 'uid', 'fwmark', 'v6only'];
 const SKMEM_NAMES = ['skmem', 'mem'];
 const EXTENDED_KEYS = thinKeys(EXTENDED_NAMES);
 const SKMEM_KEYS = thinKeys(SKMEM_NAMES);
-/** TCP info items a value of digits alone does not make readable (they end in `ms`). */
-const UNIT_KEYS = thinKeys(['busy', 'rwnd_limited', 'sndbuf_limited']);
+/** TCP info items a value of digits alone does not make readable (they end in `ms`, or are `(…)`). */
+const UNIT_KEYS = thinKeys(['busy', 'rwnd_limited', 'sndbuf_limited', 'bbr']);
+/**
+ * The numeric TCP info items ss prints as whole numbers (`%u`, `%llu`, `%d`): a decimal value of one is not read
+ * (socket.schema.json types them integer). The others of fields.ts's TCP_NUMERIC (rto, ato, rcv_rtt …) are `%g`.
+ */
+export const TCP_COUNT_NAMES = [
+  'backoff', 'mss', 'pmtu', 'rcvmss', 'advmss', 'cwnd', 'ssthresh', 'bytes_sent', 'bytes_retrans', 'bytes_acked',
+  'bytes_received', 'segs_out', 'segs_in', 'data_segs_out', 'data_segs_in', 'delivered', 'delivered_ce', 'unacked',
+  'lost', 'sacked', 'dsack_dups', 'fackets', 'reordering', 'reord_seen', 'rcv_space', 'rcv_ssthresh', 'notsent',
+  'rcv_ooopack', 'snd_wnd', 'rcv_wnd', 'rehash',
+];
 /** …and those a decimal (`0.108`) does not: counts, and items that end in `ms`. */
-const NOT_DECIMAL_KEYS = thinKeys(['retrans', 'wscale', 'busy', 'rwnd_limited', 'sndbuf_limited']);
+const NOT_DECIMAL_KEYS = thinKeys(['retrans', 'wscale', 'busy', 'rwnd_limited', 'sndbuf_limited', 'bbr', ...TCP_COUNT_NAMES]);
 /** The items whose value may be A,B / A/B / Nms (as thinItems tells them: A, B, N up to 15 digits). */
 const COMMA_KEYS = thinKeys(['wscale']);
 const SLASH_KEYS = thinKeys(['retrans', 'rtt']);
@@ -498,7 +508,7 @@ function valueUnsure(b: Buffer, s: number, colon: number, shape: number): boolea
   const general = (KEY_FLAGS[shapeSlot(c0, colon - s)] & SHAPE_KEY) === 0;
   switch (shape) {
     case PLAIN: return !general && startsWithAny(b, s, colon + 1, UNIT_KEYS[c0]);
-    case DECIMAL: return !general && startsWithAny(b, s, colon + 1, NOT_DECIMAL_KEYS[c0]);
+    case DECIMAL: return startsWithAny(b, s, colon + 1, NOT_DECIMAL_KEYS[c0]); // (a count's key is general)
     case COMMA: return general || !startsWithAny(b, s, colon + 1, COMMA_KEYS[c0]);
     case SLASH: return general || !startsWithAny(b, s, colon + 1, SLASH_KEYS[c0]);
     case MS: return general || !startsWithAny(b, s, colon + 1, MS_KEYS[c0]);
@@ -580,7 +590,7 @@ const V6ONLY_KEY = 8;
 const EXTENDED_KEY = 16;
 const SKMEM_KEY = 32;
 const KEY_FLAGS = new Uint8Array(128 * 16);
-for (const k of ['busy', 'rwnd_limited', 'sndbuf_limited', 'retrans', 'wscale', 'rtt']) KEY_FLAGS[shapeSlot(k.charCodeAt(0), k.length)] |= SHAPE_KEY;
+for (const k of ['busy', 'rwnd_limited', 'sndbuf_limited', 'retrans', 'wscale', 'rtt', 'bbr']) KEY_FLAGS[shapeSlot(k.charCodeAt(0), k.length)] |= SHAPE_KEY;
 for (const k of RATE_NAMES) KEY_FLAGS[shapeSlot(k.charCodeAt(0), k.length)] |= RATE_KEY;
 for (const k of ['uid', 'ino']) KEY_FLAGS[shapeSlot(k.charCodeAt(0), k.length)] |= COUNT_KEY;
 KEY_FLAGS[shapeSlot(118 /* v */, 6)] |= V6ONLY_KEY;

@@ -1,5 +1,8 @@
 /** Extension items read in place (src/snapshot/fields.ts): the fast paths read what the general ones do. */
-import { SEEN_BAD, badItemsReason, parseExtensions, parseSkmem } from '../../src/snapshot/fields';
+import * as fs from 'fs';
+import * as path from 'path';
+import { SEEN_BAD, TCP_NUMERIC, badItemsReason, parseExtensions, parseSkmem } from '../../src/snapshot/fields';
+import { TCP_COUNT_NAMES } from '../../src/snapshot/thin';
 import type { SocketRecord } from '../../src/snapshot/types';
 
 describe('skmem:(…): the standard nine items as one object, anything else item by item, alike', () => {
@@ -83,7 +86,42 @@ describe('bbr:(…) and dctcp:(…) items', () => {
     expect(badItemsReason()).toContain(`${text}: ${sub} is not NAME:VALUE`);
   });
 
-  it.each(['bbr:(bw:1Mbps,mrtt:2.5,pacing_gain:2.88672)', 'dctcp:(ce_state:0,alpha:1,ab_ecn:0,ab_tot:0)', 'bbr:x', 'dctcp:fallback_mode'])('read %s without a report', (text) => {
+  it.each(['bbr:(bw:1Mbps,mrtt:2.5,pacing_gain:2.88672)', 'dctcp:(ce_state:0,alpha:1,ab_ecn:0,ab_tot:0)', 'dctcp:fallback_mode'])('read %s without a report', (text) => {
     expect(parseExtensions(rec(), text, 0, text.length, false) & SEEN_BAD).toBe(0);
+  });
+
+  // ss prints bbr:(…) only, dctcp:(…) or a word: anything else would not be the object socket.schema.json says
+  it.each([['bbr:x', 'not (NAME:VALUE,…)'], ['bbr:5', 'not (NAME:VALUE,…)'], ['dctcp:(x', '"(" not closed'], ['bbr:(bw:1Mbps rtt:1/2', '"(" not closed']])('report %s and leave it unread', (text, why) => {
+    const r = rec();
+    expect(parseExtensions(r, text, 0, text.length, false) & SEEN_BAD).toBe(SEEN_BAD);
+    expect(badItemsReason()).toContain(why);
+    expect(r.tcp?.bbr).toBeUndefined();
+    expect(r.tcp?.dctcp).toBeUndefined();
+    expect(r.tcp?.rtt).toBeUndefined(); // (swallowed by the open parenthesis: reported with it, not read)
+  });
+});
+
+describe('numeric TCP info items', () => {
+  const rec = (): SocketRecord => ({ netid: 'tcp', local: { address: '', port: 0 }, peer: { address: '', port: 0 } }) as unknown as SocketRecord;
+  const schema = JSON.parse(fs.readFileSync(path.resolve(__dirname, '../../schemas/socket.schema.json'), 'utf8')) as { properties: { tcp: { properties: Record<string, { type?: string }> } } };
+  const types = schema.properties.tcp.properties;
+
+  it('read as whole numbers exactly the items socket.schema.json types integer', () => {
+    for (const [printed, camel] of Object.entries(TCP_NUMERIC)) {
+      expect({ printed, integer: TCP_COUNT_NAMES.includes(printed) }).toEqual({ printed, integer: types[camel].type === 'integer' });
+    }
+  });
+
+  it.each(['mss:1.5', 'cwnd:10.25', 'bytes_acked:3.5'])('report a count with a fraction (%s), not read', (text) => {
+    const r = rec();
+    expect(parseExtensions(r, text, 0, text.length, false) & SEEN_BAD).toBe(SEEN_BAD);
+    expect(badItemsReason()).toContain(`${text}: not a whole number`);
+    expect(r.tcp).toBeUndefined();
+  });
+
+  it.each([['rto:201.5', 'rto', 201.5], ['cwnd:1e+06', 'cwnd', 1e6], ['minrtt:0.108', 'minrtt', 0.108]])('read %s', (text, key, v) => {
+    const r = rec();
+    expect(parseExtensions(r, text, 0, text.length, false) & SEEN_BAD).toBe(0);
+    expect((r.tcp as unknown as Record<string, number>)[key]).toBe(v);
   });
 });

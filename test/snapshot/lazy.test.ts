@@ -108,6 +108,7 @@ describe('lazy extension parsing', () => {
       'x=1', 'stats(rx dropped:1)', 'users:(("a b",pid=1,fd=2))', 'lost:3', 'unacked:4', 'bytes_acked:99', 'minrtt:0.1', '"quoted',
       'a:"b c"', 'zc_ro_tx', 'bpf filter (1): 0x28', 'x:(a rtt:5 b)', 'y:(c(d) rtt:6)', 'z:(q', ')', 'w:(p)rtt:7', 'minrtt:9',
       'rcv_rtt:8', 'skmem:(r5,d9) mem:(r1,w2,f3,t4)', 'tcp-ulp-tls rtt:3', 'send rtt:4', 'ino:5 sk:1', 'timer:(on,1sec,2) rtt:200',
+      'mss:1.5', 'cwnd:10.0', 'cwnd:1e+06', 'bbr:5', 'bbr:(bw:1Mbps', 'dctcp:(x', 'tcp-ulp-mptcp:(x', 'bbr:(bw:1Mbps,:,1:2)',
     );
     const line = fc.array(token, { minLength: 0, maxLength: 12 }).map((t) => t.join(' '));
     const row = fc.tuple(fc.constantFrom('ESTAB', 'LISTEN', 'UNCONN', 'TIME-WAIT'), line, fc.option(line, { nil: undefined }), fc.boolean())
