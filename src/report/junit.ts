@@ -85,7 +85,7 @@ function findingLines(f: Finding): string[] {
   const offenders = f.offenders ?? [];
   for (const o of offenders.slice(0, JUNIT_OFFENDERS)) lines.push(`    ${displayFile(o.location.file)}:${o.location.line}  ${o.summary}`);
   const more = Math.max(0, offenders.length - JUNIT_OFFENDERS) + (f.offendersOmitted ?? 0);
-  if (more > 0) lines.push(`    … and ${more} more sockets`);
+  if (more > 0) lines.push(`    … and ${more} more socket${more === 1 ? '' : 's'}`);
   return lines;
 }
 
@@ -263,7 +263,7 @@ function addCases(
       const message = total === 1 && active.length === 1 ? active[0].message : `${total} findings: ${active[0]?.message ?? ruleId}`;
       const lines = active.slice(0, JUNIT_FINDINGS_PER_CASE).flatMap(findingLines);
       const unlisted = Math.max(0, active.length - JUNIT_FINDINGS_PER_CASE) + notListed;
-      if (unlisted > 0) lines.push(`… and ${unlisted} more findings not listed`);
+      if (unlisted > 0) lines.push(`… and ${unlisted} more finding${unlisted === 1 ? '' : 's'} not listed`);
       if (waived.length > 0) lines.push('', ...waived.map(waivedText));
       testCase.failure(attr(message), active[0]?.level ?? rule?.level ?? 'error');
       testCase.stacktrace(body(lines.join('\n')));

@@ -334,7 +334,7 @@ export function buildSarifLog(input: ScanReport, ctx: FormatContext): Sarif.Log 
     for (const o of omittedOf.get(host) ?? []) {
       notifications.push({
         level: 'warning',
-        message: { text: `${o.count} more findings of rule ${o.ruleId} in ${shownFile(o.file)} were counted but not listed (per-rule cap).` },
+        message: { text: `${o.count} more ${o.count === 1 ? 'finding' : 'findings'} of rule ${o.ruleId} in ${shownFile(o.file)} ${o.count === 1 ? 'was' : 'were'} counted but not listed (per-rule cap).` },
         descriptor: { id: 'findings-not-listed' },
         associatedRule: ruleRef(o.ruleId),
         locations: [locator.fileOnly(o.file)],
@@ -344,7 +344,7 @@ export function buildSarifLog(input: ScanReport, ctx: FormatContext): Sarif.Log 
     for (const s of snapshots.filter((x) => x.unparsed > 0)) {
       notifications.push({
         level: 'warning',
-        message: { text: `${s.unparsed} of ${s.lines} lines of ${shownFile(s.file)} could not be parsed and were not audited.` },
+        message: { text: `${s.unparsed} of ${s.lines} lines of ${shownFile(s.file)} could not be parsed and ${s.unparsed === 1 ? 'was' : 'were'} not audited.` },
         descriptor: { id: 'unparsed-lines' },
         locations: [locator.fileOnly(s.file)],
         properties: { count: s.unparsed },

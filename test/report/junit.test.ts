@@ -106,6 +106,20 @@ describe('JUnit XML', () => {
     expect([...new Set(classes)]).toEqual(['socklint.web_1', 'socklint.web_1~2', 'socklint.web_1~3', 'socklint.not-scanned.x_ss', 'socklint.not-scanned.x_ss~2']);
   });
 
+  test('one more socket, one more finding: counts of 1 read in the singular', () => {
+    const report = sampleReport();
+    const agg = report.findings.find((f) => f.ruleId === 'close-wait-excess')!;
+    agg.offendersOmitted = 1;
+    report.omitted[0].count = 1; // telnet-listening on web-1: 1 listed, 1 counted
+    const xml = junit(report);
+    expect(xml).toContain('… and 1 more socket]]>');
+    expect(xml).toContain('… and 1 more finding not listed');
+    expect(xml).not.toMatch(/ 1 more (sockets|findings)/);
+    agg.offendersOmitted = 2;
+    report.omitted[0].count = 2;
+    expect(junit(report)).toContain('… and 2 more findings not listed');
+  });
+
   test('a host scanned twice gets distinct classnames', () => {
     const report = sampleReport();
     report.snapshots.push({ ...report.snapshots[1], file: 'snapshots/db-1-later.ss' });

@@ -230,6 +230,20 @@ describe('SARIF', () => {
     }
   });
 
+  test('notifications about one finding or one line read in the singular', () => {
+    const report = sampleReport();
+    report.omitted[0].count = 1;
+    const db = report.snapshots.find((s) => s.host === 'db-1')!;
+    db.unparsed = 1;
+    db.unparsedLines = db.unparsedLines.slice(0, 1);
+    const texts = sarif(report).runs.flatMap((r) => r.invocations![0].toolExecutionNotifications ?? []).map((n) => n.message.text!);
+    expect(texts).toContain('1 more finding of rule telnet-listening in snapshots/web 1/web-1.ss was counted but not listed (per-rule cap).');
+    expect(texts).toContain('1 of 46 lines of snapshots/db-1.ss could not be parsed and was not audited.');
+    // and the plural as before
+    expect(sarif().runs.flatMap((r) => r.invocations![0].toolExecutionNotifications ?? []).map((n) => n.message.text!))
+      .toEqual(expect.arrayContaining([expect.stringMatching(/^3 more findings of rule telnet-listening .* were counted/), expect.stringMatching(/^2 of 46 lines .* were not audited\.$/)]));
+  });
+
   test('a waiver\'s notice is in the runs of the hosts it covers: all for one without host: or whose host glob matched no host', () => {
     const log = sarif(hostScopedWaivers());
     const notices = log.runs.map((r) => [r.properties!.host, (r.invocations![0].toolConfigurationNotifications ?? []).map((n) => `${n.descriptor!.id} ${n.message.text.split(':').pop()!.trim()}`)]);
