@@ -43,18 +43,23 @@ function fail(file: string, code: string, message: string): UserError {
   return new UserError({ file, code, message }, ExitCode.snapshot);
 }
 
-/** Why the first chunk is not text, or undefined when it looks like text. */
+/**
+ * Why the first chunk is not text, or undefined when it looks like text: more than a tenth of it NUL or other
+ * control bytes. A few in text (a capture with a zero-filled block after a crash, junk in a COMM) leave it text:
+ * the lines that hold them are reported unparsed, as they are anywhere past the first chunk.
+ */
 export function binaryReason(buf: Buffer): string | undefined {
   const n = Math.min(buf.length, SNIFF_BYTES);
   if (n === 0) return undefined;
   let control = 0;
+  let nul = 0;
   for (let i = 0; i < n; i++) {
     const c = buf[i];
-    if (c === 0) return 'binary data (NUL bytes), not ss text output';
-    if (c < 32 && c !== 9 && c !== 10 && c !== 13 && c !== 27 && c !== 12 && c !== 11) control++;
+    if (c === 0) nul++;
+    else if (c < 32 && c !== 9 && c !== 10 && c !== 13 && c !== 27 && c !== 12 && c !== 11) control++;
   }
-  if (control * 10 > n) return 'binary data (mostly control bytes), not ss text output';
-  return undefined;
+  if ((control + nul) * 10 <= n) return undefined;
+  return `binary data (${nul > 0 ? 'NUL bytes' : 'mostly control bytes'}), not ss text output`;
 }
 
 /**

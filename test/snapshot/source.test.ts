@@ -131,12 +131,34 @@ describe('parseSnapshotFile', () => {
     await expectUserError(parseSnapshotFile(f, collector().sink), f, /binary data/);
   });
 
-  it('rejects binary data inside gzip, and NUL bytes in text', async () => {
+  it('rejects binary data inside gzip, and text that is mostly NUL bytes', async () => {
     const f = path.join(tmp, 'dump.gz');
     fs.writeFileSync(f, zlib.gzipSync(fs.readFileSync(path.join(CORPUS, 'iproute2-ss/ss1.dump'))));
     await expectUserError(parseSnapshotFile(f, collector().sink), f, /binary/);
+    const zeros = path.join(tmp, 'zeros.ss');
+    fs.writeFileSync(zeros, Buffer.concat([Buffer.from('State Recv-Q Send-Q Local Address:Port Peer Address:Port\n'), Buffer.alloc(4096)]));
+    await expectUserError(parseSnapshotFile(zeros, collector().sink), zeros, /binary data \(NUL bytes\)/);
+  });
+
+  it('reads text with a few NUL bytes in its first 64 KiB as it reads them later: their lines are unparsed', async () => {
     const nul = path.join(SYNTHETIC, 'ansi-nul.out');
-    await expectUserError(parseSnapshotFile(nul, collector().sink), nul, /NUL/);
+    const c = collector();
+    const stats = await parseSnapshotFile(nul, c.sink);
+    expect(stats.sockets).toBe(3);
+    expect(c.unparsed.map((u) => u.line)).toEqual([5]);
+    // a capture whose disk lost a block (zero-filled after a crash), at its start and far into it
+    const row = 'ESTAB 0      0      10.0.0.1:22   10.0.0.2:50000 users:(("sshd",pid=1,fd=3))\n';
+    const text = 'State Recv-Q Send-Q Local Address:Port Peer Address:Port Process\n' + row.repeat(400);
+    for (const near of [200, 200_000]) {
+      const body = Buffer.from(text.repeat(near > 100_000 ? 8 : 1));
+      const at = body.indexOf(10, near) + 1; // (the start of a row)
+      const f = path.join(tmp, `hole-${near}.ss`);
+      fs.writeFileSync(f, Buffer.concat([body.subarray(0, at), Buffer.alloc(512), body.subarray(at)]));
+      const d = collector();
+      const s = await parseSnapshotFile(f, d.sink);
+      expect(d.unparsed).toHaveLength(1); // the row the hole is in, with the hole
+      expect(s.sockets).toBe((near > 100_000 ? 8 : 1) * 400 - 1);
+    }
   });
 
   it('missing file, directory, corrupt and truncated gzip', async () => {
