@@ -145,7 +145,7 @@ export function noSocketsProblem(stats: ParseStats, firstUnparsed?: UnparsedLine
   if (stats.unparsed === 0 && stats.kinds.header === 0 && stats.meta['socklint-snapshot'] !== undefined) {
     return { message: 'holds socklint capture metadata but no ss output', hint: 'the capture failed after writing it: capture again, and check its exit code' };
   }
-  const message = `holds no parsable socket (${stats.lines} lines, ${stats.unparsed} unparsed)`;
+  const message = `holds no parsable socket (${stats.lines} ${stats.lines === 1 ? 'line' : 'lines'}, ${stats.unparsed} unparsed)`;
   return { message, hint: stats.unparsed > 0 && firstUnparsed ? `first unparsed line ${firstUnparsed.line}: ${firstUnparsed.reason}` : 'is this the output of ss?' };
 }
 

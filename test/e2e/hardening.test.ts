@@ -95,6 +95,9 @@ describe('unreadable snapshots exit 3 with one line naming the file', () => {
     const r = await runCli(['scan', p]);
     expect(r.code).toBe(3);
     oneLineNaming(r, p);
+    expect(r.stderr).toContain('holds no parsable socket (2 lines, 1 unparsed)');
+    const one = file('one-junk.ss', 'not a socket row\n');
+    expect((await runCli(['scan', one])).stderr).toContain('holds no parsable socket (1 line, 1 unparsed)');
   });
   it('a folder entry whose name is not UTF-8: named as one that cannot be opened by it, not as missing', async () => {
     const own = fs.mkdtempSync(path.join(dir, 'latin1-'));

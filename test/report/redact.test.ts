@@ -95,11 +95,11 @@ function withFinding(s: SocketRecord, message: string, extra: Partial<Finding> =
 
 describe('--redact: snapshots that could not be scanned', () => {
   test('what their message quotes of the snapshot is masked as an unparsed line is', () => {
-    const report: ScanReport = { ...sampleReport(), snapshotErrors: [{ file: 'x.ss', code: 'no-sockets', message: 'holds no parsable socket (1 lines, 1 unparsed)', hint: 'first unparsed line 1: ESTAB 0 0 10.0.0.5:22 203.0.113.9:4444' }] };
+    const report: ScanReport = { ...sampleReport(), snapshotErrors: [{ file: 'x.ss', code: 'no-sockets', message: 'holds no parsable socket (1 line, 1 unparsed)', hint: 'first unparsed line 1: ESTAB 0 0 10.0.0.5:22 203.0.113.9:4444' }] };
     const out = redactReport(report, { fields: ['peer.address'] });
     expect(out.snapshotErrors[0].hint).not.toMatch(/203\.0\.113\.9/);
     expect(out.snapshotErrors[0].hint).toMatch(/redacted-[0-9a-f]{8}/);
-    expect(out.snapshotErrors[0].message).toBe('holds no parsable socket (1 lines, 1 unparsed)');
+    expect(out.snapshotErrors[0].message).toBe('holds no parsable socket (1 line, 1 unparsed)');
     expect(report.snapshotErrors[0].hint).toMatch(/203\.0\.113\.9/); // the input is left as it was
   });
 });
