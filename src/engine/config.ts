@@ -9,6 +9,7 @@ import picomatch from 'picomatch';
 import { ExitCode, UserError, didYouMean, type Diagnostic } from '../diagnostics';
 import { loadYamlFile, schemaValidator, type PathSegment, type YamlSource } from '../rules/yaml-source';
 import { loadRulePack } from '../rules/pack';
+import { GLOB_HINT, globProblem } from '../rules/glob';
 import { compileCondition, tryCompileRule, type RuleDefinition } from '../rules/compile';
 import type { CompiledRule } from '../rules/types';
 import type { HostEntryReport, Level, RuleMeta, SnapshotReport } from './types';
@@ -62,28 +63,6 @@ export function loadConfig(file: string | undefined): LoadedConfig {
   checkGlobs(data, source);
   return { file, data, source };
 }
-
-/**
- * Why picomatch cannot use a glob, or undefined when it can. picomatch never says so itself: a pattern whose
- * regular expression is invalid (`web-{a,b`, `[z-a]`, `a\`) silently becomes one that matches only the pattern's
- * own text, and one longer than 65,536 characters throws when it is compiled. Tested with the options the
- * config's matchers use (none).
- */
-export function globProblem(pattern: string): string | undefined {
-  if (pattern.length > picomatch.constants.MAX_LENGTH) return `longer than ${picomatch.constants.MAX_LENGTH} characters`;
-  if (/(^|[^\\])(\\\\)*\\$/.test(pattern)) return 'it ends with a \\ that escapes nothing';
-  try {
-    picomatch.makeRe(pattern, { debug: true });
-    return undefined;
-  } catch (e) {
-    const reason = e instanceof Error ? e.message : String(e);
-    // "Invalid regular expression: /^(?:web-(a|b)$/: Unterminated group": the regular expression is picomatch's, not the user's
-    const tail = /^Invalid regular expression: .*: ([^:]+)$/.exec(reason)?.[1] ?? reason;
-    return tail.charAt(0).toLowerCase() + tail.slice(1);
-  }
-}
-
-const GLOB_HINT = 'close each { ( [ it opens, write ranges low to high ([0-9], {1..3}); a \\ before a character makes it literal';
 
 /** Host globs (`hosts:` entries, waivers) and waiver rule globs: an invalid one is an error at load, whatever the scan's hosts. */
 function checkGlobs(data: ConfigFile, source: YamlSource): void {

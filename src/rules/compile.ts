@@ -4,12 +4,12 @@
  * Every semantic problem (bad CIDR, bad regex, unknown variable, wrong variable type, unknown
  * placeholder, ...) becomes a Diagnostic at the exact position in the rule file.
  */
-import type picomatchType from 'picomatch';
 import type { FieldGroup, SocketRecord } from '../snapshot/types';
 import { securitySeverityAt, type Level, type RuleMeta } from '../engine/types';
 import type { CompareOp, CompiledAggregate, CompiledRule, GroupKey, AggregateFunction } from './types';
 import { ExitCode, UserError, didYouMean, escapeControl, type Diagnostic, type Position } from '../diagnostics';
 import { describeSocket, formatEndpoint } from '../snapshot/describe';
+import { GLOB_HINT, globProblem, picomatchLib } from './glob';
 import { FIELD_BY_NAME, FIELDS, FIELD_GROUPS, type FieldDef, type FieldValue } from './fields';
 import { cidrContains, ownCopy, parseCidr, parseIp, type Cidr, type IpAddress } from './address';
 import { compileRegex } from './regex';
@@ -680,13 +680,18 @@ class RuleCompiler {
             this.at(path, 'bad-glob', `glob pattern longer than ${MAX_GLOB_LENGTH} characters`);
             return undefined;
           }
+          // (picomatch would make an invalid one match only its own text)
+          const problem = globProblem(g);
+          if (problem !== undefined) {
+            this.atOperand([operand], path, 'bad-glob', `glob pattern "${g}" is not a valid glob: ${problem}`, GLOB_HINT);
+            return undefined;
+          }
         }
         let isMatch: ((s: string) => boolean) | undefined;
         return (x) => {
           if (typeof x !== 'string') return false;
           if (!isMatch) {
-            // eslint-disable-next-line @typescript-eslint/no-var-requires
-            const picomatch = require('picomatch') as typeof picomatchType;
+            const picomatch = picomatchLib();
             try {
               // flags s: `*` and `**` match a CR or LF too (a unix path may hold one; the kernel allows any byte
               // but NUL and `/`), so that no name slips past a rule such as `/tmp/**`

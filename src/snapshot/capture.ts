@@ -497,7 +497,7 @@ async function captureProc(target: NetnsTarget | undefined, procRoot: string | u
   const unread = unreadableNotice(scan.unreadableFdDirs);
   if (unread) notices.push(unread);
   if (scan.problemCount > 0) {
-    notices.push(`/proc/net: ${scan.problemCount} line(s) could not be decoded, first: ${scan.problems[0]}`);
+    notices.push(`/proc/net: ${scan.problemCount} ${scan.problemCount === 1 ? 'line' : 'lines'} could not be decoded, first: ${scan.problems[0]}`);
   }
   return notices;
 }

@@ -64,6 +64,19 @@ describe('every malformed rule is rejected at file:line:column with one clear re
     ]);
   });
 
+  it('a glob picomatch cannot use (it would match only its own text), in the rule and where a config gives it', () => {
+    expect(formatted(ruleYaml('    match:\n      local.path: {glob: ["/tmp/**", "/run/{a,b"]}'))).toEqual([
+      "r.yaml:10:26: glob pattern \"/run/{a,b\" is not a valid glob: unterminated group (close each { ( [ it opens, write ranges low to high ([0-9], {1..3}); a \\ before a character makes it literal) [bad-glob]",
+    ]);
+    const text = ruleYaml('    match:\n      local.path: {glob: $dirs}', '    vars:\n      dirs: {type: string-list, default: [/tmp/**]}');
+    const def = loadRuleText(text, 'r.yaml').definitions[0];
+    const r = tryCompileRule(def, { dirs: ['/var/[9-0]/*'] }, undefined, { overridesFile: 'c.yaml', positionOfOverride: () => ({ line: 3, column: 5 }) });
+    expect(r.diagnostics.map(formatDiagnostic)).toEqual([
+      "c.yaml:3:5: glob pattern \"/var/[9-0]/*\" is not a valid glob: range out of order in character class (the value this file gives 'dirs' of rule 'test-rule') (close each { ( [ it opens, write ranges low to high ([0-9], {1..3}); a \\ before a character makes it literal) [bad-glob]",
+    ]);
+    expect(formatted(ruleYaml('    match:\n      local.path: {glob: ["/tmp/[ab]/*", "/run/{a,b}/**", "/x/\\\\*"]}'))).toEqual([]);
+  });
+
   it('bad regex, and backreferences refused (RE2)', () => {
     expect(formatted(ruleYaml('    match:\n      process.name: {matches: "(java"}'))).toEqual([
       'r.yaml:10:31: bad regular expression: missing closing ): `(java` [bad-regex]',

@@ -24,10 +24,10 @@ export async function rulesValidate(paths: string[], includeDefault = true): Pro
   const problems = [...pack.diagnostics, ...(includeDefault ? clashesWithDefaultPack(pack.definitions) : [])];
   if (problems.length > 0) {
     printDiagnostics(problems);
-    warn(`${problems.length} problem(s) in rule files`);
+    warn(`${problems.length} ${problems.length === 1 ? 'problem' : 'problems'} in rule files`);
     return ExitCode.usage;
   }
-  process.stdout.write(`${pack.definitions.length} rule(s) valid\n`);
+  process.stdout.write(`${pack.definitions.length} ${pack.definitions.length === 1 ? 'rule' : 'rules'} valid\n`);
   return ExitCode.ok;
 }
 

@@ -1,0 +1,38 @@
+/**
+ * Glob patterns (picomatch) as users write them in rules (`glob:`) and config (`hosts:`, waivers): whether a
+ * pattern is one picomatch can use. picomatch is loaded only when a pattern needs it (start-up time).
+ */
+import type picomatchType from 'picomatch';
+
+let lib: typeof picomatchType | undefined;
+
+/** picomatch, loaded on first use. */
+export function picomatchLib(): typeof picomatchType {
+  // eslint-disable-next-line @typescript-eslint/no-var-requires
+  return (lib ??= require('picomatch') as typeof picomatchType);
+}
+
+/** What to write instead of a pattern globProblem refuses. */
+export const GLOB_HINT = 'close each { ( [ it opens, write ranges low to high ([0-9], {1..3}); a \\ before a character makes it literal';
+
+/**
+ * Why picomatch cannot use a glob, or undefined when it can. picomatch never says so itself: a pattern whose
+ * regular expression is invalid (`web-{a,b`, `[z-a]`, `a\`) silently becomes one that matches only the pattern's
+ * own text, and one longer than its MAX_LENGTH (65,536 characters) throws when it is compiled. A short pattern
+ * without { ( [ or \ cannot be invalid: picomatch is not loaded for it.
+ */
+export function globProblem(pattern: string): string | undefined {
+  if (pattern.length <= 1000 && !/[{(\[\\]/.test(pattern)) return undefined;
+  const picomatch = picomatchLib();
+  if (pattern.length > picomatch.constants.MAX_LENGTH) return `longer than ${picomatch.constants.MAX_LENGTH} characters`;
+  if (/(^|[^\\])(\\\\)*\\$/.test(pattern)) return 'it ends with a \\ that escapes nothing';
+  try {
+    picomatch.makeRe(pattern, { debug: true });
+    return undefined;
+  } catch (e) {
+    const reason = e instanceof Error ? e.message : String(e);
+    // "Invalid regular expression: /^(?:web-(a|b)$/: Unterminated group": the regular expression is picomatch's, not the user's
+    const tail = /^Invalid regular expression: .*: ([^:]+)$/.exec(reason)?.[1] ?? reason;
+    return tail.charAt(0).toLowerCase() + tail.slice(1);
+  }
+}
