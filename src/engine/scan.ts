@@ -267,7 +267,7 @@ class SnapshotCollector {
     const id = this.resolveIdentity();
     const flags = meta.flags ?? this.opts.flags; // the capture's own record wins (ParserOptions.flags)
     const coverage = flags === undefined ? undefined : captureCoverage(flags);
-    const result = this.startEvaluator().finish(availableFields(stats.fields as Set<FieldGroup>, meta), stats.undecided, meta.source, flags !== undefined, coverage);
+    const result = this.startEvaluator().finish(availableFields(stats, meta), stats.undecided, meta.source, flags !== undefined, coverage);
     const unknownNetid = Object.values(stats.undecided).reduce((n, c) => n + (c ?? 0), 0);
     const snapshot: SnapshotReport = {
       file,
@@ -289,12 +289,15 @@ class SnapshotCollector {
 }
 
 /**
- * The field groups rules may rely on. A capture made without root (`# uid: N`, N ≠ 0) lists processes only for
- * the capturing user's own sockets, so process information counts as absent: rules that need it are
- * reported as not evaluated instead of passing on sockets whose owner was hidden.
+ * The field groups rules may rely on: those the rows show and the flags promise, and in a snapshot without any row
+ * (`ss -tln` where nothing listens) those its last header's columns carry — decided here, for the whole snapshot:
+ * a byte range without a row (split.ts) is no such snapshot. A capture made without root (`# uid: N`, N ≠ 0) lists
+ * processes only for the capturing user's own sockets, so process information counts as absent: rules that need
+ * it are reported as not evaluated instead of passing on sockets whose owner was hidden.
  */
-export function availableFields(seen: ReadonlySet<FieldGroup>, meta: Record<string, string>): Set<FieldGroup> {
-  const fields = new Set(seen);
+export function availableFields(stats: Pick<ParseStats, 'fields' | 'headerFields' | 'sockets'>, meta: Record<string, string>): Set<FieldGroup> {
+  const fields = new Set(stats.fields);
+  if (stats.sockets === 0) for (const f of stats.headerFields) fields.add(f);
   if (meta.uid !== undefined && meta.uid.trim() !== '0') fields.delete('processes');
   return fields;
 }
@@ -533,6 +536,7 @@ export async function scanSplit(
     unparsed: stats.unparsed + s2.unparsed,
     lineNotes: stats.lineNotes + s2.lineNotes,
     fields: new Set([...stats.fields, ...s2.fields]),
+    headerFields: s2.headerFields, // the file's last header: the second range starts with the first one's
     undecided: addCounts(stats.undecided, s2.undecided),
     meta: stats.meta,
     kinds: addCounts(stats.kinds, s2.kinds),

@@ -117,7 +117,14 @@ export interface ParseStats {
    */
   startPort?: number;
   startPeer?: number;
+  /** The field groups the rows show, and those the capture flags promise (not the header's columns: headerFields). */
   fields: Set<FieldGroup>;
+  /**
+   * The field groups the columns of the last table header carry (state, queues): what a snapshot without any row
+   * carries (`ss -tln` where nothing listens, an empty namespace; scan.ts, availableFields). Apart from fields: the
+   * parse of a byte range (split.ts) cannot tell whether the snapshot has a row elsewhere.
+   */
+  headerFields: FieldGroup[];
   /**
    * Sockets whose table could not be told (netid `unknown`: rows without a Netid column that show neither tcp
    * nor udp, or unix/packet/tipc rows of such a section), by what they may be. Only the kinds that occur.
@@ -555,6 +562,7 @@ export class SsParser {
     unparsed: 0,
     lineNotes: 0,
     fields: new Set(),
+    headerFields: [],
     undecided: {},
     meta: {},
     kinds: { socket: 0, continuation: 0, joined: 0, header: 0, comment: 0, summary: 0, blank: 0, unparsed: 0 },
@@ -2276,11 +2284,9 @@ export class SsParser {
     if (b & SEEN_EXTENDED) f.add('extended');
     if (b & SEEN_SKMEM) f.add('skmem');
     if (b & SEEN_TCPINFO) f.add('tcpinfo');
-    // no row at all (`ss -tln` where nothing listens, an empty namespace): what the header's columns carry
-    if (this.stats.sockets === 0 && this.layout) {
-      if (this.layout.state) f.add('state');
-      if (this.layout.queues) f.add('queues');
-    }
+    const layout = this.layout;
+    if (layout?.state) this.stats.headerFields.push('state');
+    if (layout?.queues) this.stats.headerFields.push('queues');
     const flags = this.flags;
     if (flags) {
       const l = flags.letters;

@@ -258,6 +258,88 @@ it('scans the file whole when the second range writes a line number into a text 
   expect(rangesScanned).toBe(before + 1);
 });
 
+describe('a snapshot whose tables differ in their columns, split between them or in the second one', () => {
+  const junk = (n: number) => Array.from({ length: n }, (_, i) => `junk line ${i} of a log concatenated into the capture`);
+  let n = 0;
+  /** `lines` scanned whole and split (where scanSplit cuts it: FIRST_SHARE in), where it was cut, and the text. */
+  async function wholeAndSplit(lines: string[]) {
+    const file = path.join(dir, `tables-${n++}.ss`);
+    const text = `${lines.join('\n')}\n`;
+    fs.writeFileSync(file, text, 'latin1');
+    const rules = rulesWith(50);
+    const input = { path: file, label: file };
+    const whole = await scanSnapshot(input, { rules });
+    let cut = -1;
+    const runner = inThread(rules);
+    const split = await scanSplit(input, { rules }, 0, () => {
+      const r = runner();
+      return { ...r, scan: (task) => { cut = task.range.start; return r.scan(task); } };
+    });
+    return { whole, split, cut, text };
+  }
+
+  // A snapshot without any row carries what its last header's columns do (`ss -tln` where nothing listens: the
+  // rules on the state are evaluated, and pass). A byte range without a row is no such snapshot: with -j 2 the
+  // range that held only junk and an empty table's header added the State column, and rules on the state were
+  // evaluated (passing) where -j 1 reported them not evaluated (found by fuzzing)
+  const STATE = 'State      Recv-Q Send-Q     Local Address:Port              Peer Address:Port Process';
+  const NETID = 'Netid Recv-Q Send-Q     Local Address:Port              Peer Address:Port Process';
+  let noState: string[]; // ESTAB rows of `ss -tnp state established`: no State column
+  beforeAll(() => {
+    const rows = fs.readFileSync(generate('estab.ss', 'tanp', 12000, 7), 'latin1').split('\n').filter((l) => l.startsWith('ESTAB'));
+    noState = rows.map((l) => l.replace(/^\S+\s+/, ''));
+  });
+  it.each([
+    // the rows, then junk (where the file is cut) and an `ss -tln` header without rows: the second range's
+    ['`ss -tun state established`, junk, an empty `ss -tln`', () => [NETID, ...noState.map((l) => `tcp   ${l}`), ...junk(30000), STATE]],
+    // an `ss -tln` header without rows and junk (where the file is cut), then rows without a State column: the first range's
+    ['an empty `ss -tln`, junk, `ss -Htn state established`', () => [STATE, ...junk(30000), ...noState]],
+  ])('a range without a socket row does not lend the snapshot its header\'s columns: %s', async (_, lines) => {
+    const { whole, split, cut, text } = await wholeAndSplit(lines());
+    if (!('snapshot' in whole)) throw new Error('no report');
+    // the State column is missing from every row: the rules on the state are not evaluated
+    const stateless = whole.notEvaluated.filter((e) => /needs the socket state/.test(e.reason)).map((e) => e.ruleId);
+    expect(stateless).toEqual(expect.arrayContaining(['listen-queue-overflow', 'unexpected-listener', 'close-wait-excess']));
+    expect(text.startsWith('junk line ', cut)).toBe(true); // one of the ranges holds no socket row
+    expect(split).toBeDefined();
+    expect(JSON.parse(JSON.stringify(split))).toEqual(JSON.parse(JSON.stringify(whole)));
+  });
+
+  // the second range starts with the columns the first range ends with, and its own header (if any) changes them as
+  // in the one-thread scan: the Netid column or not, the State column or not, a header or not, -O or TAB-led details
+  const capture = (name: string) => {
+    const lines = fs.readFileSync(path.join(ROOT, 'fixtures/real', `small.${name}.ss`), 'latin1').split('\n').filter((l) => l.length > 0);
+    const header = /^(Netid|State|Recv-Q)\s/.test(lines[0]) ? [lines[0]] : [];
+    const body = lines.slice(header.length);
+    const bytes = body.reduce((n, l) => n + l.length + 1, 0);
+    // the capture's rows repeated to at least `size` bytes
+    return { header, rows: (size: number) => Array.from({ length: Math.ceil(size / bytes) }, () => body).flat() };
+  };
+  const bytesOf = (lines: string[]) => lines.reduce((n, l) => n + l.length + 1, 0);
+  it.each([
+    // the second capture's rows without their header, read with the first one's columns: cut among them
+    ['rows', 'tanpmioe', 'tuaxnpmioeO'],
+    ['rows', 'tanpmioeO', 'tanpmioe'],
+    ['rows', 'tanpmioe', 'tp-state-close-wait'],
+    ['rows', 'Htan', 'tuaxnpmioeO'],
+    ['rows', 'tuaxnpmioeO', 'xa'],
+    // the second capture with its header: cut in the junk before it
+    ['junk', 'tanpmioeO', 'xa'],
+    ['junk', 'tuaxnpmioeO', 'tp-state-close-wait'],
+    ['junk', 'tanp', 'tuaxnpmioeO'],
+    ['junk', 'tanpmioe', 'tua'],
+  ])('cut in the %s: small.%s.ss, junk, then small.%s.ss', async (where, first, second) => {
+    const a = capture(first);
+    const b = capture(second);
+    const before = [...a.header, ...a.rows(100000), ...junk(where === 'rows' ? 100 : 4000)];
+    const { whole, split, cut, text } = await wholeAndSplit([...before, ...(where === 'rows' ? [] : b.header), ...b.rows(where === 'rows' ? 300000 : 100000)]);
+    if (where === 'rows') expect(cut).toBeGreaterThan(bytesOf(before));
+    else expect(text.startsWith('junk line ', cut)).toBe(true);
+    expect(split).toBeDefined();
+    expect(JSON.parse(JSON.stringify(split))).toEqual(JSON.parse(JSON.stringify(whole)));
+  });
+});
+
 it('does not split small files, gzip or stdin', async () => {
   const file = generate('small.ss', 'tanp', 200);
   const rules = rulesWith(50);
