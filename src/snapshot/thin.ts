@@ -480,7 +480,8 @@ export const TCP_COUNT_NAMES = [
   'rcv_ooopack', 'snd_wnd', 'rcv_wnd', 'rehash',
 ];
 /** …and those a decimal (`0.108`) does not: counts, and items that end in `ms`. */
-const NOT_DECIMAL_KEYS = thinKeys(['retrans', 'wscale', 'busy', 'rwnd_limited', 'sndbuf_limited', 'bbr', ...TCP_COUNT_NAMES]);
+const NOT_DECIMAL_NAMES = ['retrans', 'wscale', 'busy', 'rwnd_limited', 'sndbuf_limited', 'bbr', ...TCP_COUNT_NAMES];
+const NOT_DECIMAL_KEYS = thinKeys(NOT_DECIMAL_NAMES);
 /** The items whose value may be A,B / A/B / Nms (as thinItems tells them: A, B, N up to 15 digits). */
 const COMMA_KEYS = thinKeys(['wscale']);
 const SLASH_KEYS = thinKeys(['retrans', 'rtt']);
@@ -505,10 +506,11 @@ const MS = 5;
  */
 function valueUnsure(b: Buffer, s: number, colon: number, shape: number): boolean {
   const c0 = b[s];
-  const general = (KEY_FLAGS[shapeSlot(c0, colon - s)] & SHAPE_KEY) === 0;
+  const f = KEY_FLAGS[shapeSlot(c0, colon - s)];
+  const general = (f & SHAPE_KEY) === 0;
   switch (shape) {
     case PLAIN: return !general && startsWithAny(b, s, colon + 1, UNIT_KEYS[c0]);
-    case DECIMAL: return startsWithAny(b, s, colon + 1, NOT_DECIMAL_KEYS[c0]); // (a count's key is general)
+    case DECIMAL: return (f & NOT_DECIMAL_KEY) !== 0 && startsWithAny(b, s, colon + 1, NOT_DECIMAL_KEYS[c0]); // (a count's key is general)
     case COMMA: return general || !startsWithAny(b, s, colon + 1, COMMA_KEYS[c0]);
     case SLASH: return general || !startsWithAny(b, s, colon + 1, SLASH_KEYS[c0]);
     case MS: return general || !startsWithAny(b, s, colon + 1, MS_KEYS[c0]);
@@ -581,7 +583,7 @@ const RATE_TOKENS = RATE_NAMES.map((t) => Buffer.from(t, 'latin1'));
  * of UNIT_KEYS … MS_KEYS, whose value's shape does not decide alone whether it reads. RATE_KEY: a rate key.
  * COUNT_KEY, V6ONLY_KEY: of the -e items (EXTENDED_KEYS, no two of which share a first byte and a length), uid
  * and ino (counts: read when their value is 1 to 15 digits, below 2^53), v6only (0 or 1). EXTENDED_KEY,
- * SKMEM_KEY: one of EXTENDED_KEYS, of SKMEM_KEYS.
+ * SKMEM_KEY, NOT_DECIMAL_KEY: one of EXTENDED_KEYS, of SKMEM_KEYS, of NOT_DECIMAL_KEYS.
  */
 const SHAPE_KEY = 1;
 const RATE_KEY = 2;
@@ -589,6 +591,7 @@ const COUNT_KEY = 4;
 const V6ONLY_KEY = 8;
 const EXTENDED_KEY = 16;
 const SKMEM_KEY = 32;
+const NOT_DECIMAL_KEY = 64;
 const KEY_FLAGS = new Uint8Array(128 * 16);
 for (const k of ['busy', 'rwnd_limited', 'sndbuf_limited', 'retrans', 'wscale', 'rtt', 'bbr']) KEY_FLAGS[shapeSlot(k.charCodeAt(0), k.length)] |= SHAPE_KEY;
 for (const k of RATE_NAMES) KEY_FLAGS[shapeSlot(k.charCodeAt(0), k.length)] |= RATE_KEY;
@@ -596,6 +599,7 @@ for (const k of ['uid', 'ino']) KEY_FLAGS[shapeSlot(k.charCodeAt(0), k.length)] 
 KEY_FLAGS[shapeSlot(118 /* v */, 6)] |= V6ONLY_KEY;
 for (const k of EXTENDED_NAMES) KEY_FLAGS[shapeSlot(k.charCodeAt(0), k.length)] |= EXTENDED_KEY;
 for (const k of SKMEM_NAMES) KEY_FLAGS[shapeSlot(k.charCodeAt(0), k.length)] |= SKMEM_KEY;
+for (const k of NOT_DECIMAL_NAMES) KEY_FLAGS[shapeSlot(k.charCodeAt(0), k.length)] |= NOT_DECIMAL_KEY;
 
 /** KEY_FLAGS's slot of a key of first byte c0 (printable ASCII) and `length` (lengths from 15 on share one). */
 function shapeSlot(c0: number, length: number): number {
