@@ -2,14 +2,15 @@
  * JUnit XML for CI test views (Jenkins junit, GitLab `artifacts:reports:junit`, Azure, CircleCI ...), built with
  * junit-report-builder (a fresh builder per testsuite, see junitChunks). One testsuite per snapshot, one testcase per rule on it:
  * passing rules pass; rules with findings fail (message attribute = the finding, element text = the offending
- * sockets with file:line); rules whose findings are all waived, and rules not evaluated, are skipped with the
- * reason as the `<skipped>` text (what Jenkins and GitLab show). Valid against the Jenkins junit-4 XSD
+ * sockets with file:line); rules whose findings are all waived (those past --max-findings too), and rules not
+ * evaluated, are skipped with the reason as the `<skipped>` text (what Jenkins and GitLab show). Valid against
+ * the Jenkins junit-4 XSD
  * (`skipped` on the root `<testsuites>` aside, which the library always writes).
  */
 import junitReportBuilder from 'junit-report-builder';
 import type { TestCase } from 'junit-report-builder';
 import { messageWithHint, type Diagnostic } from '../diagnostics';
-import type { Finding, NotEvaluated, Omitted, RuleMeta, ScanReport, SnapshotReport } from '../engine/types';
+import { suppressedCount, type Finding, type NotEvaluated, type Omitted, type RuleMeta, type ScanReport, type SnapshotReport } from '../engine/types';
 import { describeSocket } from '../snapshot/describe';
 import { displayFile } from './paths';
 import { yamlFlow, groupBy } from './group';
@@ -257,18 +258,23 @@ function addCases(
     const forRule = findings.filter((f) => f.ruleId === ruleId);
     const active = forRule.filter((f) => !f.suppressed);
     const waived = forRule.filter((f) => f.suppressed);
-    const notListed = omitted.filter((o: Omitted) => o.ruleId === ruleId).reduce((n, o) => n + o.count, 0);
+    // findings past the cap that were waived or baselined fail no more than listed ones do
+    const omittedHere = omitted.filter((o: Omitted) => o.ruleId === ruleId);
+    const waivedNotListed = omittedHere.reduce((n, o) => n + suppressedCount(o), 0);
+    const notListed = omittedHere.reduce((n, o) => n + o.count, 0) - waivedNotListed;
+    const waivedLines = waived.map(waivedText);
+    if (waivedNotListed > 0) waivedLines.push(`… and ${waivedNotListed} more waived finding${waivedNotListed === 1 ? '' : 's'} not listed`);
     if (active.length > 0 || notListed > 0) {
       const total = active.length + notListed;
       const message = total === 1 && active.length === 1 ? active[0].message : `${total} findings: ${active[0]?.message ?? ruleId}`;
       const lines = active.slice(0, JUNIT_FINDINGS_PER_CASE).flatMap(findingLines);
       const unlisted = Math.max(0, active.length - JUNIT_FINDINGS_PER_CASE) + notListed;
       if (unlisted > 0) lines.push(`… and ${unlisted} more finding${unlisted === 1 ? '' : 's'} not listed`);
-      if (waived.length > 0) lines.push('', ...waived.map(waivedText));
+      if (waivedLines.length > 0) lines.push('', ...waivedLines);
       testCase.failure(attr(message), active[0]?.level ?? rule?.level ?? 'error');
       testCase.stacktrace(body(lines.join('\n')));
-    } else if (waived.length > 0) {
-      skipWithReason(testCase, waived.map(waivedText).join('\n'));
+    } else if (waivedLines.length > 0) {
+      skipWithReason(testCase, waivedLines.join('\n'));
     }
   }
 }

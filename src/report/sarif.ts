@@ -10,7 +10,7 @@
  */
 import type * as Sarif from 'sarif';
 import { SarifBuilder, SarifResultBuilder, SarifRuleBuilder, SarifRunBuilder } from 'node-sarif-builder';
-import { securitySeverityAt, type Finding, type Level, type RuleMeta, type ScanReport, type SnapshotReport } from '../engine/types';
+import { securitySeverityAt, suppressedCount, type Finding, type Level, type RuleMeta, type ScanReport, type SnapshotReport } from '../engine/types';
 import type { Location } from '../snapshot/types';
 import { describeSocket } from '../snapshot/describe';
 import { waiverCause, waiverHostMatcher } from '../engine/waivers';
@@ -332,13 +332,15 @@ export function buildSarifLog(input: ScanReport, ctx: FormatContext): Sarif.Log 
       });
     }
     for (const o of omittedOf.get(host) ?? []) {
+      // as the text report says it: how many of them were waived or baselined (all of them: nothing to fix, a note)
+      const waived = suppressedCount(o);
       notifications.push({
-        level: 'warning',
-        message: { text: `${o.count} more ${o.count === 1 ? 'finding' : 'findings'} of rule ${o.ruleId} in ${shownFile(o.file)} ${o.count === 1 ? 'was' : 'were'} counted but not listed (per-rule cap).` },
+        level: waived === o.count ? 'note' : 'warning',
+        message: { text: `${o.count} more ${o.count === 1 ? 'finding' : 'findings'} of rule ${o.ruleId} in ${shownFile(o.file)} ${o.count === 1 ? 'was' : 'were'} counted but not listed (per-rule cap${waived > 0 ? `; ${waived} of them waived` : ''}).` },
         descriptor: { id: 'findings-not-listed' },
         associatedRule: ruleRef(o.ruleId),
         locations: [locator.fileOnly(o.file)],
-        properties: { count: o.count },
+        properties: { count: o.count, ...(waived > 0 ? { suppressed: waived } : {}) },
       });
     }
     for (const s of snapshots.filter((x) => x.unparsed > 0)) {

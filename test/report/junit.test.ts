@@ -163,3 +163,37 @@ test('CDATA terminators in snapshot text cannot break the document', () => {
   for (const c of cdata) expect(c).not.toContain(']]>');
   expect(xml).toContain('app<&>]] >.sock');
 });
+
+describe('JUnit: findings past the cap that are waived', () => {
+  /** The telnet-listening testcase of web-1's suite. */
+  function telnetCase(xml: string): string {
+    const m = /<testcase [^>]*name="telnet-listening:[^"]*"(?:\/>|>[\s\S]*?<\/testcase>)/.exec(xml);
+    return m![0];
+  }
+
+  test('a rule whose findings are all waived, listed or not, is skipped, as below the cap', () => {
+    const report = sampleReport();
+    const telnet = report.findings.find((f) => f.ruleId === 'telnet-listening')!;
+    telnet.suppressed = { kind: 'baseline', reason: 'already in baseline bl.json' };
+    report.omitted[0].suppressed = { baseline: 2, waiver: 1 };
+    const testCase = telnetCase(junit(report));
+    expect(testCase).not.toContain('<failure');
+    expect(testCase).toContain('<skipped>');
+    expect(testCase).toContain('waived (baseline): already in baseline bl.json');
+    expect(testCase).toContain('… and 3 more waived findings not listed');
+  });
+
+  test('the failure counts only the findings not waived', () => {
+    const report = sampleReport();
+    report.omitted[0].suppressed = { baseline: 3 };
+    const testCase = telnetCase(junit(report));
+    expect(testCase).toContain('<failure message="in.telnetd listens on 0.0.0.0:23"');
+    expect(testCase).not.toContain('more findings not listed');
+    expect(testCase).toContain('… and 3 more waived findings not listed');
+    report.omitted[0].suppressed = { baseline: 1 };
+    const some = telnetCase(junit(report));
+    expect(some).toContain('<failure message="3 findings: in.telnetd listens on 0.0.0.0:23"');
+    expect(some).toContain('… and 2 more findings not listed');
+    expect(some).toContain('… and 1 more waived finding not listed');
+  });
+});

@@ -244,6 +244,18 @@ describe('SARIF', () => {
       .toEqual(expect.arrayContaining([expect.stringMatching(/^3 more findings of rule telnet-listening .* were counted/), expect.stringMatching(/^2 of 46 lines .* were not audited\.$/)]));
   });
 
+  test('findings-not-listed says how many of them were waived: a note when all were', () => {
+    const report = sampleReport();
+    report.omitted[0].suppressed = { baseline: 2 };
+    const notice = (): Sarif.Notification => sarif(report).runs[0].invocations![0].toolExecutionNotifications!.find((n) => n.descriptor?.id === 'findings-not-listed')!;
+    expect(notice().message.text).toBe('3 more findings of rule telnet-listening in snapshots/web 1/web-1.ss were counted but not listed (per-rule cap; 2 of them waived).');
+    expect(notice().level).toBe('warning');
+    expect(notice().properties).toEqual({ count: 3, suppressed: 2 });
+    report.omitted[0].suppressed = { baseline: 2, waiver: 1 };
+    expect(notice().message.text).toContain('(per-rule cap; 3 of them waived).');
+    expect(notice().level).toBe('note');
+  });
+
   test('a waiver\'s notice is in the runs of the hosts it covers: all for one without host: or whose host glob matched no host', () => {
     const log = sarif(hostScopedWaivers());
     const notices = log.runs.map((r) => [r.properties!.host, (r.invocations![0].toolConfigurationNotifications ?? []).map((n) => `${n.descriptor!.id} ${n.message.text.split(':').pop()!.trim()}`)]);
