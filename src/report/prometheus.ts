@@ -7,6 +7,7 @@
  */
 import { suppressedCount, type Level, type ScanReport } from '../engine/types';
 import { prepareReport } from './redact';
+import { groupBy } from './group';
 import type { FormatContext, Formatter } from './types';
 
 type Labels = Record<string, string>;
@@ -98,7 +99,9 @@ export function formatPrometheus(input: ScanReport, ctx: FormatContext): string 
     findings.add({ host: o.host, rule: o.ruleId, severity: levelOn(o.host, o.ruleId) }, o.count - suppressedCount(o));
     for (const [kind, n] of Object.entries(o.suppressed ?? {})) suppressed.add({ host: o.host, rule: o.ruleId, kind }, n);
   }
-  for (const n of report.notEvaluated) notEvaluated.add({ host: n.host }, 1);
+  // distinct rules per host, as the text report's "N rules not evaluated": a rule that could not run on three
+  // snapshots of a host is one rule (JSON's summary.notEvaluated counts the pairs, as its schema says)
+  for (const [host, list] of groupBy(report.notEvaluated, (n) => n.host)) notEvaluated.add({ host }, new Set(list.map((n) => n.ruleId)).size);
 
   const started = new Date(report.startedAt).getTime();
   const waiverCounts = { expired: 0, unused: 0 };
@@ -120,7 +123,7 @@ export function formatPrometheus(input: ScanReport, ctx: FormatContext): string 
     { name: 'socklint_sockets', help: 'Sockets in the scanned snapshots by host and state.', type: 'gauge', samples: sockets.samples() },
     { name: 'socklint_sockets_scanned', help: 'Sockets parsed from the snapshots of each host.', type: 'gauge', samples: socketsTotal.samples() },
     { name: 'socklint_unparsed_lines', help: 'Snapshot lines that could not be parsed (not audited), by host.', type: 'gauge', samples: unparsed.samples() },
-    { name: 'socklint_rules_not_evaluated', help: 'Rules not evaluated because a snapshot lacked fields they need (or its sockets\' tables), by host.', type: 'gauge', samples: notEvaluated.samples() },
+    { name: 'socklint_rules_not_evaluated', help: 'Rules not evaluated because a snapshot lacked fields they need (or its sockets\' tables), by host: each rule counted once, however many of the host\'s snapshots lacked them.', type: 'gauge', samples: notEvaluated.samples() },
     { name: 'socklint_snapshots_scanned', help: 'Snapshots scanned, by host.', type: 'gauge', samples: snapshotsPerHost.samples() },
     {
       // no host label: a snapshot that could not be read has no host to name (0 when all were scanned, so

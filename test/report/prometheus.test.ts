@@ -58,6 +58,21 @@ describe('Prometheus textfile', () => {
     expect(value('socklint_rules_not_evaluated', 'host="edge"')).toBe(1);
   });
 
+  test('rules not evaluated counts distinct rules per host, not (rule, snapshot) pairs', () => {
+    const report = sampleReport();
+    const edge = report.snapshots.find((s) => s.host === 'edge')!;
+    report.snapshots.push({ ...edge, file: 'edge-later.ss' }, { ...edge, file: 'edge-latest.ss' });
+    const reason = 'needs TCP internals (ss -i)';
+    report.notEvaluated.push(
+      { ruleId: 'close-wait-excess', host: 'edge', file: 'edge-later.ss', reason },
+      { ruleId: 'close-wait-excess', host: 'edge', file: 'edge-latest.ss', reason },
+      { ruleId: 'process-unknown', host: 'edge', file: 'edge-latest.ss', reason },
+    );
+    const got = parse(formatters.prometheus.format(report, CTX)).filter((s) => s.name === 'socklint_rules_not_evaluated');
+    expect(got.find((s) => s.labels === 'host="edge"')?.value).toBe(2);
+    expect(got.find((s) => s.labels === 'host="db-1"')?.value).toBe(0);
+  });
+
   test('suppressed, sockets by state, unparsed lines, snapshots, scan time and duration', () => {
     expect(value('socklint_findings_suppressed', 'host="web-1.example.com",rule="no-public-db",kind="waiver"')).toBe(1);
     expect(value('socklint_sockets', 'host="bastion",state="UNCONN"')).toBe(3);
