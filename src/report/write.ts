@@ -27,7 +27,12 @@ const BATCH = 1 << 20;
 export interface WriteOptions {
   /** File mode for a new file (before umask). An existing file keeps its mode. Default 0o644. */
   mode?: number;
+  /** What the file holds, as messages and codes name it (`cannot write baseline: …`, `baseline-…`). Default 'report'. */
+  what?: Written;
 }
+
+/** What is written, as messages and codes name it. */
+export type Written = 'report' | 'baseline' | 'snapshot';
 
 function fail(file: string, code: string, message: string, hint?: string): never {
   throw new UserError({ file, code, message, ...(hint ? { hint } : {}) }, ExitCode.usage);
@@ -62,13 +67,13 @@ export function writeProblem(error: unknown, file: string, directory: string): {
 }
 
 /** Turn an fs error into a diagnostic that names the path and says what to do. */
-function explain(error: unknown, file: string, directory: string, what: 'report' | 'snapshot' = 'report'): never {
+function explain(error: unknown, file: string, directory: string, what: Written = 'report'): never {
   const p = writeProblem(error, file, directory);
   if (p.suffix === 'write-failed') return fail(file, `${what}-write-failed`, `cannot write ${noun(what)} '${file}': ${p.text}`);
   return fail(file, `${what}-${p.suffix}`, `cannot write ${noun(what)}: ${p.text}`, p.hint);
 }
 
-const noun = (what: 'report' | 'snapshot'): string => (what === 'report' ? 'report' : 'the snapshot');
+const noun = (what: Written): string => (what === 'snapshot' ? 'the snapshot' : what);
 
 /**
  * Thrown in place of an error raised while producing the content (a bug, or the producer's own UserError)
@@ -132,8 +137,9 @@ function writeContent(fd: number, content: FileContent): void {
 export function writeFileAtomic(file: string, content: FileContent, options: WriteOptions = {}): void {
   const target = path.resolve(file);
   const directory = path.dirname(target);
-  const found = targetOf(file, 'report');
-  if (found.kind === 'stream') return writeInto(file, target, content);
+  const what = options.what ?? 'report';
+  const found = targetOf(file, what);
+  if (found.kind === 'stream') return writeInto(file, target, content, what);
   const mode = found.mode ?? options.mode ?? 0o644;
 
   const temporary = path.join(directory, `.${path.basename(target)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
@@ -160,7 +166,7 @@ export function writeFileAtomic(file: string, content: FileContent, options: Wri
       // never created, or already renamed
     }
     if (error instanceof ContentFailure) throw error.error;
-    explain(error, file, directory);
+    explain(error, file, directory, what);
   }
   syncDirectory(directory);
 }
@@ -169,9 +175,9 @@ export function writeFileAtomic(file: string, content: FileContent, options: Wri
  * What is at a path about to be written: nothing or a regular file (`file`: replaced through a temporary file,
  * keeping an existing file's mode), or a pipe or character device, or a symbolic link to one (`stream`: written
  * into). Anything else is refused with a UserError (exit 2): a folder, a socket or block device, a symbolic
- * link to anything but a stream. `what` names the content in the messages ('report', 'snapshot').
+ * link to anything but a stream. `what` names the content in the messages ('report', 'baseline', 'snapshot').
  */
-export function targetOf(file: string, what: 'report' | 'snapshot'): { kind: 'file'; mode?: number } | { kind: 'stream' } {
+export function targetOf(file: string, what: Written): { kind: 'file'; mode?: number } | { kind: 'stream' } {
   const target = path.resolve(file);
   let existing: fs.Stats;
   try {
@@ -213,14 +219,14 @@ function safeStat(target: string): fs.Stats | undefined {
  * (`/dev/null` would become a regular file) and leave a reader of the pipe waiting. A pipe's open waits for
  * its reader, as a shell's redirection does.
  */
-function writeInto(file: string, target: string, content: FileContent): void {
+function writeInto(file: string, target: string, content: FileContent, what: Written): void {
   let fd: number | undefined;
   try {
     fd = fs.openSync(target, fs.constants.O_WRONLY);
     writeContent(fd, content);
   } catch (error) {
     if (error instanceof ContentFailure) throw error.error;
-    explain(error, file, path.dirname(target));
+    explain(error, file, path.dirname(target), what);
   } finally {
     if (fd !== undefined) fs.closeSync(fd);
   }

@@ -1,4 +1,4 @@
-/** `socklint baseline SNAPSHOT... -o FILE`: today's findings, by fingerprint, for `scan --baseline`. */
+/** `socklint baseline SNAPSHOT... -o FILE|-`: today's findings, by fingerprint, for `scan --baseline`. */
 import { ExitCode } from '../../diagnostics';
 import { fileInputs, runScan } from '../../engine/scan';
 import { buildBaseline } from '../../engine/baseline';
@@ -8,7 +8,7 @@ import { checkHostName } from '../../host-name';
 import { checkHostOption, loadRulesAndConfig, parseLabelArgs } from './shared';
 import { snapshotFiles } from '../snapshots';
 import { checkOutputsSpareInputs } from '../formats';
-import { printDiagnostics, warn } from '../stdout';
+import { printDiagnostics, warn, writeStdout } from '../stdout';
 import { preloadUserFiles } from '../preload';
 
 export interface BaselineArgs {
@@ -31,15 +31,19 @@ export async function baselineCommand(a: BaselineArgs): Promise<number> {
   // out, so that it fails once the waiver ends
   const { rules, waivers } = loadRulesAndConfig({ ...a, maxFindings: Infinity });
   const files = snapshotFiles(a.snapshots);
-  checkOutputsSpareInputs([a.output], files, '--output');
+  // `-o -` is stdout, as for `capture -o -` and `--format KIND=-`
+  const toStdout = a.output === '-';
+  checkOutputsSpareInputs([toStdout ? undefined : a.output], files, '--output');
   const { report, snapshotErrors } = await runScan({ inputs: fileInputs(files, a.ssFlags), rules, host: a.host, labels, version: socklintVersion(), filters: waivers });
   const merged = checkHostOption(a.host, report.snapshots);
   if (merged) warn(merged);
   printDiagnostics(snapshotErrors);
   if (snapshotErrors.length > 0) return ExitCode.snapshot;
   const baseline = buildBaseline(report);
-  writeFileAtomic(a.output, `${JSON.stringify(baseline, null, 2)}\n`);
-  warn(`recorded ${baseline.findings.length} finding(s) from ${report.snapshots.length} snapshot(s) in ${a.output}`);
+  const text = `${JSON.stringify(baseline, null, 2)}\n`;
+  if (toStdout) await writeStdout([text]);
+  else writeFileAtomic(a.output, text, { what: 'baseline' });
+  warn(`recorded ${baseline.findings.length} finding(s) from ${report.snapshots.length} snapshot(s) ${toStdout ? 'on stdout' : `in ${a.output}`}`);
   if (report.summary.suppressed > 0) warn(`${report.summary.suppressed} waived finding(s) left out: they fail when their waiver expires`);
   if (report.notEvaluated.length > 0) {
     // a rule that could not run records nothing: once the snapshots carry what it needs, its findings are new
