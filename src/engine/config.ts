@@ -3,13 +3,13 @@
  * Validated by schemas/config.schema.json with positions; every mistake is reported at file:line:column
  * before anything is scanned (exit 2). Produces the RuleSelector and the waiver filter the scan uses.
  */
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import picomatch from 'picomatch';
 import { ExitCode, UserError, didYouMean, type Diagnostic } from '../diagnostics';
 import { loadYamlFile, schemaValidator, type PathSegment, type YamlSource } from '../rules/yaml-source';
-import { loadRulePack } from '../rules/pack';
+import { configSchema, loadRulePack } from '../rules/pack';
 import { GLOB_HINT, globProblem } from '../rules/glob';
+import { displayPath, relativeInside } from '../relative-path';
 import { compileCondition, tryCompileRule, type RuleDefinition } from '../rules/compile';
 import type { CompiledRule } from '../rules/types';
 import type { HostEntryReport, Level, RuleMeta, SnapshotReport } from './types';
@@ -44,12 +44,6 @@ export interface LoadedConfig {
   file?: string;
   data: ConfigFile;
   source?: YamlSource;
-}
-
-let configSchemaCache: object | undefined;
-function configSchema(): object {
-  if (!configSchemaCache) configSchemaCache = JSON.parse(fs.readFileSync(path.resolve(__dirname, '../../schemas/config.schema.json'), 'utf8')) as object;
-  return configSchemaCache;
 }
 
 export function loadConfig(file: string | undefined): LoadedConfig {
@@ -114,10 +108,10 @@ export class ConfiguredRules implements RuleSelector {
   /** Loads packs (CLI `--rules` + config `packs`), checks every override against them; throws UserError(2) listing all problems. */
   static load(config: LoadedConfig, cliRulePaths: string[], cliDefaultRules: boolean, maxFindingsPerRule?: number): ConfiguredRules {
     const base = config.file ? path.dirname(config.file) : '.';
-    const packs = [...cliRulePaths, ...(config.data.packs ?? []).map((p) => path.resolve(base, p))];
+    const configPacks = (config.data.packs ?? []).map((p) => path.resolve(base, p));
     const includeDefault = cliDefaultRules && config.data.defaultRules !== false;
-    const pack = loadRulePack(packs, { includeDefault });
-    const diagnostics: Diagnostic[] = [...pack.diagnostics];
+    const pack = loadRulePack([...cliRulePaths, ...configPacks], { includeDefault });
+    const diagnostics: Diagnostic[] = pack.diagnostics.map((d) => atPackEntry(d, config, configPacks));
     if (pack.diagnostics.length === 0 && pack.definitions.length === 0) {
       diagnostics.push({ file: config.file ?? '', code: 'no-rules', message: 'no rules to run', hint: 'drop --no-default-rules or add --rules PATH' });
     }
@@ -314,6 +308,25 @@ export class ConfiguredRules implements RuleSelector {
     });
     if (diagnostics.length > 0) throw new UserError(diagnostics, ExitCode.usage);
   }
+}
+
+/**
+ * A problem with a `packs:` entry as a whole (no such path, a config or a snapshot named as a rule file, a folder
+ * without rule files) at the entry in the config, which holds the mistake; problems inside a rule file stay there.
+ */
+function atPackEntry(d: Diagnostic, config: LoadedConfig, resolved: readonly string[]): Diagnostic {
+  const src = config.source;
+  if (!src || d.line !== undefined) return d;
+  const file = path.resolve(d.file);
+  const i = resolved.findIndex((p) => p === file || relativeInside(p, file) !== undefined);
+  if (i < 0) return d;
+  const entry = config.data.packs![i];
+  const inside = file !== resolved[i];
+  const where = inside ? `${displayPath(file)}, in pack '${entry}'` : `pack '${entry}' (resolved to ${displayPath(file)})`;
+  const hint = inside && d.code === 'not-a-rule-file' ? `name the rule files in packs:, or keep other YAML files out of the pack's folder`
+    : !inside && d.code === 'unreadable-file' && !path.isAbsolute(entry) ? `a pack's path is relative to the config's folder, ${displayPath(path.dirname(src.file))}`
+    : d.hint;
+  return { file: src.file, ...src.positionOf(['packs', i]), code: d.code, message: `${where}: ${d.message}`, ...(hint ? { hint } : {}) };
 }
 
 function hostMatcher(match: HostOverride['match']): (id: SnapshotIdentity) => boolean {

@@ -24,6 +24,23 @@ export function ruleSchema(): object {
   return ruleSchemaCache;
 }
 
+let configSchemaCache: object | undefined;
+/** The config JSON Schema (schemas/config.schema.json), read once: config.ts validates with it, packs tell a config by its keys. */
+export function configSchema(): object {
+  if (!configSchemaCache) configSchemaCache = JSON.parse(fs.readFileSync(path.resolve(__dirname, '../../schemas/config.schema.json'), 'utf8')) as object;
+  return configSchemaCache;
+}
+
+/**
+ * The config keys (packs, hosts, waivers …) of a YAML mapping without `rules:`: a socklint config named as a
+ * rule file, which one error says better than the schema's "unknown key" for each of its keys.
+ */
+function configKeysOf(value: unknown): string[] {
+  if (!value || typeof value !== 'object' || Array.isArray(value) || 'rules' in value) return [];
+  const known = (configSchema() as { properties: Record<string, unknown> }).properties;
+  return Object.keys(value).filter((k) => Object.hasOwn(known, k));
+}
+
 let ruleValidatorCache: ValidateFunction | undefined;
 /** The precompiled rule validator (generated from the schema; see schema-build.ts). */
 export function ruleValidator(): ValidateFunction {
@@ -275,6 +292,14 @@ function claimId(id: string, src: YamlSource, index: number, seen: Map<string, {
 
 function collect(src: YamlSource, definitions: RuleDefinition[], diagnostics: Diagnostic[], seen: Map<string, { file: string; line: number; column: number }>): void {
   if (src.diagnostics.length > 0) {
+    const configKeys = configKeysOf(src.value);
+    if (configKeys.length > 0) {
+      diagnostics.push({
+        file: src.file, code: 'not-a-rule-file', message: `this is a socklint config (${configKeys.join(', ')}), not a rule file`,
+        hint: 'give a config with -c/--config; --rules and packs: name rule files, which hold a rules: list, or their folders',
+      });
+      return;
+    }
     const found = [...src.diagnostics];
     semanticProblems(src, found);
     // its rules' ids still count: a duplicate among them, or of one of them later, is reported now, not once

@@ -469,6 +469,46 @@ describe('config errors name file:line:column', () => {
   });
 });
 
+describe('a packs: entry that names no rule file is an error at the entry, which holds the mistake', () => {
+  // run from `dir`, so that the config and the paths resolved from it show as the user wrote them
+  const write = (name: string, text: string) => {
+    fs.mkdirSync(path.join(dir, path.dirname(name)), { recursive: true });
+    fs.writeFileSync(path.join(dir, name), text);
+  };
+  const run = (cfg: string) => runCli(['scan', SNAP, '-c', cfg], { cwd: dir });
+
+  it('a missing path: at its file:line:column, naming the path it resolved to (relative to the config)', async () => {
+    write('packs/missing.yaml', 'defaultRules: false\npacks: [nosuch]\n');
+    const r = await run('packs/missing.yaml');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe("socklint: packs/missing.yaml:2:9: pack 'nosuch' (resolved to packs/nosuch): no such file or directory (a pack's path is relative to the config's folder, packs) [unreadable-file]\n");
+  });
+  it('a socklint config: one error at the entry, not the schema errors of a rule file "in" the config it names', async () => {
+    write('packs/base.yaml', 'defaultRules: false\ndisable: [high-rtt]\n');
+    write('packs/listed.yaml', 'packs:\n  - base.yaml\n');
+    const r = await run('packs/listed.yaml');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe("socklint: packs/listed.yaml:2:5: pack 'base.yaml' (resolved to packs/base.yaml): this is a socklint config (defaultRules, disable), not a rule file (give a config with -c/--config; --rules and packs: name rule files, which hold a rules: list, or their folders) [not-a-rule-file]\n");
+    // named with --rules, the same file gets the same one error
+    const cli = await runCli(['scan', SNAP, '--rules', 'packs/base.yaml'], { cwd: dir });
+    expect(cli.stderr).toBe('socklint: packs/base.yaml: this is a socklint config (defaultRules, disable), not a rule file (give a config with -c/--config; --rules and packs: name rule files, which hold a rules: list, or their folders) [not-a-rule-file]\n');
+  });
+  it('a config inside a pack\'s folder: at the entry, naming the file', async () => {
+    write('packs2/rules/socklint.yaml', 'packs: [.]\n');
+    const r = await run('packs2/rules/socklint.yaml');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe("socklint: packs2/rules/socklint.yaml:1:9: packs2/rules/socklint.yaml, in pack '.': this is a socklint config (packs), not a rule file (name the rule files in packs:, or keep other YAML files out of the pack's folder) [not-a-rule-file]\n");
+  });
+  it('a rule file with mistakes keeps them at their own file:line:column', async () => {
+    write('packs3/bad.yaml', 'rules:\n  - id: bad\n');
+    write('packs3/c.yaml', 'packs: [bad.yaml]\n');
+    const r = await run('packs3/c.yaml');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^socklint: packs3\/bad\.yaml:2:5: /);
+    expect(r.stderr).not.toContain('c.yaml');
+  });
+});
+
 describe('a glob picomatch cannot use (it would match only its own text)', () => {
   const OTHER = path.join(ROOT, 'fixtures/real/small.tanp.ss');
   it('is a config error at its file:line:column in a scan of one host as of several, one line each', async () => {
