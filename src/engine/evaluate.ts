@@ -11,7 +11,7 @@ import type { Finding, NotEvaluated, Offender, Omitted, Suppression } from './ty
 import { describeSocket } from '../snapshot/describe';
 import { ALL_WANTED, completeExtensions, extensionWants, isThin, keepOwnBytes, type ExtensionWants } from '../snapshot/fields';
 import { groupFingerprint, socketFingerprint } from './fingerprint';
-import { undecidedKindOf, type UndecidedKind } from '../snapshot/parser';
+import { undecidedKindOf, type ParseStats, type UndecidedKind } from '../snapshot/parser';
 import { covers, TABLE_OPTIONS, type Coverage } from '../snapshot/coverage';
 
 export interface EvaluatorContext {
@@ -144,6 +144,42 @@ function undecidedConcern(rule: CompiledRule, filter: SocketFilter | undefined):
     if (k !== undefined) kinds.add(k);
   }
   return UNDECIDED_KINDS.filter((k) => kinds.has(k));
+}
+
+/**
+ * Whether a rule has failed whatever sockets it did not see: it has findings, and is per-socket or counts
+ * upwards (more sockets cannot undo a finding).
+ */
+function certainFailure(rule: CompiledRule, findings: readonly Finding[]): boolean {
+  const op = rule.aggregate?.op;
+  return findings.length > 0 && (op === undefined || op === 'gt' || op === 'gte');
+}
+
+/**
+ * How many ports a rule's outcome depends on that ss printed as service names socklint does not know
+ * (ParseStats.unknownPorts, by `SIDE NETID STATE`): those of the sides it reads, of sockets its filter admits.
+ * Sockets of unknown table are the undecided check's.
+ */
+function unknownPortConcern(rule: CompiledRule, filter: SocketFilter | undefined, counts: Record<string, number>): number {
+  let n = 0;
+  for (const key in counts) {
+    const [side, netid, state] = key.split(' ');
+    if (rule.reads !== undefined && !rule.reads.includes(`${side}.port`)) continue;
+    if (filter?.netids !== undefined && !filter.netids.has(netid)) continue;
+    if (filter?.states !== undefined && !filter.states.has(state)) continue;
+    n += counts[key];
+  }
+  return n;
+}
+
+/**
+ * Why a rule was not evaluated for ports ss printed as names (unknownPortConcern): `rpc.NAME` is an RPC program
+ * ss asked rpcbind about (its port is not in any table); other names are the capturing host's /etc/services'.
+ */
+export function unknownPortsReason(count: number, names: readonly string[]): string {
+  const shown = names.slice(0, 5).join(', ') + (names.length > 5 ? ', …' : '');
+  const services = names.some((n) => !n.startsWith('rpc.'));
+  return `needs port numbers, which ${count === 1 ? '1 port lacks' : `${count} ports lack`}: ss printed names socklint cannot map to ports (${shown}) — capture with ss -n${services ? ', or add the service names to /etc/services on the host that runs socklint' : ''}`;
 }
 
 export function groupValue(s: SocketRecord, key: GroupKey): string | number | null {
@@ -590,7 +626,10 @@ export class SnapshotEvaluator {
    * evaluated — unless it failed anyway on sockets whose table is known (it admits only named netids, and is
    * per-socket or counts upwards), which the sockets it did not see cannot undo.
    */
-  finish(fields?: Set<FieldGroup>, undecided: Partial<Record<UndecidedKind, number>> = {}, source?: string, flagsKnown = true, coverage?: Coverage): EvaluationResult {
+  finish(
+    fields?: Set<FieldGroup>, undecided: Partial<Record<UndecidedKind, number>> = {}, source?: string, flagsKnown = true, coverage?: Coverage,
+    ports: Pick<ParseStats, 'unknownPorts' | 'unknownPortNames'> = { unknownPorts: {}, unknownPortNames: {} },
+  ): EvaluationResult {
     this.settle();
     const available = fields ?? this.ctx.fields;
     const result: EvaluationResult = { findings: [], notEvaluated: [], omitted: [], evaluated: [] };
@@ -613,13 +652,16 @@ export class SnapshotEvaluator {
       const findings = st.groups ? this.aggregateFindings(st) : st.findings;
       const unseen = st.concern.filter((k) => (undecided[k] ?? 0) > 0);
       if (unseen.length > 0) {
-        const op = st.rule.aggregate?.op;
-        const certain = findings.length > 0 && st.filter?.netids !== undefined && (op === undefined || op === 'gt' || op === 'gte');
-        if (!certain) {
+        if (!(st.filter?.netids !== undefined && certainFailure(st.rule, findings))) {
           const n = unseen.reduce((sum, k) => sum + undecided[k]!, 0);
           result.notEvaluated.push({ ruleId: id, host: this.ctx.host, file: this.ctx.file, reason: undecidedReason(n, unseen) });
           continue;
         }
+      }
+      const unnamed = unknownPortConcern(st.rule, st.filter, ports.unknownPorts);
+      if (unnamed > 0 && !certainFailure(st.rule, findings)) {
+        result.notEvaluated.push({ ruleId: id, host: this.ctx.host, file: this.ctx.file, reason: unknownPortsReason(unnamed, Object.keys(ports.unknownPortNames)) });
+        continue;
       }
       result.evaluated.push(id);
       let listed: Finding[];

@@ -267,8 +267,9 @@ class SnapshotCollector {
     const id = this.resolveIdentity();
     const flags = meta.flags ?? this.opts.flags; // the capture's own record wins (ParserOptions.flags)
     const coverage = flags === undefined ? undefined : captureCoverage(flags);
-    const result = this.startEvaluator().finish(availableFields(stats, meta), stats.undecided, meta.source, flags !== undefined, coverage);
+    const result = this.startEvaluator().finish(availableFields(stats, meta), stats.undecided, meta.source, flags !== undefined, coverage, stats);
     const unknownNetid = Object.values(stats.undecided).reduce((n, c) => n + (c ?? 0), 0);
+    const unknownPorts = Object.values(stats.unknownPorts).reduce((n, c) => n + c, 0);
     const snapshot: SnapshotReport = {
       file,
       host: id.host,
@@ -278,6 +279,7 @@ class SnapshotCollector {
       lines: stats.lines,
       unparsed: stats.unparsed,
       ...(unknownNetid > 0 ? { unknownNetid } : {}),
+      ...(unknownPorts > 0 ? { unknownPorts, unknownPortNames: Object.keys(stats.unknownPortNames) } : {}),
       unparsedLines,
       states: this.states(),
       rulesEvaluated: result.evaluated,
@@ -538,6 +540,8 @@ export async function scanSplit(
     fields: new Set([...stats.fields, ...s2.fields]),
     headerFields: s2.headerFields, // the file's last header: the second range starts with the first one's
     undecided: addCounts(stats.undecided, s2.undecided),
+    unknownPorts: addCounts(stats.unknownPorts, s2.unknownPorts),
+    unknownPortNames: addCounts(stats.unknownPortNames, s2.unknownPortNames),
     meta: stats.meta,
     kinds: addCounts(stats.kinds, s2.kinds),
   });

@@ -98,6 +98,13 @@ export interface SnapshotReport {
    * rules on netid did not see them (absent when none).
    */
   unknownNetid?: number;
+  /**
+   * Ports of inet sockets that ss printed as service names socklint does not know (the capturing host's own
+   * /etc/services names; IANA's are known): rules on those ports did not see them (absent when none).
+   */
+  unknownPorts?: number;
+  /** Those names (the first 100). */
+  unknownPortNames?: string[];
   /** The first unparsed lines (capped); `unparsed` is the full count. */
   unparsedLines: UnparsedLine[];
   states: Record<string, number>;

@@ -235,13 +235,18 @@ export function formatText(input: ScanReport, ctx: FormatContext): string {
   }
 
   const unknownNetid = report.snapshots.reduce((n, s) => n + (s.unknownNetid ?? 0), 0);
+  const unknownPorts = report.snapshots.reduce((n, s) => n + (s.unknownPorts ?? 0), 0);
+  const unknown = [
+    unknownNetid > 0 ? `${num(unknownNetid)} of unknown table` : '',
+    unknownPorts > 0 ? `${plural(unknownPorts, 'port')} without a number` : '',
+  ].filter(Boolean).join(', ');
   const by = report.summary.byLevel;
   const summary = [
     `${plural(by.error, 'error')}, ${plural(by.warning, 'warning')}, ${plural(by.note, 'note')}`,
     `${num(report.summary.suppressed)} waived`,
     report.summary.omitted > 0 ? `${num(report.summary.omitted)} not listed${report.summary.omittedSuppressed ? ` (${num(report.summary.omittedSuppressed)} of them waived)` : ''}` : '',
     notEvaluatedSummary(report.notEvaluated),
-    `${plural(report.summary.snapshots, 'snapshot')}, ${plural(report.summary.sockets, 'socket')}${unknownNetid > 0 ? ` (${num(unknownNetid)} of unknown table)` : ''}, ${plural(report.summary.unparsed, 'unparsed line')}`,
+    `${plural(report.summary.snapshots, 'snapshot')}, ${plural(report.summary.sockets, 'socket')}${unknown ? ` (${unknown})` : ''}, ${plural(report.summary.unparsed, 'unparsed line')}`,
     report.summary.snapshotErrors > 0 ? `${plural(report.summary.snapshotErrors, 'snapshot')} not scanned` : '',
   ].filter(Boolean);
   const clean = active.length === 0 && report.summary.omitted === 0 && report.summary.snapshotErrors === 0;

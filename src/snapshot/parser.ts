@@ -130,6 +130,14 @@ export interface ParseStats {
    * nor udp, or unix/packet/tipc rows of such a section), by what they may be. Only the kinds that occur.
    */
   undecided: Partial<Record<UndecidedKind, number>>;
+  /**
+   * Ports of inet sockets that ss printed as a service name socklint cannot map to a number (port null: a name
+   * from the capturing host's own /etc/services), by `SIDE NETID STATE` (`local tcp LISTEN`; no state: `local
+   * tcp -`): rules on that port cannot see them (evaluate.ts, finish). Only the keys that occur.
+   */
+  unknownPorts: Record<string, number>;
+  /** Those names and how many ports each is (the first UNKNOWN_PORT_NAMES names). */
+  unknownPortNames: Record<string, number>;
   meta: Record<string, string>;
   kinds: LineKinds;
 }
@@ -281,6 +289,10 @@ const UNIX_NAME_BYTES = 108;
  * complete it (names with newlines): two names, two inodes and the padding between them.
  */
 const UNIX_HELD_BYTES = 512;
+/** Tables whose ports are IP ports (a name there is a service name, or a raw socket's protocol). */
+const INET_NETIDS: ReadonlySet<string> = new Set(['tcp', 'udp', 'raw', 'sctp', 'dccp', 'mptcp']);
+/** Unknown service names ParseStats.unknownPortNames keeps (each snapshot's; the count of ports is whole). */
+const UNKNOWN_PORT_NAMES = 100;
 const MAX_PENDING = 10000; // rows held while the table (Netid) of a Netid-less section is undecided
 /**
  * Rows of stream-only states held for a sign of mptcp or sctp (MPTCP info, an SCTP association row) before
@@ -564,6 +576,8 @@ export class SsParser {
     fields: new Set(),
     headerFields: [],
     undecided: {},
+    unknownPorts: {},
+    unknownPortNames: {},
     meta: {},
     kinds: { socket: 0, continuation: 0, joined: 0, header: 0, comment: 0, summary: 0, blank: 0, unparsed: 0 },
   };
@@ -991,6 +1005,9 @@ export class SsParser {
     try {
       this.stats.sockets++;
       if (rec.netid === 'unknown') this.countUndecided(rec);
+      if ((rec.local.port === null && rec.local.portName !== undefined) || (rec.peer.port === null && rec.peer.portName !== undefined)) {
+        this.countUnknownPorts(rec);
+      }
       this.sink.socket(rec);
     } catch (e) {
       this.sinkError = e;
@@ -1002,6 +1019,20 @@ export class SsParser {
     const kind = (rec.netidInferred !== undefined && UNDECIDED_KIND.get(rec.netidInferred)) || 'other';
     const u = this.stats.undecided;
     u[kind] = (u[kind] ?? 0) + 1;
+  }
+
+  /** ParseStats.unknownPorts of an inet socket (or one of unknown table that is inet) with a port ss named. */
+  private countUnknownPorts(rec: SocketRecord): void {
+    if (!INET_NETIDS.has(rec.netid) && !(rec.netid === 'unknown' && UNDECIDED_KIND.get(rec.netidInferred ?? '') === 'inet')) return;
+    for (const [side, ep] of [['local', rec.local], ['peer', rec.peer]] as const) {
+      if (ep.port !== null || ep.portName === undefined) continue;
+      const key = `${side} ${rec.netid} ${rec.state ?? '-'}`;
+      const u = this.stats.unknownPorts;
+      u[key] = (u[key] ?? 0) + 1;
+      const names = this.stats.unknownPortNames;
+      if (names[ep.portName] !== undefined) names[ep.portName]++;
+      else if (Object.keys(names).length < UNKNOWN_PORT_NAMES) names[ep.portName] = 1;
+    }
   }
 
   private emitTo(ev: Ev): void {

