@@ -239,6 +239,20 @@ export function splitByHosts(report: ScanReport, maxHosts = SARIF_MAX_RUNS_PER_F
   return parts;
 }
 
+/**
+ * What stderr says of a report with more hosts than GitHub takes runs per SARIF upload (undefined: not more):
+ * the `files` splitByHosts' parts were written to, or, given none, that the one document on stdout (which cannot
+ * be split) will be rejected, and what splits it. One wording for both.
+ */
+export function tooManyRunsNotice(report: ScanReport, files?: readonly string[]): string | undefined {
+  const hosts = hostsOf(report).length;
+  if (hosts <= SARIF_MAX_RUNS_PER_FILE) return undefined;
+  const over = `${hosts} hosts are more than GitHub's ${SARIF_MAX_RUNS_PER_FILE} runs per SARIF file`;
+  return files
+    ? `${over}: wrote ${files.join(', ')} (upload each on its own: upload-sarif joins a folder's files into one upload, see docs/reports.md)`
+    : `${over}: stdout got them all in one document, which GitHub code scanning rejects (--format sarif=PATH splits it: sarif=socklint.sarif writes socklint.sarif, socklint.2.sarif, … of ${SARIF_MAX_RUNS_PER_FILE} hosts each; see docs/reports.md)`;
+}
+
 /** Hosts in the order the report first mentions them. */
 function hostsOf(report: ScanReport): string[] {
   const hosts = new Set<string>();

@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import type * as Sarif from 'sarif';
 import { formatters } from '../../src/report';
-import { FINGERPRINT_KEY, SARIF_MAX_RELATED_LOCATIONS, SARIF_MAX_RESULTS_PER_RUN, buildSarifLog, splitByHosts } from '../../src/report/sarif';
+import { FINGERPRINT_KEY, SARIF_MAX_RELATED_LOCATIONS, SARIF_MAX_RESULTS_PER_RUN, buildSarifLog, splitByHosts, tooManyRunsNotice } from '../../src/report/sarif';
 import type { ScanReport } from '../../src/engine/types';
 import { CTX, HOSTILE_PROCESS, bigReport, sampleReport } from './fixtures';
 import { announceSkip, findMultitool, multitoolValidate, sarifValidator, tempDir } from './helpers';
@@ -353,4 +353,21 @@ test('SARIF category prefix is configurable (several socklint uploads per commit
     'socklint-prod/edge/',
     'socklint-prod/bastion/',
   ]);
+});
+
+test('past 20 hosts, stderr is told: of the files written, or that stdout holds one document GitHub rejects', () => {
+  const report = sampleReport();
+  const base = report.snapshots[0];
+  report.snapshots = Array.from({ length: 20 }, (_, i) => ({ ...base, host: `h${i}`, file: `h${i}.ss` }));
+  report.findings = [];
+  report.notEvaluated = [];
+  report.omitted = [];
+  expect(tooManyRunsNotice(report)).toBeUndefined();
+  report.snapshots.push({ ...base, host: 'h20', file: 'h20.ss' }, { ...base, host: 'h20', file: 'h20-later.ss' });
+  expect(tooManyRunsNotice(report)).toBe(
+    "21 hosts are more than GitHub's 20 runs per SARIF file: stdout got them all in one document, which GitHub code scanning rejects (--format sarif=PATH splits it: sarif=socklint.sarif writes socklint.sarif, socklint.2.sarif, … of 20 hosts each; see docs/reports.md)",
+  );
+  expect(tooManyRunsNotice(report, ['o.sarif', 'o.2.sarif'])).toBe(
+    "21 hosts are more than GitHub's 20 runs per SARIF file: wrote o.sarif, o.2.sarif (upload each on its own: upload-sarif joins a folder's files into one upload, see docs/reports.md)",
+  );
 });
