@@ -1114,7 +1114,8 @@ class RuleCompiler {
       group: (c) => (groupBy.length ? groupBy.map((k) => `${k}=${renderGroupValue(c.group[k])}`).join(', ') : 'all sockets'),
     };
     for (const k of groupBy) specials[`group.${k}`] = (c) => renderGroupValue(c.group[k]);
-    const names = [...Object.keys(specials), ...this.vars.keys()];
+    // a variable named like a special (threshold) is the special in a message: named once
+    const names = [...new Set([...Object.keys(specials), ...this.vars.keys()])];
     const render = this.parseTemplate(text, path, (name) => {
       if (specials[name]) return specials[name] as Renderer<unknown>;
       const v = this.variablePlaceholder(name);

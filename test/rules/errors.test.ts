@@ -151,6 +151,14 @@ describe('every malformed rule is rejected at file:line:column with one clear re
     ]);
   });
 
+  it('an aggregate message\'s placeholder hint names each placeholder once (a variable threshold is {threshold})', () => {
+    const text = ruleYaml('    vars:\n      threshold: {type: number, default: 5}\n    match: {state: LISTEN}\n    aggregate:\n      groupBy: [process]\n      gt: $threshold')
+      .replace('{local} {process}', '{nosuch} {observed}');
+    expect(formatted(text)).toEqual([
+      "r.yaml:8:14: unknown placeholder '{nosuch}' in message (available: {observed} {threshold} {field} {group} {group.process}) [unknown-placeholder]",
+    ]);
+  });
+
   it('field references, ranges, aggregates', () => {
     expect(formatted(ruleYaml('    match:\n      recvQ: {gte: {field: sendq}}'))).toEqual([
       "r.yaml:10:28: 'rules[0].match.recvQ.gte.field': 'sendq' is not allowed (did you mean 'sendQ'?) [unknown-value]",
