@@ -58,7 +58,7 @@ export function loadBaseline(file: string): BaselineFile {
     text = read.text;
   } catch (e) {
     if (e instanceof UserError) throw e;
-    throw new UserError({ file, code: 'unreadable-baseline', message: `cannot read baseline: ${(e as NodeJS.ErrnoException).code ?? String(e)}` }, ExitCode.usage);
+    throw new UserError({ file, code: 'unreadable-baseline', ...readProblem(e as NodeJS.ErrnoException) }, ExitCode.usage);
   }
   let data: unknown;
   try {
@@ -69,6 +69,21 @@ export function loadBaseline(file: string): BaselineFile {
   const problem = baselineProblem(data);
   if (problem !== undefined) throw new UserError({ file, code: 'bad-baseline', message: `not a socklint baseline (version ${BASELINE_FORMAT}): ${problem}`, hint: WRITE_IT }, ExitCode.usage);
   return data as BaselineFile;
+}
+
+/** Why the baseline file could not be read, in words, as a snapshot's is said (not a bare errno). */
+function readProblem(e: NodeJS.ErrnoException): { message: string; hint?: string } {
+  switch (e.code) {
+    case 'ENOENT':
+      return { message: 'baseline file not found', hint: WRITE_IT };
+    case 'EISDIR':
+      return { message: 'is a folder, not a baseline file' };
+    case 'EACCES':
+    case 'EPERM':
+      return { message: 'cannot read the baseline file (permission denied)' };
+    default:
+      return { message: `cannot read the baseline file (${e.code ?? e.message})` };
+  }
 }
 
 const isText = (v: unknown): v is string => typeof v === 'string';
