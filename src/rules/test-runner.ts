@@ -55,8 +55,8 @@ export interface RuleTestResult {
 export interface RuleTestRun {
   results: RuleTestResult[];
   /**
-   * Problems loading rules or fixtures. One about a rule (its id defined twice) fails that rule, among whose
-   * failures it is shown; the others count as one failure together.
+   * Problems loading rules or fixtures. One about a rule (its id defined twice, a fixture's vars value it
+   * refuses) fails that rule, among whose failures it is shown; the others count as one failure together.
    */
   diagnostics: Diagnostic[];
   passed: number;
@@ -100,37 +100,47 @@ export function fixtureFiles(paths: readonly string[]): string[] {
   return [...new Set(out.map((f) => path.resolve(f)))].map((f) => out.find((o) => path.resolve(o) === f)!);
 }
 
-/** `a=1, b=[22, 80], r.c="x"` → { a: 1, b: [22, 80], 'r.c': 'x' } (values are YAML flow scalars/lists). */
-export function parseVarsDirective(text: string): { vars: Record<string, unknown>; error?: string } {
+/**
+ * `a=1, b=[22, 80], r.c="x"` → { a: 1, b: [22, 80], 'r.c': 'x' } (values are YAML flow scalars/lists), and
+ * where each value begins in `text` (0-based), so that a value a rule refuses is cited at its column.
+ */
+export function parseVarsDirective(text: string): { vars: Record<string, unknown>; at: Record<string, number>; error?: string } {
   const vars: Record<string, unknown> = {};
-  const parts: string[] = [];
+  const at: Record<string, number> = {};
+  const parts: { text: string; start: number }[] = [];
   let depth = 0;
   let cur = '';
+  let start = 0;
   let quote: string | null = null;
-  for (const c of text) {
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
     if (quote) {
       if (c === quote) quote = null;
     } else if (c === '"' || c === "'") quote = c;
     else if (c === '[' || c === '{') depth++;
     else if (c === ']' || c === '}') depth--;
     else if (c === ',' && depth === 0) {
-      parts.push(cur);
+      parts.push({ text: cur, start });
       cur = '';
+      start = i + 1;
       continue;
     }
     cur += c;
   }
-  if (cur.trim()) parts.push(cur);
+  if (cur.trim()) parts.push({ text: cur, start });
   for (const part of parts) {
-    const m = /^\s*([A-Za-z0-9_.-]+)\s*=\s*(.*?)\s*$/.exec(part);
-    if (!m) return { vars, error: `cannot read '${part.trim()}': write name=value` };
+    const m = /^\s*([A-Za-z0-9_.-]+)\s*=\s*(.*?)\s*$/.exec(part.text);
+    if (!m) return { vars, at, error: `cannot read '${part.text.trim()}': write name=value` };
     try {
       vars[m[1]] = parseYaml(m[2] === '' ? '""' : m[2]);
     } catch (e) {
-      return { vars, error: `cannot read the value of '${m[1]}': ${(e as Error).message.split('\n')[0]}` };
+      return { vars, at, error: `cannot read the value of '${m[1]}': ${(e as Error).message.split('\n')[0]}` };
     }
+    // the value starts after the first `=` (a name has none) and the spaces after it
+    const afterEquals = part.text.slice(part.text.indexOf('=') + 1);
+    at[m[1]] = part.start + part.text.length - afterEquals.trimStart().length;
   }
-  return { vars };
+  return { vars, at };
 }
 
 /**
@@ -148,6 +158,8 @@ export function runRuleTests(paths: readonly string[] = [], checkIds = false): R
     results.set(d.id, { ruleId: d.id, source: `${d.source.file}:${pos.line}`, fixtures: [], firing: 0, passing: 0, todo: 0, failures: [], passed: true });
   }
   const strayFailures: RuleTestFailure[] = [];
+  /** Rules a fixture could not be run for (a vars value they refuse): their cases there were not counted. */
+  const notRun = new Set<string>();
 
   for (const file of fixtureFiles(roots)) {
     const shown = displayPath(file);
@@ -158,7 +170,7 @@ export function runRuleTests(paths: readonly string[] = [], checkIds = false): R
       diagnostics.push({ file: shown, code: 'unreadable-file', message: `cannot read fixture (${(e as NodeJS.ErrnoException).code ?? 'error'})` });
       continue;
     }
-    runFixture(shown, text, byId, results, strayFailures, diagnostics);
+    runFixture(shown, text, byId, results, strayFailures, diagnostics, notRun);
   }
 
   // a problem in one rule's definition fails that rule: it is shown under the rule's line, not beside a ✓ for it
@@ -167,6 +179,11 @@ export function runRuleTests(paths: readonly string[] = [], checkIds = false): R
     r?.failures.push({ file: d.file, line: d.line ?? 0, message: d.message, diagnostic: d });
   }
   for (const r of results.values()) {
+    // a fixture that could not be run has its cases uncounted: its problem is the failure to show, not "no case"
+    if (notRun.has(r.ruleId)) {
+      r.passed = false;
+      continue;
+    }
     if (r.firing === 0) r.failures.push({ file: r.source?.split(':')[0] ?? '', line: Number(r.source?.split(':')[1] ?? 0), message: 'no firing case: add a fixture line annotated `# ruleid: ' + r.ruleId + '`' });
     if (r.passing === 0) r.failures.push({ file: r.source?.split(':')[0] ?? '', line: Number(r.source?.split(':')[1] ?? 0), message: 'no passing case: add a fixture line annotated `# ok: ' + r.ruleId + '`' });
     r.passed = r.failures.length === 0;
@@ -193,6 +210,7 @@ function runFixture(
   results: Map<string, RuleTestResult>,
   stray: RuleTestFailure[],
   diagnostics: Diagnostic[],
+  notRun: Set<string>,
 ): void {
   const parsed = parseSsText(text, { file });
   const commentLines = new Set(parsed.comments.map((c) => c.line));
@@ -201,16 +219,17 @@ function runFixture(
   // Directives and annotations.
   const globalVars: Record<string, unknown> = {};
   const ruleVars = new Map<string, Record<string, unknown>>();
-  /** The directive line each override came from (`name`, or `rule-id.name`), for diagnostics. */
-  const varLines = new Map<string, number>();
+  /** Where the value of each override is (`name`, or `rule-id.name`), for diagnostics. */
+  const varPositions = new Map<string, { line: number; column: number }>();
   const annotations: Annotation[] = [];
   for (const c of parsed.comments) {
     const v = VARS.exec(c.text);
     if (v) {
       const r = parseVarsDirective(v[1]);
       if (r.error) stray.push({ file, line: c.line, message: `bad vars directive: ${r.error}` });
+      const directiveStart = c.text.length - v[1].length; // the directive runs to the end of the line
       for (const [k, val] of Object.entries(r.vars)) {
-        varLines.set(k, c.line);
+        varPositions.set(k, { line: c.line, column: directiveStart + r.at[k] + 1 });
         const dot = k.lastIndexOf('.');
         if (dot > 0) {
           const id = k.slice(0, dot);
@@ -256,13 +275,12 @@ function runFixture(
     const overrides: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(globalVars)) if (k in def.vars) overrides[k] = v;
     Object.assign(overrides, ruleVars.get(id) ?? {});
-    const positionOfOverride = (name: string) => {
-      const line = varLines.get(`${id}.${name}`) ?? varLines.get(name);
-      return line === undefined ? undefined : { line, column: 1 };
-    };
+    const positionOfOverride = (name: string) => varPositions.get(`${id}.${name}`) ?? varPositions.get(name);
     const r = tryCompileRule(def, overrides, undefined, { overridesFile: file, positionOfOverride, top: 1_000_000 });
     if (!r.rule) {
-      diagnostics.push(...r.diagnostics);
+      // the rule's problem here: shown under it (ruleId), and its cases in this fixture are not run
+      diagnostics.push(...r.diagnostics.map((d) => ({ ...d, ruleId: id })));
+      notRun.add(id);
       continue;
     }
     compiled.push(r.rule);

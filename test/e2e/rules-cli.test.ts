@@ -57,7 +57,7 @@ it('`rules test` exits 2, as `validate` does, when a rule or fixture file cannot
   ]);
   const bad = await runCli(['rules', 'test', dir]);
   expect(bad.code).toBe(2);
-  expect(bad.stdout).toContain(`${path.join(dir, 'queue.test.ss')}:2:1: variable 'threshold' of rule 'queue' (number) must be a number, not a mapping`);
+  expect(bad.stdout).toContain(`${path.join(dir, 'queue.test.ss')}:2:19: variable 'threshold' of rule 'queue' (number) must be a number, not a mapping`);
   const missing = await runCli(['rules', 'test', path.join(dir, 'no-such.yaml')]);
   expect(missing.code).toBe(2);
   fs.rmSync(dir, { recursive: true, force: true });

@@ -130,9 +130,30 @@ describe('rule test runner', () => {
     expect(run.results[0].failures[0].message).toMatch(/^rule was not evaluated on this fixture: needs TCP internals/);
   });
 
+  it('a bad vars value is cited at its column, under the rule, without "no firing case" for the fixture it kept from running', () => {
+    fixture([
+      '# vars: threshold=  oops',
+      header,
+      '# ruleid: test-rule',
+      'tcp   LISTEN 50     4      0.0.0.0:22   0.0.0.0:*',
+      '# ok: test-rule',
+      'tcp   LISTEN 0      4      0.0.0.0:23   0.0.0.0:*',
+    ]);
+    const run = runRuleTests([dir]);
+    const f = path.join(dir, 'test-rule.test.ss');
+    expect(formatRuleTestRun(run)).toBe([
+      '✗ test-rule (0 firing, 0 passing)',
+      `    ${f}:1:21: variable 'threshold' of rule 'test-rule' (number) must be a number, not the string 'oops' [bad-variable]`,
+      '0 passed, 1 failed',
+      '',
+    ].join('\n'));
+    expect(run.diagnostics).toHaveLength(1); // exit 2, as before
+  });
+
   it('parses vars directives', () => {
     expect(parseVarsDirective('threshold=2, ports=[22, 80], close-wait-excess.threshold=5, name="a,b"')).toEqual({
       vars: { threshold: 2, ports: [22, 80], 'close-wait-excess.threshold': 5, name: 'a,b' },
+      at: { threshold: 10, ports: 19, 'close-wait-excess.threshold': 57, name: 65 },
     });
     expect(parseVarsDirective('oops').error).toBe("cannot read 'oops': write name=value");
   });
