@@ -1,13 +1,16 @@
 /**
  * Expands the SNAPSHOT arguments of `scan`/`parse`/`baseline`: files, folders (their regular files, sorted,
  * hidden ones and NOT_SNAPSHOTS skipped), globs (picomatch, expanded by socklint so they work unquoted or
- * quoted), and `-`.
+ * quoted), and `-`. A folder's subfolders are not searched (named as skipped): cron jobs keep dated ones
+ * (snapshots/2026-12-01/web-01.ss), and a scan of the folder is a scan of today's, not of years of history;
+ * a glob reaches them (deepGlob).
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import picomatch from 'picomatch';
 import { ExitCode, UserError, type Diagnostic } from '../diagnostics';
 import { compareText } from '../compare';
+import { listed } from '../report/text';
 
 const GLOB_CHARS = /[*?[\]{}]/;
 
@@ -19,7 +22,19 @@ const GLOB_CHARS = /[*?[\]{}]/;
  */
 export const NOT_SNAPSHOTS = ['.json', '.sarif', '.xml', '.prom', '.md', '.html', '.yaml', '.yml'];
 
-function walk(dir: string, out: string[], recursive: boolean): void {
+/** What the folders named held besides snapshots: files skipped for their extension, subfolders not searched. */
+export interface Skipped {
+  files: string[];
+  folders: string[];
+}
+
+/** The glob that reaches the snapshots in `folder`'s subfolders too (socklint expands `**` itself). */
+export function deepGlob(folder: string): string {
+  return `${folder.replace(/\/+$/, '')}/**/*.ss`;
+}
+
+/** `dir`'s regular files (sorted, not hidden) into `out`; its subfolders walked when `recursive`, else into `folders`. */
+function walk(dir: string, out: string[], recursive: boolean, folders?: string[]): void {
   let entries: fs.Dirent[];
   try {
     entries = fs.readdirSync(dir, { withFileTypes: true });
@@ -31,17 +46,20 @@ function walk(dir: string, out: string[], recursive: boolean): void {
     if (e.name.startsWith('.')) continue;
     const p = path.join(dir, e.name);
     if (e.isFile()) out.push(p);
-    else if (recursive && e.isDirectory()) walk(p, out, recursive);
+    else if (e.isDirectory()) {
+      if (recursive) walk(p, out, recursive);
+      else folders?.push(p);
+    }
   }
 }
 
 /**
  * Returns the inputs in a stable order, without duplicates. Missing plain paths are kept: reading them reports
- * the error. A folder's files that are not snapshots by their extension go to `skipped`. An argument that names
+ * the error. A folder's files that are not snapshots by their extension, and its subfolders, go to `skipped`. An argument that names
  * no file (an empty or unreadable folder, a glob that matches nothing) throws its UserError (exit 3), or, given
  * `problems`, goes there and the other arguments are expanded (a scan reports it with the snapshots it read).
  */
-export function expandSnapshotArgs(args: string[], skipped: string[] = [], problems?: Diagnostic[]): string[] {
+export function expandSnapshotArgs(args: string[], skipped: Skipped = { files: [], folders: [] }, problems?: Diagnostic[]): string[] {
   const out: string[] = [];
   for (const arg of args) {
     if (problems === undefined) {
@@ -58,28 +76,37 @@ export function expandSnapshotArgs(args: string[], skipped: string[] = [], probl
   return [...new Set(out)];
 }
 
-function expandOne(arg: string, out: string[], skipped: string[]): void {
+function expandOne(arg: string, out: string[], skipped: Skipped): void {
   if (arg === '-') { out.push(arg); return; }
   let stat: fs.Stats | undefined;
   try { stat = fs.statSync(arg); } catch { stat = undefined; }
   if (stat?.isDirectory()) {
     const all: string[] = [];
-    walk(arg, all, false);
+    const folders: string[] = [];
+    walk(arg, all, false, folders);
     const files: string[] = [];
     const others = new Set<string>(); // the extensions of the files left out
     for (const f of all) {
       const ext = path.extname(f).toLowerCase();
       if (NOT_SNAPSHOTS.includes(ext)) {
-        skipped.push(f);
+        skipped.files.push(f);
         others.add(ext);
       } else files.push(f);
     }
     if (files.length === 0) {
+      const only = [
+        ...(others.size > 0 ? [`${NOT_SNAPSHOTS.filter((x) => others.has(x)).join(', ')} files`] : []),
+        ...(folders.length > 0 ? [`subfolders (${listed(folders.map((f) => `${path.basename(f)}/`))})`] : []),
+      ];
+      // the folder of dated subfolders a cron job keeps: the glob that reaches their snapshots
+      const hint = folders.length > 0 ? `subfolders are not searched: name one, or use a glob that reaches them, '${deepGlob(arg)}'`
+        : all.length > 0 ? 'name a file to read it whatever its name' : undefined;
       throw new UserError({
-        file: arg, code: 'empty-folder', message: all.length === 0 ? 'folder holds no snapshot files' : `folder holds no snapshot files, only ${NOT_SNAPSHOTS.filter((x) => others.has(x)).join(', ')} files`,
-        ...(all.length > 0 ? { hint: 'name a file to read it whatever its name' } : {}),
+        file: arg, code: 'empty-folder', message: only.length === 0 ? 'folder holds no snapshot files' : `folder holds no snapshot files, only ${only.join(' and ')}`,
+        ...(hint ? { hint } : {}),
       }, ExitCode.snapshot);
     }
+    skipped.folders.push(...folders);
     out.push(...files);
     return;
   }

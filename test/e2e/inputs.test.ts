@@ -65,6 +65,26 @@ it('skips the reports, configs and notes a folder holds besides its snapshots, a
   expect(none.stderr).toMatch(/folder holds no snapshot files, only \.json, \.sarif, \.md files \(name a file to read it whatever its name\)/);
 });
 
+it('does not search a folder\'s subfolders (dated ones a cron job keeps), and says so: named on stderr, or, with no snapshot beside them, in the error with a glob that reaches them', async () => {
+  const folder = path.join(dir, 'dated');
+  fs.mkdirSync(path.join(folder, '2026-12-01'), { recursive: true });
+  fs.mkdirSync(path.join(folder, '.cache'));
+  fs.copyFileSync(SNAP, path.join(folder, '2026-12-01', 'web-01.ss'));
+  const none = await runCli(['scan', folder, '--format', 'json']);
+  expect(none.code).toBe(3);
+  expect(jsonReport(none).snapshotErrors).toEqual([expect.objectContaining({ file: folder, code: 'empty-folder' })]);
+  const glob = `${folder}/**/*.ss`;
+  expect(none.stderr).toBe(`socklint: ${folder}: folder holds no snapshot files, only subfolders (2026-12-01/) (subfolders are not searched: name one, or use a glob that reaches them, '${glob}') [empty-folder]\n`);
+  // the glob it suggests reaches them (socklint expands it: quoted, or where the shell has no **)
+  const deep = await runCli(['scan', glob, '--format', 'json']);
+  expect(jsonReport(deep).snapshots.map((s) => s.file)).toEqual([path.join(folder, '2026-12-01', 'web-01.ss')]);
+  // beside a snapshot, the subfolder is named as the reports a folder holds are
+  fs.copyFileSync(SNAP, path.join(folder, 'web-02.ss'));
+  const today = await runCli(['scan', `${folder}/`, '--format', 'json']);
+  expect(jsonReport(today).snapshots.map((s) => s.host)).toEqual(['web-02']);
+  expect(today.stderr).toBe(`socklint: subfolders not searched (name them, or use a glob such as '${glob}'): ${path.join(folder, '2026-12-01')}/\n`);
+});
+
 it('an argument that names no file (an empty folder, a glob matching nothing) is named in every report: exit 3, the others scanned', async () => {
   const empty = path.join(dir, 'empty-folder');
   fs.mkdirSync(empty);
