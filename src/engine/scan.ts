@@ -9,7 +9,7 @@ import { UserError } from '../diagnostics';
 import { CHECK_EVERY, FINDINGS_HEAP_SHARE, OutOfMemoryError, RangeOutOfMemory, checkFindingsMemory, checkRuleStateMemory, isWorkerOutOfMemory, ruleStateOutOfMemory, workerOutOfMemory, type RuleStateKept } from './memory';
 import type { FieldGroup, Location, SocketRecord, SsSummary, UnparsedLine } from '../snapshot/types';
 import { parseSnapshotFile, type ByteRange } from '../snapshot/source';
-import { emptyCapture, noSocketsProblem, type ParseSink, type ParseStats, type ParserSeed } from '../snapshot/parser';
+import { emptyCapture, noSocketsProblem, severalCapturesProblem, type ParseSink, type ParseStats, type ParserSeed } from '../snapshot/parser';
 import { captureCoverage } from '../snapshot/coverage';
 import type { CompiledRule } from '../rules/types';
 import type { LimitedRead } from '../read-limited';
@@ -256,6 +256,8 @@ class SnapshotCollector {
 
   result(stats: ParseStats): SnapshotResult | Diagnostic {
     const { file, unparsedLines, summary, meta } = this;
+    const several = severalCapturesProblem(stats);
+    if (several) return { file, code: 'several-captures', ...several };
     if (stats.sockets === 0 && !summary && !emptyCapture(stats)) {
       return {
         file,
@@ -529,7 +531,8 @@ export async function scanSplit(
   // be the last line of a unix name cut before it (parser.ts, ParseStats.lineNotes), or it read its first unix row by
   // a column of ports that the file's parse did not have there: scan whole
   if (next.stats.lineNotes > 0 || !samePort(boundary, next.stats)) return undefined;
-  shiftLines(next, boundary.lineNo);
+  const linesBefore = boundary.lineNo;
+  shiftLines(next, linesBefore);
   if (!first.mergeFollowing(next)) return undefined;
   const s2 = next.stats;
   return first.result({
@@ -542,6 +545,7 @@ export async function scanSplit(
     undecided: addCounts(stats.undecided, s2.undecided),
     unknownPorts: addCounts(stats.unknownPorts, s2.unknownPorts),
     unknownPortNames: addCounts(stats.unknownPortNames, s2.unknownPortNames),
+    captures: [...stats.captures, ...s2.captures.map((l) => fileLine(l, linesBefore))].slice(0, 2),
     meta: stats.meta,
     kinds: addCounts(stats.kinds, s2.kinds),
   });

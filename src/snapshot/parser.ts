@@ -138,8 +138,27 @@ export interface ParseStats {
   unknownPorts: Record<string, number>;
   /** Those names and how many ports each is (the first UNKNOWN_PORT_NAMES names). */
   unknownPortNames: Record<string, number>;
+  /**
+   * Lines of the first two `# socklint-snapshot:` lines (each begins a capture): a second one is a file holding
+   * several captures (`cat a.ss b.ss`, `capture >> host.ss`), which is not one snapshot (severalCaptures).
+   */
+  captures: number[];
   meta: Record<string, string>;
   kinds: LineKinds;
+}
+
+/**
+ * The snapshot error of a file holding a second socklint capture: its sockets would be the first capture's
+ * host's, read with the first one's flags, and the sockets both list would count twice.
+ */
+export function severalCapturesProblem(stats: ParseStats): { message: string; hint: string; line: number } | undefined {
+  if (stats.captures.length < 2) return undefined;
+  const line = stats.captures[1];
+  return {
+    line,
+    message: `holds a second socklint capture (the first begins at line ${stats.captures[0]}): one snapshot file holds one capture`,
+    hint: 'give each capture its own file (socklint capture -o DIR/HOST-TIME.ss) and scan the folder; to split this one: csplit -z -f part- FILE \'/^# socklint-snapshot:/\' \'{*}\'',
+  };
 }
 
 /**
@@ -289,6 +308,8 @@ const UNIX_NAME_BYTES = 108;
  * complete it (names with newlines): two names, two inodes and the padding between them.
  */
 const UNIX_HELD_BYTES = 512;
+/** The first line of a socklint capture (capture.ts writes `# socklint-snapshot: 1`), as metadata is read. */
+const CAPTURE_MARK = /^#\s*socklint-snapshot:/;
 /** Tables whose ports are IP ports (a name there is a service name, or a raw socket's protocol). */
 const INET_NETIDS: ReadonlySet<string> = new Set(['tcp', 'udp', 'raw', 'sctp', 'dccp', 'mptcp']);
 /** Unknown service names ParseStats.unknownPortNames keeps (each snapshot's; the count of ports is whole). */
@@ -578,6 +599,7 @@ export class SsParser {
     undecided: {},
     unknownPorts: {},
     unknownPortNames: {},
+    captures: [],
     meta: {},
     kinds: { socket: 0, continuation: 0, joined: 0, header: 0, comment: 0, summary: 0, blank: 0, unparsed: 0 },
   };
@@ -1104,6 +1126,7 @@ export class SsParser {
     if (c0 === 35 /* # */) {
       this.flushRecord();
       this.stats.kinds.comment++;
+      if (this.stats.captures.length < 2 && CAPTURE_MARK.test(text)) this.stats.captures.push(lineNo);
       if (this.inTop) {
         const m = /^#\s*([A-Za-z0-9_.-]+):\s?(.*)$/s.exec(text); // s: a U+2028 in a value is part of it
         if (m) {

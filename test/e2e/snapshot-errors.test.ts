@@ -6,7 +6,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { spawnSync } from 'node:child_process';
-import { ROOT, runCli, tmpDir } from './cli';
+import { ROOT, jsonReport, runCli, tmpDir } from './cli';
 import { JUNIT_XSD, announceSkip, findMultitool, multitoolValidate, reportValidator, sarifValidator, which, withoutRootSkipped } from '../report/helpers';
 import type { ScanReport } from '../../src/engine/types';
 
@@ -98,4 +98,48 @@ it('a socklint capture that holds its metadata but no ss output (the capture fai
   // with the header, an empty host (as before)
   fs.writeFileSync(out('meta-header.ss'), `${meta}State Recv-Q Send-Q Local Address:Port Peer Address:Port Process\n`);
   expect((await runCli(['scan', out('meta-header.ss')])).code).toBe(0);
+});
+
+it('a file holding two socklint captures (cat a.ss b.ss, capture >> host.ss) is not scanned as the first host with its flags', async () => {
+  const capture = (host: string, flags: string, rows: string[]) =>
+    [`# socklint-snapshot: 1`, `# host: ${host}`, `# flags: ${flags}`, 'State  Recv-Q Send-Q Local Address:Port  Peer Address:Port', ...rows, ''].join('\n');
+  const a = capture('web-01', '-tan', ['LISTEN 0      128          0.0.0.0:22         0.0.0.0:*']);
+  const b = capture('db-01', '-uan', ['UNCONN 0      0            0.0.0.0:161        0.0.0.0:*']);
+  fs.writeFileSync(out('two.ss'), a + b);
+  fs.writeFileSync(out('one.ss'), b);
+  const r = await runCli(['scan', out('two.ss'), out('one.ss'), '--format', 'json']);
+  expect(r.code).toBe(3); // and the other snapshot is still scanned: its udp 161 finding
+  const rep = jsonReport(r);
+  expect(rep.snapshotErrors).toEqual([expect.objectContaining({ code: 'several-captures', line: 6 })]);
+  expect(rep.snapshots.map((s) => s.host)).toEqual(['db-01']);
+  expect(rep.findings.map((f) => f.ruleId)).toContain('dangerous-port-exposed');
+  expect(r.stderr).toMatch(/two\.ss:6: holds a second socklint capture \(the first begins at line 1\): one snapshot file holds one capture \(give each capture its own file .*csplit -z -f part- FILE '\/\^# socklint-snapshot:\/' '\{\*\}'\) \[several-captures\]/);
+  const stdin = await runCli(['scan', '-'], { input: a + b });
+  expect(stdin.code).toBe(3);
+  const p = await runCli(['parse', out('two.ss')]);
+  expect(p.code).toBe(3);
+  expect(p.stderr).toMatch(/\[several-captures\]/);
+  // csplit as the hint says gives files that scan
+  const parts = path.join(dir, 'parts');
+  fs.mkdirSync(parts);
+  const cs = spawnSync('csplit', ['-z', '-f', path.join(parts, 'part-'), out('two.ss'), '/^# socklint-snapshot:/', '{*}'], { encoding: 'utf8' });
+  if (cs.status === 0) {
+    const split = jsonReport(await runCli(['scan', parts, '--format', 'json']));
+    expect(split.snapshots.map((s) => s.host).sort()).toEqual(['db-01', 'web-01']);
+  }
+});
+
+it('finds the second capture in a large file split across two threads, at its line', async () => {
+  const big = out('big-two.ss');
+  spawnSync(process.execPath, [path.join(ROOT, 'bench/generate.js'), '--sockets', '40000', '--layout', 'tanp', '--out', out('gen.ss')]);
+  const head = '# socklint-snapshot: 1\n# host: a\n# flags: -tanp\n';
+  const body = fs.readFileSync(out('gen.ss'), 'utf8');
+  // a short second capture at the end: in the range the worker parses
+  const lines = (head + body).split('\n').length - 1;
+  fs.writeFileSync(big, `${head}${body}${head.replace('host: a', 'host: b')}${body.split('\n').slice(0, 1000).join('\n')}\n`);
+  for (const j of ['1', '2']) {
+    const r = await runCli(['scan', big, '--format', 'json', '-j', j], { env: { SOCKLINT_PARALLEL_MIN_BYTES: String(1024 * 1024) } });
+    expect(r.code).toBe(3);
+    expect(jsonReport(r).snapshotErrors).toEqual([expect.objectContaining({ code: 'several-captures', line: lines + 1 })]);
+  }
 });

@@ -6,7 +6,7 @@
 import { ExitCode, UserError } from '../../diagnostics';
 import { snapshotFiles } from '../snapshots';
 import { parseSnapshotFile } from '../../snapshot/source';
-import { emptyCapture, noSocketsProblem } from '../../snapshot/parser';
+import { emptyCapture, noSocketsProblem, severalCapturesProblem } from '../../snapshot/parser';
 import type { SsSummary, UnparsedLine } from '../../snapshot/types';
 import { BufferedStdout, printDiagnostics, warn } from '../stdout';
 import { displayFile } from '../../report/paths';
@@ -48,7 +48,11 @@ export async function parseCommand(args: string[], format: 'json' | 'ndjson', ss
       } else {
         for (const u of unparsed) warn(`${displayFile(file)}:${u.line}: unparsed line: ${u.reason}`);
       }
-      if (stats.sockets === 0 && summaries.length === 0 && !emptyCapture(stats)) {
+      const several = severalCapturesProblem(stats);
+      if (several) {
+        printDiagnostics([{ file, code: 'several-captures', ...several }]);
+        failed = true;
+      } else if (stats.sockets === 0 && summaries.length === 0 && !emptyCapture(stats)) {
         printDiagnostics([{ file, code: 'no-sockets', ...noSocketsProblem(stats, unparsed[0]) }]);
         failed = true;
       }
