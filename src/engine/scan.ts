@@ -221,7 +221,7 @@ class SnapshotCollector {
         if (this.unparsedLines.length < MAX_UNPARSED_LISTED) this.unparsedLines.push(u);
       },
       summary: (sum: SsSummary) => {
-        this.summary = sum;
+        this.summary ??= sum; // the file's first, as `socklint parse` gives it
       },
       meta: (key: string, value: string) => {
         // Capture metadata precedes the table: the host must be known before the first socket.
@@ -236,7 +236,7 @@ class SnapshotCollector {
     if (!this.startEvaluator().mergeFollowing(next.partial)) return false;
     for (const [k, v] of Object.entries(next.states)) this.countState(k, v);
     for (const u of next.unparsedLines) if (this.unparsedLines.length < MAX_UNPARSED_LISTED) this.unparsedLines.push(u);
-    if (next.summary) this.summary = next.summary;
+    this.summary ??= next.summary;
     return true;
   }
 
@@ -270,6 +270,10 @@ class SnapshotCollector {
     const flags = meta.flags ?? this.opts.flags; // the capture's own record wins (ParserOptions.flags)
     const coverage = flags === undefined ? undefined : captureCoverage(flags);
     const result = this.startEvaluator().finish(availableFields(stats, meta), stats.undecided, meta.source, flags !== undefined, coverage, stats);
+    if (stats.sockets === 0 && summary && !emptyCapture(stats)) {
+      // no flag would have given the rules what they need: the file is ss -s output, counts without sockets
+      for (const n of result.notEvaluated) n.reason = SUMMARY_ONLY;
+    }
     const unknownNetid = Object.values(stats.undecided).reduce((n, c) => n + (c ?? 0), 0);
     const unknownPorts = Object.values(stats.unknownPorts).reduce((n, c) => n + c, 0);
     const snapshot: SnapshotReport = {
@@ -559,6 +563,9 @@ function snapshotProblem(e: unknown): Diagnostic {
   if (e instanceof UserError && !(e instanceof OutOfMemoryError)) return e.diagnostics[0];
   throw e;
 }
+
+/** Why no rule is evaluated on a snapshot that is an `ss -s` summary alone. */
+const SUMMARY_ONLY = 'needs a list of sockets, which an ss -s summary (counts only) is not: capture with ss -tuanp, or socklint capture';
 
 /** Counters of both ranges added key by key (a key only one of them has keeps its count). */
 function addCounts<T extends object>(a: T, b: T): T {
