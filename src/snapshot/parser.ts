@@ -2472,9 +2472,9 @@ function queueReason(column: string, s: string, from: number, to: number): strin
 
 function unrecognised(s: string): string {
   const t = s.trimStart();
-  if (t.startsWith('RTNETLINK answers')) return 'ss error message (stderr): RTNETLINK answers';
+  if (t.startsWith('RTNETLINK answers')) return 'ss error message (stderr): the kernel refused a netlink query';
   if (t.startsWith('Unexpected EOF reading')) return 'ss error message (stderr): truncated TCPDIAG_FILE replay';
-  if (t.startsWith('TCPDIAG answered')) return 'ss error message (stderr): TCPDIAG answered';
+  if (t.startsWith('TCPDIAG answered')) return 'ss error message (stderr): a TCPDIAG_FILE replay';
   if (t.startsWith('ss:') || t.startsWith('Usage:')) return 'ss error or usage message';
   return 'not an ss socket row';
 }
