@@ -164,6 +164,11 @@ export async function scanCommand(a: ScanArgs): Promise<number> {
   }
   const toStdout = outputs.find((out) => out.path === undefined);
   if (toStdout) {
+    // one document on stdout cannot be split as sarif=PATH is: say so before GitHub rejects it
+    if (toStdout.kind === 'sarif') {
+      const notice = (require('../../report/sarif') as typeof import('../../report/sarif')).tooManyRunsNotice(prepared);
+      if (notice) warn(notice);
+    }
     collectBeforeReport(prepared.findings.length);
     await writeStdout(formatChunks(toStdout.kind, prepared, ctx));
   }
@@ -176,7 +181,7 @@ export async function scanCommand(a: ScanArgs): Promise<number> {
  * told. Parts an earlier scan of more hosts wrote beyond this one's are removed (removeStaleSarifParts).
  */
 function writeSarifFiles(file: string, report: ScanReport, ctx: FormatContext): void {
-  const { splitByHosts, SARIF_MAX_RUNS_PER_FILE } = require('../../report/sarif') as typeof import('../../report/sarif');
+  const { splitByHosts, tooManyRunsNotice } = require('../../report/sarif') as typeof import('../../report/sarif');
   const parts = splitByHosts(report);
   const ext = path.extname(file);
   const stem = ext ? file.slice(0, -ext.length) : file;
@@ -186,9 +191,8 @@ function writeSarifFiles(file: string, report: ScanReport, ctx: FormatContext): 
     collect(); // each file's log is built whole: the garbage of the ones before may be collected first
     writeFileAtomic(names[i], formatChunks('sarif', part, { ...ctx, color: false }));
   });
-  if (parts.length > 1) {
-    warn(`${report.snapshots.length} hosts are more than GitHub's ${SARIF_MAX_RUNS_PER_FILE} runs per SARIF file: wrote ${names.join(', ')} (upload each on its own: upload-sarif joins a folder's files into one upload, see docs/reports.md)`);
-  }
+  const notice = tooManyRunsNotice(report, names);
+  if (notice) warn(notice);
   const stale = removeStaleSarifParts(stem, ext, parts.length + 1);
   const gone = stale.removed;
   if (gone.length > 0) {
