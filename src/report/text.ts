@@ -5,6 +5,7 @@
  * escaped, so a process name cannot move the cursor or change colours.
  */
 import { suppressedCount, type Finding, type Level, type NotEvaluated, type RuleMeta, type ScanReport } from '../engine/types';
+import type { SsSummary } from '../snapshot/types';
 import { describeSocket } from '../snapshot/describe';
 import { waiverCause } from '../engine/waivers';
 import { yamlFlow, groupBy } from './group';
@@ -222,6 +223,13 @@ export function formatText(input: ScanReport, ctx: FormatContext): string {
     }
   }
 
+  const withSummary = report.snapshots.filter((s) => s.summary !== undefined);
+  if (withSummary.length > 0) {
+    lines.push('');
+    lines.push(paint('1', `ss -s summaries (${num(withSummary.length)})`));
+    for (const s of withSummary) lines.push(`  ${paint('2', `${e(displayFile(s.file))}:${s.summary!.location.line}`)}  ${e(ssSummaryLine(s.summary!))}`);
+  }
+
   const withUnparsed = report.snapshots.filter((s) => s.unparsed > 0);
   if (withUnparsed.length > 0) {
     lines.push('');
@@ -266,4 +274,20 @@ function notEvaluatedSummary(list: readonly NotEvaluated[]): string {
   const rules = new Set(list.map((n) => n.ruleId)).size;
   const snapshots = new Set(list.map((n) => `${n.host}\0${n.file}`)).size;
   return `${plural(rules, 'rule')} not evaluated${snapshots > 1 ? ` on ${num(snapshots)} snapshots` : ''}`;
+}
+
+/** An `ss -s` summary in one line, as ss words it: `4311 sockets (kernel 4355); TCP 4595 (estab 3548, timewait 954, …)`. */
+export function ssSummaryLine(sum: SsSummary): string {
+  const parts: string[] = [];
+  if (sum.total !== undefined) parts.push(`${num(sum.total)} sockets${sum.kernel !== undefined ? ` (kernel ${num(sum.kernel)})` : ''}`);
+  const t = sum.tcp;
+  if (t) {
+    const counts = (['estab', 'closed', 'orphaned', 'synrecv', 'timewait', 'ports'] as const)
+      .filter((k) => t[k] !== undefined).map((k) => `${k} ${num(t[k]!)}`);
+    parts.push(`TCP${t.total !== undefined ? ` ${num(t.total)}` : ''}${counts.length ? ` (${counts.join(', ')})` : ''}`);
+  }
+  for (const [kind, row] of Object.entries(sum.transport ?? {})) {
+    if (kind !== 'TCP' && kind !== '*' && row.total !== null) parts.push(`${kind} ${num(row.total)}`);
+  }
+  return parts.length > 0 ? parts.join('; ') : 'no totals read';
 }

@@ -28,3 +28,9 @@ it('a summary alone: every rule not evaluated for want of a socket list, not of 
   ]));
   expect((await runCli(['scan', SS_S, '--fail-on-not-evaluated'])).code).toBe(1);
 });
+
+it('the text report shows each summary\'s totals in one line', async () => {
+  const r = await runCli(['scan', SS_S]);
+  expect(r.stdout).toContain('ss -s summaries (1)\n');
+  expect(r.stdout).toMatch(/13-netdata-743-ss-s-kernel-synrecv\.out:1 {2}4,311 sockets \(kernel 4,355\); TCP 4,595 \(estab 3,548, closed 956, orphaned 8, synrecv 0, timewait 954, ports 0\); RAW 3; UDP 321; INET 3,963; FRAG 0\n/);
+});
