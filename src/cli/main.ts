@@ -312,7 +312,7 @@ export async function main(argv: string[]): Promise<number> {
       "record today's findings so that `scan --baseline` fails only on new ones",
       (y) => y
         .positional('snapshot', { type: 'string', array: true, demandOption: true, describe: 'ss output files, folders, globs or - (stdin)' })
-        .option('output', { alias: 'o', type: 'string', demandOption: true, describe: 'baseline file to write' })
+        .option('output', { alias: 'o', type: 'string', demandOption: true, describe: 'baseline file to write (- for stdout)' })
         .option('rules', { type: 'string', array: true, describe: 'extra rule file or folder (repeatable); give scan the same' })
         .option('default-rules', { type: 'boolean', default: true, describe: 'include the built-in pack (--no-default-rules to leave it out); give scan the same' })
         .option('config', { alias: 'c', type: 'string', describe: 'socklint.yaml: packs, overrides and waivers, as scan loads them (waived findings are left out: they fail once their waiver expires)' })
