@@ -26,6 +26,8 @@ export function globProblem(pattern: string): string | undefined {
   const picomatch = picomatchLib();
   if (pattern.length > picomatch.constants.MAX_LENGTH) return `longer than ${picomatch.constants.MAX_LENGTH} characters`;
   if (/(^|[^\\])(\\\\)*\\$/.test(pattern)) return 'it ends with a \\ that escapes nothing';
+  const unclosed = unclosedBracket(pattern);
+  if (unclosed) return `an unclosed ${unclosed}`;
   try {
     picomatch.makeRe(pattern, { debug: true });
     return undefined;
@@ -35,4 +37,27 @@ export function globProblem(pattern: string): string | undefined {
     const tail = /^Invalid regular expression: .*: ([^:]+)$/.exec(reason)?.[1] ?? reason;
     return tail.charAt(0).toLowerCase() + tail.slice(1);
   }
+}
+
+/**
+ * The `[` or `(` of a glob that is never closed (picomatch takes it as a literal character, and does not say so:
+ * `/tmp/[ab*` would match only names with a `[` in them), or undefined. A \ makes the next character literal;
+ * inside `[…]` only `]` ends it (a `]` right after `[` or `[!` / `[^` is a member, as in POSIX classes).
+ */
+function unclosedBracket(pattern: string): '[' | '(' | undefined {
+  let depth = 0;
+  for (let i = 0; i < pattern.length; i++) {
+    const c = pattern[i];
+    if (c === '\\') i++;
+    else if (c === '[') {
+      let j = i + 1;
+      if (pattern[j] === '!' || pattern[j] === '^') j++;
+      if (pattern[j] === ']') j++;
+      while (j < pattern.length && pattern[j] !== ']') j += pattern[j] === '\\' ? 2 : 1;
+      if (j >= pattern.length) return '[';
+      i = j;
+    } else if (c === '(') depth++;
+    else if (c === ')' && depth > 0) depth--;
+  }
+  return depth > 0 ? '(' : undefined;
 }

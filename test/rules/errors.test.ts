@@ -4,6 +4,7 @@ import * as path from 'path';
 import { execFileSync, spawn } from 'child_process';
 import { loadRulePack, loadRuleText } from '../../src/rules/pack';
 import { compileRule, tryCompileRule } from '../../src/rules/compile';
+import { globProblem } from '../../src/rules/glob';
 import { loadYamlFile, loadYamlText } from '../../src/rules/yaml-source';
 import { ExitCode, UserError, formatDiagnostic } from '../../src/diagnostics';
 import { formatted, ruleYaml } from './helpers';
@@ -75,6 +76,15 @@ describe('every malformed rule is rejected at file:line:column with one clear re
       "c.yaml:3:5: glob pattern \"/var/[9-0]/*\" is not a valid glob: range out of order in character class (the value this file gives 'dirs' of rule 'test-rule') (close each { ( [ it opens, write ranges low to high ([0-9], {1..3}); a \\ before a character makes it literal) [bad-glob]",
     ]);
     expect(formatted(ruleYaml('    match:\n      local.path: {glob: ["/tmp/[ab]/*", "/run/{a,b}/**", "/x/\\\\*"]}'))).toEqual([]);
+  });
+
+  it('an unclosed [ or ( (which picomatch would take as a literal character, silently) is a bad glob', () => {
+    expect(formatted(ruleYaml('    match:\n      local.path: {glob: "/tmp/[ab*"}'))).toEqual([
+      "r.yaml:10:26: glob pattern \"/tmp/[ab*\" is not a valid glob: an unclosed [ (close each { ( [ it opens, write ranges low to high ([0-9], {1..3}); a \\ before a character makes it literal) [bad-glob]",
+    ]);
+    expect(globProblem('web-(01')).toBe('an unclosed (');
+    expect(globProblem('/x/[!]a')).toBe('an unclosed [');
+    for (const ok of ['/tmp/[!a]*', '/tmp/[]a]*', '/tmp/[[:alpha:]]*', '@(web|db)-*', '/tmp/\\[x', 'a)b', '/tmp/[a\\]]']) expect([ok, globProblem(ok)]).toEqual([ok, undefined]);
   });
 
   it('bad regex, and backreferences refused (RE2)', () => {
