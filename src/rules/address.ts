@@ -23,6 +23,12 @@ export interface Cidr {
   /** Prefix length in the 128-bit space (IPv4 /n becomes /96+n). */
   prefix: number;
   v4: boolean;
+  /**
+   * Whether the network holds IPv4 addresses: written as IPv4, or an IPv6 network inside the IPv4-mapped range
+   * (`::ffff:10.0.0.0/104`, `::ffff:0:0/96`). Other IPv6 networks (`::/0`, `::/1`) hold IPv6 addresses only,
+   * though IPv4 is stored in their 128-bit space.
+   */
+  holdsV4: boolean;
 }
 
 const V4_MAPPED_PREFIX = 0xffffn << 32n;
@@ -119,7 +125,7 @@ export function parseCidr(text: string): Cidr | { error: string } {
   if (network !== ip.value) {
     return { error: `'${t}' has host bits set; the network is ${formatNetwork(network, isV4Text)}/${len}` };
   }
-  return { text: t, network, prefix, v4: isV4Text };
+  return { text: t, network, prefix, v4: isV4Text, holdsV4: prefix >= 96 && (network >> 32n) === 0xffffn };
 }
 
 function formatNetwork(v: bigint, v4: boolean): string {
@@ -132,8 +138,13 @@ function formatNetwork(v: bigint, v4: boolean): string {
   return groups.join(':').replace(/(^|:)0(:0)+(:|$)/, '::');
 }
 
-/** Membership test; an IPv4 network matches IPv4-mapped IPv6 addresses too (same 128-bit space). */
+/**
+ * Membership test; an IPv4 network matches IPv4-mapped IPv6 addresses too (same 128-bit space), and an IPv6
+ * network matches IPv4 addresses only when it lies in the IPv4-mapped range (Cidr.holdsV4): `::/0` is not "any
+ * address".
+ */
 export function cidrContains(cidr: Cidr, ip: IpAddress): boolean {
+  if (ip.v4 && !cidr.holdsV4) return false;
   const mask = cidr.prefix === 0 ? 0n : (ALL_ONES << BigInt(128 - cidr.prefix)) & ALL_ONES;
   return (ip.value & mask) === cidr.network;
 }

@@ -101,6 +101,16 @@ describe('CIDR', () => {
     expect(cidrContains(c('::ffff:10.0.0.0/104'), ip('10.1.1.1'))).toBe(true);
   });
 
+  it('an IPv6 network holds no IPv4 address unless it lies in the IPv4-mapped range (::/0 is not "any address")', () => {
+    for (const v4 of ['10.0.0.5', '8.8.8.8', '0.0.0.0', '::ffff:10.0.2.15']) {
+      expect([v4, cidrContains(c('::/0'), ip(v4)), cidrContains(c('::/1'), ip(v4))]).toEqual([v4, false, false]);
+      expect([v4, cidrContains(c('::ffff:0:0/96'), ip(v4))]).toEqual([v4, true]);
+    }
+    expect(cidrContains(c('::/1'), ip('fd00::1'))).toBe(false);
+    expect(cidrContains(c('::/0'), ip('fd00::1'))).toBe(true);
+    expect(matcher('local.address: {not: {cidr: "::/0"}}').match(sock({ local: { address: '10.0.0.5' } }))).toBe(true);
+  });
+
   it('ignores brackets and zones', () => {
     expect(cidrContains(c('fe80::/10'), ip('fe80::1%eth0'))).toBe(true);
     expect(cidrContains(c('fe80::/10'), ip('[fe80::1]'))).toBe(true);
