@@ -214,13 +214,73 @@ interface BoundVariable {
 }
 
 /**
- * What a condition needs to be evaluable: every group it reads directly, and for each `any`, at least one
- * branch whose own needs are met (so `retransmitting` runs on an `-o` capture through its timer branch) —
- * except under `not`, where every branch's are needed.
+ * What a condition reads, in its shape, to tell on a snapshot lacking some field groups whether its outcome can be
+ * trusted. A field the snapshot does not carry reads as missing: a matcher on it is false, so a finding may be
+ * missed — or, under `not` (or `exists: false`), true, so a finding may be invented.
  */
-interface Requirement {
-  groups: Set<FieldGroup>;
-  anyOf: Requirement[][];
+type Need =
+  | { k: 'field'; group: FieldGroup | null; others: FieldGroup[]; absentHolds: boolean; negated: boolean }
+  | { k: 'all' | 'any'; items: Need[] }
+  | { k: 'not'; item: Need };
+
+/** The outcome may be false where the truth is true (a missed finding)… */
+const MISS = 1;
+/** …but only in an `any` branch while another branch is evaluable: accepted (retransmitting's timer branch). */
+const MISS_OK = 2;
+/** The outcome may be true where the truth is false (an invented finding). */
+const INVENT = 4;
+/** An accepted miss under `not`: an invented finding, unless negated again. */
+const INVENT_OK = 8;
+/** How a condition's outcome may differ from the truth, and whether a missing field fixes it (-1 false, 1 true). */
+interface Outcome { bits: number; fixed: -1 | 0 | 1 }
+const EXACT: Outcome = { bits: 0, fixed: 0 };
+
+function outcome(n: Need, available: ReadonlySet<FieldGroup>): Outcome {
+  switch (n.k) {
+    case 'field':
+      if (n.group && !available.has(n.group)) return n.absentHolds ? { bits: INVENT, fixed: 1 } : { bits: MISS, fixed: -1 };
+      // a `{field: other}` operand missing: the comparison is false, or true under a field-level `not`
+      if (n.others.some((g) => !available.has(g))) return { bits: n.negated ? MISS | INVENT : MISS, fixed: 0 };
+      return EXACT;
+    case 'not': {
+      const o = outcome(n.item, available);
+      return { bits: ((o.bits & (MISS | MISS_OK)) << 2) | ((o.bits & (INVENT | INVENT_OK)) >> 2), fixed: (-o.fixed || 0) as Outcome['fixed'] };
+    }
+    default: {
+      const outs = n.items.map((x) => outcome(x, available));
+      // an item a missing field makes false (in `all`) or true (in `any`) on every socket decides the whole
+      const decisive = n.k === 'all' ? -1 : 1;
+      const decided = outs.filter((o) => o.fixed === decisive);
+      if (decided.length > 0) return { bits: decided.reduce((b, o) => b | o.bits, 0), fixed: decisive };
+      let bits = outs.reduce((b, o) => b | o.bits, 0);
+      // `any`: one evaluable branch is enough, the others only miss — but a branch that may invent still counts
+      if (n.k === 'any' && outs.some((o) => (o.bits & ~MISS_OK) === 0) && bits & MISS) bits = (bits & ~MISS) | MISS_OK;
+      return { bits, fixed: outs.length > 0 && outs.every((o) => o.fixed === -decisive) ? (-decisive as Outcome['fixed']) : 0 };
+    }
+  }
+}
+
+/** Whether a condition's outcome on a snapshot with these groups is the truth, or misses only what `any` allows. */
+function evaluable(n: Need, available: ReadonlySet<FieldGroup>): boolean {
+  return (outcome(n, available).bits & (MISS | INVENT | INVENT_OK)) === 0;
+}
+
+/**
+ * The fewest groups (of those the condition reads) whose absence keeps it from being evaluable: empty when it is.
+ * Not simply every absent group: `any` needs one evaluable branch — so retransmitting runs on an `-o` capture through its
+ * timer branch — unless a branch could hold for want of a field (a `not` in it), which needs its groups: the missing
+ * field would invent a finding.
+ */
+function missingGroups(need: Need, reads: readonly FieldGroup[], available: ReadonlySet<FieldGroup>): FieldGroup[] {
+  if (evaluable(need, available)) return [];
+  const absent = reads.filter((g) => !available.has(g));
+  const size = (m: number): number => (m === 0 ? 0 : (m & 1) + size(m >> 1));
+  const masks = Array.from({ length: (1 << absent.length) - 1 }, (_, i) => i + 1).sort((a, b) => size(a) - size(b) || a - b);
+  for (const m of masks) {
+    const add = absent.filter((_, i) => m & (1 << i));
+    if (evaluable(need, new Set([...available, ...add]))) return add;
+  }
+  return absent;
 }
 
 /** The socket field each aggregate group key reads (groupValue in src/engine/evaluate.ts). */
@@ -228,30 +288,17 @@ const GROUP_KEY_FIELD: Record<GroupKey, string> = {
   state: 'state', process: 'process.name', localPort: 'local.port', peerAddress: 'peer.address', netid: 'netid', localAddress: 'local.address',
 };
 
-function newRequirement(): Requirement {
-  return { groups: new Set(), anyOf: [] };
-}
-
-/** Groups whose absence keeps the requirement from being met (empty when it is met). */
-export function missingGroups(req: Requirement, available: ReadonlySet<FieldGroup>): FieldGroup[] {
-  const out = new Set<FieldGroup>([...req.groups].filter((g) => !available.has(g)));
-  for (const branches of req.anyOf) {
-    const missing = branches.map((b) => missingGroups(b, available));
-    if (missing.some((m) => m.length === 0)) continue;
-    for (const g of missing.reduce((a, b) => (a.length <= b.length ? a : b))) out.add(g);
-  }
-  return FIELD_GROUPS.filter((g) => out.has(g));
-}
-
 class RuleCompiler {
   readonly diagnostics: Diagnostic[] = [];
-  /** Every group the rule reads (for listings); `requirement` says which of them are really needed. */
+  /** Every group the rule reads (for listings); `Need`s say which of them are really needed. */
   private readonly groups = new Set<FieldGroup>();
   /** Every socket field the condition and the aggregate read (the engine parses no more than these). */
   private readonly reads = new Set<string>();
-  private requirement: Requirement = newRequirement();
-  /** How many `not`s the condition being compiled is inside (an odd number turns `any` into an `all`). */
-  private negations = 0;
+  /** What the condition compiled last reads, in its shape. */
+  private lastNeed: Need = { k: 'all', items: [] };
+  /** The groups the field conjunct being compiled reads; outside one (the aggregate's field), `loose`. */
+  private collecting: Set<FieldGroup> | undefined;
+  private readonly loose = new Set<FieldGroup>();
   private readonly vars = new Map<string, BoundVariable>();
   private readonly usedVars = new Set<string>();
   /** Cost of the first conjunct of the condition compiled last (how cheaply it can reject a socket). */
@@ -303,12 +350,20 @@ class RuleCompiler {
   private need(group: FieldGroup | null | undefined): void {
     if (!group) return;
     this.groups.add(group);
-    this.requirement.groups.add(group);
+    (this.collecting ?? this.loose).add(group);
   }
 
-  missingFieldsFn(): (available: ReadonlySet<FieldGroup>) => FieldGroup[] {
-    const req = this.requirement;
-    return (available) => missingGroups(req, available);
+  /** `match`: what the rule's condition reads. Answers are kept by the groups a snapshot has (a fleet has few sets). */
+  missingFieldsFn(match: Need): (available: ReadonlySet<FieldGroup>) => FieldGroup[] {
+    const need: Need = { k: 'all', items: [match, ...[...this.loose].map((group): Need => ({ k: 'field', group, others: [], absentHolds: false, negated: false }))] };
+    const reads = this.requires();
+    const answers = new Map<number, FieldGroup[]>();
+    return (available) => {
+      const key = reads.reduce((k, g, i) => (available.has(g) ? k | (1 << i) : k), 0);
+      let missing = answers.get(key);
+      if (missing === undefined) answers.set(key, (missing = missingGroups(need, reads, available)));
+      return missing;
+    };
   }
 
   bindVariables(overrides: Record<string, unknown>): void {
@@ -344,6 +399,7 @@ class RuleCompiler {
   compile(levelOverride?: Level): CompiledRule {
     const raw = this.def.raw;
     const match = raw.match === undefined ? () => false : this.condition(raw.match, this.rulePath('match'));
+    const matchNeed = this.lastNeed;
     const aggregate = raw.aggregate ? this.aggregate(raw.aggregate) : undefined;
     const level = levelOverride ?? raw.severity;
     const idPos = this.def.source.positionOf(this.rulePath('id'));
@@ -373,7 +429,7 @@ class RuleCompiler {
       meta,
       requires: this.requires(),
       reads: [...this.reads],
-      missingFields: this.missingFieldsFn(),
+      missingFields: this.missingFieldsFn(matchNeed),
       match,
       message: socketMessage ?? ((s) => `${raw.title}: ${describeSocket(s)}`),
       ...(aggregate ? { aggregate } : {}),
@@ -386,9 +442,11 @@ class RuleCompiler {
   condition(value: unknown, path: PathSegment[]): Pred {
     if (value === null || typeof value !== 'object' || Array.isArray(value)) {
       this.at(path, 'wrong-type', 'a condition must be a mapping of fields and all/any/not');
+      this.lastNeed = { k: 'all', items: [] };
       return () => false;
     }
     const preds: CostedPred[] = [];
+    const needs: Need[] = [];
     const outerScope = this.netidScope;
     this.netidScope = narrowScope(outerScope, this.netidsOf(value as Record<string, unknown>));
     for (const [key, spec] of Object.entries(value as Record<string, unknown>)) {
@@ -400,37 +458,31 @@ class RuleCompiler {
         }
         if (key === 'all') {
           let cost = COST_COMPOUND;
-          const items = spec.map((c, i) => {
+          const items: Need[] = [];
+          const parts = spec.map((c, i) => {
             const pred = this.condition(c, [...p, i]);
+            items.push(this.lastNeed);
             cost = Math.min(cost, this.rejectCost);
             return pred;
           });
-          preds.push({ pred: allOf(items), cost: cost + 0.5 });
+          needs.push({ k: 'all', items });
+          preds.push({ pred: allOf(parts), cost: cost + 0.5 });
         } else {
-          // Each branch has its own requirement, one of which must be met — except under `not`, where `any` is
-          // `all` of the negated branches: a branch that cannot be evaluated (its field missing, so false) would
-          // make the negation true, a finding invented for want of a field; there every branch's groups are needed
-          // (they go to the condition's own requirement).
-          const alternatives = this.negations % 2 === 0;
-          const outer = this.requirement;
-          const branches: Requirement[] = [];
           let cost = 0;
+          const items: Need[] = [];
           const parts = spec.map((c, i) => {
-            if (alternatives) this.requirement = newRequirement();
             const pred = this.condition(c, [...p, i]);
-            if (alternatives) branches.push(this.requirement);
+            items.push(this.lastNeed);
             cost = Math.max(cost, this.rejectCost);
             return pred;
           });
-          this.requirement = outer;
-          if (alternatives) outer.anyOf.push(branches);
+          needs.push({ k: 'any', items });
           // as cheap to reject as its dearest branch is (`any` of netid/state branches: very cheap)
           preds.push({ pred: anyOf(parts), cost: Math.min(cost, COST_COMPOUND) + 0.5 });
         }
       } else if (key === 'not') {
-        this.negations++;
         const inner = this.condition(spec, p);
-        this.negations--;
+        needs.push({ k: 'not', item: this.lastNeed });
         preds.push({ pred: (s) => !inner(s), cost: COST_COMPOUND });
       } else {
         const field = FIELD_BY_NAME.get(key);
@@ -439,6 +491,8 @@ class RuleCompiler {
           this.at(p, 'unknown-field', `unknown field '${key}'`, suggestion ? `did you mean '${suggestion}'?` : undefined, true);
           continue;
         }
+        const outerCollecting = this.collecting;
+        const others = (this.collecting = new Set<FieldGroup>());
         this.read(field);
         const get = field.get;
         if (field.list) {
@@ -447,9 +501,16 @@ class RuleCompiler {
         } else {
           preds.push({ ...this.scalarFieldPred(field, spec, p), key });
         }
+        this.collecting = outerCollecting;
+        if (field.group) others.delete(field.group);
+        const ops = spec !== null && typeof spec === 'object' && !Array.isArray(spec) ? (spec as Record<string, unknown>) : {};
+        // a missing field fails every matcher (it is `undefined`) but a lone `exists: false`
+        const absentHolds = Object.keys(ops).length === 1 && ops.exists === false;
+        needs.push({ k: 'field', group: field.group, others: [...others], absentHolds, negated: 'not' in ops });
       }
     }
     this.netidScope = outerScope;
+    this.lastNeed = { k: 'all', items: needs };
     // Conjuncts are pure: evaluate the cheap, selective ones (netid, state) first.
     preds.sort((a, b) => a.cost - b.cost);
     this.rejectCost = preds.length ? preds[0].cost : 0;

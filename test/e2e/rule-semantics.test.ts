@@ -1,0 +1,48 @@
+/**
+ * Rule-language semantics end to end: what a rule says of a capture that lacks what it reads, through the CLI.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { jsonReport, runCli, tmpDir } from './cli';
+
+const RULE_HEAD = ['    title: t', '    kind: security', '    severity: error', '    securitySeverity: 7.0', '    description: d', '    help: h'];
+
+/** A rule file of `{id: match}` (each match a YAML flow mapping) with `message: "{netid} {local} ({process})"`. */
+function rules(matches: Record<string, string>, vars?: string): string {
+  return ['rules:', ...Object.entries(matches).flatMap(([id, match]) => [
+    `  - id: ${id}`, ...RULE_HEAD, ...(vars ? [`    vars: ${vars}`] : []), `    match: ${match}`, '    message: "{netid} {local} ({process})"',
+  ]), ''].join('\n');
+}
+
+async function scan(rulesText: string, capture: string): Promise<{ code: number; findings: string[]; notEvaluated: string[]; evaluated: string[] }> {
+  const dir = tmpDir();
+  fs.writeFileSync(path.join(dir, 'rules.yaml'), rulesText);
+  fs.writeFileSync(path.join(dir, 'web-01.ss'), capture);
+  const r = await runCli(['scan', '--no-default-rules', '--rules', path.join(dir, 'rules.yaml'), path.join(dir, 'web-01.ss'), '--format', 'json']);
+  const report = jsonReport(r);
+  return {
+    code: r.code,
+    findings: report.findings.map((f) => `${f.ruleId} ${f.message}`),
+    notEvaluated: report.notEvaluated.map((n) => `${n.ruleId}: ${n.reason}`),
+    evaluated: report.snapshots[0].rulesEvaluated,
+  };
+}
+
+describe('a not: in an any: branch on a capture without its fields', () => {
+  const rule = rules({ 'ssh-port-hijack': '{netid: tcp, state: LISTEN, any: [{all: [{local.port: 22}, {not: {process.name: sshd}}]}, {local.port: 23}]}' });
+  const rows = ['tcp   LISTEN 0      128          0.0.0.0:22        0.0.0.0:*', 'tcp   LISTEN 0      128        127.0.0.1:631       0.0.0.0:*'];
+
+  it('without -p: not evaluated (it would fire on sshd\'s port 22), exit 0', async () => {
+    const r = await scan(rule, ['Netid State  Recv-Q Send-Q Local Address:Port Peer Address:Port', ...rows, ''].join('\n'));
+    expect(r.findings).toEqual([]);
+    expect(r.notEvaluated).toEqual([expect.stringMatching(/^ssh-port-hijack: needs process information/)]);
+    expect(r.code).toBe(0);
+  });
+
+  it('with -p: evaluated, sshd on 22 passes', async () => {
+    const users = [' users:(("sshd",pid=812,fd=3))', ' users:(("cupsd",pid=900,fd=7))'];
+    const r = await scan(rule, ['Netid State  Recv-Q Send-Q Local Address:Port Peer Address:Port Process', ...rows.map((l, i) => l + users[i]), ''].join('\n'));
+    expect(r.findings).toEqual([]);
+    expect(r.evaluated).toEqual(['ssh-port-hijack']);
+  });
+});
