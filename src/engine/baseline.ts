@@ -9,6 +9,7 @@ import type { Finding, ScanReport, SnapshotReport, Suppression, WaiverReport } f
 import type { FindingFilter } from './scan';
 import { compareText } from '../compare';
 import { listed } from '../report/text';
+import { formerFingerprint } from './fingerprint';
 
 export const BASELINE_FORMAT = 1;
 
@@ -145,7 +146,9 @@ export class BaselineFilter implements FindingFilter {
     return this.pairs.has(`${host}\0${ruleId}`);
   }
   suppress(f: Finding): Suppression | undefined {
-    return this.known.has(f.fingerprint) ? this.suppression : undefined;
+    if (this.known.has(f.fingerprint)) return this.suppression;
+    const former = formerFingerprint(f);
+    return former !== undefined && this.known.has(former) ? this.suppression : undefined;
   }
   report(_snapshots: readonly SnapshotReport[]): WaiverReport[] {
     return [];

@@ -4,6 +4,7 @@
  */
 import { sha256Hex } from '../hash';
 import type { Endpoint, SocketRecord } from '../snapshot/types';
+import type { Finding } from './types';
 
 /**
  * Linux's default ephemeral range (net.ipv4.ip_local_port_range, 32768–60999): a port in it on one side of a
@@ -31,25 +32,42 @@ function endpointKey(e: Endpoint): string {
 }
 
 /**
+ * The table a socket whose table could not be told (a capture without a Netid column) most likely is: another
+ * capture of the same host, where some row decided the table (a CLOSE-WAIT row makes an `ss -tn` table tcp),
+ * lists the same socket with that netid, and it must keep its fingerprint there. Told by the parser's
+ * `netidInferred` texts (src/snapshot/parser.ts, UNDECIDED_KIND); a socket of no such kind stays `unknown`.
+ */
+function likelyNetid(s: SocketRecord): string {
+  const why = s.netidInferred ?? '';
+  if (why.startsWith('unix socket')) return 'u_str';
+  if (why.startsWith('packet socket')) return 'p_raw';
+  if (why.startsWith('tipc socket')) return 'ti_st';
+  // an ESTAB row (tcp or connected udp), a row without a State column: tcp, the table ss is asked for most
+  if (/\binet socket\b/.test(why)) return 'tcp';
+  return s.netid;
+}
+
+/**
  * The part of a socket that names the service it belongs to: a listener or unconnected socket is its local
  * endpoint; a connected socket is named by the side that is not ephemeral (the server side), so that
  * reconnects from new ephemeral ports keep their fingerprint. (Which side listens is not known when a finding
  * is made — listeners may come later in the file, or in another thread's part of it — so the ports decide.)
+ * A socket of undecided table is named as the table it most likely is (likelyNetid).
  */
 export function socketIdentity(s: SocketRecord): string {
-  const unix = s.netid.startsWith('u_');
-  if (unix) return `${s.netid}|${s.local.address}`;
+  const netid = s.netid === 'unknown' ? likelyNetid(s) : s.netid;
+  if (netid.startsWith('u_')) return `${netid}|${s.local.address}`;
   const connected = s.peer.port !== null && s.peer.address !== '*' && s.peer.address !== '0.0.0.0' && s.peer.address !== '::';
-  if (!connected) return `${s.netid}|local|${endpointKey(s.local)}`;
+  if (!connected) return `${netid}|local|${endpointKey(s.local)}`;
   const localEphemeral = ephemeral(s.local.port);
   const peerEphemeral = ephemeral(s.peer.port);
   // neither port in the range (a host whose range was moved below it, NAT): the lower one is the service's
   const toPeer = localEphemeral !== peerEphemeral
     ? localEphemeral
     : !localEphemeral && s.local.port !== null && s.peer.port !== null && s.peer.port < s.local.port;
-  if (toPeer) return `${s.netid}|to|${endpointKey(s.peer)}|from|${s.local.address}`;
+  if (toPeer) return `${netid}|to|${endpointKey(s.peer)}|from|${s.local.address}`;
   // (both in the range — a client of a service on 50051 — cannot be told from the ports: the local side)
-  return `${s.netid}|local|${endpointKey(s.local)}|peer|${s.peer.address}`;
+  return `${netid}|local|${endpointKey(s.local)}|peer|${s.peer.address}`;
 }
 
 export function fingerprint(parts: string[]): string {
@@ -58,6 +76,16 @@ export function fingerprint(parts: string[]): string {
 
 export function socketFingerprint(ruleId: string, host: string, s: SocketRecord): string {
   return fingerprint(['socket/v1', ruleId, host, socketIdentity(s)]);
+}
+
+/**
+ * The fingerprint a finding on a socket of undecided table had before such a socket was named by its likely
+ * table (netid `unknown` then), or undefined: baselines and waivers written with it still match the finding.
+ */
+export function formerFingerprint(f: Finding): string | undefined {
+  const s = f.socket;
+  if (s === undefined || s.netid !== 'unknown' || s.netidInferred === undefined) return undefined;
+  return socketFingerprint(f.ruleId, f.host, { ...s, netidInferred: undefined });
 }
 
 export function groupFingerprint(ruleId: string, host: string, group: Record<string, string | number | null>): string {

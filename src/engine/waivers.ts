@@ -7,6 +7,7 @@ import picomatch from 'picomatch';
 import type { Location, SocketRecord } from '../snapshot/types';
 import type { Finding, NotEvaluated, SnapshotReport, Suppression, WaiverReport } from './types';
 import type { FindingFilter } from './scan';
+import { formerFingerprint } from './fingerprint';
 
 export interface WaiverSpec {
   rule: string;
@@ -65,7 +66,7 @@ export class WaiverFilter implements FindingFilter {
   private matches(w: WaiverState, f: Finding): boolean {
     const { spec } = w;
     if (!w.ruleMatch(f.ruleId) || !w.hostMatch(f.host)) return false;
-    if (spec.fingerprint && spec.fingerprint !== f.fingerprint) return false;
+    if (spec.fingerprint && spec.fingerprint !== f.fingerprint && spec.fingerprint !== formerFingerprint(f)) return false;
     if (spec.where) {
       if (!f.socket || !spec.where(f.socket)) return false;
     }

@@ -4,8 +4,10 @@
  * uses (sha256Hex) must keep them.
  */
 import { createHash } from 'node:crypto';
-import { groupFingerprint, socketFingerprint } from '../../src/engine/fingerprint';
+import { formerFingerprint, groupFingerprint, socketFingerprint } from '../../src/engine/fingerprint';
+import type { Finding } from '../../src/engine/types';
 import { sha256Hex } from '../../src/hash';
+import { parseSsText } from '../../src/snapshot/parser';
 import type { SocketRecord } from '../../src/snapshot/types';
 
 const location = { file: 'web-01.ss', line: 3 };
@@ -43,5 +45,38 @@ describe('a connection is named by its service side, so that reconnects keep the
     // the same strings as before the range got an end: an inbound connection to 443 from 20001
     expect(fp(443, 20001)).toBe(sha256Hex(['socket/v1', 'recv-queue-backlog', 'h', 'tcp|local|10.0.0.5|443|peer|10.0.0.9'].join('\u0000'), 16));
     expect(fp(41234, 443)).toBe(sha256Hex(['socket/v1', 'recv-queue-backlog', 'h', 'tcp|to|10.0.0.9|443|from|10.0.0.5'].join('\u0000'), 16));
+  });
+});
+
+describe('a socket whose table could not be told is named as the table it most likely is', () => {
+  const HEADER = 'State      Recv-Q Send-Q Local Address:Port Peer Address:Port Process';
+  /** The sockets of an `ss -tnp`-like capture (no Netid column) of these rows, or of `-Ntnp`-like ones with `netid`. */
+  const parse = (rows: string[], netid?: string) =>
+    parseSsText(netid ? `Netid ${HEADER}\n${rows.map((r) => `${netid} ${r}`).join('\n')}\n` : `${HEADER}\n${rows.join('\n')}\n`, { file: 'f' }).sockets;
+  const estab = 'ESTAB      6000   0          10.0.0.5:5432   10.0.0.9:50333 users:(("postgres",pid=25,fd=3))';
+  const fp = (s: SocketRecord) => socketFingerprint('unread-data', 'db-1', s);
+
+  it('an ESTAB row alone (undecided) and with a CLOSE-WAIT row that decides tcp: one fingerprint', () => {
+    const [alone] = parse([estab]);
+    const [decided] = parse([estab, 'CLOSE-WAIT 1      0          10.0.0.5:5432   10.0.0.8:50444 users:(("postgres",pid=26,fd=3))']);
+    expect([alone.netid, decided.netid]).toEqual(['unknown', 'tcp']);
+    expect(fp(alone)).toBe(fp(decided));
+    expect(fp(alone)).toBe(fp(parse([estab], 'tcp')[0])); // and as an ss -tanp capture (with Netid) names it
+  });
+
+  it('an undecided unix socket as u_str, by its name (not its inode, which changes)', () => {
+    const [undecided] = parse(['LISTEN     0      128    /run/app.sock 1234 * 0']);
+    const [stream] = parse(['LISTEN     0      128    /run/app.sock 5678 * 0'], 'u_str');
+    expect(undecided.netid).toBe('unknown');
+    expect(fp(undecided)).toBe(fp(stream));
+  });
+
+  it('keeps the fingerprint of every socket whose table is known, and tells the former one of an undecided socket', () => {
+    const [decided] = parse([estab], 'tcp');
+    expect(fp(decided)).toBe(sha256Hex(['socket/v1', 'unread-data', 'db-1', 'tcp|local|10.0.0.5|5432|peer|10.0.0.9'].join('\u0000'), 16));
+    const [alone] = parse([estab]);
+    const finding = (s: SocketRecord) => ({ ruleId: 'unread-data', host: 'db-1', socket: s }) as Finding;
+    expect(formerFingerprint(finding(alone))).toBe(sha256Hex(['socket/v1', 'unread-data', 'db-1', 'unknown|local|10.0.0.5|5432|peer|10.0.0.9'].join('\u0000'), 16));
+    expect(formerFingerprint(finding(decided))).toBeUndefined();
   });
 });
