@@ -343,11 +343,11 @@ export function configWaivers(config: LoadedConfig): WaiverSpec[] {
   const diagnostics: Diagnostic[] = [];
   const specs: WaiverSpec[] = [];
   waivers.forEach((w, i) => {
-    let where: WaiverSpec['where'];
+    let where: Pick<WaiverSpec, 'where' | 'requires'> = {};
     if (w.where !== undefined) {
       const c = compileCondition(w.where, src, ['waivers', i, 'where']);
       diagnostics.push(...c.diagnostics);
-      where = c.match;
+      if (c.match) where = { where: c.match, ...(c.requires.length > 0 ? { requires: c.requires } : {}) };
     }
     const date = Date.parse(`${w.expires}T00:00:00Z`);
     // Date.parse takes 2027-02-30 as March 2nd: a date must come back as it was written
@@ -358,7 +358,7 @@ export function configWaivers(config: LoadedConfig): WaiverSpec[] {
     specs.push({
       rule: w.rule,
       ...(w.host ? { host: w.host } : {}),
-      ...(where ? { where } : {}),
+      ...where,
       ...(w.group ? { group: w.group } : {}),
       ...(w.fingerprint ? { fingerprint: w.fingerprint } : {}),
       reason: w.reason,

@@ -4,7 +4,7 @@
  * is listed as unused, so stale waivers do not pile up.
  */
 import picomatch from 'picomatch';
-import type { Location, SocketRecord } from '../snapshot/types';
+import type { FieldGroup, Location, SocketRecord } from '../snapshot/types';
 import type { Finding, NotEvaluated, SnapshotReport, Suppression, WaiverReport } from './types';
 import type { FindingFilter } from './scan';
 import { formerFingerprint } from './fingerprint';
@@ -14,6 +14,12 @@ export interface WaiverSpec {
   host?: string;
   /** Compiled `where` condition (rule language). */
   where?: (s: SocketRecord) => boolean;
+  /**
+   * The field groups `where` reads (compileCondition's `requires`): on a snapshot that lacks one, the waiver
+   * does not apply, as a rule needing them is not evaluated there — `not: {process.name: x}` would otherwise
+   * hold of every socket of a capture without -p, x's own included.
+   */
+  requires?: FieldGroup[];
   group?: Record<string, string | number | null>;
   fingerprint?: string;
   reason: string;
@@ -30,6 +36,8 @@ interface WaiverState {
   expired: boolean;
   matched: number;
   matchedWhileExpired: number;
+  /** Findings of its rule and hosts its `where` could not be asked about: their snapshots lacked what it reads. */
+  unchecked: number;
   /** What it marks each finding it waives with: one object for all of them (a fleet's may be thousands). */
   suppression: Suppression;
 }
@@ -59,16 +67,22 @@ export class WaiverFilter implements FindingFilter {
       expired: isExpired(spec.expires, now),
       matched: 0,
       matchedWhileExpired: 0,
+      unchecked: 0,
       suppression: { kind: 'waiver', reason: spec.reason, expires: spec.expires, ...(spec.owner ? { owner: spec.owner } : {}), ...(spec.ticket ? { ticket: spec.ticket } : {}) },
     }));
   }
 
-  private matches(w: WaiverState, f: Finding): boolean {
+  private matches(w: WaiverState, f: Finding, fields: ReadonlySet<FieldGroup> | undefined): boolean {
     const { spec } = w;
     if (!w.ruleMatch(f.ruleId) || !w.hostMatch(f.host)) return false;
     if (spec.fingerprint && spec.fingerprint !== f.fingerprint && spec.fingerprint !== formerFingerprint(f)) return false;
     if (spec.where) {
-      if (!f.socket || !spec.where(f.socket)) return false;
+      if (!f.socket) return false;
+      if (fields !== undefined && spec.requires?.some((g) => !fields.has(g))) {
+        w.unchecked++;
+        return false;
+      }
+      if (!spec.where(f.socket)) return false;
     }
     if (spec.group) {
       if (!f.group) return false;
@@ -83,9 +97,10 @@ export class WaiverFilter implements FindingFilter {
     return this.waivers.some((w) => !w.expired && w.ruleMatch(ruleId) && w.hostMatch(host));
   }
 
-  suppress(f: Finding): Suppression | undefined {
+  /** `fields`: the field groups of the finding's snapshot (scan.ts availableFields), which a `where` may need. */
+  suppress(f: Finding, fields?: ReadonlySet<FieldGroup>): Suppression | undefined {
     for (const w of this.waivers) {
-      if (!this.matches(w, f)) continue;
+      if (!this.matches(w, f, fields)) continue;
       if (w.expired) { w.matchedWhileExpired++; continue; }
       w.matched++;
       return w.suppression;
@@ -96,16 +111,17 @@ export class WaiverFilter implements FindingFilter {
   /**
    * Expired waivers, and live ones that matched nothing, with why when it is not the findings being gone: its
    * rule was not evaluated on its hosts (nothing was checked), or disabled there, or its host glob matched none
-   * of the hosts of a scan of several. A waiver for hosts a scan of one host does not cover is not listed: a
+   * of the hosts of a scan of several, or its `where` could not be asked about its rule's findings (their
+   * snapshots lacked the fields it reads). A waiver for hosts a scan of one host does not cover is not listed: a
    * config shared by a fleet holds waivers for other hosts (as ConfiguredRules.hostEntries leaves its `hosts:`).
    */
   report(snapshots: readonly SnapshotReport[] = [], notEvaluated: readonly NotEvaluated[] = []): WaiverReport[] {
     const hostsScanned = new Set(snapshots.map((s) => s.host)).size;
-    const out: WaiverReport[] = [];
+    const out: WaiverNote[] = [];
     for (const w of this.waivers) {
       if (!w.expired && w.matched > 0) continue;
       const { spec } = w;
-      let why: Pick<WaiverReport, 'ruleNotEvaluated' | 'ruleDisabled' | 'noHostMatched'> = {};
+      let why: Pick<WaiverNote, 'ruleNotEvaluated' | 'ruleDisabled' | 'noHostMatched' | 'whereNotEvaluated'> = {};
       const covered = snapshots.filter((s) => w.hostMatch(s.host));
       if (covered.length === 0) {
         if (spec.host !== undefined && hostsScanned >= 2) why = { noHostMatched: true };
@@ -115,7 +131,7 @@ export class WaiverFilter implements FindingFilter {
         const reported = notEvaluated.some((n) => w.ruleMatch(n.ruleId) && w.hostMatch(n.host));
         if (!reported) why = { ruleDisabled: true };
         else if (!w.expired) why = { ruleNotEvaluated: true };
-      }
+      } else if (!w.expired && w.unchecked > 0) why = { whereNotEvaluated: true };
       out.push({
         ruleId: spec.rule,
         ...(spec.host !== undefined ? { host: spec.host } : {}),
@@ -138,12 +154,20 @@ export function waiverHostMatcher(host: string | undefined): (host: string) => b
 }
 
 /**
+ * A waiver needing attention: the causes of WaiverReport, and an unused waiver whose `where` could not be asked
+ * about findings of its rule, whose snapshots lacked fields it reads (`process.name` on a capture without -p):
+ * it may have matched nothing because nothing was checked (JSON `whereNotEvaluated`).
+ */
+export type WaiverNote = WaiverReport & { whereNotEvaluated?: true };
+
+/**
  * Why a waiver needs attention beyond its status, in words every report shows (none: an unused waiver whose
  * findings are gone, or an expired one to renew or remove).
  */
-export function waiverCause(w: WaiverReport): string | undefined {
+export function waiverCause(w: WaiverNote): string | undefined {
   if (w.noHostMatched) return 'its host pattern matched no scanned host';
   if (w.ruleDisabled) return 'its rule is disabled';
   if (w.ruleNotEvaluated) return 'its rule was not evaluated where it applies';
+  if (w.whereNotEvaluated) return "its where condition reads fields that snapshots with its rule's findings lack, so it was not checked there";
   return undefined;
 }
