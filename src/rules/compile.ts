@@ -190,6 +190,8 @@ type ValuePred = (v: FieldValue, s: SocketRecord) => boolean;
 type NumberOperand = (s: SocketRecord) => number | undefined;
 /** What a constant NumberOperand (a number, a $variable) is asked with. */
 const NO_SOCKET = {} as SocketRecord;
+/** A name no table has: a netid matcher admitting it admits whatever it does not name (`not: tcp`). */
+const NOT_A_NETID = '\u0000';
 /** The netids a condition admits, as far as they can be told: `any` when it names none, `unknown` when it cannot be told. */
 type NetidScope = ReadonlySet<string> | 'any' | 'unknown';
 /** The tables whose local.port/peer.port is an IP port (0–65535); others' may be larger (a unix socket's inode). */
@@ -542,9 +544,53 @@ class RuleCompiler {
     return list.length > 0 && list.every(plain) ? new Set(list) : undefined;
   }
 
-  /** The netids/states a top-level `netid:`/`state:` of a condition admits, when it is a plain list of names. */
+  /**
+   * The netids/states a condition's top-level `netid:`/`state:` admits, whatever its matcher (`tcp`, `{in: …}`,
+   * `{not: tcp}`, `{matches: …}`, a variable): both are closed vocabularies, so the matcher is asked about each name.
+   * A top-level `not: {netid: …}` narrows the netids too (a socket always has one). Undefined when every name is
+   * admitted, or none, or a socket without a state.
+   */
   private filterValues(cond: Record<string, unknown>, key: 'netid' | 'state'): ReadonlySet<string> | undefined {
-    return this.plainValues(cond, key, (x): x is string => typeof x === 'string' && !x.startsWith('$'));
+    const has = (c: unknown): c is Record<string, unknown> => c !== null && typeof c === 'object' && !Array.isArray(c) && Object.prototype.hasOwnProperty.call(c, key);
+    const own = has(cond) ? this.admitted(key, cond[key]) : undefined;
+    if (key === 'state' || !has(cond.not) || Object.keys(cond.not).length !== 1) return own;
+    const negated = this.admitted(key, cond.not.netid, true);
+    const both = own && negated ? new Set([...own].filter((n) => negated.has(n))) : own ?? negated;
+    return both?.size ? both : undefined;
+  }
+
+  /** filterValues of one matcher (`negate`: of `{not: spec}`), by its spec. */
+  private readonly admittedBySpec = new Map<string, Map<unknown, ReadonlySet<string> | undefined>>();
+
+  private admitted(key: 'netid' | 'state', spec: unknown, negate = false): ReadonlySet<string> | undefined {
+    const memoKey = negate ? `not ${key}` : key;
+    let known = this.admittedBySpec.get(memoKey);
+    if (!known) this.admittedBySpec.set(memoKey, (known = new Map()));
+    if (known.has(spec)) return known.get(spec);
+    // names written out (`tcp`, `{in: [u_str, u_seq]}`) as written: reasons and the rule reference list them so
+    const plain = negate ? undefined : this.plainValues({ [key]: spec }, key, (x): x is string => typeof x === 'string' && !x.startsWith('$'));
+    if (plain) return plain;
+    const field = FIELD_BY_NAME.get(key)!;
+    // compiled again only to be asked: its problems are reported where the condition is compiled
+    const reported = this.diagnostics.length;
+    const collecting = this.collecting;
+    this.collecting = new Set();
+    const m = this.matcher(field, negate ? { not: spec } : spec, []);
+    this.collecting = collecting;
+    const broken = this.diagnostics.length > reported;
+    this.diagnostics.length = reported;
+    const admits = (v: string | undefined): boolean => m(v === undefined ? undefined : [v], NO_SOCKET);
+    let names = field.values!.filter((v) => admits(v));
+    if (key === 'netid') {
+      // `unknown` is the table of a socket no row told (undecided): admitted when the matcher names it, not when it
+      // admits any name but some (`not: tcp` — the socket may be tcp): those are the undecided check's
+      // (undecidedConcern in src/engine/evaluate.ts), as for `in: [udp, raw]`
+      if (admits('unknown') && admits(NOT_A_NETID)) names = names.filter((n) => n !== 'unknown');
+      if (names.length === field.values!.length - 1 && !names.includes('unknown')) names = []; // every table
+    } else if (admits(undefined) || names.length === field.values!.length) names = [];
+    const out = !broken && names.length > 0 ? new Set(names) : undefined;
+    known.set(spec, out);
+    return out;
   }
 
   /**
@@ -575,7 +621,7 @@ class RuleCompiler {
   }
 
   /**
-   * What the top level of a condition demands of netid and state (shorthand `netid: tcp`, `state: {in: […]}`),
+   * What the top level of a condition demands of netid and state (`netid: tcp`, `state: {in: […]}`, `netid: {not: tcp}`),
    * so the engine can skip the rule for sockets that cannot match. Undefined when nothing is demanded.
    */
   private socketFilter(cond: Record<string, unknown>): SocketFilter | undefined {

@@ -46,3 +46,23 @@ describe('a not: in an any: branch on a capture without its fields', () => {
     expect(r.evaluated).toEqual(['ssh-port-hijack']);
   });
 });
+
+describe('netid and state matchers other than names, on a capture whose flags cannot list what they admit', () => {
+  it('netid: {not: tcp} and not: {netid: tcp} on -tanp, state: {matches: …} on -tnp: not evaluated, as netid: {in: [udp, raw]} is', async () => {
+    const r = await scan(rules({
+      'non-tcp-public': '{netid: {not: tcp}, local.scope: public}',
+      'non-tcp-public-2': '{not: {netid: tcp}, local.scope: public}',
+      'udp-public': '{netid: {in: [udp, raw]}, local.scope: public}',
+    }), ['# flags: -tanp', 'State  Recv-Q Send-Q Local Address:Port Peer Address:Port Process',
+      'LISTEN 0      128     203.0.113.7:443       0.0.0.0:*     users:(("nginx",pid=7,fd=3))', ''].join('\n'));
+    expect(r.evaluated).toEqual([]);
+    expect(r.notEvaluated).toEqual([
+      expect.stringMatching(/^non-tcp-public: needs udp, raw, .* sockets, which a capture taken with -tanp does not list/),
+      expect.stringMatching(/^non-tcp-public-2: needs udp, raw, .* sockets, which a capture taken with -tanp does not list/),
+      expect.stringMatching(/^udp-public: needs udp or raw sockets/),
+    ]);
+    const listening = await scan(rules({ 'listen-matches': '{state: {matches: "^LISTEN$"}}' }), ['# flags: -tnp', 'State Recv-Q Send-Q Local Address:Port Peer Address:Port Process',
+      'ESTAB 0      0          10.0.0.5:22     10.0.0.9:50000 users:(("sshd",pid=5,fd=3))', ''].join('\n'));
+    expect(listening.notEvaluated).toEqual([expect.stringMatching(/^listen-matches: needs sockets in state LISTEN, which a capture taken with -tnp does not list/)]);
+  });
+});

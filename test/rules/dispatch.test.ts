@@ -4,6 +4,7 @@
  */
 import { socketFilterOf } from '../../src/rules/compile';
 import { SnapshotEvaluator } from '../../src/engine/evaluate';
+import { NETIDS, STATES } from '../../src/rules/fields';
 import { compile, matcher, ruleYaml, sock } from './helpers';
 
 const sorted = (s: ReadonlySet<string> | undefined) => (s ? [...s].sort() : undefined);
@@ -25,13 +26,44 @@ it('takes the union over any-branches only when every branch demands the field',
   expect(filterOf('any:\n  - {netid: tcp}\n  - {netid: udp, state: UNCONN}')).toEqual({ netids: ['tcp', 'udp'], states: undefined });
 });
 
-it('demands nothing for negations, other operators and variables', () => {
-  expect(filterOf('state: {not: LISTEN}')).toBeUndefined();
-  expect(filterOf('state: {matches: "^LIST"}')).toBeUndefined();
-  expect(filterOf('not: {netid: tcp}')).toBeUndefined();
-  expect(filterOf('recvQ: {gt: 0}')).toBeUndefined();
+it('demands what any matcher on netid or state admits of their vocabularies: negations, matches, variables', () => {
+  expect(filterOf('state: {not: LISTEN}')?.states).toEqual(STATES.filter((s) => s !== 'LISTEN').sort());
+  expect(filterOf('state: {matches: "^LIST"}')).toEqual({ netids: undefined, states: ['LISTEN'] });
+  expect(filterOf('state: {not: {in: [ESTAB, LISTEN]}}\nnetid: {matches: "^u_"}')).toEqual({
+    netids: ['u_dgr', 'u_seq', 'u_str'], states: STATES.filter((s) => s !== 'LISTEN' && s !== 'ESTAB').sort(),
+  });
   const withVar = compile(ruleYaml('    match:\n      state: {in: $states}', '    vars:\n      states: {type: string-list, default: [LISTEN]}'));
-  expect(socketFilterOf(withVar.match)).toBeUndefined();
+  expect(socketFilterOf(withVar.match)?.states).toEqual(new Set(['LISTEN']));
+  expect(filterOf('recvQ: {gt: 0}')).toBeUndefined();
+  // what admits every name, or a socket without a state (only a combinator not on state does), demands nothing
+  expect(filterOf('state: {exists: true}')).toBeUndefined();
+  expect(filterOf('netid: {matches: ""}')).toBeUndefined();
+  expect(filterOf('state: {exists: false}')).toBeUndefined();
+  expect(filterOf('not: {state: LISTEN}')).toBeUndefined();
+});
+
+it('netid: {not: tcp} and not: {netid: tcp} admit every other table, and unknown only when named', () => {
+  const others = NETIDS.filter((n) => n !== 'tcp' && n !== 'unknown').sort();
+  expect(filterOf('netid: {not: tcp}')).toEqual({ netids: others, states: undefined });
+  expect(filterOf('not: {netid: tcp}')).toEqual({ netids: others, states: undefined });
+  expect(filterOf('not: {netid: [tcp, udp]}\nnetid: {matches: "^(tcp|udp|raw)$"}')).toEqual({ netids: ['raw'], states: undefined });
+  // a socket whose table no row told may be tcp: `not: tcp` leaves it to the undecided check (as `in: [udp, raw]` does)
+  expect(filterOf('netid: {not: tcp}')!.netids).not.toContain('unknown');
+  expect(filterOf('netid: {in: [udp, unknown]}')!.netids).toEqual(['udp', 'unknown']);
+  expect(filterOf('netid: {matches: "^unk"}')!.netids).toEqual(['unknown']);
+  expect(filterOf('netid: {not: unknown}')).toBeUndefined();
+});
+
+it('the evaluator finds with a derived filter what the predicate alone finds (but undecided sockets, left to their check)', () => {
+  for (const c of ['netid: {not: tcp}', 'not: {netid: tcp}', 'state: {not: LISTEN}', 'state: {matches: "^(LISTEN|UNCONN)$"}\nnetid: {not: {in: [udp]}}', 'netid: {in: [udp, unknown]}']) {
+    const rule = matcher(c);
+    const socks = ['tcp', 'udp', 'u_str', 'unknown'].flatMap((netid) => ['ESTAB', 'LISTEN', 'UNCONN', undefined].map((state) => sock({ netid, state })));
+    const ev = new SnapshotEvaluator([rule], { file: 'f', host: 'h', fields: new Set(['state']) });
+    for (const s of socks) ev.add(s);
+    const found = ev.finish().findings.map((f) => f.socket);
+    const named = socketFilterOf(rule.match)?.netids?.has('unknown') ?? true;
+    expect({ c, found }).toEqual({ c, found: socks.filter((s) => rule.match(s) && (named || s.netid !== 'unknown')) });
+  }
 });
 
 it('the evaluator finds with dispatch what the predicate alone finds', () => {
@@ -58,6 +90,7 @@ it('leaves out of the residual test exactly the conjuncts the filter decides', (
     'state: {eq: CLOSE-WAIT}\nnot: {netid: udp}',
     'any:\n  - {netid: tcp, state: LISTEN}\n  - {netid: udp, state: UNCONN}',
     'netid: tcp\nstate: {not: LISTEN}',
+    'netid: {not: udp}\nstate: {matches: "^(ESTAB|UNCONN)$"}\nrecvQ: {gt: 0}',
   ];
   const socks = [];
   for (const netid of ['tcp', 'udp', 'u_str']) {
@@ -137,4 +170,18 @@ it('many rules on port values, looked up by the socket\'s port, find what each r
     }
   }
   expect(findings.length).toBeGreaterThan(2000);
+});
+
+it('a negated netid leaves undecided sockets to their check: not evaluated, unless sockets of known table already failed it', () => {
+  const estab = (netid: string, recvQ: number) => sock({ netid, state: 'ESTAB', recvQ, local: { address: '10.0.0.1', port: 443 } });
+  const run = (socks: ReturnType<typeof sock>[]) => {
+    const ev = new SnapshotEvaluator([matcher('not: {netid: udp}\nrecvQ: {gt: 0}')], { file: 'f', host: 'h', fields: new Set(['state', 'queues']) });
+    for (const s of socks) ev.add(s);
+    return ev.finish(undefined, { inet: 1 });
+  };
+  // the undecided socket may be udp: no finding of its own, and nothing to say without the tcp one
+  expect(run([estab('tcp', 0), estab('unknown', 7000)]).notEvaluated).toHaveLength(1);
+  const failed = run([estab('tcp', 7000), estab('tcp', 0), estab('unknown', 7000)]);
+  expect(failed.evaluated).toEqual(['test-rule']);
+  expect(failed.findings.map((f) => f.socket!.netid)).toEqual(['tcp']);
 });
