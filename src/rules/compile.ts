@@ -659,7 +659,7 @@ class RuleCompiler {
     const get = field.get as (s: SocketRecord) => FieldValue | undefined;
     const cost = FIELD_COSTS[field.name] ?? (field.type === 'address' || field.name.endsWith('.scope') || field.name.endsWith('.family') ? COST_ADDRESS : COST_FIELD);
     if (spec === null || typeof spec !== 'object' || Array.isArray(spec)) {
-      if (field.type !== 'number' && !Array.isArray(spec)) {
+      if (field.type !== 'number' && !Array.isArray(spec) && !this.listVariable(spec)) {
         // `state: LISTEN`: one string compare
         const v = this.operator(field, 'eq', spec, path) ? this.scalarValueOf(field, spec) : undefined;
         if (v === undefined) return { pred: () => false, cost };
@@ -736,7 +736,7 @@ class RuleCompiler {
       };
     }
     let pred: ValuePred | undefined;
-    if (Array.isArray(spec)) pred = this.operator(field, 'in', spec, path);
+    if (Array.isArray(spec) || this.listVariable(spec)) pred = this.operator(field, 'in', spec, path);
     else if (field.type === 'number' && typeof spec === 'string' && parseRange(spec)) pred = this.operator(field, 'in', [spec], path);
     else pred = this.operator(field, 'eq', spec, path);
     const f = pred ?? (() => false);
@@ -829,7 +829,7 @@ class RuleCompiler {
   private numberOperator(field: FieldDef, op: string, operand: unknown, path: PathSegment[]): ValuePred | undefined {
     switch (op) {
       case 'eq': case 'gt': case 'gte': case 'lt': case 'lte': {
-        const r = this.numberOperand(operand, path);
+        const r = this.numberOperand(operand, path, op === 'eq');
         if (!r) return undefined;
         if (isConst(operand, this.vars)) this.checkPort(field, r(NO_SOCKET)!, operand, path);
         const cmp = COMPARATORS[op as CompareOp];
@@ -873,6 +873,12 @@ class RuleCompiler {
     return undefined;
   }
 
+  /** `$name` of a list variable: as a matcher, `in` its items (as a list written out is). */
+  private listVariable(spec: unknown): boolean {
+    const name = typeof spec === 'string' ? VAR_REF.exec(spec)?.[1] : undefined;
+    return name !== undefined && Array.isArray(this.vars.get(name)?.value);
+  }
+
   private variable(name: string, path: PathSegment[]): BoundVariable | undefined {
     const bound = this.vars.get(name);
     if (!bound) {
@@ -885,7 +891,8 @@ class RuleCompiler {
     return bound.invalid ? undefined : bound;
   }
 
-  private numberOperand(operand: unknown, path: PathSegment[]): NumberOperand | undefined {
+  /** `equals`: an `eq` operand, where a list variable has a hint (`in` is what it means). */
+  private numberOperand(operand: unknown, path: PathSegment[], equals = false): NumberOperand | undefined {
     if (typeof operand === 'number' && Number.isFinite(operand)) return () => operand;
     if (typeof operand === 'string') {
       const m = VAR_REF.exec(operand);
@@ -893,7 +900,7 @@ class RuleCompiler {
         const b = this.variable(m[1], path);
         if (!b) return undefined;
         if (typeof b.value !== 'number') {
-          this.at(path, 'wrong-type', `variable '$${m[1]}' is a ${b.def.type}; a number is needed here`);
+          this.at(path, 'wrong-type', `variable '$${m[1]}' is a ${b.def.type}; a number is needed here`, equals && Array.isArray(b.value) ? `to match one of its items, write {in: $${m[1]}}` : undefined);
           return undefined;
         }
         const v = b.value;
@@ -988,7 +995,8 @@ class RuleCompiler {
       return v;
     }
     if (typeof v !== 'string') {
-      this.atOperand(cite, path, 'wrong-type', `${what} must be a string for field '${field.name}', not ${describeValue(v)}`);
+      this.atOperand(cite, path, 'wrong-type', `${what} must be a string for field '${field.name}', not ${describeValue(v)}`,
+        r.name && Array.isArray(v) ? `to match one of its items, write {in: $${r.name}}` : undefined);
       return undefined;
     }
     if (field.values && !field.values.includes(v)) {

@@ -66,3 +66,12 @@ describe('netid and state matchers other than names, on a capture whose flags ca
     expect(listening.notEvaluated).toEqual([expect.stringMatching(/^listen-matches: needs sockets in state LISTEN, which a capture taken with -tnp does not list/)]);
   });
 });
+
+it('a list variable as a matcher (local.port: $ports, state: $states) is `in` its items, as documented', async () => {
+  const vars = '{ports: {type: port-list, default: [22, "8000-8999"]}, states: {type: string-list, default: [LISTEN, UNCONN]}}';
+  const r = await scan(rules({ 'admin-ports': '{local.port: $ports, state: $states}' }, vars), ['Netid State  Recv-Q Send-Q Local Address:Port Peer Address:Port',
+    'tcp   LISTEN 0      128          0.0.0.0:22        0.0.0.0:*', 'tcp   LISTEN 0      128          0.0.0.0:8080      0.0.0.0:*',
+    'tcp   LISTEN 0      128          0.0.0.0:443       0.0.0.0:*', ''].join('\n'));
+  expect(r.findings).toEqual(['admin-ports tcp 0.0.0.0:22 (unknown process)', 'admin-ports tcp 0.0.0.0:8080 (unknown process)']);
+  expect(r.code).toBe(1);
+});
