@@ -9,7 +9,7 @@ import { UserError } from '../diagnostics';
 import { CHECK_EVERY, FINDINGS_HEAP_SHARE, OutOfMemoryError, RangeOutOfMemory, checkFindingsMemory, checkRuleStateMemory, isWorkerOutOfMemory, ruleStateOutOfMemory, workerOutOfMemory, type RuleStateKept } from './memory';
 import type { FieldGroup, Location, SocketRecord, SsSummary, UnparsedLine } from '../snapshot/types';
 import { parseSnapshotFile, type ByteRange } from '../snapshot/source';
-import { emptyCapture, noSocketsProblem, severalCapturesProblem, type ParseSink, type ParseStats, type ParserSeed } from '../snapshot/parser';
+import { addFlagFields, emptyCapture, noSocketsProblem, parseFlags, severalCapturesProblem, type ParseSink, type ParseStats, type ParserSeed } from '../snapshot/parser';
 import { captureCoverage } from '../snapshot/coverage';
 import type { CompiledRule } from '../rules/types';
 import type { LimitedRead } from '../read-limited';
@@ -34,7 +34,8 @@ export interface RuleSelector {
 
 /** Decides suppression of findings (waivers, baseline) and reports on itself afterwards. */
 export interface FindingFilter {
-  suppress(f: Finding): Suppression | undefined;
+  /** `fields`: the field groups of the finding's snapshot (availableFields), when known; a waiver's `where:` needs them. */
+  suppress(f: Finding, fields?: ReadonlySet<FieldGroup>): Suppression | undefined;
   /** Waivers that need attention, knowing which rules were evaluated, and which not evaluated, on which snapshots. */
   report(snapshots: readonly SnapshotReport[], notEvaluated: readonly NotEvaluated[]): WaiverReport[];
   /** Whether it may suppress findings of `ruleId` on `host` (false: none of them, whatever their sockets). */
@@ -128,6 +129,8 @@ export interface SnapshotResult {
   findings: Finding[];
   notEvaluated: NotEvaluated[];
   omitted: Omitted[];
+  /** The field groups the snapshot carries (availableFields): waivers and baseline are asked with them. */
+  fields: Set<FieldGroup>;
 }
 
 /**
@@ -135,7 +138,10 @@ export interface SnapshotResult {
  * unparsed lines, the `ss -s` summary and the rule evaluator.
  */
 /** What a snapshot's collector needs of the scan: the rules, the identity given, and waivers/baseline to ask as findings are found. */
-type CollectorOptions = Pick<ScanOptions, 'rules' | 'host' | 'labels'> & Pick<EvaluatorContext, 'suppress'> & {
+/** FindingFilter.suppress of every filter of a scan, in turn. */
+type Suppress = (f: Finding, fields?: ReadonlySet<FieldGroup>) => Suppression | undefined;
+
+type CollectorOptions = Pick<ScanOptions, 'rules' | 'host' | 'labels'> & { suppress?: Suppress } & {
   /** The snapshot's flags as --ss-flags gave them (else its `# flags:` line, or its rows, tell the field groups). */
   flags?: string;
 };
@@ -185,6 +191,17 @@ class SnapshotCollector {
     return this.identity;
   }
 
+  /**
+   * Waivers and baseline asked as findings are found (a snapshot read once, or a rescan): before the snapshot's
+   * field groups are known, a waiver's `where:` is asked with those its capture flags promise (`# flags:`, a live
+   * capture's, --ss-flags); without flags, with none known (the waiver applies as written).
+   */
+  private suppressInStream(suppress: Suppress): EvaluatorContext['suppress'] {
+    const flags = this.meta.flags ?? this.opts.flags;
+    const promised = flags === undefined ? undefined : addFlagFields(parseFlags(flags), new Set<FieldGroup>());
+    return (f) => suppress(f, promised);
+  }
+
   startEvaluator(): SnapshotEvaluator {
     if (!this.evaluator) {
       const id = this.resolveIdentity();
@@ -192,7 +209,7 @@ class SnapshotCollector {
       this.chosen = chosen.rules;
       this.evaluator = new SnapshotEvaluator(chosen.rules, {
         file: this.file, host: id.host, fields: new Set(), maxFindingsPerRule: chosen.maxFindingsPerRule, follows: this.follows !== undefined,
-        ...(this.opts.suppress ? { suppress: this.opts.suppress } : {}),
+        ...(this.opts.suppress ? { suppress: this.suppressInStream(this.opts.suppress) } : {}),
       });
       if (this.before) this.evaluator.followOn(this.before);
     }
@@ -269,7 +286,8 @@ class SnapshotCollector {
     const id = this.resolveIdentity();
     const flags = meta.flags ?? this.opts.flags; // the capture's own record wins (ParserOptions.flags)
     const coverage = flags === undefined ? undefined : captureCoverage(flags);
-    const result = this.startEvaluator().finish(availableFields(stats, meta), stats.undecided, meta.source, flags !== undefined, coverage, stats);
+    const fields = availableFields(stats, meta);
+    const result = this.startEvaluator().finish(fields, stats.undecided, meta.source, flags !== undefined, coverage, stats);
     if (stats.sockets === 0 && summary && !emptyCapture(stats)) {
       // no flag would have given the rules what they need: the file is ss -s output, counts without sockets
       for (const n of result.notEvaluated) n.reason = SUMMARY_ONLY;
@@ -292,7 +310,7 @@ class SnapshotCollector {
       ...this.hostLevels(),
       ...(summary ? { summary } : {}),
     };
-    return { snapshot, findings: result.findings, notEvaluated: result.notEvaluated, omitted: result.omitted };
+    return { snapshot, findings: result.findings, notEvaluated: result.notEvaluated, omitted: result.omitted, fields };
   }
 }
 
@@ -607,9 +625,9 @@ export async function runScan(opts: ScanOptions): Promise<ScanOutcome> {
   const snapshotErrors: Diagnostic[] = [...(opts.notFound ?? [])];
 
   const filters = opts.filters ?? [];
-  const suppress = filters.length === 0 ? undefined : (f: Finding): Suppression | undefined => {
+  const suppress = filters.length === 0 ? undefined : (f: Finding, fields?: ReadonlySet<FieldGroup>): Suppression | undefined => {
     for (const filter of filters) {
-      const s = filter.suppress(f);
+      const s = filter.suppress(f, fields);
       if (s) return s;
     }
     return undefined;
@@ -630,7 +648,9 @@ export async function runScan(opts: ScanOptions): Promise<ScanOutcome> {
       if ('code' in r) continue;
       if (readOnce(opts.inputs[i])) decided.add(i);
       else if (r.omitted.some((o) => filters.some((f) => f.mayApply(o.ruleId, o.host)))) {
-        results[i] = await scanSnapshot(opts.inputs[i], { rules: opts.rules, host: opts.host, labels: opts.labels, suppress });
+        // the same file: the field groups of its first scan are its own
+        const fields = r.fields;
+        results[i] = await scanSnapshot(opts.inputs[i], { rules: opts.rules, host: opts.host, labels: opts.labels, suppress: (f) => suppress(f, fields) });
         decided.add(i);
       }
     }
@@ -640,7 +660,7 @@ export async function runScan(opts: ScanOptions): Promise<ScanOutcome> {
     snapshots.push(r.snapshot);
     if (suppress !== undefined && !decided.has(i)) {
       for (const f of r.findings) {
-        const s = suppress(f);
+        const s = suppress(f, r.fields);
         if (s) f.suppressed = s;
       }
     }

@@ -2341,16 +2341,19 @@ export class SsParser {
     const layout = this.layout;
     if (layout?.state) this.stats.headerFields.push('state');
     if (layout?.queues) this.stats.headerFields.push('queues');
-    const flags = this.flags;
-    if (flags) {
-      const l = flags.letters;
-      if (l.has('p')) f.add('processes');
-      if (l.has('o') || l.has('e')) f.add('timer');
-      if (l.has('e')) f.add('extended');
-      if (l.has('m')) f.add('skmem');
-      if (l.has('i')) f.add('tcpinfo');
-    }
+    if (this.flags) addFlagFields(this.flags, f);
   }
+}
+
+/** Adds to `into` the field groups that capture flags promise whatever the rows show (-p processes, -m skmem …). */
+export function addFlagFields(flags: FlagInfo, into: Set<FieldGroup>): Set<FieldGroup> {
+  const l = flags.letters;
+  if (l.has('p')) into.add('processes');
+  if (l.has('o') || l.has('e')) into.add('timer');
+  if (l.has('e')) into.add('extended');
+  if (l.has('m')) into.add('skmem');
+  if (l.has('i')) into.add('tcpinfo');
+  return into;
 }
 
 /**
