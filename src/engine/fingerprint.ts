@@ -4,6 +4,7 @@
  */
 import { sha256Hex } from '../hash';
 import type { Endpoint, SocketRecord } from '../snapshot/types';
+import { undecidedKind, type UndecidedKind } from '../snapshot/parser';
 import type { Finding } from './types';
 
 /**
@@ -35,17 +36,14 @@ function endpointKey(e: Endpoint): string {
  * The table a socket whose table could not be told (a capture without a Netid column) most likely is: another
  * capture of the same host, where some row decided the table (a CLOSE-WAIT row makes an `ss -tn` table tcp),
  * lists the same socket with that netid, and it must keep its fingerprint there. Told by the parser's
- * `netidInferred` texts (src/snapshot/parser.ts, UNDECIDED_KIND); a socket of no such kind stays `unknown`.
+ * undecidedKind; a socket of no such kind (`other`) stays `unknown`.
  */
 function likelyNetid(s: SocketRecord): string {
-  const why = s.netidInferred ?? '';
-  if (why.startsWith('unix socket')) return 'u_str';
-  if (why.startsWith('packet socket')) return 'p_raw';
-  if (why.startsWith('tipc socket')) return 'ti_st';
-  // an ESTAB row (tcp or connected udp), a row without a State column: tcp, the table ss is asked for most
-  if (/\binet socket\b/.test(why)) return 'tcp';
-  return s.netid;
+  // an inet row (ESTAB: tcp or connected udp; no State column): tcp, the table ss is asked for most
+  return LIKELY_NETID[undecidedKind(s)] ?? s.netid;
 }
+
+const LIKELY_NETID: Partial<Record<UndecidedKind, string>> = { inet: 'tcp', unix: 'u_str', packet: 'p_raw', tipc: 'ti_st' };
 
 /**
  * The part of a socket that names the service it belongs to: a listener or unconnected socket is its local

@@ -186,6 +186,11 @@ export function noSocketsProblem(stats: ParseStats, firstUnparsed?: UnparsedLine
 /** What a socket whose netid is `unknown` may be. */
 export type UndecidedKind = 'inet' | 'unix' | 'packet' | 'tipc' | 'other';
 
+/** The kind of a socket of netid `unknown`, told by its netidInferred (ParseStats.undecided counts by it). */
+export function undecidedKind(rec: SocketRecord): UndecidedKind {
+  return (rec.netidInferred !== undefined && UNDECIDED_KIND.get(rec.netidInferred)) || 'other';
+}
+
 // ───────────────────────────── vocabularies ─────────────────────────────
 
 const NETIDS = new Set([
@@ -1038,14 +1043,14 @@ export class SsParser {
   }
 
   private countUndecided(rec: SocketRecord): void {
-    const kind = (rec.netidInferred !== undefined && UNDECIDED_KIND.get(rec.netidInferred)) || 'other';
+    const kind = undecidedKind(rec);
     const u = this.stats.undecided;
     u[kind] = (u[kind] ?? 0) + 1;
   }
 
   /** ParseStats.unknownPorts of an inet socket (or one of unknown table that is inet) with a port ss named. */
   private countUnknownPorts(rec: SocketRecord): void {
-    if (!INET_NETIDS.has(rec.netid) && !(rec.netid === 'unknown' && UNDECIDED_KIND.get(rec.netidInferred ?? '') === 'inet')) return;
+    if (!INET_NETIDS.has(rec.netid) && !(rec.netid === 'unknown' && undecidedKind(rec) === 'inet')) return;
     for (const [side, ep] of [['local', rec.local], ['peer', rec.peer]] as const) {
       if (ep.port !== null || ep.portName === undefined) continue;
       const key = `${side} ${rec.netid} ${rec.state ?? '-'}`;
