@@ -595,7 +595,7 @@ class RuleCompiler {
 
   /**
    * The netids a condition admits for checkPort: those it demands (socketFilter), else `unknown` when it names
-   * netid in a way that cannot be told (a variable, `not`, one branch of an `any`), else `any`.
+   * netid in a way that cannot be told (one branch of an `any`, a matcher admitting every table), else `any`.
    */
   private netidsOf(cond: Record<string, unknown>): NetidScope {
     const netids = this.socketFilter(cond)?.netids;
@@ -873,10 +873,14 @@ class RuleCompiler {
     return undefined;
   }
 
-  /** `$name` of a list variable: as a matcher, `in` its items (as a list written out is). */
+  /**
+   * `$name` of a list variable: as a matcher, `in` its items (as a list written out is) — but for a cidr-list, whose
+   * items no address equals (`cidr:` is meant: the error says so).
+   */
   private listVariable(spec: unknown): boolean {
     const name = typeof spec === 'string' ? VAR_REF.exec(spec)?.[1] : undefined;
-    return name !== undefined && Array.isArray(this.vars.get(name)?.value);
+    const bound = name === undefined ? undefined : this.vars.get(name);
+    return bound !== undefined && bound.def.type !== 'cidr-list' && Array.isArray(bound.value);
   }
 
   private variable(name: string, path: PathSegment[]): BoundVariable | undefined {
@@ -900,7 +904,7 @@ class RuleCompiler {
         const b = this.variable(m[1], path);
         if (!b) return undefined;
         if (typeof b.value !== 'number') {
-          this.at(path, 'wrong-type', `variable '$${m[1]}' is a ${b.def.type}; a number is needed here`, equals && Array.isArray(b.value) ? `to match one of its items, write {in: $${m[1]}}` : undefined);
+          this.at(path, 'wrong-type', `variable '$${m[1]}' is a ${b.def.type}; a number is needed here`, equals && (b.def.type === 'port-list' || b.def.type === 'number-list') ? `to match one of its items, write {in: $${m[1]}}` : undefined);
           return undefined;
         }
         const v = b.value;
@@ -996,7 +1000,7 @@ class RuleCompiler {
     }
     if (typeof v !== 'string') {
       this.atOperand(cite, path, 'wrong-type', `${what} must be a string for field '${field.name}', not ${describeValue(v)}`,
-        r.name && Array.isArray(v) ? `to match one of its items, write {in: $${r.name}}` : undefined);
+        !r.name || !Array.isArray(v) ? undefined : r.type === 'cidr-list' ? `to match addresses in its networks, write {cidr: $${r.name}}` : `to match one of its items, write {in: $${r.name}}`);
       return undefined;
     }
     if (field.values && !field.values.includes(v)) {

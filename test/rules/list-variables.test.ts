@@ -45,3 +45,8 @@ describe('$list shorthand', () => {
     ]);
   });
 });
+
+it('a cidr-list variable as the whole matcher of an address is refused with {cidr: $name}: no address equals a network', () => {
+  const text = ruleYaml('    match:\n      local.address: $nets', '    vars:\n      nets: {type: cidr-list, default: [10.0.0.0/8]}');
+  expect(formatted(text)).toEqual([expect.stringMatching(/variable '\$nets' must be a string for field 'local.address', not a list \(to match addresses in its networks, write \{cidr: \$nets\}\) \[wrong-type\]$/)]);
+});
