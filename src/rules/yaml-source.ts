@@ -409,7 +409,7 @@ function describeError(e: ErrorObject, ctx: ErrorContext): Diagnostic {
     case 'minLength': case 'maxLength':
       return { ...at(ctx.positionOf(path)), code: codeOverride ?? 'bad-value', message: `${name} must be ${e.keyword === 'minLength' ? 'at least' : 'at most'} ${e.params.limit} characters long` };
     case 'uniqueItems':
-      return { ...at(ctx.positionOf([...path, e.params.i as number])), code: codeOverride ?? 'duplicate-item', message: `${name} lists the same item twice (items ${e.params.j} and ${e.params.i})` };
+      return { ...at(ctx.positionOf([...path, e.params.i as number])), code: codeOverride ?? 'duplicate-item', message: `${name} lists the same item twice (items ${(e.params.j as number) + 1} and ${(e.params.i as number) + 1})` };
     case 'not':
       return { ...at(ctx.positionOf(path)), code: codeOverride ?? 'bad-value', message: `${name} is not allowed here${expected ? ` (${expected})` : ''}` };
     default:

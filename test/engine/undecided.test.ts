@@ -94,7 +94,9 @@ describe('the evaluator', () => {
     // a count below its threshold may be one the undecided sockets would have raised; one that passed may not pass
     expect(run([aggregate('lt', 3)], socks, { inet: 1 }).notEvaluated).toHaveLength(1);
     expect(run([aggregate('gt', 5)], socks, { inet: 1 }).notEvaluated).toHaveLength(1);
-    // a negated netid admits the undecided sockets themselves: its findings may be theirs
-    expect(run([matcher('not: {netid: udp}\nrecvQ: {gt: 0}')], socks, { inet: 1 }).notEvaluated).toHaveLength(1);
+    // a negated netid leaves the undecided sockets to their check (f8ab6eb): a known-table failure stands, and
+    // without one the rule is not evaluated
+    expect(run([matcher('not: {netid: udp}\nrecvQ: {gt: 0}')], socks, { inet: 1 }).evaluated).toEqual(['test-rule']);
+    expect(run([matcher('not: {netid: udp}\nrecvQ: {gt: 0}')], [estab('unknown', 7000)], { inet: 1 }).notEvaluated).toHaveLength(1);
   });
 });

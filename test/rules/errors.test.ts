@@ -87,6 +87,13 @@ describe('every malformed rule is rejected at file:line:column with one clear re
     for (const ok of ['/tmp/[!a]*', '/tmp/[]a]*', '/tmp/[[:alpha:]]*', '@(web|db)-*', '/tmp/\\[x', 'a)b', '/tmp/[a\\]]']) expect([ok, globProblem(ok)]).toEqual([ok, undefined]);
   });
 
+  it('a list that repeats an item names the items counted from 1, as other messages do', () => {
+    const text = ruleYaml('    match: {netid: tcp}\n    aggregate: {groupBy: [state, process, state], gt: 1}').replace('"{local} {process}"', '"{observed}"');
+    expect(formatted(text)).toEqual([
+      "r.yaml:10:43: 'rules[0].aggregate.groupBy' lists the same item twice (items 1 and 3) [duplicate-item]",
+    ]);
+  });
+
   it('bad regex, and backreferences refused (RE2)', () => {
     expect(formatted(ruleYaml('    match:\n      process.name: {matches: "(java"}'))).toEqual([
       'r.yaml:10:31: bad regular expression: missing closing ): `(java` [bad-regex]',
