@@ -139,6 +139,11 @@ export interface WaiverReport {
    * scan does not cover). A scan of one host lists no waiver for other hosts.
    */
   noHostMatched?: true;
+  /**
+   * Its `where` could not be asked about findings of its rule: their snapshots lacked fields it reads
+   * (`process.name` on a capture without -p). It may have matched nothing because nothing was checked.
+   */
+  whereNotEvaluated?: true;
 }
 
 /**

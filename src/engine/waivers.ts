@@ -117,11 +117,11 @@ export class WaiverFilter implements FindingFilter {
    */
   report(snapshots: readonly SnapshotReport[] = [], notEvaluated: readonly NotEvaluated[] = []): WaiverReport[] {
     const hostsScanned = new Set(snapshots.map((s) => s.host)).size;
-    const out: WaiverNote[] = [];
+    const out: WaiverReport[] = [];
     for (const w of this.waivers) {
       if (!w.expired && w.matched > 0) continue;
       const { spec } = w;
-      let why: Pick<WaiverNote, 'ruleNotEvaluated' | 'ruleDisabled' | 'noHostMatched' | 'whereNotEvaluated'> = {};
+      let why: Pick<WaiverReport, 'ruleNotEvaluated' | 'ruleDisabled' | 'noHostMatched' | 'whereNotEvaluated'> = {};
       const covered = snapshots.filter((s) => w.hostMatch(s.host));
       if (covered.length === 0) {
         if (spec.host !== undefined && hostsScanned >= 2) why = { noHostMatched: true };
@@ -154,17 +154,10 @@ export function waiverHostMatcher(host: string | undefined): (host: string) => b
 }
 
 /**
- * A waiver needing attention: the causes of WaiverReport, and an unused waiver whose `where` could not be asked
- * about findings of its rule, whose snapshots lacked fields it reads (`process.name` on a capture without -p):
- * it may have matched nothing because nothing was checked (JSON `whereNotEvaluated`).
- */
-export type WaiverNote = WaiverReport & { whereNotEvaluated?: true };
-
-/**
  * Why a waiver needs attention beyond its status, in words every report shows (none: an unused waiver whose
  * findings are gone, or an expired one to renew or remove).
  */
-export function waiverCause(w: WaiverNote): string | undefined {
+export function waiverCause(w: WaiverReport): string | undefined {
   if (w.noHostMatched) return 'its host pattern matched no scanned host';
   if (w.ruleDisabled) return 'its rule is disabled';
   if (w.ruleNotEvaluated) return 'its rule was not evaluated where it applies';

@@ -7,7 +7,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { configWaivers, loadConfig } from '../../src/engine/config';
-import { WaiverFilter, waiverCause, type WaiverNote } from '../../src/engine/waivers';
+import { WaiverFilter, waiverCause } from '../../src/engine/waivers';
 import type { Finding } from '../../src/engine/types';
 import type { FieldGroup, SocketRecord } from '../../src/snapshot/types';
 
@@ -55,7 +55,7 @@ it('waives by process where the snapshot lists processes', () => {
   expect(w.suppress(finding('unexpected-listener', 8080, 'leaky-app'), WITH_P)).toBeUndefined();
   expect(w.suppress(finding('unexpected-listener', 8081, 'nginx'), WITH_P)?.reason).toBe('everything but leaky-app accepted');
   expect(w.suppress(finding('dangerous-port-exposed', 3306, 'mysqld'), WITH_P)?.reason).toBe('mysqld is fine here');
-  expect((w.report(snapshots) as WaiverNote[]).map((n) => [n.reason, n.whereNotEvaluated])).toEqual([['port 9001 accepted', undefined]]);
+  expect((w.report(snapshots)).map((n) => [n.reason, n.whereNotEvaluated])).toEqual([['port 9001 accepted', undefined]]);
 });
 
 it('does not waive by process where the snapshot has none: the finding stays open, and the waiver says why it matched nothing', () => {
@@ -64,7 +64,7 @@ it('does not waive by process where the snapshot has none: the finding stays ope
   expect(w.suppress(finding('dangerous-port-exposed', 3306), WITHOUT_P)).toBeUndefined();
   // a where: on fields every capture has still waives
   expect(w.suppress(finding('unexpected-listener', 9001), WITHOUT_P)?.reason).toBe('port 9001 accepted');
-  const listed = w.report(snapshots) as WaiverNote[];
+  const listed = w.report(snapshots);
   expect(listed.map((n) => [n.reason, n.status, n.whereNotEvaluated])).toEqual([
     ['mysqld is fine here', 'unused', true],
     ['everything but leaky-app accepted', 'unused', true],
@@ -75,6 +75,6 @@ it('does not waive by process where the snapshot has none: the finding stays ope
 it('an unused waiver whose where: was checked says nothing more (its findings are gone)', () => {
   const w = waivers();
   w.suppress(finding('dangerous-port-exposed', 3306, 'mariadbd'), WITH_P);
-  const listed = w.report(snapshots) as WaiverNote[];
+  const listed = w.report(snapshots);
   expect(listed.find((n) => n.reason === 'mysqld is fine here')).not.toHaveProperty('whereNotEvaluated');
 });
