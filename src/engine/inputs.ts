@@ -33,7 +33,12 @@ export function deepGlob(folder: string): string {
   return `${folder.replace(/\/+$/, '')}/**/*.ss`;
 }
 
-/** `dir`'s regular files (sorted, not hidden) into `out`; its subfolders walked when `recursive`, else into `folders`. */
+/**
+ * `dir`'s regular files (sorted, not hidden) into `out`; its subfolders walked when `recursive`, else into `folders`.
+ * A symbolic link counts as what it points to (`latest.ss -> 2026-12-01.ss`; expandSnapshotArgs drops a second
+ * name of one file), but a linked folder is never walked (a link to `..` would loop); a dangling link is kept, for
+ * the scan to report it missing.
+ */
 function walk(dir: string, out: string[], recursive: boolean, folders?: string[]): void {
   let entries: fs.Dirent[];
   try {
@@ -49,8 +54,34 @@ function walk(dir: string, out: string[], recursive: boolean, folders?: string[]
     else if (e.isDirectory()) {
       if (recursive) walk(p, out, recursive);
       else folders?.push(p);
+    } else if (e.isSymbolicLink()) {
+      let target: fs.Stats | undefined;
+      try { target = fs.statSync(p); } catch { target = undefined; }
+      if (!target || target.isFile()) out.push(p);
+      else if (target.isDirectory() && !recursive) folders?.push(p);
     }
   }
+}
+
+/**
+ * `paths` without a second name of one file (a link beside its target, a file named twice): a name that is not a
+ * link wins (the target keeps its own name, host and fingerprints), else the first.
+ */
+function oneNameEach(paths: string[]): string[] {
+  const names = paths.map((p) => {
+    if (p === '-') return { p, real: p, link: false };
+    try {
+      return { p, real: fs.realpathSync(p), link: fs.lstatSync(p).isSymbolicLink() };
+    } catch {
+      return { p, real: p, link: false }; // missing: its own name (the scan reports it)
+    }
+  });
+  const owner = new Map<string, (typeof names)[number]>();
+  for (const n of names) {
+    const had = owner.get(n.real);
+    if (!had || (had.link && !n.link)) owner.set(n.real, n);
+  }
+  return names.filter((n) => owner.get(n.real) === n).map((n) => n.p);
 }
 
 /**
@@ -73,7 +104,7 @@ export function expandSnapshotArgs(args: string[], skipped: Skipped = { files: [
       problems.push(...e.diagnostics);
     }
   }
-  return [...new Set(out)];
+  return oneNameEach(out);
 }
 
 function expandOne(arg: string, out: string[], skipped: Skipped): void {

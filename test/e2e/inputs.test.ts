@@ -85,6 +85,26 @@ it('does not search a folder\'s subfolders (dated ones a cron job keeps), and sa
   expect(today.stderr).toBe(`socklint: subfolders not searched (name them, or use a glob such as '${glob}'): ${path.join(folder, '2026-12-01')}/\n`);
 });
 
+it('reads a symbolic link in a folder as what it points to: a linked snapshot once (latest.ss beside its target), a dangling link reported missing, a linked folder named as a subfolder and never walked', async () => {
+  const folder = path.join(dir, 'links');
+  fs.mkdirSync(path.join(folder, 'archive'), { recursive: true });
+  fs.copyFileSync(SNAP, path.join(folder, 'archive', 'web-01.ss'));
+  fs.copyFileSync(SNAP, path.join(folder, 'web-02.ss'));
+  fs.symlinkSync(path.join('archive', 'web-01.ss'), path.join(folder, 'web-01.ss'));
+  fs.symlinkSync('web-02.ss', path.join(folder, 'web-02-latest.ss'));
+  fs.symlinkSync('archive', path.join(folder, 'old'));
+  fs.symlinkSync('.', path.join(folder, 'loop'));
+  const r = await runCli(['scan', folder, '--format', 'json']);
+  expect(jsonReport(r).snapshots.map((s) => path.basename(s.file))).toEqual(['web-01.ss', 'web-02.ss']);
+  expect(r.stderr).toContain(`${path.join(folder, 'archive')}/, ${path.join(folder, 'loop')}/, ${path.join(folder, 'old')}/\n`);
+  const deep = await runCli(['scan', `${folder}/**/*.ss`, '--format', 'json']);
+  expect(jsonReport(deep).snapshots.map((s) => path.relative(folder, s.file))).toEqual(['archive/web-01.ss', 'web-02.ss']);
+  fs.symlinkSync('gone.ss', path.join(folder, 'zz.ss'));
+  const dangling = await runCli(['scan', folder, '--format', 'json']);
+  expect(dangling.code).toBe(3);
+  expect(jsonReport(dangling).snapshotErrors).toEqual([expect.objectContaining({ file: path.join(folder, 'zz.ss'), code: 'snapshot-missing' })]);
+});
+
 it('an argument that names no file (an empty folder, a glob matching nothing) is named in every report: exit 3, the others scanned', async () => {
   const empty = path.join(dir, 'empty-folder');
   fs.mkdirSync(empty);
