@@ -194,13 +194,17 @@ class SnapshotCollector {
   /**
    * Waivers and baseline asked as findings are found (a snapshot read once, or a rescan): before the snapshot's
    * field groups are known, a waiver's `where:` is asked with those its capture flags promise (`# flags:`, a live
-   * capture's, --ss-flags); without flags, with none known (the waiver applies as written).
+   * capture's, --ss-flags) and those its rows have shown so far (without flags, a `where:` on processes waives
+   * nothing until a row has shown one: the finding stays open rather than be waived unchecked).
    */
   private suppressInStream(suppress: Suppress): EvaluatorContext['suppress'] {
     const flags = this.meta.flags ?? this.opts.flags;
     const promised = flags === undefined ? undefined : addFlagFields(parseFlags(flags), new Set<FieldGroup>());
-    return (f) => suppress(f, promised);
+    return (f) => suppress(f, promised ? new Set([...promised, ...this.shown]) : this.shown);
   }
+
+  /** The field groups the rows have shown so far (ParseSink.fields), while waivers are asked as findings are found. */
+  private shown: ReadonlySet<FieldGroup> = new Set();
 
   startEvaluator(): SnapshotEvaluator {
     if (!this.evaluator) {
@@ -245,6 +249,7 @@ class SnapshotCollector {
         if (!this.evaluator) this.meta[key.toLowerCase()] = value;
       },
       extensionWants: (state: string | undefined) => this.evaluator?.wantsFor(state),
+      ...(this.opts.suppress ? { fields: (shown: ReadonlySet<FieldGroup>) => { this.shown = shown; } } : {}),
     };
   }
 

@@ -76,6 +76,12 @@ export interface ParseSink {
    * undefined. Asked by parseSnapshotFile (source.ts) after each chunk; the parser itself never waits.
    */
   wait?(): Promise<void> | undefined;
+  /**
+   * The field groups the rows have shown so far (ParseStats.fields but the flags' promises), each time they grow,
+   * before the socket that grew them: for a consumer that must decide before the end (waivers asked as findings
+   * are found on a snapshot read once).
+   */
+  fields?(shown: ReadonlySet<FieldGroup>): void;
 }
 
 /** How each physical line was used; the counts add up to `lines`. */
@@ -609,6 +615,8 @@ export class SsParser {
     kinds: { socket: 0, continuation: 0, joined: 0, header: 0, comment: 0, summary: 0, blank: 0, unparsed: 0 },
   };
   private seen = 0;
+  /** `seen` as ParseSink.fields was last told it. */
+  private seenTold = 0;
   /** Address class of `cur` when its Netid column was absent (netid decided in finishRecord), else -1. */
   private curCls = -1;
   /** Line of an SCTP association row that followed `cur` (0: none). */
@@ -1031,6 +1039,7 @@ export class SsParser {
   private emitSocket(rec: SocketRecord): void {
     try {
       this.stats.sockets++;
+      if (this.seen !== this.seenTold && this.sink.fields) this.tellFields();
       if (rec.netid === 'unknown') this.countUndecided(rec);
       if ((rec.local.port === null && rec.local.portName !== undefined) || (rec.peer.port === null && rec.peer.portName !== undefined)) {
         this.countUnknownPorts(rec);
@@ -1040,6 +1049,11 @@ export class SsParser {
       this.sinkError = e;
       throw e;
     }
+  }
+
+  private tellFields(): void {
+    this.seenTold = this.seen;
+    this.sink.fields!(seenGroups(this.seen, new Set()));
   }
 
   private countUndecided(rec: SocketRecord): void {
@@ -2334,20 +2348,24 @@ export class SsParser {
   }
 
   private finishFields(): void {
-    const f = this.stats.fields;
-    const b = this.seen;
-    if (b & SEEN_STATE) f.add('state');
-    if (b & SEEN_QUEUES) f.add('queues');
-    if (b & SEEN_PROCESSES) f.add('processes');
-    if (b & SEEN_TIMER) f.add('timer');
-    if (b & SEEN_EXTENDED) f.add('extended');
-    if (b & SEEN_SKMEM) f.add('skmem');
-    if (b & SEEN_TCPINFO) f.add('tcpinfo');
+    const f = seenGroups(this.seen, this.stats.fields);
     const layout = this.layout;
     if (layout?.state) this.stats.headerFields.push('state');
     if (layout?.queues) this.stats.headerFields.push('queues');
     if (this.flags) addFlagFields(this.flags, f);
   }
+}
+
+/** Adds to `into` the field groups of SEEN_* bits `b`. */
+function seenGroups(b: number, into: Set<FieldGroup>): Set<FieldGroup> {
+  if (b & SEEN_STATE) into.add('state');
+  if (b & SEEN_QUEUES) into.add('queues');
+  if (b & SEEN_PROCESSES) into.add('processes');
+  if (b & SEEN_TIMER) into.add('timer');
+  if (b & SEEN_EXTENDED) into.add('extended');
+  if (b & SEEN_SKMEM) into.add('skmem');
+  if (b & SEEN_TCPINFO) into.add('tcpinfo');
+  return into;
 }
 
 /** Adds to `into` the field groups that capture flags promise whatever the rows show (-p processes, -m skmem …). */

@@ -60,15 +60,18 @@ it('without -p: waives nothing, and says the waivers could not be checked', asyn
   });
 });
 
-it('from stdin (read once: waivers asked as findings are found), by what its flags promise', async () => {
+it('from stdin (read once: waivers asked as findings are found), by what its flags promise and its rows have shown', async () => {
   const stdin = async (name: string, ...more: string[]) => {
     const r = await runCli(['scan', '--host', 'web-01', '-c', file('socklint.yaml'), ...more, '--format', 'json', '-'], { input: fs.readFileSync(file(name), 'utf8') });
     return jsonReport(r).findings.filter((f) => f.suppressed !== undefined).map((f) => f.socket?.local.port).sort();
   };
   expect(await stdin('web-01.tan.ss')).toEqual([]);
   expect(await stdin('web-01.tanp.ss')).toEqual([3306, 8081]);
-  // without a # flags: line, --ss-flags says what the capture holds
+  // without a # flags: line, --ss-flags says what the capture holds; without either, the rows shown so far
   const bare = (name: string) => fs.readFileSync(file(name), 'utf8').replace(/^# flags: .*\n/, '');
   fs.writeFileSync(file('bare.tan.ss'), bare('web-01.tan.ss'));
+  fs.writeFileSync(file('bare.tanp.ss'), bare('web-01.tanp.ss'));
   expect(await stdin('bare.tan.ss', '--ss-flags=-tan')).toEqual([]);
+  expect(await stdin('bare.tan.ss')).toEqual([]);
+  expect(await stdin('bare.tanp.ss')).toEqual([3306, 8081]);
 });
