@@ -6,7 +6,7 @@
 import type { FieldGroup, Location, SocketRecord } from '../snapshot/types';
 import type { CompiledRule, CompareOp, GroupKey } from '../rules/types';
 import { socketFilterOf, type SocketFilter } from '../rules/compile';
-import { FIELD_BY_NAME } from '../rules/fields';
+import { FIELD_BY_NAME, NETIDS, STATES } from '../rules/fields';
 import type { Finding, NotEvaluated, Offender, Omitted, Suppression } from './types';
 import { describeSocket } from '../snapshot/describe';
 import { ALL_WANTED, completeExtensions, extensionWants, isThin, keepOwnBytes, type ExtensionWants } from '../snapshot/fields';
@@ -108,11 +108,20 @@ function listable(f: SocketFilter, c: Coverage): boolean {
 
 export function unlistedReason(f: SocketFilter, c: Coverage): string {
   const or = (xs: Iterable<string>): string => [...xs].join(', ').replace(/, ([^,]*)$/, ' or $1');
-  const what = `${f.netids ? `${or(f.netids)} ` : ''}sockets${f.states ? ` in state ${or(f.states)}` : ''}`;
+  // a set admitting most names (`netid: {not: tcp}`) is told by the ones it leaves out
+  const most = (admitted: ReadonlySet<string>, all: readonly string[]): string[] | undefined => {
+    const out = all.filter((x) => x !== 'unknown' && !admitted.has(x));
+    return admitted.size > out.length ? out : undefined;
+  };
+  const netidsBut = f.netids && most(f.netids, NETIDS);
+  const statesBut = f.states && most(f.states, STATES);
+  const tables = !f.netids ? '' : netidsBut ? `of any table but ${or(netidsBut)} ` : `${or(f.netids)} `;
+  const what = netidsBut ? `sockets ${tables}` : `${tables}sockets`;
+  const states = !f.states ? '' : statesBut ? ` in any state but ${or(statesBut)}` : ` in state ${or(f.states)}`;
   const tableless = f.netids !== undefined && ![...f.netids].some((n) => covers(c, n, undefined));
-  const options = tableless ? [...new Set([...f.netids!].map((n) => TABLE_OPTIONS[n] ?? '-A'))] : [];
+  const options = tableless ? (netidsBut ? ['-A all'] : [...new Set([...f.netids!].map((n) => TABLE_OPTIONS[n] ?? '-A'))]) : [];
   const fix = tableless ? `capture with ss ${or(options)} (the table${f.netids!.size > 1 ? 's' : ''})` : 'capture with ss -a (every state)';
-  return `needs ${what}, which a capture taken with ${c.flags} does not list: ${fix}`;
+  return `needs ${what.trimEnd()}${states}, which a capture taken with ${c.flags} does not list: ${fix}`;
 }
 
 /** Why sockets of each undecided kind (netid `unknown`) have no table, and how to give them one. */

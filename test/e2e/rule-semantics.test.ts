@@ -57,8 +57,8 @@ describe('netid and state matchers other than names, on a capture whose flags ca
       'LISTEN 0      128     203.0.113.7:443       0.0.0.0:*     users:(("nginx",pid=7,fd=3))', ''].join('\n'));
     expect(r.evaluated).toEqual([]);
     expect(r.notEvaluated).toEqual([
-      expect.stringMatching(/^non-tcp-public: needs udp, raw, .* sockets, which a capture taken with -tanp does not list/),
-      expect.stringMatching(/^non-tcp-public-2: needs udp, raw, .* sockets, which a capture taken with -tanp does not list/),
+      expect.stringMatching(/^non-tcp-public: needs sockets of any table but tcp, which a capture taken with -tanp does not list: capture with ss -A all \(the tables\)$/),
+      expect.stringMatching(/^non-tcp-public-2: needs sockets of any table but tcp, which a capture taken with -tanp does not list/),
       expect.stringMatching(/^udp-public: needs udp or raw sockets/),
     ]);
     const listening = await scan(rules({ 'listen-matches': '{state: {matches: "^LISTEN$"}}' }), ['# flags: -tnp', 'State Recv-Q Send-Q Local Address:Port Peer Address:Port Process',

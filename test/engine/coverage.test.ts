@@ -9,7 +9,9 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { ConfiguredRules, loadConfig } from '../../src/engine/config';
 import { scanRange, scanSnapshot, scanSplit } from '../../src/engine/scan';
-import type { FindingsListed } from '../../src/engine/evaluate';
+import { unlistedReason, type FindingsListed } from '../../src/engine/evaluate';
+import { captureCoverage } from '../../src/snapshot/coverage';
+import { NETIDS, STATES } from '../../src/rules/fields';
 
 const ROOT = path.resolve(__dirname, '../..');
 let dir: string;
@@ -70,4 +72,15 @@ it('without rows of those sockets, the same capture leaves close-wait-excess not
   fs.writeFileSync(bare, fs.readFileSync(file, 'utf8').split('\n').slice(1).join('\n'));
   const r2 = await scanSnapshot({ path: bare, label: bare }, { rules: rules() });
   expect('snapshot' in r2 && r2.snapshot.rulesEvaluated).toContain('close-wait-excess');
+});
+
+it('names a filter that admits most tables or states by those it leaves out', () => {
+  const c = captureCoverage('-tan');
+  const allBut = (all: readonly string[], ...not: string[]) => new Set(all.filter((x) => x !== 'unknown' && !not.includes(x)));
+  expect(unlistedReason({ netids: allBut(NETIDS, 'tcp') }, c)).toBe(
+    'needs sockets of any table but tcp, which a capture taken with -tan does not list: capture with ss -A all (the tables)');
+  expect(unlistedReason({ netids: new Set(['udp']), states: allBut(STATES, 'ESTAB', 'LISTEN') }, captureCoverage('-tn'))).toBe(
+    'needs udp sockets in any state but ESTAB or LISTEN, which a capture taken with -tn does not list: capture with ss -u (the table)');
+  expect(unlistedReason({ netids: new Set(['udp', 'raw']) }, c)).toBe(
+    'needs udp or raw sockets, which a capture taken with -tan does not list: capture with ss -u or -w (the tables)');
 });
