@@ -17,18 +17,22 @@ import { displayPath } from '../relative-path';
 export const DEFAULT_PACK_DIR = path.resolve(__dirname, '../../rules');
 export const RULE_FILE_EXTENSIONS = ['.yaml', '.yml'];
 
-let ruleSchemaCache: object | undefined;
-/** The rule JSON Schema (schemas/rule.schema.json), read once. */
-export function ruleSchema(): object {
-  if (!ruleSchemaCache) ruleSchemaCache = JSON.parse(fs.readFileSync(path.resolve(__dirname, '../../schemas/rule.schema.json'), 'utf8')) as object;
-  return ruleSchemaCache;
+const schemaCache = new Map<string, object>();
+/** schemas/NAME, read once. */
+function schemaFile(name: string): object {
+  let schema = schemaCache.get(name);
+  if (!schema) schemaCache.set(name, (schema = JSON.parse(fs.readFileSync(path.resolve(__dirname, '../../schemas', name), 'utf8')) as object));
+  return schema;
 }
 
-let configSchemaCache: object | undefined;
+/** The rule JSON Schema (schemas/rule.schema.json), read once. */
+export function ruleSchema(): object {
+  return schemaFile('rule.schema.json');
+}
+
 /** The config JSON Schema (schemas/config.schema.json), read once: config.ts validates with it, packs tell a config by its keys. */
 export function configSchema(): object {
-  if (!configSchemaCache) configSchemaCache = JSON.parse(fs.readFileSync(path.resolve(__dirname, '../../schemas/config.schema.json'), 'utf8')) as object;
-  return configSchemaCache;
+  return schemaFile('config.schema.json');
 }
 
 /**
