@@ -15,12 +15,11 @@ export function parseLabelArgs(values: string[]): Record<string, string> {
 }
 
 /**
- * A whole number ≥ 1 given to `flag` as `raw` (yargs hands it over as written: a `number` option would turn
+ * A whole number ≥ 1 given to `flag` as `text` (yargs hands it over as written: a `number` option would turn
  * `-j abc` into NaN before the message could quote it), or undefined when the option is absent.
  */
-export function wholeNumberArg(flag: string, raw: string | string[] | undefined): number | undefined {
-  if (raw === undefined) return undefined;
-  const text = String(raw);
+export function wholeNumberArg(flag: string, text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
   if (!/^\s*\d+\s*$/.test(text) || Number(text) < 1) {
     throw new UserError({ file: flag, code: 'bad-number', message: `"${text}" is not a whole number ≥ 1` }, ExitCode.usage);
   }
@@ -31,9 +30,9 @@ export function wholeNumberArg(flag: string, raw: string | string[] | undefined)
  * `--ss-flags`: the ss options saved snapshots were captured with (`-tnp`, `tnp`, `"-tn state established"`),
  * for those without a `# flags:` line; undefined when absent. Checked for the shape of ss options only.
  */
-export function ssFlagsArg(raw: string | string[] | undefined): string | undefined {
+export function ssFlagsArg(raw: string | undefined): string | undefined {
   if (raw === undefined) return undefined;
-  const text = (Array.isArray(raw) ? raw[raw.length - 1] : String(raw)).trim();
+  const text = raw.trim();
   const flags = /^[A-Za-z0-9]+$/.test(text) ? `-${text}` : text;
   const words = flags.split(/\s+/);
   if (!/^-[A-Za-z0-9]+$|^--[a-z][a-z-]*(=\S+)?$/.test(words[0]) || words.some((w) => !/^[A-Za-z0-9_.:=,/+-]+$/.test(w))) {

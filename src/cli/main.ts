@@ -54,6 +54,24 @@ function requireValues(argv: Record<string, unknown>): void {
   }
 }
 
+/**
+ * An option that takes one value given twice (`-c a.yaml -c b.yaml`, `--host a --host b`) is an error: yargs
+ * would hand the command both values as a list, which no such option reads (the scan ended in an internal
+ * error), and keeping either one would silently drop the other (a config's waivers, a baseline). `known`: the
+ * options of the command being parsed; those declared as arrays (`--rules`, `--format`, `--label`, `--redact`)
+ * take one value each time they are given.
+ */
+function requireOneValue(argv: Record<string, unknown>, known: { key: Record<string, unknown>; array: string[] }, words: readonly string[]): void {
+  for (const key of Object.keys(known.key)) {
+    const v = argv[key];
+    if (!/^[a-z][a-z-]+$/.test(key) || known.array.includes(key) || !Array.isArray(v)) continue;
+    throw new UserError({
+      file: '', code: 'usage', message: `--${key} is given ${v.length} times: it takes one value`,
+      hint: `give it once; \`${['socklint', ...words, '--help'].join(' ')}\` marks the options that may be repeated [array]`,
+    }, ExitCode.usage);
+  }
+}
+
 /** `--ss-flags` of scan, parse and baseline. */
 const SS_FLAGS_OPTION = {
   type: 'string', requiresArg: true,
@@ -183,7 +201,7 @@ export async function main(argv: string[]): Promise<number> {
   // would take everything after it for positionals of no command, run nothing and exit 0
   const args = argv[0] === '--' ? argv.slice(1) : argv;
   // the options yargs knows in the command being parsed (its typings leave getOptions out)
-  const options = () => (parser as unknown as { getOptions(): { key: Record<string, unknown>; alias: Record<string, string[]> } }).getOptions();
+  const options = () => (parser as unknown as { getOptions(): { key: Record<string, unknown>; alias: Record<string, string[]>; array: string[] } }).getOptions();
   const parser = yargs(marked(args))
     .scriptName('socklint')
     // an option that may be repeated takes one value each time: `--rules my-rules/ web-01.ss` scans web-01.ss
@@ -194,7 +212,10 @@ export async function main(argv: string[]): Promise<number> {
     .strict()
     .demandCommand(1, NAME_A_COMMAND)
     .recommendCommands()
-    .middleware(requireValues, true)
+    .middleware((a) => {
+      requireValues(a);
+      requireOneValue(a, options(), commandWords(args));
+    }, true)
     .wrap(Math.min(110, process.stdout.columns || 100))
     .exitProcess(false)
     .fail((msg, err) => {
