@@ -350,7 +350,7 @@ export async function main(argv: string[]): Promise<number> {
       },
     )
     .command('rules', 'list, validate, test and document rules', (y) => y
-      .command('list [path..]', 'list rules (id, severity, title)', (yy) => yy
+      .command('list [path..]', 'list rules (id, severity, kind, title)', (yy) => yy
         .positional('path', { type: 'string', array: true, describe: 'rule files or folders to list besides the built-in pack' })
         .option('default-rules', { type: 'boolean', default: true, describe: 'include the built-in pack (--no-default-rules to list only the given paths; with none, the pack is listed)' }),
       async (a) => {
