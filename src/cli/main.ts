@@ -318,7 +318,7 @@ export async function main(argv: string[]): Promise<number> {
       'capture',
       'capture this host (or a namespace) to a snapshot file with metadata, for later scans',
       (y) => y
-        .option('output', { alias: 'o', type: 'string', describe: 'file to write (default stdout)' })
+        .option('output', { alias: 'o', type: 'string', describe: 'file to write (- or none: stdout)' })
         .option('netns', { type: 'string', describe: 'network namespace: ip netns name, pid:PID or /proc/PID/ns/net' })
         .option('host', { type: 'string', describe: 'host name to record (default: this host name)' })
         .option('label', { type: 'string', array: true, describe: 'KEY=VALUE label to record (repeatable)' })
@@ -358,21 +358,21 @@ export async function main(argv: string[]): Promise<number> {
         setExit(await rulesList(collect(a.path) ?? [], a['default-rules'] as boolean));
       })
       .command('validate <path..>', 'check rule files against the schema and the language', (yy) => yy
-        .positional('path', { type: 'string', array: true, demandOption: true })
+        .positional('path', { type: 'string', array: true, demandOption: true, describe: 'rule files or folders to check' })
         .option('default-rules', { type: 'boolean', default: true, describe: 'check ids against the built-in pack, as a scan loads them beside it (--no-default-rules if you scan without it)' }),
       async (a) => {
         const { rulesValidate } = await import('./commands/rules');
         setExit(await rulesValidate(collect(a.path) ?? [], a['default-rules'] as boolean));
       })
       .command('test [path..]', 'run the annotated rule fixtures (default: the built-in pack)', (yy) => yy
-        .positional('path', { type: 'string', array: true })
+        .positional('path', { type: 'string', array: true, describe: 'rule files or folders, with their fixtures (*.ss files under them)' })
         .option('default-rules', { type: 'boolean', default: true, describe: 'check ids against the built-in pack (--no-default-rules if you scan without it)' }),
       async (a) => {
         const { rulesTest } = await import('./commands/rules');
         setExit(await rulesTest(collect(a.path) ?? [], a['default-rules'] as boolean));
       })
       .command('docs [path..]', 'print the Markdown rule reference (docs/rules.md)', (yy) => yy
-        .positional('path', { type: 'string', array: true })
+        .positional('path', { type: 'string', array: true, describe: 'rule files or folders to document instead of the built-in pack' })
         .option('default-rules', { type: 'boolean', default: true, describe: 'check ids against the built-in pack (--no-default-rules if you scan without it)' }),
       async (a) => {
         const { rulesDocs } = await import('./commands/rules');
