@@ -126,6 +126,8 @@ export function ruleFiles(paths: readonly string[]): { files: string[]; diagnost
       continue;
     }
     if (st.isDirectory()) {
+      // a folder named twice, or inside one named before (`packs: [my-rules]` and `--rules my-rules`), is read once
+      if (walked.has(realOr(p))) continue;
       const found = files.length;
       const problems = diagnostics.length;
       walk(p, 0);

@@ -186,6 +186,22 @@ describe('rule folders', () => {
     expect(r.definitions.map((d) => d.id).sort()).toEqual(['own-rule', 'shared-rule']);
   });
 
+  it('named twice, or inside one named before (a config\'s packs: and --rules alike), are read once, not reported empty', () => {
+    fs.mkdirSync(path.join(root, 'pack', 'sub'), { recursive: true });
+    fs.writeFileSync(path.join(root, 'pack', 'a.yaml'), rule('a-rule'));
+    fs.writeFileSync(path.join(root, 'pack', 'sub', 'b.yaml'), rule('b-rule'));
+    const pack = path.join(root, 'pack');
+    for (const paths of [[pack, pack], [pack, path.join(pack, 'sub')], [pack, `${pack}/`]]) {
+      const r = loadRulePack(paths, { includeDefault: false });
+      expect({ paths, diagnostics: r.diagnostics }).toEqual({ paths, diagnostics: [] });
+      expect(r.definitions.map((d) => d.id)).toEqual(['a-rule', 'b-rule']);
+    }
+    // an empty folder is still reported, named twice or not
+    fs.mkdirSync(path.join(root, 'empty'));
+    const empty = path.join(root, 'empty');
+    expect(loadRulePack([empty, empty], { includeDefault: false }).diagnostics.map((d) => d.code)).toEqual(['no-rule-files']);
+  });
+
   it('say what they could not search or read: a folder too deep, a pipe, a broken link', () => {
     let deep = path.join(root, 'pack');
     for (let i = 0; i < 18; i++) deep = path.join(deep, `d${i}`);
