@@ -4,6 +4,8 @@
  */
 import * as path from 'path';
 import type { RuleDefinition } from './compile';
+import type { CompiledRule } from './types';
+import type { FieldGroup } from '../snapshot/types';
 import { tryCompileRule } from './compile';
 import { GROUP_FLAGS } from './fields';
 import { socketFilterOf } from './compile';
@@ -54,6 +56,32 @@ export interface OwnPack {
   command: string;
 }
 
+/** `group` (the ss flags that capture it). */
+function groupText(g: FieldGroup): string {
+  return `\`${g}\` (${GROUP_FLAGS[g]})`;
+}
+
+/**
+ * The Needs cell of a rule: what it needs to be evaluated, as the engine decides it (CompiledRule.missingFields),
+ * not every group it reads: an `any:` rule runs on a capture that carries one evaluable branch (retransmitting
+ * on `ss -o`), and reads the other branches' groups where they were captured. The smallest sets of groups that
+ * make it evaluable, then the groups it reads beyond them.
+ */
+function needsCell(rule: Pick<CompiledRule, 'requires' | 'missingFields'> | undefined): string {
+  const reads = rule?.requires ?? [];
+  if (rule === undefined || reads.length === 0) return 'nothing beyond the basic columns';
+  // a mask's subsets come before it: a set holding one found evaluable before is not one of the smallest
+  const minimal: FieldGroup[][] = [];
+  for (let m = 0; m < 1 << reads.length; m++) {
+    const set = reads.filter((_, i) => m & (1 << i));
+    if (!minimal.some((s) => s.every((g) => set.includes(g))) && rule.missingFields(new Set(set)).length === 0) minimal.push(set);
+  }
+  const sets = minimal.map((s) => (s.length === 0 ? 'nothing beyond the basic columns' : s.map(groupText).join(', ')));
+  const more = reads.filter((g) => !minimal.some((s) => s.includes(g)));
+  return `${sets.length === 1 ? sets[0] : `either ${sets.join(', or ')}`}; otherwise reported as not evaluated`
+    + (more.length > 0 ? `. Reads ${more.map(groupText).join(', ')} too, where the capture has ${more.length === 1 ? 'it' : 'them'}` : '');
+}
+
 /**
  * Markdown reference of the given rules (sorted by id): docs/rules.md for the built-in pack, or, given `own`, the
  * reference of a user's pack, whose header names the command that regenerates it (docs/rules.md and its
@@ -79,14 +107,13 @@ export function renderRulesReference(definitions: readonly RuleDefinition[], own
   for (const d of defs) {
     const r = d.raw;
     const compiled = tryCompileRule(d).rule;
-    const needs = compiled?.requires.length ? compiled.requires.map((g) => `\`${g}\` (${GROUP_FLAGS[g]})`).join(', ') : 'nothing beyond the basic columns';
     out.push(`## ${d.id}`, '');
     out.push(`**${cell(r.title)}**`, '');
     out.push('| | |', '|---|---|');
     out.push(`| Severity | ${r.severity}${r.securitySeverity !== undefined ? ` (security severity ${r.securitySeverity})` : ''} |`);
     out.push(`| Kind | ${r.kind} |`);
     out.push(`| Evaluates | ${cell(evaluates(d))} |`);
-    out.push(`| Needs | ${cell(needs)}; otherwise reported as not evaluated |`);
+    out.push(`| Needs | ${cell(needsCell(compiled))} |`);
     const sockets = compiled && listedBy(socketFilterOf(compiled.match));
     if (sockets) out.push(`| Sockets | ${cell(sockets)}; a capture that cannot list them leaves the rule not evaluated |`);
     if (r.tags?.length) out.push(`| Tags | ${r.tags.map((t) => `\`${t}\``).join(' ')} |`);
