@@ -50,10 +50,7 @@ export function loadConfig(file: string | undefined): LoadedConfig {
   if (!file) return { data: {} };
   const source = loadYamlFile(file, schemaValidator(configSchema()));
   if (source.diagnostics.length > 0) throw new UserError(source.diagnostics, ExitCode.usage);
-  const data = (source.value ?? {}) as ConfigFile;
-  if (typeof data !== 'object' || data === null) {
-    throw new UserError({ file, line: 1, column: 1, code: 'not-a-map', message: 'a config file is a YAML mapping', hint: 'start with e.g. `disable: [unexpected-listener]`' }, ExitCode.usage);
-  }
+  const data = (source.value ?? {}) as ConfigFile; // a mapping: the schema refused anything else (wrong-type)
   checkGlobs(data, source);
   return { file, data, source };
 }
@@ -113,7 +110,11 @@ export class ConfiguredRules implements RuleSelector {
     const pack = loadRulePack([...cliRulePaths, ...configPacks], { includeDefault });
     const diagnostics: Diagnostic[] = pack.diagnostics.map((d) => atPackEntry(d, config, configPacks));
     if (pack.diagnostics.length === 0 && pack.definitions.length === 0) {
-      diagnostics.push({ file: config.file ?? '', code: 'no-rules', message: 'no rules to run', hint: 'drop --no-default-rules or add --rules PATH' });
+      // what left the built-in pack out is where to look: the config's `defaultRules: false`, or the option
+      const byConfig = config.data.defaultRules === false && config.source !== undefined;
+      const at = byConfig ? config.source!.positionOf(['defaultRules']) : {};
+      const drop = [...(byConfig ? ['defaultRules: false'] : []), ...(cliDefaultRules ? [] : ['--no-default-rules'])].join(' and ');
+      diagnostics.push({ file: config.file ?? '', ...at, code: 'no-rules', message: 'no rules to run', hint: `drop ${drop}, or name rule files: ${config.file ? 'packs: in the config, or ' : ''}--rules PATH` });
     }
     if (diagnostics.length > 0) throw new UserError(diagnostics, ExitCode.usage);
     const rules = new ConfiguredRules(pack.definitions, config, maxFindingsPerRule);

@@ -467,6 +467,18 @@ describe('config errors name file:line:column', () => {
     const leap = config('leap-day.yaml', 'waivers:\n  - rule: high-rtt\n    reason: known\n    expires: 2028-02-29\n');
     expect((await runCli(['scan', SNAP, '--config', leap, '--fail-on', 'none'])).code).toBe(0);
   });
+  it('no rules left to run: the hint names what left the built-in pack out (the config\'s defaultRules: false, at its place, or the option)', async () => {
+    const c = config('no-default.yaml', 'severity: {}\ndefaultRules: false\n');
+    const cases: [string[], string][] = [
+      [['--config', c], `socklint: ${c}:2:15: no rules to run (drop defaultRules: false, or name rule files: packs: in the config, or --rules PATH) [no-rules]\n`],
+      [['--config', c, '--no-default-rules'], `socklint: ${c}:2:15: no rules to run (drop defaultRules: false and --no-default-rules, or name rule files: packs: in the config, or --rules PATH) [no-rules]\n`],
+      [['--no-default-rules'], 'socklint: no rules to run (drop --no-default-rules, or name rule files: --rules PATH)\n'],
+    ];
+    for (const [args, stderr] of cases) {
+      const r = await runCli(['scan', SNAP, ...args]);
+      expect({ args, code: r.code, stderr: r.stderr }).toEqual({ args, code: 2, stderr });
+    }
+  });
 });
 
 describe('a packs: entry that names no rule file is an error at the entry, which holds the mistake', () => {
