@@ -3,11 +3,13 @@
  * findings suppressed; an expired one stops suppressing and is listed as expired; one that matched nothing
  * is listed as unused, so stale waivers do not pile up.
  */
-import picomatch from 'picomatch';
 import type { FieldGroup, Location, SocketRecord } from '../snapshot/types';
 import type { Finding, NotEvaluated, SnapshotReport, Suppression, WaiverReport } from './types';
 import type { FindingFilter } from './scan';
 import { formerFingerprint } from './fingerprint';
+import { globTester, literalGlob } from '../rules/glob';
+import { FIELD_BY_NAME } from '../rules/fields';
+import { socketFilterOf } from '../rules/compile';
 
 export interface WaiverSpec {
   rule: string;
@@ -31,6 +33,8 @@ export interface WaiverSpec {
 
 interface WaiverState {
   spec: WaiverSpec;
+  /** Its place in the config: the first waiver in the file that matches a finding waives it. */
+  order: number;
   ruleMatch: (id: string) => boolean;
   hostMatch: (host: string) => boolean;
   expired: boolean;
@@ -57,12 +61,77 @@ function sameGroupValue(found: string | number | null, waived: string | number |
   return found === null || waived === null ? found === waived : String(found) === String(waived);
 }
 
+/** Waivers in the config's order, split by their `host:`: found by a host name without testing each glob. */
+interface ByHost {
+  /** Those whose `host:` is a plain name (literalGlob), by it. */
+  named: Map<string, WaiverState[]>;
+  /** The others (no `host:`, or a glob): their hostMatch decides. */
+  other: WaiverState[];
+}
+
+/**
+ * The waivers whose `rule:` matches one rule id, indexed so that a finding is asked only of those that may match
+ * it: the fingerprint waivers are found by the finding's fingerprint (WaiverFilter.byFingerprint), those whose
+ * `where:` demands values of a port by the socket's port, the rest by host.
+ */
+interface RuleWaivers {
+  /** Every waiver of the rule (mayApply). */
+  all: ByHost;
+  /** Neither a fingerprint nor a port demand. */
+  general: ByHost;
+  /** A `where:` demanding one of some values of a port field and reading no field group (see portDemand): by the port. */
+  byPort: { get: (s: SocketRecord) => unknown; waivers: Map<number, WaiverState[]> }[];
+}
+
+function byHost(waivers: readonly WaiverState[]): ByHost {
+  const index: ByHost = { named: new Map(), other: [] };
+  for (const w of waivers) {
+    const name = w.spec.host === undefined ? undefined : literalGlob(w.spec.host);
+    if (name === undefined) index.other.push(w);
+    else index.named.get(name)?.push(w) ?? index.named.set(name, [w]);
+  }
+  return index;
+}
+
+/**
+ * The port field and values a waiver's `where:` demands (a top-level `local.port: 5432` or `{in: […]}`: a socket
+ * with another port cannot match), when it reads no field group: such a waiver is looked up by the finding's port.
+ * (One that reads a field group stays with the others: on a snapshot lacking the group it counts as unchecked,
+ * whatever the port — WaiverReport.whereNotEvaluated.)
+ */
+function portDemand(spec: WaiverSpec): { field: string; values: ReadonlySet<number> } | undefined {
+  if (spec.where === undefined || spec.fingerprint !== undefined || (spec.requires?.length ?? 0) > 0) return undefined;
+  return socketFilterOf(spec.where)?.value;
+}
+
+/** Merges lists of waivers, each in the config's order, into one in that order. */
+function inOrder(lists: readonly (readonly WaiverState[])[]): readonly WaiverState[] {
+  if (lists.length === 0) return [];
+  if (lists.length === 1) return lists[0];
+  const out: WaiverState[] = [];
+  const at = lists.map(() => 0);
+  for (;;) {
+    let best = -1;
+    for (let i = 0; i < lists.length; i++) {
+      if (at[i] < lists[i].length && (best < 0 || lists[i][at[i]].order < lists[best][at[best]].order)) best = i;
+    }
+    if (best < 0) return out;
+    out.push(lists[best][at[best]++]);
+  }
+}
+
 export class WaiverFilter implements FindingFilter {
   private readonly waivers: WaiverState[];
+  /** The waivers naming a fingerprint, by it. */
+  private readonly byFingerprint = new Map<string, WaiverState[]>();
+  /** The waivers of each rule id asked about so far (rule ids are those of the loaded rules: a few). */
+  private readonly byRule = new Map<string, RuleWaivers>();
+
   constructor(specs: WaiverSpec[], now: Date) {
-    this.waivers = specs.map((spec) => ({
+    this.waivers = specs.map((spec, order) => ({
       spec,
-      ruleMatch: picomatch(spec.rule),
+      order,
+      ruleMatch: globTester(spec.rule),
       hostMatch: waiverHostMatcher(spec.host),
       expired: isExpired(spec.expires, now),
       matched: 0,
@@ -70,12 +139,57 @@ export class WaiverFilter implements FindingFilter {
       unchecked: 0,
       suppression: { kind: 'waiver', reason: spec.reason, expires: spec.expires, ...(spec.owner ? { owner: spec.owner } : {}), ...(spec.ticket ? { ticket: spec.ticket } : {}) },
     }));
+    for (const w of this.waivers) {
+      const fp = w.spec.fingerprint;
+      if (fp !== undefined) this.byFingerprint.get(fp)?.push(w) ?? this.byFingerprint.set(fp, [w]);
+    }
   }
 
-  private matches(w: WaiverState, f: Finding, fields: ReadonlySet<FieldGroup> | undefined): boolean {
+  private forRule(ruleId: string): RuleWaivers {
+    let r = this.byRule.get(ruleId);
+    if (r !== undefined) return r;
+    const all = this.waivers.filter((w) => w.ruleMatch(ruleId));
+    const byPort = new Map<string, Map<number, WaiverState[]>>();
+    const general: WaiverState[] = [];
+    for (const w of all) {
+      if (w.spec.fingerprint !== undefined) continue;
+      const demand = portDemand(w.spec);
+      if (demand === undefined) { general.push(w); continue; }
+      let ports = byPort.get(demand.field);
+      if (ports === undefined) byPort.set(demand.field, (ports = new Map()));
+      for (const port of demand.values) ports.get(port)?.push(w) ?? ports.set(port, [w]);
+    }
+    r = {
+      all: byHost(all),
+      general: byHost(general),
+      byPort: [...byPort].map(([field, waivers]) => ({ get: FIELD_BY_NAME.get(field)!.get, waivers })),
+    };
+    this.byRule.set(ruleId, r);
+    return r;
+  }
+
+  /** The waivers that may match `f`, in the config's order: those its rule, host, fingerprint and port do not rule out. */
+  private candidates(f: Finding, former: string | undefined): readonly WaiverState[] {
+    const r = this.forRule(f.ruleId);
+    const lists: (readonly WaiverState[])[] = [];
+    const add = (l: readonly WaiverState[] | undefined) => { if (l !== undefined && l.length > 0) lists.push(l); };
+    add(r.general.named.get(f.host));
+    add(r.general.other);
+    if (f.socket !== undefined) {
+      for (const p of r.byPort) {
+        const port = p.get(f.socket);
+        if (typeof port === 'number') add(p.waivers.get(port));
+      }
+    }
+    add(this.byFingerprint.get(f.fingerprint));
+    if (former !== undefined) add(this.byFingerprint.get(former));
+    return inOrder(lists);
+  }
+
+  private matches(w: WaiverState, f: Finding, fields: ReadonlySet<FieldGroup> | undefined, former: string | undefined): boolean {
     const { spec } = w;
     if (!w.ruleMatch(f.ruleId) || !w.hostMatch(f.host)) return false;
-    if (spec.fingerprint && spec.fingerprint !== f.fingerprint && spec.fingerprint !== formerFingerprint(f)) return false;
+    if (spec.fingerprint && spec.fingerprint !== f.fingerprint && spec.fingerprint !== former) return false;
     if (spec.where) {
       if (!f.socket) return false;
       if (fields !== undefined && spec.requires?.some((g) => !fields.has(g))) {
@@ -94,13 +208,16 @@ export class WaiverFilter implements FindingFilter {
   }
 
   mayApply(ruleId: string, host: string): boolean {
-    return this.waivers.some((w) => !w.expired && w.ruleMatch(ruleId) && w.hostMatch(host));
+    const { all } = this.forRule(ruleId);
+    return (all.named.get(host) ?? []).some((w) => !w.expired) || all.other.some((w) => !w.expired && w.hostMatch(host));
   }
 
   /** `fields`: the field groups of the finding's snapshot (scan.ts availableFields), which a `where` may need. */
   suppress(f: Finding, fields?: ReadonlySet<FieldGroup>): Suppression | undefined {
-    for (const w of this.waivers) {
-      if (!this.matches(w, f, fields)) continue;
+    // (the fingerprint it had before undecided sockets were named by their likely table: a hash, made once)
+    const former = this.byFingerprint.size > 0 ? formerFingerprint(f) : undefined;
+    for (const w of this.candidates(f, former)) {
+      if (!this.matches(w, f, fields, former)) continue;
       if (w.expired) { w.matchedWhileExpired++; continue; }
       w.matched++;
       return w.suppression;
@@ -114,21 +231,46 @@ export class WaiverFilter implements FindingFilter {
    * of the hosts of a scan of several, or its `where` could not be asked about its rule's findings (their
    * snapshots lacked the fields it reads). A waiver for hosts a scan of one host does not cover is not listed: a
    * config shared by a fleet holds waivers for other hosts (as ConfiguredRules.hostEntries leaves its `hosts:`).
+   *
+   * Asked of the hosts each rule ran on, not of every snapshot (a fleet's thousands), and a waiver for a named host
+   * finds it by its name: a fleet's config of thousands of such waivers is not asked about every snapshot.
    */
   report(snapshots: readonly SnapshotReport[] = [], notEvaluated: readonly NotEvaluated[] = []): WaiverReport[] {
-    const hostsScanned = new Set(snapshots.map((s) => s.host)).size;
+    // by rule id: the hosts it was evaluated on (some snapshot of them), and those it was reported not evaluated on
+    const evaluatedOn = new Map<string, Set<string>>();
+    const notEvaluatedOn = new Map<string, Set<string>>();
+    const add = (into: Map<string, Set<string>>, ruleId: string, host: string) => {
+      into.get(ruleId)?.add(host) ?? into.set(ruleId, new Set([host]));
+    };
+    const scanned = new Set<string>();
+    for (const s of snapshots) {
+      scanned.add(s.host);
+      for (const id of s.rulesEvaluated) add(evaluatedOn, id, s.host);
+    }
+    for (const n of notEvaluated) add(notEvaluatedOn, n.ruleId, n.host);
+    const hostsScanned = scanned.size;
+    const ruleIds = [...new Set([...evaluatedOn.keys(), ...notEvaluatedOn.keys()])];
+    // whether some host of `hosts` is one the waiver covers
+    const coversAny = (w: WaiverState, hosts: ReadonlySet<string> | undefined): boolean => {
+      if (hosts === undefined) return false;
+      if (w.spec.host === undefined) return hosts.size > 0;
+      const name = literalGlob(w.spec.host);
+      if (name !== undefined) return hosts.has(name);
+      for (const h of hosts) if (w.hostMatch(h)) return true;
+      return false;
+    };
     const out: WaiverReport[] = [];
     for (const w of this.waivers) {
       if (!w.expired && w.matched > 0) continue;
       const { spec } = w;
       let why: Pick<WaiverReport, 'ruleNotEvaluated' | 'ruleDisabled' | 'noHostMatched' | 'whereNotEvaluated'> = {};
-      const covered = snapshots.filter((s) => w.hostMatch(s.host));
-      if (covered.length === 0) {
+      const ids = ruleIds.filter((id) => w.ruleMatch(id));
+      if (!coversAny(w, scanned)) {
         if (spec.host !== undefined && hostsScanned >= 2) why = { noHostMatched: true };
         // nothing of its hosts was scanned: one host's scan with a fleet's config, or no snapshot at all
         else if (spec.host !== undefined || !w.expired) continue;
-      } else if (!covered.some((s) => s.rulesEvaluated.some((id) => w.ruleMatch(id)))) {
-        const reported = notEvaluated.some((n) => w.ruleMatch(n.ruleId) && w.hostMatch(n.host));
+      } else if (!ids.some((id) => coversAny(w, evaluatedOn.get(id)))) {
+        const reported = ids.some((id) => coversAny(w, notEvaluatedOn.get(id)));
         if (!reported) why = { ruleDisabled: true };
         else if (!w.expired) why = { ruleNotEvaluated: true };
       } else if (!w.expired && w.unchecked > 0) why = { whereNotEvaluated: true };
@@ -150,7 +292,7 @@ export class WaiverFilter implements FindingFilter {
 
 /** A waiver's `host:` glob as a test of a host name (none: every host), as the filter and reports match it. */
 export function waiverHostMatcher(host: string | undefined): (host: string) => boolean {
-  return host !== undefined ? picomatch(host) : () => true;
+  return host !== undefined ? globTester(host) : () => true;
 }
 
 /**

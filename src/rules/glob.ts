@@ -12,6 +12,23 @@ export function picomatchLib(): typeof picomatchType {
   return (lib ??= require('picomatch') as typeof picomatchType);
 }
 
+/**
+ * The text a glob matches when it matches only that text — letters, digits, `_`, `-` and (not first) `.`, as
+ * host names and rule ids are written — else undefined. picomatch matches such a pattern exactly (nothing in it
+ * is special to it: no `/`, no leading `./` or `!`, no wildcard, bracket, brace or escape), so a caller may test
+ * it by equality, or look it up by its text, instead of running a matcher per subject (a config's thousands of
+ * waivers for named hosts, each asked about every finding).
+ */
+export function literalGlob(pattern: string): string | undefined {
+  return /^[A-Za-z0-9_-][A-Za-z0-9_.-]*$/.test(pattern) ? pattern : undefined;
+}
+
+/** A test of subjects against a glob (picomatch's, as users write it in config): an equality for a literal one. */
+export function globTester(pattern: string): (subject: string) => boolean {
+  const literal = literalGlob(pattern);
+  return literal !== undefined ? (subject) => subject === literal : picomatchLib()(pattern);
+}
+
 /** What to write instead of a pattern globProblem refuses. */
 export const GLOB_HINT = 'close each { ( [ it opens, write ranges low to high ([0-9], {1..3}); a \\ before a character makes it literal';
 

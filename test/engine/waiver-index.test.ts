@@ -1,0 +1,212 @@
+/**
+ * A config may hold thousands of waivers (one per accepted finding, by fingerprint; one per host; one per port),
+ * and a scan asks them about every finding — all of them, past the per-rule cap, when a snapshot is scanned again
+ * to decide which findings are waived. Each finding is asked only of the waivers its rule, host, fingerprint and
+ * port do not rule out, and the report of unused waivers asks each waiver about the hosts its rule ran on, not about
+ * every snapshot: 1,000 fingerprint waivers and 100k findings took ~175 s, a fleet of 1,000 snapshots with 8,000
+ * waivers for named hosts ~41 s (~3.6 s without them). The work is counted here in glob tests (rule and host
+ * patterns), and the answers are those of asking every waiver in turn (a reference copy of that below).
+ */
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import fc from 'fast-check';
+import { configWaivers, loadConfig } from '../../src/engine/config';
+import { isExpired, WaiverFilter, waiverHostMatcher, type WaiverSpec } from '../../src/engine/waivers';
+import { literalGlob } from '../../src/rules/glob';
+import type { Finding, NotEvaluated, SnapshotReport, WaiverReport } from '../../src/engine/types';
+import type { FieldGroup, SocketRecord } from '../../src/snapshot/types';
+
+/** Subjects tested against rule and host patterns: by picomatch's matchers, and by the literal ones of globTester. */
+let globTests = 0;
+jest.mock('picomatch', () => {
+  const actual = jest.requireActual('picomatch');
+  return Object.assign((pattern: string, options?: object) => {
+    const test = actual(pattern, options);
+    return (subject: string) => {
+      globTests++;
+      return test(subject);
+    };
+  }, actual);
+});
+jest.mock('../../src/rules/glob', () => {
+  const actual = jest.requireActual('../../src/rules/glob');
+  return {
+    ...actual,
+    globTester: (pattern: string) => {
+      const test = actual.globTester(pattern);
+      return (subject: string) => {
+        globTests++;
+        return test(subject);
+      };
+    },
+  };
+});
+
+const NOW = new Date('2026-12-01T00:00:00Z');
+
+/** The waivers of a config file written from `lines` (one flow mapping each). */
+function specs(lines: string[]): WaiverSpec[] {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'socklint-waiver-index-'));
+  const file = path.join(dir, 'socklint.yaml');
+  fs.writeFileSync(file, `waivers:\n${lines.map((l) => `  - ${l}\n`).join('')}`);
+  try {
+    return configWaivers(loadConfig(file));
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+function finding(ruleId: string, host: string, port: number, fingerprint: string, process?: string): Finding {
+  const socket = {
+    netid: 'tcp', state: 'LISTEN', recvQ: 0, sendQ: 128, local: { address: '0.0.0.0', port }, peer: { address: '0.0.0.0', port: null },
+    ...(process ? { processes: [{ name: process, pid: 7, fd: 3 }] } : {}), location: { file: `${host}.ss`, line: 2 },
+  } as SocketRecord;
+  return { ruleId, level: 'warning', message: 'm', location: socket.location, host, socket, fingerprint };
+}
+
+const hex = (i: number) => i.toString(16).padStart(32, '0');
+const ALL_FIELDS = new Set<FieldGroup>(['state', 'queues', 'processes']);
+
+describe('thousands of waivers', () => {
+  const N = 1000;
+  let config: WaiverSpec[];
+  beforeAll(() => {
+    const lines: string[] = [];
+    for (let i = 0; i < N; i++) lines.push(`{rule: unexpected-listener, fingerprint: "${hex(i)}", reason: fingerprint ${i}, expires: 2099-01-01}`);
+    for (let i = 0; i < N; i++) lines.push(`{rule: unexpected-listener, where: {local.port: ${20000 + i}}, reason: port ${20000 + i}, expires: 2099-01-01}`);
+    for (let i = 0; i < N; i++) lines.push(`{rule: unexpected-listener, host: web-${i}, where: {process.name: app-${i}}, reason: host web-${i}, expires: 2099-01-01}`);
+    config = specs(lines);
+  });
+
+  it('a finding is asked of the waivers that may match it, not of every one', () => {
+    const filter = new WaiverFilter(config, NOW);
+    globTests = 0;
+    const asked = 300;
+    const reasons: (string | undefined)[] = [];
+    for (let i = 0; i < asked; i++) {
+      const kind = i % 3;
+      const f = kind === 0 ? finding('unexpected-listener', 'db-1', 8080, hex(i))
+        : kind === 1 ? finding('unexpected-listener', 'db-1', 20000 + i, hex(N + i))
+        : finding('unexpected-listener', `web-${i}`, 8080, hex(N + i), `app-${i}`);
+      reasons.push(filter.suppress(f, ALL_FIELDS)?.reason);
+    }
+    expect(reasons.slice(0, 3)).toEqual(['fingerprint 0', 'port 20001', 'host web-2']);
+    expect(reasons.every((r) => r !== undefined)).toBe(true);
+    // every waiver's rule pattern once (the rule's waivers are found once), then a few tests per finding; asking
+    // every waiver in turn made 2 × 3,000 tests per finding (its rule and host patterns)
+    expect(globTests).toBeLessThan(3 * N + 10 * asked);
+  });
+
+  it('the unused ones are reported after asking about the hosts scanned, not about every snapshot', () => {
+    const filter = new WaiverFilter(config, NOW);
+    const snapshots: SnapshotReport[] = [];
+    for (let i = 0; i < 2 * N; i++) snapshots.push({ host: `host-${i % N}`, rulesEvaluated: ['unexpected-listener', 'dangerous-port-exposed'] } as SnapshotReport);
+    globTests = 0;
+    const listed = filter.report(snapshots, []);
+    expect(listed).toHaveLength(3 * N);
+    expect(listed[2 * N]).toMatchObject({ host: 'web-0', status: 'unused', noHostMatched: true });
+    expect(listed[0]).toEqual(expect.not.objectContaining({ noHostMatched: true }));
+    // each waiver's rule pattern against the rule ids the scan ran (2), its host a look-up: asking every
+    // snapshot made ~2,000 host tests per waiver
+    expect(globTests).toBeLessThan(3 * N * 3);
+  });
+});
+
+/**
+ * The waivers as they were asked before they were indexed: every waiver in the config's order, of every
+ * finding; every snapshot, for the report.
+ */
+const picomatch = jest.requireActual('picomatch') as (p: string) => (s: string) => boolean;
+
+class Reference {
+  private readonly ws;
+  constructor(specs: WaiverSpec[], now: Date) {
+    this.ws = specs.map((spec) => ({
+      spec, rule: picomatch(spec.rule), host: spec.host !== undefined ? picomatch(spec.host) : () => true, expired: isExpired(spec.expires, now), matched: 0, unchecked: 0,
+    }));
+  }
+  suppress(f: Finding, fields?: ReadonlySet<FieldGroup>): string | undefined {
+    for (const w of this.ws) {
+      const { spec } = w;
+      if (!w.rule(f.ruleId) || !w.host(f.host)) continue;
+      if (spec.fingerprint && spec.fingerprint !== f.fingerprint) continue;
+      if (spec.where) {
+        if (!f.socket) continue;
+        if (fields !== undefined && spec.requires?.some((g) => !fields.has(g))) { w.unchecked++; continue; }
+        if (!spec.where(f.socket)) continue;
+      }
+      if (w.expired) continue;
+      w.matched++;
+      return spec.reason;
+    }
+    return undefined;
+  }
+  report(snapshots: SnapshotReport[], notEvaluated: NotEvaluated[]): Partial<WaiverReport>[] {
+    const hostsScanned = new Set(snapshots.map((s) => s.host)).size;
+    const out: Partial<WaiverReport>[] = [];
+    for (const w of this.ws) {
+      if (!w.expired && w.matched > 0) continue;
+      let why: Partial<WaiverReport> = {};
+      const covered = snapshots.filter((s) => w.host(s.host));
+      if (covered.length === 0) {
+        if (w.spec.host !== undefined && hostsScanned >= 2) why = { noHostMatched: true };
+        else if (w.spec.host !== undefined || !w.expired) continue;
+      } else if (!covered.some((s) => s.rulesEvaluated.some((id) => w.rule(id)))) {
+        const reported = notEvaluated.some((n) => w.rule(n.ruleId) && w.host(n.host));
+        if (!reported) why = { ruleDisabled: true };
+        else if (!w.expired) why = { ruleNotEvaluated: true };
+      } else if (!w.expired && w.unchecked > 0) why = { whereNotEvaluated: true };
+      out.push({ reason: w.spec.reason, status: w.expired ? 'expired' : 'unused', ...why });
+    }
+    return out;
+  }
+}
+
+it('asks and reports as asking every waiver in turn does', () => {
+  const wheres = ['{local.port: 22}', '{local.port: [22, 80]}', '{local.port: {in: [443]}}', '{peer.port: 443}', '{process.name: sshd}', '{local.port: 22, process.name: sshd}', '{not: {local.port: 22}}', '{local.port: "20-25"}'];
+  const pool = specs(wheres.map((w) => `{rule: a-rule, where: ${w}, reason: pool, expires: 2099-01-01}`));
+  const RULES = ['a-rule', 'b-rule', 'c-rule'];
+  const HOSTS = ['web-1', 'web-2', 'db-1'];
+  const waiver = fc.record({
+    rule: fc.constantFrom('a-rule', 'b-rule', '*-rule', 'a-*', 'nope'),
+    host: fc.option(fc.constantFrom('web-1', 'db-1', 'web-*', 'nope', '{web,db}-1'), { nil: undefined }),
+    fingerprint: fc.option(fc.constantFrom(hex(1), hex(2)), { nil: undefined }),
+    where: fc.option(fc.integer({ min: 0, max: pool.length - 1 }), { nil: undefined }),
+    expired: fc.boolean(),
+  });
+  const sock = fc.record({
+    rule: fc.constantFrom(...RULES), host: fc.constantFrom(...HOSTS), port: fc.constantFrom(22, 80, 443, 8080),
+    fingerprint: fc.constantFrom(hex(1), hex(2), hex(3)), process: fc.option(fc.constantFrom('sshd', 'nginx'), { nil: undefined }), withP: fc.boolean(),
+  });
+  fc.assert(fc.property(fc.array(waiver, { maxLength: 12 }), fc.array(sock, { maxLength: 20 }), fc.array(fc.tuple(fc.constantFrom(...HOSTS, 'lb-1'), fc.subarray(RULES), fc.subarray(RULES)), { maxLength: 4 }), (ws, socks, snaps) => {
+    const list: WaiverSpec[] = ws.map((w, i) => ({
+      rule: w.rule, ...(w.host !== undefined ? { host: w.host } : {}), ...(w.fingerprint !== undefined ? { fingerprint: w.fingerprint } : {}),
+      ...(w.where !== undefined ? { where: pool[w.where].where, ...(pool[w.where].requires ? { requires: pool[w.where].requires } : {}) } : {}),
+      reason: `waiver ${i}`, expires: w.expired ? '2020-01-01' : '2099-01-01',
+    }));
+    const filter = new WaiverFilter(list, NOW);
+    const reference = new Reference(list, NOW);
+    for (const s of socks) {
+      const f = finding(s.rule, s.host, s.port, s.fingerprint, s.process);
+      const fields = s.withP ? ALL_FIELDS : new Set<FieldGroup>(['state', 'queues']);
+      expect(filter.suppress(f, fields)?.reason).toBe(reference.suppress(f, fields));
+    }
+    const snapshots = snaps.map(([host, evaluated]) => ({ host, rulesEvaluated: evaluated }) as SnapshotReport);
+    const notEvaluated = snaps.flatMap(([host, , not]) => not.map((ruleId) => ({ ruleId, host, file: `${host}.ss`, reason: 'r' })));
+    const got = filter.report(snapshots, notEvaluated).map((r) => {
+      const { reason, status, noHostMatched, ruleDisabled, ruleNotEvaluated, whereNotEvaluated } = r;
+      return { reason, status, ...(noHostMatched ? { noHostMatched } : {}), ...(ruleDisabled ? { ruleDisabled } : {}), ...(ruleNotEvaluated ? { ruleNotEvaluated } : {}), ...(whereNotEvaluated ? { whereNotEvaluated } : {}) };
+    });
+    expect(got).toEqual(reference.report(snapshots, notEvaluated));
+  }), { numRuns: 300 });
+});
+
+it('a pattern of plain name characters is a literal, matched as picomatch matches it', () => {
+  expect(literalGlob('web-01.example.com')).toBe('web-01.example.com');
+  for (const p of ['web-*', 'db-?', '{a,b}', 'web-[01]', './a', '.hidden', 'a/b', '!a', 'a\\-b', '']) expect(literalGlob(p)).toBeUndefined();
+  fc.assert(fc.property(fc.stringMatching(/^[A-Za-z0-9_-][A-Za-z0-9_.-]{0,8}$/), fc.string({ maxLength: 10 }), fc.boolean(), (p, other, same) => {
+    const s = same ? p : other;
+    expect(waiverHostMatcher(p)(s)).toBe(picomatch(p)(s));
+  }), { numRuns: 2000 });
+});
