@@ -126,7 +126,7 @@ export function loadYamlText(text: string, file: string, validate?: ValidateFunc
     });
     if (resource) break;
   }
-  if (syntax.length > 0) return source(undefined, dedupe(syntax));
+  if (syntax.length > 0) return source(undefined, firstSyntaxErrors(dedupe(syntax)));
 
   const depthProblem = checkDepth(doc.contents, maxDepth);
   if (depthProblem && depthProblem.range) {
@@ -595,6 +595,23 @@ function duplicateKeyMessage(text: string, offset: number): string {
 
 function firstLine(s: string): string {
   return s.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
+}
+
+/** Syntax errors shown of a file: one mistake (a stray line, an unclosed bracket) makes the parser report every token after it. */
+const SYNTAX_ERRORS_SHOWN = 3;
+
+/** The first SYNTAX_ERRORS_SHOWN syntax errors, then one line counting the rest, where the first of them is. */
+function firstSyntaxErrors(ds: Diagnostic[]): Diagnostic[] {
+  if (ds.length <= SYNTAX_ERRORS_SHOWN + 1) return ds;
+  const rest = ds[SYNTAX_ERRORS_SHOWN];
+  return [
+    ...ds.slice(0, SYNTAX_ERRORS_SHOWN),
+    {
+      file: rest.file, line: rest.line, column: rest.column, code: 'yaml-syntax',
+      message: `${ds.length - SYNTAX_ERRORS_SHOWN} more YAML syntax errors from here on, not shown`,
+      hint: 'most follow from the first: fix it and check again',
+    },
+  ];
 }
 
 function dedupe(ds: Diagnostic[]): Diagnostic[] {

@@ -54,6 +54,17 @@ describe('loadYamlText with any schema', () => {
     expect(src.value).toBeUndefined();
     expect(src.diagnostics.map(formatDiagnostic)).toEqual(['socklint.yaml:3:1: Missing closing "quote [yaml-syntax]']);
   });
+
+  it('shows the first three syntax errors and counts the cascade after them (a stray ``` line made 145 lines of errors)', () => {
+    const lines = ['# the example, pasted with its fence', '```yaml', '# socklint.yaml', 'waivers: []'];
+    for (let i = 0; i < 20; i++) lines.push(`key${i}: {a: [1, 2]}`);
+    const src = load(`${lines.join('\n')}\n`);
+    expect(src.value).toBeUndefined();
+    const shown = src.diagnostics.map(formatDiagnostic);
+    expect(shown).toHaveLength(4);
+    expect(shown[0]).toBe('socklint.yaml:2:1: Plain value cannot start with reserved character ` [yaml-syntax]');
+    expect(shown[3]).toMatch(/^socklint\.yaml:\d+:\d+: \d+ more YAML syntax errors from here on, not shown \(most follow from the first: fix it and check again\) \[yaml-syntax\]$/);
+  });
 });
 
 describe('CIDR properties', () => {
