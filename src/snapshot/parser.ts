@@ -583,11 +583,13 @@ export class SsParser {
    * counted; sure: a unix row read where portCol put its INODE (at: that index). Or (lines set) a unix row whose
    * address the physical lines so far (text: them joined; bytes, crs: each one's UTF-8 bytes and whether a CR was
    * taken off its end) do not complete, a name with newlines perhaps — with port set, one whose INODE has not
-   * reached that column yet (held: the bytes of its lines so far, each newline counted).
+   * reached that column yet (held: the bytes of its lines so far, each newline counted). Or (glued set) a line that
+   * ends in an ss error message (stderr) written into it, its text before the message and that text's UTF-8 bytes,
+   * waiting for the rest of the line (stderrGlued).
    */
   private join?: {
     text: string; line: number; comm: number; sure?: boolean; at?: number;
-    lines?: string[]; bytes?: number[]; crs?: boolean[]; port?: number; held?: number;
+    lines?: string[]; bytes?: number[]; crs?: boolean[]; port?: number; held?: number; glued?: Glued;
   };
   private layout?: Layout;
   private inTop = true; // still in the leading `#` metadata block
@@ -829,7 +831,7 @@ export class SsParser {
     }
     if (thin === null || this.noSendQ(state)) return -1;
     const tail = this.thinTail;
-    if (!readThinTail(b, e, end, tail, thin.users)) return -1;
+    if (!readThinTail(b, e, end, tail, thin.users) || mayEndInStderr(b, start, end)) return -1;
 
     // a continuation line: the whole of it in this chunk, and no second one after it
     let last = nl;
@@ -840,6 +842,7 @@ export class SsParser {
       last = b.indexOf(10, nl + 1);
       if (last < 0 || last + 1 >= b.length || last - contStart > MAX_LINE_BYTES) return -1;
       contEnd = lineTextEnd(b, contStart, last, this.words);
+      if (mayEndInStderr(b, contStart, contEnd)) return -1;
     }
     const next = b[last + 1];
     if (next === 9 || next === 32) return -1; // (another) continuation line follows
@@ -1135,13 +1138,17 @@ export class SsParser {
     this.lineOf(text, lineNo, bytes);
   }
 
-  /** Physical line `lineNo` (its CR and BOM taken off), of `bytes` UTF-8 bytes. */
-  private lineOf(text: string, lineNo: number, bytes: number): void {
+  /**
+   * Physical line `lineNo` (its CR and BOM taken off), of `bytes` UTF-8 bytes; whole: one that ends in text of an ss
+   * error message that is its own (gluedRest).
+   */
+  private lineOf(text: string, lineNo: number, bytes: number, whole = false): void {
     this.lineBytes = bytes;
     if (this.join) {
       if (this.tryJoin(text, lineNo)) return;
     }
     const c0 = text.charCodeAt(0);
+    if (c0 !== 35 /* # */ && !whole && this.stderrGlued(text, lineNo, bytes)) return;
     if (c0 === 35 /* # */) {
       this.flushRecord();
       this.stats.kinds.comment++;
@@ -1255,6 +1262,14 @@ export class SsParser {
   private flushJoin(): void {
     if (!this.join) return;
     const j = this.join;
+    if (j.glued !== undefined) {
+      // no rest came (ss was stopped, or the file cut): a row is read as it is, the start of one is not read
+      this.join = undefined;
+      const g = j.glued;
+      if (!g.reported && this.rowsBoth(j.text, undefined, j.line)) this.wholeLine(g, j.line);
+      else this.reportGlued(g, j.line);
+      return;
+    }
     if (j.port !== undefined) {
       this.readHeldAgain();
       return;
@@ -1287,6 +1302,7 @@ export class SsParser {
    */
   private tryJoin(text: string, lineNo: number): boolean {
     const j = this.join!;
+    if (j.glued !== undefined) return this.gluedRest(text, lineNo);
     if (j.port !== undefined) return this.heldName(text, lineNo);
     if (j.lines !== undefined) return this.tryNameJoin(text, lineNo);
     const close = text.indexOf(')');
@@ -1313,6 +1329,75 @@ export class SsParser {
       this.mainLine(j.text, j.line, true, j.sure, j.at);
     }
     return true;
+  }
+
+  /**
+   * Physical line `lineNo` (text, of `bytes` UTF-8 bytes) when it ends in an ss error message after other text
+   * (STDERR_MESSAGES): ss writes its table to a file in blocks, its errors at once, so with `2>&1` a message that came
+   * while the end of a block was still unwritten is written into a line, whose rest follows the message's newline —
+   * after any further messages: `\tinet-sockopt` + `Failed to find cgroup2 mount`, then `: ( is_icsk mc_loop mc_all)`
+   * some lines later. The line waits for its rest (gluedRest). False for any other line.
+   */
+  private stderrGlued(text: string, lineNo: number, bytes: number): boolean {
+    const m = text.length > 0 ? stderrEnd(text) : undefined;
+    if (m === undefined || m.at === 0) return false;
+    // (the message is ASCII: a byte a character)
+    const glued: Glued = { message: text.slice(m.at), what: m.what, whole: text, bytes, cr: this.lineCr, reported: false };
+    this.join = { text: text.slice(0, m.at), line: lineNo, comm: 0, glued };
+    return true;
+  }
+
+  /**
+   * Line `text` after a line that ends in an ss error message (stderrGlued): another message, a line of its own, is
+   * reported; the empty line (the message came at the end of the line) or any other line is the rest of the line,
+   * which is read joined to its start — but for a row after a row: the rest of a row never reads as a row of its own,
+   * so the text that ends the first one is its own, not a message (a cgroup path, ss --cgroup's last item, may hold
+   * `… RTNETLINK answers: Invalid argument`), and both are read as they are.
+   */
+  private gluedRest(text: string, lineNo: number): boolean {
+    const j = this.join!;
+    const g = j.glued!;
+    const m = stderrEnd(text);
+    if (m !== undefined && m.at === 0) {
+      this.reportGlued(g, j.line);
+      this.unparsed(lineNo, text, `ss error message (stderr): ${m.what}`);
+      return true;
+    }
+    this.join = undefined;
+    if (!g.reported && this.rowsBoth(j.text, text, j.line, lineNo)) {
+      this.wholeLine(g, j.line);
+      return this.join !== undefined && this.tryJoin(text, lineNo);
+    }
+    this.reportGlued(g, j.line);
+    this.lineOf(j.text + text, j.line, g.bytes - g.message.length + this.lineBytes);
+    return true;
+  }
+
+  /** The message of a line that ends in one (stderrGlued), reported once: the line, parsed in part, counts as unparsed. */
+  private reportGlued(g: Glued, line: number): void {
+    if (g.reported) return;
+    g.reported = true;
+    this.unparsed(line, g.message, `ss error message (stderr) written into a line of its output: ${g.what} (the line is read without it, joined to its rest: the next line that is not such a message)`);
+  }
+
+  /** The line g, which ends in text of a message that is its own (gluedRest), read as it is. */
+  private wholeLine(g: Glued, line: number): void {
+    const bytes = this.lineBytes;
+    const cr = this.lineCr;
+    this.lineCr = g.cr;
+    this.lineOf(g.whole, line, g.bytes, true);
+    this.lineBytes = bytes;
+    this.lineCr = cr;
+  }
+
+  /** Whether a (of line la) and b (of line lb; none: true) both read as socket rows, each with its addresses. */
+  private rowsBoth(a: string, b: string | undefined, la: number, lb = la): boolean {
+    const seen = this.seen;
+    const segs = this.segs; // (cur's extension text, which a row read clears)
+    const both = typeof this.row(a, la, true) !== 'string' && (b === undefined || typeof this.row(b, lb, true) !== 'string');
+    this.seen = seen; // (the items of rows read only to be told)
+    this.segs = segs;
+    return both;
   }
 
   /**
@@ -2498,11 +2583,147 @@ function queueReason(column: string, s: string, from: number, to: number): strin
 
 function unrecognised(s: string): string {
   const t = s.trimStart();
-  if (t.startsWith('RTNETLINK answers')) return 'ss error message (stderr): the kernel refused a netlink query';
+  for (const m of STDERR_MESSAGES) if (t.startsWith(m.head)) return `ss error message (stderr): ${m.what}`;
   if (t.startsWith('Unexpected EOF reading')) return 'ss error message (stderr): truncated TCPDIAG_FILE replay';
   if (t.startsWith('TCPDIAG answered')) return 'ss error message (stderr): a TCPDIAG_FILE replay';
   if (t.startsWith('ss:') || t.startsWith('Usage:')) return 'ss error or usage message';
   return 'not an ss socket row';
+}
+
+// ───────────────────────────── ss's stderr in its output ─────────────────────────────
+
+/** A line that ends in an ss error message written into it (SsParser.stderrGlued): the message, the line, its bytes. */
+interface Glued {
+  message: string;
+  what: string;
+  whole: string;
+  bytes: number;
+  /** Whether a CR was taken off the line's end. */
+  cr: boolean;
+  /** Whether the message has been reported (a line after it confirmed it). */
+  reported: boolean;
+}
+
+/** A C-locale strerror() text, as perror() prints it after `PREFIX: ` (`Invalid argument`, `Unknown error 524`). */
+const STRERROR = /^[A-Z][A-Za-z0-9 ,'/()-]*$/;
+const NUMBER = /^-?\d+$/;
+const NETLINK_OPEN = 'ss could not open a netlink socket (the sockets it would have listed are missing)';
+const NETLINK_READ = 'a netlink read failed (the sockets it would have listed are missing)';
+const CGROUP = 'ss -e could not map a socket\'s cgroup to its path (its cgroup: item reads unreachable:ID)';
+
+/**
+ * What ss and the iproute2 library code it runs write on stderr while it lists sockets (misc/ss.c, lib/libnetlink.c,
+ * lib/fs.c, lib/cg_map.c), each ended by a newline: `head` and what must follow it to the end of the line (none: the
+ * whole message). A capture taken with `2>&1` holds them between its lines — before the header on a small table (ss
+ * renders the table at its end), or written into the middle of a line when ss rendered part of a large table already
+ * (every ~5 MiB of output): stdout reaches the file in blocks, stderr at once (SsParser.stderrGlued).
+ */
+const STDERR_MESSAGES: readonly { head: string; tail?: RegExp; what: string }[] = [
+  { head: 'RTNETLINK answers: ', tail: STRERROR, what: 'the kernel refused a netlink query' },
+  { head: 'Cannot open netlink socket: ', tail: STRERROR, what: NETLINK_OPEN },
+  { head: 'Cannot bind netlink socket: ', tail: STRERROR, what: NETLINK_OPEN },
+  { head: 'Cannot getsockname: ', tail: STRERROR, what: NETLINK_OPEN },
+  { head: 'SO_SNDBUF: ', tail: STRERROR, what: NETLINK_OPEN },
+  { head: 'SO_RCVBUF: ', tail: STRERROR, what: NETLINK_OPEN },
+  { head: 'Wrong address length ', tail: NUMBER, what: NETLINK_OPEN },
+  { head: 'Wrong address family ', tail: NUMBER, what: NETLINK_OPEN },
+  { head: 'Cannot talk to rtnetlink: ', tail: STRERROR, what: 'ss could not send a netlink query' },
+  { head: 'netlink receive error ', tail: /^[A-Za-z0-9 ,'/-]+ \(\d+\)$/, what: NETLINK_READ },
+  { head: 'EOF on netlink', what: NETLINK_READ },
+  { head: 'Message truncated', what: NETLINK_READ },
+  { head: 'DONE truncated', what: NETLINK_READ },
+  { head: 'ERROR truncated', what: NETLINK_READ },
+  { head: '!!!Remnant of size ', tail: NUMBER, what: NETLINK_READ },
+  { head: 'malloc error: not enough buffer', what: 'ss ran out of memory' },
+  { head: 'Dump was interrupted and may be inconsistent.', what: 'the kernel restarted its socket dump: the list may miss or repeat sockets' },
+  { head: 'Error: ', tail: /^[^:]*\.$/, what: 'the kernel\'s netlink error message' },
+  { head: 'Warning: ', tail: /^[^:]*\.$/, what: 'the kernel\'s netlink warning' },
+  { head: 'Failed to find cgroup2 mount', what: CGROUP },
+  { head: 'Failed to open cgroup2 mount', what: CGROUP },
+  { head: 'Failed to open cgroup2 by ID', what: CGROUP },
+  { head: 'Failed to read value of symbolic link ', tail: /^\/proc\/self\/fd\/\d+$/, what: CGROUP },
+  { head: 'Failed to allocate memory for cgroup2 path', what: CGROUP },
+  { head: 'Failed to setup cgroup2 directory', what: CGROUP },
+  { head: 'Failed to open mounts file: ', tail: STRERROR, what: CGROUP },
+  { head: 'Failed to get cgroup2 ID: ', tail: STRERROR, what: CGROUP },
+  { head: 'Failed to mount cgroup2: ', tail: STRERROR, what: CGROUP },
+  { head: 'Failed to mount cgroup2. Are CGROUPS enabled in your kernel?', what: CGROUP },
+  { head: 'Invalid cgroup2 ID', what: CGROUP },
+  { head: 'Invalid cgroup2 path', what: CGROUP },
+  { head: 'Invalid size of cgroup2 ID', what: CGROUP },
+];
+
+/**
+ * Whether the line b[start..end) (its trailing spaces off) may end in a message of STDERR_MESSAGES, as stderrEnd first
+ * tells from its last word (a thin row is left to the full parse then, which looks for one): a thin row ends in an
+ * address, an item or a process group, whose last word is glued to a `:`, `*`, `(` or `-`.
+ */
+function mayEndInStderr(b: Buffer, start: number, end: number): boolean {
+  let p = end - 1;
+  if (b[p] === 41 /* ) */) {
+    p--;
+    while (p > start && b[p] >= 48 && b[p] <= 57) p--;
+    return p < end - 2 && b[p] === 40 /* ( */ && b[p - 1] === 32;
+  }
+  if (!wordChar(b[p]) && b[p] !== 63 /* ? */) return false;
+  while (p > start && wordChar(b[p - 1])) p--;
+  return b[p - 1] === 32 || (b[p - 1] === 47 /* / */ && latin1(b, Math.max(start, p - 14), p) === '/proc/self/fd/');
+}
+
+/** The words a message of STDERR_MESSAGES may put before the number it ends with (`Unknown error 524`: strerror's). */
+const NUMBER_WORDS = new Set(['size', 'length', 'family', 'error']);
+
+/** Whether c is an ASCII letter, digit or `.`: what the last word of a message of STDERR_MESSAGES is made of. */
+function wordChar(c: number): boolean {
+  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 46;
+}
+
+/**
+ * Where the message of STDERR_MESSAGES that ends line s starts, and what it is; undefined when the line ends in none.
+ * A row of ss ends in an address, an item, a process group or padding, never in a bare word (`mount`, `argument`), a
+ * number after size/length/family/error or `(N)`, which every message does: lines that end otherwise are not searched.
+ */
+function stderrEnd(s: string): { at: number; what: string } | undefined {
+  const n = s.length;
+  if (n === 0) return undefined;
+  let p = n - 1;
+  const c = s.charCodeAt(p);
+  if (c === 41 /* ) */) {
+    // `netlink receive error TEXT (ERRNO)`
+    p--;
+    while (p > 0 && s.charCodeAt(p) >= 48 && s.charCodeAt(p) <= 57) p--;
+    if (p === n - 2 || s.charCodeAt(p) !== 40 /* ( */ || s.charCodeAt(p - 1) !== 32) return undefined;
+  } else if (c >= 48 && c <= 57) {
+    while (p > 0 && s.charCodeAt(p) >= 48 && s.charCodeAt(p) <= 57) p--;
+    if (s.charCodeAt(p) === 45 /* - */) p--;
+    const sep = s.charCodeAt(p);
+    if (sep === 47 /* / */) {
+      if (!s.startsWith('/proc/self/fd/', p - 13)) return undefined;
+    } else {
+      if (sep !== 32) return undefined;
+      let w = p;
+      while (w > 0 && wordChar(s.charCodeAt(w - 1))) w--;
+      if (!NUMBER_WORDS.has(s.slice(w, p))) return undefined;
+    }
+  } else if (wordChar(c) || c === 63 /* ? */) {
+    while (p > 0 && wordChar(s.charCodeAt(p - 1))) p--;
+    if (p === 0 || s.charCodeAt(p - 1) !== 32) return undefined;
+  } else {
+    return undefined;
+  }
+  let found: { at: number; what: string } | undefined;
+  for (const m of STDERR_MESSAGES) {
+    let at: number;
+    if (m.tail === undefined) {
+      if (!s.endsWith(m.head)) continue;
+      at = n - m.head.length;
+    } else {
+      at = s.lastIndexOf(m.head);
+      if (at < 0 || !m.tail.test(s.slice(at + m.head.length))) continue;
+    }
+    if (found === undefined || at < found.at) found = { at, what: m.what };
+  }
+  return found;
 }
 
 /** s.trimStart().startsWith('`- ') without making the trimmed string (non-ASCII leading space: the slow way). */
