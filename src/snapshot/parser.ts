@@ -1671,6 +1671,7 @@ export class SsParser {
       if ((strength === Strength.WEAK || (strength === Strength.STREAM && STREAM_TABLES.has(d.netid))) && rec.netid !== d.netid) {
         rec.netid = d.netid;
         rec.netidInferred = d.sameTable;
+        this.portsOf(rec);
       }
       return Strength.NA;
     }
@@ -1692,6 +1693,7 @@ export class SsParser {
       if (ev.rec !== rec && ev.rec.netid !== netid && (ev.held === Strength.WEAK || STREAM_TABLES.has(netid))) {
         ev.rec.netid = netid;
         ev.rec.netidInferred = sameTable;
+        this.portsOf(ev.rec);
       }
       ev.held = Strength.NA;
     }
@@ -2338,6 +2340,7 @@ export class SsParser {
     if (f && f.table && classOf(f.table) === cls) {
       rec.netid = f.table;
       rec.netidInferred = f.tableReason ??= `${f.table}: the capture flags "${f.raw.trim()}" select only that table`;
+      this.portsOf(rec);
       return Strength.NA;
     }
     if (sctpLine > 0) {
@@ -2393,9 +2396,10 @@ export class SsParser {
       return Strength.STRONG;
     }
     const lp = rec.local.portName;
-    if (lp !== undefined && (lp.startsWith('ipproto-') || lp === 'icmp' || lp === 'ipv6-icmp')) {
+    if (lp !== undefined && this.protocolName(lp)) {
       rec.netid = 'raw';
       rec.netidInferred = `raw: the port field holds the IP protocol ${lp}`;
+      this.portsOf(rec);
       return Strength.STRONG;
     }
     if (st === 'UNCONN') {
@@ -2409,6 +2413,29 @@ export class SsParser {
       rec.netidInferred = STATELESS_UNDECIDED;
     }
     return Strength.WEAK;
+  }
+
+  /**
+   * Whether a port ss printed as `name` is an IP protocol, a raw socket's (`udp`, `gre`, `ipproto-253`), which no tcp
+   * or udp port is: a protocol name that is no service name (`l2tp` is both: port 1701 too).
+   */
+  private protocolName(name: string): boolean {
+    return protocolNumber(name) !== undefined && this.services.lookup(name, 'tcp') === undefined && this.services.lookup(name, 'udp') === undefined;
+  }
+
+  /**
+   * The ports ss printed as names of a row without a Netid column, read again for the table it was given: parseRow
+   * read them as a tcp socket's service names (`0.0.0.0:udp` of ss -w is a raw socket's protocol 17, not a service).
+   */
+  private portsOf(rec: SocketRecord): void {
+    const netid = rec.netid;
+    const raw = netid === 'raw';
+    if (!raw && netid !== 'udp' && netid !== 'sctp' && netid !== 'dccp') return;
+    for (const ep of [rec.local, rec.peer]) {
+      if (ep.portName === undefined) continue;
+      ep.port = null;
+      portOf(ep, ep.portName, this.services, netid, raw);
+    }
   }
 
   private inferState(rec: SocketRecord): void {
@@ -2957,10 +2984,6 @@ function portOf(ep: Endpoint, port: string, services: ServiceTable | undefined, 
   if (services && !port.startsWith('rpc.')) {
     const sv = services.lookup(port, proto);
     if (sv !== undefined) ep.port = sv;
-    else if (port.startsWith('ipproto-') || port === 'ipv6-icmp' || port === 'icmp') {
-      const pn = protocolNumber(port);
-      if (pn !== undefined) ep.port = pn;
-    }
   }
   return ep;
 }
