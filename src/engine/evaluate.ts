@@ -683,7 +683,9 @@ export class SnapshotEvaluator {
         st.suppressedOmitted = per.suppressedOmitted;
       } else listed = suppress !== undefined || findings.length <= this.cap ? findings : findings.slice(0, this.cap);
       const omitted = st.omitted + (findings.length - listed.length);
-      result.findings.push(...listed);
+      // (one at a time: spread as arguments, a list of ~120,000 findings — a cap raised, or a baseline's none —
+      // overflowed the stack)
+      for (const f of listed) result.findings.push(f);
       if (omitted > 0) result.omitted.push({ ruleId: id, host: this.ctx.host, file: this.ctx.file, count: omitted, ...(st.suppressedOmitted ? { suppressed: st.suppressedOmitted } : {}) });
     }
     return result;
