@@ -156,12 +156,12 @@ function undecidedConcern(rule: CompiledRule, filter: SocketFilter | undefined):
 }
 
 /**
- * Whether a rule has failed whatever sockets it did not see: it has findings, and is per-socket or counts
- * upwards (more sockets cannot undo a finding).
+ * Whether a rule has failed whatever sockets it did not see: it has findings (this many), and is per-socket or
+ * counts upwards (more sockets cannot undo a finding).
  */
-function certainFailure(rule: CompiledRule, findings: readonly Finding[]): boolean {
+function certainFailure(rule: CompiledRule, findings: number): boolean {
   const op = rule.aggregate?.op;
-  return findings.length > 0 && (op === undefined || op === 'gt' || op === 'gte');
+  return findings > 0 && (op === undefined || op === 'gt' || op === 'gte');
 }
 
 /**
@@ -658,23 +658,25 @@ export class SnapshotEvaluator {
         result.notEvaluated.push({ ruleId: id, host: this.ctx.host, file: this.ctx.file, reason: unlistedReason(st.filter, coverage) });
         continue;
       }
-      const findings = st.groups ? this.aggregateFindings(st) : st.findings;
+      // an aggregate's findings are made now: those listed (all of them when each is asked of waivers and baseline)
+      const suppress = this.ctx.suppress;
+      const made = st.groups ? this.aggregateFindings(st, suppress !== undefined ? Infinity : this.cap) : { findings: st.findings, count: st.findings.length };
+      const findings = made.findings;
       const unseen = st.concern.filter((k) => (undecided[k] ?? 0) > 0);
       if (unseen.length > 0) {
-        if (!(st.filter?.netids !== undefined && certainFailure(st.rule, findings))) {
+        if (!(st.filter?.netids !== undefined && certainFailure(st.rule, made.count))) {
           const n = unseen.reduce((sum, k) => sum + undecided[k]!, 0);
           result.notEvaluated.push({ ruleId: id, host: this.ctx.host, file: this.ctx.file, reason: undecidedReason(n, unseen) });
           continue;
         }
       }
       const unnamed = unknownPortConcern(st.rule, st.filter, ports.unknownPorts);
-      if (unnamed > 0 && !certainFailure(st.rule, findings)) {
+      if (unnamed > 0 && !certainFailure(st.rule, made.count)) {
         result.notEvaluated.push({ ruleId: id, host: this.ctx.host, file: this.ctx.file, reason: unknownPortsReason(unnamed, Object.keys(ports.unknownPortNames)) });
         continue;
       }
       result.evaluated.push(id);
       let listed: Finding[];
-      const suppress = this.ctx.suppress;
       if (suppress !== undefined && st.groups) {
         // an aggregate's findings are made now: decided in their order (worst first), each kind capped
         const per: Listing = { findings: [], suppressedListed: 0, omitted: 0, cap: st.cap };
@@ -682,7 +684,7 @@ export class SnapshotEvaluator {
         listed = per.findings;
         st.suppressedOmitted = per.suppressedOmitted;
       } else listed = suppress !== undefined || findings.length <= this.cap ? findings : findings.slice(0, this.cap);
-      const omitted = st.omitted + (findings.length - listed.length);
+      const omitted = st.omitted + (made.count - listed.length);
       // (one at a time: spread as arguments, a list of ~120,000 findings — a cap raised, or a baseline's none —
       // overflowed the stack)
       for (const f of listed) result.findings.push(f);
@@ -691,7 +693,13 @@ export class SnapshotEvaluator {
     return result;
   }
 
-  private aggregateFindings(st: RuleState): Finding[] {
+  /**
+   * The groups whose value breaks the rule's comparison, worst first, as findings: the first `limit` of them, the
+   * others counted (`count` is of them all). A rule with a group per socket and a comparison most groups break (an
+   * `lt`: every peer with fewer than N connections) made a finding of each — its message rendered, its fingerprint
+   * hashed — for a million groups, to list 1,000.
+   */
+  private aggregateFindings(st: RuleState, limit: number): { findings: Finding[]; count: number } {
     const agg = st.rule.aggregate!;
     const groups = st.groups!;
     // Without grouping there is exactly one group, which exists even when nothing matched
@@ -699,14 +707,19 @@ export class SnapshotEvaluator {
     if (agg.groupBy.length === 0 && groups.size === 0) {
       groups.set('[]', { group: {}, count: 0, value: 0, offenders: [] });
     }
-    const out: Finding[] = [];
+    const breaking: { g: GroupState; observed: number }[] = [];
     for (const g of groups.values()) {
       // the largest value of no socket is no value: nothing to compare (a count or a sum of none is 0)
       if (agg.fn === 'max' && g.count === 0) continue;
       const observed = g.value === -Infinity ? 0 : g.value;
-      if (!compare(agg.op, observed, agg.threshold)) continue;
+      if (compare(agg.op, observed, agg.threshold)) breaking.push({ g, observed });
+    }
+    // Worst groups first, so a capped list keeps the ones that matter.
+    const descending = agg.op === 'gt' || agg.op === 'gte' || agg.op === 'eq';
+    breaking.sort((a, b) => (descending ? b.observed - a.observed : a.observed - b.observed));
+    const findings = breaking.slice(0, limit).map(({ g, observed }): Finding => {
       const offenders = g.offenders.map((o) => o.offender);
-      out.push({
+      return {
         ruleId: st.rule.meta.id,
         level: st.rule.level,
         message: agg.message(g.group, observed, agg.threshold),
@@ -720,11 +733,9 @@ export class SnapshotEvaluator {
         offenders,
         offendersOmitted: g.count - offenders.length,
         fingerprint: groupFingerprint(st.rule.meta.id, this.ctx.host, g.group),
-      });
-    }
-    // Worst groups first, so a capped list keeps the ones that matter.
-    const descending = agg.op === 'gt' || agg.op === 'gte' || agg.op === 'eq';
-    out.sort((a, b) => (descending ? b.observed! - a.observed! : a.observed! - b.observed!));
-    return out;
+      };
+    });
+    return { findings, count: breaking.length };
   }
+
 }
