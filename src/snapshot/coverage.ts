@@ -103,7 +103,7 @@ export function covers(c: Coverage, netid: string | undefined, state: string | u
 /** The ss option that lists a table's sockets. */
 export const TABLE_OPTIONS: Readonly<Record<string, string>> = {
   tcp: '-t', udp: '-u', raw: '-w', mptcp: '-M', sctp: '-S', dccp: '-d', u_str: '-x', u_dgr: '-x', u_seq: '-x', p_raw: '-0', p_dgr: '-0',
-  nl: '-A netlink', v_str: '--vsock', v_dgr: '--vsock', xdp: '--xdp',
+  nl: '-A netlink', v_str: '--vsock', v_dgr: '--vsock', xdp: '--xdp', ti_st: '--tipc', ti_dg: '--tipc', ti_rd: '--tipc', ti_sq: '--tipc',
 };
 
 /**

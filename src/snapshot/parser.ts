@@ -280,6 +280,11 @@ function classOf(netid: string): Cls {
   }
 }
 
+/** What a row of each address class is, for a row without a Netid column (its table undecided). */
+const CLASS_NAME: Record<Cls, string> = {
+  [Cls.INET]: 'inet', [Cls.UNIX]: 'unix', [Cls.NL]: 'netlink', [Cls.PACKET]: 'packet', [Cls.VSOCK]: 'vsock', [Cls.TIPC]: 'tipc', [Cls.XDP]: 'xdp',
+};
+
 /** The kind of undecided socket (netid `unknown`) of each address class. */
 const CLASS_KIND: Partial<Record<Cls, UndecidedKind>> = { [Cls.INET]: 'inet', [Cls.UNIX]: 'unix', [Cls.PACKET]: 'packet', [Cls.TIPC]: 'tipc' };
 
@@ -457,6 +462,8 @@ const TABLE_LETTERS: Record<string, string> = { t: 'tcp', u: 'udp', w: 'raw', S:
 /** Short options that take an argument (`-A udp`, `-Audp`), and their long names. */
 const ARG_OPTIONS: Record<string, string> = { A: '--query', f: '--family', D: '--diag', F: '--filter', N: '--net' };
 const ARG_LONG = new Set(Object.values(ARG_OPTIONS));
+/** Long options that name a family as `-f NAME` does. */
+const LONG_FAMILIES: Record<string, string> = { '--tipc': 'tipc', '--vsock': 'vsock', '--xdp': 'xdp' };
 /** `-f` names (and -4, -6, -0) → what ss lists of that family when no table named is one of its. */
 const FAMILY_GROUPS: Record<string, string> = {
   inet: '*inet', inet6: '*inet', unix: '*unix', link: '*packet', packet: '*packet', netlink: 'nl', vsock: '*vsock', tipc: '*tipc',
@@ -495,6 +502,7 @@ export function parseFlags(raw: string): FlagInfo {
       const eq = w.indexOf('=');
       const name = eq < 0 ? w : w.slice(0, eq);
       if (ARG_LONG.has(name)) option(name, eq < 0 ? words[++i] ?? '' : w.slice(eq + 1));
+      if (LONG_FAMILIES[name] !== undefined) families.add(LONG_FAMILIES[name]);
       const l = LONG_FLAGS[name];
       if (l) letters.add(l);
       continue;
@@ -2057,6 +2065,7 @@ export class SsParser {
       cls = classOf(netid);
     } else {
       cls = guessClass(s, p, n);
+      if (cls === Cls.NL && numberPair(s, p, guessedE1) && numberPair(s, guessedP2, guessedE2)) cls = this.nlOrTipc(s, p, state);
     }
     this.rowUnix = cls === Cls.UNIX;
 
@@ -2117,7 +2126,7 @@ export class SsParser {
         const r = cls === Cls.INET ? this.inetEndpoint(s, p2, e2, proto, raw) : this.endpoint(cls, s.slice(p2, e2), proto, raw);
         if (typeof l === 'string') return `local ${l}`;
         if (typeof r === 'string') return `peer ${r}`;
-        if (!l || !r) return cls === Cls.INET ? unrecognised(s0) : `unrecognised ${netid} address`;
+        if (!l || !r) return cls === Cls.INET ? unrecognised(s0) : `unrecognised ${netid ?? CLASS_NAME[cls]} address`;
         rec.local = l;
         rec.peer = r;
         if (cls === Cls.INET) {
@@ -2335,6 +2344,27 @@ export class SsParser {
     return portOf(ep, s.slice(c + 1, to), this.services, proto, raw);
   }
 
+  /**
+   * The table of a row without a Netid column whose addresses are both NUMBER:NUMBER (from s[p]): a netlink socket
+   * connected to a peer (ss -n: PROTOCOL:PORTID GROUP:PORTID, `0:9889 0:0`) or a tipc socket with one (NODE:REF
+   * NODE:REF; ss --tipc has no Netid column). ss prints every netlink socket UNCONN, a tipc socket has a peer only when
+   * ESTAB (misc/ss.c, netlink_show_one, tipc_show_sock). Without a State column: the capture flags (-f netlink, --tipc),
+   * else the numbers — a netlink protocol is below 32 and its port ids are signed 32-bit, a tipc node and reference
+   * unsigned — else netlink (inferNetid says it was assumed).
+   */
+  private nlOrTipc(s: string, p: number, state: string | undefined): Cls {
+    if (state !== undefined) return state === 'UNCONN' ? Cls.NL : Cls.TIPC;
+    const t = this.flags?.tables;
+    if (t !== undefined && t.has('nl') !== t.has('*tipc')) return t.has('nl') ? Cls.NL : Cls.TIPC;
+    const colon = s.indexOf(':', p);
+    const node = parseIntRange(s, p, colon);
+    const numbers = [node, parseIntRange(s, colon + 1, guessedE1)];
+    const c2 = s.indexOf(':', guessedP2);
+    numbers.push(parseIntRange(s, guessedP2, c2), parseIntRange(s, c2 + 1, guessedE2));
+    if (numbers.some((v) => v < 0)) return Cls.NL;
+    return node > NETLINK_PROTOCOLS || numbers.some((v) => v > 0x7fffffff) ? Cls.TIPC : Cls.NL;
+  }
+
   private inferNetid(rec: SocketRecord, cls: Cls, sctpLine: number, mptcp: string | undefined): Strength {
     const f = this.flags;
     if (f && f.table && classOf(f.table) === cls) {
@@ -2356,7 +2386,7 @@ export class SsParser {
         return Strength.NA;
       case Cls.NL:
         rec.netid = 'nl';
-        rec.netidInferred = 'nl: netlink address form PROTOCOL:PORTID with peer *';
+        rec.netidInferred = rec.peer.address === '*' ? NL_UNCONNECTED : rec.state !== undefined ? NL_CONNECTED : NL_ASSUMED;
         return Strength.NA;
       case Cls.PACKET:
         rec.netid = 'unknown';
@@ -2521,7 +2551,13 @@ function mptcpItem(s: string, from: number, to: number): string | undefined {
 // netidInferred of the rows whose table cannot be told (netid `unknown`), and the kind each one counts as
 const UNIX_UNDECIDED = 'unix socket without a Netid column: stream, datagram and seqpacket cannot be told apart';
 const PACKET_UNDECIDED = 'packet socket address form (PROTO:IFACE, peer *) without a Netid column: p_raw or p_dgr';
-const TIPC_UNDECIDED = 'tipc socket (NODE:REF, peer -) without a Netid column: ti_st/ti_dg/ti_rd/ti_sq cannot be told apart';
+const TIPC_UNDECIDED = 'tipc socket (NODE:REF, peer - or NODE:REF) without a Netid column: ti_st/ti_dg/ti_rd/ti_sq cannot be told apart';
+// netidInferred of netlink rows without a Netid column (nlOrTipc)
+const NL_UNCONNECTED = 'nl: netlink address form PROTOCOL:PORTID with peer *';
+const NL_CONNECTED = 'nl: netlink address form PROTOCOL:PORTID with peer GROUP:PORTID, in state UNCONN as every netlink socket (a tipc socket with a peer is ESTAB)';
+const NL_ASSUMED = 'nl (assumed): netlink address form PROTOCOL:PORTID with peer GROUP:PORTID, which a tipc socket with a peer (NODE:REF NODE:REF) may print too without a State column (give the capture flags: --ss-flags or a "# flags:" line)';
+/** Netlink protocols are numbered below 32 (the kernel's MAX_LINKS). */
+const NETLINK_PROTOCOLS = 31;
 const ESTAB_UNDECIDED = 'ESTAB inet socket without a Netid column: tcp or connected udp (give the capture flags to decide: --ss-flags or a "# flags:" line)';
 const STATELESS_UNDECIDED = 'inet socket without Netid and State columns: the table cannot be told from the row (give the capture flags: --ss-flags or a "# flags:" line)';
 const UNDECIDED_KIND = new Map<string, UndecidedKind>([
@@ -2799,6 +2835,12 @@ function startsWithState(t: string): boolean {
     }
   }
   return false;
+}
+
+/** Whether s[from..to) is NUMBER:NUMBER (decimal, perhaps signed). */
+function numberPair(s: string, from: number, to: number): boolean {
+  const c = s.indexOf(':', from);
+  return c > from && c < to && integral(s, from, c) && integral(s, c + 1, to);
 }
 
 /** Token bounds guessClass found (the local and peer address tokens), for the row it was called for. */

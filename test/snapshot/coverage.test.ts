@@ -42,12 +42,17 @@ describe('captureCoverage: what a capture taken with these ss flags can list (ss
     expect(listed('-a -f inet', PAIRS).filter((p) => p.startsWith('u_'))).toEqual([]);
     expect(listed('-a -4', PAIRS)).toContain('raw UNCONN');
     expect(listed('-aw', PAIRS)).toEqual(['raw UNCONN']);
+    // --tipc, --vsock, --xdp name their family as -f does
+    const more: [string, string][] = [...PAIRS, ['ti_st', 'ESTAB'], ['ti_rd', 'UNCONN'], ['v_str', 'ESTAB'], ['xdp', 'UNCONN']];
+    expect(listed('-a --tipc', more)).toEqual(['ti_st ESTAB', 'ti_rd UNCONN']);
+    expect(listed('--vsock -a', more)).toEqual(['v_str ESTAB']);
+    expect(listed('-a --xdp', more)).toEqual(['xdp UNCONN']);
+    expect(listed('-a --tipc -t', more)).toEqual([...PAIRS.slice(0, 5).map(([n, s]) => `${n} ${s}`), 'ti_st ESTAB', 'ti_rd UNCONN']);
   });
 
   test('what cannot be told is never said to be missing', () => {
     expect(listed('-tn state no-such-state', PAIRS).length).toBe(5); // a state name ss refuses: every tcp state
     expect(listed('-a -A all', PAIRS)).toEqual(PAIRS.map(([n, s]) => `${n} ${s}`));
-    expect(listed('-a --tipc', PAIRS)).toEqual(PAIRS.map(([n, s]) => `${n} ${s}`)); // a long option not read: any table
     const c = captureCoverage('-tlnp');
     expect(covers(c, 'unknown', 'CLOSE-WAIT')).toBe(true); // a row whose table could not be told
     expect(covers(c, 'tcp', 'NEW-SYN-RECV')).toBe(true); // a state outside ss's filter bits
