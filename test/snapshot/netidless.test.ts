@@ -99,3 +99,21 @@ describe('netlink and tipc rows: NUMBER:NUMBER addresses', () => {
     expect(parse(rows, 'x', '-f netlink').sockets.map((s) => s.netid)).toEqual(['nl', 'nl', 'nl', 'nl']);
   });
 });
+
+describe('ss -M: MPTCP rows print as tcp rows do', () => {
+  const tables = (r: ReturnType<typeof read>) => r.sockets.map((s) => `${s.state} ${s.netid}`);
+
+  it('ss -Ma without its flags: tcp, as a LISTEN row decides (the reason says mptcp prints the same)', () => {
+    const r = read('ss-Ma.ss');
+    expect(tables(r)).toEqual(['ESTAB tcp', 'ESTAB tcp', 'LISTEN tcp']);
+    expect(r.sockets[2].netidInferred).toBe('tcp: state LISTEN exists only for stream sockets (mptcp/dccp/sctp print the same)');
+    expect(tables(read('ss-Man.ss'))).toEqual(['ESTAB tcp', 'ESTAB tcp', 'LISTEN tcp']);
+  });
+
+  it('with its flags (--ss-flags, or a # flags: line) or with -i (MPTCP info): mptcp', () => {
+    expect(tables(read('ss-Ma.ss', '-Ma'))).toEqual(['ESTAB mptcp', 'ESTAB mptcp', 'LISTEN mptcp']);
+    const text = '# flags: -Man\n' + fs.readFileSync(path.join(DIR, 'ss-Man.ss'), 'utf8');
+    expect(parse(text).sockets.map((s) => s.netid)).toEqual(['mptcp', 'mptcp', 'mptcp']);
+    expect(tables(read('ss-Mai.ss'))).toEqual(['ESTAB mptcp', 'ESTAB mptcp', 'LISTEN mptcp']);
+  });
+});
