@@ -202,6 +202,14 @@ export function groupValue(s: SocketRecord, key: GroupKey): string | number | nu
   }
 }
 
+/** The record of a group ({process: 'java'}) from its GroupId, as the rule groups by `by`. */
+function groupOf(by: readonly GroupKey[], key: GroupId): Record<string, string | number | null> {
+  const group: Record<string, string | number | null> = {};
+  if (by.length === 1) group[by[0]] = key;
+  else if (by.length > 1) (JSON.parse(key as string) as GroupId[]).forEach((v, i) => { group[by[i]] = v; });
+  return group;
+}
+
 export function compare(op: CompareOp, observed: number, threshold: number): boolean {
   switch (op) {
     case 'gt': return observed > threshold;
@@ -212,8 +220,17 @@ export function compare(op: CompareOp, observed: number, threshold: number): boo
   }
 }
 
+/**
+ * What names a group in a rule's map of groups (count): the socket's value of the rule's one `groupBy` key as it
+ * is (a Map tells the string "22" from the number 22, and null from "null"), the values' JSON array for several
+ * keys, '[]' without groupBy — one form per rule, so they cannot be confused. The group's record ({process:
+ * 'java'}) is made from it only for a group that becomes a finding (groupOf): a rule grouping by a field with a
+ * value per socket (peerAddress) keeps a group per socket, and each object and text a group holds counts (1M
+ * distinct peers: ~600 bytes a group, with a key text and a record made for each).
+ */
+type GroupId = string | number | null;
+
 interface GroupState {
-  group: Record<string, string | number | null>;
   count: number;
   value: number;
   /** Offenders with their sort value (largest first for sum/max). */
@@ -247,7 +264,7 @@ interface RuleState extends Listing {
   concern: readonly UndecidedKind[];
   /** Sockets matched after `findings`, listed but not made into findings yet (settle; EvaluatorContext.follows). */
   pending: SocketRecord[];
-  groups?: Map<string, GroupState>;
+  groups?: Map<GroupId, GroupState>;
   /** A socket its filter admits was seen (offered to it by dispatch), in this part or a following one. */
   offered: boolean;
 }
@@ -264,10 +281,8 @@ export interface FindingsListed {
  */
 export interface EvaluatorPartial {
   ruleIds: string[];
-  rules: { findings: Finding[]; omitted: number; offered: boolean; groups?: [string, GroupState][] }[];
+  rules: { findings: Finding[]; omitted: number; offered: boolean; groups?: [GroupId, GroupState][] }[];
 }
-
-const NO_PARTS: (string | number | null)[] = [];
 
 function offenderOf(s: SocketRecord): Offender {
   completeExtensions(s);
@@ -508,23 +523,13 @@ export class SnapshotEvaluator {
       value = v;
     }
     const by = agg.groupBy;
-    // the group's key: '[]' without groupBy; one field's value as JSON (strings quoted, so never equal to a
-    // number's), or the values' JSON array — one key form per rule, so they cannot be confused. (One field
-    // is the common case, and a rule grouping by a field with many values, say peerAddress, builds a key per
-    // socket: no array for it.)
-    let single: string | number | null = null;
-    let parts: (string | number | null)[] = NO_PARTS;
-    let key: string;
-    if (by.length === 0) key = '[]';
-    else if (by.length === 1) key = JSON.stringify((single = groupValue(s, by[0])));
-    else key = JSON.stringify((parts = by.map((k) => groupValue(s, k))));
+    const key: GroupId = by.length === 0 ? '[]' : by.length === 1 ? groupValue(s, by[0]) : JSON.stringify(by.map((k) => groupValue(s, k)));
     let g = st.groups!.get(key);
     if (!g) {
-      const group: Record<string, string | number | null> = {};
-      if (by.length === 1) group[by[0]] = single;
-      else by.forEach((k, i) => { group[k] = parts[i]; });
-      g = { group, count: 0, value: agg.fn === 'max' ? -Infinity : 0, offenders: [] };
-      st.groups!.set(key, g);
+      // its first socket: its value is the group's count (1), sum or max; its first offender is in an array of its
+      // own size (an empty array pushed to reserves 17 slots)
+      st.groups!.set(key, { count: 1, value, offenders: agg.top > 0 ? [{ value, offender: offenderOf(s) }] : [] });
+      return;
     }
     g.count++;
     if (agg.fn === 'count') g.value++;
@@ -705,34 +710,34 @@ export class SnapshotEvaluator {
     // Without grouping there is exactly one group, which exists even when nothing matched
     // (so "fewer than N listeners" can fire on an empty snapshot).
     if (agg.groupBy.length === 0 && groups.size === 0) {
-      groups.set('[]', { group: {}, count: 0, value: 0, offenders: [] });
+      groups.set('[]', { count: 0, value: 0, offenders: [] });
     }
-    const breaking: { g: GroupState; observed: number }[] = [];
-    for (const g of groups.values()) {
+    const breaking: { key: GroupId; g: GroupState }[] = [];
+    for (const [key, g] of groups) {
       // the largest value of no socket is no value: nothing to compare (a count or a sum of none is 0)
       if (agg.fn === 'max' && g.count === 0) continue;
-      const observed = g.value === -Infinity ? 0 : g.value;
-      if (compare(agg.op, observed, agg.threshold)) breaking.push({ g, observed });
+      if (compare(agg.op, g.value, agg.threshold)) breaking.push({ key, g });
     }
     // Worst groups first, so a capped list keeps the ones that matter.
     const descending = agg.op === 'gt' || agg.op === 'gte' || agg.op === 'eq';
-    breaking.sort((a, b) => (descending ? b.observed - a.observed : a.observed - b.observed));
-    const findings = breaking.slice(0, limit).map(({ g, observed }): Finding => {
+    breaking.sort((a, b) => (descending ? b.g.value - a.g.value : a.g.value - b.g.value));
+    const findings = breaking.slice(0, limit).map(({ key, g }): Finding => {
+      const group = groupOf(agg.groupBy, key);
       const offenders = g.offenders.map((o) => o.offender);
       return {
         ruleId: st.rule.meta.id,
         level: st.rule.level,
-        message: agg.message(g.group, observed, agg.threshold),
+        message: agg.message(group, g.value, agg.threshold),
         // a group without offenders (fewer than N sockets, or none) is the snapshot's as a whole: its first line,
         // not a socket that has nothing to do with it
         location: offenders[0]?.location ?? { file: this.ctx.file, line: 1 },
         host: this.ctx.host,
-        group: g.group,
-        observed,
+        group,
+        observed: g.value,
         threshold: agg.threshold,
         offenders,
         offendersOmitted: g.count - offenders.length,
-        fingerprint: groupFingerprint(st.rule.meta.id, this.ctx.host, g.group),
+        fingerprint: groupFingerprint(st.rule.meta.id, this.ctx.host, group),
       };
     });
     return { findings, count: breaking.length };
