@@ -137,8 +137,9 @@ function expandOne(arg: string, out: string[], skipped: Skipped): void {
         ...(hint ? { hint } : {}),
       }, ExitCode.snapshot);
     }
-    skipped.folders.push(...folders);
-    out.push(...files);
+    // one at a time: a fleet's folder may hold more files than a call takes arguments
+    for (const f of folders) skipped.folders.push(f);
+    for (const f of files) out.push(f);
     return;
   }
   if (!stat && GLOB_CHARS.test(arg)) {
@@ -149,7 +150,7 @@ function expandOne(arg: string, out: string[], skipped: Skipped): void {
     if (fs.existsSync(base)) walk(base, files, scan.glob.includes('**') || scan.glob.includes('/'));
     const matched = files.filter((f) => isMatch(f) || isMatch(path.relative('.', f)));
     if (matched.length === 0) throw new UserError({ file: arg, code: 'no-match', message: 'pattern matches no file' }, ExitCode.snapshot);
-    out.push(...matched);
+    for (const f of matched) out.push(f);
     return;
   }
   out.push(arg);

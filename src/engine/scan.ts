@@ -669,9 +669,10 @@ export async function runScan(opts: ScanOptions): Promise<ScanOutcome> {
         if (s) f.suppressed = s;
       }
     }
-    findings.push(...r.findings);
-    notEvaluated.push(...r.notEvaluated);
-    omitted.push(...r.omitted);
+    // one at a time: a snapshot's findings (--max-findings raised) may be more than a call takes arguments
+    for (const f of r.findings) findings.push(f);
+    for (const n of r.notEvaluated) notEvaluated.push(n);
+    for (const o of r.omitted) omitted.push(o);
   });
   const waivers = filters.flatMap((f) => f.report(snapshots, notEvaluated));
   const hostEntries = opts.rules.hostEntries?.(snapshots) ?? [];
