@@ -593,12 +593,15 @@ export class SsParser {
    * taken off its end) do not complete, a name with newlines perhaps — with port set, one whose INODE has not
    * reached that column yet (held: the bytes of its lines so far, each newline counted). Or (glued set) a line that
    * ends in an ss error message (stderr) written into it, its text before the message and that text's UTF-8 bytes,
-   * waiting for the rest of the line (stderrGlued).
+   * waiting for the rest of the line (stderrGlued). Or (probe set) the lines from a unix row on, held until rows
+   * after them tell the column of the table's ports (probeColumn).
    */
   private join?: {
     text: string; line: number; comm: number; sure?: boolean; at?: number;
-    lines?: string[]; bytes?: number[]; crs?: boolean[]; port?: number; held?: number; glued?: Glued;
+    lines?: string[]; bytes?: number[]; crs?: boolean[]; port?: number; held?: number; glued?: Glued; probe?: Probe;
   };
+  /** Whether the table being read has held its lines for its column once (probeColumn): a table does so once. */
+  private probed = false;
   private layout?: Layout;
   private inTop = true; // still in the leading `#` metadata block
   private summary?: SsSummary;
@@ -1233,6 +1236,7 @@ export class SsParser {
       };
       this.portCol = headerPort(text, 'Local Address:');
       this.peerCol = headerPort(text, 'Peer Address:');
+      this.probed = false;
       this.crlf = this.lineCr;
       // nothing is dropped unseen: text after the titles (a row glued on, junk) is reported
       const rest = titlesEnd(text, p);
@@ -1282,6 +1286,10 @@ export class SsParser {
       this.readHeldAgain();
       return;
     }
+    if (j.probe !== undefined) {
+      this.endProbe();
+      return;
+    }
     this.join = undefined;
     if (j.lines === undefined) {
       this.mainLine(j.text, j.line, true, j.sure, j.at);
@@ -1311,6 +1319,7 @@ export class SsParser {
   private tryJoin(text: string, lineNo: number): boolean {
     const j = this.join!;
     if (j.glued !== undefined) return this.gluedRest(text, lineNo);
+    if (j.probe !== undefined) return this.probeLine(text);
     if (j.port !== undefined) return this.heldName(text, lineNo);
     if (j.lines !== undefined) return this.tryNameJoin(text, lineNo);
     const close = text.indexOf(')');
@@ -1487,6 +1496,75 @@ export class SsParser {
     }
     this.readHeldAgain();
     return this.join !== undefined && this.tryJoin(text, lineNo);
+  }
+
+  /**
+   * Line `text` after a unix row read where no header or row told the column of the table's ports (a table without a
+   * header, `ss -H`, that starts with a unix row): the lines are held until rows tell it. The first row may be a name
+   * with newlines whose lines read as rows (`/x 1 * 2\ntcp LISTEN 0 128 0.0.0.0:23 0.0.0.0:*\ny`), which only the column
+   * tells apart (settle, heldName); no row within the first row's longest name can tell it, as it may be a line of that
+   * name. The rows after it can: ss ≥ 4.15 prints every row of a table with its local port (a unix socket's INODE) at
+   * one column, and no line of a name with newlines has a port or INODE of its own there — a name's bytes, newlines
+   * counted, push the real INODE to that column, so any INODE or port on a shorter line of it comes before. The
+   * column most of the first PROBE_ROWS rows past that name share (of a tie, the last) is the table's; then every line
+   * held is read again with it. Without rows that tell one (the end, ss ≤ 4.14's unaligned output) they are read as
+   * without a column.
+   */
+  private probeLine(text: string): boolean {
+    const j = this.join!;
+    const pr = j.probe!;
+    j.lines!.push(text);
+    j.bytes!.push(this.lineBytes);
+    j.crs!.push(this.lineCr);
+    pr.extent += this.lineBytes + 1;
+    if (pr.extent > UNIX_NAME_BYTES + 1 && text.charCodeAt(0) !== 9 /* TAB */) {
+      const seen = this.seen;
+      const segs = this.segs; // (cur's extension text, which a row read clears)
+      const r = this.row(text, j.line + j.lines!.length - 1, true);
+      if (typeof r !== 'string') {
+        const unix = this.rowUnix;
+        const port = byteOffset(text, unix ? this.rowInodeAt : this.rowPort);
+        const peer = byteOffset(text, unix ? this.rowPeerInodeAt : this.rowPeerPort);
+        if (port > 0) {
+          pr.ports.push(port);
+          pr.peers.push(peer);
+        }
+      }
+      this.seen = seen;
+      this.segs = segs;
+    }
+    if (pr.ports.length >= PROBE_ROWS || j.lines!.length >= PROBE_LINES) this.endProbe();
+    return true;
+  }
+
+  /** The lines held for the table's column (probeLine) read again, with the column their rows tell (if any). */
+  private endProbe(): void {
+    const j = this.join!;
+    const { ports, peers } = j.probe!;
+    this.join = undefined;
+    let port = PORT_UNKNOWN;
+    let most = 0;
+    for (const p of ports) {
+      let n = 0;
+      for (const q of ports) if (q === p) n++;
+      if (n > most || (n === most && p > port)) {
+        port = p;
+        most = n;
+      }
+    }
+    let peer = PORT_UNKNOWN;
+    for (let i = 0; i < ports.length; i++) {
+      if (ports[i] !== port) continue;
+      if (peer === PORT_UNKNOWN) peer = peers[i];
+      else if (peers[i] !== peer) peer = PORT_UNKNOWN - 1; // the rows of that column disagree on their peers'
+    }
+    this.portCol = port;
+    this.peerCol = peer < 0 ? PORT_UNKNOWN : peer;
+    const bytes = this.lineBytes;
+    const cr = this.lineCr;
+    for (let i = 0; i < j.lines!.length; i++) this.replayLine(j, i);
+    this.lineBytes = bytes;
+    this.lineCr = cr;
   }
 
   /**
@@ -1757,6 +1835,12 @@ export class SsParser {
     }
     const port = this.alignedPort();
     if (port < 0) {
+      if (this.portCol === PORT_UNKNOWN && !this.probed && this.stats.meta.source !== 'proc') {
+        this.probed = true;
+        this.seen = seen; // (read again with the column)
+        this.join = { text: s, line: lineNo, comm: 0, lines: [s], bytes: [this.lineBytes], crs: [this.lineCr], probe: { extent: 0, ports: [], peers: [] } };
+        return;
+      }
       this.takeRow(rec, s, lineNo);
       return;
     }
@@ -2654,6 +2738,20 @@ function unrecognised(s: string): string {
 }
 
 // ───────────────────────────── ss's stderr in its output ─────────────────────────────
+
+/** The columns of the rows past a first unix row's longest name (SsParser.probeLine). */
+interface Probe {
+  /** The bytes of the lines after the unix row, each with its newline. */
+  extent: number;
+  /** The column of each row's local port (a unix socket's INODE), and of its peer's. */
+  ports: number[];
+  peers: number[];
+}
+
+/** Rows past the first unix row's longest name whose columns tell the table's (SsParser.probeLine). */
+const PROBE_ROWS = 8;
+/** Lines held for them at most (a name of 108 newlines, and rows). */
+const PROBE_LINES = UNIX_NAME_BYTES + 64;
 
 /** A line that ends in an ss error message written into it (SsParser.stderrGlued): the message, the line, its bytes. */
 interface Glued {
