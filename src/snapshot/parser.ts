@@ -1533,7 +1533,7 @@ export class SsParser {
       this.seen = seen;
       this.segs = segs;
     }
-    if (pr.ports.length >= PROBE_ROWS || j.lines!.length >= PROBE_LINES) this.endProbe();
+    if (pr.ports.length >= PROBE_ROWS || j.lines!.length >= PROBE_LINES || pr.extent > PROBE_BYTES) this.endProbe();
     return true;
   }
 
@@ -2750,8 +2750,9 @@ interface Probe {
 
 /** Rows past the first unix row's longest name whose columns tell the table's (SsParser.probeLine). */
 const PROBE_ROWS = 8;
-/** Lines held for them at most (a name of 108 newlines, and rows). */
+/** Lines held for them at most (a name of 108 newlines, and rows), and their bytes. */
 const PROBE_LINES = UNIX_NAME_BYTES + 64;
+const PROBE_BYTES = 64 * 1024;
 
 /** A line that ends in an ss error message written into it (SsParser.stderrGlued): the message, the line, its bytes. */
 interface Glued {

@@ -166,6 +166,10 @@ describe('a unix row without its address, that later lines do not complete', () 
     expect(p.checkpoint()).toBeUndefined();
     for (let i = 0; i < 11; i++) p.write(`tcp LISTEN 0 128 0.0.0.0:${30 + i} 0.0.0.0:*\n`);
     expect(p.checkpoint()).toBeDefined();
+    // (and holds at most 64 KiB of them)
+    const q = new SsParser({ file: 'test.out' }, { socket() {}, unparsed() {} });
+    q.write('u_str LISTEN 0 1 /tmp/a 5 * 0\n' + `tcp LISTEN 0 128 0.0.0.0:23 0.0.0.0:*${' x'.repeat(40000)}\n`);
+    expect(q.checkpoint()).toBeDefined();
   });
 });
 
