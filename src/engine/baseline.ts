@@ -43,6 +43,26 @@ export function buildBaseline(report: ScanReport): BaselineFile {
 }
 
 /**
+ * The baseline's file text (`JSON.stringify(b, null, 2)` and a newline) in pieces, an entry at a time: the text of
+ * a baseline of 1M findings is ~200 MB, which would be held on top of the findings; a larger one would pass the
+ * longest string V8 can make.
+ */
+export function* baselineText(b: BaselineFile): Generator<string, void, undefined> {
+  const { findings, ...head } = b;
+  // the other keys as JSON.stringify indents them, `findings` last as buildBaseline orders them
+  const top = JSON.stringify({ ...head, findings: [] }, null, 2);
+  if (findings.length === 0) {
+    yield `${top}\n`;
+    return;
+  }
+  yield `${top.slice(0, -'[]\n}'.length)}[\n`;
+  for (let i = 0; i < findings.length; i++) {
+    yield `    ${JSON.stringify(findings[i], null, 2).replace(/\n/g, '\n    ')}${i < findings.length - 1 ? ',' : ''}\n`;
+  }
+  yield '  ]\n}\n';
+}
+
+/**
  * The largest baseline read: a fleet of 1,000 hosts with ~99,000 findings writes ~19 MB. The limit keeps a pipe
  * or device given by mistake (`--baseline /dev/zero`) from being read without end.
  */

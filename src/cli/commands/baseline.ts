@@ -1,7 +1,7 @@
 /** `socklint baseline SNAPSHOT... -o FILE|-`: today's findings, by fingerprint, for `scan --baseline`. */
 import { ExitCode } from '../../diagnostics';
 import { fileInputs, runScan } from '../../engine/scan';
-import { buildBaseline } from '../../engine/baseline';
+import { baselineText, buildBaseline } from '../../engine/baseline';
 import { writeFileAtomic } from '../../report';
 import { socklintVersion } from '../../version';
 import { checkHostName } from '../../host-name';
@@ -40,9 +40,8 @@ export async function baselineCommand(a: BaselineArgs): Promise<number> {
   printDiagnostics(snapshotErrors);
   if (snapshotErrors.length > 0) return ExitCode.snapshot;
   const baseline = buildBaseline(report);
-  const text = `${JSON.stringify(baseline, null, 2)}\n`;
-  if (toStdout) await writeStdout([text]);
-  else writeFileAtomic(a.output, text, { what: 'baseline' });
+  if (toStdout) await writeStdout(baselineText(baseline));
+  else writeFileAtomic(a.output, baselineText(baseline), { what: 'baseline' });
   warn(`recorded ${baseline.findings.length} finding(s) from ${report.snapshots.length} snapshot(s) ${toStdout ? 'on stdout' : `in ${a.output}`}`);
   if (report.summary.suppressed > 0) warn(`${report.summary.suppressed} waived finding(s) left out: they fail when their waiver expires`);
   if (report.notEvaluated.length > 0) {
