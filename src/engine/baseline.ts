@@ -29,15 +29,21 @@ export interface BaselineFile {
   findings: BaselineEntry[];
 }
 
+/**
+ * The findings to record (not suppressed, one per fingerprint), by host, rule and fingerprint. Each entry's sort
+ * key is made once: made in the comparison, two texts per comparison, ordering 1M findings made ~40M texts of
+ * garbage (~6 s of a 31 s `socklint baseline` with its collections).
+ */
 export function buildBaseline(report: ScanReport): BaselineFile {
   const seen = new Set<string>();
-  const findings: BaselineEntry[] = [];
+  const keyed: { key: string; entry: BaselineEntry }[] = [];
   for (const f of report.findings) {
     if (f.suppressed || seen.has(f.fingerprint)) continue; // (a waived finding's waiver decides: it fails once that ends)
     seen.add(f.fingerprint);
-    findings.push({ fingerprint: f.fingerprint, ruleId: f.ruleId, host: f.host, message: f.message });
+    keyed.push({ key: f.host + f.ruleId + f.fingerprint, entry: { fingerprint: f.fingerprint, ruleId: f.ruleId, host: f.host, message: f.message } });
   }
-  findings.sort((a, b) => compareText(a.host + a.ruleId + a.fingerprint, b.host + b.ruleId + b.fingerprint));
+  keyed.sort((a, b) => compareText(a.key, b.key));
+  const findings = keyed.map((k) => k.entry);
   const hosts = [...new Set(report.snapshots.map((s) => s.host))].sort(compareText);
   return { socklintBaseline: BASELINE_FORMAT, tool: { name: report.tool.name, version: report.tool.version }, createdAt: report.startedAt, hosts, findings };
 }
