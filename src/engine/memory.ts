@@ -118,6 +118,33 @@ export function checkRuleStateMemory(file: string, line: number, sockets: number
 }
 
 /**
+ * Rough heap cost of an unparsed line `socklint parse --format json` holds until its snapshot's sockets are written
+ * (~175 bytes measured for a line of junk: its text cut for reports, its reason), set high.
+ */
+export const UNPARSED_LINE_BYTES = 400;
+
+/** Unparsed lines held between two checks (checkUnparsedMemory): ~3 MB of them. */
+export const CHECK_UNPARSED_EVERY = 16384;
+
+/**
+ * Throws OutOfMemoryError naming `file`:`line` when the heap holds more than `share` of its limit with `held`
+ * unparsed lines of a snapshot kept for the json document of `socklint parse` (which lists them after the
+ * snapshot's sockets): a file of junk has an unparsed line per line, and V8 aborted the process with a native
+ * stack trace (400k lines in a 64 MiB old generation) instead of a message.
+ */
+export function checkUnparsedMemory(file: string, line: number, held: number, share = FINDINGS_HEAP_SHARE): void {
+  const over = heapOver(share, held * UNPARSED_LINE_BYTES);
+  if (over === undefined) return;
+  throw new OutOfMemoryError({
+    file,
+    line,
+    code: 'out-of-memory',
+    message: `${held} unparsed lines in, the json document's list of them fills ${over.used} MiB of the ${over.limit} MiB Node.js may use`,
+    hint: `use --format ndjson (one socket a line, unparsed lines on stderr as they are found), or ${MORE_MEMORY}`,
+  });
+}
+
+/**
  * Share of the heap limit from which what the rules kept of a part of a snapshot (the second range of a split
  * one) is sent to the thread that merges it only once that thread has checked it has room for it (scan.ts,
  * scanSplit: admit). A smaller part is sent at once: asking costs a round trip between the threads, and the

@@ -1,7 +1,9 @@
 /**
  * `socklint parse`: the parsed records. json = one document per run, ndjson = one socket per line; both are
  * written while parsing (nothing but the current record is held; a slow reader pauses the parse). Summary
- * and unparsed lines are kept in the json document; ndjson reports unparsed lines on stderr.
+ * and unparsed lines are kept in the json document (written after its sockets, a line at a time); ndjson reports
+ * unparsed lines on stderr as they are found. (A file of junk has a line of it per line: 1M of them were held for
+ * the end, and the json document's were copied and made into one text there — ~790 MB at 1M lines.)
  */
 import { ExitCode, UserError } from '../../diagnostics';
 import { snapshotFiles } from '../snapshots';
@@ -10,6 +12,7 @@ import { emptyCapture, noSocketsProblem, severalCapturesProblem } from '../../sn
 import type { SsSummary, UnparsedLine } from '../../snapshot/types';
 import { BufferedStdout, printDiagnostics, warn } from '../stdout';
 import { displayFile } from '../../report/paths';
+import { CHECK_UNPARSED_EVERY, OutOfMemoryError, checkUnparsedMemory } from '../../engine/memory';
 
 export async function parseCommand(args: string[], format: 'json' | 'ndjson', ssFlags?: string): Promise<number> {
   const inputs = snapshotFiles(args);
@@ -19,6 +22,7 @@ export async function parseCommand(args: string[], format: 'json' | 'ndjson', ss
   let firstSnapshot = true;
   for (const file of inputs) {
     const unparsed: UnparsedLine[] = [];
+    let first: UnparsedLine | undefined;
     const summaries: SsSummary[] = [];
     let pending: Promise<void> | undefined;
     let count = 0;
@@ -30,7 +34,13 @@ export async function parseCommand(args: string[], format: 'json' | 'ndjson', ss
           pending = out.write(format === 'json' ? `${count === 0 ? '\n' : ',\n'}${text}` : `${text}\n`) ?? pending;
           count++;
         },
-        unparsed(u) { unparsed.push(u); },
+        unparsed(u) {
+          if (format === 'json') {
+            if (unparsed.push(u) % CHECK_UNPARSED_EVERY === 0) checkUnparsedMemory(file, u.line, unparsed.length);
+          } else warn(unparsedWarning(file, u));
+          // (what a snapshot without any socket is said to be reads its first unparsed line)
+          if (first === undefined) first = u;
+        },
         summary(s) { summaries.push(s); },
         // a full stdout pipe (a slow reader) pauses the reading, so the output is never held in memory
         wait() {
@@ -41,23 +51,28 @@ export async function parseCommand(args: string[], format: 'json' | 'ndjson', ss
       }, { flags: ssFlags });
       if (pending) await pending;
       if (format === 'json') {
-        out.write(`],"unparsed":${JSON.stringify(unparsed.map((u) => ({ line: u.line, text: u.text, reason: u.reason })))}`);
+        out.write('],"unparsed":[');
+        for (let i = 0; i < unparsed.length; i++) {
+          const u = unparsed[i];
+          const full = out.write(`${i === 0 ? '' : ','}${JSON.stringify({ line: u.line, text: u.text, reason: u.reason })}`);
+          if (full) await full;
+        }
+        out.write(']');
         if (summaries.length > 0) out.write(`,"summary":${JSON.stringify(summaries[0])}`);
         if (Object.keys(stats.meta).length > 0) out.write(`,"meta":${JSON.stringify(stats.meta)}`);
         out.write(`,"stats":{"lines":${stats.lines},"sockets":${stats.sockets},"unparsed":${stats.unparsed}}}`);
-      } else {
-        for (const u of unparsed) warn(`${displayFile(file)}:${u.line}: unparsed line: ${u.reason}`);
       }
       const several = severalCapturesProblem(stats);
       if (several) {
         printDiagnostics([{ file, code: 'several-captures', ...several }]);
         failed = true;
       } else if (stats.sockets === 0 && summaries.length === 0 && !emptyCapture(stats)) {
-        printDiagnostics([{ file, code: 'no-sockets', ...noSocketsProblem(stats, unparsed[0]) }]);
+        printDiagnostics([{ file, code: 'no-sockets', ...noSocketsProblem(stats, first) }]);
         failed = true;
       }
     } catch (e) {
-      if (!(e instanceof UserError)) throw e;
+      // (running out of memory ends the run, exit 2, as it ends a scan)
+      if (!(e instanceof UserError) || e instanceof OutOfMemoryError) throw e;
       printDiagnostics(e.diagnostics);
       if (format === 'json') out.write(`],"error":${JSON.stringify(e.diagnostics[0]?.message ?? 'unreadable')}}`);
       failed = true;
@@ -67,4 +82,9 @@ export async function parseCommand(args: string[], format: 'json' | 'ndjson', ss
   if (format === 'json') out.write(']}\n');
   await out.flush();
   return failed ? ExitCode.snapshot : ExitCode.ok;
+}
+
+/** What `parse --format ndjson` says on stderr of an unparsed line. */
+function unparsedWarning(file: string, u: UnparsedLine): string {
+  return `${displayFile(file)}:${u.line}: unparsed line: ${u.reason}`;
 }
