@@ -9,7 +9,7 @@ import { securitySeverityAt, type Level, type RuleMeta } from '../engine/types';
 import type { CompareOp, CompiledAggregate, CompiledRule, GroupKey, AggregateFunction } from './types';
 import { ExitCode, UserError, didYouMean, escapeControl, type Diagnostic, type Position } from '../diagnostics';
 import { describeSocket, formatEndpoint } from '../snapshot/describe';
-import { GLOB_HINT, globProblem, picomatchLib } from './glob';
+import { GLOB_HINT, globProblem, globsMatcher } from './glob';
 import { FIELD_BY_NAME, FIELDS, FIELD_GROUPS, type FieldDef, type FieldValue } from './fields';
 import { cidrContains, ownCopy, parseCidr, parseIp, type Cidr, type IpAddress } from './address';
 import { compileRegex } from './regex';
@@ -798,11 +798,10 @@ class RuleCompiler {
         return (x) => {
           if (typeof x !== 'string') return false;
           if (!isMatch) {
-            const picomatch = picomatchLib();
             try {
               // flags s: `*` and `**` match a CR or LF too (a unix path may hold one; the kernel allows any byte
               // but NUL and `/`), so that no name slips past a rule such as `/tmp/**`
-              isMatch = picomatch(globs, { dot: true, flags: 's' });
+              isMatch = globsMatcher(globs, { dot: true, flags: 's' });
             } catch {
               isMatch = () => false; // picomatch accepts any pattern under its length limit; never crash a scan
             }
