@@ -147,7 +147,8 @@ export function writeFileAtomic(file: string, content: FileContent, options: Wri
   try {
     fd = fs.openSync(temporary, fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_EXCL, mode);
     writeContent(fd, content);
-    fs.fchmodSync(fd, mode);
+    // a file replaced keeps its mode exactly; a new one has the mode less the umask, as open gave it
+    if (found.mode !== undefined) fs.fchmodSync(fd, mode);
     fs.fsyncSync(fd);
     fs.closeSync(fd);
     fd = undefined;

@@ -35,6 +35,23 @@ describe('writeFileAtomic', () => {
     expect(fs.statSync(file).mode & 0o777).toBe(0o640);
   });
 
+  test('a new file is 0644 less the umask (reports.md); one replaced keeps its mode whatever the umask', () => {
+    const dir = tempDir();
+    const old = process.umask(0o027);
+    try {
+      const fresh = path.join(dir, 'new.json');
+      writeFileAtomic(fresh, '{}');
+      expect(fs.statSync(fresh).mode & 0o777).toBe(0o640);
+      const kept = path.join(dir, 'kept.json');
+      fs.writeFileSync(kept, 'old');
+      fs.chmodSync(kept, 0o664);
+      writeFileAtomic(kept, '{}');
+      expect(fs.statSync(kept).mode & 0o777).toBe(0o664);
+    } finally {
+      process.umask(old);
+    }
+  });
+
   test('missing folder: exit 2, names the folder, nothing left behind', () => {
     const dir = tempDir();
     const e = error(() => writeFileAtomic(path.join(dir, 'nope', 'out.xml'), 'x'));
