@@ -29,6 +29,8 @@ export interface Cidr {
    * though IPv4 is stored in their 128-bit space.
    */
   holdsV4: boolean;
+  /** The prefix as a 128-bit mask (made once: a rule tests it on every socket). */
+  mask: bigint;
 }
 
 const V4_MAPPED_PREFIX = 0xffffn << 32n;
@@ -125,7 +127,7 @@ export function parseCidr(text: string): Cidr | { error: string } {
   if (network !== ip.value) {
     return { error: `'${t}' has host bits set; the network is ${formatNetwork(network, isV4Text)}/${len}` };
   }
-  return { text: t, network, prefix, v4: isV4Text, holdsV4: prefix >= 96 && (network >> 32n) === 0xffffn };
+  return { text: t, network, prefix, v4: isV4Text, holdsV4: prefix >= 96 && (network >> 32n) === 0xffffn, mask };
 }
 
 function formatNetwork(v: bigint, v4: boolean): string {
@@ -145,8 +147,7 @@ function formatNetwork(v: bigint, v4: boolean): string {
  */
 export function cidrContains(cidr: Cidr, ip: IpAddress): boolean {
   if (ip.v4 && !cidr.holdsV4) return false;
-  const mask = cidr.prefix === 0 ? 0n : (ALL_ONES << BigInt(128 - cidr.prefix)) & ALL_ONES;
-  return (ip.value & mask) === cidr.network;
+  return (ip.value & cidr.mask) === cidr.network;
 }
 
 function mustCidr(t: string): Cidr {
