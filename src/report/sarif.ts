@@ -249,8 +249,15 @@ export function tooManyRunsNotice(report: ScanReport, files?: readonly string[])
   if (hosts <= SARIF_MAX_RUNS_PER_FILE) return undefined;
   const over = `${hosts} hosts are more than GitHub's ${SARIF_MAX_RUNS_PER_FILE} runs per SARIF file`;
   return files
-    ? `${over}: wrote ${files.join(', ')} (upload each on its own: upload-sarif joins a folder's files into one upload, see docs/reports.md)`
+    ? `${over}: wrote ${writtenFiles(files)} (upload each on its own: upload-sarif joins a folder's files into one upload, see docs/reports.md)`
     : `${over}: stdout got them all in one document, which GitHub code scanning rejects (--format sarif=PATH splits it: sarif=socklint.sarif writes socklint.sarif, socklint.2.sarif, … of ${SARIF_MAX_RUNS_PER_FILE} hosts each; see docs/reports.md)`;
+}
+
+/** Files listed in a notice: every one of a few; of many (a fleet's 250 parts), the first ones, how many, and the last. */
+const FILES_NAMED = 5;
+function writtenFiles(files: readonly string[]): string {
+  if (files.length <= FILES_NAMED + 1) return files.join(', ');
+  return `${files.slice(0, FILES_NAMED - 1).join(', ')}, … (${files.length} files in all) … ${files[files.length - 1]}`;
 }
 
 /** Hosts in the order the report first mentions them. */

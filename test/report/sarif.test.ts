@@ -370,4 +370,10 @@ test('past 20 hosts, stderr is told: of the files written, or that stdout holds 
   expect(tooManyRunsNotice(report, ['o.sarif', 'o.2.sarif'])).toBe(
     "21 hosts are more than GitHub's 20 runs per SARIF file: wrote o.sarif, o.2.sarif (upload each on its own: upload-sarif joins a folder's files into one upload, see docs/reports.md)",
   );
+  // a fleet's 250 parts: the first four, the count and the last, not 250 names on one line
+  const parts = ['o.sarif', ...Array.from({ length: 249 }, (_, k) => `o.${k + 2}.sarif`)];
+  expect(tooManyRunsNotice(report, parts)).toBe(
+    "21 hosts are more than GitHub's 20 runs per SARIF file: wrote o.sarif, o.2.sarif, o.3.sarif, o.4.sarif, … (250 files in all) … o.250.sarif (upload each on its own: upload-sarif joins a folder's files into one upload, see docs/reports.md)",
+  );
+  expect(tooManyRunsNotice(report, parts.slice(0, 6))).toContain('wrote o.sarif, o.2.sarif, o.3.sarif, o.4.sarif, o.5.sarif, o.6.sarif (');
 });
