@@ -4,11 +4,10 @@
  * before anything is scanned (exit 2). Produces the RuleSelector and the waiver filter the scan uses.
  */
 import * as path from 'node:path';
-import picomatch from 'picomatch';
 import { ExitCode, UserError, didYouMean, type Diagnostic } from '../diagnostics';
 import { loadYamlFile, schemaValidator, type PathSegment, type YamlSource } from '../rules/yaml-source';
 import { configSchema, loadRulePack } from '../rules/pack';
-import { GLOB_HINT, globProblem } from '../rules/glob';
+import { GLOB_HINT, globProblem, globTester, picomatchLib } from '../rules/glob';
 import { displayPath, relativeInside } from '../relative-path';
 import { compileCondition, tryCompileRule, type RuleDefinition } from '../rules/compile';
 import type { CompiledRule } from '../rules/types';
@@ -63,7 +62,7 @@ function checkGlobs(data: ConfigFile, source: YamlSource): void {
     const problem = globProblem(pattern);
     if (!problem) return;
     const shown = pattern.length > 80 ? `${pattern.slice(0, 77)}...` : pattern;
-    diagnostics.push({ file: source.file, ...source.positionOf(at), code: 'bad-glob', message: `${what} "${shown}" is not a valid glob: ${problem}`, ...(pattern.length > picomatch.constants.MAX_LENGTH ? {} : { hint: GLOB_HINT }) });
+    diagnostics.push({ file: source.file, ...source.positionOf(at), code: 'bad-glob', message: `${what} "${shown}" is not a valid glob: ${problem}`, ...(pattern.length > picomatchLib().constants.MAX_LENGTH ? {} : { hint: GLOB_HINT }) });
   };
   (data.hosts ?? []).forEach((h, i) => check(h?.match?.host, ['hosts', i, 'match', 'host'], 'host pattern'));
   (data.waivers ?? []).forEach((w, i) => {
@@ -272,7 +271,7 @@ export class ConfiguredRules implements RuleSelector {
       // the rules it may waive: the one it names, or those its glob matches (as WaiverFilter matches them)
       let defs: RuleDefinition[];
       if (/[*?[\]{}]/.test(w.rule)) {
-        const isMatch = picomatch(w.rule);
+        const isMatch = globTester(w.rule);
         defs = this.definitions.filter((x) => isMatch(x.id));
         if (defs.length === 0) {
           diagnostics.push({ file: src.file, ...src.positionOf(['waivers', i, 'rule']), code: 'unknown-rule', message: `no loaded rule matches "${w.rule}"`, hint: 'see `socklint rules list`' });
@@ -331,7 +330,7 @@ function atPackEntry(d: Diagnostic, config: LoadedConfig, resolved: readonly str
 }
 
 function hostMatcher(match: HostOverride['match']): (id: SnapshotIdentity) => boolean {
-  const host = match.host ? picomatch(match.host) : () => true;
+  const host = match.host ? globTester(match.host) : () => true;
   const labels = Object.entries(match.labels ?? {});
   return (id) => host(id.host) && labels.every(([k, v]) => id.labels[k] === v);
 }
