@@ -1409,12 +1409,28 @@ export class SsParser {
 
   /** Whether a (of line la) and b (of line lb; none: true) both read as socket rows, each with its addresses. */
   private rowsBoth(a: string, b: string | undefined, la: number, lb = la): boolean {
+    return typeof this.peekRow(a, la) !== 'string' && (b === undefined || typeof this.peekRow(b, lb) !== 'string');
+  }
+
+  /**
+   * Line `text` (of `lineNo`) read as a row only to tell what it is (rowsBoth, probeLine): the items it shows and
+   * the extension text of the record being read (which a row read clears) are as they were; what row() tells of the
+   * row (rowUnix, rowPort, …) is kept.
+   */
+  private peekRow(text: string, lineNo: number): SocketRecord | string {
     const seen = this.seen;
-    const segs = this.segs; // (cur's extension text, which a row read clears)
-    const both = typeof this.row(a, la, true) !== 'string' && (b === undefined || typeof this.row(b, lb, true) !== 'string');
-    this.seen = seen; // (the items of rows read only to be told)
+    const segs = this.segs;
+    const r = this.row(text, lineNo, true);
+    this.seen = seen;
     this.segs = segs;
-    return both;
+    return r;
+  }
+
+  /** Holds physical line `text` (of lineBytes UTF-8 bytes, its CR taken off or not) in the join being read. */
+  private holdLine(j: NonNullable<SsParser['join']>, text: string): void {
+    j.lines!.push(text);
+    j.bytes!.push(this.lineBytes);
+    j.crs!.push(this.lineCr);
   }
 
   /**
@@ -1427,14 +1443,11 @@ export class SsParser {
    */
   private tryNameJoin(text: string, lineNo: number): boolean {
     const j = this.join!;
-    const lines = j.lines!;
     const joined = j.text + '\n' + text;
     const seen = this.seen;
     let rec = this.row(joined, j.line, false);
     if (rec === NAME_JOIN) {
-      lines.push(text);
-      j.bytes!.push(this.lineBytes);
-      j.crs!.push(this.lineCr);
+      this.holdLine(j, text);
       j.text = joined;
       this.stats.kinds.joined++;
       return true;
@@ -1466,9 +1479,7 @@ export class SsParser {
     const start = j.held!;
     const joined = j.text + '\n' + t;
     if (start + bytes <= port) {
-      j.lines!.push(text);
-      j.bytes!.push(this.lineBytes);
-      j.crs!.push(this.lineCr);
+      this.holdLine(j, text);
       j.text = joined;
       j.held = start + bytes + 1;
       this.stats.kinds.joined++;
@@ -1513,15 +1524,10 @@ export class SsParser {
   private probeLine(text: string): boolean {
     const j = this.join!;
     const pr = j.probe!;
-    j.lines!.push(text);
-    j.bytes!.push(this.lineBytes);
-    j.crs!.push(this.lineCr);
+    this.holdLine(j, text);
     pr.extent += this.lineBytes + 1;
     if (pr.extent > UNIX_NAME_BYTES + 1 && text.charCodeAt(0) !== 9 /* TAB */) {
-      const seen = this.seen;
-      const segs = this.segs; // (cur's extension text, which a row read clears)
-      const r = this.row(text, j.line + j.lines!.length - 1, true);
-      if (typeof r !== 'string') {
+      if (typeof this.peekRow(text, j.line + j.lines!.length - 1) !== 'string') {
         const unix = this.rowUnix;
         const port = byteOffset(text, unix ? this.rowInodeAt : this.rowPort);
         const peer = byteOffset(text, unix ? this.rowPeerInodeAt : this.rowPeerPort);
@@ -1530,8 +1536,6 @@ export class SsParser {
           pr.peers.push(peer);
         }
       }
-      this.seen = seen;
-      this.segs = segs;
     }
     if (pr.ports.length >= PROBE_ROWS || j.lines!.length >= PROBE_LINES || pr.extent > PROBE_BYTES) this.endProbe();
     return true;
