@@ -742,5 +742,4 @@ export class SnapshotEvaluator {
     });
     return { findings, count: breaking.length };
   }
-
 }
