@@ -192,6 +192,10 @@ export class BaselineFilter implements FindingFilter {
   mayApply(ruleId: string, host: string): boolean {
     return this.pairs.has(`${host}\0${ruleId}`);
   }
+  /** It asks fingerprints only: the same whether or not a snapshot's field groups are known. */
+  readsFields(): boolean {
+    return false;
+  }
   suppress(f: Finding): Suppression | undefined {
     if (this.known.has(f.fingerprint)) return this.suppression;
     const former = formerFingerprint(f);

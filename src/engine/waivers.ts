@@ -212,6 +212,26 @@ export class WaiverFilter implements FindingFilter {
     return (all.named.get(host) ?? []).some((w) => !w.expired) || all.other.some((w) => !w.expired && w.hostMatch(host));
   }
 
+  /** Whether a waiver's `where:` reads field groups (`requires`), which suppress then asks `fields` about. */
+  readsFields(): boolean {
+    return this.waivers.some((w) => w.spec.where !== undefined && (w.spec.requires?.length ?? 0) > 0);
+  }
+
+  /** Each waiver's counts, in the config's order: matched, matched while expired, unchecked. */
+  usage(): number[] {
+    return this.waivers.flatMap((w) => [w.matched, w.matchedWhileExpired, w.unchecked]);
+  }
+
+  /** Adds the counts of a copy of this filter (same config, same time) on another thread. */
+  addUsage(usage: unknown): void {
+    const u = usage as number[];
+    this.waivers.forEach((w, i) => {
+      w.matched += u[3 * i];
+      w.matchedWhileExpired += u[3 * i + 1];
+      w.unchecked += u[3 * i + 2];
+    });
+  }
+
   /** `fields`: the field groups of the finding's snapshot (scan.ts availableFields), which a `where` may need. */
   suppress(f: Finding, fields?: ReadonlySet<FieldGroup>): Suppression | undefined {
     // (the fingerprint it had before undecided sockets were named by their likely table: a hash, made once)
