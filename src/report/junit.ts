@@ -14,6 +14,7 @@ import { suppressedCount, type Finding, type NotEvaluated, type Omitted, type Ru
 import { describeSocket } from '../snapshot/describe';
 import { displayFile } from './paths';
 import { yamlFlow, groupBy } from './group';
+import { levelIn } from './levels';
 import { prepareReport } from './redact';
 import { stripControl } from './sanitize';
 import type { FormatContext, Formatter } from './types';
@@ -271,7 +272,7 @@ function addCases(
       const unlisted = Math.max(0, active.length - JUNIT_FINDINGS_PER_CASE) + notListed;
       if (unlisted > 0) lines.push(`… and ${unlisted} more finding${unlisted === 1 ? '' : 's'} not listed`);
       if (waivedLines.length > 0) lines.push('', ...waivedLines);
-      testCase.failure(attr(message), active[0]?.level ?? rule?.level ?? 'error');
+      testCase.failure(attr(message), active[0]?.level ?? levelIn(snapshot, ruleId, rule?.level ?? 'error'));
       testCase.stacktrace(body(lines.join('\n')));
     } else if (waivedLines.length > 0) {
       skipWithReason(testCase, waivedLines.join('\n'));

@@ -5,9 +5,10 @@
  * `socklint_findings > 0` and dashboards don't lose a series when a problem goes away.
  * No sample timestamps: the textfile collector rejects them; the scan time is its own metric.
  */
-import { suppressedCount, type Level, type ScanReport } from '../engine/types';
+import { suppressedCount, type Level, type ScanReport, type SnapshotReport } from '../engine/types';
 import { prepareReport } from './redact';
 import { groupBy } from './group';
+import { levelIn } from './levels';
 import type { FormatContext, Formatter } from './types';
 
 type Labels = Record<string, string>;
@@ -64,14 +65,21 @@ class Series {
   }
 }
 
+/** A snapshot of the report, as its findings-not-listed (Omitted) name it: its host and file. */
+function snapshotKey(s: { host: string; file: string }): string {
+  return JSON.stringify([s.host, s.file]);
+}
+
 export function formatPrometheus(input: ScanReport, ctx: FormatContext): string {
   const report = prepareReport(input, ctx.redact);
-  // The level a rule has on a host: its config level (rules[]), or a host override (the snapshot's levels);
-  // zeros and counted-but-unlisted findings carry it, so a series keeps its labels as findings come and go.
+  // The level a rule has on a snapshot: its config level (rules[]), or a host override (the snapshot's levels);
+  // zeros and counted-but-unlisted findings carry it, so a series keeps its labels as findings come and go. Per
+  // snapshot, as each finding's own level: two snapshots of one host with different labels (a hosts: entry
+  // matching one of them) may give a rule two levels, and each level has its series.
   const ruleLevel = new Map<string, Level>(report.rules.map((r) => [r.id, r.level]));
-  const hostLevels = new Map<string, Record<string, Level>>();
-  for (const s of report.snapshots) if (s.levels) hostLevels.set(s.host, { ...s.levels, ...hostLevels.get(s.host) });
-  const levelOn = (host: string, ruleId: string): Level => hostLevels.get(host)?.[ruleId] ?? ruleLevel.get(ruleId) ?? 'warning';
+  const snapshotOf = new Map<string, SnapshotReport>();
+  for (const s of report.snapshots) if (s.levels && !snapshotOf.has(snapshotKey(s))) snapshotOf.set(snapshotKey(s), s);
+  const levelOn = (s: SnapshotReport | undefined, ruleId: string): Level => levelIn(s, ruleId, ruleLevel.get(ruleId) ?? 'warning');
   const findings = new Series();
   const suppressed = new Series();
   const sockets = new Series();
@@ -88,7 +96,7 @@ export function formatPrometheus(input: ScanReport, ctx: FormatContext): string 
     for (const [state, count] of Object.entries(s.states)) sockets.add({ host: s.host, state }, count);
     // Zeros first, so every evaluated rule has a series even when it found nothing.
     for (const ruleId of s.rulesEvaluated) {
-      findings.add({ host: s.host, rule: ruleId, severity: levelOn(s.host, ruleId) }, 0);
+      findings.add({ host: s.host, rule: ruleId, severity: levelOn(s, ruleId) }, 0);
     }
   }
   for (const f of report.findings) {
@@ -96,7 +104,7 @@ export function formatPrometheus(input: ScanReport, ctx: FormatContext): string 
     else findings.add({ host: f.host, rule: f.ruleId, severity: f.level }, 1);
   }
   for (const o of report.omitted) {
-    findings.add({ host: o.host, rule: o.ruleId, severity: levelOn(o.host, o.ruleId) }, o.count - suppressedCount(o));
+    findings.add({ host: o.host, rule: o.ruleId, severity: levelOn(snapshotOf.get(snapshotKey(o)), o.ruleId) }, o.count - suppressedCount(o));
     for (const [kind, n] of Object.entries(o.suppressed ?? {})) suppressed.add({ host: o.host, rule: o.ruleId, kind }, n);
   }
   // distinct rules per host, as the text report's "N rules not evaluated": a rule that could not run on three

@@ -16,6 +16,7 @@ import { describeSocket } from '../snapshot/describe';
 import { waiverCause, waiverHostMatcher } from '../engine/waivers';
 import { artifactUri, displayFile, fileUri } from './paths';
 import { groupBy, yamlFlow } from './group';
+import { levelIn } from './levels';
 import { prepareReport } from './redact';
 import { stripControl } from './sanitize';
 import { sha256Hex } from '../hash';
@@ -136,6 +137,24 @@ function ruleDescriptor(rule: RuleMeta, level: Level = rule.level): Sarif.Report
   };
   if (helpUri) descriptor.helpUri = helpUri;
   return descriptor;
+}
+
+/**
+ * A rule's level in a host's run: the one its snapshots give it — the config's, or a `hosts:` entry's for that
+ * host and those labels (SnapshotReport.levels). Two snapshots of one host with different labels may give it
+ * two: a descriptor has one `defaultConfiguration.level`, so it gets the most severe of them, and every result
+ * states its own snapshot's level (`result.level`, which SARIF and GitHub take over the rule's default). GitHub
+ * reads a security alert's score from the rule alone, so a host's alert is not ranked below the level one of
+ * its label sets gives the rule. Snapshots where the rule did not run (disabled there) give it no level.
+ */
+function runLevel(rule: RuleMeta, snapshots: readonly SnapshotReport[]): Level {
+  let level: Level | undefined;
+  for (const s of snapshots) {
+    if (!(s.levels !== undefined && Object.hasOwn(s.levels, rule.id)) && !s.rulesEvaluated.includes(rule.id)) continue;
+    const l = levelIn(s, rule.id, rule.level);
+    if (level === undefined || LEVEL_RANK[l] < LEVEL_RANK[level]) level = l;
+  }
+  return level ?? rule.level;
 }
 
 class Locator {
@@ -322,9 +341,13 @@ export function buildSarifLog(input: ScanReport, ctx: FormatContext): Sarif.Log 
         properties: { host: s.host, sockets: s.sockets, lines: s.lines, unparsed: s.unparsed },
       })),
     });
-    // a host override of a rule's level is the level of its descriptor in the host's run (each run is a host)
-    const levels = snapshots.find((s) => s.levels)?.levels;
-    report.rules.forEach((r, i) => runBuilder.addRule(new SarifRuleBuilder(levels?.[r.id] ? ruleDescriptor(r, levels[r.id]) : descriptors[i])));
+    // a host override of a rule's level is the level of its descriptor in the host's run (each run is a host);
+    // each result carries its own snapshot's level whatever the descriptor says (runLevel)
+    const overridden = snapshots.some((s) => s.levels);
+    report.rules.forEach((r, i) => {
+      const level = overridden ? runLevel(r, snapshots) : r.level;
+      runBuilder.addRule(new SarifRuleBuilder(level !== r.level ? ruleDescriptor(r, level) : descriptors[i]));
+    });
 
     // Cap at GitHub's limit, keeping what matters most: unsuppressed first, then by level.
     const findings = (findingsOf.get(host) ?? [])

@@ -197,3 +197,15 @@ describe('JUnit: findings past the cap that are waived', () => {
     expect(some).toContain('… and 1 more waived finding not listed');
   });
 });
+
+test('JUnit: a failure of findings all past the cap has its snapshot\'s level (a hosts: entry\'s), not the config\'s', () => {
+  const report = sampleReport();
+  const web = report.snapshots.find((s) => s.host === 'web-1.example.com')!;
+  web.levels = { 'telnet-listening': 'note' };
+  const telnet = report.findings.find((f) => f.ruleId === 'telnet-listening')!;
+  telnet.level = 'note';
+  telnet.suppressed = { kind: 'baseline', reason: 'already in baseline bl.json' };
+  // the one listed is baselined, the 3 counted past the cap are not: the failure has no listed finding to take its level from
+  const m = /<testcase [^>]*name="telnet-listening:[^"]*"[^>]*>\s*<failure [^>]*type="([^"]*)"/.exec(junit(report));
+  expect(m?.[1]).toBe('note');
+});

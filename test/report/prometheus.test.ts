@@ -93,3 +93,29 @@ describe('Prometheus textfile', () => {
     expect(text).toContain('host="we\\"ird\\\\host\\nname"');
   });
 });
+
+describe('Prometheus: one host, two label sets, two levels of a rule', () => {
+  /** db-1 captured twice: as it is, and labelled role=db, where a hosts: entry gives telnet-listening note. */
+  function twoLabelSets(labelledFirst: boolean) {
+    const report = sampleReport();
+    const plain = report.snapshots.find((s) => s.host === 'db-1')!;
+    const labelled = { ...plain, file: 'snapshots/db-1.role-db.ss', labels: { role: 'db' }, levels: { 'telnet-listening': 'note' as const } };
+    report.snapshots.splice(report.snapshots.indexOf(plain) + (labelledFirst ? 0 : 1), 0, labelled);
+    return report;
+  }
+  const telnet = (text: string) =>
+    parse(text).filter((s) => s.name === 'socklint_findings' && s.labels.startsWith('host="db-1",rule="telnet-listening",')).map((s) => [s.labels.replace(/.*severity=/, ''), s.value]);
+
+  test.each([false, true])('each snapshot\'s zero series carries its own level, whichever comes first (labelled first: %s)', (labelledFirst) => {
+    expect(telnet(formatters.prometheus.format(twoLabelSets(labelledFirst), CTX)).sort()).toEqual([['"note"', 0], ['"warning"', 0]]);
+  });
+
+  test('findings counted but not listed take their own snapshot\'s level', () => {
+    const report = twoLabelSets(true);
+    report.omitted.push(
+      { ruleId: 'telnet-listening', host: 'db-1', file: 'snapshots/db-1.ss', count: 2 },
+      { ruleId: 'telnet-listening', host: 'db-1', file: 'snapshots/db-1.role-db.ss', count: 5 },
+    );
+    expect(telnet(formatters.prometheus.format(report, CTX)).sort()).toEqual([['"note"', 5], ['"warning"', 2]]);
+  });
+});

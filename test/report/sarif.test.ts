@@ -377,3 +377,50 @@ test('past 20 hosts, stderr is told: of the files written, or that stdout holds 
   );
   expect(tooManyRunsNotice(report, parts.slice(0, 6))).toContain('wrote o.sarif, o.2.sarif, o.3.sarif, o.4.sarif, o.5.sarif, o.6.sarif (');
 });
+
+describe('one host, two label sets, two levels of a rule', () => {
+  /**
+   * db-1 captured twice: once as it is (no-public-db at the config's error), once labelled role=db, where a
+   * hosts: entry gives no-public-db note — its snapshot's `levels` — and a finding of it at note.
+   */
+  function twoLabelSets(labelledFirst: boolean): ScanReport {
+    const report = sampleReport();
+    const plain = report.snapshots.find((s) => s.host === 'db-1')!;
+    const labelled = { ...plain, file: 'snapshots/db-1.role-db.ss', labels: { role: 'db' }, unparsed: 0, unparsedLines: [], levels: { 'no-public-db': 'note' as const } };
+    const mysql = report.findings.find((f) => f.host === 'db-1')!;
+    report.findings.push({ ...mysql, level: 'note', location: { file: labelled.file, line: 14 }, socket: { ...mysql.socket!, location: { file: labelled.file, line: 14 } } });
+    report.snapshots.splice(report.snapshots.indexOf(plain) + (labelledFirst ? 0 : 1), 0, labelled);
+    return report;
+  }
+  const dbRun = (log: Sarif.Log) => log.runs.find((r) => r.automationDetails?.id === 'socklint/db-1/')!;
+
+  test.each([false, true])('each result carries its own snapshot\'s level; the descriptor the most severe, whichever comes first (labelled first: %s)', (labelledFirst) => {
+    const log = sarif(twoLabelSets(labelledFirst));
+    expect(validate(log).errors).toBeNull();
+    const run = dbRun(log);
+    const levels = run.results!.filter((r) => r.ruleId === 'no-public-db').map((r) => [r.locations![0].physicalLocation!.artifactLocation!.uri, r.level]);
+    expect(levels).toEqual(expect.arrayContaining([['snapshots/db-1.ss', 'error'], ['snapshots/db-1.role-db.ss', 'note']]));
+    // one defaultConfiguration: error, with its score in error's band (8.1, high), not the labelled snapshot's
+    // note (3.9, low) for every alert of the host, as GitHub reads the score of the rule only
+    const descriptor = run.tool.driver.rules!.find((r) => r.id === 'no-public-db')!;
+    expect(descriptor).toMatchObject({ defaultConfiguration: { level: 'error' }, properties: { 'security-severity': '8.1' } });
+  });
+
+  test('a snapshot where the rule did not run gives it no level: the labelled one\'s is the run\'s', () => {
+    const report = twoLabelSets(false);
+    const plain = report.snapshots.find((s) => s.file === 'snapshots/db-1.ss')!;
+    plain.rulesEvaluated = plain.rulesEvaluated.filter((id) => id !== 'no-public-db');
+    report.findings = report.findings.filter((f) => !(f.ruleId === 'no-public-db' && f.location.file === plain.file));
+    const descriptor = dbRun(sarif(report)).tool.driver.rules!.find((r) => r.id === 'no-public-db')!;
+    expect(descriptor).toMatchObject({ defaultConfiguration: { level: 'note' }, properties: { 'security-severity': '3.9' } });
+  });
+
+  (multitool ? test : test.skip)('the SARIF Multitool finds nothing to say of a run whose results differ from their rule\'s level', () => {
+    const dir = tempDir();
+    const input = path.join(dir, 'labels.sarif');
+    fs.writeFileSync(input, formatters.sarif.format(twoLabelSets(true), CTX));
+    const { status, problems } = multitoolValidate(multitool!, input, path.join(dir, 'labels.validation.sarif'));
+    expect(problems).toEqual([]);
+    expect(status).toBe(0);
+  });
+});
