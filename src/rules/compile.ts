@@ -129,6 +129,7 @@ export function compileCondition(value: unknown, source: PositionSource, path: P
   const def: RuleDefinition = { id: '', raw: { match: value } as unknown as RawRule, source, path: [], vars: {} };
   const c = new RuleCompiler(def, {});
   const match = c.condition(value, path);
+  if (c.diagnostics.length === 0) noteValueDemands(match, value);
   return { match: c.diagnostics.length ? undefined : match, requires: c.requires(), diagnostics: c.diagnostics };
 }
 
@@ -528,20 +529,9 @@ class RuleCompiler {
     return pred;
   }
 
-  /**
-   * The values a top-level `key:` of a condition lists — shorthand (`tcp`, `[80, 443]`), `{eq: …}` or `{in: […]}`
-   * — when every one passes `plain` (not a variable or a range), else undefined.
-   */
+  /** literalValues (beside socketFilterOf, where a waiver's value demands are read by it too). */
   private plainValues<T>(cond: Record<string, unknown>, key: string, plain: (x: unknown) => x is T): ReadonlySet<T> | undefined {
-    if (!Object.prototype.hasOwnProperty.call(cond, key)) return undefined;
-    let spec = cond[key];
-    if (spec !== null && typeof spec === 'object' && !Array.isArray(spec)) {
-      const ops = Object.keys(spec);
-      if (ops.length !== 1 || (ops[0] !== 'eq' && ops[0] !== 'in')) return undefined;
-      spec = (spec as Record<string, unknown>)[ops[0]];
-    }
-    const list = Array.isArray(spec) ? spec : [spec];
-    return list.length > 0 && list.every(plain) ? new Set(list) : undefined;
+    return literalValues(cond, key, plain);
   }
 
   /**
@@ -1287,6 +1277,65 @@ const SOCKET_FILTERS = new WeakMap<Pred, SocketFilter>();
  */
 export function socketFilterOf(match: (s: SocketRecord) => boolean): SocketFilter | undefined {
   return SOCKET_FILTERS.get(match);
+}
+
+/**
+ * A top-level conjunct of a condition that demands one of some literal values of a field (`local.address: 10.0.0.5`,
+ * `process.name: {in: [nginx, haproxy]}`, `local.port: [80, 443]`): a socket whose value — of a list field, none of
+ * whose values — is one of them cannot match. The compiled predicate compares them by identity (`===`, a Set's
+ * `has`): an address as ss printed it and the parser kept it (no brackets, no `%iface`), with no normalisation of
+ * IPv6 or IPv4-mapped forms, so `values` looked up in a Map by the socket's own value answer as it does.
+ */
+export interface ValueDemand {
+  field: DemandField;
+  values: ReadonlySet<number | string>;
+}
+
+/**
+ * The fields a demand is read of, as those by which a waiver is best found first: an address or a process name
+ * tells one service, a port less (`local.port: 443` of many).
+ */
+const DEMAND_FIELDS = ['local.address', 'peer.address', 'process.name', 'local.port', 'peer.port'] as const;
+type DemandField = (typeof DEMAND_FIELDS)[number];
+
+const VALUE_DEMANDS = new WeakMap<Pred, readonly ValueDemand[]>();
+
+/**
+ * The value demands of a condition compiled by compileCondition (a waiver's `where:`), in the order of
+ * DEMAND_FIELDS; none for a condition compiled otherwise. Values that are not plain — a `$variable`, a port range,
+ * any other operator, `not:`, a branch of `any:` — demand nothing here (the predicate alone decides them).
+ */
+export function valueDemandsOf(match: (s: SocketRecord) => boolean): readonly ValueDemand[] {
+  return VALUE_DEMANDS.get(match) ?? [];
+}
+
+function noteValueDemands(match: Pred, cond: unknown): void {
+  if (cond === null || typeof cond !== 'object' || Array.isArray(cond)) return;
+  const demands: ValueDemand[] = [];
+  for (const field of DEMAND_FIELDS) {
+    const plain = FIELD_BY_NAME.get(field)!.type === 'number'
+      ? (x: unknown): x is number => Number.isInteger(x)
+      : (x: unknown): x is string => typeof x === 'string' && !x.startsWith('$');
+    const values = literalValues<number | string>(cond as Record<string, unknown>, field, plain);
+    if (values) demands.push({ field, values });
+  }
+  if (demands.length > 0) VALUE_DEMANDS.set(match, demands);
+}
+
+/**
+ * The values a top-level `key:` of a condition lists — shorthand (`tcp`, `[80, 443]`), `{eq: …}` or `{in: […]}`
+ * — when every one passes `plain` (not a variable or a range), else undefined.
+ */
+function literalValues<T>(cond: Record<string, unknown>, key: string, plain: (x: unknown) => x is T): ReadonlySet<T> | undefined {
+  if (!Object.prototype.hasOwnProperty.call(cond, key)) return undefined;
+  let spec = cond[key];
+  if (spec !== null && typeof spec === 'object' && !Array.isArray(spec)) {
+    const ops = Object.keys(spec);
+    if (ops.length !== 1 || (ops[0] !== 'eq' && ops[0] !== 'in')) return undefined;
+    spec = (spec as Record<string, unknown>)[ops[0]];
+  }
+  const list = Array.isArray(spec) ? spec : [spec];
+  return list.length > 0 && list.every(plain) ? new Set(list) : undefined;
 }
 
 function allOf(preds: Pred[]): Pred {
