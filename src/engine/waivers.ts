@@ -9,7 +9,7 @@ import type { FindingFilter } from './scan';
 import { formerFingerprint } from './fingerprint';
 import { globTester, literalGlob } from '../rules/glob';
 import { FIELD_BY_NAME } from '../rules/fields';
-import { socketFilterOf } from '../rules/compile';
+import { valueDemandsOf, type ValueDemand } from '../rules/compile';
 
 export interface WaiverSpec {
   rule: string;
@@ -72,15 +72,31 @@ interface ByHost {
 /**
  * The waivers whose `rule:` matches one rule id, indexed so that a finding is asked only of those that may match
  * it: the fingerprint waivers are found by the finding's fingerprint (WaiverFilter.byFingerprint), those whose
- * `where:` demands values of a port by the socket's port, the rest by host.
+ * `where:` demands values of a field (an address, a process name, a port: valueDemand) by the socket's value of
+ * it, the rest by host.
  */
 interface RuleWaivers {
   /** Every waiver of the rule (mayApply). */
   all: ByHost;
-  /** Neither a fingerprint nor a port demand. */
+  /** Neither a fingerprint nor a value demand. */
   general: ByHost;
-  /** A `where:` demanding one of some values of a port field and reading no field group (see portDemand): by the port. */
-  byPort: { get: (s: SocketRecord) => unknown; waivers: Map<number, WaiverState[]> }[];
+  /** Those with a value demand: one index per field and set of field groups their `where:` reads. */
+  byValue: ValueIndex[];
+}
+
+/** Waivers whose `where:` demands values of one field (valueDemand), by the values, all reading the same field groups. */
+interface ValueIndex {
+  /** The field's value of a socket; of a list field (process.name), its values: any of them may be the one. */
+  get: (s: SocketRecord) => unknown;
+  list: boolean;
+  /**
+   * The field groups their `where:` reads (WaiverSpec.requires). On a snapshot lacking one, none of them applies and
+   * each counts as unchecked whatever the socket's value (WaiverReport.whereNotEvaluated): they are all asked there.
+   */
+  requires: readonly FieldGroup[];
+  waivers: Map<unknown, WaiverState[]>;
+  /** All of them, for a snapshot lacking a group of `requires`. */
+  all: ByHost;
 }
 
 function byHost(waivers: readonly WaiverState[]): ByHost {
@@ -94,17 +110,24 @@ function byHost(waivers: readonly WaiverState[]): ByHost {
 }
 
 /**
- * The port field and values a waiver's `where:` demands (a top-level `local.port: 5432` or `{in: […]}`: a socket
- * with another port cannot match), when it reads no field group: such a waiver is looked up by the finding's port.
- * (One that reads a field group stays with the others: on a snapshot lacking the group it counts as unchecked,
- * whatever the port — WaiverReport.whereNotEvaluated.)
+ * The field and values a waiver's `where:` demands (a top-level `local.address: 10.0.0.5`, `process.name: {in: […]}`,
+ * `local.port: 5432`: a socket with none of them cannot match; valueDemandsOf), by which it is looked up: the first
+ * of those it demands. A fingerprint waiver is found by its fingerprint instead.
  */
-function portDemand(spec: WaiverSpec): { field: string; values: ReadonlySet<number> } | undefined {
-  if (spec.where === undefined || spec.fingerprint !== undefined || (spec.requires?.length ?? 0) > 0) return undefined;
-  return socketFilterOf(spec.where)?.value;
+function valueDemand(spec: WaiverSpec): ValueDemand | undefined {
+  if (spec.where === undefined || spec.fingerprint !== undefined) return undefined;
+  return valueDemandsOf(spec.where)[0];
 }
 
-/** Merges lists of waivers, each in the config's order, into one in that order. */
+/** Whether a snapshot of field groups `fields` (undefined: not known, taken as all) lacks one of `requires`. */
+function lacks(fields: ReadonlySet<FieldGroup> | undefined, requires: readonly FieldGroup[]): boolean {
+  return fields !== undefined && requires.some((g) => !fields.has(g));
+}
+
+/**
+ * Merges lists of waivers, each in the config's order, into one in that order, each waiver once (a socket of two
+ * processes finds a waiver naming both by each name).
+ */
 function inOrder(lists: readonly (readonly WaiverState[])[]): readonly WaiverState[] {
   if (lists.length === 0) return [];
   if (lists.length === 1) return lists[0];
@@ -116,7 +139,8 @@ function inOrder(lists: readonly (readonly WaiverState[])[]): readonly WaiverSta
       if (at[i] < lists[i].length && (best < 0 || lists[i][at[i]].order < lists[best][at[best]].order)) best = i;
     }
     if (best < 0) return out;
-    out.push(lists[best][at[best]++]);
+    const w = lists[best][at[best]++];
+    if (out[out.length - 1] !== w) out.push(w);
   }
 }
 
@@ -149,36 +173,50 @@ export class WaiverFilter implements FindingFilter {
     let r = this.byRule.get(ruleId);
     if (r !== undefined) return r;
     const all = this.waivers.filter((w) => w.ruleMatch(ruleId));
-    const byPort = new Map<string, Map<number, WaiverState[]>>();
+    // by field and field groups read
+    const byValue = new Map<string, { field: string; requires: readonly FieldGroup[]; waivers: Map<unknown, WaiverState[]>; all: WaiverState[] }>();
     const general: WaiverState[] = [];
     for (const w of all) {
       if (w.spec.fingerprint !== undefined) continue;
-      const demand = portDemand(w.spec);
+      const demand = valueDemand(w.spec);
       if (demand === undefined) { general.push(w); continue; }
-      let ports = byPort.get(demand.field);
-      if (ports === undefined) byPort.set(demand.field, (ports = new Map()));
-      for (const port of demand.values) ports.get(port)?.push(w) ?? ports.set(port, [w]);
+      const requires = w.spec.requires ?? [];
+      const key = `${demand.field} ${requires.join(' ')}`;
+      let index = byValue.get(key);
+      if (index === undefined) byValue.set(key, (index = { field: demand.field, requires, waivers: new Map(), all: [] }));
+      index.all.push(w);
+      for (const v of demand.values) index.waivers.get(v)?.push(w) ?? index.waivers.set(v, [w]);
     }
     r = {
       all: byHost(all),
       general: byHost(general),
-      byPort: [...byPort].map(([field, waivers]) => ({ get: FIELD_BY_NAME.get(field)!.get, waivers })),
+      byValue: [...byValue.values()].map(({ field, requires, waivers, all: theirs }) => {
+        const def = FIELD_BY_NAME.get(field)!;
+        return { get: def.get, list: def.list === true, requires, waivers, all: byHost(theirs) };
+      }),
     };
     this.byRule.set(ruleId, r);
     return r;
   }
 
-  /** The waivers that may match `f`, in the config's order: those its rule, host, fingerprint and port do not rule out. */
-  private candidates(f: Finding, former: string | undefined): readonly WaiverState[] {
-    const r = this.forRule(f.ruleId);
+  /** The waivers that may match `f`, in the config's order: those its rule, host, fingerprint and socket's values do not rule out. */
+  private candidates(r: RuleWaivers, f: Finding, fields: ReadonlySet<FieldGroup> | undefined, former: string | undefined): readonly WaiverState[] {
     const lists: (readonly WaiverState[])[] = [];
     const add = (l: readonly WaiverState[] | undefined) => { if (l !== undefined && l.length > 0) lists.push(l); };
     add(r.general.named.get(f.host));
     add(r.general.other);
+    // (a waiver with a `where:` matches no finding without a socket, nor counts it as unchecked)
     if (f.socket !== undefined) {
-      for (const p of r.byPort) {
-        const port = p.get(f.socket);
-        if (typeof port === 'number') add(p.waivers.get(port));
+      for (const index of r.byValue) {
+        if (lacks(fields, index.requires)) {
+          // none of them applies, and each counts the finding as unchecked
+          add(index.all.named.get(f.host));
+          add(index.all.other);
+          continue;
+        }
+        const v = index.get(f.socket);
+        if (!index.list) add(index.waivers.get(v));
+        else if (Array.isArray(v)) for (const x of v) add(index.waivers.get(x));
       }
     }
     add(this.byFingerprint.get(f.fingerprint));
@@ -236,7 +274,8 @@ export class WaiverFilter implements FindingFilter {
   suppress(f: Finding, fields?: ReadonlySet<FieldGroup>): Suppression | undefined {
     // (the fingerprint it had before undecided sockets were named by their likely table: a hash, made once)
     const former = this.byFingerprint.size > 0 ? formerFingerprint(f) : undefined;
-    for (const w of this.candidates(f, former)) {
+    const r = this.forRule(f.ruleId);
+    for (const w of this.candidates(r, f, fields, former)) {
       if (!this.matches(w, f, fields, former)) continue;
       if (w.expired) { w.matchedWhileExpired++; continue; }
       w.matched++;
