@@ -155,3 +155,116 @@ function expandOne(arg: string, out: string[], skipped: Skipped): void {
   }
   out.push(arg);
 }
+
+/** How much of a snapshot's start recordedHosts reads first, and at most (a capture's header is ~500 bytes). */
+const HEADER_BYTES = [4 * 1024, 64 * 1024];
+
+/**
+ * The host each snapshot file's capture header records — its `# host:` line among the `#` lines before the table,
+ * read as the scan reads them (by the parser, the last such line winning, the key in any case; a blank one names
+ * no host: '') — from the file's first bytes alone, before it is scanned (~0.1 ms a file). undefined where that
+ * cannot be told without reading the whole snapshot: stdin, a pipe or device (reading would take its bytes from
+ * the scan), a file that cannot be read, binary data, or a header that has not ended in the first 64 KiB.
+ */
+export async function recordedHosts(files: readonly string[]): Promise<(string | undefined)[]> {
+  const buf = Buffer.allocUnsafe(HEADER_BYTES[HEADER_BYTES.length - 1]); // one for all: the parser keeps no chunk
+  const hosts: (string | undefined)[] = [];
+  for (const file of files) hosts.push(await recordedHost(file, buf));
+  return hosts;
+}
+
+async function recordedHost(file: string, buf: Buffer): Promise<string | undefined> {
+  if (file === '-') return undefined;
+  let fd: number | undefined;
+  try {
+    if (!fs.statSync(file).isFile()) return undefined;
+    fd = fs.openSync(file, 'r');
+    for (const size of HEADER_BYTES) {
+      const n = fs.readSync(fd, buf, 0, size, 0);
+      const host = await headerHost(file, buf.subarray(0, n), n < size);
+      if (host !== undefined || n < size) return host;
+    }
+    return undefined;
+  } catch {
+    return undefined; // the scan reads it and says what is wrong with it
+  } finally {
+    if (fd !== undefined) fs.closeSync(fd);
+  }
+}
+
+/** The host `head`, the start of `file` (all of it when `whole`), records; undefined when its header goes on past it. */
+async function headerHost(file: string, head: Buffer, whole: boolean): Promise<string | undefined> {
+  const { parseSnapshotFile, utf16Of } = await import('../snapshot/source');
+  const { startsGzip } = await import('../snapshot/gzip');
+  let text = head;
+  if (startsGzip(text)) {
+    // what the start decompresses to, no more of it than of a plain file
+    const out = await gunzipStart(text, head.length);
+    if (out.cut) whole = false;
+    text = out.text;
+  }
+  const utf16 = utf16Of(text);
+  if (utf16) text = Buffer.from(new TextDecoder(utf16).decode(text, { stream: !whole }), 'utf8');
+  // the parser reads up to the first line that may end the header (a table's header, a row), not the rows after
+  const end = headerEnd(text);
+  if (end !== undefined && end < text.length) {
+    text = text.subarray(0, end);
+    whole = false;
+  }
+  if (!whole) {
+    // whole lines only: the last one may be cut in the middle of a `# host:` value
+    const end = text.lastIndexOf(0x0a);
+    if (end < 0) return undefined;
+    text = text.subarray(0, end + 1);
+  }
+  let host = '';
+  const stats = await parseSnapshotFile(file, {
+    socket: () => undefined,
+    unparsed: () => undefined,
+    // as the scan's collector keeps them: the key in lower case, a later line winning
+    meta: (key, value) => { if (key.toLowerCase() === 'host') host = value; },
+  }, { input: (async function* () { yield text; })() });
+  // a table's header or a socket row ends the header for sure (ss's stderr glued in before it may not)
+  const ended = stats.kinds.header > 0 || stats.kinds.socket > 0 || stats.kinds.summary > 0;
+  return whole || ended ? host : undefined;
+}
+
+/**
+ * Where the first line of `text` that is neither a `#` line nor blank ends (past its newline): the line that ends
+ * a snapshot's header, unless the parser finds it is none (ss's stderr glued into it, a blank of other spaces);
+ * undefined when no whole line is one.
+ */
+function headerEnd(text: Buffer): number | undefined {
+  let pos = text.length >= 3 && text[0] === 0xef && text[1] === 0xbb && text[2] === 0xbf ? 3 : 0; // BOM
+  while (pos < text.length) {
+    const nl = text.indexOf(0x0a, pos);
+    if (nl < 0) return undefined;
+    if (text[pos] !== 0x23 /* # */) {
+      let i = pos;
+      while (i < nl && (text[i] === 0x20 || text[i] === 0x09 || text[i] === 0x0d || text[i] === 0x0b || text[i] === 0x0c)) i++;
+      if (i < nl) return nl + 1;
+    }
+    pos = nl + 1;
+  }
+  return undefined;
+}
+
+/** The first `max` bytes `gz`, the start of a gzip stream, decompresses to (a stream cut short gives what it can). */
+async function gunzipStart(gz: Buffer, max: number): Promise<{ text: Buffer; cut: boolean }> {
+  const zlib = await import('node:zlib');
+  const gunzip = zlib.createGunzip({ finishFlush: zlib.constants.Z_SYNC_FLUSH });
+  gunzip.end(gz);
+  const parts: Buffer[] = [];
+  let n = 0;
+  try {
+    for await (const c of gunzip) {
+      parts.push(c as Buffer);
+      n += (c as Buffer).length;
+      if (n > max) break;
+    }
+  } finally {
+    gunzip.destroy();
+  }
+  const text = Buffer.concat(parts);
+  return n > max ? { text: text.subarray(0, max), cut: true } : { text, cut: false };
+}
