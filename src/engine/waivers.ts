@@ -40,8 +40,8 @@ interface WaiverState {
   expired: boolean;
   matched: number;
   matchedWhileExpired: number;
-  /** Findings of its rule and hosts its `where` could not be asked about: their snapshots lacked what it reads. */
-  unchecked: number;
+  /** Whether a finding of its rule and hosts reached it that its `where` could not be asked about: its snapshot lacked what it reads. */
+  unchecked: boolean;
   /** What it marks each finding it waives with: one object for all of them (a fleet's may be thousands). */
   suppression: Suppression;
 }
@@ -90,13 +90,17 @@ interface ValueIndex {
   get: (s: SocketRecord) => unknown;
   list: boolean;
   /**
-   * The field groups their `where:` reads (WaiverSpec.requires). On a snapshot lacking one, none of them applies and
-   * each counts as unchecked whatever the socket's value (WaiverReport.whereNotEvaluated): they are all asked there.
+   * The field groups their `where:` reads (WaiverSpec.requires). On a snapshot lacking one, none of them applies, and
+   * each the finding reaches is unchecked whatever the socket's value (WaiverReport.whereNotEvaluated): markUnchecked.
    */
   requires: readonly FieldGroup[];
   waivers: Map<unknown, WaiverState[]>;
-  /** All of them, for a snapshot lacking a group of `requires`. */
-  all: ByHost;
+  /**
+   * Those not yet unchecked, by host, in the config's order: once one is, a finding that reaches it again changes
+   * nothing the report says (with thousands of `process.name:` waivers, each finding of a capture without -p would
+   * ask them all).
+   */
+  checked: ByHost;
 }
 
 function byHost(waivers: readonly WaiverState[]): ByHost {
@@ -122,6 +126,24 @@ function valueDemand(spec: WaiverSpec): ValueDemand | undefined {
 /** Whether a snapshot of field groups `fields` (undefined: not known, taken as all) lacks one of `requires`. */
 function lacks(fields: ReadonlySet<FieldGroup> | undefined, requires: readonly FieldGroup[]): boolean {
   return fields !== undefined && requires.some((g) => !fields.has(g));
+}
+
+/**
+ * Marks unchecked the waivers of `checked` (in the config's order) before the order `stop` that cover `host`, as
+ * WaiverFilter.matches would, and leaves out of it those that are.
+ */
+function markUnchecked(checked: WaiverState[] | undefined, host: string, stop: number): void {
+  if (checked === undefined) return;
+  let kept = 0;
+  let i = 0;
+  for (; i < checked.length && checked[i].order < stop; i++) {
+    const w = checked[i];
+    if (!w.unchecked && w.hostMatch(host)) w.unchecked = true;
+    if (!w.unchecked) checked[kept++] = w;
+  }
+  if (kept === i) return;
+  while (i < checked.length) checked[kept++] = checked[i++];
+  checked.length = kept;
 }
 
 /**
@@ -160,7 +182,7 @@ export class WaiverFilter implements FindingFilter {
       expired: isExpired(spec.expires, now),
       matched: 0,
       matchedWhileExpired: 0,
-      unchecked: 0,
+      unchecked: false,
       suppression: { kind: 'waiver', reason: spec.reason, expires: spec.expires, ...(spec.owner ? { owner: spec.owner } : {}), ...(spec.ticket ? { ticket: spec.ticket } : {}) },
     }));
     for (const w of this.waivers) {
@@ -192,7 +214,7 @@ export class WaiverFilter implements FindingFilter {
       general: byHost(general),
       byValue: [...byValue.values()].map(({ field, requires, waivers, all: theirs }) => {
         const def = FIELD_BY_NAME.get(field)!;
-        return { get: def.get, list: def.list === true, requires, waivers, all: byHost(theirs) };
+        return { get: def.get, list: def.list === true, requires, waivers, checked: byHost(theirs) };
       }),
     };
     this.byRule.set(ruleId, r);
@@ -208,12 +230,7 @@ export class WaiverFilter implements FindingFilter {
     // (a waiver with a `where:` matches no finding without a socket, nor counts it as unchecked)
     if (f.socket !== undefined) {
       for (const index of r.byValue) {
-        if (lacks(fields, index.requires)) {
-          // none of them applies, and each counts the finding as unchecked
-          add(index.all.named.get(f.host));
-          add(index.all.other);
-          continue;
-        }
+        if (lacks(fields, index.requires)) continue; // none of them applies: suppress marks them unchecked
         const v = index.get(f.socket);
         if (!index.list) add(index.waivers.get(v));
         else if (Array.isArray(v)) for (const x of v) add(index.waivers.get(x));
@@ -231,7 +248,7 @@ export class WaiverFilter implements FindingFilter {
     if (spec.where) {
       if (!f.socket) return false;
       if (fields !== undefined && spec.requires?.some((g) => !fields.has(g))) {
-        w.unchecked++;
+        w.unchecked = true;
         return false;
       }
       if (!spec.where(f.socket)) return false;
@@ -255,9 +272,9 @@ export class WaiverFilter implements FindingFilter {
     return this.waivers.some((w) => w.spec.where !== undefined && (w.spec.requires?.length ?? 0) > 0);
   }
 
-  /** Each waiver's counts, in the config's order: matched, matched while expired, unchecked. */
+  /** Each waiver's counts, in the config's order: matched, matched while expired, unchecked (1 or 0). */
   usage(): number[] {
-    return this.waivers.flatMap((w) => [w.matched, w.matchedWhileExpired, w.unchecked]);
+    return this.waivers.flatMap((w) => [w.matched, w.matchedWhileExpired, w.unchecked ? 1 : 0]);
   }
 
   /** Adds the counts of a copy of this filter (same config, same time) on another thread. */
@@ -266,7 +283,7 @@ export class WaiverFilter implements FindingFilter {
     this.waivers.forEach((w, i) => {
       w.matched += u[3 * i];
       w.matchedWhileExpired += u[3 * i + 1];
-      w.unchecked += u[3 * i + 2];
+      if (u[3 * i + 2] > 0) w.unchecked = true;
     });
   }
 
@@ -275,13 +292,25 @@ export class WaiverFilter implements FindingFilter {
     // (the fingerprint it had before undecided sockets were named by their likely table: a hash, made once)
     const former = this.byFingerprint.size > 0 ? formerFingerprint(f) : undefined;
     const r = this.forRule(f.ruleId);
+    let waiver: WaiverState | undefined;
     for (const w of this.candidates(r, f, fields, former)) {
       if (!this.matches(w, f, fields, former)) continue;
       if (w.expired) { w.matchedWhileExpired++; continue; }
-      w.matched++;
-      return w.suppression;
+      waiver = w;
+      break;
     }
-    return undefined;
+    if (waiver !== undefined) waiver.matched++;
+    // the waivers found by value that the snapshot lacks the fields of, and the finding reaches (those before the
+    // one that waives it): asked in turn, each would count it unchecked
+    if (f.socket !== undefined) {
+      const stop = waiver?.order ?? Infinity;
+      for (const index of r.byValue) {
+        if (!lacks(fields, index.requires)) continue;
+        markUnchecked(index.checked.named.get(f.host), f.host, stop);
+        markUnchecked(index.checked.other, f.host, stop);
+      }
+    }
+    return waiver?.suppression;
   }
 
   /**
@@ -332,7 +361,7 @@ export class WaiverFilter implements FindingFilter {
         const reported = ids.some((id) => coversAny(w, notEvaluatedOn.get(id)));
         if (!reported) why = { ruleDisabled: true };
         else if (!w.expired) why = { ruleNotEvaluated: true };
-      } else if (!w.expired && w.unchecked > 0) why = { whereNotEvaluated: true };
+      } else if (!w.expired && w.unchecked) why = { whereNotEvaluated: true };
       out.push({
         ruleId: spec.rule,
         ...(spec.host !== undefined ? { host: spec.host } : {}),
