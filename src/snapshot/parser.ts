@@ -448,7 +448,7 @@ const LONG_FLAGS: Record<string, string> = {
   '--tcp': 't', '--udp': 'u', '--raw': 'w', '--unix': 'x', '--sctp': 'S', '--mptcp': 'M', '--dccp': 'd',
   '--packet': '0', '--processes': 'p', '--info': 'i', '--memory': 'm', '--extended': 'e', '--options': 'o',
   '--all': 'a', '--listening': 'l', '--numeric': 'n', '--no-header': 'H', '--oneline': 'O', '--context': 'Z',
-  '--contexts': 'z', '--threads': 'T',
+  '--contexts': 'z', '--threads': 'T', '--events': 'E',
 };
 /**
  * `-A` names → the table, or `*GROUP` for several (`-A packet_raw` / `packet_dgram` list every packet socket,
@@ -634,11 +634,11 @@ export class SsParser {
   private curCls = -1;
   /** Line of an SCTP association row that followed `cur` (0: none). */
   private curSctp = 0;
-  /** An MPTCP info item of `cur` when its Netid column was absent (mptcpItem). */
+  /** An MPTCP info item of `cur` when its Netid column was absent (mptcpItem), or UDP_EVENT. */
   private curMptcp: string | undefined;
   /** Rows of the queue held as Strength.STREAM. */
   private streamHeld = 0;
-  /** Set by parseRow for a Netid-less inet row: an MPTCP info item of its line. */
+  /** Set by parseRow for a Netid-less inet row: an MPTCP info item of its line, or UDP_EVENT (a Send-Q of -1). */
   private rowMptcp: string | undefined;
   /** Set by parseRow for a Netid-less row. */
   private rowCls = -1;
@@ -2113,6 +2113,8 @@ export class SsParser {
     // Recv-Q Send-Q
     let recvQ: number | undefined;
     let sendQ: number | undefined;
+    /** Where a Send-Q of -1 is (udpEvent), else -1. */
+    let destroyed = -1;
     if (!this.layout || this.layout.queues) {
       // a queue is a count (0 to 2^53 - 1): a row with a number that is not one is unparsed, and so is one
       // without numbers right after its state where the header says the queues are
@@ -2125,8 +2127,13 @@ export class SsParser {
         const p2 = skipWs(s, e1, n);
         const e2 = tokEnd(s, p2, n);
         if (integral(s, p2, e2)) {
-          const q2 = countRange(s, p2, e2);
-          if (q2 !== q2) return queueReason('Send-Q', s, p2, e2);
+          let q2 = countRange(s, p2, e2);
+          if (q2 !== q2) {
+            // ss -E: a udp socket destroyed (checked below, once its table is known)
+            if (e2 - p2 !== 2 || !s.startsWith('-1', p2)) return queueReason('Send-Q', s, p2, e2);
+            q2 = 0;
+            destroyed = p2;
+          }
           recvQ = q1;
           sendQ = q2;
           p = e2;
@@ -2156,6 +2163,7 @@ export class SsParser {
       if (cls === Cls.NL && numberPair(s, p, guessedE1) && numberPair(s, guessedP2, guessedE2)) cls = this.nlOrTipc(s, p, state);
     }
     this.rowUnix = cls === Cls.UNIX;
+    if (destroyed >= 0 && (cls !== Cls.INET || association || (netid !== undefined && netid !== 'udp'))) return queueReason('Send-Q', s, destroyed, destroyed + 2);
 
     const location = { file: this.opts.file, line: lineNo };
     // read from /proc, a unix socket's queues are not known (printed 0 0): left out, as a listener's backlog is
@@ -2173,7 +2181,8 @@ export class SsParser {
     }
 
     let extStart: number;
-    const proto = netid === 'udp' ? 'udp' : netid === 'sctp' ? 'sctp' : netid === 'dccp' ? 'dccp' : 'tcp';
+    // (ss -E names every port by tcp's services, a udp socket's too: udp 514 prints as `shell`, tcp's name for it)
+    const proto = destroyed >= 0 ? 'tcp' : netid === 'udp' ? 'udp' : netid === 'sctp' ? 'sctp' : netid === 'dccp' ? 'dccp' : 'tcp';
     switch (cls) {
       case Cls.UNIX: {
         const r = this.unixAddresses(rec, s, p, n, at === undefined ? undefined : at + ins);
@@ -2263,7 +2272,8 @@ export class SsParser {
     } else if (netid === undefined) {
       // decided in finishRecord, once continuation lines (TCP info) are in
       this.rowCls = cls;
-      if (cls === Cls.INET && this.decision === undefined && extStart < n) this.rowMptcp = mptcpItem(s, extStart, n);
+      if (destroyed >= 0) this.rowMptcp = UDP_EVENT;
+      else if (cls === Cls.INET && this.decision === undefined && extStart < n) this.rowMptcp = mptcpItem(s, extStart, n);
     } else {
       if (rec.state === undefined) this.inferState(rec);
     }
@@ -2458,7 +2468,7 @@ export class SsParser {
     if (f && f.table && classOf(f.table) === cls) {
       rec.netid = f.table;
       rec.netidInferred = f.tableReason ??= `${f.table}: the capture flags "${f.raw.trim()}" select only that table`;
-      this.portsOf(rec);
+      if (mptcp !== UDP_EVENT) this.portsOf(rec); // (ss -E names a udp socket's ports by tcp's services)
       return Strength.NA;
     }
     if (sctpLine > 0) {
@@ -2496,6 +2506,11 @@ export class SsParser {
       default:
         break;
     }
+    if (mptcp === UDP_EVENT) {
+      rec.netid = 'udp';
+      rec.netidInferred = UDP_EVENT_REASON;
+      return Strength.STRONG;
+    }
     if (mptcp !== undefined) {
       rec.netid = 'mptcp';
       rec.netidInferred = `mptcp: the row carries MPTCP info (${mptcp})`;
@@ -2519,6 +2534,14 @@ export class SsParser {
       rec.netidInferred = `raw: the port field holds the IP protocol ${lp}`;
       this.portsOf(rec);
       return Strength.STRONG;
+    }
+    if (st === 'UNCONN' && this.decision === undefined && (rec.peer.port !== null || rec.peer.portName !== undefined)) {
+      // (a udp or raw socket connects as ESTAB, and forgets its peer when it disconnects; a tcp socket keeps it when
+      // it closes: ss -E prints each one it reports destroyed so). Once the section is decided the row follows it, as a
+      // thin row (thinRow), whose endpoints may be left unread, does.
+      rec.netid = 'tcp';
+      rec.netidInferred = CLOSED_WITH_PEER;
+      return Strength.STREAM;
     }
     if (st === 'UNCONN') {
       rec.netid = 'udp';
@@ -2560,6 +2583,9 @@ export class SsParser {
     // only when the State column is absent (not merely empty on a row of a table that has it)
     if (this.layout && this.layout.state) return;
     const f = this.flags;
+    // ss -E lists the sockets the kernel destroys, whatever their state: no state filter applies (ss -Eu prints
+    // UNCONN rows without a State column)
+    if (f?.letters.has('E')) return;
     if (f && f.state) {
       rec.state = f.state;
       rec.stateInferred = f.stateReason ??= `the capture flags "${f.raw.trim()}" filter on a single state`;
@@ -2644,6 +2670,14 @@ const TIPC_UNDECIDED = 'tipc socket (NODE:REF, peer - or NODE:REF) without a Net
 const NL_UNCONNECTED = 'nl: netlink address form PROTOCOL:PORTID with peer *';
 const NL_CONNECTED = 'nl: netlink address form PROTOCOL:PORTID with peer GROUP:PORTID, in state UNCONN as every netlink socket (a tipc socket with a peer is ESTAB)';
 const NL_ASSUMED = 'nl (assumed): netlink address form PROTOCOL:PORTID with peer GROUP:PORTID, which a tipc socket with a peer (NODE:REF NODE:REF) may print too without a State column (give the capture flags: --ss-flags or a "# flags:" line)';
+/**
+ * SsParser.rowMptcp / curMptcp of a Netid-less row whose Send-Q is -1: ss -E (events) prints a udp socket the kernel
+ * destroys so — its write memory counter, which ss shows less one (sk_wmem_alloc_get), has dropped to 0 with the
+ * socket's last reference — and never a tcp one (tcp's Send-Q is a sequence difference). Its Send-Q is read as 0.
+ */
+const UDP_EVENT = '\u0000udp-event';
+const CLOSED_WITH_PEER = 'tcp: state UNCONN with a peer port: a closed stream socket (udp and raw sockets with a peer are ESTAB; mptcp/dccp/sctp print the same)';
+const UDP_EVENT_REASON = 'udp: Send-Q -1, which ss -E prints only for a udp socket it reports destroyed';
 /** Netlink protocols are numbered below 32 (the kernel's MAX_LINKS). */
 const NETLINK_PROTOCOLS = 31;
 const ESTAB_UNDECIDED = 'ESTAB inet socket without a Netid column: tcp or connected udp (give the capture flags to decide: --ss-flags or a "# flags:" line)';
