@@ -100,7 +100,7 @@ interface ValueIndex {
    * nothing the report says (with thousands of `process.name:` waivers, each finding of a capture without -p would
    * ask them all).
    */
-  checked: ByHost;
+  notYetUnchecked: ByHost;
 }
 
 function byHost(waivers: readonly WaiverState[]): ByHost {
@@ -129,21 +129,21 @@ function lacks(fields: ReadonlySet<FieldGroup> | undefined, requires: readonly F
 }
 
 /**
- * Marks unchecked the waivers of `checked` (in the config's order) before the order `stop` that cover `host`, as
- * WaiverFilter.matches would, and leaves out of it those that are.
+ * Marks unchecked the waivers of `pending` (not yet unchecked, in the config's order) before the order `stop` that
+ * cover `host`, as WaiverFilter.matches would, and leaves out of `pending` those that are.
  */
-function markUnchecked(checked: WaiverState[] | undefined, host: string, stop: number): void {
-  if (checked === undefined) return;
+function markUnchecked(pending: WaiverState[] | undefined, host: string, stop: number): void {
+  if (pending === undefined) return;
   let kept = 0;
   let i = 0;
-  for (; i < checked.length && checked[i].order < stop; i++) {
-    const w = checked[i];
+  for (; i < pending.length && pending[i].order < stop; i++) {
+    const w = pending[i];
     if (!w.unchecked && w.hostMatch(host)) w.unchecked = true;
-    if (!w.unchecked) checked[kept++] = w;
+    if (!w.unchecked) pending[kept++] = w;
   }
   if (kept === i) return;
-  while (i < checked.length) checked[kept++] = checked[i++];
-  checked.length = kept;
+  while (i < pending.length) pending[kept++] = pending[i++];
+  pending.length = kept;
 }
 
 /**
@@ -214,7 +214,7 @@ export class WaiverFilter implements FindingFilter {
       general: byHost(general),
       byValue: [...byValue.values()].map(({ field, requires, waivers, all: theirs }) => {
         const def = FIELD_BY_NAME.get(field)!;
-        return { get: def.get, list: def.list === true, requires, waivers, checked: byHost(theirs) };
+        return { get: def.get, list: def.list === true, requires, waivers, notYetUnchecked: byHost(theirs) };
       }),
     };
     this.byRule.set(ruleId, r);
@@ -306,8 +306,8 @@ export class WaiverFilter implements FindingFilter {
       const stop = waiver?.order ?? Infinity;
       for (const index of r.byValue) {
         if (!lacks(fields, index.requires)) continue;
-        markUnchecked(index.checked.named.get(f.host), f.host, stop);
-        markUnchecked(index.checked.other, f.host, stop);
+        markUnchecked(index.notYetUnchecked.named.get(f.host), f.host, stop);
+        markUnchecked(index.notYetUnchecked.other, f.host, stop);
       }
     }
     return waiver?.suppression;
