@@ -269,7 +269,7 @@ export async function main(argv: string[]): Promise<number> {
           }
           if (parsed) {
             const streams = (await import('../read-limited')).preloadedStreams();
-            const setup = { rules, defaultRules: a['default-rules'] as boolean, config: a.config, maxFindingsPerRule: maxFindings, streams };
+            const setup = { rules, defaultRules: a['default-rules'] as boolean, config: a.config, maxFindingsPerRule: maxFindings, baseline: a.baseline as string | undefined, streams };
             threads.startEarlyRangeWorker({ setup, host: a.host, labels: parsed }, snapshots[0], jobs ?? threads.usableCores());
           }
         }

@@ -30,9 +30,14 @@ export interface EvaluatorContext {
   /**
    * Waivers and baseline, asked of each finding as it is found (a per-socket rule's) or made (an aggregate's),
    * before the cap: the cap then counts the unsuppressed findings and the suppressed ones apart, so findings
-   * that will be waived do not crowd out the ones that fail (runScan sets it where the cap was reached).
+   * that will be waived do not crowd out the ones that fail (runScan: see its comment on when).
    */
   suppress?: (f: Finding) => Suppression | undefined;
+  /**
+   * The rules `suppress` is asked about (a filter may apply to them on this host: FindingFilter.mayApply); the
+   * others list their findings as without it — the same outcome, without making a finding of every match.
+   */
+  suppresses?: (ruleId: string) => boolean;
 }
 
 export interface EvaluationResult {
@@ -242,6 +247,8 @@ interface Listing {
   findings: Finding[];
   /** How many of `findings` are suppressed (EvaluatorContext.suppress): they have a cap of their own. */
   suppressedListed: number;
+  /** Suppressed findings listed at most (`cap` is of the others). */
+  capSuppressed: number;
   omitted: number;
   /** How many of `omitted` were suppressed, by kind (EvaluatorContext.suppress). */
   suppressedOmitted?: Partial<Record<Suppression['kind'], number>>;
@@ -251,6 +258,8 @@ interface Listing {
 
 interface RuleState extends Listing {
   rule: CompiledRule;
+  /** Asked of each of its findings as they are found (EvaluatorContext.suppress), when it may apply to the rule. */
+  suppress?: (f: Finding) => Suppression | undefined;
   /** Netids/states outside which the rule cannot match (from its condition), if known. */
   filter?: SocketFilter;
   /** The rule's condition for a socket the filter admits. */
@@ -273,6 +282,8 @@ interface RuleState extends Listing {
 export interface FindingsListed {
   ruleIds: string[];
   counts: number[];
+  /** How many of `counts` are suppressed (EvaluatorContext.suppress): the cap counts them apart. */
+  suppressed: number[];
 }
 
 /**
@@ -281,7 +292,7 @@ export interface FindingsListed {
  */
 export interface EvaluatorPartial {
   ruleIds: string[];
-  rules: { findings: Finding[]; omitted: number; offered: boolean; groups?: [GroupId, GroupState][] }[];
+  rules: { findings: Finding[]; omitted: number; suppressedOmitted?: Listing['suppressedOmitted']; offered: boolean; groups?: [GroupId, GroupState][] }[];
 }
 
 function offenderOf(s: SocketRecord): Offender {
@@ -345,6 +356,21 @@ function sharedWants(rules: readonly CompiledRule[]): { wants: ExtensionWants; b
   return w;
 }
 
+/**
+ * Lists `f` or counts it as omitted: a suppressed finding (waived, baselined) and the others each up to their
+ * cap, so that findings that will be waived do not crowd out the ones that fail (EvaluatorContext.suppress).
+ */
+function list(st: Listing, f: Finding): void {
+  const why = f.suppressed;
+  if (why !== undefined ? st.suppressedListed >= st.capSuppressed : st.findings.length - st.suppressedListed >= st.cap) {
+    st.omitted++;
+    if (why !== undefined) (st.suppressedOmitted ??= {})[why.kind] = (st.suppressedOmitted[why.kind] ?? 0) + 1;
+    return;
+  }
+  st.findings.push(f);
+  if (why !== undefined) st.suppressedListed++;
+}
+
 export class SnapshotEvaluator {
   private readonly states: RuleState[];
   private readonly cap: number;
@@ -365,10 +391,11 @@ export class SnapshotEvaluator {
       const filter = socketFilterOf(rule.match);
       // dispatch (rulesFor) only offers a rule sockets its filter admits: test what is left of its condition
       const bareConstant = rule.reads !== undefined && rule.reads.every(bareField);
+      const suppress = ctx.suppress !== undefined && (ctx.suppresses?.(rule.meta.id) ?? true) ? ctx.suppress : undefined;
       return {
         rule, filter, test: filter?.residual ?? rule.match, bareConstant, concern: undecidedConcern(rule, filter),
-        findings: [], suppressedListed: 0, pending: [], omitted: 0, cap: this.cap, groups: rule.aggregate ? new Map() : undefined,
-        offered: false,
+        findings: [], suppressedListed: 0, pending: [], omitted: 0, cap: this.cap, capSuppressed: this.cap, groups: rule.aggregate ? new Map() : undefined,
+        offered: false, ...(suppress !== undefined ? { suppress } : {}),
       };
     });
     const shared = sharedWants(rules);
@@ -463,7 +490,7 @@ export class SnapshotEvaluator {
    */
   private hit(st: RuleState, s: SocketRecord): void {
     if (st.groups) this.count(st, s);
-    else if (this.ctx.suppress !== undefined) this.decide(st, this.socketFinding(st.rule, s), this.ctx.suppress);
+    else if (st.suppress !== undefined) this.decide(st, this.socketFinding(st.rule, s), st.suppress);
     else if (st.findings.length + st.pending.length >= st.cap) st.omitted++;
     else if (this.ctx.follows) {
       keepOwnBytes(s);
@@ -471,18 +498,11 @@ export class SnapshotEvaluator {
     } else st.findings.push(this.socketFinding(st.rule, s));
   }
 
-  /** Lists `f` (suppressed or not: each kind up to the cap) or counts it as omitted (EvaluatorContext.suppress). */
+  /** Asks `suppress` about `f`, then lists it or counts it as omitted (list). */
   private decide(st: Listing, f: Finding, suppress: (f: Finding) => Suppression | undefined): void {
     const why = suppress(f);
     if (why !== undefined) f.suppressed = why;
-    const listed = why !== undefined ? st.suppressedListed : st.findings.length - st.suppressedListed;
-    if (listed >= st.cap) {
-      st.omitted++;
-      if (why !== undefined) (st.suppressedOmitted ??= {})[why.kind] = (st.suppressedOmitted[why.kind] ?? 0) + 1;
-      return;
-    }
-    st.findings.push(f);
-    if (why !== undefined) st.suppressedListed++;
+    list(st, f);
   }
 
   /**
@@ -561,7 +581,10 @@ export class SnapshotEvaluator {
     this.settle();
     return {
       ruleIds: this.states.map((st) => st.rule.meta.id),
-      rules: this.states.map((st) => ({ findings: st.findings, omitted: st.omitted, offered: st.offered, ...(st.groups ? { groups: [...st.groups] } : {}) })),
+      rules: this.states.map((st) => ({
+        findings: st.findings, omitted: st.omitted, offered: st.offered,
+        ...(st.suppressedOmitted ? { suppressedOmitted: st.suppressedOmitted } : {}), ...(st.groups ? { groups: [...st.groups] } : {}),
+      })),
     };
   }
 
@@ -572,7 +595,11 @@ export class SnapshotEvaluator {
 
   /** How many findings each rule lists so far (an aggregate rule: 0), as a following part's followOn takes it. */
   listed(): FindingsListed {
-    return { ruleIds: this.states.map((st) => st.rule.meta.id), counts: this.states.map((st) => (st.groups ? 0 : st.findings.length + st.pending.length)) };
+    return {
+      ruleIds: this.states.map((st) => st.rule.meta.id),
+      counts: this.states.map((st) => (st.groups ? 0 : st.findings.length + st.pending.length)),
+      suppressed: this.states.map((st) => (st.groups ? 0 : st.suppressedListed)),
+    };
   }
 
   /**
@@ -580,13 +607,24 @@ export class SnapshotEvaluator {
    * findings: a per-socket rule lists no more than the cap leaves (mergeFollowing would count the rest as
    * omitted anyway), so those are not made (a finding completes its record and hashes its fingerprint) nor
    * copied to the thread that merges. The findings listed already past that room are counted as omitted now.
-   * Ignored when the rules differ (the merge then fails).
+   * Suppressed findings and the others have a room each (EvaluatorContext.suppress). Ignored when the rules
+   * differ (the merge then fails).
    */
   followOn(before: FindingsListed): void {
     if (!this.hasRules(before.ruleIds)) return;
     this.states.forEach((st, i) => {
       if (st.groups) return;
-      st.cap = Math.max(0, Math.min(st.cap, this.cap - before.counts[i]));
+      const suppressed = before.suppressed[i];
+      st.cap = Math.max(0, Math.min(st.cap, this.cap - (before.counts[i] - suppressed)));
+      st.capSuppressed = Math.max(0, Math.min(st.capSuppressed, this.cap - suppressed));
+      if (st.suppress !== undefined) {
+        // (decided as found: none pending) listed again, each kind within its room
+        const found = st.findings;
+        st.findings = [];
+        st.suppressedListed = 0;
+        for (const f of found) list(st, f);
+        return;
+      }
       const listed = st.findings.length + st.pending.length;
       if (listed > st.cap) {
         st.omitted += listed - st.cap;
@@ -608,11 +646,11 @@ export class SnapshotEvaluator {
       const r = p.rules[i];
       st.offered ||= r.offered;
       if (!st.groups) {
-        for (const f of r.findings) {
-          if (st.findings.length < this.cap) st.findings.push(f);
-          else st.omitted++;
-        }
+        for (const f of r.findings) list(st, f);
         st.omitted += r.omitted;
+        for (const [kind, n] of Object.entries(r.suppressedOmitted ?? {}) as [Suppression['kind'], number][]) {
+          (st.suppressedOmitted ??= {})[kind] = (st.suppressedOmitted[kind] ?? 0) + n;
+        }
         return;
       }
       const agg = st.rule.aggregate!;
@@ -664,7 +702,7 @@ export class SnapshotEvaluator {
         continue;
       }
       // an aggregate's findings are made now: those listed (all of them when each is asked of waivers and baseline)
-      const suppress = this.ctx.suppress;
+      const suppress = st.suppress;
       const made = st.groups ? this.aggregateFindings(st, suppress !== undefined ? Infinity : this.cap) : { findings: st.findings, count: st.findings.length };
       const findings = made.findings;
       const unseen = st.concern.filter((k) => (undecided[k] ?? 0) > 0);
@@ -684,7 +722,7 @@ export class SnapshotEvaluator {
       let listed: Finding[];
       if (suppress !== undefined && st.groups) {
         // an aggregate's findings are made now: decided in their order (worst first), each kind capped
-        const per: Listing = { findings: [], suppressedListed: 0, omitted: 0, cap: st.cap };
+        const per: Listing = { findings: [], suppressedListed: 0, omitted: 0, cap: st.cap, capSuppressed: st.cap };
         for (const f of findings) this.decide(per, f, suppress);
         listed = per.findings;
         st.suppressedOmitted = per.suppressedOmitted;

@@ -40,6 +40,44 @@ export interface FindingFilter {
   report(snapshots: readonly SnapshotReport[], notEvaluated: readonly NotEvaluated[]): WaiverReport[];
   /** Whether it may suppress findings of `ruleId` on `host` (false: none of them, whatever their sockets). */
   mayApply(ruleId: string, host: string): boolean;
+  /**
+   * False when `suppress` never reads `fields`: it may then be asked as findings are found, before their
+   * snapshot's field groups are known, and on worker threads (runScan). Absent: it may read them.
+   */
+  readsFields?(): boolean;
+  /** What it has counted as it was asked (waivers matched...), as a copy of it on another thread hands it back. */
+  usage?(): unknown;
+  /** Adds what a copy of it on another thread counted (usage): report() then speaks for both. */
+  addUsage?(usage: unknown): void;
+}
+
+/** The filters of a scan asked as one: each filter's suppress in turn, the mayApply of any. */
+export interface Suppressor {
+  suppress: Suppress;
+  mayApply(ruleId: string, host: string): boolean;
+}
+
+export function suppressorOf(filters: readonly FindingFilter[]): Suppressor | undefined {
+  if (filters.length === 0) return undefined;
+  return {
+    suppress: (f, fields) => {
+      for (const filter of filters) {
+        const s = filter.suppress(f, fields);
+        if (s) return s;
+      }
+      return undefined;
+    },
+    mayApply: (ruleId, host) => filters.some((f) => f.mayApply(ruleId, host)),
+  };
+}
+
+/** What each of `filters` counted (FindingFilter.usage), in their order, for addUsage on the thread that reports. */
+export function filterUsage(filters: readonly FindingFilter[]): unknown[] {
+  return filters.map((f) => f.usage?.());
+}
+
+function addUsage(filters: readonly FindingFilter[], usage: readonly unknown[] | undefined): void {
+  if (usage !== undefined) filters.forEach((f, i) => { if (usage[i] !== undefined) f.addUsage?.(usage[i]); });
 }
 
 /** A snapshot to read: where it is, and how reports name it (`live:web-01` for a temporary live capture). */
@@ -67,8 +105,18 @@ export interface RuleSetup {
   defaultRules: boolean;
   config?: string;
   maxFindingsPerRule?: number;
+  /** The baseline file (--baseline): a worker loads it to ask it as it finds (ScanOptions.filtersFrom). */
+  baseline?: string;
   /** What was read of those files that are pipes or devices (read-limited.ts): a worker cannot read them again. */
   streams?: [string, LimitedRead][];
+}
+
+/**
+ * How a worker thread makes the filters of the scan (workerFilters, filters.ts): the config's waivers as of
+ * `now` (ISO time) and the baseline, both named by the RuleSetup.
+ */
+export interface FiltersFrom {
+  now: string;
 }
 
 export interface ScanOptions {
@@ -78,6 +126,12 @@ export interface ScanOptions {
   jobs?: number;
   ruleSetup?: RuleSetup;
   filters?: FindingFilter[];
+  /**
+   * `filters` are scanFilters(ruleSetup's config and baseline, this `now`) (filters.ts), which worker threads can
+   * make too: then, when none of them reads field groups, findings are asked of them as they are found, on every
+   * thread (runScan).
+   */
+  filtersFrom?: FiltersFrom;
   /** SNAPSHOT arguments that named no file (expandSnapshotArgs' problems): snapshot errors of the report, first. */
   notFound?: Diagnostic[];
   /** --host: overrides the host name of every snapshot (else capture metadata, else the file name). */
@@ -141,7 +195,11 @@ export interface SnapshotResult {
 /** FindingFilter.suppress of every filter of a scan, in turn. */
 type Suppress = (f: Finding, fields?: ReadonlySet<FieldGroup>) => Suppression | undefined;
 
-type CollectorOptions = Pick<ScanOptions, 'rules' | 'host' | 'labels'> & { suppress?: Suppress } & {
+type CollectorOptions = Pick<ScanOptions, 'rules' | 'host' | 'labels'> & {
+  suppress?: Suppress;
+  /** The rules and hosts `suppress` may apply to (FindingFilter.mayApply): the others' findings are not asked. */
+  mayApply?: (ruleId: string, host: string) => boolean;
+} & {
   /** The snapshot's flags as --ss-flags gave them (else its `# flags:` line, or its rows, tell the field groups). */
   flags?: string;
 };
@@ -214,6 +272,7 @@ class SnapshotCollector {
       this.evaluator = new SnapshotEvaluator(chosen.rules, {
         file: this.file, host: id.host, fields: new Set(), maxFindingsPerRule: chosen.maxFindingsPerRule, follows: this.follows !== undefined,
         ...(this.opts.suppress ? { suppress: this.suppressInStream(this.opts.suppress) } : {}),
+        ...(this.opts.suppress && this.opts.mayApply ? { suppresses: ((mayApply) => (ruleId: string) => mayApply(ruleId, id.host))(this.opts.mayApply) } : {}),
       });
       if (this.before) this.evaluator.followOn(this.before);
     }
@@ -340,6 +399,8 @@ export interface RangeResult {
   unparsedLines: UnparsedLine[];
   summary?: SsSummary;
   stats: Omit<ParseStats, 'fields'> & { fields: FieldGroup[] };
+  /** What the range's filters counted (filterUsage), when it asked them as it found (RangeTask.suppress). */
+  usage?: unknown[];
 }
 
 /**
@@ -389,6 +450,8 @@ export interface RangeTask {
   range: { start: number; end: number };
   seed: ParserSeed;
   identity: SnapshotIdentity;
+  /** Ask the scan's filters as findings are found, as this thread does with its range (runScan). */
+  suppress?: FiltersFrom;
 }
 
 /** Line number a range's parser starts from (far from 1: the BOM check is for a file's first line only). */
@@ -423,9 +486,13 @@ export function shiftLines(r: RangeResult, linesBefore: number): void {
   shift(r.summary?.location);
 }
 
-/** Scans the byte range of a split snapshot that follows the first one (see split.ts). */
-export async function scanRange(task: RangeTask, rules: RuleSelector, before?: Promise<FindingsListed>): Promise<RangeResult> {
-  const c = new SnapshotCollector(task.input.label, { rules }, task.identity);
+/**
+ * Scans the byte range of a split snapshot that follows the first one (see split.ts); `filters` (those of
+ * task.suppress) are asked as findings are found.
+ */
+export async function scanRange(task: RangeTask, rules: RuleSelector, before?: Promise<FindingsListed>, filters?: readonly FindingFilter[]): Promise<RangeResult> {
+  const asked = filters === undefined ? undefined : suppressorOf(filters);
+  const c = new SnapshotCollector(task.input.label, { rules, ...asked }, task.identity);
   // The lines before the range are not counted here (60 MB of them cost the worker 40–80 ms): they are
   // numbered from a base the merge replaces by the count the first range's parser ends with.
   const seed = { ...task.seed, lineNo: RANGE_LINE_BASE };
@@ -446,21 +513,26 @@ export async function scanRange(task: RangeTask, rules: RuleSelector, before?: P
     unparsedLines: c.unparsedLines,
     ...(c.summary ? { summary: c.summary } : {}),
     stats: { ...stats, fields: [...stats.fields] },
+    ...(filters !== undefined ? { usage: filterUsage(filters) } : {}),
   };
 }
 
 export interface SnapshotScanOptions extends CollectorOptions {
-  /** Scan a large plain file as two byte ranges, the second on a worker thread (needs the rule sources). */
-  split?: { setup: RuleSetup; minBytes?: number; whileWaiting?: () => void };
+  /**
+   * Scan a large plain file as two byte ranges, the second on a worker thread (needs the rule sources); with
+   * `suppress`, only when the worker can ask the same filters (`filters`, whose counts are added to them).
+   */
+  split?: { setup: RuleSetup; minBytes?: number; whileWaiting?: () => void; filters?: { from: FiltersFrom; add(usage: unknown[]): void } };
 }
 
 /** Scans one snapshot; a snapshot that cannot be read or holds no socket comes back as a Diagnostic. */
 export async function scanSnapshot(input: ScanInput, opts: SnapshotScanOptions): Promise<SnapshotResult | Diagnostic> {
   const split = opts.split;
-  // (a worker's range would not ask waivers and baseline as it finds: runScan sets suppress on a rescan only)
-  if (split && opts.suppress === undefined && !readOnce(input)) {
+  // (a worker's range asks waivers and baseline as it finds only when it can make the same ones: split.filters)
+  if (split && (opts.suppress === undefined || split.filters !== undefined) && !readOnce(input)) {
     const { rangeWorker, youngGenerationGrows } = await import('./threads');
-    const r = await scanSplit(input, opts, split.minBytes, () => rangeWorker({ setup: split.setup, host: opts.host, labels: opts.labels }), split.whileWaiting);
+    const filters = opts.suppress === undefined ? undefined : split.filters;
+    const r = await scanSplit(input, opts, split.minBytes, () => rangeWorker({ setup: split.setup, host: opts.host, labels: opts.labels }), split.whileWaiting, filters);
     if (r) return r;
     youngGenerationGrows(true); // not split after all: one thread, as fast as V8's default makes it
   }
@@ -478,10 +550,11 @@ export async function scanSnapshot(input: ScanInput, opts: SnapshotScanOptions):
  */
 export async function scanSplit(
   input: ScanInput,
-  opts: Pick<ScanOptions, 'rules' | 'host' | 'labels'>,
+  opts: CollectorOptions,
   minBytes: number | undefined,
   startRunner: () => RangeRunner,
   whileWaiting?: () => void,
+  filters?: NonNullable<SnapshotScanOptions['split']>['filters'],
 ): Promise<SnapshotResult | Diagnostic | undefined> {
   const { planHead, cutPoint, sameSeed, samePort } = await import('./split');
   const { splittableSize, youngGenerationGrows } = await import('./threads');
@@ -519,7 +592,7 @@ export async function scanSplit(
       return;
     }
     range.end = cut;
-    second = worker.scan({ input, range: { start: cut, end: size }, seed, identity }, admit);
+    second = worker.scan({ input, range: { start: cut, end: size }, seed, identity, ...(filters ? { suppress: filters.from } : {}) }, admit);
   });
   try {
     stats = await parseSnapshotFile(input.path, first.sink(), {
@@ -561,6 +634,9 @@ export async function scanSplit(
   const linesBefore = boundary.lineNo;
   shiftLines(next, linesBefore);
   if (!first.mergeFollowing(next)) return undefined;
+  // (this thread's filters counted its own range as they were asked: a file scanned whole after all is counted
+  // twice there, which reports do not see — they read each count as "any")
+  if (next.usage !== undefined) filters?.add(next.usage);
   const s2 = next.stats;
   return first.result({
     lines: stats.lines + s2.lines,
@@ -630,32 +706,33 @@ export async function runScan(opts: ScanOptions): Promise<ScanOutcome> {
   const snapshotErrors: Diagnostic[] = [...(opts.notFound ?? [])];
 
   const filters = opts.filters ?? [];
-  const suppress = filters.length === 0 ? undefined : (f: Finding, fields?: ReadonlySet<FieldGroup>): Suppression | undefined => {
-    for (const filter of filters) {
-      const s = filter.suppress(f, fields);
-      if (s) return s;
-    }
-    return undefined;
+  const asked = suppressorOf(filters);
+  const suppress = asked?.suppress;
+  // Findings are capped per rule and snapshot as they are found. Waivers and baseline are asked of each finding
+  // before the cap, which then counts each kind apart (suppressed or not: those that will be waived do not crowd
+  // out those that fail), when none of them reads the snapshot's field groups — unknown until it is parsed — and
+  // worker threads can make the same ones (filtersFrom; they hand back what they counted). Otherwise they are
+  // asked after the scan, and a snapshot where a rule whose cap was reached may be waived is scanned again, on
+  // this thread, asking them as it finds with the field groups the first scan found; one that cannot be read
+  // twice (stdin, a live capture) is scanned that way from the start.
+  const inStream = asked !== undefined && opts.filtersFrom !== undefined && filters.every((f) => f.readsFields?.() === false);
+  const scanOpts: ScanOptions & WithSuppressor = {
+    ...opts, ...(asked ? { asked } : {}), ...(inStream ? { inStream: { from: opts.filtersFrom!, add: (u: unknown[]) => addUsage(filters, u) } } : {}),
   };
-  // Findings are capped per rule and snapshot as they are found, and waived or baselined after the scan: a rule
-  // whose cap was reached may have left out findings that fail while it listed findings that are waived. Such a
-  // snapshot is scanned again, on this thread, asking waivers and baseline as it finds (the cap then counts each
-  // kind apart); one that cannot be read twice (stdin, a live capture) is scanned that way from the start.
-  const scanOpts: ScanOptions & { suppressOnce?: typeof suppress } = { ...opts, suppressOnce: suppress };
   const jobs = Math.min(opts.jobs ?? 1, opts.inputs.length);
   const results = jobs > 1 && opts.ruleSetup && (await worthWorkers(opts.inputs))
     ? await scanInWorkers(opts.inputs, jobs, { ...scanOpts, ruleSetup: opts.ruleSetup })
     : await scanInThread(scanOpts);
   const decided = new Set<number>(); // results whose findings were asked as they were found
-  if (suppress !== undefined) {
+  if (asked !== undefined) {
     for (let i = 0; i < results.length; i++) {
       const r = results[i];
       if ('code' in r) continue;
-      if (readOnce(opts.inputs[i])) decided.add(i);
-      else if (r.omitted.some((o) => filters.some((f) => f.mayApply(o.ruleId, o.host)))) {
+      if (inStream || readOnce(opts.inputs[i])) decided.add(i);
+      else if (r.omitted.some((o) => asked.mayApply(o.ruleId, o.host))) {
         // the same file: the field groups of its first scan are its own
         const fields = r.fields;
-        results[i] = await scanSnapshot(opts.inputs[i], { rules: opts.rules, host: opts.host, labels: opts.labels, suppress: (f) => suppress(f, fields) });
+        results[i] = await scanSnapshot(opts.inputs[i], { rules: opts.rules, host: opts.host, labels: opts.labels, suppress: (f) => asked.suppress(f, fields), mayApply: asked.mayApply });
         decided.add(i);
       }
     }
@@ -718,17 +795,27 @@ function keeper(): (input: ScanInput, r: SnapshotResult | Diagnostic) => Snapsho
   };
 }
 
-async function scanInThread(opts: ScanOptions & { suppressOnce?: EvaluatorContext['suppress'] }): Promise<(SnapshotResult | Diagnostic)[]> {
+/** How runScan asks its filters: as one (asked), and whether as findings are found on every thread (inStream). */
+interface WithSuppressor {
+  asked?: Suppressor;
+  inStream?: { from: FiltersFrom; add(usage: unknown[]): void };
+}
+
+/** What a scan of `input` asks as it finds (runScan): its filters, when all are asked so or it is read only once. */
+function askedWhileFound(input: ScanInput, opts: WithSuppressor): Pick<CollectorOptions, 'suppress' | 'mayApply'> {
+  return opts.asked !== undefined && (opts.inStream !== undefined || readOnce(input)) ? { suppress: opts.asked.suppress, mayApply: opts.asked.mayApply } : {};
+}
+
+async function scanInThread(opts: ScanOptions & WithSuppressor): Promise<(SnapshotResult | Diagnostic)[]> {
   const results: (SnapshotResult | Diagnostic)[] = [];
   // One file and a second core: split the file itself (see split.ts).
   const split = opts.ruleSetup && (opts.jobs ?? 1) > 1 && opts.inputs.length === 1 && (await import('./threads')).usableCores() > 1
-    ? { setup: opts.ruleSetup, minBytes: opts.splitMinBytes, whileWaiting: opts.whileWaiting }
+    ? { setup: opts.ruleSetup, minBytes: opts.splitMinBytes, whileWaiting: opts.whileWaiting, ...(opts.inStream ? { filters: opts.inStream } : {}) }
     : undefined;
   // one snapshot's findings are capped per rule: only several snapshots' can outgrow the heap
   const keep = opts.inputs.length > 1 ? keeper() : (_: ScanInput, r: SnapshotResult | Diagnostic) => r;
   for (const input of opts.inputs) {
-    const suppress = readOnce(input) ? opts.suppressOnce : undefined;
-    results.push(keep(input, await scanSnapshot(input, { ...opts, split, suppress })));
+    results.push(keep(input, await scanSnapshot(input, { rules: opts.rules, host: opts.host, labels: opts.labels, split, ...askedWhileFound(input, opts) })));
   }
   return results;
 }
@@ -737,6 +824,8 @@ export interface WorkerTask {
   setup: RuleSetup;
   host?: string;
   labels?: Record<string, string>;
+  /** Several snapshots: ask the scan's filters as findings are found (runScan), and hand back what they counted. */
+  suppress?: FiltersFrom;
   /** Several snapshots: the queue the worker takes files from as soon as its rule set is built. */
   queue?: QueueTask;
 }
@@ -774,7 +863,7 @@ export function claimNext(task: { queue: readonly unknown[]; claim: Int32Array }
  * results are taken (and their findings counted against the heap) as they come. Stdin (`-`) is always this
  * thread's; after each snapshot the findings kept so far are checked against the heap (memory.ts).
  */
-async function scanInWorkers(inputs: ScanInput[], jobs: number, opts: ScanOptions & { ruleSetup: RuleSetup; suppressOnce?: EvaluatorContext['suppress'] }): Promise<(SnapshotResult | Diagnostic)[]> {
+async function scanInWorkers(inputs: ScanInput[], jobs: number, opts: ScanOptions & WithSuppressor & { ruleSetup: RuleSetup }): Promise<(SnapshotResult | Diagnostic)[]> {
   const { startScanWorker } = await import('./threads');
   const results = new Array<SnapshotResult | Diagnostic>(inputs.length);
   // stdin (`-`) is this thread's to read: a worker's process.stdin is not the process's (it reads as empty)
@@ -783,7 +872,7 @@ async function scanInWorkers(inputs: ScanInput[], jobs: number, opts: ScanOption
   inputs.forEach((input, i) => (input.path === '-' ? own : queued).push(i));
   const shared: QueueTask = { queue: queued.map((i) => inputs[i]), claim: new SharedArrayBuffer(4) };
   const claim = new Int32Array(shared.claim);
-  const task: WorkerTask = { setup: opts.ruleSetup, host: opts.host, labels: opts.labels, queue: shared };
+  const task: WorkerTask = { setup: opts.ruleSetup, host: opts.host, labels: opts.labels, queue: shared, ...(opts.inStream ? { suppress: opts.inStream.from } : {}) };
   const stop = () => Atomics.store(claim, 0, shared.queue.length);
   const workers: { terminate(): Promise<number> }[] = [];
   const keep = keeper();
@@ -792,10 +881,14 @@ async function scanInWorkers(inputs: ScanInput[], jobs: number, opts: ScanOption
     const current = new Int32Array(new SharedArrayBuffer(4));
     const worker = startScanWorker({ ...task, queue: { ...shared, current: current.buffer as SharedArrayBuffer } });
     workers.push(worker);
-    worker.on('message', (msg: { index?: number; result?: SnapshotResult | Diagnostic; error?: string; outOfMemory?: Diagnostic; done?: true }) => {
+    worker.on('message', (msg: { index?: number; result?: SnapshotResult | Diagnostic; error?: string; outOfMemory?: Diagnostic; done?: true; usage?: unknown[] }) => {
       if (msg.outOfMemory !== undefined) { void worker.terminate(); reject(new OutOfMemoryError(msg.outOfMemory)); return; }
       if (msg.error !== undefined) { void worker.terminate(); reject(new Error(`${shared.queue[msg.index!].label}: ${msg.error}`)); return; }
-      if (msg.done) { void worker.terminate().then(() => resolve()); return; }
+      if (msg.done) {
+        if (msg.usage !== undefined) opts.inStream?.add(msg.usage);
+        void worker.terminate().then(() => resolve());
+        return;
+      }
       try {
         results[queued[msg.index!]] = keep(shared.queue[msg.index!], msg.result!);
       } catch (e) {
@@ -817,8 +910,7 @@ async function scanInWorkers(inputs: ScanInput[], jobs: number, opts: ScanOption
       for (let k = claimNext(q); k !== undefined; k = claimNext(q)) yield queued[k];
     };
     for (const i of mine()) {
-      const suppress = readOnce(inputs[i]) ? opts.suppressOnce : undefined; // (stdin is this thread's)
-      results[i] = keep(inputs[i], await scanSnapshot(inputs[i], { rules: opts.rules, host: opts.host, labels: opts.labels, suppress }));
+      results[i] = keep(inputs[i], await scanSnapshot(inputs[i], { rules: opts.rules, host: opts.host, labels: opts.labels, ...askedWhileFound(inputs[i], opts) }));
       await new Promise<void>((resolve) => setImmediate(resolve)); // the event loop's turn
     }
     opts.whileWaiting?.();

@@ -251,7 +251,7 @@ export function startEarlyRangeWorker(task: WorkerTask, snapshot: string, jobs: 
 function taskKey(t: WorkerTask): string {
   const s = t.setup;
   const labels = Object.entries(t.labels ?? {}).sort(([a], [b]) => compareText(a, b));
-  return JSON.stringify([s.rules, s.defaultRules, s.config ?? null, s.maxFindingsPerRule ?? null, t.host ?? null, labels]);
+  return JSON.stringify([s.rules, s.defaultRules, s.config ?? null, s.maxFindingsPerRule ?? null, s.baseline ?? null, t.host ?? null, labels]);
 }
 
 /** The range worker for `task`: the one started early for it, or a new one. */

@@ -8,12 +8,21 @@ import { ConfiguredRules, loadConfig } from './config';
 import { usePreloadedStreams } from '../read-limited';
 import type { FindingsListed } from './evaluate';
 import { OutOfMemoryError, RangeOutOfMemory, askBeforeSending } from './memory';
-import { claimNext, rangeHolds, scanRange, scanSnapshot, type QueueTask, type RangeTask, type WorkerTask } from './scan';
+import { claimNext, filterUsage, rangeHolds, scanRange, scanSnapshot, suppressorOf, type FiltersFrom, type FindingFilter, type QueueTask, type RangeTask, type WorkerTask } from './scan';
+import { baselineFilter, scanFilters } from './filters';
 
 const task = workerData as WorkerTask;
 usePreloadedStreams(task.setup.streams);
 const config = loadConfig(task.setup.config);
 const rules = ConfiguredRules.load(config, task.setup.rules, task.setup.defaultRules, task.setup.maxFindingsPerRule);
+// loaded as the rules are built, before the thread says it is ready (a range is cut when it is)
+const baseline = baselineFilter(task.setup.baseline);
+let filters: FindingFilter[] | undefined;
+
+/** The scan's filters as the main thread has them (ScanOptions.filtersFrom), made once. */
+function filtersFrom(from: FiltersFrom): FindingFilter[] {
+  return (filters ??= scanFilters(config, baseline, new Date(from.now)));
+}
 
 // a multi-snapshot worker starts on its queue; a range worker says it is ready for its range
 if (task.queue) void scanQueue(task.queue);
@@ -23,10 +32,11 @@ else parentPort!.postMessage({ ready: true });
 async function scanQueue(q: QueueTask): Promise<void> {
   const shared = { queue: q.queue, claim: new Int32Array(q.claim) };
   const current = q.current ? new Int32Array(q.current) : undefined;
+  const asked = task.suppress === undefined ? undefined : suppressorOf(filtersFrom(task.suppress));
   for (let i = claimNext(shared); i !== undefined; i = claimNext(shared)) {
     if (current) Atomics.store(current, 0, i + 1); // read by the main thread if V8 stops this one
     try {
-      const result = await scanSnapshot(q.queue[i], { rules, host: task.host, labels: task.labels });
+      const result = await scanSnapshot(q.queue[i], { rules, host: task.host, labels: task.labels, ...asked });
       parentPort!.postMessage({ index: i, result });
     } catch (e) {
       if (e instanceof OutOfMemoryError) parentPort!.postMessage({ index: i, outOfMemory: e.diagnostics[0] });
@@ -34,7 +44,7 @@ async function scanQueue(q: QueueTask): Promise<void> {
       return;
     }
   }
-  parentPort!.postMessage({ done: true });
+  parentPort!.postMessage({ done: true, ...(filters !== undefined ? { usage: filterUsage(filters) } : {}) });
 }
 
 // the second byte range of one large snapshot (split.ts), then what the first range lists (scanRange); a large
@@ -53,7 +63,7 @@ parentPort!.on('message', (msg: { range: RangeTask } | { before: FindingsListed 
     taken();
     return;
   }
-  scanRange(msg.range, rules, before).then(
+  scanRange(msg.range, rules, before, msg.range.suppress === undefined ? undefined : filtersFrom(msg.range.suppress)).then(
     async (range) => {
       const holds = rangeHolds(range);
       if (askBeforeSending(holds)) {

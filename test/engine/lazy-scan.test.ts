@@ -204,7 +204,7 @@ rules:
     seen.pop();
     expect(seen).toHaveLength(12);
     expect(seen.every((r) => isThin(r))).toBe(true); // thin rows, read from the chunk; none completed while parsing
-    ev.followOn({ ruleIds: ['estab'], counts: [3] });
+    ev.followOn({ ruleIds: ['estab'], counts: [3], suppressed: [0] });
     const part = ev.partial();
     expect(part.rules[0].omitted).toBe(10);
     expect(part.rules[0].findings.map((f) => f.message)).toEqual(['10.0.0.1:22 -> 10.0.0.2:5000 (sshd[1])', '10.0.0.1:22 -> 10.0.0.2:5001 (sshd[2])']);

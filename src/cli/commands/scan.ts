@@ -9,8 +9,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as v8 from 'node:v8';
 import { ExitCode, UserError, type Diagnostic } from '../../diagnostics';
-import { fileInputs, runScan, type FindingFilter, type ScanInput } from '../../engine/scan';
-import { BaselineFilter, loadBaseline } from '../../engine/baseline';
+import { fileInputs, runScan, type ScanInput } from '../../engine/scan';
+import { baselineFilter, scanFilters } from '../../engine/filters';
 import type { Level, ScanReport, SnapshotReport } from '../../engine/types';
 import { formatNames, formatChunks, formatters, writeFileAtomic, checkRedactFields, type FormatContext } from '../../report';
 import { prepareReport } from '../../report/redact';
@@ -83,10 +83,11 @@ export async function scanCommand(a: ScanArgs): Promise<number> {
   if (redactFields && redactFields.length > 0) checkRedactFields(redactFields);
   const labels = parseLabelArgs(a.labels);
   await preloadUserFiles({ config: a.config, rules: a.rules, baseline: a.baseline });
-  const { rules, waivers } = loadRulesAndConfig(a);
-  const filters: FindingFilter[] = [...waivers];
-  const baseline = a.baseline ? new BaselineFilter(a.baseline, loadBaseline(a.baseline)) : undefined;
-  if (baseline) filters.push(baseline);
+  const { config, rules } = loadRulesAndConfig(a);
+  // worker threads make the same filters from the config, the baseline file and this time (filtersFrom)
+  const now = new Date();
+  const baseline = baselineFilter(a.baseline);
+  const filters = scanFilters(config, baseline, now);
 
   let inputs: ScanInput[];
   const notices: string[] = [];
@@ -119,8 +120,9 @@ export async function scanCommand(a: ScanArgs): Promise<number> {
       inputs,
       rules,
       jobs: a.jobs ?? (await import('../../engine/threads')).usableCores(),
-      ruleSetup: { rules: a.rules, defaultRules: a.defaultRules, config: a.config, maxFindingsPerRule: a.maxFindings, streams: preloadedStreams() },
+      ruleSetup: { rules: a.rules, defaultRules: a.defaultRules, config: a.config, maxFindingsPerRule: a.maxFindings, baseline: a.baseline, streams: preloadedStreams() },
       filters,
+      filtersFrom: { now: now.toISOString() },
       host: a.host,
       labels,
       notFound,

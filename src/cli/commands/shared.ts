@@ -1,8 +1,8 @@
 /** Pieces the scan and baseline commands share: loading config + rules, parsing labels, what --host makes of several snapshots. */
-import { ConfiguredRules, configWaivers, loadConfig, type LoadedConfig } from '../../engine/config';
+import { ConfiguredRules, loadConfig, type LoadedConfig } from '../../engine/config';
+import { scanFilters } from '../../engine/filters';
 import { hostFromFile, type FindingFilter } from '../../engine/scan';
 import type { SnapshotReport } from '../../engine/types';
-import { WaiverFilter } from '../../engine/waivers';
 import { ExitCode, UserError } from '../../diagnostics';
 import { listed } from '../../report/text';
 import { displayFile } from '../../report/paths';
@@ -17,8 +17,7 @@ export interface RuleOptions {
 export function loadRulesAndConfig(o: RuleOptions): { config: LoadedConfig; rules: ConfiguredRules; waivers: FindingFilter[] } {
   const config = loadConfig(o.config);
   const rules = ConfiguredRules.load(config, o.rules, o.defaultRules, o.maxFindings);
-  const specs = configWaivers(config);
-  return { config, rules, waivers: specs.length > 0 ? [new WaiverFilter(specs, new Date())] : [] };
+  return { config, rules, waivers: scanFilters(config, undefined, new Date()) };
 }
 
 /**

@@ -1,0 +1,140 @@
+/**
+ * Waivers and baseline asked as findings are found (runScan, ScanOptions.filtersFrom): a snapshot whose cap was
+ * reached is read once, not scanned a second time on one thread; a file split across two threads gives the report
+ * of the one-thread scan with each kind of finding (suppressed or not) capped apart across both ranges, and the
+ * counts of the filters' copy on the other thread are added to this thread's.
+ */
+import { execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { ConfiguredRules, loadConfig } from '../../src/engine/config';
+import type { FindingsListed } from '../../src/engine/evaluate';
+import { runScan, scanRange, scanSnapshot, scanSplit, suppressorOf, type FindingFilter, type RangeResult, type RangeRunner } from '../../src/engine/scan';
+import type { Finding, Suppression } from '../../src/engine/types';
+
+const ROOT = path.resolve(__dirname, '../..');
+let dir: string;
+let file: string;
+
+beforeAll(() => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'socklint-suppress-'));
+  file = path.join(dir, 'busy.ss');
+  execFileSync(process.execPath, [path.join(ROOT, 'bench/generate.js'), '--sockets', '12000', '--layout', 'tanp', '--seed', '4', '--out', file], { stdio: 'ignore' });
+});
+afterAll(() => { fs.rmSync(dir, { recursive: true, force: true }); });
+
+const WAIVED: Suppression = { kind: 'waiver', reason: 'test waiver', expires: '2099-01-01' };
+const BASELINED: Suppression = { kind: 'baseline', reason: 'test baseline' };
+
+/**
+ * Suppresses by fingerprint (the same on every thread): a third waived, a third baselined, the rest failing; never
+ * findings of send-queue-backlog (mayApply), and counts what it was asked and what it suppressed.
+ */
+class TestFilter implements FindingFilter {
+  asked = 0;
+  matched = 0;
+  constructor(private readonly fields = false) {}
+  mayApply(ruleId: string): boolean {
+    return ruleId !== 'send-queue-backlog';
+  }
+  suppress(f: Finding): Suppression | undefined {
+    this.asked++;
+    if (f.ruleId === 'send-queue-backlog') throw new Error('asked about a rule it does not apply to');
+    const n = parseInt(f.fingerprint.slice(-2), 16) % 3;
+    if (n === 2) return undefined;
+    this.matched++;
+    return n === 0 ? WAIVED : BASELINED;
+  }
+  report() { return []; }
+  readsFields(): boolean { return this.fields; }
+  usage(): number[] { return [this.asked, this.matched]; }
+  addUsage(u: unknown): void {
+    const [asked, matched] = u as number[];
+    this.asked += asked;
+    this.matched += matched;
+  }
+}
+
+const rulesWith = (cap: number) => ConfiguredRules.load(loadConfig(undefined), [], true, cap);
+const plain = (x: unknown) => JSON.parse(JSON.stringify(x));
+
+describe('a file split across two threads, its findings asked as they are found', () => {
+  it.each([3, 40, 1000])('gives the one-thread report, each kind capped apart across the ranges (cap %d)', async (cap) => {
+    const rules = rulesWith(cap);
+    const input = { path: file, label: file };
+    const alone = new TestFilter();
+    const whole = plain(await scanSnapshot(input, { rules, ...suppressorOf([alone]) }));
+    // this thread's filter, and the copy the range's thread makes (as a worker does from filtersFrom)
+    const here = new TestFilter();
+    const there = new TestFilter();
+    let sent: FindingsListed | undefined;
+    let second: RangeResult | undefined;
+    let suppressedAsked = false;
+    const runner = (): RangeRunner => {
+      let listed: (b: FindingsListed) => void = () => undefined;
+      const before = new Promise<FindingsListed>((resolve) => { listed = resolve; });
+      return {
+        ready: Promise.resolve(),
+        scan: async (task) => { suppressedAsked = task.suppress !== undefined; return (second = await scanRange(task, rules, before, [there])); },
+        followOn: (b) => { sent = b; listed(b); },
+        cancel() {},
+      };
+    };
+    const split = await scanSplit(input, { rules, ...suppressorOf([here]) }, 0, runner, undefined, {
+      from: { now: new Date().toISOString() }, add: (u) => here.addUsage(u[0]),
+    });
+    expect(split).toBeDefined();
+    expect(suppressedAsked).toBe(true);
+    expect(sent!.suppressed.some((n) => n > 0)).toBe(true);
+    expect(plain(split)).toEqual(whole);
+    // the second range listed no more of each kind than the first left room for (followOn): the rest never crossed
+    second!.partial.rules.forEach((x, i) => {
+      if (x.groups) return;
+      const suppressed = x.findings.filter((f) => f.suppressed).length;
+      expect(suppressed).toBeLessThanOrEqual(cap - sent!.suppressed[i]);
+      expect(x.findings.length - suppressed).toBeLessThanOrEqual(cap - (sent!.counts[i] - sent!.suppressed[i]));
+    });
+    // every finding asked once, on one thread or the other, and counted here
+    expect(there.asked).toBeGreaterThan(0);
+    expect([here.asked, here.matched]).toEqual([alone.asked, alone.matched]);
+    const r = split as { findings: Finding[]; omitted: { ruleId: string; count: number; suppressed?: Record<string, number> }[] };
+    if (cap === 3) {
+      // ~120 sockets with unread data in 12,000: each kind fills its own cap, whichever range its findings are in
+      const recv = r.findings.filter((f) => f.ruleId === 'recv-queue-backlog');
+      expect([recv.filter((f) => !f.suppressed).length, recv.filter((f) => f.suppressed).length]).toEqual([3, 3]);
+      const o = r.omitted.find((x) => x.ruleId === 'recv-queue-backlog')!;
+      expect(o.suppressed!.waiver).toBeGreaterThan(0);
+      expect(o.suppressed!.baseline).toBeGreaterThan(0);
+      expect(o.count).toBeGreaterThan(o.suppressed!.waiver + o.suppressed!.baseline); // failing ones past the cap too
+    }
+  });
+});
+
+describe('runScan', () => {
+  const scan = async (filter: TestFilter, filtersFrom: boolean) => {
+    // the snapshot's scans: each chooses its rules once (SnapshotCollector.startEvaluator)
+    const rules = rulesWith(5);
+    let reads = 0;
+    const { report } = await runScan({
+      inputs: [{ path: file, label: file }], filters: [filter], version: 'test',
+      rules: { rulesFor: (id) => { reads++; return rules.rulesFor(id); }, allRules: () => rules.allRules() },
+      ...(filtersFrom ? { filtersFrom: { now: new Date().toISOString() } } : {}),
+    });
+    return { report: { ...report, startedAt: '', durationMs: 0 }, reads };
+  };
+
+  it('reads a capped snapshot once when its filters can be asked as findings are found, with the report of the second scan', async () => {
+    const once = await scan(new TestFilter(), true);
+    const twice = await scan(new TestFilter(), false);
+    expect(once.reads).toBe(1);
+    expect(twice.reads).toBe(2); // (without filtersFrom: capped first, then scanned again asking as it finds)
+    expect(plain(once.report)).toEqual(plain(twice.report));
+    expect(once.report.summary.suppressed).toBeGreaterThan(0);
+    expect(once.report.summary.omittedSuppressed).toBeGreaterThan(0);
+  });
+
+  it('scans it again when a filter reads field groups (unknown until the snapshot is parsed)', async () => {
+    expect((await scan(new TestFilter(true), true)).reads).toBe(2);
+  });
+});
