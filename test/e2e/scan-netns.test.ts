@@ -120,8 +120,12 @@ describeNetns('scan on real sockets in a private namespace', () => {
     // socket-drops and socket-memory-pressure depend on how fast the kernel fills the slow reader's buffers
     // (timing); they are checked for presence only.
     const timing = new Set(['socket-drops', 'socket-memory-pressure']);
+    // A connection to the listener whose accept queue is full may be caught resending its SYN (the listener drops
+    // it: a real retransmission) when the machine is loaded enough that ss runs before the kernel's next retry
+    // settles; seen at load 10 on two cores. It may be there, and is the only retransmitting socket that may.
+    const mayRetransmit = 'retransmitting tcp -> 127.0.0.1:9001';
     expect(of(rich(), 'socket-memory-pressure').map(key)).toContain('socket-memory-pressure tcp 127.0.0.1:9004');
-    expect(rich().findings.filter((f) => !timing.has(f.ruleId)).map(key).sort()).toEqual([
+    expect(rich().findings.filter((f) => !timing.has(f.ruleId) && key(f) !== mayRetransmit).map(key).sort()).toEqual([
       'close-wait-excess {"process":"leaky-app"} 150',
       'dangerous-port-exposed tcp 0.0.0.0:3306',
       'listen-queue-overflow tcp 0.0.0.0:9001',
