@@ -346,7 +346,9 @@ class SnapshotCollector {
         ...noSocketsProblem(stats, unparsedLines[0]),
       };
     }
-    Object.assign(meta, stats.meta, meta);
+    // metadata the parser saw after the first socket too; a key read before it (lower-cased, the last of a
+    // repeated one: what named the host) keeps that value, whatever case the parser's copy has it in
+    for (const [k, v] of Object.entries(stats.meta)) if (!Object.hasOwn(meta, k.toLowerCase())) meta[k] = v;
     const id = this.resolveIdentity();
     const flags = meta.flags ?? this.opts.flags; // the capture's own record wins (ParserOptions.flags)
     const coverage = flags === undefined ? undefined : captureCoverage(flags);
