@@ -645,6 +645,13 @@ export class SsParser {
   /** Set by parseRow for a row it made a record of: whether it is a unix row, and where its extension text starts. */
   private rowUnix = false;
   private rowExt = 0;
+  /** Set by parseRow with rowExt: the length of the row's text from its extension text on (its trailing blanks off). */
+  private rowExtTail = 0;
+  /**
+   * The input's last line when no newline ended it and its text ends in a token that may be cut short (mayBeCut),
+   * else 0: a file cut mid-line (`ss … | head -c N`, a disk that filled) ends so (cutRow).
+   */
+  private cutLine = 0;
   /**
    * The text (its physical lines joined) and first line of `cur` when it is a unix row read in full that the next
    * line may go on (afterUnix: a name with a newline whose first line reads as a whole row), RANGE_START at the
@@ -974,7 +981,7 @@ export class SsParser {
   end(): ParseStats {
     if (!this.ended) {
       try {
-        if (this.partLen > 0 || this.overlong) this.takeLine();
+        if (this.partLen > 0 || this.overlong) this.takeLine(true);
         while (this.join) this.flushJoin();
         this.flushRecord();
         this.endSummary();
@@ -1008,13 +1015,15 @@ export class SsParser {
     this.partLen += to - from;
   }
 
-  private takeLine(): void {
+  /** The line held in parts read; last: the input's last line, which no newline ended (end()). */
+  private takeLine(last = false): void {
     const text = Buffer.concat(this.parts).toString('utf8');
     const overlong = this.overlong;
     const bytes = this.partLen;
     this.parts = [];
     this.partLen = 0;
     this.overlong = false;
+    if (last && !overlong && mayBeCut(text)) this.cutLine = this.lineNo + 1;
     this.onLine(text, overlong, bytes);
   }
 
@@ -1686,11 +1695,23 @@ export class SsParser {
     // a thin row took only the continuation line right after it (thinRow): one after a blank line is read here,
     // into the record made whole first — its completion would read only the bytes the thin row kept
     if (this.curThin !== undefined) completeExtensions(this.cur!);
-    const bits = this.extend(this.cur!, s, from);
+    let text = s;
+    let cutWhy: string | undefined;
+    if (lineNo === this.cutLine) {
+      // the input's last line, ended by no newline in an item that may be cut short (cutRow): read without it
+      const n = trimmedLength(s);
+      let t = n;
+      while (t > from && !isWs(s.charCodeAt(t - 1))) t--;
+      cutWhy = `${CUT_LINE} "${cut(s.slice(t, n))}", an item that may be cut short: the line is read without it (${CUT_HINT})`;
+      text = s.slice(0, t);
+    }
+    const bits = this.extend(this.cur!, text, from);
     if (bits & (SEEN_UNTERMINATED | SEEN_BAD)) {
       const bad = bits & SEEN_BAD ? badItemsReason() : undefined;
-      this.unparsed(lineNo, s, bits & SEEN_UNTERMINATED ? (bad !== undefined ? `${USERS_NOT_CLOSED}; ${bad}` : USERS_NOT_CLOSED) : bad!);
-    } else this.stats.kinds.continuation++;
+      const why = bits & SEEN_UNTERMINATED ? (bad !== undefined ? `${USERS_NOT_CLOSED}; ${bad}` : USERS_NOT_CLOSED) : bad!;
+      this.unparsed(lineNo, s, cutWhy !== undefined ? `${cutWhy}; ${why}` : why);
+    } else if (cutWhy !== undefined) this.unparsed(lineNo, s, cutWhy);
+    else this.stats.kinds.continuation++;
   }
 
   /** Reads extension text s[from..] into `rec`; returns the SEEN_* bits. */
@@ -2004,7 +2025,16 @@ export class SsParser {
     }
     // a truncated row (the process entry left open is lost), or one with items that do not read: its socket is
     // made, and the line is reported
-    const why = this.rowTruncated ? (this.rowBad !== undefined ? `${USERS_NOT_CLOSED}; ${this.rowBad}` : USERS_NOT_CLOSED) : this.rowBad;
+    let why = this.rowTruncated ? (this.rowBad !== undefined ? `${USERS_NOT_CLOSED}; ${this.rowBad}` : USERS_NOT_CLOSED) : this.rowBad;
+    if (why === undefined && this.cutLine !== 0 && this.cutLine === lineNo + newlines(s)) {
+      const cut = this.cutRow(s, lineNo, at);
+      if (typeof cut === 'string') {
+        this.unparsed(lineNo, s, cut);
+        return;
+      }
+      rec = cut.rec;
+      why = cut.why;
+    }
     if (why !== undefined) this.unparsed(lineNo, s, why);
     else this.stats.kinds.socket++;
     this.cur = rec;
@@ -2025,6 +2055,28 @@ export class SsParser {
       this.portCol = line ? byteOffset(s, this.rowInodeAt) : PORT_UNKNOWN;
       this.peerCol = line ? byteOffset(s, this.rowPeerInodeAt) : PORT_UNKNOWN;
     }
+  }
+
+  /**
+   * Row s (of `lineNo`, at: as takeRow takes it), which parseRow read, when its last line is the input's last, ended by
+   * no newline in a token that may be cut short (cutLine). ss ends every line with a newline (ss 5.4 alone lost the
+   * last one), so a file that ends without one may have been cut there — but also saved by a tool that took the newline
+   * off, or trimmed the file (the row then whole): which one, its text cannot tell where its last token is a number or
+   * a name (`127.0.0.1:22` cut to `127.0.0.1:2` is a port too). A row whose last token is part of its addresses is not
+   * read (the reason, returned): a socket at a port it may not have is worse than the line reported. One whose last
+   * token is an item after them is read without that item (the record, and why its line is reported).
+   */
+  private cutRow(s: string, lineNo: number, at?: number): { rec: SocketRecord; why: string } | string {
+    const n = trimmedLength(s);
+    let t = n;
+    while (t > 0 && !isWs(s.charCodeAt(t - 1)) && s.charCodeAt(t - 1) !== 10) t--;
+    const token = cut(s.slice(t, n));
+    if (t < n - this.rowExtTail) return `${CUT_LINE} "${token}", part of its addresses, which may be cut short: the row is not read (${CUT_HINT})`;
+    const why = `${CUT_LINE} "${token}", an item that may be cut short: the socket is read without it (${CUT_HINT})`;
+    const rec = this.row(s.slice(0, t), lineNo, true, at);
+    if (typeof rec === 'string') return `${CUT_LINE} "${token}", an item that may be cut short, and without it: ${rec === JOIN || rec === NAME_JOIN ? 'unrecognised row' : rec}`;
+    const bad = this.rowTruncated ? (this.rowBad !== undefined ? `${USERS_NOT_CLOSED}; ${this.rowBad}` : USERS_NOT_CLOSED) : this.rowBad;
+    return { rec, why: bad !== undefined ? `${why}; ${bad}` : why };
   }
 
   /**
@@ -2239,6 +2291,7 @@ export class SsParser {
     }
 
     this.rowExt = extStart;
+    this.rowExtTail = n - extStart;
     // Inet rows whose sink says what it reads are parsed lazily (a joined or association row never is).
     const lazy = cls === Cls.INET && !joined && !association ? this.lazyArgs(rec) : undefined;
     this.rowLazy = lazy !== undefined;
@@ -2924,6 +2977,36 @@ function stderrEnd(s: string): { at: number; what: string } | undefined {
     if (found === undefined || at < found.at) found = { at, what: m.what };
   }
   return found;
+}
+
+const CUT_LINE = 'the last line, which no newline ends (a file cut mid-line, by head -c or a full disk, ends so), ends in';
+const CUT_HINT = 'if the file is whole, its final newline taken off, add it back: echo >> FILE';
+
+/** The newlines in s (a row of several physical lines holds them). */
+function newlines(s: string): number {
+  let k = 0;
+  for (let i = s.indexOf('\n'); i >= 0; i = s.indexOf('\n', i + 1)) k++;
+  return k;
+}
+
+/**
+ * Whether the input's last line, `text`, which no newline ends, may be cut short: it ends in a token, not in the
+ * padding ss puts after a column (the cut, if any, fell between tokens) or a CR (a CR LF file: only its LF is off),
+ * and that token may be the start of a longer one — which a port `*` (`0.0.0.0:*`, a netlink peer `*`), a tipc peer `-`,
+ * a closed `(…)` group (`users:((…))`, `timer:(…)`, `skmem:(…)`), a shutdown marker, `v6only:1` or a number 0 (ss
+ * prints no number with a leading 0: a unix row's `* 0`, a netlink peer `0:0`) is not.
+ */
+export function mayBeCut(text: string): boolean {
+  const n = text.length;
+  if (n === 0) return false;
+  const c = text.charCodeAt(n - 1);
+  if (isWs(c) || c === 42 /* * */ || c === 41 /* ) */) return false;
+  let t = n;
+  while (t > 0 && !isWs(text.charCodeAt(t - 1))) t--;
+  const token = text.slice(t);
+  if (token === '-' || token === '<->' || token === '-->' || token === '<--' || token === '---' || token === 'v6only:1') return false;
+  // (`rtt:0` may be the start of `rtt:0.5`: only a whole 0 or a NUMBER:0 pair is an integer)
+  return !(token === '0' || /^-?\d+:0$/.test(token));
 }
 
 /** s.trimStart().startsWith('`- ') without making the trimmed string (non-ASCII leading space: the slow way). */

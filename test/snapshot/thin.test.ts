@@ -144,7 +144,7 @@ describe('thin rows', () => {
 
   it('agree with the full parse on every corpus file and fixture, whole and in chunks', () => {
     const files = [...listOut(CORPUS)];
-    for (const dir of [SYNTHETIC, ...['real', 'unix-newline', 'unix-newline-first', 'stderr', 'netidless'].map((d) => path.resolve(__dirname, '../../fixtures', d))]) {
+    for (const dir of [SYNTHETIC, ...['real', 'unix-newline', 'unix-newline-first', 'stderr', 'netidless', 'events', 'cut-last-line'].map((d) => path.resolve(__dirname, '../../fixtures', d))]) {
       for (const f of fs.readdirSync(dir)) if (/\.(ss|out|txt)$/.test(f)) files.push(path.join(dir, f));
     }
     let thin = 0;
@@ -241,6 +241,20 @@ describe('thin rows', () => {
   });
 
   // SEED=n varies the inputs (fixed by default so that CI is repeatable)
+  it('agree with the full parse on a capture cut at any byte (`ss … | head -c N`: its last line, without a newline, may be cut short)', () => {
+    for (const layout of ['tanp', 'tanpmioe']) {
+      const text = generated(layout, 40, 8);
+      fc.assert(
+        fc.property(fc.nat(text.length), fc.integer({ min: 1, max: 300 }), (n, seed) => {
+          const head = text.slice(0, n);
+          check(head, JSON.stringify(head.slice(-200)));
+          check(head, JSON.stringify(head.slice(-200)), seed);
+        }),
+        { numRuns: 100, seed: Number(process.env.SEED ?? 1) },
+      );
+    }
+  });
+
   it('agree with the full parse on generated -tanpmioe sockets with bytes inserted, replaced or cut (property)', () => {
     const lines = generated('tanpmioe', 300, 5).split('\n');
     const header = `${lines[0]}\n`;
