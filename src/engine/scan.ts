@@ -112,7 +112,7 @@ export interface RuleSetup {
 }
 
 /**
- * How a worker thread makes the filters of the scan (workerFilters, filters.ts): the config's waivers as of
+ * How a worker thread makes the filters of the scan (scanFilters, filters.ts): the config's waivers as of
  * `now` (ISO time) and the baseline, both named by the RuleSetup.
  */
 export interface FiltersFrom {
@@ -258,7 +258,14 @@ class SnapshotCollector {
   private suppressInStream(suppress: Suppress): EvaluatorContext['suppress'] {
     const flags = this.meta.flags ?? this.opts.flags;
     const promised = flags === undefined ? undefined : addFlagFields(parseFlags(flags), new Set<FieldGroup>());
-    return (f) => suppress(f, promised ? new Set([...promised, ...this.shown]) : this.shown);
+    if (promised === undefined) return (f) => suppress(f, this.shown);
+    // both, made again only when the rows have shown more (a finding per socket would make a set each)
+    let shown: ReadonlySet<FieldGroup> | undefined;
+    let both: ReadonlySet<FieldGroup> = promised;
+    return (f) => {
+      if (shown !== this.shown) both = new Set([...promised, ...(shown = this.shown)]);
+      return suppress(f, both);
+    };
   }
 
   /** The field groups the rows have shown so far (ParseSink.fields), while waivers are asked as findings are found. */
@@ -269,10 +276,11 @@ class SnapshotCollector {
       const id = this.resolveIdentity();
       const chosen = this.opts.rules.rulesFor(id);
       this.chosen = chosen.rules;
+      const { suppress, mayApply } = this.opts;
       this.evaluator = new SnapshotEvaluator(chosen.rules, {
         file: this.file, host: id.host, fields: new Set(), maxFindingsPerRule: chosen.maxFindingsPerRule, follows: this.follows !== undefined,
-        ...(this.opts.suppress ? { suppress: this.suppressInStream(this.opts.suppress) } : {}),
-        ...(this.opts.suppress && this.opts.mayApply ? { suppresses: ((mayApply) => (ruleId: string) => mayApply(ruleId, id.host))(this.opts.mayApply) } : {}),
+        ...(suppress ? { suppress: this.suppressInStream(suppress) } : {}),
+        ...(suppress && mayApply ? { suppresses: (ruleId: string) => mayApply(ruleId, id.host) } : {}),
       });
       if (this.before) this.evaluator.followOn(this.before);
     }
