@@ -457,6 +457,9 @@ const LONG_FLAGS: Record<string, string> = {
 const QUERY_TABLES: Record<string, string> = {
   tcp: 'tcp', udp: 'udp', raw: 'raw', sctp: 'sctp', mptcp: 'mptcp', dccp: 'dccp', netlink: 'nl',
   unix_stream: 'u_str', unix_dgram: 'u_dgr', unix_seqpacket: 'u_seq', packet_raw: '*packet', packet_dgram: '*packet',
+  // (ss.c filter_db_parse: each table's netid is a name of it too; `-A vsock` lists both vsock tables)
+  u_str: 'u_str', u_dgr: 'u_dgr', u_seq: 'u_seq', p_raw: '*packet', p_dgr: '*packet',
+  vsock_stream: 'v_str', v_str: 'v_str', vsock_dgram: 'v_dgr', v_dgr: 'v_dgr',
 };
 const TABLE_LETTERS: Record<string, string> = { t: 'tcp', u: 'udp', w: 'raw', S: 'sctp', M: 'mptcp', d: 'dccp', x: '*unix' };
 /** Short options that take an argument (`-A udp`, `-Audp`), and their long names. */
@@ -887,7 +890,8 @@ export class SsParser {
     this.flushRecord();
     if (
       this.queue.length !== 0 ||
-      (netid === undefined && this.decision === undefined && this.flags?.table === undefined)
+      (netid === undefined && (this.decision === undefined ? this.flags?.table === undefined : classOf(this.decision.netid) !== Cls.INET)) ||
+      (netid === undefined && this.vsockFlags() === true)
     ) return -1;
 
     // The endpoints are read now when a rule reads them, or a port is a service name (ss without -n), by the
@@ -1779,7 +1783,7 @@ export class SsParser {
   private decide(rec: SocketRecord, strength: Strength): Strength {
     const d = this.decision;
     if (d) {
-      if ((strength === Strength.WEAK || (strength === Strength.STREAM && STREAM_TABLES.has(d.netid))) && rec.netid !== d.netid) {
+      if ((strength === Strength.WEAK || (strength === Strength.STREAM && STREAM_TABLES.has(d.netid))) && rec.netid !== d.netid && fitsTable(rec, d.netid)) {
         rec.netid = d.netid;
         rec.netidInferred = d.sameTable;
         this.portsOf(rec);
@@ -1801,7 +1805,7 @@ export class SsParser {
     this.decision = { netid, line: rec.location.line, reason: rec.netidInferred!, sameTable };
     for (const ev of this.queue) {
       if (ev.k !== 0 || ev.held === Strength.NA) continue;
-      if (ev.rec !== rec && ev.rec.netid !== netid && (ev.held === Strength.WEAK || STREAM_TABLES.has(netid))) {
+      if (ev.rec !== rec && ev.rec.netid !== netid && (ev.held === Strength.WEAK || STREAM_TABLES.has(netid)) && fitsTable(ev.rec, netid)) {
         ev.rec.netid = netid;
         ev.rec.netidInferred = sameTable;
         this.portsOf(ev.rec);
@@ -2212,7 +2216,9 @@ export class SsParser {
       cls = classOf(netid);
     } else {
       cls = guessClass(s, p, n);
-      if (cls === Cls.NL && numberPair(s, p, guessedE1) && numberPair(s, guessedP2, guessedE2)) cls = this.nlOrTipc(s, p, state);
+      const vsock = this.vsockFlags();
+      if (vsock === true || (vsock === undefined && (cls === Cls.INET || cls === Cls.NL) && this.vsockOnly(s, p, state))) cls = Cls.VSOCK;
+      else if (cls === Cls.NL && numberPair(s, p, guessedE1) && numberPair(s, guessedP2, guessedE2)) cls = this.nlOrTipc(s, p, state);
     }
     this.rowUnix = cls === Cls.UNIX;
     if (destroyed >= 0 && (cls !== Cls.INET || association || (netid !== undefined && netid !== 'udp'))) return queueReason('Send-Q', s, destroyed, destroyed + 2);
@@ -2496,6 +2502,38 @@ export class SsParser {
   }
 
   /**
+   * Whether the capture flags select vsock tables only (`-A vsock_stream`, `-A v_dgr`: one table, no Netid column):
+   * true; tables, none of them vsock: false; no table, or vsock and others: undefined (the rows tell).
+   */
+  private vsockFlags(): boolean | undefined {
+    const t = this.flags?.tables;
+    if (t === undefined || t.size === 0) return undefined;
+    let v = 0;
+    for (const x of t) if (x === 'v_str' || x === 'v_dgr' || x === '*vsock') v++;
+    return v === t.size ? true : v === 0 ? false : undefined;
+  }
+
+  /**
+   * Whether the two address tokens of a Netid-less row (guessClass found them; from s[p]) can only be a vsock
+   * socket's: CID:PORT each (decimal, or `*` for any), as ss prints vsock addresses (misc/ss.c vsock_addr_print). A CID
+   * is a bare number, which no inet address is; a netlink peer is `*` or GROUP:PORTID, a tipc one `-` or NODE:REF. So
+   * `3:1024 *:*` (a listener bound to a CID) and `*:1024 2:5000` are vsock; `3:1024 2:5000` is only in a state no
+   * netlink socket (always UNCONN) nor tipc one with a peer (ESTAB) has (SYN-SENT, CLOSING…); `*:1024 *:*` reads as
+   * an inet listener on every address — vsock only in a section a vsock row decided (or by the capture flags). A
+   * section decided another table keeps its rows.
+   */
+  private vsockOnly(s: string, p: number, state: string | undefined): boolean {
+    const a = vsockAddress(s, p, guessedE1);
+    const b = vsockAddress(s, guessedP2, guessedE2);
+    if (a === VSOCK_NOT || b === VSOCK_NOT) return false;
+    const d = this.decision;
+    if (d !== undefined) return classOf(d.netid) === Cls.VSOCK;
+    if (a === VSOCK_ANY) return b === VSOCK_CID;
+    if (b === VSOCK_ANY) return s.startsWith('*:*', guessedP2) && guessedE2 - guessedP2 === 3;
+    return state !== undefined && state !== 'ESTAB' && state !== 'UNCONN';
+  }
+
+  /**
    * The table of a row without a Netid column whose addresses are both NUMBER:NUMBER (from s[p]): a netlink socket
    * connected to a peer (ss -n: PROTOCOL:PORTID GROUP:PORTID, `0:9889 0:0`) or a tipc socket with one (NODE:REF
    * NODE:REF; ss --tipc has no Netid column). ss prints every netlink socket UNCONN, a tipc socket has a peer only when
@@ -2547,6 +2585,16 @@ export class SsParser {
         rec.netid = 'xdp';
         rec.netidInferred = 'xdp: address form IFACE:qN';
         return Strength.NA;
+      case Cls.VSOCK:
+        // a vsock dgram socket is always UNCONN (it has no connection: its sk_state stays TCP_CLOSE)
+        if (rec.state !== undefined && rec.state !== 'UNCONN') {
+          rec.netid = 'v_str';
+          rec.netidInferred = `v_str: vsock address form CID:PORT in state ${rec.state} (a vsock dgram socket is UNCONN)`;
+          return Strength.STRONG;
+        }
+        rec.netid = 'unknown';
+        rec.netidInferred = VSOCK_UNDECIDED;
+        return Strength.WEAK;
       case Cls.TIPC: {
         const t = rec.extra?.type;
         const id = typeof t === 'string' ? TIPC_TYPES[t] : undefined;
@@ -2554,7 +2602,9 @@ export class SsParser {
         rec.netidInferred = id
           ? `${id}: tipc address form NODE:REF and --tipcinfo type:${t as string}`
           : TIPC_UNDECIDED;
-        return Strength.NA;
+        // NODE:REF NODE:REF (ESTAB) is a connected vsock socket's CID:PORT CID:PORT too: held, for a vsock row of the
+        // section to decide (fitsTable)
+        return id === undefined && rec.peer.address !== '-' ? Strength.WEAK : Strength.NA;
       }
       default:
         break;
@@ -2695,7 +2745,7 @@ export function addFlagFields(flags: FlagInfo, into: Set<FieldGroup>): Set<Field
 const enum Strength { NA, STRONG, WEAK, STREAM }
 
 /** The tables whose sockets have stream-only states. */
-const STREAM_TABLES = new Set(['tcp', 'mptcp', 'sctp', 'dccp']);
+const STREAM_TABLES = new Set(['tcp', 'mptcp', 'sctp', 'dccp', 'v_str']);
 
 /**
  * MPTCP info items (ss -M -i: net/mptcp's mptcp_info) that TCP info (nor a `tcp-ulp-mptcp` subflow's, with its
@@ -2718,6 +2768,7 @@ function mptcpItem(s: string, from: number, to: number): string | undefined {
 // netidInferred of the rows whose table cannot be told (netid `unknown`), and the kind each one counts as
 const UNIX_UNDECIDED = 'unix socket without a Netid column: stream, datagram and seqpacket cannot be told apart';
 const PACKET_UNDECIDED = 'packet socket address form (PROTO:IFACE, peer *) without a Netid column: p_raw or p_dgr';
+const VSOCK_UNDECIDED = 'vsock socket (CID:PORT) without a Netid column, UNCONN: v_str or v_dgr cannot be told apart';
 const TIPC_UNDECIDED = 'tipc socket (NODE:REF, peer - or NODE:REF) without a Netid column: ti_st/ti_dg/ti_rd/ti_sq cannot be told apart';
 // netidInferred of netlink rows without a Netid column (nlOrTipc)
 const NL_UNCONNECTED = 'nl: netlink address form PROTOCOL:PORTID with peer *';
@@ -2731,6 +2782,35 @@ const NL_ASSUMED = 'nl (assumed): netlink address form PROTOCOL:PORTID with peer
 const UDP_EVENT = '\u0000udp-event';
 const CLOSED_WITH_PEER = 'tcp: state UNCONN with a peer port: a closed stream socket (udp and raw sockets with a peer are ESTAB; mptcp/dccp/sctp print the same)';
 const UDP_EVENT_REASON = 'udp: Send-Q -1, which ss -E prints only for a udp socket it reports destroyed';
+/** What an address token is as a vsock address (vsockAddress). */
+const VSOCK_NOT = 0;
+const VSOCK_ANY = 1;
+const VSOCK_CID = 2;
+
+/** The address token s[from..to) as a vsock one, CID:PORT: VSOCK_ANY for the CID `*`, VSOCK_CID for a number, else VSOCK_NOT. */
+function vsockAddress(s: string, from: number, to: number): number {
+  const c = s.indexOf(':', from);
+  if (c <= from || c >= to - 1) return VSOCK_NOT;
+  const port = to - c === 2 && s.charCodeAt(c + 1) === 42 /* * */ ? 0 : countRange(s, c + 1, to);
+  if (!(port >= 0 && port <= 0xffffffff)) return VSOCK_NOT;
+  if (c - from === 1 && s.charCodeAt(from) === 42) return VSOCK_ANY;
+  const cid = countRange(s, from, c);
+  return cid >= 0 && cid <= 0xffffffff ? VSOCK_CID : VSOCK_NOT;
+}
+
+/**
+ * Whether a Netid-less row held for its section's decision may take the table `netid` the section was decided: a vsock
+ * row only a vsock table, and a vsock table only rows whose addresses a vsock socket prints (CID:PORT, numbers or `*`).
+ */
+function fitsTable(rec: SocketRecord, netid: string): boolean {
+  if (rec.netidInferred === VSOCK_UNDECIDED || rec.netidInferred === TIPC_UNDECIDED) return classOf(netid) === Cls.VSOCK;
+  return classOf(netid) !== Cls.VSOCK || (vsockEndpoint(rec.local) && vsockEndpoint(rec.peer));
+}
+
+function vsockEndpoint(ep: Endpoint): boolean {
+  return ep.portName === undefined && ep.iface === undefined && (ep.address === '*' || /^\d{1,10}$/.test(ep.address));
+}
+
 /** Netlink protocols are numbered below 32 (the kernel's MAX_LINKS). */
 const NETLINK_PROTOCOLS = 31;
 const ESTAB_UNDECIDED = 'ESTAB inet socket without a Netid column: tcp or connected udp (give the capture flags to decide: --ss-flags or a "# flags:" line)';

@@ -255,6 +255,22 @@ describe('thin rows', () => {
     }
   });
 
+  it('agree with the full parse on Netid-less vsock tables (`*:22 *:*` is an inet listener\'s form too: a vsock row or the flags decide)', () => {
+    const head = 'State  Recv-Q Send-Q Local Address:Port  Peer Address:PortProcess\n';
+    const rows = [
+      'LISTEN 0      0                 *:22              *:*          ', 'ESTAB  0      0                 3:1024            2:3456789012 ',
+      'LISTEN 0      0                 3:1024            *:*          ', 'LISTEN 0      0                 *:23              *:*          ',
+      'ESTAB  0      0          10.0.0.1:22       10.0.0.2:40000 timer:(keepalive,119min,0)', 'UNCONN 0      0                 *:2000            *:*          ',
+    ];
+    for (const order of [[0, 1, 2, 3, 5], [4, 0, 3, 2, 5], [2, 0, 3, 1, 5]]) {
+      const body = order.map((i) => rows[i]).join('\n') + '\n';
+      for (const text of [head + body, '# flags: -a -A vsock_stream\n' + head + body, body]) {
+        check(text, JSON.stringify(text));
+        check(text, JSON.stringify(text), 3);
+      }
+    }
+  });
+
   it('agree with the full parse on generated -tanpmioe sockets with bytes inserted, replaced or cut (property)', () => {
     const lines = generated('tanpmioe', 300, 5).split('\n');
     const header = `${lines[0]}\n`;
