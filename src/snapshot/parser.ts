@@ -1529,10 +1529,12 @@ export class SsParser {
    * tells apart (settle, heldName); no row within the first row's longest name can tell it, as it may be a line of that
    * name. The rows after it can: ss ≥ 4.15 prints every row of a table with its local port (a unix socket's INODE) at
    * one column, and no line of a name with newlines has a port or INODE of its own there — a name's bytes, newlines
-   * counted, push the real INODE to that column, so any INODE or port on a shorter line of it comes before. The
-   * column most of the first PROBE_ROWS rows past that name share (of a tie, the last) is the table's; then every line
-   * held is read again with it. Without rows that tell one (the end, ss ≤ 4.14's unaligned output) they are read as
-   * without a column.
+   * counted, push the real INODE to that column, so any INODE or port on a shorter line of it comes before. So the
+   * rightmost column the rows past that name have is the table's — not the one most of them share: hostile names, each
+   * line of theirs left of the column, may make up most of those rows — once PROBE_ROWS rows have it (or the lines held
+   * reach PROBE_LINES or PROBE_BYTES, or the input ends); then every line held is read again with it. Without rows that
+   * tell one (ss ≤ 4.14's unaligned output) they are read as without a column. Rows that are all lines of names, up to
+   * that limit, still tell a wrong column: which the first real row after them corrects (settle).
    */
   private probeLine(text: string): boolean {
     const j = this.join!;
@@ -1547,10 +1549,15 @@ export class SsParser {
         if (port > 0) {
           pr.ports.push(port);
           pr.peers.push(peer);
+          if (port > pr.max) {
+            pr.max = port;
+            pr.atMax = 0;
+          }
+          if (port === pr.max) pr.atMax++;
         }
       }
     }
-    if (pr.ports.length >= PROBE_ROWS || j.lines!.length >= PROBE_LINES || pr.extent > PROBE_BYTES) this.endProbe();
+    if (pr.atMax >= PROBE_ROWS || j.lines!.length >= PROBE_LINES || pr.extent > PROBE_BYTES) this.endProbe();
     return true;
   }
 
@@ -1559,16 +1566,10 @@ export class SsParser {
     const j = this.join!;
     const { ports, peers } = j.probe!;
     this.join = undefined;
+    // the rightmost: a line of a name never has a port or INODE at the table's column or past it, however many such
+    // lines there are (hostile names that make up most of the rows)
     let port = PORT_UNKNOWN;
-    let most = 0;
-    for (const p of ports) {
-      let n = 0;
-      for (const q of ports) if (q === p) n++;
-      if (n > most || (n === most && p > port)) {
-        port = p;
-        most = n;
-      }
-    }
+    for (const p of ports) if (p > port) port = p;
     let peer = PORT_UNKNOWN;
     for (let i = 0; i < ports.length; i++) {
       if (ports[i] !== port) continue;
@@ -1867,7 +1868,7 @@ export class SsParser {
       if (this.portCol === PORT_UNKNOWN && !this.probed && this.stats.meta.source !== 'proc') {
         this.probed = true;
         this.seen = seen; // (read again with the column)
-        this.join = { text: s, line: lineNo, comm: 0, lines: [s], bytes: [this.lineBytes], crs: [this.lineCr], probe: { extent: 0, ports: [], peers: [] } };
+        this.join = { text: s, line: lineNo, comm: 0, lines: [s], bytes: [this.lineBytes], crs: [this.lineCr], probe: { extent: 0, ports: [], peers: [], max: PORT_UNKNOWN, atMax: 0 } };
         return;
       }
       this.takeRow(rec, s, lineNo);
@@ -2917,9 +2918,12 @@ interface Probe {
   /** The column of each row's local port (a unix socket's INODE), and of its peer's. */
   ports: number[];
   peers: number[];
+  /** The rightmost of those columns, and the rows at it. */
+  max: number;
+  atMax: number;
 }
 
-/** Rows past the first unix row's longest name whose columns tell the table's (SsParser.probeLine). */
+/** Rows at the rightmost column, past the first unix row's longest name, that tell the table's (SsParser.probeLine). */
 const PROBE_ROWS = 8;
 /** Lines held for them at most (a name of 108 newlines, and rows), and their bytes. */
 const PROBE_LINES = UNIX_NAME_BYTES + 64;

@@ -144,7 +144,7 @@ describe('thin rows', () => {
 
   it('agree with the full parse on every corpus file and fixture, whole and in chunks', () => {
     const files = [...listOut(CORPUS)];
-    for (const dir of [SYNTHETIC, ...['real', 'unix-newline', 'unix-newline-first', 'stderr', 'netidless', 'events', 'cut-last-line'].map((d) => path.resolve(__dirname, '../../fixtures', d))]) {
+    for (const dir of [SYNTHETIC, ...['real', 'unix-newline', 'unix-newline-first', 'stderr', 'netidless', 'events', 'cut-last-line', 'unix-newline-probe'].map((d) => path.resolve(__dirname, '../../fixtures', d))]) {
       for (const f of fs.readdirSync(dir)) if (/\.(ss|out|txt)$/.test(f)) files.push(path.join(dir, f));
     }
     let thin = 0;
