@@ -11,19 +11,28 @@
  */
 import * as v8 from 'node:v8';
 import * as vm from 'node:vm';
+import { isMainThread, resourceLimits } from 'node:worker_threads';
 import { ExitCode, UserError, type Diagnostic } from '../diagnostics';
 
+const MiB = 1048576;
+
 /**
- * Share of the heap limit what the scan keeps may fill: the JSON report is written finding by finding, SARIF
- * one file (20 hosts) at a time and JUnit one testsuite's document at a time (its text is kept: ~10 % of the
- * findings' memory), so the reports need a fraction more on top of it. (JUnit had 0.3 while the library built
- * one document of every suite; measured again with a 128 MiB old generation and SARIF+JUnit+JSON: 2,330 small
- * snapshots — just under where the check stops the scan — wrote every report, in a 222 MiB peak.)
+ * Share of the old generation's limit (oldGenerationLimit) what the scan keeps may fill: the JSON report is
+ * written finding by finding, SARIF one file (20 hosts) at a time and JUnit one testsuite's document at a time
+ * (its text is kept: ~10 % of the findings' memory), so the reports need a fraction more on top of it. (JUnit
+ * had 0.3 while the library built one document of every suite.) Measured with copies of a small `-tanpmioe`
+ * snapshot (20 findings each), SARIF+JUnit+JSON, -j 1: in a 64 MiB old generation 1,500 were reported and
+ * 2,000 made V8 abort without the check, which stops the scan after ~875; in 128 MiB after ~2,400.
  */
 export const FINDINGS_HEAP_SHARE = 0.5;
 
-/** Sockets of one snapshot between two checks (a check reads V8's heap statistics: a few microseconds). */
-export const CHECK_EVERY = 65536;
+/**
+ * Sockets of one snapshot between two checks (a check reads V8's heap statistics and counts what each rule
+ * keeps: ~1 µs; 244 of them in a 1M-socket scan). Between two checks the heap grows by what the sockets add:
+ * with every socket a group of its own (~400 bytes) of two aggregate rules, ~3 MiB — 65,536 added ~50 MiB, so
+ * a 64 or 96 MiB old generation filled between two checks and V8 aborted the process before the second.
+ */
+export const CHECK_EVERY = 4096;
 
 /** Where within one snapshot the scan stopped (checkRuleStateMemory), and the heap it read there (MiB). */
 export interface StoppedAt {
@@ -62,16 +71,68 @@ export const FINDING_BYTES = 3000;
 export const GROUP_BYTES = 500;
 
 /**
- * The heap's use and limit in MiB when it holds more than `share` of its limit and what the scan keeps
- * (`kept` bytes, estimated) is at least half of that, else undefined. The heap's use alone counts garbage not
- * collected yet: a 250k `-tanpmioe` scan in a 64 MiB old generation reads ~36 MiB used while keeping ~15 MiB
- * of findings, and completes; the estimate alone would not see what it leaves out.
+ * The old generation's use and limit in MiB (oldGenerationUsed, oldGenerationLimit) when it holds more than
+ * `share` of its limit and what the scan keeps (`kept` bytes, estimated) is at least half of that, else
+ * undefined. The use alone counts garbage not collected yet (when the young generation was counted too, a 250k
+ * `-tanpmioe` scan in a 64 MiB old generation read ~36 MiB used while keeping ~15 MiB of findings, and
+ * completes); the estimate alone would not see what it leaves out.
  */
 function heapOver(share: number, kept: number, incoming = 0): { used: number; limit: number } | undefined {
-  const { used_heap_size: now, heap_size_limit: limit } = v8.getHeapStatistics();
-  const used = now + incoming;
+  const used = oldGenerationUsed() + incoming;
+  const limit = oldGenerationLimit();
   if (used <= share * limit || kept < (share * limit) / 2) return undefined;
-  return { used: Math.round(used / 1048576), limit: Math.round(limit / 1048576) };
+  return { used: Math.round(used / MiB), limit: Math.round(limit / MiB) };
+}
+
+/**
+ * Bytes used in the spaces of the old generation (all but the young generation's `new_space` and
+ * `new_large_object_space`), what oldGenerationLimit bounds. The young generation is left out: mostly the
+ * parse's garbage (a semi-space grows to 16 MiB), it counted a 64 MiB fleet scan full after 307 small snapshots
+ * (6,140 findings) when 1,500 fit with their reports; what it holds of the kept is at most a semi-space, and
+ * reaches the old generation by the next check or so. (~1 µs, as V8's heap statistics.)
+ */
+function oldGenerationUsed(): number {
+  let used = 0;
+  for (const space of v8.getHeapSpaceStatistics()) if (!space.space_name.startsWith('new_')) used += space.space_used_size;
+  return used;
+}
+
+/** This thread's old generation limit in bytes, once known (it does not change while the process runs). */
+let oldLimit: number | undefined;
+
+/**
+ * The heap V8 lets this thread's long-lived objects fill: the old generation's limit (--max-old-space-size),
+ * past which V8 aborts the process (`FATAL ERROR … heap out of memory`, exit 134). V8's heap_size_limit adds
+ * the young generation to it — three semi-spaces, 48 MiB on a 64-bit machine with 8 GiB or more — where
+ * objects are made and die, not kept: with --max-old-space-size=64 it says 112 MiB, so a check against it let
+ * the scan keep ~56 MiB of an old generation of 64, and V8 aborted before the check stopped it. The young
+ * generation is not told apart by V8's statistics, so it is found from the flags that set either part (on the
+ * command line or in NODE_OPTIONS, which worker threads share), or a worker's resourceLimits; failing those,
+ * as V8 sizes it from the old generation (a semi-space of 1/128 of it, at most 16 MiB), taken at its largest.
+ */
+export function oldGenerationLimit(): number {
+  if (oldLimit !== undefined) return oldLimit;
+  const limit = v8.getHeapStatistics().heap_size_limit;
+  const old = v8Flag('max-old-space-size');
+  if (old !== undefined) return (oldLimit = Math.min(old * MiB, limit));
+  const semi = v8Flag('max-semi-space-size');
+  const worker = isMainThread ? 0 : resourceLimits.maxYoungGenerationSizeMb ?? 0;
+  const young = semi !== undefined ? 3 * semi * MiB : worker > 0 ? worker * MiB : Math.min(48 * MiB, (3 * limit) / 128 + 3 * MiB);
+  return (oldLimit = Math.max(limit - young, limit / 4));
+}
+
+/**
+ * The MiB a V8 flag of this process is given (`--max-old-space-size=64`, `--max_old_space_size=64`; Node.js
+ * refuses a value after a space), or undefined: the last of NODE_OPTIONS then of the command line, which
+ * Node.js applies after NODE_OPTIONS.
+ */
+export function v8Flag(name: string, execArgv: readonly string[] = process.execArgv, nodeOptions = process.env.NODE_OPTIONS ?? ''): number | undefined {
+  const flag = new RegExp(`(?:^|\\s)--${name.replace(/-/g, '[-_]')}=(\\d+)(?=\\s|$)`, 'g');
+  let found: number | undefined;
+  for (const text of [nodeOptions, execArgv.join(' ')]) {
+    for (const m of text.matchAll(flag)) found = Number(m[1]);
+  }
+  return found;
 }
 
 const MORE_MEMORY = 'give Node.js more memory (NODE_OPTIONS=--max-old-space-size=MiB)';
@@ -127,12 +188,19 @@ export const UNPARSED_LINE_BYTES = 400;
 export const CHECK_UNPARSED_EVERY = 16384;
 
 /**
+ * Share of the old generation's limit the unparsed lines `socklint parse --format json` holds may fill: it
+ * writes them one at a time, so they need little room beyond themselves (with --max-old-space-size=64, 300k
+ * lines of junk were written and 350k made V8 abort; at this share the check stops ~280k, and lets 200k through).
+ */
+export const UNPARSED_HEAP_SHARE = 0.75;
+
+/**
  * Throws OutOfMemoryError naming `file`:`line` when the heap holds more than `share` of its limit with `held`
  * unparsed lines of a snapshot kept for the json document of `socklint parse` (which lists them after the
  * snapshot's sockets): a file of junk has an unparsed line per line, and V8 aborted the process with a native
  * stack trace (400k lines in a 64 MiB old generation) instead of a message.
  */
-export function checkUnparsedMemory(file: string, line: number, held: number, share = FINDINGS_HEAP_SHARE): void {
+export function checkUnparsedMemory(file: string, line: number, held: number, share = UNPARSED_HEAP_SHARE): void {
   const over = heapOver(share, held * UNPARSED_LINE_BYTES);
   if (over === undefined) return;
   throw new OutOfMemoryError({
@@ -155,7 +223,7 @@ export const ASK_BEFORE_SENDING_SHARE = 1 / 16;
 
 /** Whether a part of a snapshot that keeps `kept` is sent only once the thread it goes to has room (above). */
 export function askBeforeSending(kept: RuleStateKept): boolean {
-  return keptBytes(kept) >= ASK_BEFORE_SENDING_SHARE * v8.getHeapStatistics().heap_size_limit;
+  return keptBytes(kept) >= ASK_BEFORE_SENDING_SHARE * oldGenerationLimit();
 }
 
 /** The OutOfMemoryError of checkRuleStateMemory, for `file` and where in it (`at`). */
