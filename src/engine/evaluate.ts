@@ -259,7 +259,7 @@ interface Listing {
 interface RuleState extends Listing {
   rule: CompiledRule;
   /** Asked of each of its findings as they are found (EvaluatorContext.suppress), when it may apply to the rule. */
-  suppress?: (f: Finding) => Suppression | undefined;
+  suppress: ((f: Finding) => Suppression | undefined) | undefined;
   /** Netids/states outside which the rule cannot match (from its condition), if known. */
   filter?: SocketFilter;
   /** The rule's condition for a socket the filter admits. */
@@ -395,7 +395,7 @@ export class SnapshotEvaluator {
       return {
         rule, filter, test: filter?.residual ?? rule.match, bareConstant, concern: undecidedConcern(rule, filter),
         findings: [], suppressedListed: 0, pending: [], omitted: 0, cap: this.cap, capSuppressed: this.cap, groups: rule.aggregate ? new Map() : undefined,
-        offered: false, ...(suppress !== undefined ? { suppress } : {}),
+        offered: false, suppress,
       };
     });
     const shared = sharedWants(rules);
