@@ -7,13 +7,9 @@
  * waivers for named hosts ~41 s (~3.6 s without them). The work is counted here in glob tests (rule and host
  * patterns), and the answers are those of asking every waiver in turn (a reference copy of that below).
  */
-import * as fs from 'node:fs';
-import * as os from 'node:os';
-import * as path from 'node:path';
 import fc from 'fast-check';
-import { configWaivers, loadConfig } from '../../src/engine/config';
 import { WaiverFilter, waiverHostMatcher, type WaiverSpec } from '../../src/engine/waivers';
-import { Reference, reportOf } from './waiver-reference';
+import { Reference, reportOf, specs } from './waiver-reference';
 import { literalGlob } from '../../src/rules/glob';
 import type { Finding, SnapshotReport } from '../../src/engine/types';
 import type { FieldGroup, SocketRecord } from '../../src/snapshot/types';
@@ -45,18 +41,6 @@ jest.mock('../../src/rules/glob', () => {
 });
 
 const NOW = new Date('2026-12-01T00:00:00Z');
-
-/** The waivers of a config file written from `lines` (one flow mapping each). */
-function specs(lines: string[]): WaiverSpec[] {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'socklint-waiver-index-'));
-  const file = path.join(dir, 'socklint.yaml');
-  fs.writeFileSync(file, `waivers:\n${lines.map((l) => `  - ${l}\n`).join('')}`);
-  try {
-    return configWaivers(loadConfig(file));
-  } finally {
-    fs.rmSync(dir, { recursive: true, force: true });
-  }
-}
 
 function finding(ruleId: string, host: string, port: number, fingerprint: string, process?: string): Finding {
   const socket = {

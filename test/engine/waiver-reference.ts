@@ -1,7 +1,11 @@
 /**
  * A reference copy of how waivers were asked before they were indexed (waiver-index.test.ts,
- * waiver-where-index.test.ts compare WaiverFilter with it).
+ * waiver-where-index.test.ts compare WaiverFilter with it), and the waivers of a config written for a test.
  */
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { configWaivers, loadConfig } from '../../src/engine/config';
 import { isExpired, type WaiverFilter, type WaiverSpec } from '../../src/engine/waivers';
 import type { Finding, NotEvaluated, SnapshotReport, WaiverReport } from '../../src/engine/types';
 import type { FieldGroup } from '../../src/snapshot/types';
@@ -67,4 +71,16 @@ export function reportOf(filter: WaiverFilter, snapshots: SnapshotReport[], notE
     const { reason, status, noHostMatched, ruleDisabled, ruleNotEvaluated, whereNotEvaluated } = r;
     return { reason, status, ...(noHostMatched ? { noHostMatched } : {}), ...(ruleDisabled ? { ruleDisabled } : {}), ...(ruleNotEvaluated ? { ruleNotEvaluated } : {}), ...(whereNotEvaluated ? { whereNotEvaluated } : {}) };
   });
+}
+
+/** The waivers of a config file written from `lines` (one flow mapping each). */
+export function specs(lines: string[]): WaiverSpec[] {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'socklint-waivers-'));
+  const file = path.join(dir, 'socklint.yaml');
+  fs.writeFileSync(file, `waivers:\n${lines.map((l) => `  - ${l}\n`).join('')}`);
+  try {
+    return configWaivers(loadConfig(file));
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
 }

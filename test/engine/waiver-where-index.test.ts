@@ -6,31 +6,15 @@
  * counts — matched, matched while expired, and unchecked where the snapshot lacks what a `where:` reads (a
  * `process.name:` waiver on a capture without -p).
  */
-import * as fs from 'node:fs';
-import * as os from 'node:os';
-import * as path from 'node:path';
 import fc from 'fast-check';
-import { configWaivers, loadConfig } from '../../src/engine/config';
 import { WaiverFilter, type WaiverSpec } from '../../src/engine/waivers';
-import { Reference, reportOf } from './waiver-reference';
+import { Reference, reportOf, specs } from './waiver-reference';
 import { valueDemandsOf } from '../../src/rules/compile';
 import type { Finding, SnapshotReport } from '../../src/engine/types';
 import type { FieldGroup, SocketRecord } from '../../src/snapshot/types';
 import { parseSsText } from '../../src/snapshot/parser';
 
 const NOW = new Date('2026-12-01T00:00:00Z');
-
-/** The waivers of a config file written from `lines` (one flow mapping each). */
-function specs(lines: string[]): WaiverSpec[] {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'socklint-waiver-where-'));
-  const file = path.join(dir, 'socklint.yaml');
-  fs.writeFileSync(file, `waivers:\n${lines.map((l) => `  - ${l}\n`).join('')}`);
-  try {
-    return configWaivers(loadConfig(file));
-  } finally {
-    fs.rmSync(dir, { recursive: true, force: true });
-  }
-}
 
 function findingOf(ruleId: string, host: string, socket: SocketRecord, fingerprint = '0'.repeat(32)): Finding {
   return { ruleId, level: 'warning', message: 'm', location: socket.location, host, socket, fingerprint };
