@@ -2,22 +2,10 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { loadBaseline } from '../../src/engine/baseline';
-import { UserError, type Diagnostic } from '../../src/diagnostics';
+import { refusal } from './baseline-refusal';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'socklint-baseline-read-'));
 afterAll(() => fs.rmSync(dir, { recursive: true }));
-
-function refusal(file: string): Diagnostic {
-  try {
-    loadBaseline(file);
-  } catch (e) {
-    expect(e).toBeInstanceOf(UserError);
-    expect((e as UserError).exitCode).toBe(2);
-    return (e as UserError).diagnostics[0];
-  }
-  throw new Error('accepted');
-}
 
 it('a missing file is "not found", with how to write one', () => {
   const missing = path.join(dir, 'nosuch.json');

@@ -8,7 +8,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import fc from 'fast-check';
 import { baselineText, BaselineFilter, loadBaseline, RecordedFindings, type BaselineFile } from '../../src/engine/baseline';
-import { UserError, type Diagnostic } from '../../src/diagnostics';
+import { UserError } from '../../src/diagnostics';
+import { refusal } from './baseline-refusal';
 import type { Finding } from '../../src/engine/types';
 import { tempDir } from '../report/helpers';
 
@@ -37,17 +38,6 @@ function reference(text: string): { refused: true } | { refused: false; fingerpr
     if (!/^[0-9a-f]{32}$/.test(e.fingerprint)) return { refused: true };
   }
   return { refused: false, fingerprints: new Set(b.findings.map((e: { fingerprint: string }) => e.fingerprint)), hosts: b.hosts ?? [...new Set(b.findings.map((e: { host: string }) => e.host))], createdAt: b.createdAt, entries: b.findings.length };
-}
-
-function refusal(file: string): Diagnostic {
-  try {
-    loadBaseline(file);
-  } catch (e) {
-    expect(e).toBeInstanceOf(UserError);
-    expect((e as UserError).exitCode).toBe(2);
-    return (e as UserError).diagnostics[0];
-  }
-  throw new Error('accepted');
 }
 
 const hex = fc.string({ unit: fc.constantFrom(...'0123456789abcdef'), minLength: 32, maxLength: 32 });
