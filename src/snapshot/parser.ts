@@ -888,11 +888,7 @@ export class SsParser {
     // wait in the queue (it is emitted while `b` is valid): no rows wait, and its table is known, decided or
     // given by the capture flags (`# flags: -tanp`).
     this.flushRecord();
-    if (
-      this.queue.length !== 0 ||
-      (netid === undefined && (this.decision === undefined ? this.flags?.table === undefined : classOf(this.decision.netid) !== Cls.INET)) ||
-      (netid === undefined && this.vsockFlags() === true)
-    ) return -1;
+    if (this.queue.length !== 0 || (netid === undefined && !this.netidlessThin())) return -1;
 
     // The endpoints are read now when a rule reads them, or a port is a service name (ss without -n), by the
     // full parse's own reading of the two tokens (the parser's service table, the Netid column's protocol,
@@ -2217,7 +2213,7 @@ export class SsParser {
       cls = classOf(netid);
     } else {
       cls = guessClass(s, p, n);
-      const vsock = this.vsockFlags();
+      const vsock = vsockTables(this.flags);
       if (vsock === true || (vsock === undefined && (cls === Cls.INET || cls === Cls.NL) && this.vsockOnly(s, p, state))) cls = Cls.VSOCK;
       else if (cls === Cls.NL && numberPair(s, p, guessedE1) && numberPair(s, guessedP2, guessedE2)) cls = this.nlOrTipc(s, p, state);
     }
@@ -2503,16 +2499,20 @@ export class SsParser {
   }
 
   /**
-   * Whether the capture flags select vsock tables only (`-A vsock_stream`, `-A v_dgr`: one table, no Netid column):
-   * true; tables, none of them vsock: false; no table, or vsock and others: undefined (the rows tell).
+   * Whether a row without a Netid column may be read thin: the table is known and inet — decided by the rows, or
+   * given by the capture flags (not vsock tables only). Asked of every such row: worked out again only when the
+   * decision or the flags are others (each is a new object).
    */
-  private vsockFlags(): boolean | undefined {
-    const t = this.flags?.tables;
-    if (t === undefined || t.size === 0) return undefined;
-    let v = 0;
-    for (const x of t) if (x === 'v_str' || x === 'v_dgr' || x === '*vsock') v++;
-    return v === t.size ? true : v === 0 ? false : undefined;
+  private netidlessThin(): boolean {
+    const t = this.thinTable;
+    if (t !== undefined && t.decision === this.decision && t.flags === this.flags) return t.thin;
+    const thin = (this.decision === undefined ? this.flags?.table !== undefined : classOf(this.decision.netid) === Cls.INET)
+      && vsockTables(this.flags) !== true;
+    this.thinTable = { decision: this.decision, flags: this.flags, thin };
+    return thin;
   }
+
+  private thinTable?: { decision: Decision | undefined; flags: FlagInfo | undefined; thin: boolean };
 
   /**
    * Whether the two address tokens of a Netid-less row (guessClass found them; from s[p]) can only be a vsock
@@ -2783,6 +2783,18 @@ const NL_ASSUMED = 'nl (assumed): netlink address form PROTOCOL:PORTID with peer
 const UDP_EVENT = '\u0000udp-event';
 const CLOSED_WITH_PEER = 'tcp: state UNCONN with a peer port: a closed stream socket (udp and raw sockets with a peer are ESTAB; mptcp/dccp/sctp print the same)';
 const UDP_EVENT_REASON = 'udp: Send-Q -1, which ss -E prints only for a udp socket it reports destroyed';
+/**
+ * Whether capture flags select vsock tables only (`-A vsock_stream`, `-A v_dgr`: one table, no Netid column):
+ * true; tables, none of them vsock: false; no table, or vsock and others: undefined (the rows tell).
+ */
+function vsockTables(flags: FlagInfo | undefined): boolean | undefined {
+  const t = flags?.tables;
+  if (t === undefined || t.size === 0) return undefined;
+  let v = 0;
+  for (const x of t) if (x === 'v_str' || x === 'v_dgr' || x === '*vsock') v++;
+  return v === t.size ? true : v === 0 ? false : undefined;
+}
+
 /** What an address token is as a vsock address (vsockAddress). */
 const VSOCK_NOT = 0;
 const VSOCK_ANY = 1;
