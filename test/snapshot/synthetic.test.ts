@@ -355,8 +355,8 @@ describe('parser edge cases', () => {
     expect(got[0]).toMatchObject({ line: 2, reason: 'line too long' });
     expect(got[0].text.length).toBeLessThan(1000);
     gc();
-    expect(process.memoryUsage().heapUsed).toBeLessThan(400 * (1 << 20));
-    // and the parser (still alive) keeps no more than its 1 MiB line cap of the line, in strings or buffers
+    // the parser (still alive) keeps no more than its 1 MiB line cap of the line, in strings or buffers (the whole
+    // heap is not what to compare: jest's worker holds what the test files it ran before left, 448 MB in one CI run)
     expect(kept() - before).toBeLessThan(8 * (1 << 20));
     expect(p).toBeDefined();
   });
