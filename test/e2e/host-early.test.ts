@@ -35,6 +35,18 @@ const haveFifo = spawnSync('mkfifo', [fifo]).status === 0;
   ]);
 });
 
+(haveFifo ? it : it.skip)('socklint baseline --host refuses them the same way, before reading any', async () => {
+  const web = capture('web-01', 'c-web.ss');
+  const db = capture('db-01', 'd-db.ss');
+  const out = path.join(dir, 'mixed-baseline.json');
+  const r = await runCli(['baseline', web, fifo, db, '--host', 'prod', '-o', out], { timeoutMs: 30000 });
+  expect([r.code, r.stderr, fs.existsSync(out)]).toEqual([
+    2,
+    `socklint: --host: "prod" would report captures of 2 hosts as one: web-01 (${web}), db-01 (${db}) (drop --host: each is named by its # host: line; or give --host the snapshots of one host only) [mixed-hosts]\n`,
+    false,
+  ]);
+});
+
 describe('recordedHosts: the host a capture header records, as the scan reads it, or undefined', () => {
   const cases: [string, string | Buffer, string | undefined][] = [
     ['plain.ss', `# socklint-snapshot: 1\n# host: alpha\n${TABLE}`, 'alpha'],

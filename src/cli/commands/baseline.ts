@@ -5,7 +5,7 @@ import { baselineText, buildBaseline } from '../../engine/baseline';
 import { writeFileAtomic } from '../../report';
 import { socklintVersion } from '../../version';
 import { checkHostName } from '../../host-name';
-import { checkHostOption, loadRulesAndConfig, parseLabelArgs } from './shared';
+import { checkHostOption, loadRulesAndConfig, parseLabelArgs, refuseMixedHosts } from './shared';
 import { snapshotFiles } from '../snapshots';
 import { checkOutputsSpareInputs } from '../formats';
 import { printDiagnostics, warn, writeStdout } from '../stdout';
@@ -31,6 +31,7 @@ export async function baselineCommand(a: BaselineArgs): Promise<number> {
   // out, so that it fails once the waiver ends
   const { rules, waivers } = loadRulesAndConfig({ ...a, maxFindings: Infinity });
   const files = snapshotFiles(a.snapshots);
+  if (a.host !== undefined && files.length > 1) await refuseMixedHosts(a.host, files);
   // `-o -` is stdout, as for `capture -o -` and `--format KIND=-`
   const toStdout = a.output === '-';
   checkOutputsSpareInputs([toStdout ? undefined : a.output], files, '--output');

@@ -11,7 +11,7 @@ import * as v8 from 'node:v8';
 import { ExitCode, UserError, type Diagnostic } from '../../diagnostics';
 import { fileInputs, runScan, type ScanInput } from '../../engine/scan';
 import { baselineFilter, scanFilters } from '../../engine/filters';
-import type { Level, ScanReport, SnapshotReport } from '../../engine/types';
+import type { Level, ScanReport } from '../../engine/types';
 import { formatNames, formatChunks, formatters, writeFileAtomic, checkRedactFields, type FormatContext } from '../../report';
 import { prepareReport } from '../../report/redact';
 import { writtenInto } from '../../report/write';
@@ -21,7 +21,7 @@ import { printDiagnostics, writeStdout, warn } from '../stdout';
 import { socklintVersion } from '../../version';
 import { checkHostName } from '../../host-name';
 import type { LiveSnapshot } from '../../snapshot/capture';
-import { checkHostOption, loadRulesAndConfig, parseLabelArgs } from './shared';
+import { checkHostOption, loadRulesAndConfig, parseLabelArgs, refuseMixedHosts } from './shared';
 import { snapshotFiles } from '../snapshots';
 import { preloadUserFiles } from '../preload';
 import { preloadedStreams } from '../../read-limited';
@@ -176,21 +176,6 @@ export async function scanCommand(a: ScanArgs): Promise<number> {
     await writeStdout(formatChunks(toStdout.kind, prepared, ctx));
   }
   return code;
-}
-
-/**
- * `--host` over captures whose `# host:` lines name different hosts is refused (checkHostOption) before they are
- * scanned, as their headers tell: a fleet's 1,000 files were scanned whole, then refused. The same error, naming
- * the same files; what the headers cannot tell (stdin, a pipe, a header past 64 KiB: recordedHosts) the check
- * after the scan still finds.
- */
-async function refuseMixedHosts(host: string, files: readonly string[]): Promise<void> {
-  const { recordedHosts } = await import('../../engine/inputs');
-  const headers: SnapshotReport[] = [];
-  (await recordedHosts(files)).forEach((recorded, i) => {
-    if (recorded) headers.push({ file: files[i], host, meta: { host: recorded }, sockets: 0, lines: 0, unparsed: 0, unparsedLines: [], states: {}, rulesEvaluated: [] });
-  });
-  checkHostOption(host, headers); // throws for several hosts; what it notes of one is said after the scan
 }
 
 /**

@@ -49,3 +49,18 @@ export function checkHostOption(host: string | undefined, snapshots: readonly Sn
 }
 
 export { parseLabelArgs } from '../args';
+
+/**
+ * `--host` over captures whose `# host:` lines name different hosts is refused (checkHostOption) before they are
+ * scanned, as their headers tell: a fleet's 1,000 files were scanned whole, then refused. The same error, naming
+ * the same files; what the headers cannot tell (stdin, a pipe, a header past 64 KiB: recordedHosts) the check
+ * after the scan still finds.
+ */
+export async function refuseMixedHosts(host: string, files: readonly string[]): Promise<void> {
+  const { recordedHosts } = await import('../../engine/inputs');
+  const headers: SnapshotReport[] = [];
+  (await recordedHosts(files)).forEach((recorded, i) => {
+    if (recorded) headers.push({ file: files[i], host, meta: { host: recorded }, sockets: 0, lines: 0, unparsed: 0, unparsedLines: [], states: {}, rulesEvaluated: [] });
+  });
+  checkHostOption(host, headers); // throws for several hosts; what it notes of one is said after the scan
+}
