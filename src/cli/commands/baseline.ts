@@ -2,6 +2,7 @@
 import { ExitCode } from '../../diagnostics';
 import { fileInputs, runScan } from '../../engine/scan';
 import { baselineText, buildBaseline } from '../../engine/baseline';
+import { scanFilters } from '../../engine/filters';
 import { writeFileAtomic } from '../../report';
 import { socklintVersion } from '../../version';
 import { checkHostName } from '../../host-name';
@@ -29,13 +30,13 @@ export async function baselineCommand(a: BaselineArgs): Promise<number> {
   // every finding is recorded: a cap would leave out findings past it, which the next scan of the same host
   // (its sockets in another order) would list as new; the config's waivers apply, and what they waive is left
   // out, so that it fails once the waiver ends
-  const { rules, waivers } = loadRulesAndConfig({ ...a, maxFindings: Infinity });
+  const { config, rules } = loadRulesAndConfig({ ...a, maxFindings: Infinity });
   const files = snapshotFiles(a.snapshots);
   if (a.host !== undefined && files.length > 1) await refuseMixedHosts(a.host, files);
   // `-o -` is stdout, as for `capture -o -` and `--format KIND=-`
   const toStdout = a.output === '-';
   checkOutputsSpareInputs([toStdout ? undefined : a.output], files, '--output');
-  const { report, snapshotErrors } = await runScan({ inputs: fileInputs(files, a.ssFlags), rules, host: a.host, labels, version: socklintVersion(), filters: waivers });
+  const { report, snapshotErrors } = await runScan({ inputs: fileInputs(files, a.ssFlags), rules, host: a.host, labels, version: socklintVersion(), filters: scanFilters(config, undefined, new Date()) });
   const merged = checkHostOption(a.host, report.snapshots);
   if (merged) warn(merged);
   printDiagnostics(snapshotErrors);

@@ -1,7 +1,6 @@
 /** Pieces the scan and baseline commands share: loading config + rules, parsing labels, what --host makes of several snapshots. */
 import { ConfiguredRules, loadConfig, type LoadedConfig } from '../../engine/config';
-import { scanFilters } from '../../engine/filters';
-import { hostFromFile, type FindingFilter } from '../../engine/scan';
+import { hostFromFile } from '../../engine/scan';
 import type { SnapshotReport } from '../../engine/types';
 import { ExitCode, UserError } from '../../diagnostics';
 import { listed } from '../../report/text';
@@ -14,10 +13,9 @@ export interface RuleOptions {
   maxFindings?: number;
 }
 
-export function loadRulesAndConfig(o: RuleOptions): { config: LoadedConfig; rules: ConfiguredRules; waivers: FindingFilter[] } {
+export function loadRulesAndConfig(o: RuleOptions): { config: LoadedConfig; rules: ConfiguredRules } {
   const config = loadConfig(o.config);
-  const rules = ConfiguredRules.load(config, o.rules, o.defaultRules, o.maxFindings);
-  return { config, rules, waivers: scanFilters(config, undefined, new Date()) };
+  return { config, rules: ConfiguredRules.load(config, o.rules, o.defaultRules, o.maxFindings) };
 }
 
 /**
