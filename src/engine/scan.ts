@@ -882,7 +882,9 @@ async function scanInWorkers(inputs: ScanInput[], jobs: number, opts: ScanOption
   inputs.forEach((input, i) => (input.path === '-' ? own : queued).push(i));
   const shared: QueueTask = { queue: queued.map((i) => inputs[i]), claim: new SharedArrayBuffer(4) };
   const claim = new Int32Array(shared.claim);
-  const task: WorkerTask = { setup: opts.ruleSetup, host: opts.host, labels: opts.labels, queue: shared, ...(opts.inStream ? { suppress: opts.inStream.from } : {}) };
+  // (a worker loads the baseline file it is named: only where it asks it as it finds)
+  const setup: RuleSetup = opts.inStream ? opts.ruleSetup : { ...opts.ruleSetup, baseline: undefined };
+  const task: WorkerTask = { setup, host: opts.host, labels: opts.labels, queue: shared, ...(opts.inStream ? { suppress: opts.inStream.from } : {}) };
   const stop = () => Atomics.store(claim, 0, shared.queue.length);
   const workers: { terminate(): Promise<number> }[] = [];
   const keep = keeper();
