@@ -247,7 +247,7 @@ export class WaiverFilter implements FindingFilter {
     if (spec.fingerprint && spec.fingerprint !== f.fingerprint && spec.fingerprint !== former) return false;
     if (spec.where) {
       if (!f.socket) return false;
-      if (fields !== undefined && spec.requires?.some((g) => !fields.has(g))) {
+      if (lacks(fields, spec.requires ?? [])) {
         w.unchecked = true;
         return false;
       }
