@@ -45,6 +45,23 @@ function configKeysOf(value: unknown): string[] {
   return Object.keys(value).filter((k) => Object.hasOwn(known, k));
 }
 
+/**
+ * Whether `value` is a rule (or a list of rules) written without the file's `rules:` list around it — the
+ * commonest first mistake in a rule file, which the schema reports as one unknown key per rule key (or "the
+ * document must be a mapping"): 'one' or 'list', else undefined. A mapping counts when it has an `id` and,
+ * of the rule's other keys, at least one of `match` / `aggregate` / `title`; a list when its first item does.
+ */
+function unlistedRules(value: unknown): 'one' | 'list' | undefined {
+  const ruleLike = (v: unknown): boolean => {
+    if (!v || typeof v !== 'object' || Array.isArray(v) || 'rules' in v) return false;
+    const o = v as Record<string, unknown>;
+    const keys = (ruleSchema() as { definitions: { rule: { properties: Record<string, unknown> } } }).definitions.rule.properties;
+    return typeof o.id === 'string' && ['match', 'aggregate', 'title'].some((k) => Object.hasOwn(o, k) && Object.hasOwn(keys, k));
+  };
+  if (Array.isArray(value)) return value.length > 0 && ruleLike(value[0]) ? 'list' : undefined;
+  return ruleLike(value) ? 'one' : undefined;
+}
+
 let ruleValidatorCache: ValidateFunction | undefined;
 /** The precompiled rule validator (generated from the schema; see schema-build.ts). */
 export function ruleValidator(): ValidateFunction {
@@ -298,6 +315,17 @@ function claimId(id: string, src: YamlSource, index: number, seen: Map<string, {
 
 function collect(src: YamlSource, definitions: RuleDefinition[], diagnostics: Diagnostic[], seen: Map<string, { file: string; line: number; column: number }>): void {
   if (src.diagnostics.length > 0) {
+    const unlisted = unlistedRules(src.value);
+    if (unlisted !== undefined) {
+      diagnostics.push({
+        file: src.file, ...src.positionOf([]), code: 'rules-not-listed',
+        message: unlisted === 'one' ? 'this rule is not inside a `rules:` list' : 'this list of rules is not under a `rules:` key',
+        hint: unlisted === 'one'
+          ? 'start the file with a line `rules:` and make the rule a list item under it: `  - id: ...`, its other keys indented to line up with `id`; see docs/rule-language.md'
+          : 'start the file with a line `rules:` and indent the list under it; see docs/rule-language.md',
+      });
+      return;
+    }
     const configKeys = configKeysOf(src.value);
     if (configKeys.length > 0) {
       diagnostics.push({

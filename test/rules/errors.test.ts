@@ -226,6 +226,29 @@ describe('every malformed rule is rejected at file:line:column with one clear re
     expect(formatted('')).toEqual(['r.yaml:1:1: the file is empty; expected a mapping [empty-file]']);
   });
 
+  it('a rule, or a list of rules, written without the `rules:` key around it: one message that says to add it', () => {
+    const rule = 'id: my-rule\ntitle: x\nseverty: error\nmatch:\n  state: LISTEN\n';
+    expect(formatted(`# my rule\n${rule}`)).toEqual([
+      'r.yaml:2:1: this rule is not inside a `rules:` list (start the file with a line `rules:` and make the rule a list item under it: ' +
+        '`  - id: ...`, its other keys indented to line up with `id`; see docs/rule-language.md) [rules-not-listed]',
+    ]);
+    expect(formatted(`- ${rule.replace(/\n(?=.)/g, '\n  ')}- id: other\n  match: {state: LISTEN}\n`)).toEqual([
+      'r.yaml:1:1: this list of rules is not under a `rules:` key (start the file with a line `rules:` and indent the list under it; ' +
+        'see docs/rule-language.md) [rules-not-listed]',
+    ]);
+    // a rule's `severity:` is also a config key: the rule is still told as a rule, not as a config
+    expect(formatted('id: my-rule\nseverity: error\nmatch: {state: LISTEN}\n')).toEqual([
+      expect.stringMatching(/^r\.yaml:1:1: this rule is not inside a `rules:` list \(.*\) \[rules-not-listed\]$/),
+    ]);
+    // other mappings and lists keep the schema's own messages
+    expect(formatted('id: x\nkind: health\n')).toEqual([
+      "r.yaml:1:1: missing required key 'rules' [missing-key]",
+      "r.yaml:1:1: unknown key 'id' (expected one of: rules) [unknown-key]",
+      "r.yaml:2:1: unknown key 'kind' (expected one of: rules) [unknown-key]",
+    ]);
+    expect(formatted('- a\n- b\n')).toEqual(['r.yaml:1:1: the document must be a mapping, not a list [wrong-type]']);
+  });
+
   it('collects every error of a file before failing, and never prints [object Object]', () => {
     const text = [
       'rules:',
