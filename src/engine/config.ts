@@ -45,10 +45,32 @@ export interface LoadedConfig {
   source?: YamlSource;
 }
 
+/**
+ * One diagnostic for a file given as the config that is a rule file (a mapping with a `rules:` list) or a
+ * snapshot (ss text, which reads as one string or fails as YAML), in place of the schema's complaints about
+ * it; undefined for anything else.
+ */
+function notAConfig(source: YamlSource): Diagnostic | undefined {
+  const v = source.value as { rules?: unknown } | undefined;
+  if (v !== null && typeof v === 'object' && !Array.isArray(v) && Array.isArray(v.rules)) {
+    return {
+      file: source.file, code: 'not-a-config', message: 'this is a rule file (it holds a rules: list), not a socklint config',
+      hint: 'give rule files with --rules PATH, or list them under packs: in a config',
+    };
+  }
+  if (/\.ss(\.gz)?$/i.test(source.file)) {
+    return {
+      file: source.file, code: 'not-a-config', message: 'this is a snapshot (.ss), not a socklint config',
+      hint: 'snapshots to scan follow the options on their own: socklint scan -c socklint.yaml web-01.ss',
+    };
+  }
+  return undefined;
+}
+
 export function loadConfig(file: string | undefined): LoadedConfig {
   if (!file) return { data: {} };
   const source = loadYamlFile(file, schemaValidator(configSchema()));
-  if (source.diagnostics.length > 0) throw new UserError(source.diagnostics, ExitCode.usage);
+  if (source.diagnostics.length > 0) throw new UserError(notAConfig(source) ?? source.diagnostics, ExitCode.usage);
   const data = (source.value ?? {}) as ConfigFile; // a mapping: the schema refused anything else (wrong-type)
   checkGlobs(data, source);
   return { file, data, source };

@@ -255,6 +255,21 @@ describe('globals: one variable shared by every rule that declares it', () => {
   });
 });
 
+describe('a file given with -c that is no config', () => {
+  it('a rule file or a snapshot is named as what it is, in one line, not with the schema\'s complaints about it', async () => {
+    const rules = config('my-rules.yaml', 'rules:\n  - id: my-rule\n    title: x\n    severity: error\n    match: {state: LISTEN}\n');
+    const r = await runCli(['scan', SNAP, '--config', rules]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe(`socklint: ${rules}: this is a rule file (it holds a rules: list), not a socklint config (give rule files with --rules PATH, or list them under packs: in a config) [not-a-config]\n`);
+    const s = await runCli(['scan', SNAP, '-c', SNAP]);
+    expect(s.code).toBe(2);
+    expect(s.stderr).toBe(`socklint: ${SNAP}: this is a snapshot (.ss), not a socklint config (snapshots to scan follow the options on their own: socklint scan -c socklint.yaml web-01.ss) [not-a-config]\n`);
+    // a config with a mistake keeps its own message
+    const typo = config('typo.yaml', 'waiverz: []\n');
+    expect((await runCli(['scan', SNAP, '-c', typo])).stderr).toContain(`${typo}:1:1: unknown key 'waiverz'`);
+  });
+});
+
 describe('waivers', () => {
   // listen-queue-overflow (also an error here) is disabled so that the waiver alone decides the exit code.
   const waiver = (expires: string, extra = '') => config(`waiver-${expires}.yaml`, [
