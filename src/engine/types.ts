@@ -127,6 +127,13 @@ export interface WaiverReport {
   location?: Location;
   status: 'expired' | 'unused';
   /**
+   * An expired waiver (present on each, 0 included): the findings of this scan it matches that no waiver in force
+   * waives — reported open because it expired (unless a baseline accepts them), and waived again if it is renewed.
+   * Every such finding counts, those past the per-rule cap (--max-findings) too, on every thread; one that an
+   * earlier or later live waiver waives does not. 0: it matched no finding of this scan.
+   */
+  matchedWhileExpired?: number;
+  /**
    * An unused waiver whose rule was evaluated on none of the snapshots of the hosts it covers, and reported not
    * evaluated on some (their flags lacked what it needs): it matched nothing because nothing was checked, not
    * because the problem is gone.

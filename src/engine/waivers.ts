@@ -1,7 +1,7 @@
 /**
  * Waivers from the config: accepted findings with a reason and an expiry date. A live waiver marks matching
- * findings suppressed; an expired one stops suppressing and is listed as expired; one that matched nothing
- * is listed as unused, so stale waivers do not pile up.
+ * findings suppressed; an expired one stops suppressing and is listed as expired, with how many findings it would
+ * still waive (they are open now); one that matched nothing is listed as unused, so stale waivers do not pile up.
  */
 import type { FieldGroup, Location, SocketRecord } from '../snapshot/types';
 import type { Finding, NotEvaluated, SnapshotReport, Suppression, WaiverReport } from './types';
@@ -39,6 +39,10 @@ interface WaiverState {
   hostMatch: (host: string) => boolean;
   expired: boolean;
   matched: number;
+  /**
+   * Expired: the findings it matches that no waiver in force waives — open because it expired, which renewing it
+   * would waive again (WaiverReport.matchedWhileExpired). Those a later live waiver waives are not counted.
+   */
   matchedWhileExpired: number;
   /** Whether a finding of its rule and hosts reached it that its `where` could not be asked about: its snapshot lacked what it reads. */
   unchecked: boolean;
@@ -262,9 +266,14 @@ export class WaiverFilter implements FindingFilter {
     return true;
   }
 
+  /**
+   * True for an expired waiver too: it waives nothing, but the findings it matches are counted (matchedWhileExpired),
+   * and a scan asks only the rules a filter may apply to as it finds (the others' findings past the cap are not made)
+   * and scans again a snapshot where such a rule reached its cap.
+   */
   mayApply(ruleId: string, host: string): boolean {
     const { all } = this.forRule(ruleId);
-    return (all.named.get(host) ?? []).some((w) => !w.expired) || all.other.some((w) => !w.expired && w.hostMatch(host));
+    return (all.named.get(host)?.length ?? 0) > 0 || all.other.some((w) => w.hostMatch(host));
   }
 
   /** Whether a waiver's `where:` reads field groups (`requires`), which suppress then asks `fields` about. */
@@ -287,19 +296,42 @@ export class WaiverFilter implements FindingFilter {
     });
   }
 
+  /**
+   * Puts the counts back to what usage() gave earlier: for a scan that asked this filter about part of a snapshot
+   * and then reads the whole snapshot again asking it anew (a split file scanned whole after all), which would
+   * otherwise count that part's findings twice.
+   */
+  setUsage(usage: unknown): void {
+    const u = usage as number[];
+    this.waivers.forEach((w, i) => {
+      w.matched = u[3 * i];
+      w.matchedWhileExpired = u[3 * i + 1];
+      w.unchecked = u[3 * i + 2] > 0;
+    });
+  }
+
   /** `fields`: the field groups of the finding's snapshot (scan.ts availableFields), which a `where` may need. */
   suppress(f: Finding, fields?: ReadonlySet<FieldGroup>): Suppression | undefined {
     // (the fingerprint it had before undecided sockets were named by their likely table: a hash, made once)
     const former = this.byFingerprint.size > 0 ? formerFingerprint(f) : undefined;
     const r = this.forRule(f.ruleId);
     let waiver: WaiverState | undefined;
+    // the expired waivers that match it, counted once no live one is found to waive it (one, most often)
+    let expired: WaiverState | WaiverState[] | undefined;
     for (const w of this.candidates(r, f, fields, former)) {
       if (!this.matches(w, f, fields, former)) continue;
-      if (w.expired) { w.matchedWhileExpired++; continue; }
+      if (w.expired) {
+        expired = expired === undefined ? w : Array.isArray(expired) ? (expired.push(w), expired) : [expired, w];
+        continue;
+      }
       waiver = w;
       break;
     }
     if (waiver !== undefined) waiver.matched++;
+    else if (expired !== undefined) {
+      if (Array.isArray(expired)) for (const w of expired) w.matchedWhileExpired++;
+      else expired.matchedWhileExpired++;
+    }
     // the waivers found by value that the snapshot lacks the fields of, and the finding reaches (those before the
     // one that waives it): asked in turn, each would count it unchecked
     if (f.socket !== undefined) {
@@ -371,6 +403,7 @@ export class WaiverFilter implements FindingFilter {
         ...(spec.ticket ? { ticket: spec.ticket } : {}),
         ...(spec.location ? { location: spec.location } : {}),
         status: w.expired ? 'expired' : 'unused',
+        ...(w.expired ? { matchedWhileExpired: w.matchedWhileExpired } : {}),
         ...why,
       });
     }

@@ -427,17 +427,22 @@ export function buildSarifLog(input: ScanReport, ctx: FormatContext): Sarif.Log 
     const configNotifications: Sarif.Notification[] = report.waivers.filter((_, i) => waiverHosts[i](host)).map((w) => {
       const cause = waiverCause(w);
       const why = cause ? ` (${cause}${w.ruleNotEvaluated ? ': keep it until it is' : ''})` : '';
+      // what an expired waiver would still waive: counted over the whole scan, every host it covers (not this run's alone)
+      const n = w.status === 'expired' && !cause ? w.matchedWhileExpired : undefined;
+      const would = n === undefined ? '' : n === 0 ? ' and would waive no open finding of this scan'
+        : ` and would have waived ${n} finding${n === 1 ? '' : 's'} of this scan, open now (renew it with a new expiry, or remove it)`;
       return {
         level: w.status === 'expired' ? 'warning' : 'note',
         message: {
           text:
             w.status === 'expired'
-              ? `The waiver for ${w.ruleId} expired on ${stripControl(w.expires)}${why}: ${text(w.reason, 'no reason given')}`
+              ? `The waiver for ${w.ruleId} expired on ${stripControl(w.expires)}${why}${would}: ${text(w.reason, 'no reason given')}`
               : `The waiver for ${w.ruleId} matched no finding${why}: ${text(w.reason, 'no reason given')}`,
         },
         descriptor: { id: w.status === 'expired' ? 'waiver-expired' : 'waiver-unused' },
         associatedRule: ruleRef(w.ruleId),
         ...(w.location ? { locations: [{ physicalLocation: locator.physical(w.location) }] } : {}),
+        ...(w.matchedWhileExpired !== undefined ? { properties: { matchedWhileExpired: w.matchedWhileExpired } } : {}),
       };
     });
     for (const h of report.hostEntries ?? []) {

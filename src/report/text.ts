@@ -55,6 +55,16 @@ function plural(n: number, one: string, many = `${one}s`): string {
   return `${num(n)} ${n === 1 ? one : many}`;
 }
 
+/**
+ * What an expired waiver (without a cause of its own) would still waive: findings that are open because it expired,
+ * or none (WaiverReport.matchedWhileExpired; absent in a report made before it was counted).
+ */
+function expiredMatches(n: number | undefined): string {
+  if (n === undefined) return '';
+  if (n === 0) return ', would waive no open finding';
+  return `, would have waived ${plural(n, 'finding')} (open now: renew it with a new expiry, or remove it)`;
+}
+
 function where(f: { location: { file: string; line: number } }): string {
   return `${e(displayFile(f.location.file))}:${f.location.line}`;
 }
@@ -199,7 +209,7 @@ export function formatText(input: ScanReport, ctx: FormatContext): string {
     for (const w of report.waivers) {
       const at = w.location ? `${e(w.location.file)}:${w.location.line}  ` : '';
       const cause = waiverCause(w);
-      const state = w.status === 'expired' ? `expired ${e(w.expires)}${cause ? `; ${cause}` : ''}` : `matched nothing${cause ? `: ${cause}` : ''}`;
+      const state = w.status === 'expired' ? `expired ${e(w.expires)}${cause ? `; ${cause}` : expiredMatches(w.matchedWhileExpired)}` : `matched nothing${cause ? `: ${cause}` : ''}`;
       lines.push(`  ${at}${e(w.ruleId)}: ${state} — ${e(w.reason)}`);
     }
   }

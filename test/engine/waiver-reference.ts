@@ -15,7 +15,8 @@ const picomatch = jest.requireActual('picomatch') as (p: string) => (s: string) 
 
 /**
  * The waivers as they were asked before any was indexed: every waiver in the config's order, of every finding; for
- * the report, every snapshot. Counts as WaiverFilter.usage does: matched, matched while expired, unchecked.
+ * the report, every snapshot. Counts as WaiverFilter.usage does: matched, matched while expired (by an expired waiver, of a
+ * finding no live one waives), unchecked.
  */
 export class Reference {
   private readonly ws;
@@ -26,6 +27,8 @@ export class Reference {
     }));
   }
   suppress(f: Finding, fields?: ReadonlySet<FieldGroup>): string | undefined {
+    // an expired waiver that matches counts the finding only when no live one waives it (it is open because it expired)
+    const expired: (typeof this.ws)[number][] = [];
     for (const w of this.ws) {
       const { spec } = w;
       if (!w.rule(f.ruleId) || !w.host(f.host)) continue;
@@ -35,10 +38,11 @@ export class Reference {
         if (fields !== undefined && spec.requires?.some((g) => !fields.has(g))) { w.unchecked++; continue; }
         if (!spec.where(f.socket)) continue;
       }
-      if (w.expired) { w.matchedWhileExpired++; continue; }
+      if (w.expired) { expired.push(w); continue; }
       w.matched++;
       return spec.reason;
     }
+    for (const w of expired) w.matchedWhileExpired++;
     return undefined;
   }
   usage(): number[] {
@@ -59,7 +63,7 @@ export class Reference {
         if (!reported) why = { ruleDisabled: true };
         else if (!w.expired) why = { ruleNotEvaluated: true };
       } else if (!w.expired && w.unchecked > 0) why = { whereNotEvaluated: true };
-      out.push({ reason: w.spec.reason, status: w.expired ? 'expired' : 'unused', ...why });
+      out.push({ reason: w.spec.reason, status: w.expired ? 'expired' : 'unused', ...(w.expired ? { matchedWhileExpired: w.matchedWhileExpired } : {}), ...why });
     }
     return out;
   }
@@ -68,8 +72,8 @@ export class Reference {
 /** WaiverFilter.report in the shape Reference.report gives (its texts and flags). */
 export function reportOf(filter: WaiverFilter, snapshots: SnapshotReport[], notEvaluated: NotEvaluated[]): Partial<WaiverReport>[] {
   return filter.report(snapshots, notEvaluated).map((r) => {
-    const { reason, status, noHostMatched, ruleDisabled, ruleNotEvaluated, whereNotEvaluated } = r;
-    return { reason, status, ...(noHostMatched ? { noHostMatched } : {}), ...(ruleDisabled ? { ruleDisabled } : {}), ...(ruleNotEvaluated ? { ruleNotEvaluated } : {}), ...(whereNotEvaluated ? { whereNotEvaluated } : {}) };
+    const { reason, status, matchedWhileExpired, noHostMatched, ruleDisabled, ruleNotEvaluated, whereNotEvaluated } = r;
+    return { reason, status, ...(matchedWhileExpired !== undefined ? { matchedWhileExpired } : {}), ...(noHostMatched ? { noHostMatched } : {}), ...(ruleDisabled ? { ruleDisabled } : {}), ...(ruleNotEvaluated ? { ruleNotEvaluated } : {}), ...(whereNotEvaluated ? { whereNotEvaluated } : {}) };
   });
 }
 
