@@ -215,10 +215,17 @@ type SchemaLike = Record<string, unknown> | undefined;
  */
 export function ajvErrorsToDiagnostics(errors: readonly ErrorObject[], ctx: ErrorContext): Diagnostic[] {
   const errs = mergeRequired(collapseUnions(errors.filter((e) => e.keyword !== 'if')));
+  // the keys each object may have, by its path: a key missing from an if/then branch (a security rule's
+  // securitySeverity) is described where the object's own schema (the if's parent) lists it
+  const keysAt = new Map<string, Record<string, SchemaLike>>();
+  for (const e of errors) {
+    const props = (e.parentSchema as SchemaLike)?.properties;
+    if (props && typeof props === 'object' && !keysAt.has(e.instancePath)) keysAt.set(e.instancePath, props as Record<string, SchemaLike>);
+  }
   const out: Diagnostic[] = [];
   const seen = new Set<string>();
   for (const e of errs) {
-    const d = describeError(e, ctx);
+    const d = describeError(e, ctx, keysAt.get(e.instancePath));
     const key = `${d.line}:${d.column}:${d.code}:${d.message}`;
     if (seen.has(key)) continue;
     seen.add(key);
@@ -350,7 +357,20 @@ function joinOr(items: string[]): string {
   return `${items.slice(0, -1).join(', ')} or ${items[items.length - 1]}`;
 }
 
-function describeError(e: ErrorObject, ctx: ErrorContext): Diagnostic {
+/**
+ * `add key: what it is` for each of `keys` the schema describes (the hint of a missing-key error), or undefined;
+ * none for more than three keys (a wall of text: the file is far from its schema, which the docs show whole).
+ */
+function whatToWrite(keys: readonly string[], props: Record<string, SchemaLike> | undefined): string | undefined {
+  if (keys.length > 3) return undefined;
+  const said = keys.flatMap((k) => {
+    const d = props?.[k]?.description;
+    return typeof d === 'string' ? [`${k}: ${d.replace(/\.$/, '')}`] : [];
+  });
+  return said.length > 0 ? `add ${said.join(' — and ')}` : undefined;
+}
+
+function describeError(e: ErrorObject, ctx: ErrorContext, keys?: Record<string, SchemaLike>): Diagnostic {
   const path = pathFromPointer(e.instancePath, ctx.value);
   const parent = e.parentSchema as SchemaLike;
   const name = describePath(path);
@@ -373,8 +393,9 @@ function describeError(e: ErrorObject, ctx: ErrorContext): Diagnostic {
     }
     case 'required': {
       const missing = (e.params.missing as string[] | undefined) ?? [String(e.params.missingProperty)];
-      const keys = missing.map((k) => `'${k}'`).join(', ');
-      return { ...at(ctx.positionOf(path)), code: 'missing-key', message: `missing required key${missing.length > 1 ? 's' : ''} ${keys}${path.length ? ` in ${name}` : ''}` };
+      const list = missing.map((k) => `'${k}'`).join(', ');
+      const hint = whatToWrite(missing, { ...keys, ...(parent?.properties as Record<string, SchemaLike> | undefined) });
+      return { ...at(ctx.positionOf(path)), code: 'missing-key', message: `missing required key${missing.length > 1 ? 's' : ''} ${list}${path.length ? ` in ${name}` : ''}`, ...(hint ? { hint } : {}) };
     }
     case 'type':
       if (path.length === 0 && (e.data === null || e.data === undefined)) {

@@ -151,7 +151,8 @@ describe('every malformed rule is rejected at file:line:column with one clear re
       "r.yaml:2:5: missing required keys 'description', 'kind', 'severity', 'help', 'match', 'message' in 'rules[0]' [missing-key]",
     ]);
     expect(formatted(ruleYaml('    match: {state: LISTEN}').replace('kind: health', 'kind: security'))).toEqual([
-      "r.yaml:2:5: missing required key 'securitySeverity' in 'rules[0]' [missing-key]",
+      // (the key a security rule's if/then branch requires is described from the rule's own schema)
+      "r.yaml:2:5: missing required key 'securitySeverity' in 'rules[0]' (add securitySeverity: CVSS-like 0.1–10 for security rules (SARIF security-severity): ≥9 critical, ≥7 high, ≥4 medium) [missing-key]",
     ]);
   });
 
@@ -242,7 +243,7 @@ describe('every malformed rule is rejected at file:line:column with one clear re
     ]);
     // other mappings and lists keep the schema's own messages
     expect(formatted('id: x\nkind: health\n')).toEqual([
-      "r.yaml:1:1: missing required key 'rules' [missing-key]",
+      "r.yaml:1:1: missing required key 'rules' (add rules: The rules of this file) [missing-key]",
       "r.yaml:1:1: unknown key 'id' (expected one of: rules) [unknown-key]",
       "r.yaml:2:1: unknown key 'kind' (expected one of: rules) [unknown-key]",
     ]);
