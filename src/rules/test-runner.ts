@@ -184,8 +184,15 @@ export function runRuleTests(paths: readonly string[] = [], checkIds = false): R
       r.passed = false;
       continue;
     }
-    if (r.firing === 0) r.failures.push({ file: r.source?.split(':')[0] ?? '', line: Number(r.source?.split(':')[1] ?? 0), message: 'no firing case: add a fixture line annotated `# ruleid: ' + r.ruleId + '`' });
-    if (r.passing === 0) r.failures.push({ file: r.source?.split(':')[0] ?? '', line: Number(r.source?.split(':')[1] ?? 0), message: 'no passing case: add a fixture line annotated `# ok: ' + r.ruleId + '`' });
+    const at = { file: r.source?.split(':')[0] ?? '', line: Number(r.source?.split(':')[1] ?? 0) };
+    if (r.fixtures.length === 0) {
+      // no fixture names the rule at all: say where one goes and what it holds
+      const fixture = at.file.replace(/\.ya?ml$/i, '.test.ss');
+      r.failures.push({ ...at, message: `no fixture tests it: write ${fixture} beside it, ss output whose rows are annotated \`# ruleid: ${r.ruleId}\` (must fire) and \`# ok: ${r.ruleId}\` (must not); see "Rule tests" in docs/rule-language.md` });
+    } else {
+      if (r.firing === 0) r.failures.push({ ...at, message: 'no firing case: add a fixture line annotated `# ruleid: ' + r.ruleId + '`' });
+      if (r.passing === 0) r.failures.push({ ...at, message: 'no passing case: add a fixture line annotated `# ok: ' + r.ruleId + '`' });
+    }
     r.passed = r.failures.length === 0;
   }
   const list = [...results.values()].sort((a, b) => compareText(a.ruleId, b.ruleId));

@@ -102,6 +102,17 @@ describe('rule test runner', () => {
     expect(run.results[0].failures.map((x) => x.message)).toEqual(['no passing case: add a fixture line annotated `# ok: test-rule`']);
   });
 
+  it('a rule no fixture names gets one failure saying where its fixture goes and what it holds', () => {
+    fixture([header, '# ruleid: test-rule', 'tcp   LISTEN 50     4      0.0.0.0:22   0.0.0.0:*']);
+    const rt = 'rules:\n  - id: lone-rule\n    title: t\n    description: d\n    kind: health\n    severity: warning\n    help: h\n    message: m\n    match: {recvQ: {gt: 0}}\n';
+    fs.writeFileSync(path.join(dir, 'lone.yaml'), rt);
+    const lone = runRuleTests([dir]).results.find((r) => r.ruleId === 'lone-rule')!;
+    expect(lone.failures.map((x) => `${x.file}:${x.line}: ${x.message}`)).toEqual([
+      `${path.join(dir, 'lone.yaml')}:2: no fixture tests it: write ${path.join(dir, 'lone.test.ss')} beside it, ss output whose rows are annotated ` +
+        '`# ruleid: lone-rule` (must fire) and `# ok: lone-rule` (must not); see "Rule tests" in docs/rule-language.md',
+    ]);
+  });
+
   it('flags annotations that are not followed by a socket, unknown ids and unused vars', () => {
     fixture([
       '# vars: nope=3',
