@@ -1,0 +1,208 @@
+/**
+ * Waivers whose `where:` names a unix socket's path (`local.path`, `peer.path`), a process's PID (`process.pid`) or a
+ * cgroup (`cgroup`): the same answers and counts as asking every waiver in turn, in the config's order (a reference
+ * copy of that: waiver-reference.ts) — whether or not such waivers are found by the socket's value, as those on an
+ * address, a process name or a port are (waiver-where-index.test.ts). A `process.pid:` waiver reads processes (ss -p),
+ * a `cgroup:` one extended details (ss -e): on a snapshot without them it does not apply, and is unchecked.
+ */
+import fc from 'fast-check';
+import { WaiverFilter, type WaiverSpec } from '../../src/engine/waivers';
+import { Reference, reportOf, specs } from './waiver-reference';
+import type { Finding, SnapshotReport } from '../../src/engine/types';
+import type { FieldGroup, SocketRecord } from '../../src/snapshot/types';
+import { parseSsText } from '../../src/snapshot/parser';
+
+const NOW = new Date('2026-12-01T00:00:00Z');
+
+function findingOf(ruleId: string, host: string, socket: SocketRecord, fingerprint = '0'.repeat(32)): Finding {
+  return { ruleId, level: 'warning', message: 'm', location: socket.location, host, socket, fingerprint };
+}
+
+interface Sock {
+  /** A unix socket's name (a path when it starts with /), or undefined for a tcp socket. */
+  local?: string;
+  peer?: string;
+  pids?: number[];
+  cgroup?: string;
+}
+
+function socketOf(s: Sock): SocketRecord {
+  const unix = (name: string | undefined, port: number) => (name === undefined ? { address: '*', port } : { address: name, port, ...(name.startsWith('/') ? { path: name } : {}) });
+  return {
+    ...(s.local !== undefined || s.peer !== undefined
+      ? { netid: 'u_str', state: 'ESTAB', local: unix(s.local, 1000), peer: unix(s.peer, 1001) }
+      : { netid: 'tcp', state: 'ESTAB', local: { address: '10.0.0.5', port: 22 }, peer: { address: '10.0.0.9', port: 50000 } }),
+    recvQ: 0, sendQ: 0,
+    ...(s.pids !== undefined ? { processes: s.pids.map((pid) => ({ name: 'app', pid, fd: 3 })) } : {}),
+    ...(s.cgroup !== undefined ? { cgroup: s.cgroup } : {}),
+    location: { file: 'h.ss', line: 2 },
+  } as SocketRecord;
+}
+
+/** WaiverFilter.usage, each waiver's unchecked count as whether it is any (all the report asks). */
+function usageOf(filter: { usage(): number[] }): number[] {
+  return filter.usage().map((n, i) => (i % 3 === 2 ? Math.min(n, 1) : n));
+}
+
+/**
+ * `where:` conditions: literal paths, PIDs and cgroups, alone, in lists, together and beside other demands, and the
+ * forms that demand nothing (operators, `not:`, `any:`, globs, ranges).
+ */
+const WHERES = [
+  '{local.path: /run/app.sock}', '{local.path: {in: [/run/app.sock, /run/db.sock]}}', '{local.path: [/run/db.sock]}', '{local.path: {eq: "@abstract"}}',
+  '{peer.path: /run/app.sock}', '{peer.path: {in: [/run/db.sock, /tmp/x]}}', '{local.path: /run/app.sock, peer.path: /run/db.sock}',
+  '{process.pid: 100}', '{process.pid: [100, 200]}', '{process.pid: {in: [200, 300]}}', '{process.pid: {eq: 300}}',
+  '{cgroup: /system.slice/app.service}', '{cgroup: {in: [/system.slice/app.service, /user.slice]}}', '{cgroup: [/user.slice]}',
+  '{cgroup: /system.slice/app.service, process.pid: 100}', '{local.path: /run/app.sock, process.pid: 200}', '{cgroup: /user.slice, local.address: "10.0.0.5"}',
+  '{process.pid: 100, process.name: app}', '{local.path: /run/app.sock, local.port: 1000}',
+  '{local.path: {glob: "/run/*"}}', '{local.path: {matches: "^/run/"}}', '{local.path: {not: /run/app.sock}}', '{not: {local.path: /run/app.sock}}',
+  '{process.pid: "100-200"}', '{process.pid: {gt: 150}}', '{process.pid: {not: 100}}', '{cgroup: {glob: "/system.slice/*"}}', '{cgroup: {exists: false}}',
+  '{any: [{cgroup: /user.slice}, {process.pid: 100}]}', '{local.path: {exists: true}}',
+];
+
+const NAMES = [undefined, '/run/app.sock', '/run/db.sock', '/tmp/x', '@abstract', 'app.sock'];
+const PIDS = [undefined, [], [100], [200], [100, 300], [300, 300]];
+const CGROUPS = [undefined, '/system.slice/app.service', '/user.slice', '/system.slice/app.service/sub'];
+const FIELD_SETS: (ReadonlySet<FieldGroup> | undefined)[] = [
+  new Set<FieldGroup>(['state', 'queues', 'processes', 'extended']), new Set<FieldGroup>(['state', 'queues']),
+  new Set<FieldGroup>(['state', 'queues', 'processes']), new Set<FieldGroup>(['state', 'queues', 'extended']), undefined,
+];
+const hex = (i: number) => i.toString(16).padStart(32, '0');
+
+describe('where: on unix paths, PIDs and cgroups', () => {
+  let pool: WaiverSpec[];
+  beforeAll(() => {
+    pool = specs(WHERES.map((w) => `{rule: a-rule, where: ${w}, reason: pool, expires: 2099-01-01}`));
+  });
+
+  it('asks, counts and reports as asking every waiver in turn does', () => {
+    const RULES = ['a-rule', 'b-rule'];
+    const HOSTS = ['web-1', 'db-1'];
+    const waiver = fc.record({
+      rule: fc.constantFrom('a-rule', 'b-rule', '*-rule', 'nope'),
+      host: fc.option(fc.constantFrom('web-1', 'db-*', 'nope'), { nil: undefined }),
+      fingerprint: fc.option(fc.constantFrom(hex(1), hex(2)), { nil: undefined }),
+      where: fc.option(fc.integer({ min: 0, max: WHERES.length - 1 }), { nil: undefined }),
+      expired: fc.boolean(),
+    });
+    const sock = fc.record({
+      rule: fc.constantFrom(...RULES), host: fc.constantFrom(...HOSTS), fingerprint: fc.constantFrom(hex(1), hex(2), hex(3)),
+      unix: fc.boolean(), local: fc.constantFrom(...NAMES), peer: fc.constantFrom(...NAMES), pids: fc.constantFrom(...PIDS), cgroup: fc.constantFrom(...CGROUPS),
+      fields: fc.integer({ min: 0, max: FIELD_SETS.length - 1 }), socket: fc.boolean(), copy: fc.boolean(),
+    });
+    const snapshot = fc.tuple(fc.constantFrom(...HOSTS, 'lb-1'), fc.subarray(RULES), fc.subarray(RULES));
+    fc.assert(fc.property(fc.array(waiver, { maxLength: 14 }), fc.array(sock, { maxLength: 24 }), fc.array(snapshot, { maxLength: 3 }), (ws, socks, snaps) => {
+      const list: WaiverSpec[] = ws.map((w, i) => ({
+        rule: w.rule, ...(w.host !== undefined ? { host: w.host } : {}), ...(w.fingerprint !== undefined ? { fingerprint: w.fingerprint } : {}),
+        ...(w.where !== undefined ? { where: pool[w.where].where, ...(pool[w.where].requires ? { requires: pool[w.where].requires } : {}) } : {}),
+        reason: `waiver ${i}`, expires: w.expired ? '2020-01-01' : '2099-01-01',
+      }));
+      // some findings are asked of a copy of the filter (a worker thread's), whose counts the first then adds
+      const filter = new WaiverFilter(list, NOW);
+      const copy = new WaiverFilter(list, NOW);
+      const reference = new Reference(list, NOW);
+      for (const s of socks) {
+        const f = findingOf(s.rule, s.host, socketOf({ ...(s.unix ? { local: s.local, peer: s.peer } : {}), pids: s.pids, cgroup: s.cgroup }), s.fingerprint);
+        if (!s.socket) delete f.socket;
+        const fields = FIELD_SETS[s.fields];
+        expect((s.copy ? copy : filter).suppress(f, fields)?.reason).toBe(reference.suppress(f, fields));
+      }
+      filter.addUsage(copy.usage());
+      expect(usageOf(filter)).toEqual(usageOf(reference));
+      const snapshots = snaps.map(([host, evaluated]) => ({ host, rulesEvaluated: evaluated }) as SnapshotReport);
+      const notEvaluated = snaps.flatMap(([host, , not]) => not.map((ruleId) => ({ ruleId, host, file: `${host}.ss`, reason: 'r' })));
+      expect(reportOf(filter, snapshots, notEvaluated)).toEqual(reference.report(snapshots, notEvaluated));
+    }), { numRuns: 400 });
+  });
+
+  it('on sockets the parser read, as asking every waiver in turn does', () => {
+    const text = [
+      'Netid State Recv-Q Send-Q Local Address:Port Peer Address:Port Process',
+      'u_str LISTEN 0 4096 /run/app.sock 1000 * 0 users:(("app",pid=100,fd=3)) ino:1000 sk:1 cgroup:/system.slice/app.service <->',
+      'u_str ESTAB 0 0 /run/app.sock 1001 * 1002 users:(("app",pid=100,fd=4),("app",pid=300,fd=4)) ino:1001 sk:2 cgroup:/system.slice/app.service <->',
+      'u_str ESTAB 0 0 @abstract 1003 * 1004 users:(("other",pid=200,fd=5)) ino:1003 sk:3 cgroup:/user.slice <->',
+      'u_dgr UNCONN 0 0 /run/db.sock 1005 * 0 users:(("db",pid=300,fd=6)) ino:1005 sk:4 cgroup:/user.slice <->',
+      'tcp LISTEN 0 128 0.0.0.0:22 0.0.0.0:* users:(("sshd",pid=7,fd=3)) ino:1006 sk:5 cgroup:/system.slice/sshd.service <->',
+      '',
+    ].join('\n');
+    const sockets = parseSsText(text, { file: 'h.ss' }).sockets;
+    expect(sockets.map((s) => [s.local.path, s.processes?.map((p) => p.pid), s.cgroup])).toEqual([
+      ['/run/app.sock', [100], '/system.slice/app.service'], ['/run/app.sock', [100, 300], '/system.slice/app.service'],
+      [undefined, [200], '/user.slice'], ['/run/db.sock', [300], '/user.slice'], [undefined, [7], '/system.slice/sshd.service'],
+    ]);
+    const lines = WHERES.map((w, i) => `{rule: a-rule, where: ${w}, reason: "where ${i}", expires: ${i % 7 === 3 ? '2020-01-01' : '2099-01-01'}}`);
+    const asked = (list: WaiverSpec[], fields: ReadonlySet<FieldGroup>) => {
+      const filter = new WaiverFilter(list, NOW);
+      const reference = new Reference(list, NOW);
+      const got = sockets.map((s) => filter.suppress(findingOf('a-rule', 'h', s), fields)?.reason);
+      expect(got).toEqual(sockets.map((s) => reference.suppress(findingOf('a-rule', 'h', s), fields)));
+      expect(usageOf(filter)).toEqual(usageOf(reference));
+      return got;
+    };
+    for (const fields of FIELD_SETS.filter((x): x is ReadonlySet<FieldGroup> => x !== undefined)) {
+      const all = specs(lines);
+      asked(all, fields);
+      for (let i = 0; i < all.length; i++) asked([all[i]], fields);
+    }
+    const waived = (where: string, fields = FIELD_SETS[0]!) => asked(specs([`{rule: a-rule, where: ${where}, reason: yes, expires: 2099-01-01}`]), fields).map((r) => r !== undefined);
+    expect(waived('{local.path: /run/app.sock}')).toEqual([true, true, false, false, false]);
+    expect(waived('{local.path: "@abstract"}')).toEqual([false, false, false, false, false]); // a name, no path
+    expect(waived('{process.pid: 300}')).toEqual([false, true, false, true, false]);
+    expect(waived('{cgroup: /user.slice}')).toEqual([false, false, true, true, false]);
+    expect(waived('{cgroup: /user.slice}', FIELD_SETS[2]!)).toEqual([false, false, false, false, false]); // without ss -e
+    expect(waived('{process.pid: 300}', FIELD_SETS[3]!)).toEqual([false, false, false, false, false]); // without ss -p
+  });
+});
+
+/**
+ * Not yet (it.failing: it fails today, and passes once it is done — then make it an `it`): such waivers are not found
+ * by value, each finding asks every one of them (here ~930,000 reads for 300 findings; a scan of 100k unix sockets with
+ * 2,000 `local.path:` waivers ~14 s, ~2.8 s found by value as the same `local.address:` ones are). The index extends to
+ * them as it is: src/rules/compile.ts DEMAND_FIELDS needs 'local.path', 'peer.path', 'process.pid' and 'cgroup' (their
+ * predicates compare plain values by identity, as an address's do), and waivers.ts needs no change.
+ */
+describe('thousands of where: waivers on unix paths, PIDs and cgroups', () => {
+  const N = 2000;
+  let config: WaiverSpec[];
+  beforeAll(() => {
+    const lines: string[] = [];
+    for (let i = 0; i < N; i++) lines.push(`{rule: a-rule, where: {local.path: /run/app-${i}.sock}, reason: path ${i}, expires: 2099-01-01}`);
+    for (let i = 0; i < N; i++) lines.push(`{rule: a-rule, where: {process.pid: {in: [${10000 + i}, ${20000 + i}]}}, reason: pid ${i}, expires: 2099-01-01}`);
+    for (let i = 0; i < N; i++) lines.push(`{rule: a-rule, where: {cgroup: /system.slice/app-${i}.service}, reason: cgroup ${i}, expires: 2099-01-01}`);
+    config = specs(lines);
+  });
+
+  /** A socket whose `where:` reads (of its endpoints, processes and cgroup) are counted: each predicate call makes one. */
+  function counted(s: Sock): { socket: SocketRecord; reads: () => number } {
+    const plain = socketOf(s);
+    let reads = 0;
+    const socket = { ...plain } as SocketRecord;
+    for (const key of ['local', 'peer', 'processes', 'cgroup'] as const) {
+      const value = plain[key];
+      Object.defineProperty(socket, key, { get: () => { reads++; return value; }, enumerable: true });
+    }
+    return { socket, reads: () => reads };
+  }
+
+  it.failing('a finding is asked of the waivers its path, PIDs and cgroup may match, not of every one', () => {
+    const filter = new WaiverFilter(config, new Date('2026-12-01T00:00:00Z'));
+    const ALL = new Set<FieldGroup>(['state', 'queues', 'processes', 'extended']);
+    const asked = 300;
+    let reads = 0;
+    const reasons: (string | undefined)[] = [];
+    for (let i = 0; i < asked; i++) {
+      const kind = i % 4;
+      const s = counted({
+        local: kind === 0 ? `/run/app-${i}.sock` : '/run/other.sock', peer: undefined,
+        pids: kind === 1 ? [1, 20000 + i] : [1], cgroup: kind === 2 ? `/system.slice/app-${i}.service` : '/user.slice',
+      });
+      reasons.push(filter.suppress(findingOf('a-rule', 'h', s.socket), ALL)?.reason);
+      reads += s.reads();
+    }
+    expect(reasons.slice(0, 4)).toEqual(['path 0', 'pid 1', 'cgroup 2', undefined]);
+    expect(reasons.filter((r) => r !== undefined)).toHaveLength(3 * asked / 4);
+    // a few reads a finding: the index's look-ups and the where: of the waivers found; asked in turn, each of the
+    // 6,000 waivers' where: read the socket
+    expect(reads).toBeLessThan(10 * asked);
+  });
+});
