@@ -12,12 +12,22 @@ import type { SocketFilter } from '../rules/compile';
  * netlink sockets); the union of both is taken, so no socket any version lists is ever said to be missing.
  * A filter expression (`sport = :22`, `dst 10/8`) narrows what is listed too, but not by table or state: it is
  * not read here.
+ *
+ * `ss -E` (`--events`) lists no table at all: it prints a row for each tcp and udp socket the kernel reports
+ * destroyed (ss.c handle_follow_request: the sock_diag destroy groups of those two tables only), whatever -a, -l or
+ * `state …` say (no state filter applies to them). A tcp socket is closed by then (UNCONN); a udp socket is in the
+ * state it had, UNCONN or ESTAB (connected). So such a capture never lists a listener, a tcp connection or a unix
+ * socket, whatever else its flags name (fixtures/events).
  */
 export interface Coverage {
   /** The netids the capture lists; undefined: every table. */
   netids?: ReadonlySet<string>;
   /** The states it lists, of those ss's state filter knows (STATE_BITS); undefined: every state. */
   states?: ReadonlySet<string>;
+  /** The states it lists of some netids, where they are fewer than `states` (ss -E: tcp UNCONN only). */
+  statesOf?: ReadonlyMap<string, ReadonlySet<string>>;
+  /** Taken with ss -E: the sockets the kernel destroyed as ss ran, not a table of the host's sockets. */
+  events?: true;
   /** The flags, as the capture gave them (for messages). */
   flags: string;
 }
@@ -57,7 +67,19 @@ const UNCONN_BY_DEFAULT = new Set(['u_dgr', '*unix', '*packet', 'nl', '*xdp', '*
 /** What a capture taken with `flags` can list (see Coverage). */
 export function captureCoverage(flags: string): Coverage {
   const info = parseFlags(flags);
+  if (info.letters.has('E')) return { flags: flags.trim(), ...eventsOf(info) };
   return { flags: flags.trim(), ...netidsOf(info), ...statesOf(info) };
+}
+
+/** The states of the sockets ss -E reports destroyed, by table: a tcp socket is closed; a udp one unconnected or connected. */
+const EVENT_STATES: ReadonlyMap<string, ReadonlySet<string>> = new Map([['tcp', new Set(['UNCONN'])], ['udp', new Set(['UNCONN', 'ESTAB'])]]);
+
+/** What an ss -E capture lists: of the tables its flags name (none named: all), tcp and udp, in EVENT_STATES. */
+function eventsOf(info: FlagInfo): Pick<Coverage, 'netids' | 'states' | 'statesOf' | 'events'> {
+  const named = netidsOf(info).netids; // (undefined: every table, or a group not known here)
+  const netids = new Set([...EVENT_STATES.keys()].filter((n) => named === undefined || named.has(n)));
+  const states = new Set([...netids].flatMap((n) => [...EVENT_STATES.get(n)!]));
+  return { netids, states, statesOf: new Map([...netids].map((n) => [n, EVENT_STATES.get(n)!])), events: true };
 }
 
 function netidsOf(info: FlagInfo): { netids?: Set<string> } {
@@ -96,8 +118,9 @@ function statesOf(info: FlagInfo): { states?: Set<string> } {
 export function covers(c: Coverage, netid: string | undefined, state: string | undefined): boolean {
   if (netid === 'unknown') return true; // its table could not be told: it may be any
   if (netid !== undefined && c.netids !== undefined && !c.netids.has(netid)) return false;
+  const states = (netid !== undefined ? c.statesOf?.get(netid) : undefined) ?? c.states;
   // a state outside ss's filter bits (NEW-SYN-RECV, BOUND-INACTIVE, UNKNOWN…) or none: the filter does not tell
-  return c.states === undefined || state === undefined || !ALL.has(state) || c.states.has(state);
+  return states === undefined || state === undefined || !ALL.has(state) || states.has(state);
 }
 
 /** The ss option that lists a table's sockets. */

@@ -84,3 +84,17 @@ it('names a filter that admits most tables or states by those it leaves out', ()
   expect(unlistedReason({ netids: new Set(['udp', 'raw']) }, c)).toBe(
     'needs udp or raw sockets, which a capture taken with -tan does not list: capture with ss -u or -w (the tables)');
 });
+
+it('an ss -E capture (events) lists only the tcp and udp sockets the kernel destroyed: rules on any other are not evaluated', async () => {
+  const file = path.join(ROOT, 'fixtures/events/ss-Et.ss'); // three tcp sockets, each UNCONN (closed)
+  const scanned = (flags: string) => scanSnapshot({ path: file, label: file, flags }, { rules: rules() });
+  const EVENTS_NEVER_LIST = ['close-wait-excess', 'recv-queue-backlog', 'send-queue-backlog', 'syn-sent-excess', 'listen-queue-overflow', 'time-wait-excess', 'unix-socket-in-world-writable-dir'];
+  for (const flags of ['-Et', '--events -t', '-Eatn']) {
+    const r = await scanned(flags);
+    expect({ flags, notEvaluated: notEvaluatedIds(r) }).toEqual({ flags, notEvaluated: expect.arrayContaining(EVENTS_NEVER_LIST) });
+    expect('notEvaluated' in r && r.notEvaluated.find((n) => n.ruleId === 'close-wait-excess')?.reason).toMatch(/^needs tcp sockets in state CLOSE-WAIT, which a capture taken with /);
+  }
+  // the same rows read as a table (ss -t: connected states) leave those rules passing, as a table without them would
+  const table = await scanned('-t');
+  expect('snapshot' in table && table.snapshot.rulesEvaluated).toEqual(expect.arrayContaining(['close-wait-excess', 'recv-queue-backlog', 'syn-sent-excess']));
+});

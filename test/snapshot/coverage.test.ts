@@ -60,6 +60,37 @@ describe('captureCoverage: what a capture taken with these ss flags can list (ss
   });
 });
 
+describe('ss -E (events): the tcp and udp sockets the kernel destroys, whatever the state filter (fixtures/events)', () => {
+  const EVENTS: [string, string][] = [...PAIRS, ['tcp', 'UNCONN'], ['udp', 'SYN-SENT']];
+
+  test('a tcp socket closed (UNCONN), a udp one unconnected or connected; no other table', () => {
+    expect(listed('-E', EVENTS)).toEqual(['udp UNCONN', 'udp ESTAB', 'tcp UNCONN']);
+    expect(listed('-Etuen', EVENTS)).toEqual(['udp UNCONN', 'udp ESTAB', 'tcp UNCONN']);
+    expect(listed('--events -n', EVENTS)).toEqual(['udp UNCONN', 'udp ESTAB', 'tcp UNCONN']);
+    expect(listed('-Et', EVENTS)).toEqual(['tcp UNCONN']);
+    expect(listed('-Eun', EVENTS)).toEqual(['udp UNCONN', 'udp ESTAB']);
+    // tables without destroy events: none of theirs (ss lists no table at all with -E)
+    expect(listed('-Ex', EVENTS)).toEqual([]);
+    expect(listed('-E -A inet', EVENTS)).toEqual(['udp UNCONN', 'udp ESTAB', 'tcp UNCONN']);
+  });
+
+  test('-a, -l and state filters change nothing: no state filter applies to the events', () => {
+    for (const flags of ['-Eat', '-Elt', '-Et state listening', '-Et exclude closed']) expect({ flags, listed: listed(flags, EVENTS) }).toEqual({ flags, listed: ['tcp UNCONN'] });
+    expect(listed('-Eau', EVENTS)).toEqual(['udp UNCONN', 'udp ESTAB']);
+  });
+
+  test('a rule on any table asks of the states of the tables listed; a row whose table is unknown may be any', () => {
+    const c = captureCoverage('-E');
+    expect(c.events).toBe(true);
+    expect(['LISTEN', 'ESTAB', 'UNCONN', 'CLOSE-WAIT'].filter((s) => covers(c, undefined, s))).toEqual(['ESTAB', 'UNCONN']);
+    expect(covers(captureCoverage('-Et'), undefined, 'ESTAB')).toBe(false);
+    expect(covers(c, 'unknown', 'LISTEN')).toBe(true);
+    expect(covers(c, 'tcp', undefined)).toBe(true);
+    expect(covers(c, 'u_str', undefined)).toBe(false);
+    expect(captureCoverage('-tan').events).toBeUndefined();
+  });
+});
+
 describe('listedBy: how the rule reference says a capture lists a rule\'s sockets', () => {
   const filter = (netids?: string[], states?: string[]) => ({ ...(netids ? { netids: new Set(netids) } : {}), ...(states ? { states: new Set(states) } : {}) });
   test('tables by their option, states by -a / -l', () => {
