@@ -1292,10 +1292,11 @@ export interface ValueDemand {
 }
 
 /**
- * The fields a demand is read of, as those by which a waiver is best found first: an address or a process name
- * tells one service, a port less (`local.port: 443` of many).
+ * The fields a demand is read of, as those by which a waiver is best found first: an address, a unix socket's
+ * path, a process name or PID or a cgroup tells one service, a port less (`local.port: 443` of many). Each is
+ * compared by equality (a plain value, `eq:` or `in:`; `glob:` and the rest are the predicate's alone).
  */
-const DEMAND_FIELDS = ['local.address', 'peer.address', 'process.name', 'local.port', 'peer.port'] as const;
+const DEMAND_FIELDS = ['local.address', 'peer.address', 'local.path', 'peer.path', 'process.name', 'process.pid', 'cgroup', 'local.port', 'peer.port'] as const;
 type DemandField = (typeof DEMAND_FIELDS)[number];
 
 const VALUE_DEMANDS = new WeakMap<Pred, readonly ValueDemand[]>();
