@@ -49,6 +49,8 @@ export interface FindingFilter {
   usage?(): unknown;
   /** Adds what a copy of it on another thread counted (usage): report() then speaks for both. */
   addUsage?(usage: unknown): void;
+  /** Puts its counts back to what usage() gave earlier (a snapshot partly asked about is read again whole). */
+  setUsage?(usage: unknown): void;
 }
 
 /** The filters of a scan asked as one: each filter's suppress in turn, the mayApply of any. */
@@ -78,6 +80,24 @@ export function filterUsage(filters: readonly FindingFilter[]): unknown[] {
 
 function addUsage(filters: readonly FindingFilter[], usage: readonly unknown[] | undefined): void {
   if (usage !== undefined) filters.forEach((f, i) => { if (usage[i] !== undefined) f.addUsage?.(usage[i]); });
+}
+
+function setUsage(filters: readonly FindingFilter[], usage: readonly unknown[]): void {
+  filters.forEach((f, i) => { if (usage[i] !== undefined) f.setUsage?.(usage[i]); });
+}
+
+function inStreamFilters(filters: readonly FindingFilter[], from: FiltersFrom): InStreamFilters {
+  return { from, add: (u) => addUsage(filters, u), usage: () => filterUsage(filters), set: (u) => setUsage(filters, u) };
+}
+
+/** The filters of a scan asked as findings are found on every thread (runScan's inStream): what they counted, kept and added. */
+export interface InStreamFilters {
+  from: FiltersFrom;
+  /** Adds what copies of them on another thread counted. */
+  add(usage: unknown[]): void;
+  /** What they have counted so far, to put back with set(). */
+  usage(): unknown[];
+  set(usage: unknown[]): void;
 }
 
 /** A snapshot to read: where it is, and how reports name it (`live:web-01` for a temporary live capture). */
@@ -532,7 +552,7 @@ export interface SnapshotScanOptions extends CollectorOptions {
    * Scan a large plain file as two byte ranges, the second on a worker thread (needs the rule sources); with
    * `suppress`, only when the worker can ask the same filters (`filters`, whose counts are added to them).
    */
-  split?: { setup: RuleSetup; minBytes?: number; whileWaiting?: () => void; filters?: { from: FiltersFrom; add(usage: unknown[]): void } };
+  split?: { setup: RuleSetup; minBytes?: number; whileWaiting?: () => void; filters?: InStreamFilters };
 }
 
 /** Scans one snapshot; a snapshot that cannot be read or holds no socket comes back as a Diagnostic. */
@@ -542,8 +562,11 @@ export async function scanSnapshot(input: ScanInput, opts: SnapshotScanOptions):
   if (split && (opts.suppress === undefined || split.filters !== undefined) && !readOnce(input)) {
     const { rangeWorker, youngGenerationGrows } = await import('./threads');
     const filters = opts.suppress === undefined ? undefined : split.filters;
+    const counted = filters?.usage();
     const r = await scanSplit(input, opts, split.minBytes, () => rangeWorker({ setup: split.setup, host: opts.host, labels: opts.labels }), split.whileWaiting, filters);
     if (r) return r;
+    // given up after this thread's range was asked about, perhaps: the whole file is asked anew
+    if (counted !== undefined) filters!.set(counted);
     youngGenerationGrows(true); // not split after all: one thread, as fast as V8's default makes it
   }
   return scanWhole(input, opts);
@@ -644,8 +667,8 @@ export async function scanSplit(
   const linesBefore = boundary.lineNo;
   shiftLines(next, linesBefore);
   if (!first.mergeFollowing(next)) return undefined;
-  // (this thread's filters counted its own range as they were asked: a file scanned whole after all is counted
-  // twice there, which reports do not see — they read each count as "any")
+  // (this thread's filters counted its own range as they were asked; a file scanned whole after all has those
+  // counts put back first: scanSnapshot)
   if (next.usage !== undefined) filters?.add(next.usage);
   const s2 = next.stats;
   return first.result({
@@ -727,7 +750,7 @@ export async function runScan(opts: ScanOptions): Promise<ScanOutcome> {
   // twice (stdin, a live capture) is scanned that way from the start.
   const inStream = asked !== undefined && opts.filtersFrom !== undefined && filters.every((f) => f.readsFields?.() === false);
   const scanOpts: ScanOptions & WithSuppressor = {
-    ...opts, ...(asked ? { asked } : {}), ...(inStream ? { inStream: { from: opts.filtersFrom!, add: (u: unknown[]) => addUsage(filters, u) } } : {}),
+    ...opts, ...(asked ? { asked } : {}), ...(inStream ? { inStream: inStreamFilters(filters, opts.filtersFrom!) } : {}),
   };
   const jobs = Math.min(opts.jobs ?? 1, opts.inputs.length);
   const results = jobs > 1 && opts.ruleSetup && (await worthWorkers(opts.inputs))
@@ -808,7 +831,7 @@ function keeper(): (input: ScanInput, r: SnapshotResult | Diagnostic) => Snapsho
 /** How runScan asks its filters: as one (asked), and whether as findings are found on every thread (inStream). */
 interface WithSuppressor {
   asked?: Suppressor;
-  inStream?: { from: FiltersFrom; add(usage: unknown[]): void };
+  inStream?: InStreamFilters;
 }
 
 /** What a scan of `input` asks as it finds (runScan): its filters, when all are asked so or it is read only once. */
