@@ -125,7 +125,9 @@ export function unlistedReason(f: SocketFilter, c: Coverage): string {
   const states = !f.states ? '' : statesBut ? ` in any state but ${or(statesBut)}` : ` in state ${or(f.states)}`;
   const tableless = f.netids !== undefined && ![...f.netids].some((n) => covers(c, n, undefined));
   const options = tableless ? (netidsBut ? ['-A all'] : [...new Set([...f.netids!].map((n) => TABLE_OPTIONS[n] ?? '-A'))]) : [];
-  const fix = tableless ? `capture with ss ${or(options)} (the table${f.netids!.size > 1 ? 's' : ''})` : 'capture with ss -a (every state)';
+  const fix = c.events
+    ? 'capture the host\'s sockets without -E (ss -tuanp); ss -E lists only the tcp and udp sockets the kernel destroys as it runs'
+    : tableless ? `capture with ss ${or(options)} (the table${f.netids!.size > 1 ? 's' : ''})` : 'capture with ss -a (every state)';
   return `needs ${what.trimEnd()}${states}, which a capture taken with ${c.flags} does not list: ${fix}`;
 }
 

@@ -94,6 +94,11 @@ it('an ss -E capture (events) lists only the tcp and udp sockets the kernel dest
     expect({ flags, notEvaluated: notEvaluatedIds(r) }).toEqual({ flags, notEvaluated: expect.arrayContaining(EVENTS_NEVER_LIST) });
     expect('notEvaluated' in r && r.notEvaluated.find((n) => n.ruleId === 'close-wait-excess')?.reason).toMatch(/^needs tcp sockets in state CLOSE-WAIT, which a capture taken with /);
   }
+  // what to do is to capture without -E (not "with ss -a", which -E ignores)
+  const r = await scanned('-Eat');
+  expect('notEvaluated' in r && r.notEvaluated.find((n) => n.ruleId === 'time-wait-excess')?.reason).toBe(
+    'needs tcp sockets in state TIME-WAIT, which a capture taken with -Eat does not list: capture the host\'s sockets without -E (ss -tuanp); ' +
+      'ss -E lists only the tcp and udp sockets the kernel destroys as it runs');
   // the same rows read as a table (ss -t: connected states) leave those rules passing, as a table without them would
   const table = await scanned('-t');
   expect('snapshot' in table && table.snapshot.rulesEvaluated).toEqual(expect.arrayContaining(['close-wait-excess', 'recv-queue-backlog', 'syn-sent-excess']));
