@@ -111,6 +111,10 @@ function listable(f: SocketFilter, c: Coverage): boolean {
   return netids.some((n) => states.some((s) => covers(c, n, s)));
 }
 
+/** Why no rule is evaluated on an `ss -E` capture (Coverage.events). */
+const EVENTS_REASON = 'needs the sockets a host has, which a capture taken with ss -E (events) does not list: it lists the tcp and udp sockets ' +
+  'the kernel destroyed as it ran; capture without -E (ss -tuanp)';
+
 export function unlistedReason(f: SocketFilter, c: Coverage): string {
   const or = (xs: Iterable<string>): string => [...xs].join(', ').replace(/, ([^,]*)$/, ' or $1');
   // a set admitting most names (`netid: {not: tcp}`) is told by the ones it leaves out
@@ -125,9 +129,7 @@ export function unlistedReason(f: SocketFilter, c: Coverage): string {
   const states = !f.states ? '' : statesBut ? ` in any state but ${or(statesBut)}` : ` in state ${or(f.states)}`;
   const tableless = f.netids !== undefined && ![...f.netids].some((n) => covers(c, n, undefined));
   const options = tableless ? (netidsBut ? ['-A all'] : [...new Set([...f.netids!].map((n) => TABLE_OPTIONS[n] ?? '-A'))]) : [];
-  const fix = c.events
-    ? 'capture the host\'s sockets without -E (ss -tuanp); ss -E lists only the tcp and udp sockets the kernel destroys as it runs'
-    : tableless ? `capture with ss ${or(options)} (the table${f.netids!.size > 1 ? 's' : ''})` : 'capture with ss -a (every state)';
+  const fix = tableless ? `capture with ss ${or(options)} (the table${f.netids!.size > 1 ? 's' : ''})` : 'capture with ss -a (every state)';
   return `needs ${what.trimEnd()}${states}, which a capture taken with ${c.flags} does not list: ${fix}`;
 }
 
@@ -689,6 +691,12 @@ export class SnapshotEvaluator {
     const result: EvaluationResult = { findings: [], notEvaluated: [], omitted: [], evaluated: [] };
     for (const st of this.states) {
       const id = st.rule.meta.id;
+      if (coverage?.events) {
+        // destroyed sockets, not the host's: a finding on one (a udp listener gone since) would be a false alarm
+        // (said first: what else the capture lacks matters only in one taken without -E)
+        result.notEvaluated.push({ ruleId: id, host: this.ctx.host, file: this.ctx.file, reason: EVENTS_REASON });
+        continue;
+      }
       const missing = st.rule.missingFields(available);
       if (missing.length > 0) {
         result.notEvaluated.push({ ruleId: id, host: this.ctx.host, file: this.ctx.file, reason: missingFieldsReason(missing, flagsKnown) });
