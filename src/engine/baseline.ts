@@ -4,7 +4,6 @@
  */
 import * as fs from 'node:fs';
 import { isUtf8 } from 'node:buffer';
-import { Tokenizer, TokenizerError, TokenParser, TokenParserError, TokenType, type ParsedElementInfo, type ParsedTokenInfo } from '@streamparser/json';
 import { readTextLimited } from '../read-limited';
 import { notUtf8, tooLarge } from '../rules/yaml-source';
 import { ExitCode, UserError } from '../diagnostics';
@@ -120,20 +119,19 @@ export interface LoadedBaseline {
  * reading the baseline. A file that is not a baseline is named with the line (and column) where it goes wrong.
  */
 export function loadBaseline(file: string): LoadedBaseline {
-  let source: ByteSource;
+  let source: TextSource;
   try {
     source = openBaseline(file);
   } catch (e) {
     if (e instanceof UserError) throw e;
     throw new UserError({ file, code: 'unreadable-baseline', ...readProblem(e as NodeJS.ErrnoException) }, ExitCode.usage);
   }
-  const reader = new BaselineReader(source);
   try {
-    return reader.read();
+    return readBaseline(new JsonReader(source.next));
   } catch (e) {
     if (e instanceof NotUtf8) throw notUtf8Error(file);
     if (!(e instanceof BadBaseline)) throw e;
-    const where = e.at === undefined ? {} : reader.where(e.at);
+    const where = e.line === undefined ? {} : { line: e.line, column: e.column };
     const message = e.json ? `not JSON: ${e.message}` : `not a socklint baseline (version ${BASELINE_FORMAT}): ${e.message}`;
     throw new UserError({ file, ...where, code: 'bad-baseline', message, hint: WRITE_IT }, ExitCode.usage);
   } finally {
@@ -156,27 +154,27 @@ function readProblem(e: NodeJS.ErrnoException): { message: string; hint?: string
   }
 }
 
-/** The bytes of a file a piece at a time, and again from any place of it (to say where it goes wrong). */
-interface ByteSource {
-  /** The next piece, of whole UTF-8 characters (NotUtf8 where they are not), or undefined at the end. */
-  next: () => Uint8Array | undefined;
-  /** Reads into `buf` what the file holds from byte `position` on: how many bytes (0 past its end). */
-  readAt: (buf: Buffer, position: number) => number;
+/** The text of a file a piece at a time (`next` gives undefined at its end), and how to let go of the file. */
+interface TextSource {
+  next: () => string | undefined;
   close: () => void;
 }
 
-/** Bytes read at a time (what the file's pieces and its rereading to say where take each). */
+/**
+ * Bytes read at a time. A text longer than ~128 KiB is made in V8's space for large objects, at a cost: 240 MB
+ * read as texts of 256 KiB took ~2 s, of 64 KiB ~50 ms.
+ */
 const READ_BYTES = 64 * 1024;
 
 /** The baseline's bytes were not UTF-8: readTextLimited says where. */
 class NotUtf8 extends Error {}
 
 /**
- * A regular file is read a piece at a time; a pipe or a device through readTextLimited (which has what
+ * A regular file is read a piece at a time, as UTF-8; a pipe or a device through readTextLimited (which has what
  * preloadStreams read of a pipe, and reads a device only up to the limit), as one piece. Throws UserError for a
  * file over the limit, fs errors as they are.
  */
-function openBaseline(file: string): ByteSource {
+function openBaseline(file: string): TextSource {
   if (!fs.statSync(file).isFile()) return wholeText(file); // (a pipe's open waits for its writer: stat it first)
   const fd = fs.openSync(file, 'r');
   let st: fs.Stats;
@@ -191,19 +189,14 @@ function openBaseline(file: string): ByteSource {
     if (!st.isFile()) return wholeText(file); // (replaced since)
     throw new UserError(tooLarge(file, st.size, BASELINE_MAX_BYTES), ExitCode.usage);
   }
-  // (Buffer's isUtf8 of what a read holds of whole characters: 240 MB in ~50 ms, a fatal TextDecoder's streaming
-  // decode in ~200–600)
+  // (Buffer's isUtf8, then toString, of what a read holds of whole characters: 240 MB in ~50 ms, a fatal
+  // TextDecoder's streaming decode in ~200–600)
   const buf = Buffer.allocUnsafe(READ_BYTES + 4);
   let carried = 0; // the bytes of a character cut at the end of the last read, moved to the start
   let read = 0;
   let open = true;
-  let given = 0; // the bytes of the last piece, moved out of the way of the next read
   return {
     next: () => {
-      if (given > 0) {
-        buf.copy(buf, 0, given, given + carried);
-        given = 0;
-      }
       while (open) {
         const n = fs.readSync(fd, buf, carried, READ_BYTES, null);
         read += n;
@@ -215,15 +208,14 @@ function openBaseline(file: string): ByteSource {
         }
         const end = carried + n;
         const cut = wholeCharacters(buf, end);
-        carried = end - cut;
-        if (cut === 0) continue;
         if (!isUtf8(buf.subarray(0, cut))) throw new NotUtf8();
-        given = cut;
-        return buf.subarray(0, cut);
+        const text = buf.toString('utf8', 0, cut);
+        buf.copy(buf, 0, cut, end);
+        carried = end - cut;
+        if (text.length > 0) return text;
       }
       return undefined;
     },
-    readAt: (into, position) => fs.readSync(fd, into, 0, into.length, position),
     close: () => {
       open = false;
       fs.closeSync(fd);
@@ -242,17 +234,12 @@ function wholeCharacters(bytes: Buffer, end: number): number {
   return end; // (no lead byte among the last four: not UTF-8, which isUtf8 says)
 }
 
-function wholeText(file: string): ByteSource {
+function wholeText(file: string): TextSource {
   const read = readTextLimited(file, BASELINE_MAX_BYTES);
   if ('tooLarge' in read) throw new UserError(tooLarge(file, read.size, BASELINE_MAX_BYTES), ExitCode.usage);
   if ('notUtf8' in read) throw new UserError(notUtf8(file, read.notUtf8), ExitCode.usage);
-  const bytes = Buffer.from(read.text, 'utf8');
-  let given = false;
-  return {
-    next: () => (given ? undefined : ((given = true), bytes)),
-    readAt: (into, position) => (position < bytes.length ? bytes.copy(into, 0, position) : 0),
-    close: () => undefined,
-  };
+  let text: string | undefined = read.text;
+  return { next: () => { const t = text; text = undefined; return t; }, close: () => undefined };
 }
 
 /** Where a regular file's bytes stop being UTF-8, as readTextLimited says it (only then is the file read whole). */
@@ -262,317 +249,304 @@ function notUtf8Error(file: string): UserError {
   return new UserError({ file, code: 'not-utf8', message: 'the file is not UTF-8' }, ExitCode.usage); // (changed since)
 }
 
-/** The file is not JSON (`json`), or not a baseline buildBaseline could have written; where (a byte offset of the JSON text), when one place is. */
+/** The file is not JSON (`json`), or not a baseline buildBaseline could have written; where, when one place is. */
 class BadBaseline extends Error {
-  constructor(message: string, readonly json: boolean, readonly at?: number) {
+  constructor(message: string, readonly json: boolean, readonly line?: number, readonly column?: number) {
     super(message);
   }
 }
 
-/** `message`: why the file is not a baseline, where `at` (the offset a value or an entry starts at). */
-function problem(message: string, at?: number): never {
-  throw new BadBaseline(message, false, at);
-}
-
-/** The tokens' types, read once: each `TokenType.X` calls a getter of the library's CommonJS exports (it showed in profiles of 1M entries). */
-const { LEFT_BRACE, RIGHT_BRACE, LEFT_BRACKET, RIGHT_BRACKET, COLON, COMMA, STRING, NUMBER, TRUE, FALSE, NULL, SEPARATOR } = TokenType;
-
-/** Nesting of arrays and objects read: no baseline needs more than three. */
+/** Nesting of arrays and objects the reader follows: no baseline needs more than three. */
 const MAX_DEPTH = 64;
 
-/** What the JSON text may have next: what a message says was expected. */
-const enum Next { value, key, colon, comma, end }
+const NUMBER = /^-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?$/;
+const NUMBER_CHARS = /[-+.eE0-9]*/y;
+/** What a JSON text may not hold unescaped. */
+const CONTROL = /[\u0000-\u001f]/;
 
 /**
- * Reads a baseline's JSON text with @streamparser/json, fed a piece at a time: its tokenizer hands each token
- * (and where it starts) to its token parser, which hands back, of the values it builds, only those of the
- * baseline's keys and each entry of `findings` (dropping each from its parent, keepStack false), so that one
- * entry is held at a time. The entries are checked as they come, by the byte their text starts at; which
- * member of the top-level object a token is in, what may come next (for the words of an error) and how deep
- * it is are followed here from the tokens the parser took.
+ * A JSON text read from `next` a piece at a time, as JSON.parse reads it (the same texts are refused), by a
+ * recursive descent that hands each value to its caller: only the piece being read is held, and what a token
+ * needs of the next. Lines are counted for the diagnostics.
  */
-class BaselineReader {
-  /** (texts gathered as bytes and decoded once each, in a buffer of the size its README suggests: ~8% faster than as pieces joined) */
-  private readonly tokenizer = new Tokenizer({ stringBufferSize: 64 * 1024 });
-  private readonly parser = new TokenParser({ paths: ['$.socklintBaseline', '$.createdAt', '$.hosts', '$.findings.*'], keepStack: false });
-  /** The bytes of a byte-order mark left out of what the tokenizer was given (offsets are of what it was). */
-  private bom = 0;
-  /** Bytes given to the tokenizer. */
-  private fed = 0;
-  /** The last token given to the parser, and its offset (-1: none yet). */
-  private token = SEPARATOR;
-  private tokenAt = -1;
-  private next = Next.value;
-  /** Whether each array or object the next token is in is an object. */
-  private readonly objects: boolean[] = [];
-  /** The key of the top-level member being read, and where its value starts. */
-  private key = '';
-  private at = 0;
-  /** Where the top-level value starts, when it is not an object. */
-  private notObject: number | undefined;
-  /** Where the value of `findings` starts, when it is not a list. */
-  private notList: number | undefined;
-  /** The list of `findings` being read, and where its entry being read starts. */
-  private entries: RecordedFindings | undefined;
-  private entryAt = 0;
-  private readonly seen = new Set<string>();
-  private format: unknown;
-  private createdAt: string | undefined;
-  private hosts: string[] | undefined;
-  private findings: RecordedFindings | undefined;
+class JsonReader {
+  private text = '';
+  /** The next character's index in `text`. */
+  private pos = 0;
+  /** How many characters came before `text`. */
+  private base = 0;
+  private line = 1;
+  /** Characters before the current line. */
+  private lineStart = 0;
+  private ended = false;
 
-  constructor(private readonly source: ByteSource) {
-    this.tokenizer.onToken = (t) => this.take(t);
-    this.parser.onValue = (v) => this.value(v);
-    this.tokenizer.onEnd = () => {
-      if (!this.parser.isEnded) this.parser.end();
-    };
-    this.parser.onEnd = () => {
-      if (!this.tokenizer.isEnded) this.tokenizer.end();
-    };
+  constructor(private readonly next: () => string | undefined) {}
+
+  /** Adds the next piece to what is held from `pos` on (the token being read): false at the end. */
+  private more(): boolean {
+    if (this.ended) return false;
+    const piece = this.next();
+    if (piece === undefined) {
+      this.ended = true;
+      return false;
+    }
+    this.base += this.pos;
+    this.text = this.pos < this.text.length ? this.text.slice(this.pos) + piece : piece;
+    this.pos = 0;
+    return true;
   }
 
-  read(): LoadedBaseline {
-    for (let piece = this.source.next(); piece !== undefined; piece = this.source.next()) {
-      if (this.fed === 0 && this.bom === 0 && piece[0] === 0xef && piece[1] === 0xbb && piece[2] === 0xbf) {
-        this.bom = 3; // from an editor
-        piece = piece.subarray(3);
+  /** The line and column of the next character. */
+  where(): { line: number; column: number } {
+    return { line: this.line, column: this.base + this.pos - this.lineStart + 1 };
+  }
+
+  fail(message: string, at = this.where()): never {
+    throw new BadBaseline(message, true, at.line, at.column);
+  }
+
+  /** The next character past white space (its code), or -1 at the end of the text. */
+  skip(): number {
+    for (;;) {
+      if (this.pos >= this.text.length && !this.more()) return -1;
+      const c = this.text.charCodeAt(this.pos);
+      if (c === 0x20 || c === 0x09 || c === 0x0d) this.pos++;
+      else if (c === 0x0a) {
+        this.pos++;
+        this.line++;
+        this.lineStart = this.base + this.pos;
+      } else return c;
+    }
+  }
+
+  /** Steps over the character skip() returned. */
+  take(): void {
+    this.pos++;
+  }
+
+  /** Whether the next character (not past white space) is a byte-order mark. */
+  atByteOrderMark(): boolean {
+    return (this.pos < this.text.length || this.more()) && this.text.charCodeAt(this.pos) === 0xfeff;
+  }
+
+  /** The string at the next character (a `"`). */
+  string(): string {
+    const at = this.where();
+    let i = this.pos + 1;
+    for (;;) {
+      const q = this.text.indexOf('"', i);
+      if (q < 0) {
+        // (a string holds no line break: one that is not closed on its line is not read to the end of the file)
+        const scanned = this.text.length - this.pos;
+        if (this.text.indexOf('\n', i) >= 0) this.fail('a text in quotes is not closed on its line', at);
+        if (!this.more()) this.fail('a text in quotes is not closed', at);
+        i = this.pos + scanned;
+        continue;
       }
-      const bytes = piece;
-      this.feed(() => this.tokenizer.write(bytes), false);
-      this.fed += bytes.length;
-    }
-    if (!this.tokenizer.isEnded) this.feed(() => this.tokenizer.end(), true);
-    if (this.tokenAt < 0) throw new BadBaseline('the file ends where a value should be', true, this.fed);
-    if (this.notObject !== undefined) problem('not a JSON object', this.notObject);
-    if (this.format === undefined) problem(`"socklintBaseline" is missing, expected ${BASELINE_FORMAT}`);
-    if (this.createdAt === undefined) problem('"createdAt" is not a date and time');
-    if (this.findings === undefined) problem('"findings" is not a list');
-    const hosts = this.hosts;
-    return { socklintBaseline: BASELINE_FORMAT, createdAt: this.createdAt, ...(hosts !== undefined ? { hosts } : {}), findings: this.findings };
-  }
-
-  /** The line and column (1-based, in UTF-16 code units as the editors count) of `at`, an offset of the JSON text. */
-  where(at: number): { line: number; column: number } {
-    const buf = Buffer.allocUnsafe(READ_BYTES);
-    const end = at + this.bom;
-    let line = 1;
-    let column = 1;
-    for (let pos = 0; pos < end;) {
-      const n = this.source.readAt(buf.subarray(0, Math.min(READ_BYTES, end - pos)), pos);
-      if (n === 0) break;
-      const bytes = buf.subarray(0, n);
-      let lineStart = 0;
-      for (let i = bytes.indexOf(0x0a); i >= 0; i = bytes.indexOf(0x0a, i + 1)) {
-        line++;
-        lineStart = i + 1;
-        column = 1;
+      let k = q - 1;
+      while (k > this.pos && this.text.charCodeAt(k) === 0x5c) k--;
+      if ((q - 1 - k) % 2 === 1) {
+        i = q + 1; // an escaped quote
+        continue;
       }
-      for (let i = lineStart; i < n; i++) column += units(bytes[i]);
-      pos += n;
-    }
-    return { line, column };
-  }
-
-  /** Runs `feed` (the tokenizer's write or end), saying in words what it found that is not JSON. */
-  private feed(feed: () => void, atEnd: boolean): void {
-    try {
-      feed();
-    } catch (e) {
-      if (e instanceof BadBaseline) throw e;
-      if (e instanceof TokenParserError) throw this.json(this.expected(this.character(this.tokenAt)), this.tokenAt);
-      if (e instanceof TokenizerError) throw this.badText(e.message, atEnd);
-      // (the token parser's end: the file ended inside an array or an object, or after a key)
-      if (atEnd && !this.parser.isEnded) throw this.json(this.expected('end of the file'), this.fed);
-      throw e;
-    }
-  }
-
-  /** A token, before (what the baseline's keys and entries are, where they start) and after the parser has it. */
-  private take(t: ParsedTokenInfo): void {
-    const { token, offset } = t;
-    this.token = token;
-    this.tokenAt = offset;
-    const depth = this.objects.length;
-    if (this.next === Next.value && token !== RIGHT_BRACE && token !== RIGHT_BRACKET) {
-      if (depth === 0 && token !== LEFT_BRACE) this.notObject = offset;
-      else if (depth === 1) this.member(token, offset);
-      else if (depth === 2 && this.entries !== undefined) this.entryAt = offset;
-      if ((token === LEFT_BRACE || token === LEFT_BRACKET) && depth >= MAX_DEPTH) {
-        throw this.json(`arrays and objects nested more than ${MAX_DEPTH} deep`, offset);
-      }
-    }
-    this.parser.write(t);
-    switch (token) {
-      case LEFT_BRACE:
-      case LEFT_BRACKET:
-        this.objects.push(token === LEFT_BRACE);
-        this.next = token === LEFT_BRACE ? Next.key : Next.value;
-        return;
-      case RIGHT_BRACE:
-      case RIGHT_BRACKET:
-        this.objects.pop();
-        break;
-      case COLON:
-        this.next = Next.value;
-        return;
-      case COMMA:
-        this.next = this.objects[this.objects.length - 1] ? Next.key : Next.value;
-        return;
-      case STRING:
-        if (this.next === Next.key) {
-          this.next = Next.colon;
-          if (depth === 1) this.key = t.value as string;
-          return;
+      const raw = this.text.slice(this.pos + 1, q);
+      let value = raw;
+      if (CONTROL.test(raw)) this.fail(raw.includes('\n') ? 'a text in quotes is not closed on its line' : 'a text in quotes holds a control character', at);
+      if (raw.includes('\\')) {
+        try {
+          value = JSON.parse(this.text.slice(this.pos, q + 1)) as string;
+        } catch {
+          this.fail('a text in quotes holds a \\ that is no JSON escape', at);
         }
-    }
-    // a value ended
-    this.next = this.objects.length === 0 ? Next.end : Next.comma;
-    if (this.objects.length === 1 && this.notList !== undefined) problem('"findings" is not a list', this.notList);
-  }
-
-  /** The value of the top-level member `key` starts with `token` at `offset`. */
-  private member(token: TokenType, offset: number): void {
-    const key = this.key;
-    this.at = offset;
-    if (this.seen.has(key)) problem(`${JSON.stringify(key)} is given twice`, offset);
-    if (key === 'socklintBaseline' || key === 'createdAt' || key === 'hosts' || key === 'findings') this.seen.add(key);
-    this.entries = undefined;
-    if (key !== 'findings') return;
-    if (token !== LEFT_BRACKET) this.notList = offset; // (said once the value is read)
-    else this.entries = this.findings = new RecordedFindings();
-  }
-
-  /** A value the parser built: a baseline key's (of the top-level object), or an entry of `findings`. */
-  private value({ value, key, stack }: ParsedElementInfo): void {
-    const at = this.at;
-    if (stack.length === 2 && this.entries !== undefined) {
-      const e = value as Partial<Record<keyof BaselineEntry, unknown>> | null;
-      const i = this.entries.length;
-      if (typeof e !== 'object' || e === null || !isText(e.fingerprint) || !isText(e.ruleId) || !isText(e.host) || !isText(e.message)) {
-        problem(`findings[${i}] needs the texts "fingerprint", "ruleId", "host" and "message"`, this.entryAt);
       }
-      // (a fingerprint socklint never writes would match nothing, and the finding it was meant for would fail)
-      if (!this.entries.add(e.fingerprint as string, e.ruleId as string, e.host as string)) {
-        problem(`findings[${i}].fingerprint ${JSON.stringify((e.fingerprint as string).slice(0, 40))} is not a fingerprint (32 hex digits)`, this.entryAt);
+      this.pos = q + 1;
+      return value;
+    }
+  }
+
+  private number(): number {
+    const at = this.where();
+    let end: number;
+    for (;;) {
+      NUMBER_CHARS.lastIndex = this.pos;
+      NUMBER_CHARS.test(this.text);
+      end = NUMBER_CHARS.lastIndex;
+      if (end < this.text.length || !this.more()) break;
+    }
+    const token = this.text.slice(this.pos, end);
+    if (!NUMBER.test(token)) this.fail(`${JSON.stringify(token.slice(0, 40))} is not a number`, at);
+    this.pos = end;
+    return Number(token);
+  }
+
+  private literal(): boolean | null {
+    while (this.text.length - this.pos < 5 && this.more());
+    for (const [word, value] of [['true', true], ['false', false], ['null', null]] as const) {
+      if (this.text.startsWith(word, this.pos)) {
+        this.pos += word.length;
+        return value;
       }
-    } else if (key === 'socklintBaseline') {
-      this.format = value;
-      if (value !== BASELINE_FORMAT) problem(`"socklintBaseline" is ${JSON.stringify(value)}, expected ${BASELINE_FORMAT}`, at);
-    } else if (key === 'createdAt') {
-      if (!isText(value) || Number.isNaN(Date.parse(value))) problem('"createdAt" is not a date and time', at);
-      this.createdAt = value;
-    } else if (key === 'hosts') {
-      if (!(Array.isArray(value) && value.every(isText))) problem('"hosts" is not a list of host names', at);
-      this.hosts = value as string[];
     }
+    return this.fail(`unexpected ${this.unexpected()}`);
   }
 
-  private json(message: string, at: number): BadBaseline {
-    return new BadBaseline(message, true, at);
-  }
-
-  /** What the text should have had next, said of what it has (`found`). */
-  private expected(found: string): string {
-    switch (this.next) {
-      case Next.key:
-        return `expected a key in quotes, found ${found}`;
-      case Next.colon:
-        return `expected ':' after the key, found ${found}`;
-      case Next.comma:
-        return `expected ',' or '${this.objects[this.objects.length - 1] ? '}' : ']'}', found ${found}`;
-      case Next.end:
-        return `unexpected ${found} after ${this.notObject === undefined ? "the baseline's closing '}'" : 'the value'}`;
-      default:
-        return found === 'end of the file' ? 'the file ends where a value should be' : `unexpected ${found}`;
-    }
-  }
-
-  /**
-   * What the tokenizer refused, in words, where: its error says at what byte (`absolute position`), and in what
-   * state — between tokens, or in a text in quotes, a number or a `true`, `false` or `null`, which is said where
-   * it starts (the text's first byte past the last token).
-   */
-  private badText(error: string, atEnd: boolean): BadBaseline {
-    const position = /absolute position "(\d+)"/.exec(error)?.[1];
-    const state = /state:? ([A-Z_0-9]+)/.exec(error)?.[1];
-    if (state === undefined || (position === undefined && !atEnd)) return this.json(error, Math.max(this.tokenAt, 0)); // (its words, past the last token read)
-    const p = atEnd ? this.fed : Number(position);
-    if (!/^(STRING|NUMBER|TRUE|FALSE|NULL)/.test(state)) {
-      const at = state.startsWith('BOM') ? 0 : p; // (a first character whose first byte a byte-order mark's is)
-      return this.json(this.expected(this.character(at)), at);
-    }
-    const start = this.tokenStart(p);
-    const inText = state.startsWith('STRING');
-    if (!(this.next === Next.value || (inText && this.next === Next.key))) return this.json(this.expected(this.character(start)), start);
-    if (inText) {
-      const why = atEnd ? 'is not closed'
-        : state !== 'STRING_DEFAULT' ? 'holds a \\ that is no JSON escape'
-        : this.byte(p) === 0x0a ? 'is not closed on its line' : 'holds a control character';
-      return this.json(`a text in quotes ${why}`, start);
-    }
-    if (state.startsWith('NUMBER')) {
-      let end = start;
-      while (end - start < 40 && isNumberByte(this.byte(end))) end++;
-      return this.json(`${JSON.stringify(this.text(start, end))} is not a number`, start);
-    }
-    return this.json(`unexpected ${this.character(start)}`, start);
-  }
-
-  /** Where the token that the tokenizer was in when it stopped at `p` starts: past the last token and white space. */
-  private tokenStart(p: number): number {
-    let pos = this.tokenAt;
-    if (pos < 0) pos = 0;
-    else if (this.token === STRING) {
-      for (pos++; pos < p && this.byte(pos) !== 0x22; pos++) if (this.byte(pos) === 0x5c) pos++;
-      pos++;
-    } else if (this.token === NUMBER) {
-      while (pos < p && isNumberByte(this.byte(pos))) pos++;
-    } else pos += this.token === FALSE ? 5 : this.token === TRUE || this.token === NULL ? 4 : 1;
-    while (pos < p && isSpace(this.byte(pos))) pos++;
-    return Math.min(pos, p);
-  }
-
-  /** What byte() read last of the file, from `start` to `end`. */
-  private peeked: { buf: Buffer; start: number; end: number } | undefined;
-
-  /** The byte of the JSON text at `pos` (read again from the file), or -1 past its end. */
-  private byte(pos: number): number {
-    const w = (this.peeked ??= { buf: Buffer.allocUnsafe(READ_BYTES), start: 0, end: 0 });
-    if (pos < w.start || pos >= w.end) {
-      w.start = pos;
-      w.end = pos + this.source.readAt(w.buf, pos + this.bom);
-      if (pos >= w.end) return -1;
-    }
-    return w.buf[pos - w.start];
-  }
-
-  private text(start: number, end: number): string {
-    const bytes: number[] = [];
-    for (let i = start; i < end; i++) bytes.push(this.byte(i));
-    return Buffer.from(bytes).toString('utf8');
-  }
-
-  /** The character at `pos`, in words, for a message. */
-  private character(pos: number): string {
-    const b = this.byte(pos);
-    if (b < 0) return 'end of the file';
-    const c = this.text(pos, pos + (b < 0x80 ? 1 : b >= 0xf0 ? 4 : b >= 0xe0 ? 3 : 2)).codePointAt(0) as number;
+  /** The next character in words, for a message. */
+  unexpected(): string {
+    if (this.pos >= this.text.length && !this.more()) return 'end of the file';
+    const c = this.text.codePointAt(this.pos) as number;
     return c < 0x20 || c === 0x7f ? `character U+${c.toString(16).padStart(4, '0').toUpperCase()}` : `'${String.fromCodePoint(c)}'`;
   }
-}
 
-/** UTF-16 code units the UTF-8 byte `b` starts (none for a continuation byte, two for a four-byte character). */
-const units = (b: number): number => ((b & 0xc0) === 0x80 ? 0 : b >= 0xf0 ? 2 : 1);
-/** JSON's white space. */
-const isSpace = (b: number): boolean => b === 0x20 || b === 0x0a || b === 0x0d || b === 0x09;
-/** What a number's text is read as, right or wrong (`-+.eE0-9`). */
-const isNumberByte = (b: number): boolean => (b >= 0x30 && b <= 0x39) || b === 0x2d || b === 0x2b || b === 0x2e || b === 0x65 || b === 0x45;
+  /** The next value (past white space), or with `keep` false only read. */
+  value(depth: number, keep = true): unknown {
+    const c = this.skip();
+    if (c === 0x22) return this.string();
+    if (c === 0x7b || c === 0x5b) {
+      if (depth >= MAX_DEPTH) this.fail(`arrays and objects nested more than ${MAX_DEPTH} deep`);
+      return c === 0x7b ? this.object(depth + 1, keep) : this.array(depth + 1, keep);
+    }
+    if (c === 0x2d || (c >= 0x30 && c <= 0x39)) return this.number();
+    if (c === 0x74 || c === 0x66 || c === 0x6e) return this.literal();
+    return this.fail(c < 0 ? 'the file ends where a value should be' : `unexpected ${this.unexpected()}`);
+  }
+
+  private object(depth: number, keep: boolean): Record<string, unknown> | undefined {
+    const o: Record<string, unknown> | undefined = keep ? {} : undefined;
+    this.members((key) => {
+      const v = this.value(depth, keep);
+      if (o === undefined) return;
+      // (as JSON.parse makes it: a key of its own, not the prototype; an object made without one is ~4 times slower to fill)
+      if (key === '__proto__') Object.defineProperty(o, key, { value: v, enumerable: true, writable: true, configurable: true });
+      else o[key] = v;
+    });
+    return o;
+  }
+
+  /** The members of the object at the next character (a `{`): `member` reads each one's value. */
+  members(member: (key: string) => void): void {
+    this.take();
+    let c = this.skip();
+    if (c === 0x7d) {
+      this.take();
+      return;
+    }
+    for (;;) {
+      if (c !== 0x22) this.fail(`expected a key in quotes, found ${this.unexpected()}`);
+      const key = this.string();
+      if (this.skip() !== 0x3a) this.fail(`expected ':' after the key, found ${this.unexpected()}`);
+      this.take();
+      member(key);
+      c = this.skip();
+      if (c === 0x2c) {
+        this.take();
+        c = this.skip();
+      } else if (c === 0x7d) {
+        this.take();
+        return;
+      } else this.fail(`expected ',' or '}', found ${this.unexpected()}`);
+    }
+  }
+
+  private array(depth: number, keep: boolean): unknown[] | undefined {
+    const a: unknown[] | undefined = keep ? [] : undefined;
+    this.elements(() => {
+      const v = this.value(depth, keep);
+      a?.push(v);
+    });
+    return a;
+  }
+
+  /** The elements of the array at the next character (a `[`): `element` reads each one. */
+  elements(element: () => void): void {
+    this.take();
+    if (this.skip() === 0x5d) {
+      this.take();
+      return;
+    }
+    for (;;) {
+      element();
+      const c = this.skip();
+      if (c === 0x2c) this.take();
+      else if (c === 0x5d) {
+        this.take();
+        return;
+      } else this.fail(`expected ',' or ']', found ${this.unexpected()}`);
+    }
+  }
+}
 
 const isText = (v: unknown): v is string => typeof v === 'string';
 
-/** A text of its own: one cut from a longer one (a slice) would keep the whole. */
+/** A text of its own: one cut from a piece of the file (a slice) would keep the whole piece. */
 const own = (s: string): string => JSON.parse(JSON.stringify(s)) as string;
+
+/** `message`: why the file is not a baseline, where `at` (the line and column a key or an entry starts at). */
+function problem(message: string, at?: { line: number; column: number }): never {
+  throw new BadBaseline(message, false, at?.line, at?.column);
+}
+
+/**
+ * The baseline `json` holds, refused (BadBaseline) where it is not one buildBaseline could have written: its
+ * keys are checked as they come, each of its findings as it is read (by the line it starts on), and what is
+ * missing at the end.
+ */
+function readBaseline(json: JsonReader): LoadedBaseline {
+  if (json.atByteOrderMark()) json.take(); // from an editor
+  if (json.skip() !== 0x7b) {
+    const at = json.where();
+    json.value(0, false);
+    if (json.skip() >= 0) json.fail(`unexpected ${json.unexpected()} after the value`);
+    return problem('not a JSON object', at);
+  }
+  let format: unknown;
+  let createdAt: string | undefined;
+  let hosts: string[] | undefined;
+  let findings: RecordedFindings | undefined;
+  const seen = new Set<string>();
+  json.members((key) => {
+    json.skip();
+    const at = json.where();
+    if (seen.has(key)) problem(`${JSON.stringify(key)} is given twice`, at);
+    if (key === 'socklintBaseline' || key === 'createdAt' || key === 'hosts' || key === 'findings') seen.add(key);
+    if (key === 'socklintBaseline') {
+      format = json.value(1);
+      if (format !== BASELINE_FORMAT) problem(`"socklintBaseline" is ${JSON.stringify(format)}, expected ${BASELINE_FORMAT}`, at);
+    } else if (key === 'createdAt') {
+      const v = json.value(1);
+      if (!isText(v) || Number.isNaN(Date.parse(v))) problem('"createdAt" is not a date and time', at);
+      createdAt = own(v as string);
+    } else if (key === 'hosts') {
+      const v = json.value(1);
+      if (!(Array.isArray(v) && v.every(isText))) problem('"hosts" is not a list of host names', at);
+      hosts = (v as string[]).map(own);
+    } else if (key === 'findings') {
+      if (json.skip() !== 0x5b) {
+        json.value(1, false);
+        problem('"findings" is not a list', at);
+      }
+      findings = new RecordedFindings();
+      const recorded = findings;
+      json.elements(() => {
+        json.skip();
+        const start = json.where();
+        const e = json.value(1) as Partial<Record<keyof BaselineEntry, unknown>> | null;
+        const i = recorded.length;
+        if (typeof e !== 'object' || e === null || !isText(e.fingerprint) || !isText(e.ruleId) || !isText(e.host) || !isText(e.message)) {
+          problem(`findings[${i}] needs the texts "fingerprint", "ruleId", "host" and "message"`, start);
+        }
+        // (a fingerprint socklint never writes would match nothing, and the finding it was meant for would fail)
+        if (!recorded.add(e.fingerprint as string, e.ruleId as string, e.host as string)) {
+          problem(`findings[${i}].fingerprint ${JSON.stringify((e.fingerprint as string).slice(0, 40))} is not a fingerprint (32 hex digits)`, start);
+        }
+      });
+    } else json.value(1, false);
+  });
+  if (json.skip() >= 0) json.fail(`unexpected ${json.unexpected()} after the baseline's closing '}'`);
+  if (format === undefined) problem(`"socklintBaseline" is missing, expected ${BASELINE_FORMAT}`);
+  if (createdAt === undefined) problem('"createdAt" is not a date and time');
+  if (findings === undefined) problem('"findings" is not a list');
+  return { socklintBaseline: BASELINE_FORMAT, createdAt: createdAt as string, ...(hosts !== undefined ? { hosts } : {}), findings: findings as RecordedFindings };
+}
 
 /**
  * Fingerprints (32 hex digits: 128 bits) as four 32-bit numbers each in a table of open addressing, at most
