@@ -8,7 +8,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { execFileSync, spawn } from 'node:child_process';
-import { baselineText, loadBaseline, type BaselineFile } from '../../src/engine/baseline';
+import { baselineText, loadBaseline } from '../../src/engine/baseline';
 import { refusal } from './baseline-refusal';
 import { tempDir } from '../report/helpers';
 

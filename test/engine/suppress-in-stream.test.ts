@@ -54,6 +54,9 @@ class TestFilter implements FindingFilter {
     this.asked += asked;
     this.matched += matched;
   }
+  setUsage(u: unknown): void {
+    [this.asked, this.matched] = u as number[];
+  }
 }
 
 const rulesWith = (cap: number) => ConfiguredRules.load(loadConfig(undefined), [], true, cap);
@@ -82,7 +85,7 @@ describe('a file split across two threads, its findings asked as they are found'
       };
     };
     const split = await scanSplit(input, { rules, ...suppressorOf([here]) }, 0, runner, undefined, {
-      from: { now: new Date().toISOString() }, add: (u) => here.addUsage(u[0]),
+      from: { now: new Date().toISOString() }, add: (u) => here.addUsage(u[0]), usage: () => [here.usage()], set: (u) => here.setUsage(u[0]),
     });
     expect(split).toBeDefined();
     expect(suppressedAsked).toBe(true);

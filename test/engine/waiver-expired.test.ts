@@ -141,7 +141,7 @@ describe('in a scan', () => {
       return { ready: Promise.resolve(), scan: (task) => scanRange(task, rules, before, [there]), followOn: (b) => listed(b), cancel() {} };
     };
     const split = await scanSplit({ path: file, label: file }, { rules, ...suppressorOf([here]) }, 0, runner, undefined, {
-      from: { now: NOW.toISOString() }, add: (u) => here.addUsage(u[0]),
+      from: { now: NOW.toISOString() }, add: (u) => here.addUsage(u[0]), usage: () => [here.usage()], set: (u) => here.setUsage(u[0]),
     });
     expect(split !== undefined && 'snapshot' in split).toBe(true);
     const counted = (f: WaiverFilter) => f.usage()[1];

@@ -9,7 +9,7 @@
  */
 import fc from 'fast-check';
 import { WaiverFilter, waiverHostMatcher, type WaiverSpec } from '../../src/engine/waivers';
-import { Reference, reportOf, specs } from './waiver-reference';
+import { expectAsReference, specs } from './waiver-reference';
 import { literalGlob } from '../../src/rules/glob';
 import type { Finding, SnapshotReport } from '../../src/engine/types';
 import type { FieldGroup, SocketRecord } from '../../src/snapshot/types';
@@ -115,21 +115,10 @@ it('asks and reports as asking every waiver in turn does', () => {
     fingerprint: fc.constantFrom(hex(1), hex(2), hex(3)), process: fc.option(fc.constantFrom('sshd', 'nginx'), { nil: undefined }), withP: fc.boolean(),
   });
   fc.assert(fc.property(fc.array(waiver, { maxLength: 12 }), fc.array(sock, { maxLength: 20 }), fc.array(fc.tuple(fc.constantFrom(...HOSTS, 'lb-1'), fc.subarray(RULES), fc.subarray(RULES)), { maxLength: 4 }), (ws, socks, snaps) => {
-    const list: WaiverSpec[] = ws.map((w, i) => ({
-      rule: w.rule, ...(w.host !== undefined ? { host: w.host } : {}), ...(w.fingerprint !== undefined ? { fingerprint: w.fingerprint } : {}),
-      ...(w.where !== undefined ? { where: pool[w.where].where, ...(pool[w.where].requires ? { requires: pool[w.where].requires } : {}) } : {}),
-      reason: `waiver ${i}`, expires: w.expired ? '2020-01-01' : '2099-01-01',
+    const asked = socks.map((s) => ({
+      finding: finding(s.rule, s.host, s.port, s.fingerprint, s.process), fields: s.withP ? ALL_FIELDS : new Set<FieldGroup>(['state', 'queues']),
     }));
-    const filter = new WaiverFilter(list, NOW);
-    const reference = new Reference(list, NOW);
-    for (const s of socks) {
-      const f = finding(s.rule, s.host, s.port, s.fingerprint, s.process);
-      const fields = s.withP ? ALL_FIELDS : new Set<FieldGroup>(['state', 'queues']);
-      expect(filter.suppress(f, fields)?.reason).toBe(reference.suppress(f, fields));
-    }
-    const snapshots = snaps.map(([host, evaluated]) => ({ host, rulesEvaluated: evaluated }) as SnapshotReport);
-    const notEvaluated = snaps.flatMap(([host, , not]) => not.map((ruleId) => ({ ruleId, host, file: `${host}.ss`, reason: 'r' })));
-    expect(reportOf(filter, snapshots, notEvaluated)).toEqual(reference.report(snapshots, notEvaluated));
+    expectAsReference(ws, pool, asked, snaps, NOW);
   }), { numRuns: 300 });
 });
 

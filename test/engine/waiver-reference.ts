@@ -6,9 +6,9 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { configWaivers, loadConfig } from '../../src/engine/config';
-import { isExpired, type WaiverFilter, type WaiverSpec } from '../../src/engine/waivers';
+import { WaiverFilter, isExpired, type WaiverSpec } from '../../src/engine/waivers';
 import type { Finding, NotEvaluated, SnapshotReport, WaiverReport } from '../../src/engine/types';
-import type { FieldGroup } from '../../src/snapshot/types';
+import type { FieldGroup, SocketRecord } from '../../src/snapshot/types';
 
 // (the real matcher: a test file may mock picomatch to count its tests)
 const picomatch = jest.requireActual('picomatch') as (p: string) => (s: string) => boolean;
@@ -86,5 +86,80 @@ export function specs(lines: string[]): WaiverSpec[] {
     return configWaivers(loadConfig(file));
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** A finding of `ruleId` on `host` about `socket`. */
+export function findingOf(ruleId: string, host: string, socket: SocketRecord, fingerprint = '0'.repeat(32)): Finding {
+  return { ruleId, level: 'warning', message: 'm', location: socket.location, host, socket, fingerprint };
+}
+
+/** WaiverFilter.usage (or the Reference's), each waiver's unchecked count as whether it is any (all the report asks). */
+export function usageOf(filter: { usage(): number[] }): number[] {
+  return filter.usage().map((n, i) => (i % 3 === 2 ? Math.min(n, 1) : n));
+}
+
+/** A waiver a property test draws: its `where:` (an index into a pool of them), expired or not. */
+export interface DrawnWaiver {
+  rule: string;
+  host?: string;
+  fingerprint?: string;
+  where?: number;
+  expired: boolean;
+}
+
+/** One question a property test asks: a finding, the field groups of its snapshot, and whether a copy of the filter is asked. */
+export interface Asked {
+  finding: Finding;
+  fields?: ReadonlySet<FieldGroup>;
+  /** Asked of a copy of the filter (a worker thread's), whose counts the filter then adds. */
+  copy?: boolean;
+}
+
+/**
+ * The drawn waivers `ws` (their `where:` from `pool`) asked `asked` by WaiverFilter and by the Reference: the same
+ * answers, the same counts (unchecked read as any, all the report asks) and the same report on `snaps` (host, rules
+ * evaluated, rules not evaluated).
+ */
+export function expectAsReference(ws: readonly DrawnWaiver[], pool: readonly WaiverSpec[], asked: readonly Asked[], snaps: readonly (readonly [string, string[], string[]])[], now: Date): void {
+  const list: WaiverSpec[] = ws.map((w, i) => ({
+    rule: w.rule, ...(w.host !== undefined ? { host: w.host } : {}), ...(w.fingerprint !== undefined ? { fingerprint: w.fingerprint } : {}),
+    ...(w.where !== undefined ? { where: pool[w.where].where, ...(pool[w.where].requires ? { requires: pool[w.where].requires } : {}) } : {}),
+    reason: `waiver ${i}`, expires: w.expired ? '2020-01-01' : '2099-01-01',
+  }));
+  const filter = new WaiverFilter(list, now);
+  const copy = new WaiverFilter(list, now);
+  const reference = new Reference(list, now);
+  for (const a of asked) expect((a.copy ? copy : filter).suppress(a.finding, a.fields)?.reason).toBe(reference.suppress(a.finding, a.fields));
+  filter.addUsage(copy.usage());
+  expect(usageOf(filter)).toEqual(usageOf(reference));
+  const snapshots = snaps.map(([host, evaluated]) => ({ host, rulesEvaluated: evaluated }) as SnapshotReport);
+  const notEvaluated = snaps.flatMap(([host, , not]) => not.map((ruleId) => ({ ruleId, host, file: `${host}.ss`, reason: 'r' })));
+  expect(reportOf(filter, snapshots, notEvaluated)).toEqual(reference.report(snapshots, notEvaluated));
+}
+
+/**
+ * What WaiverFilter with `list` answers each of `sockets` (a finding of a-rule on host h, on a snapshot with `fields`),
+ * checked equal to the Reference's answers and counts.
+ */
+export function askedOf(sockets: readonly SocketRecord[], now: Date): (list: WaiverSpec[], fields: ReadonlySet<FieldGroup>) => (string | undefined)[] {
+  return (list, fields) => {
+    const filter = new WaiverFilter(list, now);
+    const reference = new Reference(list, now);
+    const got = sockets.map((s) => filter.suppress(findingOf('a-rule', 'h', s), fields)?.reason);
+    expect(got).toEqual(sockets.map((s) => reference.suppress(findingOf('a-rule', 'h', s), fields)));
+    expect(usageOf(filter)).toEqual(usageOf(reference));
+    return got;
+  };
+}
+
+/** askedOf `sockets` with waivers of a-rule whose `where:` are `wheres` (every seventh from the fourth expired): all of them in the config's order, and each alone, on each of `fieldSets`. */
+export function expectEachAsReference(sockets: readonly SocketRecord[], wheres: readonly string[], fieldSets: readonly ReadonlySet<FieldGroup>[], now: Date): void {
+  const asked = askedOf(sockets, now);
+  const lines = wheres.map((w, i) => `{rule: a-rule, where: ${w}, reason: "where ${i}", expires: ${i % 7 === 3 ? '2020-01-01' : '2099-01-01'}}`);
+  for (const fields of fieldSets) {
+    const all = specs(lines);
+    asked(all, fields);
+    for (let i = 0; i < all.length; i++) asked([all[i]], fields);
   }
 }

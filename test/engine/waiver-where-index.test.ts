@@ -8,17 +8,13 @@
  */
 import fc from 'fast-check';
 import { WaiverFilter, type WaiverSpec } from '../../src/engine/waivers';
-import { Reference, reportOf, specs } from './waiver-reference';
+import { askedOf, expectAsReference, expectEachAsReference, findingOf, specs } from './waiver-reference';
 import { valueDemandsOf } from '../../src/rules/compile';
-import type { Finding, SnapshotReport } from '../../src/engine/types';
+import type { SnapshotReport } from '../../src/engine/types';
 import type { FieldGroup, SocketRecord } from '../../src/snapshot/types';
 import { parseSsText } from '../../src/snapshot/parser';
 
 const NOW = new Date('2026-12-01T00:00:00Z');
-
-function findingOf(ruleId: string, host: string, socket: SocketRecord, fingerprint = '0'.repeat(32)): Finding {
-  return { ruleId, level: 'warning', message: 'm', location: socket.location, host, socket, fingerprint };
-}
 
 interface Sock {
   local: string;
@@ -35,11 +31,6 @@ function socketOf(s: Sock): SocketRecord {
     ...(s.processes !== undefined ? { processes: s.processes.map((name, i) => ({ name, pid: 100 + i, fd: 3 })) } : {}),
     location: { file: 'h.ss', line: 2 },
   } as SocketRecord;
-}
-
-/** WaiverFilter.usage, each waiver's unchecked count as whether it is any (all the report asks). */
-function usageOf(filter: { usage(): number[] }): number[] {
-  return filter.usage().map((n, i) => (i % 3 === 2 ? Math.min(n, 1) : n));
 }
 
 /**
@@ -106,26 +97,12 @@ describe('where: on addresses and process names', () => {
     });
     const snapshot = fc.tuple(fc.constantFrom(...HOSTS, 'lb-1'), fc.subarray(RULES), fc.subarray(RULES));
     fc.assert(fc.property(fc.array(waiver, { maxLength: 14 }), fc.array(sock, { maxLength: 24 }), fc.array(snapshot, { maxLength: 4 }), (ws, socks, snaps) => {
-      const list: WaiverSpec[] = ws.map((w, i) => ({
-        rule: w.rule, ...(w.host !== undefined ? { host: w.host } : {}), ...(w.fingerprint !== undefined ? { fingerprint: w.fingerprint } : {}),
-        ...(w.where !== undefined ? { where: pool[w.where].where, ...(pool[w.where].requires ? { requires: pool[w.where].requires } : {}) } : {}),
-        reason: `waiver ${i}`, expires: w.expired ? '2020-01-01' : '2099-01-01',
-      }));
-      // some findings are asked of a copy of the filter (a worker thread's), whose counts the first then adds
-      const filter = new WaiverFilter(list, NOW);
-      const copy = new WaiverFilter(list, NOW);
-      const reference = new Reference(list, NOW);
-      for (const s of socks) {
-        const f = findingOf(s.rule, s.host, socketOf({ ...s, processes: s.processes }), s.fingerprint);
-        if (!s.socket) delete f.socket;
-        const fields = FIELD_SETS[s.fields];
-        expect((s.copy ? copy : filter).suppress(f, fields)?.reason).toBe(reference.suppress(f, fields));
-      }
-      filter.addUsage(copy.usage());
-      expect(usageOf(filter)).toEqual(usageOf(reference));
-      const snapshots = snaps.map(([host, evaluated]) => ({ host, rulesEvaluated: evaluated }) as SnapshotReport);
-      const notEvaluated = snaps.flatMap(([host, , not]) => not.map((ruleId) => ({ ruleId, host, file: `${host}.ss`, reason: 'r' })));
-      expect(reportOf(filter, snapshots, notEvaluated)).toEqual(reference.report(snapshots, notEvaluated));
+      const asked = socks.map((s) => {
+        const finding = findingOf(s.rule, s.host, socketOf({ ...s, processes: s.processes }), s.fingerprint);
+        if (!s.socket) delete finding.socket;
+        return { finding, fields: FIELD_SETS[s.fields], copy: s.copy };
+      });
+      expectAsReference(ws, pool, asked, snaps, NOW);
     }), { numRuns: 400 });
   });
 
@@ -142,21 +119,9 @@ describe('where: on addresses and process names', () => {
     ].join('\n');
     const sockets = parseSsText(text, { file: 'h.ss' }).sockets;
     expect(sockets).toHaveLength(6);
-    const lines = WHERES.map((w, i) => `{rule: a-rule, where: ${w}, reason: "where ${i}", expires: ${i % 7 === 3 ? '2020-01-01' : '2099-01-01'}}`);
     // each alone, and all of them in the config's order
-    const asked = (list: WaiverSpec[], fields: ReadonlySet<FieldGroup>) => {
-      const filter = new WaiverFilter(list, NOW);
-      const reference = new Reference(list, NOW);
-      const got = sockets.map((s) => filter.suppress(findingOf('a-rule', 'h', s), fields)?.reason);
-      expect(got).toEqual(sockets.map((s) => reference.suppress(findingOf('a-rule', 'h', s), fields)));
-      expect(usageOf(filter)).toEqual(usageOf(reference));
-      return got;
-    };
-    for (const fields of FIELD_SETS.filter((x): x is ReadonlySet<FieldGroup> => x !== undefined)) {
-      const all = specs(lines);
-      asked(all, fields);
-      for (let i = 0; i < all.length; i++) asked([all[i]], fields);
-    }
+    expectEachAsReference(sockets, WHERES, FIELD_SETS.filter((x): x is ReadonlySet<FieldGroup> => x !== undefined), NOW);
+    const asked = askedOf(sockets, NOW);
     // the address as ss printed it, without brackets or %iface, and not made another spelling of the same address
     const waived = (where: string) => asked(specs([`{rule: a-rule, where: ${where}, reason: yes, expires: 2099-01-01}`]), FIELD_SETS[0]!).map((r) => r !== undefined);
     expect(waived('{local.address: 10.0.0.5}')).toEqual([false, false, true, false, false, true]);

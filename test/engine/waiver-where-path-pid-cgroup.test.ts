@@ -7,16 +7,11 @@
  */
 import fc from 'fast-check';
 import { WaiverFilter, type WaiverSpec } from '../../src/engine/waivers';
-import { Reference, reportOf, specs } from './waiver-reference';
-import type { Finding, SnapshotReport } from '../../src/engine/types';
+import { askedOf, expectAsReference, expectEachAsReference, findingOf, specs } from './waiver-reference';
 import type { FieldGroup, SocketRecord } from '../../src/snapshot/types';
 import { parseSsText } from '../../src/snapshot/parser';
 
 const NOW = new Date('2026-12-01T00:00:00Z');
-
-function findingOf(ruleId: string, host: string, socket: SocketRecord, fingerprint = '0'.repeat(32)): Finding {
-  return { ruleId, level: 'warning', message: 'm', location: socket.location, host, socket, fingerprint };
-}
 
 interface Sock {
   /** A unix socket's name (a path when it starts with /), or undefined for a tcp socket. */
@@ -37,11 +32,6 @@ function socketOf(s: Sock): SocketRecord {
     ...(s.cgroup !== undefined ? { cgroup: s.cgroup } : {}),
     location: { file: 'h.ss', line: 2 },
   } as SocketRecord;
-}
-
-/** WaiverFilter.usage, each waiver's unchecked count as whether it is any (all the report asks). */
-function usageOf(filter: { usage(): number[] }): number[] {
-  return filter.usage().map((n, i) => (i % 3 === 2 ? Math.min(n, 1) : n));
 }
 
 /**
@@ -92,26 +82,12 @@ describe('where: on unix paths, PIDs and cgroups', () => {
     });
     const snapshot = fc.tuple(fc.constantFrom(...HOSTS, 'lb-1'), fc.subarray(RULES), fc.subarray(RULES));
     fc.assert(fc.property(fc.array(waiver, { maxLength: 14 }), fc.array(sock, { maxLength: 24 }), fc.array(snapshot, { maxLength: 3 }), (ws, socks, snaps) => {
-      const list: WaiverSpec[] = ws.map((w, i) => ({
-        rule: w.rule, ...(w.host !== undefined ? { host: w.host } : {}), ...(w.fingerprint !== undefined ? { fingerprint: w.fingerprint } : {}),
-        ...(w.where !== undefined ? { where: pool[w.where].where, ...(pool[w.where].requires ? { requires: pool[w.where].requires } : {}) } : {}),
-        reason: `waiver ${i}`, expires: w.expired ? '2020-01-01' : '2099-01-01',
-      }));
-      // some findings are asked of a copy of the filter (a worker thread's), whose counts the first then adds
-      const filter = new WaiverFilter(list, NOW);
-      const copy = new WaiverFilter(list, NOW);
-      const reference = new Reference(list, NOW);
-      for (const s of socks) {
-        const f = findingOf(s.rule, s.host, socketOf({ ...(s.unix ? { local: s.local, peer: s.peer } : {}), pids: s.pids, cgroup: s.cgroup }), s.fingerprint);
-        if (!s.socket) delete f.socket;
-        const fields = FIELD_SETS[s.fields];
-        expect((s.copy ? copy : filter).suppress(f, fields)?.reason).toBe(reference.suppress(f, fields));
-      }
-      filter.addUsage(copy.usage());
-      expect(usageOf(filter)).toEqual(usageOf(reference));
-      const snapshots = snaps.map(([host, evaluated]) => ({ host, rulesEvaluated: evaluated }) as SnapshotReport);
-      const notEvaluated = snaps.flatMap(([host, , not]) => not.map((ruleId) => ({ ruleId, host, file: `${host}.ss`, reason: 'r' })));
-      expect(reportOf(filter, snapshots, notEvaluated)).toEqual(reference.report(snapshots, notEvaluated));
+      const asked = socks.map((s) => {
+        const finding = findingOf(s.rule, s.host, socketOf({ ...(s.unix ? { local: s.local, peer: s.peer } : {}), pids: s.pids, cgroup: s.cgroup }), s.fingerprint);
+        if (!s.socket) delete finding.socket;
+        return { finding, fields: FIELD_SETS[s.fields], copy: s.copy };
+      });
+      expectAsReference(ws, pool, asked, snaps, NOW);
     }), { numRuns: 400 });
   });
 
@@ -130,20 +106,9 @@ describe('where: on unix paths, PIDs and cgroups', () => {
       ['/run/app.sock', [100], '/system.slice/app.service'], ['/run/app.sock', [100, 300], '/system.slice/app.service'],
       [undefined, [200], '/user.slice'], ['/run/db.sock', [300], '/user.slice'], [undefined, [7], '/system.slice/sshd.service'],
     ]);
-    const lines = WHERES.map((w, i) => `{rule: a-rule, where: ${w}, reason: "where ${i}", expires: ${i % 7 === 3 ? '2020-01-01' : '2099-01-01'}}`);
-    const asked = (list: WaiverSpec[], fields: ReadonlySet<FieldGroup>) => {
-      const filter = new WaiverFilter(list, NOW);
-      const reference = new Reference(list, NOW);
-      const got = sockets.map((s) => filter.suppress(findingOf('a-rule', 'h', s), fields)?.reason);
-      expect(got).toEqual(sockets.map((s) => reference.suppress(findingOf('a-rule', 'h', s), fields)));
-      expect(usageOf(filter)).toEqual(usageOf(reference));
-      return got;
-    };
-    for (const fields of FIELD_SETS.filter((x): x is ReadonlySet<FieldGroup> => x !== undefined)) {
-      const all = specs(lines);
-      asked(all, fields);
-      for (let i = 0; i < all.length; i++) asked([all[i]], fields);
-    }
+    // each alone, and all of them in the config's order
+    expectEachAsReference(sockets, WHERES, FIELD_SETS.filter((x): x is ReadonlySet<FieldGroup> => x !== undefined), NOW);
+    const asked = askedOf(sockets, NOW);
     const waived = (where: string, fields = FIELD_SETS[0]!) => asked(specs([`{rule: a-rule, where: ${where}, reason: yes, expires: 2099-01-01}`]), fields).map((r) => r !== undefined);
     expect(waived('{local.path: /run/app.sock}')).toEqual([true, true, false, false, false]);
     expect(waived('{local.path: "@abstract"}')).toEqual([false, false, false, false, false]); // a name, no path
