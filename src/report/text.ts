@@ -173,13 +173,32 @@ export function formatText(input: ScanReport, ctx: FormatContext): string {
     }
   }
 
-  if (suppressed.length > 0) {
+  // waived findings each with its waiver's reason (as many per rule as failing ones are listed); those the baseline
+  // accepts, which may be thousands alike, counted per rule under the baseline's one reason
+  const waived = suppressed.filter((f) => f.suppressed!.kind === 'waiver');
+  const baselined = suppressed.filter((f) => f.suppressed!.kind === 'baseline');
+  if (waived.length > 0) {
     lines.push('');
-    lines.push(paint('1', `Waived (${num(suppressed.length)})`));
-    for (const f of [...suppressed].sort((a, b) => compareText(a.ruleId, b.ruleId) || byLocation(a, b))) {
-      const what = f.socket ? e(describeSocket(f.socket)) : groupText(f.group);
-      lines.push(`  ${e(f.ruleId)}  ${paint('2', where(f))}  ${what}`);
-      lines.push(`    ${paint('2', suppressionText(f))}`);
+    lines.push(paint('1', `Waived (${num(waived.length)})`));
+    const byRule = groupBy([...waived].sort((a, b) => compareText(a.ruleId, b.ruleId) || byLocation(a, b)), (f) => f.ruleId);
+    for (const findings of byRule.values()) {
+      for (const f of findings.slice(0, TEXT_FINDINGS_PER_RULE)) {
+        const what = f.socket ? e(describeSocket(f.socket)) : groupText(f.group);
+        lines.push(`  ${e(f.ruleId)}  ${paint('2', where(f))}  ${what}`);
+        lines.push(`    ${paint('2', suppressionText(f))}`);
+      }
+      if (findings.length > TEXT_FINDINGS_PER_RULE) {
+        lines.push(`  … and ${plural(findings.length - TEXT_FINDINGS_PER_RULE, 'more waived finding')} of ${e(findings[0].ruleId)} (--format json or sarif lists them all)`);
+      }
+    }
+  }
+  if (baselined.length > 0) {
+    lines.push('');
+    lines.push(paint('1', `In the baseline (${num(baselined.length)})`));
+    for (const [reason, findings] of groupBy(baselined, (f) => f.suppressed!.reason)) {
+      lines.push(`  ${paint('2', e(reason))}`);
+      const counts = [...groupBy(findings, (f) => f.ruleId)].sort(([a], [b]) => compareText(a, b));
+      for (const [ruleId, of] of counts) lines.push(`    ${e(ruleId)}  ${paint('2', `(${num(of.length)})`)}`);
     }
   }
 
@@ -261,7 +280,8 @@ export function formatText(input: ScanReport, ctx: FormatContext): string {
   const by = report.summary.byLevel;
   const summary = [
     `${plural(by.error, 'error')}, ${plural(by.warning, 'warning')}, ${plural(by.note, 'note')}`,
-    `${num(report.summary.suppressed)} waived`,
+    `${num(report.summary.suppressed - baselined.length)} waived`,
+    baselined.length > 0 ? `${num(baselined.length)} in the baseline` : '',
     report.summary.omitted > 0 ? `${num(report.summary.omitted)} not listed${report.summary.omittedSuppressed ? ` (${num(report.summary.omittedSuppressed)} of them waived)` : ''}` : '',
     notEvaluatedSummary(report.notEvaluated),
     `${plural(report.summary.snapshots, 'snapshot')}, ${plural(report.summary.sockets, 'socket')}${unknown ? ` (${unknown})` : ''}, ${plural(report.summary.unparsed, 'unparsed line')}`,

@@ -90,6 +90,33 @@ describe('text report', () => {
     );
   });
 
+  test('findings the baseline accepts are counted per rule under its reason; waived ones listed up to the per-rule cap', () => {
+    const report = sampleReport();
+    const waived = report.findings.find((f) => f.suppressed)!;
+    const base = report.findings.find((f) => f.ruleId === 'telnet-listening')!;
+    const baseline = { kind: 'baseline' as const, reason: 'already in baseline base.json (recorded 2026-12-01)' };
+    const copies = (f: typeof base, n: number, extra: object) => Array.from({ length: n }, (_, i) => ({ ...f, location: { ...f.location, line: 100 + i }, ...extra }));
+    report.findings = [
+      ...report.findings.filter((f) => !f.suppressed),
+      ...copies(waived, 30, {}),
+      ...copies(base, 3000, { suppressed: baseline }),
+      ...copies({ ...base, ruleId: 'no-public-db' }, 2, { suppressed: baseline }),
+    ];
+    report.summary = { ...report.summary, suppressed: 3032 };
+    const out = formatters.text.format(report, { ...CTX, color: false });
+    expect(out).toContain('Waived (30)\n');
+    expect(out.match(/^ {4}waiver: Legacy reporting DB/gm)).toHaveLength(25);
+    expect(out).toContain('  … and 5 more waived findings of no-public-db (--format json or sarif lists them all)\n');
+    expect(out).toContain([
+      'In the baseline (3,002)',
+      '  already in baseline base.json (recorded 2026-12-01)',
+      '    no-public-db  (2)',
+      '    telnet-listening  (3,000)',
+    ].join('\n'));
+    expect(out).not.toMatch(/^ {4}baseline: /m);
+    expect(out.trimEnd().split('\n').pop()).toMatch(/^Summary: 3 errors, 2 warnings, 2 notes; 30 waived; 3,002 in the baseline; /);
+  });
+
   test('snapshot text is escaped: no raw control characters, no bidi overrides', () => {
     const out = text();
     expect(out).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u202e]/);
