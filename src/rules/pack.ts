@@ -47,11 +47,12 @@ function configKeysOf(value: unknown): string[] {
 
 /**
  * Whether `value` is a rule (or a list of rules) written without the file's `rules:` list around it — the
- * commonest first mistake in a rule file, which the schema reports as one unknown key per rule key (or "the
- * document must be a mapping"): 'one' or 'list', else undefined. A mapping counts when it has an `id` and,
- * of the rule's other keys, at least one of `match` / `aggregate` / `title`; a list when its first item does.
+ * commonest first mistakes in a rule file, which the schema reports as one unknown key per rule key (or "the
+ * document must be a mapping", "'rules' must be a list"): 'one' or 'list' at the top, 'item' under `rules:`
+ * without its `- `, else undefined. A mapping counts when it has an `id` and, of the rule's other keys, at least
+ * one of `match` / `aggregate` / `title`; a list when its first item does.
  */
-function unlistedRules(value: unknown): 'one' | 'list' | undefined {
+function unlistedRules(value: unknown): 'one' | 'list' | 'item' | undefined {
   const ruleLike = (v: unknown): boolean => {
     if (!v || typeof v !== 'object' || Array.isArray(v) || 'rules' in v) return false;
     const o = v as Record<string, unknown>;
@@ -59,8 +60,25 @@ function unlistedRules(value: unknown): 'one' | 'list' | undefined {
     return typeof o.id === 'string' && ['match', 'aggregate', 'title'].some((k) => Object.hasOwn(o, k) && Object.hasOwn(keys, k));
   };
   if (Array.isArray(value)) return value.length > 0 && ruleLike(value[0]) ? 'list' : undefined;
+  if (value !== null && typeof value === 'object' && ruleLike((value as { rules?: unknown }).rules)) return 'item';
   return ruleLike(value) ? 'one' : undefined;
 }
+
+/** What to say of each kind of rule written without its `rules:` list (unlistedRules), and where. */
+const UNLISTED: Record<'one' | 'list' | 'item', { at: PathSegment[]; message: string; hint: string }> = {
+  one: {
+    at: [], message: 'this rule is not inside a `rules:` list',
+    hint: 'start the file with a line `rules:` and make the rule a list item under it: `  - id: ...`, its other keys indented to line up with `id`; see docs/rule-language.md',
+  },
+  list: {
+    at: [], message: 'this list of rules is not under a `rules:` key',
+    hint: 'start the file with a line `rules:` and indent the list under it; see docs/rule-language.md',
+  },
+  item: {
+    at: ['rules'], message: '`rules:` holds a rule, not a list of rules',
+    hint: 'make it a list item: `- ` before `id:`, the rule\'s other keys indented to line up with `id`; see docs/rule-language.md',
+  },
+};
 
 let ruleValidatorCache: ValidateFunction | undefined;
 /** The precompiled rule validator (generated from the schema; see schema-build.ts). */
@@ -317,13 +335,8 @@ function collect(src: YamlSource, definitions: RuleDefinition[], diagnostics: Di
   if (src.diagnostics.length > 0) {
     const unlisted = unlistedRules(src.value);
     if (unlisted !== undefined) {
-      diagnostics.push({
-        file: src.file, ...src.positionOf([]), code: 'rules-not-listed',
-        message: unlisted === 'one' ? 'this rule is not inside a `rules:` list' : 'this list of rules is not under a `rules:` key',
-        hint: unlisted === 'one'
-          ? 'start the file with a line `rules:` and make the rule a list item under it: `  - id: ...`, its other keys indented to line up with `id`; see docs/rule-language.md'
-          : 'start the file with a line `rules:` and indent the list under it; see docs/rule-language.md',
-      });
+      const { at, message, hint } = UNLISTED[unlisted];
+      diagnostics.push({ file: src.file, ...src.positionOf(at), code: 'rules-not-listed', message, hint });
       return;
     }
     const configKeys = configKeysOf(src.value);

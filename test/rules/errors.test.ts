@@ -237,6 +237,11 @@ describe('every malformed rule is rejected at file:line:column with one clear re
       'r.yaml:1:1: this list of rules is not under a `rules:` key (start the file with a line `rules:` and indent the list under it; ' +
         'see docs/rule-language.md) [rules-not-listed]',
     ]);
+    // under `rules:` without its `- `
+    expect(formatted(`rules:\n${rule.replace(/^(?=.)/gm, '  ')}`)).toEqual([
+      'r.yaml:2:3: `rules:` holds a rule, not a list of rules (make it a list item: `- ` before `id:`, the rule\'s other keys indented to line up ' +
+        'with `id`; see docs/rule-language.md) [rules-not-listed]',
+    ]);
     // a rule's `severity:` is also a config key: the rule is still told as a rule, not as a config
     expect(formatted('id: my-rule\nseverity: error\nmatch: {state: LISTEN}\n')).toEqual([
       expect.stringMatching(/^r\.yaml:1:1: this rule is not inside a `rules:` list \(.*\) \[rules-not-listed\]$/),
