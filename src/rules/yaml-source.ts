@@ -401,7 +401,14 @@ function describeError(e: ErrorObject, ctx: ErrorContext, keys?: Record<string, 
       if (path.length === 0 && (e.data === null || e.data === undefined)) {
         return { ...at(START), code: 'empty-file', message: `the file is empty; expected a mapping${expected ? ` (${expected})` : ''}` };
       }
-      return { ...at(ctx.positionOf(path)), code: codeOverride ?? 'wrong-type', message: `${name} must be ${expected ?? joinOr(String(e.params.type).split(',').map(article))}, not ${typeName(e.data)}` };
+    {
+      // a mapping where a list belongs is most often one item written without its `- `
+      const oneItem = String(e.params.type) === 'array' && e.data !== null && typeof e.data === 'object' && !Array.isArray(e.data);
+      return {
+        ...at(ctx.positionOf(path)), code: codeOverride ?? 'wrong-type', message: `${name} must be ${expected ?? joinOr(String(e.params.type).split(',').map(article))}, not ${typeName(e.data)}`,
+        ...(oneItem ? { hint: 'if it is one item, make it a list item: `- ` before its first key, its other keys indented to line up with it' } : {}),
+      };
+    }
     case 'union':
       return { ...at(ctx.positionOf(path)), code: codeOverride ?? 'wrong-type', message: `${name} must be ${expected ?? joinOr((e.params.types as string[]).map(article))}, not ${typeName(e.data)}` };
     case 'enum': {

@@ -267,6 +267,10 @@ describe('a file given with -c that is no config', () => {
     // a config with a mistake keeps its own message
     const typo = config('typo.yaml', 'waiverz: []\n');
     expect((await runCli(['scan', SNAP, '-c', typo])).stderr).toContain(`${typo}:1:1: unknown key 'waiverz'`);
+    // one waiver written without its `- `: a mapping where the list belongs
+    const one = config('one-waiver.yaml', 'waivers:\n  rule: dangerous-port-exposed\n  reason: firewalled\n  expires: 2099-01-01\n');
+    expect((await runCli(['scan', SNAP, '-c', one])).stderr).toBe(`socklint: ${one}:2:3: 'waivers' must be a list, not a mapping ` +
+      '(if it is one item, make it a list item: `- ` before its first key, its other keys indented to line up with it) [wrong-type]\n');
   });
 });
 
