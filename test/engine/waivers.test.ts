@@ -28,7 +28,7 @@ it('marks the findings it matches with one Suppression per waiver, and reports e
   expect(filter.report([snap('web-1', [ruleId, 'no-such-rule'])]).map((w) => [w.ruleId, w.status])).toEqual([[ruleId, 'expired'], ['no-such-rule', 'unused']]);
 });
 
-type Snapshots = Parameters<WaiverFilter['report']>[0];
+type Snapshots = NonNullable<Parameters<WaiverFilter['report']>[0]>;
 const snap = (host: string, rulesEvaluated: string[]) => ({ host, rulesEvaluated }) as unknown as Snapshots[number];
 const notEvaluated = (host: string, ruleId: string) => ({ ruleId, host, file: `${host}.ss`, reason: 'needs TCP internals (ss -i)' });
 /** Each waiver the report lists: its reason, status and the flags that say why. */
@@ -93,7 +93,7 @@ describe('a waiver\'s group', () => {
     const finding = (group: Record<string, string | number | null>) => ({ ...template, ruleId: 'close-wait-excess', group });
     const waives = (group: Record<string, string | number | null>) => {
       const filter = new WaiverFilter([{ rule: 'close-wait-excess', group, reason: 'accepted', expires: '2099-12-31' }], new Date('2026-11-30T00:00:00Z'));
-      return [{ process: null }, { process: 'null' }, { process: '-' }, { localPort: 5432 }].map((g) => filter.suppress(finding(g)) !== undefined);
+      return ([{ process: null }, { process: 'null' }, { process: '-' }, { localPort: 5432 }] as Record<string, string | number | null>[]).map((g) => filter.suppress(finding(g)) !== undefined);
     };
     expect(waives({ process: null })).toEqual([true, false, false, false]);
     expect(waives({ process: 'null' })).toEqual([false, true, false, false]);

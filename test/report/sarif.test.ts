@@ -258,7 +258,7 @@ describe('SARIF', () => {
 
   test('a waiver\'s notice is in the runs of the hosts it covers: all for one without host: or whose host glob matched no host', () => {
     const log = sarif(hostScopedWaivers());
-    const notices = log.runs.map((r) => [r.properties!.host, (r.invocations![0].toolConfigurationNotifications ?? []).map((n) => `${n.descriptor!.id} ${n.message.text.split(':').pop()!.trim()}`)]);
+    const notices = log.runs.map((r) => [r.properties!.host, (r.invocations![0].toolConfigurationNotifications ?? []).map((n) => `${n.descriptor!.id} ${n.message.text!.split(':').pop()!.trim()}`)]);
     expect(notices).toEqual([
       ['web-1.example.com', ['waiver-expired web only', 'waiver-unused every host', 'waiver-unused typo']],
       ['db-1', ['waiver-unused db only', 'waiver-unused every host', 'waiver-unused typo']],

@@ -45,7 +45,7 @@ export function matcher(match: string): CompiledRule {
 }
 
 let line = 1;
-export function sock(over: Partial<SocketRecord> & { local?: Partial<SocketRecord['local']>; peer?: Partial<SocketRecord['peer']> } = {}): SocketRecord {
+export function sock(over: Partial<Omit<SocketRecord, 'local' | 'peer'>> & { local?: Partial<SocketRecord['local']>; peer?: Partial<SocketRecord['peer']> } = {}): SocketRecord {
   const { local, peer, ...rest } = over;
   return {
     netid: 'tcp',

@@ -26,7 +26,7 @@ function withoutUsers(text: string): { bare: string; owners: SocketOwners } {
       names.set(p.pid, p.name);
       inodes.push(s.netid.startsWith('u_') ? s.local.port! : s.inode!);
       pids.push(p.pid);
-      fds.push(p.fd);
+      fds.push(p.fd!);
     }
   }
   const bare = text.replace(/users:\(\(.*?\)\) /g, '');

@@ -4,7 +4,7 @@ import * as path from 'path';
 import * as zlib from 'zlib';
 import { Readable } from 'stream';
 import { UserError, ExitCode } from '../../src/diagnostics';
-import { parseSnapshotFile } from '../../src/snapshot/source';
+import { parseSnapshotFile, type ByteRange } from '../../src/snapshot/source';
 import { builtinServices } from '../../src/snapshot/services';
 import type { SocketRecord, UnparsedLine } from '../../src/snapshot/types';
 import { CORPUS, SYNTHETIC } from './helpers';
@@ -224,7 +224,7 @@ describe('parseSnapshotFile', () => {
     const rows = Array.from({ length: 60000 }, (_, i) => line(i)).join(''); // ~3 MB, fixed-width rows
     fs.writeFileSync(f, head + rows);
     const size = fs.statSync(f).size;
-    const range = { start: 0, end: size };
+    const range: ByteRange = { start: 0, end: size };
     let n = 0;
     // lowered at the first turn (after the first megabyte), to a row boundary
     const cut = head.length + line(0).length * 40000;

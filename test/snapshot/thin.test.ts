@@ -122,8 +122,8 @@ describe('thin rows', () => {
   });
 
   it('read a capture with CRLF line ends (through a terminal: `ssh -t host ss …`), without a header (`ss -H`), with IPv6 unbracketed (ss ≤ 4.12) or addresses bound to a device (`%eth0`) as thin as the plain one', () => {
-    for (const [layout, seed] of [['tanp', 4], ['tuanp', 5], ['tanpmioe', 6]]) {
-      const lf = generated(layout, 700, seed as number);
+    for (const [layout, seed] of [['tanp', 4], ['tuanp', 5], ['tanpmioe', 6]] as const) {
+      const lf = generated(layout, 700, seed);
       const want = check(lf, `${layout} LF`);
       expect(want.thin + want.detailed).toBeGreaterThan(1000);
       const headerless = lf.slice(lf.indexOf('\n') + 1);
