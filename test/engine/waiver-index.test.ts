@@ -9,7 +9,7 @@
  */
 import fc from 'fast-check';
 import { WaiverFilter, waiverHostMatcher, type WaiverSpec } from '../../src/engine/waivers';
-import { expectAsReference, specs } from './waiver-reference';
+import { drawnWaiver, expectAsReference, hex, specs } from './waiver-reference';
 import { literalGlob } from '../../src/rules/glob';
 import type { Finding, SnapshotReport } from '../../src/engine/types';
 import type { FieldGroup, SocketRecord } from '../../src/snapshot/types';
@@ -50,7 +50,6 @@ function finding(ruleId: string, host: string, port: number, fingerprint: string
   return { ruleId, level: 'warning', message: 'm', location: socket.location, host, socket, fingerprint };
 }
 
-const hex = (i: number) => i.toString(16).padStart(32, '0');
 const ALL_FIELDS = new Set<FieldGroup>(['state', 'queues', 'processes']);
 
 describe('thousands of waivers', () => {
@@ -103,13 +102,7 @@ it('asks and reports as asking every waiver in turn does', () => {
   const pool = specs(wheres.map((w) => `{rule: a-rule, where: ${w}, reason: pool, expires: 2099-01-01}`));
   const RULES = ['a-rule', 'b-rule', 'c-rule'];
   const HOSTS = ['web-1', 'web-2', 'db-1'];
-  const waiver = fc.record({
-    rule: fc.constantFrom('a-rule', 'b-rule', '*-rule', 'a-*', 'nope'),
-    host: fc.option(fc.constantFrom('web-1', 'db-1', 'web-*', 'nope', '{web,db}-1'), { nil: undefined }),
-    fingerprint: fc.option(fc.constantFrom(hex(1), hex(2)), { nil: undefined }),
-    where: fc.option(fc.integer({ min: 0, max: pool.length - 1 }), { nil: undefined }),
-    expired: fc.boolean(),
-  });
+  const waiver = drawnWaiver(['a-rule', 'b-rule', '*-rule', 'a-*', 'nope'], ['web-1', 'db-1', 'web-*', 'nope', '{web,db}-1'], pool.length);
   const sock = fc.record({
     rule: fc.constantFrom(...RULES), host: fc.constantFrom(...HOSTS), port: fc.constantFrom(22, 80, 443, 8080),
     fingerprint: fc.constantFrom(hex(1), hex(2), hex(3)), process: fc.option(fc.constantFrom('sshd', 'nginx'), { nil: undefined }), withP: fc.boolean(),

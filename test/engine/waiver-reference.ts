@@ -2,6 +2,7 @@
  * A reference copy of how waivers were asked before they were indexed (waiver-index.test.ts,
  * waiver-where-index.test.ts compare WaiverFilter with it), and the waivers of a config written for a test.
  */
+import fc from 'fast-check';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -106,6 +107,20 @@ export interface DrawnWaiver {
   fingerprint?: string;
   where?: number;
   expired: boolean;
+}
+
+/** Fingerprint `i` (32 hex digits). */
+export const hex = (i: number): string => i.toString(16).padStart(32, '0');
+
+/** A waiver of one of `rules` (globs), on one of `hosts` or none, by fingerprint 1 or 2 or none, with one of `wheres` `where:` conditions or none. */
+export function drawnWaiver(rules: string[], hosts: string[], wheres: number): fc.Arbitrary<DrawnWaiver> {
+  return fc.record({
+    rule: fc.constantFrom(...rules),
+    host: fc.option(fc.constantFrom(...hosts), { nil: undefined }),
+    fingerprint: fc.option(fc.constantFrom(hex(1), hex(2)), { nil: undefined }),
+    where: fc.option(fc.integer({ min: 0, max: wheres - 1 }), { nil: undefined }),
+    expired: fc.boolean(),
+  });
 }
 
 /** One question a property test asks: a finding, the field groups of its snapshot, and whether a copy of the filter is asked. */

@@ -8,7 +8,7 @@
  */
 import fc from 'fast-check';
 import { WaiverFilter, type WaiverSpec } from '../../src/engine/waivers';
-import { askedOf, expectAsReference, expectEachAsReference, findingOf, specs } from './waiver-reference';
+import { askedOf, drawnWaiver, expectAsReference, expectEachAsReference, findingOf, hex, specs } from './waiver-reference';
 import { valueDemandsOf } from '../../src/rules/compile';
 import type { SnapshotReport } from '../../src/engine/types';
 import type { FieldGroup, SocketRecord } from '../../src/snapshot/types';
@@ -59,7 +59,6 @@ const FIELD_SETS: (ReadonlySet<FieldGroup> | undefined)[] = [
   new Set<FieldGroup>(['state', 'queues', 'processes']), new Set<FieldGroup>(['state', 'queues']),
   new Set<FieldGroup>(['state', 'queues', 'processes', 'tcpinfo']), undefined,
 ];
-const hex = (i: number) => i.toString(16).padStart(32, '0');
 
 describe('where: on addresses and process names', () => {
   let pool: WaiverSpec[];
@@ -82,13 +81,7 @@ describe('where: on addresses and process names', () => {
   it('asks, counts and reports as asking every waiver in turn does', () => {
     const RULES = ['a-rule', 'b-rule', 'c-rule'];
     const HOSTS = ['web-1', 'web-2', 'db-1'];
-    const waiver = fc.record({
-      rule: fc.constantFrom('a-rule', 'b-rule', '*-rule', 'a-*', 'nope'),
-      host: fc.option(fc.constantFrom('web-1', 'db-1', 'web-*', 'nope', '{web,db}-1'), { nil: undefined }),
-      fingerprint: fc.option(fc.constantFrom(hex(1), hex(2)), { nil: undefined }),
-      where: fc.option(fc.integer({ min: 0, max: WHERES.length - 1 }), { nil: undefined }),
-      expired: fc.boolean(),
-    });
+    const waiver = drawnWaiver(['a-rule', 'b-rule', '*-rule', 'a-*', 'nope'], ['web-1', 'db-1', 'web-*', 'nope', '{web,db}-1'], WHERES.length);
     const sock = fc.record({
       rule: fc.constantFrom(...RULES), host: fc.constantFrom(...HOSTS), fingerprint: fc.constantFrom(hex(1), hex(2), hex(3)),
       local: fc.constantFrom(...ADDRESSES), iface: fc.option(fc.constantFrom('eth0', 'lo'), { nil: undefined }), localPort: fc.constantFrom(22, 443, 8080),

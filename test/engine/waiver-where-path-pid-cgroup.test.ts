@@ -7,7 +7,7 @@
  */
 import fc from 'fast-check';
 import { WaiverFilter, type WaiverSpec } from '../../src/engine/waivers';
-import { askedOf, expectAsReference, expectEachAsReference, findingOf, specs } from './waiver-reference';
+import { askedOf, drawnWaiver, expectAsReference, expectEachAsReference, findingOf, hex, specs } from './waiver-reference';
 import type { FieldGroup, SocketRecord } from '../../src/snapshot/types';
 import { parseSsText } from '../../src/snapshot/parser';
 
@@ -57,7 +57,6 @@ const FIELD_SETS: (ReadonlySet<FieldGroup> | undefined)[] = [
   new Set<FieldGroup>(['state', 'queues', 'processes', 'extended']), new Set<FieldGroup>(['state', 'queues']),
   new Set<FieldGroup>(['state', 'queues', 'processes']), new Set<FieldGroup>(['state', 'queues', 'extended']), undefined,
 ];
-const hex = (i: number) => i.toString(16).padStart(32, '0');
 
 describe('where: on unix paths, PIDs and cgroups', () => {
   let pool: WaiverSpec[];
@@ -68,13 +67,7 @@ describe('where: on unix paths, PIDs and cgroups', () => {
   it('asks, counts and reports as asking every waiver in turn does', () => {
     const RULES = ['a-rule', 'b-rule'];
     const HOSTS = ['web-1', 'db-1'];
-    const waiver = fc.record({
-      rule: fc.constantFrom('a-rule', 'b-rule', '*-rule', 'nope'),
-      host: fc.option(fc.constantFrom('web-1', 'db-*', 'nope'), { nil: undefined }),
-      fingerprint: fc.option(fc.constantFrom(hex(1), hex(2)), { nil: undefined }),
-      where: fc.option(fc.integer({ min: 0, max: WHERES.length - 1 }), { nil: undefined }),
-      expired: fc.boolean(),
-    });
+    const waiver = drawnWaiver(['a-rule', 'b-rule', '*-rule', 'nope'], ['web-1', 'db-*', 'nope'], WHERES.length);
     const sock = fc.record({
       rule: fc.constantFrom(...RULES), host: fc.constantFrom(...HOSTS), fingerprint: fc.constantFrom(hex(1), hex(2), hex(3)),
       unix: fc.boolean(), local: fc.constantFrom(...NAMES), peer: fc.constantFrom(...NAMES), pids: fc.constantFrom(...PIDS), cgroup: fc.constantFrom(...CGROUPS),
