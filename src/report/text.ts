@@ -4,7 +4,7 @@
  * rules not evaluated, unparsed lines and a summary line. Everything that came from a snapshot or a config is
  * escaped, so a process name cannot move the cursor or change colours.
  */
-import { suppressedCount, type Finding, type Level, type NotEvaluated, type RuleMeta, type ScanReport } from '../engine/types';
+import { type Finding, type Level, type NotEvaluated, type RuleMeta, type ScanReport } from '../engine/types';
 import type { SsSummary } from '../snapshot/types';
 import { describeSocket } from '../snapshot/describe';
 import { waiverCause } from '../engine/waivers';
@@ -63,6 +63,18 @@ function expiredMatches(n: number | undefined): string {
   if (n === undefined) return '';
   if (n === 0) return ', would waive no open finding';
   return `, would have waived ${plural(n, 'finding')} (open now: renew it with a new expiry, or remove it)`;
+}
+
+/** ` (3 of them waived, 2 in the baseline)`, or either part alone, of findings not listed; '' for none. */
+function ofThem(waived: number, baselined: number): string {
+  if (waived > 0 && baselined > 0) return ` (${num(waived)} of them waived, ${num(baselined)} in the baseline)`;
+  if (waived > 0) return ` (${num(waived)} of them waived)`;
+  if (baselined > 0) return ` (${num(baselined)} of them in the baseline)`;
+  return '';
+}
+
+function sum<T>(items: readonly T[], of: (item: T) => number | undefined): number {
+  return items.reduce((n, x) => n + (of(x) ?? 0), 0);
 }
 
 function where(f: { location: { file: string; line: number } }): string {
@@ -168,8 +180,7 @@ export function formatText(input: ScanReport, ctx: FormatContext): string {
     lines.push('');
     lines.push(paint('1', `Not listed (per-rule cap)`));
     for (const o of report.omitted) {
-      const waived = suppressedCount(o);
-      lines.push(`  ${e(o.ruleId)}  ${e(displayFile(o.file))}${showHost ? ` (${e(o.host)})` : ''}: ${plural(o.count, 'more finding')}${waived > 0 ? ` (${num(waived)} of them waived)` : ''}`);
+      lines.push(`  ${e(o.ruleId)}  ${e(displayFile(o.file))}${showHost ? ` (${e(o.host)})` : ''}: ${plural(o.count, 'more finding')}${ofThem(o.suppressed?.waiver ?? 0, o.suppressed?.baseline ?? 0)}`);
     }
   }
 
@@ -282,7 +293,9 @@ export function formatText(input: ScanReport, ctx: FormatContext): string {
     `${plural(by.error, 'error')}, ${plural(by.warning, 'warning')}, ${plural(by.note, 'note')}`,
     `${num(report.summary.suppressed - baselined.length)} waived`,
     baselined.length > 0 ? `${num(baselined.length)} in the baseline` : '',
-    report.summary.omitted > 0 ? `${num(report.summary.omitted)} not listed${report.summary.omittedSuppressed ? ` (${num(report.summary.omittedSuppressed)} of them waived)` : ''}` : '',
+    report.summary.omitted > 0
+      ? `${num(report.summary.omitted)} not listed${ofThem(sum(report.omitted, (o) => o.suppressed?.waiver), sum(report.omitted, (o) => o.suppressed?.baseline))}`
+      : '',
     notEvaluatedSummary(report.notEvaluated),
     `${plural(report.summary.snapshots, 'snapshot')}, ${plural(report.summary.sockets, 'socket')}${unknown ? ` (${unknown})` : ''}, ${plural(report.summary.unparsed, 'unparsed line')}`,
     report.summary.snapshotErrors > 0 ? `${plural(report.summary.snapshotErrors, 'snapshot')} not scanned` : '',

@@ -103,7 +103,9 @@ describe('text report', () => {
       ...copies({ ...base, ruleId: 'no-public-db' }, 2, { suppressed: baseline }),
     ];
     report.summary = { ...report.summary, suppressed: 3032 };
+    report.omitted = report.omitted.map((o) => ({ ...o, suppressed: { waiver: 1, baseline: 2 } }));
     const out = formatters.text.format(report, { ...CTX, color: false });
+    expect(out).toContain('telnet-listening  snapshots/web 1/web-1.ss (web-1.example.com): 3 more findings (1 of them waived, 2 in the baseline)');
     expect(out).toContain('Waived (30)\n');
     expect(out.match(/^ {4}waiver: Legacy reporting DB/gm)).toHaveLength(25);
     expect(out).toContain('  … and 5 more waived findings of no-public-db (--format json or sarif lists them all)\n');
@@ -114,7 +116,9 @@ describe('text report', () => {
       '    telnet-listening  (3,000)',
     ].join('\n'));
     expect(out).not.toMatch(/^ {4}baseline: /m);
-    expect(out.trimEnd().split('\n').pop()).toMatch(/^Summary: 3 errors, 2 warnings, 2 notes; 30 waived; 3,002 in the baseline; /);
+    expect(out.trimEnd().split('\n').pop()).toMatch(/^Summary: 3 errors, 2 warnings, 2 notes; 30 waived; 3,002 in the baseline; 3 not listed \(1 of them waived, 2 in the baseline\); /);
+    report.omitted = report.omitted.map((o) => ({ ...o, suppressed: { baseline: 3 } }));
+    expect(formatters.text.format(report, { ...CTX, color: false })).toContain(': 3 more findings (3 of them in the baseline)');
   });
 
   test('snapshot text is escaped: no raw control characters, no bidi overrides', () => {
