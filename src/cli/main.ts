@@ -318,7 +318,7 @@ export async function main(argv: string[]): Promise<number> {
       'capture',
       'capture this host (or a namespace) to a snapshot file with metadata, for later scans',
       (y) => y
-        .option('output', { alias: 'o', type: 'string', describe: 'file to write (- or none: stdout)' })
+        .option('output', { alias: 'o', type: 'string', describe: 'file to write (- or none: stdout), or a folder: a new file in it, HOST-YYYYMMDDTHHMMSSZ.ss, whose path is printed' })
         .option('netns', { type: 'string', describe: 'network namespace: ip netns name, pid:PID or /proc/PID/ns/net' })
         .option('host', { type: 'string', describe: 'host name to record (default: this host name)' })
         .option('label', { type: 'string', array: true, describe: 'KEY=VALUE label to record (repeatable)' })

@@ -163,7 +163,7 @@ export function severalCapturesProblem(stats: ParseStats): { message: string; hi
   return {
     line,
     message: `holds a second socklint capture (the first begins at line ${stats.captures[0]}): one snapshot file holds one capture`,
-    hint: 'give each capture its own file (socklint capture -o DIR/HOST-TIME.ss) and scan the folder; to split this one: csplit -z -f part- FILE \'/^# socklint-snapshot:/\' \'{*}\'',
+    hint: 'give each capture its own file (socklint capture -o DIR writes DIR/HOST-TIME.ss) and scan the folder; to split this one: csplit -z -f part- FILE \'/^# socklint-snapshot:/\' \'{*}\'',
   };
 }
 

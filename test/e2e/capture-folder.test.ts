@@ -1,0 +1,52 @@
+/**
+ * `socklint capture -o DIR`: each capture a new file in the folder, named after the host and the capture's time
+ * (what a cron job appending to one file, `capture >> host.ss`, should do instead), its path printed for scripts.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { runCli, tmpDir } from './cli';
+import { snapshotPath } from '../../src/cli/commands/capture';
+
+let dir: string;
+beforeAll(() => { dir = tmpDir(); });
+afterAll(() => { fs.rmSync(dir, { recursive: true, force: true }); });
+
+it('names the file HOST-YYYYMMDDTHHMMSSZ.ss after the recorded host and time, prints its path, and never writes over one', async () => {
+  const out = path.join(dir, 'snapshots');
+  fs.mkdirSync(out);
+  const first = await runCli(['capture', '-o', out, '--host', 'web/01 x']);
+  const second = await runCli(['capture', '-o', `${out}/`, '--host', 'web/01 x']);
+  for (const r of [first, second]) expect(r.code).toBe(0);
+  const paths = [first.stdout.trim(), second.stdout.trim()];
+  expect(paths[0]).not.toBe(paths[1]);
+  for (const p of paths) {
+    expect(path.dirname(p)).toBe(out);
+    const m = /^web_01_x-(\d{8}T\d{6}Z)(?:-\d+)?\.ss$/.exec(path.basename(p));
+    expect(m).not.toBeNull();
+    const text = fs.readFileSync(p, 'utf8');
+    expect(text).toContain('# host: web/01 x\n');
+    // the name's time is the capture's `# time:`, to the second
+    const time = /^# time: (\S+)$/m.exec(text)![1];
+    expect(new Date(time).toISOString().replace(/\.\d+Z$/, 'Z').replace(/[-:]/g, '')).toBe(m![1]);
+  }
+  expect(fs.readdirSync(out).sort()).toEqual(paths.map((p) => path.basename(p)).sort());
+  // the folder scans as two snapshots of the host
+  const scan = await runCli(['scan', out, '--format', 'json', '--fail-on', 'none']);
+  expect(scan.code).toBe(0);
+  expect(JSON.parse(scan.stdout).snapshots.map((s: { host: string }) => s.host)).toEqual(['web/01 x', 'web/01 x']);
+});
+
+it('a capture of the same second gets -2, -3 …; a host name is reduced to characters every file system keeps', () => {
+  const d = tmpDir();
+  try {
+    const when = new Date('2026-12-02T12:10:40.634Z');
+    const a = snapshotPath(d, 'db-1.example.com', when);
+    expect(path.basename(a)).toBe('db-1.example.com-20261202T121040Z.ss');
+    fs.writeFileSync(a, '');
+    expect(path.basename(snapshotPath(d, 'db-1.example.com', when))).toBe('db-1.example.com-20261202T121040Z-2.ss');
+    expect(path.basename(snapshotPath(d, '../../etc', when))).toBe('__.._etc-20261202T121040Z.ss'); // no / and no leading dot
+    expect(path.basename(snapshotPath(d, '', when))).toBe('host-20261202T121040Z.ss');
+  } finally {
+    fs.rmSync(d, { recursive: true, force: true });
+  }
+});
