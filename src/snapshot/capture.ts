@@ -559,6 +559,8 @@ export interface LiveSnapshotOptions {
   labels?: Record<string, string>;
   /** `--save-snapshot PATH`: keep the evidence file there. */
   saveTo?: string;
+  /** When the capture starts (its `# time:`; default now). */
+  now?: Date;
   host?: string;
   /** Force the /proc fallback (tests). */
   useProc?: boolean;
@@ -625,5 +627,32 @@ export async function liveSnapshot(opts: LiveSnapshotOptions = {}): Promise<Live
   } catch (e) {
     await dispose();
     throw e;
+  }
+}
+
+/** A host name reduced to characters every file system keeps in a file name (no `/`, no leading dot). */
+export function hostFileName(host: string): string {
+  return host.replace(/[^A-Za-z0-9._-]+/g, '_').replace(/^[.]+/, '_') || 'host';
+}
+
+/** Whether `p` is a folder (false for a path that does not exist: a new file, or one the capture reports). */
+export function isFolder(p: string): boolean {
+  try {
+    return fs.statSync(p).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * `DIR/HOST-YYYYMMDDTHHMMSSZ.ss` (UTC; the capture's `# time:` is the same moment), the host's name reduced to
+ * characters a file name keeps everywhere; `-2`, `-3`… before `.ss` when a capture of the same second is there.
+ */
+export function snapshotPath(dir: string, host: string, when: Date): string {
+  const name = hostFileName(host);
+  const stamp = when.toISOString().replace(/\.\d+Z$/, 'Z').replace(/[-:]/g, '');
+  for (let n = 1; ; n++) {
+    const p = path.join(dir, `${name}-${stamp}${n === 1 ? '' : `-${n}`}.ss`);
+    if (!fs.existsSync(p)) return p;
   }
 }

@@ -5,7 +5,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { runCli, tmpDir } from './cli';
-import { snapshotPath } from '../../src/cli/commands/capture';
+import { snapshotPath } from '../../src/snapshot/capture';
 
 let dir: string;
 beforeAll(() => { dir = tmpDir(); });
@@ -34,6 +34,17 @@ it('names the file HOST-YYYYMMDDTHHMMSSZ.ss after the recorded host and time, pr
   const scan = await runCli(['scan', out, '--format', 'json', '--fail-on', 'none']);
   expect(scan.code).toBe(0);
   expect(JSON.parse(scan.stdout).snapshots.map((s: { host: string }) => s.host)).toEqual(['web/01 x', 'web/01 x']);
+});
+
+it('scan --save-snapshot DIR keeps the live capture there under the same name, and the report cites it', async () => {
+  const out = path.join(dir, 'evidence');
+  fs.mkdirSync(out);
+  const r = await runCli(['scan', '--save-snapshot', out, '--host', 'edge-1', '--format', 'json', '--fail-on', 'none']);
+  expect(r.code).toBe(0);
+  const files = fs.readdirSync(out);
+  expect(files).toEqual([expect.stringMatching(/^edge-1-\d{8}T\d{6}Z\.ss$/)]);
+  expect(JSON.parse(r.stdout).snapshots[0].file).toBe(path.join(out, files[0]));
+  expect(fs.readFileSync(path.join(out, files[0]), 'utf8')).toMatch(/^# socklint-snapshot: 1\n# host: edge-1\n/);
 });
 
 it('a capture of the same second gets -2, -3 …; a host name is reduced to characters every file system keeps', () => {

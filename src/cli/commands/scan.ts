@@ -269,16 +269,17 @@ function blameEvidence(live: LiveScan, e: unknown): unknown {
  * removed after the scan.
  */
 async function startLiveCapture(a: ScanArgs, labels: Record<string, string>, sarifPath: string | undefined): Promise<LiveScan> {
-  const { CaptureFollower, liveSnapshot, liveSnapshotLabel } = await import('../../snapshot/capture');
-  let saveTo = a.saveSnapshot;
+  const { CaptureFollower, hostFileName, isFolder, liveSnapshot, liveSnapshotLabel, snapshotPath } = await import('../../snapshot/capture');
+  const now = new Date();
+  // a folder gets a file of its own, named after the host and the capture's time (as `socklint capture -o DIR`)
+  let saveTo = a.saveSnapshot !== undefined && isFolder(a.saveSnapshot) ? snapshotPath(a.saveSnapshot, a.host ?? os.hostname(), now) : a.saveSnapshot;
   let evidence: LiveScan['evidence'];
   if (!saveTo && sarifPath) {
-    const host = (a.host ?? os.hostname()).replace(/[^A-Za-z0-9._-]/g, '_');
-    saveTo = path.join(path.dirname(sarifPath), `socklint-${host}.ss`);
+    saveTo = path.join(path.dirname(sarifPath), `socklint-${hostFileName(a.host ?? os.hostname())}.ss`);
     evidence = { file: saveTo, sarif: sarifPath };
   }
   const follow = new CaptureFollower();
-  const capture = liveSnapshot({ saveTo, netns: a.netns, host: a.host, labels, useProc: a.proc, follow });
+  const capture = liveSnapshot({ saveTo, netns: a.netns, host: a.host, labels, useProc: a.proc, follow, now });
   capture.catch(() => undefined); // awaited after the scan; a failure meanwhile ends the parse with its error
   const label = liveSnapshotLabel({ saveTo, host: a.host });
   return { input: { path: saveTo ?? label, label, stream: follow.chunks() }, capture, ...(evidence ? { evidence } : {}) };
