@@ -207,7 +207,7 @@ function isStream(st: fs.Stats | undefined): boolean {
   return st !== undefined && (st.isFIFO() || st.isCharacterDevice());
 }
 
-function safeStat(target: string): fs.Stats | undefined {
+export function safeStat(target: string): fs.Stats | undefined {
   try {
     return fs.statSync(target);
   } catch {

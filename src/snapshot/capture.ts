@@ -20,7 +20,7 @@ import { randomBytes } from 'crypto';
 import { PassThrough, type Writable } from 'stream';
 import { ExitCode, UserError, escapeControl } from '../diagnostics';
 import { socklintVersion } from '../version';
-import { targetOf, writeProblem } from '../report/write';
+import { safeStat, targetOf, writeProblem } from '../report/write';
 import { removeIfInterrupted } from '../cleanup';
 import { LINE_BREAK, checkHostName } from '../host-name';
 import { captureError, chooseSsFlags, detectSs, ownersBySocklint, resolveNetns, runSs, spawnIn, type NetnsTarget, type RunSsOptions, type RunSsResult } from './live';
@@ -635,13 +635,12 @@ export function hostFileName(host: string): string {
   return host.replace(/[^A-Za-z0-9._-]+/g, '_').replace(/^[.]+/, '_') || 'host';
 }
 
-/** Whether `p` is a folder (false for a path that does not exist: a new file, or one the capture reports). */
-export function isFolder(p: string): boolean {
-  try {
-    return fs.statSync(p).isDirectory();
-  } catch {
-    return false;
-  }
+/**
+ * Where a capture given `target` (`-o`, `--save-snapshot`) goes when that is an existing folder: a new file in it
+ * named after the host and `when` (snapshotPath); undefined for anything else (a file to write, `-`, none).
+ */
+export function pathInFolder(target: string | undefined, host: string, when: Date): string | undefined {
+  return target !== undefined && target !== '-' && safeStat(target)?.isDirectory() ? snapshotPath(target, host, when) : undefined;
 }
 
 /**

@@ -1,7 +1,7 @@
 /** `socklint capture [-o FILE|DIR]`: a snapshot of this host (or a namespace) with `#` metadata, for later scans. */
 import * as os from 'node:os';
 import { ExitCode } from '../../diagnostics';
-import { captureSnapshot, isFolder, snapshotPath } from '../../snapshot/capture';
+import { captureSnapshot, pathInFolder } from '../../snapshot/capture';
 import { parseLabelArgs } from './shared';
 import { warn, writeStdout } from '../stdout';
 
@@ -18,12 +18,12 @@ export async function captureCommand(a: CaptureArgs): Promise<number> {
   const now = new Date();
   const host = a.host ?? os.hostname();
   // a folder gets a file of its own per capture, named after the host and time (the path is printed for scripts)
-  const folder = a.output !== undefined && a.output !== '-' && isFolder(a.output);
-  const output = folder ? snapshotPath(a.output!, host, now) : a.output;
+  const named = pathInFolder(a.output, host, now);
+  const output = named ?? a.output;
   const result = await captureSnapshot({
     ...(output && output !== '-' ? { output } : { stream: process.stdout }), netns: a.netns, host, labels, useProc: a.proc, now,
   });
   for (const n of result.notices) warn(n);
-  if (folder) await writeStdout([`${output}\n`]);
+  if (named !== undefined) await writeStdout([`${named}\n`]);
   return ExitCode.ok;
 }

@@ -269,10 +269,10 @@ function blameEvidence(live: LiveScan, e: unknown): unknown {
  * removed after the scan.
  */
 async function startLiveCapture(a: ScanArgs, labels: Record<string, string>, sarifPath: string | undefined): Promise<LiveScan> {
-  const { CaptureFollower, hostFileName, isFolder, liveSnapshot, liveSnapshotLabel, snapshotPath } = await import('../../snapshot/capture');
+  const { CaptureFollower, hostFileName, liveSnapshot, liveSnapshotLabel, pathInFolder } = await import('../../snapshot/capture');
   const now = new Date();
   // a folder gets a file of its own, named after the host and the capture's time (as `socklint capture -o DIR`)
-  let saveTo = a.saveSnapshot !== undefined && isFolder(a.saveSnapshot) ? snapshotPath(a.saveSnapshot, a.host ?? os.hostname(), now) : a.saveSnapshot;
+  let saveTo = pathInFolder(a.saveSnapshot, a.host ?? os.hostname(), now) ?? a.saveSnapshot;
   let evidence: LiveScan['evidence'];
   if (!saveTo && sarifPath) {
     saveTo = path.join(path.dirname(sarifPath), `socklint-${hostFileName(a.host ?? os.hostname())}.ss`);
