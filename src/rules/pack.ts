@@ -56,8 +56,7 @@ function unlistedRules(value: unknown): 'one' | 'list' | 'item' | undefined {
   const ruleLike = (v: unknown): boolean => {
     if (!v || typeof v !== 'object' || Array.isArray(v) || 'rules' in v) return false;
     const o = v as Record<string, unknown>;
-    const keys = (ruleSchema() as { definitions: { rule: { properties: Record<string, unknown> } } }).definitions.rule.properties;
-    return typeof o.id === 'string' && ['match', 'aggregate', 'title'].some((k) => Object.hasOwn(o, k) && Object.hasOwn(keys, k));
+    return typeof o.id === 'string' && ['match', 'aggregate', 'title'].some((k) => Object.hasOwn(o, k));
   };
   if (Array.isArray(value)) return value.length > 0 && ruleLike(value[0]) ? 'list' : undefined;
   if (value !== null && typeof value === 'object' && ruleLike((value as { rules?: unknown }).rules)) return 'item';
