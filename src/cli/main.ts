@@ -241,7 +241,7 @@ export async function main(argv: string[]): Promise<number> {
         .option('redact', { type: 'string', array: true, describe: 'mask peer addresses (bare --redact) or the named fields in every output; set SOCKLINT_REDACT_SALT to a secret so that masked IPv4 addresses cannot be recovered by trying them all' })
         .option('sarif-category', { type: 'string', describe: 'SARIF automationDetails.id prefix (default socklint): runs are <category>/<host>/' })
         .option('max-findings', { type: 'string', describe: 'findings listed per rule and snapshot (default 1000); the rest are counted' })
-        .option('save-snapshot', { type: 'string', describe: 'live scan: keep the raw capture here (the file SARIF locations point at), or in this folder as HOST-YYYYMMDDTHHMMSSZ.ss' })
+        .option('save-snapshot', { type: 'string', describe: 'live scan: keep the raw capture here (the file SARIF locations point at), or in this folder (one that exists, or DIR/) as HOST-YYYYMMDDTHHMMSSZ.ss' })
         .option('netns', { type: 'string', describe: 'live scan: a network namespace (ip netns name, pid:PID or /proc/PID/ns/net)' })
         .option('proc', { type: 'boolean', default: false, describe: 'live scan: read /proc/net instead of running ss' })
         .option('color', { type: 'boolean', describe: 'force colours on/off in the text report (default: on a TTY unless NO_COLOR)' })
@@ -318,7 +318,7 @@ export async function main(argv: string[]): Promise<number> {
       'capture',
       'capture this host (or a namespace) to a snapshot file with metadata, for later scans',
       (y) => y
-        .option('output', { alias: 'o', type: 'string', describe: 'file to write (- or none: stdout), or a folder: a new file in it, HOST-YYYYMMDDTHHMMSSZ.ss, whose path is printed' })
+        .option('output', { alias: 'o', type: 'string', describe: 'file to write (- or none: stdout), or a folder (one that exists, or DIR/: made if missing): a new file in it, HOST-YYYYMMDDTHHMMSSZ.ss, whose path is printed' })
         .option('netns', { type: 'string', describe: 'network namespace: ip netns name, pid:PID or /proc/PID/ns/net' })
         .option('host', { type: 'string', describe: 'host name to record (default: this host name)' })
         .option('label', { type: 'string', array: true, describe: 'KEY=VALUE label to record (repeatable)' })

@@ -141,6 +141,8 @@ export function writeFileAtomic(file: string, content: FileContent, options: Wri
   const found = targetOf(file, what);
   if (found.kind === 'stream') return writeInto(file, target, content, what);
   const mode = found.mode ?? options.mode ?? 0o644;
+  const unmade = makeFolder(directory);
+  if (unmade) explain(unmade.error, file, unmade.parent, what);
 
   const temporary = path.join(directory, `.${path.basename(target)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
   let fd: number | undefined;
@@ -170,6 +172,40 @@ export function writeFileAtomic(file: string, content: FileContent, options: Wri
     explain(error, file, directory, what);
   }
   syncDirectory(directory);
+}
+
+/**
+ * Creates `directory` (and the folders above it) when it is missing, as `mkdir -p` would (mode 0755 less the
+ * umask): `--format sarif=reports/socklint.sarif` in a fresh CI checkout, `capture -o /var/lib/socklint/` on a
+ * new host. What ESLint's `-o`, pytest's `--junitxml` and jest-junit do; refusing made a long scan end in exit 2
+ * with its report lost. Undefined when the folder is there; else the error and the folder it was to be made in,
+ * for writeProblem to say (a part of the path that is a file, a missing permission, a read-only file system).
+ */
+export function makeFolder(directory: string): { error: unknown; parent: string } | undefined {
+  // the missing folders, innermost first, up to the first part that exists (a file there: ENOTDIR below)
+  const missing: string[] = [];
+  for (let d = path.resolve(directory); safeLstat(d) === undefined; d = path.dirname(d)) {
+    if (path.dirname(d) === d) break;
+    missing.push(d);
+  }
+  // one at a time: Node 20's `recursive: true` spins for ever on a missing path under /proc
+  for (let i = missing.length - 1; i >= 0; i--) {
+    try {
+      fs.mkdirSync(missing[i], { mode: 0o755 });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'EEXIST' && safeStat(missing[i])?.isDirectory()) continue; // made meanwhile
+      return { error, parent: path.dirname(missing[i]) };
+    }
+  }
+  return undefined;
+}
+
+function safeLstat(target: string): fs.Stats | undefined {
+  try {
+    return fs.lstatSync(target);
+  } catch {
+    return undefined;
+  }
 }
 
 /**

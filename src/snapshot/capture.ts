@@ -20,7 +20,7 @@ import { randomBytes } from 'crypto';
 import { PassThrough, type Writable } from 'stream';
 import { ExitCode, UserError, escapeControl } from '../diagnostics';
 import { socklintVersion } from '../version';
-import { safeStat, targetOf, writeProblem } from '../report/write';
+import { makeFolder, safeStat, targetOf, writeProblem } from '../report/write';
 import { removeIfInterrupted } from '../cleanup';
 import { LINE_BREAK, checkHostName } from '../host-name';
 import { captureError, chooseSsFlags, detectSs, ownersBySocklint, resolveNetns, runSs, spawnIn, type NetnsTarget, type RunSsOptions, type RunSsResult } from './live';
@@ -120,9 +120,9 @@ function notRootNotice(proc: boolean): string | undefined {
     : `running as uid ${process.getuid()}: ss shows processes only for your own sockets; run as root for complete process information`;
 }
 
-function writeError(file: string, e: unknown): UserError {
+function writeError(file: string, e: unknown, directory = path.dirname(path.resolve(file))): UserError {
   const why = (e as NodeJS.ErrnoException).code ?? (e as Error).message;
-  const problem = writeProblem(e, file, path.dirname(path.resolve(file)));
+  const problem = writeProblem(e, file, directory);
   const message = problem.suffix === 'write-failed' ? `cannot write the snapshot (${why})` : `cannot write the snapshot (${why}): ${problem.text}`;
   return new UserError({ file, code: 'snapshot-write', message, ...(problem.hint ? { hint: problem.hint } : {}) }, ExitCode.usage);
 }
@@ -176,6 +176,8 @@ async function capture(opts: CaptureOptions): Promise<CaptureResult> {
     throw new UserError({ file: opts.output!, code: 'snapshot-target-not-a-file', message: 'cannot keep the capture in a pipe or device: the scan reads it back from the file', hint: 'give --save-snapshot a file path' }, ExitCode.usage);
   }
   const outputDir = opts.output && !into ? path.dirname(path.resolve(opts.output)) : undefined;
+  const unmade = outputDir === undefined ? undefined : makeFolder(outputDir);
+  if (unmade) throw writeError(opts.output!, unmade.error, unmade.parent);
   const rawDir = outputDir ?? os.tmpdir();
   const socklintColumn = !useProc && opts.flags === undefined && ownersBySocklint(version)
     && (opts.processColumn ?? processColumnFromEnv() ?? (ownerColumnPays(target) ? 'socklint' : 'ss')) === 'socklint';
@@ -636,11 +638,13 @@ export function hostFileName(host: string): string {
 }
 
 /**
- * Where a capture given `target` (`-o`, `--save-snapshot`) goes when that is an existing folder: a new file in it
- * named after the host and `when` (snapshotPath); undefined for anything else (a file to write, `-`, none).
+ * Where a capture given `target` (`-o`, `--save-snapshot`) goes when that is a folder — one that exists, or a path
+ * ending in `/` (created by the capture, makeFolder) — a new file in it named after the host and `when`
+ * (snapshotPath); undefined for anything else (a file to write, `-`, none).
  */
 export function pathInFolder(target: string | undefined, host: string, when: Date): string | undefined {
-  return target !== undefined && target !== '-' && safeStat(target)?.isDirectory() ? snapshotPath(target, host, when) : undefined;
+  if (target === undefined || target === '-') return undefined;
+  return target.endsWith('/') || safeStat(target)?.isDirectory() ? snapshotPath(target, host, when) : undefined;
 }
 
 /**

@@ -36,6 +36,22 @@ it('names the file HOST-YYYYMMDDTHHMMSSZ.ss after the recorded host and time, pr
   expect(JSON.parse(scan.stdout).snapshots.map((s: { host: string }) => s.host)).toEqual(['web/01 x', 'web/01 x']);
 });
 
+it('a folder that is not there yet is made: -o DIR/ (a path ending in /), or the folder of -o FILE', async () => {
+  const fresh = path.join(dir, 'new', 'captures');
+  const r = await runCli(['capture', '-o', `${fresh}/`, '--host', 'db-2']);
+  expect(r.code).toBe(0);
+  expect(path.dirname(r.stdout.trim())).toBe(fresh);
+  expect(fs.readdirSync(fresh)).toEqual([path.basename(r.stdout.trim())]);
+  const file = path.join(dir, 'other', 'deeper', 'db-2.ss');
+  const f = await runCli(['capture', '-o', file, '--host', 'db-2']);
+  expect({ code: f.code, stdout: f.stdout }).toEqual({ code: 0, stdout: '' });
+  expect(fs.readFileSync(file, 'utf8')).toMatch(/^# socklint-snapshot: 1\n# host: db-2\n/);
+  // under a file: no folder can be made there
+  const under = await runCli(['capture', '-o', `${file}/`, '--host', 'db-2']);
+  expect(under.code).toBe(2);
+  expect(under.stderr).toMatch(/^socklint: .*db-2\.ss\/db-2-\d{8}T\d{6}Z\.ss: cannot write the snapshot: a part of '.*db-2\.ss' is a file, not a folder \[snapshot-folder-not-a-folder\]\n$/);
+});
+
 it('scan --save-snapshot DIR keeps the live capture there under the same name, and the report cites it', async () => {
   const out = path.join(dir, 'evidence');
   fs.mkdirSync(out);

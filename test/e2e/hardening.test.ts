@@ -458,11 +458,15 @@ describe('host names', () => {
 });
 
 describe('output paths', () => {
-  it('a folder that does not exist: exit 2 naming it, nothing written', async () => {
+  it('a folder that does not exist is made; one that cannot be (a file in the path): exit 2 naming it', async () => {
     const out = path.join(dir, 'no', 'such', 'out.sarif');
-    const r = await runCli(['scan', SNAP, '--format', `sarif=${out}`]);
+    const made = await runCli(['scan', SNAP, '--format', `sarif=${out}`, '--fail-on', 'none']);
+    expect({ code: made.code, stderr: made.stderr }).toEqual({ code: 0, stderr: '' });
+    expect(JSON.parse(fs.readFileSync(out, 'utf8')).version).toBe('2.1.0');
+    const under = path.join(file('a-file', 'x'), 'out.sarif');
+    const r = await runCli(['scan', SNAP, '--format', `sarif=${under}`]);
     expect(r.code).toBe(2);
-    oneLineNaming(r, out);
+    oneLineNaming(r, under);
   });
   it('a symlink target is refused', async () => {
     const real = file('real.json', '{}');

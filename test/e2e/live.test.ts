@@ -19,9 +19,10 @@ it('scans this host live and prints a text report (what `npm start` does)', asyn
 
 it('stops at once with one line when the capture fails before ss runs (the scan waits for it otherwise)', async () => {
   const cases: [string[], RegExp][] = [
-    [['--save-snapshot', '/nonexistent-dir/x.ss'], /^socklint: \/nonexistent-dir\/x\.ss: cannot write the snapshot \(ENOENT\): folder '\/nonexistent-dir' does not exist \(create it first, or choose another path\) \[snapshot-write\]$/m],
+    // (a missing folder is made: one under /proc cannot be)
+    [['--save-snapshot', '/proc/socklint-none/x.ss'], /^socklint: \/proc\/socklint-none\/x\.ss: cannot write the snapshot \(ENOENT\): folder '\/proc' does not take new files \(choose another path\) \[snapshot-write\]$/m],
     // the evidence goes next to the SARIF report: the error names the --format the user wrote
-    [['--host', 'h1', '--format', 'sarif=/nonexistent-dir/out.sarif'], /^socklint: --format sarif=\/nonexistent-dir\/out\.sarif: the live capture it cites, \/nonexistent-dir\/socklint-h1\.ss: cannot write the snapshot \(ENOENT\): folder '\/nonexistent-dir' does not exist \(create it first, or choose another path\) \[snapshot-write\]$/m],
+    [['--host', 'h1', '--format', 'sarif=/proc/socklint-none/out.sarif'], /^socklint: --format sarif=\/proc\/socklint-none\/out\.sarif: the live capture it cites, \/proc\/socklint-none\/socklint-h1\.ss: cannot write the snapshot \(ENOENT\): folder '\/proc' does not take new files \(choose another path\) \[snapshot-write\]$/m],
     [['--label', 'role=a,b'], /^socklint: --label: "role=a,b": a capture label cannot contain ","/],
     [['--netns', 'no-such-namespace-here'], /^socklint: --netns: no-such-namespace-here: no such network namespace/],
   ];

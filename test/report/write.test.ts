@@ -52,13 +52,30 @@ describe('writeFileAtomic', () => {
     }
   });
 
-  test('missing folder: exit 2, names the folder, nothing left behind', () => {
+  test('missing folders are made, as mkdir -p would (0755 less the umask), and the file written', () => {
     const dir = tempDir();
-    const e = error(() => writeFileAtomic(path.join(dir, 'nope', 'out.xml'), 'x'));
-    expect(e.exitCode).toBe(2);
-    expect(e.diagnostics[0].code).toBe('report-folder-missing');
-    expect(e.message).toContain(`folder '${path.join(dir, 'nope')}' does not exist`);
-    expect(fs.readdirSync(dir)).toEqual([]);
+    const old = process.umask(0o027);
+    try {
+      const out = path.join(dir, 'reports', 'ci', 'out.xml');
+      writeFileAtomic(out, 'x');
+      expect(fs.readFileSync(out, 'utf8')).toBe('x');
+      for (const d of [path.join(dir, 'reports'), path.join(dir, 'reports', 'ci')]) expect(fs.statSync(d).mode & 0o777).toBe(0o750);
+      expect(fs.readdirSync(path.join(dir, 'reports', 'ci'))).toEqual(['out.xml']);
+    } finally {
+      process.umask(old);
+    }
+  });
+
+  test('a folder that cannot be made (under /proc, under a file): exit 2 naming where, nothing made', () => {
+    const nested = error(() => writeFileAtomic('/proc/socklint-no/such/out.json', 'x'));
+    expect(nested.exitCode).toBe(2);
+    expect(nested.message).toBe("/proc/socklint-no/such/out.json: cannot write report: folder '/proc' does not take new files (choose another path) [report-folder-takes-no-files]");
+    const dir = tempDir();
+    fs.writeFileSync(path.join(dir, 'plain'), 'I am a file');
+    // (the file is found as the path is looked at: ENOTDIR names the folder the report was to go in)
+    const under = error(() => writeFileAtomic(path.join(dir, 'plain', 'deeper', 'out.xml'), 'x'));
+    expect(under.diagnostics[0].code).toBe('report-folder-not-a-folder');
+    expect(fs.readdirSync(dir)).toEqual(['plain']);
   });
 
   test('a folder that takes no new files (/proc says ENOENT too): not called missing', () => {
