@@ -77,6 +77,15 @@ export function editDistance(a: string, b: string): number {
   return prev[b.length];
 }
 
+/**
+ * What `word` (any case) stands for in `aliases` (lower-case words → the name to write), or undefined; a word
+ * the table does not hold as its own key (`constructor`) is none.
+ */
+export function aliasOf(aliases: Readonly<Record<string, string>> | undefined, word: string): string | undefined {
+  const w = word.toLowerCase();
+  return aliases !== undefined && Object.hasOwn(aliases, w) && typeof aliases[w] === 'string' ? aliases[w] : undefined;
+}
+
 /** The closest candidate within a sensible distance, or undefined. */
 export function didYouMean(word: string, candidates: Iterable<string>): string | undefined {
   let best: string | undefined;

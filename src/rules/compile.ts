@@ -7,10 +7,10 @@
 import type { FieldGroup, SocketRecord } from '../snapshot/types';
 import { securitySeverityAt, type Level, type RuleMeta } from '../engine/types';
 import type { CompareOp, CompiledAggregate, CompiledRule, GroupKey, AggregateFunction } from './types';
-import { ExitCode, UserError, didYouMean, escapeControl, type Diagnostic, type Position } from '../diagnostics';
+import { ExitCode, UserError, aliasOf, didYouMean, escapeControl, type Diagnostic, type Position } from '../diagnostics';
 import { describeSocket, formatEndpoint } from '../snapshot/describe';
 import { GLOB_HINT, globProblem, globsMatcher } from './glob';
-import { FIELD_BY_NAME, FIELDS, FIELD_GROUPS, type FieldDef, type FieldValue } from './fields';
+import { FIELD_ALIASES, FIELD_BY_NAME, FIELDS, FIELD_GROUPS, OPERATOR_ALIASES, type FieldDef, type FieldValue } from './fields';
 import { cidrContains, ownCopy, parseCidr, parseIp, type Cidr, type IpAddress } from './address';
 import { compileRegex } from './regex';
 import type { PathSegment } from './yaml-source';
@@ -490,7 +490,7 @@ class RuleCompiler {
       } else {
         const field = FIELD_BY_NAME.get(key);
         if (!field) {
-          const suggestion = didYouMean(key, FIELD_BY_NAME.keys()) ?? FIELDS.find((f) => f.name.endsWith(`.${key}`))?.name;
+          const suggestion = aliasOf(FIELD_ALIASES, key) ?? didYouMean(key, FIELD_BY_NAME.keys()) ?? FIELDS.find((f) => f.name.endsWith(`.${key}`))?.name;
           this.at(p, 'unknown-field', `unknown field '${key}'`, suggestion ? `did you mean '${suggestion}'?` : undefined, true);
           continue;
         }
@@ -740,7 +740,8 @@ class RuleCompiler {
   private operator(field: FieldDef, op: string, operand: unknown, path: PathSegment[]): ValuePred | undefined {
     const allowed = operatorsFor(field);
     if (!allowed.includes(op)) {
-      const suggestion = didYouMean(op, allowed);
+      const alias = aliasOf(OPERATOR_ALIASES, op);
+      const suggestion = alias !== undefined && allowed.includes(alias) ? alias : didYouMean(op, allowed);
       this.at(path, 'unknown-operator', `unknown operator '${op}' for ${field.type} field '${field.name}'`, suggestion ? `did you mean '${suggestion}'?` : `operators: ${allowed.join(', ')}`, true);
       return undefined;
     }

@@ -167,6 +167,25 @@ export const FIELDS: readonly FieldDef[] = [
 ];
 
 export const FIELD_BY_NAME: ReadonlyMap<string, FieldDef> = new Map(FIELDS.map((f) => [f.name, f]));
+
+/**
+ * What other tools, ss's filters and habit call the socket's fields and the operators, lower-cased → the name to
+ * write: the hint of an unknown-field or unknown-operator error, where the spelling is too far for "did you mean"
+ * (the schema's `x-key-aliases`, schema-build.ts; the compiler's own check of a waiver's `where:`).
+ */
+export const FIELD_ALIASES: Record<string, string> = {
+  proto: 'netid', protocol: 'netid', type: 'netid', status: 'state', sport: 'local.port', dport: 'peer.port',
+  src: 'local.address', source: 'local.address', laddr: 'local.address', bind: 'local.address',
+  dst: 'peer.address', dest: 'peer.address', destination: 'peer.address', raddr: 'peer.address', remote: 'peer.address',
+  process: 'process.name', program: 'process.name', comm: 'process.name', command: 'process.name', exe: 'process.name', pid: 'process.pid',
+  user: 'uid', 'recv-q': 'recvQ', 'send-q': 'sendQ', recvq: 'recvQ', sendq: 'sendQ',
+};
+export const OPERATOR_ALIASES: Record<string, string> = {
+  regex: 'matches', regexp: 'matches', re: 'matches', pattern: 'matches', match: 'matches', '=~': 'matches',
+  equals: 'eq', equal: 'eq', is: 'eq', '==': 'eq', '=': 'eq', oneof: 'in', one_of: 'in', anyof: 'in',
+  '>': 'gt', greaterthan: 'gt', above: 'gt', '>=': 'gte', min: 'gte', '<': 'lt', lessthan: 'lt', below: 'lt', '<=': 'lte', max: 'lte',
+  range: 'between', subnet: 'cidr', network: 'cidr', wildcard: 'glob', present: 'exists',
+};
 export const NUMERIC_FIELDS: readonly string[] = FIELDS.filter((f) => f.type === 'number').map((f) => f.name);
 export const FIELD_GROUPS: readonly FieldGroup[] = ['state', 'queues', 'processes', 'timer', 'extended', 'skmem', 'tcpinfo'];
 

@@ -7,7 +7,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { FIELDS, NUMERIC_FIELDS, type FieldDef, type FieldType } from './fields';
+import { FIELDS, FIELD_ALIASES, NUMERIC_FIELDS, OPERATOR_ALIASES, type FieldDef, type FieldType } from './fields';
 import { FIELD_GROUPS } from './fields';
 import { AJV_OPTIONS, SCHEMA_ANNOTATIONS } from './yaml-source';
 
@@ -130,9 +130,28 @@ function matcherDefinition(f: FieldDef, name: string): Json {
     'x-expected': expected,
     anyOf: [
       ...shorthand,
-      { type: 'object', additionalProperties: false, minProperties: 1, 'x-key-kind': 'operator', 'x-expected': 'an operator', properties: ops },
+      { type: 'object', additionalProperties: false, minProperties: 1, 'x-key-kind': 'operator', 'x-expected': 'an operator', 'x-key-aliases': operatorAliases(ops), properties: ops },
     ],
   };
+}
+
+/**
+ * What other tools (and habit) call socklint's keys, lower-cased → the key to write: the hint of an unknown-key
+ * error (`x-key-aliases`, read by yaml-source.ts) where the spelling is too far for "did you mean". Fields' and
+ * operators' are in fields.ts (the compiler says them too, for a waiver's `where:`).
+ */
+const RULE_KEY_ALIASES: Record<string, string> = {
+  level: 'severity', priority: 'severity', name: 'title', summary: 'title', desc: 'description', msg: 'message',
+  condition: 'match', conditions: 'match', where: 'match', when: 'match', filter: 'match', query: 'match',
+  remediation: 'help', fix: 'help', recommendation: 'help', links: 'references', refs: 'references', labels: 'tags',
+  variables: 'vars', params: 'vars', category: 'kind', type: 'kind', threshold: 'aggregate',
+};
+/** The same for an aggregate's keys. */
+const AGGREGATE_ALIASES: Record<string, string> = { threshold: 'gt', above: 'gt', below: 'lt', group: 'groupBy', group_by: 'groupBy', by: 'groupBy', limit: 'top' };
+
+/** The aliases of OPERATOR_ALIASES that name one of `ops`. */
+function operatorAliases(ops: Json): Record<string, string> {
+  return Object.fromEntries(Object.entries(OPERATOR_ALIASES).filter(([, op]) => op in ops));
 }
 
 function matcherName(t: FieldType, f: FieldDef): string {
@@ -158,6 +177,7 @@ export function buildRuleSchema(): Json {
     type: 'object',
     description: 'A condition: field matchers and/or combinators. All keys of one mapping must hold (implicit all).',
     'x-key-kind': 'field',
+    'x-key-aliases': FIELD_ALIASES,
     'x-expected': 'a mapping of fields and all/any/not',
     additionalProperties: false,
     minProperties: 1,
@@ -184,6 +204,7 @@ export function buildRuleSchema(): Json {
     type: 'object',
     additionalProperties: false,
     'x-key-kind': 'key',
+    'x-key-aliases': AGGREGATE_ALIASES,
     description: 'Count (or sum/max a field) over the sockets that match, per group, and fire for groups beyond the threshold. Give exactly one of gt/gte/lt/lte/eq.',
     properties: {
       function: { enum: [...AGGREGATE_FUNCTIONS], default: 'count', description: 'count sockets (default), or sum/max of `field`.' },
@@ -201,6 +222,7 @@ export function buildRuleSchema(): Json {
     type: 'object',
     additionalProperties: false,
     'x-key-kind': 'key',
+    'x-key-aliases': RULE_KEY_ALIASES,
     required: ['id', 'title', 'description', 'kind', 'severity', 'help', 'match', 'message'],
     properties: {
       id: { type: 'string', pattern: '^[a-z0-9]+(-[a-z0-9]+)*$', maxLength: 80, 'x-expected': 'a kebab-case id (lower-case words joined by -)', 'x-error-code': 'bad-id', description: 'Stable kebab-case identifier; used in reports, waivers and baselines. Never reuse or rename.' },

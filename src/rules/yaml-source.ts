@@ -7,7 +7,7 @@ import { readTextLimited } from '../read-limited';
 import type Ajv from 'ajv';
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import type { Document, Node } from 'yaml';
-import { didYouMean, type Diagnostic, type Position } from '../diagnostics';
+import { aliasOf, didYouMean, type Diagnostic, type Position } from '../diagnostics';
 
 export type PathSegment = string | number;
 export type { ValidateFunction };
@@ -170,7 +170,7 @@ let ajvInstance: Ajv | undefined;
 const validators = new WeakMap<object, ValidateFunction>();
 
 /** Annotation keywords our schemas carry for editors and for error mapping. */
-export const SCHEMA_ANNOTATIONS = ['x-key-kind', 'x-expected', 'x-error-code', 'x-aliases', 'x-group', 'x-type', 'markdownDescription', 'defaultSnippets'];
+export const SCHEMA_ANNOTATIONS = ['x-key-kind', 'x-expected', 'x-error-code', 'x-aliases', 'x-key-aliases', 'x-group', 'x-type', 'markdownDescription', 'defaultSnippets'];
 
 /** allErrors: report everything at once; verbose: errors carry parentSchema (for x-key-kind / x-expected). */
 export const AJV_OPTIONS = { allErrors: true, verbose: true, strict: false, allowUnionTypes: true } as const;
@@ -384,7 +384,9 @@ function describeError(e: ErrorObject, ctx: ErrorContext, keys?: Record<string, 
       const kind = (parent?.['x-key-kind'] as string | undefined) ?? 'key';
       const candidates = Object.keys((parent?.properties as object | undefined) ?? {});
       const suffixed = kind === 'field' ? candidates.filter((c) => c.endsWith(`.${key}`)) : [];
-      const suggestion = suffixed.length ? suffixed.slice(0, 3).join("' or '") : didYouMean(key, candidates);
+      // what other tools call it (`level:` as SARIF says, `regex:`, `ignore:`): x-key-aliases, by lower-case key
+      const alias = aliasOf(parent?.['x-key-aliases'] as Record<string, string> | undefined, key);
+      const suggestion = alias ?? (suffixed.length ? suffixed.slice(0, 3).join("' or '") : didYouMean(key, candidates));
       const where = path.length ? ` in ${name}` : '';
       const code = kind === 'field' ? 'unknown-field' : kind === 'operator' ? 'unknown-operator' : 'unknown-key';
       const noun = kind === 'field' ? 'field' : kind === 'operator' ? 'operator' : 'key';
@@ -413,8 +415,7 @@ function describeError(e: ErrorObject, ctx: ErrorContext, keys?: Record<string, 
       return { ...at(ctx.positionOf(path)), code: codeOverride ?? 'wrong-type', message: `${name} must be ${expected ?? joinOr((e.params.types as string[]).map(article))}, not ${typeName(e.data)}` };
     case 'enum': {
       const allowed = (e.params.allowedValues as unknown[]).map(String);
-      const aliases = (parent?.['x-aliases'] ?? {}) as Record<string, string>;
-      const alias = typeof e.data === 'string' ? aliases[e.data.toLowerCase()] : undefined;
+      const alias = typeof e.data === 'string' ? aliasOf(parent?.['x-aliases'] as Record<string, string> | undefined, e.data) : undefined;
       const suggestion = alias ?? (typeof e.data === 'string' ? didYouMean(e.data, allowed) : undefined);
       const list = allowed.length > 10 ? `${allowed.slice(0, 10).join(', ')}, …` : allowed.join(', ');
       return {

@@ -7,9 +7,10 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { WaiverFilter } from '../../src/engine/waivers';
-import { ConfiguredRules, loadConfig } from '../../src/engine/config';
+import { ConfiguredRules, configWaivers, loadConfig } from '../../src/engine/config';
 import { GROUP_KEYS } from '../../src/rules/schema-build';
 import { sampleReport } from '../report/fixtures';
+import type { UserError } from '../../src/diagnostics';
 
 it('marks the findings it matches with one Suppression per waiver, and reports expired and unused waivers', () => {
   const findings = sampleReport().findings;
@@ -109,6 +110,34 @@ describe('a waiver\'s group', () => {
     expect(() => loadConfig(file)).toThrow(expect.objectContaining({ diagnostics: [expect.objectContaining({ line: 3, column: 13, code: 'unknown-key', hint: "did you mean 'process'?" })] }));
     fs.rmSync(dir, { recursive: true, force: true });
   });
+});
+
+it('a config or waiver key, or a where: field or operator, named as other tools name it: the one to write instead', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'socklint-waiver-'));
+  const file = path.join(dir, 'c.yaml');
+  const hints = (text: string): (string | undefined)[] => {
+    fs.writeFileSync(file, text);
+    try {
+      const config = loadConfig(file);
+      ConfiguredRules.load(config, [], true);
+      configWaivers(config);
+      return [];
+    } catch (e) {
+      return (e as UserError).diagnostics.map((d) => d.hint);
+    }
+  };
+  try {
+    expect(hints('ignore: []\n')).toEqual(["did you mean 'waivers'?"]);
+    expect(hints('waivers:\n  - {rule: high-rtt, justification: known, until: 2027-01-01}\n')).toEqual([
+      expect.stringMatching(/^add reason: /), "did you mean 'reason'?", "did you mean 'expires'?",
+    ]);
+    // a waiver's where: is compiled, not checked by the schema: the same words
+    expect(hints('waivers:\n  - {rule: high-rtt, reason: known, expires: 2027-01-01, where: {dport: 443, process.name: {regexp: curl}}}\n')).toEqual([
+      "did you mean 'peer.port'?", "did you mean 'matches'?",
+    ]);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 it('a waiver\'s reason is words, not spaces', () => {

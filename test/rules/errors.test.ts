@@ -32,6 +32,22 @@ describe('every malformed rule is rejected at file:line:column with one clear re
     ]);
   });
 
+  it('a key, field or operator named as other tools or ss name it: the one to write instead', () => {
+    // (too far from local.port, process.name, gt, cidr, severity for a did-you-mean by spelling)
+    expect(formatted(ruleYaml('    match:\n      sport: 22\n      process: {regex: sshd}\n      recvQ: {">": 5}\n      local.address: {subnet: 10.0.0.0/8}\n    level: error'))).toEqual([
+      "r.yaml:10:7: unknown field 'sport' (did you mean 'local.port'?) [unknown-field]",
+      "r.yaml:11:7: unknown field 'process' (did you mean 'process.name'?) [unknown-field]",
+      "r.yaml:12:15: unknown operator '>' (did you mean 'gt'?) [unknown-operator]",
+      "r.yaml:13:23: unknown operator 'subnet' (did you mean 'cidr'?) [unknown-operator]",
+      "r.yaml:14:5: unknown key 'level' in 'rules[0]' (did you mean 'severity'?) [unknown-key]",
+    ]);
+    // an alias names only an operator the field has (a string has no gt), and a word the table does not hold is none
+    expect(formatted(ruleYaml('    match:\n      process.name: {above: a}\n    constructor: 1'))).toEqual([
+      "r.yaml:10:22: unknown operator 'above' (expected one of: eq, in, exists, not, matches, glob) [unknown-operator]",
+      "r.yaml:11:5: unknown key 'constructor' in 'rules[0]' [unknown-key]",
+    ]);
+  });
+
   it('wrong type: one message for the union, not a dump of every branch', () => {
     expect(formatted(ruleYaml('    match:\n      recvQ: {gt: abc}'))).toEqual([
       "r.yaml:10:19: 'rules[0].match.recvQ.gt' must be a number, a $variable or {field: <numeric field>}, not the string 'abc' [wrong-type]",
@@ -380,14 +396,29 @@ describe('resource limits', () => {
     const smallExited = new Promise((resolve) => small.on('exit', resolve));
     expect(loadYamlFile(fifo).value).toEqual({ rules: [] });
     await smallExited;
-    expect(loadYamlFile(dir).diagnostics.map(formatDiagnostic)).toEqual([`${dir}: is a directory, expected a YAML file [not-a-file]`]);
+    expect(loadYamlFile(dir).diagnostics.map(formatDiagnostic)).toEqual([`${dir}: is a folder, not a YAML file [not-a-file]`]);
     fs.rmSync(dir, { recursive: true });
   });
 
   it('reports unreadable files as diagnostics', () => {
     expect(loadYamlFile('/nonexistent/socklint.yaml').diagnostics.map(formatDiagnostic)).toEqual([
-      '/nonexistent/socklint.yaml: file not found [unreadable-file]',
+      '/nonexistent/socklint.yaml: YAML file not found [unreadable-file]',
     ]);
+  });
+
+  it('says in words why a path cannot be read: a file in the path, a loop of symbolic links, a name too long', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'socklint-yaml-read-'));
+    try {
+      fs.writeFileSync(path.join(dir, 'a.yaml'), 'rules: []\n');
+      fs.symlinkSync(path.join(dir, 'l2.yaml'), path.join(dir, 'l1.yaml'));
+      fs.symlinkSync(path.join(dir, 'l1.yaml'), path.join(dir, 'l2.yaml'));
+      const said = (name: string) => loadYamlFile(path.join(dir, name)).diagnostics.map((d) => [d.code, d.message, d.hint]);
+      expect(said('a.yaml/x.yaml')).toEqual([['unreadable-file', 'cannot read the YAML file (a part of the path is a file, not a folder)', undefined]]);
+      expect(said('l1.yaml')).toEqual([['unreadable-file', 'cannot read the YAML file (a loop of symbolic links)', undefined]]);
+      expect(said(`${'n'.repeat(300)}.yaml`)).toEqual([['unreadable-file', 'cannot read the YAML file (the path, or a name in it, is too long)', 'a file or folder name is at most 255 bytes on most file systems']]);
+    } finally {
+      fs.rmSync(dir, { recursive: true });
+    }
   });
 });
 
