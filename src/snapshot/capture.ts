@@ -99,6 +99,11 @@ export interface CaptureOptions {
   follow?: CaptureFollower;
   /** Override the clock (tests). */
   now?: Date;
+  /**
+   * `output` is a name snapshotPath chose as free (`-o DIR`): never replace a file put there meanwhile (keepAsNew);
+   * `next` takes the next free name, `refuse` refuses the capture (a live scan's reports cite the name already).
+   */
+  fresh?: 'next' | 'refuse';
 }
 
 export interface CaptureResult {
@@ -190,7 +195,8 @@ async function capture(opts: CaptureOptions): Promise<CaptureResult> {
   if (root) notices.push(root);
 
   let tmp: string | undefined;
-  let kept: (() => void) | undefined; // the temporary file's registration (cleanup.ts)
+  let kept: string | undefined; // where the file was put (fresh: perhaps not opts.output)
+  let registered: (() => void) | undefined; // the temporary file's registration (cleanup.ts)
   let fd: number | undefined;
   let sink: Writable | undefined;
   let collected: Buffer[] | undefined;
@@ -198,7 +204,7 @@ async function capture(opts: CaptureOptions): Promise<CaptureResult> {
     if (!into) tmp = path.join(outputDir!, `.${path.basename(opts.output)}.${process.pid}.${Date.now().toString(36)}.tmp`);
     try {
       fd = fs.openSync(tmp ?? opts.output, tmp ? 'wx' : fs.constants.O_WRONLY);
-      if (tmp) kept = removeIfInterrupted(tmp);
+      if (tmp) registered = removeIfInterrupted(tmp);
     } catch (e) {
       if (raw !== undefined) fs.closeSync(raw);
       throw writeError(opts.output, e);
@@ -257,9 +263,9 @@ async function capture(opts: CaptureOptions): Promise<CaptureResult> {
     } else if (sink !== opts.stream) await endStream(sink!);
     if (tmp) {
       try {
-        fs.renameSync(tmp, opts.output!);
+        kept = opts.fresh ? keepAsNew(tmp, opts.output!, opts.fresh, meta.host, new Date(meta.time)) : (fs.renameSync(tmp, opts.output!), opts.output!);
       } catch (e) {
-        throw writeError(opts.output!, e);
+        throw e instanceof UserError ? e : writeError(opts.output!, e);
       }
       tmp = undefined;
     }
@@ -268,14 +274,14 @@ async function capture(opts: CaptureOptions): Promise<CaptureResult> {
     if (tmp) fs.rmSync(tmp, { force: true });
     throw e;
   } finally {
-    kept?.();
+    registered?.();
     if (raw !== undefined) fs.closeSync(raw);
   }
   return {
     meta,
     notices,
     ...(bytes !== undefined ? { bytes } : {}),
-    ...(opts.output ? { path: opts.output } : {}),
+    ...(opts.output ? { path: kept ?? opts.output } : {}),
     ...(collected ? { text: Buffer.concat(collected).toString('utf8') } : {}),
   };
 }
@@ -574,6 +580,8 @@ export interface LiveSnapshotOptions {
   nsenterPath?: string;
   /** See CaptureOptions.follow. */
   follow?: CaptureFollower;
+  /** See CaptureOptions.fresh. */
+  fresh?: CaptureOptions['fresh'];
 }
 
 /** What reports call a live snapshot: the saved path, or `live:<host>` for a temp capture. */
@@ -645,6 +653,34 @@ export function hostFileName(host: string): string {
 export function pathInFolder(target: string | undefined, host: string, when: Date): string | undefined {
   if (target === undefined || target === '-') return undefined;
   return target.endsWith('/') || safeStat(target)?.isDirectory() ? snapshotPath(target, host, when) : undefined;
+}
+
+/**
+ * Puts the finished capture `tmp` at `wanted`, a name snapshotPath found free, without replacing a file another
+ * process put there meanwhile (two captures of one host in one second: snapshotPath's look and the rename are not
+ * one step): a hard link fails when its name is taken. Then `next` takes the next free name (-2, -3…), `refuse`
+ * refuses the capture (exit 2). A file system without hard links gets a rename after one more look. The path kept.
+ */
+export function keepAsNew(tmp: string, wanted: string, fresh: 'next' | 'refuse', host: string, when: Date): string {
+  for (let p = wanted; ; p = snapshotPath(path.dirname(wanted), host, when)) {
+    let taken: boolean;
+    try {
+      fs.linkSync(tmp, p);
+      fs.unlinkSync(tmp);
+      return p;
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code !== 'EEXIST' && !['EPERM', 'ENOTSUP', 'EOPNOTSUPP', 'ENOSYS'].includes(code ?? '')) throw e;
+      taken = code === 'EEXIST' || fs.existsSync(p);
+      if (!taken) {
+        fs.renameSync(tmp, p);
+        return p;
+      }
+    }
+    if (fresh === 'refuse') {
+      throw new UserError({ file: wanted, code: 'snapshot-write', message: 'cannot keep the capture: another capture of this host took its name meanwhile', hint: 'run it again: each capture gets a name of its own' }, ExitCode.usage);
+    }
+  }
 }
 
 /**

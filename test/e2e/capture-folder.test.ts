@@ -5,7 +5,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { runCli, tmpDir } from './cli';
-import { snapshotPath } from '../../src/snapshot/capture';
+import { keepAsNew, snapshotPath } from '../../src/snapshot/capture';
 
 let dir: string;
 beforeAll(() => { dir = tmpDir(); });
@@ -73,6 +73,33 @@ it('a capture of the same second gets -2, -3 …; a host name is reduced to char
     expect(path.basename(snapshotPath(d, 'db-1.example.com', when))).toBe('db-1.example.com-20261202T121040Z-2.ss');
     expect(path.basename(snapshotPath(d, '../../etc', when))).toBe('__.._etc-20261202T121040Z.ss'); // no / and no leading dot
     expect(path.basename(snapshotPath(d, '', when))).toBe('host-20261202T121040Z.ss');
+  } finally {
+    fs.rmSync(d, { recursive: true, force: true });
+  }
+});
+
+it('a name another process took while the capture ran is not written over: the next one is taken, or a live scan refused', () => {
+  const d = tmpDir();
+  try {
+    const when = new Date('2026-12-02T12:10:40.634Z');
+    const wanted = snapshotPath(d, 'db-1', when); // free when the capture started …
+    fs.writeFileSync(wanted, 'the other capture\n'); // … taken before it ended
+    const tmp = path.join(d, '.capture.tmp');
+    fs.writeFileSync(tmp, 'this capture\n');
+    const kept = keepAsNew(tmp, wanted, 'next', 'db-1', when);
+    expect(path.basename(kept)).toBe('db-1-20261202T121040Z-2.ss');
+    expect([fs.readFileSync(wanted, 'utf8'), fs.readFileSync(kept, 'utf8')]).toEqual(['the other capture\n', 'this capture\n']);
+    expect(fs.existsSync(tmp)).toBe(false);
+    // a free name: kept as it is
+    fs.writeFileSync(tmp, 'third\n');
+    const free = path.join(d, 'free.ss');
+    expect(keepAsNew(tmp, free, 'refuse', 'db-1', when)).toBe(free);
+    // a live scan's reports cite the name: refused (the caller removes its temporary file)
+    fs.writeFileSync(tmp, 'fourth\n');
+    expect(() => keepAsNew(tmp, wanted, 'refuse', 'db-1', when)).toThrow(expect.objectContaining({
+      exitCode: 2, message: `${wanted}: cannot keep the capture: another capture of this host took its name meanwhile (run it again: each capture gets a name of its own) [snapshot-write]`,
+    }));
+    expect(fs.readFileSync(wanted, 'utf8')).toBe('the other capture\n');
   } finally {
     fs.rmSync(d, { recursive: true, force: true });
   }

@@ -22,8 +22,9 @@ export async function captureCommand(a: CaptureArgs): Promise<number> {
   const output = named ?? a.output;
   const result = await captureSnapshot({
     ...(output && output !== '-' ? { output } : { stream: process.stdout }), netns: a.netns, host, labels, useProc: a.proc, now,
+    ...(named !== undefined ? { fresh: 'next' as const } : {}),
   });
   for (const n of result.notices) warn(n);
-  if (named !== undefined) await writeStdout([`${named}\n`]);
+  if (named !== undefined) await writeStdout([`${result.path}\n`]);
   return ExitCode.ok;
 }

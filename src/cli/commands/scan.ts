@@ -272,14 +272,16 @@ async function startLiveCapture(a: ScanArgs, labels: Record<string, string>, sar
   const { CaptureFollower, hostFileName, liveSnapshot, liveSnapshotLabel, pathInFolder } = await import('../../snapshot/capture');
   const now = new Date();
   // a folder gets a file of its own, named after the host and the capture's time (as `socklint capture -o DIR`)
-  let saveTo = pathInFolder(a.saveSnapshot, a.host ?? os.hostname(), now) ?? a.saveSnapshot;
+  const named = pathInFolder(a.saveSnapshot, a.host ?? os.hostname(), now);
+  let saveTo = named ?? a.saveSnapshot;
   let evidence: LiveScan['evidence'];
   if (!saveTo && sarifPath) {
     saveTo = path.join(path.dirname(sarifPath), `socklint-${hostFileName(a.host ?? os.hostname())}.ss`);
     evidence = { file: saveTo, sarif: sarifPath };
   }
   const follow = new CaptureFollower();
-  const capture = liveSnapshot({ saveTo, netns: a.netns, host: a.host, labels, useProc: a.proc, follow, now });
+  // (a name chosen in a folder is cited by the reports: taken meanwhile by another capture, the scan is refused)
+  const capture = liveSnapshot({ saveTo, netns: a.netns, host: a.host, labels, useProc: a.proc, follow, now, ...(named !== undefined ? { fresh: 'refuse' as const } : {}) });
   capture.catch(() => undefined); // awaited after the scan; a failure meanwhile ends the parse with its error
   const label = liveSnapshotLabel({ saveTo, host: a.host });
   return { input: { path: saveTo ?? label, label, stream: follow.chunks() }, capture, ...(evidence ? { evidence } : {}) };
