@@ -4,6 +4,7 @@
  * file:line:column. Generic: the rule loader and the config loader both use it.
  */
 import { readTextLimited } from '../read-limited';
+import { readProblem } from '../read-problem';
 import type Ajv from 'ajv';
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import type { Document, Node } from 'yaml';
@@ -59,10 +60,8 @@ export function loadYamlFile(file: string, validate?: ValidateFunction, opts: Ya
     if ('notUtf8' in read) return failed(file, notUtf8(file, read.notUtf8));
     text = read.text;
   } catch (e) {
-    const err = e as NodeJS.ErrnoException;
-    if (err.code === 'EISDIR') return failed(file, { file, code: 'not-a-file', message: 'is a directory, expected a YAML file' });
-    const reason = err.code === 'ENOENT' ? 'file not found' : err.code === 'EACCES' ? 'permission denied' : `cannot read file (${err.code ?? err.message})`;
-    return failed(file, { file, code: 'unreadable-file', message: reason });
+    const code = (e as NodeJS.ErrnoException).code === 'EISDIR' ? 'not-a-file' : 'unreadable-file';
+    return failed(file, { file, code, ...readProblem(e, 'YAML file') });
   }
   return loadYamlText(text, file, validate, opts);
 }
