@@ -9,6 +9,7 @@ import * as zlib from 'zlib';
 import { TextDecoder } from 'util';
 import type { Readable } from 'stream';
 import { ExitCode, UserError } from '../diagnostics';
+import { isAFolder, readProblem } from '../read-problem';
 import { fileStartsGzip, startsGzip } from './gzip';
 import { SsParser, type ParseSink, type ParseStats, type ParserOptions, type ParserSeed } from './parser';
 
@@ -39,8 +40,8 @@ export interface ByteRange {
 /** How much of the (decompressed) start is checked for binary data. */
 const SNIFF_BYTES = 64 * 1024;
 
-function fail(file: string, code: string, message: string): UserError {
-  return new UserError({ file, code, message }, ExitCode.snapshot);
+function fail(file: string, code: string, message: string, hint?: string): UserError {
+  return new UserError({ file, code, message, ...(hint ? { hint } : {}) }, ExitCode.snapshot);
 }
 
 /**
@@ -105,20 +106,15 @@ async function* decodeUtf16(src: AsyncIterable<Buffer>): AsyncGenerator<Buffer> 
   if (rest.length > 0) yield Buffer.from(rest, 'utf8');
 }
 
+const SNAPSHOT_FILE = 'snapshot file';
+
+/** A file-system error reading `file`, in words (read-problem.ts), with the snapshot-* code it has. */
 function describeFsError(file: string, e: NodeJS.ErrnoException): UserError {
-  switch (e.code) {
-    case 'ENOENT':
-      // a folder's entry whose name is not UTF-8 comes back with U+FFFD in it, a name no file has
-      if (file.includes('\ufffd')) return fail(file, 'snapshot-missing', 'snapshot file not found: its name is not valid UTF-8, so it cannot be opened by it (rename the file)');
-      return fail(file, 'snapshot-missing', 'snapshot file not found');
-    case 'EISDIR':
-      return fail(file, 'snapshot-directory', 'is a directory, not a snapshot file');
-    case 'EACCES':
-    case 'EPERM':
-      return fail(file, 'snapshot-unreadable', 'cannot read the snapshot file (permission denied)');
-    default:
-      return fail(file, 'snapshot-unreadable', `cannot read the snapshot file (${e.code ?? e.message})`);
-  }
+  // a folder's entry whose name is not UTF-8 comes back with U+FFFD in it, a name no file has
+  if (e.code === 'ENOENT' && file.includes('\ufffd')) return fail(file, 'snapshot-missing', 'snapshot file not found: its name is not valid UTF-8, so it cannot be opened by it (rename the file)');
+  const code = e.code === 'ENOENT' || e.code === 'ENOTDIR' ? 'snapshot-missing' : e.code === 'EISDIR' ? 'snapshot-directory' : 'snapshot-unreadable';
+  const { message, hint } = readProblem(e, SNAPSHOT_FILE);
+  return fail(file, code, message, hint);
 }
 
 async function* chunks(src: AsyncIterable<Buffer | string>): AsyncGenerator<Buffer> {
@@ -211,7 +207,7 @@ export async function parseSnapshotFile(file: string, sink: ParseSink, opts?: So
     } catch (e) {
       throw describeFsError(file, e as NodeJS.ErrnoException);
     }
-    if (st.isDirectory()) throw fail(file, 'snapshot-directory', 'is a directory, not a snapshot file');
+    if (st.isDirectory()) throw fail(file, 'snapshot-directory', isAFolder(SNAPSHOT_FILE));
     try {
       fs.accessSync(file, fs.constants.R_OK);
     } catch (e) {

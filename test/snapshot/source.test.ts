@@ -164,7 +164,7 @@ describe('parseSnapshotFile', () => {
   it('missing file, directory, corrupt and truncated gzip', async () => {
     const missing = path.join(tmp, 'nope.out');
     await expectUserError(parseSnapshotFile(missing, collector().sink), missing, /not found/);
-    await expectUserError(parseSnapshotFile(tmp, collector().sink), tmp, /directory/);
+    await expectUserError(parseSnapshotFile(tmp, collector().sink), tmp, /is a folder, not a snapshot file/);
     const bad = path.join(tmp, 'bad.gz');
     fs.writeFileSync(bad, Buffer.concat([Buffer.from([0x1f, 0x8b]), Buffer.from('this is not deflate data at all')]));
     await expectUserError(parseSnapshotFile(bad, collector().sink), bad, /gzip/);
@@ -172,6 +172,31 @@ describe('parseSnapshotFile', () => {
     const full = zlib.gzipSync(Buffer.from('LISTEN 0 1 0.0.0.0:22 0.0.0.0:*\n'.repeat(1000)));
     fs.writeFileSync(trunc, full.subarray(0, Math.floor(full.length / 2)));
     await expectUserError(parseSnapshotFile(trunc, collector().sink), trunc, /gzip/);
+  });
+
+  it('says in words why a path cannot be read, with the snapshot-* code for it', async () => {
+    const dir = fs.mkdtempSync(path.join(tmp, 'read-'));
+    fs.writeFileSync(path.join(dir, 'a.ss'), 'LISTEN 0 1 0.0.0.0:22 0.0.0.0:*\n');
+    fs.symlinkSync(path.join(dir, 'l2.ss'), path.join(dir, 'l1.ss'));
+    fs.symlinkSync(path.join(dir, 'l1.ss'), path.join(dir, 'l2.ss'));
+    const said = async (name: string) => {
+      const file = path.join(dir, name);
+      try {
+        await parseSnapshotFile(file, collector().sink);
+      } catch (e) {
+        expect(e).toBeInstanceOf(UserError);
+        expect((e as UserError).exitCode).toBe(ExitCode.snapshot);
+        return (e as UserError).diagnostics.map((d) => [d.file === file, d.code, d.message, d.hint]);
+      }
+      throw new Error(`${name} was read`);
+    };
+    expect(await said('nope.ss')).toEqual([[true, 'snapshot-missing', 'snapshot file not found', undefined]]);
+    // `socklint scan a.ss/x`: was "cannot read the snapshot file (ENOTDIR)" [snapshot-unreadable]
+    expect(await said('a.ss/x')).toEqual([[true, 'snapshot-missing', 'cannot read the snapshot file (a part of the path is a file, not a folder)', undefined]]);
+    expect(await said('l1.ss')).toEqual([[true, 'snapshot-unreadable', 'cannot read the snapshot file (a loop of symbolic links)', undefined]]);
+    expect(await said(`${'n'.repeat(300)}.ss`)).toEqual([[true, 'snapshot-unreadable', 'cannot read the snapshot file (the path, or a name in it, is too long)', 'a file or folder name is at most 255 bytes on most file systems']]);
+    expect(await said('.')).toEqual([[true, 'snapshot-directory', 'is a folder, not a snapshot file', undefined]]);
+    fs.rmSync(dir, { recursive: true });
   });
 
   it('streams a large file without holding it (1 MiB chunks, 200k sockets)', async () => {
