@@ -7,6 +7,7 @@ import { isUtf8 } from 'node:buffer';
 import { readTextLimited } from '../read-limited';
 import { notUtf8, tooLarge } from '../rules/yaml-source';
 import { ExitCode, UserError } from '../diagnostics';
+import { readProblem } from '../read-problem';
 import type { Finding, ScanReport, SnapshotReport, Suppression, WaiverReport } from './types';
 import type { FindingFilter } from './scan';
 import { compareText } from '../compare';
@@ -124,7 +125,7 @@ export function loadBaseline(file: string): LoadedBaseline {
     source = openBaseline(file);
   } catch (e) {
     if (e instanceof UserError) throw e;
-    throw new UserError({ file, code: 'unreadable-baseline', ...readProblem(e as NodeJS.ErrnoException) }, ExitCode.usage);
+    throw new UserError({ file, code: 'unreadable-baseline', ...readProblem(e, 'baseline file'), ...((e as NodeJS.ErrnoException).code === 'ENOENT' ? { hint: WRITE_IT } : {}) }, ExitCode.usage);
   }
   try {
     return readBaseline(new JsonReader(source.next));
@@ -136,21 +137,6 @@ export function loadBaseline(file: string): LoadedBaseline {
     throw new UserError({ file, ...where, code: 'bad-baseline', message, hint: WRITE_IT }, ExitCode.usage);
   } finally {
     source.close();
-  }
-}
-
-/** Why the baseline file could not be read, in words, as a snapshot's is said (not a bare errno). */
-function readProblem(e: NodeJS.ErrnoException): { message: string; hint?: string } {
-  switch (e.code) {
-    case 'ENOENT':
-      return { message: 'baseline file not found', hint: WRITE_IT };
-    case 'EISDIR':
-      return { message: 'is a folder, not a baseline file' };
-    case 'EACCES':
-    case 'EPERM':
-      return { message: 'cannot read the baseline file (permission denied)' };
-    default:
-      return { message: `cannot read the baseline file (${e.code ?? e.message})` };
   }
 }
 

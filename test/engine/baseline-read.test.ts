@@ -15,3 +15,18 @@ it('a missing file is "not found", with how to write one', () => {
 it('a folder is a folder', () => {
   expect(refusal(dir)).toMatchObject({ file: dir, code: 'unreadable-baseline', message: 'is a folder, not a baseline file' });
 });
+
+it('a file in the path, a loop of symbolic links, a name too long: said in words, not by errno', () => {
+  fs.writeFileSync(path.join(dir, 'a.json'), '{}');
+  fs.symlinkSync(path.join(dir, 'l2.json'), path.join(dir, 'l1.json'));
+  fs.symlinkSync(path.join(dir, 'l1.json'), path.join(dir, 'l2.json'));
+  const notDir = path.join(dir, 'a.json', 'x.json');
+  expect(refusal(notDir)).toEqual({ file: notDir, code: 'unreadable-baseline', message: 'cannot read the baseline file (a part of the path is a file, not a folder)' });
+  const loop = path.join(dir, 'l1.json');
+  expect(refusal(loop)).toEqual({ file: loop, code: 'unreadable-baseline', message: 'cannot read the baseline file (a loop of symbolic links)' });
+  const long = path.join(dir, `${'n'.repeat(300)}.json`);
+  expect(refusal(long)).toEqual({
+    file: long, code: 'unreadable-baseline', message: 'cannot read the baseline file (the path, or a name in it, is too long)',
+    hint: 'a file or folder name is at most 255 bytes on most file systems',
+  });
+});
