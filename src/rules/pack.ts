@@ -12,6 +12,7 @@ import { DEFAULT_MAX_BYTES, loadYamlFile, loadYamlText, schemaValidator, type Pa
 import { tryCompileRule, type RawRule, type RuleDefinition, type VariableDef } from './compile';
 import { compareText } from '../compare';
 import { displayPath } from '../relative-path';
+import { readProblem } from '../read-problem';
 
 /** The built-in pack; resolves from both src/rules and dist/rules. */
 export const DEFAULT_PACK_DIR = path.resolve(__dirname, '../../rules');
@@ -154,9 +155,7 @@ export function ruleFiles(paths: readonly string[]): { files: string[]; diagnost
     try {
       st = fs.statSync(p);
     } catch (e) {
-      const code = (e as NodeJS.ErrnoException).code;
-      const message = code === 'ENOENT' ? 'no such file or directory' : code === 'ELOOP' ? 'a loop of symbolic links' : code === 'EACCES' ? 'permission denied' : `cannot be read (${code ?? 'error'})`;
-      diagnostics.push({ file: p, code: 'unreadable-file', message });
+      diagnostics.push({ file: p, code: 'unreadable-file', ...readProblem(e, 'rules path') });
       continue;
     }
     if (st.isDirectory()) {

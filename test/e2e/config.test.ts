@@ -512,7 +512,7 @@ describe('a packs: entry that names no rule file is an error at the entry, which
     write('packs/missing.yaml', 'defaultRules: false\npacks: [nosuch]\n');
     const r = await run('packs/missing.yaml');
     expect(r.code).toBe(2);
-    expect(r.stderr).toBe("socklint: packs/missing.yaml:2:9: pack 'nosuch' (resolved to packs/nosuch): no such file or directory (a pack's path is relative to the config's folder, packs) [unreadable-file]\n");
+    expect(r.stderr).toBe("socklint: packs/missing.yaml:2:9: pack 'nosuch' (resolved to packs/nosuch): rules path not found (a pack's path is relative to the config's folder, packs) [unreadable-file]\n");
   });
   it('a socklint config: one error at the entry, not the schema errors of a rule file "in" the config it names', async () => {
     write('packs/base.yaml', 'defaultRules: false\ndisable: [high-rtt]\n');

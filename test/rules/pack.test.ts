@@ -197,6 +197,15 @@ describe('rule folders', () => {
     expect(r.definitions.map((d) => d.id).sort()).toEqual(['own-rule', 'shared-rule']);
   });
 
+  it('a rules path that cannot be read is said in words: missing, a file in the path, a name too long', () => {
+    fs.writeFileSync(path.join(root, 'a.yaml'), rule('a-rule'));
+    const said = (p: string) => ids(path.join(root, p)).diagnostics.map((d) => [d.code, d.message, d.hint]);
+    expect(said('nosuch')).toEqual([['unreadable-file', 'rules path not found', undefined]]);
+    // was "cannot be read (ENOTDIR)"
+    expect(said('a.yaml/x.yaml')).toEqual([['unreadable-file', 'cannot read the rules path (a part of the path is a file, not a folder)', undefined]]);
+    expect(said('n'.repeat(300))).toEqual([['unreadable-file', 'cannot read the rules path (the path, or a name in it, is too long)', 'a file or folder name is at most 255 bytes on most file systems']]);
+  });
+
   it('named twice, or inside one named before (a config\'s packs: and --rules alike), are read once, not reported empty', () => {
     fs.mkdirSync(path.join(root, 'pack', 'sub'), { recursive: true });
     fs.writeFileSync(path.join(root, 'pack', 'a.yaml'), rule('a-rule'));
@@ -223,7 +232,7 @@ describe('rule folders', () => {
     fs.symlinkSync('nowhere.yaml', path.join(root, 'pack', 'gone.yaml'));
     fs.symlinkSync(path.join(root, 'l2'), path.join(root, 'l1'));
     fs.symlinkSync(path.join(root, 'l1'), path.join(root, 'l2'));
-    expect(ids(path.join(root, 'l1')).diagnostics.map((d) => d.message)).toEqual(['a loop of symbolic links']);
+    expect(ids(path.join(root, 'l1')).diagnostics.map((d) => d.message)).toEqual(['cannot read the rules path (a loop of symbolic links)']);
     const t0 = Date.now();
     const r = ids(path.join(root, 'pack'));
     expect(Date.now() - t0).toBeLessThan(2000); // the pipe is not opened
