@@ -9,7 +9,7 @@ import { UserError } from '../diagnostics';
 import { CHECK_EVERY, FINDINGS_HEAP_SHARE, OutOfMemoryError, RangeOutOfMemory, checkFindingsMemory, checkRuleStateMemory, isWorkerOutOfMemory, ruleStateOutOfMemory, workerOutOfMemory, type RuleStateKept } from './memory';
 import type { FieldGroup, Location, SocketRecord, SsSummary, UnparsedLine } from '../snapshot/types';
 import { parseSnapshotFile, type ByteRange } from '../snapshot/source';
-import { addFlagFields, emptyCapture, noSocketsProblem, parseFlags, severalCapturesProblem, type ParseSink, type ParseStats, type ParserSeed } from '../snapshot/parser';
+import { addFlagFields, emptyCapture, noSocketsProblem, notOneSnapshot, parseFlags, type ParseSink, type ParseStats, type ParserSeed } from '../snapshot/parser';
 import { captureCoverage } from '../snapshot/coverage';
 import type { CompiledRule } from '../rules/types';
 import type { LimitedRead } from '../read-limited';
@@ -365,8 +365,8 @@ class SnapshotCollector {
 
   result(stats: ParseStats): SnapshotResult | Diagnostic {
     const { file, unparsedLines, summary, meta } = this;
-    const several = severalCapturesProblem(stats);
-    if (several) return { file, code: 'several-captures', ...several };
+    const several = notOneSnapshot(stats);
+    if (several) return { file, ...several };
     if (stats.sockets === 0 && !summary && !emptyCapture(stats)) {
       return {
         file,
@@ -682,9 +682,34 @@ export async function scanSplit(
     unknownPorts: addCounts(stats.unknownPorts, s2.unknownPorts),
     unknownPortNames: addCounts(stats.unknownPortNames, s2.unknownPortNames),
     captures: [...stats.captures, ...s2.captures.map((l) => fileLine(l, linesBefore))].slice(0, 2),
+    ...repeatedAcross(stats, s2, linesBefore),
     meta: stats.meta,
     kinds: addCounts(stats.kinds, s2.kinds),
   });
+}
+
+/**
+ * ParseStats.repeated of a file split in two ranges: the first range's own, else the first of the second range's
+ * rows (of the tables it read; its lines follow `linesBefore`) that repeats a row of an earlier table of either range.
+ */
+function repeatedAcross(first: ParseStats, second: Pick<ParseStats, 'repeated' | 'firstRows'>, linesBefore: number): Pick<ParseStats, 'repeated'> {
+  if (first.repeated !== undefined) return { repeated: first.repeated };
+  const known = new Map<string, { table: number; line: number }>();
+  for (const [key, table, line] of first.firstRows ?? []) if (!known.has(key)) known.set(key, { table, line });
+  let found: ParseStats['repeated'];
+  for (const [key, table, l] of second.firstRows ?? []) {
+    const line = fileLine(l, linesBefore);
+    const k = known.get(key);
+    if (k === undefined) known.set(key, { table, line });
+    else if (k.table !== table) {
+      found = { line, first: k.line };
+      break;
+    }
+  }
+  // (the second range's own, between its tables, may come first: it stopped remembering there)
+  const own = second.repeated && { line: fileLine(second.repeated.line, linesBefore), first: fileLine(second.repeated.first, linesBefore) };
+  const repeated = own !== undefined && (found === undefined || own.line < found.line) ? own : found;
+  return repeated !== undefined ? { repeated } : {};
 }
 
 /**

@@ -51,6 +51,8 @@ export interface ParserSeed {
    */
   port?: number;
   peer?: number;
+  /** Table headers read so far (a second one makes ParseStats.repeated possible: such a file is parsed whole). */
+  tables?: number;
 }
 
 export interface ParseSink {
@@ -146,24 +148,47 @@ export interface ParseStats {
   unknownPortNames: Record<string, number>;
   /**
    * Lines of the first two `# socklint-snapshot:` lines (each begins a capture): a second one is a file holding
-   * several captures (`cat a.ss b.ss`, `capture >> host.ss`), which is not one snapshot (severalCaptures).
+   * several captures (`cat a.ss b.ss`, `capture >> host.ss`), which is not one snapshot (notOneSnapshot).
    */
   captures: number[];
+  /**
+   * A socket listed again under a later table header than its first listing (its line, and that first one's):
+   * a file holding several ss runs one after another (`ss -tan >> log` each minute, `(ss -tlnp; ss -tanp)`),
+   * whose sockets would count once per run (notOneSnapshot). The first REMEMBERED_ROWS rows of each table are
+   * compared: a run lists its listeners first, and they are there again in the next run.
+   */
+  repeated?: { line: number; first: number };
+  /**
+   * The rows compared for `repeated`, as [socketKey, table, line] (table: the count of headers before it): what
+   * the scan of a split file compares across its two ranges (scan.ts, repeatedAcross). Set at the end of a parse
+   * that read a table header.
+   */
+  firstRows?: [string, number, number][];
   meta: Record<string, string>;
   kinds: LineKinds;
 }
 
 /**
- * The snapshot error of a file holding a second socklint capture: its sockets would be the first capture's
- * host's, read with the first one's flags, and the sockets both list would count twice.
+ * The snapshot error of a file that is not one snapshot: a second socklint capture in it (its sockets would be the
+ * first capture's host's, read with the first one's flags), or a second ss run (ParseStats.repeated) — either way
+ * the sockets both list would count twice.
  */
-export function severalCapturesProblem(stats: ParseStats): { message: string; hint: string; line: number } | undefined {
-  if (stats.captures.length < 2) return undefined;
-  const line = stats.captures[1];
+export function notOneSnapshot(stats: ParseStats): { code: string; message: string; hint: string; line: number } | undefined {
+  if (stats.captures.length >= 2) {
+    return {
+      code: 'several-captures',
+      line: stats.captures[1],
+      message: `holds a second socklint capture (the first begins at line ${stats.captures[0]}): one snapshot file holds one capture`,
+      hint: 'give each capture its own file (socklint capture -o DIR writes DIR/HOST-TIME.ss) and scan the folder; to split this one: csplit -z -f part- FILE \'/^# socklint-snapshot:/\' \'{*}\'',
+    };
+  }
+  const r = stats.repeated;
+  if (r === undefined) return undefined;
   return {
-    line,
-    message: `holds a second socklint capture (the first begins at line ${stats.captures[0]}): one snapshot file holds one capture`,
-    hint: 'give each capture its own file (socklint capture -o DIR writes DIR/HOST-TIME.ss) and scan the folder; to split this one: csplit -z -f part- FILE \'/^# socklint-snapshot:/\' \'{*}\'',
+    code: 'several-runs',
+    line: r.line,
+    message: `lists again, under a new table header, the socket of line ${r.first}: the file holds several ss runs one after another, whose sockets would count once per run`,
+    hint: 'give each run its own file (socklint capture -o DIR writes DIR/HOST-TIME.ss) and scan the folder; to split this one at its headers: csplit -z -f part- FILE \'/^\\(Netid\\|State\\|Recv-Q\\)/\' \'{*}\'',
   };
 }
 
@@ -630,6 +655,12 @@ export class SsParser {
     meta: {},
     kinds: { socket: 0, continuation: 0, joined: 0, header: 0, comment: 0, summary: 0, blank: 0, unparsed: 0 },
   };
+  /** Table headers read (ParseStats.repeated). */
+  private tables = 0;
+  /** Rows of the current table so far, up to REMEMBERED_ROWS. */
+  private tableRows = 0;
+  /** The first rows of each table, by socketKey: the table and line of their first listing. */
+  private firstRows?: Map<string, { table: number; line: number }>;
   private seen = 0;
   /** `seen` as ParseSink.fields was last told it. */
   private seenTold = 0;
@@ -741,6 +772,10 @@ export class SsParser {
       this.portCol = PORT_RANGE_START;
       this.peerCol = PORT_UNKNOWN;
       this.crlf = seed.crlf === true;
+      this.tables = seed.tables ?? 0;
+      // a range starts deep in its table (split.ts: the first range read no header after the head, and many rows):
+      // the rows compared are those of the tables it finds
+      this.tableRows = REMEMBERED_ROWS;
     }
   }
 
@@ -768,6 +803,7 @@ export class SsParser {
       ...(this.crlf ? { crlf: true } : {}),
       port: this.portCol,
       peer: this.peerCol,
+      ...(this.tables > 0 ? { tables: this.tables } : {}),
     };
   }
 
@@ -992,6 +1028,9 @@ export class SsParser {
       }
       this.ended = true;
       this.finishFields();
+      if (this.firstRows !== undefined && this.stats.kinds.header > 0) {
+        this.stats.firstRows = [...this.firstRows].map(([key, { table, line }]) => [key, table, line]);
+      }
     }
     return this.stats;
   }
@@ -1067,11 +1106,24 @@ export class SsParser {
       if ((rec.local.port === null && rec.local.portName !== undefined) || (rec.peer.port === null && rec.peer.portName !== undefined)) {
         this.countUnknownPorts(rec);
       }
+      if (this.tableRows < REMEMBERED_ROWS) this.rememberRow(rec);
       this.sink.socket(rec);
     } catch (e) {
       this.sinkError = e;
       throw e;
     }
+  }
+
+  /** ParseStats.repeated: one of the first rows of a table, compared with those of the tables before it. */
+  private rememberRow(rec: SocketRecord): void {
+    this.tableRows++;
+    if (this.stats.repeated !== undefined) return;
+    const key = socketKey(rec);
+    const known = (this.firstRows ??= new Map()).get(key);
+    if (known === undefined && this.firstRows.size >= REMEMBERED_MAX) return; // (thousands of tables: the first ones)
+    // (the same key twice in one table is two sockets: SO_REUSEPORT listeners, unconnected udp sockets)
+    if (known === undefined) this.firstRows.set(key, { table: this.tables, line: rec.location.line });
+    else if (known.table !== this.tables) this.stats.repeated = { line: rec.location.line, first: known.line };
   }
 
   private tellFields(): void {
@@ -1247,6 +1299,8 @@ export class SsParser {
       this.peerCol = headerPort(text, 'Peer Address:');
       this.probed = false;
       this.crlf = this.lineCr;
+      this.tables++;
+      this.tableRows = 0;
       // nothing is dropped unseen: text after the titles (a row glued on, junk) is reported
       const rest = titlesEnd(text, p);
       if (rest < text.length) this.unparsed(lineNo, text.slice(rest), headerRestReason(text));
@@ -2841,6 +2895,16 @@ const JOIN = '\u0000join';
 const NAME_JOIN = '\u0000name';
 /** SsParser.curUnixText at the start of a byte range. */
 const RANGE_START = '';
+/** The rows of each table compared with the tables before it (ParseStats.repeated), and of all tables at most. */
+const REMEMBERED_ROWS = 64;
+const REMEMBERED_MAX = 16384;
+
+/** What tells a socket from another in a listing: its table, state and both ends (a unix socket's port is its inode). */
+function socketKey(rec: SocketRecord): string {
+  const end = (e: SocketRecord['local']): string => `${e.address}%${e.iface ?? ''}:${e.port ?? e.portName ?? '*'}`;
+  return `${rec.netid} ${rec.state ?? '-'} ${end(rec.local)} ${end(rec.peer)}`;
+}
+
 /** SsParser.portCol when no header or row has told it. */
 const PORT_UNKNOWN = -1;
 /** SsParser.portCol at the start of a byte range (rangeStartRow). */

@@ -129,6 +129,32 @@ it('a file holding two socklint captures (cat a.ss b.ss, capture >> host.ss) is 
   }
 });
 
+it('a file of two ss runs one after another (ss -tan >> log) is refused, not scanned with each socket twice; other tables are not', async () => {
+  const header = 'State  Recv-Q Send-Q Local Address:Port  Peer Address:Port';
+  const run = (queue: number) => [header, 'LISTEN 0      128          0.0.0.0:22         0.0.0.0:*', `ESTAB  ${queue}      0         10.0.0.5:22      10.0.0.9:50122`, ''].join('\n');
+  fs.writeFileSync(out('runs.ss'), run(0) + run(4));
+  const r = await runCli(['scan', out('runs.ss'), '--format', 'json']);
+  expect(r.code).toBe(3);
+  expect(jsonReport(r).snapshotErrors).toEqual([expect.objectContaining({ code: 'several-runs', line: 5 })]);
+  expect(r.stderr).toBe(`socklint: ${out('runs.ss')}:5: lists again, under a new table header, the socket of line 2: the file holds several ss runs one after another, ` +
+    "whose sockets would count once per run (give each run its own file (socklint capture -o DIR writes DIR/HOST-TIME.ss) and scan the folder; to split this one at its headers: " +
+    "csplit -z -f part- FILE '/^\\(Netid\\|State\\|Recv-Q\\)/' '{*}') [several-runs]\n");
+  expect((await runCli(['parse', out('runs.ss')])).code).toBe(3);
+  // csplit as the hint says gives files that scan, one run each
+  const parts = path.join(dir, 'run-parts');
+  fs.mkdirSync(parts);
+  const cs = spawnSync('csplit', ['-z', '-f', path.join(parts, 'part-'), out('runs.ss'), '/^\\(Netid\\|State\\|Recv-Q\\)/', '{*}'], { encoding: 'utf8' });
+  if (cs.status === 0) {
+    const split = jsonReport(await runCli(['scan', parts, '--format', 'json', '--fail-on', 'none']));
+    expect(split.snapshots.map((s) => s.sockets)).toEqual([2, 2]);
+  }
+  // `(ss -tan; ss -uan)`: two tables, no socket in both
+  fs.writeFileSync(out('tables.ss'), `${run(0)}${header}\nUNCONN 0      0            0.0.0.0:161        0.0.0.0:*\n`);
+  const t = await runCli(['scan', out('tables.ss'), '--format', 'json', '--fail-on', 'none']);
+  expect(t.code).toBe(0);
+  expect(jsonReport(t).snapshots[0].sockets).toBe(3);
+});
+
 it('finds the second capture in a large file split across two threads, at its line', async () => {
   const big = out('big-two.ss');
   spawnSync(process.execPath, [path.join(ROOT, 'bench/generate.js'), '--sockets', '40000', '--layout', 'tanp', '--out', out('gen.ss')]);

@@ -338,6 +338,29 @@ describe('a snapshot whose tables differ in their columns, split between them or
     expect(split).toBeDefined();
     expect(JSON.parse(JSON.stringify(split))).toEqual(JSON.parse(JSON.stringify(whole)));
   });
+
+  // two runs of ss one after another (`ss -tanp >> log`): the second one's rows list the first one's sockets again,
+  // and the file is refused whichever range the second run is in; two tables of other sockets are not
+  it.each([
+    ['in the second range', 100000, 100000, true],
+    ['in the first range', 1000, 200000, true],
+    ['of other sockets (tcp and udp, then unix)', 100000, 100000, false],
+  ])('a second ss run %s', async (_, firstBytes, secondBytes, same) => {
+    // (with a Netid column: a table without one is decided anew, and a range that decides one is scanned whole)
+    const a = capture('tua');
+    const b = capture(same ? 'tua' : 'xa');
+    const first = [...a.header, ...a.rows(firstBytes)];
+    const { whole, split, cut } = await wholeAndSplit([...first, ...b.header, ...b.rows(secondBytes)]);
+    expect(cut < bytesOf(first)).toBe(firstBytes > secondBytes / 2); // where the second run starts: which range
+    expect(split).toBeDefined();
+    expect(JSON.parse(JSON.stringify(split))).toEqual(JSON.parse(JSON.stringify(whole)));
+    if (same) {
+      // the first row of the second run is the second run's first listener, listed at line 2 too
+      expect(whole).toMatchObject({ code: 'several-runs', line: first.length + 2, message: expect.stringContaining('the socket of line 2:') });
+    } else {
+      expect('code' in whole!).toBe(false);
+    }
+  });
 });
 
 it('does not split small files, gzip or stdin', async () => {

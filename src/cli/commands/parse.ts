@@ -8,7 +8,7 @@
 import { ExitCode, UserError } from '../../diagnostics';
 import { snapshotFiles } from '../snapshots';
 import { parseSnapshotFile } from '../../snapshot/source';
-import { emptyCapture, noSocketsProblem, severalCapturesProblem } from '../../snapshot/parser';
+import { emptyCapture, noSocketsProblem, notOneSnapshot } from '../../snapshot/parser';
 import type { SsSummary, UnparsedLine } from '../../snapshot/types';
 import { BufferedStdout, printDiagnostics, warn } from '../stdout';
 import { displayFile } from '../../report/paths';
@@ -62,9 +62,9 @@ export async function parseCommand(args: string[], format: 'json' | 'ndjson', ss
         if (Object.keys(stats.meta).length > 0) out.write(`,"meta":${JSON.stringify(stats.meta)}`);
         out.write(`,"stats":{"lines":${stats.lines},"sockets":${stats.sockets},"unparsed":${stats.unparsed}}}`);
       }
-      const several = severalCapturesProblem(stats);
+      const several = notOneSnapshot(stats);
       if (several) {
-        printDiagnostics([{ file, code: 'several-captures', ...several }]);
+        printDiagnostics([{ file, ...several }]);
         failed = true;
       } else if (stats.sockets === 0 && summaries.length === 0 && !emptyCapture(stats)) {
         printDiagnostics([{ file, code: 'no-sockets', ...noSocketsProblem(stats, first) }]);
