@@ -682,7 +682,7 @@ export async function scanSplit(
     unknownPorts: addCounts(stats.unknownPorts, s2.unknownPorts),
     unknownPortNames: addCounts(stats.unknownPortNames, s2.unknownPortNames),
     captures: [...stats.captures, ...s2.captures.map((l) => fileLine(l, linesBefore))].slice(0, 2),
-    ...repeatedAcross(stats, s2, linesBefore),
+    ...repeatedAcross(stats, s2, linesBefore, (boundary.tables ?? 0) - (seed.tables ?? 0)),
     meta: stats.meta,
     kinds: addCounts(stats.kinds, s2.kinds),
   });
@@ -690,14 +690,16 @@ export async function scanSplit(
 
 /**
  * ParseStats.repeated of a file split in two ranges: the first range's own, else the first of the second range's
- * rows (of the tables it read; its lines follow `linesBefore`) that repeats a row of an earlier table of either range.
+ * rows (of the tables it read; its lines follow `linesBefore`, its tables are numbered `moreTables` too low: the
+ * headers the first range read after the head its seed was taken from) that repeats a row of an earlier table.
  */
-function repeatedAcross(first: ParseStats, second: Pick<ParseStats, 'repeated' | 'firstRows'>, linesBefore: number): Pick<ParseStats, 'repeated'> {
+function repeatedAcross(first: ParseStats, second: Pick<ParseStats, 'repeated' | 'firstRows'>, linesBefore: number, moreTables: number): Pick<ParseStats, 'repeated'> {
   if (first.repeated !== undefined) return { repeated: first.repeated };
   const known = new Map<string, { table: number; line: number }>();
   for (const [key, table, line] of first.firstRows ?? []) if (!known.has(key)) known.set(key, { table, line });
   let found: ParseStats['repeated'];
-  for (const [key, table, l] of second.firstRows ?? []) {
+  for (const [key, t, l] of second.firstRows ?? []) {
+    const table = t + moreTables;
     const line = fileLine(l, linesBefore);
     const k = known.get(key);
     if (k === undefined) known.set(key, { table, line });

@@ -88,10 +88,13 @@ export function cutPoint(file: string, from: number, size: number, minBytes = pa
 
 /**
  * Whether the first range ended in the state the second one was started from (but for the columns of ports, which
- * the second range does not start from: they tell whether that range read its first unix row right, samePort).
+ * the second range does not start from: they tell whether that range read its first unix row right, samePort; and
+ * for the count of table headers read).
  */
 export function sameSeed(a: ParserSeed, b: ParserSeed): boolean {
-  return JSON.stringify({ ...a, port: undefined, peer: undefined }) === JSON.stringify({ ...b, port: undefined, peer: undefined });
+  // (nor the count of table headers: the second range's tables are numbered after the first range's at the merge)
+  const state = (s: ParserSeed): string => JSON.stringify({ ...s, port: undefined, peer: undefined, tables: undefined });
+  return state(a) === state(b);
 }
 
 /**

@@ -51,7 +51,10 @@ export interface ParserSeed {
    */
   port?: number;
   peer?: number;
-  /** Table headers read so far (a second one makes ParseStats.repeated possible: such a file is parsed whole). */
+  /**
+   * Table headers read so far: what the tables a byte range reads are numbered from (ParseStats.firstRows), renumbered
+   * by the scan after the first range's count at its end (scan.ts, repeatedAcross).
+   */
   tables?: number;
 }
 

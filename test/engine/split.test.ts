@@ -361,6 +361,17 @@ describe('a snapshot whose tables differ in their columns, split between them or
       expect('code' in whole!).toBe(false);
     }
   });
+
+  it('a second ss run in the second range repeating a table the first range read after the head its seed is from', async () => {
+    const a = capture('tua');
+    const b = capture('xa');
+    const before = [...a.header, ...a.rows(40000), ...b.header, ...b.rows(40000), ...junk(4000)];
+    const { whole, split, cut } = await wholeAndSplit([...before, ...b.header, ...b.rows(100000)]);
+    expect(cut > bytesOf([...a.header, ...a.rows(40000), ...b.header]) && cut < bytesOf(before)).toBe(true); // in the junk
+    expect(split).toBeDefined();
+    expect(JSON.parse(JSON.stringify(split))).toEqual(JSON.parse(JSON.stringify(whole)));
+    expect(whole).toMatchObject({ code: 'several-runs', line: before.length + 2 });
+  });
 });
 
 it('does not split small files, gzip or stdin', async () => {
