@@ -25,6 +25,7 @@ import { tryCompileRule, type RuleDefinition } from './compile';
 import { DEFAULT_PACK_DIR, clashesWithDefaultPack, loadRulePack } from './pack';
 import { compareText } from '../compare';
 import { displayPath } from '../relative-path';
+import { readProblem } from '../read-problem';
 
 export const FIXTURE_EXTENSIONS = ['.ss'];
 
@@ -167,7 +168,7 @@ export function runRuleTests(paths: readonly string[] = [], checkIds = false): R
     try {
       text = fs.readFileSync(file, 'utf8');
     } catch (e) {
-      diagnostics.push({ file: shown, code: 'unreadable-file', message: `cannot read fixture (${(e as NodeJS.ErrnoException).code ?? 'error'})` });
+      diagnostics.push({ file: shown, code: 'unreadable-file', ...readProblem(e, 'fixture file') });
       continue;
     }
     runFixture(shown, text, byId, results, strayFailures, diagnostics, notRun);

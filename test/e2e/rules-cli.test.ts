@@ -60,6 +60,12 @@ it('`rules test` exits 2, as `validate` does, when a rule or fixture file cannot
   expect(bad.stdout).toContain(`${path.join(dir, 'queue.test.ss')}:2:19: variable 'threshold' of rule 'queue' (number) must be a number, not a mapping`);
   const missing = await runCli(['rules', 'test', path.join(dir, 'no-such.yaml')]);
   expect(missing.code).toBe(2);
+  // a fixture that cannot be read (a dangling link beside the rule named alone) is said in words
+  fs.rmSync(path.join(dir, 'queue.test.ss'));
+  fs.symlinkSync(path.join(dir, 'gone.ss'), path.join(dir, 'queue.test.ss'));
+  const dangling = await runCli(['rules', 'test', path.join(dir, 'queue.yaml')]);
+  expect(dangling.code).toBe(2);
+  expect(dangling.stdout).toContain(`${path.join(dir, 'queue.test.ss')}: fixture file not found [unreadable-file]`);
   fs.rmSync(dir, { recursive: true, force: true });
 });
 
