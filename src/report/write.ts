@@ -144,7 +144,7 @@ export function writeFileAtomic(file: string, content: FileContent, options: Wri
   const unmade = makeFolder(directory);
   if (unmade) explain(unmade.error, file, unmade.parent, what);
 
-  const temporary = path.join(directory, `.${path.basename(target)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
+  const temporary = temporaryBeside(target);
   let fd: number | undefined;
   try {
     fd = fs.openSync(temporary, fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_EXCL, mode);
@@ -172,6 +172,36 @@ export function writeFileAtomic(file: string, content: FileContent, options: Wri
     explain(error, file, directory, what);
   }
   syncDirectory(directory);
+}
+
+/** A new temporary file's path beside `target` (a hidden name of its own: this process's, and random). */
+function temporaryBeside(target: string): string {
+  return path.join(path.dirname(target), `.${path.basename(target)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
+}
+
+/**
+ * Says now, by throwing what writeFileAtomic would (exit 2), when `file` could not be written — its folder cannot be
+ * made or takes no new file (no permission, a read-only file system, /proc), or it is a folder or a symbolic link —
+ * rather than after a long scan whose report would then be lost. A missing folder is made, as the write would; a
+ * temporary file is made and removed there. A pipe or device is not opened (its reader may not be there yet).
+ */
+export function checkWritable(file: string, what: Written = 'report'): void {
+  if (targetOf(file, what).kind === 'stream') return;
+  const target = path.resolve(file);
+  const directory = path.dirname(target);
+  const unmade = makeFolder(directory);
+  if (unmade) explain(unmade.error, file, unmade.parent, what);
+  const probe = temporaryBeside(target);
+  try {
+    fs.closeSync(fs.openSync(probe, fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_EXCL, 0o600));
+  } catch (error) {
+    explain(error, file, directory, what);
+  }
+  try {
+    fs.unlinkSync(probe);
+  } catch {
+    // gone already
+  }
 }
 
 /**

@@ -468,6 +468,21 @@ describe('output paths', () => {
     expect(r.code).toBe(2);
     oneLineNaming(r, under);
   });
+  it('a report or baseline that cannot be written is said before the scan: no other report written, no snapshot read', async () => {
+    const fine = path.join(dir, 'fine.json');
+    const stuck = '/proc/socklint-none/r.sarif';
+    // (a snapshot that is no file would be exit 3 after a scan: the output is said first)
+    const r = await runCli(['scan', path.join(dir, 'no-such.ss'), '--format', `json=${fine}`, '--format', `sarif=${stuck}`]);
+    expect({ code: r.code, stderr: r.stderr }).toEqual({
+      code: 2, stderr: `socklint: ${stuck}: cannot write report: folder '/proc' does not take new files (choose another path) [report-folder-takes-no-files]\n`,
+    });
+    expect(fs.existsSync(fine)).toBe(false);
+    expect(fs.readdirSync(dir).filter((n) => n.endsWith('.tmp'))).toEqual([]); // the probe is removed
+    const b = await runCli(['baseline', path.join(dir, 'no-such.ss'), '-o', '/proc/socklint-b.json']);
+    expect({ code: b.code, stderr: b.stderr }).toEqual({
+      code: 2, stderr: "socklint: /proc/socklint-b.json: cannot write baseline: folder '/proc' does not take new files (choose another path) [baseline-folder-takes-no-files]\n",
+    });
+  });
   it('a symlink target is refused', async () => {
     const real = file('real.json', '{}');
     const link = path.join(dir, 'link.json');

@@ -18,11 +18,16 @@ it('scans this host live and prints a text report (what `npm start` does)', asyn
 });
 
 it('stops at once with one line when the capture fails before ss runs (the scan waits for it otherwise)', async () => {
+  // the evidence goes next to the SARIF report, where a folder holds its name here
+  const sarifDir = tmpDir();
+  fs.mkdirSync(path.join(sarifDir, 'socklint-h1.ss'));
   const cases: [string[], RegExp][] = [
     // (a missing folder is made: one under /proc cannot be)
     [['--save-snapshot', '/proc/socklint-none/x.ss'], /^socklint: \/proc\/socklint-none\/x\.ss: cannot write the snapshot \(ENOENT\): folder '\/proc' does not take new files \(choose another path\) \[snapshot-write\]$/m],
-    // the evidence goes next to the SARIF report: the error names the --format the user wrote
-    [['--host', 'h1', '--format', 'sarif=/proc/socklint-none/out.sarif'], /^socklint: --format sarif=\/proc\/socklint-none\/out\.sarif: the live capture it cites, \/proc\/socklint-none\/socklint-h1\.ss: cannot write the snapshot \(ENOENT\): folder '\/proc' does not take new files \(choose another path\) \[snapshot-write\]$/m],
+    // the error names the --format the user wrote
+    [['--host', 'h1', '--format', `sarif=${sarifDir}/out.sarif`], new RegExp(`^socklint: --format sarif=${sarifDir}/out\\.sarif: the live capture it cites, ${sarifDir}/socklint-h1\\.ss: cannot write the snapshot: '${sarifDir}/socklint-h1\\.ss' is a folder \\(name a file inside it\\) \\[snapshot-target-is-folder\\]$`, 'm')],
+    // a SARIF report that could not be written is said before the capture starts
+    [['--host', 'h1', '--format', 'sarif=/proc/socklint-none/out.sarif'], /^socklint: \/proc\/socklint-none\/out\.sarif: cannot write report: folder '\/proc' does not take new files \(choose another path\) \[report-folder-takes-no-files\]$/m],
     [['--label', 'role=a,b'], /^socklint: --label: "role=a,b": a capture label cannot contain ","/],
     [['--netns', 'no-such-namespace-here'], /^socklint: --netns: no-such-namespace-here: no such network namespace/],
   ];

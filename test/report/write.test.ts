@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import * as net from 'node:net';
 import { execFileSync, spawn } from 'node:child_process';
 import { writeFileAtomic } from '../../src/report';
+import { checkWritable } from '../../src/report/write';
 import { UserError } from '../../src/diagnostics';
 import { tempDir } from './helpers';
 
@@ -50,6 +51,19 @@ describe('writeFileAtomic', () => {
     } finally {
       process.umask(old);
     }
+  });
+
+  test('checkWritable: says before the scan what the write would, leaving nothing behind; a pipe is not opened', () => {
+    const dir = tempDir();
+    checkWritable(path.join(dir, 'made', 'r.json'));
+    expect(fs.readdirSync(path.join(dir, 'made'))).toEqual([]); // the folder made, the probe removed
+    fs.writeFileSync(path.join(dir, 'plain'), 'x');
+    expect(error(() => checkWritable(path.join(dir, 'plain', 'r.json'), 'baseline')).diagnostics[0].code).toBe('baseline-folder-not-a-folder');
+    expect(error(() => checkWritable(dir)).diagnostics[0].code).toBe('report-target-is-folder');
+    const fifo = path.join(dir, 'pipe');
+    execFileSync('mkfifo', [fifo]);
+    checkWritable(fifo); // (opening it would wait for a reader)
+    expect(fs.readdirSync(dir).sort()).toEqual(['made', 'pipe', 'plain']);
   });
 
   test('missing folders are made, as mkdir -p would (0755 less the umask), and the file written', () => {

@@ -4,6 +4,7 @@ import { fileInputs, runScan } from '../../engine/scan';
 import { baselineText, buildBaseline } from '../../engine/baseline';
 import { scanFilters } from '../../engine/filters';
 import { writeFileAtomic } from '../../report';
+import { checkWritable } from '../../report/write';
 import { socklintVersion } from '../../version';
 import { checkHostName } from '../../host-name';
 import { checkHostOption, loadRulesAndConfig, parseLabelArgs, refuseMixedHosts } from './shared';
@@ -36,6 +37,7 @@ export async function baselineCommand(a: BaselineArgs): Promise<number> {
   // `-o -` is stdout, as for `capture -o -` and `--format KIND=-`
   const toStdout = a.output === '-';
   checkOutputsSpareInputs([toStdout ? undefined : a.output], files, '--output');
+  if (!toStdout) checkWritable(a.output, 'baseline'); // said now, not after the scan
   const { report, snapshotErrors } = await runScan({ inputs: fileInputs(files, a.ssFlags), rules, host: a.host, labels, version: socklintVersion(), filters: scanFilters(config, undefined, new Date()) });
   const merged = checkHostOption(a.host, report.snapshots);
   if (merged) warn(merged);

@@ -14,7 +14,7 @@ import { baselineFilter, scanFilters } from '../../engine/filters';
 import type { Level, ScanReport } from '../../engine/types';
 import { formatNames, formatChunks, formatters, writeFileAtomic, checkRedactFields, type FormatContext } from '../../report';
 import { prepareReport } from '../../report/redact';
-import { writtenInto } from '../../report/write';
+import { checkWritable, writtenInto } from '../../report/write';
 import { collectBeforeReport, pieceCollector } from '../../engine/memory';
 import { checkOutputsSpareInputs, parseFormatSpecs } from '../formats';
 import { printDiagnostics, writeStdout, warn } from '../stdout';
@@ -88,6 +88,9 @@ export async function scanCommand(a: ScanArgs): Promise<number> {
   const now = new Date();
   const baseline = baselineFilter(a.baseline);
   const filters = scanFilters(config, baseline, now);
+
+  // a report that could not be written is said now, not after the scan (a missing folder is made)
+  for (const out of outputs) if (out.path !== undefined) checkWritable(out.path);
 
   let inputs: ScanInput[];
   const notices: string[] = [];
