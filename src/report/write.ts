@@ -175,7 +175,7 @@ export function writeFileAtomic(file: string, content: FileContent, options: Wri
 }
 
 /** A new temporary file's path beside `target` (a hidden name of its own: this process's, and random). */
-function temporaryBeside(target: string): string {
+export function temporaryBeside(target: string): string {
   return path.join(path.dirname(target), `.${path.basename(target)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
 }
 

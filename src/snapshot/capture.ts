@@ -20,7 +20,7 @@ import { randomBytes } from 'crypto';
 import { PassThrough, type Writable } from 'stream';
 import { ExitCode, UserError, escapeControl } from '../diagnostics';
 import { socklintVersion } from '../version';
-import { makeFolder, safeStat, targetOf, writeProblem } from '../report/write';
+import { makeFolder, safeStat, targetOf, temporaryBeside, writeProblem } from '../report/write';
 import { removeIfInterrupted } from '../cleanup';
 import { LINE_BREAK, checkHostName } from '../host-name';
 import { captureError, chooseSsFlags, detectSs, ownersBySocklint, resolveNetns, runSs, spawnIn, type NetnsTarget, type RunSsOptions, type RunSsResult } from './live';
@@ -201,7 +201,7 @@ async function capture(opts: CaptureOptions): Promise<CaptureResult> {
   let sink: Writable | undefined;
   let collected: Buffer[] | undefined;
   if (opts.output) {
-    if (!into) tmp = path.join(outputDir!, `.${path.basename(opts.output)}.${process.pid}.${Date.now().toString(36)}.tmp`);
+    if (!into) tmp = temporaryBeside(path.resolve(opts.output));
     try {
       fd = fs.openSync(tmp ?? opts.output, tmp ? 'wx' : fs.constants.O_WRONLY);
       if (tmp) registered = removeIfInterrupted(tmp);
@@ -663,24 +663,30 @@ export function pathInFolder(target: string | undefined, host: string, when: Dat
  */
 export function keepAsNew(tmp: string, wanted: string, fresh: 'next' | 'refuse', host: string, when: Date): string {
   for (let p = wanted; ; p = snapshotPath(path.dirname(wanted), host, when)) {
-    let taken: boolean;
-    try {
-      fs.linkSync(tmp, p);
-      fs.unlinkSync(tmp);
-      return p;
-    } catch (e) {
-      const code = (e as NodeJS.ErrnoException).code;
-      if (code !== 'EEXIST' && !['EPERM', 'ENOTSUP', 'EOPNOTSUPP', 'ENOSYS'].includes(code ?? '')) throw e;
-      taken = code === 'EEXIST' || fs.existsSync(p);
-      if (!taken) {
-        fs.renameSync(tmp, p);
-        return p;
-      }
-    }
+    if (putUnlessTaken(tmp, p)) return p;
     if (fresh === 'refuse') {
       throw new UserError({ file: wanted, code: 'snapshot-write', message: 'cannot keep the capture: another capture of this host took its name meanwhile', hint: 'run it again: each capture gets a name of its own' }, ExitCode.usage);
     }
   }
+}
+
+/** Errors of a file system that makes no hard links. */
+const NO_HARD_LINKS = ['EPERM', 'ENOTSUP', 'EOPNOTSUPP', 'ENOSYS'];
+
+/** Moves `tmp` to `p` unless a file is there (false): a hard link, which fails on a taken name, then the unlink. */
+function putUnlessTaken(tmp: string, p: string): boolean {
+  try {
+    fs.linkSync(tmp, p);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code ?? '';
+    if (code === 'EEXIST') return false;
+    if (!NO_HARD_LINKS.includes(code)) throw e;
+    if (fs.existsSync(p)) return false; // (no hard links: a rename after one more look)
+    fs.renameSync(tmp, p);
+    return true;
+  }
+  fs.unlinkSync(tmp);
+  return true;
 }
 
 /**
