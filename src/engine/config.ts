@@ -5,8 +5,8 @@
  */
 import * as path from 'node:path';
 import { ExitCode, UserError, didYouMean, type Diagnostic } from '../diagnostics';
-import { loadYamlFile, schemaValidator, type PathSegment, type YamlSource } from '../rules/yaml-source';
-import { configSchema, loadRulePack } from '../rules/pack';
+import { loadYamlFile, type PathSegment, type YamlSource } from '../rules/yaml-source';
+import { configValidator, loadRulePack } from '../rules/pack';
 import { GLOB_HINT, globProblem, globTester, picomatchLib } from '../rules/glob';
 import { displayPath, relativeInside } from '../relative-path';
 import { compileCondition, tryCompileRule, type RuleDefinition } from '../rules/compile';
@@ -69,7 +69,7 @@ function notAConfig(source: YamlSource): Diagnostic | undefined {
 
 export function loadConfig(file: string | undefined): LoadedConfig {
   if (!file) return { data: {} };
-  const source = loadYamlFile(file, schemaValidator(configSchema()));
+  const source = loadYamlFile(file, configValidator());
   if (source.diagnostics.length > 0) throw new UserError(notAConfig(source) ?? source.diagnostics, ExitCode.usage);
   const data = (source.value ?? {}) as ConfigFile; // a mapping: the schema refused anything else (wrong-type)
   checkGlobs(data, source);

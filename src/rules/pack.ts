@@ -80,18 +80,30 @@ const UNLISTED: Record<'one' | 'list' | 'item', { at: PathSegment[]; message: st
   },
 };
 
-let ruleValidatorCache: ValidateFunction | undefined;
-/** The precompiled rule validator (generated from the schema; see schema-build.ts). */
-export function ruleValidator(): ValidateFunction {
-  if (!ruleValidatorCache) {
+const validators = new Map<string, ValidateFunction>();
+/** The validator precompiled from a schema (`generated`: its module, see schema-build.ts), or the schema compiled now. */
+function precompiled(generated: string, schema: () => object): ValidateFunction {
+  let v = validators.get(generated);
+  if (!v) {
     try {
       // eslint-disable-next-line @typescript-eslint/no-var-requires
-      ruleValidatorCache = require('./rule-validator.generated') as ValidateFunction;
+      v = require(generated) as ValidateFunction;
     } catch {
-      ruleValidatorCache = schemaValidator(ruleSchema());
+      v = schemaValidator(schema());
     }
+    validators.set(generated, v);
   }
-  return ruleValidatorCache;
+  return v;
+}
+
+/** The rule validator (schemas/rule.schema.json, precompiled). */
+export function ruleValidator(): ValidateFunction {
+  return precompiled('./rule-validator.generated', ruleSchema);
+}
+
+/** The config validator (schemas/config.schema.json, precompiled). */
+export function configValidator(): ValidateFunction {
+  return precompiled('./config-validator.generated', configSchema);
 }
 
 export interface RulePack {

@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { buildRuleSchema, renderRuleSchema, renderRuleValidatorSource, RULE_SCHEMA_PATH, RULE_VALIDATOR_PATH } from '../../src/rules/schema-build';
+import { buildRuleSchema, renderConfigValidatorSource, renderRuleSchema, renderRuleValidatorSource, CONFIG_VALIDATOR_PATH, RULE_SCHEMA_PATH, RULE_VALIDATOR_PATH } from '../../src/rules/schema-build';
 import { FIELDS } from '../../src/rules/fields';
 import { operatorsFor } from '../../src/rules/compile';
 import { ruleFiles, ruleValidator, DEFAULT_PACK_DIR } from '../../src/rules/pack';
@@ -12,6 +12,7 @@ describe('schemas/rule.schema.json', () => {
   if (process.env.UPDATE_GENERATED) {
     fs.writeFileSync(RULE_SCHEMA_PATH, renderRuleSchema());
     fs.writeFileSync(RULE_VALIDATOR_PATH, renderRuleValidatorSource());
+    fs.writeFileSync(CONFIG_VALIDATOR_PATH, renderConfigValidatorSource());
   }
 
   it(`is generated from the field table (regenerate: ${REGENERATE})`, () => {
@@ -20,6 +21,10 @@ describe('schemas/rule.schema.json', () => {
 
   it(`has an up-to-date precompiled validator (regenerate: ${REGENERATE})`, () => {
     expect(fs.readFileSync(RULE_VALIDATOR_PATH, 'utf8')).toBe(renderRuleValidatorSource());
+  });
+
+  it(`schemas/config.schema.json has an up-to-date precompiled validator too (regenerate: ${REGENERATE})`, () => {
+    expect(fs.readFileSync(CONFIG_VALIDATOR_PATH, 'utf8')).toBe(renderConfigValidatorSource());
   });
 
   it('lists every field, with its operators, and a description for editors', () => {
