@@ -147,7 +147,8 @@ export function ruleFiles(paths: readonly string[]): { files: string[]; diagnost
         try {
           st = fs.statSync(full);
         } catch (e) {
-          diagnostics.push({ file: full, code: 'unreadable-file', message: `a symbolic link that cannot be followed (${(e as NodeJS.ErrnoException).code ?? 'error'})` });
+          // (a dangling link: "symbolic link's target not found")
+          diagnostics.push({ file: full, code: 'unreadable-file', ...readProblem(e, "symbolic link's target") });
           continue;
         }
       }
