@@ -137,7 +137,7 @@ export function formatPrometheus(input: ScanReport, ctx: FormatContext): string 
       // no host label: a snapshot that could not be read has no host to name (0 when all were scanned, so
       // that an alert on > 0 has a series)
       name: 'socklint_snapshots_failed',
-      help: 'Snapshots that could not be scanned (unreadable, binary, no parsable socket); no rule ran on them.',
+      help: 'Snapshots that could not be scanned (unreadable, binary, no parsable socket, several captures or ss runs in one file); no rule ran on them.',
       type: 'gauge',
       samples: [{ labels: {}, value: report.snapshotErrors.length }],
     },
