@@ -175,7 +175,7 @@ export interface ScanOptions {
 
 export interface ScanOutcome {
   report: ScanReport;
-  /** Snapshots that could not be read or held no parsable socket (exit code 3). */
+  /** Snapshots that could not be read, held no parsable socket or were not one snapshot (exit code 3). */
   snapshotErrors: Diagnostic[];
 }
 

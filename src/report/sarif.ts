@@ -58,7 +58,7 @@ const NOTIFICATIONS: Sarif.ReportingDescriptor[] = (
     ['waiver-expired', 'A waiver has expired', 'The waiver is past its expiry date, so its findings are reported again.', 'Renew the waiver with a new expiry date, or fix the findings.'],
     ['waiver-unused', 'A waiver matched no finding', 'The waiver matched no finding in this scan; it may be stale.', 'Remove the waiver if the problem is gone.'],
     ['host-entry-unused', 'A host override matched no host', 'A hosts: entry of the config matched none of the hosts of this scan, so its overrides applied nowhere: its host glob or labels may be written wrong.', 'Correct the entry\'s match: (host glob, labels) or remove it; an entry for hosts this scan does not cover can stay.'],
-    ['snapshot-not-scanned', 'A snapshot could not be scanned', 'A snapshot of this scan could not be read or held no parsable socket: no rule ran on it, and its host may have no run here.', 'Fix or recapture the snapshot named in the message; the scan exited 3.'],
+    ['snapshot-not-scanned', 'A snapshot could not be scanned', 'A snapshot of this scan could not be read, held no parsable socket, or held several captures or ss runs: no rule ran on it, and its host may have no run here.', 'Fix or recapture the snapshot named in the message; the scan exited 3.'],
   ] as const
 ).map(([id, short, full, help]) => ({
   id,
