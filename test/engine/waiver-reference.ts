@@ -154,6 +154,53 @@ export function expectAsReference(ws: readonly DrawnWaiver[], pool: readonly Wai
 }
 
 /**
+ * The property of the `where:` index suites: drawn waivers (`waiver`, their `where:` from `pool`) asked of findings
+ * of one of `rules` on one of `hosts` (fingerprint 1, 2 or 3) about a socket `socketFor` makes of what `sock` draws —
+ * the finding with or without its socket, on a snapshot with one of `fieldSets`, asked of the filter or of a copy —
+ * and reported on up to `snapshots` drawn snapshots: as the Reference does (expectAsReference), in 400 runs.
+ */
+export function assertAsReference<S>(
+  waiver: fc.Arbitrary<DrawnWaiver>, pool: readonly WaiverSpec[], sock: fc.Arbitrary<S>, socketFor: (s: S) => SocketRecord,
+  opts: { rules: string[]; hosts: string[]; fieldSets: readonly (ReadonlySet<FieldGroup> | undefined)[]; snapshots: number; now: Date },
+): void {
+  const { rules, hosts, fieldSets } = opts;
+  const question = fc.record({
+    rule: fc.constantFrom(...rules), host: fc.constantFrom(...hosts), fingerprint: fc.constantFrom(hex(1), hex(2), hex(3)),
+    fields: fc.integer({ min: 0, max: fieldSets.length - 1 }), socket: fc.boolean(), copy: fc.boolean(),
+  });
+  const snapshot = fc.tuple(fc.constantFrom(...hosts, 'lb-1'), fc.subarray(rules), fc.subarray(rules));
+  fc.assert(fc.property(fc.array(waiver, { maxLength: 14 }), fc.array(fc.tuple(question, sock), { maxLength: 24 }), fc.array(snapshot, { maxLength: opts.snapshots }), (ws, drawn, snaps) => {
+    const asked = drawn.map(([q, s]) => {
+      const finding = findingOf(q.rule, q.host, socketFor(s), q.fingerprint);
+      if (!q.socket) delete finding.socket;
+      return { finding, fields: fieldSets[q.fields], copy: q.copy };
+    });
+    expectAsReference(ws, pool, asked, snaps, opts.now);
+  }), { numRuns: 400 });
+}
+
+/**
+ * What `filter` answers the findings (of a-rule on host h, on a snapshot with `fields`) about `count` sockets made by
+ * `socketFor`, and how many times their `where:` read one of `keys` of them: each predicate call makes one read.
+ */
+export function askCountingReads(
+  filter: WaiverFilter, count: number, socketFor: (i: number) => SocketRecord, keys: readonly (keyof SocketRecord)[], fields: ReadonlySet<FieldGroup>,
+): { reasons: (string | undefined)[]; reads: number } {
+  let reads = 0;
+  const reasons: (string | undefined)[] = [];
+  for (let i = 0; i < count; i++) {
+    const plain = socketFor(i);
+    const socket = { ...plain } as SocketRecord;
+    for (const key of keys) {
+      const value = plain[key];
+      Object.defineProperty(socket, key, { get: () => { reads++; return value; }, enumerable: true });
+    }
+    reasons.push(filter.suppress(findingOf('a-rule', 'h', socket), fields)?.reason);
+  }
+  return { reasons, reads };
+}
+
+/**
  * What WaiverFilter with `list` answers each of `sockets` (a finding of a-rule on host h, on a snapshot with `fields`),
  * checked equal to the Reference's answers and counts.
  */

@@ -8,7 +8,7 @@
  */
 import fc from 'fast-check';
 import { WaiverFilter, type WaiverSpec } from '../../src/engine/waivers';
-import { askedOf, drawnWaiver, expectAsReference, expectEachAsReference, findingOf, hex, specs } from './waiver-reference';
+import { askCountingReads, askedOf, assertAsReference, drawnWaiver, expectEachAsReference, findingOf, specs } from './waiver-reference';
 import { valueDemandsOf } from '../../src/rules/compile';
 import type { SnapshotReport } from '../../src/engine/types';
 import type { FieldGroup, SocketRecord } from '../../src/snapshot/types';
@@ -79,24 +79,12 @@ describe('where: on addresses and process names', () => {
   });
 
   it('asks, counts and reports as asking every waiver in turn does', () => {
-    const RULES = ['a-rule', 'b-rule', 'c-rule'];
-    const HOSTS = ['web-1', 'web-2', 'db-1'];
     const waiver = drawnWaiver(['a-rule', 'b-rule', '*-rule', 'a-*', 'nope'], ['web-1', 'db-1', 'web-*', 'nope', '{web,db}-1'], WHERES.length);
     const sock = fc.record({
-      rule: fc.constantFrom(...RULES), host: fc.constantFrom(...HOSTS), fingerprint: fc.constantFrom(hex(1), hex(2), hex(3)),
       local: fc.constantFrom(...ADDRESSES), iface: fc.option(fc.constantFrom('eth0', 'lo'), { nil: undefined }), localPort: fc.constantFrom(22, 443, 8080),
-      peer: fc.constantFrom(...ADDRESSES), processes: fc.constantFrom(...PROCESSES), fields: fc.integer({ min: 0, max: FIELD_SETS.length - 1 }),
-      socket: fc.boolean(), copy: fc.boolean(),
+      peer: fc.constantFrom(...ADDRESSES), processes: fc.constantFrom(...PROCESSES),
     });
-    const snapshot = fc.tuple(fc.constantFrom(...HOSTS, 'lb-1'), fc.subarray(RULES), fc.subarray(RULES));
-    fc.assert(fc.property(fc.array(waiver, { maxLength: 14 }), fc.array(sock, { maxLength: 24 }), fc.array(snapshot, { maxLength: 4 }), (ws, socks, snaps) => {
-      const asked = socks.map((s) => {
-        const finding = findingOf(s.rule, s.host, socketOf({ ...s, processes: s.processes }), s.fingerprint);
-        if (!s.socket) delete finding.socket;
-        return { finding, fields: FIELD_SETS[s.fields], copy: s.copy };
-      });
-      expectAsReference(ws, pool, asked, snaps, NOW);
-    }), { numRuns: 400 });
+    assertAsReference(waiver, pool, sock, socketOf, { rules: ['a-rule', 'b-rule', 'c-rule'], hosts: ['web-1', 'web-2', 'db-1'], fieldSets: FIELD_SETS, snapshots: 4, now: NOW });
   });
 
   it('compares the addresses the parser keeps as the where: condition does, whatever the spelling', () => {
@@ -140,33 +128,17 @@ describe('thousands of where: waivers on addresses and process names', () => {
     config = specs(lines);
   });
 
-  /** A socket whose `where:` reads (of its endpoints, of its processes) are counted: each predicate call makes one. */
-  function counted(s: Sock): { socket: SocketRecord; reads: () => number } {
-    const plain = socketOf(s);
-    let reads = 0;
-    const socket = { ...plain } as SocketRecord;
-    for (const key of ['local', 'peer', 'processes'] as const) {
-      const value = plain[key];
-      Object.defineProperty(socket, key, { get: () => { reads++; return value; }, enumerable: true });
-    }
-    return { socket, reads: () => reads };
-  }
-
   it('a finding is asked of the waivers its addresses and process names may match, not of every one', () => {
     const filter = new WaiverFilter(config, NOW);
     const WITH_P = new Set<FieldGroup>(['state', 'queues', 'processes']);
     const asked = 300;
-    let reads = 0;
-    const reasons: (string | undefined)[] = [];
-    for (let i = 0; i < asked; i++) {
+    const { reasons, reads } = askCountingReads(filter, asked, (i) => {
       const kind = i % 4;
-      const s = counted({
+      return socketOf({
         local: kind === 0 ? `10.1.${i >> 8}.${i & 255}` : '192.0.2.1', localPort: 443,
         peer: kind === 1 ? `fd00::${i.toString(16)}` : '192.0.2.2', processes: kind === 2 ? ['init', `svc-${i}`] : ['other'],
       });
-      reasons.push(filter.suppress(findingOf('a-rule', 'h', s.socket), WITH_P)?.reason);
-      reads += s.reads();
-    }
+    }, ['local', 'peer', 'processes'], WITH_P);
     expect(reasons.slice(0, 4)).toEqual(['address 0', 'peer 1', 'process 2', undefined]);
     expect(reasons.filter((r) => r !== undefined)).toHaveLength(3 * asked / 4);
     // a few reads a finding: the index's look-ups and the where: of the waivers found; asked in turn, each of the

@@ -7,7 +7,7 @@
  */
 import fc from 'fast-check';
 import { WaiverFilter, type WaiverSpec } from '../../src/engine/waivers';
-import { askedOf, drawnWaiver, expectAsReference, expectEachAsReference, findingOf, hex, specs } from './waiver-reference';
+import { askCountingReads, askedOf, assertAsReference, drawnWaiver, expectEachAsReference, specs } from './waiver-reference';
 import type { FieldGroup, SocketRecord } from '../../src/snapshot/types';
 import { parseSsText } from '../../src/snapshot/parser';
 
@@ -65,23 +65,13 @@ describe('where: on unix paths, PIDs and cgroups', () => {
   });
 
   it('asks, counts and reports as asking every waiver in turn does', () => {
-    const RULES = ['a-rule', 'b-rule'];
-    const HOSTS = ['web-1', 'db-1'];
     const waiver = drawnWaiver(['a-rule', 'b-rule', '*-rule', 'nope'], ['web-1', 'db-*', 'nope'], WHERES.length);
     const sock = fc.record({
-      rule: fc.constantFrom(...RULES), host: fc.constantFrom(...HOSTS), fingerprint: fc.constantFrom(hex(1), hex(2), hex(3)),
       unix: fc.boolean(), local: fc.constantFrom(...NAMES), peer: fc.constantFrom(...NAMES), pids: fc.constantFrom(...PIDS), cgroup: fc.constantFrom(...CGROUPS),
-      fields: fc.integer({ min: 0, max: FIELD_SETS.length - 1 }), socket: fc.boolean(), copy: fc.boolean(),
     });
-    const snapshot = fc.tuple(fc.constantFrom(...HOSTS, 'lb-1'), fc.subarray(RULES), fc.subarray(RULES));
-    fc.assert(fc.property(fc.array(waiver, { maxLength: 14 }), fc.array(sock, { maxLength: 24 }), fc.array(snapshot, { maxLength: 3 }), (ws, socks, snaps) => {
-      const asked = socks.map((s) => {
-        const finding = findingOf(s.rule, s.host, socketOf({ ...(s.unix ? { local: s.local, peer: s.peer } : {}), pids: s.pids, cgroup: s.cgroup }), s.fingerprint);
-        if (!s.socket) delete finding.socket;
-        return { finding, fields: FIELD_SETS[s.fields], copy: s.copy };
-      });
-      expectAsReference(ws, pool, asked, snaps, NOW);
-    }), { numRuns: 400 });
+    assertAsReference(waiver, pool, sock, (s) => socketOf({ ...(s.unix ? { local: s.local, peer: s.peer } : {}), pids: s.pids, cgroup: s.cgroup }), {
+      rules: ['a-rule', 'b-rule'], hosts: ['web-1', 'db-1'], fieldSets: FIELD_SETS, snapshots: 3, now: NOW,
+    });
   });
 
   it('on sockets the parser read, as asking every waiver in turn does', () => {
@@ -128,33 +118,17 @@ describe('thousands of where: waivers on unix paths, PIDs and cgroups', () => {
     config = specs(lines);
   });
 
-  /** A socket whose `where:` reads (of its endpoints, processes and cgroup) are counted: each predicate call makes one. */
-  function counted(s: Sock): { socket: SocketRecord; reads: () => number } {
-    const plain = socketOf(s);
-    let reads = 0;
-    const socket = { ...plain } as SocketRecord;
-    for (const key of ['local', 'peer', 'processes', 'cgroup'] as const) {
-      const value = plain[key];
-      Object.defineProperty(socket, key, { get: () => { reads++; return value; }, enumerable: true });
-    }
-    return { socket, reads: () => reads };
-  }
-
   it('a finding is asked of the waivers its path, PIDs and cgroup may match, not of every one', () => {
     const filter = new WaiverFilter(config, new Date('2026-12-01T00:00:00Z'));
     const ALL = new Set<FieldGroup>(['state', 'queues', 'processes', 'extended']);
     const asked = 300;
-    let reads = 0;
-    const reasons: (string | undefined)[] = [];
-    for (let i = 0; i < asked; i++) {
+    const { reasons, reads } = askCountingReads(filter, asked, (i) => {
       const kind = i % 4;
-      const s = counted({
+      return socketOf({
         local: kind === 0 ? `/run/app-${i}.sock` : '/run/other.sock', peer: undefined,
         pids: kind === 1 ? [1, 20000 + i] : [1], cgroup: kind === 2 ? `/system.slice/app-${i}.service` : '/user.slice',
       });
-      reasons.push(filter.suppress(findingOf('a-rule', 'h', s.socket), ALL)?.reason);
-      reads += s.reads();
-    }
+    }, ['local', 'peer', 'processes', 'cgroup'], ALL);
     expect(reasons.slice(0, 4)).toEqual(['path 0', 'pid 1', 'cgroup 2', undefined]);
     expect(reasons.filter((r) => r !== undefined)).toHaveLength(3 * asked / 4);
     // a few reads a finding: the index's look-ups and the where: of the waivers found; asked in turn, each of the
