@@ -73,6 +73,12 @@ function ofThem(waived: number, baselined: number): string {
   return '';
 }
 
+/** The first TEXT_FINDINGS_PER_RULE of one rule's `findings`, each by `render`, then the line `more` makes of how many are left. */
+function listCapped(findings: readonly Finding[], render: (f: Finding) => void, more: (rest: number) => string, lines: string[]): void {
+  for (const f of findings.slice(0, TEXT_FINDINGS_PER_RULE)) render(f);
+  if (findings.length > TEXT_FINDINGS_PER_RULE) lines.push(more(findings.length - TEXT_FINDINGS_PER_RULE));
+}
+
 function sum<T>(items: readonly T[], of: (item: T) => number | undefined): number {
   return items.reduce((n, x) => n + (of(x) ?? 0), 0);
 }
@@ -169,10 +175,7 @@ export function formatText(input: ScanReport, ctx: FormatContext): string {
       const findings = byRule.get(ruleId)!.sort(byLocation);
       const title = rules.get(ruleId)?.title;
       lines.push(`  ${paint('1', e(ruleId))}${title ? `  ${e(title)}` : ''}  ${paint('2', `(${num(findings.length)})`)}`);
-      for (const f of findings.slice(0, TEXT_FINDINGS_PER_RULE)) renderFinding(f, paint, showHost, lines);
-      if (findings.length > TEXT_FINDINGS_PER_RULE) {
-        lines.push(`    … and ${plural(findings.length - TEXT_FINDINGS_PER_RULE, 'more finding')} of this rule (--format json or sarif lists them all)`);
-      }
+      listCapped(findings, (f) => renderFinding(f, paint, showHost, lines), (rest) => `    … and ${plural(rest, 'more finding')} of this rule (--format json or sarif lists them all)`, lines);
     }
   }
 
@@ -193,14 +196,11 @@ export function formatText(input: ScanReport, ctx: FormatContext): string {
     lines.push(paint('1', `Waived (${num(waived.length)})`));
     const byRule = groupBy([...waived].sort((a, b) => compareText(a.ruleId, b.ruleId) || byLocation(a, b)), (f) => f.ruleId);
     for (const findings of byRule.values()) {
-      for (const f of findings.slice(0, TEXT_FINDINGS_PER_RULE)) {
+      listCapped(findings, (f) => {
         const what = f.socket ? e(describeSocket(f.socket)) : groupText(f.group);
         lines.push(`  ${e(f.ruleId)}  ${paint('2', where(f))}  ${what}`);
         lines.push(`    ${paint('2', suppressionText(f))}`);
-      }
-      if (findings.length > TEXT_FINDINGS_PER_RULE) {
-        lines.push(`  … and ${plural(findings.length - TEXT_FINDINGS_PER_RULE, 'more waived finding')} of ${e(findings[0].ruleId)} (--format json or sarif lists them all)`);
-      }
+      }, (rest) => `  … and ${plural(rest, 'more waived finding')} of ${e(findings[0].ruleId)} (--format json or sarif lists them all)`, lines);
     }
   }
   if (baselined.length > 0) {
