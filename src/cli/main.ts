@@ -3,6 +3,7 @@
  * socklint's command line. The only place that prints diagnostics and picks exit codes
  * (README "Exit codes"). Command modules are loaded lazily to keep start-up fast.
  */
+import '../use-compile-cache'; // first: what follows is compiled with the compile cache
 import { ExitCode, UserError, didYouMean, type Diagnostic } from '../diagnostics';
 import { socklintVersion } from '../version';
 import { printDiagnostics, warn } from './stdout';

@@ -10,6 +10,7 @@
  * once more before the worker's part is copied to this thread and merged (scan.ts, scanSplit).
  */
 import * as v8 from 'node:v8';
+import { setV8Flag } from '../compile-cache';
 import * as vm from 'node:vm';
 import { isMainThread, resourceLimits } from 'node:worker_threads';
 import { ExitCode, UserError, type Diagnostic } from '../diagnostics';
@@ -275,7 +276,7 @@ export function collectBeforeReport(findings: number): boolean {
   if (findings < COLLECT_FROM_FINDINGS) return false;
   if (collect === undefined) {
     // Node.js exposes gc() only with --expose-gc; the flag set now holds for contexts made from here on
-    v8.setFlagsFromString('--expose-gc');
+    setV8Flag('expose-gc', true);
     const fn: unknown = vm.runInNewContext('typeof gc === "function" ? gc : null');
     collect = typeof fn === 'function' ? (fn as () => void) : null;
   }

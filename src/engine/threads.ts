@@ -6,7 +6,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import * as v8 from 'node:v8';
+import { setV8Flag, withV8Flags } from '../compile-cache';
 import type { Worker } from 'node:worker_threads';
 import { compareText } from '../compare';
 import { ExitCode, UserError } from '../diagnostics';
@@ -138,9 +138,6 @@ const YOUNG_GENERATION_MB = 12;
  */
 const RANGE_YOUNG_GENERATION_MB = 6;
 
-/** V8's own (`node --v8-options`), set back when a file meant to be split is scanned in one thread after all. */
-const DEFAULT_SEMI_SPACE_GROWTH = 2;
-
 /**
  * Whether this thread's young generation may grow. false keeps it at the size it has (V8 grows it, up to
  * 16 MiB semi-spaces, when a thread allocates fast — as a parse does). Set false as a large file's split
@@ -153,14 +150,14 @@ const DEFAULT_SEMI_SPACE_GROWTH = 2;
  * 1.40–1.45 s. For one thread (session 8) it cost ~4 % of speed and saved less: not used there.
  */
 export function youngGenerationGrows(grows: boolean): void {
-  v8.setFlagsFromString(`--semi-space-growth-factor=${grows ? DEFAULT_SEMI_SPACE_GROWTH : 1}`);
+  setV8Flag('semi-space-growth-factor', grows ? 'default' : 1); // V8's default again when a file meant to be split is not
 }
 
 /** A worker thread running worker.js for `task` (it rebuilds the rule set, then waits for inputs). */
 export function startScanWorker(task: WorkerTask, youngGenerationMb = YOUNG_GENERATION_MB): Worker {
   // eslint-disable-next-line @typescript-eslint/no-var-requires
   const { Worker: W } = require('node:worker_threads') as typeof import('node:worker_threads');
-  return new W(path.join(__dirname, 'worker.js'), { workerData: task, resourceLimits: { maxYoungGenerationSizeMb: youngGenerationMb } });
+  return new W(path.join(__dirname, 'worker.js'), { workerData: withV8Flags(task), resourceLimits: { maxYoungGenerationSizeMb: youngGenerationMb } });
 }
 
 /**

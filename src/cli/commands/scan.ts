@@ -7,7 +7,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import * as v8 from 'node:v8';
+import { setV8Flag } from '../../compile-cache';
 import { ExitCode, UserError, type Diagnostic } from '../../diagnostics';
 import { fileInputs, runScan, type ScanInput } from '../../engine/scan';
 import { baselineFilter, scanFilters } from '../../engine/filters';
@@ -72,7 +72,7 @@ export function failingCount(report: ScanReport, failOn: ScanArgs['failOn']): nu
 const INLINING_BUDGET = 150;
 
 function smallerInlining(): void {
-  v8.setFlagsFromString(`--max-inlined-bytecode-size-cumulative=${INLINING_BUDGET}`);
+  setV8Flag('max-inlined-bytecode-size-cumulative', INLINING_BUDGET);
 }
 
 export async function scanCommand(a: ScanArgs): Promise<number> {
