@@ -242,8 +242,8 @@ export function useCompileCache(): void {
       const read = readCompileCache(trainTo ?? COMPILE_CACHE_FILE);
       contents = read !== undefined && read.node === process.version ? read : null;
     }
-    const hash = sha256Hex(content, 16);
     const entry = contents?.entries.get(key(rel, flagsKey(flagValues)));
+    const hash = entry !== undefined || trainTo !== undefined ? sha256Hex(content, 16) : '';
     const cachedData = entry !== undefined && entry.hash === hash ? entryData(contents!, entry) : undefined;
     if (cachedData === undefined && trainTo === undefined) {
       if (mode === 'trace') fs.writeSync(2, `socklint: compile cache: thread ${threadId} ${rel} absent\n`);

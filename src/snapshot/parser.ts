@@ -10,7 +10,7 @@ import {
   parseIntRange, parseUsers, parseIntStrict, readThinItems, type ExtensionWants,
 } from './fields';
 import {
-  EMPTY_EP, NEEDS_EXTENDED, NEEDS_SKMEM, NEEDS_TCP, declareStates, isHexDigit, latin1, lineTextEnd, newThinItems, newThinTail, readThinTail, spaceWords,
+  EMPTY_EP, NEEDS_EXTENDED, NEEDS_SKMEM, NEEDS_TCP, declareStates, isHexDigit, latin1, lineTextEnd, newSpaceWords, newThinItems, newThinTail, readThinTail, spaceWordsOf,
   MAX_PORT, ownThinRow, stateOf, stateStart, thinItems, thinKeys, thinProcesses, thinTokens, tokenEnd, type KeyTable, type ThinRow,
 } from './thin';
 import { PROTOCOLS, defaultServices, protocolNumber, type ServiceTable } from './services';
@@ -754,9 +754,8 @@ export class SsParser {
   private curThin: ThinRow | undefined;
   /** What thinRow reads of a row's tail (one object, reused). */
   private readonly thinTail = newThinTail();
-  /** spaceWords of the chunk thinRow reads (trimSpaces), and that chunk's memory. */
-  private words: Float64Array<ArrayBufferLike> = new Float64Array(0);
-  private wordsOf: ArrayBufferLike | undefined;
+  /** The chunk thinRow reads as float64 words (trimSpaces). */
+  private readonly words = newSpaceWords();
 
   constructor(opts: ParserOptions, sink: ParseSink) {
     this.opts = opts;
@@ -873,11 +872,8 @@ export class SsParser {
     else if (b[start + 3] === 32 && b[start] === 117 && b[start + 1] === 100 && b[start + 2] === 112) netid = 'udp';
     // a Netid column must hold tcp or udp; without a header, a row without one starts with its state
     else if (l?.netid) return -1;
-    if (b.buffer !== this.wordsOf) {
-      this.wordsOf = b.buffer;
-      this.words = spaceWords(b);
-    }
-    const end = lineTextEnd(b, start, nl, this.words);
+    const words = spaceWordsOf(this.words, b);
+    const end = lineTextEnd(b, start, nl, words);
     const p = stateStart(b, start, end, netid !== undefined);
     const e = tokenEnd(b, p, end);
     const state = stateOf(b, p, e);
@@ -901,7 +897,7 @@ export class SsParser {
       contStart = nl + 2;
       last = b.indexOf(10, nl + 1);
       if (last < 0 || last + 1 >= b.length || last - contStart > MAX_LINE_BYTES) return -1;
-      contEnd = lineTextEnd(b, contStart, last, this.words);
+      contEnd = lineTextEnd(b, contStart, last, words);
       if (mayEndInStderr(b, contStart, contEnd)) return -1;
     }
     const next = b[last + 1];
