@@ -258,6 +258,9 @@ export function useCompileCache(): void {
     } as vm.ScriptOptions);
     const outcome = cachedData === undefined ? 'absent' : script.cachedDataRejected === true ? 'rejected' : 'used';
     if (mode === 'trace') fs.writeSync(2, `socklint: compile cache: thread ${threadId} ${rel} ${outcome}\n`);
+    // V8 rejects data made under other flags, as when NODE_OPTIONS gives some (--max-old-space-size, which
+    // socklint's own messages suggest): then it would reject every module's, each read for nothing
+    if (outcome === 'rejected' && trainTo === undefined) contents = null;
     if (trainTo !== undefined) trained.push({ rel, hash, script });
     const wrapper = script.runInThisContext({ displayErrors: true }) as (...a: unknown[]) => unknown;
     return wrapper.call(this.exports, this.exports, requireFor(this), this, filename, path.dirname(filename));

@@ -67,6 +67,18 @@ describe('compile cache', () => {
     expect(compiled.filter((c) => c.outcome !== 'used')).toEqual([]);
   });
 
+  test('V8 flags given at launch (NODE_OPTIONS): the cache is left after the first module V8 rejects', async () => {
+    const r = await runCli(['scan', path.join(REAL, 'small.tanp.ss'), '-f', 'json'], {
+      env: { SOCKLINT_COMPILE_CACHE: 'trace', NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --max-old-space-size=3000`.trim() },
+    });
+    expect(r.code).toBe(1);
+    expect(JSON.parse(r.stdout).summary.sockets).toBeGreaterThan(0);
+    const compiled = traced(r.stderr);
+    expect(compiled.length).toBeGreaterThan(30);
+    expect(compiled[0]!.outcome).toBe('rejected');
+    expect(compiled.slice(1).filter((c) => c.outcome !== 'absent')).toEqual([]);
+  });
+
   test('a module whose text changed since the cache was made is compiled from its text, the others from the cache', async () => {
     const dir = packageCopy();
     const file = path.join(dir, 'dist/version.js');
