@@ -27,9 +27,7 @@
 import * as fs from 'node:fs';
 import Module = require('node:module');
 import * as path from 'node:path';
-import * as v8 from 'node:v8';
 import * as vm from 'node:vm';
-import { isMainThread, threadId, workerData } from 'node:worker_threads';
 import { sha256Hex } from './hash';
 
 /** The cache file, beside this module (dist/). */
@@ -75,23 +73,24 @@ const FLAG_NAMES = Object.keys(RUNTIME_FLAGS) as RuntimeFlag[];
 /**
  * Their values now, in memory every thread of the process shares (V8's flags are the process's): a worker
  * thread compiles its modules while this thread may be changing them, and takes the cache's copy for the
- * flags V8 has at that moment. Made by the main thread, handed to workers in their workerData (withV8Flags).
+ * flags V8 has at that moment. Made by the main thread (at its first use), handed to workers in their
+ * workerData (withV8Flags), which give it to useCompileCache.
  */
-const flagValues: Int32Array = sharedFlagValues();
+let shared: Int32Array | undefined;
 /** The flag sets this thread went through (a training run saves a copy of each module for each). */
-const flagSetsSeen = new Set<string>([flagsKey(flagValues)]);
+const flagSetsSeen = new Set<string>(['']);
 
-function sharedFlagValues(): Int32Array {
-  const given = isMainThread ? undefined : (workerData as { v8Flags?: unknown } | undefined)?.v8Flags;
-  if (given instanceof SharedArrayBuffer && given.byteLength === 4 * FLAG_NAMES.length) return new Int32Array(given);
-  const values = new Int32Array(new SharedArrayBuffer(4 * FLAG_NAMES.length));
-  FLAG_NAMES.forEach((name, i) => { values[i] = RUNTIME_FLAGS[name]; });
-  return values;
+function flagValues(): Int32Array {
+  if (shared === undefined) {
+    shared = new Int32Array(new SharedArrayBuffer(4 * FLAG_NAMES.length));
+    FLAG_NAMES.forEach((name, i) => { shared![i] = RUNTIME_FLAGS[name]; });
+  }
+  return shared;
 }
 
 /** `data` with the flags' shared values, for a worker thread's workerData. */
 export function withV8Flags<T extends object>(data: T): T & { v8Flags: SharedArrayBuffer } {
-  return { ...data, v8Flags: flagValues.buffer as SharedArrayBuffer };
+  return { ...data, v8Flags: flagValues().buffer as SharedArrayBuffer };
 }
 
 /** The flags that differ from V8's defaults, as one text (`name=value …`): the key of a cached module's copy. */
@@ -105,7 +104,9 @@ function flagsKey(values: ArrayLike<number>): string {
 }
 
 function applyFlag(name: RuntimeFlag, value: number): void {
-  v8.setFlagsFromString(name === 'expose-gc' ? (value !== 0 ? `--${name}` : `--no-${name}`) : `--${name}=${value}`);
+  // (node:v8 loaded when a flag is set: ~2.5 ms of a start that sets none, as `socklint --version`)
+  // eslint-disable-next-line @typescript-eslint/no-var-requires
+  (require('node:v8') as typeof import('node:v8')).setFlagsFromString(name === 'expose-gc' ? (value !== 0 ? `--${name}` : `--no-${name}`) : `--${name}=${value}`);
 }
 
 /**
@@ -115,8 +116,8 @@ function applyFlag(name: RuntimeFlag, value: number): void {
 export function setV8Flag(name: RuntimeFlag, value: number | boolean | 'default'): void {
   const v = value === 'default' ? RUNTIME_FLAGS[name] : typeof value === 'boolean' ? Number(value) : value;
   applyFlag(name, v);
-  Atomics.store(flagValues, FLAG_NAMES.indexOf(name), v);
-  flagSetsSeen.add(flagsKey(flagValues));
+  Atomics.store(flagValues(), FLAG_NAMES.indexOf(name), v);
+  flagSetsSeen.add(flagsKey(flagValues()));
 }
 
 /** Sets V8's flags to a set flagsKey made (the flags it does not name back to their defaults). */
@@ -224,12 +225,16 @@ let installed = false;
 
 /**
  * Compiles the modules loaded from here on with the cache (SOCKLINT_COMPILE_CACHE, above). Called by the entry
- * points (use-compile-cache.ts) before they load anything else.
+ * points before they load anything else: cli/main.ts (use-compile-cache.ts), and a worker thread's
+ * (engine/worker-compile-cache.ts) with the flags' shared values its workerData brings (withV8Flags).
  */
-export function useCompileCache(): void {
+export function useCompileCache(v8Flags?: unknown): void {
+  if (v8Flags instanceof SharedArrayBuffer && v8Flags.byteLength === 4 * FLAG_NAMES.length) shared = new Int32Array(v8Flags);
   const mode = process.env.SOCKLINT_COMPILE_CACHE ?? '';
   if (installed || mode === 'off') return;
   installed = true;
+  // eslint-disable-next-line @typescript-eslint/no-var-requires
+  const thread = mode === 'trace' ? (require('node:worker_threads') as typeof import('node:worker_threads')).threadId : 0;
   const trainTo = mode.startsWith('train=') ? mode.slice('train='.length) : undefined;
   let contents: CacheContents | null | undefined; // read at the first module compiled (null: none)
   const trained: Trained[] = [];
@@ -242,11 +247,11 @@ export function useCompileCache(): void {
       const read = readCompileCache(trainTo ?? COMPILE_CACHE_FILE);
       contents = read !== undefined && read.node === process.version ? read : null;
     }
-    const entry = contents?.entries.get(key(rel, flagsKey(flagValues)));
+    const entry = contents?.entries.get(key(rel, flagsKey(flagValues())));
     const hash = entry !== undefined || trainTo !== undefined ? sha256Hex(content, 16) : '';
     const cachedData = entry !== undefined && entry.hash === hash ? entryData(contents!, entry) : undefined;
     if (cachedData === undefined && trainTo === undefined) {
-      if (mode === 'trace') fs.writeSync(2, `socklint: compile cache: thread ${threadId} ${rel} absent\n`);
+      if (mode === 'trace') fs.writeSync(2, `socklint: compile cache: thread ${thread} ${rel} absent\n`);
       return compile.call(this, content, filename, format);
     }
     // as Node.js' loader does: a `#!` line is a comment
@@ -257,7 +262,7 @@ export function useCompileCache(): void {
       importModuleDynamically: vm.constants?.USE_MAIN_CONTEXT_DEFAULT_LOADER,
     } as vm.ScriptOptions);
     const outcome = cachedData === undefined ? 'absent' : script.cachedDataRejected === true ? 'rejected' : 'used';
-    if (mode === 'trace') fs.writeSync(2, `socklint: compile cache: thread ${threadId} ${rel} ${outcome}\n`);
+    if (mode === 'trace') fs.writeSync(2, `socklint: compile cache: thread ${thread} ${rel} ${outcome}\n`);
     // V8 rejects data made under other flags, as when NODE_OPTIONS gives some (--max-old-space-size, which
     // socklint's own messages suggest): then it would reject every module's, each read for nothing
     if (outcome === 'rejected' && trainTo === undefined) contents = null;
@@ -284,6 +289,6 @@ function saveTrained(file: string, trained: readonly Trained[], before: CacheCon
       if (old === undefined || old.hash !== t.hash || old.length < data.length) entries.set(k, { hash: t.hash, at: 0, length: data.length, data });
     }
   }
-  applyFlags(flagsKey(flagValues));
+  applyFlags(flagsKey(flagValues()));
   writeCompileCache(file, { file, node: process.version, entries });
 }

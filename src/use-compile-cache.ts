@@ -1,6 +1,7 @@
 /**
- * Imported first by socklint's entry points (cli/main.ts, engine/worker.ts), so that every module they load
- * after it is compiled with the compile cache (compile-cache.ts).
+ * Imported first by the command line's entry point (cli/main.ts), so that every module it loads after it is
+ * compiled with the compile cache (compile-cache.ts). A worker thread's entry has its own
+ * (engine/worker-compile-cache.ts).
  */
 import { useCompileCache } from './compile-cache';
 

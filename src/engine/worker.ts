@@ -3,7 +3,7 @@
  * queue in its workerData, see scanInWorkers), or of one large snapshot split in two (scans the second byte
  * range it is sent, see split.ts).
  */
-import '../use-compile-cache'; // first: what follows is compiled with the compile cache
+import './worker-compile-cache'; // first: what follows is compiled with the compile cache
 import { parentPort, workerData } from 'node:worker_threads';
 import { ConfiguredRules, loadConfig } from './config';
 import { usePreloadedStreams } from '../read-limited';
