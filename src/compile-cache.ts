@@ -28,7 +28,6 @@ import * as fs from 'node:fs';
 import Module = require('node:module');
 import * as path from 'node:path';
 import * as vm from 'node:vm';
-import { sha256Hex } from './hash';
 
 /** The cache file, beside this module (dist/). */
 export const COMPILE_CACHE_FILE = path.join(__dirname, 'compile-cache.bin');
@@ -77,12 +76,14 @@ const FLAG_NAMES = Object.keys(RUNTIME_FLAGS) as RuntimeFlag[];
  * workerData (withV8Flags), which give it to useCompileCache.
  */
 let shared: Int32Array | undefined;
+/** The slot after the flags' values: a count that is odd while a thread changes a flag (setV8Flag). */
+const CHANGES = FLAG_NAMES.length;
 /** The flag sets this thread went through (a training run saves a copy of each module for each). */
 const flagSetsSeen = new Set<string>(['']);
 
 function flagValues(): Int32Array {
   if (shared === undefined) {
-    shared = new Int32Array(new SharedArrayBuffer(4 * FLAG_NAMES.length));
+    shared = new Int32Array(new SharedArrayBuffer(4 * (FLAG_NAMES.length + 1)));
     FLAG_NAMES.forEach((name, i) => { shared![i] = RUNTIME_FLAGS[name]; });
   }
   return shared;
@@ -94,10 +95,10 @@ export function withV8Flags<T extends object>(data: T): T & { v8Flags: SharedArr
 }
 
 /** The flags that differ from V8's defaults, as one text (`name=value …`): the key of a cached module's copy. */
-function flagsKey(values: ArrayLike<number>): string {
+function flagsKey(values: Int32Array): string {
   const set: string[] = [];
   FLAG_NAMES.forEach((name, i) => {
-    const v = Atomics.load(values as Int32Array, i);
+    const v = Atomics.load(values, i);
     if (v !== RUNTIME_FLAGS[name]) set.push(`${name}=${v}`);
   });
   return set.join(' ');
@@ -115,9 +116,12 @@ function applyFlag(name: RuntimeFlag, value: number): void {
  */
 export function setV8Flag(name: RuntimeFlag, value: number | boolean | 'default'): void {
   const v = value === 'default' ? RUNTIME_FLAGS[name] : typeof value === 'boolean' ? Number(value) : value;
+  const values = flagValues();
+  Atomics.add(values, CHANGES, 1);
   applyFlag(name, v);
-  Atomics.store(flagValues(), FLAG_NAMES.indexOf(name), v);
-  flagSetsSeen.add(flagsKey(flagValues()));
+  Atomics.store(values, FLAG_NAMES.indexOf(name), v);
+  Atomics.add(values, CHANGES, 1);
+  flagSetsSeen.add(flagsKey(values));
 }
 
 /** Sets V8's flags to a set flagsKey made (the flags it does not name back to their defaults). */
@@ -223,13 +227,31 @@ function requireFor(mod: Module): NodeJS.Require {
 
 let installed = false;
 
+let sha256Hex: ((text: string, bytes: number) => string) | undefined;
+/** While hash.ts loads (textHash): it is compiled as usual, not hashed by what it is loaded for. */
+let loadingHash = false;
+
+/** The hash a module's text is known by in the cache (node:crypto loaded at the first: ~4 ms of a start without a cache). */
+function textHash(text: string): string {
+  if (sha256Hex === undefined) {
+    loadingHash = true;
+    try {
+      // eslint-disable-next-line @typescript-eslint/no-var-requires
+      sha256Hex = (require('./hash') as typeof import('./hash')).sha256Hex;
+    } finally {
+      loadingHash = false;
+    }
+  }
+  return sha256Hex(text, 16);
+}
+
 /**
  * Compiles the modules loaded from here on with the cache (SOCKLINT_COMPILE_CACHE, above). Called by the entry
  * points before they load anything else: cli/main.ts (use-compile-cache.ts), and a worker thread's
  * (engine/worker-compile-cache.ts) with the flags' shared values its workerData brings (withV8Flags).
  */
 export function useCompileCache(v8Flags?: unknown): void {
-  if (v8Flags instanceof SharedArrayBuffer && v8Flags.byteLength === 4 * FLAG_NAMES.length) shared = new Int32Array(v8Flags);
+  if (v8Flags instanceof SharedArrayBuffer && v8Flags.byteLength === 4 * (FLAG_NAMES.length + 1)) shared = new Int32Array(v8Flags);
   const mode = process.env.SOCKLINT_COMPILE_CACHE ?? '';
   if (installed || mode === 'off') return;
   installed = true;
@@ -242,31 +264,43 @@ export function useCompileCache(v8Flags?: unknown): void {
   const compile = proto._compile;
   proto._compile = function (this: Module, content: string, filename: string, format?: string) {
     const rel = path.relative(ROOT, filename);
-    if ((format !== undefined && format !== 'commonjs') || rel.startsWith('..') || path.isAbsolute(rel)) return compile.call(this, content, filename, format);
+    if (loadingHash || (format !== undefined && format !== 'commonjs') || rel.startsWith('..') || path.isAbsolute(rel)) return compile.call(this, content, filename, format);
     if (contents === undefined) {
       const read = readCompileCache(trainTo ?? COMPILE_CACHE_FILE);
       contents = read !== undefined && read.node === process.version ? read : null;
     }
-    const entry = contents?.entries.get(key(rel, flagsKey(flagValues())));
-    const hash = entry !== undefined || trainTo !== undefined ? sha256Hex(content, 16) : '';
-    const cachedData = entry !== undefined && entry.hash === hash ? entryData(contents!, entry) : undefined;
-    if (cachedData === undefined && trainTo === undefined) {
-      if (mode === 'trace') fs.writeSync(2, `socklint: compile cache: thread ${thread} ${rel} absent\n`);
-      return compile.call(this, content, filename, format);
-    }
+    let hash = trainTo !== undefined ? textHash(content) : undefined;
     // as Node.js' loader does: a `#!` line is a comment
     const text = content.startsWith('#!') ? `//${content.slice(2)}` : content;
-    const script = new vm.Script(ModuleInternal.wrap(text), {
-      filename,
-      cachedData,
-      importModuleDynamically: vm.constants?.USE_MAIN_CONTEXT_DEFAULT_LOADER,
-    } as vm.ScriptOptions);
-    const outcome = cachedData === undefined ? 'absent' : script.cachedDataRejected === true ? 'rejected' : 'used';
-    if (mode === 'trace') fs.writeSync(2, `socklint: compile cache: thread ${thread} ${rel} ${outcome}\n`);
-    // V8 rejects data made under other flags, as when NODE_OPTIONS gives some (--max-old-space-size, which
-    // socklint's own messages suggest): then it would reject every module's, each read for nothing
-    if (outcome === 'rejected' && trainTo === undefined) contents = null;
-    if (trainTo !== undefined) trained.push({ rel, hash, script });
+    let script: vm.Script | undefined;
+    for (let attempt = 0; script === undefined; attempt++) {
+      const values = flagValues();
+      const changes = Atomics.load(values, CHANGES);
+      const entry = contents?.entries.get(key(rel, flagsKey(values)));
+      if (entry !== undefined) hash ??= textHash(content);
+      const cachedData = entry !== undefined && entry.hash === hash ? entryData(contents!, entry) : undefined;
+      if (cachedData === undefined && trainTo === undefined) {
+        if (mode === 'trace') fs.writeSync(2, `socklint: compile cache: thread ${thread} ${rel} absent\n`);
+        return compile.call(this, content, filename, format);
+      }
+      const made = new vm.Script(ModuleInternal.wrap(text), {
+        filename,
+        cachedData,
+        importModuleDynamically: vm.constants?.USE_MAIN_CONTEXT_DEFAULT_LOADER,
+      } as vm.ScriptOptions);
+      const rejected = cachedData !== undefined && made.cachedDataRejected === true;
+      // Rejected while another thread changed V8's flags (between the copy taken and V8's look at it): the
+      // copy for the flags now is tried once. Rejected under flags that did not change: flags given at launch
+      // (NODE_OPTIONS=--max-old-space-size, which socklint's own messages suggest) — V8 would reject every
+      // module's copy, each read for nothing.
+      const raced = changes % 2 !== 0 || Atomics.load(values, CHANGES) !== changes;
+      if (!rejected || trainTo !== undefined || !raced || attempt > 0) {
+        if (rejected && !raced && trainTo === undefined) contents = null;
+        if (mode === 'trace') fs.writeSync(2, `socklint: compile cache: thread ${thread} ${rel} ${cachedData === undefined ? 'absent' : rejected ? 'rejected' : 'used'}\n`);
+        script = made;
+      }
+    }
+    if (trainTo !== undefined) trained.push({ rel, hash: hash!, script });
     const wrapper = script.runInThisContext({ displayErrors: true }) as (...a: unknown[]) => unknown;
     return wrapper.call(this.exports, this.exports, requireFor(this), this, filename, path.dirname(filename));
   };

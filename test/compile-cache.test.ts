@@ -88,11 +88,19 @@ describe('compile cache', () => {
     expect(changed.length).toBe(text.length);
     expect(changed).not.toBe(text);
     fs.writeFileSync(file, changed);
-    const r = await runNode(dir, ['--version']);
-    expect(r.stdout).toBe('9.9.9\n');
+    const r = await runNode(dir, ['scan', path.join(REAL, 'small.tanp.ss'), '-f', 'json']);
+    expect(r.code).toBe(1);
+    expect(JSON.parse(r.stdout).tool.version).toBe('9.9.9');
     const compiled = traced(r.stderr);
     expect(compiled).toContainEqual({ thread: 0, module: 'dist/version.js', outcome: 'absent' });
     expect(compiled.filter((c) => c.module !== 'dist/version.js' && c.outcome !== 'used')).toEqual([]);
+  });
+
+  test('`socklint --version` leaves the cache unread (four small modules: it would cost more than it saves)', async () => {
+    const r = await runCli(['--version'], { env: { SOCKLINT_COMPILE_CACHE: 'trace' } });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe(`${JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')).version}\n`);
+    expect(traced(r.stderr)).toEqual([]);
   });
 
   test.each([
