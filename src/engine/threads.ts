@@ -113,16 +113,18 @@ export function splittableSize(file: string, minBytes = parallelMinBytes()): num
 
 /** Roughly how much text the inputs hold: file sizes, gzip files ×10, stdin and unreadable paths 0. */
 export async function inputBytes(inputs: readonly ScanInput[]): Promise<number> {
-  const sizes = await Promise.all(inputs.map(async (i) => {
-    if (i.path === '-') return 0;
+  // (stat synchronously: a few microseconds each, where fs.promises' first use loads ~7 ms of Node's modules)
+  let total = 0;
+  for (const i of inputs) {
+    if (i.path === '-') continue;
     try {
-      const st = await fs.promises.stat(i.path);
-      return /\.gz$/i.test(i.path) ? st.size * 10 : st.size;
+      const st = fs.statSync(i.path);
+      total += /\.gz$/i.test(i.path) ? st.size * 10 : st.size;
     } catch {
-      return 0; // the scan reports it
+      // the scan reports it
     }
-  }));
-  return sizes.reduce((a, b) => a + b, 0);
+  }
+  return total;
 }
 
 /**
