@@ -10,8 +10,8 @@
  * once more before the worker's part is copied to this thread and merged (scan.ts, scanSplit).
  */
 import * as v8 from 'node:v8';
-import { setV8Flag } from '../compile-cache';
 import * as vm from 'node:vm';
+import { setV8Flag } from '../compile-cache';
 import { ExitCode, UserError, type Diagnostic } from '../diagnostics';
 
 const MiB = 1048576;
