@@ -43,9 +43,13 @@ interface Entry {
   data?: Buffer;
 }
 
-/** What a cache file holds: a module's entry by `key` (path from ROOT and flag set). */
+/**
+ * What a cache file holds: a module's entry by `key` (path from ROOT and flag set). Its data is read through
+ * `fd`, open for the process's life: a build that replaces the file as socklint runs (a new file renamed into
+ * place) leaves this process reading the one whose index it has.
+ */
 export interface CacheContents {
-  file: string;
+  fd: number | undefined;
   node: string;
   entries: Map<string, Entry>;
 }
@@ -141,37 +145,32 @@ export function readCompileCache(file: string): CacheContents | undefined {
   try {
     fd = fs.openSync(file, 'r');
     const head = Buffer.alloc(MAGIC.length + 4);
-    if (fs.readSync(fd, head, 0, head.length, 0) !== head.length || head.toString('latin1', 0, MAGIC.length) !== MAGIC) return undefined;
+    if (fs.readSync(fd, head, 0, head.length, 0) !== head.length || head.toString('latin1', 0, MAGIC.length) !== MAGIC) throw new Error('not a cache');
     const text = Buffer.alloc(head.readUInt32LE(MAGIC.length));
-    if (fs.readSync(fd, text, 0, text.length, head.length) !== text.length) return undefined;
+    if (fs.readSync(fd, text, 0, text.length, head.length) !== text.length) throw new Error('cut');
     const start = head.length + text.length;
     const size = fs.fstatSync(fd).size;
     const header = JSON.parse(text.toString('utf8')) as { node: string; entries: [string, string, number, number][] };
     const entries = new Map<string, Entry>();
     for (const [k, hash, offset, length] of header.entries) {
-      if (start + offset + length > size) return undefined;
+      if (start + offset + length > size) throw new Error('cut');
       entries.set(k, { hash, at: start + offset, length });
     }
-    return { file, node: header.node, entries };
+    return { fd, node: header.node, entries };
   } catch {
-    return undefined; // unreadable, cut or not ours: modules are compiled as usual
-  } finally {
     if (fd !== undefined) fs.closeSync(fd);
+    return undefined; // unreadable, cut or not ours: modules are compiled as usual
   }
 }
 
 /** An entry's V8 data; undefined when it cannot be read (the module is then compiled as usual). */
 export function entryData(contents: CacheContents, entry: Entry): Buffer | undefined {
   if (entry.data !== undefined) return entry.data;
-  let fd: number | undefined;
   try {
-    fd = fs.openSync(contents.file, 'r');
     const data = Buffer.alloc(entry.length);
-    return fs.readSync(fd, data, 0, data.length, entry.at) === data.length ? data : undefined;
+    return contents.fd !== undefined && fs.readSync(contents.fd, data, 0, data.length, entry.at) === data.length ? data : undefined;
   } catch {
     return undefined;
-  } finally {
-    if (fd !== undefined) fs.closeSync(fd);
   }
 }
 
@@ -295,7 +294,10 @@ export function useCompileCache(v8Flags?: unknown): void {
       // module's copy, each read for nothing.
       const raced = changes % 2 !== 0 || Atomics.load(values, CHANGES) !== changes;
       if (!rejected || trainTo !== undefined || !raced || attempt > 0) {
-        if (rejected && !raced && trainTo === undefined) contents = null;
+        if (rejected && !raced && trainTo === undefined) {
+          if (contents?.fd !== undefined) fs.closeSync(contents.fd);
+          contents = null;
+        }
         if (mode === 'trace') fs.writeSync(2, `socklint: compile cache: thread ${thread} ${rel} ${cachedData === undefined ? 'absent' : rejected ? 'rejected' : 'used'}\n`);
         script = made;
       }
@@ -324,5 +326,5 @@ function saveTrained(file: string, trained: readonly Trained[], before: CacheCon
     }
   }
   applyFlags(flagsKey(flagValues()));
-  writeCompileCache(file, { file, node: process.version, entries });
+  writeCompileCache(file, { fd: before?.fd, node: process.version, entries });
 }

@@ -54,7 +54,10 @@ function train(): void {
         throw new Error(`socklint ${r.argv.join(' ')} ended with ${p.error?.message ?? `exit ${p.status ?? p.signal}`}: ${p.stderr.trim().split('\n')[0] ?? ''}`);
       }
     }
-    fs.copyFileSync(out, COMPILE_CACHE_FILE);
+    // renamed into place: a socklint running now keeps reading the file it opened (compile-cache.ts)
+    const temporary = `${COMPILE_CACHE_FILE}.${process.pid}.tmp`;
+    fs.copyFileSync(out, temporary);
+    fs.renameSync(temporary, COMPILE_CACHE_FILE);
   } finally {
     fs.rmSync(tmp, { recursive: true, force: true });
   }
