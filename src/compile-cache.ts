@@ -33,13 +33,17 @@ import * as vm from 'node:vm';
 export const COMPILE_CACHE_FILE = path.join(__dirname, 'compile-cache.bin');
 /** The package's root: modules below it (dist/, node_modules/) are cached under their path from it. */
 const ROOT = path.resolve(__dirname, '..');
-const MAGIC = 'socklint compile cache 1\n';
+const MAGIC = 'socklint compile cache 2\n';
 
-/** A module's V8 data in a cache: the hash of the text it was made from, and where the data is (or the data). */
+/**
+ * A module's V8 data in a cache: the hash of the text it was made from, where the data is (or the data), and
+ * the data's own hash — V8 (a release build) does not check its data: bytes changed on disk crashed the process.
+ */
 interface Entry {
   hash: string;
   at: number;
   length: number;
+  sum: string;
   data?: Buffer;
 }
 
@@ -150,11 +154,11 @@ export function readCompileCache(file: string): CacheContents | undefined {
     if (fs.readSync(fd, text, 0, text.length, head.length) !== text.length) throw new Error('cut');
     const start = head.length + text.length;
     const size = fs.fstatSync(fd).size;
-    const header = JSON.parse(text.toString('utf8')) as { node: string; entries: [string, string, number, number][] };
+    const header = JSON.parse(text.toString('utf8')) as { node: string; entries: [string, string, number, number, string][] };
     const entries = new Map<string, Entry>();
-    for (const [k, hash, offset, length] of header.entries) {
+    for (const [k, hash, offset, length, sum] of header.entries) {
       if (start + offset + length > size) throw new Error('cut');
-      entries.set(k, { hash, at: start + offset, length });
+      entries.set(k, { hash, at: start + offset, length, sum });
     }
     return { fd, node: header.node, entries };
   } catch {
@@ -168,7 +172,8 @@ export function entryData(contents: CacheContents, entry: Entry): Buffer | undef
   if (entry.data !== undefined) return entry.data;
   try {
     const data = Buffer.alloc(entry.length);
-    return contents.fd !== undefined && fs.readSync(contents.fd, data, 0, data.length, entry.at) === data.length ? data : undefined;
+    const read = contents.fd !== undefined && fs.readSync(contents.fd, data, 0, data.length, entry.at) === data.length;
+    return read && digest(data) === entry.sum ? data : undefined;
   } catch {
     return undefined;
   }
@@ -176,13 +181,13 @@ export function entryData(contents: CacheContents, entry: Entry): Buffer | undef
 
 /** Writes `contents` to `file` whole (a temporary file renamed into place). */
 export function writeCompileCache(file: string, contents: CacheContents): void {
-  const index: [string, string, number, number][] = [];
+  const index: [string, string, number, number, string][] = [];
   const parts: Buffer[] = [];
   let offset = 0;
   for (const [k, e] of contents.entries) {
     const data = entryData(contents, e);
     if (data === undefined) continue;
-    index.push([k, e.hash, offset, data.length]);
+    index.push([k, e.hash, offset, data.length, digest(data)]);
     parts.push(data);
     offset += data.length;
   }
@@ -226,12 +231,12 @@ function requireFor(mod: Module): NodeJS.Require {
 
 let installed = false;
 
-let sha256Hex: ((text: string, bytes: number) => string) | undefined;
-/** While hash.ts loads (textHash): it is compiled as usual, not hashed by what it is loaded for. */
+let sha256Hex: ((text: string | Uint8Array, bytes: number) => string) | undefined;
+/** While hash.ts loads (digest): it is compiled as usual, not hashed by what it is loaded for. */
 let loadingHash = false;
 
-/** The hash a module's text is known by in the cache (node:crypto loaded at the first: ~4 ms of a start without a cache). */
-function textHash(text: string): string {
+/** The hash a module's text, or its data, is known by in the cache (node:crypto loaded at the first: ~4 ms of a start without a cache). */
+function digest(x: string | Uint8Array): string {
   if (sha256Hex === undefined) {
     loadingHash = true;
     try {
@@ -241,7 +246,7 @@ function textHash(text: string): string {
       loadingHash = false;
     }
   }
-  return sha256Hex(text, 16);
+  return sha256Hex(x, 16);
 }
 
 /**
@@ -268,7 +273,7 @@ export function useCompileCache(v8Flags?: unknown): void {
       const read = readCompileCache(trainTo ?? COMPILE_CACHE_FILE);
       contents = read !== undefined && read.node === process.version ? read : null;
     }
-    let hash = trainTo !== undefined ? textHash(content) : undefined;
+    let hash = trainTo !== undefined ? digest(content) : undefined;
     // as Node.js' loader does: a `#!` line is a comment
     const text = content.startsWith('#!') ? `//${content.slice(2)}` : content;
     let script: vm.Script | undefined;
@@ -276,7 +281,7 @@ export function useCompileCache(v8Flags?: unknown): void {
       const values = flagValues();
       const changes = Atomics.load(values, CHANGES);
       const entry = contents?.entries.get(key(rel, flagsKey(values)));
-      if (entry !== undefined) hash ??= textHash(content);
+      if (entry !== undefined) hash ??= digest(content);
       const cachedData = entry !== undefined && entry.hash === hash ? entryData(contents!, entry) : undefined;
       if (cachedData === undefined && trainTo === undefined) {
         if (mode === 'trace') fs.writeSync(2, `socklint: compile cache: thread ${thread} ${rel} absent\n`);
@@ -322,7 +327,7 @@ function saveTrained(file: string, trained: readonly Trained[], before: CacheCon
       const k = key(t.rel, flags);
       const data = t.script.createCachedData();
       const old = entries.get(k);
-      if (old === undefined || old.hash !== t.hash || old.length < data.length) entries.set(k, { hash: t.hash, at: 0, length: data.length, data });
+      if (old === undefined || old.hash !== t.hash || old.length < data.length) entries.set(k, { hash: t.hash, at: 0, length: data.length, sum: '', data });
     }
   }
   applyFlags(flagsKey(flagValues()));
