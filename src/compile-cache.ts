@@ -12,8 +12,10 @@
  *
  * Safe by construction: a module is compiled from the cache only when the SHA-256 of its text is the one the
  * cache was made from (V8 itself checks only the text's length), by the same Node.js (V8 rejects data of another
- * version or other flags, and the module is then compiled as usual). The cache sits in the package, written only
- * by the build, so it is trusted as the code beside it is; socklint never writes it at run time.
+ * version or other flags, and the module is then compiled as usual), and when its data's own SHA-256 matches (a
+ * release build of V8 does not check the data past its header: changed bytes made the process segfault). The
+ * cache sits in the package, written only by the build, so it is trusted as the code beside it is; socklint
+ * never writes it at run time.
  *
  * V8 rejects data made under other V8 flags, and a scan changes some as it runs (a smaller inlining budget, the
  * young generation's growth, `--expose-gc` before large reports): every change goes through `setV8Flag`, and the
@@ -21,8 +23,8 @@
  * later (the report formatters, a worker thread's) find theirs.
  *
  * SOCKLINT_COMPILE_CACHE: unset, the cache is used; `off`, it is not (what it saves, measured); `trace`, it is
- * used and each module compiled is listed on stderr with what the cache did for it (used, rejected by V8, absent); `train=FILE`, used by the build: the modules
- * compiled are added to FILE at exit.
+ * used and each module compiled is listed on stderr with what the cache did for it (used, rejected by V8,
+ * absent); `train=FILE`, used by the build: the modules compiled are added to FILE at exit.
  */
 import * as fs from 'node:fs';
 import Module = require('node:module');
