@@ -52,6 +52,12 @@ function main() {
   const clis = roots.map((r) => {
     const cli = path.resolve(r, 'dist/cli/main.js');
     if (!fs.existsSync(cli)) usage(`${cli}: not found (build that checkout first)`);
+    // a build's compile cache (src/compile-cache.ts) covers the modules below its folder: a node_modules that is a
+    // link to another checkout's resolves outside it, and those dependencies compile from their text (slower)
+    const modules = path.resolve(r, 'node_modules');
+    if (fs.existsSync(modules) && fs.realpathSync(modules) !== modules) {
+      process.stderr.write(`bench/ab.js: WARNING ${modules} is a link: its dependencies do not use ${r}'s compile cache, which biases the A/B against it; give it its own (npm ci, or cp -al of another's)\n`);
+    }
     return cli;
   });
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'socklint-ab-'));
