@@ -152,14 +152,17 @@ export function readCompileCache(file: string): CacheContents | undefined {
     fd = fs.openSync(file, 'r');
     const head = Buffer.alloc(MAGIC.length + 4);
     if (fs.readSync(fd, head, 0, head.length, 0) !== head.length || head.toString('latin1', 0, MAGIC.length) !== MAGIC) throw new Error('not a cache');
-    const text = Buffer.alloc(head.readUInt32LE(MAGIC.length));
+    const size = fs.fstatSync(fd).size;
+    const headerLength = head.readUInt32LE(MAGIC.length);
+    if (headerLength > size - head.length) throw new Error('cut');
+    const text = Buffer.alloc(headerLength);
     if (fs.readSync(fd, text, 0, text.length, head.length) !== text.length) throw new Error('cut');
     const start = head.length + text.length;
-    const size = fs.fstatSync(fd).size;
     const header = JSON.parse(text.toString('utf8')) as { node: string; entries: [string, string, number, number, string][] };
     const entries = new Map<string, Entry>();
     for (const [k, hash, offset, length, sum] of header.entries) {
-      if (start + offset + length > size) throw new Error('cut');
+      const fits = Number.isSafeInteger(offset) && Number.isSafeInteger(length) && offset >= 0 && length > 0 && start + offset + length <= size;
+      if (!fits || typeof k !== 'string' || typeof hash !== 'string' || typeof sum !== 'string') throw new Error('not a cache');
       entries.set(k, { hash, at: start + offset, length, sum });
     }
     return { fd, node: header.node, entries };

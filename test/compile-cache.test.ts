@@ -108,6 +108,7 @@ describe('compile cache', () => {
     ['cut inside its index', (b: Buffer) => b.subarray(0, 40)],
     ['not a cache file', (b: Buffer) => Buffer.alloc(b.length, 0xa5)],
     ['empty', () => Buffer.alloc(0)],
+    ['whose index claims 4 GiB', (b: Buffer) => { const c = Buffer.from(b); c.writeUInt32LE(0xffffffff, 'socklint compile cache 2\n'.length); return c; }],
   ])('a cache file %s is not used, and socklint works as without one', async (_, damage) => {
     const dir = packageCopy();
     const file = path.join(dir, 'dist/compile-cache.bin');
