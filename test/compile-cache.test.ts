@@ -3,7 +3,7 @@
  * every thread and under the V8 flags a scan sets as it runs, and a module whose text is not the one the cache
  * was made from, a cut or foreign cache file, or one of another Node.js, are compiled from their text.
  */
-import { execFile } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { COMPILE_CACHE_FILE as SOURCE_SIDE_FILE, readCompileCache, writeCompileCache } from '../src/compile-cache';
@@ -37,7 +37,7 @@ function packageCopy(): string {
 /** The copy's CLI run as runCli runs the built one, listing what the compile cache did. */
 function runNode(dir: string, args: string[]): Promise<RunResult> {
   return new Promise((resolve) => {
-    execFile(process.execPath, [path.join(dir, 'dist/cli/main.js'), ...args], { env: { ...process.env, NO_COLOR: '1', SOCKLINT_COMPILE_CACHE: 'trace' } }, (error, stdout, stderr) => {
+    execFile(process.execPath, [path.join(dir, 'dist/cli/main.js'), ...args], { env: { ...process.env, NO_COLOR: '1', SOCKLINT_COMPILE_CACHE: 'trace' }, timeout: 60000 }, (error, stdout, stderr) => {
       resolve({ code: error ? Number((error as { code?: unknown }).code ?? -1) : 0, stdout, stderr, ms: 0 });
     });
   });
@@ -143,6 +143,17 @@ describe('compile cache', () => {
     const compiled = traced(r.stderr);
     for (const m of damaged) expect(compiled).toContainEqual({ thread: 0, module: m, outcome: 'absent' });
     expect(compiled.filter((c) => !damaged.includes(c.module) && c.outcome !== 'used')).toEqual([]);
+  });
+
+  test('a FIFO in the cache file\'s place does not hold the start (nothing writes to it)', async () => {
+    const dir = packageCopy();
+    const file = path.join(dir, 'dist/compile-cache.bin');
+    fs.rmSync(file);
+    execFileSync('mkfifo', [file]);
+    const r = await runNode(dir, ['scan', path.join(REAL, 'small.tanp.ss'), '-f', 'json']);
+    expect(r.code).toBe(1);
+    expect(JSON.parse(r.stdout).summary.sockets).toBeGreaterThan(0);
+    expect(traced(r.stderr).filter((c) => c.outcome !== 'absent')).toEqual([]);
   });
 
   test('a cache made by another Node.js is not used', async () => {
