@@ -1,12 +1,13 @@
 /**
  * The last step of `npm run build`: makes dist/compile-cache.bin (src/compile-cache.ts) by running the built CLI
  * as users do — every report format, a file split across two threads, several files on worker threads, a config
- * with a waiver and a baseline, parse, capture's and the rules command's paths that read no host — each run
- * adding the modules it compiled, and the functions it called, to the cache.
+ * with a waiver and a baseline, a live scan and a capture of the build host (read-only), parse, the rules command
+ * — each run adding the modules it compiled, and the functions it called, to the cache.
  *
  *   node dist/build/train-compile-cache.js
  *
- * A run that fails fails the build: the CLI just built does not work.
+ * A run that fails fails the build: the CLI just built does not work (a live run may find no ss or /proc/net on
+ * the build host: exits 2 and 3 are taken; a crash, 4, is not).
  */
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -37,6 +38,10 @@ function train(): void {
     { argv: ['scan', plain, detailed, path.join(REAL, 'standard.tanpmioe.ss.gz'), '-j', '2', ...reports('fleet')], env: { SOCKLINT_PARALLEL_MIN_BYTES: '1' }, exits: [0, 1] },
     { argv: ['baseline', detailed, '-o', at('baseline.json')] },
     { argv: ['scan', detailed, '-c', at('config.yaml'), '--baseline', at('baseline.json'), ...reports('config')], exits: [0, 1] },
+    // this host, live (ss, and socklint's own /proc reader): read-only; a build host without them still builds
+    { argv: ['scan', '--fail-on', 'none', '-f', `json=${at('live.json')}`], exits: [0, 1, 2, 3] },
+    { argv: ['scan', '--proc', '--fail-on', 'none', '-f', `json=${at('proc.json')}`], exits: [0, 1, 2, 3] },
+    { argv: ['capture', '-o', `${at('captures')}/`], exits: [0, 2, 3] },
     { argv: ['parse', detailed] },
     { argv: ['parse', detailed, '--format', 'ndjson'] },
     { argv: ['rules', 'list'] },
