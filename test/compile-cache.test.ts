@@ -67,6 +67,14 @@ describe('compile cache', () => {
     expect(compiled.filter((c) => c.outcome !== 'used')).toEqual([]);
   });
 
+  test('a live scan of this host (socklint reading /proc): every module comes from the cache', async () => {
+    const r = await runCli(['scan', '--proc', '--fail-on', 'none', '-f', 'json'], { env: { SOCKLINT_COMPILE_CACHE: 'trace' } });
+    expect(r.code).toBe(0);
+    const compiled = traced(r.stderr);
+    expect(compiled.map((c) => c.module)).toEqual(expect.arrayContaining(['dist/snapshot/live.js', 'dist/snapshot/proc.js', 'dist/snapshot/capture.js']));
+    expect(compiled.filter((c) => c.outcome !== 'used')).toEqual([]);
+  });
+
   test('V8 flags given at launch (NODE_OPTIONS): the cache is left after the first module V8 rejects', async () => {
     const r = await runCli(['scan', path.join(REAL, 'small.tanp.ss'), '-f', 'json'], {
       env: { SOCKLINT_COMPILE_CACHE: 'trace', NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --max-old-space-size=3000`.trim() },
