@@ -595,7 +595,7 @@ export async function scanSplit(
   if (size === undefined) return undefined;
   const worker = startRunner(); // a worker thread boots while this one starts on the file
   youngGenerationGrows(false); // the worker's isolate costs memory: this thread's nursery stops growing
-  const seed = await planHead(input.path, size, input.flags);
+  const seed = planHead(input.path, size, input.flags);
   const head = collectorOf(input, opts);
   if (seed) Object.assign(head.meta, lowerKeys(seed.meta));
   const identity = head.resolveIdentity();
@@ -833,7 +833,7 @@ export async function runScan(opts: ScanOptions): Promise<ScanOutcome> {
 /** Whether several snapshots hold enough text for worker threads to pay for their start (threads.ts). */
 async function worthWorkers(inputs: readonly ScanInput[]): Promise<boolean> {
   const { inputBytes, parallelMinBytes } = await import('./threads');
-  return (await inputBytes(inputs)) >= parallelMinBytes();
+  return inputBytes(inputs) >= parallelMinBytes();
 }
 
 /**

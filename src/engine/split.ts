@@ -41,7 +41,7 @@ function startsRecord(c: number): boolean {
  * The parser state after the head of `file` (of `size` bytes) — which the second range starts from, but for
  * its lineNo (scanRange) — or undefined when the file should be scanned whole.
  */
-export async function planHead(file: string, size: number, flags?: string): Promise<ParserSeed | undefined> {
+export function planHead(file: string, size: number, flags?: string): ParserSeed | undefined {
   // (read synchronously: 32 KiB of a regular file, and fs.promises' first use loads ~7 ms of Node's modules on
   // the path to this thread's first row)
   let fd: number | undefined;

@@ -112,7 +112,7 @@ export function splittableSize(file: string, minBytes = parallelMinBytes()): num
 }
 
 /** Roughly how much text the inputs hold: file sizes, gzip files ×10, stdin and unreadable paths 0. */
-export async function inputBytes(inputs: readonly ScanInput[]): Promise<number> {
+export function inputBytes(inputs: readonly ScanInput[]): number {
   // (stat synchronously: a few microseconds each, where fs.promises' first use loads ~7 ms of Node's modules)
   let total = 0;
   for (const i of inputs) {
