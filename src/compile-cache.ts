@@ -88,8 +88,8 @@ const FLAG_NAMES = Object.keys(RUNTIME_FLAGS) as RuntimeFlag[];
 let shared: Int32Array | undefined;
 /** The slot after the flags' values: a count that is odd while a thread changes a flag (setV8Flag). */
 const CHANGES = FLAG_NAMES.length;
-/** The flag sets this thread went through (a training run saves a copy of each module for each). */
-const flagSetsSeen = new Set<string>(['']);
+/** The flag sets this thread went through, by flagsKey, with their values (a training run saves a copy of each module for each). */
+const flagSetsSeen = new Map<string, number[]>([['', FLAG_NAMES.map((name) => RUNTIME_FLAGS[name])]]);
 
 function flagValues(): Int32Array {
   if (shared === undefined) {
@@ -131,13 +131,12 @@ export function setV8Flag(name: RuntimeFlag, value: number | boolean | 'default'
   applyFlag(name, v);
   Atomics.store(values, FLAG_NAMES.indexOf(name), v);
   Atomics.add(values, CHANGES, 1);
-  flagSetsSeen.add(flagsKey(values));
+  flagSetsSeen.set(flagsKey(values), FLAG_NAMES.map((_, i) => values[i]!));
 }
 
-/** Sets V8's flags to a set flagsKey made (the flags it does not name back to their defaults). */
-function applyFlags(key: string): void {
-  const values = new Map(key === '' ? [] : key.split(' ').map((nv) => nv.split('=') as [string, string]));
-  for (const name of FLAG_NAMES) applyFlag(name, Number(values.get(name) ?? RUNTIME_FLAGS[name]));
+/** Sets V8's flags to `values` (one per FLAG_NAMES). */
+function applyFlags(values: readonly number[]): void {
+  FLAG_NAMES.forEach((name, i) => applyFlag(name, values[i]!));
 }
 
 // ---- the cache file
@@ -268,6 +267,9 @@ export function useCompileCache(v8Flags?: unknown): void {
   installed = true;
   // eslint-disable-next-line @typescript-eslint/no-var-requires
   const thread = mode === 'trace' ? (require('node:worker_threads') as typeof import('node:worker_threads')).threadId : 0;
+  const trace = (rel: string, outcome: 'used' | 'rejected' | 'absent'): void => {
+    if (mode === 'trace') fs.writeSync(2, `socklint: compile cache: thread ${thread} ${rel} ${outcome}\n`);
+  };
   const trainTo = mode.startsWith('train=') ? mode.slice('train='.length) : undefined;
   let contents: CacheContents | null | undefined; // read at the first module compiled (null: none)
   const trained: Trained[] = [];
@@ -291,7 +293,7 @@ export function useCompileCache(v8Flags?: unknown): void {
       if (entry !== undefined) hash ??= digest(content);
       const cachedData = entry !== undefined && entry.hash === hash ? entryData(contents!, entry) : undefined;
       if (cachedData === undefined && trainTo === undefined) {
-        if (mode === 'trace') fs.writeSync(2, `socklint: compile cache: thread ${thread} ${rel} absent\n`);
+        trace(rel, 'absent');
         return compile.call(this, content, filename, format);
       }
       const made = new vm.Script(ModuleInternal.wrap(text), {
@@ -310,7 +312,7 @@ export function useCompileCache(v8Flags?: unknown): void {
           if (contents?.fd !== undefined) fs.closeSync(contents.fd);
           contents = null;
         }
-        if (mode === 'trace') fs.writeSync(2, `socklint: compile cache: thread ${thread} ${rel} ${cachedData === undefined ? 'absent' : rejected ? 'rejected' : 'used'}\n`);
+        trace(rel, cachedData === undefined ? 'absent' : rejected ? 'rejected' : 'used');
         script = made;
       }
     }
@@ -328,8 +330,8 @@ export function useCompileCache(v8Flags?: unknown): void {
  */
 function saveTrained(file: string, trained: readonly Trained[], before: CacheContents | undefined): void {
   const entries = new Map(before?.entries ?? []);
-  for (const flags of flagSetsSeen) {
-    applyFlags(flags);
+  for (const [flags, values] of flagSetsSeen) {
+    applyFlags(values);
     for (const t of trained) {
       const k = key(t.rel, flags);
       const data = t.script.createCachedData();
@@ -337,6 +339,7 @@ function saveTrained(file: string, trained: readonly Trained[], before: CacheCon
       if (old === undefined || old.hash !== t.hash || old.length < data.length) entries.set(k, { hash: t.hash, at: 0, length: data.length, sum: '', data });
     }
   }
-  applyFlags(flagsKey(flagValues()));
+  const now = flagValues();
+  applyFlags(FLAG_NAMES.map((_, i) => now[i]!));
   writeCompileCache(file, { fd: before?.fd, node: process.version, entries });
 }

@@ -5,6 +5,11 @@
  */
 import { useCompileCache } from './compile-cache';
 
-// `socklint --version`, the one call scripts make in a loop (main.ts answers it first), loads four small
-// modules: reading the cache would cost more than it saves (~8 ms)
-if (!(process.argv.length === 3 && process.argv[2] === '--version')) useCompileCache();
+/** Whether the command line is `socklint --version` and nothing else: the one call scripts make in a loop. */
+export function versionOnly(argv: readonly string[] = process.argv): boolean {
+  return argv.length === 3 && argv[2] === '--version';
+}
+
+// `socklint --version` (main.ts answers it first) loads four small modules: reading the cache would cost more
+// than it saves (~8 ms)
+if (!versionOnly()) useCompileCache();

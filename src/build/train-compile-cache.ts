@@ -13,7 +13,7 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { COMPILE_CACHE_FILE } from '../compile-cache';
+import { COMPILE_CACHE_FILE, readCompileCache, writeCompileCache } from '../compile-cache';
 
 const ROOT = path.resolve(__dirname, '../..');
 const CLI = path.join(ROOT, 'dist/cli/main.js');
@@ -59,10 +59,11 @@ function train(): void {
         throw new Error(`socklint ${r.argv.join(' ')} ended with ${p.error?.message ?? `exit ${p.status ?? p.signal}`}: ${p.stderr.trim().split('\n')[0] ?? ''}`);
       }
     }
-    // renamed into place: a socklint running now keeps reading the file it opened (compile-cache.ts)
-    const temporary = `${COMPILE_CACHE_FILE}.${process.pid}.tmp`;
-    fs.copyFileSync(out, temporary);
-    fs.renameSync(temporary, COMPILE_CACHE_FILE);
+    // written whole and renamed into place: a socklint running now keeps reading the file it opened
+    const trained = readCompileCache(out);
+    if (trained === undefined) throw new Error(`the training runs left no compile cache in ${out}`);
+    writeCompileCache(COMPILE_CACHE_FILE, trained);
+    if (trained.fd !== undefined) fs.closeSync(trained.fd);
   } finally {
     fs.rmSync(tmp, { recursive: true, force: true });
   }

@@ -3,7 +3,7 @@
  * socklint's command line. The only place that prints diagnostics and picks exit codes
  * (README "Exit codes"). Command modules are loaded lazily to keep start-up fast.
  */
-import '../use-compile-cache'; // first: what follows is compiled with the compile cache
+import { versionOnly } from '../use-compile-cache'; // first: what follows is compiled with the compile cache
 import { ExitCode, UserError, didYouMean, type Diagnostic } from '../diagnostics';
 import { socklintVersion } from '../version';
 import { printDiagnostics, warn } from './stdout';
@@ -415,7 +415,7 @@ function stdoutFailed(e: NodeJS.ErrnoException): void {
   process.exit(ExitCode.usage);
 }
 
-if (require.main === module && process.argv.length === 3 && process.argv[2] === '--version') {
+if (require.main === module && versionOnly()) {
   // The one call scripts make in a loop: answered before yargs and the command modules load.
   process.stdout.on('error', stdoutFailed);
   process.stdout.write(`${socklintVersion()}\n`);
