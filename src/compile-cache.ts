@@ -76,7 +76,7 @@ const RUNTIME_FLAGS = {
   'semi-space-growth-factor': 2, // engine/threads.ts youngGenerationGrows
   'expose-gc': 0, // engine/memory.ts collectBeforeReport
 } as const;
-export type RuntimeFlag = keyof typeof RUNTIME_FLAGS;
+type RuntimeFlag = keyof typeof RUNTIME_FLAGS;
 const FLAG_NAMES = Object.keys(RUNTIME_FLAGS) as RuntimeFlag[];
 
 /**
