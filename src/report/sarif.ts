@@ -483,7 +483,61 @@ export function buildSarifLog(input: ScanReport, ctx: FormatContext): Sarif.Log 
  * of 100 × 10k snapshots: 2.9 → 1.8 MB, 10–14 → 5–6 ms to stringify).
  */
 export function formatSarif(report: ScanReport, ctx: FormatContext): string {
-  return `${JSON.stringify(buildSarifLog(report, ctx))}\n`;
+  return [...sarifChunks(report, ctx)].join('');
+}
+
+/** formatSarif's text in pieces: the log, its runs, a run, its results — each result stringified whole (compactJson). */
+export function* sarifChunks(report: ScanReport, ctx: FormatContext): Generator<string, void, undefined> {
+  yield* compactJson(buildSarifLog(report, ctx), 4);
+  yield '\n';
+}
+
+/**
+ * `JSON.stringify(value)` in pieces: arrays and plain objects down to `depth` levels are written element by
+ * element and member by member, what lies deeper as JSON.stringify writes it. Why: JSON.stringify gives a long
+ * text as a rope of parts, two bytes a character from the first one past U+00FF on (a rule description's `…`),
+ * which writing it must copy flat and encode; small texts, most of them of one-byte characters, are much cheaper
+ * to write: a 1.8 MB SARIF part of 100 × 10k snapshots (80 results) 17 → 7 ms from log to bytes (medians of 15,
+ * garbage collected before each). The text is JSON.stringify's: what it leaves out of an object is left out
+ * (undefined, a function, a symbol, a toJSON giving undefined), what it writes as null in an array is null.
+ */
+export function* compactJson(value: unknown, depth: number): Generator<string, void, undefined> {
+  const spread = (v: unknown): boolean => depth > 1 && (Array.isArray(v) || isPlainObject(v));
+  if (Array.isArray(value)) {
+    yield '[';
+    for (let i = 0; i < value.length; i++) {
+      const v: unknown = value[i];
+      if (i > 0) yield ',';
+      if (spread(v)) yield* compactJson(v, depth - 1);
+      else yield JSON.stringify(v) ?? 'null';
+    }
+    yield ']';
+    return;
+  }
+  if (!isPlainObject(value)) {
+    yield JSON.stringify(value) ?? 'null';
+    return;
+  }
+  let sep = '{';
+  for (const key of Object.keys(value)) {
+    const v = value[key];
+    if (spread(v)) {
+      yield `${sep}${JSON.stringify(key)}:`;
+      yield* compactJson(v, depth - 1);
+    } else {
+      const text = JSON.stringify(v);
+      if (text === undefined) continue;
+      yield `${sep}${JSON.stringify(key)}:${text}`;
+    }
+    sep = ',';
+  }
+  yield sep === '{' ? '{}' : '}';
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  if (value === null || typeof value !== 'object') return false;
+  const proto = Object.getPrototypeOf(value) as unknown;
+  return (proto === Object.prototype || proto === null) && typeof (value as { toJSON?: unknown }).toJSON !== 'function';
 }
 
 export const sarifFormatter: Formatter = {
@@ -491,4 +545,5 @@ export const sarifFormatter: Formatter = {
   description: 'SARIF 2.1.0 for GitHub code scanning (one run per host)',
   defaultFileName: 'socklint.sarif',
   format: formatSarif,
+  chunks: sarifChunks,
 };

@@ -3,7 +3,8 @@ import * as path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import type * as Sarif from 'sarif';
 import { formatters } from '../../src/report';
-import { FINGERPRINT_KEY, SARIF_MAX_RELATED_LOCATIONS, SARIF_MAX_RESULTS_PER_RUN, buildSarifLog, splitByHosts, tooManyRunsNotice } from '../../src/report/sarif';
+import fc from 'fast-check';
+import { FINGERPRINT_KEY, SARIF_MAX_RELATED_LOCATIONS, SARIF_MAX_RESULTS_PER_RUN, buildSarifLog, compactJson, splitByHosts, tooManyRunsNotice } from '../../src/report/sarif';
 import type { ScanReport } from '../../src/engine/types';
 import { CTX, HOSTILE_PROCESS, bigReport, sampleReport } from './fixtures';
 import { announceSkip, findMultitool, multitoolValidate, sarifValidator, tempDir } from './helpers';
@@ -28,6 +29,25 @@ describe('SARIF', () => {
     expect(text.endsWith('}\n')).toBe(true);
     expect(text.slice(0, -1)).not.toContain('\n');
     expect(text).toBe(`${JSON.stringify(JSON.parse(text))}\n`);
+  });
+
+  test('is written in pieces, a result each, whose text is the log\'s JSON.stringify', () => {
+    const report = bigReport(300);
+    const pieces = [...formatters.sarif.chunks!(report, CTX)];
+    const log = buildSarifLog(report, CTX);
+    expect(pieces.join('')).toBe(`${JSON.stringify(log)}\n`);
+    expect(pieces.length).toBeGreaterThan(log.runs.reduce((n, r) => n + (r.results?.length ?? 0), 0));
+  });
+
+  test('compactJson is JSON.stringify in pieces, for any value and depth', () => {
+    const odd = { at: new Date(0), gone: undefined, fn: () => 1, sym: Symbol('s'), list: [undefined, () => 1, Symbol('t'), 1], self: { toJSON: () => undefined } };
+    for (let depth = 0; depth < 5; depth++) expect([...compactJson(odd, depth)].join('')).toBe(JSON.stringify(odd));
+    fc.assert(fc.property(fc.jsonValue(), fc.integer({ min: 0, max: 6 }), (value, depth) => {
+      expect([...compactJson(value, depth)].join('')).toBe(JSON.stringify(value));
+    }), { numRuns: 500 });
+    fc.assert(fc.property(fc.anything({ withObjectString: true, withNullPrototype: true, withDate: true, withSparseArray: true }), fc.integer({ min: 0, max: 6 }), (value, depth) => {
+      expect([...compactJson(value, depth)].join('')).toBe(JSON.stringify(value) ?? 'null');
+    }), { numRuns: 500 });
   });
 
   test('one run per host, each its own code-scanning category', () => {
