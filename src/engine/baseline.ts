@@ -10,6 +10,7 @@ import { ExitCode, UserError } from '../diagnostics';
 import { readProblem } from '../read-problem';
 import type { Finding, ScanReport, SnapshotReport, Suppression, WaiverReport } from './types';
 import type { FindingFilter } from './scan';
+import type { FieldGroup } from '../snapshot/types';
 import { compareText } from '../compare';
 import { listed } from '../report/text';
 import { formerFingerprint } from './fingerprint';
@@ -718,8 +719,8 @@ export class BaselineFilter implements FindingFilter {
     return this.recorded.recorded(ruleId, host);
   }
   /** It asks fingerprints only: the same whether or not a snapshot's field groups are known. */
-  readsFields(): boolean {
-    return false;
+  fieldsRead(): FieldGroup[] {
+    return [];
   }
   suppress(f: Finding): Suppression | undefined {
     if (this.recorded.has(f.fingerprint)) return this.suppression;

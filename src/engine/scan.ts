@@ -41,10 +41,12 @@ export interface FindingFilter {
   /** Whether it may suppress findings of `ruleId` on `host` (false: none of them, whatever their sockets). */
   mayApply(ruleId: string, host: string): boolean;
   /**
-   * False when `suppress` never reads `fields`: it may then be asked as findings are found, before their
-   * snapshot's field groups are known, and on worker threads (runScan). Absent: it may read them.
+   * The field groups whose presence `suppress` may ask `fields` about (none: it never reads them). With it, the
+   * filter is asked as findings are found — on worker threads too (runScan) — with the groups known so far, and a
+   * snapshot where they were not yet those the whole snapshot has is scanned again (scanSnapshot). Absent: asked
+   * after the scan.
    */
-  readsFields?(): boolean;
+  fieldsRead?(): readonly FieldGroup[];
   /** What it has counted as it was asked (waivers matched...), as a copy of it on another thread hands it back. */
   usage?(): unknown;
   /** Adds what a copy of it on another thread counted (usage): report() then speaks for both. */
@@ -86,13 +88,20 @@ function setUsage(filters: readonly FindingFilter[], usage: readonly unknown[]):
   filters.forEach((f, i) => { if (usage[i] !== undefined) f.setUsage?.(usage[i]); });
 }
 
-function inStreamFilters(filters: readonly FindingFilter[], from: FiltersFrom): InStreamFilters {
-  return { from, add: (u) => addUsage(filters, u), usage: () => filterUsage(filters), set: (u) => setUsage(filters, u) };
+/** The field groups any of `filters` may ask a snapshot about (FindingFilter.fieldsRead). */
+function fieldsReadBy(filters: readonly FindingFilter[]): FieldGroup[] {
+  return [...new Set(filters.flatMap((f) => f.fieldsRead?.() ?? []))];
+}
+
+export function inStreamFilters(filters: readonly FindingFilter[], from: FiltersFrom): InStreamFilters {
+  return { from, fieldsRead: fieldsReadBy(filters), add: (u) => addUsage(filters, u), usage: () => filterUsage(filters), set: (u) => setUsage(filters, u) };
 }
 
 /** The filters of a scan asked as findings are found on every thread (runScan's inStream): what they counted, kept and added. */
 export interface InStreamFilters {
   from: FiltersFrom;
+  /** The field groups they may ask a snapshot about (FindingFilter.fieldsRead). */
+  fieldsRead: readonly FieldGroup[];
   /** Adds what copies of them on another thread counted. */
   add(usage: unknown[]): void;
   /** What they have counted so far, to put back with set(). */
@@ -205,6 +214,11 @@ export interface SnapshotResult {
   omitted: Omitted[];
   /** The field groups the snapshot carries (availableFields): waivers and baseline are asked with them. */
   fields: Set<FieldGroup>;
+  /**
+   * Findings were asked about as they were found (CollectorOptions.fieldsRead) with other groups of fieldsRead than
+   * `fields`: what they were told may not be what the snapshot gives (scanSnapshot scans it again).
+   */
+  askedOtherFields?: true;
 }
 
 /**
@@ -219,6 +233,11 @@ type CollectorOptions = Pick<ScanOptions, 'rules' | 'host' | 'labels'> & {
   suppress?: Suppress;
   /** The rules and hosts `suppress` may apply to (FindingFilter.mayApply): the others' findings are not asked. */
   mayApply?: (ruleId: string, host: string) => boolean;
+  /**
+   * The field groups `suppress` may ask about (FindingFilter.fieldsRead): the groups known as each finding is asked
+   * are noted, and the result says when they were not the snapshot's own (SnapshotResult.askedOtherFields).
+   */
+  fieldsRead?: readonly FieldGroup[];
 } & {
   /** The snapshot's flags as --ss-flags gave them (else its `# flags:` line, or its rows, tell the field groups). */
   flags?: string;
@@ -278,14 +297,33 @@ class SnapshotCollector {
   private suppressInStream(suppress: Suppress): EvaluatorContext['suppress'] {
     const flags = this.meta.flags ?? this.opts.flags;
     const promised = flags === undefined ? undefined : addFlagFields(parseFlags(flags), new Set<FieldGroup>());
-    if (promised === undefined) return (f) => suppress(f, this.shown);
+    const noted = (this.opts.fieldsRead?.length ?? 0) > 0;
+    let last: ReadonlySet<FieldGroup> | undefined; // the groups last noted (askedWith)
+    const asked = (f: Finding, fields: ReadonlySet<FieldGroup>): Suppression | undefined => {
+      if (noted && fields !== last) this.askedWith.push((last = fields));
+      return suppress(f, fields);
+    };
+    if (promised === undefined) return (f) => asked(f, this.shown);
     // both, made again only when the rows have shown more (a finding per socket would make a set each)
     let shown: ReadonlySet<FieldGroup> | undefined;
     let both: ReadonlySet<FieldGroup> = promised;
     return (f) => {
       if (shown !== this.shown) both = new Set([...promised, ...(shown = this.shown)]);
-      return suppress(f, both);
+      return asked(f, both);
     };
+  }
+
+  /** The field groups findings were asked about with (suppressInStream), when CollectorOptions.fieldsRead names some. */
+  private readonly askedWith: ReadonlySet<FieldGroup>[] = [];
+
+  /** The groups a following byte range's findings were asked about with (RangeResult.askedWith). */
+  askedAlso(sets: readonly FieldGroup[][]): void {
+    for (const g of sets) this.askedWith.push(new Set(g));
+  }
+
+  /** askedWith as it crosses threads. */
+  askedWithList(): FieldGroup[][] {
+    return this.askedWith.map((g) => [...g]);
   }
 
   /** The field groups the rows have shown so far (ParseSink.fields), while waivers are asked as findings are found. */
@@ -404,7 +442,9 @@ class SnapshotCollector {
       ...this.hostLevels(),
       ...(summary ? { summary } : {}),
     };
-    return { snapshot, findings: result.findings, notEvaluated: result.notEvaluated, omitted: result.omitted, fields };
+    const read = this.opts.fieldsRead ?? [];
+    const otherFields = this.askedWith.some((g) => read.some((k) => g.has(k) !== fields.has(k)));
+    return { snapshot, findings: result.findings, notEvaluated: result.notEvaluated, omitted: result.omitted, fields, ...(otherFields ? { askedOtherFields: true } : {}) };
   }
 }
 
@@ -431,6 +471,8 @@ export interface RangeResult {
   stats: Omit<ParseStats, 'fields'> & { fields: FieldGroup[] };
   /** What the range's filters counted (filterUsage), when it asked them as it found (RangeTask.suppress). */
   usage?: unknown[];
+  /** The field groups its findings were asked about with, of those the filters read (SnapshotCollector.askedWith). */
+  askedWith?: FieldGroup[][];
 }
 
 /**
@@ -522,7 +564,8 @@ export function shiftLines(r: RangeResult, linesBefore: number): void {
  */
 export async function scanRange(task: RangeTask, rules: RuleSelector, before?: Promise<FindingsListed>, filters?: readonly FindingFilter[]): Promise<RangeResult> {
   const asked = filters === undefined ? undefined : suppressorOf(filters);
-  const c = new SnapshotCollector(task.input.label, { rules, ...asked }, task.identity);
+  const fieldsRead = filters === undefined ? undefined : fieldsReadBy(filters);
+  const c = new SnapshotCollector(task.input.label, { rules, ...asked, ...(fieldsRead?.length ? { fieldsRead } : {}) }, task.identity);
   // The lines before the range are not counted here (60 MB of them cost the worker 40–80 ms): they are
   // numbered from a base the merge replaces by the count the first range's parser ends with.
   const seed = { ...task.seed, lineNo: RANGE_LINE_BASE };
@@ -543,7 +586,7 @@ export async function scanRange(task: RangeTask, rules: RuleSelector, before?: P
     unparsedLines: c.unparsedLines,
     ...(c.summary ? { summary: c.summary } : {}),
     stats: { ...stats, fields: [...stats.fields] },
-    ...(filters !== undefined ? { usage: filterUsage(filters) } : {}),
+    ...(filters !== undefined ? { usage: filterUsage(filters), askedWith: c.askedWithList() } : {}),
   };
 }
 
@@ -553,10 +596,27 @@ export interface SnapshotScanOptions extends CollectorOptions {
    * `suppress`, only when the worker can ask the same filters (`filters`, whose counts are added to them).
    */
   split?: { setup: RuleSetup; minBytes?: number; whileWaiting?: () => void; filters?: InStreamFilters };
+  /**
+   * The filters behind `suppress`, asked as findings are found with the field groups known so far (`fieldsRead`
+   * noted): a snapshot whose findings were asked with other groups of theirs than it turns out to have is scanned
+   * again, asked with its own, their counts first put back to what they were before it.
+   */
+  recheck?: InStreamFilters;
 }
 
 /** Scans one snapshot; a snapshot that cannot be read or holds no socket comes back as a Diagnostic. */
 export async function scanSnapshot(input: ScanInput, opts: SnapshotScanOptions): Promise<SnapshotResult | Diagnostic> {
+  const counted = opts.recheck?.usage();
+  const r = await scanAsked(input, opts);
+  if (opts.recheck === undefined || !('findings' in r) || r.askedOtherFields === undefined || opts.suppress === undefined) return r;
+  // (a where: on processes asked of findings before any row showed a process, a capture whose `# uid:` hides them)
+  opts.recheck.set(counted!);
+  const { suppress } = opts;
+  const fields = r.fields;
+  return scanWhole(input, { rules: opts.rules, host: opts.host, labels: opts.labels, mayApply: opts.mayApply, suppress: (f) => suppress(f, fields) });
+}
+
+async function scanAsked(input: ScanInput, opts: SnapshotScanOptions): Promise<SnapshotResult | Diagnostic> {
   const split = opts.split;
   // (a worker's range asks waivers and baseline as it finds only when it can make the same ones: split.filters)
   if (split && (opts.suppress === undefined || split.filters !== undefined) && !readOnce(input)) {
@@ -670,6 +730,7 @@ export async function scanSplit(
   // (this thread's filters counted its own range as they were asked; a file scanned whole after all has those
   // counts put back first: scanSnapshot)
   if (next.usage !== undefined) filters?.add(next.usage);
+  if (next.askedWith !== undefined) first.askedAlso(next.askedWith);
   const s2 = next.stats;
   return first.result({
     lines: stats.lines + s2.lines,
@@ -770,12 +831,15 @@ export async function runScan(opts: ScanOptions): Promise<ScanOutcome> {
   const suppress = asked?.suppress;
   // Findings are capped per rule and snapshot as they are found. Waivers and baseline are asked of each finding
   // before the cap, which then counts each kind apart (suppressed or not: those that will be waived do not crowd
-  // out those that fail), when none of them reads the snapshot's field groups — unknown until it is parsed — and
-  // worker threads can make the same ones (filtersFrom; they hand back what they counted). Otherwise they are
-  // asked after the scan, and a snapshot where a rule whose cap was reached may be waived is scanned again, on
-  // this thread, asking them as it finds with the field groups the first scan found; one that cannot be read
-  // twice (stdin, a live capture) is scanned that way from the start.
-  const inStream = asked !== undefined && opts.filtersFrom !== undefined && filters.every((f) => f.readsFields?.() === false);
+  // out those that fail), when each says which field groups it reads of the snapshot (fieldsRead) and worker
+  // threads can make the same ones (filtersFrom; they hand back what they counted). A `where:` reading a group is
+  // asked with the groups known so far (the capture's flags, the rows before): a snapshot that turns out to have
+  // other ones is scanned again (scanSnapshot's recheck) — rarely, where the first row of a `-p` capture has no
+  // process, or a capture's `# uid:` hides them. Otherwise they are asked after the scan, and a snapshot where a
+  // rule whose cap was reached may be waived is scanned again, on this thread, asking them as it finds with the
+  // field groups the first scan found; one that cannot be read twice (stdin, a live capture) is asked as it is
+  // read, with the groups known so far.
+  const inStream = asked !== undefined && opts.filtersFrom !== undefined && filters.every((f) => f.fieldsRead !== undefined);
   const scanOpts: ScanOptions & WithSuppressor = {
     ...opts, ...(asked ? { asked } : {}), ...(inStream ? { inStream: inStreamFilters(filters, opts.filtersFrom!) } : {}),
   };
@@ -861,9 +925,22 @@ interface WithSuppressor {
   inStream?: InStreamFilters;
 }
 
-/** What a scan of `input` asks as it finds (runScan): its filters, when all are asked so or it is read only once. */
-function askedWhileFound(input: ScanInput, opts: WithSuppressor): Pick<CollectorOptions, 'suppress' | 'mayApply'> {
-  return opts.asked !== undefined && (opts.inStream !== undefined || readOnce(input)) ? { suppress: opts.asked.suppress, mayApply: opts.asked.mayApply } : {};
+/**
+ * What a scan of `input` asks as it finds (runScan): its filters, when all are asked so or it is read only once;
+ * a file asked with field groups it turns out not to have is scanned again (scanSnapshot's recheck).
+ */
+function askedWhileFound(input: ScanInput, opts: WithSuppressor): AskedAsFound {
+  if (opts.asked === undefined || (opts.inStream === undefined && !readOnce(input))) return {};
+  if (opts.inStream === undefined || readOnce(input)) return { suppress: opts.asked.suppress, mayApply: opts.asked.mayApply };
+  return askedOfFile(opts.asked, opts.inStream);
+}
+
+type AskedAsFound = Pick<SnapshotScanOptions, 'suppress' | 'mayApply' | 'fieldsRead' | 'recheck'>;
+
+/** How a file's scan asks `asked` as it finds (on any thread), `stream` rechecking it when they read field groups. */
+export function askedOfFile(asked: Suppressor, stream: InStreamFilters): AskedAsFound {
+  const base = { suppress: asked.suppress, mayApply: asked.mayApply };
+  return stream.fieldsRead.length > 0 ? { ...base, fieldsRead: stream.fieldsRead, recheck: stream } : base;
 }
 
 async function scanInThread(opts: ScanOptions & WithSuppressor): Promise<(SnapshotResult | Diagnostic)[]> {

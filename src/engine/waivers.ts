@@ -276,9 +276,9 @@ export class WaiverFilter implements FindingFilter {
     return (all.named.get(host)?.length ?? 0) > 0 || all.other.some((w) => w.hostMatch(host));
   }
 
-  /** Whether a waiver's `where:` reads field groups (`requires`), which suppress then asks `fields` about. */
-  readsFields(): boolean {
-    return this.waivers.some((w) => w.spec.where !== undefined && (w.spec.requires?.length ?? 0) > 0);
+  /** The field groups the waivers' `where:` read (`requires`), which suppress asks `fields` about. */
+  fieldsRead(): FieldGroup[] {
+    return [...new Set(this.waivers.flatMap((w) => (w.spec.where !== undefined ? w.spec.requires ?? [] : [])))];
   }
 
   /** Each waiver's counts, in the config's order: matched, matched while expired, unchecked (1 or 0). */

@@ -9,7 +9,7 @@ import { ConfiguredRules, loadConfig } from './config';
 import { usePreloadedStreams } from '../read-limited';
 import type { FindingsListed } from './evaluate';
 import { OutOfMemoryError, RangeOutOfMemory, askBeforeSending } from './memory';
-import { claimNext, filterUsage, rangeHolds, scanRange, scanSnapshot, suppressorOf, type FiltersFrom, type FindingFilter, type QueueTask, type RangeTask, type WorkerTask } from './scan';
+import { askedOfFile, claimNext, filterUsage, inStreamFilters, rangeHolds, scanRange, scanSnapshot, suppressorOf, type FiltersFrom, type FindingFilter, type QueueTask, type RangeTask, type WorkerTask } from './scan';
 import { baselineFilter, scanFilters } from './filters';
 
 const task = workerData as WorkerTask;
@@ -29,11 +29,17 @@ function filtersFrom(from: FiltersFrom): FindingFilter[] {
 if (task.queue) void scanQueue(task.queue);
 else parentPort!.postMessage({ ready: true });
 
+/** The scan's filters asked as findings are found, as the main thread asks them of a file. */
+function askedAsFound(from: FiltersFrom): ReturnType<typeof askedOfFile> {
+  const mine = filtersFrom(from);
+  return askedOfFile(suppressorOf(mine)!, inStreamFilters(mine, from));
+}
+
 /** Scans the queue's files this thread takes, one result message each, then says it is done. */
 async function scanQueue(q: QueueTask): Promise<void> {
   const shared = { queue: q.queue, claim: new Int32Array(q.claim) };
   const current = q.current ? new Int32Array(q.current) : undefined;
-  const asked = task.suppress === undefined ? undefined : suppressorOf(filtersFrom(task.suppress));
+  const asked = task.suppress === undefined ? undefined : askedAsFound(task.suppress);
   for (let i = claimNext(shared); i !== undefined; i = claimNext(shared)) {
     if (current) Atomics.store(current, 0, i + 1); // read by the main thread if V8 stops this one
     try {

@@ -12,6 +12,7 @@ import { ConfiguredRules, loadConfig } from '../../src/engine/config';
 import type { FindingsListed } from '../../src/engine/evaluate';
 import { runScan, scanRange, scanSnapshot, scanSplit, suppressorOf, type FindingFilter, type RangeResult, type RangeRunner } from '../../src/engine/scan';
 import type { Finding, Suppression } from '../../src/engine/types';
+import type { FieldGroup } from '../../src/snapshot/types';
 
 const ROOT = path.resolve(__dirname, '../..');
 let dir: string;
@@ -34,7 +35,7 @@ const BASELINED: Suppression = { kind: 'baseline', reason: 'test baseline' };
 class TestFilter implements FindingFilter {
   asked = 0;
   matched = 0;
-  constructor(private readonly fields = false) {}
+  constructor(private readonly fields: FieldGroup[] = []) {}
   mayApply(ruleId: string): boolean {
     return ruleId !== 'send-queue-backlog';
   }
@@ -47,7 +48,7 @@ class TestFilter implements FindingFilter {
     return n === 0 ? WAIVED : BASELINED;
   }
   report() { return []; }
-  readsFields(): boolean { return this.fields; }
+  fieldsRead(): FieldGroup[] { return this.fields; }
   usage(): number[] { return [this.asked, this.matched]; }
   addUsage(u: unknown): void {
     const [asked, matched] = u as number[];
@@ -85,7 +86,7 @@ describe('a file split across two threads, its findings asked as they are found'
       };
     };
     const split = await scanSplit(input, { rules, ...suppressorOf([here]) }, 0, runner, undefined, {
-      from: { now: new Date().toISOString() }, add: (u) => here.addUsage(u[0]), usage: () => [here.usage()], set: (u) => here.setUsage(u[0]),
+      from: { now: new Date().toISOString() }, fieldsRead: [], add: (u) => here.addUsage(u[0]), usage: () => [here.usage()], set: (u) => here.setUsage(u[0]),
     });
     expect(split).toBeDefined();
     expect(suppressedAsked).toBe(true);
@@ -115,12 +116,12 @@ describe('a file split across two threads, its findings asked as they are found'
 });
 
 describe('runScan', () => {
-  const scan = async (filter: TestFilter, filtersFrom: boolean) => {
+  const scan = async (filter: FindingFilter, filtersFrom: boolean, from = file) => {
     // the snapshot's scans: each chooses its rules once (SnapshotCollector.startEvaluator)
     const rules = rulesWith(5);
     let reads = 0;
     const { report } = await runScan({
-      inputs: [{ path: file, label: file }], filters: [filter], version: 'test',
+      inputs: [{ path: from, label: from }], filters: [filter], version: 'test',
       rules: { rulesFor: (id) => { reads++; return rules.rulesFor(id); }, allRules: () => rules.allRules() },
       ...(filtersFrom ? { filtersFrom: { now: new Date().toISOString() } } : {}),
     });
@@ -137,7 +138,23 @@ describe('runScan', () => {
     expect(once.report.summary.omittedSuppressed).toBeGreaterThan(0);
   });
 
-  it('scans it again when a filter reads field groups (unknown until the snapshot is parsed)', async () => {
-    expect((await scan(new TestFilter(true), true)).reads).toBe(2);
+  it('reads it once when a filter reads field groups that the rows had shown when its findings were asked', async () => {
+    const once = await scan(new TestFilter(['processes']), true);
+    expect(once.reads).toBe(1);
+    expect(plain(once.report)).toEqual(plain((await scan(new TestFilter(['processes']), false)).report));
+  });
+
+  it('scans it again, the counts put back, when the groups its findings were asked with are not the snapshot\'s own', async () => {
+    // `# uid: 1000`: processes shown by the rows, but hidden from rules and waivers (a capture without root)
+    const hidden = path.join(dir, 'uid.ss');
+    fs.writeFileSync(hidden, `# uid: 1000\n${fs.readFileSync(file, 'utf8')}`);
+    const filter = new TestFilter(['processes']);
+    const again = await scan(filter, true, hidden);
+    expect(again.reads).toBe(2);
+    const apart = new TestFilter(['processes']);
+    expect(plain(again.report)).toEqual(plain((await scan(apart, false, hidden)).report));
+    expect(filter.usage()).toEqual(apart.usage()); // asked as often as the scan after the first one asks
+    // a group the snapshot never shows, and which no row told before a finding: read once
+    expect((await scan(new TestFilter(['tcpinfo']), true)).reads).toBe(1);
   });
 });
