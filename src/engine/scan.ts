@@ -565,7 +565,9 @@ export function shiftLines(r: RangeResult, linesBefore: number): void {
 export async function scanRange(task: RangeTask, rules: RuleSelector, before?: Promise<FindingsListed>, filters?: readonly FindingFilter[]): Promise<RangeResult> {
   const asked = filters === undefined ? undefined : suppressorOf(filters);
   const fieldsRead = filters === undefined ? undefined : fieldsReadBy(filters);
-  const c = new SnapshotCollector(task.input.label, { rules, ...asked, ...(fieldsRead?.length ? { fieldsRead } : {}) }, task.identity);
+  // (the file's flags, as its first range has them: what they promise is known to the filters from the start)
+  const flags = task.seed.flags ?? task.input.flags;
+  const c = new SnapshotCollector(task.input.label, { rules, ...asked, ...(fieldsRead?.length ? { fieldsRead } : {}), ...(flags !== undefined ? { flags } : {}) }, task.identity);
   // The lines before the range are not counted here (60 MB of them cost the worker 40–80 ms): they are
   // numbered from a base the merge replaces by the count the first range's parser ends with.
   const seed = { ...task.seed, lineNo: RANGE_LINE_BASE };

@@ -64,6 +64,34 @@ const rulesWith = (cap: number) => ConfiguredRules.load(loadConfig(undefined), [
 const plain = (x: unknown) => JSON.parse(JSON.stringify(x));
 
 describe('a file split across two threads, its findings asked as they are found', () => {
+  it('asks the second range\'s findings with the groups the file\'s flags promise, as the first range\'s: no second scan', async () => {
+    // `# flags: -tanp`, rows with processes, then (where the cut falls) sockets of no process with unread data
+    const flagged = path.join(dir, 'flagged.ss');
+    const owned = fs.readFileSync(file, 'utf8');
+    const unowned = Array.from({ length: 40000 }, (_, i) => `ESTAB      512    0    10.9.${(i >> 8) & 255}.${i & 255}:5000    10.8.0.1:${10000 + (i % 50000)}\n`).join('');
+    fs.writeFileSync(flagged, `# flags: -tanp\n${owned}${unowned}`);
+    const rules = rulesWith(3);
+    const here = new TestFilter(['processes']);
+    const there = new TestFilter(['processes']);
+    const runner = (): RangeRunner => {
+      let listed: (b: FindingsListed) => void = () => undefined;
+      const before = new Promise<FindingsListed>((resolve) => { listed = resolve; });
+      return { ready: Promise.resolve(), scan: (task) => scanRange(task, rules, before, [there]), followOn: (b) => listed(b), cancel() {} };
+    };
+    let cutAt = 0;
+    const split = await scanSplit({ path: flagged, label: flagged }, { rules, ...suppressorOf([here]), fieldsRead: ['processes'] }, 0, () => {
+      const r = runner();
+      return { ...r, scan: (task, admit) => { cutAt = task.range.start; return r.scan(task, admit); } };
+    }, undefined, {
+      from: { now: new Date().toISOString() }, fieldsRead: ['processes'], add: (u) => here.addUsage(u[0]), usage: () => [here.usage()], set: (u) => here.setUsage(u[0]),
+    });
+    expect(cutAt).toBeGreaterThan(Buffer.byteLength(`# flags: -tanp\n${owned}`)); // the second range holds only unowned sockets
+    expect(there.asked).toBeGreaterThan(0); // of findings on sockets of no process, before any row there showed one
+    expect(split && 'fields' in split && split.fields.has('processes')).toBe(true);
+    expect(split && 'askedOtherFields' in split ? split.askedOtherFields : undefined).toBeUndefined();
+  });
+
+
   it.each([3, 40, 1000])('gives the one-thread report, each kind capped apart across the ranges (cap %d)', async (cap) => {
     const rules = rulesWith(cap);
     const input = { path: file, label: file };
