@@ -59,6 +59,18 @@ it("a worker's waivers count as used, and its capped snapshots list the finding 
   }
 });
 
+it("a worker asks waivers whose where: reads processes as it finds, and counts them as used", async () => {
+  const cfg = path.join(dir, 'process-waivers.yaml');
+  const waivers = HOSTS.map((h) => `  - {rule: recv-queue-backlog, host: ${h}, where: {process.name: app}, reason: app on ${h}, expires: 2099-01-01}`);
+  fs.writeFileSync(cfg, `waivers:\n${waivers.join('\n')}\n`);
+  const r = await withLateStdin(['scan', '-', ...files(), '-j', '2', '-c', cfg, '--max-findings', '2', '--fail-on', 'warning', '--format', 'json']);
+  expect(r.code).toBe(1);
+  const report = jsonReport(r);
+  expect(report.waivers).toEqual([]);
+  expect(failing(report).map((f) => f.host).sort()).toEqual([...HOSTS, 'stdin', 'stdin'].sort());
+  for (const h of HOSTS) expect(report.omitted.find((o) => o.host === h)).toMatchObject({ count: 2, suppressed: { waiver: 2 } });
+});
+
 it("a worker's snapshots are asked of the baseline as they are found", async () => {
   const base = path.join(dir, 'base.json');
   expect((await runCli(['baseline', ...files(), '-o', base])).code).toBe(0);
@@ -84,4 +96,16 @@ it('a large file split across two threads gives the one-thread report against it
   expect(one.summary.findings).toBe(0);
   expect(one.summary.omittedSuppressed).toBeGreaterThan(0);
   expect(two).toEqual(one);
+  // and against waivers whose where: reads processes (asked as found on both threads): the one-thread report too
+  const cfg = path.join(dir, 'busy-waivers.yaml');
+  fs.writeFileSync(cfg, 'waivers:\n  - {rule: recv-queue-backlog, where: {process.name: nginx}, reason: nginx buffers, expires: 2099-01-01}\n'
+    + '  - {rule: send-queue-backlog, where: {not: {process.name: java}}, reason: only java, expires: 2020-01-01}\n');
+  const waived = async (jobs: string) => {
+    const r = await runCli(['scan', big, '-j', jobs, '-c', cfg, '--format', 'json'], { env: { SOCKLINT_PARALLEL_MIN_BYTES: '0' }, timeoutMs: 120000 });
+    return { ...jsonReport(r), startedAt: '', durationMs: 0 };
+  };
+  const w1 = await waived('1');
+  expect(w1.summary.suppressed).toBeGreaterThan(0);
+  expect(w1.waivers.find((w) => w.ruleId === 'send-queue-backlog')?.matchedWhileExpired).toBeGreaterThan(0);
+  expect(await waived('2')).toEqual(w1);
 }, 240000);
