@@ -296,20 +296,20 @@ class SnapshotCollector {
    */
   private suppressInStream(suppress: Suppress): EvaluatorContext['suppress'] {
     const flags = this.meta.flags ?? this.opts.flags;
-    const promised = flags === undefined ? undefined : addFlagFields(parseFlags(flags), new Set<FieldGroup>());
+    const promised = flags === undefined ? [] : addFlagFields(parseFlags(flags), new Set<FieldGroup>());
+    const hidden = processesHidden(this.meta); // (the metadata comes before the first socket)
     const noted = (this.opts.fieldsRead?.length ?? 0) > 0;
-    let last: ReadonlySet<FieldGroup> | undefined; // the groups last noted (askedWith)
-    const asked = (f: Finding, fields: ReadonlySet<FieldGroup>): Suppression | undefined => {
-      if (noted && fields !== last) this.askedWith.push((last = fields));
-      return suppress(f, fields);
-    };
-    if (promised === undefined) return (f) => asked(f, this.shown);
-    // both, made again only when the rows have shown more (a finding per socket would make a set each)
+    // the groups, made again only when the rows have shown more (a finding per socket would make a set each)
     let shown: ReadonlySet<FieldGroup> | undefined;
-    let both: ReadonlySet<FieldGroup> = promised;
+    let fields: ReadonlySet<FieldGroup> = new Set();
     return (f) => {
-      if (shown !== this.shown) both = new Set([...promised, ...(shown = this.shown)]);
-      return asked(f, both);
+      if (shown !== this.shown) {
+        const known = new Set([...promised, ...(shown = this.shown)]);
+        if (hidden) known.delete('processes');
+        fields = known;
+        if (noted) this.askedWith.push(known);
+      }
+      return suppress(f, fields);
     };
   }
 
@@ -458,8 +458,13 @@ class SnapshotCollector {
 export function availableFields(stats: Pick<ParseStats, 'fields' | 'headerFields' | 'sockets'>, meta: Record<string, string>): Set<FieldGroup> {
   const fields = new Set(stats.fields);
   if (stats.sockets === 0) for (const f of stats.headerFields) fields.add(f);
-  if (meta.uid !== undefined && meta.uid.trim() !== '0') fields.delete('processes');
+  if (processesHidden(meta)) fields.delete('processes');
   return fields;
+}
+
+/** Whether the capture was made without root (`# uid: N`, N ≠ 0): processes are then taken as absent (availableFields). */
+function processesHidden(meta: Record<string, string>): boolean {
+  return meta.uid !== undefined && meta.uid.trim() !== '0';
 }
 
 /** What scanning the second byte range of a split snapshot (on a worker thread) hands back. */
@@ -611,7 +616,7 @@ export async function scanSnapshot(input: ScanInput, opts: SnapshotScanOptions):
   const counted = opts.recheck?.usage();
   const r = await scanAsked(input, opts);
   if (opts.recheck === undefined || !('findings' in r) || r.askedOtherFields === undefined || opts.suppress === undefined) return r;
-  // (a where: on processes asked of findings before any row showed a process, a capture whose `# uid:` hides them)
+  // (a where: on processes asked of findings before any row showed a process)
   opts.recheck.set(counted!);
   const { suppress } = opts;
   const fields = r.fields;
@@ -836,8 +841,8 @@ export async function runScan(opts: ScanOptions): Promise<ScanOutcome> {
   // out those that fail), when each says which field groups it reads of the snapshot (fieldsRead) and worker
   // threads can make the same ones (filtersFrom; they hand back what they counted). A `where:` reading a group is
   // asked with the groups known so far (the capture's flags, the rows before): a snapshot that turns out to have
-  // other ones is scanned again (scanSnapshot's recheck) — rarely, where the first row of a `-p` capture has no
-  // process, or a capture's `# uid:` hides them. Otherwise they are asked after the scan, and a snapshot where a
+  // other ones is scanned again (scanSnapshot's recheck) — rarely: where a `-p` capture's findings come before
+  // any row shows a process. Otherwise they are asked after the scan, and a snapshot where a
   // rule whose cap was reached may be waived is scanned again, on this thread, asking them as it finds with the
   // field groups the first scan found; one that cannot be read twice (stdin, a live capture) is asked as it is
   // read, with the groups known so far.

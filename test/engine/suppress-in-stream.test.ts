@@ -173,16 +173,39 @@ describe('runScan', () => {
   });
 
   it('scans it again, the counts put back, when the groups its findings were asked with are not the snapshot\'s own', async () => {
-    // `# uid: 1000`: processes shown by the rows, but hidden from rules and waivers (a capture without root)
-    const hidden = path.join(dir, 'uid.ss');
-    fs.writeFileSync(hidden, `# uid: 1000\n${fs.readFileSync(file, 'utf8')}`);
+    // `ss -Htuanp` (no header, whose Process column would say -p; a Netid column: no row waits for a table's
+    // decision), its first rows sockets of no process with unread data: their findings are asked without processes
+    const late = path.join(dir, 'late-processes.ss');
+    const netid = path.join(dir, 'netid.ss');
+    execFileSync(process.execPath, [path.join(ROOT, 'bench/generate.js'), '--sockets', '12000', '--layout', 'tuanp', '--seed', '4', '--out', netid], { stdio: 'ignore' });
+    const [, ...rows] = fs.readFileSync(netid, 'utf8').split('\n');
+    const unowned = [1, 2, 3, 4, 5].map((i) => `tcp   ESTAB      512    0    10.9.0.${i}:5000    10.8.0.1:4000${i}`);
+    fs.writeFileSync(late, [...unowned, ...rows].join('\n'));
     const filter = new TestFilter(['processes']);
-    const again = await scan(filter, true, hidden);
+    const again = await scan(filter, true, late);
     expect(again.reads).toBe(2);
     const apart = new TestFilter(['processes']);
-    expect(plain(again.report)).toEqual(plain((await scan(apart, false, hidden)).report));
+    expect(plain(again.report)).toEqual(plain((await scan(apart, false, late)).report));
     expect(filter.usage()).toEqual(apart.usage()); // asked as often as the scan after the first one asks
     // a group the snapshot never shows, and which no row told before a finding: read once
     expect((await scan(new TestFilter(['tcpinfo']), true)).reads).toBe(1);
+  });
+
+  it('asks a capture made without root (`# uid:`) as it has processes: none, from its first finding on', async () => {
+    const hidden = path.join(dir, 'uid.ss');
+    fs.writeFileSync(hidden, `# uid: 1000\n${fs.readFileSync(file, 'utf8')}`);
+    const seen: boolean[] = [];
+    const filter = new TestFilter(['processes']);
+    const asking: FindingFilter = {
+      mayApply: (ruleId, host) => filter.mayApply(ruleId),
+      suppress: (f, fields) => { seen.push(fields?.has('processes') ?? true); return filter.suppress(f); },
+      report: () => [], fieldsRead: () => filter.fieldsRead(),
+      usage: () => filter.usage(), addUsage: (u) => filter.addUsage(u), setUsage: (u) => filter.setUsage(u),
+    };
+    const once = await scan(asking, true, hidden);
+    expect(once.reads).toBe(1);
+    expect(seen.length).toBeGreaterThan(0);
+    expect(seen.every((has) => !has)).toBe(true);
+    expect(plain(once.report)).toEqual(plain((await scan(new TestFilter(['processes']), false, hidden)).report));
   });
 });
