@@ -573,6 +573,7 @@ export async function scanRange(task: RangeTask, rules: RuleSelector, before?: P
   // (the file's flags, as its first range has them: what they promise is known to the filters from the start)
   const flags = task.seed.flags ?? task.input.flags;
   const c = new SnapshotCollector(task.input.label, { rules, ...asked, ...(fieldsRead?.length ? { fieldsRead } : {}), ...(flags !== undefined ? { flags } : {}) }, task.identity);
+  Object.assign(c.meta, lowerKeys(task.seed.meta)); // (its `# uid:` too: a capture without root is asked as one)
   // The lines before the range are not counted here (60 MB of them cost the worker 40–80 ms): they are
   // numbered from a base the merge replaces by the count the first range's parser ends with.
   const seed = { ...task.seed, lineNo: RANGE_LINE_BASE };

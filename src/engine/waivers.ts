@@ -308,6 +308,9 @@ export class WaiverFilter implements FindingFilter {
       w.matchedWhileExpired = u[3 * i + 1];
       w.unchecked = u[3 * i + 2] > 0;
     });
+    // the indexes' lists of waivers not yet counted unchecked (markUnchecked) are made again from these counts: a
+    // waiver put back to unchecked = false must be counted again when the snapshot is read anew
+    this.byRule.clear();
   }
 
   /** `fields`: the field groups of the finding's snapshot (scan.ts availableFields), which a `where` may need. */

@@ -92,6 +92,25 @@ describe('a file split across two threads, its findings asked as they are found'
   });
 
 
+  it('asks the second range of a capture made without root (`# uid:`) as having no processes, as the first: no second scan', async () => {
+    const hidden = path.join(dir, 'uid-split.ss');
+    fs.writeFileSync(hidden, `# uid: 1000\n${fs.readFileSync(file, 'utf8')}`);
+    const rules = rulesWith(3);
+    const here = new TestFilter(['processes']);
+    const there = new TestFilter(['processes']);
+    const runner = (): RangeRunner => {
+      let listed: (b: FindingsListed) => void = () => undefined;
+      const before = new Promise<FindingsListed>((resolve) => { listed = resolve; });
+      return { ready: Promise.resolve(), scan: (task) => scanRange(task, rules, before, [there]), followOn: (b) => listed(b), cancel() {} };
+    };
+    const split = await scanSplit({ path: hidden, label: hidden }, { rules, ...suppressorOf([here]), fieldsRead: ['processes'] }, 0, runner, undefined, {
+      from: { now: new Date().toISOString() }, fieldsRead: ['processes'], add: (u) => here.addUsage(u[0]), usage: () => [here.usage()], set: (u) => here.setUsage(u[0]),
+    });
+    expect(there.asked).toBeGreaterThan(0);
+    expect(split && 'fields' in split && split.fields.has('processes')).toBe(false);
+    expect(split && 'askedOtherFields' in split ? split.askedOtherFields : undefined).toBeUndefined();
+  });
+
   it.each([3, 40, 1000])('gives the one-thread report, each kind capped apart across the ranges (cap %d)', async (cap) => {
     const rules = rulesWith(cap);
     const input = { path: file, label: file };

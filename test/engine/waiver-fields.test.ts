@@ -78,3 +78,14 @@ it('an unused waiver whose where: was checked says nothing more (its findings ar
   const listed = w.report(snapshots);
   expect(listed.find((n) => n.reason === 'mysqld is fine here')).not.toHaveProperty('whereNotEvaluated');
 });
+
+it('counts put back (a snapshot asked about again) count a waiver unchecked again when it is', () => {
+  const w = waivers();
+  const before = w.usage();
+  expect(w.suppress(finding('dangerous-port-exposed', 3306), WITHOUT_P)).toBeUndefined();
+  w.setUsage(before);
+  expect(w.report(snapshots).map((n) => n.whereNotEvaluated)).toEqual([undefined, undefined, undefined]);
+  // the snapshot asked anew: unchecked again, as the first time
+  expect(w.suppress(finding('dangerous-port-exposed', 3306), WITHOUT_P)).toBeUndefined();
+  expect(w.report(snapshots).find((n) => n.reason === 'mysqld is fine here')?.whereNotEvaluated).toBe(true);
+});
