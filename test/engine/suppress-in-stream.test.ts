@@ -10,7 +10,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { ConfiguredRules, loadConfig } from '../../src/engine/config';
 import type { FindingsListed } from '../../src/engine/evaluate';
-import { runScan, scanRange, scanSnapshot, scanSplit, suppressorOf, type FindingFilter, type RangeResult, type RangeRunner } from '../../src/engine/scan';
+import { runScan, scanRange, scanSnapshot, scanSplit, suppressorOf, type FindingFilter, type RangeResult, type RangeRunner, type SnapshotResult } from '../../src/engine/scan';
 import type { Finding, Suppression } from '../../src/engine/types';
 import type { FieldGroup } from '../../src/snapshot/types';
 
@@ -64,51 +64,46 @@ const rulesWith = (cap: number) => ConfiguredRules.load(loadConfig(undefined), [
 const plain = (x: unknown) => JSON.parse(JSON.stringify(x));
 
 describe('a file split across two threads, its findings asked as they are found', () => {
+  /**
+   * `target` split in two in this process (the second range as a worker scans it), with filters reading processes on
+   * both threads: the result, the start of the second range, and the second range's filter.
+   */
+  async function splitAsking(target: string) {
+    const rules = rulesWith(3);
+    const here = new TestFilter(['processes']);
+    const there = new TestFilter(['processes']);
+    let cutAt = 0;
+    const runner = (): RangeRunner => {
+      let listed: (b: FindingsListed) => void = () => undefined;
+      const before = new Promise<FindingsListed>((resolve) => { listed = resolve; });
+      return { ready: Promise.resolve(), scan: (task) => { cutAt = task.range.start; return scanRange(task, rules, before, [there]); }, followOn: (b) => listed(b), cancel() {} };
+    };
+    const split = await scanSplit({ path: target, label: target }, { rules, ...suppressorOf([here]), fieldsRead: ['processes'] }, 0, runner, undefined, {
+      from: { now: new Date().toISOString() }, fieldsRead: ['processes'], add: (u) => here.addUsage(u[0]), usage: () => [here.usage()], set: (u) => here.setUsage(u[0]),
+    });
+    expect(there.asked).toBeGreaterThan(0);
+    return { split: split as SnapshotResult, cutAt };
+  }
+
   it('asks the second range\'s findings with the groups the file\'s flags promise, as the first range\'s: no second scan', async () => {
-    // `# flags: -tanp`, rows with processes, then (where the cut falls) sockets of no process with unread data
+    // `# flags: -tanp`, rows with processes, then (where the cut falls) sockets of no process with unread data:
+    // their findings are asked before any row of that range shows a process
     const flagged = path.join(dir, 'flagged.ss');
     const owned = fs.readFileSync(file, 'utf8');
     const unowned = Array.from({ length: 40000 }, (_, i) => `ESTAB      512    0    10.9.${(i >> 8) & 255}.${i & 255}:5000    10.8.0.1:${10000 + (i % 50000)}\n`).join('');
     fs.writeFileSync(flagged, `# flags: -tanp\n${owned}${unowned}`);
-    const rules = rulesWith(3);
-    const here = new TestFilter(['processes']);
-    const there = new TestFilter(['processes']);
-    const runner = (): RangeRunner => {
-      let listed: (b: FindingsListed) => void = () => undefined;
-      const before = new Promise<FindingsListed>((resolve) => { listed = resolve; });
-      return { ready: Promise.resolve(), scan: (task) => scanRange(task, rules, before, [there]), followOn: (b) => listed(b), cancel() {} };
-    };
-    let cutAt = 0;
-    const split = await scanSplit({ path: flagged, label: flagged }, { rules, ...suppressorOf([here]), fieldsRead: ['processes'] }, 0, () => {
-      const r = runner();
-      return { ...r, scan: (task, admit) => { cutAt = task.range.start; return r.scan(task, admit); } };
-    }, undefined, {
-      from: { now: new Date().toISOString() }, fieldsRead: ['processes'], add: (u) => here.addUsage(u[0]), usage: () => [here.usage()], set: (u) => here.setUsage(u[0]),
-    });
+    const { split, cutAt } = await splitAsking(flagged);
     expect(cutAt).toBeGreaterThan(Buffer.byteLength(`# flags: -tanp\n${owned}`)); // the second range holds only unowned sockets
-    expect(there.asked).toBeGreaterThan(0); // of findings on sockets of no process, before any row there showed one
-    expect(split && 'fields' in split && split.fields.has('processes')).toBe(true);
-    expect(split && 'askedOtherFields' in split ? split.askedOtherFields : undefined).toBeUndefined();
+    expect(split.fields.has('processes')).toBe(true);
+    expect(split.askedOtherFields).toBeUndefined();
   });
-
 
   it('asks the second range of a capture made without root (`# uid:`) as having no processes, as the first: no second scan', async () => {
     const hidden = path.join(dir, 'uid-split.ss');
     fs.writeFileSync(hidden, `# uid: 1000\n${fs.readFileSync(file, 'utf8')}`);
-    const rules = rulesWith(3);
-    const here = new TestFilter(['processes']);
-    const there = new TestFilter(['processes']);
-    const runner = (): RangeRunner => {
-      let listed: (b: FindingsListed) => void = () => undefined;
-      const before = new Promise<FindingsListed>((resolve) => { listed = resolve; });
-      return { ready: Promise.resolve(), scan: (task) => scanRange(task, rules, before, [there]), followOn: (b) => listed(b), cancel() {} };
-    };
-    const split = await scanSplit({ path: hidden, label: hidden }, { rules, ...suppressorOf([here]), fieldsRead: ['processes'] }, 0, runner, undefined, {
-      from: { now: new Date().toISOString() }, fieldsRead: ['processes'], add: (u) => here.addUsage(u[0]), usage: () => [here.usage()], set: (u) => here.setUsage(u[0]),
-    });
-    expect(there.asked).toBeGreaterThan(0);
-    expect(split && 'fields' in split && split.fields.has('processes')).toBe(false);
-    expect(split && 'askedOtherFields' in split ? split.askedOtherFields : undefined).toBeUndefined();
+    const { split } = await splitAsking(hidden);
+    expect(split.fields.has('processes')).toBe(false);
+    expect(split.askedOtherFields).toBeUndefined();
   });
 
   it.each([3, 40, 1000])('gives the one-thread report, each kind capped apart across the ranges (cap %d)', async (cap) => {
