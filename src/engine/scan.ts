@@ -570,10 +570,10 @@ export function shiftLines(r: RangeResult, linesBefore: number): void {
 export async function scanRange(task: RangeTask, rules: RuleSelector, before?: Promise<FindingsListed>, filters?: readonly FindingFilter[]): Promise<RangeResult> {
   const asked = filters === undefined ? undefined : suppressorOf(filters);
   const fieldsRead = filters === undefined ? undefined : fieldsReadBy(filters);
-  // (the file's flags, as its first range has them: what they promise is known to the filters from the start)
-  const flags = task.seed.flags ?? task.input.flags;
-  const c = new SnapshotCollector(task.input.label, { rules, ...asked, ...(fieldsRead?.length ? { fieldsRead } : {}), ...(flags !== undefined ? { flags } : {}) }, task.identity);
-  Object.assign(c.meta, lowerKeys(task.seed.meta)); // (its `# uid:` too: a capture without root is asked as one)
+  // made as the first range's collector is (scanSplit): the file's flags and head metadata (`# flags:`, `# uid:`)
+  // tell the filters from the start what they tell the first range's
+  const c = collectorOf(task.input, { rules, ...asked, ...(fieldsRead?.length ? { fieldsRead } : {}) }, task.identity);
+  Object.assign(c.meta, lowerKeys(task.seed.meta));
   // The lines before the range are not counted here (60 MB of them cost the worker 40–80 ms): they are
   // numbered from a base the merge replaces by the count the first range's parser ends with.
   const seed = { ...task.seed, lineNo: RANGE_LINE_BASE };
@@ -809,8 +809,9 @@ function lowerKeys(meta: Record<string, string>): Record<string, string> {
 }
 
 /** The collector of a whole snapshot, or of its first byte range. */
-function collectorOf(input: ScanInput, opts: CollectorOptions): SnapshotCollector {
-  return new SnapshotCollector(input.label, { ...opts, flags: input.flags });
+/** `follows`: the identity of the byte range before (SnapshotCollector). */
+function collectorOf(input: ScanInput, opts: CollectorOptions, follows?: SnapshotIdentity): SnapshotCollector {
+  return new SnapshotCollector(input.label, { ...opts, flags: input.flags }, follows);
 }
 
 async function scanWhole(input: ScanInput, opts: CollectorOptions): Promise<SnapshotResult | Diagnostic> {
@@ -938,9 +939,9 @@ interface WithSuppressor {
  * a file asked with field groups it turns out not to have is scanned again (scanSnapshot's recheck).
  */
 function askedWhileFound(input: ScanInput, opts: WithSuppressor): AskedAsFound {
-  if (opts.asked === undefined || (opts.inStream === undefined && !readOnce(input))) return {};
-  if (opts.inStream === undefined || readOnce(input)) return { suppress: opts.asked.suppress, mayApply: opts.asked.mayApply };
-  return askedOfFile(opts.asked, opts.inStream);
+  if (opts.asked === undefined) return {};
+  if (readOnce(input)) return { suppress: opts.asked.suppress, mayApply: opts.asked.mayApply };
+  return opts.inStream === undefined ? {} : askedOfFile(opts.asked, opts.inStream);
 }
 
 type AskedAsFound = Pick<SnapshotScanOptions, 'suppress' | 'mayApply' | 'fieldsRead' | 'recheck'>;
