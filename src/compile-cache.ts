@@ -150,10 +150,11 @@ export function readCompileCache(file: string): CacheContents | undefined {
   try {
     // (non-blocking: a FIFO put there would hold every start in open())
     fd = fs.openSync(file, fs.constants.O_RDONLY | fs.constants.O_NONBLOCK);
-    if (!fs.fstatSync(fd).isFile()) throw new Error('not a file');
+    const st = fs.fstatSync(fd);
+    if (!st.isFile()) throw new Error('not a file');
     const head = Buffer.alloc(MAGIC.length + 4);
     if (fs.readSync(fd, head, 0, head.length, 0) !== head.length || head.toString('latin1', 0, MAGIC.length) !== MAGIC) throw new Error('not a cache');
-    const size = fs.fstatSync(fd).size;
+    const size = st.size;
     const headerLength = head.readUInt32LE(MAGIC.length);
     if (headerLength > size - head.length) throw new Error('cut');
     const text = Buffer.alloc(headerLength);
