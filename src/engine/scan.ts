@@ -13,7 +13,7 @@ import { addFlagFields, emptyCapture, noSocketsProblem, notOneSnapshot, parseFla
 import { captureCoverage } from '../snapshot/coverage';
 import type { CompiledRule } from '../rules/types';
 import type { LimitedRead } from '../read-limited';
-import { suppressedCount, type Finding, type HostEntryReport, type Level, type NotEvaluated, type Omitted, type RuleMeta, type ScanReport, type SnapshotReport, type Suppression, type WaiverReport } from './types';
+import { suppressedCount, type Finding, type HostEntryReport, type Level, type NotEvaluated, type Omitted, type RuleMeta, type ScanReport, type SnapshotReport, type Suppression, type WaiverInForce, type WaiverReport } from './types';
 import { SnapshotEvaluator, type EvaluatorContext, type EvaluatorPartial, type FindingsListed } from './evaluate';
 
 export const MAX_UNPARSED_LISTED = 50;
@@ -38,6 +38,8 @@ export interface FindingFilter {
   suppress(f: Finding, fields?: ReadonlySet<FieldGroup>): Suppression | undefined;
   /** Waivers that need attention, knowing which rules were evaluated, and which not evaluated, on which snapshots. */
   report(snapshots: readonly SnapshotReport[], notEvaluated: readonly NotEvaluated[]): WaiverReport[];
+  /** Waivers in force for some host of `snapshots`, with what each waived (absent: it holds none). */
+  inForce?(snapshots: readonly SnapshotReport[]): WaiverInForce[];
   /** Whether it may suppress findings of `ruleId` on `host` (false: none of them, whatever their sockets). */
   mayApply(ruleId: string, host: string): boolean;
   /**
@@ -885,6 +887,7 @@ export async function runScan(opts: ScanOptions): Promise<ScanOutcome> {
     for (const o of r.omitted) omitted.push(o);
   });
   const waivers = filters.flatMap((f) => f.report(snapshots, notEvaluated));
+  const waiversInForce = filters.flatMap((f) => f.inForce?.(snapshots) ?? []);
   const hostEntries = opts.rules.hostEntries?.(snapshots) ?? [];
   const report: ScanReport = {
     tool: { name: 'socklint', version: opts.version, informationUri: 'https://github.com/socklint/socklint' },
@@ -896,6 +899,7 @@ export async function runScan(opts: ScanOptions): Promise<ScanOutcome> {
     notEvaluated,
     omitted,
     waivers,
+    ...(waiversInForce.length > 0 ? { waiversInForce } : {}),
     ...(hostEntries.length > 0 ? { hostEntries } : {}),
     snapshotErrors,
     summary: summarize(snapshots, findings, notEvaluated, omitted, snapshotErrors),

@@ -154,6 +154,29 @@ export interface WaiverReport {
 }
 
 /**
+ * A config waiver in force (not expired) for some host of the scan: what it waived, and until when. Every such
+ * waiver is listed, used or not (an unused one is also in `waivers`, as needing attention), so that a report says
+ * what a scan's results rest on and when each waiver lapses (Prometheus: socklint_waiver_expiry_timestamp_seconds).
+ */
+export interface WaiverInForce {
+  ruleId: string;
+  /** The waiver's `host:` glob, as written (absent: it applies to every host). */
+  host?: string;
+  reason: string;
+  /** Its last day (YYYY-MM-DD, UTC), as written: it waives through that whole day. */
+  expires: string;
+  owner?: string;
+  ticket?: string;
+  /** Where the waiver is written (config file:line). */
+  location?: Location;
+  /**
+   * The findings of this scan it waived: every one, those past the per-rule cap (--max-findings) too, on every
+   * thread; a finding an earlier waiver in the config waives is that one's.
+   */
+  waived: number;
+}
+
+/**
  * A `hosts:` entry of the config that matched none of the snapshots of a scan of several hosts: its overrides
  * applied nowhere (a host glob or label written wrong, or hosts no longer scanned).
  */
@@ -177,6 +200,8 @@ export interface ScanReport {
   notEvaluated: NotEvaluated[];
   omitted: Omitted[];
   waivers: WaiverReport[];
+  /** Config waivers in force for some host of the scan (absent when none). */
+  waiversInForce?: WaiverInForce[];
   /**
    * Config `hosts:` entries that need attention: unused ones, in a scan of more than one host (absent when none;
    * a scan of one host — a live scan — leaves a shared config's entries for other hosts alone).

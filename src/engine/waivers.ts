@@ -4,7 +4,7 @@
  * still waive (they are open now); one that matched nothing is listed as unused, so stale waivers do not pile up.
  */
 import type { FieldGroup, Location, SocketRecord } from '../snapshot/types';
-import type { Finding, NotEvaluated, SnapshotReport, Suppression, WaiverReport } from './types';
+import type { Finding, NotEvaluated, SnapshotReport, Suppression, WaiverInForce, WaiverReport } from './types';
 import type { FindingFilter } from './scan';
 import { formerFingerprint } from './fingerprint';
 import { globTester, literalGlob } from '../rules/glob';
@@ -52,9 +52,16 @@ interface WaiverState {
 
 /** A waiver is in force through the whole of its `expires` day (UTC). */
 export function isExpired(expires: string, now: Date): boolean {
-  const end = Date.parse(`${expires}T23:59:59.999Z`);
-  return Number.isNaN(end) || now.getTime() > end;
+  const end = waiverEnd(expires);
+  return Number.isNaN(end) || now.getTime() >= end;
 }
+
+/** When a waiver that `expires` (YYYY-MM-DD) stops waiving, in ms since the epoch: the start of the next day, UTC (NaN: no date). */
+export function waiverEnd(expires: string): number {
+  return Date.parse(`${expires}T00:00:00.000Z`) + DAY_MS;
+}
+
+const DAY_MS = 86_400_000;
 
 /**
  * A waiver's group value against a finding's: `null` is the group of sockets without the key (`process: null`,
@@ -373,15 +380,6 @@ export class WaiverFilter implements FindingFilter {
     for (const n of notEvaluated) add(notEvaluatedOn, n.ruleId, n.host);
     const hostsScanned = scanned.size;
     const ruleIds = [...new Set([...evaluatedOn.keys(), ...notEvaluatedOn.keys()])];
-    // whether some host of `hosts` is one the waiver covers
-    const coversAny = (w: WaiverState, hosts: ReadonlySet<string> | undefined): boolean => {
-      if (hosts === undefined) return false;
-      if (w.spec.host === undefined) return hosts.size > 0;
-      const name = literalGlob(w.spec.host);
-      if (name !== undefined) return hosts.has(name);
-      for (const h of hosts) if (w.hostMatch(h)) return true;
-      return false;
-    };
     const out: WaiverReport[] = [];
     for (const w of this.waivers) {
       if (!w.expired && w.matched > 0) continue;
@@ -398,13 +396,7 @@ export class WaiverFilter implements FindingFilter {
         else if (!w.expired) why = { ruleNotEvaluated: true };
       } else if (!w.expired && w.unchecked) why = { whereNotEvaluated: true };
       out.push({
-        ruleId: spec.rule,
-        ...(spec.host !== undefined ? { host: spec.host } : {}),
-        reason: spec.reason,
-        expires: spec.expires,
-        ...(spec.owner ? { owner: spec.owner } : {}),
-        ...(spec.ticket ? { ticket: spec.ticket } : {}),
-        ...(spec.location ? { location: spec.location } : {}),
+        ...waiverText(spec),
         status: w.expired ? 'expired' : 'unused',
         ...(w.expired ? { matchedWhileExpired: w.matchedWhileExpired } : {}),
         ...why,
@@ -412,6 +404,38 @@ export class WaiverFilter implements FindingFilter {
     }
     return out;
   }
+
+  /**
+   * The waivers in force (not expired) for some host of `snapshots`, in the config's order, with the findings each
+   * waived (a fleet's config holds waivers for hosts a scan of one does not cover: those are left out).
+   */
+  inForce(snapshots: readonly SnapshotReport[]): WaiverInForce[] {
+    const scanned = new Set(snapshots.map((s) => s.host));
+    return this.waivers.filter((w) => !w.expired && coversAny(w, scanned)).map((w) => ({ ...waiverText(w.spec), waived: w.matched }));
+  }
+}
+
+/** What reports say of a waiver, as the config writes it. */
+function waiverText(spec: WaiverSpec): Omit<WaiverInForce, 'waived'> {
+  return {
+    ruleId: spec.rule,
+    ...(spec.host !== undefined ? { host: spec.host } : {}),
+    reason: spec.reason,
+    expires: spec.expires,
+    ...(spec.owner ? { owner: spec.owner } : {}),
+    ...(spec.ticket ? { ticket: spec.ticket } : {}),
+    ...(spec.location ? { location: spec.location } : {}),
+  };
+}
+
+/** Whether some host of `hosts` is one the waiver covers. */
+function coversAny(w: WaiverState, hosts: ReadonlySet<string> | undefined): boolean {
+  if (hosts === undefined) return false;
+  if (w.spec.host === undefined) return hosts.size > 0;
+  const name = literalGlob(w.spec.host);
+  if (name !== undefined) return hosts.has(name);
+  for (const h of hosts) if (w.hostMatch(h)) return true;
+  return false;
 }
 
 /** A waiver's `host:` glob as a test of a host name (none: every host), as the filter and reports match it. */

@@ -14,7 +14,7 @@ import type { FormatContext, Formatter } from './types';
 export const REPORT_SCHEMA_ID = 'https://socklint.dev/schemas/report.schema.json';
 
 const TOP_LEVEL_ORDER: (keyof ScanReport)[] = [
-  'tool', 'startedAt', 'durationMs', 'summary', 'snapshots', 'snapshotErrors', 'rules', 'findings', 'notEvaluated', 'omitted', 'waivers', 'hostEntries',
+  'tool', 'startedAt', 'durationMs', 'summary', 'snapshots', 'snapshotErrors', 'rules', 'findings', 'notEvaluated', 'omitted', 'waivers', 'waiversInForce', 'hostEntries',
 ];
 
 /**

@@ -6,6 +6,7 @@
  * No sample timestamps: the textfile collector rejects them; the scan time is its own metric.
  */
 import { suppressedCount, type Level, type ScanReport, type SnapshotReport } from '../engine/types';
+import { waiverEnd } from '../engine/waivers';
 import { prepareReport } from './redact';
 import { groupBy } from './group';
 import { levelIn } from './levels';
@@ -114,6 +115,22 @@ export function formatPrometheus(input: ScanReport, ctx: FormatContext): string 
   const started = new Date(report.startedAt).getTime();
   const waiverCounts = { expired: 0, unused: 0 };
   for (const w of report.waivers) waiverCounts[w.status]++;
+  // one series per waiver in force, named by where it is written (its rule and host as written, owner and ticket
+  // when it has them, for alert routing); never summed (Series): two waivers' expiry times add up to nothing
+  const expiry: Metric['samples'] = [];
+  const waived: Metric['samples'] = [];
+  for (const w of report.waiversInForce ?? []) {
+    const labels: Labels = {
+      rule: w.ruleId,
+      ...(w.host !== undefined ? { host: w.host } : {}),
+      ...(w.location !== undefined ? { file: w.location.file, line: String(w.location.line) } : {}),
+      ...(w.owner !== undefined ? { owner: w.owner } : {}),
+      ...(w.ticket !== undefined ? { ticket: w.ticket } : {}),
+    };
+    const end = waiverEnd(w.expires);
+    if (!Number.isNaN(end)) expiry.push({ labels, value: end / 1000 });
+    waived.push({ labels, value: w.waived });
+  }
 
   const metrics: Metric[] = [
     {
@@ -149,6 +166,18 @@ export function formatPrometheus(input: ScanReport, ctx: FormatContext): string 
         { labels: { status: 'expired' }, value: waiverCounts.expired },
         { labels: { status: 'unused' }, value: waiverCounts.unused },
       ],
+    },
+    {
+      name: 'socklint_waiver_expiry_timestamp_seconds',
+      help: 'When each waiver in force stops waiving (Unix time: the start of the day after its expires date, UTC), by its rule, host, config file and line, owner and ticket. Alert on `socklint_waiver_expiry_timestamp_seconds - time() < 14 * 86400` to renew or remove waivers before they lapse.',
+      type: 'gauge',
+      samples: expiry,
+    },
+    {
+      name: 'socklint_waiver_findings_waived',
+      help: 'Findings each waiver in force waived in this scan (0: it matched nothing), labelled as socklint_waiver_expiry_timestamp_seconds.',
+      type: 'gauge',
+      samples: waived,
     },
     {
       name: 'socklint_scan_timestamp_seconds',

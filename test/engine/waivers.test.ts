@@ -190,3 +190,48 @@ describe('a waiver for the other kind of finding than its rule makes', () => {
     ]);
   });
 });
+
+describe('waivers in force (ScanReport.waiversInForce)', () => {
+  const now = new Date('2026-11-30T12:00:00Z');
+  const findings = sampleReport().findings;
+  const ruleId = findings[0].ruleId;
+  const host = findings[0].host;
+  const ofRule = findings.filter((f) => f.ruleId === ruleId).length;
+
+  it('lists every live waiver covering a scanned host, used or not, with the findings it waived; not expired ones nor other hosts\'', () => {
+    const filter = new WaiverFilter([
+      { rule: ruleId, reason: 'first', expires: '2026-11-30', owner: 'ops', ticket: 'OPS-1', location: { file: 'c.yaml', line: 2 } },
+      { rule: ruleId, reason: 'second, reached by nothing the first waives', expires: '2099-01-01' },
+      { rule: ruleId, reason: 'expired', expires: '2026-11-29' },
+      { rule: ruleId, host: 'no-such-host-*', reason: 'other hosts', expires: '2099-01-01' },
+      { rule: 'no-such-rule', host, reason: 'unused', expires: '2099-01-01' },
+    ], now);
+    for (const f of findings) filter.suppress(f);
+    expect(ofRule).toBeGreaterThan(0);
+    expect(filter.inForce([snap(host, [ruleId])])).toEqual([
+      { ruleId, reason: 'first', expires: '2026-11-30', owner: 'ops', ticket: 'OPS-1', location: { file: 'c.yaml', line: 2 }, waived: ofRule },
+      { ruleId, reason: 'second, reached by nothing the first waives', expires: '2099-01-01', waived: 0 },
+      { ruleId: 'no-such-rule', host, reason: 'unused', expires: '2099-01-01', waived: 0 },
+    ]);
+    // the day after its last day, the first has lapsed: the second waives what it waived
+    const later = new WaiverFilter([
+      { rule: ruleId, reason: 'first', expires: '2026-11-30' },
+      { rule: ruleId, reason: 'second', expires: '2099-01-01' },
+    ], new Date('2026-12-01T00:00:00Z'));
+    for (const f of findings) later.suppress(f);
+    expect(later.inForce([snap(host, [ruleId])]).map((w) => [w.reason, w.waived])).toEqual([['second', ofRule]]);
+  });
+
+  it('counts what copies on other threads waived (usage, addUsage)', () => {
+    const specs = [{ rule: ruleId, reason: 'r', expires: '2099-01-01' }];
+    const main = new WaiverFilter(specs, now);
+    const worker = new WaiverFilter(specs, now);
+    for (const f of findings) worker.suppress(f);
+    main.addUsage(worker.usage());
+    expect(main.inForce([snap(host, [])])[0].waived).toBe(ofRule);
+  });
+
+  it('lists none for a scan of no snapshot', () => {
+    expect(new WaiverFilter([{ rule: ruleId, reason: 'r', expires: '2099-01-01' }], now).inForce([])).toEqual([]);
+  });
+});

@@ -35,6 +35,18 @@ describe('JSON report', () => {
     expect(Object.keys(JSON.parse(outA).findings[0])).toEqual([...Object.keys(JSON.parse(outA).findings[0])].sort());
   });
 
+  test('waivers in force: after waivers, before hostEntries, valid against the schema; none is absent, not empty', () => {
+    const report = sampleReport();
+    report.waiversInForce = [{ ruleId: 'no-public-db', reason: 'firewalled', expires: '2026-12-10', location: { file: 'c.yaml', line: 3 }, waived: 1 }];
+    report.hostEntries = [{ match: { host: 'db-*' }, location: { file: 'c.yaml', line: 9 }, status: 'unused', hostsScanned: 4 }];
+    const doc = JSON.parse(formatters.json.format(report, CTX));
+    expect(Object.keys(doc).slice(-3)).toEqual(['waivers', 'waiversInForce', 'hostEntries']);
+    expect(validate(doc)).toBe(true);
+    expect(validate({ ...doc, waiversInForce: [] })).toBe(false);
+    expect(validate({ ...doc, waiversInForce: [{ ...doc.waiversInForce[0], waived: -1 }] })).toBe(false);
+    expect(formatters.json.format(report, CTX)).toBe(wholeText(report, CTX));
+  });
+
   test('output has no raw control characters (all escaped by JSON)', () => {
     expect(formatters.json.format(sampleReport(), CTX)).not.toMatch(/[\u0000-\u0009\u000b-\u001f]/);
   });
@@ -51,7 +63,7 @@ describe('JSON report', () => {
  * a replacer (fixed top level, then any other top-level key sorted; nested keys sorted).
  */
 function wholeText(input: ScanReport, ctx: FormatContext): string {
-  const top = ['tool', 'startedAt', 'durationMs', 'summary', 'snapshots', 'snapshotErrors', 'rules', 'findings', 'notEvaluated', 'omitted', 'waivers'];
+  const top = ['tool', 'startedAt', 'durationMs', 'summary', 'snapshots', 'snapshotErrors', 'rules', 'findings', 'notEvaluated', 'omitted', 'waivers', 'waiversInForce', 'hostEntries'];
   const report = prepareReport(input, ctx.redact);
   const text = JSON.stringify(report, (_key, value: unknown) => {
     if (!value || typeof value !== 'object' || Array.isArray(value)) return value;

@@ -119,3 +119,26 @@ describe('Prometheus: one host, two label sets, two levels of a rule', () => {
     expect(telnet(formatters.prometheus.format(report, CTX)).sort()).toEqual([['"note"', 5], ['"warning"', 2]]);
   });
 });
+
+describe('Prometheus: waivers in force', () => {
+  const report = sampleReport();
+  report.waiversInForce = [
+    { ruleId: 'no-public-db', reason: 'firewalled', expires: '2026-12-10', owner: 'team "db"', ticket: 'DB-7', location: { file: 'conf/socklint.yaml', line: 12 }, waived: 1 },
+    { ruleId: 'telnet-*', host: 'lab-*', reason: 'lab', expires: '2099-01-01', location: { file: 'conf/socklint.yaml', line: 20 }, waived: 0 },
+  ];
+  const samples = parse(formatters.prometheus.format(report, CTX));
+  const of = (name: string) => samples.filter((s) => s.name === name).map((s) => [s.labels, s.value]);
+
+  test('each one\'s expiry (the start of the day after its last day, UTC) and the findings it waived, by where it is written', () => {
+    const first = 'rule="no-public-db",file="conf/socklint.yaml",line="12",owner="team \\"db\\"",ticket="DB-7"';
+    const second = 'rule="telnet-*",host="lab-*",file="conf/socklint.yaml",line="20"';
+    expect(of('socklint_waiver_expiry_timestamp_seconds')).toEqual([[first, Date.parse('2026-12-11T00:00:00Z') / 1000], [second, Date.parse('2099-01-02T00:00:00Z') / 1000]]);
+    expect(of('socklint_waiver_findings_waived')).toEqual([[first, 1], [second, 0]]);
+  });
+
+  test('no such series without waivers in force', () => {
+    const text = formatters.prometheus.format(sampleReport(), CTX);
+    expect(text).not.toContain('socklint_waiver_expiry_timestamp_seconds');
+    expect(text).not.toContain('socklint_waiver_findings_waived');
+  });
+});

@@ -243,3 +243,24 @@ test('every group value reads back from the text as the value it is (YAML, after
     expect([shown, read.process]).toEqual([shown, process]);
   }), { numRuns: 1000 });
 });
+
+test('waivers whose last day is within 14 days are listed, soonest first, with the days left (UTC calendar days)', () => {
+  const report = sampleReport(); // CTX.now: 2026-11-25T18:31Z
+  const waiver = (reason: string, expires: string, line: number) => ({ ruleId: 'no-public-db', reason, expires, location: { file: 'c.yaml', line }, waived: line });
+  report.waiversInForce = [
+    waiver('two weeks away', '2026-12-09', 1), // 14 days left: not yet
+    waiver('next week', '2026-12-02', 2),
+    waiver('today', '2026-11-25', 3),
+    waiver('last one listed', '2026-12-08', 4),
+    waiver('far', '2099-01-01', 5),
+  ];
+  const out = formatters.text.format(report, { ...CTX, color: false });
+  const section = out.slice(out.indexOf('Waivers expiring within 14 days'));
+  expect(section.split('\n').slice(0, 4)).toEqual([
+    'Waivers expiring within 14 days (3)',
+    '  c.yaml:3  no-public-db: last day 2026-11-25 (today), waived 3 findings — today',
+    '  c.yaml:2  no-public-db: last day 2026-12-02 (in 7 days), waived 2 findings — next week',
+    '  c.yaml:4  no-public-db: last day 2026-12-08 (in 13 days), waived 4 findings — last one listed',
+  ]);
+  expect(formatters.text.format(sampleReport(), { ...CTX, color: false })).not.toContain('Waivers expiring');
+});

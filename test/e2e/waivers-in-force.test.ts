@@ -1,0 +1,94 @@
+/**
+ * Waivers in force, as the built CLI reports them: JSON `waiversInForce` (what each waived, past the cap too, the
+ * same on one thread, on worker threads and with one snapshot split across two), Prometheus' expiry and waived
+ * series, and the text report's list of those whose last day is near.
+ */
+import { execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { ROOT, jsonReport, runCli, tmpDir } from './cli';
+
+const RULE = 'recv-queue-backlog';
+const DAY = 86_400_000;
+/** The UTC date `days` from today, as a waiver's `expires:` is written. */
+const inDays = (days: number) => new Date(Date.now() + days * DAY).toISOString().slice(0, 10);
+
+let dir: string;
+let files: string[];
+let config: string;
+/** The rule's findings in each file, every one listed (no waiver, no cap). */
+let found: number[];
+const soon = inDays(3);
+
+beforeAll(async () => {
+  dir = tmpDir();
+  files = [7, 8].map((seed) => {
+    const file = path.join(dir, `host-${seed}.ss`);
+    execFileSync(process.execPath, [path.join(ROOT, 'bench/generate.js'), '--sockets', '12000', '--layout', 'tanp', '--seed', String(seed), '--out', file], { stdio: 'ignore' });
+    return file;
+  });
+  config = path.join(dir, 'socklint.yaml');
+  fs.writeFileSync(config, [
+    'waivers:',
+    `  - rule: ${RULE}`,
+    '    reason: backlogs accepted until the upgrade',
+    '    owner: team-queue',
+    '    ticket: Q-12',
+    `    expires: ${soon}`,
+    `  - rule: ${RULE}`,
+    '    reason: for other hosts',
+    '    host: no-such-host-*',
+    '    expires: 2099-01-01',
+    `  - rule: ${RULE}`,
+    '    reason: reached by nothing the first waives',
+    '    expires: 2099-01-01',
+    '  - rule: dangerous-port-exposed',
+    '    reason: expired',
+    '    expires: 2020-01-01',
+    '',
+  ].join('\n'));
+  const all = jsonReport(await runCli(['scan', ...files, '--format', 'json', '--max-findings', '100000', '--fail-on', 'none', '-j', '1']));
+  found = files.map((f) => all.findings.filter((x) => x.ruleId === RULE && x.location.file === f).length);
+  expect(Math.min(...found)).toBeGreaterThan(10);
+});
+afterAll(() => { fs.rmSync(dir, { recursive: true, force: true }); });
+
+const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
+
+async function scan(snapshots: string[], jobs: number, env: NodeJS.ProcessEnv = {}, format = 'json') {
+  const r = await runCli(['scan', ...snapshots, '-c', config, '--max-findings', '3', '-j', String(jobs), '--format', format, '--fail-on', 'none'], { env });
+  expect([r.code, r.stderr]).toEqual([0, '']);
+  return r;
+}
+
+/** The waivers in force of a JSON report: reason and findings waived. */
+const inForce = (r: Awaited<ReturnType<typeof scan>>) => jsonReport(r).waiversInForce?.map((w) => [w.reason, w.waived]);
+
+it('lists the live waivers for the hosts scanned, with every finding each waived, on one thread and on several', async () => {
+  const one = jsonReport(await scan(files, 1));
+  expect(one.waiversInForce).toEqual([
+    { ruleId: RULE, reason: 'backlogs accepted until the upgrade', owner: 'team-queue', ticket: 'Q-12', expires: soon, location: { file: config, line: 2 }, waived: sum(found) },
+    { ruleId: RULE, reason: 'reached by nothing the first waives', expires: '2099-01-01', location: { file: config, line: 11 }, waived: 0 },
+  ]);
+  expect(one.summary.suppressed + (one.summary.omittedSuppressed ?? 0)).toBe(sum(found));
+  expect(inForce(await scan(files, 2, { SOCKLINT_PARALLEL_MIN_BYTES: '0' }))).toEqual(inForce(await scan(files, 1)));
+});
+
+it('counts a snapshot split across two threads once', async () => {
+  expect(inForce(await scan([files[0]], 2, { SOCKLINT_PARALLEL_MIN_BYTES: String(256 * 1024) }))).toEqual([
+    ['backlogs accepted until the upgrade', found[0]],
+    ['reached by nothing the first waives', 0],
+  ]);
+});
+
+it('Prometheus: each one\'s expiry and findings waived; text: the one whose last day is near', async () => {
+  const prom = (await scan(files, 1, {}, 'prometheus')).stdout;
+  const labels = `rule="${RULE}",file="${config}",line="2",owner="team-queue",ticket="Q-12"`;
+  expect(prom).toContain(`socklint_waiver_expiry_timestamp_seconds{${labels}} ${Date.parse(`${soon}T00:00:00Z`) / 1000 + 86400}\n`);
+  expect(prom).toContain(`socklint_waiver_findings_waived{${labels}} ${sum(found)}\n`);
+  expect(prom).toContain(`socklint_waiver_findings_waived{rule="${RULE}",file="${config}",line="11"} 0\n`);
+  expect(prom).not.toContain('reason');
+  const text = (await scan(files, 1, {}, 'text')).stdout;
+  // (a scan that starts a moment before midnight UTC and ends after it sees a day less)
+  expect(text).toMatch(new RegExp(`Waivers expiring within 14 days \\(1\\)\\n  .*socklint\\.yaml:2  ${RULE}: last day ${soon} \\(in [23] days\\), waived ${String(sum(found)).replace(/\B(?=(\d{3})+$)/g, ',')} findings — backlogs accepted until the upgrade\\n`));
+});
