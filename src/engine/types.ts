@@ -115,16 +115,21 @@ export interface SnapshotReport {
   summary?: SsSummary;
 }
 
-export interface WaiverReport {
+/** A config waiver as reports name it: as the config writes it. */
+export interface WaiverText {
   ruleId: string;
   /** The waiver's `host:` glob, as written (absent: it applies to every host). */
   host?: string;
   reason: string;
+  /** Its last day (YYYY-MM-DD, UTC), as written: it waives through that whole day. */
   expires: string;
   owner?: string;
   ticket?: string;
   /** Where the waiver is written (config file:line). */
   location?: Location;
+}
+
+export interface WaiverReport extends WaiverText {
   status: 'expired' | 'unused';
   /**
    * An expired waiver (present on each, 0 included): the findings of this scan it matches that no waiver in force
@@ -158,17 +163,7 @@ export interface WaiverReport {
  * waiver is listed, used or not (an unused one is also in `waivers`, as needing attention), so that a report says
  * what a scan's results rest on and when each waiver lapses (Prometheus: socklint_waiver_expiry_timestamp_seconds).
  */
-export interface WaiverInForce {
-  ruleId: string;
-  /** The waiver's `host:` glob, as written (absent: it applies to every host). */
-  host?: string;
-  reason: string;
-  /** Its last day (YYYY-MM-DD, UTC), as written: it waives through that whole day. */
-  expires: string;
-  owner?: string;
-  ticket?: string;
-  /** Where the waiver is written (config file:line). */
-  location?: Location;
+export interface WaiverInForce extends WaiverText {
   /**
    * The findings of this scan it waived: every one, those past the per-rule cap (--max-findings) too, on every
    * thread; a finding an earlier waiver in the config waives is that one's.

@@ -4,7 +4,7 @@
  * still waive (they are open now); one that matched nothing is listed as unused, so stale waivers do not pile up.
  */
 import type { FieldGroup, Location, SocketRecord } from '../snapshot/types';
-import type { Finding, NotEvaluated, SnapshotReport, Suppression, WaiverInForce, WaiverReport } from './types';
+import type { Finding, NotEvaluated, SnapshotReport, Suppression, WaiverInForce, WaiverReport, WaiverText } from './types';
 import type { FindingFilter } from './scan';
 import { formerFingerprint } from './fingerprint';
 import { globTester, literalGlob } from '../rules/glob';
@@ -416,7 +416,7 @@ export class WaiverFilter implements FindingFilter {
 }
 
 /** What reports say of a waiver, as the config writes it. */
-function waiverText(spec: WaiverSpec): Omit<WaiverInForce, 'waived'> {
+function waiverText(spec: WaiverSpec): WaiverText {
   return {
     ruleId: spec.rule,
     ...(spec.host !== undefined ? { host: spec.host } : {}),
