@@ -4,10 +4,10 @@
  * rules not evaluated, unparsed lines and a summary line. Everything that came from a snapshot or a config is
  * escaped, so a process name cannot move the cursor or change colours.
  */
-import { type Finding, type Level, type NotEvaluated, type RuleMeta, type ScanReport, type WaiverInForce } from '../engine/types';
+import { type Finding, type Level, type NotEvaluated, type RuleMeta, type ScanReport } from '../engine/types';
 import type { SsSummary } from '../snapshot/types';
 import { describeSocket } from '../snapshot/describe';
-import { waiverCause, waiverEnd } from '../engine/waivers';
+import { EXPIRY_NOTICE_DAYS, lapsingSoon, waiverCause } from '../engine/waivers';
 import { yamlFlow, groupBy } from './group';
 import { displayFile } from './paths';
 import { escapeTerminal } from './sanitize';
@@ -139,23 +139,6 @@ function renderFinding(f: Finding, paint: Paint, showHost: boolean, lines: strin
   }
 }
 
-/** How many days ahead the text report lists waivers about to expire. */
-export const EXPIRY_NOTICE_DAYS = 14;
-
-/**
- * The waivers in force whose last day (UTC) is within EXPIRY_NOTICE_DAYS of `now`, soonest first, with the whole
- * days left before it (0: today is its last day).
- */
-function lapsingSoon(report: ScanReport, now: Date): { w: WaiverInForce; daysLeft: number }[] {
-  const today = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate());
-  const out: { w: WaiverInForce; daysLeft: number }[] = [];
-  for (const w of report.waiversInForce ?? []) {
-    const daysLeft = Math.round((waiverEnd(w.expires) - today) / 86_400_000) - 1;
-    if (daysLeft >= 0 && daysLeft < EXPIRY_NOTICE_DAYS) out.push({ w, daysLeft });
-  }
-  return out.sort((a, b) => a.daysLeft - b.daysLeft);
-}
-
 export function formatText(input: ScanReport, ctx: FormatContext): string {
   const report = prepareReport(input, ctx.redact);
   const paint = painter(ctx.color);
@@ -261,7 +244,7 @@ export function formatText(input: ScanReport, ctx: FormatContext): string {
     }
   }
 
-  const lapsing = lapsingSoon(report, ctx.now ?? new Date(report.startedAt));
+  const lapsing = lapsingSoon(report.waiversInForce, ctx.now ?? new Date(report.startedAt));
   if (lapsing.length > 0) {
     lines.push('');
     lines.push(paint('1', `Waivers expiring within ${EXPIRY_NOTICE_DAYS} days (${num(lapsing.length)})`));

@@ -1,7 +1,7 @@
 /**
  * Waivers in force, as the built CLI reports them: JSON `waiversInForce` (what each waived, past the cap too, the
  * same on one thread, on worker threads and with one snapshot split across two), Prometheus' expiry and waived
- * series, and the text report's list of those whose last day is near.
+ * series, and SARIF's and the text report's word on those whose last day is near.
  */
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -81,13 +81,16 @@ it('counts a snapshot split across two threads once', async () => {
   ]);
 });
 
-it('Prometheus: each one\'s expiry and findings waived; text: the one whose last day is near', async () => {
+it('Prometheus: each one\'s expiry and findings waived; SARIF and text: the one whose last day is near', async () => {
   const prom = (await scan(files, 1, {}, 'prometheus')).stdout;
   const labels = `rule="${RULE}",file="${config}",line="2",owner="team-queue",ticket="Q-12"`;
   expect(prom).toContain(`socklint_waiver_expiry_timestamp_seconds{${labels}} ${Date.parse(`${soon}T00:00:00Z`) / 1000 + 86400}\n`);
   expect(prom).toContain(`socklint_waiver_findings_waived{${labels}} ${sum(found)}\n`);
   expect(prom).toContain(`socklint_waiver_findings_waived{rule="${RULE}",file="${config}",line="11"} 0\n`);
   expect(prom).not.toContain('reason');
+  const log = JSON.parse((await scan(files, 1, {}, 'sarif')).stdout) as { runs: { invocations: { toolConfigurationNotifications?: { descriptor: { id: string }; properties?: unknown }[] }[] }[] };
+  const notes = log.runs.map((r) => (r.invocations[0].toolConfigurationNotifications ?? []).filter((n) => n.descriptor.id === 'waiver-expiring').map((n) => n.properties));
+  expect(notes).toEqual(files.map(() => [{ expires: soon, waived: sum(found) }]));
   const text = (await scan(files, 1, {}, 'text')).stdout;
   // (a scan that starts a moment before midnight UTC and ends after it sees a day less)
   expect(text).toMatch(new RegExp(`Waivers expiring within 14 days \\(1\\)\\n  .*socklint\\.yaml:2  ${RULE}: last day ${soon} \\(in [23] days\\), waived ${String(sum(found)).replace(/\B(?=(\d{3})+$)/g, ',')} findings — backlogs accepted until the upgrade\\n`));

@@ -288,6 +288,31 @@ describe('SARIF', () => {
     expect(validate(log).valid).toBe(true);
   });
 
+  test('a waiver in force whose last day is within 14 days is a note in the runs of the hosts it covers', () => {
+    const report = sampleReport(); // CTX.now: 2026-11-25T18:31Z
+    report.waiversInForce = [
+      { ruleId: 'no-public-db', host: 'db-*', reason: 'db firewall\u001b[2J', expires: '2026-11-27', location: { file: 'c.yaml', line: 4 }, waived: 3 },
+      { ruleId: 'telnet-listening', reason: 'every host, far', expires: '2099-01-01', waived: 0 },
+      { ruleId: 'telnet-listening', reason: 'every host, today', expires: '2026-11-25', waived: 1 },
+    ];
+    const log = sarif(report);
+    const expiring = log.runs.map((r) => [r.properties!.host, (r.invocations![0].toolConfigurationNotifications ?? []).filter((n) => n.descriptor!.id === 'waiver-expiring')]);
+    expect(expiring.map(([host, ns]) => [host, (ns as Sarif.Notification[]).map((n) => n.message.text)])).toEqual([
+      ['web-1.example.com', ['The waiver for telnet-listening expires after 2026-11-25 (today is its last day; it waived 1 finding of this scan, reported again once it lapses): every host, today']],
+      ['db-1', [
+        'The waiver for telnet-listening expires after 2026-11-25 (today is its last day; it waived 1 finding of this scan, reported again once it lapses): every host, today',
+        'The waiver for no-public-db expires after 2026-11-27 (its last day is in 2 days; it waived 3 findings of this scan, reported again once it lapses): db firewall',
+      ]],
+      ['edge', [expect.stringContaining('every host, today')]],
+      ['bastion', [expect.stringContaining('every host, today')]],
+    ]);
+    const db = (expiring[1][1] as Sarif.Notification[])[1];
+    expect(db.level).toBe('note');
+    expect(db.properties).toEqual({ expires: '2026-11-27', waived: 3 });
+    expect(db.locations![0].physicalLocation!.region!.startLine).toBe(4);
+    expect(validate(log).valid).toBe(true);
+  });
+
   test('hostile strings: valid JSON, no control characters in messages, no builder placeholder trap', () => {
     const out = formatters.sarif.format(sampleReport(), CTX);
     const log = JSON.parse(out) as Sarif.Log;
