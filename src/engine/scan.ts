@@ -607,20 +607,28 @@ export interface SnapshotScanOptions extends CollectorOptions {
    */
   split?: { setup: RuleSetup; minBytes?: number; whileWaiting?: () => void; filters?: InStreamFilters };
   /**
-   * The filters behind `suppress`, asked as findings are found with the field groups known so far (`fieldsRead`
-   * noted): a snapshot whose findings were asked with other groups of theirs than it turns out to have is scanned
-   * again, asked with its own, their counts first put back to what they were before it.
+   * The filters behind `suppress` when it is asked as findings are found: their counts (waivers matched …) are
+   * put back to what they were before this snapshot when it comes back not scanned (a Diagnostic: its findings
+   * are dropped, so they were waived or matched by nothing), and when, asked with the field groups known so far
+   * (`fieldsRead` noted), its findings were asked with other groups of theirs than it turns out to have: it is
+   * then scanned again, asked with its own.
    */
-  recheck?: InStreamFilters;
+  filters?: InStreamFilters;
 }
 
 /** Scans one snapshot; a snapshot that cannot be read or holds no socket comes back as a Diagnostic. */
 export async function scanSnapshot(input: ScanInput, opts: SnapshotScanOptions): Promise<SnapshotResult | Diagnostic> {
-  const counted = opts.recheck?.usage();
+  const counted = opts.filters?.usage();
   const r = await scanAsked(input, opts);
-  if (opts.recheck === undefined || !('findings' in r) || r.askedOtherFields === undefined || opts.suppress === undefined) return r;
+  if (opts.filters === undefined) return r;
+  if (!('findings' in r)) {
+    // (several ss runs found past its first rows, a read error …: what was asked of it counts for nothing)
+    opts.filters.set(counted!);
+    return r;
+  }
+  if (r.askedOtherFields === undefined || opts.suppress === undefined) return r;
   // (a where: on processes asked of findings before any row showed a process)
-  opts.recheck.set(counted!);
+  opts.filters.set(counted!);
   const { suppress } = opts;
   const fields = r.fields;
   return scanWhole(input, { rules: opts.rules, host: opts.host, labels: opts.labels, mayApply: opts.mayApply, suppress: (f) => suppress(f, fields) });
@@ -944,16 +952,19 @@ interface WithSuppressor {
  */
 function askedWhileFound(input: ScanInput, opts: WithSuppressor): AskedAsFound {
   if (opts.asked === undefined) return {};
-  if (readOnce(input)) return { suppress: opts.asked.suppress, mayApply: opts.asked.mayApply };
+  if (readOnce(input)) return { suppress: opts.asked.suppress, mayApply: opts.asked.mayApply, ...(opts.inStream ? { filters: opts.inStream } : {}) };
   return opts.inStream === undefined ? {} : askedOfFile(opts.asked, opts.inStream);
 }
 
-type AskedAsFound = Pick<SnapshotScanOptions, 'suppress' | 'mayApply' | 'fieldsRead' | 'recheck'>;
+type AskedAsFound = Pick<SnapshotScanOptions, 'suppress' | 'mayApply' | 'fieldsRead' | 'filters'>;
 
-/** How a file's scan asks `asked` as it finds (on any thread), `stream` rechecking it when they read field groups. */
+/**
+ * How a file's scan asks `asked` as it finds (on any thread): `stream`'s counts put back when it is not scanned,
+ * or when it is rechecked because they read field groups (SnapshotScanOptions.filters).
+ */
 export function askedOfFile(asked: Suppressor, stream: InStreamFilters): AskedAsFound {
-  const base = { suppress: asked.suppress, mayApply: asked.mayApply };
-  return stream.fieldsRead.length > 0 ? { ...base, fieldsRead: stream.fieldsRead, recheck: stream } : base;
+  const base = { suppress: asked.suppress, mayApply: asked.mayApply, filters: stream };
+  return stream.fieldsRead.length > 0 ? { ...base, fieldsRead: stream.fieldsRead } : base;
 }
 
 async function scanInThread(opts: ScanOptions & WithSuppressor): Promise<(SnapshotResult | Diagnostic)[]> {

@@ -95,3 +95,41 @@ it('Prometheus: each one\'s expiry and findings waived; SARIF and text: the one 
   // (a scan that starts a moment before midnight UTC and ends after it sees a day less)
   expect(text).toMatch(new RegExp(`Waivers expiring within 14 days \\(1\\)\\n  .*socklint\\.yaml:2  ${RULE}: last day ${soon} \\(in [23] days\\), waived ${String(sum(found)).replace(/\B(?=(\d{3})+$)/g, ',')} findings — backlogs accepted until the upgrade\\n`));
 });
+
+it('a snapshot not scanned counts for no waiver: its findings, asked as they were found, are dropped with it', async () => {
+  // several ss runs in one file, told only at the second table's rows: the first run's findings were asked by then
+  const run = [
+    'State  Recv-Q Send-Q Local Address:Port  Peer Address:Port Process',
+    'LISTEN 0      128          0.0.0.0:3306       0.0.0.0:*     users:(("mysqld",pid=812,fd=10))',
+    'LISTEN 0      128          0.0.0.0:22         0.0.0.0:*     users:(("sshd",pid=700,fd=3))',
+    '',
+  ].join('\n');
+  const twice = path.join(dir, 'twice.ss');
+  const good = path.join(dir, 'good.ss');
+  const other = path.join(dir, 'good-too.ss');
+  fs.writeFileSync(twice, run + run);
+  fs.writeFileSync(good, 'State  Recv-Q Send-Q Local Address:Port  Peer Address:Port Process\nLISTEN 0 128 0.0.0.0:22 0.0.0.0:* users:(("sshd",pid=700,fd=3))\n');
+  fs.copyFileSync(good, other);
+  const waivers = path.join(dir, 'db.yaml');
+  fs.writeFileSync(waivers, [
+    'waivers:',
+    '  - rule: dangerous-port-exposed',
+    '    reason: db port accepted',
+    '    expires: 2099-01-01',
+    '  - rule: dangerous-port-exposed',
+    '    reason: lapsed',
+    '    expires: 2020-01-01',
+    '',
+  ].join('\n'));
+  const states = async (snapshots: string[], more: string[] = [], env: NodeJS.ProcessEnv = {}, input?: string) => {
+    const r = await runCli(['scan', ...snapshots, '--host', 'h1', '-c', waivers, '--format', 'json', ...more], { env, ...(input !== undefined ? { input } : {}) });
+    expect(r.code).toBe(3); // a snapshot not scanned
+    const report = jsonReport(r);
+    expect(report.snapshotErrors.map((e) => e.code)).toEqual(['several-runs']);
+    return [report.waiversInForce?.map((w) => w.waived), report.waivers.map((w) => [w.reason, w.status, w.matchedWhileExpired])];
+  };
+  const expected = [[0], [['db port accepted', 'unused', undefined], ['lapsed', 'expired', 0]]];
+  expect(await states([good, twice])).toEqual(expected);
+  expect(await states([good, '-'], [], {}, run + run)).toEqual(expected);
+  expect(await states([good, twice, other], ['-j', '2'], { SOCKLINT_PARALLEL_MIN_BYTES: '0' })).toEqual(expected);
+});
