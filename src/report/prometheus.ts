@@ -122,7 +122,7 @@ export function formatPrometheus(input: ScanReport, ctx: FormatContext): string 
   for (const w of report.waiversInForce ?? []) {
     const labels: Labels = {
       rule: w.ruleId,
-      ...(w.host !== undefined ? { host: w.host } : {}),
+      ...(w.host !== undefined ? { host_glob: w.host } : {}),
       ...(w.location !== undefined ? { file: w.location.file, line: String(w.location.line) } : {}),
       ...(w.owner !== undefined ? { owner: w.owner } : {}),
       ...(w.ticket !== undefined ? { ticket: w.ticket } : {}),
@@ -169,7 +169,7 @@ export function formatPrometheus(input: ScanReport, ctx: FormatContext): string 
     },
     {
       name: 'socklint_waiver_expiry_timestamp_seconds',
-      help: 'When each waiver in force stops waiving (Unix time: the start of the day after its expires date, UTC), by its rule, host, config file and line, owner and ticket. Alert on `socklint_waiver_expiry_timestamp_seconds - time() < 14 * 86400` to renew or remove waivers before they lapse.',
+      help: 'When each waiver in force stops waiving (Unix time: the start of the day after its expires date, UTC), by its rule, host glob (host_glob: the host: it names, not a scanned host), config file and line, owner and ticket. Alert on `socklint_waiver_expiry_timestamp_seconds - time() < 14 * 86400` to renew or remove waivers before they lapse.',
       type: 'gauge',
       samples: expiry,
     },

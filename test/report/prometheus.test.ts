@@ -131,7 +131,7 @@ describe('Prometheus: waivers in force', () => {
 
   test('each one\'s expiry (the start of the day after its last day, UTC) and the findings it waived, by where it is written', () => {
     const first = 'rule="no-public-db",file="conf/socklint.yaml",line="12",owner="team \\"db\\"",ticket="DB-7"';
-    const second = 'rule="telnet-*",host="lab-*",file="conf/socklint.yaml",line="20"';
+    const second = 'rule="telnet-*",host_glob="lab-*",file="conf/socklint.yaml",line="20"';
     expect(of('socklint_waiver_expiry_timestamp_seconds')).toEqual([[first, Date.parse('2026-12-11T00:00:00Z') / 1000], [second, Date.parse('2099-01-02T00:00:00Z') / 1000]]);
     expect(of('socklint_waiver_findings_waived')).toEqual([[first, 1], [second, 0]]);
   });
