@@ -5,7 +5,7 @@
  * escaped, so a process name cannot move the cursor or change colours.
  */
 import { type Finding, type Level, type NotEvaluated, type RuleMeta, type ScanReport } from '../engine/types';
-import type { SsSummary } from '../snapshot/types';
+import type { Location, SsSummary } from '../snapshot/types';
 import { describeSocket } from '../snapshot/describe';
 import { EXPIRY_NOTICE_DAYS, lapsingSoon, waiverCause } from '../engine/waivers';
 import { yamlFlow, groupBy } from './group';
@@ -41,6 +41,11 @@ function painter(color: boolean): Paint {
 }
 
 const e = escapeTerminal;
+
+/** Where a config entry (a waiver, a hosts: entry) is written, as a line's prefix: `file:line  `, or nothing. */
+function writtenAt(location: Location | undefined): string {
+  return location ? `${e(location.file)}:${location.line}  ` : '';
+}
 
 /**
  * A count as people read it: 10,000,000 sockets (the same in every locale). Not toLocaleString: its first
@@ -237,7 +242,7 @@ export function formatText(input: ScanReport, ctx: FormatContext): string {
     lines.push('');
     lines.push(paint('1', `Waivers needing attention (${num(report.waivers.length)})`));
     for (const w of report.waivers) {
-      const at = w.location ? `${e(w.location.file)}:${w.location.line}  ` : '';
+      const at = writtenAt(w.location);
       const cause = waiverCause(w);
       const state = w.status === 'expired' ? `expired ${e(w.expires)}${cause ? `; ${cause}` : expiredMatches(w.matchedWhileExpired)}` : `matched nothing${cause ? `: ${cause}` : ''}`;
       lines.push(`  ${at}${e(w.ruleId)}: ${state} — ${e(w.reason)}`);
@@ -249,7 +254,7 @@ export function formatText(input: ScanReport, ctx: FormatContext): string {
     lines.push('');
     lines.push(paint('1', `Waivers expiring within ${EXPIRY_NOTICE_DAYS} days (${num(lapsing.length)})`));
     for (const { w, daysLeft } of lapsing) {
-      const at = w.location ? `${e(w.location.file)}:${w.location.line}  ` : '';
+      const at = writtenAt(w.location);
       const left = daysLeft === 0 ? 'today' : `in ${plural(daysLeft, 'day')}`;
       lines.push(`  ${at}${e(w.ruleId)}: last day ${e(w.expires)} (${left}), waived ${plural(w.waived, 'finding')} — ${e(w.reason)}`);
     }
@@ -260,7 +265,7 @@ export function formatText(input: ScanReport, ctx: FormatContext): string {
     lines.push('');
     lines.push(paint('1', `Host overrides matching no host (${num(hostEntries.length)})`));
     for (const h of hostEntries) {
-      const at = h.location ? `${e(h.location.file)}:${h.location.line}  ` : '';
+      const at = writtenAt(h.location);
       lines.push(`  ${at}hosts: match ${e(yamlFlow(h.match))} matched none of the ${num(h.hostsScanned)} hosts scanned: its overrides applied nowhere`);
     }
   }
