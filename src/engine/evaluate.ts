@@ -75,8 +75,13 @@ const SOMETIMES_SHOWN: Partial<Record<FieldGroup, string>> = { timer: '-o', proc
  */
 export function missingFieldsReason(missing: FieldGroup[], flagsKnown = true): string {
   const reason = `needs ${missing.map((f) => FIELD_NEEDS[f]).join(' and ')}, not captured`;
-  const flags = flagsKnown ? [] : missing.map((f) => SOMETIMES_SHOWN[f]).filter((x) => x !== undefined);
-  return flags.length === 0 ? reason : `${reason} (no row shows ${flags.length === 1 ? 'it' : 'them'}: if ss was run with ${flags.join(' and ')}, say so with --ss-flags)`;
+  if (flagsKnown) return reason;
+  const flags = missing.map((f) => SOMETIMES_SHOWN[f]).filter((x) => x !== undefined);
+  // `ss -t state established` prints no State column: the query it was run with is what tells the state
+  const stateQuery = missing.includes('state');
+  if (flags.length === 0 && !stateQuery) return reason;
+  const ran = [...flags, ...(stateQuery ? ['a state filter such as state established'] : [])].join(' and ');
+  return `${reason} (${flags.length === 0 ? '' : `no row shows ${flags.length === 1 ? 'it' : 'them'}: `}if ss was run with ${ran}, say so with --ss-flags)`;
 }
 
 /**

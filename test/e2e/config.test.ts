@@ -654,6 +654,25 @@ describe('a rule not evaluated for want of a group no row shows', () => {
     expect((await reason(['--ss-flags=-tanpo'])).retransmitting).toBeUndefined();
   });
 
+  it('says to give the query of a capture without a State column (ss -tnp state established)', async () => {
+    const snap = config('established.ss', [
+      'Recv-Q Send-Q Local Address:Port  Peer Address:Port Process',
+      '0      0          127.0.0.1:3306     127.0.0.1:40844 users:(("python3",pid=32637,fd=5))',
+      '',
+    ].join('\n'));
+    const reason = async (args: string[]) => {
+      const r = await runCli(['scan', snap, '--format', 'json', '--fail-on', 'none', ...args]);
+      return Object.fromEntries(jsonReport(r).notEvaluated.map((n) => [n.ruleId, n.reason]));
+    };
+    const unknown = await reason([]);
+    expect(unknown['recv-queue-backlog']).toBe('needs the socket state (a State column, or a query that implies it), not captured (if ss was run with a state filter such as state established, say so with --ss-flags)');
+    expect(unknown['root-listener-exposed']).toBe('needs the socket state (a State column, or a query that implies it) and extended socket details (ss -e), not captured (if ss was run with a state filter such as state established, say so with --ss-flags)');
+    expect(unknown.retransmitting).toBe('needs timer information (ss -o or -e), not captured (no row shows it: if ss was run with -o, say so with --ss-flags)');
+    const told = await reason(['--ss-flags=-tnp state established']);
+    expect(told['recv-queue-backlog']).toBeUndefined();
+    expect(told.retransmitting).toBe('needs timer information (ss -o or -e), not captured');
+  });
+
   it('is worded for one snapshot or many: the text report writes one reason for every snapshot that shares it', async () => {
     const tan = path.join(ROOT, 'fixtures/real/small.tan.ss');
     const tanp = path.join(ROOT, 'fixtures/real/small.tanp.ss');
