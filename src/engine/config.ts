@@ -29,6 +29,8 @@ export interface ConfigFile {
   defaultRules?: boolean;
   maxFindingsPerRule?: number;
   disable?: string[];
+  /** Rules off by default (a rule file's `enabled: false`) that run on every host. */
+  enable?: string[];
   severity?: Record<string, Level>;
   variables?: Record<string, Record<string, unknown>>;
   globals?: Record<string, unknown>;
@@ -119,9 +121,17 @@ export class ConfiguredRules implements RuleSelector {
   private constructor(private readonly definitions: RuleDefinition[], private readonly config: LoadedConfig, private readonly capOverride?: number) {
     // the level the config gives a rule for every host (its top-level `severity:`): what reports show as the
     // rule's level (JSON rules[].level, SARIF defaultConfiguration); a host's own override shows on its findings
-    this.metas = definitions.map((d) => this.compile(d, {}, config.data.severity?.[d.id], () => undefined).meta);
+    this.offByDefault = definitions.filter((d) => d.raw.enabled === false).map((d) => d.id);
+    // the rules that may run (the reports' rule list): not disabled at the top level, or enabled by a hosts: entry
+    const off = new Set([...this.offByDefault, ...(config.data.disable ?? [])]);
+    for (const id of config.data.enable ?? []) off.delete(id);
+    for (const h of config.data.hosts ?? []) for (const id of h.enable ?? []) off.delete(id);
+    this.metas = definitions.filter((d) => !off.has(d.id)).map((d) => this.compile(d, {}, config.data.severity?.[d.id], () => undefined).meta);
     this.hostMatchers = (config.data.hosts ?? []).map((h) => hostMatcher(h.match));
   }
+
+  /** The rules whose file says `enabled: false`: they run only where a config's `enable:` names them. */
+  private readonly offByDefault: readonly string[];
 
   /** Loads packs (CLI `--rules` + config `packs`), checks every override against them; throws UserError(2) listing all problems. */
   static load(config: LoadedConfig, cliRulePaths: string[], cliDefaultRules: boolean, maxFindingsPerRule?: number): ConfiguredRules {
@@ -205,7 +215,8 @@ export class ConfiguredRules implements RuleSelector {
 
   private effective(id: SnapshotIdentity): Effective {
     const d = this.config.data;
-    const eff: Effective = { disabled: new Set(d.disable ?? []), severity: new Map(), variables: new Map() };
+    // rules off by default (`enabled: false`) are disabled before the top level, whose `enable:` turns them on
+    const eff: Effective = { disabled: new Set(this.offByDefault), severity: new Map(), variables: new Map() };
     const set = (rule: string, name: string, value: unknown, at: PathSegment[]) => {
       let vars = eff.variables.get(rule);
       if (vars === undefined) eff.variables.set(rule, (vars = new Map()));
@@ -278,7 +289,13 @@ export class ConfiguredRules implements RuleSelector {
         if (problem) diagnostics.push(problem.diagnostics[0]);
       }
       (o.disable ?? []).forEach((r, i) => checkId(r, [...at, 'disable', i], false));
-      ('enable' in o ? o.enable ?? [] : []).forEach((r, i) => checkId(r, [...at, 'enable', i], false));
+      (o.enable ?? []).forEach((r, i) => {
+        if (!checkId(r, [...at, 'enable', i], false)) return;
+        // within one level, `enable` would win: which was meant is not for socklint to guess
+        if (o.disable?.includes(r)) {
+          diagnostics.push({ file: src.file, ...src.positionOf([...at, 'enable', i]), code: 'conflicting-keys', message: `rule "${r}" is both disabled and enabled here`, hint: 'keep it in one of the two lists' });
+        }
+      });
       for (const r of Object.keys(o.severity ?? {})) checkId(r, [...at, 'severity', r], true);
       for (const [r, values] of Object.entries(o.variables ?? {})) {
         if (!checkId(r, [...at, 'variables', r], true)) continue;

@@ -213,6 +213,7 @@ export function groupValue(s: SocketRecord, key: GroupKey): string | number | nu
     case 'peerAddress': return s.peer.address;
     case 'netid': return s.netid;
     case 'localAddress': return s.local.address;
+    case 'peerPort': return s.peer.port;
   }
 }
 

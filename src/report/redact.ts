@@ -51,6 +51,7 @@ const GROUP_FIELDS: Record<string, string> = {
   localAddress: 'local.address',
   process: 'processes.name',
   localPort: 'local.port',
+  peerPort: 'peer.port',
   state: 'state',
   netid: 'netid',
 };
@@ -403,6 +404,7 @@ function groupRedacted(key: string, value: string, scope: Scope, isRedacted: (f:
     case 'localAddress': return scope.address('local') || (scope.unixName('local') && isUnixName(value));
     case 'peerAddress': return scope.address('peer') || (scope.unixName('peer') && isUnixName(value));
     case 'localPort': return scope.port('local');
+    case 'peerPort': return scope.port('peer');
     default: {
       const field = GROUP_FIELDS[key];
       return field !== undefined && isRedacted(field);

@@ -49,6 +49,8 @@ export interface RawRule {
   description: string;
   kind: 'security' | 'health';
   severity: Level;
+  /** false: off unless a config enables it (ConfiguredRules). */
+  enabled?: boolean;
   securitySeverity?: number;
   tags?: string[];
   references?: string[];
@@ -288,7 +290,7 @@ function missingGroups(need: Need, reads: readonly FieldGroup[], available: Read
 
 /** The socket field each aggregate group key reads (groupValue in src/engine/evaluate.ts). */
 const GROUP_KEY_FIELD: Record<GroupKey, string> = {
-  state: 'state', process: 'process.name', localPort: 'local.port', peerAddress: 'peer.address', netid: 'netid', localAddress: 'local.address',
+  state: 'state', process: 'process.name', localPort: 'local.port', peerAddress: 'peer.address', netid: 'netid', localAddress: 'local.address', peerPort: 'peer.port',
 };
 
 class RuleCompiler {

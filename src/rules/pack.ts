@@ -435,6 +435,8 @@ export interface RuleSummary {
   securitySeverity?: number;
   tags: string[];
   aggregate: boolean;
+  /** false: off unless a config enables it. */
+  enabled: boolean;
   requires: FieldGroup[];
   variables: { name: string; type: string; default: unknown; description?: string }[];
   source: string;
@@ -454,6 +456,7 @@ export function listRules(definitions: readonly RuleDefinition[]): RuleSummary[]
         ...(def.raw.securitySeverity !== undefined ? { securitySeverity: def.raw.securitySeverity } : {}),
         tags: def.raw.tags ?? [],
         aggregate: !!def.raw.aggregate,
+        enabled: def.raw.enabled !== false,
         requires: compiled?.requires ?? [],
         variables: Object.values(def.vars).map((v) => ({ name: v.name, type: v.type, default: v.default, ...(v.description ? { description: v.description } : {}) })),
         source: `${def.source.file}:${pos.line}`,
@@ -465,7 +468,7 @@ export function listRules(definitions: readonly RuleDefinition[]): RuleSummary[]
 /** Plain-text table for `rules list`. */
 export function formatRuleList(rules: readonly RuleSummary[]): string {
   // (a title is the rule author's text: shown escaped, as the text report shows a snapshot's)
-  const rows = rules.map((r) => [r.id, r.severity, r.kind + (r.aggregate ? '/aggregate' : ''), escapeControl(r.title)]);
+  const rows = rules.map((r) => [r.id, r.severity, r.kind + (r.aggregate ? '/aggregate' : ''), escapeControl(r.title) + (r.enabled ? '' : '  (off by default: a config enables it)')]);
   const widths = [0, 1, 2].map((i) => Math.max(...rows.map((row) => row[i].length), 2));
   return rows.map((row) => `${row[0].padEnd(widths[0])}  ${row[1].padEnd(widths[1])}  ${row[2].padEnd(widths[2])}  ${row[3]}`).join('\n') + (rows.length ? '\n' : '');
 }

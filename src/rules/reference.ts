@@ -102,7 +102,7 @@ export function renderRulesReference(definitions: readonly RuleDefinition[], own
     out.push('The rule language is described in [rule-language.md](rule-language.md). Variables can be overridden per host in the config file.', '');
   }
   out.push('| id | severity | kind | title |', '|---|---|---|---|');
-  for (const d of defs) out.push(`| [\`${d.id}\`](#${d.id}) | ${d.raw.severity} | ${d.raw.kind}${d.raw.aggregate ? ' (aggregate)' : ''} | ${cell(d.raw.title)} |`);
+  for (const d of defs) out.push(`| [\`${d.id}\`](#${d.id}) | ${d.raw.severity} | ${d.raw.kind}${d.raw.aggregate ? ' (aggregate)' : ''}${d.raw.enabled === false ? ', off by default' : ''} | ${cell(d.raw.title)} |`);
   out.push('');
   for (const d of defs) {
     const r = d.raw;
@@ -112,6 +112,7 @@ export function renderRulesReference(definitions: readonly RuleDefinition[], own
     out.push('| | |', '|---|---|');
     out.push(`| Severity | ${r.severity}${r.securitySeverity !== undefined ? ` (security severity ${r.securitySeverity})` : ''} |`);
     out.push(`| Kind | ${r.kind} |`);
+    if (r.enabled === false) out.push(`| Enabled | no: runs where a config enables it (\`enable: [${d.id}]\`, at the top level or in a \`hosts:\` entry) |`);
     out.push(`| Evaluates | ${cell(evaluates(d))} |`);
     out.push(`| Needs | ${cell(needsCell(compiled))} |`);
     const sockets = compiled && listedBy(socketFilterOf(compiled.match));

@@ -15,7 +15,7 @@ export const RULE_SCHEMA_PATH = path.resolve(__dirname, '../../schemas/rule.sche
 export const RULE_SCHEMA_ID = 'https://github.com/socklint/socklint/schemas/rule.schema.json';
 
 export const VARIABLE_TYPES = ['number', 'string', 'boolean', 'port-list', 'number-list', 'string-list', 'cidr-list'] as const;
-export const GROUP_KEYS = ['state', 'process', 'localPort', 'peerAddress', 'netid', 'localAddress'] as const;
+export const GROUP_KEYS = ['state', 'process', 'localPort', 'peerAddress', 'netid', 'localAddress', 'peerPort'] as const;
 export const AGGREGATE_FUNCTIONS = ['count', 'sum', 'max'] as const;
 export const COMPARE_OPS = ['gt', 'gte', 'lt', 'lte', 'eq'] as const;
 
@@ -230,6 +230,7 @@ export function buildRuleSchema(): Json {
       description: { type: 'string', minLength: 1, description: 'What fires and why it matters (SARIF fullDescription).' },
       kind: { enum: ['security', 'health'], description: 'security: exposure/attack surface; health: operational trouble.' },
       severity: { enum: ['error', 'warning', 'note'], description: 'Default level; config files may override it.' },
+      enabled: { type: 'boolean', description: 'false: the rule is off unless a config enables it (`enable: [id]`, for every host or in a hosts: entry), for a rule too costly or too particular to run on every scan. Default true.' },
       securitySeverity: { type: 'number', minimum: 0.1, maximum: 10, description: 'CVSS-like 0.1–10 for security rules (SARIF security-severity): ≥9 critical, ≥7 high, ≥4 medium.' },
       tags: { type: 'array', uniqueItems: true, items: { type: 'string', pattern: '^[a-z0-9]+([-/.][a-z0-9]+)*$', 'x-expected': 'a lower-case tag' }, description: 'Lower-case tags for filtering (exposure, tcp, cis, ...).' },
       references: { type: 'array', items: { type: 'string', minLength: 1 }, description: 'CIS control ids, CWE ids (CWE-200) or URLs.' },

@@ -9,7 +9,7 @@ import type { Level, RuleMeta } from '../engine/types';
 export type AggregateFunction = 'count' | 'sum' | 'max';
 export type CompareOp = 'gt' | 'gte' | 'lt' | 'lte' | 'eq';
 /** What an aggregate may be grouped by. */
-export type GroupKey = 'state' | 'process' | 'localPort' | 'peerAddress' | 'netid' | 'localAddress';
+export type GroupKey = 'state' | 'process' | 'localPort' | 'peerAddress' | 'netid' | 'localAddress' | 'peerPort';
 
 export interface CompiledAggregate {
   fn: AggregateFunction;

@@ -148,6 +148,10 @@ describe('--redact: ports in rendered text', () => {
     expect(g.findings[5].group).toEqual({ localPort: redactionTag('8080') });
     expect(g.findings[5].message).toBe(`57 sockets on port ${redactionTag('8080')} (limit 20)`);
     expect(g.findings[5].offenders![0].summary).toBe(`tcp CLOSE-WAIT 10.0.0.1:${redactionTag('8080')} -> ${PEER_ADDRESSES[0]}:51234 java[900]`);
+    // a destination's port (ephemeral-port-exhaustion groups by it) is masked with peer.port, not local.port
+    report.findings[5].group = { localAddress: '10.0.0.1', peerAddress: '10.0.0.1', peerPort: 5432 };
+    expect(redactReport(report, { fields: ['peer.port'] }).findings[5].group).toEqual({ localAddress: '10.0.0.1', peerAddress: '10.0.0.1', peerPort: redactionTag('5432') });
+    expect(redactReport(report, { fields: ['local.port'] }).findings[5].group).toMatchObject({ peerPort: 5432 });
   });
 
   test('a resolved port name (`ss -r`) is the same datum: local.port masks portName too', () => {
