@@ -203,7 +203,8 @@ describe('thin rows', () => {
       ['ino:1', 'foo: rtt:5/6', false], // `key: value` takes the next token
       ['ino:1', 'x(a rtt:5/6) rtt:1/2', false], // a token with a space inside parentheses
       ['ino:1', 'rtt:1/2\tretrans:0/3', false], // whitespace other than spaces
-      ['ino:1', 'cubic cwnd:10', false], // TCP info without an item that makes the tcp object here
+      ['ino:1', 'cubic cwnd:10', true], // TCP info with no wanted item: cwnd (read by every thin row) makes the tcp object
+      ['ino:1', 'cubic mss:1448', false], // TCP info without an item that makes the tcp object here
       ['ino:1', 'tcp-ulp-tls rtt:3/4', false],
       ['ino:1\r', 'rtt:1/2', true], // a CRLF line ends before its CR, in the full parse too
       ['ino:1\r sk:1', 'rtt:1/2', false], // a CR inside the line is not an end
