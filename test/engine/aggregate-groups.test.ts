@@ -50,7 +50,7 @@ it('makes findings of the groups it lists only, the worst first, and counts the 
 
 it('keeps a group by the value it groups by, without a record of its own until it becomes a finding', () => {
   const multi = compile(ruleYaml('    match: {netid: tcp}\n    aggregate: {function: count, groupBy: [process, localPort], gt: 1}', '').replace('message: "{local} {process}"', 'message: "{group}"'));
-  for (const [rule, keys] of [[perPeer('gt: 1'), ['10.0.0.0', '10.0.0.1']], [multi, ['["nginx",443]']]] as const) {
+  for (const [rule, keys] of [[perPeer('gt: 1'), ['10.0.0.0', '10.0.0.1']], [multi, ['s5:nginxn443;']]] as const) {
     const ev = evaluator(rule);
     const [a, b] = connections(2);
     for (const s of [a, b, a]) ev.add(s);
@@ -99,4 +99,24 @@ it('a group of one socket costs under 480 bytes of heap', () => {
   expect(r.groups).toBe(20000);
   expect(r.perGroup).toBeGreaterThan(150); // measured something
   expect(r.perGroup).toBeLessThan(480);
+});
+
+it('tells the groups of several keys apart whatever their values hold, and gives each back as it was', () => {
+  // process names that look like the key's own marks, a name spelt "null", a socket without a process (null), and
+  // names that run into the next value if their length were not known
+  const names = ['a;n1;', 's3:abc', 'null', 'z;', '', 'n443;', '12', 'b'];
+  const rows = ['Netid State Recv-Q Send-Q Local Address:Port Peer Address:Port Process'];
+  names.forEach((n, i) => rows.push(`tcp ESTAB 0 0 10.0.1.15:443 10.0.0.${i}:5000 users:((${JSON.stringify(n)},pid=${100 + i},fd=9))`));
+  rows.push('tcp ESTAB 0 0 10.0.1.15:443 10.0.0.99:5000');
+  rows.push('tcp ESTAB 0 0 10.0.1.15:444 10.0.0.99:5000');
+  const sockets = parseSsText(`${rows.join('\n')}\n`, { file: 'web-01.ss' }).sockets;
+  const rule = compile(ruleYaml('    match: {netid: tcp}\n    aggregate: {function: count, groupBy: [process, localPort, peerPort], gt: 0}', '').replace('message: "{local} {process}"', 'message: "{group}"'));
+  const ev = evaluator(rule);
+  for (const s of [...sockets, ...sockets]) ev.add(s);
+  const found = ev.finish().findings;
+  expect(found.map((f) => [f.group, f.observed])).toEqual([
+    ...names.map((n) => [{ process: n, localPort: 443, peerPort: 5000 }, 2]),
+    [{ process: null, localPort: 443, peerPort: 5000 }, 2],
+    [{ process: null, localPort: 444, peerPort: 5000 }, 2],
+  ]);
 });
