@@ -119,19 +119,23 @@ export class ConfiguredRules implements RuleSelector {
   private readonly hostMatchers: ((id: SnapshotIdentity) => boolean)[];
 
   private constructor(private readonly definitions: RuleDefinition[], private readonly config: LoadedConfig, private readonly capOverride?: number) {
-    // the level the config gives a rule for every host (its top-level `severity:`): what reports show as the
-    // rule's level (JSON rules[].level, SARIF defaultConfiguration); a host's own override shows on its findings
-    this.offByDefault = definitions.filter((d) => d.raw.enabled === false).map((d) => d.id);
-    // the rules that may run (the reports' rule list): not disabled at the top level, or enabled by a hosts: entry
-    const off = new Set([...this.offByDefault, ...(config.data.disable ?? [])]);
+    const off = new Set(definitions.filter((d) => d.raw.enabled === false).map((d) => d.id));
+    for (const id of config.data.disable ?? []) off.add(id);
     for (const id of config.data.enable ?? []) off.delete(id);
-    for (const h of config.data.hosts ?? []) for (const id of h.enable ?? []) off.delete(id);
-    this.metas = definitions.filter((d) => !off.has(d.id)).map((d) => this.compile(d, {}, config.data.severity?.[d.id], () => undefined).meta);
+    this.disabledAtTop = off;
+    // the rules that may run (the reports' rule list): not disabled at the top level, or enabled by a hosts: entry;
+    // at the level the config gives a rule for every host (its top-level `severity:`): what reports show as the
+    // rule's level (JSON rules[].level, SARIF defaultConfiguration); a host's own override shows on its findings
+    const enabledByHosts = new Set((config.data.hosts ?? []).flatMap((h) => h.enable ?? []));
+    this.metas = definitions.filter((d) => !off.has(d.id) || enabledByHosts.has(d.id)).map((d) => this.compile(d, {}, config.data.severity?.[d.id], () => undefined).meta);
     this.hostMatchers = (config.data.hosts ?? []).map((h) => hostMatcher(h.match));
   }
 
-  /** The rules whose file says `enabled: false`: they run only where a config's `enable:` names them. */
-  private readonly offByDefault: readonly string[];
+  /**
+   * The rules disabled for every host before its `hosts:` entries apply: those whose file says `enabled: false`
+   * and the top level's `disable:`, less its `enable:`.
+   */
+  private readonly disabledAtTop: ReadonlySet<string>;
 
   /** Loads packs (CLI `--rules` + config `packs`), checks every override against them; throws UserError(2) listing all problems. */
   static load(config: LoadedConfig, cliRulePaths: string[], cliDefaultRules: boolean, maxFindingsPerRule?: number): ConfiguredRules {
@@ -215,8 +219,7 @@ export class ConfiguredRules implements RuleSelector {
 
   private effective(id: SnapshotIdentity): Effective {
     const d = this.config.data;
-    // rules off by default (`enabled: false`) are disabled before the top level, whose `enable:` turns them on
-    const eff: Effective = { disabled: new Set(this.offByDefault), severity: new Map(), variables: new Map() };
+    const eff: Effective = { disabled: new Set(this.disabledAtTop), severity: new Map(), variables: new Map() };
     const set = (rule: string, name: string, value: unknown, at: PathSegment[]) => {
       let vars = eff.variables.get(rule);
       if (vars === undefined) eff.variables.set(rule, (vars = new Map()));
@@ -233,7 +236,7 @@ export class ConfiguredRules implements RuleSelector {
         for (const [name, value] of Object.entries(values)) set(r, name, value, [...at, 'variables', r, name]);
       }
     };
-    apply(d, []);
+    apply(d, []); // (its disable: and enable: again: disabledAtTop holds them already)
     (d.hosts ?? []).forEach((h, i) => {
       if (this.hostMatchers[i](id)) apply(h, ['hosts', i]);
     });

@@ -20,19 +20,22 @@ function write(name: string, text: string): string {
   return p;
 }
 
-async function findings(snap: string, config: string) {
-  const r = await runCli(['scan', snap, '-c', write('socklint.yaml', config), '--format', 'json', '--fail-on', 'none']);
+/** The JSON report of a scan of `snap` with `config` (a clean one: nothing on stderr). */
+async function scanWith(snap: string, config: string, ...args: string[]) {
+  const r = await runCli(['scan', snap, ...args, '-c', write('socklint.yaml', config), '--format', 'json', '--fail-on', 'none']);
   expect(r.stderr).toBe('');
-  return jsonReport(r).findings.filter((f) => f.ruleId === RULE);
+  return jsonReport(r);
+}
+
+async function findings(snap: string, config: string) {
+  return (await scanWith(snap, config)).findings.filter((f) => f.ruleId === RULE);
 }
 
 const THRESHOLD_3 = `enable: [${RULE}]\nvariables:\n  ${RULE}: {threshold: 3}\n`;
 
 it('is off by default: not run, not listed among the scan\'s rules, until a config enables it', async () => {
   const ran = async (config: string, host = 'edge') => {
-    const r = await runCli(['scan', SNAP, '--host', host, '-c', write('socklint.yaml', config), '--format', 'json', '--fail-on', 'none']);
-    expect(r.stderr).toBe('');
-    const report = jsonReport(r);
+    const report = await scanWith(SNAP, config, '--host', host);
     return { listed: report.rules.some((x) => x.id === RULE), found: report.findings.filter((f) => f.ruleId === RULE).length };
   };
   const low = `variables:\n  ${RULE}: {threshold: 3}\n`;
