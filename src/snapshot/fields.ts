@@ -4,7 +4,7 @@
  * they scan with indexOf/charCodeAt and never throw on malformed text.
  */
 import type { ProcessRef, SkMem, SocketRecord, TcpInfo, Timer } from './types';
-import { EMPTY_EP, MAX_ID, SHUTDOWN_MARKERS, TCP_COUNT_NAMES, ownSize, ownThinRow, thinEndpoint, thinTokens, type ThinRow } from './thin';
+import { EMPTY_EP, MAX_ID, SHUTDOWN_MARKERS, TCP_COUNT_NAMES, THIN_PORTS_ONLY, ownSize, ownThinRow, thinEndpoint, thinTokens, type ThinRow } from './thin';
 
 // ───────────────────────────── numbers ─────────────────────────────
 
@@ -890,6 +890,11 @@ export interface ExtensionWants {
   /** The addresses and ports of the main row (else a plain row may be read without them: see thinRow in parser.ts). */
   row: boolean;
   /**
+   * The port numbers of the main row, and nothing else of its endpoints (`local.port`, `peer.port`): a thin row reads
+   * them from its bytes, its addresses only when completed. Implied by `row`.
+   */
+  ports: boolean;
+  /**
    * Finds the `key:` of every wanted key:value item and of `timer:` at a token start — what a lazy pass
    * searches for instead of walking every token, once nothing else in the text can matter (see searchRest);
    * null when a wanted item is a bare token (flags, congestion, shutdown, rates), which no search finds.
@@ -930,11 +935,12 @@ const RATE_FIELD = /^tcp\.(send|pacingRate|pacingRateMax|deliveryRate)$/;
  */
 export function extensionWants(fields: Iterable<string>): ExtensionWants {
   const w: ExtensionWants = {
-    keys: new Array<boolean>(18).fill(false), tcpLo: 0, tcpHi: 0, bare: new Array<boolean>(5).fill(false), users: false, row: false, search: null, searchKeys: null,
+    keys: new Array<boolean>(18).fill(false), tcpLo: 0, tcpHi: 0, bare: new Array<boolean>(5).fill(false), users: false, row: false, ports: false, search: null, searchKeys: null,
   };
   let rates = false;
   for (const f of fields) {
-    if (f.startsWith('local.') || f.startsWith('peer.')) w.row = true;
+    if (f === 'local.port' || f === 'peer.port') w.ports = true;
+    else if (f.startsWith('local.') || f.startsWith('peer.')) w.row = true;
     if (MAIN_FIELD.test(f)) continue; // main columns; timer and rates are always read
     if (RATE_FIELD.test(f)) {
       rates = true;
@@ -974,7 +980,7 @@ export function extensionWants(fields: Iterable<string>): ExtensionWants {
 }
 
 /** Every item wanted: a lazy pass is the full one. */
-export const ALL_WANTED: ExtensionWants = { keys: new Array<boolean>(18).fill(true), tcpLo: -1, tcpHi: -1, bare: new Array<boolean>(5).fill(true), users: true, row: true, search: null, searchKeys: null };
+export const ALL_WANTED: ExtensionWants = { keys: new Array<boolean>(18).fill(true), tcpLo: -1, tcpHi: -1, bare: new Array<boolean>(5).fill(true), users: true, row: true, ports: true, search: null, searchKeys: null };
 
 /** UsersResult.open of the unterminated `users:((` group of the last pass (SEEN_UNTERMINATED), else -1. */
 let openAt = -1;
@@ -1147,9 +1153,9 @@ export function completeExtensions(rec: SocketRecord): void {
     const t = segs as ThinRow;
     const b = t[0];
     const k = thinTokens(t);
-    // (read by the parser already when a rule reads them or a port is named)
-    if (rec.local === EMPTY_EP) rec.local = thinEndpoint(b, k.localStart, k.localEnd);
-    if (rec.peer === EMPTY_EP) rec.peer = thinEndpoint(b, k.peerStart, k.peerEnd);
+    // (read by the parser already when a rule reads them or a port is named; their ports only when rules read no more)
+    if (rec.local === EMPTY_EP || (t[3] & THIN_PORTS_ONLY) !== 0) rec.local = thinEndpoint(b, k.localStart, k.localEnd);
+    if (rec.peer === EMPTY_EP || (t[3] & THIN_PORTS_ONLY) !== 0) rec.peer = thinEndpoint(b, k.peerStart, k.peerEnd);
     if (t.length === 4) {
       if (k.usersStart >= 0) {
         if (rec.processes !== undefined) delete rec.processes; // read already (the rules read processes)

@@ -11,7 +11,7 @@ import {
 } from './fields';
 import {
   EMPTY_EP, NEEDS_EXTENDED, NEEDS_SKMEM, NEEDS_TCP, declareStates, isHexDigit, latin1, lineTextEnd, newSpaceWords, newThinItems, newThinTail, readThinTail, spaceWordsOf,
-  MAX_PORT, ownThinRow, stateOf, stateStart, thinItems, thinKeys, thinProcesses, thinTokens, tokenEnd, type KeyTable, type ThinRow,
+  MAX_PORT, THIN_NETID, THIN_PORTS_ONLY, ownThinRow, stateOf, stateStart, thinItems, thinKeys, thinPortEndpoint, thinProcesses, thinTokens, tokenEnd, type KeyTable, type ThinRow,
 } from './thin';
 import { PROTOCOLS, defaultServices, protocolNumber, type ServiceTable } from './services';
 import type { Endpoint, FieldGroup, SocketRecord, SsSummary, UnparsedLine } from './types';
@@ -758,7 +758,7 @@ export class SsParser {
    * for; `keys` null when extension text cannot be searched (rows with it are then parsed in full); `users`
    * when the processes are read, `row` when the endpoints are (both are then made at once).
    */
-  private readonly thinStates = new Map<string, { keys: KeyTable | null; users: boolean; row: boolean } | null>();
+  private readonly thinStates = new Map<string, { keys: KeyTable | null; users: boolean; row: boolean; ports: boolean } | null>();
   /** What thinRow finds in extension text (one object, reused). */
   private readonly thinFound = newThinItems();
   /** The ThinRow `cur` was read as (its bytes are copied before write() returns), else undefined. */
@@ -893,7 +893,7 @@ export class SsParser {
     if (thin === undefined) {
       const w = this.sink.extensionWants(state);
       if (w === undefined) return -1;
-      thin = w !== ALL_WANTED ? { keys: keysOf(w), users: w.users, row: w.row } : null;
+      thin = w !== ALL_WANTED ? { keys: keysOf(w), users: w.users, row: w.row, ports: w.ports } : null;
       this.thinStates.set(state, thin);
     }
     if (thin === null || this.noSendQ(state)) return -1;
@@ -938,10 +938,16 @@ export class SsParser {
 
     // The endpoints are read now when a rule reads them, or a port is a service name (ss without -n), by the
     // full parse's own reading of the two tokens (the parser's service table, the Netid column's protocol,
-    // tcp without one); else on completion, from the bytes (thinEndpoint).
+    // tcp without one); their port numbers alone when the rules read no more of them; else on completion, from
+    // the bytes (thinEndpoint).
     let local = EMPTY_EP;
     let peer = EMPTY_EP;
-    if (tail.named || thin.row) {
+    let flags = netid === undefined ? 0 : THIN_NETID;
+    if (thin.ports && !thin.row && !tail.named) {
+      local = thinPortEndpoint(b, tail.localStart, tail.localEnd);
+      peer = thinPortEndpoint(b, tail.peerStart, tail.peerEnd);
+      flags |= THIN_PORTS_ONLY;
+    } else if (tail.named || thin.row) {
       const text = latin1(b, tail.localStart, tail.peerEnd);
       const proto = netid === 'udp' ? 'udp' : 'tcp';
       const raw = this.rawPort(netid);
@@ -952,7 +958,7 @@ export class SsParser {
       peer = r;
     }
 
-    const t: ThinRow = detailed ? [b, start, end, netid === undefined ? 0 : 1, contStart, contEnd] : [b, start, end, netid === undefined ? 0 : 1];
+    const t: ThinRow = detailed ? [b, start, end, flags, contStart, contEnd] : [b, start, end, flags];
     const lineNo = this.lineNo + 1;
     const location = { file: this.opts.file, line: lineNo };
     // made in its final shape: a Netid-less row always gets netidInferred (finishRecord), and the deferral

@@ -221,12 +221,15 @@ const PID_KEY = Buffer.from('",pid=', 'latin1');
 const FD_KEY = Buffer.from(',fd=', 'latin1');
 
 /**
- * A thin row as a record keeps it: [bytes, row start, row end, 1 when the row starts with a Netid (tcp/udp)],
- * and for a row whose extension items were searched (thinItems) also [continuation start, continuation end]
- * (-1, -1 without a continuation line). The tokens are found again on completion (rare: only findings and
- * offenders are completed).
+ * A thin row as a record keeps it: [bytes, row start, row end, THIN_* flags], and for a row whose extension
+ * items were searched (thinItems) also [continuation start, continuation end] (-1, -1 without a continuation
+ * line). The tokens are found again on completion (rare: only findings and offenders are completed).
  */
 export type ThinRow = [Buffer, number, number, number] | [Buffer, number, number, number, number, number];
+/** ThinRow flag: the row starts with a Netid (tcp/udp). */
+export const THIN_NETID = 1;
+/** ThinRow flag: the record's endpoints hold their ports only (thinPortEndpoint); completion reads them whole. */
+export const THIN_PORTS_ONLY = 2;
 
 /**
  * What readThinTail finds: the queues and the token bounds (users -1 when the row has none; extStart -1 when
@@ -362,9 +365,9 @@ export function tokenEnd(b: Buffer, p: number, end: number): number {
 
 /** The tokens of a thin row (the parser has read it with readThinTail already). */
 export function thinTokens(t: ThinRow): ThinTail {
-  const [b, start, end, netid] = t;
+  const [b, start, end, flags] = t;
   const out = newThinTail();
-  readThinTail(b, tokenEnd(b, stateStart(b, start, end, netid === 1), end), end, out);
+  readThinTail(b, tokenEnd(b, stateStart(b, start, end, (flags & THIN_NETID) !== 0), end), end, out);
   return out;
 }
 
@@ -374,14 +377,33 @@ export function thinTokens(t: ThinRow): ThinTail {
  * whose endpoints a rule reads.
  */
 export function thinEndpoint(b: Buffer, from: number, to: number): Endpoint {
-  let c = to - 1;
-  while (c > from && b[c] !== 58 /* : */) c--;
+  const c = portColon(b, from, to);
   let addrEnd = from;
   while (addrEnd < c && b[addrEnd] !== 37 /* % */) addrEnd++;
   const address = b[from] === 91 /* [ */ ? b.toString('latin1', from + 1, addrEnd - 1) : b.toString('latin1', from, addrEnd);
-  const ep: Endpoint = { address, port: b[c + 1] === 42 /* * */ ? null : value(b, c + 1, to) };
+  const ep: Endpoint = { address, port: portAfter(b, c, to) };
   if (addrEnd < c) ep.iface = b.toString('latin1', addrEnd + 1, c);
   return ep;
+}
+
+/**
+ * The endpoint of a thin row's address token (as thinEndpoint) while only its port is read: the address is
+ * left empty until the record is completed (a rule set that reads no more of the endpoints: ExtensionWants.ports).
+ */
+export function thinPortEndpoint(b: Buffer, from: number, to: number): Endpoint {
+  return { address: '', port: portAfter(b, portColon(b, from, to), to) };
+}
+
+/** The `:` before the port of a thin row's address token b[from..to) (its last one). */
+function portColon(b: Buffer, from: number, to: number): number {
+  let c = to - 1;
+  while (c > from && b[c] !== 58 /* : */) c--;
+  return c;
+}
+
+/** The port after the colon c of an address token ending at `to`: null for `*`. */
+function portAfter(b: Buffer, c: number, to: number): number | null {
+  return b[c + 1] === 42 /* * */ ? null : value(b, c + 1, to);
 }
 
 /**

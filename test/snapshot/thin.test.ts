@@ -26,6 +26,9 @@ const EXT_WANTS = extensionWants(EXT_FIELDS);
 /** And one that reads the endpoints (a port or address rule: the row's endpoints are made at once). */
 const ROW_FIELDS = [...THIN_FIELDS, 'local.address', 'local.port', 'local.portName', 'local.scope', 'peer.address', 'peer.port', 'peer.portName', 'peer.scope'];
 const ROW_WANTS = extensionWants(ROW_FIELDS);
+/** And one that reads the ports and no more of the endpoints (a port rule: the ports are read from the bytes, the addresses on completion). */
+const PORT_FIELDS = [...THIN_FIELDS, 'local.port', 'peer.port'];
+const PORT_WANTS = extensionWants(PORT_FIELDS);
 
 /** The values of `fields` a rule would read of `r` (JSON). */
 function reads(r: SocketRecord, fields: readonly string[]): string {
@@ -73,7 +76,8 @@ function check(text: string, label: string, seed?: number): { thin: number; deta
   const a = checkWith(text, label, WANTS, THIN_FIELDS, seed);
   const b = checkWith(text, `${label} (-e items read)`, EXT_WANTS, EXT_FIELDS, seed);
   const c = checkWith(text, `${label} (endpoints read)`, ROW_WANTS, ROW_FIELDS, seed);
-  return { thin: a.thin + b.thin + c.thin, detailed: a.detailed + b.detailed + c.detailed };
+  const d = checkWith(text, `${label} (ports read)`, PORT_WANTS, PORT_FIELDS, seed);
+  return { thin: a.thin + b.thin + c.thin + d.thin, detailed: a.detailed + b.detailed + c.detailed + d.detailed };
 }
 
 function checkWith(text: string, label: string, wants: ExtensionWants, fields: readonly string[], seed?: number): Run {
@@ -107,15 +111,19 @@ describe('thin rows', () => {
   it('knows which rules let a row be read thin', () => {
     expect(WANTS.row).toBe(false);
     expect(WANTS.users).toBe(false);
-    expect(extensionWants(['netid', 'local.port']).row).toBe(true);
+    expect(extensionWants(['netid', 'local.port']).row).toBe(false);
+    expect(extensionWants(['netid', 'local.port']).ports).toBe(true);
     expect(extensionWants(['peer.address']).row).toBe(true);
+    expect(PORT_WANTS).toMatchObject({ row: false, ports: true });
+    expect(ROW_WANTS).toMatchObject({ row: true, ports: true });
+    expect(WANTS).toMatchObject({ row: false, ports: false });
     expect(extensionWants(['process.name']).users).toBe(true);
   });
 
   it.each([['tanp', 1], ['tuanp', 2], ['tanpmioe', 3]])('agree with the full parse on a generated -%s capture, in any chunks', (layout, seed) => {
     const text = generated(layout as string, 4000, seed as number);
     const { thin, detailed } = check(text, `${layout} whole`);
-    // all but the listeners and process-grouped states (twice: once per set of wants)
+    // all but the listeners and process-grouped states (once per set of wants)
     if (layout !== 'tanpmioe') expect(thin).toBeGreaterThan(6000);
     else expect(detailed).toBeGreaterThan(6000); // every record has extension items and a continuation line
     for (const s of [1, 2, 3]) check(text, `${layout} chunks ${s}`, s);
@@ -236,7 +244,7 @@ describe('thin rows', () => {
     const rows = Array.from({ length: 20 }, (_, i) => `ESTAB 0 0 10.0.0.1:22 10.0.0.2:${5000 + i} users:(("sshd",pid=1,fd=${i + 3}))\n`).join('');
     const text = '# host: h1\n# flags: -tanp\nState  Recv-Q Send-Q Local Address:Port Peer Address:Port Process\n' + rows;
     const { thin } = check(text, 'flags');
-    expect(thin).toBe(3 * 19); // all but the last row, once per set of wants (endpoints read or not)
+    expect(thin).toBe(4 * 19); // all but the last row, once per set of wants (endpoints read, their ports only, or neither)
     // without the flags, an ESTAB row could be UDP: the table stays undecided and no row is read thin
     expect(check(text.replace('# flags: -tanp\n', ''), 'no flags').thin).toBe(0);
   });
