@@ -348,6 +348,10 @@ export class ConfiguredRules implements RuleSelector {
         diagnostics.push({ ...at('where'), message, hint: by.length > 0 ? `waive a group with group: {${by[0]}: …}` : 'waive it by rule alone, or by fingerprint' });
       }
     });
+    // the waivers' own problems (conditions, dates) with these, all at once, in the file's order
+    diagnostics.push(...waiverSpecs(this.config).diagnostics);
+    const order = (d: Diagnostic) => (d.file === src.file ? 0 : 1);
+    diagnostics.sort((a, b) => order(a) - order(b) || (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0));
     if (diagnostics.length > 0) throw new UserError(diagnostics, ExitCode.usage);
   }
 }
@@ -377,12 +381,28 @@ function hostMatcher(match: HostOverride['match']): (id: SnapshotIdentity) => bo
   return (id) => host(id.host) && labels.every(([k, v]) => id.labels[k] === v);
 }
 
-/** Waivers with compiled `where` conditions; errors (bad operator, bad CIDR ...) at file:line:column. */
+/** Waivers with compiled `where` conditions; errors (bad operator, bad CIDR, a day not in the calendar ...) at file:line:column. */
 export function configWaivers(config: LoadedConfig): WaiverSpec[] {
+  const { specs, diagnostics } = waiverSpecs(config);
+  if (diagnostics.length > 0) throw new UserError(diagnostics, ExitCode.usage);
+  return specs;
+}
+
+/** waiverSpecs' answer for each config (compiled once: checkOverrides reports its problems with the others'). */
+const waiverSpecsOf = new WeakMap<LoadedConfig, { specs: WaiverSpec[]; diagnostics: Diagnostic[] }>();
+
+/** The config's waivers compiled, and the problems found doing it. */
+function waiverSpecs(config: LoadedConfig): { specs: WaiverSpec[]; diagnostics: Diagnostic[] } {
+  let done = waiverSpecsOf.get(config);
+  if (done === undefined) waiverSpecsOf.set(config, (done = compileWaivers(config)));
+  return done;
+}
+
+function compileWaivers(config: LoadedConfig): { specs: WaiverSpec[]; diagnostics: Diagnostic[] } {
   const src = config.source;
   const waivers = config.data.waivers ?? [];
-  if (!src || waivers.length === 0) return [];
   const diagnostics: Diagnostic[] = [];
+  if (!src || waivers.length === 0) return { specs: [], diagnostics };
   const specs: WaiverSpec[] = [];
   waivers.forEach((w, i) => {
     let where: Pick<WaiverSpec, 'where' | 'requires'> = {};
@@ -410,6 +430,5 @@ export function configWaivers(config: LoadedConfig): WaiverSpec[] {
       location: { file: src.file, line: pos.line },
     });
   });
-  if (diagnostics.length > 0) throw new UserError(diagnostics, ExitCode.usage);
-  return specs;
+  return { specs, diagnostics };
 }

@@ -486,6 +486,21 @@ describe('config errors name file:line:column', () => {
     const leap = config('leap-day.yaml', 'waivers:\n  - rule: high-rtt\n    reason: known\n    expires: 2028-02-29\n');
     expect((await runCli(['scan', SNAP, '--config', leap, '--fail-on', 'none'])).code).toBe(0);
   });
+  it('a config whose waivers name unknown rules, days not in the calendar and bad conditions gets every problem at once, in the file\'s order', async () => {
+    const c = config('many-problems.yaml', [
+      'waivers:',
+      '  - rule: dangerous-port-exposd', '    reason: legacy', '    expires: 2027-13-01',
+      '  - rule: high-rtt', '    reason: known', '    expires: 2027-02-30', '    where: {peer.address: {cidr: 10.0.0.0/33}}',
+      '  - rule: high-rt', '    reason: known', '    expires: 2027-01-01',
+      '',
+    ].join('\n'));
+    const r = await runCli(['scan', SNAP, '--config', c]);
+    expect(r.code).toBe(2);
+    const lines = r.stderr.trimEnd().split('\n');
+    expect(lines.map((l) => l.replace(/^socklint: [^:]+:(\d+):\d+: .*\[([a-z-]+)\]$/, '$1 $2'))).toEqual([
+      '2 unknown-rule', '4 bad-date', '7 bad-date', expect.stringMatching(/^8 /), '9 unknown-rule',
+    ]);
+  });
   it('no rules left to run: the hint names what left the built-in pack out (the config\'s defaultRules: false, at its place, or the option)', async () => {
     const c = config('no-default.yaml', 'severity: {}\ndefaultRules: false\n');
     const cases: [string[], string][] = [
