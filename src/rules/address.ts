@@ -31,10 +31,40 @@ export interface Cidr {
   holdsV4: boolean;
   /** The prefix as a 128-bit mask (made once: a rule tests it on every socket). */
   mask: bigint;
+  /** When it holdsV4: the low 32 bits of network and mask, as unsigned numbers (cidrContainsV4); else 0. */
+  v4Network: number;
+  v4Mask: number;
 }
 
 const V4_MAPPED_PREFIX = 0xffffn << 32n;
 const ALL_ONES = (1n << 128n) - 1n;
+
+/**
+ * The dotted-quad IPv4 address `text` (what parseIPv4 reads: four parts of 1–3 digits, each ≤ 255) as an
+ * unsigned 32-bit number, or -1 for any other text — read without strings or BigInt: rules test the address of
+ * every socket, and most are IPv4.
+ */
+export function ipv4Number(text: string): number {
+  const n = text.length;
+  if (n < 7 || n > 15) return -1;
+  let v = 0;
+  let part = 0;
+  let digits = 0;
+  let dots = 0;
+  for (let i = 0; i < n; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 48 && c <= 57) {
+      if (++digits > 3) return -1;
+      part = part * 10 + c - 48;
+    } else if (c === 46 /* . */) {
+      if (digits === 0 || part > 255 || ++dots > 3) return -1;
+      v = v * 256 + part;
+      part = 0;
+      digits = 0;
+    } else return -1;
+  }
+  return digits === 0 || part > 255 || dots !== 3 ? -1 : v * 256 + part;
+}
 
 export function parseIPv4(text: string): bigint | undefined {
   const parts = text.split('.');
@@ -127,7 +157,11 @@ export function parseCidr(text: string): Cidr | { error: string } {
   if (network !== ip.value) {
     return { error: `'${t}' has host bits set; the network is ${formatNetwork(network, isV4Text)}/${len}` };
   }
-  return { text: t, network, prefix, v4: isV4Text, holdsV4: prefix >= 96 && (network >> 32n) === 0xffffn, mask };
+  const holdsV4 = prefix >= 96 && (network >> 32n) === 0xffffn;
+  return {
+    text: t, network, prefix, v4: isV4Text, holdsV4, mask,
+    v4Network: holdsV4 ? Number(network & 0xffffffffn) : 0, v4Mask: holdsV4 ? Number(mask & 0xffffffffn) : 0,
+  };
 }
 
 function formatNetwork(v: bigint, v4: boolean): string {
@@ -148,6 +182,11 @@ function formatNetwork(v: bigint, v4: boolean): string {
 export function cidrContains(cidr: Cidr, ip: IpAddress): boolean {
   if (ip.v4 && !cidr.holdsV4) return false;
   return (ip.value & cidr.mask) === cidr.network;
+}
+
+/** cidrContains for an IPv4 address read by ipv4Number (an IPv4 address lies in a network that holdsV4 only). */
+export function cidrContainsV4(cidr: Cidr, a: number): boolean {
+  return cidr.holdsV4 && (a & cidr.v4Mask) >>> 0 === cidr.v4Network;
 }
 
 function mustCidr(t: string): Cidr {
@@ -176,6 +215,8 @@ const scopeCache = new Map<string, AddressScope>();
 
 export function addressScope(address: string | undefined): AddressScope {
   if (address === undefined || address === '') return 'none';
+  const a = ipv4Number(address);
+  if (a >= 0) return classifyV4(a); // (no cache: as fast as a lookup, and a million peers would churn it)
   let scope = scopeCache.get(address);
   if (scope === undefined) {
     scope = classify(address);
@@ -193,6 +234,16 @@ export function addressScope(address: string | undefined): AddressScope {
 export function ownCopy(text: string): string {
   // the concatenation is flattened into a new string; the slice of it keeps only that (exact for any text)
   return text.length < 13 ? text : (' ' + text).slice(1);
+}
+
+/** classify for an IPv4 address read by ipv4Number. */
+function classifyV4(a: number): AddressScope {
+  if (a === 0) return 'wildcard';
+  if (LOOPBACK.some((c) => cidrContainsV4(c, a))) return 'loopback';
+  if (LINK_LOCAL.some((c) => cidrContainsV4(c, a))) return 'link-local';
+  if (MULTICAST.some((c) => cidrContainsV4(c, a))) return 'multicast';
+  if (PRIVATE.some((c) => cidrContainsV4(c, a))) return 'private';
+  return 'public';
 }
 
 function classify(address: string): AddressScope {
@@ -218,6 +269,7 @@ export function addressFamily(netid: string, address: string | undefined, v6only
   if (netid.startsWith('u_')) return 'unix';
   if (address === undefined) return 'other';
   if (address === '*') return INET_NETIDS.has(netid) ? 'dual' : 'other';
+  if (ipv4Number(address) >= 0) return 'ipv4';
   const ip = parseIp(address);
   if (!ip) return LOOPBACK_NAMES.has(address.toLowerCase()) ? 'ipv4' : 'other';
   if (ip.v4) return 'ipv4';

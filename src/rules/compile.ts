@@ -11,7 +11,7 @@ import { ExitCode, UserError, aliasOf, didYouMean, escapeControl, type Diagnosti
 import { describeSocket, formatEndpoint } from '../snapshot/describe';
 import { GLOB_HINT, globProblem, globsMatcher } from './glob';
 import { FIELD_ALIASES, FIELD_BY_NAME, FIELDS, FIELD_GROUPS, OPERATOR_ALIASES, type FieldDef, type FieldValue } from './fields';
-import { cidrContains, ownCopy, parseCidr, parseIp, type Cidr, type IpAddress } from './address';
+import { cidrContains, cidrContainsV4, ipv4Number, ownCopy, parseCidr, parseIp, type Cidr, type IpAddress } from './address';
 import { compileRegex } from './regex';
 import type { PathSegment } from './yaml-source';
 import { VARIABLE_TYPES, GROUP_KEYS } from './schema-build';
@@ -807,9 +807,12 @@ class RuleCompiler {
         if (!items) return undefined;
         // `*` (ss's dual-stack wildcard) is bound on both families' wildcard: 0.0.0.0 and ::
         const star = items.some((c) => cidrContains(c, ANY_V4) || cidrContains(c, ANY_V6));
+        const v4Items = items.filter((c) => c.holdsV4);
         return (x) => {
           if (typeof x !== 'string') return false;
           if (x === '*') return star;
+          const a = ipv4Number(x);
+          if (a >= 0) return v4Items.some((c) => cidrContainsV4(c, a));
           const ip = cachedIp(x);
           return ip !== undefined && items.some((c) => cidrContains(c, ip));
         };

@@ -1,4 +1,5 @@
-import { addressFamily, addressScope, cidrContains, parseCidr, parseIp, type Cidr } from '../../src/rules/address';
+import fc from 'fast-check';
+import { addressFamily, addressScope, cidrContains, cidrContainsV4, ipv4Number, parseCidr, parseIPv4, parseIp, type Cidr } from '../../src/rules/address';
 import { compileRegex } from '../../src/rules/regex';
 import { compile, matcher, ruleYaml, sock } from './helpers';
 
@@ -121,6 +122,29 @@ describe('CIDR', () => {
     expect(parseCidr('10.0.0.1/8')).toEqual({ error: "'10.0.0.1/8' has host bits set; the network is 10.0.0.0/8" });
     expect(parseCidr('10.0.0/8')).toEqual({ error: "'10.0.0' is not an IPv4 or IPv6 address" });
     expect(parseCidr('fe80:::1/10')).toHaveProperty('error');
+  });
+
+  it('reads IPv4 text without BigInt (ipv4Number, cidrContainsV4, scopes) exactly as the 128-bit path does (property)', () => {
+    const octet = fc.oneof(fc.integer({ min: 0, max: 255 }).map(String), fc.integer({ min: 0, max: 999 }).map((n) => String(n).padStart(3, '0')), fc.constantFrom('', '256', '1000', '-1', 'a', ' 1'));
+    const text = fc.oneof(
+      fc.tuple(octet, octet, octet, octet).map((p) => p.join('.')),
+      fc.array(octet, { minLength: 1, maxLength: 6 }).map((p) => p.join('.')),
+      fc.string({ maxLength: 16 }), fc.constantFrom('127.0.0.1', '0.0.0.0', '169.254.1.1', '224.0.0.1', '100.64.0.1', '172.31.255.255', '::ffff:10.0.0.1', '10.0.0.1%eth0'),
+    );
+    const nets = ['0.0.0.0/0', '10.0.0.0/8', '172.16.0.0/12', '192.0.2.7', '255.255.255.255/32', '128.0.0.0/1', '::/0', '::ffff:0:0/96', '::ffff:10.0.0.0/104', 'fc00::/7'].map((t) => parseCidr(t) as Cidr);
+    fc.assert(fc.property(text, (t) => {
+      const v4 = parseIPv4(t);
+      const a = ipv4Number(t);
+      expect(a).toBe(v4 === undefined ? -1 : Number(v4));
+      if (a >= 0) for (const n of nets) expect([t, n.text, cidrContainsV4(n, a)]).toEqual([t, n.text, cidrContains(n, parseIp(t)!)]);
+    }), { numRuns: 3000 });
+    // a scope of every /8 and the edges of each special network, against the same address written IPv4-mapped (the 128-bit path)
+    for (const t of ['0.0.0.0', '0.0.0.1', '127.255.255.255', '128.0.0.0', '169.254.0.0', '169.255.0.0', '223.255.255.255', '224.0.0.0', '239.255.255.255', '240.0.0.0',
+      '100.63.255.255', '100.64.0.0', '100.127.255.255', '100.128.0.0', '172.15.255.255', '172.16.0.0', '172.31.255.255', '172.32.0.0', '192.167.255.255', '192.168.0.0', '192.169.0.0',
+      ...Array.from({ length: 256 }, (_, i) => `${i}.1.2.3`)]) {
+      expect([t, addressScope(t)]).toEqual([t, addressScope(`::ffff:${t}`)]);
+      expect(addressFamily('tcp', t)).toBe('ipv4');
+    }
   });
 
   it('works through the cidr operator, lists included', () => {
