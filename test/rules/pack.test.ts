@@ -262,3 +262,12 @@ describe('rule text a rule author wrote', () => {
     expect(docs).toContain('line one\nline two \\x1b]0;pwned\\x07');
   });
 });
+
+describe("the benchmark's own rules (bench/rules: a user's kind of rule, bench/README.md)", () => {
+  it('load without a problem and keep their ids apart from the built-in pack', () => {
+    const pack = loadRulePack([path.resolve(__dirname, '../../bench/rules')], { includeDefault: true });
+    expect(pack.diagnostics).toEqual([]);
+    const own = pack.definitions.filter((d) => d.id.startsWith('bench-')).map((d) => d.id).sort();
+    expect(own).toEqual(['bench-cleartext-peer', 'bench-peer-outside', 'bench-peer-public', 'bench-time-wait-per-peer']);
+  });
+});
