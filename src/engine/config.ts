@@ -28,6 +28,8 @@ export interface ConfigFile {
   packs?: string[];
   defaultRules?: boolean;
   maxFindingsPerRule?: number;
+  /** How many days ahead reports name waivers about to expire (EXPIRY_NOTICE_DAYS by default). */
+  waiverNoticeDays?: number;
   disable?: string[];
   /** Rules off by default (a rule file's `enabled: false`) that run on every host. */
   enable?: string[];

@@ -63,19 +63,19 @@ export function waiverEnd(expires: string): number {
 
 const DAY_MS = 86_400_000;
 
-/** How many days ahead reports name waivers about to expire (text, SARIF). */
+/** How many days ahead reports name waivers about to expire (text, SARIF), unless the config says (waiverNoticeDays). */
 export const EXPIRY_NOTICE_DAYS = 14;
 
 /**
- * The waivers in force whose last day (UTC) is today or within the next EXPIRY_NOTICE_DAYS - 1 days of `now`,
- * soonest first (the config's order among equals), with the whole days left before it (0: today is its last day).
+ * The waivers in force whose last day (UTC) is today or within the next `days` - 1 days of `now`, soonest first
+ * (the config's order among equals), with the whole days left before it (0: today is its last day).
  */
-export function lapsingSoon(waivers: readonly WaiverInForce[] | undefined, now: Date): { w: WaiverInForce; daysLeft: number }[] {
+export function lapsingSoon(waivers: readonly WaiverInForce[] | undefined, now: Date, days = EXPIRY_NOTICE_DAYS): { w: WaiverInForce; daysLeft: number }[] {
   const today = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate());
   const out: { w: WaiverInForce; daysLeft: number }[] = [];
   for (const w of waivers ?? []) {
     const daysLeft = Math.round((waiverEnd(w.expires) - today) / DAY_MS) - 1;
-    if (daysLeft >= 0 && daysLeft < EXPIRY_NOTICE_DAYS) out.push({ w, daysLeft });
+    if (daysLeft >= 0 && daysLeft < days) out.push({ w, daysLeft });
   }
   return out.sort((a, b) => a.daysLeft - b.daysLeft);
 }

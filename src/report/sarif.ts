@@ -56,7 +56,7 @@ const NOTIFICATIONS: Sarif.ReportingDescriptor[] = (
     ['findings-not-listed', 'Findings beyond the per-rule cap', 'A rule produced more findings on one snapshot than the per-rule cap; the rest were counted but not listed.', 'Fix the listed findings first, or raise the cap.'],
     ['results-capped', 'Results beyond the GitHub limit', 'GitHub code scanning accepts at most 25,000 results per run; waived and lower-level results were left out first.', 'Use the JSON report for the full list.'],
     ['waiver-expired', 'A waiver has expired', 'The waiver is past its expiry date, so its findings are reported again.', 'Renew the waiver with a new expiry date, or fix the findings.'],
-    ['waiver-expiring', 'A waiver expires soon', `The waiver's last day is within ${EXPIRY_NOTICE_DAYS} days: after it, the findings it waives are reported again.`, 'Renew the waiver with a new expiry date, or fix the findings before it lapses.'],
+    ['waiver-expiring', 'A waiver expires soon', `The waiver's last day is within ${EXPIRY_NOTICE_DAYS} days (or the config's waiverNoticeDays): after it, the findings it waives are reported again.`, 'Renew the waiver with a new expiry date, or fix the findings before it lapses.'],
     ['waiver-unused', 'A waiver matched no finding', 'The waiver matched no finding in this scan; it may be stale.', 'Remove the waiver if the problem is gone.'],
     ['host-entry-unused', 'A host override matched no host', 'A hosts: entry of the config matched none of the hosts of this scan, so its overrides applied nowhere: its host glob or labels may be written wrong.', 'Correct the entry\'s match: (host glob, labels) or remove it; an entry for hosts this scan does not cover can stay.'],
     ['snapshot-not-scanned', 'A snapshot could not be scanned', 'A snapshot of this scan could not be read, held no parsable socket, or held several captures or ss runs: no rule ran on it, and its host may have no run here.', 'Fix or recapture the snapshot named in the message; the scan exited 3.'],
@@ -310,7 +310,7 @@ export function buildSarifLog(input: ScanReport, ctx: FormatContext): Sarif.Log 
   // each run is a host: a waiver's notice goes into the runs of the hosts it covers (every run for one without
   // host:, or one whose host glob matched none of the scan's hosts, which is the whole scan's to mend)
   const waiverHosts = report.waivers.map((w) => (w.noHostMatched ? () => true : waiverHostMatcher(w.host)));
-  const lapsing = lapsingSoon(report.waiversInForce, ctx.now ?? start).map((l) => ({ ...l, covers: waiverHostMatcher(l.w.host) }));
+  const lapsing = lapsingSoon(report.waiversInForce, ctx.now ?? start, ctx.waiverNoticeDays).map((l) => ({ ...l, covers: waiverHostMatcher(l.w.host) }));
 
   for (const host of hosts) {
     const snapshots = snapshotsOf.get(host) ?? [];

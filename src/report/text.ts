@@ -249,10 +249,11 @@ export function formatText(input: ScanReport, ctx: FormatContext): string {
     }
   }
 
-  const lapsing = lapsingSoon(report.waiversInForce, ctx.now ?? new Date(report.startedAt));
+  const noticeDays = ctx.waiverNoticeDays ?? EXPIRY_NOTICE_DAYS;
+  const lapsing = lapsingSoon(report.waiversInForce, ctx.now ?? new Date(report.startedAt), noticeDays);
   if (lapsing.length > 0) {
     lines.push('');
-    lines.push(paint('1', `Waivers expiring within ${EXPIRY_NOTICE_DAYS} days (${num(lapsing.length)})`));
+    lines.push(paint('1', `Waivers expiring within ${plural(noticeDays, 'day')} (${num(lapsing.length)})`));
     for (const { w, daysLeft } of lapsing) {
       const at = writtenAt(w.location);
       const left = daysLeft === 0 ? 'today' : `in ${plural(daysLeft, 'day')}`;

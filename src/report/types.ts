@@ -29,6 +29,8 @@ export interface FormatContext {
   sarifCategory?: string;
   /** Clock for anything "as of now" (tests pin it); reports otherwise use report.startedAt. */
   now?: Date;
+  /** How many days ahead the text report and SARIF name waivers about to expire (config waiverNoticeDays; EXPIRY_NOTICE_DAYS). */
+  waiverNoticeDays?: number;
 }
 
 export interface Formatter {

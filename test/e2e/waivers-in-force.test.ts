@@ -96,6 +96,28 @@ it('Prometheus: each one\'s expiry and findings waived; SARIF and text: the one 
   expect(text).toMatch(new RegExp(`Waivers expiring within 14 days \\(1\\)\\n  .*socklint\\.yaml:2  ${RULE}: last day ${soon} \\(in [23] days\\), waived ${String(sum(found)).replace(/\B(?=(\d{3})+$)/g, ',')} findings — backlogs accepted until the upgrade\\n`));
 });
 
+it('waiverNoticeDays: a config names waivers that far ahead in the text report and SARIF (14 days unless it says)', async () => {
+  const later = inDays(40);
+  const far = path.join(dir, 'notice.yaml');
+  const body = (notice: string) => [notice, 'waivers:', `  - rule: ${RULE}`, '    reason: renewed monthly', `    expires: ${later}`, ''].join('\n');
+  const expiring = async (notice: string) => {
+    fs.writeFileSync(far, body(notice));
+    const args = ['scan', files[0], '-c', far, '-j', '1', '--fail-on', 'none'];
+    const text = (await runCli([...args, '--format', 'text'])).stdout;
+    const sarif = await runCli([...args, '--format', 'sarif']);
+    expect([sarif.code, sarif.stderr]).toEqual([0, '']);
+    const log = JSON.parse(sarif.stdout) as { runs: { invocations: { toolConfigurationNotifications?: { descriptor: { id: string } }[] }[] }[] };
+    const notes = (log.runs[0].invocations[0].toolConfigurationNotifications ?? []).filter((n) => n.descriptor.id === 'waiver-expiring').length;
+    return [text.match(/Waivers expiring within [^\n]*/)?.[0] ?? null, notes];
+  };
+  expect(await expiring('')).toEqual([null, 0]);
+  expect(await expiring('waiverNoticeDays: 45')).toEqual(['Waivers expiring within 45 days (1)', 1]);
+  expect(await expiring('waiverNoticeDays: 30')).toEqual([null, 0]);
+  fs.writeFileSync(far, body('waiverNoticeDays: 0'));
+  const bad = await runCli(['scan', files[0], '-c', far]);
+  expect([bad.code, bad.stderr]).toEqual([2, `socklint: ${far}:1:19: 'waiverNoticeDays' must be >= 1, not 0 [out-of-range]\n`]);
+});
+
 it('a snapshot not scanned counts for no waiver: its findings, asked as they were found, are dropped with it', async () => {
   // several ss runs in one file, told only at the second table's rows: the first run's findings were asked by then
   const run = [

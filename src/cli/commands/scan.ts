@@ -154,6 +154,7 @@ export async function scanCommand(a: ScanArgs): Promise<number> {
     color,
     ...(redactFields ? { redact: { fields: redactFields, ...(salt ? { salt } : {}) } } : {}),
     ...(a.sarifCategory ? { sarifCategory: a.sarifCategory } : {}),
+    ...(config.data.waiverNoticeDays !== undefined ? { waiverNoticeDays: config.data.waiverNoticeDays } : {}),
   };
   const prepared = prepareReport(report, ctx.redact);
   const failing = failingCount(report, a.failOn) > 0 || (a.failOnNotEvaluated === true && report.notEvaluated.length > 0);
