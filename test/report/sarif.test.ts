@@ -288,6 +288,30 @@ describe('SARIF', () => {
     expect(validate(log).valid).toBe(true);
   });
 
+  test('a fleet config\'s many waivers: the first 100 of each kind per run, then one note counting the rest', () => {
+    const report = sampleReport();
+    const waiver = (i: number, status: 'expired' | 'unused') => ({ ruleId: 'no-public-db', reason: `w${i}`, expires: status === 'expired' ? '2025-01-01' : '2099-01-01', status, location: { file: 'socklint.yaml', line: 2 + i } });
+    report.waivers = [...Array.from({ length: 150 }, (_, i) => waiver(i, i % 3 === 0 ? 'expired' : 'unused')), waiver(150, 'expired')];
+    const log = sarif(report);
+    for (const run of log.runs) {
+      const notes = run.invocations![0].toolConfigurationNotifications!;
+      const of = (id: string) => notes.filter((n) => n.descriptor!.id === id);
+      // 51 expired (all listed), 100 matched nothing: listed; 150 - 50 = 100 unused in all, so none counted
+      expect([of('waiver-expired').length, of('waiver-unused').length]).toEqual([51, 100]);
+    }
+    report.waivers.push(waiver(151, 'unused'), waiver(152, 'unused'));
+    const notes = sarif(report).runs[0].invocations![0].toolConfigurationNotifications!;
+    const unused = notes.filter((n) => n.descriptor!.id === 'waiver-unused');
+    expect(unused.length).toBe(101);
+    expect(unused.slice(0, 100).map((n) => n.message.text!.split(': ').pop())).toEqual(report.waivers.filter((w) => w.status === 'unused').slice(0, 100).map((w) => w.reason));
+    expect(unused[100]).toMatchObject({
+      level: 'note',
+      message: { text: '… and 2 more waivers for this host matched no finding (102 in all): the text and JSON reports list every one.' },
+      properties: { more: 2, total: 102 },
+    });
+    expect(validate(sarif(report)).valid).toBe(true);
+  });
+
   test('a waiver in force whose last day is within 14 days is a note in the runs of the hosts it covers', () => {
     const report = sampleReport(); // CTX.now: 2026-11-25T18:31Z
     report.waiversInForce = [
