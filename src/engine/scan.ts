@@ -8,6 +8,7 @@ import type { Diagnostic } from '../diagnostics';
 import { UserError } from '../diagnostics';
 import { CHECK_EVERY, FINDINGS_HEAP_SHARE, OutOfMemoryError, RangeOutOfMemory, checkFindingsMemory, checkRuleStateMemory, isWorkerOutOfMemory, ruleStateOutOfMemory, workerOutOfMemory, type RuleStateKept } from './memory';
 import type { FieldGroup, Location, SocketRecord, SsSummary, UnparsedLine } from '../snapshot/types';
+import type { CheckedConfig } from './config';
 import { parseSnapshotFile, type ByteRange } from '../snapshot/source';
 import { addFlagFields, emptyCapture, noSocketsProblem, notOneSnapshot, parseFlags, type ParseSink, type ParseStats, type ParserSeed } from '../snapshot/parser';
 import { captureCoverage } from '../snapshot/coverage';
@@ -140,6 +141,8 @@ export interface RuleSetup {
   baseline?: string;
   /** What was read of those files that are pipes or devices (read-limited.ts): a worker cannot read them again. */
   streams?: [string, LimitedRead][];
+  /** The config as this thread loaded and checked it: a worker takes it instead of loading `config` again. */
+  checked?: CheckedConfig;
 }
 
 /**

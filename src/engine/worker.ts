@@ -5,7 +5,7 @@
  */
 import './worker-compile-cache'; // first: what follows is compiled with the compile cache
 import { parentPort, workerData } from 'node:worker_threads';
-import { ConfiguredRules, loadConfig } from './config';
+import { ConfiguredRules, configFromChecked, loadConfig } from './config';
 import { usePreloadedStreams } from '../read-limited';
 import type { FindingsListed } from './evaluate';
 import { OutOfMemoryError, RangeOutOfMemory, askBeforeSending } from './memory';
@@ -14,7 +14,8 @@ import { baselineFilter, scanFilters } from './filters';
 
 const task = workerData as WorkerTask;
 usePreloadedStreams(task.setup.streams);
-const config = loadConfig(task.setup.config);
+// (the config as the main thread checked it, when it was loaded before this thread started: not parsed again)
+const config = task.setup.checked ? configFromChecked(task.setup.checked) : loadConfig(task.setup.config);
 const rules = ConfiguredRules.load(config, task.setup.rules, task.setup.defaultRules, task.setup.maxFindingsPerRule);
 // loaded as the rules are built, before the thread says it is ready (a range is cut when it is)
 const baseline = baselineFilter(task.setup.baseline);

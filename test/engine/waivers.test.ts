@@ -7,7 +7,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { WaiverFilter } from '../../src/engine/waivers';
-import { ConfiguredRules, configWaivers, loadConfig } from '../../src/engine/config';
+import { ConfiguredRules, checkedConfig, configFromChecked, configWaivers, loadConfig } from '../../src/engine/config';
 import { GROUP_KEYS } from '../../src/rules/schema-build';
 import { sampleReport } from '../report/fixtures';
 import type { UserError } from '../../src/diagnostics';
@@ -234,4 +234,35 @@ describe('waivers in force (ScanReport.waiversInForce)', () => {
   it('lists none for a scan of no snapshot', () => {
     expect(new WaiverFilter([{ rule: ruleId, reason: 'r', expires: '2099-01-01' }], now).inForce([])).toEqual([]);
   });
+});
+
+it('a worker thread\'s config, handed over checked (structured clone), makes the same waivers, lines and matches as the file', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'socklint-checked-'));
+  try {
+    const file = path.join(dir, 'socklint.yaml');
+    const ruleId = sampleReport().findings[0].ruleId;
+    fs.writeFileSync(file, [
+      '# fleet waivers',
+      'waiverNoticeDays: 30',
+      'waivers:',
+      `  - rule: ${ruleId}`, '    reason: accepted risk', '    expires: 2099-12-31', '    owner: ops',
+      '',
+      `  - {rule: ${ruleId}, reason: flow style, expires: 2099-12-31, where: {local.port: {in: [22, 80]}}}`,
+      `  - rule: "${ruleId.slice(0, 3)}*"`, '    host: web-*', '    reason: by glob', '    expires: 2000-01-01',
+      '',
+    ].join('\n'));
+    const loaded = loadConfig(file);
+    const handed = configFromChecked(structuredClone(checkedConfig(loaded)!));
+    expect(handed.data).toEqual(loaded.data);
+    const [a, b] = [configWaivers(loaded), configWaivers(handed)];
+    expect(b.map((w) => w.location)).toEqual([{ file, line: 4 }, { file, line: 9 }, { file, line: 10 }]);
+    expect(b.map((w) => w.location)).toEqual(a.map((w) => w.location));
+    const now = new Date('2026-11-30T00:00:00Z');
+    const findings = sampleReport().findings;
+    const [fa, fb] = [new WaiverFilter(a, now), new WaiverFilter(b, now)];
+    expect(findings.map((f) => fb.suppress(f))).toEqual(findings.map((f) => fa.suppress(f)));
+    expect(checkedConfig(loadConfig(undefined))).toBeUndefined();
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
 });

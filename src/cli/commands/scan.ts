@@ -11,6 +11,7 @@ import { setV8Flag } from '../../compile-cache';
 import { ExitCode, UserError, type Diagnostic } from '../../diagnostics';
 import { fileInputs, runScan, type ScanInput } from '../../engine/scan';
 import { baselineFilter, scanFilters } from '../../engine/filters';
+import { checkedConfig } from '../../engine/config';
 import type { Level, ScanReport } from '../../engine/types';
 import { formatNames, formatChunks, formatters, writeFileAtomic, checkRedactFields, type FormatContext } from '../../report';
 import { prepareReport } from '../../report/redact';
@@ -84,6 +85,7 @@ export async function scanCommand(a: ScanArgs): Promise<number> {
   const labels = parseLabelArgs(a.labels);
   await preloadUserFiles({ config: a.config, rules: a.rules, baseline: a.baseline });
   const { config, rules } = loadRulesAndConfig(a);
+  const checked = checkedConfig(config);
   // worker threads make the same filters from the config, the baseline file and this time (filtersFrom)
   const now = new Date();
   const baseline = baselineFilter(a.baseline);
@@ -123,7 +125,10 @@ export async function scanCommand(a: ScanArgs): Promise<number> {
       inputs,
       rules,
       jobs: a.jobs ?? (await import('../../engine/threads')).usableCores(),
-      ruleSetup: { rules: a.rules, defaultRules: a.defaultRules, config: a.config, maxFindingsPerRule: a.maxFindings, baseline: a.baseline, streams: preloadedStreams() },
+      ruleSetup: {
+        rules: a.rules, defaultRules: a.defaultRules, config: a.config, maxFindingsPerRule: a.maxFindings, baseline: a.baseline, streams: preloadedStreams(),
+        ...(checked !== undefined ? { checked } : {}),
+      },
       filters,
       filtersFrom: { now: now.toISOString() },
       host: a.host,
