@@ -307,7 +307,16 @@ export class WaiverFilter implements FindingFilter {
 
   /** Each waiver's counts, in the config's order: matched, matched while expired, unchecked (1 or 0). */
   usage(): number[] {
-    return this.waivers.flatMap((w) => [w.matched, w.matchedWhileExpired, w.unchecked ? 1 : 0]);
+    // (asked before every snapshot of a scan, for setUsage: one array filled in a loop, not an array per waiver)
+    const ws = this.waivers;
+    const out = new Array<number>(3 * ws.length);
+    for (let i = 0; i < ws.length; i++) {
+      const w = ws[i];
+      out[3 * i] = w.matched;
+      out[3 * i + 1] = w.matchedWhileExpired;
+      out[3 * i + 2] = w.unchecked ? 1 : 0;
+    }
+    return out;
   }
 
   /** Adds the counts of a copy of this filter (same config, same time) on another thread. */
