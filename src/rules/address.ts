@@ -34,6 +34,9 @@ export interface Cidr {
   /** When it holdsV4: the low 32 bits of network and mask, as unsigned numbers (cidrContainsV4); else 0. */
   v4Network: number;
   v4Mask: number;
+  /** Network and mask as four unsigned 32-bit words, most significant first (cidrContainsWords). */
+  networkWords: Uint32Array;
+  maskWords: Uint32Array;
 }
 
 const V4_MAPPED_PREFIX = 0xffffn << 32n;
@@ -64,6 +67,65 @@ export function ipv4Number(text: string): number {
     } else return -1;
   }
   return digits === 0 || part > 255 || dots !== 3 ? -1 : v * 256 + part;
+}
+
+/** ipv6Words' groups before the words are made (one array: a scan tests an address per socket). */
+const GROUPS = new Uint16Array(8);
+
+/**
+ * The IPv6 address `text` — what parseIPv6 reads: hex groups of 1–4 digits, at most one `::`, perhaps an IPv4
+ * tail — as four unsigned 32-bit words, most significant first, written into `out`; false for any other text
+ * (`out` then holds nothing of use). Without strings or BigInt, as ipv4Number.
+ */
+export function ipv6Words(text: string, out: Uint32Array): boolean {
+  const n = text.length;
+  let i = 0;
+  let groups = 0;
+  let gap = -1; // the group index where `::` stands
+  if (n >= 2 && text.charCodeAt(0) === 58 && text.charCodeAt(1) === 58) {
+    gap = 0;
+    i = 2;
+  }
+  while (i < n) {
+    const start = i;
+    let v = 0;
+    for (; i < n; i++) {
+      const c = text.charCodeAt(i);
+      const h = c >= 48 && c <= 57 ? c - 48 : c >= 97 && c <= 102 ? c - 87 : c >= 65 && c <= 70 ? c - 55 : -1;
+      if (h < 0) break;
+      v = v * 16 + h;
+    }
+    if (i < n && text.charCodeAt(i) === 46 /* . */) {
+      // an IPv4 tail: the rest of the text, two groups
+      const a = ipv4Number(text.slice(start));
+      if (a < 0 || groups > 6) return false;
+      GROUPS[groups++] = a >>> 16;
+      GROUPS[groups++] = a & 0xffff;
+      i = n;
+      break;
+    }
+    if (i === start || i - start > 4 || groups === 8) return false;
+    GROUPS[groups++] = v;
+    if (i === n) break;
+    if (text.charCodeAt(i) !== 58 /* : */) return false;
+    if (text.charCodeAt(i + 1) === 58) {
+      if (gap >= 0) return false;
+      gap = groups;
+      i += 2;
+    } else if (++i === n) return false; // a single `:` at the end
+  }
+  if (gap < 0 ? groups !== 8 : groups > 7) return false;
+  // the groups after `::` move to the end; zeros between
+  const zeros = 8 - groups;
+  for (let w = 0; w < 4; w++) {
+    let word = 0;
+    for (let k = 2 * w; k < 2 * w + 2; k++) {
+      const g = gap < 0 || k < gap ? GROUPS[k] : k < gap + zeros ? 0 : GROUPS[k - zeros];
+      word = word * 65536 + g;
+    }
+    out[w] = word;
+  }
+  return true;
 }
 
 export function parseIPv4(text: string): bigint | undefined {
@@ -161,7 +223,13 @@ export function parseCidr(text: string): Cidr | { error: string } {
   return {
     text: t, network, prefix, v4: isV4Text, holdsV4, mask,
     v4Network: holdsV4 ? Number(network & 0xffffffffn) : 0, v4Mask: holdsV4 ? Number(mask & 0xffffffffn) : 0,
+    networkWords: words(network), maskWords: words(mask),
   };
+}
+
+/** A 128-bit value as four unsigned 32-bit words, most significant first. */
+function words(v: bigint): Uint32Array {
+  return Uint32Array.from([96n, 64n, 32n, 0n], (shift) => Number((v >> shift) & 0xffffffffn));
 }
 
 function formatNetwork(v: bigint, v4: boolean): string {
@@ -187,6 +255,19 @@ export function cidrContains(cidr: Cidr, ip: IpAddress): boolean {
 /** cidrContains for an IPv4 address read by ipv4Number (an IPv4 address lies in a network that holdsV4 only). */
 export function cidrContainsV4(cidr: Cidr, a: number): boolean {
   return cidr.holdsV4 && (a & cidr.v4Mask) >>> 0 === cidr.v4Network;
+}
+
+/** Whether ipv6Words' words are an IPv4-mapped address (::ffff:a.b.c.d), which IpAddress calls v4. */
+function mappedV4(w: Uint32Array): boolean {
+  return w[0] === 0 && w[1] === 0 && w[2] === 0xffff;
+}
+
+/** cidrContains for an address read by ipv6Words. */
+export function cidrContainsWords(cidr: Cidr, w: Uint32Array): boolean {
+  if (!cidr.holdsV4 && mappedV4(w)) return false;
+  const m = cidr.maskWords;
+  const net = cidr.networkWords;
+  return (w[0] & m[0]) >>> 0 === net[0] && (w[1] & m[1]) >>> 0 === net[1] && (w[2] & m[2]) >>> 0 === net[2] && (w[3] & m[3]) >>> 0 === net[3];
 }
 
 function mustCidr(t: string): Cidr {
@@ -217,6 +298,7 @@ export function addressScope(address: string | undefined): AddressScope {
   if (address === undefined || address === '') return 'none';
   const a = ipv4Number(address);
   if (a >= 0) return classifyV4(a); // (no cache: as fast as a lookup, and a million peers would churn it)
+  if (ipv6Words(address, SCRATCH)) return classifyWords(SCRATCH);
   let scope = scopeCache.get(address);
   if (scope === undefined) {
     scope = classify(address);
@@ -234,6 +316,19 @@ export function addressScope(address: string | undefined): AddressScope {
 export function ownCopy(text: string): string {
   // the concatenation is flattened into a new string; the slice of it keeps only that (exact for any text)
   return text.length < 13 ? text : (' ' + text).slice(1);
+}
+
+/** The words addressScope and addressFamily read an IPv6 address into. */
+const SCRATCH = new Uint32Array(4);
+
+/** classify for an address read by ipv6Words. */
+function classifyWords(w: Uint32Array): AddressScope {
+  if (cidrContainsWords(WILDCARD_V4, w) || cidrContainsWords(WILDCARD_V6, w)) return 'wildcard';
+  if (LOOPBACK.some((c) => cidrContainsWords(c, w))) return 'loopback';
+  if (LINK_LOCAL.some((c) => cidrContainsWords(c, w))) return 'link-local';
+  if (MULTICAST.some((c) => cidrContainsWords(c, w))) return 'multicast';
+  if (PRIVATE.some((c) => cidrContainsWords(c, w))) return 'private';
+  return 'public';
 }
 
 /** classify for an IPv4 address read by ipv4Number. */
@@ -270,6 +365,10 @@ export function addressFamily(netid: string, address: string | undefined, v6only
   if (address === undefined) return 'other';
   if (address === '*') return INET_NETIDS.has(netid) ? 'dual' : 'other';
   if (ipv4Number(address) >= 0) return 'ipv4';
+  if (ipv6Words(address, SCRATCH)) {
+    if (mappedV4(SCRATCH)) return 'ipv4';
+    return SCRATCH[0] === 0 && SCRATCH[1] === 0 && SCRATCH[2] === 0 && SCRATCH[3] === 0 ? (v6only === true ? 'ipv6' : 'dual') : 'ipv6';
+  }
   const ip = parseIp(address);
   if (!ip) return LOOPBACK_NAMES.has(address.toLowerCase()) ? 'ipv4' : 'other';
   if (ip.v4) return 'ipv4';

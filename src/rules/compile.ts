@@ -11,7 +11,7 @@ import { ExitCode, UserError, aliasOf, didYouMean, escapeControl, type Diagnosti
 import { describeSocket, formatEndpoint } from '../snapshot/describe';
 import { GLOB_HINT, globProblem, globsMatcher } from './glob';
 import { FIELD_ALIASES, FIELD_BY_NAME, FIELDS, FIELD_GROUPS, OPERATOR_ALIASES, type FieldDef, type FieldValue } from './fields';
-import { cidrContains, cidrContainsV4, ipv4Number, ownCopy, parseCidr, parseIp, type Cidr, type IpAddress } from './address';
+import { cidrContains, cidrContainsV4, cidrContainsWords, ipv4Number, ipv6Words, ownCopy, parseCidr, parseIp, type Cidr, type IpAddress } from './address';
 import { compileRegex } from './regex';
 import type { PathSegment } from './yaml-source';
 import { VARIABLE_TYPES, GROUP_KEYS } from './schema-build';
@@ -813,6 +813,7 @@ class RuleCompiler {
           if (x === '*') return star;
           const a = ipv4Number(x);
           if (a >= 0) return v4Items.some((c) => cidrContainsV4(c, a));
+          if (ipv6Words(x, IP_WORDS)) return items.some((c) => cidrContainsWords(c, IP_WORDS));
           const ip = cachedIp(x);
           return ip !== undefined && items.some((c) => cidrContains(c, ip));
         };
@@ -1393,6 +1394,8 @@ export function operatorsFor(field: FieldDef): string[] {
 }
 
 const ipCache = new Map<string, IpAddress | null>();
+/** The words a cidr test reads an IPv6 address into (ipv6Words). */
+const IP_WORDS = new Uint32Array(4);
 const ANY_V4 = parseIp('0.0.0.0')!;
 const ANY_V6 = parseIp('::')!;
 

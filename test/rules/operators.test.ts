@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { addressFamily, addressScope, cidrContains, cidrContainsV4, ipv4Number, parseCidr, parseIPv4, parseIp, type Cidr } from '../../src/rules/address';
+import { addressFamily, addressScope, cidrContains, cidrContainsV4, cidrContainsWords, ipv4Number, ipv6Words, parseCidr, parseIPv4, parseIPv6, parseIp, type Cidr } from '../../src/rules/address';
 import { compileRegex } from '../../src/rules/regex';
 import { compile, matcher, ruleYaml, sock } from './helpers';
 
@@ -145,6 +145,32 @@ describe('CIDR', () => {
       expect([t, addressScope(t)]).toEqual([t, addressScope(`::ffff:${t}`)]);
       expect(addressFamily('tcp', t)).toBe('ipv4');
     }
+  });
+
+  it('reads IPv6 text without BigInt (ipv6Words, cidrContainsWords, scopes, families) exactly as the 128-bit path does (property)', () => {
+    const group = fc.oneof(fc.integer({ min: 0, max: 0xffff }).map((n) => n.toString(16)), fc.constantFrom('0', '00000', 'FFFF', 'fFfF', '', 'g', '1.2.3.4', '255.255.255.255', '1.2.3', '01.2.3.4', ' 1'));
+    const text = fc.oneof(
+      fc.array(group, { minLength: 1, maxLength: 9 }).map((g) => g.join(':')),
+      fc.tuple(fc.array(group, { maxLength: 8 }), fc.array(group, { maxLength: 8 })).map(([l, r]) => `${l.join(':')}::${r.join(':')}`),
+      fc.string({ maxLength: 20 }).map((t) => t.replace(/[^0-9a-fA-F:.]/g, ':')), fc.string({ maxLength: 12 }),
+      fc.constantFrom('::', ':::', '::1', '1::', ':1::2', '1:::2', '::ffff:10.0.0.1', '::ffff:0.0.0.0', 'fe80::1', 'ff02::1', 'fd00::1', '2001:db8::1', '::ffff:127.0.0.1', '::1.2.3.4',
+        '1:2:3:4:5:6:7:8', '1:2:3:4:5:6:7:8:9', '1:2:3:4:5:6:1.2.3.4', '1::2:3:4:5:6:1.2.3.4', '1:2:3:4:5:6:7::', '::2:3:4:5:6:7:8', '1:2:3:4:5:6:7:', '10.0.0.1', 'ffff', ''),
+    );
+    const nets = ['0.0.0.0/0', '10.0.0.0/8', '127.0.0.0/8', '::/0', '::/1', '::/128', '::1/128', 'fe80::/10', 'fc00::/7', '2001:db8::/32', '2001:db8:0:0:8000::/65', '::ffff:0:0/96', '::ffff:10.0.0.0/104', 'ff00::/8', '8000::/1']
+      .map((t) => parseCidr(t) as Cidr);
+    const w = new Uint32Array(4);
+    fc.assert(fc.property(text, (t) => {
+      const v6 = parseIPv6(t);
+      const ok = ipv6Words(t, w);
+      expect([t, ok]).toEqual([t, v6 !== undefined]);
+      if (!ok) return;
+      expect([t, ...w]).toEqual([t, ...[96n, 64n, 32n, 0n].map((s) => Number((v6! >> s) & 0xffffffffn))]);
+      const ip = parseIp(t)!;
+      for (const n of nets) expect([t, n.text, cidrContainsWords(n, w)]).toEqual([t, n.text, cidrContains(n, ip)]);
+      // scope and family: the same as the 128-bit path gives the address written another way (uncompressed, no IPv4 tail)
+      const full = [96n, 64n, 32n, 0n].flatMap((s) => { const x = Number((v6! >> s) & 0xffffffffn); return [(x >>> 16).toString(16), (x & 0xffff).toString(16)]; }).join(':');
+      expect([t, addressScope(t), addressFamily('tcp', t), addressFamily('tcp', t, true)]).toEqual([t, addressScope(`[${full}]`), addressFamily('tcp', `[${full}]`), addressFamily('tcp', `[${full}]`, true)]);
+    }), { numRuns: 4000 });
   });
 
   it('works through the cidr operator, lists included', () => {
