@@ -297,8 +297,8 @@ const scopeCache = new Map<string, AddressScope>();
 export function addressScope(address: string | undefined): AddressScope {
   if (address === undefined || address === '') return 'none';
   const a = ipv4Number(address);
-  if (a >= 0) return classifyV4(a); // (no cache: as fast as a lookup, and a million peers would churn it)
-  if (ipv6Words(address, SCRATCH)) return classifyWords(SCRATCH);
+  if (a >= 0) return scopeBy((c) => cidrContainsV4(c, a)); // (no cache: as fast as a lookup, and a million peers would churn it)
+  if (ipv6Words(address, SCRATCH)) return scopeBy((c) => cidrContainsWords(c, SCRATCH));
   let scope = scopeCache.get(address);
   if (scope === undefined) {
     scope = classify(address);
@@ -321,23 +321,16 @@ export function ownCopy(text: string): string {
 /** The words addressScope and addressFamily read an IPv6 address into. */
 const SCRATCH = new Uint32Array(4);
 
-/** classify for an address read by ipv6Words. */
-function classifyWords(w: Uint32Array): AddressScope {
-  if (cidrContainsWords(WILDCARD_V4, w) || cidrContainsWords(WILDCARD_V6, w)) return 'wildcard';
-  if (LOOPBACK.some((c) => cidrContainsWords(c, w))) return 'loopback';
-  if (LINK_LOCAL.some((c) => cidrContainsWords(c, w))) return 'link-local';
-  if (MULTICAST.some((c) => cidrContainsWords(c, w))) return 'multicast';
-  if (PRIVATE.some((c) => cidrContainsWords(c, w))) return 'private';
-  return 'public';
-}
-
-/** classify for an IPv4 address read by ipv4Number. */
-function classifyV4(a: number): AddressScope {
-  if (a === 0) return 'wildcard';
-  if (LOOPBACK.some((c) => cidrContainsV4(c, a))) return 'loopback';
-  if (LINK_LOCAL.some((c) => cidrContainsV4(c, a))) return 'link-local';
-  if (MULTICAST.some((c) => cidrContainsV4(c, a))) return 'multicast';
-  if (PRIVATE.some((c) => cidrContainsV4(c, a))) return 'private';
+/**
+ * The scope of an address by what `holds` says of the special networks — one ladder for the address's every
+ * form: IPv4 as a number (ipv4Number), IPv6 as words (ipv6Words), anything else as an IpAddress (parseIp).
+ */
+function scopeBy(holds: (c: Cidr) => boolean): AddressScope {
+  if (holds(WILDCARD_V4) || holds(WILDCARD_V6)) return 'wildcard';
+  if (LOOPBACK.some(holds)) return 'loopback';
+  if (LINK_LOCAL.some(holds)) return 'link-local';
+  if (MULTICAST.some(holds)) return 'multicast';
+  if (PRIVATE.some(holds)) return 'private';
   return 'public';
 }
 
@@ -345,12 +338,7 @@ function classify(address: string): AddressScope {
   if (address === '*') return 'wildcard';
   const ip = parseIp(address);
   if (!ip) return LOOPBACK_NAMES.has(address.toLowerCase()) ? 'loopback' : 'none';
-  if (cidrContains(WILDCARD_V4, ip) || cidrContains(WILDCARD_V6, ip)) return 'wildcard';
-  if (LOOPBACK.some((c) => cidrContains(c, ip))) return 'loopback';
-  if (LINK_LOCAL.some((c) => cidrContains(c, ip))) return 'link-local';
-  if (MULTICAST.some((c) => cidrContains(c, ip))) return 'multicast';
-  if (PRIVATE.some((c) => cidrContains(c, ip))) return 'private';
-  return 'public';
+  return scopeBy((c) => cidrContains(c, ip));
 }
 
 const INET_NETIDS = new Set(['tcp', 'udp', 'raw', 'dccp', 'sctp', 'mptcp', 'icmp6', '???', '']);
