@@ -33,6 +33,11 @@ export interface Diagnostic {
   ruleId?: string;
 }
 
+/** Orders the diagnostics of one file as the file reads: by line, then column (one without a position first). */
+export function byPosition(a: Diagnostic, b: Diagnostic): number {
+  return (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0);
+}
+
 /** The message, and the hint after it in parentheses when there is one. */
 export function messageWithHint(d: Pick<Diagnostic, 'message' | 'hint'>): string {
   return `${d.message}${d.hint ? ` (${d.hint})` : ''}`;

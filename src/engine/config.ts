@@ -4,7 +4,7 @@
  * before anything is scanned (exit 2). Produces the RuleSelector and the waiver filter the scan uses.
  */
 import * as path from 'node:path';
-import { ExitCode, UserError, didYouMean, type Diagnostic, type Position } from '../diagnostics';
+import { ExitCode, UserError, byPosition, didYouMean, type Diagnostic, type Position } from '../diagnostics';
 import { loadYamlFile, type PathSegment, type YamlSource } from '../rules/yaml-source';
 import { configValidator, loadRulePack } from '../rules/pack';
 import { GLOB_HINT, globProblem, globTester, picomatchLib } from '../rules/glob';
@@ -123,7 +123,7 @@ function checkGlobs(data: ConfigFile, source: YamlSource): void {
     check(w?.host, ['waivers', i, 'host'], 'host pattern');
   });
   // in the file's order, whichever key a waiver writes first
-  diagnostics.sort((a, b) => (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0));
+  diagnostics.sort(byPosition);
   if (diagnostics.length > 0) throw new UserError(diagnostics, ExitCode.usage);
 }
 
@@ -380,7 +380,7 @@ export class ConfiguredRules implements RuleSelector {
     // the waivers' own problems (conditions, dates) with these, all at once, in the file's order
     diagnostics.push(...waiverSpecs(this.config).diagnostics);
     const order = (d: Diagnostic) => (d.file === src.file ? 0 : 1);
-    diagnostics.sort((a, b) => order(a) - order(b) || (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0));
+    diagnostics.sort((a, b) => order(a) - order(b) || byPosition(a, b));
     if (diagnostics.length > 0) throw new UserError(diagnostics, ExitCode.usage);
   }
 }

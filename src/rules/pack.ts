@@ -5,7 +5,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { sha256Hex } from '../hash';
-import { escapeControl, type Diagnostic, type Position } from '../diagnostics';
+import { byPosition, escapeControl, type Diagnostic, type Position } from '../diagnostics';
 import type { FieldGroup } from '../snapshot/types';
 import type { Level } from '../engine/types';
 import { DEFAULT_MAX_BYTES, loadYamlFile, loadYamlText, schemaValidator, type PathSegment, type ValidateFunction, type YamlLoadOptions, type YamlSource } from './yaml-source';
@@ -369,7 +369,7 @@ function collect(src: YamlSource, definitions: RuleDefinition[], diagnostics: Di
         if (typeof id === 'string') claimId(id, src, index, seen, found);
       });
     }
-    found.sort((a, b) => (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0));
+    found.sort(byPosition);
     diagnostics.push(...found);
     return;
   }

@@ -8,7 +8,7 @@ import { readProblem } from '../read-problem';
 import type Ajv from 'ajv';
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import type { Document, Node } from 'yaml';
-import { aliasOf, didYouMean, type Diagnostic, type Position } from '../diagnostics';
+import { aliasOf, byPosition, didYouMean, type Diagnostic, type Position } from '../diagnostics';
 
 export type PathSegment = string | number;
 export type { ValidateFunction };
@@ -230,7 +230,7 @@ export function ajvErrorsToDiagnostics(errors: readonly ErrorObject[], ctx: Erro
     seen.add(key);
     out.push(d);
   }
-  return out.sort((a, b) => (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0));
+  return out.sort(byPosition);
 }
 
 /** One "missing required keys" error per map instead of one per key. */
