@@ -43,7 +43,7 @@ const V4_MAPPED_PREFIX = 0xffffn << 32n;
 const ALL_ONES = (1n << 128n) - 1n;
 
 /**
- * The dotted-quad IPv4 address `text` (what parseIPv4 reads: four parts of 1–3 digits, each ≤ 255) as an
+ * The dotted-quad IPv4 address `text` (four parts of 1–3 digits, each ≤ 255) as an
  * unsigned 32-bit number, or -1 for any other text — read without strings or BigInt: rules test the address of
  * every socket, and most are IPv4.
  */
@@ -73,8 +73,8 @@ export function ipv4Number(text: string): number {
 const GROUPS = new Uint16Array(8);
 
 /**
- * The IPv6 address `text` — what parseIPv6 reads: hex groups of 1–4 digits, at most one `::`, perhaps an IPv4
- * tail — as four unsigned 32-bit words, most significant first, written into `out`; false for any other text
+ * The IPv6 address `text` — hex groups of 1–4 digits (eight, or fewer around one `::`), perhaps ending in an IPv4
+ * address as its last two groups — as four unsigned 32-bit words, most significant first, written into `out`; false for any other text
  * (`out` then holds nothing of use). Without strings or BigInt, as ipv4Number.
  */
 export function ipv6Words(text: string, out: Uint32Array): boolean {
@@ -128,56 +128,19 @@ export function ipv6Words(text: string, out: Uint32Array): boolean {
   return true;
 }
 
+/** The dotted-quad IPv4 address `text` as a number (ipv4Number's, as a BigInt), or undefined. */
 export function parseIPv4(text: string): bigint | undefined {
-  const parts = text.split('.');
-  if (parts.length !== 4) return undefined;
-  let v = 0n;
-  for (const p of parts) {
-    if (!/^\d{1,3}$/.test(p)) return undefined;
-    const n = Number(p);
-    if (n > 255) return undefined;
-    v = (v << 8n) | BigInt(n);
-  }
-  return v;
+  const a = ipv4Number(text);
+  return a < 0 ? undefined : BigInt(a);
 }
 
+/** parseIPv6's words (ipv6Words). */
+const WORDS = new Uint32Array(4);
+
+/** The IPv6 address `text` as a 128-bit number (ipv6Words' words, as a BigInt), or undefined. */
 export function parseIPv6(text: string): bigint | undefined {
-  if (!/^[0-9a-fA-F:.]+$/.test(text) || !text.includes(':')) return undefined;
-  let head = text;
-  let tailV4: bigint | undefined;
-  const lastColon = text.lastIndexOf(':');
-  if (text.slice(lastColon + 1).includes('.')) {
-    tailV4 = parseIPv4(text.slice(lastColon + 1));
-    if (tailV4 === undefined) return undefined;
-    head = `${text.slice(0, lastColon + 1)}0:0`;
-  }
-  const halves = head.split('::');
-  if (halves.length > 2) return undefined;
-  const parseGroups = (s: string): number[] | undefined => {
-    if (s === '') return [];
-    const out: number[] = [];
-    for (const g of s.split(':')) {
-      if (!/^[0-9a-fA-F]{1,4}$/.test(g)) return undefined;
-      out.push(parseInt(g, 16));
-    }
-    return out;
-  };
-  const left = parseGroups(halves[0]);
-  const right = halves.length === 2 ? parseGroups(halves[1]) : [];
-  if (!left || !right) return undefined;
-  let groups: number[];
-  if (halves.length === 2) {
-    const missing = 8 - left.length - right.length;
-    if (missing < 1) return undefined;
-    groups = [...left, ...new Array<number>(missing).fill(0), ...right];
-  } else {
-    if (left.length !== 8) return undefined;
-    groups = left;
-  }
-  let v = 0n;
-  for (const g of groups) v = (v << 16n) | BigInt(g);
-  if (tailV4 !== undefined) v = (v & ~0xffffffffn) | tailV4;
-  return v;
+  if (!ipv6Words(text, WORDS)) return undefined;
+  return (BigInt(WORDS[0]) << 96n) | (BigInt(WORDS[1]) << 64n) | (BigInt(WORDS[2]) << 32n) | BigInt(WORDS[3]);
 }
 
 /** Parse an IPv4 or IPv6 address (no brackets, optional `%zone` ignored). */
