@@ -11,7 +11,7 @@ import {
 } from './fields';
 import {
   EMPTY_EP, NEEDS_EXTENDED, NEEDS_SKMEM, NEEDS_TCP, declareStates, isHexDigit, latin1, lineTextEnd, newSpaceWords, newThinItems, newThinTail, readThinTail, spaceWordsOf,
-  MAX_PORT, THIN_NETID, THIN_PORTS_ONLY, ownThinRow, stateOf, stateStart, thinItems, thinKeys, thinPortEndpoint, thinProcesses, thinTokens, tokenEnd, type KeyTable, type ThinRow,
+  MAX_PORT, THIN_NETID, THIN_PORTS_ONLY, ownThinRow, portColon, stateOf, stateStart, thinItems, thinKeys, thinPortEndpoint, thinProcesses, thinTokens, tokenEnd, type KeyTable, type ThinRow,
 } from './thin';
 import { PROTOCOLS, defaultServices, protocolNumber, type ServiceTable } from './services';
 import type { Endpoint, FieldGroup, SocketRecord, SsSummary, UnparsedLine } from './types';
@@ -2950,8 +2950,8 @@ function peerPortAt(s: string, from: number, to: number): number {
 
 /** Where the port of the address token [from, to) of thin row t starts in its line: after the token's last `:`. */
 function afterColon(t: ThinRow, from: number, to: number): number {
-  for (let i = to - 1; i >= from; i--) if (t[0][i] === 58 /* : */) return i + 1 - t[1];
-  return PORT_UNKNOWN;
+  const c = portColon(t[0], from, to);
+  return t[0][c] === 58 /* : */ ? c + 1 - t[1] : PORT_UNKNOWN;
 }
 
 /** Where `Port` starts after `title` (`Local Address:`, `Peer Address:`) in a header line, or PORT_UNKNOWN. */

@@ -394,8 +394,8 @@ export function thinPortEndpoint(b: Buffer, from: number, to: number): Endpoint 
   return { address: '', port: portAfter(b, portColon(b, from, to), to) };
 }
 
-/** The `:` before the port of a thin row's address token b[from..to) (its last one). */
-function portColon(b: Buffer, from: number, to: number): number {
+/** The `:` before the port of a thin row's address token b[from..to) (its last one; `from` when it has none after it). */
+export function portColon(b: Buffer, from: number, to: number): number {
   let c = to - 1;
   while (c > from && b[c] !== 58 /* : */) c--;
   return c;
