@@ -10,7 +10,7 @@ import { CHECK_EVERY, FINDINGS_HEAP_SHARE, OutOfMemoryError, RangeOutOfMemory, c
 import type { FieldGroup, Location, SocketRecord, SsSummary, UnparsedLine } from '../snapshot/types';
 import type { CheckedConfig } from './config';
 import { parseSnapshotFile, type ByteRange } from '../snapshot/source';
-import { addFlagFields, emptyCapture, noSocketsProblem, notOneSnapshot, parseFlags, type ParseSink, type ParseStats, type ParserSeed } from '../snapshot/parser';
+import { REMEMBERED_ROWS, addFlagFields, emptyCapture, noSocketsProblem, notOneSnapshot, parseFlags, type ParseSink, type ParseStats, type ParserSeed } from '../snapshot/parser';
 import { captureCoverage } from '../snapshot/coverage';
 import type { CompiledRule } from '../rules/types';
 import type { LimitedRead } from '../read-limited';
@@ -483,6 +483,12 @@ export interface RangeResult {
   usage?: unknown[];
   /** The field groups its findings were asked about with, of those the filters read (SnapshotCollector.askedWith). */
   askedWith?: FieldGroup[][];
+  /**
+   * The parser's state after its last line (SsParser.checkpoint; undefined: not a record boundary): a range that
+   * follows this one (its tail, taken by the first thread: giveTail) was parsed from the seed, and is kept only when
+   * this range ended in that state.
+   */
+  end?: ParserSeed;
 }
 
 /**
@@ -520,6 +526,12 @@ export interface RangeRunner {
    * the cap leaves them (SnapshotEvaluator.followOn), and its result is sent once it has this.
    */
   followOn(before: FindingsListed): void;
+  /**
+   * Asked when the first range is parsed: the range being scanned ends earlier (split.ts, giveTail), and the first
+   * thread parses the rest, from the offset this resolves with (the file's size is its end); undefined when it
+   * keeps all of it (its parse is over, or little is left). Absent: never shortened.
+   */
+  giveTail?(minBytes?: number): Promise<number | undefined>;
   cancel(): void;
 }
 
@@ -575,9 +587,18 @@ export function shiftLines(r: RangeResult, linesBefore: number): void {
 export async function scanRange(task: RangeTask, rules: RuleSelector, before?: Promise<FindingsListed>, filters?: readonly FindingFilter[]): Promise<RangeResult> {
   const asked = filters === undefined ? undefined : suppressorOf(filters);
   const fieldsRead = filters === undefined ? undefined : fieldsReadBy(filters);
+  const c = collectorOf(task.input, { rules, ...asked, ...(fieldsRead?.length ? { fieldsRead } : {}) }, task.identity);
+  const r = await scanRangeWith(c, task, before);
+  return filters !== undefined ? { ...r, usage: filterUsage(filters), askedWith: c.askedWithList() } : r;
+}
+
+/**
+ * Scans the byte range of `task` into `c`, a collector made for it (collectorOf with the range's identity);
+ * `parsed` is called when its bytes are (its findings wait for `before`).
+ */
+async function scanRangeWith(c: SnapshotCollector, task: RangeTask, before?: Promise<FindingsListed>, parsed?: () => void): Promise<RangeResult> {
   // made as the first range's collector is (scanSplit): the file's flags and head metadata (`# flags:`, `# uid:`)
   // tell the filters from the start what they tell the first range's
-  const c = collectorOf(task.input, { rules, ...asked, ...(fieldsRead?.length ? { fieldsRead } : {}) }, task.identity);
   Object.assign(c.meta, lowerKeys(task.seed.meta));
   // The lines before the range are not counted here (60 MB of them cost the worker 40–80 ms): they are
   // numbered from a base the merge replaces by the count the first range's parser ends with.
@@ -585,13 +606,15 @@ export async function scanRange(task: RangeTask, rules: RuleSelector, before?: P
   // what the first range lists, taken when it arrives (between chunks, or after this range's end: waited for)
   const followed = before?.then((b) => c.followOn(b));
   let stats: ParseStats;
+  let end: ParserSeed | undefined;
   try {
-    stats = await parseSnapshotFile(task.input.path, c.sink(), { file: task.input.label, range: task.range, seed });
+    stats = await parseSnapshotFile(task.input.path, c.sink(), { file: task.input.label, range: task.range, seed, checkpoint: (b) => { end = b; } });
   } catch (e) {
     // its line counts from RANGE_LINE_BASE, its sockets from the range's start: the split scan restates it
     if (e instanceof OutOfMemoryError && e.at !== undefined) throw new RangeOutOfMemory(e.at);
     throw e;
   }
+  parsed?.();
   await followed;
   return {
     partial: c.startEvaluator().partial(),
@@ -599,7 +622,7 @@ export async function scanRange(task: RangeTask, rules: RuleSelector, before?: P
     unparsedLines: c.unparsedLines,
     ...(c.summary ? { summary: c.summary } : {}),
     stats: { ...stats, fields: [...stats.fields] },
-    ...(filters !== undefined ? { usage: filterUsage(filters), askedWith: c.askedWithList() } : {}),
+    ...(end !== undefined ? { end } : {}),
   };
 }
 
@@ -661,6 +684,9 @@ async function scanAsked(input: ScanInput, opts: SnapshotScanOptions): Promise<S
  * never is. Once its range is parsed, this thread tells the worker how many findings each rule lists here
  * (followOn): the worker lists no more than the cap leaves, so findings the merge would drop are neither made
  * nor copied between threads (250k `-tanpmioe`: ~4,000 findings with their sockets; 0.96 of the wall time).
+ * And it takes the end of the worker's range, when enough is left there (giveTail): a third range, parsed here
+ * while the worker ends its own, merged after it — this thread would otherwise wait, idle, for the worker, which
+ * started later and may get less of the machine (~0.03–0.28 s of a 1–2 s scan on this two-core machine).
  */
 export async function scanSplit(
   input: ScanInput,
@@ -691,12 +717,14 @@ export async function scanSplit(
   const first = collectorOf(input, opts);
   let boundary: ParserSeed | undefined;
   let stats: ParseStats | undefined;
+  /** Throws when this thread has no room for what a following range holds beside its own (`lines`, `sockets`: before it). */
+  const checkRoom = (holds: RangeHolds, lines: number, sockets: number): void => {
+    checkRuleStateMemory(input.label, lines + holds.lines, sockets + holds.sockets, first.startEvaluator().kept(), FINDINGS_HEAP_SHARE, holds);
+  };
   // Before the worker's result is copied here (it arrives once this thread's range is parsed, see followOn):
   // the heap must have room for both ranges' findings and groups, which neither range's checks saw together.
   const admit = (holds: RangeHolds): void => {
-    if (!stats || !boundary) return;
-    const kept = first.startEvaluator().kept();
-    checkRuleStateMemory(input.label, boundary.lineNo + holds.lines, stats.sockets + holds.sockets, kept, FINDINGS_HEAP_SHARE, holds);
+    if (stats && boundary) checkRoom(holds, boundary.lineNo, stats.sockets);
   };
   void worker.ready.then(() => {
     // past where this thread has got to (range.fed), or undefined: too little left, or parsing is over
@@ -728,12 +756,25 @@ export async function scanSplit(
     worker.cancel();
     return undefined;
   }
+  // the end of the worker's range, parsed here meanwhile (from the same seed: kept if the worker's range ends in it)
+  const tailAt = await worker.giveTail?.(minBytes);
+  const countedBeforeTail = tailAt === undefined ? undefined : filters?.usage();
+  const tailTask = (from: ParserSeed): RangeTask => ({ input, range: { start: tailAt!, end: size }, seed: from, identity });
+  let tail = tailAt === undefined ? undefined : scanTail(input, opts, tailTask(seed));
+  /** Scanned whole after all: the tail stops first (its counts of the filters are put back by the caller). */
+  const whole = async (): Promise<undefined> => {
+    worker.cancel();
+    await tail?.drop();
+    return undefined;
+  };
   worker.followOn(first.startEvaluator().listed());
+  await tail?.parsed;
   whileWaiting?.();
   let next: RangeResult;
   try {
     next = await second;
   } catch (e) {
+    await whole();
     // the second range's own check stopped it: named where it is in the file, with the sockets before it
     if (e instanceof RangeOutOfMemory) {
       throw ruleStateOutOfMemory(input.label, { ...e.at, line: fileLine(e.at.line, boundary.lineNo), sockets: stats.sockets + e.at.sockets });
@@ -744,43 +785,138 @@ export async function scanSplit(
   // a new table (Netid decision) or an SCTP note in the second range named a relative line, or its first row may
   // be the last line of a unix name cut before it (parser.ts, ParseStats.lineNotes), or it read its first unix row by
   // a column of ports that the file's parse did not have there: scan whole
-  if (next.stats.lineNotes > 0 || !samePort(boundary, next.stats)) return undefined;
-  const linesBefore = boundary.lineNo;
-  shiftLines(next, linesBefore);
-  if (!first.mergeFollowing(next)) return undefined;
+  if (next.stats.lineNotes > 0 || !samePort(boundary, next.stats)) return whole();
+  let moreTables = (boundary.tables ?? 0) - (seed.tables ?? 0);
+  shiftLines(next, boundary.lineNo);
+  if (!first.mergeFollowing(next)) return whole();
   // (this thread's filters counted its own range as they were asked; a file scanned whole after all has those
   // counts put back first: scanSnapshot)
   if (next.usage !== undefined) filters?.add(next.usage);
   if (next.askedWith !== undefined) first.askedAlso(next.askedWith);
-  const s2 = next.stats;
-  return first.result({
-    lines: stats.lines + s2.lines,
-    sockets: stats.sockets + s2.sockets,
-    unparsed: stats.unparsed + s2.unparsed,
-    lineNotes: stats.lineNotes + s2.lineNotes,
-    fields: new Set([...stats.fields, ...s2.fields]),
-    headerFields: s2.headerFields, // the file's last header: the second range starts with the first one's
-    undecided: addCounts(stats.undecided, s2.undecided),
-    unknownPorts: addCounts(stats.unknownPorts, s2.unknownPorts),
-    unknownPortNames: addCounts(stats.unknownPortNames, s2.unknownPortNames),
-    captures: [...stats.captures, ...s2.captures.map((l) => fileLine(l, linesBefore))].slice(0, 2),
-    ...repeatedAcross(stats, s2, linesBefore, (boundary.tables ?? 0) - (seed.tables ?? 0)),
-    meta: stats.meta,
-    kinds: addCounts(stats.kinds, s2.kinds),
-  });
+  let total = followedBy(stats, next.stats, boundary.lineNo, moreTables, { table: seed.tables ?? 0, rows: boundary.rows });
+  if (tail === undefined) return first.result(total);
+  // the tail, as the worker's range was checked: started in the state that range ended in, with no relative line
+  const end = next.end;
+  if (end === undefined) return whole();
+  let tailSeed = seed;
+  if (!sameSeed(end, { ...seed, lineNo: end.lineNo })) {
+    // the worker's range changed the parser's state (a table of other columns): the tail is parsed again, from
+    // the state it ended in, and what the first parse of it counted of the filters is taken back
+    await tail.drop();
+    if (countedBeforeTail !== undefined) {
+      filters!.set(countedBeforeTail);
+      if (next.usage !== undefined) filters!.add(next.usage);
+    }
+    tailSeed = end;
+    tail = scanTail(input, opts, tailTask(end));
+  }
+  tail.listed(first.startEvaluator().listed());
+  let last: RangeResult;
+  try {
+    last = await tail.result;
+  } catch (e) {
+    if (e instanceof RangeOutOfMemory) {
+      throw ruleStateOutOfMemory(input.label, { ...e.at, line: fileLine(e.at.line, total.lines), sockets: total.sockets + e.at.sockets });
+    }
+    return undefined; // (a read error: the whole scan reports it)
+  }
+  if (last.stats.lineNotes > 0 || !samePort(end, last.stats)) return undefined;
+  checkRoom(rangeHolds(last), total.lines, total.sockets);
+  moreTables += (end.tables ?? 0) - (tailSeed.tables ?? 0);
+  shiftLines(last, total.lines);
+  if (!first.mergeFollowing(last)) return undefined;
+  if (last.askedWith !== undefined) first.askedAlso(last.askedWith);
+  total = followedBy(total, last.stats, total.lines, moreTables, { table: tailSeed.tables ?? 0, rows: end.rows });
+  return first.result(total);
+}
+
+/** The tail of a split file's second range, parsed on this thread when its own range is (scanSplit, giveTail). */
+interface Tail {
+  /** Resolves when its bytes are parsed (or it failed); its findings are made once `listed` is called. */
+  parsed: Promise<void>;
+  result: Promise<RangeResult>;
+  /** What the ranges before it list, the second one merged (SnapshotEvaluator.followOn). */
+  listed(before: FindingsListed): void;
+  /** Stops it (the file is scanned whole after all) and waits for its end. */
+  drop(): Promise<void>;
+}
+
+/** Lists nothing: followOn ignores it (its rules are not the evaluator's). */
+const NOTHING_LISTED: FindingsListed = { ruleIds: [], counts: [], suppressed: [] };
+
+/**
+ * Starts scanning `task` (the tail of the worker's range) on this thread, with a collector made as the first
+ * range's is (`opts`: its waivers and baseline asked as found count here, as the first range's do).
+ */
+function scanTail(input: ScanInput, opts: CollectorOptions, task: RangeTask): Tail {
+  let listed: (before: FindingsListed) => void = () => undefined;
+  const before = new Promise<FindingsListed>((resolve) => { listed = resolve; });
+  let parsed: () => void = () => undefined;
+  const done = new Promise<void>((resolve) => { parsed = resolve; });
+  const c = collectorOf(input, opts, task.identity);
+  const result = scanRangeWith(c, task, before, parsed).then((r) => ({ ...r, askedWith: c.askedWithList() }));
+  result.catch(() => undefined); // (read when the second range is merged, or dropped)
+  return {
+    parsed: Promise.race([done, result.then(() => undefined, () => undefined)]),
+    result,
+    listed,
+    async drop() {
+      task.range.end = task.range.start; // source.ts reads no further chunk
+      listed(NOTHING_LISTED);
+      await result.catch(() => undefined);
+    },
+  };
 }
 
 /**
- * ParseStats.repeated of a file split in two ranges: the first range's own, else the first of the second range's
- * rows (of the tables it read; its lines follow `linesBefore`, its tables are numbered `moreTables` too low: the
- * headers the first range read after the head its seed was taken from) that repeats a row of an earlier table.
+ * The table a byte range starts in: the number its parser gave it (its seed's `tables`), and the rows of it the
+ * range before had read when fewer than REMEMBERED_ROWS (that range's checkpoint: ParserSeed.rows).
  */
-function repeatedAcross(first: ParseStats, second: Pick<ParseStats, 'repeated' | 'firstRows'>, linesBefore: number, moreTables: number): Pick<ParseStats, 'repeated'> {
+interface ContinuedTable {
+  table: number;
+  rows?: number;
+}
+
+/**
+ * The stats of a whole file's parse up to the end of a byte range that follows `a` (its lines and tables counted
+ * in the file) and whose stats are `b`: it starts after `linesBefore` lines, in the table `continued` says, and
+ * `moreTables` table headers were read before it that its parser's seed did not count.
+ */
+function followedBy(a: ParseStats, b: RangeResult['stats'], linesBefore: number, moreTables: number, continued: ContinuedTable): ParseStats {
+  return {
+    lines: a.lines + b.lines,
+    sockets: a.sockets + b.sockets,
+    unparsed: a.unparsed + b.unparsed,
+    lineNotes: a.lineNotes + b.lineNotes,
+    fields: new Set([...a.fields, ...b.fields]),
+    headerFields: b.headerFields, // the file's last header: a range starts with the one before it
+    undecided: addCounts(a.undecided, b.undecided),
+    unknownPorts: addCounts(a.unknownPorts, b.unknownPorts),
+    unknownPortNames: addCounts(a.unknownPortNames, b.unknownPortNames),
+    captures: [...a.captures, ...b.captures.map((l) => fileLine(l, linesBefore))].slice(0, 2),
+    ...repeatedAcross(a, b, linesBefore, moreTables, continued),
+    meta: a.meta,
+    kinds: addCounts(a.kinds, b.kinds),
+  };
+}
+
+/**
+ * ParseStats.repeated of a file up to the end of a byte range that follows `first`: the first range's own, else the
+ * first of the following range's rows (of the tables it read; its lines follow `linesBefore`, its tables are
+ * numbered `moreTables` too low: the headers read before it after the head its seed was taken from) that repeats a
+ * row of an earlier table — its first rows too, of the table it starts in (ParseStats.startRows), as many as `continued`
+ * leaves. With the rows compared so far (firstRows, numbered in the file), for a range after it.
+ */
+function repeatedAcross(first: ParseStats, second: Pick<ParseStats, 'repeated' | 'firstRows' | 'startRows'>, linesBefore: number, moreTables: number, continued: ContinuedTable): Pick<ParseStats, 'repeated' | 'firstRows'> {
   if (first.repeated !== undefined) return { repeated: first.repeated };
   const known = new Map<string, { table: number; line: number }>();
   for (const [key, table, line] of first.firstRows ?? []) if (!known.has(key)) known.set(key, { table, line });
   let found: ParseStats['repeated'];
-  for (const [key, t, l] of second.firstRows ?? []) {
+  // the rows of the table it starts in that the file's parse compares too (that table began fewer than
+  // REMEMBERED_ROWS rows before the range), then those of the tables it read
+  const left = REMEMBERED_ROWS - (continued.rows ?? REMEMBERED_ROWS);
+  const started = (second.startRows ?? []).slice(0, left).map(([key, line]): [string, number, number] => [key, continued.table, line]);
+  for (const [key, t, l] of started.length > 0 ? [...started, ...second.firstRows ?? []] : second.firstRows ?? []) {
     const table = t + moreTables;
     const line = fileLine(l, linesBefore);
     const k = known.get(key);
@@ -793,7 +929,8 @@ function repeatedAcross(first: ParseStats, second: Pick<ParseStats, 'repeated' |
   // (the second range's own, between its tables, may come first: it stopped remembering there)
   const own = second.repeated && { line: fileLine(second.repeated.line, linesBefore), first: fileLine(second.repeated.first, linesBefore) };
   const repeated = own !== undefined && (found === undefined || own.line < found.line) ? own : found;
-  return repeated !== undefined ? { repeated } : {};
+  if (repeated !== undefined) return { repeated };
+  return known.size > 0 ? { firstRows: [...known].map(([key, { table, line }]) => [key, table, line]) } : {};
 }
 
 /**

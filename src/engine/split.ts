@@ -7,11 +7,13 @@
  * lines from a base that the merge replaces by the line count the first range ends with (scan.ts,
  * shiftLines), so line numbers and inferred fields are exact; the scan checks afterwards that the first range
  * really ended in that state, and scans the whole file in one thread when it did not (or when the second
- * range wrote a line number into a text: a new table's Netid decision, an SCTP note).
+ * range wrote a line number into a text: a new table's Netid decision, an SCTP note). When this thread is done
+ * first, it takes the end of the worker's range (giveTail) and parses it as a third range, from the same seed or,
+ * when the worker's range ends in another state, from that one.
  */
 import * as fs from 'node:fs';
 import { SsParser, type ParseStats, type ParserSeed } from '../snapshot/parser';
-import { binaryReason } from '../snapshot/source';
+import { binaryReason, type ByteRange } from '../snapshot/source';
 import { parallelMinBytes } from './threads';
 
 /** How much of the head is parsed to learn the state the second range starts from. */
@@ -65,13 +67,13 @@ export function planHead(file: string, size: number, flags?: string): ParserSeed
 }
 
 /**
- * Where to cut the rest of `file` after `from` (the first thread's position) so that both threads finish
- * together: the start of the first record line at or after FIRST_SHARE of it; undefined when too little
+ * Where to cut the rest of `file` after `from` (the first thread's position) up to `size` so that both threads
+ * finish together: the start of the first record line at or after `share` of it; undefined when too little
  * is left (less than an eighth of the size from which files are split, at most 4 MiB) or no record starts there.
  */
-export function cutPoint(file: string, from: number, size: number, minBytes = parallelMinBytes()): number | undefined {
+export function cutPoint(file: string, from: number, size: number, minBytes = parallelMinBytes(), share = FIRST_SHARE): number | undefined {
   if (size - from < Math.min(MIN_REST_BYTES, minBytes / 8) || size - from < 2) return undefined;
-  const mid = from + Math.floor((size - from) * FIRST_SHARE);
+  const mid = from + Math.floor((size - from) * share);
   let fd: number | undefined;
   try {
     fd = fs.openSync(file, 'r');
@@ -89,13 +91,35 @@ export function cutPoint(file: string, from: number, size: number, minBytes = pa
 }
 
 /**
+ * Share of what is left of the second range that its thread keeps when the first thread, done with its own range,
+ * takes the rest (giveTail). Half: the first thread's code is warm, but it also makes the findings of what it takes
+ * and merges the ranges once the second one's result has come.
+ */
+export const KEEP_SHARE = 0.5;
+
+/**
+ * Lowers the end of `range` of `file`, being parsed on this thread, to the start of a record about KEEP_SHARE into
+ * what is left of it, so that the other thread, done first, parses the rest: the new end, or undefined when the
+ * parse is over or too little is left (cutPoint). The thread that parses the range hands it over between chunks,
+ * when it has fed the parser up to `fed` (source.ts reads `end` before each chunk).
+ */
+export function giveTail(file: string, range: ByteRange, minBytes?: number): number | undefined {
+  if (range.done) return undefined;
+  const cut = cutPoint(file, range.fed ?? range.start, range.end, minBytes, KEEP_SHARE);
+  if (cut !== undefined) range.end = cut;
+  return cut;
+}
+
+/**
  * Whether the first range ended in the state the second one was started from (but for the columns of ports, which
  * the second range does not start from: they tell whether that range read its first unix row right, samePort; and
  * for the count of table headers read).
  */
 export function sameSeed(a: ParserSeed, b: ParserSeed): boolean {
   // (nor the count of table headers: the second range's tables are numbered after the first range's at the merge)
-  const state = (s: ParserSeed): string => JSON.stringify({ ...s, port: undefined, peer: undefined, tables: undefined });
+  // (nor the rows of its last table: the merge compares as many of the next range's first rows as it leaves,
+  // ParseStats.startRows)
+  const state = (s: ParserSeed): string => JSON.stringify({ ...s, port: undefined, peer: undefined, tables: undefined, rows: undefined });
   return state(a) === state(b);
 }
 

@@ -174,11 +174,17 @@ export function startRangeWorker(task: WorkerTask): RangeRunner {
   let onReady: () => void = () => undefined;
   let admit: ((holds: RangeHolds) => void) | undefined;
   let file: string | undefined; // the snapshot whose range it scans
+  // the answers to giveTail still to come, in the order asked (undefined for each when the worker ends first)
+  const tails: ((at: number | undefined) => void)[] = [];
   const ready = new Promise<void>((resolve) => { onReady = resolve; });
   const result = new Promise<RangeResult>((resolve, reject) => {
-    worker.on('message', (msg: { ready?: true; holds?: RangeHolds; range?: RangeResult; rangeOutOfMemory?: StoppedAt; error?: string }) => {
+    worker.on('message', (msg: { ready?: true; tail?: number | null; holds?: RangeHolds; range?: RangeResult; rangeOutOfMemory?: StoppedAt; error?: string }) => {
       if (msg.ready) {
         onReady();
+        return;
+      }
+      if (msg.tail !== undefined) {
+        tails.shift()?.(msg.tail ?? undefined);
         return;
       }
       if (msg.holds) {
@@ -210,6 +216,9 @@ export function startRangeWorker(task: WorkerTask): RangeRunner {
     });
   });
   result.catch(() => undefined); // a cancelled scan does not wait for it
+  const noTails = (): void => { for (const t of tails.splice(0)) t(undefined); };
+  result.then(noTails, noTails);
+  worker.on('exit', noTails);
   return {
     ready,
     scan(range, admitResult) {
@@ -220,6 +229,13 @@ export function startRangeWorker(task: WorkerTask): RangeRunner {
     },
     followOn(before) {
       worker.postMessage({ before });
+    },
+    giveTail(minBytes) {
+      if (settled) return Promise.resolve(undefined);
+      return new Promise((resolve) => {
+        tails.push(resolve);
+        worker.postMessage({ giveTail: { minBytes } });
+      });
     },
     cancel() {
       settled = true;

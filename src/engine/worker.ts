@@ -11,6 +11,7 @@ import type { FindingsListed } from './evaluate';
 import { OutOfMemoryError, RangeOutOfMemory, askBeforeSending } from './memory';
 import { askedOfFile, claimNext, filterUsage, inStreamFilters, rangeHolds, scanRange, scanSnapshot, suppressorOf, type FiltersFrom, type FindingFilter, type QueueTask, type RangeTask, type WorkerTask } from './scan';
 import { baselineFilter, scanFilters } from './filters';
+import { giveTail } from './split';
 
 const task = workerData as WorkerTask;
 usePreloadedStreams(task.setup.streams);
@@ -55,14 +56,22 @@ async function scanQueue(q: QueueTask): Promise<void> {
   parentPort!.postMessage({ done: true, ...(filters !== undefined ? { usage: filterUsage(filters) } : {}) });
 }
 
-// the second byte range of one large snapshot (split.ts), then what the first range lists (scanRange); a large
+// the second byte range of one large snapshot (split.ts), then what the first range lists (scanRange) — and, if the
+// main thread is done first, the end of this range, which that thread then parses (giveTail: this one stops short); a large
 // result says what it holds first, and is sent when the main thread, having room for it, takes it
 // (startRangeWorker): copied at once, it could fill that thread's heap while it is deserialized
 let listedBefore: (before: FindingsListed) => void = () => undefined;
 const before = new Promise<FindingsListed>((resolve) => { listedBefore = resolve; });
 let taken: () => void = () => undefined;
 const take = new Promise<void>((resolve) => { taken = resolve; });
-parentPort!.on('message', (msg: { range: RangeTask } | { before: FindingsListed } | { take: true }) => {
+let scanning: RangeTask | undefined; // the range being scanned
+parentPort!.on('message', (msg: { range: RangeTask } | { before: FindingsListed } | { take: true } | { giveTail: { minBytes?: number } }) => {
+  if ('giveTail' in msg) {
+    // (between chunks: source.ts reads the lowered end before its next one)
+    const at = scanning === undefined ? undefined : giveTail(scanning.input.path, scanning.range, msg.giveTail.minBytes);
+    parentPort!.postMessage({ tail: at ?? null });
+    return;
+  }
   if ('before' in msg) {
     listedBefore(msg.before);
     return;
@@ -71,6 +80,7 @@ parentPort!.on('message', (msg: { range: RangeTask } | { before: FindingsListed 
     taken();
     return;
   }
+  scanning = msg.range;
   scanRange(msg.range, rules, before, msg.range.suppress === undefined ? undefined : filtersFrom(msg.range.suppress)).then(
     async (range) => {
       const holds = rangeHolds(range);

@@ -56,6 +56,12 @@ export interface ParserSeed {
    * by the scan after the first range's count at its end (scan.ts, repeatedAcross).
    */
   tables?: number;
+  /**
+   * From checkpoint: the rows of the current table read so far, when fewer than those a table's rows are compared by
+   * (ParseStats.repeated): as many of the next byte range's first rows (ParseStats.startRows) the file's parse compares.
+   * A parser started from the seed does not read it.
+   */
+  rows?: number;
 }
 
 export interface ParseSink {
@@ -167,6 +173,13 @@ export interface ParseStats {
    * that read a table header.
    */
   firstRows?: [string, number, number][];
+  /**
+   * In the parse of a byte range (started from a seed): its first rows before any table header, at most
+   * REMEMBERED_ROWS, as [socketKey, line]. Rows of the table the range starts in, which the whole file's parse
+   * compares for `repeated` when that table began less than REMEMBERED_ROWS rows before the range: as many as
+   * ParserSeed.rows of the range before it leaves (scan.ts, repeatedAcross).
+   */
+  startRows?: [string, number][];
   meta: Record<string, string>;
   kinds: LineKinds;
 }
@@ -675,6 +688,8 @@ export class SsParser {
   private tableRows = 0;
   /** The first rows of each table, by socketKey: the table and line of their first listing. */
   private firstRows?: Map<string, { table: number; line: number }>;
+  /** In a byte range, its first rows before any header (ParseStats.startRows), while fewer than REMEMBERED_ROWS. */
+  private startRows?: [string, number][];
   private seen = 0;
   /** `seen` as ParseSink.fields was last told it. */
   private seenTold = 0;
@@ -786,9 +801,10 @@ export class SsParser {
       this.peerCol = PORT_UNKNOWN;
       this.crlf = seed.crlf === true;
       this.tables = seed.tables ?? 0;
-      // a range starts deep in its table (split.ts: the first range read no header after the head, and many rows):
-      // the rows compared are those of the tables it finds
+      // a range starts deep in its table: the rows compared are those of the tables it finds, and its first rows
+      // before any header are kept apart (startRows) for the merge, which knows how many rows of that table came before
       this.tableRows = REMEMBERED_ROWS;
+      this.startRows = [];
     }
   }
 
@@ -817,6 +833,7 @@ export class SsParser {
       port: this.portCol,
       peer: this.peerCol,
       ...(this.tables > 0 ? { tables: this.tables } : {}),
+      ...(this.tableRows < REMEMBERED_ROWS ? { rows: this.tableRows } : {}),
     };
   }
 
@@ -1044,6 +1061,7 @@ export class SsParser {
       }
       this.ended = true;
       this.finishFields();
+      this.endStartRows();
       if (this.firstRows !== undefined && this.stats.kinds.header > 0) {
         this.stats.firstRows = [...this.firstRows].map(([key, { table, line }]) => [key, table, line]);
       }
@@ -1123,11 +1141,25 @@ export class SsParser {
         this.countUnknownPorts(rec);
       }
       if (this.tableRows < REMEMBERED_ROWS) this.rememberRow(rec);
+      else if (this.startRows !== undefined) this.rememberStartRow(rec);
       this.sink.socket(rec);
     } catch (e) {
       this.sinkError = e;
       throw e;
     }
+  }
+
+  /** ParseStats.startRows: a first row of a byte range before any header. */
+  private rememberStartRow(rec: SocketRecord): void {
+    const rows = this.startRows!;
+    rows.push([socketKey(rec), rec.location.line]);
+    if (rows.length >= REMEMBERED_ROWS) this.endStartRows();
+  }
+
+  /** No more startRows (enough of them, or a header). */
+  private endStartRows(): void {
+    if (this.startRows !== undefined && this.startRows.length > 0) this.stats.startRows = this.startRows;
+    this.startRows = undefined;
   }
 
   /** ParseStats.repeated: one of the first rows of a table, compared with those of the tables before it. */
@@ -1317,6 +1349,7 @@ export class SsParser {
       this.crlf = this.lineCr;
       this.tables++;
       this.tableRows = 0;
+      this.endStartRows();
       // nothing is dropped unseen: text after the titles (a row glued on, junk) is reported
       const rest = titlesEnd(text, p);
       if (rest < text.length) this.unparsed(lineNo, text.slice(rest), headerRestReason(text));
@@ -2912,7 +2945,7 @@ const NAME_JOIN = '\u0000name';
 /** SsParser.curUnixText at the start of a byte range. */
 const RANGE_START = '';
 /** The rows of each table compared with the tables before it (ParseStats.repeated), and of all tables at most. */
-const REMEMBERED_ROWS = 64;
+export const REMEMBERED_ROWS = 64;
 const REMEMBERED_MAX = 16384;
 
 /** What tells a socket from another in a listing: its table, state and both ends (a unix socket's port is its inode). */

@@ -28,12 +28,15 @@ export interface SourceOptions extends Partial<ParserOptions> {
 /**
  * Bytes [start, end) of a plain file. `end` may be lowered while the parse runs, to no less than `fed`: the
  * offset just past the bytes handed to the parser so far, kept up to date during the parse (split.ts cuts a
- * large file where the first thread has got to when the second is ready).
+ * large file where the first thread has got to when the second is ready, and the second range where its thread
+ * has got to when the first thread is done: giveTail). `done` is set when the parse has read its last chunk:
+ * `end` is no longer read.
  */
 export interface ByteRange {
   start: number;
   end: number;
   fed?: number;
+  done?: boolean;
 }
 
 /** How much of the (decompressed) start is checked for binary data. */
@@ -241,7 +244,10 @@ export async function parseSnapshotFile(file: string, sink: ParseSink, opts?: So
   } catch (e) {
     throw describeFsError(file, e as NodeJS.ErrnoException);
   }
-  if (first.done) return finish();
+  if (first.done) {
+    if (opts?.range) opts.range.done = true;
+    return finish();
+  }
 
   const head = first.value;
   const gz = !inner && startsGzip(head);
@@ -317,7 +323,9 @@ export async function parseSnapshotFile(file: string, sink: ParseSink, opts?: So
         break;
       }
     }
+    if (range) range.done = true;
   } catch (e) {
+    if (range) range.done = true;
     await it.return?.(undefined);
     if (e instanceof UserError) throw e;
     const err = e as NodeJS.ErrnoException;

@@ -60,6 +60,29 @@ describe('the range worker started before the scan is loaded (engine/threads.ts,
     taken.cancel();
   });
 
+  it("gives the end of its range to this thread when asked while it parses, and nothing once it is done", async () => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const split = require(path.join(ROOT, 'dist/engine/split')) as typeof import('../../src/engine/split');
+    const size = fs.statSync(big).size;
+    const seed = split.planHead(big, size)!;
+    const text = fs.readFileSync(big, 'latin1');
+    const start = text.indexOf('\n', Math.floor(size / 4)) + 1;
+    const worker = threads.rangeWorker({ setup, host: 'h', labels: {} });
+    await worker.ready;
+    const result = worker.scan({ input: { path: big, label: big }, range: { start, end: size }, seed, identity: { host: 'h', labels: {} } });
+    const at = await worker.giveTail!(0); // asked as it starts: about half of its range
+    expect(at).toBeDefined();
+    expect(at!).toBeGreaterThan(start + (size - start) / 4);
+    expect(text[at! - 1]).toBe('\n');
+    worker.followOn({ ruleIds: [], counts: [], suppressed: [] });
+    const r = await result;
+    // it parsed up to the tail: a socket a line
+    const lines = text.slice(start, at).split('\n').length - 1;
+    expect({ lines: r.stats.lines, sockets: r.stats.sockets }).toEqual({ lines, sockets: lines });
+    expect(r.end).toEqual(expect.objectContaining({ meta: seed.meta }));
+    expect(await worker.giveTail!(0)).toBeUndefined(); // done (and ended): no hang
+  });
+
   it('is dropped when the scan fails before it splits: the run ends at once', async () => {
     // a usage error found after the worker started (it would otherwise wait for its range, and the process with it)
     const r = await runCli(['scan', big, '--save-snapshot', path.join(dir, 'x.ss')], { env: { SOCKLINT_PARALLEL_MIN_BYTES: String(1024 * 1024) }, timeoutMs: 15000 });

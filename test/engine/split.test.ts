@@ -9,10 +9,10 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { ConfiguredRules, loadConfig } from '../../src/engine/config';
-import { FIRST_SHARE, cutPoint, planHead } from '../../src/engine/split';
+import { FIRST_SHARE, KEEP_SHARE, cutPoint, giveTail, planHead } from '../../src/engine/split';
 import type { FindingsListed } from '../../src/engine/evaluate';
 import { OutOfMemoryError, RangeOutOfMemory } from '../../src/engine/memory';
-import { RANGE_LINE_BASE, rangeHolds, scanRange, scanSnapshot, scanSplit, type RangeHolds, type RangeResult, type RangeRunner } from '../../src/engine/scan';
+import { RANGE_LINE_BASE, rangeHolds, scanRange, scanSnapshot, scanSplit, type RangeHolds, type RangeResult, type RangeRunner, type RangeTask } from '../../src/engine/scan';
 import { CORPUS } from '../snapshot/helpers';
 
 const ROOT = path.resolve(__dirname, '../..');
@@ -57,12 +57,28 @@ function rulesWith(cap: number): ConfiguredRules {
 }
 
 let rangesScanned = 0;
-/** A runner that scans the second range in this thread, as the worker does (it waits for followOn). */
-function inThread(rules: ConfiguredRules, ready: Promise<void> = Promise.resolve()): () => RangeRunner {
+let tailsGiven = 0;
+/**
+ * A runner that scans the second range in this thread, as the worker does (it waits for followOn). It starts on
+ * it once the first range is parsed (followOn), so that the tail it is asked for first (giveTail, as a worker
+ * that lags behind is) is half of it: the file is scanned as three ranges, the third one after the second.
+ */
+function inThread(rules: ConfiguredRules, ready: Promise<void> = Promise.resolve(), tails = true): () => RangeRunner {
   return () => {
     let listed: (before: FindingsListed) => void = () => undefined;
     const before = new Promise<FindingsListed>((resolve) => { listed = resolve; });
-    return { ready, scan: (task) => { rangesScanned++; return scanRange(task, rules, before); }, followOn: (b) => listed(b), cancel() {} };
+    let scanning: RangeTask | undefined;
+    return {
+      ready,
+      scan: async (task) => { rangesScanned++; scanning = task; await before; return scanRange(task, rules, before); },
+      followOn: (b) => listed(b),
+      giveTail: async (minBytes) => {
+        const at = tails && scanning ? giveTail(scanning.input.path, scanning.range, minBytes) : undefined;
+        if (at !== undefined) tailsGiven++;
+        return at;
+      },
+      cancel() {},
+    };
   };
 }
 
@@ -146,8 +162,10 @@ describe('the memory check of a split snapshot (memory.ts): what stops it is nam
     if (!('snapshot' in whole)) throw new Error('no report');
     const runner = inThread(rules);
     const told: RangeHolds[] = [];
-    // the runner tells `admit` what the result holds (made larger by `grow`) before it hands it over
-    const split = (grow: (h: RangeHolds) => RangeHolds) => scanSplit(input, { rules }, 0, () => {
+    let tailAt: number | undefined;
+    // the runner tells `admit` what the result holds (made larger by `grow`) before it hands it over; with
+    // `tails`, it gives this thread the end of its range, as a worker that lags behind does
+    const split = (grow: (h: RangeHolds) => RangeHolds, tails: boolean) => scanSplit(input, { rules }, 0, () => {
       const r = runner();
       return {
         ...r,
@@ -158,19 +176,32 @@ describe('the memory check of a split snapshot (memory.ts): what stops it is nam
           admit?.(holds);
           return result;
         },
+        giveTail: tails ? async (minBytes) => (tailAt = await r.giveTail!(minBytes)) : undefined,
       };
     });
     // room: the one-thread report
-    expect(JSON.parse(JSON.stringify(await split((h) => h)))).toEqual(JSON.parse(JSON.stringify(whole)));
+    expect(JSON.parse(JSON.stringify(await split((h) => h, false)))).toEqual(JSON.parse(JSON.stringify(whole)));
     expect(told[0]).toEqual(expect.objectContaining({ sockets: expect.any(Number), lines: expect.any(Number) }));
     expect(told[0].sockets).toBeGreaterThan(0);
     expect(told[0].sockets).toBeLessThan(12000);
     // a billion groups: no room. Named at the file's last line, every socket counted (both ranges are parsed)
-    const e = await stopped(split((h) => ({ ...h, groups: 1e9 })));
+    const e = await stopped(split((h) => ({ ...h, groups: 1e9 }), false));
     expect(e).toBeDefined();
     expect(e!.exitCode).toBe(2);
     expect(e!.diagnostics[0]).toEqual(expect.objectContaining({ file, line: whole.snapshot.lines, code: 'out-of-memory' }));
     expect(e!.diagnostics[0].message).toMatch(/^12000 sockets in, what the rules keep of this snapshot fills \d+ MiB of the \d+ MiB Node\.js may use/);
+    // the second range shortened (its tail parsed here): named at its end, the sockets up to there counted
+    const t = await stopped(split((h) => ({ ...h, groups: 1e9 }), true));
+    expect(tailAt).toBeDefined();
+    const upTo = fs.readFileSync(file).subarray(0, tailAt).toString('latin1').split('\n').length - 1;
+    expect(upTo).toBeLessThan(whole.snapshot.lines - 100);
+    expect(t!.diagnostics[0]).toEqual(expect.objectContaining({ file, line: upTo, code: 'out-of-memory' }));
+    expect(t!.diagnostics[0].message).toMatch(new RegExp(`^${upTo - 1} sockets in, `));
+    // and with room, the tail's own groups are checked too before they are merged
+    tailAt = undefined;
+    told.length = 0;
+    expect(JSON.parse(JSON.stringify(await split((h) => h, true)))).toEqual(JSON.parse(JSON.stringify(whole)));
+    expect(tailAt).toBeDefined();
   });
 
   it("restates the second range's own check with the line in the file and the sockets of both ranges", async () => {
@@ -246,6 +277,28 @@ it('cuts at the start of a record line', () => {
   expect(cutPoint(file, size - 1000, size, 0)).toBeGreaterThan(size - 1000);
 });
 
+it("gives the end of a range being parsed to the other thread: about half of what is left, at a record's start", () => {
+  const file = path.join(dir, 'tail.ss');
+  const head = 'State Recv-Q Send-Q Local Address:Port Peer Address:Port\n';
+  const row = 'ESTAB 0 0 10.0.0.1:22 10.0.0.2:5000\n\tcubic rtt:1/1\n';
+  fs.writeFileSync(file, head + row.repeat(200000));
+  const size = fs.statSync(file).size;
+  const text = fs.readFileSync(file, 'latin1');
+  const range = { start: 1000 * row.length, end: size, fed: 5000 * row.length };
+  const at = giveTail(file, range, 0)!;
+  expect(range.end).toBe(at); // what this thread parses now ends there
+  const half = range.fed + Math.floor((size - range.fed) * KEEP_SHARE);
+  expect(at).toBeGreaterThanOrEqual(half);
+  expect(at - half).toBeLessThanOrEqual(row.length);
+  expect(text.startsWith('ESTAB', at)).toBe(true);
+  // asked again, it gives half of what it kept; not when too little is left or its parse is over
+  expect(giveTail(file, range, 0)).toBeLessThan(at);
+  expect(giveTail(file, { start: 0, end: size, fed: size - 1000 })).toBeUndefined();
+  const over = { start: 0, end: size, fed: 1000, done: true };
+  expect(giveTail(file, over, 0)).toBeUndefined();
+  expect(over.end).toBe(size);
+});
+
 it('scans the file whole when the second range writes a line number into a text (a new table there)', async () => {
   const src = fs.readFileSync(generate('base3.ss', 'tanp', 12000), 'utf8').split('\n');
   // a second table header three quarters in: its Netid decision names a line of the second range
@@ -262,6 +315,12 @@ describe('a snapshot whose tables differ in their columns, split between them or
   const junk = (n: number) => Array.from({ length: n }, (_, i) => `junk line ${i} of a log concatenated into the capture`);
   let n = 0;
   /** `lines` scanned whole and split (where scanSplit cuts it: FIRST_SHARE in), where it was cut, and the text. */
+  let threeRanges = 0;
+  /**
+   * `lines` scanned whole and split (where scanSplit cuts it: FIRST_SHARE in), where it was cut, and the text;
+   * split again with the second range's tail parsed by the first thread (three ranges), which gives the same
+   * report or is scanned whole (when the second range does not end at a record boundary).
+   */
   async function wholeAndSplit(lines: string[]) {
     const file = path.join(dir, `tables-${n++}.ss`);
     const text = `${lines.join('\n')}\n`;
@@ -270,13 +329,24 @@ describe('a snapshot whose tables differ in their columns, split between them or
     const input = { path: file, label: file };
     const whole = await scanSnapshot(input, { rules });
     let cut = -1;
-    const runner = inThread(rules);
+    const runner = inThread(rules, Promise.resolve(), false);
     const split = await scanSplit(input, { rules }, 0, () => {
       const r = runner();
       return { ...r, scan: (task) => { cut = task.range.start; return r.scan(task); } };
     });
+    const tails = tailsGiven;
+    const three = await scanSplit(input, { rules }, 0, inThread(rules));
+    expect(tailsGiven).toBe(tails + 1);
+    if (three !== undefined) {
+      threeRanges++;
+      expect(JSON.parse(JSON.stringify(three))).toEqual(JSON.parse(JSON.stringify(whole)));
+    }
     return { whole, split, cut, text };
   }
+  afterAll(() => {
+    // most of them in three ranges
+    expect(threeRanges).toBeGreaterThan(n / 2);
+  });
 
   // A snapshot without any row carries what its last header's columns do (`ss -tln` where nothing listens: the
   // rules on the state are evaluated, and pass). A byte range without a row is no such snapshot: with -j 2 the
@@ -372,6 +442,27 @@ describe('a snapshot whose tables differ in their columns, split between them or
     expect(JSON.parse(JSON.stringify(split))).toEqual(JSON.parse(JSON.stringify(whole)));
     expect(whole).toMatchObject({ code: 'several-runs', line: before.length + 2 });
   });
+
+  it('a second ss run cut among its first rows: the rows after the cut are compared as the one-thread scan compares them', async () => {
+    // the first REMEMBERED_ROWS rows of a table are compared with earlier tables'; a range starting a few rows into
+    // a table once compared none of its own (it "started deep"), and a file of two runs whose second run repeats a
+    // socket only after the cut was scanned as one snapshot
+    const HEADER = 'Netid State  Recv-Q Send-Q   Local Address:Port     Peer Address:Port Process';
+    const row = (i: number) => `tcp   ESTAB  0      0      10.1.${String(i >> 8).padStart(3, '0')}.${String(i & 255).padStart(3, '0')}:40000   10.2.0.1:443`;
+    const runOne = [HEADER, ...Array.from({ length: 1000 }, (_, i) => row(i))];
+    const fresh = Array.from({ length: 40 }, (_, i) => row(5000 + i)); // sockets of the second run only
+    const L = row(0).length + 1;
+    // as many rows of the first run again as put the cut (FIRST_SHARE in) ~20 rows into the second run
+    const at = bytesOf(runOne) + bytesOf([HEADER]) + 20 * L;
+    const again = Math.ceil(at / FIRST_SHARE / L) - runOne.length - 1 - fresh.length;
+    const lines = [...runOne, HEADER, ...fresh, ...Array.from({ length: again }, (_, i) => row(i))];
+    const { whole, split, cut } = await wholeAndSplit(lines);
+    const firstFresh = bytesOf([...runOne, HEADER]);
+    expect(cut).toBeGreaterThan(firstFresh);
+    expect(cut).toBeLessThan(firstFresh + 40 * L);
+    expect(whole).toMatchObject({ code: 'several-runs', line: runOne.length + 1 + fresh.length + 1, message: expect.stringContaining('the socket of line 2:') });
+    expect(JSON.parse(JSON.stringify(split))).toEqual(JSON.parse(JSON.stringify(whole)));
+  });
 });
 
 it('does not split small files, gzip or stdin', async () => {
@@ -386,7 +477,9 @@ it('does not split small files, gzip or stdin', async () => {
 it('every fixture snapshot, split at any size, is either scanned whole or gives the one-thread report', async () => {
   const files = filesUnder(path.join(ROOT, 'fixtures'), /\.(ss|out)$/);
   expect(files.length).toBeGreaterThan(10);
+  const tails = tailsGiven;
   expect(await splitsMatch(files, rulesWith(50))).toBeGreaterThan(0);
+  expect(tailsGiven).toBeGreaterThan(tails);
 });
 
 it("every corpus capture (other systems' ss, repeated to 64 KiB), split, is either scanned whole or gives the one-thread report", async () => {
@@ -407,7 +500,9 @@ it("every corpus capture (other systems' ss, repeated to 64 KiB), split, is eith
     big.push(out);
   }
   expect(big.length).toBeGreaterThan(40);
+  const tails = tailsGiven;
   expect(await splitsMatch(big, rulesWith(3))).toBeGreaterThan(30);
+  expect(tailsGiven - tails).toBeGreaterThan(30); // most of them in three ranges (inThread)
 });
 
 /** The files under `d` (at any depth) whose names match `name`. */
