@@ -565,6 +565,24 @@ export class SnapshotEvaluator {
     }
   }
 
+  /**
+   * Makes up to `budget` of the findings settle would make (the first sockets kept of the first rule that has
+   * some), false when none is left: a following part waiting for followOn makes them a few at a time, answering
+   * its message between them. Those past the room followOn then leaves are dropped (followOn trims findings made
+   * as it trims sockets kept): made in time the thread would otherwise spend waiting.
+   */
+  settleSome(budget: number): boolean {
+    for (const st of this.states) {
+      const p = st.pending;
+      if (p.length === 0) continue;
+      const k = Math.min(budget, p.length);
+      for (let i = 0; i < k; i++) st.findings.push(this.socketFinding(st.rule, p[i]));
+      st.pending = k === p.length ? [] : p.slice(k);
+      return true;
+    }
+    return false;
+  }
+
   private socketFinding(rule: CompiledRule, s: SocketRecord): Finding {
     completeExtensions(s);
     return {

@@ -10,7 +10,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { ConfiguredRules, loadConfig } from '../../src/engine/config';
 import { FIRST_SHARE, KEEP_SHARE, cutPoint, giveTail, planHead } from '../../src/engine/split';
-import type { FindingsListed } from '../../src/engine/evaluate';
+import { SnapshotEvaluator, type FindingsListed } from '../../src/engine/evaluate';
 import { OutOfMemoryError, RangeOutOfMemory } from '../../src/engine/memory';
 import { RANGE_LINE_BASE, rangeHolds, scanRange, scanSnapshot, scanSplit, type RangeHolds, type RangeResult, type RangeRunner, type RangeTask } from '../../src/engine/scan';
 import { CORPUS } from '../snapshot/helpers';
@@ -129,6 +129,37 @@ it.each([
   rules2.forEach((x, i) => { if (!x.groups) expect(x.findings.length).toBeLessThanOrEqual(room(i)); });
   const trimmed = rules2.some((x, i) => !x.groups && x.findings.length === room(i) && x.omitted > 0);
   expect(trimmed).toBe((cap as number) <= 50);
+});
+
+it('a second range parsed before the first one makes its findings while it waits, then keeps those the first range leaves room for', async () => {
+  const file = generate('early-second.ss', 'tanpmioe', 12000, 2);
+  const rules = rulesWith(20); // small rooms: most findings made while waiting are dropped
+  const input = { path: file, label: file };
+  const whole = await scanSnapshot(input, { rules });
+  const settle = jest.spyOn(SnapshotEvaluator.prototype, 'settleSome');
+  let made = 0; // batches made before the first range's listing came
+  let second: RangeResult | undefined;
+  let sent: FindingsListed | undefined;
+  try {
+    const split = await scanSplit(input, { rules }, 0, () => {
+      let listed: (before: FindingsListed) => void = () => undefined;
+      const before = new Promise<FindingsListed>((resolve) => { listed = resolve; });
+      return {
+        ready: Promise.resolve(),
+        scan: async (task) => (second = await scanRange(task, rules, before)),
+        // (what the first range lists comes late: the second range, parsed meanwhile, waits for it)
+        followOn: (b) => { sent = b; setTimeout(() => { made = settle.mock.results.filter((r) => r.value === true).length; listed(b); }, 300); },
+        cancel() {},
+      };
+    });
+    expect(JSON.parse(JSON.stringify(split))).toEqual(JSON.parse(JSON.stringify(whole)));
+  } finally {
+    settle.mockRestore();
+  }
+  expect(made).toBeGreaterThan(1);
+  const rules2 = second!.partial.rules;
+  rules2.forEach((x, i) => { if (!x.groups) expect(x.findings.length).toBeLessThanOrEqual(20 - sent!.counts[i]); });
+  expect(rules2.some((x, i) => !x.groups && x.omitted > 0 && x.findings.length === 20 - sent!.counts[i])).toBe(true);
 });
 
 it('scans the file whole when the first range does not end in the state the second was parsed from', async () => {
