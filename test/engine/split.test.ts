@@ -290,14 +290,18 @@ it('cuts the rest of the file where the first thread has got to when the worker 
   expect(cancelled).toBe(true);
 });
 
-it('cuts at the start of a record line', () => {
-  const file = path.join(dir, 'cut.ss');
+/** A header and 200,000 records of a row and a detail line each: the file, its size and text, and the record. */
+function recordsFile(name: string) {
+  const file = path.join(dir, name);
   const head = 'State Recv-Q Send-Q Local Address:Port Peer Address:Port\n';
   const row = 'ESTAB 0 0 10.0.0.1:22 10.0.0.2:5000\n\tcubic rtt:1/1\n';
   fs.writeFileSync(file, head + row.repeat(200000));
-  const size = fs.statSync(file).size;
+  return { file, size: fs.statSync(file).size, text: fs.readFileSync(file, 'latin1'), row };
+}
+
+it('cuts at the start of a record line', () => {
+  const { file, size, text, row } = recordsFile('cut.ss');
   const cut = cutPoint(file, 0, size, 0)!;
-  const text = fs.readFileSync(file, 'latin1');
   // the first record at or after this thread's share of the rest
   const share = Math.floor(size * FIRST_SHARE);
   expect(cut).toBeGreaterThanOrEqual(share);
@@ -309,12 +313,7 @@ it('cuts at the start of a record line', () => {
 });
 
 it("gives the end of a range being parsed to the other thread: about half of what is left, at a record's start", () => {
-  const file = path.join(dir, 'tail.ss');
-  const head = 'State Recv-Q Send-Q Local Address:Port Peer Address:Port\n';
-  const row = 'ESTAB 0 0 10.0.0.1:22 10.0.0.2:5000\n\tcubic rtt:1/1\n';
-  fs.writeFileSync(file, head + row.repeat(200000));
-  const size = fs.statSync(file).size;
-  const text = fs.readFileSync(file, 'latin1');
+  const { file, size, text, row } = recordsFile('tail.ss');
   const range = { start: 1000 * row.length, end: size, fed: 5000 * row.length };
   const at = giveTail(file, range, 0)!;
   expect(range.end).toBe(at); // what this thread parses now ends there
