@@ -597,7 +597,7 @@ export async function scanRange(task: RangeTask, rules: RuleSelector, before?: P
 
 /**
  * Scans the byte range of `task` into `c`, a collector made for it (collectorOf with the range's identity);
- * `parsed` is called when its bytes are (its findings wait for `before`).
+ * `parsed` is called when its bytes are, or its parse failed (its findings wait for `before`).
  */
 async function scanRangeWith(c: SnapshotCollector, task: RangeTask, before?: Promise<FindingsListed>, parsed?: () => void): Promise<RangeResult> {
   // made as the first range's collector is (scanSplit): the file's flags and head metadata (`# flags:`, `# uid:`)
@@ -620,15 +620,16 @@ async function scanRangeWith(c: SnapshotCollector, task: RangeTask, before?: Pro
     // its line counts from RANGE_LINE_BASE, its sockets from the range's start: the split scan restates it
     if (e instanceof OutOfMemoryError && e.at !== undefined) throw new RangeOutOfMemory(e.at);
     throw e;
+  } finally {
+    parsed?.();
   }
-  parsed?.();
   // Until it arrives, this range's findings are made a few at a time (settleSome): the thread would only wait. A
   // worker done before the main thread spent ~55–65 ms making them after it (250k `-tanpmioe`), while that thread waited.
   const evaluator = c.startEvaluator();
   while (!arrived && evaluator.settleSome(SETTLE_BATCH)) await new Promise<void>((resolve) => setImmediate(resolve));
   await followed;
   return {
-    partial: c.startEvaluator().partial(),
+    partial: evaluator.partial(),
     states: c.states(),
     unparsedLines: c.unparsedLines,
     ...(c.summary ? { summary: c.summary } : {}),
@@ -763,7 +764,7 @@ export async function scanSplit(
     return first.result(stats);
   }
   // the line count is the first range's (the second one's numbers are shifted to follow it)
-  if (!boundary || !sameSeed(boundary, { ...seed, lineNo: boundary.lineNo }) || JSON.stringify(first.resolveIdentity()) !== JSON.stringify(identity)) {
+  if (!boundary || !sameSeed(boundary, seed) || JSON.stringify(first.resolveIdentity()) !== JSON.stringify(identity)) {
     worker.cancel();
     return undefined;
   }
@@ -793,24 +794,34 @@ export async function scanSplit(
     if (e instanceof OutOfMemoryError) throw e; // no room here for the worker's result (admit)
     return undefined; // the worker failed (or V8 stopped it at its heap limit): scanned whole, in this thread
   }
-  // a new table (Netid decision) or an SCTP note in the second range named a relative line, or its first row may
-  // be the last line of a unix name cut before it (parser.ts, ParseStats.lineNotes), or it read its first unix row by
-  // a column of ports that the file's parse did not have there: scan whole
-  if (next.stats.lineNotes > 0 || !samePort(boundary, next.stats)) return whole();
+  /**
+   * Merges `r`, the range that follows `before` (the stats so far, `linesBefore` lines), parsed from `from` after a
+   * range that ended in `prevEnd`, whose tables its parser numbered `moreTables` too low: the stats up to its end, or
+   * undefined when the file is to be scanned whole. `room`: its holds are checked first (a worker's were: admit).
+   */
+  const follow = (r: RangeResult, before: ParseStats, linesBefore: number, prevEnd: ParserSeed, from: ParserSeed, moreTables: number, room = false): ParseStats | undefined => {
+    // a new table (Netid decision) or an SCTP note in the range named a relative line, or its first row may be the
+    // last line of a unix name cut before it (parser.ts, ParseStats.lineNotes), or it read its first unix row by a
+    // column of ports that the file's parse did not have there
+    if (r.stats.lineNotes > 0 || !samePort(prevEnd, r.stats)) return undefined;
+    if (room) checkRoom(rangeHolds(r), linesBefore, before.sockets);
+    shiftLines(r, linesBefore);
+    if (!first.mergeFollowing(r)) return undefined;
+    if (r.askedWith !== undefined) first.askedAlso(r.askedWith);
+    return followedBy(before, r.stats, linesBefore, moreTables, { table: from.tables ?? 0, rows: prevEnd.rows });
+  };
   let moreTables = (boundary.tables ?? 0) - (seed.tables ?? 0);
-  shiftLines(next, boundary.lineNo);
-  if (!first.mergeFollowing(next)) return whole();
+  const total = follow(next, stats, boundary.lineNo, boundary, seed, moreTables);
+  if (total === undefined) return whole();
   // (this thread's filters counted its own range as they were asked; a file scanned whole after all has those
   // counts put back first: scanSnapshot)
   if (next.usage !== undefined) filters?.add(next.usage);
-  if (next.askedWith !== undefined) first.askedAlso(next.askedWith);
-  let total = followedBy(stats, next.stats, boundary.lineNo, moreTables, { table: seed.tables ?? 0, rows: boundary.rows });
   if (tail === undefined) return first.result(total);
   // the tail, as the worker's range was checked: started in the state that range ended in, with no relative line
   const end = next.end;
   if (end === undefined) return whole();
   let tailSeed = seed;
-  if (!sameSeed(end, { ...seed, lineNo: end.lineNo })) {
+  if (!sameSeed(end, seed)) {
     // the worker's range changed the parser's state (a table of other columns): the tail is parsed again, from
     // the state it ended in, and what the first parse of it counted of the filters is taken back
     await tail.drop();
@@ -831,14 +842,9 @@ export async function scanSplit(
     }
     return undefined; // (a read error: the whole scan reports it)
   }
-  if (last.stats.lineNotes > 0 || !samePort(end, last.stats)) return undefined;
-  checkRoom(rangeHolds(last), total.lines, total.sockets);
   moreTables += (end.tables ?? 0) - (tailSeed.tables ?? 0);
-  shiftLines(last, total.lines);
-  if (!first.mergeFollowing(last)) return undefined;
-  if (last.askedWith !== undefined) first.askedAlso(last.askedWith);
-  total = followedBy(total, last.stats, total.lines, moreTables, { table: tailSeed.tables ?? 0, rows: end.rows });
-  return first.result(total);
+  const all = follow(last, total, total.lines, end, tailSeed, moreTables, true);
+  return all === undefined ? undefined : first.result(all);
 }
 
 /** The tail of a split file's second range, parsed on this thread when its own range is (scanSplit, giveTail). */
@@ -868,7 +874,7 @@ function scanTail(input: ScanInput, opts: CollectorOptions, task: RangeTask): Ta
   const result = scanRangeWith(c, task, before, parsed).then((r) => ({ ...r, askedWith: c.askedWithList() }));
   result.catch(() => undefined); // (read when the second range is merged, or dropped)
   return {
-    parsed: Promise.race([done, result.then(() => undefined, () => undefined)]),
+    parsed: done,
     result,
     listed,
     async drop() {

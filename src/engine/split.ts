@@ -111,15 +111,15 @@ export function giveTail(file: string, range: ByteRange, minBytes?: number): num
 }
 
 /**
- * Whether the first range ended in the state the second one was started from (but for the columns of ports, which
- * the second range does not start from: they tell whether that range read its first unix row right, samePort; and
- * for the count of table headers read).
+ * Whether a range ended in the state the range after it was started from (but for the lines read, which the merge
+ * counts; the columns of ports, which the next range does not start from: they tell whether that range read its
+ * first unix row right, samePort; and the count of table headers read).
  */
 export function sameSeed(a: ParserSeed, b: ParserSeed): boolean {
-  // (nor the count of table headers: the second range's tables are numbered after the first range's at the merge)
+  // (nor the count of table headers: the next range's tables are numbered after the earlier ranges' at the merge)
   // (nor the rows of its last table: the merge compares as many of the next range's first rows as it leaves,
   // ParseStats.startRows)
-  const state = (s: ParserSeed): string => JSON.stringify({ ...s, port: undefined, peer: undefined, tables: undefined, rows: undefined });
+  const state = (s: ParserSeed): string => JSON.stringify({ ...s, lineNo: undefined, port: undefined, peer: undefined, tables: undefined, rows: undefined });
   return state(a) === state(b);
 }
 

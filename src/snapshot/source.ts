@@ -226,6 +226,7 @@ export async function parseSnapshotFile(file: string, sink: ParseSink, opts?: So
   void _omit;
   void _range;
   const finish = (): ParseStats => {
+    if (opts?.range) opts.range.done = true;
     if (checkpoint) checkpoint(parser.checkpoint());
     return parser.end();
   };
@@ -244,10 +245,7 @@ export async function parseSnapshotFile(file: string, sink: ParseSink, opts?: So
   } catch (e) {
     throw describeFsError(file, e as NodeJS.ErrnoException);
   }
-  if (first.done) {
-    if (opts?.range) opts.range.done = true;
-    return finish();
-  }
+  if (first.done) return finish();
 
   const head = first.value;
   const gz = !inner && startsGzip(head);
@@ -323,7 +321,6 @@ export async function parseSnapshotFile(file: string, sink: ParseSink, opts?: So
         break;
       }
     }
-    if (range) range.done = true;
   } catch (e) {
     if (range) range.done = true;
     await it.return?.(undefined);
