@@ -249,6 +249,53 @@ describe('thin rows', () => {
     expect(check(text.replace('# flags: -tanp\n', ''), 'no flags').thin).toBe(0);
   });
 
+  it('read the rows after a Netid-less table\'s first stream-only one thin when the rows ahead cannot change its table (streamAhead), and hold them where they can', () => {
+    const head = 'State  Recv-Q Send-Q Local Address:Port Peer Address:Port Process\n';
+    const listen = (i: number) => `LISTEN 0      128    0.0.0.0:${1000 + i}      0.0.0.0:*     users:(("d",pid=7,fd=${i + 3}))\n`;
+    const estab = (i: number) => `ESTAB  0      0      10.0.0.1:${1000 + i}   10.0.0.2:${40000 + i}\n`;
+    // 70 stream-only rows (the hold is 64), an ESTAB row (Netid-less: tcp or connected udp) before every second one
+    const rows = Array.from({ length: 70 }, (_, i) => (i % 2 === 1 ? estab(i) : '') + listen(i));
+    const plain = head + rows.join('');
+    const whole = check(plain, 'plain');
+    // every row but the first, once per set of wants; the full parse (no wants) holds 64 of them, as do small chunks
+    expect(whole.thin).toBe(4 * (70 + 35 - 2)); // (the last row of the input is read in full)
+    const chunked = check(plain, 'plain in chunks', 3);
+    expect(chunked.thin).toBeLessThan(whole.thin);
+    const r = run(plain, WANTS);
+    expect(new Set(r.recs.map((x) => x.netid))).toEqual(new Set(['tcp']));
+    // (an ESTAB row takes the table of the first stream-only one; a stream-only row keeps its own reason)
+    expect(r.recs[1].netidInferred).toBe('tcp: same table as line 2 (tcp: state LISTEN exists only for stream sockets (mptcp/dccp/sctp print the same))');
+
+    // a row among the next 63 stream-only ones (or right after the 64th) that could decide otherwise: held, as the full parse holds
+    const spoilers: [string, number, string][] = [
+      ['MPTCP info on a row', 40, 'LISTEN 0 128 0.0.0.0:9 0.0.0.0:* subflows_max:2\n'],
+      ['MPTCP info on a continuation line', 40, 'ESTAB 0 0 10.0.0.1:9 10.0.0.2:9\n\t subflows:1 remote_key token:ab\n'],
+      ['an SCTP association row', 40, ' `- ESTAB 0 0 10.0.0.1%eth0:5000 10.0.0.2:40000\n'],
+      ['UNCONN with a peer', 20, 'UNCONN 0 0 10.0.0.1:9 10.0.0.2:9\n'],
+      ['vsock CID:PORT', 20, 'SYN-SENT 0 0 *:1024 2:5000\n'],
+      ['a protocol for a port', 20, 'ESTAB 0 0 10.0.0.1:gre 10.0.0.2:*\n'],
+      ['a timer', 20, 'ESTAB 0 0 10.0.0.1:9 10.0.0.2:9 timer:(keepalive,1min,0)\n'],
+      ['a udp event', 20, 'ESTAB 0 -1 10.0.0.1:9 10.0.0.2:9\n'],
+      ['a blank line', 20, '\n'],
+      // rows read once the line after them is: one whose users:(( group does not close, one that ends in an ss error
+      // message (read as its own text when a row follows: the rows after the first stream-only one begin there)
+      ['a protocol for a port on a row cut in its COMM', 1, 'ESTAB 0 0 10.0.0.1:gre 10.0.0.2:* users:(("ab\n'],
+      ['a protocol for a port on a row that ends in an error message', 1, 'ESTAB 0 0 10.0.0.1:gre 10.0.0.2:* RTNETLINK answers: Invalid argument\n'],
+    ];
+    // the 64th stream-only row's own continuation line (its LISTEN row's end: the line after it)
+    const last = rows.slice(0, 64).join('');
+    spoilers.push(['MPTCP info of the 64th', 0, '']);
+    for (const [what, at, line] of spoilers) {
+      const text = line === '' ? head + last + '\t subflows:1 remote_key token:ab\n' + rows.slice(64).join('') : head + rows.slice(0, at).join('') + line + rows.slice(at).join('');
+      const held = check(text, what);
+      expect({ what, thin: held.thin }).not.toEqual({ what, thin: whole.thin });
+    }
+    const mptcp = run(head + rows.slice(0, 40).join('') + spoilers[0][2] + rows.slice(40).join(''), WANTS);
+    expect(mptcp.recs[0].netid).toBe('mptcp');
+    // beyond the hold: read as tcp already
+    check(head + rows.join('') + spoilers[1][2], 'MPTCP info after the hold');
+  });
+
   // SEED=n varies the inputs (fixed by default so that CI is repeatable)
   it('agree with the full parse on a capture cut at any byte (`ss … | head -c N`: its last line, without a newline, may be cut short)', () => {
     for (const layout of ['tanp', 'tanpmioe']) {
