@@ -318,19 +318,32 @@ export function buildSarifLog(input: ScanReport, ctx: FormatContext): Sarif.Log 
   const waiverHosts = report.waivers.map((w) => (w.noHostMatched ? () => true : waiverHostMatcher(w.host)));
   const lapsing = lapsingSoon(report.waiversInForce, ctx.now ?? start, ctx.waiverNoticeDays).map((l) => ({ ...l, covers: waiverHostMatcher(l.w.host) }));
 
+  // The runs whose rules have the same levels share one driver (a fleet's runs mostly do): its ~30 KB of rule
+  // descriptors are made and stringified once (compactJson), not once per host.
+  const drivers = new Map<string, Sarif.ToolComponent>();
+
   for (const host of hosts) {
     const snapshots = snapshotsOf.get(host) ?? [];
-    const driver: Sarif.ToolComponent = {
-      // Set explicitly: the builder would otherwise fill in the npm package name of whoever runs it.
-      name: 'socklint',
-      version: report.tool.version,
-      rules: [],
-      notifications: NOTIFICATIONS,
-    };
-    if (/^\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?(?:\+[0-9A-Za-z.-]+)?$/.test(report.tool.version)) {
-      driver.semanticVersion = report.tool.version;
+    // a host override of a rule's level is the level of its descriptor in the host's run (each run is a host);
+    // each result carries its own snapshot's level whatever the descriptor says (runLevel)
+    const overridden = snapshots.some((s) => s.levels);
+    const levels = report.rules.map((r) => (overridden ? runLevel(r, snapshots) : r.level));
+    const levelsKey = levels.join(' ');
+    let driver = drivers.get(levelsKey);
+    if (driver === undefined) {
+      driver = {
+        // Set explicitly: the builder would otherwise fill in the npm package name of whoever runs it.
+        name: 'socklint',
+        version: report.tool.version,
+        rules: report.rules.map((r, i) => new SarifRuleBuilder(levels[i] !== r.level ? ruleDescriptor(r, levels[i]) : descriptors[i]).rule),
+        notifications: NOTIFICATIONS,
+      };
+      if (/^\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?(?:\+[0-9A-Za-z.-]+)?$/.test(report.tool.version)) {
+        driver.semanticVersion = report.tool.version;
+      }
+      if (report.tool.informationUri) driver.informationUri = report.tool.informationUri;
+      drivers.set(levelsKey, driver);
     }
-    if (report.tool.informationUri) driver.informationUri = report.tool.informationUri;
     const hostLabel = stripControl(host);
     // Two host names that differ only in stripped control characters must still get distinct categories, in
     // whichever part file (of 20 hosts) each lands: a name that lost some gets a hash of the name as it was.
@@ -348,13 +361,6 @@ export function buildSarifLog(input: ScanReport, ctx: FormatContext): Sarif.Log 
         mimeType: 'text/plain',
         properties: { host: s.host, sockets: s.sockets, lines: s.lines, unparsed: s.unparsed },
       })),
-    });
-    // a host override of a rule's level is the level of its descriptor in the host's run (each run is a host);
-    // each result carries its own snapshot's level whatever the descriptor says (runLevel)
-    const overridden = snapshots.some((s) => s.levels);
-    report.rules.forEach((r, i) => {
-      const level = overridden ? runLevel(r, snapshots) : r.level;
-      runBuilder.addRule(new SarifRuleBuilder(level !== r.level ? ruleDescriptor(r, level) : descriptors[i]));
     });
 
     // Cap at GitHub's limit, keeping what matters most: unsuppressed first, then by level.
@@ -524,7 +530,12 @@ export function formatSarif(report: ScanReport, ctx: FormatContext): string {
 
 /** formatSarif's text in pieces: the log, its runs, a run, its results — each result stringified whole (compactJson). */
 export function* sarifChunks(report: ScanReport, ctx: FormatContext): Generator<string, void, undefined> {
-  yield* compactJson(buildSarifLog(report, ctx), 4);
+  const log = buildSarifLog(report, ctx);
+  // the drivers runs share (buildSarifLog): stringified once each
+  const drivers = new Set<object>();
+  const shared = new Set<object>();
+  for (const run of log.runs) (drivers.has(run.tool.driver) ? shared : drivers).add(run.tool.driver);
+  yield* compactJson(log, 4, shared);
   yield '\n';
 }
 
@@ -536,22 +547,34 @@ export function* sarifChunks(report: ScanReport, ctx: FormatContext): Generator<
  * to write: a 1.8 MB SARIF part of 100 × 10k snapshots (80 results) 17 → 7 ms from log to bytes (medians of 15,
  * garbage collected before each). The text is JSON.stringify's: what it leaves out of an object is left out
  * (undefined, a function, a symbol, a toJSON giving undefined), what it writes as null in an array is null.
+ * A value of `shared` is stringified once and its text written wherever the value is (the driver the runs of
+ * one SARIF part share: 1,000 hosts of 200 sockets, ~0.5 → ~0.3 s for their 50 files).
  */
-export function* compactJson(value: unknown, depth: number): Generator<string, void, undefined> {
+export function* compactJson(value: unknown, depth: number, shared?: ReadonlySet<object>, memo = new Map<object, string>()): Generator<string, void, undefined> {
   const spread = (v: unknown): boolean => depth > 1 && (Array.isArray(v) || isPlainObject(v));
+  // a value of `shared` (one the document holds in several places) is stringified once
+  const stringify = (v: unknown): string | undefined => {
+    if (shared === undefined || !shared.has(v as object)) return JSON.stringify(v);
+    let text = memo.get(v as object);
+    if (text === undefined) {
+      text = JSON.stringify(v);
+      memo.set(v as object, text);
+    }
+    return text;
+  };
   if (Array.isArray(value)) {
     yield '[';
     for (let i = 0; i < value.length; i++) {
       const v: unknown = value[i];
       if (i > 0) yield ',';
-      if (spread(v)) yield* compactJson(v, depth - 1);
-      else yield JSON.stringify(v) ?? 'null';
+      if (spread(v)) yield* compactJson(v, depth - 1, shared, memo);
+      else yield stringify(v) ?? 'null';
     }
     yield ']';
     return;
   }
   if (!isPlainObject(value)) {
-    yield JSON.stringify(value) ?? 'null';
+    yield stringify(value) ?? 'null';
     return;
   }
   let sep = '{';
@@ -559,9 +582,9 @@ export function* compactJson(value: unknown, depth: number): Generator<string, v
     const v = value[key];
     if (spread(v)) {
       yield `${sep}${JSON.stringify(key)}:`;
-      yield* compactJson(v, depth - 1);
+      yield* compactJson(v, depth - 1, shared, memo);
     } else {
-      const text = JSON.stringify(v);
+      const text = stringify(v);
       if (text === undefined) continue;
       yield `${sep}${JSON.stringify(key)}:${text}`;
     }

@@ -48,6 +48,25 @@ describe('SARIF', () => {
     fc.assert(fc.property(fc.anything({ withObjectString: true, withNullPrototype: true, withDate: true, withSparseArray: true }), fc.integer({ min: 0, max: 6 }), (value, depth) => {
       expect([...compactJson(value, depth)].join('')).toBe(JSON.stringify(value) ?? 'null');
     }), { numRuns: 500 });
+    // an object held in several places, stringified once (`shared`): the same text
+    fc.assert(fc.property(fc.jsonValue(), fc.integer({ min: 0, max: 6 }), (inner, depth) => {
+      const box = { v: inner };
+      const value = { a: box, list: [box, { b: box }, box], c: box };
+      expect([...compactJson(value, depth, new Set([box]))].join('')).toBe(JSON.stringify(value));
+    }), { numRuns: 200 });
+  });
+
+  test('runs whose rules have the same levels share one driver (a fleet\'s ~30 KB of rules stringified once), a host with its own levels has its own', () => {
+    const report = sampleReport();
+    report.snapshots.find((s) => s.host === 'db-1')!.levels = { 'no-public-db': 'note' };
+    const log = buildSarifLog(report, CTX);
+    const driverOf = (host: string) => log.runs.find((r) => r.properties!.host === host)!.tool.driver;
+    expect(driverOf('edge')).toBe(driverOf('web-1.example.com'));
+    expect(driverOf('bastion')).toBe(driverOf('web-1.example.com'));
+    expect(driverOf('db-1')).not.toBe(driverOf('web-1.example.com'));
+    expect(driverOf('db-1').rules!.find((r) => r.id === 'no-public-db')!.defaultConfiguration!.level).toBe('note');
+    expect(driverOf('edge').rules!.find((r) => r.id === 'no-public-db')!.defaultConfiguration!.level).toBe('error');
+    expect([...formatters.sarif.chunks!(report, CTX)].join('')).toBe(`${JSON.stringify(log)}\n`);
   });
 
   test('one run per host, each its own code-scanning category', () => {
