@@ -5,7 +5,7 @@
  *
  *   node bench/run.js [--quick] [--sizes 10k,100k,250k,1m] [--layouts tanp,tanpmioe,tuanp]
  *                     [--repeat N] [--root DIR] [--no-jc] [--jc-max 1m] [--no-multi] [--no-startup]
- *                     [--mioe-max 250k] [--fleets tanp:1000,tanpmioe:100] [--note TEXT]
+ *                     [--mioe-max 250k] [--fleets tanp:1000,tanpmioe:100,tanp:1000x200] [--note TEXT]
  *
  * Builds nothing: it runs DIR/dist/cli/main.js (DIR = --root, default the repository this file is in),
  * so run `npm run build` first. Snapshots are generated into bench/out/ (gitignored) when missing.
@@ -77,12 +77,16 @@ function parseArgs(argv) {
   return o;
 }
 
-/** `tanp:1000,tanpmioe:100` → [{ layout, count }]: fleets of that many 10k-socket snapshots. */
+/**
+ * `tanp:1000,tanpmioe:100,tanp:1000x200` → [{ layout, count, size }]: fleets of that many snapshots of `size`
+ * sockets each (10k unless `xSIZE` says: small hosts' snapshots, whose first rows and reports weigh more).
+ */
 function parseFleets(text) {
   return text.split(',').filter(Boolean).map((spec) => {
-    const m = /^(tanp|tanpmioe|tuanp):(\d+)$/.exec(spec.trim());
-    if (!m || Number(m[2]) < 1) throw new Error(`bad fleet ${spec} (LAYOUT:COUNT, e.g. tanp:1000)`);
-    return { layout: m[1], count: Number(m[2]) };
+    const m = /^(tanp|tanpmioe|tuanp):(\d+)(?:x(\d+(?:\.\d+)?[kKmM]?))?$/.exec(spec.trim());
+    const size = m && m[3] !== undefined ? parseCount(m[3]) : 1e4;
+    if (!m || Number(m[2]) < 1 || size < 1) throw new Error(`bad fleet ${spec} (LAYOUT:COUNT or LAYOUT:COUNTxSIZE, e.g. tanp:1000 or tanp:1000x200)`);
+    return { layout: m[1], count: Number(m[2]), size };
   });
 }
 
@@ -459,17 +463,17 @@ function repeatedScan(o, argv, what) {
 }
 
 /**
- * A fleet of `count` 10k-socket snapshots (seeds 5000+ for -tanp, 7000+ for the others) scanned by one
+ * A fleet of `count` snapshots of `size` sockets (seeds 5000+ for -tanp, 7000+ for the others) scanned by one
  * `socklint scan DIR` with the default -j (SARIF+JUnit+JSON): wall, CPU and peak RSS (median of --repeat runs),
  * and the findings the reports hold (from the JSON report) — what a fleet's memory grows with.
  */
-function runFleet(o, { layout, count }, scanArgs) {
-  const dir = path.join(OUT, `fleet-${layout}-${count}x10k`);
+function runFleet(o, { layout, count, size }, scanArgs) {
+  const dir = path.join(OUT, `fleet-${layout}-${count}x${sizeName(size)}`);
   const seed = layout === 'tanp' ? 5000 : 7000;
-  for (let i = 0; i < count; i++) ensureSnapshot(layout, 1e4, path.join(dir, `snap-${String(i).padStart(4, '0')}.ss`), seed + i);
-  const tag = `fleet-${layout}-${count}`;
-  const r = repeatedScan(o, scanArgs(dir, tag), `fleet ${count} x 10k ${layout}`);
-  if (r.error) return { layout, count, dir: path.relative(REPO, dir), error: r.error };
+  for (let i = 0; i < count; i++) ensureSnapshot(layout, size, path.join(dir, `snap-${String(i).padStart(4, '0')}.ss`), seed + i);
+  const tag = `fleet-${layout}-${count}x${sizeName(size)}`;
+  const r = repeatedScan(o, scanArgs(dir, tag), `fleet ${count} x ${sizeName(size)} ${layout}`);
+  if (r.error) return { layout, count, size, dir: path.relative(REPO, dir), error: r.error };
   const runs = r.runs;
   let findings = null;
   try {
@@ -480,6 +484,7 @@ function runFleet(o, { layout, count }, scanArgs) {
   return {
     layout,
     count,
+    size,
     dir: path.relative(REPO, dir),
     findings,
     wall: median(runs.map((r) => r.wall)),
@@ -554,11 +559,11 @@ function renderMarkdown({ env, rows, multi, fleets, startup, o, cores, scanBroke
   }
   if (fleets.length > 0) {
     L.push('## Large fleets (memory)', '');
-    L.push('One `socklint scan DIR` (default -j, SARIF+JUnit+JSON) of many 10k-socket snapshots: a fleet keeps its findings until the reports, so its memory grows with them, not with sockets.', '');
+    L.push('One `socklint scan DIR` (default -j, SARIF+JUnit+JSON) of many snapshots: a fleet keeps its findings until the reports, so its memory grows with them, not with sockets.', '');
     L.push('| fleet | snapshots | sockets | findings | wall s | CPU s | peak RSS MiB (range) |', '| --- | ---: | ---: | ---: | ---: | ---: | ---: |');
     for (const f of fleets) {
-      if (f.error) L.push(`| \`${f.dir}/\` | ${fint(f.count)} | ${fint(f.count * 1e4)} | | FAILED: ${String(f.error).replace(/\|/g, '\\|')} | | |`);
-      else L.push(`| \`${f.dir}/\` (-${f.layout}) | ${fint(f.count)} | ${fint(f.count * 1e4)} | ${f.findings == null ? '?' : fint(f.findings)} | ${f2(f.wall)} | ${f2(f.cpu)} | ${f2(f.rssMiB, 0)} (${f2(f.rssRangeMiB[0], 0)}–${f2(f.rssRangeMiB[1], 0)}) |`);
+      if (f.error) L.push(`| \`${f.dir}/\` | ${fint(f.count)} | ${fint(f.count * f.size)} | | FAILED: ${String(f.error).replace(/\|/g, '\\|')} | | |`);
+      else L.push(`| \`${f.dir}/\` (-${f.layout}) | ${fint(f.count)} | ${fint(f.count * f.size)} | ${f.findings == null ? '?' : fint(f.findings)} | ${f2(f.wall)} | ${f2(f.cpu)} | ${f2(f.rssMiB, 0)} (${f2(f.rssRangeMiB[0], 0)}–${f2(f.rssRangeMiB[1], 0)}) |`);
     }
     L.push('');
   }
