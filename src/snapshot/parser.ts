@@ -11,7 +11,7 @@ import {
 } from './fields';
 import {
   EMPTY_EP, NEEDS_EXTENDED, NEEDS_SKMEM, NEEDS_TCP, declareStates, isHexDigit, latin1, lineTextEnd, newSpaceWords, newThinItems, newThinTail, readThinTail, spaceWordsOf,
-  MAX_PORT, THIN_NETID, THIN_PORTS_ONLY, ownThinRow, portColon, stateOf, stateStart, thinItems, thinKeys, thinPortEndpoint, thinProcesses, thinTokens, tokenEnd, type KeyTable, type ThinRow,
+  MAX_PORT, THIN_NETID, THIN_PORTS_ONLY, ownThinRow, portColon, extendedOnly, stateOf, stateStart, thinItems, thinKeys, thinPortEndpoint, thinProcesses, thinTokens, tokenEnd, type KeyTable, type ThinRow,
 } from './thin';
 import { PROTOCOLS, defaultServices, protocolNumber, type ServiceTable } from './services';
 import type { Endpoint, FieldGroup, SocketRecord, SsSummary, UnparsedLine } from './types';
@@ -1898,8 +1898,8 @@ export class SsParser {
    * does: deciding the table from it (settleStream). So it does when the lines ahead in the chunk, from the one being
    * read, which follows rec's row (rec has no continuation line, and no line read later joined to another came between),
    * are plain Netid-less rows — a state, the queues, two inet addresses with numeric ports, perhaps a plain users:(…)
-   * block, nothing more, no continuation or association line — up to the one that fills the hold (MAX_STREAM_HELD
-   * stream-only rows) and the line after it: no row among them can show mptcp or sctp, settle the table itself (TCP
+   * block and `ss -e` items (extendedOnly), nothing more, no continuation or association line — up to the one that
+   * fills the hold (MAX_STREAM_HELD stream-only rows) and the line after it: no row among them can show mptcp or sctp, settle the table itself (TCP
    * info, a timer, a raw protocol's name, a udp event), or read otherwise once the table is decided (UNCONN with a
    * peer, vsock CID:PORT addresses: none here). The rows after it are then read thin, where small `ss -tanp`
    * snapshots read their first ~64 rows (and more of other states between them) in full: a fleet of 300 × 1,000
@@ -1920,7 +1920,8 @@ export class SsParser {
       const state = stateOf(b, p, e);
       const stream = state !== undefined && STREAM_ONLY.has(state);
       if (!stream && state !== 'ESTAB') return false;
-      if (!readThinTail(b, e, end, this.aheadTail) || this.aheadTail.extStart >= 0 || this.aheadTail.named || mayEndInStderr(b, p, end)) return false;
+      const t = this.aheadTail;
+      if (!readThinTail(b, e, end, t) || (t.extStart >= 0 && !extendedOnly(b, t.extStart, end)) || t.named || mayEndInStderr(b, p, end)) return false;
       p = nl + 1;
       // (the line after the last: a state's or a header's capital letter, not a continuation or association line)
       if (stream && --left === 0) return p < b.length && b[p] >= 65 && b[p] <= 90;

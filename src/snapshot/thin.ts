@@ -654,6 +654,25 @@ const SHUTDOWN_TOKENS = SHUTDOWN_MARKERS.map((t) => Buffer.from(t, 'latin1'));
 const BPF_TOKEN = Buffer.from('bpf', 'latin1');
 const ULP_TOKEN = Buffer.from('tcp-ulp-', 'latin1');
 
+/**
+ * Whether the extension text b[p..end) is `ss -e` items alone (uid:, ino:, sk:, cgroup:, v6only:, fwmark:, a
+ * shutdown marker), each a token of printable ASCII: text that tells nothing of a Netid-less row's table (no TCP or
+ * MPTCP info, no timer) — what SsParser.streamAhead lets a row have.
+ */
+export function extendedOnly(b: Buffer, p: number, end: number): boolean {
+  for (;;) {
+    while (p < end && b[p] === 32) p++;
+    if (p >= end) return true;
+    const s = p;
+    let colon = -1;
+    for (; p < end && b[p] !== 32; p++) {
+      if (b[p] < 33 || b[p] > 126) return false;
+      if (b[p] === 58 && colon < 0) colon = p;
+    }
+    if (colon > 0 ? !startsWithAny(b, s, colon + 1, EXTENDED_KEYS[b[s]]) : !(p - s === 3 && isAny(b, s, p, SHUTDOWN_TOKENS))) return false;
+  }
+}
+
 /** How thinItems treats each byte: 0 part of a token, or one of these. */
 const SPACE = 1;
 const BAD = 2; // not printable ASCII, or `"`

@@ -290,6 +290,14 @@ describe('thin rows', () => {
       const held = check(text, what);
       expect({ what, thin: held.thin }).not.toEqual({ what, thin: whole.thin });
     }
+    // `ss -tanpe`: the -e items tell nothing of the table either (read with their items searched: detailed)
+    const extended = rows.map((r) => r.replace(/\)\)\n|\n/g, (end) => `${end.slice(0, -1)} uid:0 ino:4242 sk:ffff8880 cgroup:/system.slice/d.service <->\n`));
+    const e = check(head + extended.join(''), '-e items');
+    expect(e.detailed).toBe(whole.thin);
+    for (const [what, item] of [['a cgroup path with a space before an MPTCP item', 'cgroup:/a subflows:1'], ['a timer', 'timer:(keepalive,1min,0)'], ['TCP info', 'rtt:1/2'], ['a second users block', 'users:(("x",pid=2,fd=3))']]) {
+      const text = head + extended.slice(0, 30).join('') + extended[30].replace('<->', `${item} <->`) + extended.slice(31).join('');
+      expect({ what, detailed: check(text, what).detailed }).not.toEqual({ what, detailed: whole.thin });
+    }
     const mptcp = run(head + rows.slice(0, 40).join('') + spoilers[0][2] + rows.slice(40).join(''), WANTS);
     expect(mptcp.recs[0].netid).toBe('mptcp');
     // beyond the hold: read as tcp already
