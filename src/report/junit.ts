@@ -118,6 +118,10 @@ function skipWithReason(testCase: TestCase, reason: string): void {
 export interface JunitContext {
   report: ScanReport;
   rules: Map<string, RuleMeta>;
+  /** Each rule's place in the report's rule list (a suite's testcases come in its order). */
+  order: Map<string, number>;
+  /** Each rule's testcase name (caseName), made once for all suites. */
+  caseNames: Map<string, string>;
   timestamp: string;
   /** Each suite's classname (classNames), by snapshotKey or errorKey. */
   classNames: Map<string, string>;
@@ -130,6 +134,8 @@ export function junitContext(input: ScanReport, ctx: FormatContext): JunitContex
   return {
     report,
     rules: new Map<string, RuleMeta>(report.rules.map((r) => [r.id, r])),
+    order: new Map(report.rules.map((r, i) => [r.id, i])),
+    caseNames: new Map(),
     timestamp: junitTimestamp(report.startedAt, ctx.now ?? new Date(0)),
     classNames: classNames(report),
     // each snapshot's findings (and rules not evaluated, findings not listed), grouped once
@@ -161,7 +167,7 @@ export function addSuite(builder: JunitBuilder, snapshot: SnapshotReport, c: Jun
   const key = snapshotKey(snapshot.host, snapshot.file);
   const classname = c.classNames.get(key)!;
   const of = { findings: c.bySnapshot.findings.get(key) ?? [], notEvaluated: c.bySnapshot.notEvaluated.get(key) ?? [], omitted: c.bySnapshot.omitted.get(key) ?? [] };
-  addCases(suite, classname, snapshot, of, c.report, c.rules);
+  addCases(suite, classname, snapshot, of, c);
 }
 
 /**
@@ -236,31 +242,44 @@ function snapshotKey(host: string, file: string): string {
   return JSON.stringify([host, file]);
 }
 
+/** The testcase name of rule `ruleId` (`id: title`), made once per report (JunitContext.caseNames). */
+function caseName(ruleId: string, c: JunitContext): string {
+  let name = c.caseNames.get(ruleId);
+  if (name === undefined) {
+    name = attr(`${ruleId}: ${c.rules.get(ruleId)?.title ?? ruleId}`);
+    c.caseNames.set(ruleId, name);
+  }
+  return name;
+}
+
+const NONE: readonly never[] = [];
+
 function addCases(
   suite: Suite,
   classname: string,
   snapshot: SnapshotReport,
   { findings, notEvaluated, omitted }: { findings: Finding[]; notEvaluated: NotEvaluated[]; omitted: Omitted[] },
-  report: ScanReport,
-  rules: Map<string, RuleMeta>,
+  c: JunitContext,
 ): void {
   const ruleIds = [...new Set([...snapshot.rulesEvaluated, ...notEvaluated.map((n) => n.ruleId)])];
-  const order = new Map(report.rules.map((r, i) => [r.id, i]));
-  ruleIds.sort((a, b) => (order.get(a) ?? Infinity) - (order.get(b) ?? Infinity) || compareText(a, b));
+  ruleIds.sort((a, b) => (c.order.get(a) ?? Infinity) - (c.order.get(b) ?? Infinity) || compareText(a, b));
+  // the suite's findings and counts of those not listed, by rule (in their order)
+  const findingsOf = groupBy(findings, (f) => f.ruleId);
+  const omittedOf = groupBy(omitted, (o) => o.ruleId);
 
   for (const ruleId of ruleIds) {
-    const rule = rules.get(ruleId);
-    const testCase = suite.testCase().className(classname).name(attr(`${ruleId}: ${rule?.title ?? ruleId}`));
-    const skip = notEvaluated.find((n) => n.ruleId === ruleId);
+    const rule = c.rules.get(ruleId);
+    const testCase = suite.testCase().className(classname).name(caseName(ruleId, c));
+    const skip = notEvaluated.length === 0 ? undefined : notEvaluated.find((n) => n.ruleId === ruleId);
     if (skip) {
       skipWithReason(testCase, `not evaluated: ${skip.reason}`);
       continue;
     }
-    const forRule = findings.filter((f) => f.ruleId === ruleId);
+    const forRule = findingsOf.get(ruleId) ?? NONE;
     const active = forRule.filter((f) => !f.suppressed);
     const waived = forRule.filter((f) => f.suppressed);
     // findings past the cap that were waived or baselined fail no more than listed ones do
-    const omittedHere = omitted.filter((o: Omitted) => o.ruleId === ruleId);
+    const omittedHere = omittedOf.get(ruleId) ?? NONE;
     const waivedNotListed = omittedHere.reduce((n, o) => n + suppressedCount(o), 0);
     const notListed = omittedHere.reduce((n, o) => n + o.count, 0) - waivedNotListed;
     const waivedLines = waived.map(waivedText);
