@@ -3,8 +3,8 @@
  * `timer:(…)`, `skmem:(…)`, TCP info and the other extension items. Pure functions on strings;
  * they scan with indexOf/charCodeAt and never throw on malformed text.
  */
-import type { ProcessRef, SkMem, SocketRecord, TcpInfo, Timer } from './types';
-import { EMPTY_EP, MAX_ID, SHUTDOWN_MARKERS, TCP_COUNT_NAMES, THIN_PORTS_ONLY, ownSize, ownThinRow, thinEndpoint, thinTokens, type ThinRow } from './thin';
+import type { Endpoint, ProcessRef, SkMem, SocketRecord, TcpInfo, Timer } from './types';
+import { EMPTY_EP, MAX_ID, SHUTDOWN_MARKERS, TCP_COUNT_NAMES, THIN_PORTS_ONLY, ownSize, ownThinRow, thinEndpoint, thinTokens, type ThinRow, type ThinTail } from './thin';
 
 // ───────────────────────────── numbers ─────────────────────────────
 
@@ -1142,6 +1142,31 @@ export function keepOwnBytes(rec: SocketRecord): void {
   if (segs !== undefined && typeof segs[0] !== 'string') ownThinRow(segs as ThinRow);
 }
 
+/**
+ * The endpoints of thin row `t` (its tokens `k`) as the full parse reads them: those the parser read already (a rule
+ * reads them, or a port is named) as they are, the others (EMPTY_EP, or their ports alone when the rules read no more:
+ * THIN_PORTS_ONLY) from its bytes.
+ */
+function thinRowEndpoints(rec: SocketRecord, t: ThinRow, k: ThinTail): [Endpoint, Endpoint] {
+  const whole = (t[3] & THIN_PORTS_ONLY) !== 0;
+  return [
+    whole || rec.local === EMPTY_EP ? thinEndpoint(t[0], k.localStart, k.localEnd) : rec.local,
+    whole || rec.peer === EMPTY_EP ? thinEndpoint(t[0], k.peerStart, k.peerEnd) : rec.peer,
+  ];
+}
+
+/**
+ * `rec`'s endpoints as the full parse reads them, without completing it: a thin row's not read yet are read from
+ * its bytes (what a record's identity needs before the rules see it: the parser's repeated-run check).
+ */
+export function wholeEndpoints(rec: SocketRecord): [Endpoint, Endpoint] {
+  const segs = (rec as Deferred)[DEFERRED_EXTENSIONS];
+  if (segs === undefined || typeof segs[0] === 'string') return [rec.local, rec.peer];
+  const t = segs as ThinRow;
+  if ((t[3] & THIN_PORTS_ONLY) === 0 && rec.local !== EMPTY_EP && rec.peer !== EMPTY_EP) return [rec.local, rec.peer];
+  return thinRowEndpoints(rec, t, thinTokens(t));
+}
+
 /** Parses the items a lazy pass left unread, so `rec` is what the full parse makes of it. No-op otherwise. */
 export function completeExtensions(rec: SocketRecord): void {
   const d = rec as Deferred;
@@ -1153,9 +1178,7 @@ export function completeExtensions(rec: SocketRecord): void {
     const t = segs as ThinRow;
     const b = t[0];
     const k = thinTokens(t);
-    // (read by the parser already when a rule reads them or a port is named; their ports only when rules read no more)
-    if (rec.local === EMPTY_EP || (t[3] & THIN_PORTS_ONLY) !== 0) rec.local = thinEndpoint(b, k.localStart, k.localEnd);
-    if (rec.peer === EMPTY_EP || (t[3] & THIN_PORTS_ONLY) !== 0) rec.peer = thinEndpoint(b, k.peerStart, k.peerEnd);
+    [rec.local, rec.peer] = thinRowEndpoints(rec, t, k);
     if (t.length === 4) {
       if (k.usersStart >= 0) {
         if (rec.processes !== undefined) delete rec.processes; // read already (the rules read processes)

@@ -7,7 +7,7 @@
 import {
   ALL_WANTED, SEEN_BAD, SEEN_EXTENDED, SEEN_PROCESSES, SEEN_SKIPPED, SEEN_SKMEM, SEEN_TCPINFO, SEEN_TIMER, SEEN_UNTERMINATED,
   DEFERRED_EXTENSIONS, MAX_COUNT, badItemsReason, checkThinItems, completeExtensions, countRange, deferExtensions, looksLikeExtension, openComm, parseExtensions,
-  parseIntRange, parseUsers, parseIntStrict, readThinItems, type ExtensionWants,
+  parseIntRange, parseUsers, parseIntStrict, readThinItems, wholeEndpoints, type ExtensionWants,
 } from './fields';
 import {
   EMPTY_EP, NEEDS_EXTENDED, NEEDS_SKMEM, NEEDS_TCP, declareStates, isHexDigit, latin1, lineTextEnd, newSpaceWords, newThinItems, newThinTail, readThinTail, spaceWordsOf,
@@ -3005,7 +3005,9 @@ const REMEMBERED_MAX = 16384;
 /** What tells a socket from another in a listing: its table, state and both ends (a unix socket's port is its inode). */
 function socketKey(rec: SocketRecord): string {
   const end = (e: SocketRecord['local']): string => `${e.address}%${e.iface ?? ''}:${e.port ?? e.portName ?? '*'}`;
-  return `${rec.netid} ${rec.state ?? '-'} ${end(rec.local)} ${end(rec.peer)}`;
+  // (a thin row's endpoints may be unread yet: two sockets of other addresses would read alike)
+  const [local, peer] = wholeEndpoints(rec);
+  return `${rec.netid} ${rec.state ?? '-'} ${end(local)} ${end(peer)}`;
 }
 
 /** SsParser.portCol when no header or row has told it. */

@@ -153,6 +153,18 @@ it('a file of two ss runs one after another (ss -tan >> log) is refused, not sca
   const t = await runCli(['scan', out('tables.ss'), '--format', 'json', '--fail-on', 'none']);
   expect(t.code).toBe(0);
   expect(jsonReport(t).snapshots[0].sockets).toBe(3);
+  // `(ip netns exec a ss -tanp; ip netns exec b ss -tanp)`: the same tables, sockets in the same states on other
+  // addresses and ports — rows read thin, whose endpoints no rule reads (they were all alike to the check)
+  const ns = (net: number) => ['Netid State  Recv-Q Send-Q Local Address:Port  Peer Address:Port Process',
+    ...[0, 1, 2].map((i) => `tcp   ESTAB  0      0        10.${net}.0.5:${443 + net}  10.${net}.0.9:${50122 + i} users:(("nginx",pid=${net + 10},fd=${i + 3}))`),
+    `tcp   TIME-WAIT 0   0        10.${net}.0.5:${8080 + net} 10.${net}.0.7:${40000 + net}`, ''].join('\n');
+  fs.writeFileSync(out('netns.ss'), ns(1) + ns(2));
+  const n = await runCli(['scan', out('netns.ss'), '--format', 'json', '--fail-on', 'none']);
+  expect(n.stderr).toBe('');
+  expect(jsonReport(n).snapshots[0].sockets).toBe(8);
+  // and the same namespace twice is two runs
+  fs.writeFileSync(out('netns-twice.ss'), ns(1) + ns(1));
+  expect(jsonReport(await runCli(['scan', out('netns-twice.ss'), '--format', 'json'])).snapshotErrors).toEqual([expect.objectContaining({ code: 'several-runs', line: 7 })]);
 });
 
 it('finds the second capture in a large file split across two threads, at its line', async () => {
