@@ -1902,9 +1902,9 @@ export class SsParser {
    * fills the hold (MAX_STREAM_HELD stream-only rows) and the line after it: no row among them can show mptcp or
    * sctp, settle the table itself (TCP info, a timer, a raw protocol's name, a udp event), or read otherwise once the
    * table is decided (UNCONN with a peer, vsock CID:PORT addresses: none here). The rows after it are then read thin,
-   * where small `ss -tanp` snapshots read their first ~64 rows (and more of other states between them) in full: a
-   * fleet of 300 × 1,000 sockets scanned ~15 % faster, 1,000 × 200 ~9 % (bench/README.md). Only where thin rows are
-   * read (a sink that says what it reads); false whenever the lines are not all in the chunk.
+   * where small `ss -tanp` snapshots read their first ~64 rows (and more of other states between them) in full (a
+   * fleet of 1,000 × 200 sockets: ~9 % of its scan, bench/README.md). Only where thin rows are read (a sink that says
+   * what it reads); false whenever the lines are not all in the chunk.
    */
   private streamAhead(rec: SocketRecord): boolean {
     const b = this.lineChunk;
