@@ -63,7 +63,7 @@ export function waiverEnd(expires: string): number {
 
 const DAY_MS = 86_400_000;
 
-/** How many days ahead reports name waivers about to expire (text, SARIF), unless the config says (waiverNoticeDays). */
+/** How many days ahead reports name waivers about to expire (text, SARIF, JUnit), unless the config says (waiverNoticeDays). */
 export const EXPIRY_NOTICE_DAYS = 14;
 
 /**
@@ -71,13 +71,22 @@ export const EXPIRY_NOTICE_DAYS = 14;
  * (the config's order among equals), with the whole days left before it (0: today is its last day).
  */
 export function lapsingSoon(waivers: readonly WaiverInForce[] | undefined, now: Date, days = EXPIRY_NOTICE_DAYS): { w: WaiverInForce; daysLeft: number }[] {
-  const today = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate());
   const out: { w: WaiverInForce; daysLeft: number }[] = [];
   for (const w of waivers ?? []) {
-    const daysLeft = Math.round((waiverEnd(w.expires) - today) / DAY_MS) - 1;
-    if (daysLeft >= 0 && daysLeft < days) out.push({ w, daysLeft });
+    const daysLeft = lapsesIn(w.expires, now, days);
+    if (daysLeft !== undefined) out.push({ w, daysLeft });
   }
   return out.sort((a, b) => a.daysLeft - b.daysLeft);
+}
+
+/**
+ * The whole days before a waiver that `expires` (YYYY-MM-DD) lapses (0: `now` is in its last day, UTC), when its
+ * last day is within the next `days` days; undefined otherwise (later, over, or no date).
+ */
+export function lapsesIn(expires: string, now: Date, days = EXPIRY_NOTICE_DAYS): number | undefined {
+  const today = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate());
+  const daysLeft = Math.round((waiverEnd(expires) - today) / DAY_MS) - 1;
+  return daysLeft >= 0 && daysLeft < days ? daysLeft : undefined;
 }
 
 /**

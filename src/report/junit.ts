@@ -19,6 +19,7 @@ import { prepareReport } from './redact';
 import { stripControl } from './sanitize';
 import type { FormatContext, Formatter } from './types';
 import { compareText } from '../compare';
+import { EXPIRY_NOTICE_DAYS, lapsesIn } from '../engine/waivers';
 
 /** Offending sockets listed in a failure's text per finding (the rest are counted). */
 const JUNIT_OFFENDERS = 20;
@@ -91,9 +92,16 @@ function findingLines(f: Finding): string[] {
   return lines;
 }
 
-function waivedText(f: Finding): string {
+/**
+ * A waived finding's line: where, by what, why, and the waiver's owner, ticket and expiry — with the days left when
+ * its last day is near (what the text report and SARIF list as waivers expiring: a skipped testcase is where Jenkins
+ * and GitLab users see a waiver).
+ */
+function waivedText(f: Finding, c: JunitContext): string {
   const s = f.suppressed!;
-  const extra = [s.owner && `owner ${s.owner}`, s.ticket && `ticket ${s.ticket}`, s.expires && `expires ${s.expires}`].filter(Boolean);
+  const left = s.expires !== undefined ? lapsesIn(s.expires, c.now, c.noticeDays) : undefined;
+  const lapse = left === undefined ? '' : left === 0 ? ', today is its last day' : `, its last day in ${left} day${left === 1 ? '' : 's'}`;
+  const extra = [s.owner && `owner ${s.owner}`, s.ticket && `ticket ${s.ticket}`, s.expires && `expires ${s.expires}${lapse}`].filter(Boolean);
   return `${displayFile(f.location.file)}:${f.location.line} waived (${s.kind}): ${s.reason}${extra.length ? ` [${extra.join(', ')}]` : ''}`;
 }
 
@@ -122,6 +130,9 @@ export interface JunitContext {
   order: Map<string, number>;
   /** Each rule's testcase name (caseName), made once for all suites. */
   caseNames: Map<string, string>;
+  /** What a waiver's days left are counted from, and how near its last day is named (waivedText). */
+  now: Date;
+  noticeDays: number;
   timestamp: string;
   /** Each suite's classname (classNames), by snapshotKey or errorKey. */
   classNames: Map<string, string>;
@@ -136,6 +147,8 @@ export function junitContext(input: ScanReport, ctx: FormatContext): JunitContex
     rules: new Map<string, RuleMeta>(report.rules.map((r) => [r.id, r])),
     order: new Map(report.rules.map((r, i) => [r.id, i])),
     caseNames: new Map(),
+    now: ctx.now ?? new Date(report.startedAt),
+    noticeDays: ctx.waiverNoticeDays ?? EXPIRY_NOTICE_DAYS,
     timestamp: junitTimestamp(report.startedAt, ctx.now ?? new Date(0)),
     classNames: classNames(report),
     // each snapshot's findings (and rules not evaluated, findings not listed), grouped once
@@ -282,7 +295,7 @@ function addCases(
     const omittedHere = omittedOf.get(ruleId) ?? NONE;
     const waivedNotListed = omittedHere.reduce((n, o) => n + suppressedCount(o), 0);
     const notListed = omittedHere.reduce((n, o) => n + o.count, 0) - waivedNotListed;
-    const waivedLines = waived.map(waivedText);
+    const waivedLines = waived.map((f) => waivedText(f, c));
     if (waivedNotListed > 0) waivedLines.push(`… and ${waivedNotListed} more waived finding${waivedNotListed === 1 ? '' : 's'} not listed`);
     if (active.length > 0 || notListed > 0) {
       const total = active.length + notListed;

@@ -29,7 +29,7 @@ export interface FormatContext {
   sarifCategory?: string;
   /** Clock for anything "as of now" (tests pin it); reports otherwise use report.startedAt. */
   now?: Date;
-  /** How many days ahead the text report and SARIF name waivers about to expire (config waiverNoticeDays; EXPIRY_NOTICE_DAYS). */
+  /** How many days ahead the text report, SARIF and JUnit name waivers about to expire (config waiverNoticeDays; EXPIRY_NOTICE_DAYS). */
   waiverNoticeDays?: number;
 }
 

@@ -164,6 +164,22 @@ test('CDATA terminators in snapshot text cannot break the document', () => {
   expect(xml).toContain('app<&>]] >.sock');
 });
 
+test('JUnit: a waived finding\'s line names how soon its waiver lapses, within the config\'s waiverNoticeDays (the text report\'s and SARIF\'s notice)', () => {
+  const waivedLine = (expires: string, days?: number): string => {
+    const report = sampleReport();
+    report.findings.find((f) => f.suppressed?.kind === 'waiver')!.suppressed!.expires = expires;
+    const xml = formatters.junit.format(report, { ...CTX, ...(days !== undefined ? { waiverNoticeDays: days } : {}) });
+    return /waived \(waiver\): [^\n]*/.exec(xml)![0];
+  };
+  // CTX.now is 2026-11-25
+  expect(waivedLine('2026-11-28')).toContain('[owner dba-team, ticket OPS-1234, expires 2026-11-28, its last day in 3 days]');
+  expect(waivedLine('2026-11-26')).toContain('expires 2026-11-26, its last day in 1 day]');
+  expect(waivedLine('2026-11-25')).toContain('expires 2026-11-25, today is its last day]');
+  expect(waivedLine('2026-12-20')).toContain('expires 2026-12-20]');
+  expect(waivedLine('2026-12-20', 30)).toContain('expires 2026-12-20, its last day in 25 days]');
+  expect(waivedLine('2027-01-31')).toContain('expires 2027-01-31]');
+});
+
 describe('JUnit: findings past the cap that are waived', () => {
   /** The telnet-listening testcase of web-1's suite. */
   function telnetCase(xml: string): string {
