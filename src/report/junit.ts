@@ -128,7 +128,7 @@ export interface JunitContext {
   rules: Map<string, RuleMeta>;
   /** Each rule's place in the report's rule list (a suite's testcases come in its order). */
   order: Map<string, number>;
-  /** Each rule's testcase name (caseName), made once for all suites. */
+  /** Each rule's testcase name (`id: title`), made once for all suites. */
   caseNames: Map<string, string>;
   /** What a waiver's days left are counted from, and how near its last day is named (waivedText). */
   now: Date;
@@ -146,7 +146,7 @@ export function junitContext(input: ScanReport, ctx: FormatContext): JunitContex
     report,
     rules: new Map<string, RuleMeta>(report.rules.map((r) => [r.id, r])),
     order: new Map(report.rules.map((r, i) => [r.id, i])),
-    caseNames: new Map(),
+    caseNames: new Map(report.rules.map((r) => [r.id, attr(`${r.id}: ${r.title}`)])),
     now: ctx.now ?? new Date(report.startedAt),
     noticeDays: ctx.waiverNoticeDays ?? EXPIRY_NOTICE_DAYS,
     timestamp: junitTimestamp(report.startedAt, ctx.now ?? new Date(0)),
@@ -255,16 +255,6 @@ function snapshotKey(host: string, file: string): string {
   return JSON.stringify([host, file]);
 }
 
-/** The testcase name of rule `ruleId` (`id: title`), made once per report (JunitContext.caseNames). */
-function caseName(ruleId: string, c: JunitContext): string {
-  let name = c.caseNames.get(ruleId);
-  if (name === undefined) {
-    name = attr(`${ruleId}: ${c.rules.get(ruleId)?.title ?? ruleId}`);
-    c.caseNames.set(ruleId, name);
-  }
-  return name;
-}
-
 const NONE: readonly never[] = [];
 
 function addCases(
@@ -282,8 +272,8 @@ function addCases(
 
   for (const ruleId of ruleIds) {
     const rule = c.rules.get(ruleId);
-    const testCase = suite.testCase().className(classname).name(caseName(ruleId, c));
-    const skip = notEvaluated.length === 0 ? undefined : notEvaluated.find((n) => n.ruleId === ruleId);
+    const testCase = suite.testCase().className(classname).name(c.caseNames.get(ruleId) ?? attr(`${ruleId}: ${ruleId}`));
+    const skip = notEvaluated.find((n) => n.ruleId === ruleId);
     if (skip) {
       skipWithReason(testCase, `not evaluated: ${skip.reason}`);
       continue;
