@@ -10,7 +10,7 @@ import { CHECK_EVERY, FINDINGS_HEAP_SHARE, OutOfMemoryError, RangeOutOfMemory, c
 import type { FieldGroup, Location, SocketRecord, SsSummary, UnparsedLine } from '../snapshot/types';
 import type { CheckedConfig } from './config';
 import { parseSnapshotFile, type ByteRange } from '../snapshot/source';
-import { REMEMBERED_ROWS, addFlagFields, emptyCapture, noSocketsProblem, notOneSnapshot, parseFlags, type ParseSink, type ParseStats, type ParserSeed } from '../snapshot/parser';
+import { REMEMBERED_MAX, REMEMBERED_ROWS, addFlagFields, emptyCapture, noSocketsProblem, notOneSnapshot, parseFlags, type ParseSink, type ParseStats, type ParserSeed } from '../snapshot/parser';
 import { captureCoverage } from '../snapshot/coverage';
 import type { CompiledRule } from '../rules/types';
 import type { LimitedRead } from '../read-limited';
@@ -899,7 +899,9 @@ interface ContinuedTable {
  * in the file) and whose stats are `b`: it starts after `linesBefore` lines, in the table `continued` says, and
  * `moreTables` table headers were read before it that its parser's seed did not count.
  */
-function followedBy(a: ParseStats, b: RangeResult['stats'], linesBefore: number, moreTables: number, continued: ContinuedTable): ParseStats {
+function followedBy(a: ParseStats, b: RangeResult['stats'], linesBefore: number, moreTables: number, continued: ContinuedTable): ParseStats | undefined {
+  const compared = repeatedAcross(a, b, linesBefore, moreTables, continued);
+  if (compared === undefined) return undefined;
   return {
     lines: a.lines + b.lines,
     sockets: a.sockets + b.sockets,
@@ -911,7 +913,7 @@ function followedBy(a: ParseStats, b: RangeResult['stats'], linesBefore: number,
     unknownPorts: addCounts(a.unknownPorts, b.unknownPorts),
     unknownPortNames: addCounts(a.unknownPortNames, b.unknownPortNames),
     captures: [...a.captures, ...b.captures.map((l) => fileLine(l, linesBefore))].slice(0, 2),
-    ...repeatedAcross(a, b, linesBefore, moreTables, continued),
+    ...compared,
     meta: a.meta,
     kinds: addCounts(a.kinds, b.kinds),
   };
@@ -922,31 +924,46 @@ function followedBy(a: ParseStats, b: RangeResult['stats'], linesBefore: number,
  * first of the following range's rows (of the tables it read; its lines follow `linesBefore`, its tables are
  * numbered `moreTables` too low: the headers read before it after the head its seed was taken from) that repeats a
  * row of an earlier table — its first rows too, of the table it starts in (ParseStats.startRows), as many as `continued`
- * leaves. With the rows compared so far (firstRows, numbered in the file), for a range after it.
+ * leaves. With the rows compared so far (firstRows, numbered in the file), for a range after it; or where comparing
+ * stopped, as the whole file's parse stops (ParseStats.firstRowsFull). Undefined when the ranges cannot tell what
+ * that parse would: the second range stopped comparing at a row the file's parse compares, in its own table (the
+ * same socket twice in a table cut by the range's start) — the file is scanned whole.
  */
-function repeatedAcross(first: ParseStats, second: Pick<ParseStats, 'repeated' | 'firstRows' | 'startRows'>, linesBefore: number, moreTables: number, continued: ContinuedTable): Pick<ParseStats, 'repeated' | 'firstRows'> {
+function repeatedAcross(first: ParseStats, second: Pick<ParseStats, 'repeated' | 'firstRows' | 'firstRowsFull' | 'startRows'>, linesBefore: number, moreTables: number, continued: ContinuedTable): Pick<ParseStats, 'repeated' | 'firstRows' | 'firstRowsFull'> | undefined {
   if (first.repeated !== undefined) return { repeated: first.repeated };
+  if (first.firstRowsFull !== undefined) return { firstRowsFull: first.firstRowsFull };
   const known = new Map<string, { table: number; line: number }>();
   for (const [key, table, line] of first.firstRows ?? []) if (!known.has(key)) known.set(key, { table, line });
   let found: ParseStats['repeated'];
+  let full: ParseStats['firstRowsFull'];
   // the rows of the table it starts in that the file's parse compares too (that table began fewer than
-  // REMEMBERED_ROWS rows before the range), then those of the tables it read
+  // REMEMBERED_ROWS rows before the range), then those of the tables it read, then the one it stopped at
   const left = REMEMBERED_ROWS - (continued.rows ?? REMEMBERED_ROWS);
   const started = (second.startRows ?? []).slice(0, left).map(([key, line]): [string, number, number] => [key, continued.table, line]);
-  for (const [key, t, l] of started.length > 0 ? [...started, ...second.firstRows ?? []] : second.firstRows ?? []) {
+  const rows = [...started, ...second.firstRows ?? [], ...second.firstRowsFull ? [second.firstRowsFull] : []];
+  for (const [key, t, l] of rows) {
     const table = t + moreTables;
     const line = fileLine(l, linesBefore);
     const k = known.get(key);
-    if (k === undefined) known.set(key, { table, line });
-    else if (k.table !== table) {
+    if (k !== undefined) {
+      if (k.table === table) continue;
       found = { line, first: k.line };
       break;
     }
+    // (a new socket when the rows compared are REMEMBERED_MAX: comparing stops there, as in the file's parse)
+    if (known.size >= REMEMBERED_MAX) {
+      full = [key, table, line];
+      break;
+    }
+    known.set(key, { table, line });
   }
-  // (the second range's own, between its tables, may come first: it stopped remembering there)
+  // the second range's own, between its tables, may come first (it stopped comparing there); not one after the row
+  // the file's parse stopped at
   const own = second.repeated && { line: fileLine(second.repeated.line, linesBefore), first: fileLine(second.repeated.first, linesBefore) };
-  const repeated = own !== undefined && (found === undefined || own.line < found.line) ? own : found;
+  const repeated = own !== undefined && own.line < (found?.line ?? full?.[2] ?? Infinity) ? own : found;
   if (repeated !== undefined) return { repeated };
+  if (full !== undefined) return { firstRowsFull: full };
+  if (second.firstRowsFull !== undefined) return undefined;
   return known.size > 0 ? { firstRows: [...known].map(([key, { table, line }]) => [key, table, line]) } : {};
 }
 

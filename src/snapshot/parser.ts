@@ -174,6 +174,12 @@ export interface ParseStats {
    */
   firstRows?: [string, number, number][];
   /**
+   * The row at which comparing stopped, as [socketKey, table, line]: the first row of a new socket once the rows
+   * compared held REMEMBERED_MAX sockets (a file of hundreds of tables). No row after it is compared, in a whole
+   * parse or in a split one's merge (scan.ts, repeatedAcross), so both give the same answer.
+   */
+  firstRowsFull?: [string, number, number];
+  /**
    * In the parse of a byte range (started from a seed): its first rows before any table header, at most
    * REMEMBERED_ROWS, as [socketKey, line]. Rows of the table the range starts in, which the whole file's parse
    * compares for `repeated` when that table began less than REMEMBERED_ROWS rows before the range: as many as
@@ -1183,13 +1189,18 @@ export class SsParser {
   /** ParseStats.repeated: one of the first rows of a table, compared with those of the tables before it. */
   private rememberRow(rec: SocketRecord): void {
     this.tableRows++;
-    if (this.stats.repeated !== undefined) return;
+    if (this.stats.repeated !== undefined || this.stats.firstRowsFull !== undefined) return;
     const key = socketKey(rec);
-    const known = (this.firstRows ??= new Map()).get(key);
-    if (known === undefined && this.firstRows.size >= REMEMBERED_MAX) return; // (thousands of tables: the first ones)
+    const rows = (this.firstRows ??= new Map());
+    const known = rows.get(key);
     // (the same key twice in one table is two sockets: SO_REUSEPORT listeners, unconnected udp sockets)
-    if (known === undefined) this.firstRows.set(key, { table: this.tables, line: rec.location.line });
-    else if (known.table !== this.tables) this.stats.repeated = { line: rec.location.line, first: known.line };
+    if (known !== undefined) {
+      if (known.table !== this.tables) this.stats.repeated = { line: rec.location.line, first: known.line };
+    } else if (rows.size < REMEMBERED_MAX) {
+      rows.set(key, { table: this.tables, line: rec.location.line });
+    } else {
+      this.stats.firstRowsFull = [key, this.tables, rec.location.line]; // (hundreds of tables: the first ones)
+    }
   }
 
   private tellFields(): void {
@@ -2998,9 +3009,9 @@ const JOIN = '\u0000join';
 const NAME_JOIN = '\u0000name';
 /** SsParser.curUnixText at the start of a byte range. */
 const RANGE_START = '';
-/** The rows of each table compared with the tables before it (ParseStats.repeated), and of all tables at most. */
+/** The rows of each table compared with the tables before it (ParseStats.repeated), and the sockets compared at most. */
 export const REMEMBERED_ROWS = 64;
-const REMEMBERED_MAX = 16384;
+export const REMEMBERED_MAX = 16384;
 
 /** What tells a socket from another in a listing: its table, state and both ends (a unix socket's port is its inode). */
 function socketKey(rec: SocketRecord): string {

@@ -12,6 +12,7 @@ import { ConfiguredRules, loadConfig } from '../../src/engine/config';
 import { FIRST_SHARE, KEEP_SHARE, cutPoint, giveTail, planHead } from '../../src/engine/split';
 import { SnapshotEvaluator, type FindingsListed } from '../../src/engine/evaluate';
 import { OutOfMemoryError, RangeOutOfMemory } from '../../src/engine/memory';
+import { REMEMBERED_MAX, REMEMBERED_ROWS } from '../../src/snapshot/parser';
 import { RANGE_LINE_BASE, rangeHolds, scanRange, scanSnapshot, scanSplit, type RangeHolds, type RangeResult, type RangeRunner, type RangeTask } from '../../src/engine/scan';
 import { CORPUS } from '../snapshot/helpers';
 
@@ -492,6 +493,42 @@ describe('a snapshot whose tables differ in their columns, split between them or
     expect(cut).toBeLessThan(firstFresh + 40 * L);
     expect(whole).toMatchObject({ code: 'several-runs', line: runOne.length + 1 + fresh.length + 1, message: expect.stringContaining('the socket of line 2:') });
     expect(JSON.parse(JSON.stringify(split))).toEqual(JSON.parse(JSON.stringify(whole)));
+  });
+
+  // The parse compares the first REMEMBERED_MAX sockets of the tables' first rows and stops at the next new one:
+  // the split scan stops where it does. Its second range once compared sockets the file's parse no longer kept,
+  // and refused a file of hundreds of tables that the one-thread scan accepted.
+  describe(`a file of more tables than the ${REMEMBERED_MAX} sockets compared (hundreds of hosts' ss runs one after another)`, () => {
+    const HEADER = 'Netid State  Recv-Q Send-Q   Local Address:Port     Peer Address:Port Process';
+    const row = (i: number) => `tcp   ESTAB  0      0      10.${i >> 16}.${(i >> 8) & 255}.${i & 255}:40000   10.200.0.1:443`;
+    /** Table `t` of distinct sockets (REMEMBERED_ROWS rows). */
+    const table = (t: number) => [HEADER, ...Array.from({ length: REMEMBERED_ROWS }, (_, i) => row(t * REMEMBERED_ROWS + i))];
+    const tables = (from: number, to: number) => Array.from({ length: to - from }, (_, t) => table(from + t)).flat();
+    const FULL = REMEMBERED_MAX / REMEMBERED_ROWS; // the table whose first row stops the comparing
+
+    it.each([
+      // a table after the last one compared, listed twice: both in the second range
+      ['a table after the compared ones, twice', () => [...tables(0, FULL + 20), ...table(FULL + 30), ...table(FULL + 30)], undefined],
+      // an early table listed again after them (the parse stopped comparing before it)
+      ['an early table again', () => [...tables(0, FULL + 20), ...table(5)], undefined],
+      // the same before the stop: refused
+      ['an early table again before the stop', () => [...tables(0, FULL - 40), ...table(5)], (FULL - 40) * (REMEMBERED_ROWS + 1) + 2],
+      // the second range alone holds more tables than are compared (junk puts the cut before them)
+      ['more tables than are compared in the second range', () => [...tables(0, 40), ...junk(40000), ...tables(40, FULL + 300), ...table(FULL + 290)], undefined],
+    ])('%s', async (name, make, refusedAt) => {
+      const lines = make();
+      const { whole, split, cut, text } = await wholeAndSplit(lines);
+      expect(split).toBeDefined();
+      expect(JSON.parse(JSON.stringify(split))).toEqual(JSON.parse(JSON.stringify(whole)));
+      if (refusedAt === undefined) {
+        expect('code' in whole!).toBe(false);
+        // the row the parse stops comparing at is in the second range (the merge stops there)
+        expect(bytesOf(lines.slice(0, lines.indexOf(row(FULL * REMEMBERED_ROWS))))).toBeGreaterThan(cut);
+      } else {
+        expect(whole).toMatchObject({ code: 'several-runs', line: refusedAt, message: expect.stringContaining(`the socket of line ${5 * (REMEMBERED_ROWS + 1) + 2}:`) });
+      }
+      if (name.includes('second range')) expect(text.startsWith('junk line ', cut)).toBe(true);
+    });
   });
 });
 
