@@ -28,6 +28,16 @@ function collect(v: unknown): string[] | undefined {
   return (Array.isArray(v) ? v : [v]).map((x) => literal(String(x)));
 }
 
+/** `text` parsed as a JSON string, else what `otherwise` makes of it. */
+function jsonOr(text: string, otherwise: (t: string) => string): string {
+  try {
+    const v: unknown = JSON.parse(text);
+    return typeof v === 'string' ? v : otherwise(text);
+  } catch {
+    return otherwise(text);
+  }
+}
+
 function undash(v: string | undefined): string | undefined {
   return v === undefined ? undefined : literal(v);
 }
@@ -40,7 +50,7 @@ function marked(argv: readonly string[]): string[] {
 }
 
 /** Options that take a value (all but `--redact`, whose bare form means "peer addresses"). */
-const VALUE_OPTIONS = ['rules', 'config', 'format', 'baseline', 'host', 'label', 'sarif-category', 'max-findings', 'save-snapshot', 'netns', 'jobs', 'output', 'ss-flags'];
+const VALUE_OPTIONS = ['rules', 'config', 'format', 'fail-on', 'baseline', 'host', 'label', 'sarif-category', 'max-findings', 'save-snapshot', 'netns', 'jobs', 'output', 'ss-flags'];
 
 /**
  * An option given without its value (`--config` last, `--host=`, `--config $UNSET` in a script) is an error,
@@ -154,7 +164,8 @@ export function usageDiagnostic(msg: string, argv: readonly string[], known: { k
   if (invalid) {
     const unquote = (v: string): string => v.trim().replace(/^"(.*)"$/, '$1');
     const choices = invalid[3].split(', ').map(unquote);
-    const given = unquote(invalid[2]);
+    // (yargs writes the value as JSON; `--fail-on -- x.ss`: the one it took is marked LITERAL)
+    const given = literal(jsonOr(invalid[2].trim(), unquote));
     const near = (given === '' ? undefined : choices.find((c) => c.startsWith(given))) ?? didYouMean(given, choices);
     return {
       file: `--${invalid[1]}`, code: 'bad-choice', message: `"${given}" is not one of ${choices.join(', ')}`,
@@ -233,7 +244,8 @@ export async function main(argv: string[]): Promise<number> {
         .option('default-rules', { type: 'boolean', default: true, describe: 'include the built-in pack (--no-default-rules to leave it out)' })
         .option('config', { alias: 'c', type: 'string', describe: 'socklint.yaml: packs, overrides, waivers' })
         .option('format', { alias: 'f', type: 'string', array: true, describe: 'KIND[=PATH][,KIND[=PATH]…]: text, json, sarif, junit, prometheus (repeatable, or comma-separated; default text to stdout)' })
-        .option('fail-on', { choices: FAIL_ON, default: 'error' as const, describe: 'lowest unsuppressed severity that makes the exit code 1' })
+        // (no yargs default: a bare `--fail-on` would take it, where requireValues refuses the empty value)
+        .option('fail-on', { type: 'string', choices: FAIL_ON, describe: 'lowest unsuppressed severity that makes the exit code 1 [default: error]' })
         .option('fail-on-not-evaluated', { type: 'boolean', default: false, describe: 'exit 1 also when a rule could not be evaluated (the snapshots lack the ss flags it needs, e.g. -p run without root): a gate on complete captures' })
         .option('baseline', { type: 'string', describe: 'baseline.json from `socklint baseline`: only new findings fail' })
         .option('host', { type: 'string', describe: 'host name for the snapshots, all of that one host (default: capture metadata, else the file name)' })
@@ -282,7 +294,7 @@ export async function main(argv: string[]): Promise<number> {
             defaultRules: a['default-rules'] as boolean,
             config: a.config,
             formats: collect(a.format),
-            failOn: a['fail-on'],
+            failOn: (a['fail-on'] as (typeof FAIL_ON)[number] | undefined) ?? 'error',
             failOnNotEvaluated: a['fail-on-not-evaluated'] as boolean,
             baseline: a.baseline,
             host: a.host,

@@ -372,6 +372,10 @@ describe('the command line', () => {
     const r = await runCli(['scan', SNAP, '--fail-on', 'warn']);
     expect(r.code).toBe(2);
     expect(r.stderr).toBe('socklint: --fail-on: "warn" is not one of error, warning, note, none (did you mean --fail-on=warning?) [bad-choice]\n');
+    // the value taken from after `--` is quoted as written
+    const dashed = await runCli(['scan', '--fail-on', '--', SNAP]);
+    expect(dashed.code).toBe(2);
+    expect(dashed.stderr).toBe(`socklint: --fail-on: "${SNAP}" is not one of error, warning, note, none (write --fail-on=error, or another of them) [bad-choice]\n`);
   });
   it('an unknown format exits 2 with did-you-mean', async () => {
     const r = await runCli(['scan', SNAP, '--format', 'sarf=x.sarif']);
@@ -420,7 +424,8 @@ describe('the command line', () => {
     expect(jsonReport(ok).findings.filter((f) => f.ruleId === 'unexpected-listener')).toHaveLength(1);
   });
   it('an option without its value exits 2 instead of being left out (a script\'s unset $CONFIG)', async () => {
-    for (const args of [['--config'], ['--config='], ['-c', ''], ['--host'], ['--baseline', ''], ['--format'], ['--rules'], ['--label=']]) {
+    // (--fail-on has a default: a bare one at the end, `--fail-on $LEVEL` with LEVEL unset, once gated on errors)
+    for (const args of [['--config'], ['--config='], ['-c', ''], ['--host'], ['--baseline', ''], ['--format'], ['--rules'], ['--label='], ['--fail-on'], ['--fail-on=']]) {
       const r = await runCli(['scan', SNAP, ...args]);
       const key = args[0].replace(/=$/, '').replace(/^-c$/, '--config');
       expect({ args, code: r.code, first: r.stderr.split('\n')[0] }).toEqual({ args, code: 2, first: `socklint: ${key} needs a value (e.g. ${key}=VALUE; see \`socklint COMMAND --help\`)` });
