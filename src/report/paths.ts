@@ -5,6 +5,19 @@ import { relativeInside } from '../relative-path';
 /** Pseudo-path for a snapshot read from stdin (`-`): stable, so alerts keep matching across runs. */
 export const STDIN_PSEUDO_PATH = 'stdin.ss';
 
+/** GitHub code scanning rejects a SARIF file with more than this many runs (one run per host here). */
+export const SARIF_MAX_RUNS_PER_FILE = 20;
+
+/**
+ * The file of part `n` (1: the first) of `--format sarif=FILE` when the hosts are more than SARIF_MAX_RUNS_PER_FILE:
+ * FILE, then out.2.sarif, out.3.sarif, … beside it.
+ */
+export function sarifPartName(file: string, n: number): string {
+  if (n === 1) return file;
+  const ext = path.extname(file);
+  return `${ext ? file.slice(0, -ext.length) : file}.${n}${ext}`;
+}
+
 /** `# key: value` capture metadata a live capture may carry: where the capture was saved (`socklint capture -o`). */
 export const SAVED_SNAPSHOT_META_KEYS = ['saved', 'savedTo', 'snapshot'] as const;
 

@@ -14,7 +14,7 @@ import { securitySeverityAt, suppressedCount, type Finding, type Level, type Rul
 import type { Location } from '../snapshot/types';
 import { describeSocket } from '../snapshot/describe';
 import { EXPIRY_NOTICE_DAYS, lapsingSoon, waiverCause, waiverHostMatcher } from '../engine/waivers';
-import { artifactUri, displayFile, fileUri } from './paths';
+import { SARIF_MAX_RUNS_PER_FILE, artifactUri, displayFile, fileUri } from './paths';
 import { groupBy, yamlFlow } from './group';
 import { levelIn } from './levels';
 import { prepareReport } from './redact';
@@ -235,8 +235,6 @@ function isoTime(value: string, fallback: Date): Date {
   return Number.isNaN(t.getTime()) ? fallback : t;
 }
 
-/** GitHub code scanning rejects a SARIF file with more than this many runs (one run per host here). */
-export const SARIF_MAX_RUNS_PER_FILE = 20;
 
 /**
  * Splits a report into reports of at most SARIF_MAX_RUNS_PER_FILE hosts each, for one SARIF file apiece

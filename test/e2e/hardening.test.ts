@@ -385,6 +385,15 @@ describe('the command line', () => {
   it('two outputs to stdout exit 2', async () => {
     const r = await runCli(['scan', SNAP, '--format', 'json', '--format', 'text']);
     expect(r.code).toBe(2);
+    // a path that is this process's stdout (a shell's pipe) is stdout: the two documents once went into it one
+    // after another
+    const sh = (formats: string) => spawnSync('bash', ['-o', 'pipefail', '-c', `"${process.execPath}" "${CLI}" scan "${SNAP}" ${formats} | cat`], { encoding: 'utf8' });
+    const both = sh('--format json=/dev/stdout --format sarif');
+    expect({ code: both.status, stdout: both.stdout, stderr: both.stderr }).toEqual({
+      code: 2, stdout: '', stderr: 'socklint: --format: json (/dev/stdout) and sarif would both go to stdout (give all but one of them a file: --format KIND=PATH) [stdout-twice]\n',
+    });
+    const one = sh('--format json=/dev/stdout');
+    expect({ code: one.status, stderr: one.stderr, hosts: (JSON.parse(one.stdout) as { snapshots: unknown[] }).snapshots.length }).toEqual({ code: 1, stderr: '', hosts: 1 });
   });
   it('one --format names several outputs separated by commas; a comma before no format name is part of a path', async () => {
     const out = fs.mkdtempSync(path.join(dir, 'list-'));

@@ -57,3 +57,39 @@ it("removes the parts an earlier scan of more hosts wrote, and nothing that is n
   r = await runCli(['scan', ...hosts(5), '--format', `sarif=${out}`, '--fail-on', 'none']);
   expect(r.stderr).toBe('');
 }, 60000);
+
+// The parts after the first are checked before the scan, as the paths given are: once it is over, a part written
+// over a snapshot (the evidence) or another format's report is lost without a word.
+describe('the parts a scan of more than 20 snapshots may write are checked before it', () => {
+  it('refuses a part that is a snapshot the scan reads, and leaves it as it was', async () => {
+    const sub = path.join(dir, 'evidence');
+    fs.mkdirSync(sub);
+    const files = hosts(21).map((f, i) => {
+      const to = path.join(sub, i === 0 ? 'rep.2.ss' : path.basename(f));
+      fs.copyFileSync(f, to);
+      return to;
+    });
+    const before = fs.readFileSync(files[0]);
+    const r = await runCli(['scan', sub, '--format', `sarif=${path.join(sub, 'rep.ss')}`]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe(`socklint: --format: ${files[0]} is a snapshot this run reads, where sarif's part 2 (hosts past 20) would be written; writing it would replace it (write to another path; past 20 hosts, sarif=F.sarif writes F.2.sarif, F.3.sarif, … too, as GitHub takes 20 runs per file) [output-is-input]\n`);
+    expect(fs.readFileSync(files[0])).toEqual(before);
+    expect(fs.existsSync(path.join(sub, 'rep.ss'))).toBe(false);
+    // 20 snapshots make one file: nothing is written there, and nothing refused (the stale parts' check names it)
+    const twenty = await runCli(['scan', ...files.slice(0, 20), '--format', `sarif=${path.join(sub, 'rep.ss')}`, '--fail-on', 'none']);
+    expect({ code: twenty.code, stderr: twenty.stderr }).toEqual({ code: 0, stderr: `socklint: left ${files[0]} as it is (not SARIF written by socklint); uploading this folder's SARIF files would upload it too\n` });
+    expect(fs.readFileSync(files[0])).toEqual(before);
+  }, 60000);
+
+  it("refuses another format's file where a part goes, and a part that is a folder, writing nothing", async () => {
+    const out = fs.mkdtempSync(path.join(dir, 'parts-'));
+    const r = await runCli(['scan', ...hosts(45), '--format', 'sarif=r.sarif', '--format', 'json=r.3.sarif'], { cwd: out });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe("socklint: --format: json and sarif's part 3 (hosts past 40) would both be written to r.3.sarif (give each format a file of its own; past 20 hosts, sarif=F.sarif writes F.2.sarif, F.3.sarif, … too, as GitHub takes 20 runs per file) [same-path-twice]\n");
+    fs.mkdirSync(path.join(out, 'r.2.sarif'));
+    const folder = await runCli(['scan', ...hosts(45), '--format', 'sarif=r.sarif', '--format', 'json=r.json'], { cwd: out });
+    expect(folder.code).toBe(2);
+    expect(folder.stderr).toBe("socklint: r.2.sarif: cannot write report: 'r.2.sarif' is a folder (name a file inside it) [report-target-is-folder]\n");
+    expect(fs.readdirSync(out)).toEqual(['r.2.sarif']);
+  }, 60000);
+});

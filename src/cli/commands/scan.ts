@@ -16,8 +16,9 @@ import type { Level, ScanReport } from '../../engine/types';
 import { formatNames, formatChunks, formatters, writeFileAtomic, checkRedactFields, type FormatContext } from '../../report';
 import { prepareReport } from '../../report/redact';
 import { checkWritable, writtenInto } from '../../report/write';
+import { sarifPartName } from '../../report/paths';
 import { collectBeforeReport, pieceCollector } from '../../engine/memory';
-import { checkOutputsSpareInputs, parseFormatSpecs } from '../formats';
+import { checkOutputsSpareInputs, parseFormatSpecs, sarifParts } from '../formats';
 import { printDiagnostics, writeStdout, warn } from '../stdout';
 import { socklintVersion } from '../../version';
 import { checkHostName } from '../../host-name';
@@ -114,7 +115,9 @@ export async function scanCommand(a: ScanArgs): Promise<number> {
     // an argument that names no file (an empty folder, a glob matching nothing) is a snapshot not scanned, named
     // in every report beside the others (CI then has its SARIF and JUnit to show why): exit 3 all the same
     const files = snapshotFiles(a.snapshots, notFound);
-    checkOutputsSpareInputs(outputs.map((o) => o.path), files, '--format');
+    const parts = sarifParts(outputs, files.length + notFound.length);
+    for (const part of parts) checkWritable(part.path!);
+    checkOutputsSpareInputs([...outputs, ...parts], files, '--format');
     inputs = fileInputs(files, a.ssFlags);
     if (a.host !== undefined && files.length > 1) await refuseMixedHosts(a.host, files);
   }
@@ -195,9 +198,7 @@ export async function scanCommand(a: ScanArgs): Promise<number> {
 function writeSarifFiles(file: string, report: ScanReport, ctx: FormatContext): void {
   const { splitByHosts, tooManyRunsNotice } = require('../../report/sarif') as typeof import('../../report/sarif');
   const parts = splitByHosts(report);
-  const ext = path.extname(file);
-  const stem = ext ? file.slice(0, -ext.length) : file;
-  const names = parts.map((_, i) => (i === 0 ? file : `${stem}.${i + 1}${ext}`));
+  const names = parts.map((_, i) => sarifPartName(file, i + 1));
   const collect = pieceCollector(report.findings.length);
   parts.forEach((part, i) => {
     collect(); // each file's log is built whole: the garbage of the ones before may be collected first
@@ -205,7 +206,7 @@ function writeSarifFiles(file: string, report: ScanReport, ctx: FormatContext): 
   });
   const notice = tooManyRunsNotice(report, names);
   if (notice) warn(notice);
-  const stale = removeStaleSarifParts(stem, ext, parts.length + 1);
+  const stale = removeStaleSarifParts(file, parts.length + 1);
   const gone = stale.removed;
   if (gone.length > 0) {
     const which = gone.length <= 3 ? gone.join(', ') : `${gone[0]} … ${gone[gone.length - 1]} (${gone.length} files)`;
@@ -215,15 +216,15 @@ function writeSarifFiles(file: string, report: ScanReport, ctx: FormatContext): 
 }
 
 /**
- * The parts stem.N.ext from N = `from` on, while they exist, that an earlier scan of more hosts wrote: removed,
+ * The parts of `file` (sarifPartName) from N = `from` on, while they exist, that an earlier scan of more hosts wrote: removed,
  * so that the folder whose files are uploaded holds this scan's results only (else GitHub would keep the alerts
  * of hosts the last scan no longer saw, or saw in another file). A file that is not socklint's SARIF (by its
  * first bytes), or cannot be removed, is left, and the search stops there.
  */
-function removeStaleSarifParts(stem: string, ext: string, from: number): { removed: string[]; left?: { file: string; why: string } } {
+function removeStaleSarifParts(file: string, from: number): { removed: string[]; left?: { file: string; why: string } } {
   const removed: string[] = [];
   for (let n = from; ; n++) {
-    const name = `${stem}.${n}${ext}`;
+    const name = sarifPartName(file, n);
     let head: string;
     try {
       if (!fs.lstatSync(name).isFile()) return { removed, left: { file: name, why: 'not a regular file' } };
