@@ -9,6 +9,7 @@
  * run's properties), 1,000 related locations per result, 20 tags per rule.
  */
 import type * as Sarif from 'sarif';
+import { fullFormats } from 'ajv-formats/dist/formats';
 import { SarifBuilder, SarifResultBuilder, SarifRuleBuilder, SarifRunBuilder } from 'node-sarif-builder';
 import { securitySeverityAt, suppressedCount, type Finding, type Level, type RuleMeta, type ScanReport, type SnapshotReport } from '../engine/types';
 import type { Location } from '../snapshot/types';
@@ -103,9 +104,25 @@ function pascalCase(id: string): string {
   return name || 'Rule';
 }
 
-function isUrl(s: string): boolean {
-  return /^https?:\/\/\S+$/.test(s);
+/**
+ * A rule's reference as its helpUri: an http(s) URL written as the URI SARIF's schema takes (`format: uri`, RFC 3986:
+ * non-ASCII and characters such as `|` or `{` percent-encoded), or undefined when it is none (a reference is free text;
+ * a rule's own helpUri was checked so when the rule was loaded).
+ */
+function referenceUri(ref: string): string | undefined {
+  if (!/^https?:\/\/\S+$/.test(ref)) return undefined;
+  let href: string;
+  try {
+    href = new URL(ref).href;
+  } catch {
+    return undefined;
+  }
+  const uri = href.replace(/[^A-Za-z0-9\-._~:/?#[\]@!$&'()*+,;=%]/g, (c) => encodeURIComponent(c));
+  return isUri(uri) ? uri : undefined;
 }
+
+/** ajv-formats' `uri` check, the one the rule schema's helpUri is held to. */
+const isUri = fullFormats.uri as (s: string) => boolean;
 
 function securitySeverity(rule: RuleMeta): string {
   const value = rule.securitySeverity ?? DEFAULT_SECURITY_SEVERITY[rule.level];
@@ -123,7 +140,7 @@ function ruleDescriptor(rule: RuleMeta, level: Level = rule.level): Sarif.Report
   }
   const security = rule.kind === 'security';
   const tags = [...new Set([...(security ? ['security'] : []), rule.kind, ...rule.tags])].slice(0, SARIF_MAX_TAGS);
-  const helpUri = rule.helpUri ?? rule.references.find(isUrl);
+  const helpUri = rule.helpUri ?? rule.references.map(referenceUri).find((u) => u !== undefined);
   const title = text(rule.title, rule.id);
   const description = text(rule.description, title);
   const helpMarkdown = [

@@ -176,6 +176,23 @@ describe('SARIF', () => {
     expect(health.properties!.tags).not.toContain('security');
   });
 
+  test("a rule without helpUri links its first reference that is a URL, written as the URI SARIF's schema takes", () => {
+    const report = sampleReport();
+    const telnet = report.rules.find((r) => r.id === 'telnet-listening')!;
+    const cases: [string[], string | undefined][] = [
+      [['CIS 2.2.18', 'https://de.wikipedia.org/wiki/Übertragung'], 'https://de.wikipedia.org/wiki/%C3%9Cbertragung'],
+      [['https://grafana.example.com/d/x?var-host=a|b&q={x}'], 'https://grafana.example.com/d/x?var-host=a%7Cb&q=%7Bx%7D'],
+      [['https://example.com/bad%zz', 'https://example.com/ok'], 'https://example.com/ok'],
+      [['CIS 2.2.18', 'see https://example.com'], undefined],
+    ];
+    for (const [references, helpUri] of cases) {
+      telnet.references = references;
+      const log = sarif(report);
+      expect({ references, helpUri: log.runs[0].tool.driver.rules!.find((r) => r.id === 'telnet-listening')!.helpUri }).toEqual({ references, helpUri });
+      expect(validate(log).errors).toBeNull();
+    }
+  });
+
   test("a host's own level brings the rule's security-severity into that level's band (GitHub shows the score, not the level)", () => {
     const report = sampleReport();
     const db = report.snapshots.find((s) => s.host === 'db-1')!;
