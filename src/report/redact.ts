@@ -223,9 +223,7 @@ class Masker {
   private cached?: { size: number; re: RegExp };
   private pattern(): RegExp {
     if (this.cached && this.cached.size === this.forms.size) return this.cached.re;
-    const alternatives = [...this.forms.keys()]
-      .sort((a, b) => b.length - a.length)
-      .map((v) => v.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&'));
+    const alternatives = [...this.forms.keys()].sort((a, b) => b.length - a.length).map(literalPattern);
     // Whole tokens: not inside a longer name or address. A following `:port` is fine (`203.0.113.7:443`);
     // a longer IPv6 address that merely starts with an original gets that part masked (over-masking, never a leak).
     const re = new RegExp(`(?<![A-Za-z0-9_.-])(?:${alternatives.join('|')})(?![A-Za-z0-9_-]|\\.[A-Za-z0-9])`, 'g');
@@ -233,6 +231,21 @@ class Masker {
     return re;
   }
 }
+
+/**
+ * `value` as a pattern that matches it literally. V8 refuses one literal longer than ~32,000 characters ("Regular
+ * expression too large": a corrupt snapshot's 40,000-byte process name ended the scan, exit 4): a long one is
+ * written as groups of at most LITERAL_CHUNK characters, each escaped on its own.
+ */
+function literalPattern(value: string): string {
+  const escape = (v: string): string => v.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&');
+  if (value.length <= LITERAL_CHUNK) return escape(value);
+  const groups: string[] = [];
+  for (let i = 0; i < value.length; i += LITERAL_CHUNK) groups.push(`(?:${escape(value.slice(i, i + LITERAL_CHUNK))})`);
+  return groups.join('');
+}
+
+const LITERAL_CHUNK = 4096;
 
 interface SummaryParts {
   unix: boolean;

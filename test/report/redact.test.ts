@@ -180,6 +180,15 @@ describe('--redact: values as messages render them', () => {
   });
 });
 
+test('a value far longer than any real one (a corrupt snapshot\'s 100,000-character process name) is masked like the others', () => {
+  const name = `${'L'.repeat(60000)}.${'M'.repeat(40000)}`;
+  const s = sock({ local: { address: '0.0.0.0', port: 3306 }, peer: { address: '0.0.0.0', port: null }, processes: [{ name, pid: 7 }], location: { file: 'db-1.ss', line: 4 } });
+  const report = withFinding(s, `${name}[7] listens on 0.0.0.0:3306`);
+  const r = redactReport(report, { fields: ['processes.name'] });
+  expect(r.findings[8].message).toBe(`${redactionTag(name)}[7] listens on 0.0.0.0:3306`);
+  expect(allOutputs(report, ['processes.name'])).not.toMatch(/LLLL|MMMM/);
+});
+
 describe('--redact: unix sockets name their address and path alike', () => {
   test.each([['local.path'], ['local.address']])('%s masks both copies, and only on unix sockets', (field) => {
     const r = redactReport(sampleReport(), { fields: [field] });
