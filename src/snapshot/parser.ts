@@ -161,6 +161,12 @@ export interface ParseStats {
    */
   captures: number[];
   /**
+   * Line of the first netstat table header (`Proto Recv-Q Send-Q Local Address Foreign Address State`): netstat
+   * output, whose rows read as ss rows would lose their state (printed after the addresses) — not a snapshot
+   * (notOneSnapshot).
+   */
+  netstat?: number;
+  /**
    * A socket listed again under a later table header than its first listing (its line, and that first one's):
    * a file holding several ss runs one after another (`ss -tan >> log` each minute, `(ss -tlnp; ss -tanp)`),
    * whose sockets would count once per run (notOneSnapshot). The first REMEMBERED_ROWS rows of each table are
@@ -196,6 +202,14 @@ export interface ParseStats {
  * the sockets both list would count twice.
  */
 export function notOneSnapshot(stats: ParseStats): { code: string; message: string; hint: string; line: number } | undefined {
+  if (stats.netstat !== undefined) {
+    return {
+      code: 'netstat-output',
+      line: stats.netstat,
+      message: 'holds netstat output (its table header), not ss output: its rows would be read without their state, which netstat prints after the addresses',
+      hint: 'capture with ss instead: ss -tuanp > FILE, or socklint capture -o FILE',
+    };
+  }
   if (stats.captures.length >= 2) {
     return {
       code: 'several-captures',
@@ -382,6 +396,8 @@ const UNIX_NAME_BYTES = 108;
  * complete it (names with newlines): two names, two inodes and the padding between them.
  */
 const UNIX_HELD_BYTES = 512;
+/** netstat's table headers (`netstat -tuanp`, `netstat -xa`), which no ss prints. */
+const NETSTAT_HEADER = /^\s*Proto\s+(Recv-Q\s+Send-Q\s+Local\s+Address\s+Foreign\s+Address|RefCnt\s+Flags\s+Type\s+State\s+I-Node)/;
 /** The first line of a socklint capture (capture.ts writes `# socklint-snapshot: 1`), as metadata is read. */
 const CAPTURE_MARK = /^#\s*socklint-snapshot:/;
 /** Tables whose ports are IP ports (a name there is a service name, or a raw socket's protocol). */
@@ -1360,6 +1376,11 @@ export class SsParser {
       const read = this.summaryLine(text, p);
       if (read === true) this.stats.kinds.summary++;
       else this.unparsed(lineNo, text, read === false ? 'ss -s Total line of another form (Total: N [(kernel N)])' : read);
+      return;
+    }
+    if (text.charCodeAt(p) === 80 /* P */ && NETSTAT_HEADER.test(text)) {
+      this.stats.netstat ??= lineNo;
+      this.unparsed(lineNo, text, 'netstat table header: netstat output, not ss');
       return;
     }
     if (this.isHeader(text, p)) {

@@ -167,6 +167,26 @@ it('a file of two ss runs one after another (ss -tan >> log) is refused, not sca
   expect(jsonReport(await runCli(['scan', out('netns-twice.ss'), '--format', 'json'])).snapshotErrors).toEqual([expect.objectContaining({ code: 'several-runs', line: 7 })]);
 });
 
+it('netstat output is refused, not read as ss rows without their state (every rule not evaluated, exit 0)', async () => {
+  const netstat = [
+    'Active Internet connections (servers and established)',
+    'Proto Recv-Q Send-Q Local Address           Foreign Address         State       PID/Program name',
+    'tcp        0      0 0.0.0.0:22              0.0.0.0:*               LISTEN      812/sshd',
+    'tcp        0      0 10.0.0.5:22             10.0.0.9:51234          ESTABLISHED 900/sshd: root',
+    'tcp6       0      0 :::23                   :::*                    LISTEN      1/inetd',
+    '',
+  ].join('\n');
+  fs.writeFileSync(out('netstat.ss'), netstat);
+  const r = await runCli(['scan', out('netstat.ss'), '--format', 'json']);
+  expect(r.code).toBe(3);
+  expect(jsonReport(r).snapshotErrors).toEqual([expect.objectContaining({ code: 'netstat-output', line: 2 })]);
+  expect(r.stderr).toBe(`socklint: ${out('netstat.ss')}:2: holds netstat output (its table header), not ss output: its rows would be read without their state, which netstat prints after the addresses (capture with ss instead: ss -tuanp > FILE, or socklint capture -o FILE) [netstat-output]\n`);
+  expect((await runCli(['parse', out('netstat.ss')])).code).toBe(3);
+  // netstat -xa's unix table too
+  fs.writeFileSync(out('netstat-x.ss'), 'Active UNIX domain sockets (servers and established)\nProto RefCnt Flags       Type       State         I-Node   Path\nunix  2      [ ACC ]     STREAM     LISTENING     20563    /run/dbus/system_bus_socket\n');
+  expect(jsonReport(await runCli(['scan', out('netstat-x.ss'), '--format', 'json'])).snapshotErrors).toEqual([expect.objectContaining({ code: 'netstat-output', line: 2 })]);
+});
+
 it('finds the second capture in a large file split across two threads, at its line', async () => {
   const big = out('big-two.ss');
   spawnSync(process.execPath, [path.join(ROOT, 'bench/generate.js'), '--sockets', '40000', '--layout', 'tanp', '--out', out('gen.ss')]);
