@@ -99,6 +99,8 @@ export interface ResolveNetnsOptions {
 
 const NETNS_DIR = '/run/netns';
 
+const NEEDS_ROOT = 'entering another network namespace needs root';
+
 function netnsError(spec: string, message: string, hint?: string): UserError {
   return new UserError({ file: '--netns', code: 'netns-not-found', message: `${spec}: ${message}`, hint }, ExitCode.usage);
 }
@@ -155,7 +157,15 @@ function checkNetnsFile(spec: string, nsPath: string, missing: string): void {
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     if (code === 'ENOENT' || code === 'ENOTDIR') throw netnsError(spec, missing);
-    throw netnsError(spec, `cannot be read (${code})`, code === 'EACCES' || code === 'EPERM' ? 'entering another network namespace needs root' : undefined);
+    if (code === 'EACCES' || code === 'EPERM') {
+      // as another user: a namespace only root may enter (exit 3, as nsenter refusing a named one is); as root: a
+      // process of another container or user namespace, which this one may not look into
+      throw new UserError({
+        file: '--netns', code: 'netns-denied', message: `${spec}: may not be entered (${code})`,
+        hint: process.getuid?.() === 0 ? 'its process is outside what this root may look into (another container or user namespace): capture from there, or run socklint on the host' : NEEDS_ROOT,
+      }, ExitCode.snapshot);
+    }
+    throw netnsError(spec, `cannot be read (${code})`);
   }
   if (type !== NSFS_MAGIC) {
     throw netnsError(spec, 'is not a namespace file', 'use an `ip netns list` name, pid:PID or a /proc/PID/ns/net path');
@@ -260,9 +270,11 @@ export async function runSs(opts: RunSsOptions): Promise<RunSsResult> {
   } catch (e) {
     const err = e as NodeJS.ErrnoException & { file: string };
     if (err.code !== 'ENOENT') throw captureError(`cannot run ${err.file}: ${err.message}`);
-    const why = opts.netns && err.file === opts.netns.nsenter
-      ? `${err.file} (util-linux) not found: needed to enter ${opts.netns.spec} (or give the namespace a name: ip netns attach NAME PID)`
-      : `${err.file} not found`;
+    const why = !opts.netns
+      ? `${err.file} not found`
+      : err.file === opts.netns.nsenter
+        ? `${err.file} (util-linux) not found: needed to enter ${opts.netns.spec} (or give the namespace a name: ip netns attach NAME PID; or read it from /proc: --proc)`
+        : `neither ${opts.netns.nsenter} (util-linux) nor ${err.file} (iproute2) found: one is needed to enter ${opts.netns.spec} (or read it from /proc: --proc)`;
     throw Object.assign(captureError(why), { code: 'ENOENT' });
   }
   return new Promise((resolve, reject) => {
@@ -307,7 +319,7 @@ export async function runSs(opts: RunSsOptions): Promise<RunSsResult> {
       if (code === 0) return done();
       const first = summariseStderr(errText)[0];
       // nsenter's setns(2) refused: only root (CAP_SYS_ADMIN) enters another network namespace
-      const why = opts.netns && /operation not permitted/i.test(errText) && process.getuid?.() !== 0 ? ' (entering another network namespace needs root)' : '';
+      const why = opts.netns && /operation not permitted/i.test(errText) && process.getuid?.() !== 0 ? ` (${NEEDS_ROOT})` : '';
       done(captureError(`${opts.netns ? `${file} … ss` : 'ss'} ${opts.flags} failed (${code ?? signal})${first ? `: ${first}` : ''}${why}`));
     });
   });

@@ -57,6 +57,9 @@ if (why) announceSkip('a non-root scan of another namespace', why);
     const r = spawnSync(setpriv!, [...NOBODY, process.execPath, CLI, 'scan', '--netns', name], { encoding: 'utf8', cwd: os.tmpdir() });
     expect(r.status).toBe(3);
     expect(r.stderr.trim().split('\n')).toEqual([expect.stringMatching(/Operation not permitted \(entering another network namespace needs root\) \[live-capture-failed\]$/)]);
+    // a process's namespace it may not read: the same exit, and the same words (it was exit 2, `netns-not-found`)
+    const pid = spawnSync(setpriv!, [...NOBODY, process.execPath, CLI, 'scan', '--netns', 'pid:1'], { encoding: 'utf8', cwd: os.tmpdir() });
+    expect({ status: pid.status, stderr: pid.stderr }).toEqual({ status: 3, stderr: 'socklint: --netns: pid:1: may not be entered (EACCES) (entering another network namespace needs root) [netns-denied]\n' });
   } finally {
     execFileSync('ip', ['netns', 'del', name]);
   }
