@@ -167,6 +167,27 @@ it('a file of two ss runs one after another (ss -tan >> log) is refused, not sca
   expect(jsonReport(await runCli(['scan', out('netns-twice.ss'), '--format', 'json'])).snapshotErrors).toEqual([expect.objectContaining({ code: 'several-runs', line: 7 })]);
 });
 
+it('a live scan whose ss fails still writes every report, naming the failure (a cron job\'s textfile once kept the last run\'s)', async () => {
+  // an ss that answers -V (found first on PATH) and fails the capture
+  const bin = out('fake-ss');
+  fs.mkdirSync(bin);
+  fs.writeFileSync(path.join(bin, 'ss'), '#!/bin/sh\nif [ "$1" = "-V" ]; then echo "ss utility, iproute2-6.1.0"; exit 0; fi\necho "RTNETLINK answers: weird failure" >&2\nexit 1\n', { mode: 0o755 });
+  const r = await runCli(['scan', '-f', `json=${out('live.json')}`, '-f', `sarif=${out('live.sarif')}`, '-f', `junit=${out('live.xml')}`, '-f', `prometheus=${out('live.prom')}`],
+    { env: { PATH: `${bin}:${process.env.PATH}` } });
+  expect({ code: r.code, stderr: r.stderr }).toEqual({ code: 3, stderr: 'socklint: live: ss -tuaxnpmioeO failed (1): RTNETLINK answers: weird failure [live-capture-failed]\n' });
+  const rep = JSON.parse(fs.readFileSync(out('live.json'), 'utf8')) as ScanReport;
+  expect(rep.snapshotErrors).toEqual([{ file: 'live', code: 'live-capture-failed', message: 'ss -tuaxnpmioeO failed (1): RTNETLINK answers: weird failure' }]);
+  expect({ snapshots: rep.snapshots, findings: rep.findings, summary: rep.summary.snapshotErrors }).toEqual({ snapshots: [], findings: [], summary: 1 });
+  const valid = reportValidator();
+  expect([valid(rep), valid.errors]).toEqual([true, null]);
+  expect(fs.readFileSync(out('live.prom'), 'utf8')).toMatch(/\nsocklint_snapshots_failed 1\n/);
+  const log = JSON.parse(fs.readFileSync(out('live.sarif'), 'utf8'));
+  expect(sarifValidator()(log).valid).toBe(true);
+  // (a run of its own category, not the host's: an empty run there would close every alert of the host)
+  expect(log.runs.map((run: { automationDetails: { id: string }; results: unknown[] }) => [run.automationDetails.id, run.results.length])).toEqual([['socklint//', 0]]);
+  expect(fs.readFileSync(out('live.xml'), 'utf8')).toMatch(/<testsuite name="socklint \(live\)"[^>]* errors="1"/);
+});
+
 it('netstat output is refused, not read as ss rows without their state (every rule not evaluated, exit 0)', async () => {
   const netstat = [
     'Active Internet connections (servers and established)',

@@ -9,7 +9,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { setV8Flag } from '../../compile-cache';
 import { ExitCode, UserError, type Diagnostic } from '../../diagnostics';
-import { fileInputs, runScan, type ScanInput } from '../../engine/scan';
+import { fileInputs, runScan, summarize, type ScanInput, type ScanOutcome } from '../../engine/scan';
 import { baselineFilter, scanFilters } from '../../engine/filters';
 import { checkedConfig } from '../../engine/config';
 import type { Level, ScanReport } from '../../engine/types';
@@ -145,7 +145,15 @@ export async function scanCommand(a: ScanArgs): Promise<number> {
     await live?.capture.then((c) => c.dispose(), () => undefined); // the scan stopped (out of memory)
     throw live ? blameEvidence(live, e) : e;
   }
-  if (live) notices.push(...await finishLiveCapture(live).catch((e: unknown) => { throw blameEvidence(live!, e); }));
+  if (live) {
+    try {
+      notices.push(...await finishLiveCapture(live));
+    } catch (e) {
+      // ss failed: the reports say so (exit 3), as they name a snapshot file that could not be read
+      if (!(e instanceof UserError) || e.exitCode !== ExitCode.snapshot) throw blameEvidence(live, e);
+      outcome = captureFailed(outcome, e.diagnostics);
+    }
+  }
   const { report, snapshotErrors } = outcome;
   const merged = checkHostOption(a.host, report.snapshots);
   if (merged) notices.push(merged);
@@ -252,6 +260,20 @@ function removeStaleSarifParts(file: string, from: number): { removed: string[];
 /** How a SARIF file socklint wrote begins: the schema, the version, then the first run's tool, socklint (earlier builds indented it). */
 const SOCKLINT_SARIF_START = /^\s*\{\s*"\$schema"\s*:\s*"[^"]*sarif[^"]*"\s*,\s*"version"\s*:\s*"2\.1\.0"\s*,\s*"runs"\s*:\s*\[\s*\{\s*"tool"\s*:\s*\{\s*"driver"\s*:\s*\{\s*"name"\s*:\s*"socklint"/;
 
+/**
+ * The outcome of a live scan whose capture failed: no snapshot, and the capture's error as its snapshot error (what
+ * the parse of its partial output said — no socket, or the same error — goes with it). JSON, SARIF, JUnit and
+ * Prometheus name it as they name a snapshot file that could not be read: a cron job's textfile or a CI upload says
+ * the scan failed, instead of keeping the last run's report.
+ */
+function captureFailed({ report }: ScanOutcome, failed: Diagnostic[]): ScanOutcome {
+  const snapshotErrors = [...failed];
+  return {
+    report: { ...report, snapshots: [], findings: [], notEvaluated: [], omitted: [], snapshotErrors, summary: summarize([], [], [], [], snapshotErrors) },
+    snapshotErrors,
+  };
+}
+
 interface LiveScan {
   input: ScanInput;
   /** The capture's end: its notices, and the file to remove after the scan. */
@@ -299,7 +321,7 @@ async function startLiveCapture(a: ScanArgs, labels: Record<string, string>, sar
 
 /**
  * After the scan: the capture's notices, its temporary file removed. A capture that failed (ss exited
- * non-zero) fails the scan — exit 3, no report — as it did when the capture came first.
+ * non-zero, or printed nothing) throws its error (exit 3): captureFailed makes the reports of it.
  */
 async function finishLiveCapture(live: LiveScan): Promise<string[]> {
   const captured = await live.capture;
