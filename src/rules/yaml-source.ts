@@ -93,7 +93,9 @@ export function loadYamlText(text: string, file: string, validate?: ValidateFunc
 
   let doc: Document.Parsed;
   try {
-    doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true, logLevel: 'error', keepSourceTokens: false });
+    // (resolveKnownTags: false: YAML 1.1's !!binary, !!set, !!timestamp … are not made into Buffers, Sets and Dates,
+    // which the checks below would walk as mappings — a !!binary of 200 KB overflowed the stack — but refused)
+    doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true, logLevel: 'error', keepSourceTokens: false, resolveKnownTags: false });
   } catch (e) {
     return failed(file, { file, code: 'yaml-syntax', message: `cannot parse YAML: ${(e as Error).message}` });
   }
@@ -124,6 +126,16 @@ export function loadYamlText(text: string, file: string, validate?: ValidateFunc
         : firstLine(err.message),
     });
     if (resource) break;
+  }
+  // an explicit tag (`!!binary`, `!foo`) that is none of YAML's core ones: a value of a kind no rule or config holds
+  for (const w of doc.warnings) {
+    if (w.code !== 'TAG_RESOLVE_FAILED') continue;
+    const p = pos(w.pos[0]);
+    const tag = (/^Unresolved tag: (\S+)/.exec(w.message)?.[1] ?? 'this tag').replace(/^tag:yaml\.org,2002:/, '!!');
+    syntax.push({
+      file, line: p.line, column: p.column, code: 'yaml-tag', message: `YAML tag ${tag} is not supported`,
+      hint: 'write the value without a tag: a rule or config holds strings, numbers, booleans, lists and mappings',
+    });
   }
   if (syntax.length > 0) return source(undefined, firstSyntaxErrors(dedupe(syntax)));
 

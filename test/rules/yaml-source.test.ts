@@ -55,6 +55,20 @@ describe('loadYamlText with any schema', () => {
     expect(src.diagnostics.map(formatDiagnostic)).toEqual(['socklint.yaml:3:1: Missing closing "quote [yaml-syntax]']);
   });
 
+  it("refuses YAML 1.1's typed values and custom tags, which no rule or config holds (a large !!binary once overflowed the stack)", () => {
+    const src = load(`waivers:\n  - rule: !!binary ${'aGVsbG8='.repeat(30000)}\n    reason: !foo "x"\n    expires: !!timestamp 2027-01-01\n    hosts: !!set {a: null}\n`);
+    expect(src.value).toBeUndefined();
+    const hint = ' (write the value without a tag: a rule or config holds strings, numbers, booleans, lists and mappings) [yaml-tag]';
+    expect(src.diagnostics.map(formatDiagnostic)).toEqual([
+      `socklint.yaml:2:11: YAML tag !!binary is not supported${hint}`,
+      `socklint.yaml:3:13: YAML tag !foo is not supported${hint}`,
+      `socklint.yaml:4:14: YAML tag !!timestamp is not supported${hint}`,
+      `socklint.yaml:5:12: YAML tag !!set is not supported${hint}`,
+    ]);
+    // YAML's core tags are values as any others
+    expect(load('waivers:\n  - rule: !!str 123\n    reason: !!str yes\n').diagnostics).toEqual([]);
+  });
+
   it('shows the first three syntax errors and counts the cascade after them (a stray ``` line made 145 lines of errors)', () => {
     const lines = ['# the example, pasted with its fence', '```yaml', '# socklint.yaml', 'waivers: []'];
     for (let i = 0; i < 20; i++) lines.push(`key${i}: {a: [1, 2]}`);
