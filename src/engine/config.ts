@@ -333,7 +333,7 @@ export class ConfiguredRules implements RuleSelector {
         if (!checkId(r, [...at, 'variables', r], true)) continue;
         const def = this.definitions.find((x) => x.id === r)!;
         const res = tryCompileRule(def, values, undefined, this.overrideOptions((name) => [...at, 'variables', r, name]));
-        diagnostics.push(...res.diagnostics);
+        for (const d of res.diagnostics) diagnostics.push(d);
       }
     };
     checkBlock(d, []);
@@ -378,7 +378,7 @@ export class ConfiguredRules implements RuleSelector {
       }
     });
     // the waivers' own problems (conditions, dates) with these, all at once, in the file's order
-    diagnostics.push(...waiverSpecs(this.config).diagnostics);
+    for (const d of waiverSpecs(this.config).diagnostics) diagnostics.push(d);
     const order = (d: Diagnostic) => (d.file === src.file ? 0 : 1);
     diagnostics.sort((a, b) => order(a) - order(b) || byPosition(a, b));
     if (diagnostics.length > 0) throw new UserError(diagnostics, ExitCode.usage);
@@ -437,7 +437,7 @@ function compileWaivers(config: LoadedConfig): { specs: WaiverSpec[]; diagnostic
     let where: Pick<WaiverSpec, 'where' | 'requires'> = {};
     if (w.where !== undefined) {
       const c = compileCondition(w.where, src, ['waivers', i, 'where']);
-      diagnostics.push(...c.diagnostics);
+      for (const d of c.diagnostics) diagnostics.push(d);
       if (c.match) where = { where: c.match, ...(c.requires.length > 0 ? { requires: c.requires } : {}) };
     }
     const date = Date.parse(`${w.expires}T00:00:00Z`);

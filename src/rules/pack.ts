@@ -8,7 +8,7 @@ import { sha256Hex } from '../hash';
 import { byPosition, escapeControl, type Diagnostic, type Position } from '../diagnostics';
 import type { FieldGroup } from '../snapshot/types';
 import type { Level } from '../engine/types';
-import { DEFAULT_MAX_BYTES, loadYamlFile, loadYamlText, schemaValidator, type PathSegment, type ValidateFunction, type YamlLoadOptions, type YamlSource } from './yaml-source';
+import { DEFAULT_MAX_BYTES, firstProblems, loadYamlFile, loadYamlText, schemaValidator, type PathSegment, type ValidateFunction, type YamlLoadOptions, type YamlSource } from './yaml-source';
 import { tryCompileRule, type RawRule, type RuleDefinition, type VariableDef } from './compile';
 import { compareText } from '../compare';
 import { displayPath } from '../relative-path';
@@ -370,7 +370,7 @@ function collect(src: YamlSource, definitions: RuleDefinition[], diagnostics: Di
       });
     }
     found.sort(byPosition);
-    diagnostics.push(...found);
+    for (const d of firstProblems(found)) diagnostics.push(d);
     return;
   }
   const rules = (src.value as { rules: RawRule[] }).rules;
@@ -389,7 +389,7 @@ function collect(src: YamlSource, definitions: RuleDefinition[], diagnostics: Di
       r = { diagnostics: [{ file: src.file, line: idPos.line, column: idPos.column, code: 'rule-compile', message: `cannot compile rule '${raw.id}': ${(e as Error).message}` }] };
     }
     if (r.diagnostics.length) {
-      diagnostics.push(...r.diagnostics);
+      for (const d of r.diagnostics) diagnostics.push(d);
       return;
     }
     definitions.push(def);

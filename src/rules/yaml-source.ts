@@ -167,10 +167,9 @@ export function loadYamlText(text: string, file: string, validate?: ValidateFunc
     return source(undefined, [{ file, code: 'yaml-syntax', message: `cannot read YAML value: ${firstLine(msg)}` }]);
   }
 
-  const diagnostics: Diagnostic[] = [];
-  if (validate && !validate(value)) {
-    diagnostics.push(...ajvErrorsToDiagnostics(validate.errors ?? [], { file, positionOf, keyPositionOf, value }));
-  }
+  const diagnostics = validate && !validate(value)
+    ? firstProblems(ajvErrorsToDiagnostics(validate.errors ?? [], { file, positionOf, keyPositionOf, value }))
+    : [];
   return source(value, diagnostics);
 }
 
@@ -299,17 +298,20 @@ function typeLike(e: ErrorObject): boolean {
   return e.keyword === 'enum' && e.data !== null && typeof e.data === 'object';
 }
 
+/**
+ * Each union error (anyOf/oneOf) with the errors of its branches replaced by those of the branch that got furthest.
+ * A union's branch errors are those under its instance path (ErrorSet.under), so the work is that of each union's
+ * own errors: a rule file with thousands of bad list items took minutes when every union scanned every error.
+ */
 function collapseUnions(input: readonly ErrorObject[]): ErrorObject[] {
-  let errs = input.slice();
-  const unions = errs
+  const errs = new ErrorSet(input);
+  const unions = input
     .filter((e) => e.keyword === 'anyOf' || e.keyword === 'oneOf')
     .sort((a, b) => b.schemaPath.length - a.schemaPath.length || depthOf(b.instancePath) - depthOf(a.instancePath));
   for (const u of unions) {
-    if (!errs.includes(u)) continue;
+    if (!errs.has(u)) continue;
     const prefix = `${u.schemaPath}/`;
-    const inBranch = (e: ErrorObject) => e !== u && e.schemaPath.startsWith(prefix)
-      && (e.instancePath === u.instancePath || e.instancePath.startsWith(`${u.instancePath}/`));
-    const branchErrs = errs.filter(inBranch);
+    const branchErrs = errs.under(u.instancePath).filter((e) => e !== u && e.schemaPath.startsWith(prefix));
     if (branchErrs.length === 0) continue; // oneOf matched several branches: keep ajv's own message
     const byBranch = new Map<string, ErrorObject[]>();
     for (const e of branchErrs) {
@@ -322,7 +324,7 @@ function collapseUnions(input: readonly ErrorObject[]): ErrorObject[] {
     let best: ErrorObject[] | undefined;
     let bestDepth = baseDepth;
     for (const list of byBranch.values()) {
-      const d = Math.max(...list.map((e) => depthOf(e.instancePath)));
+      const d = list.reduce((max, e) => Math.max(max, depthOf(e.instancePath)), -1);
       // A branch whose errors are not plain type mismatches at the union's own level also "got further".
       // Type mismatches (and a string that is not a $variable, a range, ...) say "wrong kind of value";
       // anything else (an unknown key, a bad enum value, a deeper error) says this branch was meant.
@@ -333,19 +335,20 @@ function collapseUnions(input: readonly ErrorObject[]): ErrorObject[] {
         bestDepth = score;
       }
     }
-    errs = errs.filter((e) => e !== u && !inBranch(e));
+    errs.delete(u);
+    for (const e of branchErrs) errs.delete(e);
     if (best) {
       // Recursive definitions (a matcher's `not:`) can file deeper errors under the wrong branch
       // index; a plain type mismatch at the union's level is noise next to them.
       const deeper = best.some((e) => depthOf(e.instancePath) > baseDepth);
-      errs.push(...(deeper ? best.filter((e) => !(depthOf(e.instancePath) === baseDepth && typeLike(e))) : best));
+      for (const e of deeper ? best.filter((e) => !(depthOf(e.instancePath) === baseDepth && typeLike(e))) : best) errs.add(e);
     } else {
       const types = new Set<string>();
       for (const e of branchErrs) {
         if (e.keyword === 'type') String(e.params.type).split(',').forEach((t) => types.add(t));
         else if (e.keyword === 'pattern') types.add('string');
       }
-      errs.push({
+      errs.add({
         keyword: 'union',
         instancePath: u.instancePath,
         schemaPath: u.schemaPath,
@@ -356,7 +359,66 @@ function collapseUnions(input: readonly ErrorObject[]): ErrorObject[] {
       });
     }
   }
-  return errs;
+  return errs.list();
+}
+
+/**
+ * Errors in the order an array would hold them as they are removed and appended (each added one goes last), found
+ * by instance path: those at a path and below it, without looking at the others.
+ */
+class ErrorSet {
+  private readonly order = new Map<ErrorObject, number>();
+  private readonly byPath = new Map<string, Set<ErrorObject>>();
+  /** The instance paths of the input, sorted: those below a path are one run of them (`P/` ≤ path < `P0`). */
+  private readonly paths: string[];
+  private next = 0;
+
+  constructor(input: readonly ErrorObject[]) {
+    for (const e of input) this.add(e);
+    this.paths = [...this.byPath.keys()].sort();
+  }
+
+  has(e: ErrorObject): boolean {
+    return this.order.has(e);
+  }
+
+  add(e: ErrorObject): void {
+    this.order.delete(e);
+    this.order.set(e, this.next++);
+    let at = this.byPath.get(e.instancePath);
+    if (!at) this.byPath.set(e.instancePath, (at = new Set()));
+    at.add(e);
+  }
+
+  delete(e: ErrorObject): void {
+    if (this.order.delete(e)) this.byPath.get(e.instancePath)?.delete(e);
+  }
+
+  /** The errors at `path` and below it, in order. */
+  under(path: string): ErrorObject[] {
+    const found = [...this.byPath.get(path) ?? []];
+    // ('/' is followed by '0' in code order: the paths below P sort from `P/` to before `P0`)
+    for (let i = lowerBound(this.paths, `${path}/`), end = lowerBound(this.paths, `${path}0`); i < end; i++) {
+      for (const e of this.byPath.get(this.paths[i]) ?? []) found.push(e);
+    }
+    return found.sort((a, b) => this.order.get(a)! - this.order.get(b)!);
+  }
+
+  list(): ErrorObject[] {
+    return [...this.order.keys()];
+  }
+}
+
+/** The first index of sorted `list` whose item is not below `key` (code-unit order, as Array.sort). */
+function lowerBound(list: readonly string[], key: string): number {
+  let lo = 0;
+  let hi = list.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (list[mid] < key) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 function article(t: string): string {
@@ -650,6 +712,23 @@ function firstSyntaxErrors(ds: Diagnostic[]): Diagnostic[] {
       file: rest.file, line: rest.line, column: rest.column, code: 'yaml-syntax',
       message: `${ds.length - SYNTAX_ERRORS_SHOWN} more YAML syntax errors from here on, not shown`,
       hint: 'most follow from the first: fix it and check again',
+    },
+  ];
+}
+
+/** Problems shown of one file; the rest are counted in one more line (a file of 300,000 bad items printed each). */
+const PROBLEMS_SHOWN = 100;
+
+/** The first PROBLEMS_SHOWN of a file's problems (in order), and a count of the rest. */
+export function firstProblems(ds: Diagnostic[]): Diagnostic[] {
+  if (ds.length <= PROBLEMS_SHOWN + 1) return ds;
+  const rest = ds[PROBLEMS_SHOWN];
+  return [
+    ...ds.slice(0, PROBLEMS_SHOWN),
+    {
+      file: rest.file, line: rest.line, column: rest.column, code: 'more-problems',
+      message: `${ds.length - PROBLEMS_SHOWN} more problems from here on, not shown`,
+      hint: 'fix those above and check again',
     },
   ];
 }

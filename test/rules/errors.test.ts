@@ -17,6 +17,18 @@ describe('every malformed rule is rejected at file:line:column with one clear re
     ]);
   });
 
+  it('a file of thousands of problems shows the first 100 and counts the rest (each was printed; with 300,000 the stack overflowed)', () => {
+    const items = Array.from({ length: 5000 }, () => 'a').join(', ');
+    const shown = formatted(ruleYaml(`    match:\n      local.port: {in: [${items}]}`));
+    expect(shown).toHaveLength(101);
+    expect(shown[0]).toMatch(/^r\.yaml:10:25: /);
+    expect(shown[100]).toMatch(/^r\.yaml:10:\d+: 4900 more problems from here on, not shown \(fix those above and check again\) \[more-problems\]$/);
+    // as many rules, each with its problem: the same
+    const rules = Array.from({ length: 1000 }, (_, i) => `  - {id: r${i}, title: T, description: D, kind: health, severity: warning, help: H, match: {local.port: a}}`);
+    const many = formatted(`rules:\n${rules.join('\n')}\n`);
+    expect([many.length, many[100]]).toEqual([101, expect.stringMatching(/: \d+ more problems from here on, not shown /)]);
+  });
+
   it('unknown operator', () => {
     expect(formatted(ruleYaml('    match:\n      recvQ: {gtt: 5}'))).toEqual([
       "r.yaml:10:15: unknown operator 'gtt' (did you mean 'gt'?) [unknown-operator]",
