@@ -153,6 +153,69 @@ export function parseIp(text: string): IpAddress | undefined {
   return { value: v6, v4: (v6 >> 32n) === 0xffffn };
 }
 
+/**
+ * An IPv6 address as ss prints it (glibc's inet_ntop): in lower
+ * case, the longest run of two or more zero groups (the first of equal ones) as `::`, and `::ffff:a.b.c.d` /
+ * `::a.b.c.d` for IPv4-mapped and -compatible ones.
+ */
+function ipv6Text(v: bigint): string {
+  const words: number[] = [];
+  for (let i = 7; i >= 0; i--) words.push(Number((v >> BigInt(i * 16)) & 0xffffn));
+  let best = -1;
+  let bestLen = 0;
+  for (let i = 0; i < 8;) {
+    if (words[i] !== 0) { i++; continue; }
+    let j = i;
+    while (j < 8 && words[j] === 0) j++;
+    if (j - i > bestLen && j - i >= 2) { best = i; bestLen = j - i; }
+    i = j;
+  }
+  // (inet_ntop's embedded IPv4: the first six groups zero, or five and then ffff)
+  if (best === 0 && (bestLen === 6 || (bestLen === 5 && words[5] === 0xffff))) {
+    return `::${bestLen === 5 ? 'ffff:' : ''}${v4Text(Number(v & 0xffffffffn))}`;
+  }
+  const hex = words.map((w) => w.toString(16));
+  if (best < 0) return hex.join(':');
+  return `${hex.slice(0, best).join(':')}::${hex.slice(best + bestLen).join(':')}`;
+}
+
+function v4Text(a: number): string {
+  return `${a >>> 24}.${(a >>> 16) & 255}.${(a >>> 8) & 255}.${a & 255}`;
+}
+
+/**
+ * Why `text`, the value of an address field in a rule, can never equal an address ss prints, and what to write:
+ * brackets, a `%iface`, a `:port`, or an IP address spelled otherwise than ss spells it (upper case, groups not
+ * compressed, leading zeros) — compared as text, it would silently match nothing. Undefined for anything else
+ * (the way ss prints it, a host name of `ss -r`, a unix socket's name).
+ */
+export function addressSpelling(text: string, field: string): { message: string; hint: string } | undefined {
+  const side = field.slice(0, field.indexOf('.'));
+  const bracketed = /^\[([^\]]*)\](?::(\d+))?$/.exec(text);
+  if (bracketed && parseIp(bracketed[1]) !== undefined) {
+    return { message: `'${text}': ${field} holds the address without brackets${bracketed[2] ? ' or port' : ''}`, hint: `write ${canonical(bracketed[1]) ?? bracketed[1]}${bracketed[2] ? ` and ${side}.port: ${bracketed[2]}` : ''}` };
+  }
+  const zone = text.indexOf('%');
+  if (zone > 0 && parseIp(text.slice(0, zone)) !== undefined) {
+    return { message: `'${text}': the interface after % is ${side}.iface, not part of ${field}`, hint: `write ${canonical(text.slice(0, zone))} and ${side}.iface: ${text.slice(zone + 1)}` };
+  }
+  const withPort = /^(\d+\.\d+\.\d+\.\d+):(\d+)$/.exec(text);
+  if (withPort && parseIp(withPort[1]) !== undefined) {
+    return { message: `'${text}': ${field} holds the address without its port`, hint: `write ${canonical(withPort[1])} and ${side}.port: ${withPort[2]}` };
+  }
+  const as = canonical(text);
+  if (as !== undefined && as !== text) return { message: `'${text}' is not how ss prints this address, so it would match nothing`, hint: `write ${as}` };
+  return undefined;
+}
+
+/** An IP address `text` as ss prints it (a dotted quad without leading zeros; IPv6: ipv6Text), or undefined. */
+function canonical(text: string): string | undefined {
+  const v4 = ipv4Number(text);
+  if (v4 >= 0) return v4Text(v4);
+  const v6 = parseIPv6(text);
+  return v6 === undefined ? undefined : ipv6Text(v6);
+}
+
 function stripZone(t: string): string {
   const i = t.indexOf('%');
   return i >= 0 ? t.slice(0, i) : t;

@@ -11,7 +11,7 @@ import { ExitCode, UserError, aliasOf, didYouMean, escapeControl, type Diagnosti
 import { describeSocket, formatEndpoint } from '../snapshot/describe';
 import { GLOB_HINT, globProblem, globsMatcher } from './glob';
 import { FIELD_ALIASES, FIELD_BY_NAME, FIELDS, FIELD_GROUPS, OPERATOR_ALIASES, type FieldDef, type FieldValue } from './fields';
-import { cidrContains, cidrContainsV4, cidrContainsWords, ipv4Number, ipv6Words, ownCopy, parseCidr, parseIp, type Cidr, type IpAddress } from './address';
+import { cidrContains, cidrContainsV4, cidrContainsWords, ipv4Number, ipv6Words, addressSpelling, ownCopy, parseCidr, parseIp, type Cidr, type IpAddress } from './address';
 import { compileRegex } from './regex';
 import type { PathSegment } from './yaml-source';
 import { VARIABLE_TYPES, GROUP_KEYS } from './schema-build';
@@ -997,6 +997,11 @@ class RuleCompiler {
     if (typeof v !== 'string') {
       this.atOperand(cite, path, 'wrong-type', `${what} must be a string for field '${field.name}', not ${describeValue(v)}`,
         !r.name || !Array.isArray(v) ? undefined : r.type === 'cidr-list' ? `to match addresses in its networks, write {cidr: $${r.name}}` : `to match one of its items, write {in: $${r.name}}`);
+      return undefined;
+    }
+    const spelling = field.type === 'address' ? addressSpelling(v, field.name) : undefined;
+    if (spelling) {
+      this.atOperand(cite, path, 'bad-value', spelling.message, spelling.hint);
       return undefined;
     }
     if (field.values && !field.values.includes(v)) {

@@ -5,6 +5,7 @@ import { execFileSync, spawn } from 'child_process';
 import { loadRulePack, loadRuleText } from '../../src/rules/pack';
 import { compileRule, tryCompileRule } from '../../src/rules/compile';
 import { globProblem } from '../../src/rules/glob';
+import { addressSpelling } from '../../src/rules/address';
 import { loadYamlFile, loadYamlText } from '../../src/rules/yaml-source';
 import { ExitCode, UserError, formatDiagnostic } from '../../src/diagnostics';
 import { formatted, ruleYaml } from './helpers';
@@ -27,6 +28,30 @@ describe('every malformed rule is rejected at file:line:column with one clear re
     const rules = Array.from({ length: 1000 }, (_, i) => `  - {id: r${i}, title: T, description: D, kind: health, severity: warning, help: H, match: {local.port: a}}`);
     const many = formatted(`rules:\n${rules.join('\n')}\n`);
     expect([many.length, many[100]]).toEqual([101, expect.stringMatching(/: \d+ more problems from here on, not shown /)]);
+  });
+
+  it('an address spelled otherwise than ss prints it (compared as text, it would silently match nothing) says what to write', () => {
+    const cases: [string, string][] = [
+      ['"2001:DB8::1"', "'2001:DB8::1' is not how ss prints this address, so it would match nothing (write 2001:db8::1)"],
+      ['"2001:db8:0:0:0:0:0:1"', "'2001:db8:0:0:0:0:0:1' is not how ss prints this address, so it would match nothing (write 2001:db8::1)"],
+      ['"0:0:0:0:0:0:10.0.0.1"', "'0:0:0:0:0:0:10.0.0.1' is not how ss prints this address, so it would match nothing (write ::10.0.0.1)"],
+      ['"10.000.0.1"', "'10.000.0.1' is not how ss prints this address, so it would match nothing (write 10.0.0.1)"],
+      ['"[::1]:6379"', "'[::1]:6379': local.address holds the address without brackets or port (write ::1 and local.port: 6379)"],
+      ['"fe80::1%eth0"', "'fe80::1%eth0': the interface after % is local.iface, not part of local.address (write fe80::1 and local.iface: eth0)"],
+      ['"10.0.0.1:22"', "'10.0.0.1:22': local.address holds the address without its port (write 10.0.0.1 and local.port: 22)"],
+    ];
+    for (const [value, message] of cases) {
+      expect(formatted(ruleYaml(`    match:\n      local.address: {in: [10.0.0.5, ${value}]}`))).toEqual([`r.yaml:10:38: ${message} [bad-value]`]);
+    }
+    // every IPv6 address as glibc's inet_ntop (ss's) prints it is fine: 3,000 of them, from python3's socket module
+    const printed = execFileSync('python3', ['-c', [
+      'import random, socket', 'random.seed(7)',
+      'print("\\n".join(socket.inet_ntop(socket.AF_INET6, bytes(random.choice([0, 0, 0, 255, random.randint(0, 255)]) for _ in range(16))) for _ in range(3000)))',
+    ].join('\n')], { encoding: 'utf8' }).trim().split('\n');
+    expect(printed).toHaveLength(3000);
+    expect(printed.filter((a) => addressSpelling(a, 'local.address') !== undefined)).toEqual([]);
+    // as ss prints them (and a host name of ss -r, a unix socket's name): fine
+    expect(formatted(ruleYaml('    match:\n      local.address: {in: ["::ffff:10.0.0.1", "1:0:0:2::3", "::", "*", db.example.com, /run/x.sock]}'))).toEqual([]);
   });
 
   it('unknown operator', () => {
