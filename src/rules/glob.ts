@@ -3,6 +3,7 @@
  * pattern is one picomatch can use. picomatch is loaded only when a pattern needs it (start-up time).
  */
 import type picomatchType from 'picomatch';
+import { linearTester, unboundedQuantifiers } from './linear-regex';
 
 let lib: typeof picomatchType | undefined;
 
@@ -40,18 +41,36 @@ export function globsMatcher(globs: readonly string[], options?: picomatchType.P
   const pm = picomatchLib();
   const res = globs.map((g) => {
     if (g === '') throw new TypeError('Expected pattern to be a non-empty string'); // (as picomatch says it)
-    return pm.makeRe(g, options);
+    return boundedTest(pm.makeRe(g, options));
   });
   if (globs.length === 1) {
     const [glob] = globs;
-    const [re] = res;
-    return (s) => s !== '' && (s === glob || re.test(s));
+    const [test] = res;
+    return (s) => s !== '' && (s === glob || test(s));
   }
   return (s) => {
     if (s === '') return false;
-    for (let i = 0; i < globs.length; i++) if (s === globs[i] || res[i].test(s)) return true;
+    for (let i = 0; i < globs.length; i++) if (s === globs[i] || res[i](s)) return true;
     return false;
   };
+}
+
+/** Steps of V8's backtracking a glob's test may take at most (its subject's length to the power of its stars). */
+const BACKTRACKING_STEPS = 10000;
+
+/**
+ * `re.test`, by V8's own engine where its backtracking is bounded — one star, or a subject short enough for the
+ * glob's stars (a process name of 15 characters, `*-*-*`) — else in linear time (linearTester): a glob of several
+ * stars on a long subject it does not match took V8 seconds to minutes (`*a*a*a*a*a*a*a*a*b`, 46 characters: 22 s),
+ * and snapshots say what the subjects are.
+ */
+function boundedTest(re: RegExp): (s: string) => boolean {
+  const stars = unboundedQuantifiers(re.source);
+  if (stars <= 1) return (s) => re.test(s);
+  const linear = linearTester(re);
+  if (linear === undefined) return (s) => re.test(s);
+  const longest = Math.floor(BACKTRACKING_STEPS ** (1 / stars));
+  return (s) => (s.length <= longest ? re.test(s) : linear(s));
 }
 
 /** What to write instead of a pattern globProblem refuses. */
