@@ -357,7 +357,10 @@ export class ConfiguredRules implements RuleSelector {
       const perSocket = groupBys.length < defs.length;
       const named = defs.length === 1 ? `rule "${defs[0].id}"` : `no rule matching "${w.rule}"`;
       const at = (key: string) => ({ file: src.file, ...src.keyPositionOf(['waivers', i, key]), code: 'bad-waiver' });
-      if (w.group !== undefined && groupBys.length === 0) {
+      if (w.group !== undefined && w.where !== undefined) {
+        // a finding is about one socket (where:) or about a group of sockets (group:): never both
+        diagnostics.push({ ...at('group'), message: 'a waiver with both where: and group: matches no finding: one is about a socket, the other about a group of sockets', hint: 'keep one of them; waive the other kind of finding with a waiver of its own' });
+      } else if (w.group !== undefined && groupBys.length === 0) {
         const message = defs.length === 1 ? `${named} fires per socket: its findings have no group` : `the rules matching "${w.rule}" fire per socket: their findings have no group`;
         diagnostics.push({ ...at('group'), message, hint: 'waive them with where: (a condition on the socket), or by fingerprint' });
       } else if (w.group !== undefined) {
@@ -371,7 +374,7 @@ export class ConfiguredRules implements RuleSelector {
           diagnostics.push({ ...at('group'), message, hint: by.length > 0 ? `write group: {${by[0]}: …}` : 'leave group: out' });
         }
       }
-      if (w.where !== undefined && !perSocket) {
+      if (w.where !== undefined && w.group === undefined && !perSocket) {
         const by = [...new Set(groupBys.flat())];
         const message = defs.length === 1 ? `${named} counts sockets: its findings are groups, not sockets` : `the rules matching "${w.rule}" count sockets: their findings are groups, not sockets`;
         diagnostics.push({ ...at('where'), message, hint: by.length > 0 ? `waive a group with group: {${by[0]}: …}` : 'waive it by rule alone, or by fingerprint' });

@@ -182,11 +182,13 @@ describe('a waiver for the other kind of finding than its rule makes', () => {
       waiver('*-excess', 'group: {process: java}'), // fine: close-wait-excess and syn-sent-excess group by process
       waiver('*', 'where: {local.port: 3306}'), // fine: the per-socket rules among them
       waiver('*', 'group: {process: java}'), // fine: the aggregates among them
+      waiver('*', 'where: {local.port: 5432}\n    group: {process: java}'), // 30: both: no finding is both kinds
     ])).toEqual([
       '2 unknown-rule no loaded rule matches "dangrous-*"',
       '7 bad-waiver the rules matching "*-queue-backlog" fire per socket: their findings have no group',
       '11 bad-waiver the rules matching "*-excess" count sockets: their findings are groups, not sockets',
       '15 bad-waiver no rule matching "*-excess" groups by localPort',
+      '32 bad-waiver a waiver with both where: and group: matches no finding: one is about a socket, the other about a group of sockets',
     ]);
   });
 });
