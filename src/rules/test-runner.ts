@@ -17,7 +17,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { parse as parseYaml } from 'yaml';
 import type { Diagnostic } from '../diagnostics';
-import { formatDiagnostic } from '../diagnostics';
+import { didYouMean, formatDiagnostic } from '../diagnostics';
 import { parseSsText } from '../snapshot/parser';
 import { SnapshotEvaluator } from '../engine/evaluate';
 import type { CompiledRule } from './types';
@@ -295,12 +295,28 @@ function runFixture(
     const res = results.get(id)!;
     if (!res.fixtures.includes(file)) res.fixtures.push(file);
   }
+  // a directive's names that nothing here declares: problems of the fixture, where they are written (as the
+  // `rule-id.name` form's are, which the rule's compilation reports), with the names that are there
+  const at = (key: string) => ({ file, ...(varPositions.get(key) ?? { line: 1 }) });
+  const declared = [...new Set(ids.flatMap((id) => Object.keys(byId.get(id)?.vars ?? {})))];
   for (const k of Object.keys(globalVars)) {
     if (!ids.some((id) => byId.get(id) && k in byId.get(id)!.vars)) {
-      stray.push({ file, line: 1, message: `vars directive sets '${k}', which no annotated rule declares` });
+      const near = didYouMean(k, declared);
+      diagnostics.push({
+        ...at(k), code: 'unknown-variable', message: `vars directive sets '${k}', which no annotated rule declares`,
+        hint: near ? `did you mean '${near}'?` : declared.length > 0 ? `declared: ${declared.join(', ')}` : 'the rules annotated here declare no variables',
+      });
     }
   }
-  for (const id of ruleVars.keys()) if (!ids.includes(id)) stray.push({ file, line: 1, message: `vars directive targets rule '${id}', which is not annotated in this fixture` });
+  for (const id of ruleVars.keys()) {
+    if (ids.includes(id)) continue;
+    const near = didYouMean(id, ids);
+    const key = [...varPositions.keys()].find((k) => k.startsWith(`${id}.`)) ?? id;
+    diagnostics.push({
+      ...at(key), code: 'unknown-rule', message: `vars directive targets rule '${id}', which is not annotated in this fixture`,
+      hint: near ? `did you mean '${near}'?` : `annotated here: ${ids.join(', ') || 'none'}`,
+    });
+  }
   if (compiled.length === 0) return;
 
   const evaluator = new SnapshotEvaluator(compiled, { file, host: 'fixture', fields: parsed.stats.fields });

@@ -115,7 +115,7 @@ describe('rule test runner', () => {
 
   it('flags annotations that are not followed by a socket, unknown ids and unused vars', () => {
     fixture([
-      '# vars: nope=3',
+      '# vars: treshold=3, nope.threshold=2',
       header,
       '# ruleid: test-rule',
       'tcp   LISTEN 50     4      0.0.0.0:22   0.0.0.0:*',
@@ -130,7 +130,12 @@ describe('rule test runner', () => {
     expect(msgs).toEqual(expect.arrayContaining([
       '9: annotation \'ok: test-rule\' is not followed by a socket line',
       "7: unknown rule id 'no-such-rule' in annotation",
-      "1: vars directive sets 'nope', which no annotated rule declares",
+    ]));
+    // a directive's unknown names are problems of the fixture (exit 2), where they are written, as those of the
+    // `rule-id.name` form are
+    expect(run.diagnostics.map((d) => `${d.line}:${d.column} ${d.code} ${d.message} (${d.hint})`)).toEqual(expect.arrayContaining([
+      "1:18 unknown-variable vars directive sets 'treshold', which no annotated rule declares (did you mean 'threshold'?)",
+      "1:36 unknown-rule vars directive targets rule 'nope', which is not annotated in this fixture (annotated here: test-rule, no-such-rule)",
     ]));
   });
 
