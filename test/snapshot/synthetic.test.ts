@@ -147,6 +147,17 @@ describe('fixtures/synthetic', () => {
     expect(unparsed[7].reason).toMatch(/peer/);
   });
 
+  it('runs of empty lines are counted as each one is: the lines after them keep their numbers', () => {
+    const header = 'Netid State  Recv-Q Send-Q Local Address:Port Peer Address:Port';
+    const text = `\n${header}\n\n\n\ntcp   LISTEN 0      128    0.0.0.0:22         0.0.0.0:*\n${'\n'.repeat(1000)}tcp   LISTEN 0      128    0.0.0.0:23         0.0.0.0:*\n\n`;
+    for (const input of [text, Buffer.from(text)]) {
+      const { sockets, stats } = parse(input);
+      expect(sockets.map((x) => x.location.line)).toEqual([6, 1007]);
+      expect({ lines: stats.lines, blank: stats.kinds.blank }).toEqual({ lines: 1008, blank: 1005 });
+      expectAccounted(stats);
+    }
+  });
+
   it('every family and address form', () => {
     const { sockets, unparsed, stats } = load('families.out');
     expect(unparsed).toEqual([]);
