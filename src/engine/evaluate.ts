@@ -11,7 +11,7 @@ import type { Finding, NotEvaluated, Offender, Omitted, Suppression } from './ty
 import { describeSocket } from '../snapshot/describe';
 import { ALL_WANTED, completeExtensions, extensionWants, isThin, keepOwnBytes, type ExtensionWants } from '../snapshot/fields';
 import { groupFingerprint, socketFingerprint } from './fingerprint';
-import { undecidedKindOf, type ParseStats, type UndecidedKind } from '../snapshot/parser';
+import { MAX_PENDING, undecidedKindOf, type ParseStats, type UndecidedKind } from '../snapshot/parser';
 import { covers, TABLE_OPTIONS, type Coverage } from '../snapshot/coverage';
 
 export interface EvaluatorContext {
@@ -148,8 +148,13 @@ const UNDECIDED_WHY: Record<UndecidedKind, string> = {
 };
 const UNDECIDED_KINDS = Object.keys(UNDECIDED_WHY) as UndecidedKind[];
 
-export function undecidedReason(count: number, kinds: readonly UndecidedKind[]): string {
-  return `needs each socket's table (netid), which ${count === 1 ? '1 socket lacks' : `${count} sockets lack`} — ${kinds.map((k) => UNDECIDED_WHY[k]).join('; ')}`;
+export function undecidedReason(count: number, kinds: readonly UndecidedKind[], late?: ParseStats['lateDecision']): string {
+  const why = kinds.map((k) => UNDECIDED_WHY[k]).join('; ');
+  // (rows a later row showed the table of: too many went before it for the parser to hold them until then)
+  const then = late !== undefined && kinds.includes('inet')
+    ? ` (${late.rows} of them came before line ${late.line} showed their table is ${late.netid}: socklint holds ${MAX_PENDING.toLocaleString('en-US')} such rows while it waits)`
+    : '';
+  return `needs each socket's table (netid), which ${count === 1 ? '1 socket lacks' : `${count} sockets lack`} — ${why}${then}`;
 }
 
 /**
@@ -742,7 +747,7 @@ export class SnapshotEvaluator {
    */
   finish(
     fields?: Set<FieldGroup>, undecided: Partial<Record<UndecidedKind, number>> = {}, source?: string, flagsKnown = true, coverage?: Coverage,
-    ports: Pick<ParseStats, 'unknownPorts' | 'unknownPortNames'> = { unknownPorts: {}, unknownPortNames: {} },
+    ports: Pick<ParseStats, 'unknownPorts' | 'unknownPortNames' | 'lateDecision'> = { unknownPorts: {}, unknownPortNames: {} },
   ): EvaluationResult {
     this.settle();
     const available = fields ?? this.ctx.fields;
@@ -777,7 +782,7 @@ export class SnapshotEvaluator {
       if (unseen.length > 0) {
         if (!(st.filter?.netids !== undefined && certainFailure(st.rule, made.count))) {
           const n = unseen.reduce((sum, k) => sum + undecided[k]!, 0);
-          result.notEvaluated.push({ ruleId: id, host: this.ctx.host, file: this.ctx.file, reason: undecidedReason(n, unseen) });
+          result.notEvaluated.push({ ruleId: id, host: this.ctx.host, file: this.ctx.file, reason: undecidedReason(n, unseen, ports.lateDecision) });
           continue;
         }
       }

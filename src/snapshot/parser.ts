@@ -161,6 +161,13 @@ export interface ParseStats {
    */
   captures: number[];
   /**
+   * The first table a Netid-less section was told to be (the row deciding it: its line, the table) after more rows
+   * than the parser holds while it waits (MAX_PENDING) had gone out undecided (netid `unknown`: `rows` of them) —
+   * `ss -tn` of a host with tens of thousands of established connections before its first other state. Said in
+   * the reason of the rules not evaluated on them (evaluate.ts, undecidedReason).
+   */
+  lateDecision?: { line: number; netid: string; rows: number };
+  /**
    * Line of the first netstat table header (`Proto Recv-Q Send-Q Local Address Foreign Address State`): netstat
    * output, whose rows read as ss rows would lose their state (printed after the addresses) — not a snapshot
    * (notOneSnapshot).
@@ -404,7 +411,7 @@ const CAPTURE_MARK = /^#\s*socklint-snapshot:/;
 const INET_NETIDS: ReadonlySet<string> = new Set(['tcp', 'udp', 'raw', 'sctp', 'dccp', 'mptcp']);
 /** Unknown service names ParseStats.unknownPortNames keeps (each snapshot's; the count of ports is whole). */
 const UNKNOWN_PORT_NAMES = 100;
-const MAX_PENDING = 10000; // rows held while the table (Netid) of a Netid-less section is undecided
+export const MAX_PENDING = 10000; // rows held while the table (Netid) of a Netid-less section is undecided
 /**
  * Rows of stream-only states held for a sign of mptcp or sctp (MPTCP info, an SCTP association row) before
  * they are settled tcp: few, so that a Netid-less tcp capture soon streams again (thin rows, split scans).
@@ -708,6 +715,8 @@ export class SsParser {
   };
   /** Table headers read (ParseStats.repeated). */
   private tables = 0;
+  /** Rows of the current Netid-less section that went out undecided, held past MAX_PENDING (ParseStats.lateDecision). */
+  private releasedWeak = 0;
   /** Rows of the current table so far, up to REMEMBERED_ROWS. */
   private tableRows = 0;
   /** The first rows of each table, by socketKey: the table and line of their first listing. */
@@ -1280,6 +1289,7 @@ export class SsParser {
     this.streamHeld = 0;
     const q = this.queue;
     this.queue = [];
+    if (this.decision === undefined) for (const ev of q) if (ev.k === 0 && ev.held === Strength.WEAK) this.releasedWeak++;
     for (const ev of q) this.emit(ev);
   }
 
@@ -1399,6 +1409,7 @@ export class SsParser {
       this.flushRecord();
       this.flushQueue();
       this.decision = undefined;
+      this.releasedWeak = 0;
       this.layout = {
         netid: text.startsWith('Netid', p),
         state: text.includes('State'),
@@ -2001,6 +2012,7 @@ export class SsParser {
     const netid = rec.netid;
     const sameTable = `${netid}: same table as line ${rec.location.line} (${rec.netidInferred})`;
     this.decision = { netid, line: rec.location.line, reason: rec.netidInferred!, sameTable };
+    if (this.releasedWeak > 0) this.stats.lateDecision ??= { line: rec.location.line, netid, rows: this.releasedWeak };
     for (const ev of this.queue) {
       if (ev.k !== 0 || ev.held === Strength.NA) continue;
       if (ev.rec !== rec && ev.rec.netid !== netid && (ev.held === Strength.WEAK || STREAM_TABLES.has(netid)) && fitsTable(ev.rec, netid)) {

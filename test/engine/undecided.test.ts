@@ -70,6 +70,10 @@ describe('the evaluator', () => {
   it('says how many sockets lack a table in words that fit one snapshot or many (the text report groups them)', () => {
     expect(undecidedReason(1, ['inet'])).toMatch(/^needs each socket's table \(netid\), which 1 socket lacks — rows without a Netid column/);
     expect(undecidedReason(3, ['unix', 'other'])).toMatch(/^needs each socket's table \(netid\), which 3 sockets lack — unix rows .*; rows whose table cannot be told/);
+    // rows a later row showed the table of, too many to hold until then (ParseStats.lateDecision): said so
+    const late = { line: 10003, netid: 'tcp', rows: 10000 };
+    expect(undecidedReason(10000, ['inet'], late)).toMatch(/--ss-flags=-tnp.*\) \(10000 of them came before line 10003 showed their table is tcp: socklint holds 10,000 such rows while it waits\)$/);
+    expect(undecidedReason(3, ['unix'], late)).not.toMatch(/came before/);
   });
 
   it('evaluates rules that do not read the netid, or whose netids undecided sockets cannot have', () => {

@@ -117,3 +117,19 @@ describe('ss -M: MPTCP rows print as tcp rows do', () => {
     expect(tables(read('ss-Mai.ss'))).toEqual(['ESTAB mptcp', 'ESTAB mptcp', 'LISTEN mptcp']);
   });
 });
+
+describe('a Netid-less table whose first rows are more than the parser holds while its table is undecided', () => {
+  // `ss -tn` of a host with thousands of established connections before its first other state: the rows past
+  // MAX_PENDING go out undecided (netid unknown), and the reason of the rules not evaluated on them says why
+  const header = 'State      Recv-Q Send-Q Local Address:Port Peer Address:Port';
+  const estab = (n: number) => Array.from({ length: n }, (_, i) => `ESTAB      0      0      10.0.0.1:22   10.${i >> 16}.${(i >> 8) & 255}.${i & 255}:4000`);
+  it('counts them, with the line that decided the table later', () => {
+    const late = parse([header, ...estab(10001), 'CLOSE-WAIT 0      0      10.0.0.1:22   10.9.9.9:4000', ''].join('\n'));
+    expect(late.stats.lateDecision).toEqual({ line: 10003, netid: 'tcp', rows: 10000 });
+    expect(late.stats.undecided).toEqual({ inet: 10000 });
+    // held all along (fewer than MAX_PENDING before the deciding row): nothing to say
+    const held = parse([header, ...estab(9999), 'CLOSE-WAIT 0      0      10.0.0.1:22   10.9.9.9:4000', ''].join('\n'));
+    expect(held.stats.lateDecision).toBeUndefined();
+    expect(held.stats.undecided).toEqual({});
+  });
+});
