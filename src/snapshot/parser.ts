@@ -2708,6 +2708,8 @@ export class SsParser {
       return ep;
     }
     if (integral(s, c + 1, to)) return `port ${cut(s.slice(c + 1, to))}: not a port number (0 to 65535)`;
+    // (a NUL or other control character: a damaged file, not a service name of the capturing host's)
+    if (/[\x00-\x1f\x7f]/.test(s.slice(c + 1, to))) return 'port with a control character in it (a damaged file, not a service name)';
     return portOf(ep, s.slice(c + 1, to), this.services, proto, raw);
   }
 

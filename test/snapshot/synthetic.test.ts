@@ -147,6 +147,17 @@ describe('fixtures/synthetic', () => {
     expect(unparsed[7].reason).toMatch(/peer/);
   });
 
+  it('a port holding a NUL or another control character is a damaged row, not a service name socklint cannot map', () => {
+    const header = 'Netid State Recv-Q Send-Q Local Address:Port Peer Address:Port Process';
+    const { sockets, unparsed, stats } = parse(`${header}\ntcp LISTEN 0 128 0.0.0.0:23\u0000 0.0.0.0:*\ntcp LISTEN 0 128 0.0.0.0:22 0.0.0.0:*\ntcp LISTEN 0 128 0.0.0.0:24 0.0.0.0:*\u0001\n`);
+    expect(sockets.map((x) => x.local.port)).toEqual([22]);
+    expect(unparsed.map((u) => [u.line, u.reason])).toEqual([
+      [2, 'local port with a control character in it (a damaged file, not a service name)'],
+      [4, 'peer port with a control character in it (a damaged file, not a service name)'],
+    ]);
+    expect(stats.unknownPorts).toEqual({});
+  });
+
   it('runs of empty lines are counted as each one is: the lines after them keep their numbers', () => {
     const header = 'Netid State  Recv-Q Send-Q Local Address:Port Peer Address:Port';
     const text = `\n${header}\n\n\n\ntcp   LISTEN 0      128    0.0.0.0:22         0.0.0.0:*\n${'\n'.repeat(1000)}tcp   LISTEN 0      128    0.0.0.0:23         0.0.0.0:*\n\n`;
