@@ -6,6 +6,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ExitCode, UserError, didYouMean } from '../diagnostics';
 import { SARIF_MAX_RUNS_PER_FILE, sarifPartName } from '../report/paths';
+import { safeStat } from '../report/write';
 
 export interface OutputSpec {
   kind: string;
@@ -82,14 +83,6 @@ function stdoutStat(): fs.Stats | undefined {
     const st = fs.fstatSync(1);
     // (a terminal or /dev/null takes two documents as a shell's `cmd >x; cmd >x` would: not refused)
     return st.isCharacterDevice() ? undefined : st;
-  } catch {
-    return undefined;
-  }
-}
-
-function safeStat(file: string): fs.Stats | undefined {
-  try {
-    return fs.statSync(file);
   } catch {
     return undefined;
   }
