@@ -87,7 +87,10 @@ class Parser {
       case '$': return { t: 'eol' };
       case '.': return this.dotAll ? { t: 'char', test: () => true } : { t: 'char', test: (x) => !isLineTerminator(x) };
       case '[': return this.charClass();
-      case '\\': return { t: 'char', test: this.escape(false) };
+      case '\\': {
+        const e = this.escape(false);
+        return { t: 'char', test: typeof e === 'number' ? (x) => x === e : e };
+      }
       case '(': {
         let look: { negate: boolean } | undefined;
         if (s[this.i] === '?') {
@@ -111,8 +114,8 @@ class Parser {
     }
   }
 
-  /** After a `\`: the code units it stands for. */
-  private escape(inClass: boolean): (c: number) => boolean {
+  /** After a `\`: the code unit it stands for, or a test (`\d`, `\w`, `\s` and their complements). */
+  private escape(inClass: boolean): number | ((c: number) => boolean) {
     const e = this.src[this.i++];
     if (e === undefined) throw new Unsupported();
     switch (e) {
@@ -122,26 +125,24 @@ class Parser {
       case 'W': return (x) => !isWord(x);
       case 's': return isSpace;
       case 'S': return (x) => !isSpace(x);
-      case 'n': return (x) => x === 10;
-      case 'r': return (x) => x === 13;
-      case 't': return (x) => x === 9;
-      case 'f': return (x) => x === 12;
-      case 'v': return (x) => x === 11;
-      case '0': return (x) => x === 0;
+      case 'n': return 10;
+      case 'r': return 13;
+      case 't': return 9;
+      case 'f': return 12;
+      case 'v': return 11;
+      case '0': return 0;
       case 'x': case 'u': {
         const m = (e === 'x' ? /^[0-9A-Fa-f]{2}/ : /^[0-9A-Fa-f]{4}/).exec(this.src.slice(this.i));
         if (!m) throw new Unsupported();
         this.i += m[0].length;
-        const code = parseInt(m[0], 16);
-        return (x) => x === code;
+        return parseInt(m[0], 16);
       }
-      default: {
-        // an escaped punctuation character is itself; a letter or digit is something this reader does not know
-        // (\b, \B, backreferences, \c, \p)
-        if (/[A-Za-z0-9]/.test(e) && !(inClass && e === 'b')) throw new Unsupported();
-        const code = e === 'b' ? 8 : e.charCodeAt(0);
-        return (x) => x === code;
-      }
+      default:
+        // an escaped punctuation character is itself (in a class, \b is a backspace); a letter or digit is
+        // something this reader does not know (\b, \B, backreferences, \c, \p)
+        if (inClass && e === 'b') return 8;
+        if (/[A-Za-z0-9]/.test(e)) throw new Unsupported();
+        return e.charCodeAt(0);
     }
   }
 
@@ -173,15 +174,7 @@ class Parser {
   /** One member of a class: a code unit, or a test (`\d`, `\w`, `\s` and their complements). */
   private classAtom(): number | ((c: number) => boolean) {
     const c = this.src[this.i++];
-    if (c !== '\\') return c.charCodeAt(0);
-    const e = this.src[this.i];
-    const test = this.escape(true);
-    if ('dDwWsS'.includes(e)) return test;
-    // a single code unit: find it (the escape's test is an equality)
-    const code = e === 'b' ? 8 : e === 'n' ? 10 : e === 'r' ? 13 : e === 't' ? 9 : e === 'f' ? 12 : e === 'v' ? 11 : e === '0' ? 0
-      : e === 'x' || e === 'u' ? parseInt(this.src.slice(this.i - (e === 'x' ? 2 : 4), this.i), 16) : e.charCodeAt(0);
-    if (!test(code)) throw new Unsupported();
-    return code;
+    return c === '\\' ? this.escape(true) : c.charCodeAt(0);
   }
 }
 
@@ -225,8 +218,6 @@ interface State {
 
 class Nfa {
   readonly states: State[] = [];
-  /** Start states of the lookaheads, by their LOOK state. */
-  lookStarts: number[] = [];
 
   add(kind: number, extra: Partial<State> = {}): number {
     if (this.states.length >= MAX_STATES) throw new Unsupported();
