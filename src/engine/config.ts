@@ -5,7 +5,7 @@
  */
 import * as path from 'node:path';
 import { ExitCode, UserError, byPosition, didYouMean, type Diagnostic, type Position } from '../diagnostics';
-import { loadYamlFile, type PathSegment, type YamlSource } from '../rules/yaml-source';
+import { firstProblems, loadYamlFile, type PathSegment, type YamlSource } from '../rules/yaml-source';
 import { configValidator, loadRulePack } from '../rules/pack';
 import { GLOB_HINT, globProblem, globTester, picomatchLib } from '../rules/glob';
 import { displayPath, relativeInside } from '../relative-path';
@@ -74,7 +74,7 @@ function notAConfig(source: YamlSource): Diagnostic | undefined {
 export function loadConfig(file: string | undefined): LoadedConfig {
   if (!file) return { data: {} };
   const source = loadYamlFile(file, configValidator());
-  if (source.diagnostics.length > 0) throw new UserError(notAConfig(source) ?? source.diagnostics, ExitCode.usage);
+  if (source.diagnostics.length > 0) throw new UserError(notAConfig(source) ?? firstProblems(source.diagnostics), ExitCode.usage);
   const data = (source.value ?? {}) as ConfigFile; // a mapping: the schema refused anything else (wrong-type)
   checkGlobs(data, source);
   return { file, data, source };

@@ -167,9 +167,8 @@ export function loadYamlText(text: string, file: string, validate?: ValidateFunc
     return source(undefined, [{ file, code: 'yaml-syntax', message: `cannot read YAML value: ${firstLine(msg)}` }]);
   }
 
-  const diagnostics = validate && !validate(value)
-    ? firstProblems(ajvErrorsToDiagnostics(validate.errors ?? [], { file, positionOf, keyPositionOf, value }))
-    : [];
+  // (all of them: a rule file's are shown with its language problems, a config's alone — firstProblems)
+  const diagnostics = validate && !validate(value) ? ajvErrorsToDiagnostics(validate.errors ?? [], { file, positionOf, keyPositionOf, value }) : [];
   return source(value, diagnostics);
 }
 
@@ -702,34 +701,29 @@ function firstLine(s: string): string {
 /** Syntax errors shown of a file: one mistake (a stray line, an unclosed bracket) makes the parser report every token after it. */
 const SYNTAX_ERRORS_SHOWN = 3;
 
-/** The first SYNTAX_ERRORS_SHOWN syntax errors, then one line counting the rest, where the first of them is. */
+/** The first SYNTAX_ERRORS_SHOWN syntax errors, then one line counting the rest (firstShown). */
 function firstSyntaxErrors(ds: Diagnostic[]): Diagnostic[] {
-  if (ds.length <= SYNTAX_ERRORS_SHOWN + 1) return ds;
-  const rest = ds[SYNTAX_ERRORS_SHOWN];
-  return [
-    ...ds.slice(0, SYNTAX_ERRORS_SHOWN),
-    {
-      file: rest.file, line: rest.line, column: rest.column, code: 'yaml-syntax',
-      message: `${ds.length - SYNTAX_ERRORS_SHOWN} more YAML syntax errors from here on, not shown`,
-      hint: 'most follow from the first: fix it and check again',
-    },
-  ];
+  return firstShown(ds, SYNTAX_ERRORS_SHOWN, 'yaml-syntax', 'YAML syntax errors', 'most follow from the first: fix it and check again');
 }
 
 /** Problems shown of one file; the rest are counted in one more line (a file of 300,000 bad items printed each). */
 const PROBLEMS_SHOWN = 100;
 
-/** The first PROBLEMS_SHOWN of a file's problems (in order), and a count of the rest. */
+/**
+ * The first PROBLEMS_SHOWN of a file's problems (in order), and a count of the rest: given all of them (a rule
+ * file's schema and language problems together, a config's schema problems), so that the count is of all.
+ */
 export function firstProblems(ds: Diagnostic[]): Diagnostic[] {
-  if (ds.length <= PROBLEMS_SHOWN + 1) return ds;
-  const rest = ds[PROBLEMS_SHOWN];
+  return firstShown(ds, PROBLEMS_SHOWN, 'more-problems', 'problems', 'fix those above and check again');
+}
+
+/** The first `shown` of `ds`, then one line, `code`, counting the rest (`what`) where the first of them is. */
+function firstShown(ds: Diagnostic[], shown: number, code: string, what: string, hint: string): Diagnostic[] {
+  if (ds.length <= shown + 1) return ds;
+  const rest = ds[shown];
   return [
-    ...ds.slice(0, PROBLEMS_SHOWN),
-    {
-      file: rest.file, line: rest.line, column: rest.column, code: 'more-problems',
-      message: `${ds.length - PROBLEMS_SHOWN} more problems from here on, not shown`,
-      hint: 'fix those above and check again',
-    },
+    ...ds.slice(0, shown),
+    { file: rest.file, line: rest.line, column: rest.column, code, message: `${ds.length - shown} more ${what} from here on, not shown`, hint },
   ];
 }
 

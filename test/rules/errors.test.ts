@@ -28,6 +28,9 @@ describe('every malformed rule is rejected at file:line:column with one clear re
     const rules = Array.from({ length: 1000 }, (_, i) => `  - {id: r${i}, title: T, description: D, kind: health, severity: warning, help: H, match: {local.port: a}}`);
     const many = formatted(`rules:\n${rules.join('\n')}\n`);
     expect([many.length, many[100]]).toEqual([101, expect.stringMatching(/: \d+ more problems from here on, not shown /)]);
+    // the count is of all of a file's problems, its schema's and its language's together
+    const both = formatted(ruleYaml(`    match:\n      local.port: {in: [${items}]}\n      process.name: {matches: "(java"}`));
+    expect([both.length, both[100]]).toEqual([101, expect.stringMatching(/^r\.yaml:10:\d+: 4901 more problems from here on, not shown /)]);
   });
 
   it('an address spelled otherwise than ss prints it (compared as text, it would silently match nothing) says what to write', () => {
