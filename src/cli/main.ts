@@ -28,13 +28,13 @@ function collect(v: unknown): string[] | undefined {
   return (Array.isArray(v) ? v : [v]).map((x) => literal(String(x)));
 }
 
-/** `text` parsed as a JSON string, else what `otherwise` makes of it. */
-function jsonOr(text: string, otherwise: (t: string) => string): string {
+/** `text` read as a JSON string, or undefined when it is none. */
+function jsonString(text: string): string | undefined {
   try {
     const v: unknown = JSON.parse(text);
-    return typeof v === 'string' ? v : otherwise(text);
+    return typeof v === 'string' ? v : undefined;
   } catch {
-    return otherwise(text);
+    return undefined;
   }
 }
 
@@ -165,7 +165,7 @@ export function usageDiagnostic(msg: string, argv: readonly string[], known: { k
     const unquote = (v: string): string => v.trim().replace(/^"(.*)"$/, '$1');
     const choices = invalid[3].split(', ').map(unquote);
     // (yargs writes the value as JSON; `--fail-on -- x.ss`: the one it took is marked LITERAL)
-    const given = literal(jsonOr(invalid[2].trim(), unquote));
+    const given = literal(jsonString(invalid[2].trim()) ?? unquote(invalid[2]));
     const near = (given === '' ? undefined : choices.find((c) => c.startsWith(given))) ?? didYouMean(given, choices);
     return {
       file: `--${invalid[1]}`, code: 'bad-choice', message: `"${given}" is not one of ${choices.join(', ')}`,
