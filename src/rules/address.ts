@@ -134,7 +134,7 @@ export function parseIPv4(text: string): bigint | undefined {
   return a < 0 ? undefined : BigInt(a);
 }
 
-/** parseIPv6's words (ipv6Words). */
+/** The words of parseIPv6 and canonical (ipv6Words). */
 const WORDS = new Uint32Array(4);
 
 /** The IPv6 address `text` as a 128-bit number (ipv6Words' words, as a BigInt), or undefined. */
@@ -153,30 +153,36 @@ export function parseIp(text: string): IpAddress | undefined {
   return { value: v6, v4: (v6 >> 32n) === 0xffffn };
 }
 
-/**
- * An IPv6 address as ss prints it (glibc's inet_ntop): in lower
- * case, the longest run of two or more zero groups (the first of equal ones) as `::`, and `::ffff:a.b.c.d` /
- * `::a.b.c.d` for IPv4-mapped and -compatible ones.
- */
-function ipv6Text(v: bigint): string {
+/** Text form of 16 IPv6 bytes the way glibc's inet_ntop prints it (what ss shows). */
+export function formatIPv6(b: Buffer): string {
   const words: number[] = [];
-  for (let i = 7; i >= 0; i--) words.push(Number((v >> BigInt(i * 16)) & 0xffffn));
-  let best = -1;
+  for (let i = 0; i < 8; i++) words.push(b.readUInt16BE(i * 2));
+  // longest run (≥ 2) of zero words, first one on ties
+  let bestStart = -1;
   let bestLen = 0;
-  for (let i = 0; i < 8;) {
+  for (let i = 0; i < 8; ) {
     if (words[i] !== 0) { i++; continue; }
     let j = i;
     while (j < 8 && words[j] === 0) j++;
-    if (j - i > bestLen && j - i >= 2) { best = i; bestLen = j - i; }
+    if (j - i > bestLen) { bestStart = i; bestLen = j - i; }
     i = j;
   }
-  // (inet_ntop's embedded IPv4: the first six groups zero, or five and then ffff)
-  if (best === 0 && (bestLen === 6 || (bestLen === 5 && words[5] === 0xffff))) {
-    return `::${bestLen === 5 ? 'ffff:' : ''}${v4Text(Number(v & 0xffffffffn))}`;
+  if (bestLen < 2) bestStart = -1;
+  const v4 = `${b[12]}.${b[13]}.${b[14]}.${b[15]}`;
+  // IPv4-mapped (::ffff:a.b.c.d) and IPv4-compatible (::a.b.c.d, not ::/::1) keep the dotted tail
+  if (bestStart === 0 && (bestLen === 6 || (bestLen === 5 && words[5] === 0xffff))) {
+    return bestLen === 6 ? `::${v4}` : `::ffff:${v4}`;
   }
-  const hex = words.map((w) => w.toString(16));
-  if (best < 0) return hex.join(':');
-  return `${hex.slice(0, best).join(':')}::${hex.slice(best + bestLen).join(':')}`;
+  let s = '';
+  for (let i = 0; i < 8; i++) {
+    if (i === bestStart) {
+      s += i === 0 ? '::' : ':';
+      i += bestLen - 1;
+      continue;
+    }
+    s += words[i].toString(16) + (i < 7 ? ':' : '');
+  }
+  return s;
 }
 
 function v4Text(a: number): string {
@@ -208,12 +214,14 @@ export function addressSpelling(text: string, field: string): { message: string;
   return undefined;
 }
 
-/** An IP address `text` as ss prints it (a dotted quad without leading zeros; IPv6: ipv6Text), or undefined. */
+/** An IP address `text` as ss prints it (a dotted quad without leading zeros; IPv6: formatIPv6), or undefined. */
 function canonical(text: string): string | undefined {
   const v4 = ipv4Number(text);
   if (v4 >= 0) return v4Text(v4);
-  const v6 = parseIPv6(text);
-  return v6 === undefined ? undefined : ipv6Text(v6);
+  if (!ipv6Words(text, WORDS)) return undefined;
+  const bytes = Buffer.alloc(16);
+  WORDS.forEach((w, i) => bytes.writeUInt32BE(w, i * 4));
+  return formatIPv6(bytes);
 }
 
 function stripZone(t: string): string {

@@ -17,6 +17,7 @@
 import fs from 'fs';
 import * as path from 'path';
 import { ExitCode, UserError } from '../diagnostics';
+import { formatIPv6 } from '../rules/address';
 
 /** What the rendered text carries, for the `# flags:` metadata line (no -m/-i: skmem/tcpinfo not evaluated). */
 export const PROC_FLAGS = '-tuaxnpoe';
@@ -73,38 +74,6 @@ export function decodeIPv6Bytes(hex: string): Buffer {
     for (let i = 0; i < 4; i++) out[w * 4 + i] = word[3 - i];
   }
   return out;
-}
-
-/** Text form of 16 IPv6 bytes the way glibc's inet_ntop prints it (what ss shows). */
-export function formatIPv6(b: Buffer): string {
-  const words: number[] = [];
-  for (let i = 0; i < 8; i++) words.push(b.readUInt16BE(i * 2));
-  // longest run (≥ 2) of zero words, first one on ties
-  let bestStart = -1;
-  let bestLen = 0;
-  for (let i = 0; i < 8; ) {
-    if (words[i] !== 0) { i++; continue; }
-    let j = i;
-    while (j < 8 && words[j] === 0) j++;
-    if (j - i > bestLen) { bestStart = i; bestLen = j - i; }
-    i = j;
-  }
-  if (bestLen < 2) bestStart = -1;
-  const v4 = `${b[12]}.${b[13]}.${b[14]}.${b[15]}`;
-  // IPv4-mapped (::ffff:a.b.c.d) and IPv4-compatible (::a.b.c.d, not ::/::1) keep the dotted tail
-  if (bestStart === 0 && (bestLen === 6 || (bestLen === 5 && words[5] === 0xffff))) {
-    return bestLen === 6 ? `::${v4}` : `::ffff:${v4}`;
-  }
-  let s = '';
-  for (let i = 0; i < 8; i++) {
-    if (i === bestStart) {
-      s += i === 0 ? '::' : ':';
-      i += bestLen - 1;
-      continue;
-    }
-    s += words[i].toString(16) + (i < 7 ? ':' : '');
-  }
-  return s;
 }
 
 function parseHex(s: string | undefined, what: string): number {

@@ -8,9 +8,10 @@ import { captureSnapshot } from '../../src/snapshot/capture';
 import { parseTimerTime } from '../../src/snapshot/fields';
 import { parseSsText } from '../../src/snapshot/parser';
 import {
-  decodeIPv4, decodeIPv6Bytes, fileTableReader, formatIPv6, formatTimerTime, mapSocketProcesses, parseProcInetLine,
+  decodeIPv4, decodeIPv6Bytes, fileTableReader, formatTimerTime, mapSocketProcesses, parseProcInetLine,
   parseProcUnixLine, renderProc,
 } from '../../src/snapshot/proc';
+import { formatIPv6 } from '../../src/rules/address';
 
 // Lines captured from /proc/net/* in a test namespace (kernel 6.18) — see fixtures/real/README.md.
 const TCP_HEADER = '  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode';
