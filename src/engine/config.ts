@@ -124,7 +124,7 @@ function checkGlobs(data: ConfigFile, source: YamlSource): void {
   });
   // in the file's order, whichever key a waiver writes first
   diagnostics.sort(byPosition);
-  if (diagnostics.length > 0) throw new UserError(diagnostics, ExitCode.usage);
+  if (diagnostics.length > 0) throw new UserError(firstProblems(diagnostics), ExitCode.usage);
 }
 
 interface Effective {
@@ -382,9 +382,10 @@ export class ConfiguredRules implements RuleSelector {
     });
     // the waivers' own problems (conditions, dates) with these, all at once, in the file's order
     for (const d of waiverSpecs(this.config).diagnostics) diagnostics.push(d);
-    const order = (d: Diagnostic) => (d.file === src.file ? 0 : 1);
-    diagnostics.sort((a, b) => order(a) - order(b) || byPosition(a, b));
-    if (diagnostics.length > 0) throw new UserError(diagnostics, ExitCode.usage);
+    // the config's own first (the first 100 of them, as its schema problems are cut), then those in rule files
+    const here = diagnostics.filter((d) => d.file === src.file).sort(byPosition);
+    const elsewhere = diagnostics.filter((d) => d.file !== src.file).sort(byPosition);
+    if (diagnostics.length > 0) throw new UserError([...firstProblems(here), ...elsewhere], ExitCode.usage);
   }
 }
 

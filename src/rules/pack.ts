@@ -374,12 +374,13 @@ function collect(src: YamlSource, definitions: RuleDefinition[], diagnostics: Di
     return;
   }
   const rules = (src.value as { rules: RawRule[] }).rules;
+  const found: Diagnostic[] = [];
   rules.forEach((raw, index) => {
     const rulePath = ['rules', index];
     const vars: Record<string, VariableDef> = {};
     for (const [name, v] of Object.entries(raw.vars ?? {})) vars[name] = { name, type: v.type, default: v.default, ...(v.description ? { description: v.description } : {}) };
     const def: RuleDefinition = { id: raw.id, raw, source: src, path: rulePath, vars };
-    if (!claimId(raw.id, src, index, seen, diagnostics)) return;
+    if (!claimId(raw.id, src, index, seen, found)) return;
     const idPos = src.positionOf([...rulePath, 'id']);
     // Compile with the defaults now, so semantic errors surface at load time.
     let r: ReturnType<typeof tryCompileRule>;
@@ -389,11 +390,12 @@ function collect(src: YamlSource, definitions: RuleDefinition[], diagnostics: Di
       r = { diagnostics: [{ file: src.file, line: idPos.line, column: idPos.column, code: 'rule-compile', message: `cannot compile rule '${raw.id}': ${(e as Error).message}` }] };
     }
     if (r.diagnostics.length) {
-      for (const d of r.diagnostics) diagnostics.push(d);
+      for (const d of r.diagnostics) found.push(d);
       return;
     }
     definitions.push(def);
   });
+  for (const d of firstProblems(found)) diagnostics.push(d);
 }
 
 /**

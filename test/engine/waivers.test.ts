@@ -191,6 +191,10 @@ describe('a waiver for the other kind of finding than its rule makes', () => {
       '32 bad-waiver a waiver with both where: and group: matches no finding: one is about a socket, the other about a group of sockets',
     ]);
   });
+  it('a config of thousands of such problems (a rule renamed under a fleet\'s waivers) lists the first 100 and counts the rest', () => {
+    const problems = loadProblems(Array.from({ length: 300 }, (_, i) => waiver(`renamed-rule-${i}`, 'host: web-1')));
+    expect([problems.length, problems[0], problems[100]]).toEqual([101, '2 unknown-rule no rule "renamed-rule-0" is loaded', '402 more-problems 200 more problems from here on, not shown']);
+  });
 });
 
 describe('waivers in force (ScanReport.waiversInForce)', () => {

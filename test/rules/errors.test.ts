@@ -31,6 +31,10 @@ describe('every malformed rule is rejected at file:line:column with one clear re
     // the count is of all of a file's problems, its schema's and its language's together
     const both = formatted(ruleYaml(`    match:\n      local.port: {in: [${items}]}\n      process.name: {matches: "(java"}`));
     expect([both.length, both[100]]).toEqual([101, expect.stringMatching(/^r\.yaml:10:\d+: 4901 more problems from here on, not shown /)]);
+    // rules that pass the schema, each with a language problem (a bad regex): cut the same (each was listed)
+    const valid = Array.from({ length: 300 }, (_, i) => `  - {id: r${i}, title: T, description: D, kind: health, severity: warning, help: H, message: M, match: {process.name: {matches: "(java"}}}`);
+    const language = formatted(`rules:\n${valid.join('\n')}\n`);
+    expect([language.length, language[0], language[100]]).toEqual([101, expect.stringMatching(/^r\.yaml:2:\d+: .*regex/), expect.stringMatching(/^r\.yaml:102:\d+: 200 more problems from here on, not shown /)]);
   });
 
   it('an address spelled otherwise than ss prints it (compared as text, it would silently match nothing) says what to write', () => {
