@@ -42,11 +42,42 @@ function undash(v: string | undefined): string | undefined {
   return v === undefined ? undefined : literal(v);
 }
 
-/** argv as yargs gets it: `-` and what follows `--` marked LITERAL, the `--` dropped. */
+/**
+ * `--color=WHEN` as ls, grep and git spell it (always, never, auto) for the boolean `--color`: yargs read every
+ * value but `true` as false, so `--color=always` turned colours off.
+ */
+const COLOR_WHEN: Record<string, string | undefined> = { always: '--color', never: '--no-color', auto: undefined };
+
+/** argv as yargs gets it: `-` and what follows `--` marked LITERAL, the `--` dropped; `--color=WHEN` as a flag. */
 function marked(argv: readonly string[]): string[] {
   const end = argv.indexOf('--');
-  const before = (end < 0 ? argv : argv.slice(0, end)).map((a) => (a === '-' ? DASH : a));
+  const before: string[] = [];
+  for (const a of end < 0 ? argv : argv.slice(0, end)) {
+    const when = /^--color=(.*)$/.exec(a)?.[1];
+    if (when !== undefined && when in COLOR_WHEN) {
+      const flag = COLOR_WHEN[when];
+      if (flag !== undefined) before.push(flag);
+    } else before.push(a === '-' ? DASH : a);
+  }
   return end < 0 ? before : [...before, ...argv.slice(end + 1).map((a) => LITERAL + a)];
+}
+
+/**
+ * A yes/no option given a value (`--proc=yes`, `--color=maybe`) takes `true` or `false` only: yargs read any
+ * other value as false, silently. `booleans`: the command's yes/no options; `argv`: the words before `--`.
+ */
+function requireBooleanValues(argv: readonly string[], booleans: readonly string[]): void {
+  const end = argv.indexOf('--');
+  for (const a of end < 0 ? argv : argv.slice(0, end)) {
+    const m = /^--(?:no-)?([a-z][a-z-]*)=(.*)$/.exec(a);
+    if (m === null || !booleans.includes(m[1]) || m[2] === 'true' || m[2] === 'false') continue;
+    const color = m[1] === 'color' && !a.startsWith('--no-');
+    if (color && m[2] in COLOR_WHEN) continue;
+    throw new UserError({
+      file: '', code: 'usage', message: `--${m[1]} is on or off: '${m[2]}' is neither`,
+      hint: `write --${m[1]} or --no-${m[1]}, or --${m[1]}=${color ? 'always|never|auto' : 'true|false'}`,
+    }, ExitCode.usage);
+  }
 }
 
 /** Options that take a value (all but `--redact`, whose bare form means "peer addresses"). */
@@ -213,7 +244,7 @@ export async function main(argv: string[]): Promise<number> {
   // would take everything after it for positionals of no command, run nothing and exit 0
   const args = argv[0] === '--' ? argv.slice(1) : argv;
   // the options yargs knows in the command being parsed (its typings leave getOptions out)
-  const options = () => (parser as unknown as { getOptions(): { key: Record<string, unknown>; alias: Record<string, string[]>; array: string[] } }).getOptions();
+  const options = () => (parser as unknown as { getOptions(): { key: Record<string, unknown>; alias: Record<string, string[]>; array: string[]; boolean: string[] } }).getOptions();
   const parser = yargs(marked(args))
     .scriptName('socklint')
     // an option that may be repeated takes one value each time: `--rules my-rules/ web-01.ss` scans web-01.ss
@@ -227,6 +258,7 @@ export async function main(argv: string[]): Promise<number> {
     .middleware((a) => {
       requireValues(a);
       requireOneValue(a, options(), commandWords(args));
+      requireBooleanValues(args, options().boolean);
     }, true)
     .wrap(Math.min(110, process.stdout.columns || 100))
     .exitProcess(false)
@@ -257,7 +289,7 @@ export async function main(argv: string[]): Promise<number> {
         .option('save-snapshot', { type: 'string', describe: 'live scan: keep the raw capture here (the file SARIF locations point at), or in this folder (one that exists, or DIR/) as HOST-YYYYMMDDTHHMMSSZ.ss' })
         .option('netns', { type: 'string', describe: 'live scan: a network namespace (ip netns name, pid:PID or /proc/PID/ns/net)' })
         .option('proc', { type: 'boolean', default: false, describe: 'live scan: read /proc/net instead of running ss' })
-        .option('color', { type: 'boolean', describe: 'force colours on/off in the text report (default: on a TTY unless NO_COLOR)' })
+        .option('color', { type: 'boolean', describe: 'force colours on/off in the text report (default: on a TTY unless NO_COLOR; also --color=always|never|auto)' })
         .option('jobs', { alias: 'j', type: 'string', describe: 'threads for several snapshots (this one and N-1 workers) or one large one (two) (default: the cores this process may use, within a cgroup CPU quota; used from 64 MiB of input, SOCKLINT_PARALLEL_MIN_BYTES)' }),
       async (a) => {
         const snapshots = collect(a.snapshot) ?? [];

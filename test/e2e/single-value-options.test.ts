@@ -55,3 +55,23 @@ describe('an option that takes one value, given twice', () => {
     expect(r.stdout).not.toContain('\u001b[');
   });
 });
+
+describe('a yes/no option given a value', () => {
+  it('--color=always|never|auto is --color, --no-color and the default (always turned colours off)', async () => {
+    const always = await runCli(['scan', SNAP, '--color=always']);
+    expect([always.code, always.stdout]).toEqual([1, expect.stringContaining('\u001b[')]);
+    for (const when of ['never', 'auto', 'false']) {
+      const r = await runCli(['scan', SNAP, `--color=${when}`]); // stdout is a pipe here: auto is off
+      expect([when, r.code, r.stdout.includes('\u001b['), r.stderr]).toEqual([when, 1, false, '']);
+    }
+  });
+
+  it.each([
+    [['scan', SNAP, '--color=maybe'], "--color is on or off: 'maybe' is neither (write --color or --no-color, or --color=always|never|auto)"],
+    [['scan', '--proc=yes'], "--proc is on or off: 'yes' is neither (write --proc or --no-proc, or --proc=true|false)"],
+    [['scan', SNAP, '--no-default-rules=1'], "--default-rules is on or off: '1' is neither (write --default-rules or --no-default-rules, or --default-rules=true|false)"],
+  ])('%j is a usage error (any value but true was read as false)', async (args, message) => {
+    const r = await runCli(args);
+    expect([r.code, r.stderr, r.stdout]).toEqual([2, `socklint: ${message}\n`, '']);
+  });
+});
