@@ -27,33 +27,37 @@ import type { RedactOptions } from './types';
 
 export const DEFAULT_REDACT_FIELDS = ['peer.address', 'peer.path'];
 
-/** SocketRecord fields a user may name (the first path segment). `location` is not data and stays. */
-export const REDACTABLE_FIELDS = [
-  'netid', 'state', 'local', 'peer', 'processes', 'timer', 'uid', 'inode', 'sk', 'cgroup', 'fwmark', 'extra',
-  'skmem', 'tcp', 'shutdown', 'recvQ', 'sendQ', 'v6only', 'netidInferred', 'stateInferred',
-] as const;
+/**
+ * SocketRecord fields a user may name (the first path segment): those that can tell who or what a socket is —
+ * addresses, ports, paths, interfaces, processes, the user, kernel identities (inode, sk cookie or pointer,
+ * cgroup, fwmark) and the -e items socklint keeps verbatim. `location` is not data and stays.
+ */
+export const REDACTABLE_FIELDS = ['local', 'peer', 'processes', 'uid', 'inode', 'sk', 'cgroup', 'fwmark', 'extra'] as const;
 
-/** Sub-fields of the structured fields (tcp and extra are open-ended and take any key). */
+/**
+ * Fields of the record that identify no one: what the socket is doing (its state, queues, timers, memory, TCP
+ * state). Masking one hid nothing and broke the record (a timer without its required expiresMs), so naming one
+ * is a usage error that says so.
+ */
+const MEASUREMENTS = ['netid', 'state', 'timer', 'skmem', 'tcp', 'shutdown', 'recvQ', 'sendQ', 'v6only', 'netidInferred', 'stateInferred'];
+
+/** Sub-fields of the structured fields (extra is open-ended and takes any key). */
 const SUBFIELDS: Record<string, readonly string[]> = {
   local: ['address', 'port', 'portName', 'iface', 'path'],
   peer: ['address', 'port', 'portName', 'iface', 'path'],
   processes: ['name', 'pid', 'fd', 'tid', 'procCtx', 'sockCtx'],
-  timer: ['name', 'expiresMs', 'retrans'],
-  skmem: ['r', 'rb', 't', 'tb', 'f', 'w', 'o', 'bl', 'd'],
 };
 
 /** Values that say "no address" rather than name one: masking them would only hide that a socket is unconnected. */
 const WILDCARDS = new Set(['', '*', '0.0.0.0', '::', '[::]', '0']);
 
-/** Aggregate group keys (src/rules/types GroupKey) and the socket field each one shows. */
+/** Aggregate group keys (src/rules/types GroupKey) and the socket field each one shows (state and netid: none redactable). */
 const GROUP_FIELDS: Record<string, string> = {
   peerAddress: 'peer.address',
   localAddress: 'local.address',
   process: 'processes.name',
   localPort: 'local.port',
   peerPort: 'peer.port',
-  state: 'state',
-  netid: 'netid',
 };
 
 const DEFAULT_SALT = 'socklint-redact/v1';
@@ -77,6 +81,12 @@ export function checkRedactFields(fields: string[]): void {
   const known: readonly string[] = REDACTABLE_FIELDS;
   for (const field of fields) {
     const [root, sub] = field.split('.');
+    if (MEASUREMENTS.includes(root)) {
+      throw new UserError({
+        file: '--redact', code: 'not-redactable', message: `'${field}' identifies no host, user or peer: it says what the socket is doing`,
+        hint: `leave it out; --redact masks ${known.join(', ')}`,
+      }, ExitCode.usage);
+    }
     if (!known.includes(root) || field.split('.').some((s) => s === '')) {
       // the rule language's `process.name` is the record's processes[].name
       const suggestion = root === 'process' ? `processes.${sub ?? 'name'}` : didYouMean(root, known);
@@ -185,10 +195,9 @@ class Masker {
         container.port = null;
         container.portName = this.tag(String(value));
       } else {
-        delete container[key];
+        // null, not left out: the schema requires a process's pid, and a missing uid would read as 0 (root)
+        container[key] = null;
       }
-    } else if (typeof value === 'boolean') {
-      delete container[key];
     } else if (Array.isArray(value)) {
       for (let i = 0; i < value.length; i++) this.maskWhole(value as unknown as Record<string, unknown>, String(i), false);
     } else if (value && typeof value === 'object') {

@@ -18,7 +18,8 @@ export function describeSocket(s: SocketRecord): string {
   const unconnected = peer.address === '*' || peer.port === null || (peer.port === 0 && s.netid.startsWith('u_'));
   if (!unconnected) parts.push('->', formatEndpoint(peer, s.netid));
   if (s.processes && s.processes.length > 0) {
-    const shown = s.processes.slice(0, 3).map((p) => `${p.name}[${p.pid}]`);
+    // (a pid masked by --redact is null in the report's copy: the name alone)
+    const shown = s.processes.slice(0, 3).map((p) => (typeof p.pid === 'number' ? `${p.name}[${p.pid}]` : p.name));
     if (s.processes.length > 3) shown.push(`+${s.processes.length - 3}`);
     parts.push(shown.join(','));
   }

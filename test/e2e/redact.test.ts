@@ -2,6 +2,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ROOT, runCli, tmpDir } from './cli';
+import { reportValidator } from '../report/helpers';
 
 const SNAP = path.join(ROOT, 'fixtures/real/small.tanpmioe.ss');
 
@@ -72,5 +73,47 @@ describe('nothing redacted leaks into messages, unparsed lines or the other copy
   ])('--redact %j', async (fields, originals) => {
     const all = await outputs(fields);
     expect(all.match(originals)).toBeNull();
+  });
+});
+
+describe('a redacted report is still a valid report', () => {
+  // pids, fds, uids and inodes of -e -p rows, a unix socket, and extra items
+  const SS = [
+    'Netid State  Recv-Q Send-Q Local Address:Port Peer Address:Port Process',
+    'tcp   LISTEN 0      128    0.0.0.0:3306       0.0.0.0:*         users:(("mysqld",pid=100,fd=3)) uid:27 ino:4411 sk:1 cgroup:/system.slice/mysql.service <->',
+    'tcp   ESTAB  0      0      10.0.0.1:3306      10.0.0.9:55556    timer:(keepalive,119min,0) users:(("mysqld",pid=100,fd=9)) uid:27 ino:4412 sk:2 fwmark:0x2a <->',
+    'u_str LISTEN 0      16     /run/app.sock 224173 * 0             users:(("unix-app",pid=104,fd=3)) ino:31 dev:0xfd01 <->',
+    '',
+  ].join('\n');
+
+  it.each([['processes'], ['processes.pid'], ['processes.fd'], ['uid'], ['inode'], ['sk'], ['cgroup'], ['fwmark'], ['extra'], ['local'], ['peer']])(
+    '--redact %s: masked, not left out (a missing pid broke the schema, a missing uid read as root)', async (field) => {
+      const dir = tmpDir();
+      fs.writeFileSync(path.join(dir, 'h.ss'), SS);
+      const out = path.join(dir, 'r.json');
+      const r = await runCli(['scan', path.join(dir, 'h.ss'), '--fail-on', 'none', '--redact', field, '--format', `json=${out}`, '--format', 'text']);
+      expect([r.code, r.stderr]).toEqual([0, '']);
+      const report = JSON.parse(fs.readFileSync(out, 'utf8'));
+      const validate = reportValidator();
+      expect([validate(report), validate.errors ?? null]).toEqual([true, null]);
+      const sockets = report.findings.map((f: { socket?: Record<string, unknown> }) => f.socket).filter(Boolean);
+      expect(sockets.length).toBeGreaterThan(0);
+      if (field === 'uid' || field === 'inode') {
+        const masked = sockets.filter((s: Record<string, unknown>) => field in s);
+        expect([masked.length > 0, masked.every((s: Record<string, unknown>) => s[field] === null)]).toEqual([true, true]);
+      }
+      if (field.startsWith('processes')) {
+        const procs = sockets.flatMap((s: { processes?: Record<string, unknown>[] }) => s.processes ?? []);
+        expect(procs.length).toBeGreaterThan(0);
+        for (const p of procs) expect(p.pid).toBe(field === 'processes.fd' ? 100 : null);
+        expect(r.stdout).not.toMatch(/\[null\]|\[undefined\]/); // the text's `mysqld[100]` without its pid
+      }
+      fs.rmSync(dir, { recursive: true, force: true });
+    });
+
+  it.each([['timer'], ['timer.expiresMs'], ['state'], ['recvQ'], ['tcp.rtt'], ['skmem']])('--redact %s is refused: it identifies no one', async (field) => {
+    const r = await runCli(['scan', SNAP, '--redact', field]);
+    expect([r.code, r.stdout]).toEqual([2, '']);
+    expect(r.stderr).toBe(`socklint: --redact: '${field}' identifies no host, user or peer: it says what the socket is doing (leave it out; --redact masks local, peer, processes, uid, inode, sk, cgroup, fwmark, extra) [not-redactable]\n`);
   });
 });
