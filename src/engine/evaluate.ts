@@ -116,9 +116,12 @@ function listable(f: SocketFilter, c: Coverage): boolean {
   return netids.some((n) => states.some((s) => covers(c, n, s)));
 }
 
-/** Why no rule is evaluated on an `ss -E` capture (Coverage.events). */
-const EVENTS_REASON = 'needs the sockets a host has, which a capture taken with ss -E (events) does not list: it lists the tcp and udp sockets ' +
-  'the kernel destroyed as it ran; capture without -E (ss -tuanp)';
+/** Why no rule is evaluated on an `ss -E` capture (Coverage.events): told by its flags, or by a row (its line). */
+function eventsReason(line: number | undefined): string {
+  const told = line === undefined ? '' : ` (line ${line}'s Send-Q of -1 is ss -E's)`;
+  return 'needs the sockets a host has, which a capture taken with ss -E (events) does not list: it lists the tcp and udp sockets ' +
+    `the kernel destroyed as it ran${told}; capture without -E (ss -tuanp)`;
+}
 
 export function unlistedReason(f: SocketFilter, c: Coverage): string {
   const or = (xs: Iterable<string>): string => [...xs].join(', ').replace(/, ([^,]*)$/, ' or $1');
@@ -757,7 +760,7 @@ export class SnapshotEvaluator {
       if (coverage?.events) {
         // destroyed sockets, not the host's: a finding on one (a udp listener gone since) would be a false alarm
         // (said first: what else the capture lacks matters only in one taken without -E)
-        result.notEvaluated.push({ ruleId: id, host: this.ctx.host, file: this.ctx.file, reason: EVENTS_REASON });
+        result.notEvaluated.push({ ruleId: id, host: this.ctx.host, file: this.ctx.file, reason: eventsReason(coverage.eventsLine) });
         continue;
       }
       const missing = st.rule.missingFields(available);

@@ -422,7 +422,10 @@ class SnapshotCollector {
     for (const [k, v] of Object.entries(stats.meta)) if (!Object.hasOwn(meta, k.toLowerCase())) meta[k] = v;
     const id = this.resolveIdentity();
     const flags = meta.flags ?? this.opts.flags; // the capture's own record wins (ParserOptions.flags)
-    const coverage = flags === undefined ? undefined : captureCoverage(flags);
+    // a row only ss -E prints makes it an events capture, whatever flags the file was said to be taken with
+    const coverage = stats.events !== undefined && !(flags !== undefined && captureCoverage(flags).events)
+      ? { ...captureCoverage(`${flags ?? ''} -E`), eventsLine: stats.events }
+      : flags === undefined ? undefined : captureCoverage(flags);
     const fields = availableFields(stats, meta);
     const result = this.startEvaluator().finish(fields, stats.undecided, meta.source, flags !== undefined, coverage, stats);
     if (stats.sockets === 0 && summary && !emptyCapture(stats)) {
@@ -914,6 +917,7 @@ function followedBy(a: ParseStats, b: RangeResult['stats'], linesBefore: number,
     unknownPortNames: addCounts(a.unknownPortNames, b.unknownPortNames),
     captures: [...a.captures, ...b.captures.map((l) => fileLine(l, linesBefore))].slice(0, 2),
     ...(a.netstat !== undefined ? { netstat: a.netstat } : b.netstat !== undefined ? { netstat: fileLine(b.netstat, linesBefore) } : {}),
+    ...(a.events !== undefined ? { events: a.events } : b.events !== undefined ? { events: fileLine(b.events, linesBefore) } : {}),
     ...(a.lateDecision !== undefined ? { lateDecision: a.lateDecision } : b.lateDecision !== undefined ? { lateDecision: { ...b.lateDecision, line: fileLine(b.lateDecision.line, linesBefore) } } : {}),
     ...compared,
     meta: a.meta,

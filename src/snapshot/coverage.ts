@@ -28,6 +28,8 @@ export interface Coverage {
   statesOf?: ReadonlyMap<string, ReadonlySet<string>>;
   /** Taken with ss -E: the sockets the kernel destroyed as ss ran, not a table of the host's sockets. */
   events?: true;
+  /** The line of the row that showed it (ParseStats.events), when the flags did not say -E. */
+  eventsLine?: number;
   /** The flags, as the capture gave them (for messages). */
   flags: string;
 }

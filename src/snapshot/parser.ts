@@ -174,6 +174,12 @@ export interface ParseStats {
    */
   netstat?: number;
   /**
+   * Line of the first row whose Send-Q is -1, which only ss -E (events) prints (a udp socket the kernel reports
+   * destroyed): a capture of destroyed sockets, not of the host's, whatever its flags say or whether it says them
+   * (scan.ts takes its coverage as ss -E's, so no rule is evaluated on it).
+   */
+  events?: number;
+  /**
    * A socket listed again under a later table header than its first listing (its line, and that first one's):
    * a file holding several ss runs one after another (`ss -tan >> log` each minute, `(ss -tlnp; ss -tanp)`),
    * whose sockets would count once per run (notOneSnapshot). The first REMEMBERED_ROWS rows of each table are
@@ -2546,6 +2552,7 @@ export class SsParser {
     } else {
       if (rec.state === undefined) this.inferState(rec);
     }
+    if (destroyed >= 0) this.stats.events ??= lineNo;
     return rec;
   }
 
