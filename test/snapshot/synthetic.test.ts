@@ -402,7 +402,7 @@ describe('parser edge cases', () => {
 
   it('services: built-in names, /etc/services extension, protocol-specific lookup', () => {
     const t = builtinServices();
-    for (const [n, p] of Object.entries({ ssh: 22, domain: 53, http: 80, https: 443, mysql: 3306, postgresql: 5432, ipp: 631, bootpc: 68, bootps: 67, sunrpc: 111, x11: 6000, 'x11-6': 6006, 'http-alt': 8080, 'microsoft-ds': 445, 'netbios-ssn': 139, 'ms-sql-s': 1433, 'ms-wbt-server': 3389, redis: 6379 })) {
+    for (const [n, p] of Object.entries({ ssh: 22, domain: 53, http: 80, https: 443, mysql: 3306, postgresql: 5432, ipp: 631, bootpc: 68, bootps: 67, sunrpc: 111, x11: 6000, 'x11-6': 6006, webcache: 8080, 'microsoft-ds': 445, 'netbios-ssn': 139, 'ms-sql-s': 1433, 'ms-wbt-server': 3389, redis: 6379 })) {
       expect([n, t.lookup(n, 'tcp')]).toEqual([n, p]);
     }
     expect(t.size).toBeGreaterThan(300);
