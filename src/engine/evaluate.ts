@@ -73,7 +73,13 @@ const SOMETIMES_SHOWN: Partial<Record<FieldGroup, string>> = { timer: '-o', proc
  * The reasons here are worded for one snapshot or many: the text report writes a reason once for every snapshot
  * that shares it ("3 snapshots: needs socket memory (ss -m), not captured").
  */
-export function missingFieldsReason(missing: FieldGroup[], flagsKnown = true): string {
+export function missingFieldsReason(missing: FieldGroup[], flagsKnown = true, unshown: readonly FieldGroup[] = []): string {
+  const asked = missing.filter((f) => unshown.includes(f));
+  if (asked.length > 0) {
+    // the flags say -m (…) and no row shows it
+    return `needs ${missing.map((f) => FIELD_NEEDS[f]).join(' and ')}, which no row shows though the capture's flags ask for ` +
+      `${asked.length === 1 ? 'it' : 'them'}: ss 6.7 prints no -e, -m, -i or -o item without -p (capture with -p), or the flags are not the capture's`;
+  }
   const reason = `needs ${missing.map((f) => FIELD_NEEDS[f]).join(' and ')}, not captured`;
   if (flagsKnown) return reason;
   const flags = missing.map((f) => SOMETIMES_SHOWN[f]).filter((x) => x !== undefined);
@@ -750,7 +756,7 @@ export class SnapshotEvaluator {
    */
   finish(
     fields?: Set<FieldGroup>, undecided: Partial<Record<UndecidedKind, number>> = {}, source?: string, flagsKnown = true, coverage?: Coverage,
-    ports: Pick<ParseStats, 'unknownPorts' | 'unknownPortNames' | 'lateDecision'> = { unknownPorts: {}, unknownPortNames: {} },
+    ports: Pick<ParseStats, 'unknownPorts' | 'unknownPortNames' | 'lateDecision' | 'unshown'> = { unknownPorts: {}, unknownPortNames: {} },
   ): EvaluationResult {
     this.settle();
     const available = fields ?? this.ctx.fields;
@@ -765,7 +771,7 @@ export class SnapshotEvaluator {
       }
       const missing = st.rule.missingFields(available);
       if (missing.length > 0) {
-        result.notEvaluated.push({ ruleId: id, host: this.ctx.host, file: this.ctx.file, reason: missingFieldsReason(missing, flagsKnown) });
+        result.notEvaluated.push({ ruleId: id, host: this.ctx.host, file: this.ctx.file, reason: missingFieldsReason(missing, flagsKnown, ports.unshown) });
         continue;
       }
       const gaps = source === 'proc' ? procGaps(st.rule, st.filter) : [];

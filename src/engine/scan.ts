@@ -918,11 +918,18 @@ function followedBy(a: ParseStats, b: RangeResult['stats'], linesBefore: number,
     captures: [...a.captures, ...b.captures.map((l) => fileLine(l, linesBefore))].slice(0, 2),
     ...(a.netstat !== undefined ? { netstat: a.netstat } : b.netstat !== undefined ? { netstat: fileLine(b.netstat, linesBefore) } : {}),
     ...(a.events !== undefined ? { events: a.events } : b.events !== undefined ? { events: fileLine(b.events, linesBefore) } : {}),
+    ...unshownOf(a, b),
     ...(a.lateDecision !== undefined ? { lateDecision: a.lateDecision } : b.lateDecision !== undefined ? { lateDecision: { ...b.lateDecision, line: fileLine(b.lateDecision.line, linesBefore) } } : {}),
     ...compared,
     meta: a.meta,
     kinds: addCounts(a.kinds, b.kinds),
   };
+}
+
+/** ParseStats.unshown of two ranges: a group one of them asked for that neither showed. */
+function unshownOf(a: ParseStats, b: RangeResult['stats']): Pick<ParseStats, 'unshown'> {
+  const unshown = [...new Set([...a.unshown ?? [], ...b.unshown ?? []])].filter((g) => !a.fields.has(g) && !b.fields.includes(g));
+  return unshown.length > 0 ? { unshown } : {};
 }
 
 /**

@@ -137,6 +137,12 @@ export interface ParseStats {
   /** The field groups the rows show, and those the capture flags promise (not the header's columns: headerFields). */
   fields: Set<FieldGroup>;
   /**
+   * The groups the capture flags ask for that every row of a capture shows when it has them (-e extended, -m skmem,
+   * -i tcpinfo) and no row showed: not taken as captured (ss 6.7 printed none of them without -p; a file given the
+   * wrong flags), so the rules that need them are not evaluated, with this said (addFlagFields).
+   */
+  unshown?: FieldGroup[];
+  /**
    * The field groups the columns of the last table header carry (state, queues): what a snapshot without any row
    * carries (`ss -tln` where nothing listens, an empty namespace; scan.ts, availableFields). Apart from fields: the
    * parse of a byte range (split.ts) cannot tell whether the snapshot has a row elsewhere.
@@ -2934,9 +2940,15 @@ export class SsParser {
     const layout = this.layout;
     if (layout?.state) this.stats.headerFields.push('state');
     if (layout?.queues) this.stats.headerFields.push('queues');
-    if (this.flags) addFlagFields(this.flags, f);
+    if (!this.flags) return;
+    addFlagFields(this.flags, f);
+    const unshown = ROW_SHOWN_GROUPS.filter(([letter, group]) => this.flags!.letters.has(letter) && !f.has(group)).map(([, group]) => group);
+    if (unshown.length > 0) this.stats.unshown = unshown;
   }
 }
+
+/** The flags whose group every row of a capture shows when it has it (-e: ino:/sk:, -m: skmem:, -i: TCP info). */
+const ROW_SHOWN_GROUPS: [string, FieldGroup][] = [['e', 'extended'], ['m', 'skmem'], ['i', 'tcpinfo']];
 
 /** Adds to `into` the field groups of SEEN_* bits `b`. */
 function seenGroups(b: number, into: Set<FieldGroup>): Set<FieldGroup> {
@@ -2950,14 +2962,15 @@ function seenGroups(b: number, into: Set<FieldGroup>): Set<FieldGroup> {
   return into;
 }
 
-/** Adds to `into` the field groups that capture flags promise whatever the rows show (-p processes, -m skmem …). */
+/**
+ * Adds to `into` the field groups that capture flags promise whatever the rows show: those every row may lack
+ * (-p: a process only where ss may see it; -o/-e: a timer only where one is pending). -e, -m and -i promise
+ * nothing: each row that has their items shows them, so the rows tell (ParseStats.unshown).
+ */
 export function addFlagFields(flags: FlagInfo, into: Set<FieldGroup>): Set<FieldGroup> {
   const l = flags.letters;
   if (l.has('p')) into.add('processes');
   if (l.has('o') || l.has('e')) into.add('timer');
-  if (l.has('e')) into.add('extended');
-  if (l.has('m')) into.add('skmem');
-  if (l.has('i')) into.add('tcpinfo');
   return into;
 }
 

@@ -114,3 +114,15 @@ it('a capture whose rows show ss -E (a udp Send-Q of -1) is one, whatever flags 
     });
   }
 });
+
+it('flags that ask for -m, -i or -e items no row shows (ss 6.7 without -p prints none) leave the rules needing them not evaluated, not passing', async () => {
+  const file = path.join(dir, 'unshown.ss');
+  fs.writeFileSync(file, '# flags: -tanmie\nState Recv-Q Send-Q Local Address:Port Peer Address:Port\nESTAB 0 0 10.0.0.1:22 10.0.0.9:50000\nLISTEN 0 128 0.0.0.0:8080 0.0.0.0:*\n');
+  const r = await scanSnapshot({ path: file, label: 'h' }, { rules: rules() });
+  if (!('notEvaluated' in r)) throw new Error('not scanned');
+  const reasons = Object.fromEntries(r.notEvaluated.map((n) => [n.ruleId, n.reason]));
+  for (const id of ['high-rtt', 'socket-drops', 'socket-memory-pressure', 'root-listener-exposed']) {
+    expect([id, reasons[id]]).toEqual([id, expect.stringMatching(/, which no row shows though the capture's flags ask for it: ss 6\.7 prints no -e, -m, -i or -o item without -p \(capture with -p\), or the flags are not the capture's$/)]);
+  }
+  expect(r.findings.map((f) => f.ruleId)).toEqual(['unexpected-listener']); // (needs no -e, -m or -i item)
+});

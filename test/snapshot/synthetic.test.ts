@@ -228,9 +228,13 @@ describe('fixtures/synthetic', () => {
     expect(sockets.map((s) => s.netid)).toEqual(['tcp', 'tcp']);
     expect(sockets[1].netidInferred).toMatch(/-tan/);
     expect([...stats.fields].sort()).toEqual(['queues', 'state']);
-    // -p -m -i -e flags mark their field groups as present even with no data
+    // -p and -o/-e flags mark their field groups as present even with no data (rows may all lack them); -e, -m
+    // and -i items are on every row that has them: asked for and unshown, they are not taken as captured
     const r = parse('# flags: -tuaxnpmioe\n', 'x');
-    expect([...r.stats.fields].sort()).toEqual(['extended', 'processes', 'skmem', 'tcpinfo', 'timer']);
+    expect([...r.stats.fields].sort()).toEqual(['processes', 'timer']);
+    expect(r.stats.unshown).toEqual(['extended', 'skmem', 'tcpinfo']);
+    const shown = parse('# flags: -tanmie\nState Recv-Q Send-Q Local Address:Port Peer Address:Port\nESTAB 0 0 10.0.0.1:22 10.0.0.9:50000 ino:1 sk:2 <->\n\t skmem:(r0,rb1,t0,tb1,f0,w0,o0,bl0,d0) cubic rtt:1/1\n', 'x');
+    expect([[...shown.stats.fields].sort(), shown.stats.unshown]).toEqual([['extended', 'queues', 'skmem', 'state', 'tcpinfo', 'timer'], undefined]);
   });
 
   it('sink order: comments and sockets interleave in line order', () => {
