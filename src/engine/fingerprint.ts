@@ -54,7 +54,13 @@ const LIKELY_NETID: Partial<Record<UndecidedKind, string>> = { inet: 'tcp', unix
  */
 export function socketIdentity(s: SocketRecord): string {
   const netid = s.netid === 'unknown' ? likelyNetid(s) : s.netid;
-  if (netid.startsWith('u_')) return `${netid}|${s.local.address}`;
+  // an unnamed unix socket (`*`: a client's, a socketpair) has no name of its own, and every one of a host was
+  // one identity, so a baseline entry for rsyslogd's accepted a new process's drops: the names of its processes
+  // tell them apart where -p shows them
+  if (netid.startsWith('u_')) return s.local.address === '*' ? `${netid}|*${processNames(s)}` : `${netid}|${s.local.address}`;
+  // a netlink socket's port is its owner's PID (`rtnl:NetworkManager/878`) or an id the kernel made up: its
+  // protocol and owner's name are what stays when the process restarts
+  if (netid === 'nl') return `nl|${s.local.address}|${netlinkOwner(s)}`;
   const connected = s.peer.port !== null && s.peer.address !== '*' && s.peer.address !== '0.0.0.0' && s.peer.address !== '::';
   if (!connected) return `${netid}|local|${endpointKey(s.local)}`;
   const localEphemeral = ephemeral(s.local.port);
@@ -66,6 +72,20 @@ export function socketIdentity(s: SocketRecord): string {
   if (toPeer) return `${netid}|to|${endpointKey(s.peer)}|from|${s.local.address}`;
   // (both in the range — a client of a service on 50051 — cannot be told from the ports: the local side)
   return `${netid}|local|${endpointKey(s.local)}|peer|${s.peer.address}`;
+}
+
+/** `|name,name` of a socket's processes (sorted, once each), or nothing without -p. */
+function processNames(s: SocketRecord): string {
+  if (s.processes === undefined || s.processes.length === 0) return '';
+  return `|${[...new Set(s.processes.map((p) => p.name))].sort().join(',')}`;
+}
+
+/** Who a netlink socket belongs to: the COMM of ss's `COMM/PID`, `kernel` (port 0), or its processes' names. */
+function netlinkOwner(s: SocketRecord): string {
+  const name = s.local.portName;
+  if (name !== undefined) return name.replace(/\/-?\d+$/, '');
+  if (s.local.port === 0) return 'kernel';
+  return processNames(s).slice(1) || '*';
 }
 
 export function fingerprint(parts: string[]): string {

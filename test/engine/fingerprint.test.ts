@@ -80,3 +80,26 @@ describe('a socket whose table could not be told is named as the table it most l
     expect(formerFingerprint(finding(decided))).toBeUndefined();
   });
 });
+
+describe('sockets without a stable name of their own', () => {
+  const unix = (inode: number, peer: number, proc?: string) => ({
+    netid: 'u_dgr', state: 'ESTAB', local: { address: '*', port: inode }, peer: { address: '*', port: peer }, location,
+    ...(proc ? { processes: [{ name: proc, pid: inode % 1000, fd: 4 }] } : {}),
+  }) as SocketRecord;
+  const fp = (s: SocketRecord) => socketFingerprint('socket-drops', 'h1', s);
+
+  it('unnamed unix sockets are told apart by their processes (one baseline entry for rsyslogd\'s accepted a new process\'s drops)', () => {
+    expect(fp(unix(26030, 1057, 'rsyslogd'))).not.toBe(fp(unix(39999, 2000, 'evil-new')));
+    expect(fp(unix(26030, 1057, 'rsyslogd'))).toBe(fp(unix(41234, 1300, 'rsyslogd'))); // restarted: new inodes
+    // without -p nothing tells them: the fingerprint they always had
+    expect(fp(unix(26030, 1057))).toBe(sha256Hex(['socket/v1', 'socket-drops', 'h1', 'u_dgr|*'].join('\u0000'), 16));
+  });
+
+  it('a netlink socket by its protocol and owner, not the PID or kernel-made id in its port', () => {
+    const nl = (port: number, portName?: string) => ({ netid: 'nl', state: 'UNCONN', local: { address: 'rtnl', port, ...(portName ? { portName } : {}) }, peer: { address: '*', port: null }, location }) as SocketRecord;
+    expect(fp(nl(878, 'NetworkManager/878'))).toBe(fp(nl(1204, 'NetworkManager/1204')));
+    expect(fp(nl(878, 'NetworkManager/878'))).not.toBe(fp(nl(900, 'systemd-network/900')));
+    expect(fp(nl(-1100095455))).toBe(fp(nl(-2001)));
+    expect(fp(nl(0, 'kernel'))).toBe(sha256Hex(['socket/v1', 'socket-drops', 'h1', 'nl|rtnl|kernel'].join('\u0000'), 16));
+  });
+});
