@@ -14,6 +14,7 @@ import { FIELD_ALIASES, FIELD_BY_NAME, FIELDS, FIELD_GROUPS, OPERATOR_ALIASES, t
 import { cidrContains, cidrContainsV4, cidrContainsWords, ipv4Number, ipv6Words, addressSpelling, ownCopy, parseCidr, parseIp, type Cidr, type IpAddress } from './address';
 import { compileRegex } from './regex';
 import type { PathSegment } from './yaml-source';
+import { posix } from 'node:path';
 import { VARIABLE_TYPES, GROUP_KEYS } from './schema-build';
 
 export type VariableType = (typeof VARIABLE_TYPES)[number];
@@ -187,6 +188,18 @@ function parseRange(text: string): [number, number] | undefined {
 
 const VAR_REF = /^\$([A-Za-z_][A-Za-z0-9_]*)$/;
 const MAX_GLOB_LENGTH = 1000;
+
+/** A `.` or `..` segment of a path. */
+const DOT_SEGMENT = /(?:^|\/)\.\.?(?:\/|$)/;
+
+/**
+ * An absolute path with `.` or `..` segments as the place it names (`/tmp/.X11-unix/../evil` is /tmp/evil): ss
+ * prints a unix socket's path as bind() was given it, and a glob's `*` and `**` never match such a segment, so
+ * `/tmp/**` missed it. Other text as it is.
+ */
+function resolvedPath(x: string): string {
+  return x.charCodeAt(0) === 47 /* / */ && DOT_SEGMENT.test(x) ? posix.normalize(x) : x;
+}
 
 type Pred = (s: SocketRecord) => boolean;
 type ValuePred = (v: FieldValue, s: SocketRecord) => boolean;
@@ -799,7 +812,7 @@ class RuleCompiler {
               isMatch = () => false; // picomatch accepts any pattern under its length limit; never crash a scan
             }
           }
-          return isMatch(x);
+          return isMatch(resolvedPath(x));
         };
       }
       case 'cidr': {

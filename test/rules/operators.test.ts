@@ -262,6 +262,17 @@ describe('text operators', () => {
     expect(matcher('local.path: {glob: "/tmp/*.sock"}').match(unix('/tmp/a\n/b.sock'))).toBe(false);
   });
 
+  it('glob reads a path with . or .. segments as the place it names (ss prints it as bind() got it; * and ** never match such a segment)', () => {
+    const unix = (p: string) => sock({ netid: 'u_str', local: { address: p, port: 1, path: p } });
+    const tmp = matcher('local.path: {glob: "/tmp/**"}');
+    for (const p of ['/tmp/.X11-unix/../evil', '/tmp/./x.sock', '/tmp/a/../b', '/var/../tmp/x']) expect([p, tmp.match(unix(p))]).toEqual([p, true]);
+    for (const p of ['/tmp/../etc/x.sock', '/tmp/a/../../run/x']) expect([p, tmp.match(unix(p))]).toEqual([p, false]);
+    // an allowlist is not escaped by one either
+    const outside = matcher('local.path: {not: {glob: ["/run/app/**"]}}');
+    expect([outside.match(unix('/run/app/../../tmp/x')), outside.match(unix('/run/app/./x'))]).toEqual([true, false]);
+    expect(tmp.match(unix('/tmp/..x'))).toBe(true); // a name, not a segment
+  });
+
   it('state in a list, netid equality', () => {
     const r = matcher('state: [LISTEN, UNCONN]\nnetid: udp');
     expect(r.match(sock({ netid: 'udp', state: 'UNCONN' }))).toBe(true);
