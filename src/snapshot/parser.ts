@@ -1354,9 +1354,12 @@ export class SsParser {
       if (this.stats.captures.length < 2 && CAPTURE_MARK.test(text)) this.stats.captures.push(lineNo);
       if (this.inTop) {
         const m = /^#\s*([A-Za-z0-9_.-]+):\s?(.*)$/s.exec(text); // s: a U+2028 in a value is part of it
-        if (m) {
-          this.stats.meta[m[1]] = m[2].trim();
-          this.sink.meta?.(m[1], m[2].trim());
+        const value = m?.[2].trim();
+        if (m && value === '') {
+          delete this.stats.meta[m[1]]; // `# netns: ` (the host's own): nothing said, so absent, not "" (reports.md)
+        } else if (m && value !== undefined) {
+          this.stats.meta[m[1]] = value;
+          this.sink.meta?.(m[1], value);
           if (m[1] === 'flags') this.flags = parseFlags(m[2]); // the capture's own record wins over opts.flags
         }
       }

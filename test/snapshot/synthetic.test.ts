@@ -233,6 +233,8 @@ describe('fixtures/synthetic', () => {
     const r = parse('# flags: -tuaxnpmioe\n', 'x');
     expect([...r.stats.fields].sort()).toEqual(['processes', 'timer']);
     expect(r.stats.unshown).toEqual(['extended', 'skmem', 'tcpinfo']);
+    // an empty value (a capture of the host's own namespace writes `# netns: `) says nothing: absent, never ""
+    expect(parse('# host: h\n# netns: \n# labels:\n', 'x').stats.meta).toEqual({ host: 'h' });
     const shown = parse('# flags: -tanmie\nState Recv-Q Send-Q Local Address:Port Peer Address:Port\nESTAB 0 0 10.0.0.1:22 10.0.0.9:50000 ino:1 sk:2 <->\n\t skmem:(r0,rb1,t0,tb1,f0,w0,o0,bl0,d0) cubic rtt:1/1\n', 'x');
     expect([[...shown.stats.fields].sort(), shown.stats.unshown]).toEqual([['extended', 'queues', 'skmem', 'state', 'tcpinfo', 'timer'], undefined]);
   });
