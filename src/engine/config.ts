@@ -47,6 +47,8 @@ export interface LoadedConfig {
   file?: string;
   data: ConfigFile;
   source?: YamlSource;
+  /** Its invalid globs (globProblems), reported with the entries' other problems (ConfiguredRules.checkOverrides). */
+  globProblems?: Diagnostic[];
 }
 
 /**
@@ -76,8 +78,8 @@ export function loadConfig(file: string | undefined): LoadedConfig {
   const source = loadYamlFile(file, configValidator());
   if (source.diagnostics.length > 0) throw new UserError(notAConfig(source) ?? firstProblems(source.diagnostics), ExitCode.usage);
   const data = (source.value ?? {}) as ConfigFile; // a mapping: the schema refused anything else (wrong-type)
-  checkGlobs(data, source);
-  return { file, data, source };
+  const globs = globProblems(data, source);
+  return { file, data, source, ...(globs.length > 0 ? { globProblems: globs } : {}) };
 }
 
 /**
@@ -108,7 +110,7 @@ export function configFromChecked(c: CheckedConfig): LoadedConfig {
 }
 
 /** Host globs (`hosts:` entries, waivers) and waiver rule globs: an invalid one is an error at load, whatever the scan's hosts. */
-function checkGlobs(data: ConfigFile, source: YamlSource): void {
+function globProblems(data: ConfigFile, source: YamlSource): Diagnostic[] {
   const diagnostics: Diagnostic[] = [];
   const check = (pattern: unknown, at: PathSegment[], what: string) => {
     if (typeof pattern !== 'string') return;
@@ -122,9 +124,7 @@ function checkGlobs(data: ConfigFile, source: YamlSource): void {
     check(w?.rule, ['waivers', i, 'rule'], 'rule pattern');
     check(w?.host, ['waivers', i, 'host'], 'host pattern');
   });
-  // in the file's order, whichever key a waiver writes first
-  diagnostics.sort(byPosition);
-  if (diagnostics.length > 0) throw new UserError(firstProblems(diagnostics), ExitCode.usage);
+  return diagnostics;
 }
 
 interface Effective {
@@ -380,8 +380,14 @@ export class ConfiguredRules implements RuleSelector {
         diagnostics.push({ ...at('where'), message, hint: by.length > 0 ? `waive a group with group: {${by[0]}: …}` : 'waive it by rule alone, or by fingerprint' });
       }
     });
-    // the waivers' own problems (conditions, dates) with these, all at once, in the file's order
+    // the waivers' own problems (conditions, dates) and the file's invalid globs with these, all at once, in the file's order
     for (const d of waiverSpecs(this.config).diagnostics) diagnostics.push(d);
+    const globs = this.config.globProblems ?? [];
+    if (globs.length > 0) {
+      // an invalid rule glob matches no rule: that is the glob's problem, said once
+      const at = new Set(globs.map((g) => `${g.line}:${g.column}`));
+      diagnostics.splice(0, diagnostics.length, ...diagnostics.filter((d) => !at.has(`${d.line}:${d.column}`)), ...globs);
+    }
     // the config's own first (the first 100 of them, as its schema problems are cut), then those in rule files
     const here = diagnostics.filter((d) => d.file === src.file).sort(byPosition);
     const elsewhere = diagnostics.filter((d) => d.file !== src.file).sort(byPosition);

@@ -588,6 +588,24 @@ describe('a glob picomatch cannot use (it would match only its own text)', () =>
     }
   });
 
+  it('is reported with the file\'s other problems, once (the glob hid them until it was fixed)', async () => {
+    const c = config('bad-glob-and-more.yaml', [
+      'enable: [no-such-rule]',
+      'hosts:',
+      '  - match: {host: "web-{01,02"}',
+      '    disable: [high-rtt]',
+      'waivers:',
+      '  - rule: "web-[01"',
+      '    reason: legacy box',
+      '    expires: 2027-02-30',
+      '',
+    ].join('\n'));
+    const r = await runCli(['scan', SNAP, '--config', c]);
+    expect([r.code, r.stderr.split('\n').map((l) => /:(\d+:\d+): .*\[([a-z-]+)\]$/.exec(l)?.slice(1).join(' ')).filter(Boolean)]).toEqual([2, [
+      '1:10 unknown-rule', '3:19 bad-glob', '6:11 bad-glob', '8:14 bad-date',
+    ]]);
+  });
+
   it('longer than picomatch takes is an error too, not an internal error (exit 4)', async () => {
     const c = config('long-glob.yaml', `hosts:\n  - match: {host: "${'a'.repeat(70_000)}"}\n    disable: [high-rtt]\n`);
     const r = await runCli(['scan', SNAP, '--config', c]);
