@@ -160,6 +160,17 @@ const POSITIONALS: Record<string, { what: string; example: string }> = {
   'rules validate': { what: 'a rule file or folder', example: 'socklint rules validate my-rules/' },
 };
 
+/** `--OPTION -VALUE` (before any `--`) of an option that takes a value: the option and the value meant for it. */
+function dashedValue(argv: readonly string[]): { option: string; value: string } | undefined {
+  const end = argv.indexOf('--');
+  const words = end < 0 ? argv : argv.slice(0, end);
+  for (let i = 0; i + 1 < words.length; i++) {
+    const option = /^--([a-z-]+)$/.exec(words[i])?.[1];
+    if (option !== undefined && VALUE_OPTIONS.includes(option) && /^-[^-]/.test(words[i + 1])) return { option, value: words[i + 1] };
+  }
+  return undefined;
+}
+
 /**
  * A yargs usage error as one diagnostic line that says what to write instead (yargs' own text, `Invalid values:`
  * over two lines, followed by a usage line, said what was wrong only). `known`: the options of the command
@@ -178,10 +189,14 @@ export function usageDiagnostic(msg: string, argv: readonly string[], known: { k
     const typed = argv.slice(words.length).find((a) => !a.startsWith('-')) ?? '';
     return usage(`unknown command "${typed}"`, `did you mean socklint ${[...words, recommended[1]].join(' ')}?`);
   }
-  // `--ss-flags -tnp`: the value starts with a dash, so yargs takes it for options of its own
-  const valueless = /^Not enough arguments following: (\S+)/.exec(text);
+  // `--ss-flags -tnp`: the value starts with a dash, so yargs takes it for options of its own (`-t`, `-n`…, which it
+  // then says are unknown, or which take the snapshot after them as their value)
+  const dashed = dashedValue(argv);
+  const valueless = /^Not enough arguments following: (\S+)/.exec(text)?.[1] ?? dashed?.option;
   if (valueless) {
-    return usage(text, `give --${valueless[1]} its value after "=" when it starts with a dash: --${valueless[1]}=${valueless[1] === 'ss-flags' ? '-tnp' : 'VALUE'}`);
+    const example = valueless === 'ss-flags' ? (dashed?.value ?? '-tnp') : 'VALUE';
+    return usage(dashed ? `--${valueless} took no value: '${dashed.value}' starts with a dash, so it was read as options` : text,
+      `give --${valueless} its value after "=" when it starts with a dash: --${valueless}=${example}`);
   }
   // `baseline x.ss` without -o: yargs names the option by its long name only
   const missing = /^Missing required argument: (\S+)$/.exec(text);

@@ -332,7 +332,10 @@ describe('the command line', () => {
       [['parse'], 'parse needs a snapshot: a file, folder or glob, or - for stdin (e.g. socklint parse web-01.ss)'],
       [['parse', SNAP, '-f', 'yaml'], '--format: "yaml" is not one of json, ndjson (write --format=json, or another of them) [bad-choice]'],
       [['capture', 'extra'], 'unexpected argument "extra" (`socklint capture --help` says what it takes)'],
-      [['scan', '--ss-flags', '-tnp', SNAP], 'Not enough arguments following: ss-flags (give --ss-flags its value after "=" when it starts with a dash: --ss-flags=-tnp)'],
+      [['scan', '--ss-flags', '-tnp', SNAP], '--ss-flags took no value: \'-tnp\' starts with a dash, so it was read as options (give --ss-flags its value after "=" when it starts with a dash: --ss-flags=-tnp)'],
+      // (it was "unknown option --t (it took '…' as its value)")
+      [['parse', '--ss-flags', '-tn', SNAP], '--ss-flags took no value: \'-tn\' starts with a dash, so it was read as options (give --ss-flags its value after "=" when it starts with a dash: --ss-flags=-tn)'],
+      [['scan', SNAP, '--ss-flags'], 'Not enough arguments following: ss-flags (give --ss-flags its value after "=" when it starts with a dash: --ss-flags=-tnp)'],
       [['scan', SNAP, '--netns', 'x'], '--netns, --proc and --save-snapshot apply to live scans only (drop the SNAPSHOT arguments to scan this host)'],
     ] as const) {
       const r = await runCli([...args]);

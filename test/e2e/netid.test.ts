@@ -77,7 +77,7 @@ it('baseline: records the findings --ss-flags makes visible, and says when rules
 it('explains a value yargs would take for options of its own, and a value that is not ss options (exit 2, one line)', async () => {
   const dashed = await runCli(['scan', quiet, '--ss-flags', '-tnp']);
   expect(dashed.code).toBe(2);
-  expect(dashed.stderr).toMatch(/^socklint: Not enough arguments following: ss-flags \(give --ss-flags its value after "=" when it starts with a dash: --ss-flags=-tnp\)/);
+  expect(dashed.stderr).toMatch(/^socklint: --ss-flags took no value: '-tnp' starts with a dash, so it was read as options \(give --ss-flags its value after "=" when it starts with a dash: --ss-flags=-tnp\)/);
   expect(dashed.stderr).not.toMatch(/\n\s+at /);
   const bad = await runCli(['scan', quiet, '--ss-flags=tcp please']);
   expect(bad.code).toBe(2);
