@@ -116,9 +116,14 @@ it('a file holding two socklint captures (cat a.ss b.ss, capture >> host.ss) is 
   expect(r.stderr).toMatch(/two\.ss:6: holds a second socklint capture \(the first begins at line 1\): one snapshot file holds one capture \(give each capture its own file .*csplit -z -f part- FILE '\/\^# socklint-snapshot:\/' '\{\*\}'\) \[several-captures\]/);
   const stdin = await runCli(['scan', '-'], { input: a + b });
   expect(stdin.code).toBe(3);
-  const p = await runCli(['parse', out('two.ss')]);
+  const p = await runCli(['parse', out('two.ss'), out('one.ss')]);
   expect(p.code).toBe(3);
   expect(p.stderr).toMatch(/\[several-captures\]/);
+  // its JSON entry says so too (only the exit code and stderr did: a script could not tell which file it was)
+  const parsed = JSON.parse(p.stdout) as { snapshots: { file: string; sockets: unknown[]; error?: string }[] };
+  expect(parsed.snapshots.map((x) => [path.basename(x.file), x.sockets.length, x.error])).toEqual([
+    ['two.ss', 2, expect.stringMatching(/^holds a second socklint capture/)], ['one.ss', 1, undefined],
+  ]);
   // csplit as the hint says gives files that scan
   const parts = path.join(dir, 'parts');
   fs.mkdirSync(parts);
@@ -202,7 +207,8 @@ it('netstat output is refused, not read as ss rows without their state (every ru
   expect(r.code).toBe(3);
   expect(jsonReport(r).snapshotErrors).toEqual([expect.objectContaining({ code: 'netstat-output', line: 2 })]);
   expect(r.stderr).toBe(`socklint: ${out('netstat.ss')}:2: holds netstat output (its table header), not ss output: its rows would be read without their state, which netstat prints after the addresses (capture with ss instead: ss -tuanp > FILE, or socklint capture -o FILE) [netstat-output]\n`);
-  expect((await runCli(['parse', out('netstat.ss')])).code).toBe(3);
+  const parsed = await runCli(['parse', out('netstat.ss')]);
+  expect([parsed.code, JSON.parse(parsed.stdout).snapshots[0].error]).toEqual([3, expect.stringMatching(/^holds netstat output/)]);
   // netstat -xa's unix table too
   fs.writeFileSync(out('netstat-x.ss'), 'Active UNIX domain sockets (servers and established)\nProto RefCnt Flags       Type       State         I-Node   Path\nunix  2      [ ACC ]     STREAM     LISTENING     20563    /run/dbus/system_bus_socket\n');
   expect(jsonReport(await runCli(['scan', out('netstat-x.ss'), '--format', 'json'])).snapshotErrors).toEqual([expect.objectContaining({ code: 'netstat-output', line: 2 })]);

@@ -50,6 +50,10 @@ export async function parseCommand(args: string[], format: 'json' | 'ndjson', ss
         },
       }, { flags: ssFlags });
       if (pending) await pending;
+      // a file parsed but not one snapshot (several runs or captures, netstat output) or without a socket: said
+      // on stderr, and in its JSON entry as a file that could not be read is (README: `"error"`)
+      const several = notOneSnapshot(stats);
+      const problem = several ?? (stats.sockets === 0 && summaries.length === 0 && !emptyCapture(stats) ? { code: 'no-sockets', ...noSocketsProblem(stats, first) } : undefined);
       if (format === 'json') {
         out.write('],"unparsed":[');
         for (let i = 0; i < unparsed.length; i++) {
@@ -60,14 +64,11 @@ export async function parseCommand(args: string[], format: 'json' | 'ndjson', ss
         out.write(']');
         if (summaries.length > 0) out.write(`,"summary":${JSON.stringify(summaries[0])}`);
         if (Object.keys(stats.meta).length > 0) out.write(`,"meta":${JSON.stringify(stats.meta)}`);
-        out.write(`,"stats":{"lines":${stats.lines},"sockets":${stats.sockets},"unparsed":${stats.unparsed}}}`);
+        out.write(`,"stats":{"lines":${stats.lines},"sockets":${stats.sockets},"unparsed":${stats.unparsed}}`);
+        out.write(problem ? `,"error":${JSON.stringify(problem.message)}}` : '}');
       }
-      const several = notOneSnapshot(stats);
-      if (several) {
-        printDiagnostics([{ file, ...several }]);
-        failed = true;
-      } else if (stats.sockets === 0 && summaries.length === 0 && !emptyCapture(stats)) {
-        printDiagnostics([{ file, code: 'no-sockets', ...noSocketsProblem(stats, first) }]);
+      if (problem) {
+        printDiagnostics([{ file, ...problem }]);
         failed = true;
       }
     } catch (e) {
