@@ -102,7 +102,7 @@ export const FIELDS: readonly FieldDef[] = [
   { name: 'timer.name', type: 'enum', group: 'timer', values: TIMER_NAMES, description: 'Pending timer (ss -o): on (retransmit/probe), keepalive, timewait, persist, delack, unknown.', get: (s) => s.timer?.name },
   { name: 'timer.expiresMs', type: 'number', group: 'timer', unit: 'ms', description: 'Milliseconds until the timer expires.', get: (s) => s.timer?.expiresMs ?? undefined },
   { name: 'timer.retrans', type: 'number', group: 'timer', description: 'Timer count: retransmissions for `on`, probes otherwise.', get: (s) => s.timer?.retrans },
-  { name: 'uid', type: 'number', group: 'extended', description: 'Owner uid (ss -e; ss omits uid 0, so it reads 0 when -e fields are present).', get: (s) => (s.uid !== undefined ? s.uid : s.inode !== undefined ? 0 : undefined) },
+  { name: 'uid', type: 'number', group: 'extended', description: 'Owner uid of an inet socket (ss -e; ss omits uid 0, so it reads 0 when -e fields are present; ss prints no uid for unix sockets: absent there).', get: (s) => (s.uid !== undefined ? s.uid : s.inode !== undefined ? 0 : undefined) },
   { name: 'inode', type: 'number', group: 'extended', description: 'Socket inode (ss -e); 0 for TIME-WAIT, request and orphaned sockets.', get: (s) => s.inode },
   { name: 'cgroup', type: 'string', group: 'extended', description: 'cgroup v2 path (ss -e / --cgroup), e.g. /system.slice/sshd.service.', get: (s) => s.cgroup },
   { name: 'v6only', type: 'boolean', group: 'extended', description: 'IPV6_V6ONLY of an IPv6 socket (ss -e).', get: (s) => s.v6only },
