@@ -277,6 +277,19 @@ class SnapshotCollector {
     else this.stateCounts.set(state, { n });
   }
 
+  /**
+   * Of the groups the flags asked for and no row showed (ParseStats.unshown), those some row would have shown: a
+   * snapshot of no socket, or of TIME-WAIT and SYN-RECV ones only (which carry no socket memory or TCP info), shows
+   * none of -m's or -i's items whatever its flags — the flags' word stands for those (added to `fields`).
+   */
+  private couldShow(unshown: readonly FieldGroup[] | undefined, fields: Set<FieldGroup>): FieldGroup[] | undefined {
+    if (unshown === undefined) return undefined;
+    const full = [...this.stateCounts].some(([state, c]) => c.n > 0 && state !== 'TIME-WAIT' && state !== 'SYN-RECV');
+    const left = unshown.filter((g) => full || (g !== 'skmem' && g !== 'tcpinfo' && this.stateCounts.size > 0));
+    for (const g of unshown) if (!left.includes(g)) fields.add(g);
+    return left.length > 0 ? left : undefined;
+  }
+
   /** Sockets per state (first seen first). */
   states(): Record<string, number> {
     const out: Record<string, number> = {};
@@ -427,7 +440,8 @@ class SnapshotCollector {
       ? { ...captureCoverage(`${flags ?? ''} -E`), eventsLine: stats.events }
       : flags === undefined ? undefined : captureCoverage(flags);
     const fields = availableFields(stats, meta);
-    const result = this.startEvaluator().finish(fields, stats.undecided, meta.source, flags !== undefined, coverage, stats);
+    const unshown = this.couldShow(stats.unshown, fields);
+    const result = this.startEvaluator().finish(fields, stats.undecided, meta.source, flags !== undefined, coverage, { ...stats, unshown });
     if (stats.sockets === 0 && summary && !emptyCapture(stats)) {
       // no flag would have given the rules what they need: the file is ss -s output, counts without sockets
       for (const n of result.notEvaluated) n.reason = SUMMARY_ONLY;

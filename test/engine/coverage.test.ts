@@ -126,3 +126,14 @@ it('flags that ask for -m, -i or -e items no row shows (ss 6.7 without -p prints
   }
   expect(r.findings.map((f) => f.ruleId)).toEqual(['unexpected-listener']); // (needs no -e, -m or -i item)
 });
+
+it('-m and -i asked of a capture with no socket, or only TIME-WAIT and SYN-RECV ones (which carry neither), hold as the flags say', async () => {
+  for (const [name, rows] of [['empty', ''], ['tw', 'TIME-WAIT 0 0 10.0.0.1:22 10.0.0.9:50000 timer:(timewait,20sec,0) ino:0\n']] as const) {
+    const file = path.join(dir, `${name}-mi.ss`);
+    fs.writeFileSync(file, `# flags: -tanmie\nState Recv-Q Send-Q Local Address:Port Peer Address:Port\n${rows}`);
+    const r = await scanSnapshot({ path: file, label: 'h' }, { rules: rules() });
+    if (!('notEvaluated' in r)) throw new Error('not scanned');
+    expect([name, r.notEvaluated.filter((n) => /no row shows/.test(n.reason)).map((n) => n.ruleId)]).toEqual([name, []]);
+    expect(r.snapshot.rulesEvaluated).toEqual(expect.arrayContaining(['high-rtt', 'socket-drops', 'socket-memory-pressure']));
+  }
+});
