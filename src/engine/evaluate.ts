@@ -13,6 +13,7 @@ import { ALL_WANTED, completeExtensions, extensionWants, isThin, keepOwnBytes, t
 import { groupFingerprint, socketFingerprint } from './fingerprint';
 import { MAX_PENDING, undecidedKindOf, type ParseStats, type UndecidedKind } from '../snapshot/parser';
 import { covers, TABLE_OPTIONS, type Coverage } from '../snapshot/coverage';
+import { defaultServices } from '../snapshot/services';
 
 export interface EvaluatorContext {
   file: string;
@@ -46,6 +47,12 @@ export interface EvaluationResult {
   omitted: Omitted[];
   /** Rule ids that were evaluated (passing or failing). */
   evaluated: string[];
+  /**
+   * Of `evaluated`, the rules evaluated only because their findings failed them whatever sockets they did not see
+   * (certainFailure), with the reason they would not have been otherwise: not evaluated after all when every one
+   * of those findings turns out waived or baselined (unfailed) — they failed nothing, and the unseen sockets may.
+   */
+  provisional?: NotEvaluated[];
 }
 
 export const DEFAULT_MAX_FINDINGS_PER_RULE = 1000;
@@ -213,10 +220,13 @@ function unknownPortConcern(rule: CompiledRule, filter: SocketFilter | undefined
  * Why a rule was not evaluated for ports ss printed as names (unknownPortConcern): `rpc.NAME` is an RPC program
  * ss asked rpcbind about (its port is not in any table); other names are the capturing host's /etc/services'.
  */
-export function unknownPortsReason(count: number, names: readonly string[]): string {
+export function unknownPortsReason(count: number, names: readonly string[], services = defaultServices()): string {
   const shown = names.slice(0, 5).join(', ') + (names.length > 5 ? ', …' : '');
-  const services = names.some((n) => !n.startsWith('rpc.'));
-  return `needs port numbers, which ${count === 1 ? '1 port lacks' : `${count} ports lack`}: ss printed names socklint cannot map to ports (${shown}) — capture with ss -n${services ? ', or add the service names to /etc/services on the host that runs socklint' : ''}`;
+  // a name given several ports (http-alt: 591, 8008, 8080) is told only by ss -n; one no source knows, by adding it
+  const several = names.filter((n) => services.ports(n).length > 1);
+  const unknown = names.some((n) => !n.startsWith('rpc.') && !several.includes(n));
+  const which = several.length === 0 ? '' : `; ${several.slice(0, 3).map((n) => `${n} is ${services.ports(n).join(', ')}`).join('; ')}${several.length > 3 ? '; …' : ''} in one /etc/services or another`;
+  return `needs port numbers, which ${count === 1 ? '1 port lacks' : `${count} ports lack`}: ss printed names socklint cannot map to ports (${shown}) — capture with ss -n${unknown ? ', or add the service names to /etc/services on the host that runs socklint' : ''}${which}`;
 }
 
 export function groupValue(s: SocketRecord, key: GroupKey): string | number | null {
@@ -788,17 +798,17 @@ export class SnapshotEvaluator {
       const made = st.groups ? this.aggregateFindings(st, suppress !== undefined ? Infinity : this.cap) : { findings: st.findings, count: st.findings.length };
       const findings = made.findings;
       const unseen = st.concern.filter((k) => (undecided[k] ?? 0) > 0);
-      if (unseen.length > 0) {
-        if (!(st.filter?.netids !== undefined && certainFailure(st.rule, made.count))) {
-          const n = unseen.reduce((sum, k) => sum + undecided[k]!, 0);
-          result.notEvaluated.push({ ruleId: id, host: this.ctx.host, file: this.ctx.file, reason: undecidedReason(n, unseen, ports.lateDecision) });
+      const unnamed = unknownPortConcern(st.rule, st.filter, ports.unknownPorts);
+      const gap = unseen.length > 0
+        ? { failed: st.filter?.netids !== undefined && certainFailure(st.rule, made.count), reason: () => undecidedReason(unseen.reduce((sum, k) => sum + undecided[k]!, 0), unseen, ports.lateDecision) }
+        : unnamed > 0 ? { failed: certainFailure(st.rule, made.count), reason: () => unknownPortsReason(unnamed, Object.keys(ports.unknownPortNames)) } : undefined;
+      if (gap !== undefined) {
+        const unevaluated = { ruleId: id, host: this.ctx.host, file: this.ctx.file, reason: gap.reason() };
+        if (!gap.failed) {
+          result.notEvaluated.push(unevaluated);
           continue;
         }
-      }
-      const unnamed = unknownPortConcern(st.rule, st.filter, ports.unknownPorts);
-      if (unnamed > 0 && !certainFailure(st.rule, made.count)) {
-        result.notEvaluated.push({ ruleId: id, host: this.ctx.host, file: this.ctx.file, reason: unknownPortsReason(unnamed, Object.keys(ports.unknownPortNames)) });
-        continue;
+        (result.provisional ??= []).push(unevaluated);
       }
       result.evaluated.push(id);
       let listed: Finding[];

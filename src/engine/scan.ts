@@ -224,6 +224,23 @@ export interface SnapshotResult {
    * `fields`: what they were told may not be what the snapshot gives (scanSnapshot scans it again).
    */
   askedOtherFields?: true;
+  /** EvaluationResult.provisional: rules evaluated only because they failed (unfailed decides, once findings are waived or not). */
+  provisional?: NotEvaluated[];
+}
+
+/**
+ * The rules of `r` evaluated only because they had failed whatever sockets they did not see (a socket of unknown
+ * table, a port ss printed as a name socklint cannot map), whose findings all turned out waived or baselined: they
+ * failed nothing, and the sockets they did not see might — not evaluated after all (taken out of rulesEvaluated). A
+ * new listener on `0.0.0.0:http-alt` passed a gate whose baseline held the rule's other findings.
+ */
+function unfailed(r: SnapshotResult): NotEvaluated[] {
+  if (r.provisional === undefined) return [];
+  const open = (id: string): boolean =>
+    r.findings.some((f) => f.ruleId === id && f.suppressed === undefined) || r.omitted.some((o) => o.ruleId === id && o.count > suppressedCount(o));
+  const out = r.provisional.filter((p) => !open(p.ruleId));
+  if (out.length > 0) r.snapshot.rulesEvaluated = r.snapshot.rulesEvaluated.filter((id) => !out.some((p) => p.ruleId === id));
+  return out;
 }
 
 /**
@@ -466,7 +483,10 @@ class SnapshotCollector {
     };
     const read = this.opts.fieldsRead ?? [];
     const otherFields = this.askedWith.some((g) => read.some((k) => g.has(k) !== fields.has(k)));
-    return { snapshot, findings: result.findings, notEvaluated: result.notEvaluated, omitted: result.omitted, fields, ...(otherFields ? { askedOtherFields: true } : {}) };
+    return {
+      snapshot, findings: result.findings, notEvaluated: result.notEvaluated, omitted: result.omitted, fields,
+      ...(result.provisional ? { provisional: result.provisional } : {}), ...(otherFields ? { askedOtherFields: true } : {}),
+    };
   }
 }
 
@@ -1093,6 +1113,7 @@ export async function runScan(opts: ScanOptions): Promise<ScanOutcome> {
     // one at a time: a snapshot's findings (--max-findings raised) may be more than a call takes arguments
     for (const f of r.findings) findings.push(f);
     for (const n of r.notEvaluated) notEvaluated.push(n);
+    for (const n of unfailed(r)) notEvaluated.push(n);
     for (const o of r.omitted) omitted.push(o);
   });
   const waivers = filters.flatMap((f) => f.report(snapshots, notEvaluated));

@@ -16,6 +16,8 @@ export type ServiceProto = 'tcp' | 'udp' | 'sctp' | 'dccp';
 export interface ServiceTable {
   /** Port for a service name; `proto` picks the protocol's entry first, then any protocol's. */
   lookup(name: string, proto?: string): number | undefined;
+  /** The ports the sources give a name (any protocol), lowest first: several for a name lookup leaves unknown. */
+  ports(name: string): number[];
   /** Number of names known. */
   readonly size: number;
 }
@@ -153,6 +155,13 @@ class MapServiceTable implements ServiceTable {
     const port = ports.size === 1 ? ports.values().next().value : undefined;
     this.answers.set(key, port);
     return port;
+  }
+
+  ports(name: string): number[] {
+    const ports = new Set<number>();
+    portsFor(this.names.get(name), undefined, ports);
+    if (this.registry) portsFor(ianaRegistry().get(name), undefined, ports);
+    return [...ports].sort((a, b) => a - b);
   }
 
   get size(): number {

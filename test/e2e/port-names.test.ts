@@ -58,3 +58,23 @@ it('counts the same ports when a large snapshot is split across two threads', as
   expect(two.snapshots[0]).toEqual(one.snapshots[0]);
   expect(two.notEvaluated).toEqual(one.notEvaluated);
 });
+
+it('a rule whose findings are all baselined or waived has failed nothing: a listener on a port it could not map leaves it not evaluated (a new 0.0.0.0:http-alt passed the gate)', async () => {
+  const known = 'LISTEN 0      128    0.0.0.0:3306       0.0.0.0:*     users:(("mysqld",pid=10,fd=3))';
+  const golden = write('golden.ss', [known]);
+  const candidate = write('candidate.ss', [known, 'LISTEN 0      128    0.0.0.0:http-alt   0.0.0.0:*     users:(("rogue",pid=66,fd=3))']);
+  const base = path.join(dir, 'base.json');
+  expect((await runCli(['baseline', golden, '--host', 'web', '-o', base])).code).toBe(0);
+  const r = await runCli(['scan', candidate, '--host', 'web', '--baseline', base, '--fail-on', 'note', '--fail-on-not-evaluated', '--format', 'json']);
+  expect(r.code).toBe(1);
+  const rep = jsonReport(r);
+  expect(rep.summary.findings).toBe(0);
+  const reasons = Object.fromEntries(rep.notEvaluated.map((n) => [n.ruleId, n.reason]));
+  for (const id of ['dangerous-port-exposed', 'unexpected-listener']) {
+    expect([id, reasons[id]]).toEqual([id, expect.stringMatching(/^needs port numbers, which 1 port lacks: .*\(http-alt\) — capture with ss -n; http-alt is 591, 8008, 8080 in one \/etc\/services or another$/)]);
+    expect(rep.snapshots[0].rulesEvaluated).not.toContain(id);
+  }
+  // with a finding that fails, the rule has failed whatever the unmapped port is: evaluated
+  const open = jsonReport(await runCli(['scan', candidate, '--host', 'web', '--format', 'json']));
+  expect(open.snapshots[0].rulesEvaluated).toEqual(expect.arrayContaining(['dangerous-port-exposed']));
+});
