@@ -2,7 +2,7 @@
 # Real ss output: iproute2 ss 6.1.0, `ss -tuanpoeim`, captured in a private network namespace by
 # test/rules/capture/landscape.py (full capture: test/rules/capture/phase2.ss); rows selected by
 # test/rules/capture/select-fixtures.py, trailing padding stripped.
-# LISTEN 3/2: accept queue (Recv-Q) has reached the backlog (Send-Q).
+# LISTEN 3/2: accept queue (Recv-Q) past the backlog (Send-Q): full (the kernel queues backlog + 1).
 # flags: -tuanpoeim
 Netid State      Recv-Q Send-Q       Local Address:Port  Peer Address:Port Process
 # ruleid: listen-queue-overflow

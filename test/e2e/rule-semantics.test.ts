@@ -75,3 +75,18 @@ it('a list variable as a matcher (local.port: $ports, state: $states) is `in` it
   expect(r.findings).toEqual(['admin-ports tcp 0.0.0.0:22 (unknown process)', 'admin-ports tcp 0.0.0.0:8080 (unknown process)']);
   expect(r.code).toBe(1);
 });
+
+it('listen-queue-overflow fires as the kernel drops: more waiting than the backlog (it queues backlog + 1), a backlog of 0 included', async () => {
+  const rule = fs.readFileSync(path.join(__dirname, '../../rules/listen-queue-overflow.yaml'), 'utf8');
+  const r = await scan(rule, [
+    'Netid State  Recv-Q Send-Q Local Address:Port Peer Address:Port',
+    'tcp   LISTEN 128    128          0.0.0.0:80        0.0.0.0:*', // one more still fits
+    'tcp   LISTEN 129    128          0.0.0.0:443       0.0.0.0:*',
+    'tcp   LISTEN 1      0            0.0.0.0:8080      0.0.0.0:*',
+    'tcp   LISTEN 0      0            0.0.0.0:8081      0.0.0.0:*',
+    '',
+  ].join('\n'));
+  expect(r.findings.map((f) => f.replace(/ \(.*$/, ''))).toEqual([
+    'listen-queue-overflow accept queue of 0.0.0.0:443', 'listen-queue-overflow accept queue of 0.0.0.0:8080',
+  ]);
+});
