@@ -1,7 +1,7 @@
 /**
  * Waivers from the config: accepted findings with a reason and an expiry date. A live waiver marks matching
  * findings suppressed; an expired one stops suppressing and is listed as expired, with how many findings it would
- * still waive (they are open now); one that matched nothing is listed as unused, so stale waivers do not pile up.
+ * still waive (no longer waived: open, unless the baseline takes them); one that matched nothing is listed as unused, so stale waivers do not pile up.
  */
 import type { FieldGroup, Location, SocketRecord } from '../snapshot/types';
 import type { Finding, NotEvaluated, SnapshotReport, Suppression, WaiverInForce, WaiverReport, WaiverText } from './types';

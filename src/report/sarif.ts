@@ -462,7 +462,7 @@ export function buildSarifLog(input: ScanReport, ctx: FormatContext): Sarif.Log 
       // what an expired waiver would still waive: counted over the whole scan, every host it covers (not this run's alone)
       const n = w.status === 'expired' && !cause ? w.matchedWhileExpired : undefined;
       const would = n === undefined ? '' : n === 0 ? ' and would waive no open finding of this scan'
-        : ` and would have waived ${n} finding${n === 1 ? '' : 's'} of this scan, open now (renew it with a new expiry, or remove it)`;
+        : ` and would have waived ${n} finding${n === 1 ? '' : 's'} of this scan, not waived now (renew it with a new expiry, or remove it)`;
       return {
         level: w.status === 'expired' ? 'warning' : 'note',
         message: {

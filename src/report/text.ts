@@ -67,7 +67,7 @@ function plural(n: number, one: string, many = `${one}s`): string {
 function expiredMatches(n: number | undefined): string {
   if (n === undefined) return '';
   if (n === 0) return ', would waive no open finding';
-  return `, would have waived ${plural(n, 'finding')} (open now: renew it with a new expiry, or remove it)`;
+  return `, would have waived ${plural(n, 'finding')} (not waived now: renew it with a new expiry, or remove it)`;
 }
 
 /** ` (3 of them waived, 2 in the baseline)`, or either part alone, of findings not listed; '' for none. */

@@ -61,12 +61,12 @@ it('counts a snapshot split across two threads once', async () => {
 it('says so in the text report and in the SARIF notification', async () => {
   const sarif = path.join(dir, 'r.sarif');
   const r = await runCli(['scan', ...files, '-c', config, '--max-findings', '3', '-j', '1', '--format', 'text', '--format', `sarif=${sarif}`]);
-  expect(r.stdout).toContain(`socklint.yaml:2  ${RULE}: expired 2020-01-31, would have waived ${sum(found)} findings (open now: renew it with a new expiry, or remove it) — backlogs accepted until the upgrade`);
+  expect(r.stdout).toContain(`socklint.yaml:2  ${RULE}: expired 2020-01-31, would have waived ${sum(found)} findings (not waived now: renew it with a new expiry, or remove it) — backlogs accepted until the upgrade`);
   const runs = JSON.parse(fs.readFileSync(sarif, 'utf8')).runs as { invocations: { toolConfigurationNotifications?: { descriptor: { id: string }; message: { text: string }; properties?: Record<string, unknown> }[] }[] }[];
   expect(runs).toHaveLength(3);
   for (const run of runs) {
     const n = run.invocations[0].toolConfigurationNotifications!.find((x) => x.descriptor.id === 'waiver-expired')!;
-    expect(n.message.text).toBe(`The waiver for ${RULE} expired on 2020-01-31 and would have waived ${sum(found)} findings of this scan, open now (renew it with a new expiry, or remove it): backlogs accepted until the upgrade`);
+    expect(n.message.text).toBe(`The waiver for ${RULE} expired on 2020-01-31 and would have waived ${sum(found)} findings of this scan, not waived now (renew it with a new expiry, or remove it): backlogs accepted until the upgrade`);
     expect(n.properties).toEqual({ matchedWhileExpired: sum(found) });
   }
 });
