@@ -485,6 +485,7 @@ function readBaseline(json: JsonReader): LoadedBaseline {
     if (json.skip() >= 0) json.fail(`unexpected ${json.unexpected()} after the value`);
     return problem('not a JSON object', at);
   }
+  const object = json.where(); // (a key it lacks is said there)
   let format: unknown;
   let createdAt: string | undefined;
   let hosts: string[] | undefined;
@@ -529,9 +530,9 @@ function readBaseline(json: JsonReader): LoadedBaseline {
     } else json.value(1, false);
   });
   if (json.skip() >= 0) json.fail(`unexpected ${json.unexpected()} after the baseline's closing '}'`);
-  if (format === undefined) problem(`"socklintBaseline" is missing, expected ${BASELINE_FORMAT}`);
-  if (createdAt === undefined) problem('"createdAt" is not a date and time');
-  if (findings === undefined) problem('"findings" is not a list');
+  if (format === undefined) problem(`"socklintBaseline" is missing, expected ${BASELINE_FORMAT}`, object);
+  if (createdAt === undefined) problem('"createdAt" is missing (the date and time it was made)', object);
+  if (findings === undefined) problem('"findings" is missing (the list of findings it accepts)', object);
   return { socklintBaseline: BASELINE_FORMAT, createdAt: createdAt as string, ...(hosts !== undefined ? { hosts } : {}), findings: findings as RecordedFindings };
 }
 

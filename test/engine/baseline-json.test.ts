@@ -144,15 +144,14 @@ describe('what is JSON but not a baseline is said where its value or entry start
     ['\n\n  @[1, {"createdAt": "2026-12-01T00:00:00.000Z"}]', 'not a JSON object'],
   ])('%s', (marked, message) => expectAt(marked, `not a socklint baseline (version 1): ${message}`));
 
-  it('what is missing, without a place', () => {
+  it('what is missing, at the object that lacks it (a typo such as "finding" gave no place)', () => {
     for (const [text, message] of [
       ['{"createdAt": "2026-12-01T00:00:00.000Z", "findings": []}', '"socklintBaseline" is missing, expected 1'],
-      ['{"socklintBaseline": 1, "findings": []}', '"createdAt" is not a date and time'],
-      ['{"socklintBaseline": 1, "createdAt": "2026-12-01T00:00:00.000Z", "tool": {"findings": []}}', '"findings" is not a list'],
+      ['{"socklintBaseline": 1, "findings": []}', '"createdAt" is missing (the date and time it was made)'],
+      ['\n  {"socklintBaseline": 1, "createdAt": "2026-12-01T00:00:00.000Z", "tool": {"findings": []}}', '"findings" is missing (the list of findings it accepts)'],
     ]) {
       const d = refusal(write(text));
-      expect(d).toMatchObject({ code: 'bad-baseline', message: `not a socklint baseline (version 1): ${message}` });
-      expect(d.line).toBeUndefined();
+      expect(d).toMatchObject({ code: 'bad-baseline', message: `not a socklint baseline (version 1): ${message}`, line: text.startsWith('\n') ? 2 : 1 });
     }
   });
 
