@@ -45,7 +45,7 @@ it('every built-in message with a count reads right when a config threshold of 0
     'CLOSE-WAIT 0      0                10.0.0.1:8080            10.0.0.3:51235 users:(("app",pid=10,fd=5)) ino:6 sk:2 cgroup:/ <->',
     'TIME-WAIT  0      0                10.0.0.1:8081            10.0.0.4:51236 timer:(timewait,30sec,0) ino:0 sk:3 cgroup:/ <->',
     'SYN-SENT   0      1                10.0.0.1:40000           10.0.0.5:443 users:(("app",pid=10,fd=6)) timer:(on,1sec,0) ino:7 sk:4 cgroup:/ <->',
-    'LISTEN     1      1                 0.0.0.0:9001             0.0.0.0:* users:(("api",pid=11,fd=3)) ino:8 sk:5 cgroup:/ <->',
+    'LISTEN     1      0                 0.0.0.0:9001             0.0.0.0:* users:(("api",pid=11,fd=3)) ino:8 sk:5 cgroup:/ <->',
     '',
   ].join('\n');
   const r = await runCli(['scan', '-', '--host', 'h', '-c', config, '--format', 'json', '--fail-on', 'none'], { input: snapshot });
@@ -58,7 +58,7 @@ it('every built-in message with a count reads right when a config threshold of 0
     'send-queue-backlog': '10.0.0.1:8080 -> 10.0.0.2:51234 (app[10]) has bytes waiting to be sent or acknowledged: 1',
     'socket-memory-pressure': 'tcp 10.0.0.1:8080 (app[10]) holds bytes in kernel memory: 1 in its receive queue, 1 in its transmit queue',
     'high-rtt': 'round-trip time 1 ms on 10.0.0.1:8080 -> 10.0.0.2:51234 (app[10]) is above 0 ms',
-    'listen-queue-overflow': 'accept queue of 0.0.0.0:9001 (api[11]) is full: 1 waiting, backlog 1',
+    'listen-queue-overflow': 'accept queue of 0.0.0.0:9001 (api[11]) is full: 1 waiting, backlog 0',
     'socket-drops': 'tcp 10.0.0.1:8080 (app[10]) dropped packets: 1',
     'recv-queue-backlog': '10.0.0.1:8080 -> 10.0.0.2:51234 (app[10]) has unread bytes: 1',
   });
