@@ -3,7 +3,8 @@ import type { Endpoint, SocketRecord } from './types';
 
 export function formatEndpoint(e: Endpoint, netid: string): string {
   if (netid.startsWith('u_')) return e.address;
-  const port = e.port === null ? (e.portName ?? '*') : String(e.port);
+  // a netlink socket's port as ss printed it: `NetworkManager/878`, `kernel` (its number alone is a PID)
+  const port = e.port === null || (netid === 'nl' && e.portName !== undefined) ? (e.portName ?? '*') : String(e.port);
   const address = e.address.includes(':') ? `[${e.address}]` : e.address;
   const iface = e.iface ? `%${e.iface}` : '';
   return `${address}${iface}:${port}`;
