@@ -442,7 +442,7 @@ describe('baseline', () => {
     const bad = config('bad-baseline.json', '{"hello": 1}');
     const r = await runCli(['scan', SNAP, '--baseline', bad]);
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/bad-baseline\.json: not a socklint baseline/);
+    expect(r.stderr).toMatch(/bad-baseline\.json:1:1: not a socklint baseline/);
   });
 });
 

@@ -70,7 +70,7 @@ describe('loadBaseline refuses what buildBaseline could not have written, with e
   });
 
   it.each<[string, (b: Record<string, unknown>) => unknown, RegExp]>([
-    ['no createdAt', (b) => { delete b.createdAt; return b; }, /"createdAt" is not a date and time/],
+    ['no createdAt', (b) => { delete b.createdAt; return b; }, /"createdAt" is missing \(the date and time it was made\)/],
     ['createdAt an object', (b) => ({ ...b, createdAt: {} }), /"createdAt" is not a date and time/],
     ['createdAt a list', (b) => ({ ...b, createdAt: [1, {}] }), /"createdAt" is not a date and time/],
     ['another format', (b) => ({ ...b, socklintBaseline: 2 }), /"socklintBaseline" is 2, expected 1/],
