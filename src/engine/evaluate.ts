@@ -5,7 +5,7 @@
  */
 import type { FieldGroup, Location, SocketRecord } from '../snapshot/types';
 import type { CompiledRule, CompareOp, GroupKey } from '../rules/types';
-import { socketFilterOf, type SocketFilter } from '../rules/compile';
+import { leavesLoopbackOut, socketFilterOf, type SocketFilter } from '../rules/compile';
 import { FIELD_BY_NAME, NETIDS, STATES } from '../rules/fields';
 import type { Finding, NotEvaluated, Offender, Omitted, Suppression } from './types';
 import { describeSocket } from '../snapshot/describe';
@@ -207,8 +207,9 @@ function certainFailure(rule: CompiledRule, findings: number): boolean {
 function unknownPortConcern(rule: CompiledRule, filter: SocketFilter | undefined, counts: Record<string, number>): number {
   let n = 0;
   for (const key in counts) {
-    const [side, netid, state] = key.split(' ');
+    const [side, netid, state, scope] = key.split(' ');
     if (rule.reads !== undefined && !rule.reads.includes(`${side}.port`)) continue;
+    if (scope === 'loopback' && leavesLoopbackOut(rule.match)) continue; // (`127.0.0.1:http-alt` and an exposure rule)
     if (filter?.netids !== undefined && !filter.netids.has(netid)) continue;
     if (filter?.states !== undefined && !filter.states.has(state)) continue;
     n += counts[key];

@@ -541,7 +541,19 @@ class RuleCompiler {
       const rest = preds.filter((x) => x.key === undefined || !decided(x.key));
       SOCKET_FILTERS.set(pred, rest.length < preds.length ? { ...filter, residual: allOf(rest.map((x) => x.pred)) } : filter);
     }
+    if (this.leavesLoopbackOut(cond)) LOOPBACK_LEFT_OUT.add(pred);
     return pred;
+  }
+
+  /** Whether a condition's top level (or each branch of a top-level `any`) refuses a local.scope of loopback. */
+  private leavesLoopbackOut(cond: Record<string, unknown>): boolean {
+    if (Object.prototype.hasOwnProperty.call(cond, 'local.scope')) {
+      const scopes = this.admitted('local.scope', cond['local.scope']);
+      if (scopes !== undefined && !scopes.has('loopback')) return true;
+    }
+    const any = cond.any;
+    return Array.isArray(any) && any.length > 0 &&
+      any.every((b) => b !== null && typeof b === 'object' && !Array.isArray(b) && this.leavesLoopbackOut(b as Record<string, unknown>));
   }
 
   /** literalValues (beside socketFilterOf, where a waiver's value demands are read by it too). */
@@ -567,7 +579,7 @@ class RuleCompiler {
   /** filterValues of one matcher (`negate`: of `{not: spec}`), by its spec. */
   private readonly admittedBySpec = new Map<string, Map<unknown, ReadonlySet<string> | undefined>>();
 
-  private admitted(key: 'netid' | 'state', spec: unknown, negate = false): ReadonlySet<string> | undefined {
+  private admitted(key: 'netid' | 'state' | 'local.scope', spec: unknown, negate = false): ReadonlySet<string> | undefined {
     const memoKey = negate ? `not ${key}` : key;
     let known = this.admittedBySpec.get(memoKey);
     if (!known) this.admittedBySpec.set(memoKey, (known = new Map()));
@@ -1302,6 +1314,17 @@ const SOCKET_FILTERS = new WeakMap<Pred, SocketFilter>();
  */
 export function socketFilterOf(match: (s: SocketRecord) => boolean): SocketFilter | undefined {
   return SOCKET_FILTERS.get(match);
+}
+
+/** Conditions that never match a socket whose local address is loopback (a top-level `local.scope` refusing it). */
+const LOOPBACK_LEFT_OUT = new WeakSet<Pred>();
+
+/**
+ * Whether a compiled rule's condition refuses every socket of a loopback local address (`local.scope: {not:
+ * loopback}`): such a socket's port, printed as a name socklint cannot map, does not concern it.
+ */
+export function leavesLoopbackOut(match: (s: SocketRecord) => boolean): boolean {
+  return LOOPBACK_LEFT_OUT.has(match);
 }
 
 /**

@@ -15,6 +15,7 @@ import {
 } from './thin';
 import { PROTOCOLS, defaultServices, protocolNumber, type ServiceTable } from './services';
 import type { Endpoint, FieldGroup, SocketRecord, SsSummary, UnparsedLine } from './types';
+import { addressScope } from '../rules/address';
 
 export interface ParserOptions {
   /** As the user named it; goes into every record's location.file. */
@@ -1263,12 +1264,16 @@ export class SsParser {
     u[kind] = (u[kind] ?? 0) + 1;
   }
 
-  /** ParseStats.unknownPorts of an inet socket (or one of unknown table that is inet) with a port ss named. */
+  /**
+   * ParseStats.unknownPorts of an inet socket (or one of unknown table that is inet) with a port ss named; a local
+   * port of a loopback socket apart (`… loopback`): no rule that leaves loopback out is concerned by it.
+   */
   private countUnknownPorts(rec: SocketRecord): void {
     if (!INET_NETIDS.has(rec.netid) && !(rec.netid === 'unknown' && undecidedKind(rec) === 'inet')) return;
     for (const [side, ep] of [['local', rec.local], ['peer', rec.peer]] as const) {
       if (ep.port !== null || ep.portName === undefined) continue;
-      const key = `${side} ${rec.netid} ${rec.state ?? '-'}`;
+      const loopback = side === 'local' && (ep.iface === 'lo' || addressScope(ep.address) === 'loopback');
+      const key = `${side} ${rec.netid} ${rec.state ?? '-'}${loopback ? ' loopback' : ''}`;
       const u = this.stats.unknownPorts;
       u[key] = (u[key] ?? 0) + 1;
       const names = this.stats.unknownPortNames;

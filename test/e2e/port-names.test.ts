@@ -78,3 +78,19 @@ it('a rule whose findings are all baselined or waived has failed nothing: a list
   const open = jsonReport(await runCli(['scan', candidate, '--host', 'web', '--format', 'json']));
   expect(open.snapshots[0].rulesEvaluated).toEqual(expect.arrayContaining(['dangerous-port-exposed']));
 });
+
+it('a name socklint cannot map on a loopback listener does not concern the rules that leave loopback out (127.0.0.1:http-alt left both exposure rules unevaluated)', async () => {
+  const f = write('loopback.ss', [
+    'LISTEN 0      128    127.0.0.1:http-alt 0.0.0.0:*     users:(("admin",pid=10,fd=3))',
+    'LISTEN 0      128    0.0.0.0:22         0.0.0.0:*     users:(("sshd",pid=11,fd=3))',
+  ]);
+  const rep = jsonReport(await runCli(['scan', f, '--format', 'json']));
+  expect(rep.snapshots[0]).toMatchObject({ unknownPorts: 1, unknownPortNames: ['http-alt'] });
+  expect(rep.snapshots[0].rulesEvaluated).toEqual(expect.arrayContaining(['dangerous-port-exposed', 'unexpected-listener']));
+  // a rule about loopback listeners is concerned by it
+  const rules = path.join(dir, 'loopback-rules.yaml');
+  fs.writeFileSync(rules, ['rules:', '  - id: local-admin-port', '    title: t', '    kind: health', '    severity: error', '    description: d', '    help: h',
+    '    match: {state: LISTEN, local.scope: loopback, local.port: 8080}', '    message: "{local}"', ''].join('\n'));
+  const own = jsonReport(await runCli(['scan', f, '--no-default-rules', '--rules', rules, '--format', 'json']));
+  expect(own.notEvaluated.map((n) => [n.ruleId, n.reason.replace(/: ss printed.*/, '')])).toEqual([['local-admin-port', 'needs port numbers, which 1 port lacks']]);
+});
